@@ -1,0 +1,3 @@
+export * from './programs';
+export * from './members';
+export * from './jobs';

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+
+export const memberStatuses = ['active', 'erased'] as const;
+export type MemberStatus = (typeof memberStatuses)[number];
+
+/**
+ * A program's customer. Personal data (external id, email, name, birthday) is nulled on erasure;
+ * the row stays so that ledger history keeps pointing at an anonymous member.
+ */
+export const members = sqliteTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    externalId: text('external_id'),
+    email: text('email'),
+    name: text('name'),
+    birthday: text('birthday'),
+    consentEmail: integer('consent_email', { mode: 'boolean' }).notNull().default(false),
+    consentSms: integer('consent_sms', { mode: 'boolean' }).notNull().default(false),
+    consentPush: integer('consent_push', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: memberStatuses }).notNull().default('active'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('members_program_external_id').on(t.programId, t.externalId),
+    uniqueIndex('members_program_email').on(t.programId, t.email),
+    index('members_program_id').on(t.programId, t.id),
+    check('members_status', sql`${t.status} in ('active', 'erased')`),
+    check(
+      'members_erased_has_no_personal_data',
+      sql`${t.status} = 'active' or (${t.email} is null and ${t.externalId} is null and ${t.name} is null and ${t.birthday} is null)`,
+    ),
+  ],
+);
+
+export type MemberRow = typeof members.$inferSelect;

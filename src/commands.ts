@@ -1,0 +1,10 @@
+import type { CommandRegistry } from './platform/serializer/commands';
+import { memberCommands } from './modules/members/commands';
+
+/**
+ * Every command that runs inside a member's serializer, by name. The Node queue and the
+ * `MemberLedger` Durable Object both execute from this one registry (DESIGN.md §3).
+ */
+export const commandRegistry: CommandRegistry = {
+  ...memberCommands,
+};

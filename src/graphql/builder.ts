@@ -1,0 +1,53 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import { GraphQLError } from 'graphql';
+import { InvalidInputError } from '../platform/errors';
+import type { GraphQLContext } from './context';
+
+export interface AuthScopes {
+  /** Any valid token of the program. */
+  authenticated: boolean;
+  admin: boolean;
+  storefront: boolean;
+  /** A member token (for `me`). */
+  member: boolean;
+  /** A member token whose subject is the given member id. */
+  self: string;
+}
+
+/** The one Pothos builder; it defines no types itself (module `schema.ts` files do). */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: AuthScopes;
+  DefaultFieldNullability: false;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: ({ principal }) => ({
+      authenticated: principal !== null,
+      admin: principal?.role === 'admin',
+      storefront: principal?.role === 'storefront',
+      member: principal?.role === 'member',
+      self: (memberId) => principal?.role === 'member' && principal.memberId === memberId,
+    }),
+    unauthorizedError: (_parent, context) =>
+      context.principal
+        ? new GraphQLError('Not allowed for this token', { extensions: { code: 'FORBIDDEN', http: { status: 200 } } })
+        : new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
+  errors: { defaultTypes: [InvalidInputError] },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+});
+
+builder.queryType({});
+builder.mutationType({});
+
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>;

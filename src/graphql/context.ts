@@ -1,0 +1,14 @@
+import type { Principal } from '../platform/auth/principal';
+import type { Services } from '../services';
+
+/** Built per request by the yoga context factory; nothing in it outlives the request. */
+export interface GraphQLContext {
+  principal: Principal | null;
+  services: Services;
+}
+
+/** The caller's program; only reachable from fields whose auth scopes demand a principal. */
+export function programIdOf(context: GraphQLContext): string {
+  if (!context.principal) throw new Error('programIdOf called on an unauthenticated request');
+  return context.principal.programId;
+}

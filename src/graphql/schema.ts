@@ -1,0 +1,14 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder';
+import './types/scalars';
+import './types/errors';
+import '../modules/programs/schema';
+import '../modules/members/schema';
+
+/** The whole API, built once per isolate. */
+export const schema = builder.toSchema();
+
+/** The SDL committed at schema/schema.graphql. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,61 @@
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import type { Config } from '../config';
+import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifier';
+import { DomainError } from '../platform/errors';
+import type { Services } from '../services';
+import type { GraphQLContext } from './context';
+import { limitPlugins } from './limits';
+import { schema } from './schema';
+
+export interface YogaDeps {
+  config: Config;
+  services: Services;
+  verifyToken: TokenVerifier;
+}
+
+async function authenticate(request: Request, verifyToken: TokenVerifier) {
+  const header = request.headers.get('authorization');
+  if (!header) return null;
+  const [scheme, token] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    throw new GraphQLError('Authorization header must be "Bearer <token>"', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  try {
+    return await verifyToken(token);
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
+/**
+ * graphql-yoga over the Pothos schema. Expected errors keep their message and `extensions.code`;
+ * anything unexpected is masked. GraphiQL and introspection are off in production.
+ */
+export function createGraphQLServer({ config, services, verifyToken }: YogaDeps): YogaServerInstance<object, GraphQLContext> {
+  const production = !config.graphql.introspection;
+  return createYoga<object, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: config.graphql.graphiql ? { title: 'edge-loyalty' } : false,
+    landingPage: false,
+    plugins: [...limitPlugins({ production }), ...(production ? [useDisableIntrospection()] : [])],
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : undefined;
+        if (original instanceof DomainError) {
+          return new GraphQLError(original.message, {
+            ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+            extensions: { code: original.code, ...original.details },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
+    context: async ({ request }) => ({ principal: await authenticate(request, verifyToken), services }),
+  });
+}

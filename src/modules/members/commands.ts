@@ -1,0 +1,59 @@
+import { and, eq } from 'drizzle-orm';
+import { members } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import type { Command } from '../../platform/serializer/commands';
+import { erasureColumns, profileUpdateColumns, type ProfileUpdate } from './domain';
+import { MemberErasedError, MemberNotFoundError } from './errors';
+import { asDuplicateMemberError, findMember } from './repository';
+
+interface MemberRef {
+  programId: string;
+  memberId: string;
+}
+
+async function requireActiveMember(db: Database, { programId, memberId }: MemberRef) {
+  const member = await findMember(db, programId, memberId);
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') throw new MemberErasedError(memberId);
+  return member;
+}
+
+/** Changes a member's profile; runs in the member's serializer. */
+export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate }, MemberRef> = async (
+  { db, clock },
+  { programId, memberId, update },
+) => {
+  await requireActiveMember(db, { programId, memberId });
+  try {
+    await db
+      .update(members)
+      .set({ ...profileUpdateColumns(update), updatedAt: clock.now() })
+      .where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  } catch (error) {
+    throw asDuplicateMemberError(error) ?? error;
+  }
+  return { programId, memberId };
+};
+
+/**
+ * GDPR erasure: personal data and consents are gone, the row stays as an anonymous owner of its
+ * ledger history. Erasing twice is not an error: the second call finds nothing left to erase.
+ */
+export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased: boolean }> = async (
+  { db, clock },
+  { programId, memberId },
+) => {
+  const member = await findMember(db, programId, memberId);
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') return { programId, memberId, alreadyErased: true };
+  await db
+    .update(members)
+    .set(erasureColumns(clock.now()))
+    .where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  return { programId, memberId, alreadyErased: false };
+};
+
+export const memberCommands = {
+  'members.update': updateMemberCommand,
+  'members.erase': eraseMemberCommand,
+};

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { MemberRow } from '../../../schema';
+
+/** Trimmed and lower-cased: the form in which emails are stored and compared. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const externalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const email = z.string().transform(normalizeEmail).pipe(z.email('must be a valid email address').max(254));
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const birthday = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a real calendar date')
+  .refine((value) => value >= '1900-01-01', 'must be after 1900');
+
+export const consentsSchema = z.object({
+  email: z.boolean().nullish(),
+  sms: z.boolean().nullish(),
+  push: z.boolean().nullish(),
+});
+
+/** Validates and normalizes an enrollment; an enrolled member needs at least one way to find them. */
+export const enrollmentSchema = z
+  .object({
+    externalId: externalId.nullish(),
+    email: email.nullish(),
+    name: name.nullish(),
+    birthday: birthday.nullish(),
+    consents: consentsSchema.nullish(),
+  })
+  .refine((input) => input.externalId || input.email, {
+    message: 'an externalId or an email is required',
+    path: ['externalId'],
+  });
+
+/** A partial update: an omitted field stays as it is, `null` clears it. */
+export const profileUpdateSchema = z.object({
+  externalId: externalId.nullish(),
+  email: email.nullish(),
+  name: name.nullish(),
+  birthday: birthday.nullish(),
+  consents: consentsSchema.nullish(),
+});
+
+export type Enrollment = z.output<typeof enrollmentSchema>;
+export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
+type Consents = z.output<typeof consentsSchema>;
+
+type ProfileColumns = Pick<
+  MemberRow,
+  'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'
+>;
+
+function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
+  const columns: Partial<ProfileColumns> = {};
+  if (consents?.email != null) columns.consentEmail = consents.email;
+  if (consents?.sms != null) columns.consentSms = consents.sms;
+  if (consents?.push != null) columns.consentPush = consents.push;
+  return columns;
+}
+
+/** The columns a new member starts with. */
+export function enrollmentColumns(enrollment: Enrollment): ProfileColumns {
+  return {
+    externalId: enrollment.externalId ?? null,
+    email: enrollment.email ?? null,
+    name: enrollment.name ?? null,
+    birthday: enrollment.birthday ?? null,
+    consentEmail: false,
+    consentSms: false,
+    consentPush: false,
+    ...consentColumns(enrollment.consents),
+  };
+}
+
+/** The columns an update changes: only the keys present in the input. */
+export function profileUpdateColumns(update: ProfileUpdate): Partial<ProfileColumns> {
+  const columns: Partial<ProfileColumns> = consentColumns(update.consents);
+  for (const key of ['externalId', 'email', 'name', 'birthday'] as const) {
+    if (update[key] !== undefined) columns[key] = update[key];
+  }
+  return columns;
+}
+
+/** What erasure leaves of a member: no personal data, no consents, an anonymous row for the ledger. */
+export function erasureColumns(now: Date) {
+  return {
+    externalId: null,
+    email: null,
+    name: null,
+    birthday: null,
+    consentEmail: false,
+    consentSms: false,
+    consentPush: false,
+    status: 'erased' as const,
+    erasedAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything starting with "50". */
+export function likePattern(search: string): string {
+  return `%${search.trim().toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}

@@ -1,0 +1,191 @@
+import { decodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { builder, type InputFieldBuilder } from '../../graphql/builder';
+import { programIdOf, type GraphQLContext } from '../../graphql/context';
+import { ErrorInterface } from '../../graphql/types/errors';
+import { parseInput } from '../../graphql/parse-input';
+import { enrollmentSchema, profileUpdateSchema } from './domain';
+import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
+import type { Member } from './service';
+
+const memberErrorFields = { memberId: 'ID of the member, as given' } as const;
+
+builder.objectType(DuplicateMemberError, {
+  name: 'DuplicateMemberError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.string({ description: 'externalId or email', resolve: (error) => error.details.field }),
+  }),
+});
+for (const [errorClass, name] of [
+  [MemberNotFoundError, 'MemberNotFoundError'],
+  [MemberErasedError, 'MemberErasedError'],
+] as const) {
+  builder.objectType(errorClass, {
+    name,
+    interfaces: [ErrorInterface],
+    fields: (t) => ({
+      memberId: t.id({ description: memberErrorFields.memberId, resolve: (error) => error.details.memberId }),
+    }),
+  });
+}
+
+const MemberStatus = builder.enumType('MemberStatus', {
+  values: { ACTIVE: { value: 'active' }, ERASED: { value: 'erased', description: 'Personal data erased (GDPR)' } },
+});
+
+const Consents = builder.objectRef<Member>('Consents').implement({
+  description: 'Marketing consents per channel',
+  fields: (t) => ({
+    email: t.exposeBoolean('consentEmail'),
+    sms: t.exposeBoolean('consentSms'),
+    push: t.exposeBoolean('consentPush'),
+  }),
+});
+
+/** Admins and storefronts of the member's program, or the member itself; loads are program-scoped. */
+const canSeeMember = (member: Member) => ({ admin: true, storefront: true, self: member.id });
+
+export const MemberType = builder.node(builder.objectRef<Member>('Member'), {
+  id: { resolve: (member) => member.id },
+  authScopes: canSeeMember,
+  loadMany: (ids, context) => context.services.members.getMany(programIdOf(context), ids),
+  fields: (t) => ({
+    externalId: t.exposeString('externalId', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    birthday: t.exposeString('birthday', { nullable: true, description: 'YYYY-MM-DD' }),
+    consents: t.field({ type: Consents, resolve: (member) => member }),
+    status: t.expose('status', { type: MemberStatus }),
+    enrolledAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const ConsentsInput = builder.inputType('ConsentsInput', {
+  description: 'Omitted channels keep their current consent',
+  fields: (t) => ({ email: t.boolean(), sms: t.boolean(), push: t.boolean() }),
+});
+
+const profileFields = (t: InputFieldBuilder) => ({
+  externalId: t.string({ description: 'Your id for this customer (unique in the program)' }),
+  email: t.string({ description: 'Unique in the program; stored lower-case' }),
+  name: t.string(),
+  birthday: t.string({ description: 'YYYY-MM-DD' }),
+  consents: t.field({ type: ConsentsInput }),
+});
+
+const EnrollMemberInput = builder.inputType('EnrollMemberInput', { fields: profileFields });
+
+const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
+  description: 'Omitted fields stay as they are; null clears a field',
+  fields: (t) => ({ id: t.id({ required: true }), ...profileFields(t) }),
+});
+
+const EraseMemberInput = builder.inputType('EraseMemberInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+const MemberPayload = builder.objectRef<{ member: Member }>('MemberPayload').implement({
+  fields: (t) => ({ member: t.field({ type: MemberType, resolve: (payload) => payload.member }) }),
+});
+
+/** The member id inside a `Member` global id, or null for anything else. */
+function decodeMemberId(globalId: string | number): string | null {
+  try {
+    const { typename, id } = decodeGlobalID(String(globalId));
+    return typename === 'Member' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+function memberIdFrom(globalId: string | number): string {
+  const memberId = decodeMemberId(globalId);
+  if (!memberId) throw new MemberNotFoundError(String(globalId));
+  return memberId;
+}
+
+builder.mutationFields((t) => ({
+  enrollMember: t.field({
+    type: MemberPayload,
+    description: 'Enrolls a customer in the program of the token',
+    authScopes: { admin: true, storefront: true },
+    args: { input: t.arg({ type: EnrollMemberInput, required: true }) },
+    errors: { types: [DuplicateMemberError], directResult: true, union: { name: 'EnrollMemberResult' } },
+    resolve: async (_root, { input }, context) => ({
+      member: await context.services.members.enroll(programIdOf(context), parseInput(enrollmentSchema, input)),
+    }),
+  }),
+  updateMember: t.field({
+    type: MemberPayload,
+    authScopes: (_root, { input }) => ({ admin: true, storefront: true, self: decodeMemberId(input.id) ?? '' }),
+    args: { input: t.arg({ type: UpdateMemberInput, required: true }) },
+    errors: {
+      types: [DuplicateMemberError, MemberNotFoundError, MemberErasedError],
+      directResult: true,
+      union: { name: 'UpdateMemberResult' },
+    },
+    resolve: async (_root, { input: { id, ...update } }, context) => ({
+      member: await context.services.members.update(
+        programIdOf(context),
+        memberIdFrom(id),
+        parseInput(profileUpdateSchema, update),
+      ),
+    }),
+  }),
+  eraseMember: t.field({
+    type: MemberPayload,
+    description: 'GDPR erasure: personal data and consents are removed, ledger history stays, anonymous',
+    authScopes: (_root, { input }) => ({ admin: true, self: decodeMemberId(input.id) ?? '' }),
+    args: { input: t.arg({ type: EraseMemberInput, required: true }) },
+    errors: { types: [MemberNotFoundError], directResult: true, union: { name: 'EraseMemberResult' } },
+    resolve: async (_root, { input }, context) => ({
+      member: await context.services.members.erase(programIdOf(context), memberIdFrom(input.id)),
+    }),
+  }),
+}));
+
+function listMembers(context: GraphQLContext, search: string | null | undefined) {
+  return ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
+    context.services.members.list(programIdOf(context), { search, before, after, limit, inverted });
+}
+
+builder.queryFields((t) => ({
+  member: t.field({
+    type: MemberType,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: (_root, { id }) => ({ admin: true, storefront: true, self: decodeMemberId(id) ?? '' }),
+    resolve: (_root, { id }, context) => {
+      const memberId = decodeMemberId(id);
+      return memberId ? context.services.members.get(programIdOf(context), memberId) : null;
+    },
+  }),
+  memberByExternalId: t.field({
+    type: MemberType,
+    nullable: true,
+    args: { externalId: t.arg.string({ required: true }) },
+    authScopes: { admin: true, storefront: true },
+    resolve: (_root, { externalId }, context) =>
+      context.services.members.getByExternalId(programIdOf(context), externalId),
+  }),
+  members: t.connection({
+    type: MemberType,
+    description: 'Members of the program, oldest enrollment first; `search` matches email, name or externalId',
+    args: { search: t.arg.string() },
+    authScopes: { admin: true, storefront: true },
+    resolve: (_root, args, context) =>
+      resolveCursorConnection({ args, toCursor: (member) => member.id }, listMembers(context, args.search)),
+  }),
+  me: t.field({
+    type: MemberType,
+    nullable: true,
+    description: 'The member a member token belongs to',
+    authScopes: { member: true },
+    resolve: (_root, _args, context) =>
+      context.principal?.role === 'member'
+        ? context.services.members.get(context.principal.programId, context.principal.memberId)
+        : null,
+  }),
+}));

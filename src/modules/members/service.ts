@@ -1,0 +1,76 @@
+import { members, type MemberRow } from '../../../schema';
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import { newId } from '../../platform/ids';
+import { memberKey, type Serializer } from '../../platform/serializer/serializer';
+import { enrollmentColumns, type Enrollment, type ProfileUpdate } from './domain';
+import { MemberNotFoundError } from './errors';
+import {
+  asDuplicateMemberError,
+  findMember,
+  findMemberByExternalId,
+  findMembersByIds,
+  listMembers,
+  type MemberPage,
+} from './repository';
+import type { eraseMemberCommand, updateMemberCommand } from './commands';
+
+export type Member = MemberRow;
+
+export interface MembersService {
+  enroll(programId: string, enrollment: Enrollment): Promise<Member>;
+  update(programId: string, memberId: string, update: ProfileUpdate): Promise<Member>;
+  erase(programId: string, memberId: string): Promise<Member>;
+  get(programId: string, memberId: string): Promise<Member | undefined>;
+  getMany(programId: string, memberIds: readonly string[]): Promise<Member[]>;
+  getByExternalId(programId: string, externalId: string): Promise<Member | undefined>;
+  list(programId: string, page: MemberPage): Promise<Member[]>;
+}
+
+type CommandResult<C extends (...args: never[]) => unknown> = Awaited<ReturnType<C>>;
+
+export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer }): MembersService {
+  const { db, clock, serializer } = deps;
+
+  async function reload(programId: string, memberId: string): Promise<Member> {
+    const member = await findMember(db, programId, memberId);
+    if (!member) throw new MemberNotFoundError(memberId);
+    return member;
+  }
+
+  return {
+    async enroll(programId, enrollment) {
+      const now = clock.now();
+      const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
+      try {
+        await db.insert(members).values(row);
+      } catch (error) {
+        throw asDuplicateMemberError(error) ?? error;
+      }
+      return reload(programId, row.id);
+    },
+
+    async update(programId, memberId, update) {
+      await serializer.execute<CommandResult<typeof updateMemberCommand>>(
+        memberKey(programId, memberId),
+        'members.update',
+        { programId, memberId, update },
+      );
+      return reload(programId, memberId);
+    },
+
+    async erase(programId, memberId) {
+      await serializer.execute<CommandResult<typeof eraseMemberCommand>>(
+        memberKey(programId, memberId),
+        'members.erase',
+        { programId, memberId },
+      );
+      return reload(programId, memberId);
+    },
+
+    get: (programId, memberId) => findMember(db, programId, memberId),
+    getMany: (programId, memberIds) => findMembersByIds(db, programId, memberIds),
+    getByExternalId: (programId, externalId) => findMemberByExternalId(db, programId, externalId),
+    list: (programId, page) => listMembers(db, programId, page),
+  };
+}

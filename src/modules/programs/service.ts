@@ -1,0 +1,26 @@
+import { eq } from 'drizzle-orm';
+import { programs } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import type { Clock } from '../../platform/clock';
+
+export type Program = typeof programs.$inferSelect;
+
+export interface ProgramsService {
+  get(programId: string): Promise<Program | undefined>;
+  /** Creates the program if it does not exist yet; used to bootstrap the local default program. */
+  ensure(program: { id: string; name: string }): Promise<Program>;
+}
+
+export function createProgramsService(deps: { db: Database; clock: Clock }): ProgramsService {
+  const { db, clock } = deps;
+  const get = (programId: string) => db.query.programs.findFirst({ where: eq(programs.id, programId) });
+  return {
+    get,
+    async ensure({ id, name }) {
+      await db.insert(programs).values({ id, name, createdAt: clock.now() }).onConflictDoNothing();
+      const program = await get(id);
+      if (!program) throw new Error(`Program ${id} could not be created`);
+      return program;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { commandRegistry } from './commands';
+import { ConfigError, loadConfig } from './config';
+import { runScheduledJobs } from './jobs/runner';
+import { systemClock } from './platform/clock';
+import { openNodeDatabase } from './platform/node/database';
+import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
+import { createProgramsService } from './modules/programs/service';
+
+async function main() {
+  const config = loadConfig(process.env, 'node');
+  const { db } = await openNodeDatabase(config.libsql);
+  const clock = systemClock;
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
+  const deps = { db, clock, serializer, config };
+
+  await createProgramsService(deps).ensure(config.defaultProgram);
+  const app = createApp(deps);
+  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), (cron, at) =>
+    runScheduledJobs(deps, cron, at),
+  );
+
+  const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
+    if (config.auth.usingDevelopmentSecret) {
+      console.warn('Using the built-in development JWT secret: set JWT_SECRET before exposing this server.');
+    }
+    console.log(`edge-loyalty (${config.environment}) on http://localhost:${port}/graphql`);
+    console.log(`database ${config.libsql.url}, program "${config.defaultProgram.id}"`);
+  });
+
+  const shutdown = () => {
+    scheduler.stop();
+    server.close(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig } from '../../config';
+import { claimsSchema, principalFromClaims, type Principal } from './principal';
+
+export class AuthenticationError extends Error {
+  override name = 'AuthenticationError';
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+/**
+ * Builds the JWT verifier once per app: HS256 with a shared secret, or RS256/ES256/EdDSA keys from a
+ * JWKS URL (fetched lazily and cached by jose). Options are checked here, not per request.
+ *
+ * @example
+ * const verify = createTokenVerifier({ secret: process.env.JWT_SECRET, usingDevelopmentSecret: false });
+ * const principal = await verify(bearerToken); // { role: 'admin', programId: 'default', ... }
+ */
+export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+  const options = { issuer: config.issuer, audience: config.audience };
+  let verify: (token: string) => Promise<{ payload: unknown }>;
+  if (config.jwksUrl) {
+    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
+    verify = (token) => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
+  } else if (config.secret) {
+    const key = new TextEncoder().encode(config.secret);
+    verify = (token) => jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
+  } else {
+    throw new Error('createTokenVerifier needs a secret or a JWKS URL');
+  }
+
+  return async (token) => {
+    let payload: unknown;
+    try {
+      ({ payload } = await verify(token));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new AuthenticationError('Token expired');
+      if (error instanceof joseErrors.JOSEError) throw new AuthenticationError('Invalid token');
+      throw error;
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new AuthenticationError('Token lacks a valid role, program or subject claim');
+    }
+    return principalFromClaims(claims.data);
+  };
+}

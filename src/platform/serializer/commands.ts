@@ -1,0 +1,43 @@
+import type { Clock } from '../clock';
+import type { Database } from '../db/database';
+import { DomainError, reviveDomainError, type SerializedDomainError } from '../errors';
+
+/** What a command may use: the executing side's own database and clock (DESIGN.md §3). */
+export interface CommandDeps {
+  db: Database;
+  clock: Clock;
+}
+
+/** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */
+export type Command<Input, Result> = (deps: CommandDeps, input: Input) => Promise<Result>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CommandRegistry = Record<string, Command<any, any>>;
+
+export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedDomainError };
+
+/**
+ * Runs a command by name and turns expected (domain) failures into data, so that the outcome looks
+ * the same whether it ran in this process or crossed a Durable Object RPC boundary.
+ */
+export async function runCommand(
+  registry: CommandRegistry,
+  deps: CommandDeps,
+  name: string,
+  input: unknown,
+): Promise<CommandOutcome> {
+  const command = registry[name];
+  if (!command) throw new Error(`Unknown command "${name}"`);
+  try {
+    return { ok: true, value: await command(deps, input) };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, error: error.toJSON() };
+    throw error;
+  }
+}
+
+/** The caller's side of an outcome: the value, or the revived domain error thrown. */
+export function unwrapOutcome<Result>(outcome: CommandOutcome): Result {
+  if (outcome.ok) return outcome.value as Result;
+  throw reviveDomainError(outcome.error);
+}

@@ -1,0 +1,13 @@
+import { unwrapOutcome } from '../serializer/commands';
+import type { Serializer } from '../serializer/serializer';
+import type { MemberLedger } from './member-ledger';
+
+/** The Workers transport: each member's commands run inside that member's `MemberLedger`. */
+export function createDurableObjectSerializer(namespace: DurableObjectNamespace<MemberLedger>): Serializer {
+  return {
+    async execute(key, command, input) {
+      const ledger = namespace.get(namespace.idFromName(key));
+      return unwrapOutcome(await ledger.execute(command, input));
+    },
+  };
+}

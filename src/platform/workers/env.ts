@@ -1,0 +1,13 @@
+/** Bindings and secrets the Worker reads; `Env` comes from `wrangler types` (wrangler.toml). */
+export type WorkerEnv = Env & {
+  JWT_SECRET?: string;
+  JWT_JWKS_URL?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  LIBSQL_AUTH_TOKEN?: string;
+  /**
+   * Optional service binding to reach libSQL through another Worker (or, in tests, a Node function)
+   * instead of the public internet; requests still go to LIBSQL_URL's path.
+   */
+  LIBSQL_SERVICE?: Fetcher;
+};

@@ -1,0 +1,49 @@
+import { createApp, type App, type AppDeps } from './app';
+import { ConfigError, loadConfig } from './config';
+import { runScheduledJobs } from './jobs/runner';
+import { systemClock } from './platform/clock';
+import { createWorkerDatabase } from './platform/workers/database';
+import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
+import type { WorkerEnv } from './platform/workers/env';
+
+export { MemberLedger } from './platform/workers/member-ledger';
+
+type Runtime = { deps: AppDeps; app: App };
+
+/** Built on the first event for an env (fixed for an isolate's lifetime) and reused after that. */
+const runtimes = new WeakMap<WorkerEnv, Runtime>();
+
+function runtimeFor(env: WorkerEnv): Runtime {
+  let runtime = runtimes.get(env);
+  if (!runtime) {
+    const config = loadConfig(env, 'workers');
+    const deps: AppDeps = {
+      config,
+      clock: systemClock,
+      db: createWorkerDatabase(config, env),
+      serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+    };
+    runtime = { deps, app: createApp(deps) };
+    runtimes.set(env, runtime);
+  }
+  return runtime;
+}
+
+export default {
+  async fetch(request, env) {
+    let runtime: Runtime;
+    try {
+      runtime = runtimeFor(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(error.message);
+      return Response.json({ error: error.message }, { status: 500 });
+    }
+    return runtime.app.fetch(request);
+  },
+
+  async scheduled(controller, env, ctx) {
+    const { deps } = runtimeFor(env);
+    ctx.waitUntil(runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)));
+  },
+} satisfies ExportedHandler<WorkerEnv>;

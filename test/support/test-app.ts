@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app';
+import { commandRegistry } from '../../src/commands';
+import { loadConfig } from '../../src/config';
+import { fixedClock } from '../../src/platform/clock';
+import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
+import { openNodeDatabase } from '../../src/platform/node/database';
+import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
+import { createProgramsService } from '../../src/modules/programs/service';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export const TEST_NOW = '2026-11-23T10:00:00.000Z';
+
+/** A fresh database file with migrations applied, for one test file. */
+export async function freshDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-loyalty-test-'));
+  return openNodeDatabase({ url: `file:${join(dir, 'loyalty.db')}` });
+}
+
+export interface GraphQLResponse<Data = Record<string, any>> {
+  data?: Data | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+/**
+ * The Node app over its own fresh database, with a fixed clock and two programs (`acme`, `globex`)
+ * so that every test can also check that nothing crosses tenants.
+ */
+export async function createTestApp(options: { env?: Record<string, string> } = {}) {
+  const { db, client } = await freshDatabase();
+  const clock = fixedClock(TEST_NOW);
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
+  const deps = { db, clock, serializer, config };
+  const programs = createProgramsService(deps);
+  await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
+  await programs.ensure({ id: 'globex', name: 'Globex Books' });
+  const app = createApp(deps);
+
+  const token = (request: Partial<TokenRequest> & Pick<TokenRequest, 'role'>) =>
+    signToken(TEST_SECRET, { programId: 'acme', subject: `test-${request.role}`, ...request });
+
+  async function graphql<Data = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    bearer?: string,
+  ): Promise<GraphQLResponse<Data> & { status: number }> {
+    const response = await app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as GraphQLResponse<Data>) };
+  }
+
+  return { app, db, client, clock, config, deps, token, graphql, close: () => client.close() };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
