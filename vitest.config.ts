@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Node loads graphql's CommonJS entry for packages in node_modules; source files must share
+        // that one instance, or `instanceof GraphQLError` fails across the boundary.
+        resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],

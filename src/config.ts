@@ -17,7 +17,7 @@ const optionalString = z
   .optional();
 
 const envSchema = z.object({
-  ENVIRONMENT: z.enum(['development', 'test', 'production']).optional(),
+  ENVIRONMENT: optionalString.pipe(z.enum(['development', 'test', 'production']).optional()),
   NODE_ENV: optionalString,
   JWT_SECRET: optionalString.refine((secret) => secret === undefined || secret.length >= 32, {
     message: 'JWT_SECRET must be at least 32 characters',

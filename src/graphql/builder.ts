@@ -37,7 +37,7 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, context) =>
       context.principal
-        ? new GraphQLError('Not allowed for this token', { extensions: { code: 'FORBIDDEN', http: { status: 200 } } })
+        ? new GraphQLError('Not allowed for this token', { extensions: { code: 'FORBIDDEN' } })
         : new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
             extensions: { code: 'UNAUTHENTICATED' },
           }),

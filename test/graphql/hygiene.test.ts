@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryLimits } from '../../src/graphql/limits';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { enroll } from '../support/members';
+
+const INTROSPECTION = '{ __schema { queryType { name } } }';
+
+describe('abuse limits', () => {
+  let app: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    app = await createTestApp();
+    admin = await app.token({ role: 'admin' });
+  });
+  afterAll(() => app.close());
+
+  const rejected = async (query: string, pattern: RegExp) => {
+    const response = await app.graphql(query, {}, admin);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.[0]?.message).toMatch(pattern);
+  };
+
+  it('rejects a query deeper than the limit, accepts an ordinary one', async () => {
+    const ordinary = '{ members(first: 1) { edges { node { consents { email } } } } }';
+    expect((await app.graphql(ordinary, {}, admin)).errors).toBeUndefined();
+    const levels = queryLimits.maxDepth + 1;
+    const tooDeep = `{ ${'node(id: "x") { ... on Program { id } '.repeat(levels)}${'}'.repeat(levels)} }`;
+    await rejected(tooDeep, /depth/i);
+  });
+
+  it('rejects too many aliases', async () => {
+    const aliases = Array.from({ length: queryLimits.maxAliases + 1 }, (_, index) => `a${index}: program { id }`).join(' ');
+    await rejected(`{ ${aliases} }`, /aliases/i);
+  });
+
+  it('rejects a document with too many tokens', async () => {
+    const fields = Array.from({ length: queryLimits.maxTokens }, () => 'id').join(' ');
+    await rejected(`{ program { ${fields} } }`, /token/i);
+  });
+
+  it('rejects a query whose cost is over the limit', async () => {
+    const fields = Array.from({ length: 14 }, (_, index) => `m${index}: members(first: 100) { edges { node { id email name consents { email sms push } } } }`).join(' ');
+    await rejected(`{ ${fields} }`, /cost/i);
+  });
+
+  it('masks unexpected errors but keeps typed ones', async () => {
+    const { globalId } = await enroll(app, { email: 'mask@example.com' });
+    app.client.close();
+    const response = await app.graphql('query($id: ID!) { member(id: $id) { email } }', { id: globalId }, admin);
+    expect(response.errors?.[0]?.message).toBe('Unexpected error.');
+    expect(JSON.stringify(response)).not.toMatch(/closed|sqlite|libsql/i);
+  });
+});
+
+describe('development vs production', () => {
+  it('serves GraphiQL and introspection in development', async () => {
+    const app = await createTestApp({ env: { ENVIRONMENT: 'development' } });
+    const page = await app.app.request('/graphql', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('GraphiQL');
+    const response = await app.graphql(INTROSPECTION);
+    expect(response.data?.__schema.queryType.name).toBe('Query');
+    app.close();
+  });
+
+  it('turns off GraphiQL, introspection and field suggestions in production', async () => {
+    const app = await createTestApp({ env: { ENVIRONMENT: 'production' } });
+    const page = await app.app.request('/graphql', { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('GraphiQL');
+    const response = await app.graphql(INTROSPECTION, {}, await app.token({ role: 'admin' }));
+    expect(response.errors?.[0]?.message).toMatch(/introspection/i);
+    const typo = await app.graphql('{ programm { id } }', {}, await app.token({ role: 'admin' }));
+    expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    app.close();
+  });
+
+  it('answers /health', async () => {
+    const app = await createTestApp();
+    const response = await app.app.request('/health');
+    expect(await response.json()).toEqual({ status: 'ok', environment: 'test' });
+    app.close();
+  });
+});

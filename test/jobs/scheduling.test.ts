@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobRuns } from '../../schema';
+import { jobs, jobsByCron } from '../../src/jobs/schedule';
+import { JOB_RUN_RETENTION_DAYS, pruneJobRuns } from '../../src/jobs/prune-job-runs';
+import { runJob, runScheduledJobs } from '../../src/jobs/runner';
+import { cronsFromWranglerToml } from '../../src/platform/node/scheduler';
+import { newId } from '../../src/platform/ids';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+describe('cron schedule', () => {
+  it('maps exactly the crons of wrangler.toml to existing jobs', () => {
+    const crons = cronsFromWranglerToml('wrangler.toml');
+    expect(Object.keys(jobsByCron).sort()).toEqual([...crons].sort());
+    for (const names of Object.values(jobsByCron)) for (const name of names) expect(jobs[name]).toBeDefined();
+  });
+});
+
+describe('prune-job-runs', () => {
+  let app: TestApp;
+  const day = 24 * 60 * 60 * 1000;
+  const now = new Date('2026-11-23T03:15:00Z');
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  const seedRuns = async (count: number, ageDays: number, finished = true) => {
+    const startedAt = new Date(now.getTime() - ageDays * day);
+    const rows = Array.from({ length: count }, () => ({
+      id: newId(),
+      job: 'some-job',
+      trigger: 'manual',
+      scheduledFor: startedAt,
+      startedAt,
+      finishedAt: finished ? startedAt : null,
+    }));
+    for (let offset = 0; offset < rows.length; offset += 200) await app.db.insert(jobRuns).values(rows.slice(offset, offset + 200));
+  };
+  const countRuns = async () => (await app.db.select().from(jobRuns)).filter((run) => run.job === 'some-job').length;
+
+  it('deletes finished runs past retention in chunks, keeps recent and unfinished ones, records itself', async () => {
+    await seedRuns(1_203, JOB_RUN_RETENTION_DAYS + 1);
+    await seedRuns(5, JOB_RUN_RETENTION_DAYS - 1);
+    await seedRuns(2, JOB_RUN_RETENTION_DAYS + 10, false);
+    app.clock.set(now);
+
+    const [run] = await runScheduledJobs(app.deps, '15 3 * * *', now);
+    expect(run).toMatchObject({ job: 'prune-job-runs', trigger: '15 3 * * *', processed: 1_203, cursor: null, error: null });
+    expect(run!.finishedAt).toEqual(now);
+    expect(await countRuns()).toBe(7);
+
+    // Idempotent: running again at the same `now` changes nothing.
+    const [again] = await runScheduledJobs(app.deps, '15 3 * * *', now);
+    expect(again!.processed).toBe(0);
+    expect(await countRuns()).toBe(7);
+  });
+
+  it('stops at its budget and resumes the same run from the recorded cursor', async () => {
+    await seedRuns(1_100, JOB_RUN_RETENTION_DAYS + 1);
+    const first = await runJob(app.deps, pruneJobRuns, { now, trigger: 'manual', budgetMs: 0 });
+    expect(first).toMatchObject({ processed: 500, cursor: 'more', finishedAt: null });
+    const second = await runJob(app.deps, pruneJobRuns, { now, trigger: 'manual' });
+    expect(second.id).toBe(first.id);
+    expect(second).toMatchObject({ processed: 1_100, cursor: null });
+    expect(second.finishedAt).not.toBeNull();
+  });
+
+  it('refuses a cron that maps to no job', async () => {
+    await expect(runScheduledJobs(app.deps, '* * * * *', now)).rejects.toThrow(/No jobs are mapped/);
+  });
+});
