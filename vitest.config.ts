@@ -2,8 +2,14 @@ import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { workerdLibsqlBinding } from './test/workerd/libsql-binding';
 
+// Tests never talk to Cloudflare: no telemetry, no `request.cf` fetch.
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
 export default defineConfig({
   test: {
+    // CI reads the JSON report to print its own `N passed, N failed` line (.ci/run).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/test-results.json' }]] : ['default'],
     projects: [
       {
         // Node loads graphql's CommonJS entry for packages in node_modules; source files must share
