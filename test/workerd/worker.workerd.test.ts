@@ -68,7 +68,8 @@ describe('Worker fetch', () => {
   });
 
   it('refuses to serve without a JWT secret, with a clear message', async () => {
-    const response = await worker.fetch(new Request('http://edge-loyalty.test/graphql'), { ...workerEnv, JWT_SECRET: undefined });
+    const request = new Request('http://edge-loyalty.test/graphql') as Request<unknown, IncomingRequestCfProperties>;
+    const response = await worker.fetch(request, { ...workerEnv, JWT_SECRET: undefined });
     expect(response.status).toBe(500);
     expect(await response.text()).toMatch(/Refusing to start: set JWT_SECRET/);
   });
