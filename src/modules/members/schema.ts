@@ -7,8 +7,6 @@ import { enrollmentSchema, profileUpdateSchema } from './domain';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import type { Member } from './service';
 
-const memberErrorFields = { memberId: 'ID of the member, as given' } as const;
-
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',
   interfaces: [ErrorInterface],
@@ -24,7 +22,7 @@ for (const [errorClass, name] of [
     name,
     interfaces: [ErrorInterface],
     fields: (t) => ({
-      memberId: t.id({ description: memberErrorFields.memberId, resolve: (error) => error.details.memberId }),
+      memberId: t.id({ description: 'The member id, as given', resolve: (error) => error.details.memberId }),
     }),
   });
 }
