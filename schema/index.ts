@@ -1,3 +1,6 @@
 export * from './programs';
 export * from './members';
 export * from './jobs';
+export * from './rules';
+export * from './ledger';
+export * from './orders';

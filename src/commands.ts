@@ -1,5 +1,6 @@
 import type { CommandRegistry } from './platform/serializer/commands';
 import { memberCommands } from './modules/members/commands';
+import { ledgerCommands } from './modules/ledger/commands';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -7,4 +8,5 @@ import { memberCommands } from './modules/members/commands';
  */
 export const commandRegistry: CommandRegistry = {
   ...memberCommands,
+  ...ledgerCommands,
 };

@@ -3,6 +3,8 @@ import type { Database } from './platform/db/database';
 import type { Serializer } from './platform/serializer/serializer';
 import { createProgramsService, type ProgramsService } from './modules/programs/service';
 import { createMembersService, type MembersService } from './modules/members/service';
+import { createRulesService, type RulesService } from './modules/rules/service';
+import { createLedgerService, type LedgerService } from './modules/ledger/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -14,11 +16,15 @@ export interface ServiceDeps {
 export interface Services {
   programs: ProgramsService;
   members: MembersService;
+  rules: RulesService;
+  ledger: LedgerService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   return {
     programs: createProgramsService(deps),
     members: createMembersService(deps),
+    rules: createRulesService(deps),
+    ledger: createLedgerService(deps),
   };
 }

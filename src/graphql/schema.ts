@@ -4,6 +4,8 @@ import './types/scalars';
 import './types/errors';
 import '../modules/programs/schema';
 import '../modules/members/schema';
+import '../modules/rules/schema';
+import '../modules/ledger/schema';
 
 /** The whole API, built once per isolate. */
 export const schema = builder.toSchema();

@@ -1,22 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
-import type { Database } from '../../platform/db/database';
 import type { Command } from '../../platform/serializer/commands';
 import { erasureColumns, profileUpdateColumns, type ProfileUpdate } from './domain';
-import { MemberErasedError, MemberNotFoundError } from './errors';
-import { asDuplicateMemberError, findMember } from './repository';
-
-interface MemberRef {
-  programId: string;
-  memberId: string;
-}
-
-async function requireActiveMember(db: Database, { programId, memberId }: MemberRef) {
-  const member = await findMember(db, programId, memberId);
-  if (!member) throw new MemberNotFoundError(memberId);
-  if (member.status === 'erased') throw new MemberErasedError(memberId);
-  return member;
-}
+import { MemberNotFoundError } from './errors';
+import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
 
 /** Changes a member's profile; runs in the member's serializer. */
 export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate }, MemberRef> = async (

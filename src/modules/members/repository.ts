@@ -1,13 +1,27 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation } from '../../platform/db/constraint-errors';
-import { DuplicateMemberError } from './errors';
+import { keyset, type KeysetPage } from '../../platform/db/keyset';
+import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import { likePattern } from './domain';
 
 /** Member rows of one program; every query is scoped by `programId`. */
 export function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
   return db.query.members.findFirst({ where: and(eq(members.programId, programId), eq(members.id, memberId)) });
+}
+
+export interface MemberRef {
+  programId: string;
+  memberId: string;
+}
+
+/** The member, if it exists in the program and is not erased; other modules' commands use it too. */
+export async function requireActiveMember(db: Database, { programId, memberId }: MemberRef): Promise<MemberRow> {
+  const member = await findMember(db, programId, memberId);
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') throw new MemberErasedError(memberId);
+  return member;
 }
 
 export async function findMembersByIds(db: Database, programId: string, memberIds: readonly string[]) {
@@ -23,19 +37,14 @@ export function findMemberByExternalId(db: Database, programId: string, external
   });
 }
 
-export interface MemberPage {
+export interface MemberPage extends KeysetPage {
   search?: string | null;
-  after?: string;
-  before?: string;
-  limit: number;
-  /** Newest first when false (the default listing order is by id, which is by enrollment time). */
-  inverted: boolean;
 }
 
+/** Members in enrollment order (ids are time-ordered). */
 export function listMembers(db: Database, programId: string, page: MemberPage): Promise<MemberRow[]> {
-  const conditions: SQL[] = [eq(members.programId, programId)];
-  if (page.after) conditions.push(gt(members.id, page.after));
-  if (page.before) conditions.push(lt(members.id, page.before));
+  const { conditions: position, orderBy, limit } = keyset(members.id, page);
+  const conditions: SQL[] = [eq(members.programId, programId), ...position];
   if (page.search?.trim()) {
     const pattern = likePattern(page.search);
     conditions.push(
@@ -50,8 +59,8 @@ export function listMembers(db: Database, programId: string, page: MemberPage): 
     .select()
     .from(members)
     .where(and(...conditions))
-    .orderBy(page.inverted ? desc(members.id) : asc(members.id))
-    .limit(page.limit);
+    .orderBy(orderBy)
+    .limit(limit);
 }
 
 /** Maps the UNIQUE indexes on (program, externalId) and (program, email) to a typed error. */

@@ -1,8 +1,9 @@
-import { decodeGlobalID, resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder, type InputFieldBuilder } from '../../graphql/builder';
 import { programIdOf, type GraphQLContext } from '../../graphql/context';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
+import { decodeId, requireId } from '../../graphql/global-ids';
 import { enrollmentSchema, profileUpdateSchema } from './domain';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import type { Member } from './service';
@@ -88,21 +89,8 @@ const MemberPayload = builder.objectRef<{ member: Member }>('MemberPayload').imp
   fields: (t) => ({ member: t.field({ type: MemberType, resolve: (payload) => payload.member }) }),
 });
 
-/** The member id inside a `Member` global id, or null for anything else. */
-function decodeMemberId(globalId: string | number): string | null {
-  try {
-    const { typename, id } = decodeGlobalID(String(globalId));
-    return typename === 'Member' ? id : null;
-  } catch {
-    return null;
-  }
-}
-
-function memberIdFrom(globalId: string | number): string {
-  const memberId = decodeMemberId(globalId);
-  if (!memberId) throw new MemberNotFoundError(String(globalId));
-  return memberId;
-}
+const decodeMemberId = (globalId: string | number) => decodeId('Member', globalId);
+export const memberIdFrom = (globalId: string | number) => requireId('Member', globalId, (id) => new MemberNotFoundError(id));
 
 builder.mutationFields((t) => ({
   enrollMember: t.field({

@@ -1,0 +1,144 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+import { members } from './members';
+
+export const ownerTypes = ['member', 'program'] as const;
+export type OwnerType = (typeof ownerTypes)[number];
+
+/**
+ * One account per (program, owner, kind, unit), with its materialized balance. The id is derived
+ * from those parts, so a plan can name accounts before they exist. `floor` is the lowest balance a
+ * rule allows (0 for a member's points and wallet), null for unbounded system accounts.
+ */
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    ownerType: text('owner_type', { enum: ownerTypes }).notNull(),
+    ownerId: text('owner_id').notNull(),
+    kind: text('kind').notNull(),
+    unit: text('unit').notNull(),
+    balance: integer('balance').notNull().default(0),
+    floor: integer('floor'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
+    check('accounts_floor', sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
+  ],
+);
+
+/** Immutable double-entry transfers: `amount` leaves `debit_account` and reaches `credit_account`. */
+export const transfers = sqliteTable(
+  'transfers',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    operationId: text('operation_id')
+      .notNull()
+      .references(() => operations.id),
+    debitAccountId: text('debit_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    creditAccountId: text('credit_account_id')
+      .notNull()
+      .references(() => accounts.id),
+    amount: integer('amount').notNull(),
+    unit: text('unit').notNull(),
+    kind: text('kind').notNull(),
+    ref: text('ref'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    reversesTransferId: text('reverses_transfer_id'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    uniqueIndex('transfers_idempotency_key').on(t.programId, t.idempotencyKey),
+    uniqueIndex('transfers_reverses_once').on(t.reversesTransferId),
+    index('transfers_debit').on(t.debitAccountId, t.id),
+    index('transfers_credit').on(t.creditAccountId, t.id),
+    index('transfers_ref').on(t.programId, t.ref),
+    check('transfers_amount_positive', sql`${t.amount} > 0`),
+    check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
+  ],
+);
+
+/**
+ * One row per value-moving request, keyed by its idempotency key: a retry with the same key and
+ * input returns `result` and moves nothing; another input under the same key is a conflict.
+ */
+export const operations = sqliteTable(
+  'operations',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    command: text('command').notNull(),
+    requestHash: text('request_hash').notNull(),
+    memberId: text('member_id').references(() => members.id),
+    result: text('result', { mode: 'json' }).notNull().$type<unknown>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('operations_idempotency_key').on(t.programId, t.idempotencyKey)],
+);
+
+/** Points of one earn, spent earliest-expiry first; `remaining` is what is left of `amount`. */
+export const lots = sqliteTable(
+  'lots',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    sourceTransferId: text('source_transfer_id')
+      .notNull()
+      .references(() => transfers.id),
+    amount: integer('amount').notNull(),
+    remaining: integer('remaining').notNull(),
+    earnedAt: integer('earned_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
+    index('lots_expiry').on(t.expiresAt),
+    check('lots_remaining_in_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
+  ],
+);
+
+/** How each transfer changed each lot: negative when it drew points, positive when it put them back. */
+export const lotMovements = sqliteTable(
+  'lot_movements',
+  {
+    transferId: text('transfer_id')
+      .notNull()
+      .references(() => transfers.id),
+    lotId: text('lot_id')
+      .notNull()
+      .references(() => lots.id),
+    delta: integer('delta').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.transferId, t.lotId] }),
+    index('lot_movements_lot').on(t.lotId),
+    check('lot_movements_nonzero', sql`${t.delta} <> 0`),
+  ],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type TransferRow = typeof transfers.$inferSelect;
+export type LotRow = typeof lots.$inferSelect;
+export type OperationRow = typeof operations.$inferSelect;

@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+import { members } from './members';
+
+/** An order as recorded for loyalty: what was paid, how much with points, what it earned. */
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    orderId: text('order_id').notNull(),
+    currency: text('currency').notNull(),
+    total: integer('total').notNull(),
+    pointsRedeemed: integer('points_redeemed').notNull(),
+    pointsPayment: integer('points_payment').notNull(),
+    pointsEarned: integer('points_earned').notNull(),
+    refundedAmount: integer('refunded_amount').notNull().default(0),
+    pointsClawedBack: integer('points_clawed_back').notNull().default(0),
+    pointsReturned: integer('points_returned').notNull().default(0),
+    attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
+    check('orders_amounts', sql`${t.total} >= 0 and ${t.pointsPayment} between 0 and ${t.total} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`),
+    check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total}`),
+    check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  'order_lines',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    lineNo: integer('line_no').notNull(),
+    sku: text('sku').notNull(),
+    category: text('category'),
+    quantity: integer('quantity').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    refundedQuantity: integer('refunded_quantity').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    check('order_lines_quantities', sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.refundedQuantity} between 0 and ${t.quantity}`),
+  ],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;

@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, check } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+
+export const roundingModes = ['down', 'half_up', 'up'] as const;
+export type RoundingMode = (typeof roundingModes)[number];
+
+/**
+ * A program's points and wallet rules (one row per program; absent = defaults). Money in minor
+ * units of `currency`, ratios as integer pairs so that no rule needs a float.
+ */
+export const programRules = sqliteTable(
+  'program_rules',
+  {
+    programId: text('program_id')
+      .primaryKey()
+      .references(() => programs.id),
+    currency: text('currency').notNull(),
+    /** `earnPoints` points for every `earnPerAmount` minor units actually paid. */
+    earnPoints: integer('earn_points').notNull(),
+    earnPerAmount: integer('earn_per_amount').notNull(),
+    earnRounding: text('earn_rounding', { enum: roundingModes }).notNull(),
+    /** Months until earned points expire; null = never. */
+    pointsLifetimeMonths: integer('points_lifetime_months'),
+    /** `redeemPoints` points pay `redeemValue` minor units of an order. */
+    redeemPoints: integer('redeem_points').notNull(),
+    redeemValue: integer('redeem_value').notNull(),
+    minimumRedemption: integer('minimum_redemption').notNull(),
+    /** A top-up of at least `walletBonusThreshold` gets `walletBonusBasisPoints` / 10,000 as bonus credit. */
+    walletBonusThreshold: integer('wallet_bonus_threshold').notNull(),
+    walletBonusBasisPoints: integer('wallet_bonus_basis_points').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    check('program_rules_positive', sql`${t.earnPoints} >= 0 and ${t.earnPerAmount} > 0 and ${t.redeemPoints} > 0 and ${t.redeemValue} >= 0`),
+    check('program_rules_limits', sql`${t.minimumRedemption} >= 0 and ${t.walletBonusThreshold} >= 0 and ${t.walletBonusBasisPoints} between 0 and 10000`),
+  ],
+);
+
+export type ProgramRulesRow = typeof programRules.$inferSelect;

@@ -1,0 +1,111 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { orderLines, orders } from '../../../../schema';
+import { InvalidInputError } from '../../../platform/errors';
+import { newId } from '../../../platform/ids';
+import { account, POINTS } from '../accounts';
+import { planClawback, planReturn, sumDeltas } from '../domain/lots';
+import { allocateRefundLines, refundShares, type RefundLine } from '../domain/refund';
+import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
+import { ledgerCommand, type LedgerCommandInput } from '../operation';
+import type { PlannedTransfer } from '../plan';
+import { findOrder, linesOf, memberBalance, netLotMovements, openLots, transfersOfKind } from '../repository';
+
+/** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
+export interface RefundOrderInput extends LedgerCommandInput {
+  orderId: string;
+  amount: number | null;
+  lines: RefundLine[] | null;
+}
+
+export interface RefundOrderResult {
+  orderId: string;
+  memberId: string;
+  amount: number;
+  totalRefunded: number;
+  pointsClawedBack: number;
+  /** Points the refund should have taken back but the member had already spent; the program absorbs them. */
+  pointsNotRecovered: number;
+  pointsReturned: number;
+  pointsBalance: number;
+}
+
+/**
+ * Refunds part or all of an order: takes back the points earned on the refunded part (from the
+ * order's own lot first) and returns the points that paid for it to the lots they came from.
+ */
+export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('ledger.refundOrder', async (deps, input, now) => {
+  const { db } = deps;
+  const { programId, orderId } = input;
+  const order = await findOrder(db, programId, orderId);
+  if (!order) throw new OrderNotFoundError(orderId);
+  const refundable = order.total - order.refundedAmount;
+
+  let amount = input.amount ?? 0;
+  let lineAllocations = new Map<number, number>();
+  if (input.lines) {
+    const allocated = allocateRefundLines(await linesOf(db, order.id), input.lines);
+    if (!allocated) {
+      throw new InvalidInputError([{ path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' }]);
+    }
+    ({ amount, allocations: lineAllocations } = allocated);
+  }
+  if (amount > refundable) throw new RefundExceedsOrderError(orderId, amount, refundable);
+
+  const { memberId } = order;
+  const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
+  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+  const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return']);
+  const planned: PlannedTransfer[] = [];
+
+  const lots = await openLots(db, programId, memberId);
+  const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
+  const orderLot = lots.find((lot) => lot.sourceTransferId === earnTransferId)?.id ?? null;
+  const clawback = planClawback(lots, pointsToClawBack, orderLot);
+  const clawedBack = -sumDeltas(clawback);
+  if (clawedBack > 0) {
+    planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
+  }
+
+  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind !== 'earn').map((transfer) => transfer.id);
+  const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
+  const returns = planReturn(drawn, pointsToReturn);
+  if (returns.length > 0) {
+    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
+  }
+
+  const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
+  return {
+    memberId,
+    transfers: planned,
+    result: {
+      orderId,
+      memberId,
+      amount,
+      totalRefunded: order.refundedAmount + amount,
+      pointsClawedBack: clawedBack,
+      pointsNotRecovered: pointsToClawBack - clawedBack,
+      pointsReturned: sumDeltas(returns),
+      pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
+    },
+    statements: [
+      db
+        .update(orders)
+        .set({
+          refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
+          pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
+          pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
+        })
+        .where(eq(orders.id, order.id)),
+      ...[...lineAllocations].map(([lineNo, quantity]) =>
+        db
+          .update(orderLines)
+          .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
+          .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
+      ),
+    ],
+    onViolation: async (violation) =>
+      violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
+        ? new RefundExceedsOrderError(orderId, amount, refundable)
+        : null,
+  };
+});

@@ -1,0 +1,46 @@
+import { divideRounded, type ProgramRules } from '../../rules/domain';
+import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
+
+/** Permille of the base earn rate; 1,000 = ×1. The tiers module supplies a member's multiplier. */
+export const BASE_EARN_MULTIPLIER = 1000;
+
+/** Points earned on the amount actually paid, with the program's rounding rule. */
+export function earnedPoints(paidAmount: number, rules: ProgramRules, multiplierPermille = BASE_EARN_MULTIPLIER): number {
+  return divideRounded(paidAmount * rules.earnPoints * multiplierPermille, rules.earnPerAmount * 1000, rules.earnRounding);
+}
+
+/** What `points` pay of an order, in minor units; always rounded down. */
+export function pointsPaymentValue(points: number, rules: ProgramRules): number {
+  return Math.floor((points * rules.redeemValue) / rules.redeemPoints);
+}
+
+/** The most points an order of `total` can take as payment. */
+export function maximumRedeemablePoints(total: number, rules: ProgramRules): number {
+  if (rules.redeemValue === 0) return 0;
+  return Math.floor(((total + 1) * rules.redeemPoints - 1) / rules.redeemValue);
+}
+
+export function checkMinimumRedemption(points: number, rules: ProgramRules): void {
+  if (points < rules.minimumRedemption) throw new BelowMinimumRedemptionError(points, rules.minimumRedemption);
+}
+
+/** Checks a points payment against the order and the rules; returns its value in minor units. */
+export function planPointsPayment(points: number, total: number, rules: ProgramRules): number {
+  if (points === 0) return 0;
+  checkMinimumRedemption(points, rules);
+  const value = pointsPaymentValue(points, rules);
+  if (value > total) throw new RedemptionExceedsTotalError(points, maximumRedeemablePoints(total, rules));
+  return value;
+}
+
+/** When points earned at `earnedAt` expire: the same instant `months` later (end of month when shorter). */
+export function lotExpiry(earnedAt: Date, months: number | null): Date | null {
+  if (months === null) return null;
+  const target = new Date(earnedAt);
+  const day = target.getUTCDate();
+  target.setUTCDate(1);
+  target.setUTCMonth(target.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target;
+}

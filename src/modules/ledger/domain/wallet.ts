@@ -1,0 +1,16 @@
+import type { ProgramRules } from '../../rules/domain';
+import { InsufficientWalletBalanceError } from '../errors';
+
+/** The non-withdrawable bonus credit a top-up earns (rounded down). */
+export function topUpBonus(amount: number, rules: ProgramRules): number {
+  if (amount < rules.walletBonusThreshold) return 0;
+  return Math.floor((amount * rules.walletBonusBasisPoints) / 10_000);
+}
+
+/** Spends bonus credit first (it cannot be withdrawn), then cash; all or nothing. */
+export function splitWalletSpend(balances: { cash: number; bonus: number }, amount: number, currency: string) {
+  const available = balances.cash + balances.bonus;
+  if (amount > available) throw new InsufficientWalletBalanceError(currency, amount, available);
+  const fromBonus = Math.min(balances.bonus, amount);
+  return { fromBonus, fromCash: amount - fromBonus };
+}

@@ -1,0 +1,92 @@
+import { DomainError, registerDomainErrors } from '../../platform/errors';
+
+export class InsufficientPointsError extends DomainError<{ requested: number; available: number }> {
+  static override readonly code = 'INSUFFICIENT_POINTS';
+  constructor(requested: number, available: number) {
+    super({ requested, available }, `Not enough points: ${requested} requested, ${available} available`);
+  }
+}
+
+export class BelowMinimumRedemptionError extends DomainError<{ requested: number; minimum: number }> {
+  static override readonly code = 'BELOW_MINIMUM_REDEMPTION';
+  constructor(requested: number, minimum: number) {
+    super({ requested, minimum }, `At least ${minimum} points must be redeemed at once (${requested} requested)`);
+  }
+}
+
+export class RedemptionExceedsTotalError extends DomainError<{ requested: number; maximum: number }> {
+  static override readonly code = 'REDEMPTION_EXCEEDS_TOTAL';
+  constructor(requested: number, maximum: number) {
+    super({ requested, maximum }, `${requested} points are worth more than the order; at most ${maximum} can pay for it`);
+  }
+}
+
+export class InsufficientWalletBalanceError extends DomainError<{ currency: string; requested: number; available: number }> {
+  static override readonly code = 'INSUFFICIENT_WALLET_BALANCE';
+  constructor(currency: string, requested: number, available: number) {
+    super({ currency, requested, available }, `Not enough ${currency} in the wallet: ${requested} requested, ${available} available`);
+  }
+}
+
+export class IdempotencyConflictError extends DomainError<{ idempotencyKey: string }> {
+  static override readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(idempotencyKey: string) {
+    super({ idempotencyKey }, `Idempotency key "${idempotencyKey}" was already used for a different request`);
+  }
+}
+
+export class DuplicateOrderError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'DUPLICATE_ORDER';
+  constructor(orderId: string) {
+    super({ orderId }, `Order ${orderId} is already recorded (under another idempotency key)`);
+  }
+}
+
+export class OrderNotFoundError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'ORDER_NOT_FOUND';
+  constructor(orderId: string) {
+    super({ orderId }, `No order ${orderId} in this program`);
+  }
+}
+
+export class RefundExceedsOrderError extends DomainError<{ orderId: string; requested: number; refundable: number }> {
+  static override readonly code = 'REFUND_EXCEEDS_ORDER';
+  constructor(orderId: string, requested: number, refundable: number) {
+    super({ orderId, requested, refundable }, `Refund of ${requested} exceeds what is left to refund on order ${orderId} (${refundable})`);
+  }
+}
+
+export class CurrencyMismatchError extends DomainError<{ expected: string; given: string }> {
+  static override readonly code = 'CURRENCY_MISMATCH';
+  constructor(expected: string, given: string) {
+    super({ expected, given }, `This program earns on ${expected} orders, not ${given}`);
+  }
+}
+
+export class TransferNotFoundError extends DomainError<{ transferId: string }> {
+  static override readonly code = 'TRANSFER_NOT_FOUND';
+  constructor(transferId: string) {
+    super({ transferId }, `No transfer ${transferId} in this program`);
+  }
+}
+
+export class TransferNotReversibleError extends DomainError<{ transferId: string; reason: string }> {
+  static override readonly code = 'TRANSFER_NOT_REVERSIBLE';
+  constructor(transferId: string, reason: string) {
+    super({ transferId, reason }, `Transfer ${transferId} cannot be reversed: ${reason}`);
+  }
+}
+
+registerDomainErrors(
+  InsufficientPointsError,
+  BelowMinimumRedemptionError,
+  RedemptionExceedsTotalError,
+  InsufficientWalletBalanceError,
+  IdempotencyConflictError,
+  DuplicateOrderError,
+  OrderNotFoundError,
+  RefundExceedsOrderError,
+  CurrencyMismatchError,
+  TransferNotFoundError,
+  TransferNotReversibleError,
+);

@@ -1,0 +1,101 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { accounts, lots, transfers } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import { keyset, type KeysetPage } from '../../platform/db/keyset';
+import { accountKinds, POINTS } from './accounts';
+
+export function accountsOfOwner(db: Database, accountIds: string[]) {
+  return db.select({ id: accounts.id, ownerType: accounts.ownerType, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, accountIds));
+}
+
+/** Points balances of many members in one query (for the DataLoader behind `Member.pointsBalance`). */
+export async function pointsBalances(db: Database, programId: string, memberIds: readonly string[]): Promise<number[]> {
+  const rows = await db
+    .select({ ownerId: accounts.ownerId, balance: accounts.balance })
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.programId, programId),
+        eq(accounts.ownerType, 'member'),
+        eq(accounts.kind, accountKinds.memberPoints.kind),
+        eq(accounts.unit, POINTS),
+        inArray(accounts.ownerId, [...memberIds]),
+      ),
+    );
+  const byMember = new Map(rows.map((row) => [row.ownerId, row.balance]));
+  return memberIds.map((memberId) => byMember.get(memberId) ?? 0);
+}
+
+export interface WalletBalance {
+  currency: string;
+  cash: number;
+  bonus: number;
+}
+
+export async function walletBalances(db: Database, programId: string, memberId: string): Promise<WalletBalance[]> {
+  const rows = await db
+    .select({ kind: accounts.kind, unit: accounts.unit, balance: accounts.balance })
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.programId, programId),
+        eq(accounts.ownerType, 'member'),
+        eq(accounts.ownerId, memberId),
+        inArray(accounts.kind, [accountKinds.memberWalletCash.kind, accountKinds.memberWalletBonus.kind]),
+      ),
+    );
+  const wallets = new Map<string, WalletBalance>();
+  for (const row of rows) {
+    const wallet = wallets.get(row.unit) ?? { currency: row.unit, cash: 0, bonus: 0 };
+    if (row.kind === accountKinds.memberWalletCash.kind) wallet.cash = row.balance;
+    else wallet.bonus = row.balance;
+    wallets.set(row.unit, wallet);
+  }
+  return [...wallets.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/** A member's lots, newest first; only those still holding points unless `includeClosed`. */
+export function listLots(db: Database, programId: string, memberId: string, page: KeysetPage & { includeClosed: boolean }) {
+  const { conditions, orderBy, limit } = keyset(lots.id, page, true);
+  const open = page.includeClosed ? [] : [sql`${lots.remaining} > 0`];
+  return db
+    .select()
+    .from(lots)
+    .where(and(eq(lots.programId, programId), eq(lots.memberId, memberId), ...open, ...conditions))
+    .orderBy(orderBy)
+    .limit(limit);
+}
+
+/** Every transfer into or out of any of the member's accounts, newest first. */
+export function listMemberTransfers(db: Database, programId: string, memberId: string, page: KeysetPage) {
+  const memberAccounts = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.programId, programId), eq(accounts.ownerType, 'member'), eq(accounts.ownerId, memberId)));
+  const { conditions, orderBy, limit } = keyset(transfers.id, page, true);
+  return db
+    .select()
+    .from(transfers)
+    .where(
+      and(
+        eq(transfers.programId, programId),
+        or(inArray(transfers.debitAccountId, memberAccounts), inArray(transfers.creditAccountId, memberAccounts)),
+        ...conditions,
+      ),
+    )
+    .orderBy(orderBy)
+    .limit(limit);
+}
+
+export function transfersByIds(db: Database, programId: string, ids: readonly string[]) {
+  return db.select().from(transfers).where(and(eq(transfers.programId, programId), inArray(transfers.id, [...ids])));
+}
+
+/** Points held by all members of the program: what the program owes. */
+export async function outstandingPoints(db: Database, programId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`coalesce(sum(${accounts.balance}), 0)`.mapWith(Number) })
+    .from(accounts)
+    .where(and(eq(accounts.programId, programId), eq(accounts.ownerType, 'member'), eq(accounts.kind, accountKinds.memberPoints.kind)));
+  return row?.total ?? 0;
+}

@@ -1,0 +1,59 @@
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { accounts, lotMovements, lots, orderLines, orders, transfers } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import { account, POINTS, type AccountKind } from './accounts';
+import type { LotState } from './domain/lots';
+
+/** Balance of an account, 0 while it does not exist yet. */
+export async function balanceOf(db: Database, accountId: string): Promise<number> {
+  const row = await db.query.accounts.findFirst({ columns: { balance: true }, where: eq(accounts.id, accountId) });
+  return row?.balance ?? 0;
+}
+
+export function memberBalance(db: Database, programId: string, memberId: string, kind: AccountKind, unit = POINTS) {
+  return balanceOf(db, account(programId, kind, unit, memberId).id);
+}
+
+/** A member's lots that still hold points. */
+export function openLots(db: Database, programId: string, memberId: string): Promise<Array<LotState & { sourceTransferId: string }>> {
+  return db
+    .select({ id: lots.id, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt, sourceTransferId: lots.sourceTransferId })
+    .from(lots)
+    .where(and(eq(lots.programId, programId), eq(lots.memberId, memberId), gt(lots.remaining, 0)));
+}
+
+export function findOrder(db: Database, programId: string, orderId: string) {
+  return db.query.orders.findFirst({ where: and(eq(orders.programId, programId), eq(orders.orderId, orderId)) });
+}
+
+export function linesOf(db: Database, orderPk: string) {
+  return db.select().from(orderLines).where(eq(orderLines.orderId, orderPk)).orderBy(orderLines.lineNo);
+}
+
+export function findTransfer(db: Database, programId: string, transferId: string) {
+  return db.query.transfers.findFirst({ where: and(eq(transfers.programId, programId), eq(transfers.id, transferId)) });
+}
+
+export function transfersOfKind(db: Database, programId: string, ref: string, kinds: string[]) {
+  return db
+    .select()
+    .from(transfers)
+    .where(and(eq(transfers.programId, programId), eq(transfers.ref, ref), inArray(transfers.kind, kinds)));
+}
+
+/** Net movement per lot over the given transfers, with the lot's current state. */
+export async function netLotMovements(db: Database, transferIds: string[]) {
+  if (transferIds.length === 0) return [];
+  return db
+    .select({
+      id: lots.id,
+      remaining: lots.remaining,
+      earnedAt: lots.earnedAt,
+      expiresAt: lots.expiresAt,
+      net: sql<number>`sum(${lotMovements.delta})`.mapWith(Number),
+    })
+    .from(lotMovements)
+    .innerJoin(lots, eq(lots.id, lotMovements.lotId))
+    .where(inArray(lotMovements.transferId, transferIds))
+    .groupBy(lots.id);
+}

@@ -1,0 +1,88 @@
+import { builder } from '../../../graphql/builder';
+import { ErrorInterface } from '../../../graphql/types/errors';
+import {
+  BelowMinimumRedemptionError,
+  CurrencyMismatchError,
+  DuplicateOrderError,
+  IdempotencyConflictError,
+  InsufficientPointsError,
+  InsufficientWalletBalanceError,
+  OrderNotFoundError,
+  RedemptionExceedsTotalError,
+  RefundExceedsOrderError,
+  TransferNotFoundError,
+  TransferNotReversibleError,
+} from '../errors';
+
+builder.objectType(InsufficientPointsError, {
+  name: 'InsufficientPoints',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    requested: t.int({ resolve: (error) => error.details.requested }),
+    available: t.int({ description: 'Spendable (unexpired) points', resolve: (error) => error.details.available }),
+  }),
+});
+
+builder.objectType(BelowMinimumRedemptionError, {
+  name: 'BelowMinimumRedemption',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ minimum: t.int({ resolve: (error) => error.details.minimum }) }),
+});
+
+builder.objectType(RedemptionExceedsTotalError, {
+  name: 'RedemptionExceedsTotal',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ maximum: t.int({ description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
+});
+
+builder.objectType(InsufficientWalletBalanceError, {
+  name: 'InsufficientWalletBalance',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    currency: t.string({ resolve: (error) => error.details.currency }),
+    available: t.field({ type: 'SafeInt', resolve: (error) => error.details.available }),
+  }),
+});
+
+builder.objectType(IdempotencyConflictError, {
+  name: 'IdempotencyConflict',
+  description: 'The idempotency key was used before with a different input; nothing moved',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ idempotencyKey: t.string({ resolve: (error) => error.details.idempotencyKey }) }),
+});
+
+builder.objectType(DuplicateOrderError, {
+  name: 'DuplicateOrder',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(OrderNotFoundError, {
+  name: 'OrderNotFound',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(RefundExceedsOrderError, {
+  name: 'RefundExceedsOrder',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ refundable: t.field({ type: 'SafeInt', resolve: (error) => error.details.refundable }) }),
+});
+
+builder.objectType(CurrencyMismatchError, {
+  name: 'CurrencyMismatch',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ expected: t.string({ resolve: (error) => error.details.expected }) }),
+});
+
+builder.objectType(TransferNotFoundError, {
+  name: 'TransferNotFound',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ transferId: t.id({ resolve: (error) => error.details.transferId }) }),
+});
+
+builder.objectType(TransferNotReversibleError, {
+  name: 'TransferNotReversible',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ reason: t.string({ resolve: (error) => error.details.reason }) }),
+});

@@ -1,0 +1,5 @@
+import './types';
+import './errors';
+import './queries';
+import './payloads';
+import './mutations';

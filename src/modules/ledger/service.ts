@@ -1,0 +1,67 @@
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import { memberKey, type MemberKey, type Serializer } from '../../platform/serializer/serializer';
+import type { KeysetPage } from '../../platform/db/keyset';
+import { loadRules } from '../rules/service';
+import { auditLedger } from './audit';
+import { pointsPaymentValue } from './domain/points';
+import { accountsOfOwner, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
+import { ledgerCommands, type LedgerCommandName } from './commands';
+import { OrderNotFoundError, TransferNotFoundError } from './errors';
+import { findOrder, findTransfer } from './repository';
+
+type CommandOf<Name extends LedgerCommandName> = (typeof ledgerCommands)[Name];
+type InputOf<Name extends LedgerCommandName> = Omit<Parameters<CommandOf<Name>>[1], 'programId'>;
+type ResultOf<Name extends LedgerCommandName> = Awaited<ReturnType<CommandOf<Name>>>;
+
+export type LedgerService = ReturnType<typeof createLedgerService>;
+
+/**
+ * The ledger's use cases. Every value-moving call runs in the serializer of the member it touches;
+ * refunds and reversals first look up which member that is.
+ */
+export function createLedgerService({ db, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+  function run<Name extends LedgerCommandName>(key: MemberKey, name: Name, programId: string, input: InputOf<Name>) {
+    return serializer.execute<ResultOf<Name>>(key, name, { ...input, programId });
+  }
+  const forMember =
+    <Name extends LedgerCommandName>(name: Name) =>
+    (programId: string, input: InputOf<Name> & { memberId: string }) =>
+      run(memberKey(programId, input.memberId), name, programId, input);
+
+  return {
+    pointsBalances: (programId: string, memberIds: readonly string[]) => pointsBalances(db, programId, memberIds),
+    walletBalances: (programId: string, memberId: string) => walletBalances(db, programId, memberId),
+    lots: (programId: string, memberId: string, page: KeysetPage & { includeClosed: boolean }) => listLots(db, programId, memberId, page),
+    transfers: (programId: string, memberId: string, page: KeysetPage) => listMemberTransfers(db, programId, memberId, page),
+    transfersByIds: (programId: string, ids: readonly string[]) => transfersByIds(db, programId, ids),
+    audit: (programId: string) => auditLedger(db, programId),
+
+    /** Points members hold, and what they would pay for at the program's current redemption value. */
+    async liability(programId: string) {
+      const [points, rules] = await Promise.all([outstandingPoints(db, programId), loadRules(db, programId)]);
+      return { points, value: { amount: pointsPaymentValue(points, rules), currency: rules.currency } };
+    },
+
+    recordOrder: forMember('ledger.recordOrder'),
+    redeemPoints: forMember('ledger.redeemPoints'),
+    adjustPoints: forMember('ledger.adjustPoints'),
+    expirePoints: forMember('ledger.expirePoints'),
+    topUpWallet: forMember('ledger.topUpWallet'),
+    spendWallet: forMember('ledger.spendWallet'),
+
+    async refundOrder(programId: string, input: InputOf<'ledger.refundOrder'>) {
+      const order = await findOrder(db, programId, input.orderId);
+      if (!order) throw new OrderNotFoundError(input.orderId);
+      return run(memberKey(programId, order.memberId), 'ledger.refundOrder', programId, input);
+    },
+
+    async reverseTransfer(programId: string, input: InputOf<'ledger.reverseTransfer'>) {
+      const transfer = await findTransfer(db, programId, input.transferId);
+      if (!transfer) throw new TransferNotFoundError(input.transferId);
+      const owners = await accountsOfOwner(db, [transfer.debitAccountId, transfer.creditAccountId]);
+      const memberId = owners.find((owner) => owner.ownerType === 'member')?.ownerId ?? 'program';
+      return run(memberKey(programId, memberId), 'ledger.reverseTransfer', programId, input);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { expect } from 'vitest';
+import type { TestApp } from './test-app';
+
+/** GraphQL documents and helpers for the ledger tests, as a storefront or admin would call them. */
+const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
+
+export const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
+  ... on RecordOrderPayload { orderId pointsRedeemed pointsEarned pointsBalance replayed pointsPayment { amount currency } amountPaid { amount } }
+  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } } }`;
+export const REFUND_ORDER = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
+  ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsNotRecovered pointsReturned pointsBalance replayed }
+  ... on RefundExceedsOrder { refundable } } }`;
+export const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { __typename ${errorFields}
+  ... on PointsPayload { points pointsBalance replayed transfer { id kind amount reason } }
+  ... on InsufficientPoints { requested available } ... on BelowMinimumRedemption { minimum } } }`;
+export const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename ${errorFields}
+  ... on PointsPayload { points pointsBalance replayed transfer { id kind amount reason } }
+  ... on InsufficientPoints { requested available } } }`;
+export const REVERSE = `mutation($input: ReverseTransferInput!) { reverseTransfer(input: $input) { __typename ${errorFields}
+  ... on ReverseTransferPayload { replayed reversal { id kind amount reversesTransferId reason } }
+  ... on TransferNotReversible { reason } } }`;
+const walletFields = `__typename ${errorFields} ... on WalletPayload { amount bonus fromBonus fromCash replayed wallet { currency cash bonus total } }
+  ... on InsufficientWalletBalance { currency available }`;
+export const TOP_UP = `mutation($input: WalletInput!) { topUpWallet(input: $input) { ${walletFields} } }`;
+export const SPEND_WALLET = `mutation($input: WalletInput!) { spendWallet(input: $input) { ${walletFields} } }`;
+export const UPDATE_RULES = `mutation($input: UpdateProgramRulesInput!) { updateProgramRules(input: $input) { __typename ${errorFields}
+  ... on ProgramRulesPayload { rules { currency earnPoints earnPerAmount earnRounding pointsLifetimeMonths redeemPoints redeemValue minimumRedemption walletBonusThreshold walletBonusBasisPoints } } } }`;
+export const MEMBER_LEDGER = `query($id: ID!) { member(id: $id) { pointsBalance walletBalances { currency cash bonus total }
+  lots(first: 50, includeClosed: true) { edges { node { amount remaining earnedAt expiresAt } } } } }`;
+export const AUDIT = `{ ledgerAudit { sound violations { invariant subject detail } } }`;
+
+let keys = 0;
+/** A fresh idempotency key per call. */
+export const key = (prefix = 'k') => `${prefix}-${++keys}-${Math.random().toString(36).slice(2, 8)}`;
+
+export async function mutate(app: TestApp, query: string, input: Record<string, unknown>, token?: string) {
+  const response = await app.graphql(query, { input: { idempotencyKey: key(), ...input } }, token ?? (await app.token({ role: 'admin' })));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return Object.values(response.data ?? {})[0] as Record<string, any>;
+}
+
+export async function memberLedger(app: TestApp, memberGlobalId: string) {
+  const response = await app.graphql(MEMBER_LEDGER, { id: memberGlobalId }, await app.token({ role: 'admin' }));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data!.member as { pointsBalance: number; walletBalances: any[]; lots: { edges: Array<{ node: any }> } };
+}
+
+/** The invariants of DESIGN.md §4, checked through the admin `ledgerAudit` query. */
+export async function expectLedgerSound(app: TestApp, programId = 'acme') {
+  const response = await app.graphql(AUDIT, {}, await app.token({ role: 'admin', programId }));
+  expect(response.data?.ledgerAudit, JSON.stringify(response)).toEqual({ sound: true, violations: [] });
+}
