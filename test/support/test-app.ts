@@ -9,14 +9,41 @@ import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
 import { createProgramsService } from '../../src/modules/programs/service';
+import { runCommand, unwrapOutcome, type CommandDeps, type CommandRegistry } from '../../src/platform/serializer/commands';
+import type { Serializer } from '../../src/platform/serializer/serializer';
+import type { Client } from '@libsql/client';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
 
 /** A fresh database file with migrations applied, for one test file. */
-export async function freshDatabase() {
+export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-loyalty-test-'));
-  return openNodeDatabase({ url: `file:${join(dir, 'loyalty.db')}` });
+  return openNodeDatabase({
+    url: `file:${join(dir, 'loyalty.db')}`,
+    wrapClient: options.networkLatency ? withNetworkLatency : undefined,
+  });
+}
+
+/**
+ * The embedded client answers within the same tick, so concurrent commands never interleave their
+ * reads and writes on Node. Over a network (Turso, sqld) they would: this makes every statement
+ * wait for the next turn of the event loop, as a round trip does.
+ */
+function withNetworkLatency(client: Client): Client {
+  const roundTrip = () => new Promise((resolve) => setImmediate(resolve));
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      if (property !== 'execute' && property !== 'batch') return method;
+      return async (...args: unknown[]) => {
+        await roundTrip();
+        return method(...args);
+      };
+    },
+  });
 }
 
 export interface GraphQLResponse<Data = Record<string, any>> {
@@ -28,11 +55,13 @@ export interface GraphQLResponse<Data = Record<string, any>> {
  * The Node app over its own fresh database, with a fixed clock and two programs (`acme`, `globex`)
  * so that every test can also check that nothing crosses tenants.
  */
-export async function createTestApp(options: { env?: Record<string, string> } = {}) {
-  const { db, client } = await freshDatabase();
+export async function createTestApp(options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean } = {}) {
+  const { db, client } = await freshDatabase(options);
   const clock = fixedClock(TEST_NOW);
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
+  const serializer = options.withoutSerializer
+    ? unserializedCommands(commandRegistry, { db, clock })
+    : createInProcessSerializer(commandRegistry, { db, clock });
   const deps = { db, clock, serializer, config };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
@@ -59,3 +88,29 @@ export async function createTestApp(options: { env?: Record<string, string> } = 
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * Runs commands with no per-member ordering, for proving that the database guards alone keep the
+ * ledger sound. Commands arriving close together are held and released at the same instant (after
+ * 20 ms without a new arrival), so that they all read the same state before any of them writes.
+ */
+function unserializedCommands(registry: CommandRegistry, deps: CommandDeps): Serializer {
+  let waiting: Array<() => void> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const startTogether = () =>
+    new Promise<void>((release) => {
+      waiting.push(release);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const released = waiting;
+        waiting = [];
+        released.forEach((go) => go());
+      }, 20);
+    });
+  return {
+    async execute(_key, command, input) {
+      await startTogether();
+      return unwrapOutcome(await runCommand(registry, deps, command, input));
+    },
+  };
+}

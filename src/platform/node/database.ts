@@ -9,19 +9,22 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 
 /**
  * Opens libSQL from Node: an embedded `file:` database (WAL, foreign keys on) or a remote sqld/Turso
- * URL, and applies the committed migrations.
+ * URL, and applies the committed migrations. `wrapClient` lets tests put latency between the app
+ * and the database, as a network would.
  */
-export async function openNodeDatabase(options: { url: string; authToken?: string }): Promise<{ db: Database; client: Client }> {
+export async function openNodeDatabase(options: {
+  url: string;
+  authToken?: string;
+  wrapClient?: (client: Client) => Client;
+}): Promise<{ db: Database; client: Client }> {
   if (options.url.startsWith('file:')) {
     mkdirSync(dirname(resolve(options.url.slice('file:'.length))), { recursive: true });
   }
-  const client = createClient({ url: options.url, authToken: options.authToken });
-  if (options.url.startsWith('file:')) {
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
-  }
-  await client.execute('PRAGMA foreign_keys = ON');
-  const db = createDatabase(client);
+  // The client pools connections: per-connection settings go in its config (libSQL enforces foreign
+  // keys by default); WAL is a property of the database file, so setting it once is enough.
+  const client = createClient({ url: options.url, authToken: options.authToken, timeout: 5000 });
+  if (options.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  const db = createDatabase(options.wrapClient?.(client) ?? client);
   await migrate(db, { migrationsFolder });
   return { db, client };
 }
