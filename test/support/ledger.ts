@@ -19,10 +19,10 @@ export const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input
 export const REVERSE = `mutation($input: ReverseTransferInput!) { reverseTransfer(input: $input) { __typename ${errorFields}
   ... on ReverseTransferPayload { replayed reversal { id kind amount reversesTransferId reason } }
   ... on TransferNotReversible { reason } } }`;
-const walletFields = `__typename ${errorFields} ... on WalletPayload { amount bonus fromBonus fromCash replayed wallet { currency cash bonus total } }
-  ... on InsufficientWalletBalance { currency available }`;
+const walletFields = `__typename ${errorFields} ... on WalletPayload { amount bonus fromBonus fromCash replayed wallet { currency cash bonus total } }`;
 export const TOP_UP = `mutation($input: WalletInput!) { topUpWallet(input: $input) { ${walletFields} } }`;
-export const SPEND_WALLET = `mutation($input: WalletInput!) { spendWallet(input: $input) { ${walletFields} } }`;
+export const SPEND_WALLET = `mutation($input: WalletInput!) { spendWallet(input: $input) { ${walletFields}
+  ... on InsufficientWalletBalance { currency available } } }`;
 export const UPDATE_RULES = `mutation($input: UpdateProgramRulesInput!) { updateProgramRules(input: $input) { __typename ${errorFields}
   ... on ProgramRulesPayload { rules { currency earnPoints earnPerAmount earnRounding pointsLifetimeMonths redeemPoints redeemValue minimumRedemption walletBonusThreshold walletBonusBasisPoints } } } }`;
 export const MEMBER_LEDGER = `query($id: ID!) { member(id: $id) { pointsBalance walletBalances { currency cash bonus total }
