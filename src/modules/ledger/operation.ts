@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { operations } from '../../../schema';
 import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
-import type { DomainError } from '../../platform/errors';
+import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
@@ -27,11 +28,10 @@ export interface PreparedOperation<Result> {
 
 export type Replayable<Result> = Result & { replayed: boolean };
 
-async function requestHash(command: string, input: LedgerCommandInput): Promise<string> {
+/** Fingerprint of a request without its key; node:crypto hashes synchronously on Node and Workers (nodejs_compat). */
+function requestHash(command: string, input: LedgerCommandInput): string {
   const { idempotencyKey: _key, ...request } = input;
-  const bytes = new TextEncoder().encode(canonicalize({ command, request }) ?? '');
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return createHash('sha256').update(canonicalize({ command, request }) ?? '').digest('hex');
 }
 
 async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash: string): Promise<Replayable<Result> | null> {
@@ -48,18 +48,28 @@ async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash
  * with the same input returns the first result and moves nothing, with another input it is a
  * conflict; otherwise the prepared plan is written as one atomic batch, and a tripped guard rolls
  * it back and becomes a typed error.
+ *
+ * The first attempt does not look the key up: the batch's UNIQUE key is the check. Only when that
+ * trips, or when a retry no longer prepares (its order exists now, its points are spent), is the
+ * earlier operation read, to answer from it.
  */
 export function ledgerCommand<Input extends LedgerCommandInput, Result extends object>(
   name: string,
   prepare: (deps: CommandDeps, input: Input, now: Date) => Promise<PreparedOperation<Result>>,
 ): Command<Input, Replayable<Result>> {
   return async (deps, input) => {
-    const hash = await requestHash(name, input);
-    const replayed = await replay<Result>(deps, input, hash);
-    if (replayed) return replayed;
-
+    const hash = requestHash(name, input);
     const now = deps.clock.now();
-    const prepared = await prepare(deps, input, now);
+    let prepared: PreparedOperation<Result>;
+    try {
+      prepared = await prepare(deps, input, now);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const earlier = await replay<Result>(deps, input, hash);
+        if (earlier) return earlier;
+      }
+      throw error;
+    }
     const operation = {
       id: newId(),
       programId: input.programId,
@@ -76,8 +86,8 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
     } catch (error) {
       const violation = constraintViolation(error);
       if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {
-        const winner = await replay<Result>(deps, input, hash);
-        if (winner) return winner;
+        const earlier = await replay<Result>(deps, input, hash);
+        if (earlier) return earlier;
       }
       const mapped = violation && (await prepared.onViolation?.(violation));
       throw mapped ?? error;

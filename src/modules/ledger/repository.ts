@@ -6,7 +6,7 @@ import type { LotState } from './domain/lots';
 
 /** Balance of an account, 0 while it does not exist yet. */
 export async function balanceOf(db: Database, accountId: string): Promise<number> {
-  const row = await db.query.accounts.findFirst({ columns: { balance: true }, where: eq(accounts.id, accountId) });
+  const [row] = await db.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId));
   return row?.balance ?? 0;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation } from '../../platform/db/constraint-errors';
@@ -7,8 +7,9 @@ import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './
 import { likePattern } from './domain';
 
 /** Member rows of one program; every query is scoped by `programId`. */
-export function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
-  return db.query.members.findFirst({ where: and(eq(members.programId, programId), eq(members.id, memberId)) });
+export async function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
+  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  return member;
 }
 
 export interface MemberRef {
@@ -16,25 +17,24 @@ export interface MemberRef {
   memberId: string;
 }
 
-/** The member, if it exists in the program and is not erased; other modules' commands use it too. */
-export async function requireActiveMember(db: Database, { programId, memberId }: MemberRef): Promise<MemberRow> {
-  const member = await findMember(db, programId, memberId);
+/** Throws unless the member exists in the program and is not erased; other modules' commands use it too. */
+export async function requireActiveMember(db: Database, { programId, memberId }: MemberRef): Promise<void> {
+  const [member] = await db
+    .select({ status: members.status })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.id, memberId)));
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
-  return member;
 }
 
 export async function findMembersByIds(db: Database, programId: string, memberIds: readonly string[]) {
   if (memberIds.length === 0) return [];
-  return db.query.members.findMany({
-    where: and(eq(members.programId, programId), sql`${members.id} in ${memberIds}`),
-  });
+  return db.select().from(members).where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
 }
 
-export function findMemberByExternalId(db: Database, programId: string, externalId: string) {
-  return db.query.members.findFirst({
-    where: and(eq(members.programId, programId), eq(members.externalId, externalId)),
-  });
+export async function findMemberByExternalId(db: Database, programId: string, externalId: string) {
+  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
+  return member;
 }
 
 export interface MemberPage extends KeysetPage {

@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/database';
 import { applyRulesUpdate, defaultRules, type ProgramRules, type RulesUpdate } from './domain';
 
 export async function loadRules(db: Database, programId: string): Promise<ProgramRules> {
-  const row = await db.query.programRules.findFirst({ where: eq(programRules.programId, programId) });
+  const [row] = await db.select().from(programRules).where(eq(programRules.programId, programId));
   if (!row) return defaultRules;
   const { programId: _programId, updatedAt: _updatedAt, ...rules } = row;
   return rules;

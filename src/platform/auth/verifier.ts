@@ -23,8 +23,13 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
     verify = (token) => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
   } else if (config.secret) {
-    const key = new TextEncoder().encode(config.secret);
-    verify = (token) => jwtVerify(token, key, { ...options, algorithms: ['HS256'] });
+    // Imported once: handing jose the raw bytes would re-import the HMAC key on every request.
+    const secret = new TextEncoder().encode(config.secret);
+    let key: Promise<CryptoKey> | undefined;
+    verify = async (token) => {
+      key ??= crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      return jwtVerify(token, await key, { ...options, algorithms: ['HS256'] });
+    };
   } else {
     throw new Error('createTokenVerifier needs a secret or a JWKS URL');
   }

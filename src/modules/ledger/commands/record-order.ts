@@ -8,7 +8,7 @@ import { BASE_EARN_MULTIPLIER, earnedPoints, lotExpiry, planPointsPayment } from
 import { CurrencyMismatchError, DuplicateOrderError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
-import { findOrder, memberBalance, openLots } from '../repository';
+import { memberBalance, openLots } from '../repository';
 import { insufficientPointsOnViolation } from './points-guard';
 
 export interface OrderLineInput {
@@ -42,7 +42,8 @@ export interface RecordOrderResult {
 
 /**
  * Records an order: optionally spends points as payment (earliest-expiring lots first), then earns
- * points on the amount actually paid into a new lot. One batch, guarded by the order's UNIQUE id.
+ * points on the amount actually paid into a new lot. One batch; the order's UNIQUE id rejects a
+ * second recording of the same order.
  */
 export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderResult>('ledger.recordOrder', async (deps, input, now) => {
   const { db } = deps;
@@ -50,7 +51,6 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   await requireActiveMember(db, { programId, memberId });
   const rules = await loadRules(db, programId);
   if (input.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, input.currency);
-  if (await findOrder(db, programId, orderId)) throw new DuplicateOrderError(orderId);
 
   const pointsPayment = planPointsPayment(input.redeemPoints, input.total, rules);
   const amountPaid = input.total - pointsPayment;
