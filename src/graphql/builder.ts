@@ -47,7 +47,12 @@ export const builder = new SchemaBuilder<{
           }),
   },
   errors: { defaultTypes: [InvalidInputError] },
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { authScopes: { authenticated: true } },
+    nodesQueryOptions: { authScopes: { authenticated: true } },
+  },
 });
 
 builder.queryType({});

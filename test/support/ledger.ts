@@ -50,3 +50,30 @@ export async function expectLedgerSound(app: TestApp, programId = 'acme') {
   const response = await app.graphql(AUDIT, {}, await app.token({ role: 'admin', programId }));
   expect(response.data?.ledgerAudit, JSON.stringify(response)).toEqual({ sound: true, violations: [] });
 }
+
+// ——— Helpers for the ledger module tests (rules, orders, refunds, points and wallet, queries) ———
+
+export const RULES_FIELDS = `currency earnPoints earnPerAmount earnRounding pointsLifetimeMonths redeemPoints redeemValue minimumRedemption walletBonusThreshold walletBonusBasisPoints`;
+export const RULES = `{ program { rules { ${RULES_FIELDS} } } }`;
+export const TRANSFER_FIELDS = `id kind amount unit ref reason reversesTransferId idempotencyKey createdAt debit { ownerType kind unit } credit { ownerType kind unit }`;
+export const TRANSFERS = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { member(id: $id) {
+  transfers(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { ${TRANSFER_FIELDS} } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
+
+/** Changes the program's rules as an admin (of `programId`, acme by default); fails the test on anything but success. */
+export async function setRules(app: TestApp, rules: Record<string, unknown>, programId = 'acme') {
+  const response = await app.graphql(UPDATE_RULES, { input: rules }, await app.token({ role: 'admin', programId }));
+  expect(response.data?.updateProgramRules?.__typename, JSON.stringify(response)).toBe('ProgramRulesPayload');
+  return response.data!.updateProgramRules.rules as Record<string, unknown>;
+}
+
+/** A member's lots (closed ones too), newest first, as `{ amount remaining earnedAt expiresAt }`. */
+export async function lotsOf(app: TestApp, memberGlobalId: string) {
+  return (await memberLedger(app, memberGlobalId)).lots.edges.map((edge) => edge.node);
+}
+
+/** A member's transfers (up to 50), newest first. */
+export async function transfersOf(app: TestApp, memberGlobalId: string) {
+  const response = await app.graphql(TRANSFERS, { id: memberGlobalId, first: 50 }, await app.token({ role: 'admin' }));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return (response.data!.member.transfers.edges as Array<{ node: Record<string, any> }>).map((edge) => edge.node);
+}

@@ -3,7 +3,7 @@ import { orderLines, orders } from '../../../../schema';
 import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../accounts';
-import { planClawback, planReturn, sumDeltas } from '../domain/lots';
+import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../domain/lots';
 import { allocateRefundLines, refundShares, type RefundLine } from '../domain/refund';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
@@ -57,20 +57,22 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return']);
   const planned: PlannedTransfer[] = [];
 
-  const lots = await openLots(db, programId, memberId);
+  // Returned points go back first, so that the clawback can take from them: a full refund of an
+  // order paid with points and whose earned points were spent still undoes the order exactly.
+  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind !== 'earn').map((transfer) => transfer.id);
+  const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
+  const returns = planReturn(drawn, pointsToReturn);
+  if (returns.length > 0) {
+    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
+  }
+
+  const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
   const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
   const orderLot = lots.find((lot) => lot.sourceTransferId === earnTransferId)?.id ?? null;
   const clawback = planClawback(lots, pointsToClawBack, orderLot);
   const clawedBack = -sumDeltas(clawback);
   if (clawedBack > 0) {
     planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
-  }
-
-  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind !== 'earn').map((transfer) => transfer.id);
-  const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
-  const returns = planReturn(drawn, pointsToReturn);
-  if (returns.length > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
   }
 
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
@@ -109,3 +111,13 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
         : null,
   };
 });
+
+/** The member's lots as they will be once `returns` are applied (a returned-to lot may be empty now). */
+function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn: LotState[], returns: LotDelta[]) {
+  const lots = new Map(open.map((lot) => [lot.id, { ...lot }]));
+  for (const { lotId, delta } of returns) {
+    const lot = lots.get(lotId) ?? { ...drawn.find((candidate) => candidate.id === lotId)! };
+    lots.set(lotId, { ...lot, remaining: lot.remaining + delta });
+  }
+  return [...lots.values()];
+}

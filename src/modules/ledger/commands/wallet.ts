@@ -37,7 +37,7 @@ async function walletBalances(deps: CommandDeps, programId: string, memberId: st
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
   await requireActiveMember(deps.db, { programId, memberId });
-  const bonus = topUpBonus(amount, await loadRules(deps.db, programId));
+  const bonus = topUpBonus(amount, currency, await loadRules(deps.db, programId));
   const planned: PlannedTransfer[] = [
     { id: newId(), debit: account(programId, 'walletFunding', currency), credit: account(programId, 'memberWalletCash', currency, memberId), amount, kind: 'wallet_top_up', ref: input.reference },
   ];

@@ -16,7 +16,8 @@ export interface RefundableOrder {
  */
 export function refundShares(order: RefundableOrder, amount: number) {
   const refundedAfter = order.refundedAmount + amount;
-  const share = (points: number) => divideRounded(points * refundedAfter, order.total, 'half_up');
+  // A free order has nothing to refund proportionally: its points stay as they are.
+  const share = (points: number) => (order.total === 0 ? 0 : divideRounded(points * refundedAfter, order.total, 'half_up'));
   return {
     refundedAfter,
     pointsToClawBack: share(order.pointsEarned) - order.pointsClawedBack,

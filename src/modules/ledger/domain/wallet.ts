@@ -1,9 +1,12 @@
 import type { ProgramRules } from '../../rules/domain';
 import { InsufficientWalletBalanceError } from '../errors';
 
-/** The non-withdrawable bonus credit a top-up earns (rounded down). */
-export function topUpBonus(amount: number, rules: ProgramRules): number {
-  if (amount < rules.walletBonusThreshold) return 0;
+/**
+ * The non-withdrawable bonus credit a top-up earns (rounded down). The threshold is in the program's
+ * currency, so only top-ups in that currency earn it.
+ */
+export function topUpBonus(amount: number, currency: string, rules: ProgramRules): number {
+  if (currency !== rules.currency || amount < rules.walletBonusThreshold) return 0;
   return Math.floor((amount * rules.walletBonusBasisPoints) / 10_000);
 }
 

@@ -21,7 +21,7 @@ const OrderLineInput = builder.inputType('OrderLineInput', {
     sku: t.string({ required: true }),
     category: t.string(),
     quantity: t.int({ required: true }),
-    unitPrice: t.int({ required: true, description: 'Minor units' }),
+    unitPrice: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
   }),
 });
 
@@ -30,7 +30,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     memberId: t.id({ required: true }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
     currency: t.string({ required: true }),
-    total: t.int({ required: true, description: 'Order total in minor units, before points are applied' }),
+    total: t.field({ type: 'SafeInt', required: true, description: 'Order total in minor units, before points are applied' }),
     lines: t.field({ type: [OrderLineInput] }),
     redeemPoints: t.int({ description: 'Points to pay part of the order with' }),
     attributes: t.field({ type: 'Attributes' }),
@@ -46,7 +46,7 @@ const RefundOrderInput = builder.inputType('RefundOrderInput', {
   description: 'Give either `amount` (minor units) or `lines`',
   fields: (t) => ({
     orderId: t.string({ required: true }),
-    amount: t.int(),
+    amount: t.field({ type: 'SafeInt', description: 'Minor units' }),
     lines: t.field({ type: [RefundLineInput] }),
     idempotencyKey: idempotencyKey(t),
   }),
@@ -75,7 +75,7 @@ const WalletInput = builder.inputType('WalletInput', {
   fields: (t) => ({
     memberId: t.id({ required: true }),
     currency: t.string({ required: true }),
-    amount: t.int({ required: true, description: 'Minor units' }),
+    amount: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
     reference: t.string(),
     idempotencyKey: idempotencyKey(t),
   }),
