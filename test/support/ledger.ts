@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { TestApp } from './test-app';
+import { createTestApp, type TestApp } from './test-app';
+import { enroll } from './members';
 
 /** GraphQL documents and helpers for the ledger tests, as a storefront or admin would call them. */
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
@@ -76,4 +77,18 @@ export async function transfersOf(app: TestApp, memberGlobalId: string) {
   const response = await app.graphql(TRANSFERS, { id: memberGlobalId, first: 50 }, await app.token({ role: 'admin' }));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return (response.data!.member.transfers.edges as Array<{ node: Record<string, any> }>).map((edge) => edge.node);
+}
+
+/** A fresh app with one enrolled member, for a test that moves value. */
+export async function freshLedgerApp() {
+  const app = await createTestApp();
+  const member = await enroll(app, { email: 'ada@example.com' });
+  return { app, member };
+}
+
+/** After a test: both programs' ledgers are sound; then the database is closed. */
+export async function closeSoundly(app: TestApp) {
+  await expectLedgerSound(app);
+  await expectLedgerSound(app, 'globex');
+  app.close();
 }

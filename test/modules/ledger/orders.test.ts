@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ERASE } from '../../support/operations';
-import { ADJUST, expectLedgerSound, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf } from '../../support/ledger';
+import { ADJUST, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf, freshLedgerApp, closeSoundly } from '../../support/ledger';
 
 /**
  * recordOrder from the outside: points are earned on what was paid, points pay part of an order
@@ -21,14 +21,9 @@ let app: TestApp;
 let member: { globalId: string; memberId: string };
 
 beforeEach(async () => {
-  app = await createTestApp();
-  member = await enroll(app, { email: 'ada@example.com' });
+  ({ app, member } = await freshLedgerApp());
 });
-afterEach(async () => {
-  await expectLedgerSound(app);
-  await expectLedgerSound(app, 'globex');
-  app.close();
-});
+afterEach(() => closeSoundly(app));
 
 const order = (input: Record<string, unknown>) => mutate(app, RECORD_ORDER, { memberId: member.globalId, currency: 'EUR', ...input });
 const balance = async (globalId = member.globalId) => (await memberLedger(app, globalId)).pointsBalance;

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { createTestApp, type TestApp } from '../../support/test-app';
-import { enroll } from '../../support/members';
+import type { TestApp } from '../../support/test-app';
 import {
-  expectLedgerSound,
   lotsOf,
   memberLedger,
   mutate,
@@ -14,6 +12,8 @@ import {
   TOP_UP,
   TRANSFER_FIELDS,
   transfersOf,
+  freshLedgerApp,
+  closeSoundly,
 } from '../../support/ledger';
 
 /**
@@ -35,14 +35,9 @@ let app: TestApp;
 let member: { globalId: string; memberId: string };
 
 beforeEach(async () => {
-  app = await createTestApp();
-  member = await enroll(app, { email: 'ada@example.com' });
+  ({ app, member } = await freshLedgerApp());
 });
-afterEach(async () => {
-  await expectLedgerSound(app);
-  await expectLedgerSound(app, 'globex');
-  app.close();
-});
+afterEach(() => closeSoundly(app));
 
 const redeem = (input: Record<string, unknown>, token?: string) => mutate(app, REDEEM, { memberId: member.globalId, ...input }, token);
 const adjust = (points: number, input: Record<string, unknown> = {}, token?: string) =>

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/test-app';
-import { enroll } from '../../support/members';
-import { ADJUST, expectLedgerSound, lotsOf, memberLedger, mutate, RECORD_ORDER, REDEEM } from '../../support/ledger';
+import type { TestApp } from '../../support/test-app';
+import { ADJUST, lotsOf, memberLedger, mutate, RECORD_ORDER, REDEEM, freshLedgerApp, closeSoundly } from '../../support/ledger';
 
 /**
  * refundOrder from the outside: a refund takes back the points earned on the refunded part and
@@ -17,13 +16,9 @@ let app: TestApp;
 let member: { globalId: string; memberId: string };
 
 beforeEach(async () => {
-  app = await createTestApp();
-  member = await enroll(app, { email: 'ada@example.com' });
+  ({ app, member } = await freshLedgerApp());
 });
-afterEach(async () => {
-  await expectLedgerSound(app);
-  app.close();
-});
+afterEach(() => closeSoundly(app));
 
 async function order(input: Record<string, unknown>) {
   const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, currency: 'EUR', ...input });
