@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './rules';
 export * from './ledger';
 export * from './orders';
+export * from './tiers';

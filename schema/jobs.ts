@@ -6,6 +6,8 @@ export const jobRuns = sqliteTable(
   {
     id: text('id').primaryKey(),
     job: text('job').notNull(),
+    /** The program the run worked on; null for a job over the whole database. */
+    programId: text('program_id'),
     trigger: text('trigger').notNull(),
     scheduledFor: integer('scheduled_for', { mode: 'timestamp_ms' }).notNull(),
     startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
@@ -15,7 +17,11 @@ export const jobRuns = sqliteTable(
     error: text('error'),
     report: text('report', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('job_runs_job_started').on(t.job, t.startedAt), index('job_runs_started').on(t.startedAt)],
+  (t) => [
+    index('job_runs_job_started').on(t.job, t.programId, t.startedAt),
+    index('job_runs_program').on(t.programId, t.id),
+    index('job_runs_started').on(t.startedAt),
+  ],
 );
 
 export type JobRunRow = typeof jobRuns.$inferSelect;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, text, integer, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { members } from './members';
 
@@ -28,6 +28,7 @@ export const orders = sqliteTable(
   },
   (t) => [
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
+    index('orders_member_created').on(t.programId, t.memberId, t.createdAt),
     check('orders_amounts', sql`${t.total} >= 0 and ${t.pointsPayment} between 0 and ${t.total} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`),
     check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total}`),
     check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),

@@ -1,6 +1,7 @@
 import type { CommandRegistry } from './platform/serializer/commands';
 import { memberCommands } from './modules/members/commands';
 import { ledgerCommands } from './modules/ledger/commands';
+import { tierCommands } from './modules/tiers/commands';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -9,4 +10,5 @@ import { ledgerCommands } from './modules/ledger/commands';
 export const commandRegistry: CommandRegistry = {
   ...memberCommands,
   ...ledgerCommands,
+  ...tierCommands,
 };

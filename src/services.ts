@@ -5,6 +5,8 @@ import { createProgramsService, type ProgramsService } from './modules/programs/
 import { createMembersService, type MembersService } from './modules/members/service';
 import { createRulesService, type RulesService } from './modules/rules/service';
 import { createLedgerService, type LedgerService } from './modules/ledger/service';
+import { createTiersService, type TiersService } from './modules/tiers/service';
+import { createJobsService, type JobsService } from './jobs/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -18,6 +20,8 @@ export interface Services {
   members: MembersService;
   rules: RulesService;
   ledger: LedgerService;
+  tiers: TiersService;
+  jobs: JobsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -26,5 +30,7 @@ export function createServices(deps: ServiceDeps): Services {
     members: createMembersService(deps),
     rules: createRulesService(deps),
     ledger: createLedgerService(deps),
+    tiers: createTiersService(deps),
+    jobs: createJobsService(deps),
   };
 }

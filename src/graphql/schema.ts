@@ -6,6 +6,8 @@ import '../modules/programs/schema';
 import '../modules/members/schema';
 import '../modules/rules/schema';
 import '../modules/ledger/schema';
+import '../modules/tiers/schema';
+import '../jobs/schema';
 
 /** The whole API, built once per isolate. */
 export const schema = builder.toSchema();

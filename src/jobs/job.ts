@@ -6,11 +6,30 @@ export interface JobStep {
   cursor: string | null;
 }
 
+export interface JobStepContext {
+  /** The program a `program` job works on; null for a `global` job. */
+  programId: string | null;
+  /** The instant the run is for: jobs are idempotent for a given `now`. */
+  now: Date;
+  cursor: string | null;
+}
+
 /**
  * A scheduled job (DESIGN.md §5): idempotent for a given `now`, and resumable because it works in
  * chunks that each return a cursor, so any amount of work fits a Worker's CPU limit per invocation.
+ * A `program` job runs once per program (tenant); a `global` job once for the whole database.
  */
 export interface Job {
   name: string;
-  step(deps: ServiceDeps, now: Date, cursor: string | null): Promise<JobStep>;
+  scope: 'program' | 'global';
+  step(deps: ServiceDeps, context: JobStepContext): Promise<JobStep>;
+}
+
+/** Members a chunk touches at once: bounded, so memory stays flat for any number of members. */
+export const CHUNK_SIZE = 100;
+/** Commands a job runs at the same time (each in its member's serializer). */
+export const JOB_CONCURRENCY = 8;
+
+export function nextCursor(ids: string[]): string | null {
+  return ids.length === CHUNK_SIZE ? ids.at(-1)! : null;
 }

@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { jobRuns, type JobRunRow } from '../../schema';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { jobRuns, programs, type JobRunRow } from '../../schema';
 import { newId } from '../platform/ids';
 import type { ServiceDeps } from '../services';
 import type { Job } from './job';
@@ -9,23 +9,34 @@ export interface JobRunOptions {
   now: Date;
   /** What started it: a cron expression, or `manual`. */
   trigger: string;
-  /** Wall-clock budget for this invocation; the rest resumes from the recorded cursor next time. */
-  budgetMs?: number;
+  /** The program of a `program` job; null for a `global` one. */
+  programId: string | null;
+  /** Wall-clock instant (ms) after which no new chunk starts; the rest resumes next invocation. */
+  deadline: number;
 }
 
+const DEFAULT_BUDGET_MS = 20_000;
+
 /**
- * Runs one job, chunk by chunk, recording progress in `job_runs` after each chunk. A run left
- * unfinished (budget spent, or the isolate died) is resumed from its cursor by the next invocation.
+ * Runs one job for one program (or globally), chunk by chunk, recording progress in `job_runs`
+ * after each chunk. Runs left unfinished earlier (budget spent, isolate gone) are finished first,
+ * each for its own `now`; then the run for `options.now`, which is returned.
  */
 export async function runJob(deps: ServiceDeps, job: Job, options: JobRunOptions): Promise<JobRunRow> {
+  for (const unfinished of await unfinishedRuns(deps, job.name, options.programId)) {
+    const resumed = await continueRun(deps, job, unfinished, options.deadline);
+    if (!resumed.finishedAt) return resumed;
+  }
+  return continueRun(deps, job, await startRun(deps, job.name, options), options.deadline);
+}
+
+async function continueRun(deps: ServiceDeps, job: Job, run: JobRunRow, deadline: number): Promise<JobRunRow> {
   const { db, clock } = deps;
-  const deadline = clock.now().getTime() + (options.budgetMs ?? 20_000);
-  const run = (await findUnfinishedRun(deps, job.name)) ?? (await startRun(deps, job.name, options));
   let { processed, cursor } = run;
   let error: string | null = null;
   try {
     do {
-      const step = await job.step(deps, run.scheduledFor, cursor);
+      const step = await job.step(deps, { programId: run.programId, now: run.scheduledFor, cursor });
       processed += step.processed;
       cursor = step.cursor;
       await db.update(jobRuns).set({ processed, cursor }).where(eq(jobRuns.id, run.id));
@@ -42,26 +53,42 @@ export async function runJob(deps: ServiceDeps, job: Job, options: JobRunOptions
   return recorded!;
 }
 
-function findUnfinishedRun({ db }: ServiceDeps, job: string) {
-  return db.query.jobRuns.findFirst({
-    where: and(eq(jobRuns.job, job), isNull(jobRuns.finishedAt)),
-    orderBy: desc(jobRuns.startedAt),
-  });
+function unfinishedRuns({ db }: ServiceDeps, job: string, programId: string | null) {
+  return db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), programId === null ? isNull(jobRuns.programId) : eq(jobRuns.programId, programId), isNull(jobRuns.finishedAt)))
+    .orderBy(asc(jobRuns.startedAt));
 }
 
 async function startRun({ db, clock }: ServiceDeps, job: string, options: JobRunOptions) {
   const [run] = await db
     .insert(jobRuns)
-    .values({ id: newId(), job, trigger: options.trigger, scheduledFor: options.now, startedAt: clock.now() })
+    .values({ id: newId(), job, programId: options.programId, trigger: options.trigger, scheduledFor: options.now, startedAt: clock.now() })
     .returning();
   return run!;
 }
 
-/** What a Cron Trigger does on either runtime: run every job mapped to its expression. */
-export async function runScheduledJobs(deps: ServiceDeps, cron: string, now: Date): Promise<JobRunRow[]> {
+/** Runs a job now, for one program or (global jobs) for all; what `runJob` in GraphQL calls. */
+export function runJobNow(deps: ServiceDeps, job: Job, options: Omit<JobRunOptions, 'deadline'> & { budgetMs?: number }) {
+  return runJob(deps, job, { ...options, deadline: deps.clock.now().getTime() + (options.budgetMs ?? DEFAULT_BUDGET_MS) });
+}
+
+/**
+ * What a Cron Trigger does on either runtime: every job mapped to its expression, for every
+ * program (or once, for a global job), all within one time budget.
+ */
+export async function runScheduledJobs(deps: ServiceDeps, cron: string, now: Date, budgetMs = DEFAULT_BUDGET_MS): Promise<JobRunRow[]> {
   const names = jobsByCron[cron];
   if (!names) throw new Error(`No jobs are mapped to cron "${cron}" (src/jobs/schedule.ts)`);
+  const deadline = deps.clock.now().getTime() + budgetMs;
+  const programIds = (await deps.db.select({ id: programs.id }).from(programs).orderBy(programs.id)).map((program) => program.id);
   const runs: JobRunRow[] = [];
-  for (const name of names) runs.push(await runJob(deps, jobs[name]!, { now, trigger: cron }));
+  for (const name of names) {
+    const job = jobs[name]!;
+    for (const programId of job.scope === 'global' ? [null] : programIds) {
+      runs.push(await runJob(deps, job, { now, trigger: cron, programId, deadline }));
+    }
+  }
   return runs;
 }

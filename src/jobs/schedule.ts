@@ -1,14 +1,17 @@
+import { expirePoints } from './expire-points';
 import type { Job } from './job';
 import { pruneJobRuns } from './prune-job-runs';
+import { recalculateTiers } from './recalculate-tiers';
 
-export const jobs: Record<string, Job> = {
-  [pruneJobRuns.name]: pruneJobRuns,
-};
+export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns].map((job) => [job.name, job]));
 
 /**
- * Which jobs each Cron Trigger of `wrangler.toml` runs. The crons themselves live in `wrangler.toml`
- * (Workers reads them there, Node's scheduler parses the same file); a test keeps both lists equal.
+ * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in
+ * `wrangler.toml` (Workers reads them there, Node's scheduler parses the same file); a test keeps
+ * both lists equal.
  */
 export const jobsByCron: Record<string, string[]> = {
+  '5 * * * *': [expirePoints.name],
+  '30 2 * * *': [recalculateTiers.name],
   '15 3 * * *': [pruneJobRuns.name],
 };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { jobRuns } from '../../schema';
 import { jobs, jobsByCron } from '../../src/jobs/schedule';
 import { JOB_RUN_RETENTION_DAYS, pruneJobRuns } from '../../src/jobs/prune-job-runs';
-import { runJob, runScheduledJobs } from '../../src/jobs/runner';
+import { runJobNow, runScheduledJobs } from '../../src/jobs/runner';
 import { cronsFromWranglerToml } from '../../src/platform/node/scheduler';
 import { newId } from '../../src/platform/ids';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -56,14 +57,16 @@ describe('prune-job-runs', () => {
     expect(await countRuns()).toBe(7);
   });
 
-  it('stops at its budget and resumes the same run from the recorded cursor', async () => {
+  it('stops at its budget and the next invocation finishes that run before its own', async () => {
     await seedRuns(1_100, JOB_RUN_RETENTION_DAYS + 1);
-    const first = await runJob(app.deps, pruneJobRuns, { now, trigger: 'manual', budgetMs: 0 });
+    const first = await runJobNow(app.deps, pruneJobRuns, { now, trigger: 'manual', programId: null, budgetMs: 0 });
     expect(first).toMatchObject({ processed: 500, cursor: 'more', finishedAt: null });
-    const second = await runJob(app.deps, pruneJobRuns, { now, trigger: 'manual' });
-    expect(second.id).toBe(first.id);
-    expect(second).toMatchObject({ processed: 1_100, cursor: null });
-    expect(second.finishedAt).not.toBeNull();
+    const later = new Date(now.getTime() + 60_000);
+    const second = await runJobNow(app.deps, pruneJobRuns, { now: later, trigger: 'manual', programId: null });
+    expect(second).toMatchObject({ processed: 0, cursor: null, scheduledFor: later });
+    const [resumed] = await app.db.select().from(jobRuns).where(eq(jobRuns.id, first.id));
+    expect(resumed).toMatchObject({ processed: 1_100, cursor: null, error: null });
+    expect(resumed!.finishedAt).not.toBeNull();
   });
 
   it('refuses a cron that maps to no job', async () => {

@@ -2,6 +2,7 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { accounts, lots, transfers } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
+import { DAY_MS } from '../../platform/time';
 import { accountKinds, POINTS } from './accounts';
 
 export function accountsOfOwner(db: Database, accountIds: string[]) {
@@ -98,4 +99,41 @@ export async function outstandingPoints(db: Database, programId: string): Promis
     .from(accounts)
     .where(and(eq(accounts.programId, programId), eq(accounts.ownerType, 'member'), eq(accounts.kind, accountKinds.memberPoints.kind)));
   return row?.total ?? 0;
+}
+
+/** Members holding points in lots whose expiry has come, after `cursor`, in id order. */
+export async function membersWithExpiredLots(db: Database, programId: string, now: Date, cursor: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ memberId: lots.memberId })
+    .from(lots)
+    .where(
+      and(
+        eq(lots.programId, programId),
+        sql`${lots.remaining} > 0`,
+        sql`${lots.expiresAt} <= ${now.getTime()}`,
+        cursor ? sql`${lots.memberId} > ${cursor}` : undefined,
+      ),
+    )
+    .orderBy(lots.memberId)
+    .limit(limit);
+  return rows.map((row) => row.memberId);
+}
+
+/** A member's unexpired lots with points that expire within `days`, soonest first. */
+export async function expiringLots(db: Database, programId: string, memberId: string, now: Date, days: number) {
+  const until = new Date(now.getTime() + days * DAY_MS);
+  const expiring = await db
+    .select()
+    .from(lots)
+    .where(
+      and(
+        eq(lots.programId, programId),
+        eq(lots.memberId, memberId),
+        sql`${lots.remaining} > 0`,
+        sql`${lots.expiresAt} > ${now.getTime()}`,
+        sql`${lots.expiresAt} <= ${until.getTime()}`,
+      ),
+    )
+    .orderBy(lots.expiresAt);
+  return { points: expiring.reduce((sum, lot) => sum + lot.remaining, 0), until, lots: expiring };
 }

@@ -5,7 +5,7 @@ import type { KeysetPage } from '../../platform/db/keyset';
 import { loadRules } from '../rules/service';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
-import { accountsOfOwner, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
+import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
 import { ledgerCommands, type LedgerCommandName } from './commands';
 import { OrderNotFoundError, TransferNotFoundError } from './errors';
 import { findOrder, findTransfer } from './repository';
@@ -20,7 +20,7 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
  * The ledger's use cases. Every value-moving call runs in the serializer of the member it touches;
  * refunds and reversals first look up which member that is.
  */
-export function createLedgerService({ db, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createLedgerService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
   function run<Name extends LedgerCommandName>(key: MemberKey, name: Name, programId: string, input: InputOf<Name>) {
     return serializer.execute<ResultOf<Name>>(key, name, { ...input, programId });
   }
@@ -36,6 +36,8 @@ export function createLedgerService({ db, serializer }: { db: Database; clock: C
     transfers: (programId: string, memberId: string, page: KeysetPage) => listMemberTransfers(db, programId, memberId, page),
     transfersByIds: (programId: string, ids: readonly string[]) => transfersByIds(db, programId, ids),
     audit: (programId: string) => auditLedger(db, programId),
+    /** Points in lots that expire within `days` from now (and have not yet). */
+    expiringSoon: (programId: string, memberId: string, days: number) => expiringLots(db, programId, memberId, clock.now(), days),
 
     /** Points members hold, and what they would pay for at the program's current redemption value. */
     async liability(programId: string) {

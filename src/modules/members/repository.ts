@@ -71,3 +71,14 @@ export function asDuplicateMemberError(error: unknown): DuplicateMemberError | n
   if (violation.targets.includes('members.external_id')) return new DuplicateMemberError('externalId');
   return null;
 }
+
+/** Ids of the program's active members after `cursor`, in id order; for jobs. */
+export async function activeMemberIds(db: Database, programId: string, cursor: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? sql`${members.id} > ${cursor}` : undefined))
+    .orderBy(members.id)
+    .limit(limit);
+  return rows.map((row) => row.id);
+}

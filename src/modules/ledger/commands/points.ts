@@ -79,6 +79,8 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
 
 export interface ExpirePointsInput extends LedgerCommandInput {
   memberId: string;
+  /** ISO instant to expire as of (the job's `now`); the clock when absent. */
+  asOf?: string;
 }
 
 /**
@@ -88,7 +90,7 @@ export interface ExpirePointsInput extends LedgerCommandInput {
 export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>('ledger.expirePoints', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId } = input;
-  const expiring = planExpiry(await openLots(db, programId, memberId), now);
+  const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
   const points = -sumDeltas(expiring);
   const transferId = points > 0 ? newId() : null;
   return {

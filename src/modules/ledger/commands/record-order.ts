@@ -1,5 +1,6 @@
 import { loadRules } from '../../rules/service';
 import { requireActiveMember } from '../../members/repository';
+import { loadTierContext, upgradeForOrder } from '../../tiers/order-effects';
 import { newId } from '../../../platform/ids';
 import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../accounts';
@@ -38,11 +39,14 @@ export interface RecordOrderResult {
   amountPaid: number;
   pointsEarned: number;
   pointsBalance: number;
+  /** The tier this order lifted the member into, if any. */
+  upgradedTierId: string | null;
 }
 
 /**
  * Records an order: optionally spends points as payment (earliest-expiring lots first), then earns
- * points on the amount actually paid into a new lot. One batch; the order's UNIQUE id rejects a
+ * points on the amount actually paid into a new lot, at the member's current tier multiplier, and
+ * upgrades the member at once if the order makes them qualify for a higher tier. One batch; the order's UNIQUE id rejects a
  * second recording of the same order.
  */
 export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderResult>('ledger.recordOrder', async (deps, input, now) => {
@@ -54,7 +58,11 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
 
   const pointsPayment = planPointsPayment(input.redeemPoints, input.total, rules);
   const amountPaid = input.total - pointsPayment;
-  const pointsEarned = earnedPoints(amountPaid, rules, BASE_EARN_MULTIPLIER);
+  const tierContext = await loadTierContext(db, programId, memberId);
+  const pointsEarned = earnedPoints(amountPaid, rules, tierContext?.current?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
+  const tierUpgrade = tierContext
+    ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: input.total, pointsEarned })
+    : { statements: [], upgradedTo: null };
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
 
   const planned: PlannedTransfer[] = [];
@@ -99,6 +107,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       amountPaid,
       pointsEarned,
       pointsBalance: balanceBefore - input.redeemPoints + pointsEarned,
+      upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
       db.insert(orders).values({
@@ -117,6 +126,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...(input.lines.length > 0
         ? [db.insert(orderLines).values(input.lines.map((line, lineNo) => ({ orderId: orderPk, lineNo, ...line, category: line.category ?? null })))]
         : []),
+      ...tierUpgrade.statements,
     ],
     onViolation: async (violation) =>
       violation.kind === 'unique' && violation.targets.includes('orders.order_id')

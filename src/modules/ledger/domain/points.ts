@@ -1,3 +1,4 @@
+import { addMonthsUtc } from '../../../platform/time';
 import { divideRounded, type ProgramRules } from '../../rules/domain';
 import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
 
@@ -35,12 +36,5 @@ export function planPointsPayment(points: number, total: number, rules: ProgramR
 
 /** When points earned at `earnedAt` expire: the same instant `months` later (end of month when shorter). */
 export function lotExpiry(earnedAt: Date, months: number | null): Date | null {
-  if (months === null) return null;
-  const target = new Date(earnedAt);
-  const day = target.getUTCDate();
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target;
+  return months === null ? null : addMonthsUtc(earnedAt, months);
 }

@@ -9,6 +9,7 @@ import type { WalletResult } from '../commands/wallet';
 import type { ReverseTransferResult } from '../commands/reverse-transfer';
 import type { Replayable } from '../operation';
 import { MoneyType, TransferType, WalletBalanceType } from './types';
+import { TierType } from '../../tiers/schema';
 
 type WithProgram<Result> = Replayable<Result> & { programId: string };
 
@@ -30,6 +31,13 @@ export const RecordOrderPayload = builder.objectRef<WithProgram<RecordOrderResul
     amountPaid: t.field({ type: MoneyType, description: 'What was paid otherwise; points are earned on this', resolve: (result) => ({ amount: result.amountPaid, currency: result.currency }) }),
     pointsEarned: t.exposeInt('pointsEarned'),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
+    upgradedTier: t.field({
+      type: TierType,
+      nullable: true,
+      description: 'The tier this order lifted the member into, if any',
+      resolve: async (result, _args, context) =>
+        result.upgradedTierId ? ((await context.services.tiers.byIds(result.programId, [result.upgradedTierId]))[0] ?? null) : null,
+    }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
 });

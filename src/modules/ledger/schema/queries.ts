@@ -1,9 +1,18 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import type { LotRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { MemberType } from '../../members/schema';
 import { ProgramType } from '../../programs/schema';
 import { AuditViolationType, LotType, MoneyType, TransferType, WalletBalanceType } from './types';
+
+const ExpiringPointsType = builder.objectRef<{ points: number; until: Date; lots: LotRow[] }>('ExpiringPoints').implement({
+  fields: (t) => ({
+    points: t.expose('points', { type: 'SafeInt', description: 'Points that expire by `until` unless spent' }),
+    until: t.expose('until', { type: 'DateTime' }),
+    lots: t.field({ type: [LotType], description: 'Soonest expiry first', resolve: (expiring) => expiring.lots }),
+  }),
+});
 
 builder.objectFields(MemberType, (t) => ({
   pointsBalance: t.loadable({
@@ -24,6 +33,12 @@ builder.objectFields(MemberType, (t) => ({
       resolveCursorConnection({ args, toCursor: (lot) => lot.id }, (page: ResolveCursorConnectionArgs) =>
         context.services.ledger.lots(member.programId, member.id, { ...page, includeClosed: args.includeClosed ?? false }),
       ),
+  }),
+  pointsExpiringSoon: t.field({
+    type: ExpiringPointsType,
+    args: { days: t.arg.int({ required: true, description: 'Look ahead this many days (1–3650)' }) },
+    resolve: (member, { days }, context) =>
+      context.services.ledger.expiringSoon(member.programId, member.id, Math.min(Math.max(days, 1), 3650)),
   }),
   transfers: t.connection({
     type: TransferType,

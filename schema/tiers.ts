@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
+import { programs } from './programs';
+import { members } from './members';
+
+export const tierMetrics = ['spend', 'points_earned'] as const;
+export type TierMetric = (typeof tierMetrics)[number];
+export const tierWindows = ['rolling_months', 'calendar_year'] as const;
+export type TierWindow = (typeof tierWindows)[number];
+
+/** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
+export const tierSettings = sqliteTable(
+  'tier_settings',
+  {
+    programId: text('program_id')
+      .primaryKey()
+      .references(() => programs.id),
+    metric: text('metric', { enum: tierMetrics }).notNull(),
+    window: text('window', { enum: tierWindows }).notNull(),
+    windowMonths: integer('window_months').notNull(),
+    downgradeGraceDays: integer('downgrade_grace_days').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [check('tier_settings_ranges', sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],
+);
+
+/** A tier: reached when the qualifying metric is at least `threshold`. */
+export const tiers = sqliteTable(
+  'tiers',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    name: text('name').notNull(),
+    threshold: integer('threshold').notNull(),
+    earnMultiplierPermille: integer('earn_multiplier_permille').notNull(),
+    discountBasisPoints: integer('discount_basis_points').notNull(),
+    memberOnlyOffers: integer('member_only_offers', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('tiers_program_name').on(t.programId, t.name),
+    uniqueIndex('tiers_program_threshold').on(t.programId, t.threshold),
+    check('tiers_ranges', sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`),
+  ],
+);
+
+/** The tier a member holds now, and since when a downgrade is due (for the grace period). */
+export const memberTiers = sqliteTable(
+  'member_tiers',
+  {
+    memberId: text('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    tierId: text('tier_id').references(() => tiers.id),
+    since: integer('since', { mode: 'timestamp_ms' }).notNull(),
+    downgradeDueSince: integer('downgrade_due_since', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('member_tiers_program').on(t.programId, t.memberId)],
+);
+
+export const tierChangeReasons = ['upgrade', 'downgrade'] as const;
+
+export const tierHistory = sqliteTable(
+  'tier_history',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    fromTierId: text('from_tier_id'),
+    toTierId: text('to_tier_id'),
+    reason: text('reason', { enum: tierChangeReasons }).notNull(),
+    metricValue: integer('metric_value').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('tier_history_member').on(t.programId, t.memberId, t.id)],
+);
+
+export type TierRow = typeof tiers.$inferSelect;
+export type TierSettingsRow = typeof tierSettings.$inferSelect;
+export type MemberTierRow = typeof memberTiers.$inferSelect;
+export type TierHistoryRow = typeof tierHistory.$inferSelect;

@@ -1,0 +1,22 @@
+import pMap from 'p-map';
+import { membersWithExpiredLots } from '../modules/ledger/queries';
+import { createLedgerService } from '../modules/ledger/service';
+import { CHUNK_SIZE, JOB_CONCURRENCY, nextCursor, type Job } from './job';
+
+/**
+ * Expires, through each member's serializer, what is left of lots whose expiry has come: an expiry
+ * transfer to the program's breakage account. Keyed by member and `now`, so a rerun moves nothing.
+ */
+export const expirePoints: Job = {
+  name: 'expire-points',
+  scope: 'program',
+  async step(deps, { programId, now, cursor }) {
+    const ledger = createLedgerService(deps);
+    const memberIds = await membersWithExpiredLots(deps.db, programId!, now, cursor, CHUNK_SIZE);
+    const asOf = now.toISOString();
+    await pMap(memberIds, (memberId) => ledger.expirePoints(programId!, { memberId, asOf, idempotencyKey: `expire/${memberId}/${asOf}` }), {
+      concurrency: JOB_CONCURRENCY,
+    });
+    return { processed: memberIds.length, cursor: nextCursor(memberIds) };
+  },
+};

@@ -1,0 +1,23 @@
+import pMap from 'p-map';
+import { activeMemberIds } from '../modules/members/repository';
+import { loadTierSettings } from '../modules/tiers/repository';
+import { memberKey } from '../platform/serializer/serializer';
+import type { RecalculateTierResult } from '../modules/tiers/commands';
+import { CHUNK_SIZE, JOB_CONCURRENCY, nextCursor, type Job } from './job';
+
+/** Recalculates every active member's tier as of `now`, through each member's serializer. */
+export const recalculateTiers: Job = {
+  name: 'recalculate-tiers',
+  scope: 'program',
+  async step({ db, serializer }, { programId, now, cursor }) {
+    if (!(await loadTierSettings(db, programId!))) return { processed: 0, cursor: null };
+    const memberIds = await activeMemberIds(db, programId!, cursor, CHUNK_SIZE);
+    const asOf = now.toISOString();
+    await pMap(
+      memberIds,
+      (memberId) => serializer.execute<RecalculateTierResult>(memberKey(programId!, memberId), 'tiers.recalculate', { programId, memberId, asOf }),
+      { concurrency: JOB_CONCURRENCY },
+    );
+    return { processed: memberIds.length, cursor: nextCursor(memberIds) };
+  },
+};

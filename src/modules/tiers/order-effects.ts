@@ -1,0 +1,38 @@
+import type { Database } from '../../platform/db/database';
+import type { Statement } from '../ledger/writer';
+import { upgradeOnOrder, type Tier, type TierSettings } from './domain';
+import { currentTier, listTiers, loadTierSettings, qualifyingMetric, tierChangeStatements } from './repository';
+
+export interface TierContext {
+  settings: TierSettings;
+  tiers: Tier[];
+  current: Tier | null;
+}
+
+/** The member's tier standing, or null when the program has no tiers. */
+export async function loadTierContext(db: Database, programId: string, memberId: string): Promise<TierContext | null> {
+  const settings = await loadTierSettings(db, programId);
+  if (!settings) return null;
+  const tiers = await listTiers(db, programId);
+  if (tiers.length === 0) return null;
+  return { settings, tiers, current: await currentTier(db, programId, memberId, tiers) };
+}
+
+/**
+ * The upgrade an order causes at once, if it lifts the member's qualifying metric over a higher
+ * tier's threshold: statements for the order's own batch, and the new tier.
+ */
+export async function upgradeForOrder(
+  db: Database,
+  context: TierContext,
+  order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number },
+): Promise<{ statements: Statement[]; upgradedTo: Tier | null }> {
+  const before = await qualifyingMetric(db, order.programId, order.memberId, context.settings, order.now);
+  const after = before + (context.settings.metric === 'spend' ? order.spend : order.pointsEarned);
+  const upgradedTo = upgradeOnOrder(context.current, context.tiers, after);
+  if (!upgradedTo) return { statements: [], upgradedTo: null };
+  return {
+    upgradedTo,
+    statements: tierChangeStatements(db, { programId: order.programId, memberId: order.memberId, from: context.current, to: upgradedTo, reason: 'upgrade', metricValue: after, at: order.now }),
+  };
+}

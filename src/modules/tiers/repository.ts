@@ -1,0 +1,67 @@
+import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import { newId } from '../../platform/ids';
+import type { Statement } from '../ledger/writer';
+import { qualifyingWindow, type Tier, type TierSettings } from './domain';
+
+export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
+  const [row] = await db.select().from(tierSettings).where(eq(tierSettings.programId, programId));
+  if (!row) return null;
+  const { programId: _programId, updatedAt: _updatedAt, ...settings } = row;
+  return settings;
+}
+
+export function listTiers(db: Database, programId: string): Promise<Tier[]> {
+  return db.select().from(tiers).where(eq(tiers.programId, programId)).orderBy(asc(tiers.threshold));
+}
+
+export async function memberTierState(db: Database, programId: string, memberId: string) {
+  const [row] = await db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), eq(memberTiers.memberId, memberId)));
+  return row ?? null;
+}
+
+/** Net spend (total − refunded) or net points earned on the member's orders within the window. */
+export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
+  const { start, end, startInclusive } = qualifyingWindow(settings, now);
+  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  const [row] = await db
+    .select({ value: sql<number>`coalesce(sum(${measure}), 0)`.mapWith(Number) })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.programId, programId),
+        eq(orders.memberId, memberId),
+        startInclusive ? gte(orders.createdAt, start) : gt(orders.createdAt, start),
+        lte(orders.createdAt, end),
+      ),
+    );
+  return row?.value ?? 0;
+}
+
+/** Writes a tier change and its history row; part of the caller's batch. */
+export function tierChangeStatements(
+  db: Database,
+  change: { programId: string; memberId: string; from: Tier | null; to: Tier | null; reason: 'upgrade' | 'downgrade'; metricValue: number; at: Date },
+): Statement[] {
+  const state = { memberId: change.memberId, programId: change.programId, tierId: change.to?.id ?? null, since: change.at, downgradeDueSince: null };
+  return [
+    db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
+    db.insert(tierHistory).values({
+      id: newId(),
+      programId: change.programId,
+      memberId: change.memberId,
+      fromTierId: change.from?.id ?? null,
+      toTierId: change.to?.id ?? null,
+      reason: change.reason,
+      metricValue: change.metricValue,
+      at: change.at,
+    }),
+  ];
+}
+
+/** The member's tier, for the earn multiplier and for checkout. */
+export async function currentTier(db: Database, programId: string, memberId: string, all: Tier[]): Promise<Tier | null> {
+  const state = await memberTierState(db, programId, memberId);
+  return all.find((tier) => tier.id === state?.tierId) ?? null;
+}

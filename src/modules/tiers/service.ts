@@ -1,0 +1,93 @@
+import { and, count, eq } from 'drizzle-orm';
+import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
+import type { Clock } from '../../platform/clock';
+import { constraintViolation } from '../../platform/db/constraint-errors';
+import type { Database } from '../../platform/db/database';
+import { keyset, type KeysetPage } from '../../platform/db/keyset';
+import { newId } from '../../platform/ids';
+import { nextTierAbove, qualifyingWindow, type Tier, type TierSettings } from './domain';
+import { DuplicateTierError, TierInUseError, TierNotFoundError } from './errors';
+import { currentTier, listTiers, loadTierSettings, qualifyingMetric } from './repository';
+
+export type NewTier = Pick<Tier, 'name' | 'threshold' | 'earnMultiplierPermille' | 'discountBasisPoints' | 'memberOnlyOffers'>;
+
+function asDuplicateTier(error: unknown) {
+  const violation = constraintViolation(error);
+  if (violation?.kind !== 'unique') return error;
+  return new DuplicateTierError(violation.targets.includes('tiers.name') ? 'name' : 'threshold');
+}
+
+export type TiersService = ReturnType<typeof createTiersService>;
+
+/** Tier configuration (admin) and each member's standing. */
+export function createTiersService({ db, clock }: { db: Database; clock: Clock }) {
+  async function requireTier(programId: string, tierId: string) {
+    const [tier] = await db.select().from(tiers).where(and(eq(tiers.programId, programId), eq(tiers.id, tierId)));
+    if (!tier) throw new TierNotFoundError(tierId);
+    return tier;
+  }
+
+  return {
+    settings: (programId: string) => loadTierSettings(db, programId),
+    list: (programId: string) => listTiers(db, programId),
+    async byIds(programId: string, ids: readonly string[]) {
+      const all = await listTiers(db, programId);
+      return ids.map((id) => all.find((tier) => tier.id === id) ?? null);
+    },
+
+    async configure(programId: string, settings: TierSettings) {
+      const row = { programId, ...settings, updatedAt: clock.now() };
+      await db.insert(tierSettings).values(row).onConflictDoUpdate({ target: tierSettings.programId, set: row });
+      return settings;
+    },
+
+    async create(programId: string, tier: NewTier) {
+      const row = { id: newId(), programId, ...tier, createdAt: clock.now() };
+      await db.insert(tiers).values(row).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+      return row;
+    },
+
+    async update(programId: string, tierId: string, patch: Partial<NewTier>) {
+      await requireTier(programId, tierId);
+      if (Object.keys(patch).length > 0) {
+        await db.update(tiers).set(patch).where(eq(tiers.id, tierId)).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+      }
+      return requireTier(programId, tierId);
+    },
+
+    async remove(programId: string, tierId: string) {
+      const tier = await requireTier(programId, tierId);
+      const [held] = await db.select({ members: count() }).from(memberTiers).where(eq(memberTiers.tierId, tierId));
+      if (held && held.members > 0) throw new TierInUseError(tierId, held.members);
+      await db.delete(tiers).where(eq(tiers.id, tierId));
+      return tier;
+    },
+
+    async memberTier(programId: string, memberId: string) {
+      return currentTier(db, programId, memberId, await listTiers(db, programId));
+    },
+
+    /** The metric so far in the current window, the next tier and what is missing to reach it. */
+    async progress(programId: string, memberId: string) {
+      const settings = await loadTierSettings(db, programId);
+      if (!settings) return null;
+      const all = await listTiers(db, programId);
+      const now = clock.now();
+      const [current, value] = await Promise.all([currentTier(db, programId, memberId, all), qualifyingMetric(db, programId, memberId, settings, now)]);
+      const next = nextTierAbove(all, current);
+      const { start, end } = qualifyingWindow(settings, now);
+      return { metric: settings.metric, value, windowStart: start, windowEnd: end, current, next, missing: next ? Math.max(0, next.threshold - value) : 0 };
+    },
+
+    /** Tier changes, newest first. */
+    history(programId: string, memberId: string, page: KeysetPage) {
+      const { conditions, orderBy, limit } = keyset(tierHistory.id, page, true);
+      return db
+        .select()
+        .from(tierHistory)
+        .where(and(eq(tierHistory.programId, programId), eq(tierHistory.memberId, memberId), ...conditions))
+        .orderBy(orderBy)
+        .limit(limit);
+    },
+  };
+}

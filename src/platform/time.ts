@@ -1,0 +1,19 @@
+/**
+ * The same instant `months` later (or earlier, when negative), in UTC; when the target month is
+ * shorter, the last day of that month (Jan 31 + 1 month = Feb 28, or Feb 29 in a leap year).
+ */
+export function addMonthsUtc(from: Date, months: number): Date {
+  const target = new Date(from);
+  const day = target.getUTCDate();
+  target.setUTCDate(1);
+  target.setUTCMonth(target.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target;
+}
+
+export function startOfUtcYear(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), 0, 1));
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
