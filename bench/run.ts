@@ -3,17 +3,22 @@
  * Each scenario measures its own baseline in the same run and reports the ratio.
  */
 import { parseArgs } from 'node:util';
+import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
 
-const scenarios = { ledger: ledgerBenchmark };
+const scenarios = { ledger: ledgerBenchmark, jobs: jobsBenchmark };
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    members: { type: 'string', default: '100000' },
+  },
 });
 const name = positionals[0] as keyof typeof scenarios | undefined;
 if (!name || !(name in scenarios)) {
-  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10]`);
+  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000]`);
   process.exit(2);
 }
-await scenarios[name]({ seconds: Number(values.seconds), connections: Number(values.connections) });
+await scenarios[name]({ seconds: Number(values.seconds), connections: Number(values.connections), members: Number(values.members) });

@@ -20,12 +20,13 @@ const DEFAULT_BUDGET_MS = 20_000;
 /**
  * Runs one job for one program (or globally), chunk by chunk, recording progress in `job_runs`
  * after each chunk. Runs left unfinished earlier (budget spent, isolate gone) are finished first,
- * each for its own `now`; then the run for `options.now`, which is returned.
+ * each for its own `now`; then the run for `options.now` (unless the resumed run was that one),
+ * which is returned.
  */
 export async function runJob(deps: ServiceDeps, job: Job, options: JobRunOptions): Promise<JobRunRow> {
   for (const unfinished of await unfinishedRuns(deps, job.name, options.programId)) {
     const resumed = await continueRun(deps, job, unfinished, options.deadline);
-    if (!resumed.finishedAt) return resumed;
+    if (!resumed.finishedAt || resumed.scheduledFor.getTime() === options.now.getTime()) return resumed;
   }
   return continueRun(deps, job, await startRun(deps, job.name, options), options.deadline);
 }

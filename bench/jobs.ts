@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { accounts, lotMovements, lots, members, operations, orders, transfers } from '../schema';
+import { commandRegistry } from '../src/commands';
+import { jobs } from '../src/jobs/schedule';
+import { runJob } from '../src/jobs/runner';
+import { account, POINTS } from '../src/modules/ledger/accounts';
+import { auditLedger } from '../src/modules/ledger/audit';
+import { createProgramsService } from '../src/modules/programs/service';
+import { createServices } from '../src/services';
+import { systemClock } from '../src/platform/clock';
+import type { Database } from '../src/platform/db/database';
+import { newId } from '../src/platform/ids';
+import { openNodeDatabase } from '../src/platform/node/database';
+import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
+import { addMonthsUtc } from '../src/platform/time';
+import { freshDataDir, writeResults } from './lib';
+
+const PROGRAM = 'bench';
+const SEED_CHUNK = 500;
+
+/**
+ * Seeds `count` members, each with one order whose earned points sit in one lot, written as the
+ * ledger writes them (operation, accounts, earn transfer, lot, movement), in bulk.
+ */
+async function seed(db: Database, count: number, at: Date) {
+  const issued = account(PROGRAM, 'pointsIssued', POINTS);
+  let totalPoints = 0;
+  for (let offset = 0; offset < count; offset += SEED_CHUNK) {
+    const chunk = Array.from({ length: Math.min(SEED_CHUNK, count - offset) }, (_, index) => {
+      const n = offset + index;
+      const memberId = newId();
+      const total = 1_000 + ((n * 7919) % 200_000);
+      return { n, memberId, total, points: Math.floor(total / 100), operationId: newId(), transferId: newId(), lotId: newId(), memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId) };
+    });
+    totalPoints += chunk.reduce((sum, row) => sum + row.points, 0);
+    await db.batch([
+      db.insert(members).values(chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at }))),
+      db.insert(operations).values(chunk.map(({ n, memberId, operationId }) => ({ id: operationId, programId: PROGRAM, idempotencyKey: `seed-${n}`, command: 'seed', requestHash: 'seed', memberId, result: {}, createdAt: at }))),
+      db.insert(accounts).values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at }))).onConflictDoNothing(),
+      db.insert(transfers).values(chunk.map((row) => ({ id: row.transferId, programId: PROGRAM, operationId: row.operationId, debitAccountId: issued.id, creditAccountId: row.memberPoints.id, amount: row.points, unit: POINTS, kind: 'earn', ref: `order-${row.n}`, idempotencyKey: `seed-${row.n}#0`, createdAt: at }))),
+      db.insert(lots).values(chunk.map((row) => ({ id: row.lotId, programId: PROGRAM, memberId: row.memberId, accountId: row.memberPoints.id, sourceTransferId: row.transferId, amount: row.points, remaining: row.points, earnedAt: at, expiresAt: addMonthsUtc(at, 12) }))),
+      db.insert(lotMovements).values(chunk.map((row) => ({ transferId: row.transferId, lotId: row.lotId, delta: row.points }))),
+      db.insert(orders).values(chunk.map((row) => ({ id: newId(), programId: PROGRAM, memberId: row.memberId, orderId: `order-${row.n}`, currency: 'EUR', total: row.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: row.points, createdAt: at }))),
+      ...chunk.map((row) => db.update(accounts).set({ balance: row.points }).where(eqId(row.memberPoints.id))),
+    ]);
+  }
+  await db.update(accounts).set({ balance: -totalPoints }).where(eqId(issued.id));
+}
+
+const eqId = (id: string) => eq(accounts.id, id);
+
+/** Samples the heap while `work` runs; the peak shows whether memory stays bounded. */
+async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
+  try {
+    const value = await work();
+    return { value, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * `npm run bench -- jobs [--members 100000]`: expire-points and recalculate-tiers over every member,
+ * in invocations of a Worker-like 25 s budget, through the per-member serializer on the embedded
+ * database. Reports members per second, invocations and the peak heap.
+ */
+export async function jobsBenchmark({ members: count = 100_000 }: { members?: number }) {
+  const seededAt = new Date('2026-01-15T00:00:00Z');
+  // Jobs run "as of" their `now`; the clock only stamps writes and measures the 25 s budget.
+  const clock = systemClock;
+  const { db, client } = await openNodeDatabase({ url: `file:${join(freshDataDir(), 'jobs.db')}` });
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
+  const deps = { db, clock, serializer };
+  await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
+
+  let started = performance.now();
+  await seed(db, count, seededAt);
+  const seedSeconds = (performance.now() - started) / 1000;
+  console.log(`seeded ${count} members with an order and a lot each in ${seedSeconds.toFixed(1)} s`);
+
+  const tiers = createServices(deps).tiers;
+  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0 });
+  await tiers.create(PROGRAM, { name: 'Silver', threshold: 50_000, earnMultiplierPermille: 1250, discountBasisPoints: 0, memberOnlyOffers: false });
+  await tiers.create(PROGRAM, { name: 'Gold', threshold: 150_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true });
+
+  const results: Record<string, unknown> = {};
+  for (const [name, now] of [
+    ['recalculate-tiers', new Date('2026-06-01T02:30:00Z')],
+    ['expire-points', new Date('2027-02-01T00:05:00Z')],
+  ] as const) {
+    started = performance.now();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const measured = await withPeakHeap(async () => {
+      let invocations = 0;
+      let run;
+      do {
+        invocations++;
+        run = await runJob(deps, jobs[name]!, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
+      } while (!run.finishedAt);
+      return { run, invocations };
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const { run, invocations } = measured.value;
+    results[name] = {
+      processed: run.processed,
+      seconds,
+      membersPerSecond: run.processed / seconds,
+      invocations,
+      heapBeforeMb: heapBefore / 2 ** 20,
+      peakHeapMb: measured.peak / 2 ** 20,
+      error: run.error,
+    };
+    console.log(`${name.padEnd(18)} ${run.processed} members in ${seconds.toFixed(1)} s = ${(run.processed / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB`);
+  }
+  const violations = await auditLedger(db, PROGRAM);
+  console.log(`ledger audit: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
+  console.log(`results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: violations.length === 0 })}`);
+  client.close();
+}
