@@ -57,3 +57,18 @@ export async function netLotMovements(db: Database, transferIds: string[]) {
     .where(inArray(lotMovements.transferId, transferIds))
     .groupBy(lots.id);
 }
+
+export async function lotCreatedBy(db: Database, transferId: string) {
+  const [lot] = await db.select({ id: lots.id }).from(lots).where(eq(lots.sourceTransferId, transferId));
+  return lot ?? null;
+}
+
+/** Points of a lot that expiry transfers took. */
+export async function expiredFromLot(db: Database, lotId: string): Promise<number> {
+  const [row] = await db
+    .select({ expired: sql<number>`coalesce(-sum(${lotMovements.delta}), 0)`.mapWith(Number) })
+    .from(lotMovements)
+    .innerJoin(transfers, eq(transfers.id, lotMovements.transferId))
+    .where(and(eq(lotMovements.lotId, lotId), eq(transfers.kind, 'expiry')));
+  return row?.expired ?? 0;
+}

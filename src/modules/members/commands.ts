@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
 import type { Command } from '../../platform/serializer/commands';
+import { forgetMemberTier } from '../tiers/repository';
 import { erasureColumns, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
@@ -33,10 +34,13 @@ export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased:
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') return { programId, memberId, alreadyErased: true };
-  await db
-    .update(members)
-    .set(erasureColumns(clock.now()))
-    .where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  await db.batch([
+    db
+      .update(members)
+      .set(erasureColumns(clock.now()))
+      .where(and(eq(members.programId, programId), eq(members.id, memberId))),
+    forgetMemberTier(db, memberId),
+  ]);
   return { programId, memberId, alreadyErased: false };
 };
 

@@ -32,9 +32,11 @@ export type TierChange =
 /**
  * What recalculation does to a member: an upgrade at once; a downgrade only once it has been due
  * for the grace period (the first recalculation that finds it due starts the clock); a member who
- * qualifies again keeps the tier and the clock stops.
+ * qualifies again keeps the tier and the clock stops. A recalculation as of an instant before the
+ * member's last tier change (a late or resumed run) leaves that newer decision alone.
  */
-export function planRecalculation(current: Tier | null, state: Pick<MemberTierRow, 'downgradeDueSince'> | null, qualifying: Tier | null, now: Date, graceDays: number): TierChange {
+export function planRecalculation(current: Tier | null, state: Pick<MemberTierRow, 'downgradeDueSince' | 'since'> | null, qualifying: Tier | null, now: Date, graceDays: number): TierChange {
+  if (state && state.since.getTime() > now.getTime()) return { kind: 'none', downgradeDueSince: state.downgradeDueSince };
   if (rank(qualifying) > rank(current)) return { kind: 'upgrade', to: qualifying, downgradeDueSince: null };
   if (rank(qualifying) === rank(current)) return { kind: 'none', downgradeDueSince: null };
   const dueSince = state?.downgradeDueSince ?? now;

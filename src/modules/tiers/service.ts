@@ -70,8 +70,8 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
     /** The metric so far in the current window, the next tier and what is missing to reach it. */
     async progress(programId: string, memberId: string) {
       const settings = await loadTierSettings(db, programId);
-      if (!settings) return null;
       const all = await listTiers(db, programId);
+      if (!settings || all.length === 0) return null;
       const now = clock.now();
       const [current, value] = await Promise.all([currentTier(db, programId, memberId, all), qualifyingMetric(db, programId, memberId, settings, now)]);
       const next = nextTierAbove(all, current);

@@ -8,7 +8,7 @@ import { allocateRefundLines, refundShares, type RefundLine } from '../domain/re
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
-import { findOrder, linesOf, memberBalance, netLotMovements, openLots, transfersOfKind } from '../repository';
+import { expiredFromLot, findOrder, linesOf, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../repository';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
@@ -23,7 +23,10 @@ export interface RefundOrderResult {
   amount: number;
   totalRefunded: number;
   pointsClawedBack: number;
-  /** Points the refund should have taken back but the member had already spent; the program absorbs them. */
+  /**
+   * Points the refund should have taken back but could not: the member had spent them (the program
+   * absorbs them), or they had expired (the program has them back already).
+   */
   pointsNotRecovered: number;
   pointsReturned: number;
   pointsBalance: number;
@@ -31,7 +34,8 @@ export interface RefundOrderResult {
 
 /**
  * Refunds part or all of an order: takes back the points earned on the refunded part (from the
- * order's own lot first) and returns the points that paid for it to the lots they came from.
+ * order's own lot first, never those that expired) and returns the points that paid for it to the
+ * lots they came from.
  */
 export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('ledger.refundOrder', async (deps, input, now) => {
   const { db } = deps;
@@ -54,22 +58,26 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const { memberId } = order;
   const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
-  const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return']);
+  const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
   const planned: PlannedTransfer[] = [];
 
   // Returned points go back first, so that the clawback can take from them: a full refund of an
   // order paid with points and whose earned points were spent still undoes the order exactly.
-  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind !== 'earn').map((transfer) => transfer.id);
+  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return').map((transfer) => transfer.id);
   const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
   const returns = planReturn(drawn, pointsToReturn);
   if (returns.length > 0) {
     planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
   }
 
-  const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
+  // Earned points that expired went back to the program already: they are not taken a second time.
   const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
-  const orderLot = lots.find((lot) => lot.sourceTransferId === earnTransferId)?.id ?? null;
-  const clawback = planClawback(lots, pointsToClawBack, orderLot);
+  const orderLot = earnTransferId ? await lotCreatedBy(db, earnTransferId) : null;
+  const expired = orderLot ? await expiredFromLot(db, orderLot.id) : 0;
+  const clawedSoFar = orderTransfers.filter((transfer) => transfer.kind === 'refund_clawback').reduce((sum, transfer) => sum + transfer.amount, 0);
+  const clawable = Math.max(0, Math.min(pointsToClawBack, order.pointsClawedBack + pointsToClawBack - expired - clawedSoFar));
+  const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
+  const clawback = planClawback(lots, clawable, orderLot?.id ?? null);
   const clawedBack = -sumDeltas(clawback);
   if (clawedBack > 0) {
     planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
