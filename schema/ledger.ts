@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { programIdColumn, memberIdColumn } from './columns';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programs } from './programs';
 import { members } from './members';
 
 export const ownerTypes = ['member', 'program'] as const;
@@ -15,9 +15,7 @@ export const accounts = sqliteTable(
   'accounts',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     ownerType: text('owner_type', { enum: ownerTypes }).notNull(),
     ownerId: text('owner_id').notNull(),
     kind: text('kind').notNull(),
@@ -37,9 +35,7 @@ export const transfers = sqliteTable(
   'transfers',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     operationId: text('operation_id')
       .notNull()
       .references(() => operations.id),
@@ -77,9 +73,7 @@ export const operations = sqliteTable(
   'operations',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     idempotencyKey: text('idempotency_key').notNull(),
     command: text('command').notNull(),
     requestHash: text('request_hash').notNull(),
@@ -95,12 +89,8 @@ export const lots = sqliteTable(
   'lots',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
-    memberId: text('member_id')
-      .notNull()
-      .references(() => members.id),
+    programId: programIdColumn(),
+    memberId: memberIdColumn(),
     accountId: text('account_id')
       .notNull()
       .references(() => accounts.id),

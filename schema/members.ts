@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { programIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
-import { programs } from './programs';
 
 export const memberStatuses = ['active', 'erased'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
@@ -13,9 +13,7 @@ export const members = sqliteTable(
   'members',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     externalId: text('external_id'),
     email: text('email'),
     name: text('name'),

@@ -1,19 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { programIdColumn, memberIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programs } from './programs';
-import { members } from './members';
 
 /** An order as recorded for loyalty: what was paid, how much with points, what it earned. */
 export const orders = sqliteTable(
   'orders',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
-    memberId: text('member_id')
-      .notNull()
-      .references(() => members.id),
+    programId: programIdColumn(),
+    memberId: memberIdColumn(),
     orderId: text('order_id').notNull(),
     currency: text('currency').notNull(),
     total: integer('total').notNull(),

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { programIdColumn, memberIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { members } from './members';
@@ -29,9 +30,7 @@ export const tiers = sqliteTable(
   'tiers',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     name: text('name').notNull(),
     threshold: integer('threshold').notNull(),
     earnMultiplierPermille: integer('earn_multiplier_permille').notNull(),
@@ -53,9 +52,7 @@ export const memberTiers = sqliteTable(
     memberId: text('member_id')
       .primaryKey()
       .references(() => members.id),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    programId: programIdColumn(),
     tierId: text('tier_id').references(() => tiers.id),
     since: integer('since', { mode: 'timestamp_ms' }).notNull(),
     downgradeDueSince: integer('downgrade_due_since', { mode: 'timestamp_ms' }),
@@ -69,12 +66,8 @@ export const tierHistory = sqliteTable(
   'tier_history',
   {
     id: text('id').primaryKey(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
-    memberId: text('member_id')
-      .notNull()
-      .references(() => members.id),
+    programId: programIdColumn(),
+    memberId: memberIdColumn(),
     fromTierId: text('from_tier_id'),
     toTierId: text('to_tier_id'),
     reason: text('reason', { enum: tierChangeReasons }).notNull(),
