@@ -1,6 +1,6 @@
 /**
  * The baseline for `npm run bench -- ledger`: a bare Hono route per scenario doing the same SQL
- * directly through drizzle (DESIGN.md §8): the same reads (member, rules, balance, lots) and the
+ * directly through drizzle (DESIGN.md §8): the same reads (member, rules, tiers, balance, lots) and the
  * same write batch, with no GraphQL, no auth, no validation, no serializer and no idempotency hash.
  * The GraphQL path is measured as a ratio of this.
  */
@@ -13,6 +13,7 @@ import { memberBalance, openLots } from '../src/modules/ledger/repository';
 import { earnedPoints } from '../src/modules/ledger/domain/points';
 import { requireActiveMember } from '../src/modules/members/repository';
 import { loadRules } from '../src/modules/rules/service';
+import { loadTierContext } from '../src/modules/tiers/order-effects';
 import { ledgerStatements } from '../src/modules/ledger/writer';
 import { newId } from '../src/platform/ids';
 import { openNodeDatabase } from '../src/platform/node/database';
@@ -39,7 +40,9 @@ app.post('/record-order', async (c) => {
   const input = await c.req.json<{ memberId: string; orderId: string; total: number; idempotencyKey: string }>();
   const now = new Date();
   await requireActiveMember(db, { programId, memberId: input.memberId });
-  const points = earnedPoints(input.total, await loadRules(db, programId));
+  const rules = await loadRules(db, programId);
+  await loadTierContext(db, programId, input.memberId);
+  const points = earnedPoints(input.total, rules);
   await memberBalance(db, programId, input.memberId, 'memberPoints');
   const earn = {
     id: newId(), debit: account(programId, 'pointsIssued', POINTS), credit: account(programId, 'memberPoints', POINTS, input.memberId),
