@@ -1,7 +1,7 @@
-import pMap from 'p-map';
 import { membersWithExpiredLots } from '../modules/ledger/queries';
 import { createLedgerService } from '../modules/ledger/service';
-import { CHUNK_SIZE, JOB_CONCURRENCY, nextCursor, type Job } from './job';
+import { SYSTEM_KEY_PREFIX } from '../modules/ledger/inputs';
+import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /**
  * Expires, through each member's serializer, what is left of lots whose expiry has come: an expiry
@@ -14,9 +14,9 @@ export const expirePoints: Job = {
     const ledger = createLedgerService(deps);
     const memberIds = await membersWithExpiredLots(deps.db, programId!, now, cursor, CHUNK_SIZE);
     const asOf = now.toISOString();
-    await pMap(memberIds, (memberId) => ledger.expirePoints(programId!, { memberId, asOf, idempotencyKey: `expire/${memberId}/${asOf}` }), {
-      concurrency: JOB_CONCURRENCY,
-    });
-    return { processed: memberIds.length, cursor: nextCursor(memberIds) };
+    const failures = await forEachMember(memberIds, (memberId) =>
+      ledger.expirePoints(programId!, { memberId, asOf, idempotencyKey: `${SYSTEM_KEY_PREFIX}expire/${memberId}/${asOf}` }),
+    );
+    return { processed: memberIds.length - failures.length, cursor: nextCursor(memberIds), failures };
   },
 };

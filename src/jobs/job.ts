@@ -1,9 +1,12 @@
+import pMap from 'p-map';
 import type { ServiceDeps } from '../services';
 
 /** One chunk of a job's work: how much it did and where the next chunk starts (null when done). */
 export interface JobStep {
   processed: number;
   cursor: string | null;
+  /** Members the chunk could not process, with why; the run goes on and reports them. */
+  failures?: string[];
 }
 
 export interface JobStepContext {
@@ -32,4 +35,24 @@ export const JOB_CONCURRENCY = 8;
 
 export function nextCursor(ids: string[]): string | null {
   return ids.length === CHUNK_SIZE ? ids.at(-1)! : null;
+}
+
+/**
+ * Runs `work` for each member, a few at a time; one member's failure does not stop the others.
+ * Returns the failures as `memberId: message`.
+ */
+export async function forEachMember(memberIds: string[], work: (memberId: string) => Promise<unknown>): Promise<string[]> {
+  const outcomes = await pMap(
+    memberIds,
+    async (memberId) => {
+      try {
+        await work(memberId);
+        return null;
+      } catch (error) {
+        return `${memberId}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+    { concurrency: JOB_CONCURRENCY },
+  );
+  return outcomes.filter((failure): failure is string => failure !== null);
 }

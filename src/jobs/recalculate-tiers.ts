@@ -1,9 +1,8 @@
-import pMap from 'p-map';
 import { activeMemberIds } from '../modules/members/repository';
 import { loadTierSettings } from '../modules/tiers/repository';
 import { memberKey } from '../platform/serializer/serializer';
 import type { RecalculateTierResult } from '../modules/tiers/commands';
-import { CHUNK_SIZE, JOB_CONCURRENCY, nextCursor, type Job } from './job';
+import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /** Recalculates every active member's tier as of `now`, through each member's serializer. */
 export const recalculateTiers: Job = {
@@ -13,11 +12,9 @@ export const recalculateTiers: Job = {
     if (!(await loadTierSettings(db, programId!))) return { processed: 0, cursor: null };
     const memberIds = await activeMemberIds(db, programId!, cursor, CHUNK_SIZE);
     const asOf = now.toISOString();
-    await pMap(
-      memberIds,
-      (memberId) => serializer.execute<RecalculateTierResult>(memberKey(programId!, memberId), 'tiers.recalculate', { programId, memberId, asOf }),
-      { concurrency: JOB_CONCURRENCY },
+    const failures = await forEachMember(memberIds, (memberId) =>
+      serializer.execute<RecalculateTierResult>(memberKey(programId!, memberId), 'tiers.recalculate', { programId, memberId, asOf }),
     );
-    return { processed: memberIds.length, cursor: nextCursor(memberIds) };
+    return { processed: memberIds.length - failures.length, cursor: nextCursor(memberIds), failures };
   },
 };

@@ -39,26 +39,35 @@ export async function runJob(deps: ServiceDeps, job: Job, options: JobRunOptions
 
 async function continueRun(deps: ServiceDeps, job: Job, run: JobRunRow, deadline: number): Promise<JobRunRow> {
   const { db, clock } = deps;
-  let { processed, cursor } = run;
-  let error: string | null = null;
+  let { processed, cursor, error } = run;
+  const earlierError = run.error;
+  const failures: string[] = [];
   try {
     do {
       const step = await job.step(deps, { programId: run.programId, now: run.scheduledFor, cursor });
       processed += step.processed;
       cursor = step.cursor;
-      await db.update(jobRuns).set({ processed, cursor }).where(eq(jobRuns.id, run.id));
+      failures.push(...(step.failures ?? []));
+      if (failures.length > 0) error = describeFailures(failures, earlierError);
+      await db.update(jobRuns).set({ processed, cursor, error }).where(eq(jobRuns.id, run.id));
       await betweenChunks();
     } while (cursor !== null && clock.now().getTime() < deadline);
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
+    cursor = null;
   }
-  const finished = cursor === null || error !== null;
+  const finished = cursor === null;
   const [recorded] = await db
     .update(jobRuns)
     .set({ processed, cursor, error, finishedAt: finished ? clock.now() : null })
     .where(eq(jobRuns.id, run.id))
     .returning();
   return recorded!;
+}
+
+function describeFailures(failures: string[], earlier: string | null): string {
+  const listed = failures.slice(0, 5).join('; ');
+  return `${failures.length} member(s) failed${failures.length > 5 ? ' (first 5)' : ''}: ${listed}${earlier ? ` | earlier: ${earlier}` : ''}`.slice(0, 2000);
 }
 
 function unfinishedRuns({ db }: ServiceDeps, job: string, programId: string | null) {
@@ -95,6 +104,9 @@ export async function runScheduledJobs(deps: ServiceDeps, cron: string, now: Dat
   for (const name of names) {
     const job = jobs[name]!;
     for (const programId of job.scope === 'global' ? [null] : programIds) {
+      // Past the budget, the other programs wait for the next tick (jobs catch up on any `now`);
+      // one run always goes ahead, so every invocation makes progress.
+      if (runs.length > 0 && deps.clock.now().getTime() >= deadline) return runs;
       runs.push(await runJob(deps, job, { now, trigger: cron, programId, deadline }));
     }
   }

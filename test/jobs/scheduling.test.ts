@@ -4,6 +4,7 @@ import { jobRuns } from '../../schema';
 import { jobs, jobsByCron } from '../../src/jobs/schedule';
 import { JOB_RUN_RETENTION_DAYS, pruneJobRuns } from '../../src/jobs/prune-job-runs';
 import { runJobNow, runScheduledJobs } from '../../src/jobs/runner';
+import { forEachMember } from '../../src/jobs/job';
 import { cronsFromWranglerToml } from '../../src/platform/node/scheduler';
 import { newId } from '../../src/platform/ids';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -71,5 +72,39 @@ describe('prune-job-runs', () => {
 
   it('refuses a cron that maps to no job', async () => {
     await expect(runScheduledJobs(app.deps, '* * * * *', now)).rejects.toThrow(/No jobs are mapped/);
+  });
+});
+
+describe('job runs', () => {
+  let app: TestApp;
+  const now = new Date('2026-11-23T10:00:00Z');
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('report a member that fails and go on with the others', async () => {
+    const failures = await forEachMember(['a', 'b', 'c'], async (memberId) => {
+      if (memberId === 'b') throw new Error('boom');
+    });
+    expect(failures).toEqual(['b: boom']);
+  });
+
+  it('leave the programs past the budget to the next tick', async () => {
+    const [first, ...others] = await runScheduledJobs(app.deps, '5 * * * *', now, 0);
+    expect(first).toMatchObject({ job: 'expire-points', programId: 'acme' });
+    expect(others).toEqual([]);
+    const all = await runScheduledJobs(app.deps, '5 * * * *', now);
+    expect(all.map((run) => run.programId)).toEqual(['acme', 'globex']);
+  });
+
+  it('refuse to run as of the future from GraphQL', async () => {
+    const admin = await app.token({ role: 'admin' });
+    const response = await app.graphql(
+      'mutation($now: DateTime) { runJob(input: { job: EXPIRE_POINTS, now: $now }) { __typename ... on InvalidInputError { issues { path message } } } }',
+      { now: '2026-11-23T10:00:01Z' },
+      admin,
+    );
+    expect(response.data?.runJob).toEqual({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'now'], message: 'must not be in the future' }] });
   });
 });

@@ -109,6 +109,25 @@ describe('updateMember', () => {
   });
 });
 
+describe('updateMember by the member itself', () => {
+  it('may change name, birthday and consents, not the identifiers the program owns', async () => {
+    const { globalId, memberId } = await enroll(app, { externalId: 'self-1', email: 'self@example.com' });
+    const token = await app.token({ role: 'member', subject: memberId });
+    const own = await app.graphql(UPDATE, { input: { id: globalId, name: 'Me', consents: { sms: true } } }, token);
+    expect(own.data?.updateMember.member).toMatchObject({ name: 'Me', consents: { sms: true } });
+    const takeover = await app.graphql(UPDATE, { input: { id: globalId, externalId: 'cus_victim', email: 'victim@example.com' } }, token);
+    expect(takeover.data?.updateMember).toMatchObject({ __typename: 'InvalidInputError' });
+    expect(takeover.data?.updateMember.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toEqual(['input.externalId', 'input.email']);
+    expect((await app.graphql(MEMBER, { id: globalId }, admin)).data?.member).toMatchObject({ externalId: 'self-1', email: 'self@example.com' });
+  });
+
+  it('never leaves a member without an externalId or an email', async () => {
+    const { globalId } = await enroll(app, { externalId: 'only-id' });
+    const response = await app.graphql(UPDATE, { input: { id: globalId, externalId: null } }, admin);
+    expect(response.data?.updateMember).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'externalId'] }] });
+  });
+});
+
 describe('eraseMember', () => {
   it('removes personal data and consents, keeps an anonymous member, and is idempotent', async () => {
     const { globalId } = await enroll(app, { externalId: 'gdpr-1', email: 'gdpr@example.com', name: 'Grace', birthday: '1985-05-05', consents: { email: true, sms: true } });

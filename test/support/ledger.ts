@@ -56,7 +56,9 @@ export async function expectLedgerSound(app: TestApp, programId = 'acme') {
 
 export const RULES_FIELDS = `currency earnPoints earnPerAmount earnRounding pointsLifetimeMonths redeemPoints redeemValue minimumRedemption walletBonusThreshold walletBonusBasisPoints`;
 export const RULES = `{ program { rules { ${RULES_FIELDS} } } }`;
-export const TRANSFER_FIELDS = `id kind amount unit ref reason reversesTransferId idempotencyKey createdAt debit { ownerType kind unit } credit { ownerType kind unit }`;
+/** What any token that may see a transfer can read (its idempotency key is for admins and storefronts). */
+export const MEMBER_TRANSFER_FIELDS = `id kind amount unit ref reason reversesTransferId createdAt debit { ownerType kind unit } credit { ownerType kind unit }`;
+export const TRANSFER_FIELDS = `${MEMBER_TRANSFER_FIELDS} idempotencyKey`;
 export const TRANSFERS = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { member(id: $id) {
   transfers(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { ${TRANSFER_FIELDS} } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
 

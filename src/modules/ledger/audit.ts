@@ -65,9 +65,12 @@ function invariants(programId: string) {
     },
     {
       invariant: 'no idempotency key twice',
-      query: sql`select idempotency_key as subject, count(*) as uses from transfers where program_id = ${programId}
-        group by idempotency_key having count(*) > 1`,
-      describe: (row: Row) => `used by ${row.uses} transfers`,
+      query: sql`select idempotency_key as subject, count(*) as uses from operations where program_id = ${programId}
+          group by idempotency_key having count(*) > 1
+        union all
+        select idempotency_key, count(*) from transfers where program_id = ${programId}
+          group by idempotency_key having count(*) > 1`,
+      describe: (row: Row) => `used ${row.uses} times`,
     },
   ];
 }

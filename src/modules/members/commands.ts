@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
 import type { Command } from '../../platform/serializer/commands';
 import { forgetMemberTier } from '../tiers/repository';
-import { erasureColumns, profileUpdateColumns, type ProfileUpdate } from './domain';
+import { InvalidInputError } from '../../platform/errors';
+import { erasureColumns, keepsAnIdentifier, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
 
@@ -12,10 +13,15 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
   { programId, memberId, update },
 ) => {
   await requireActiveMember(db, { programId, memberId });
+  const columns = profileUpdateColumns(update);
+  const current = (await findMember(db, programId, memberId))!;
+  if (!keepsAnIdentifier({ ...current, ...columns })) {
+    throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
+  }
   try {
     await db
       .update(members)
-      .set({ ...profileUpdateColumns(update), updatedAt: clock.now() })
+      .set({ ...columns, updatedAt: clock.now() })
       .where(and(eq(members.programId, programId), eq(members.id, memberId)));
   } catch (error) {
     throw asDuplicateMemberError(error) ?? error;

@@ -90,6 +90,20 @@ export function profileUpdateColumns(update: ProfileUpdate): Partial<ProfileColu
   return columns;
 }
 
+/** The program finds its customers by these; a member needs one of them. */
+export function keepsAnIdentifier(profile: { externalId: string | null; email: string | null }): boolean {
+  return profile.externalId !== null || profile.email !== null;
+}
+
+/** Fields the program owns: a member token may change its name, birthday and consents, not these. */
+export const programOwnedFields = ['externalId', 'email'] as const;
+
+export function selfUpdateIssues(update: ProfileUpdate) {
+  return programOwnedFields
+    .filter((field) => update[field] !== undefined)
+    .map((field) => ({ path: ['input', field], message: 'can only be changed by the program (admin or storefront)' }));
+}
+
 /** What erasure leaves of a member: no personal data, no consents, an anonymous row for the ledger. */
 export function erasureColumns(now: Date) {
   return {

@@ -4,7 +4,8 @@ import { programIdOf, type GraphQLContext } from '../../graphql/context';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
-import { enrollmentSchema, profileUpdateSchema } from './domain';
+import { InvalidInputError } from '../../platform/errors';
+import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import type { Member } from './service';
 
@@ -77,7 +78,7 @@ const profileFields = (t: InputFieldBuilder) => ({
 const EnrollMemberInput = builder.inputType('EnrollMemberInput', { fields: profileFields });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
-  description: 'Omitted fields stay as they are; null clears a field',
+  description: 'Omitted fields stay as they are; null clears a field. A member token may change name, birthday and consents only',
   fields: (t) => ({ id: t.id({ required: true }), ...profileFields(t) }),
 });
 
@@ -112,13 +113,12 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'UpdateMemberResult' },
     },
-    resolve: async (_root, { input: { id, ...update } }, context) => ({
-      member: await context.services.members.update(
-        programIdOf(context),
-        memberIdFrom(id),
-        parseInput(profileUpdateSchema, update),
-      ),
-    }),
+    resolve: async (_root, { input: { id, ...input } }, context) => {
+      const update = parseInput(profileUpdateSchema, input);
+      const ownedByProgram = context.principal?.role === 'member' ? selfUpdateIssues(update) : [];
+      if (ownedByProgram.length > 0) throw new InvalidInputError(ownedByProgram);
+      return { member: await context.services.members.update(programIdOf(context), memberIdFrom(id), update) };
+    },
   }),
   eraseMember: t.field({
     type: MemberPayload,

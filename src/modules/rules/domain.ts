@@ -49,11 +49,16 @@ export function applyRulesUpdate(current: ProgramRules, update: RulesUpdate): Pr
   return next;
 }
 
-/** Integer division with the program's rounding rule; the only place where rounding happens. */
-export function divideRounded(numerator: number, denominator: number, mode: ProgramRules['earnRounding']): number {
-  const quotient = Math.floor(numerator / denominator);
-  const remainder = numerator - quotient * denominator;
-  if (remainder === 0 || mode === 'down') return quotient;
-  if (mode === 'up') return quotient + 1;
-  return remainder * 2 >= denominator ? quotient + 1 : quotient;
+/**
+ * `factors` multiplied, divided by `divisor`, with a rounding rule: the only place where rounding
+ * happens. In BigInt, because the products (amount × rate × multiplier) can pass 2^53 before the
+ * division brings them back; operands are non-negative.
+ */
+export function mulDivRounded(factors: number[], divisor: number, mode: ProgramRules['earnRounding']): number {
+  const numerator = factors.reduce((product, factor) => product * BigInt(factor), 1n);
+  const denominator = BigInt(divisor);
+  const quotient = numerator / denominator;
+  const remainder = numerator % denominator;
+  const rounded = remainder === 0n || mode === 'down' ? quotient : mode === 'up' || remainder * 2n >= denominator ? quotient + 1n : quotient;
+  return Number(rounded);
 }

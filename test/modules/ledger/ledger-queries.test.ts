@@ -18,8 +18,7 @@ import {
   TRANSFER_FIELDS,
   TRANSFERS,
   transfersOf,
-  UPDATE_RULES,
-} from '../../support/ledger';
+  UPDATE_RULES, MEMBER_TRANSFER_FIELDS } from '../../support/ledger';
 import type { Role } from '../../../src/platform/auth/principal';
 
 /**
@@ -33,7 +32,7 @@ const LIABILITY = `{ program { liability { points value { amount currency } } } 
 const MEMBER_LEDGER_READ = `query($id: ID!) { member(id: $id) { pointsBalance walletBalances { currency total }
   lots(first: 5) { edges { node { remaining } } } transfers(first: 5) { edges { node { id kind } } } } }`;
 const ME_LEDGER = `{ me { pointsBalance walletBalances { currency total } lots(first: 5) { edges { node { remaining } } } transfers(first: 5) { edges { node { id kind } } } } }`;
-const NODE_TRANSFER = `query($id: ID!) { node(id: $id) { __typename id ... on Transfer { ${TRANSFER_FIELDS} } } }`;
+const NODE_TRANSFER = `query($id: ID!) { node(id: $id) { __typename id ... on Transfer { ${MEMBER_TRANSFER_FIELDS} } } }`;
 const MEMBERS_BALANCES = `{ members(first: 10) { edges { node { email pointsBalance } } } }`;
 
 describe('balances, lots and transfers', () => {
@@ -304,9 +303,13 @@ describe('authorization', () => {
     expect(viaMe.data?.me.transfers.edges.length).toBeGreaterThan(0);
   });
 
-  it('returns a member\'s own transfer by node id with all its fields', async () => {
+  it('returns a member\'s own transfer by node id with all its fields but the idempotency key', async () => {
     const response = await app.graphql(NODE_TRANSFER, { id: adaTransfer }, tokens.member);
     expect(response.data?.node).toMatchObject({ __typename: 'Transfer', id: adaTransfer, kind: 'ADJUSTMENT', amount: 1_000_000, reason: 'fixture' });
+    const withKey = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`, { id: adaTransfer }, tokens.member);
+    expect(withKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asStorefront = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`, { id: adaTransfer }, tokens.storefront);
+    expect(asStorefront.data?.node.idempotencyKey).toEqual(expect.any(String));
   });
 
   it('refuses a partner every ledger operation, even on a member it names', async () => {

@@ -405,3 +405,16 @@ describe('adjustments feed orders too', () => {
     expect(await order({ orderId: 'adj', total: 500, redeemPoints: 100 })).toMatchObject({ pointsPayment: { amount: 100 }, pointsEarned: 4, pointsBalance: 4 });
   });
 });
+
+describe('large amounts', () => {
+  it('earns beyond 2^31 points and rounds rate products in exact integers', async () => {
+    await app.graphql('mutation { updateProgramRules(input: { earnPoints: 1, earnPerAmount: 1 }) { __typename } }', {}, await app.token({ role: 'admin' }));
+    const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'big', currency: 'EUR', total: 3_000_000_000 });
+    expect(result).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 3_000_000_000, pointsBalance: 3_000_000_000 });
+  });
+
+  it('keeps the reserved system: prefix away from client idempotency keys', async () => {
+    const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'sys', currency: 'EUR', total: 100, idempotencyKey: 'system:expire/x' });
+    expect(result).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'idempotencyKey'] }] });
+  });
+});

@@ -1,5 +1,5 @@
 import { addMonthsUtc } from '../../../platform/time';
-import { divideRounded, type ProgramRules } from '../../rules/domain';
+import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
 
 /** Permille of the base earn rate; 1,000 = ×1. The tiers module supplies a member's multiplier. */
@@ -7,18 +7,19 @@ export const BASE_EARN_MULTIPLIER = 1000;
 
 /** Points earned on the amount actually paid, with the program's rounding rule. */
 export function earnedPoints(paidAmount: number, rules: ProgramRules, multiplierPermille = BASE_EARN_MULTIPLIER): number {
-  return divideRounded(paidAmount * rules.earnPoints * multiplierPermille, rules.earnPerAmount * 1000, rules.earnRounding);
+  return mulDivRounded([paidAmount, rules.earnPoints, multiplierPermille], rules.earnPerAmount * 1000, rules.earnRounding);
 }
 
 /** What `points` pay of an order, in minor units; always rounded down. */
 export function pointsPaymentValue(points: number, rules: ProgramRules): number {
-  return Math.floor((points * rules.redeemValue) / rules.redeemPoints);
+  return mulDivRounded([points, rules.redeemValue], rules.redeemPoints, 'down');
 }
 
 /** The most points an order of `total` can take as payment. */
 export function maximumRedeemablePoints(total: number, rules: ProgramRules): number {
   if (rules.redeemValue === 0) return 0;
-  return Math.floor(((total + 1) * rules.redeemPoints - 1) / rules.redeemValue);
+  // The largest P with floor(P × value / points) <= total, in BigInt like every rate product.
+  return Number(((BigInt(total) + 1n) * BigInt(rules.redeemPoints) - 1n) / BigInt(rules.redeemValue));
 }
 
 export function checkMinimumRedemption(points: number, rules: ProgramRules): void {

@@ -1,4 +1,4 @@
-import { divideRounded } from '../../rules/domain';
+import { mulDivRounded } from '../../rules/domain';
 
 export interface RefundableOrder {
   total: number;
@@ -17,7 +17,7 @@ export interface RefundableOrder {
 export function refundShares(order: RefundableOrder, amount: number) {
   const refundedAfter = order.refundedAmount + amount;
   // A free order has nothing to refund proportionally: its points stay as they are.
-  const share = (points: number) => (order.total === 0 ? 0 : divideRounded(points * refundedAfter, order.total, 'half_up'));
+  const share = (points: number) => (order.total === 0 ? 0 : mulDivRounded([points, refundedAfter], order.total, 'half_up'));
   return {
     refundedAfter,
     pointsToClawBack: share(order.pointsEarned) - order.pointsClawedBack,

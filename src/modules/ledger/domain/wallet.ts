@@ -1,4 +1,4 @@
-import type { ProgramRules } from '../../rules/domain';
+import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { InsufficientWalletBalanceError } from '../errors';
 
 /**
@@ -7,7 +7,7 @@ import { InsufficientWalletBalanceError } from '../errors';
  */
 export function topUpBonus(amount: number, currency: string, rules: ProgramRules): number {
   if (currency !== rules.currency || amount < rules.walletBonusThreshold) return 0;
-  return Math.floor((amount * rules.walletBonusBasisPoints) / 10_000);
+  return mulDivRounded([amount, rules.walletBonusBasisPoints], 10_000, 'down');
 }
 
 /** Spends bonus credit first (it cannot be withdrawn), then cash; all or nothing. */

@@ -18,8 +18,8 @@ builder.objectType(InsufficientPointsError, {
   name: 'InsufficientPoints',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    requested: t.int({ resolve: (error) => error.details.requested }),
-    available: t.int({ description: 'Spendable (unexpired) points', resolve: (error) => error.details.available }),
+    requested: t.field({ type: 'SafeInt', resolve: (error) => error.details.requested }),
+    available: t.field({ type: 'SafeInt', description: 'Spendable (unexpired) points', resolve: (error) => error.details.available }),
   }),
 });
 
@@ -32,7 +32,7 @@ builder.objectType(BelowMinimumRedemptionError, {
 builder.objectType(RedemptionExceedsTotalError, {
   name: 'RedemptionExceedsTotal',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ maximum: t.int({ description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
+  fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
 });
 
 builder.objectType(InsufficientWalletBalanceError, {

@@ -26,10 +26,10 @@ export const RecordOrderPayload = builder.objectRef<WithProgram<RecordOrderResul
     orderId: t.exposeString('orderId'),
     member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
     total: t.field({ type: MoneyType, resolve: (result) => ({ amount: result.total, currency: result.currency }) }),
-    pointsRedeemed: t.exposeInt('pointsRedeemed'),
+    pointsRedeemed: t.expose('pointsRedeemed', { type: 'SafeInt' }),
     pointsPayment: t.field({ type: MoneyType, description: 'What the redeemed points paid', resolve: (result) => ({ amount: result.pointsPayment, currency: result.currency }) }),
     amountPaid: t.field({ type: MoneyType, description: 'What was paid otherwise; points are earned on this', resolve: (result) => ({ amount: result.amountPaid, currency: result.currency }) }),
-    pointsEarned: t.exposeInt('pointsEarned'),
+    pointsEarned: t.expose('pointsEarned', { type: 'SafeInt' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     upgradedTier: t.field({
       type: TierType,
@@ -48,9 +48,9 @@ export const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResul
     member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
     amount: t.expose('amount', { type: 'SafeInt', description: 'Refunded by this request, minor units' }),
     totalRefunded: t.expose('totalRefunded', { type: 'SafeInt' }),
-    pointsClawedBack: t.exposeInt('pointsClawedBack'),
-    pointsNotRecovered: t.exposeInt('pointsNotRecovered', { description: 'Earned points already spent, so not taken back' }),
-    pointsReturned: t.exposeInt('pointsReturned'),
+    pointsClawedBack: t.expose('pointsClawedBack', { type: 'SafeInt' }),
+    pointsNotRecovered: t.expose('pointsNotRecovered', { type: 'SafeInt', description: 'Earned points already spent, so not taken back' }),
+    pointsReturned: t.expose('pointsReturned', { type: 'SafeInt' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
@@ -59,7 +59,7 @@ export const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResul
 export const PointsPayload = builder.objectRef<WithProgram<PointsMovementResult>>('PointsPayload').implement({
   fields: (t) => ({
     member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
-    points: t.exposeInt('points'),
+    points: t.expose('points', { type: 'SafeInt' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     transfer: t.field({
       type: TransferType,

@@ -40,7 +40,7 @@ export const TransferType = builder.node(builder.objectRef<TransferRow>('Transfe
     credit: t.field({ type: AccountRefType, resolve: (transfer) => transfer.creditAccountId }),
     ref: t.exposeString('ref', { nullable: true, description: 'The order id or reference it belongs to' }),
     reason: t.string({ nullable: true, resolve: (transfer) => (transfer.metadata?.reason as string | undefined) ?? null }),
-    idempotencyKey: t.exposeString('idempotencyKey'),
+    idempotencyKey: t.exposeString('idempotencyKey', { authScopes: { admin: true, storefront: true }, description: 'The key of the request that wrote it (not shown to members)' }),
     reversesTransferId: t.field({
       type: 'ID',
       nullable: true,
