@@ -16,21 +16,24 @@ import type { Client } from '@libsql/client';
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
 
-/** A fresh database file with migrations applied, for one test file. */
+/** A fresh database file with migrations applied, for one test file; it counts round trips. */
 export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-loyalty-test-'));
-  return openNodeDatabase({
+  const roundTrips = { count: 0 };
+  const opened = await openNodeDatabase({
     url: `file:${join(dir, 'loyalty.db')}`,
-    wrapClient: options.networkLatency ? withNetworkLatency : undefined,
+    wrapClient: (client) => observed(client, roundTrips, options.networkLatency ?? false),
   });
+  return { ...opened, roundTrips };
 }
 
 /**
- * The embedded client answers within the same tick, so concurrent commands never interleave their
- * reads and writes on Node. Over a network (Turso, sqld) they would: this makes every statement
- * wait for the next turn of the event loop, as a round trip does.
+ * Counts the app's round trips to the database (to prove lists make no N+1 queries). With
+ * `networkLatency`, every statement also waits for the next turn of the event loop, as a round trip
+ * to Turso or sqld does: the embedded client answers within the same tick, so concurrent commands
+ * would otherwise never interleave their reads and writes on Node.
  */
-function withNetworkLatency(client: Client): Client {
+function observed(client: Client, roundTrips: { count: number }, networkLatency: boolean): Client {
   const roundTrip = () => new Promise((resolve) => setImmediate(resolve));
   return new Proxy(client, {
     get(target, property) {
@@ -39,7 +42,8 @@ function withNetworkLatency(client: Client): Client {
       const method = (value as (...args: unknown[]) => unknown).bind(target);
       if (property !== 'execute' && property !== 'batch') return method;
       return async (...args: unknown[]) => {
-        await roundTrip();
+        roundTrips.count++;
+        if (networkLatency) await roundTrip();
         return method(...args);
       };
     },
@@ -56,7 +60,7 @@ export interface GraphQLResponse<Data = Record<string, any>> {
  * so that every test can also check that nothing crosses tenants.
  */
 export async function createTestApp(options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean } = {}) {
-  const { db, client } = await freshDatabase(options);
+  const { db, client, roundTrips } = await freshDatabase(options);
   const clock = fixedClock(TEST_NOW);
   const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
   const serializer = options.withoutSerializer
@@ -84,7 +88,7 @@ export async function createTestApp(options: { env?: Record<string, string>; wit
     return { status: response.status, ...((await response.json()) as GraphQLResponse<Data>) };
   }
 
-  return { app, db, client, clock, config, deps, token, graphql, close: () => client.close() };
+  return { app, db, client, roundTrips, clock, config, deps, token, graphql, close: () => client.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

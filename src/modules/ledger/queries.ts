@@ -33,26 +33,28 @@ export interface WalletBalance {
   bonus: number;
 }
 
-export async function walletBalances(db: Database, programId: string, memberId: string): Promise<WalletBalance[]> {
+/** Wallet balances per currency of many members in one query (behind `Member.walletBalances`). */
+export async function walletBalances(db: Database, programId: string, memberIds: readonly string[]): Promise<WalletBalance[][]> {
   const rows = await db
-    .select({ kind: accounts.kind, unit: accounts.unit, balance: accounts.balance })
+    .select({ ownerId: accounts.ownerId, kind: accounts.kind, unit: accounts.unit, balance: accounts.balance })
     .from(accounts)
     .where(
       and(
         eq(accounts.programId, programId),
         eq(accounts.ownerType, 'member'),
-        eq(accounts.ownerId, memberId),
+        inArray(accounts.ownerId, [...memberIds]),
         inArray(accounts.kind, [accountKinds.memberWalletCash.kind, accountKinds.memberWalletBonus.kind]),
       ),
     );
-  const wallets = new Map<string, WalletBalance>();
+  const byMember = new Map<string, Map<string, WalletBalance>>();
   for (const row of rows) {
+    const wallets = byMember.get(row.ownerId) ?? new Map<string, WalletBalance>();
     const wallet = wallets.get(row.unit) ?? { currency: row.unit, cash: 0, bonus: 0 };
     if (row.kind === accountKinds.memberWalletCash.kind) wallet.cash = row.balance;
     else wallet.bonus = row.balance;
-    wallets.set(row.unit, wallet);
+    byMember.set(row.ownerId, wallets.set(row.unit, wallet));
   }
-  return [...wallets.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  return memberIds.map((memberId) => [...(byMember.get(memberId)?.values() ?? [])].sort((a, b) => a.currency.localeCompare(b.currency)));
 }
 
 /** A member's lots, newest first; only those still holding points unless `includeClosed`. */

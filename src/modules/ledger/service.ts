@@ -31,7 +31,7 @@ export function createLedgerService({ db, clock, serializer }: { db: Database; c
 
   return {
     pointsBalances: (programId: string, memberIds: readonly string[]) => pointsBalances(db, programId, memberIds),
-    walletBalances: (programId: string, memberId: string) => walletBalances(db, programId, memberId),
+    walletBalances: (programId: string, memberIds: readonly string[]) => walletBalances(db, programId, memberIds),
     lots: (programId: string, memberId: string, page: KeysetPage & { includeClosed: boolean }) => listLots(db, programId, memberId, page),
     transfers: (programId: string, memberId: string, page: KeysetPage) => listMemberTransfers(db, programId, memberId, page),
     transfersByIds: (programId: string, ids: readonly string[]) => transfersByIds(db, programId, ids),

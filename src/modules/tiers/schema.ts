@@ -86,7 +86,12 @@ const TierChangeType = builder.objectRef<TierHistoryRow>('TierChange').implement
 });
 
 builder.objectFields(MemberType, (t) => ({
-  tier: t.field({ type: TierType, nullable: true, resolve: (member, _args, context) => context.services.tiers.memberTier(member.programId, member.id) }),
+  tier: t.loadable({
+    type: TierType,
+    nullable: true,
+    load: (memberIds: string[], context) => context.services.tiers.memberTiers(programIdOf(context), memberIds),
+    resolve: (member) => member.id,
+  }),
   tierProgress: t.field({
     type: TierProgressType,
     nullable: true,

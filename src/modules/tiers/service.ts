@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import { constraintViolation } from '../../platform/db/constraint-errors';
@@ -63,8 +63,14 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
       return tier;
     },
 
-    async memberTier(programId: string, memberId: string) {
-      return currentTier(db, programId, memberId, await listTiers(db, programId));
+    /** The tiers many members hold, in one query each for states and tiers (behind `Member.tier`). */
+    async memberTiers(programId: string, memberIds: readonly string[]) {
+      const [states, all] = await Promise.all([
+        db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), inArray(memberTiers.memberId, [...memberIds]))),
+        listTiers(db, programId),
+      ]);
+      const tierOf = new Map(states.map((state) => [state.memberId, all.find((tier) => tier.id === state.tierId) ?? null]));
+      return memberIds.map((memberId) => tierOf.get(memberId) ?? null);
     },
 
     /** The metric so far in the current window, the next tier and what is missing to reach it. */

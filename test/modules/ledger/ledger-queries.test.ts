@@ -391,3 +391,20 @@ describe('tenancy: a program sees nothing of another', () => {
     expect(await adaBalance()).toBe(600);
   });
 });
+
+describe('lists make no N+1 queries', () => {
+  it('loads balances, wallets and tiers of a page of members in a constant number of round trips', async () => {
+    const app = await createTestApp();
+    const admin = await app.token({ role: 'admin' });
+    const query = `query($first: Int) { members(first: $first) { edges { node { email pointsBalance walletBalances { currency total } tier { name } } } } }`;
+    const roundTripsFor = async (first: number) => {
+      const before = app.roundTrips.count;
+      const response = await app.graphql(query, { first }, admin);
+      expect(response.errors).toBeUndefined();
+      return app.roundTrips.count - before;
+    };
+    for (let index = 0; index < 20; index++) await enroll(app, { email: `n${index}@example.com` });
+    expect(await roundTripsFor(20)).toBe(await roundTripsFor(2));
+    app.close();
+  });
+});

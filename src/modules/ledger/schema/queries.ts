@@ -21,9 +21,10 @@ builder.objectFields(MemberType, (t) => ({
     load: (memberIds: string[], context) => context.services.ledger.pointsBalances(programIdOf(context), memberIds),
     resolve: (member) => member.id,
   }),
-  walletBalances: t.field({
-    type: [WalletBalanceType],
-    resolve: (member, _args, context) => context.services.ledger.walletBalances(member.programId, member.id),
+  walletBalances: t.loadableList({
+    type: WalletBalanceType,
+    load: (memberIds: string[], context) => context.services.ledger.walletBalances(programIdOf(context), memberIds),
+    resolve: (member) => member.id,
   }),
   lots: t.connection({
     type: LotType,
