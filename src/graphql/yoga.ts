@@ -15,7 +15,7 @@ export interface YogaDeps {
   verifyToken: TokenVerifier;
 }
 
-async function authenticate(request: Request, verifyToken: TokenVerifier) {
+async function authenticate(request: Request, verifyToken: TokenVerifier, services: Services) {
   const header = request.headers.get('authorization');
   if (!header) return null;
   const [scheme, token] = header.split(' ');
@@ -24,12 +24,19 @@ async function authenticate(request: Request, verifyToken: TokenVerifier) {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
   }
+  let principal;
   try {
-    return await verifyToken(token);
+    principal = await verifyToken(token);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     throw new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
   }
+  if (!(await services.programs.exists(principal.programId))) {
+    throw new GraphQLError(`The token is bound to program "${principal.programId}", which does not exist`, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  return principal;
 }
 
 /**
@@ -56,6 +63,6 @@ export function createGraphQLServer({ config, services, verifyToken }: YogaDeps)
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ request }) => ({ principal: await authenticate(request, verifyToken), services }),
+    context: async ({ request }) => ({ principal: await authenticate(request, verifyToken, services), services }),
   });
 }

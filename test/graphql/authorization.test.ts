@@ -122,6 +122,7 @@ describe('tokens', () => {
     ['a token with an unknown role', () => sign({ role: 'root', program: 'acme' })],
     ['a partner token without a partner claim', () => sign({ role: 'partner', program: 'acme' })],
     ['garbage', async () => 'not.a.jwt'],
+    ['a valid token for a program that does not exist', () => sign({ role: 'admin', program: 'nowhere' })],
   ])('rejects %s with 401 UNAUTHENTICATED', async (_name, makeToken) => {
     const response = await app.graphql(PROGRAM, {}, await makeToken());
     expect(response.status).toBe(401);
