@@ -15,10 +15,11 @@ import {
   setRules,
   SPEND_WALLET,
   TOP_UP,
-  TRANSFER_FIELDS,
   TRANSFERS,
   transfersOf,
-  UPDATE_RULES, MEMBER_TRANSFER_FIELDS } from '../../support/ledger';
+  UPDATE_RULES,
+  MEMBER_TRANSFER_FIELDS,
+} from '../../support/ledger';
 import type { Role } from '../../../src/platform/auth/principal';
 
 /**

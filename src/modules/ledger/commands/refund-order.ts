@@ -37,7 +37,7 @@ export interface RefundOrderResult {
  * order's own lot first, never those that expired) and returns the points that paid for it to the
  * lots they came from.
  */
-export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('ledger.refundOrder', async (deps, input, now) => {
+export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('ledger.refundOrder', async (deps, input) => {
   const { db } = deps;
   const { programId, orderId } = input;
   const order = await findOrder(db, programId, orderId);
