@@ -1,8 +1,8 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { JobRunRow } from '../../schema';
 import { builder } from '../graphql/builder';
 import { programIdOf } from '../graphql/context';
 import { jobs } from './schedule';
+import { connectionById } from '../graphql/connections';
 
 const programJobs = Object.values(jobs).filter((job) => job.scope === 'program');
 
@@ -33,7 +33,7 @@ builder.queryField('jobRuns', (t) =>
     authScopes: { admin: true },
     args: { job: t.arg({ type: JobName }) },
     resolve: (_root, args, context) =>
-      resolveCursorConnection({ args, toCursor: (run) => run.id }, (page: ResolveCursorConnectionArgs) =>
+      connectionById(args, (page) =>
         context.services.jobs.runs(programIdOf(context), args.job ?? null, page),
       ),
   }),

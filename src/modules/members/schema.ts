@@ -1,6 +1,5 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { builder, type InputFieldBuilder } from '../../graphql/builder';
-import { programIdOf, type GraphQLContext } from '../../graphql/context';
+import { programIdOf } from '../../graphql/context';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
@@ -8,6 +7,7 @@ import { InvalidInputError } from '../../platform/errors';
 import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import type { Member } from './service';
+import { connectionById } from '../../graphql/connections';
 
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',
@@ -132,11 +132,6 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-function listMembers(context: GraphQLContext, search: string | null | undefined) {
-  return ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-    context.services.members.list(programIdOf(context), { search, before, after, limit, inverted });
-}
-
 builder.queryFields((t) => ({
   member: t.field({
     type: MemberType,
@@ -162,7 +157,7 @@ builder.queryFields((t) => ({
     args: { search: t.arg.string() },
     authScopes: { admin: true, storefront: true },
     resolve: (_root, args, context) =>
-      resolveCursorConnection({ args, toCursor: (member) => member.id }, listMembers(context, args.search)),
+      connectionById(args, (page) => context.services.members.list(programIdOf(context), { ...page, search: args.search })),
   }),
   me: t.field({
     type: MemberType,

@@ -1,4 +1,3 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { TierHistoryRow } from '../../../schema';
 import { tierMetrics, tierWindows } from '../../../schema';
 import { builder, type InputFieldBuilder } from '../../graphql/builder';
@@ -10,6 +9,7 @@ import { MemberType } from '../members/schema';
 import { ProgramType } from '../programs/schema';
 import { newTierSchema, tierSettingsSchema, tierUpdateSchema, type Tier, type TierSettings } from './domain';
 import { DuplicateTierError, TierInUseError, TierNotFoundError } from './errors';
+import { connectionById } from '../../graphql/connections';
 
 const upperCaseEnum = <Value extends string>(name: string, values: readonly Value[]) =>
   builder.enumType(name, { values: Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<string, { value: Value }> });
@@ -102,7 +102,7 @@ builder.objectFields(MemberType, (t) => ({
     type: TierChangeType,
     description: 'Tier changes, newest first',
     resolve: (member, args, context) =>
-      resolveCursorConnection({ args, toCursor: (change) => change.id }, (page: ResolveCursorConnectionArgs) =>
+      connectionById(args, (page) =>
         context.services.tiers.history(member.programId, member.id, page),
       ),
   }),

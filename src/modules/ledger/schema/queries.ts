@@ -1,10 +1,10 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import type { LotRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { MemberType } from '../../members/schema';
 import { ProgramType } from '../../programs/schema';
 import { AuditViolationType, LotType, MoneyType, TransferType, WalletBalanceType } from './types';
+import { connectionById } from '../../../graphql/connections';
 
 const ExpiringPointsType = builder.objectRef<{ points: number; until: Date; lots: LotRow[] }>('ExpiringPoints').implement({
   fields: (t) => ({
@@ -31,7 +31,7 @@ builder.objectFields(MemberType, (t) => ({
     description: 'Points lots, newest first; only those still holding points unless includeClosed',
     args: { includeClosed: t.arg.boolean({ defaultValue: false }) },
     resolve: (member, args, context) =>
-      resolveCursorConnection({ args, toCursor: (lot) => lot.id }, (page: ResolveCursorConnectionArgs) =>
+      connectionById(args, (page) =>
         context.services.ledger.lots(member.programId, member.id, { ...page, includeClosed: args.includeClosed ?? false }),
       ),
   }),
@@ -45,7 +45,7 @@ builder.objectFields(MemberType, (t) => ({
     type: TransferType,
     description: 'Every movement of this member\'s points and wallets, newest first',
     resolve: (member, args, context) =>
-      resolveCursorConnection({ args, toCursor: (transfer) => transfer.id }, (page: ResolveCursorConnectionArgs) =>
+      connectionById(args, (page) =>
         context.services.ledger.transfers(member.programId, member.id, page),
       ),
   }),
