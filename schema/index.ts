@@ -5,3 +5,4 @@ export * from './rules';
 export * from './ledger';
 export * from './orders';
 export * from './tiers';
+export * from './offers';

@@ -11,7 +11,10 @@ export const orders = sqliteTable(
     memberId: memberIdColumn(),
     orderId: text('order_id').notNull(),
     currency: text('currency').notNull(),
+    /** Gross, before discounts and points. */
     total: integer('total').notNull(),
+    /** Taken off by offers and the tier discount; the customer owes `total - discount`. */
+    discount: integer('discount').notNull().default(0),
     pointsRedeemed: integer('points_redeemed').notNull(),
     pointsPayment: integer('points_payment').notNull(),
     pointsEarned: integer('points_earned').notNull(),
@@ -24,8 +27,11 @@ export const orders = sqliteTable(
   (t) => [
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
     index('orders_member_created').on(t.programId, t.memberId, t.createdAt),
-    check('orders_amounts', sql`${t.total} >= 0 and ${t.pointsPayment} between 0 and ${t.total} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`),
-    check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total}`),
+    check(
+      'orders_amounts',
+      sql`${t.total} >= 0 and ${t.discount} between 0 and ${t.total} and ${t.pointsPayment} between 0 and ${t.total} - ${t.discount} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`,
+    ),
+    check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
     check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
   ],
 );
@@ -41,11 +47,17 @@ export const orderLines = sqliteTable(
     category: text('category'),
     quantity: integer('quantity').notNull(),
     unitPrice: integer('unit_price').notNull(),
+    /** The part of the order's discount that fell on this line. */
+    discount: integer('discount').notNull().default(0),
+    attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
     refundedQuantity: integer('refunded_quantity').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineNo] }),
-    check('order_lines_quantities', sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.refundedQuantity} between 0 and ${t.quantity}`),
+    check(
+      'order_lines_quantities',
+      sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.discount} between 0 and ${t.quantity} * ${t.unitPrice} and ${t.refundedQuantity} between 0 and ${t.quantity}`,
+    ),
   ],
 );
 

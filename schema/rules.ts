@@ -29,11 +29,14 @@ export const programRules = sqliteTable(
     /** A top-up of at least `walletBonusThreshold` gets `walletBonusBasisPoints` / 10,000 as bonus credit. */
     walletBonusThreshold: integer('wallet_bonus_threshold').notNull(),
     walletBonusBasisPoints: integer('wallet_bonus_basis_points').notNull(),
+    /** Checkout never takes more than this share of an order's total off, in basis points; null = no cap. */
+    maxDiscountBasisPoints: integer('max_discount_basis_points'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
     check('program_rules_positive', sql`${t.earnPoints} >= 0 and ${t.earnPerAmount} > 0 and ${t.redeemPoints} > 0 and ${t.redeemValue} >= 0`),
     check('program_rules_limits', sql`${t.minimumRedemption} >= 0 and ${t.walletBonusThreshold} >= 0 and ${t.walletBonusBasisPoints} between 0 and 10000`),
+    check('program_rules_discount_cap', sql`${t.maxDiscountBasisPoints} is null or ${t.maxDiscountBasisPoints} between 0 and 10000`),
   ],
 );
 

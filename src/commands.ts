@@ -2,6 +2,7 @@ import type { CommandRegistry } from './platform/serializer/commands';
 import { memberCommands } from './modules/members/commands';
 import { ledgerCommands } from './modules/ledger/commands';
 import { tierCommands } from './modules/tiers/commands';
+import { checkoutCommands } from './modules/checkout/commands';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -11,4 +12,5 @@ export const commandRegistry: CommandRegistry = {
   ...memberCommands,
   ...ledgerCommands,
   ...tierCommands,
+  ...checkoutCommands,
 };

@@ -7,6 +7,8 @@ import { createRulesService, type RulesService } from './modules/rules/service';
 import { createLedgerService, type LedgerService } from './modules/ledger/service';
 import { createTiersService, type TiersService } from './modules/tiers/service';
 import { createJobsService, type JobsService } from './jobs/service';
+import { createOffersService, type OffersService } from './modules/offers/service';
+import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -22,6 +24,8 @@ export interface Services {
   ledger: LedgerService;
   tiers: TiersService;
   jobs: JobsService;
+  offers: OffersService;
+  checkout: CheckoutService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -32,5 +36,7 @@ export function createServices(deps: ServiceDeps): Services {
     ledger: createLedgerService(deps),
     tiers: createTiersService(deps),
     jobs: createJobsService(deps),
+    offers: createOffersService(deps),
+    checkout: createCheckoutService(deps),
   };
 }

@@ -7,6 +7,8 @@ import '../modules/members/schema';
 import '../modules/rules/schema';
 import '../modules/ledger/schema';
 import '../modules/tiers/schema';
+import '../modules/offers/schema';
+import '../modules/checkout/schema';
 import '../jobs/schema';
 
 /** The whole API, built once per isolate. */

@@ -17,48 +17,6 @@ const whole = (min: number, max: number) =>
 
 export const idempotencyKeySchema = key;
 
-export const recordOrderSchema = z.object({
-  orderId: text(128),
-  currency: currencySchema,
-  total: whole(0, MAX_AMOUNT),
-  lines: z
-    .array(
-      z.object({
-        sku: text(128),
-        category: text(128).nullish(),
-        quantity: whole(1, 1_000_000),
-        unitPrice: whole(0, MAX_AMOUNT),
-      }),
-    )
-    .max(500, 'at most 500 lines')
-    .nullish()
-    .transform((lines) => lines ?? []),
-  redeemPoints: whole(0, 1_000_000_000)
-    .nullish()
-    .transform((points) => points ?? 0),
-  attributes: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .nullish()
-    .transform((attributes) => attributes ?? {}),
-  idempotencyKey: key,
-});
-
-export const refundOrderSchema = z
-  .object({
-    orderId: text(128),
-    amount: whole(1, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
-    lines: z
-      .array(z.object({ sku: text(128), quantity: whole(1, 1_000_000) }))
-      .min(1, 'at least one line')
-      .nullish()
-      .transform((lines) => lines ?? null),
-    idempotencyKey: key,
-  })
-  .refine((input) => (input.amount === null) !== (input.lines === null), {
-    message: 'give either amount or lines, not both',
-    path: ['amount'],
-  });
-
 export const redeemPointsSchema = z.object({
   points: whole(1, 1_000_000_000),
   reason: text(500).nullish().transform((reason) => reason ?? null),

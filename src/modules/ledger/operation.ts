@@ -24,7 +24,14 @@ export interface PreparedOperation<Result> {
   statements?: Statement[];
   /** Maps a tripped database guard to the typed error it means for this command. */
   onViolation?: (violation: ConstraintViolation) => Promise<DomainError | null>;
+  /**
+   * A guard that another member's command can trip first (a shared cap or code): the command is
+   * prepared again on the state that won, up to MAX_ATTEMPTS times.
+   */
+  retryOn?: (violation: ConstraintViolation) => boolean;
 }
+
+const MAX_ATTEMPTS = 10;
 
 export type Replayable<Result> = Result & { replayed: boolean };
 
@@ -59,39 +66,42 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
 ): Command<Input, Replayable<Result>> {
   return async (deps, input) => {
     const hash = requestHash(name, input);
-    const now = deps.clock.now();
-    let prepared: PreparedOperation<Result>;
-    try {
-      prepared = await prepare(deps, input, now);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        const earlier = await replay<Result>(deps, input, hash);
-        if (earlier) return earlier;
+    for (let attempt = 1; ; attempt++) {
+      const now = deps.clock.now();
+      let prepared: PreparedOperation<Result>;
+      try {
+        prepared = await prepare(deps, input, now);
+      } catch (error) {
+        if (error instanceof DomainError) {
+          const earlier = await replay<Result>(deps, input, hash);
+          if (earlier) return earlier;
+        }
+        throw error;
       }
-      throw error;
-    }
-    const operation = {
-      id: newId(),
-      programId: input.programId,
-      idempotencyKey: input.idempotencyKey,
-      command: name,
-      requestHash: hash,
-      memberId: prepared.memberId,
-      result: prepared.result,
-      createdAt: now,
-    };
-    const [first, ...rest] = [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])];
-    try {
-      await deps.db.batch([first!, ...rest]);
-    } catch (error) {
-      const violation = constraintViolation(error);
-      if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {
-        const earlier = await replay<Result>(deps, input, hash);
-        if (earlier) return earlier;
+      const operation = {
+        id: newId(),
+        programId: input.programId,
+        idempotencyKey: input.idempotencyKey,
+        command: name,
+        requestHash: hash,
+        memberId: prepared.memberId,
+        result: prepared.result,
+        createdAt: now,
+      };
+      const [first, ...rest] = [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])];
+      try {
+        await deps.db.batch([first!, ...rest]);
+      } catch (error) {
+        const violation = constraintViolation(error);
+        if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {
+          const earlier = await replay<Result>(deps, input, hash);
+          if (earlier) return earlier;
+        }
+        if (violation && attempt < MAX_ATTEMPTS && prepared.retryOn?.(violation)) continue;
+        const mapped = violation && (await prepared.onViolation?.(violation));
+        throw mapped ?? error;
       }
-      const mapped = violation && (await prepared.onViolation?.(violation));
-      throw mapped ?? error;
+      return { ...prepared.result, replayed: false };
     }
-    return { ...prepared.result, replayed: false };
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
-import { accounts, lotMovements, lots, orderLines, orders, transfers } from '../../../schema';
+import { accounts, lotMovements, lots, transfers } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { account, POINTS, type AccountKind } from './accounts';
 import type { LotState } from './domain/lots';
@@ -20,14 +20,6 @@ export function openLots(db: Database, programId: string, memberId: string): Pro
     .select({ id: lots.id, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt, sourceTransferId: lots.sourceTransferId })
     .from(lots)
     .where(and(eq(lots.programId, programId), eq(lots.memberId, memberId), gt(lots.remaining, 0)));
-}
-
-export function findOrder(db: Database, programId: string, orderId: string) {
-  return db.query.orders.findFirst({ where: and(eq(orders.programId, programId), eq(orders.orderId, orderId)) });
-}
-
-export function linesOf(db: Database, orderPk: string) {
-  return db.select().from(orderLines).where(eq(orderLines.orderId, orderPk)).orderBy(orderLines.lineNo);
 }
 
 export function findTransfer(db: Database, programId: string, transferId: string) {

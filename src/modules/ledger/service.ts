@@ -7,8 +7,8 @@ import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
 import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
 import { ledgerCommands, type LedgerCommandName } from './commands';
-import { OrderNotFoundError, TransferNotFoundError } from './errors';
-import { findOrder, findTransfer } from './repository';
+import { TransferNotFoundError } from './errors';
+import { findTransfer } from './repository';
 
 type CommandOf<Name extends LedgerCommandName> = (typeof ledgerCommands)[Name];
 type InputOf<Name extends LedgerCommandName> = Omit<Parameters<CommandOf<Name>>[1], 'programId'>;
@@ -45,18 +45,11 @@ export function createLedgerService({ db, clock, serializer }: { db: Database; c
       return { points, value: { amount: pointsPaymentValue(points, rules), currency: rules.currency } };
     },
 
-    recordOrder: forMember('ledger.recordOrder'),
     redeemPoints: forMember('ledger.redeemPoints'),
     adjustPoints: forMember('ledger.adjustPoints'),
     expirePoints: forMember('ledger.expirePoints'),
     topUpWallet: forMember('ledger.topUpWallet'),
     spendWallet: forMember('ledger.spendWallet'),
-
-    async refundOrder(programId: string, input: InputOf<'ledger.refundOrder'>) {
-      const order = await findOrder(db, programId, input.orderId);
-      if (!order) throw new OrderNotFoundError(input.orderId);
-      return run(memberKey(programId, order.memberId), 'ledger.refundOrder', programId, input);
-    },
 
     async reverseTransfer(programId: string, input: InputOf<'ledger.reverseTransfer'>) {
       const transfer = await findTransfer(db, programId, input.transferId);

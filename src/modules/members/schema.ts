@@ -1,5 +1,5 @@
 import { builder, type InputFieldBuilder } from '../../graphql/builder';
-import { programIdOf } from '../../graphql/context';
+import { programIdOf, type GraphQLContext } from '../../graphql/context';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
@@ -91,6 +91,13 @@ const MemberPayload = builder.objectRef<{ member: Member }>('MemberPayload').imp
 });
 
 const decodeMemberId = (globalId: string | number) => decodeId('Member', globalId);
+/** The member a payload is about, within the caller's program. */
+export async function loadMember(programId: string, memberId: string, context: GraphQLContext) {
+  const member = await context.services.members.get(programId, memberId);
+  if (!member) throw new MemberNotFoundError(memberId);
+  return member;
+}
+
 export const memberIdFrom = (globalId: string | number) => requireId('Member', globalId, (id) => new MemberNotFoundError(id));
 
 builder.mutationFields((t) => ({

@@ -15,6 +15,7 @@ export const defaultRules: ProgramRules = {
   minimumRedemption: 0,
   walletBonusThreshold: 0,
   walletBonusBasisPoints: 0,
+  maxDiscountBasisPoints: null,
 };
 
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
@@ -37,6 +38,7 @@ export const rulesUpdateSchema = z.object({
   minimumRedemption: count(1_000_000_000).optional(),
   walletBonusThreshold: count(1_000_000_000_000).optional(),
   walletBonusBasisPoints: count(10_000).optional(),
+  maxDiscountBasisPoints: count(10_000).nullish(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;

@@ -1,3 +1,4 @@
+import { upperCaseEnum } from '../../graphql/enums';
 import { builder } from '../../graphql/builder';
 import { programIdOf } from '../../graphql/context';
 import { parseInput } from '../../graphql/parse-input';
@@ -5,13 +6,7 @@ import { ProgramType } from '../programs/schema';
 import { roundingModes } from '../../../schema';
 import { rulesUpdateSchema, type ProgramRules } from './domain';
 
-const Rounding = builder.enumType('Rounding', {
-  description: 'How a fractional number of points is rounded',
-  values: Object.fromEntries(roundingModes.map((mode) => [mode.toUpperCase(), { value: mode }])) as Record<
-    Uppercase<(typeof roundingModes)[number]>,
-    { value: (typeof roundingModes)[number] }
-  >,
-});
+const Rounding = upperCaseEnum('Rounding', roundingModes, 'How a fractional number of points is rounded');
 
 const ProgramRulesType = builder.objectRef<ProgramRules>('ProgramRules').implement({
   description: 'How points are earned, how long they live, what they are worth, and the wallet bonus',
@@ -26,6 +21,10 @@ const ProgramRulesType = builder.objectRef<ProgramRules>('ProgramRules').impleme
     minimumRedemption: t.exposeInt('minimumRedemption', { description: 'Fewest points redeemable at once' }),
     walletBonusThreshold: t.exposeInt('walletBonusThreshold', { description: 'Smallest top-up that earns the bonus' }),
     walletBonusBasisPoints: t.exposeInt('walletBonusBasisPoints', { description: 'Bonus credit in 1/100 %: 500 = 5 %' }),
+    maxDiscountBasisPoints: t.exposeInt('maxDiscountBasisPoints', {
+      nullable: true,
+      description: 'Most of an order total that offers and the tier discount may take off together, in 1/100 %; null: no cap',
+    }),
   }),
 });
 
@@ -38,7 +37,7 @@ builder.objectField(ProgramType, 'rules', (t) =>
 );
 
 const UpdateProgramRulesInput = builder.inputType('UpdateProgramRulesInput', {
-  description: 'Omitted fields keep their value; `pointsLifetimeMonths: null` makes new points never expire',
+  description: 'Omitted fields keep their value; `pointsLifetimeMonths: null` makes new points never expire, `maxDiscountBasisPoints: null` removes the cap',
   fields: (t) => ({
     currency: t.string(),
     earnPoints: t.int(),
@@ -50,6 +49,7 @@ const UpdateProgramRulesInput = builder.inputType('UpdateProgramRulesInput', {
     minimumRedemption: t.int(),
     walletBonusThreshold: t.int(),
     walletBonusBasisPoints: t.int(),
+    maxDiscountBasisPoints: t.int(),
   }),
 });
 

@@ -10,9 +10,7 @@ import { ProgramType } from '../programs/schema';
 import { newTierSchema, tierSettingsSchema, tierUpdateSchema, type Tier, type TierSettings } from './domain';
 import { DuplicateTierError, TierInUseError, TierNotFoundError } from './errors';
 import { connectionById } from '../../graphql/connections';
-
-const upperCaseEnum = <Value extends string>(name: string, values: readonly Value[]) =>
-  builder.enumType(name, { values: Object.fromEntries(values.map((value) => [value.toUpperCase(), { value }])) as Record<string, { value: Value }> });
+import { upperCaseEnum } from '../../graphql/enums';
 
 const TierMetric = upperCaseEnum('TierMetric', tierMetrics);
 const TierWindow = upperCaseEnum('TierWindow', tierWindows);

@@ -1,13 +1,9 @@
-import { recordOrderCommand } from './record-order';
-import { refundOrderCommand } from './refund-order';
 import { adjustPointsCommand, expirePointsCommand, redeemPointsCommand } from './points';
 import { reverseTransferCommand } from './reverse-transfer';
 import { spendWalletCommand, topUpWalletCommand } from './wallet';
 
 /** The ledger's commands, by the name the serializer sends them under. */
 export const ledgerCommands = {
-  'ledger.recordOrder': recordOrderCommand,
-  'ledger.refundOrder': refundOrderCommand,
   'ledger.redeemPoints': redeemPointsCommand,
   'ledger.adjustPoints': adjustPointsCommand,
   'ledger.expirePoints': expirePointsCommand,

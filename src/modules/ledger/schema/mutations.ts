@@ -1,56 +1,12 @@
-import { builder, type InputFieldBuilder } from '../../../graphql/builder';
+import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { parseInput } from '../../../graphql/parse-input';
 import { requireId } from '../../../graphql/global-ids';
-import { MemberErasedError, MemberNotFoundError } from '../../members/errors';
 import { memberIdFrom } from '../../members/schema';
 import * as errors from '../errors';
-import { adjustPointsSchema, recordOrderSchema, redeemPointsSchema, refundOrderSchema, reverseTransferSchema, walletSchema } from '../inputs';
-import { PointsPayload, RecordOrderPayload, RefundOrderPayload, ReverseTransferPayload, WalletPayload } from './payloads';
-
-const idempotencyKey = (t: InputFieldBuilder) =>
-  t.string({ required: true, description: 'Unique per intended operation; a retry with the same key and input returns the first result' });
-
-/** Payloads resolve their member and transfers within the caller's program. */
-async function inProgram<Result>(programId: string, result: Promise<Result>) {
-  return { ...(await result), programId };
-}
-
-const OrderLineInput = builder.inputType('OrderLineInput', {
-  fields: (t) => ({
-    sku: t.string({ required: true }),
-    category: t.string(),
-    quantity: t.int({ required: true }),
-    unitPrice: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
-  }),
-});
-
-const RecordOrderInput = builder.inputType('RecordOrderInput', {
-  fields: (t) => ({
-    memberId: t.id({ required: true }),
-    orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
-    currency: t.string({ required: true }),
-    total: t.field({ type: 'SafeInt', required: true, description: 'Order total in minor units, before points are applied' }),
-    lines: t.field({ type: [OrderLineInput] }),
-    redeemPoints: t.int({ description: 'Points to pay part of the order with' }),
-    attributes: t.field({ type: 'Attributes' }),
-    idempotencyKey: idempotencyKey(t),
-  }),
-});
-
-const RefundLineInput = builder.inputType('RefundLineInput', {
-  fields: (t) => ({ sku: t.string({ required: true }), quantity: t.int({ required: true }) }),
-});
-
-const RefundOrderInput = builder.inputType('RefundOrderInput', {
-  description: 'Give either `amount` (minor units) or `lines`',
-  fields: (t) => ({
-    orderId: t.string({ required: true }),
-    amount: t.field({ type: 'SafeInt', description: 'Minor units' }),
-    lines: t.field({ type: [RefundLineInput] }),
-    idempotencyKey: idempotencyKey(t),
-  }),
-});
+import { adjustPointsSchema, redeemPointsSchema, reverseTransferSchema, walletSchema } from '../inputs';
+import { idempotencyKeyField, inProgram, memberCommandErrors } from './shared';
+import { PointsPayload, ReverseTransferPayload, WalletPayload } from './payloads';
 
 const RedeemPointsInput = builder.inputType('RedeemPointsInput', {
   fields: (t) => ({
@@ -58,7 +14,7 @@ const RedeemPointsInput = builder.inputType('RedeemPointsInput', {
     points: t.int({ required: true }),
     reason: t.string(),
     reference: t.string({ description: 'E.g. the reward or voucher the points were spent on' }),
-    idempotencyKey: idempotencyKey(t),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -67,7 +23,7 @@ const AdjustPointsInput = builder.inputType('AdjustPointsInput', {
     memberId: t.id({ required: true }),
     points: t.int({ required: true, description: 'Positive to credit, negative to debit' }),
     reason: t.string({ required: true }),
-    idempotencyKey: idempotencyKey(t),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -77,7 +33,7 @@ const WalletInput = builder.inputType('WalletInput', {
     currency: t.string({ required: true }),
     amount: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
     reference: t.string(),
-    idempotencyKey: idempotencyKey(t),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -85,41 +41,14 @@ const ReverseTransferInput = builder.inputType('ReverseTransferInput', {
   fields: (t) => ({
     transferId: t.id({ required: true }),
     reason: t.string({ required: true }),
-    idempotencyKey: idempotencyKey(t),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
-const memberErrors = [MemberNotFoundError, MemberErasedError, errors.IdempotencyConflictError];
+const memberErrors = memberCommandErrors;
 const storefront = { admin: true, storefront: true };
 
 builder.mutationFields((t) => ({
-  recordOrder: t.field({
-    type: RecordOrderPayload,
-    description: 'Records an order: spends `redeemPoints` as payment, earns points on what was paid',
-    authScopes: storefront,
-    args: { input: t.arg({ type: RecordOrderInput, required: true }) },
-    errors: {
-      types: [...memberErrors, errors.DuplicateOrderError, errors.CurrencyMismatchError, errors.InsufficientPointsError, errors.BelowMinimumRedemptionError, errors.RedemptionExceedsTotalError],
-      directResult: true,
-      union: { name: 'RecordOrderResult' },
-    },
-    resolve: async (_root, { input }, context) => {
-      const programId = programIdOf(context);
-      const memberId = memberIdFrom(input.memberId);
-      return inProgram(programId, context.services.ledger.recordOrder(programId, { memberId, ...parseInput(recordOrderSchema, input) }));
-    },
-  }),
-  refundOrder: t.field({
-    type: RefundOrderPayload,
-    description: 'Refunds part or all of an order: takes back points earned on it, returns points that paid for it',
-    authScopes: storefront,
-    args: { input: t.arg({ type: RefundOrderInput, required: true }) },
-    errors: { types: [errors.IdempotencyConflictError, errors.OrderNotFoundError, errors.RefundExceedsOrderError], directResult: true, union: { name: 'RefundOrderResult' } },
-    resolve: async (_root, { input }, context) => {
-      const programId = programIdOf(context);
-      return inProgram(programId, context.services.ledger.refundOrder(programId, parseInput(refundOrderSchema, input)));
-    },
-  }),
   redeemPoints: t.field({
     type: PointsPayload,
     authScopes: storefront,

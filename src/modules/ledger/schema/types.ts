@@ -1,15 +1,14 @@
+import { upperCaseEnum } from '../../../graphql/enums';
 import type { TransferRow, LotRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
-import { transferKinds } from '../plan';
+import { transferKinds, type TransferKind as TransferKindValue } from '../plan';
 import { memberOfAccountId, parseAccountId } from '../accounts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { WalletBalance } from '../queries';
 import type { AuditViolation } from '../audit';
 
-export const TransferKind = builder.enumType('TransferKind', {
-  values: Object.fromEntries(transferKinds.map((kind) => [kind.toUpperCase(), { value: kind }])) as Record<string, { value: string }>,
-});
+export const TransferKind = upperCaseEnum('TransferKind', transferKinds);
 
 const AccountRefType = builder.objectRef<string>('LedgerAccount').implement({
   description: 'One side of a transfer',
@@ -33,7 +32,7 @@ export const TransferType = builder.node(builder.objectRef<TransferRow>('Transfe
   authScopes: canSeeTransfer,
   loadMany: (ids, context) => context.services.ledger.transfersByIds(programIdOf(context), ids),
   fields: (t) => ({
-    kind: t.field({ type: TransferKind, resolve: (transfer) => transfer.kind }),
+    kind: t.field({ type: TransferKind, resolve: (transfer) => transfer.kind as TransferKindValue }),
     amount: t.expose('amount', { type: 'SafeInt' }),
     unit: t.exposeString('unit'),
     debit: t.field({ type: AccountRefType, resolve: (transfer) => transfer.debitAccountId }),

@@ -2,13 +2,15 @@ import { and, eq, sql } from 'drizzle-orm';
 import { orderLines, orders } from '../../../../schema';
 import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
-import { account, POINTS } from '../accounts';
-import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../domain/lots';
-import { allocateRefundLines, refundShares, type RefundLine } from '../domain/refund';
-import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
-import { ledgerCommand, type LedgerCommandInput } from '../operation';
-import type { PlannedTransfer } from '../plan';
-import { expiredFromLot, findOrder, linesOf, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../repository';
+import { account, POINTS } from '../../ledger/accounts';
+import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger/domain/lots';
+import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger/errors';
+import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
+import type { PlannedTransfer } from '../../ledger/plan';
+import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
+import { releaseStatements } from '../../offers/repository';
+import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
+import { findOrder, linesOf } from '../repository';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
@@ -30,24 +32,29 @@ export interface RefundOrderResult {
   pointsNotRecovered: number;
   pointsReturned: number;
   pointsBalance: number;
+  /** True when this refund completed a full refund: the order's offer and code uses were given back. */
+  offersReleased: boolean;
 }
 
 /**
- * Refunds part or all of an order: takes back the points earned on the refunded part (from the
- * order's own lot first, never those that expired) and returns the points that paid for it to the
- * lots they came from.
+ * Refunds part or all of what an order was paid (its total after discounts): takes back the points
+ * earned on the refunded part (from the order's own lot first, never those that expired) and
+ * returns the points that paid for it to the lots they came from. A refund by lines refunds what
+ * those units were paid after their share of the discounts. Only the refund that completes a full
+ * refund gives back the order's offer redemptions, code uses and stamps.
  */
-export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('ledger.refundOrder', async (deps, input) => {
+export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('checkout.refundOrder', async (deps, input, now) => {
   const { db } = deps;
   const { programId, orderId } = input;
   const order = await findOrder(db, programId, orderId);
   if (!order) throw new OrderNotFoundError(orderId);
-  const refundable = order.total - order.refundedAmount;
+  const refundable = netTotal(order) - order.refundedAmount;
+  const lines = await linesOf(db, order.id);
 
   let amount = input.amount ?? 0;
   let lineAllocations = new Map<number, number>();
   if (input.lines) {
-    const allocated = allocateRefundLines(await linesOf(db, order.id), input.lines);
+    const allocated = allocateRefundLines(lines, input.lines);
     if (!allocated) {
       throw new InvalidInputError([{ path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' }]);
     }
@@ -84,6 +91,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   }
 
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
+  const offersReleased = isFullRefund(order, amount, lines, lineAllocations);
+  const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
   return {
     memberId,
     transfers: planned,
@@ -96,6 +105,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       pointsNotRecovered: pointsToClawBack - clawedBack,
       pointsReturned: sumDeltas(returns),
       pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
+      offersReleased,
     },
     statements: [
       db
@@ -112,6 +122,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
           .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
       ),
+      ...releases,
     ],
     onViolation: async (violation) =>
       violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))

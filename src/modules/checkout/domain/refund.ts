@@ -2,12 +2,16 @@ import { mulDivRounded } from '../../rules/domain';
 
 export interface RefundableOrder {
   total: number;
+  discount: number;
   refundedAmount: number;
   pointsEarned: number;
   pointsRedeemed: number;
   pointsClawedBack: number;
   pointsReturned: number;
 }
+
+/** What the customer owed for the order: its total after discounts (points paid part of it). */
+export const netTotal = (order: Pick<RefundableOrder, 'total' | 'discount'>) => order.total - order.discount;
 
 /**
  * What a refund undoes, proportionally to money: the points earned on the refunded part are taken
@@ -16,8 +20,9 @@ export interface RefundableOrder {
  */
 export function refundShares(order: RefundableOrder, amount: number) {
   const refundedAfter = order.refundedAmount + amount;
+  const net = netTotal(order);
   // A free order has nothing to refund proportionally: its points stay as they are.
-  const share = (points: number) => (order.total === 0 ? 0 : mulDivRounded([points, refundedAfter], order.total, 'half_up'));
+  const share = (points: number) => (net === 0 ? 0 : mulDivRounded([points, refundedAfter], net, 'half_up'));
   return {
     refundedAfter,
     pointsToClawBack: share(order.pointsEarned) - order.pointsClawedBack,
@@ -36,15 +41,19 @@ export interface OrderLineState {
   quantity: number;
   refundedQuantity: number;
   unitPrice: number;
+  discount: number;
 }
 
+/** What the first `units` units of a line were paid after its discount (half-up, cumulative, so all units add up exactly). */
+const paidFor = (line: OrderLineState, units: number) => mulDivRounded([line.quantity * line.unitPrice - line.discount, units], line.quantity, 'half_up');
+
 /**
- * Allocates refunded quantities to order lines by SKU (first lines first). Returns the amount and
- * per-line quantities, or null when a SKU is not on the order or more is asked than is left.
+ * Allocates refunded quantities to order lines by SKU (first lines first). Returns the amount (what
+ * those units were paid) and per-line quantities, or null when a SKU is not on the order or more
+ * is asked than is left.
  */
 export function allocateRefundLines(lines: OrderLineState[], refund: RefundLine[]) {
   const allocations = new Map<number, number>();
-  let amount = 0;
   for (const { sku, quantity } of refund) {
     let left = quantity;
     for (const line of lines.filter((candidate) => candidate.sku === sku)) {
@@ -52,10 +61,24 @@ export function allocateRefundLines(lines: OrderLineState[], refund: RefundLine[
       const take = Math.min(free, left);
       if (take <= 0) continue;
       allocations.set(line.lineNo, (allocations.get(line.lineNo) ?? 0) + take);
-      amount += take * line.unitPrice;
       left -= take;
     }
     if (left > 0) return null;
   }
+  let amount = 0;
+  for (const line of lines) {
+    const units = allocations.get(line.lineNo) ?? 0;
+    if (units > 0) amount += paidFor(line, line.refundedQuantity + units) - paidFor(line, line.refundedQuantity);
+  }
   return { amount, allocations };
+}
+
+/**
+ * Whether this refund completes a full refund: every minor unit paid is back. An order that cost
+ * nothing (fully discounted) is fully refunded once every unit of its lines is.
+ */
+export function isFullRefund(order: RefundableOrder, amount: number, lines: OrderLineState[], allocations: Map<number, number>): boolean {
+  if (order.refundedAmount + amount < netTotal(order)) return false;
+  if (netTotal(order) > 0) return true;
+  return lines.length > 0 && lines.every((line) => line.refundedQuantity + (allocations.get(line.lineNo) ?? 0) === line.quantity);
 }

@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
+import { programIdColumn, memberIdColumn } from './columns';
+import { members } from './members';
+import { orders } from './orders';
+import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
+
+export const offerStatuses = ['active', 'paused', 'archived'] as const;
+export type OfferStatus = (typeof offerStatuses)[number];
+
+/**
+ * An incentive: who may use it (`conditions`), what it gives (`effect`), and its limits. The
+ * counters are the database's guard for cross-member limits (DESIGN.md §3.6): a batch that would
+ * take an offer past its cap or budget trips the CHECK and rolls back.
+ */
+export const offers = sqliteTable(
+  'offers',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    name: text('name').notNull(),
+    description: text('description'),
+    status: text('status', { enum: offerStatuses }).notNull(),
+    /** Applied only when one of its promo codes is entered; otherwise automatic. */
+    codeRequired: integer('code_required', { mode: 'boolean' }).notNull(),
+    priority: integer('priority').notNull(),
+    exclusive: integer('exclusive', { mode: 'boolean' }).notNull(),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }),
+    maxRedemptions: integer('max_redemptions'),
+    /** Most discount the offer may give in total, minor units. */
+    budget: integer('budget'),
+    perMemberLimit: integer('per_member_limit'),
+    conditions: text('conditions', { mode: 'json' }).$type<OfferConditions>().notNull(),
+    effect: text('effect', { mode: 'json' }).$type<OfferEffect>().notNull(),
+    redemptions: integer('redemptions').notNull().default(0),
+    discountGiven: integer('discount_given').notNull().default(0),
+    bonusPointsGiven: integer('bonus_points_given').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('offers_program_status').on(t.programId, t.status),
+    check('offers_status', sql`${t.status} in ('active', 'paused', 'archived')`),
+    check('offers_redemption_cap', sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`),
+    check('offers_budget', sql`${t.discountGiven} >= 0 and (${t.budget} is null or ${t.discountGiven} <= ${t.budget})`),
+    check('offers_bonus_points', sql`${t.bonusPointsGiven} >= 0`),
+  ],
+);
+
+/** Single-use codes generated together; listable and exportable as one set. */
+export const promoCodeBatches = sqliteTable('promo_code_batches', {
+  id: text('id').primaryKey(),
+  programId: programIdColumn(),
+  offerId: text('offer_id')
+    .notNull()
+    .references(() => offers.id),
+  prefix: text('prefix').notNull(),
+  count: integer('count').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * A code that unlocks an offer, stored normalized (upper case). `uses` is guarded like the offer
+ * counters: a single-use code (maxUses 1) raced by many members is redeemed once.
+ */
+export const promoCodes = sqliteTable(
+  'promo_codes',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    batchId: text('batch_id').references(() => promoCodeBatches.id),
+    code: text('code').notNull(),
+    maxUses: integer('max_uses'),
+    perMemberLimit: integer('per_member_limit'),
+    minimumSpend: integer('minimum_spend'),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    assignedMemberId: text('assigned_member_id').references(() => members.id),
+    uses: integer('uses').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('promo_codes_program_code').on(t.programId, t.code),
+    index('promo_codes_offer').on(t.offerId, t.id),
+    index('promo_codes_batch').on(t.batchId, t.id),
+    index('promo_codes_assigned').on(t.programId, t.assignedMemberId),
+    check('promo_codes_uses', sql`${t.uses} >= 0 and (${t.maxUses} is null or ${t.uses} <= ${t.maxUses})`),
+  ],
+);
+
+/**
+ * What an offer did on one order. `countsAsRedemption` is false for stamp progress that gave
+ * nothing yet; `releasedAt` is set when a full refund undoes the redemption.
+ */
+export const offerApplications = sqliteTable(
+  'offer_applications',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    orderPk: text('order_pk')
+      .notNull()
+      .references(() => orders.id),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    codeId: text('code_id').references(() => promoCodes.id),
+    memberId: memberIdColumn(),
+    discount: integer('discount').notNull(),
+    bonusPoints: integer('bonus_points').notNull(),
+    giftSku: text('gift_sku'),
+    giftQuantity: integer('gift_quantity').notNull(),
+    stamps: integer('stamps').notNull(),
+    countsAsRedemption: integer('counts_as_redemption', { mode: 'boolean' }).notNull(),
+    releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('offer_applications_order_offer').on(t.orderPk, t.offerId),
+    index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
+    index('offer_applications_code').on(t.codeId),
+    check('offer_applications_amounts', sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
+  ],
+);
+
+/** A member's progress on a stamp-card offer: qualifying units bought, lifetime (after refunds). */
+export const stampCards = sqliteTable(
+  'stamp_cards',
+  {
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    memberId: memberIdColumn(),
+    programId: programIdColumn(),
+    stamps: integer('stamps').notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check('stamp_cards_stamps', sql`${t.stamps} >= 0`)],
+);
+
+export type OfferRow = typeof offers.$inferSelect;
+export type PromoCodeRow = typeof promoCodes.$inferSelect;
+export type PromoCodeBatchRow = typeof promoCodeBatches.$inferSelect;
+export type OfferApplicationRow = typeof offerApplications.$inferSelect;
+export type StampCardRow = typeof stampCards.$inferSelect;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { currencySchema } from '../rules/domain';
+import { enteredCodesSchema } from '../offers/domain/codes';
+import { idempotencyKeySchema } from '../ledger/inputs';
+
+const MAX_AMOUNT = 100_000_000_000;
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const whole = (min: number, max: number) =>
+  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const attributes = z
+  .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))
+  .nullish()
+  .transform((values) => values ?? {});
+
+const cartFields = {
+  currency: currencySchema,
+  total: whole(0, MAX_AMOUNT).nullish(),
+  lines: z
+    .array(
+      z.object({
+        sku: text(128),
+        category: text(128).nullish().transform((category) => category ?? null),
+        quantity: whole(1, 1_000_000),
+        unitPrice: whole(0, MAX_AMOUNT),
+        attributes,
+      }),
+    )
+    .max(500, 'at most 500 lines')
+    .nullish()
+    .transform((lines) => lines ?? []),
+  codes: enteredCodesSchema,
+  redeemPoints: whole(0, 1_000_000_000)
+    .nullish()
+    .transform((points) => points ?? 0),
+  attributes,
+};
+
+/** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */
+function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(cart: Cart, context: z.RefinementCtx) {
+  const linesTotal = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+  if (cart.total == null && cart.lines.length === 0) context.addIssue({ code: 'custom', path: ['total'], message: 'give total or lines' });
+  else if (cart.total != null && cart.total < linesTotal) context.addIssue({ code: 'custom', path: ['total'], message: `must be at least the sum of the lines (${linesTotal})` });
+  return { ...cart, total: cart.total ?? linesTotal };
+}
+
+export const quoteCartSchema = z.object({ ...cartFields, memberId: z.string().nullish().transform((id) => id ?? null) }).transform(withTotal);
+export type QuoteCart = z.output<typeof quoteCartSchema>;
+
+export const recordOrderSchema = z
+  .object({
+    ...cartFields,
+    orderId: text(128),
+    idempotencyKey: idempotencyKeySchema,
+    expectedDiscount: whole(0, MAX_AMOUNT).nullish().transform((discount) => discount ?? null),
+  })
+  .transform(withTotal);
+export type RecordOrderRequest = z.output<typeof recordOrderSchema>;
+
+export const refundOrderSchema = z
+  .object({
+    orderId: text(128),
+    amount: whole(1, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
+    lines: z
+      .array(z.object({ sku: text(128), quantity: whole(1, 1_000_000) }))
+      .min(1, 'at least one line')
+      .nullish()
+      .transform((lines) => lines ?? null),
+    idempotencyKey: idempotencyKeySchema,
+  })
+  .refine((input) => (input.amount === null) !== (input.lines === null), {
+    message: 'give either amount or lines, not both',
+    path: ['amount'],
+  });

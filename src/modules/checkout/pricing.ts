@@ -1,0 +1,61 @@
+import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger/domain/points';
+import { mulDivRounded, type ProgramRules } from '../rules/domain';
+import type { Evaluation } from '../offers/domain/evaluate';
+import type { RecordedApplication } from '../offers/repository';
+
+export type PricedApplication = RecordedApplication;
+
+export interface PricedCart extends Omit<Evaluation, 'applied'> {
+  total: number;
+  applied: PricedApplication[];
+  totalAfterDiscount: number;
+  pointsRedeemed: number;
+  pointsPayment: number;
+  /** What the customer pays otherwise; points are earned on it. */
+  amountDue: number;
+  basePoints: number;
+  pointsEarned: number;
+}
+
+/**
+ * The money and points of an evaluated cart: points pay part of what is left after discounts,
+ * points are earned on what is paid otherwise (at the tier's multiplier), and bonus-point offers
+ * add theirs (a multiplier offer adds (multiplier − 1) × the base points, rounded down).
+ * Throws the ledger's typed errors for a points payment the rules do not allow.
+ */
+export function priceCart(
+  evaluation: Evaluation,
+  cart: { total: number; redeemPoints: number },
+  rules: ProgramRules,
+  earnMultiplierPermille: number = BASE_EARN_MULTIPLIER,
+): PricedCart {
+  const totalAfterDiscount = cart.total - evaluation.discount;
+  const pointsPayment = planPointsPayment(cart.redeemPoints, totalAfterDiscount, rules);
+  const amountDue = totalAfterDiscount - pointsPayment;
+  const basePoints = earnedPoints(amountDue, rules, earnMultiplierPermille);
+  const applied = evaluation.applied.map((application) => ({
+    ...application,
+    bonusPoints: !application.bonus
+      ? 0
+      : 'points' in application.bonus
+        ? application.bonus.points
+        : mulDivRounded([basePoints, application.bonus.multiplierPermille - 1000], 1000, 'down'),
+  }));
+  return {
+    ...evaluation,
+    total: cart.total,
+    applied,
+    totalAfterDiscount,
+    pointsRedeemed: cart.redeemPoints,
+    pointsPayment,
+    amountDue,
+    basePoints,
+    pointsEarned: basePoints + applied.reduce((sum, application) => sum + application.bonusPoints, 0),
+  };
+}
+
+/** The most points this member could pay this cart with: what they hold, what the order takes, if over the minimum. */
+export function redeemablePoints(spendable: number, totalAfterDiscount: number, rules: ProgramRules): number {
+  if (spendable < Math.max(1, rules.minimumRedemption)) return 0;
+  return Math.min(spendable, maximumRedeemablePoints(totalAfterDiscount, rules));
+}

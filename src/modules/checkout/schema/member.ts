@@ -1,0 +1,38 @@
+import { builder } from '../../../graphql/builder';
+import { MemberType } from '../../members/schema';
+import type { Offer } from '../../offers/domain/offer';
+import { OfferType } from '../../offers/schema/types';
+
+const AvailableOfferType = builder.objectRef<{ offer: Offer; codes: string[] }>('AvailableOffer').implement({
+  fields: (t) => ({
+    offer: t.field({ type: OfferType, resolve: (entry) => entry.offer }),
+    codes: t.exposeStringList('codes', { description: 'Codes this member holds for it (empty: it applies automatically)' }),
+  }),
+});
+
+const StampCardType = builder.objectRef<{ offer: Offer; stamps: number }>('StampCard').implement({
+  description: 'Progress on a stamp-card offer',
+  fields: (t) => {
+    const required = (card: { offer: Offer }) => (card.offer.effect.kind === 'stamp_card' ? card.offer.effect.stampsRequired : 1);
+    return {
+      offer: t.field({ type: OfferType, resolve: (card) => card.offer }),
+      stampsRequired: t.int({ resolve: required }),
+      stamps: t.int({ description: 'Stamps on the current card', resolve: (card) => card.stamps % required(card) }),
+      untilReward: t.int({ description: 'Matching units to buy until one is free; 1: the next one is free', resolve: (card) => required(card) - (card.stamps % required(card)) }),
+      lifetimeStamps: t.int({ resolve: (card) => card.stamps }),
+      rewardsEarned: t.int({ resolve: (card) => Math.floor(card.stamps / required(card)) }),
+    };
+  },
+});
+
+builder.objectFields(MemberType, (t) => ({
+  availableOffers: t.field({
+    type: [AvailableOfferType],
+    description: 'Offers this member can use now, highest priority first; conditions on the cart (minimum spend, attributes) are checked at checkout',
+    resolve: (member, _args, context) => context.services.checkout.availableOffers(member.programId, member.id),
+  }),
+  stampCards: t.field({
+    type: [StampCardType],
+    resolve: (member, _args, context) => context.services.offers.stampCards(member.programId, member.id),
+  }),
+}));

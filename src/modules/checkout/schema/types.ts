@@ -1,0 +1,85 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../../../graphql/builder';
+import { upperCaseEnum } from '../../../graphql/enums';
+import { MoneyType } from '../../ledger/schema/types';
+import { notAppliedReasons } from '../../offers/domain/reasons';
+import type { NotApplied } from '../../offers/domain/evaluate';
+import { OfferType } from '../../offers/schema/types';
+import { TierType } from '../../tiers/schema';
+import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
+
+export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
+const AppliedEffect = upperCaseEnum('AppliedEffect', ['percent_off', 'amount_off', 'combo', 'gift', 'bonus_points', 'stamp_card', 'tier_discount'] as const);
+
+type InProgram<T> = T & { programId: string };
+
+const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').implement({
+  fields: (t) => ({ sku: t.exposeString('sku'), quantity: t.exposeInt('quantity') }),
+});
+
+export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
+  description: 'An offer (or the member\'s tier discount) that applied, and what it gave',
+  fields: (t) => ({
+    offer: t.field({ type: OfferType, nullable: true, description: 'Null for the tier discount', resolve: (applied, _args, context) => (applied.offerId ? context.services.offers.requireOffer(applied.programId, applied.offerId) : null) }),
+    tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
+    effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
+    code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),
+    discount: t.expose('discount', { type: 'SafeInt', description: 'Taken off, minor units' }),
+    gift: t.expose('gift', { type: GiftType, nullable: true }),
+    bonusPoints: t.expose('bonusPoints', { type: 'SafeInt' }),
+    stamps: t.exposeInt('stamps', { description: 'Stamp-card stamps this order earns' }),
+    freeUnits: t.exposeInt('freeUnits', { description: 'Stamp-card units this order gets free' }),
+  }),
+});
+
+export const NotAppliedType = builder.objectRef<NotApplied>('NotAppliedOffer').implement({
+  description: 'An offer, code or tier discount that did not apply, and why',
+  fields: (t) => ({
+    offerId: t.id({ nullable: true, resolve: (entry) => (entry.offerId ? encodeGlobalID('Offer', entry.offerId) : null) }),
+    tierId: t.id({ nullable: true, resolve: (entry) => (entry.tierId ? encodeGlobalID('Tier', entry.tierId) : null) }),
+    code: t.exposeString('code', { nullable: true, description: 'The code as entered (normalized)' }),
+    reason: t.field({ type: NotAppliedReason, resolve: (entry) => entry.reason }),
+    threshold: t.expose('threshold', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: the amount (or weight) the cart must reach' }),
+  }),
+});
+
+const QuotedLineType = builder.objectRef<QuotedLine>('QuotedLine').implement({
+  fields: (t) => ({
+    lineNo: t.exposeInt('lineNo', { description: 'Position in the cart, from 0' }),
+    sku: t.exposeString('sku'),
+    quantity: t.exposeInt('quantity'),
+    unitPrice: t.expose('unitPrice', { type: 'SafeInt' }),
+    discount: t.expose('discount', { type: 'SafeInt', description: 'The part of the discount on this line' }),
+    total: t.field({ type: 'SafeInt', description: 'quantity × unitPrice − discount', resolve: (line) => line.quantity * line.unitPrice - line.discount }),
+  }),
+});
+
+const money = (amount: number, currency: string) => ({ amount, currency });
+
+/** The fields a quote and a recorded order share: both come from the same evaluation. */
+export function quoteFieldsOf<Parent extends InProgram<QuoteResult>>(ref: ReturnType<typeof builder.objectRef<Parent>>) {
+  builder.objectFields(ref, (t) => ({
+    total: t.field({ type: MoneyType, description: 'Before discounts and points', resolve: (quote) => money(quote.total, quote.currency) }),
+    discount: t.field({ type: MoneyType, description: 'Taken off by offers and the tier discount', resolve: (quote) => money(quote.discount, quote.currency) }),
+    totalAfterDiscount: t.field({ type: MoneyType, resolve: (quote) => money(quote.totalAfterDiscount, quote.currency) }),
+    pointsRedeemed: t.field({ type: 'SafeInt', resolve: (quote) => quote.pointsRedeemed }),
+    pointsPayment: t.field({ type: MoneyType, description: 'What the redeemed points pay', resolve: (quote) => money(quote.pointsPayment, quote.currency) }),
+    amountPaid: t.field({ type: MoneyType, description: 'What is paid otherwise; points are earned on this', resolve: (quote) => money(quote.amountDue, quote.currency) }),
+    pointsEarned: t.field({ type: 'SafeInt', description: 'Base points at the tier multiplier, plus bonus points', resolve: (quote) => quote.pointsEarned }),
+    pointsRedeemable: t.field({ type: 'SafeInt', description: 'Most points the member could pay this cart with', resolve: (quote) => quote.pointsRedeemable }),
+    appliedOffers: t.field({ type: [AppliedOfferType], resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })) }),
+    notApplied: t.field({ type: [NotAppliedType], resolve: (quote) => quote.notApplied }),
+    gifts: t.field({ type: [GiftType], resolve: (quote) => quote.applied.flatMap((applied) => (applied.gift ? [applied.gift] : [])) }),
+    stampsEarned: t.int({ resolve: (quote) => quote.applied.reduce((sum, applied) => sum + applied.stamps, 0) }),
+    lines: t.field({ type: [QuotedLineType], resolve: (quote) => quote.lines }),
+    restOfOrderDiscount: t.field({
+      type: 'SafeInt',
+      description: 'Discount on the part of the total no line covers (shipping, fees …)',
+      resolve: (quote) => quote.restOfOrderDiscount,
+    }),
+  }));
+}
+
+export const QuoteType = builder.objectRef<InProgram<QuoteResult>>('Quote');
+QuoteType.implement({ description: 'What a cart gets; nothing is written', fields: () => ({}) });
+quoteFieldsOf(QuoteType);

@@ -1,0 +1,51 @@
+import type { Clock } from '../../platform/clock';
+import type { Database } from '../../platform/db/database';
+import { memberKey, type Serializer } from '../../platform/serializer/serializer';
+import { OrderNotFoundError } from '../ledger/errors';
+import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
+import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
+import { checkoutCart, loadShopper, type CheckoutCart } from './context';
+import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
+import type { Offer } from '../offers/domain/offer';
+import { activeAutomaticOffers, heldCodes } from '../offers/repository';
+import { quoteResult } from './quote';
+import { findOrder } from './repository';
+import type { Replayable } from '../ledger/operation';
+
+export type CheckoutService = ReturnType<typeof createCheckoutService>;
+
+/** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
+export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+  return {
+    /**
+     * Offers the member can use now on a suitable cart (conditions on the cart itself, like a
+     * minimum spend or an attribute, are left to checkout), with the codes they hold for them.
+     */
+    async availableOffers(programId: string, memberId: string) {
+      const now = clock.now();
+      const [{ shopper }, automatic, held] = await Promise.all([loadShopper(db, programId, memberId, now), activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const available = new Map<string, { offer: Offer; codes: string[] }>();
+      for (const offer of automatic) if (!offer.codeRequired && !shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
+      for (const { promoCode, offer } of held) {
+        if (codeEligibility(promoCode, shopper, null, now) || shopperEligibility(offer, shopper, now)) continue;
+        const entry = available.get(offer.id) ?? { offer, codes: [] };
+        available.set(offer.id, { ...entry, codes: [...entry.codes, promoCode.code] });
+      }
+      return [...available.values()].sort((a, b) => b.offer.priority - a.offer.priority || (a.offer.id < b.offer.id ? -1 : 1));
+    },
+
+    async quote(programId: string, cart: CheckoutCart) {
+      return quoteResult(cart, await checkoutCart(db, programId, cart, clock.now()));
+    },
+
+    recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
+      return serializer.execute<Replayable<RecordOrderResult>>(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
+    },
+
+    async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
+      const order = await findOrder(db, programId, input.orderId);
+      if (!order) throw new OrderNotFoundError(input.orderId);
+      return serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+    },
+  };
+}

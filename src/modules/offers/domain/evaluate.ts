@@ -1,0 +1,184 @@
+import type { PromoCodeRow } from '../../../../schema';
+import { allocate, REST_OF_ORDER } from './allocation';
+import { claimOf, percentOf, type CartLine, type CartState, type EffectClaim } from './effects';
+import { codeEligibility, offerEligibility, type Shopper } from './eligibility';
+import type { EffectKind, Offer } from './offer';
+import { refuse, type Refusal } from './reasons';
+
+export interface Cart {
+  /** Gross total, minor units; at least the sum of the lines (the rest is shipping, fees …). */
+  total: number;
+  lines: CartLine[];
+  attributes: Record<string, unknown>;
+}
+
+export interface EvaluationInput {
+  now: Date;
+  cart: Cart;
+  shopper: Shopper;
+  /** Automatic offers of the program (status active). */
+  automaticOffers: Offer[];
+  /** Codes as entered (normalized) and the stored code each matched, with its offer. */
+  enteredCodes: Array<{ code: string; match: { promoCode: PromoCodeRow; offer: Offer } | null }>;
+  maxDiscountBasisPoints: number | null;
+}
+
+/** What an offer, or the member's tier discount (offerId null), did to the cart. */
+export interface Application {
+  offerId: string | null;
+  tierId: string | null;
+  effect: EffectKind | 'tier_discount';
+  codeId: string | null;
+  code: string | null;
+  discount: number;
+  /** Where the discount fell: line number → amount (REST_OF_ORDER for the rest). */
+  lineDiscounts: Array<{ lineNo: number; amount: number }>;
+  gift: { sku: string; quantity: number } | null;
+  bonus: { points: number } | { multiplierPermille: number } | null;
+  stamps: number;
+  freeUnits: number;
+  /** False for stamp progress that gave nothing yet: it does not count against limits. */
+  countsAsRedemption: boolean;
+}
+
+export interface NotApplied extends Refusal {
+  offerId: string | null;
+  tierId: string | null;
+  code: string | null;
+}
+
+export interface Evaluation {
+  discount: number;
+  applied: Application[];
+  notApplied: NotApplied[];
+  /** Discount per line number, REST_OF_ORDER included. */
+  lineDiscounts: Map<number, number>;
+}
+
+interface Candidate {
+  offer: Offer;
+  promoCode: PromoCodeRow | null;
+  code: string | null;
+}
+
+/** Highest priority first; among equals the older offer first, then by id: the same order every time. */
+const byPriority = (a: Candidate, b: Candidate) =>
+  b.offer.priority - a.offer.priority || a.offer.createdAt.getTime() - b.offer.createdAt.getTime() || (a.offer.id < b.offer.id ? -1 : a.offer.id > b.offer.id ? 1 : 0);
+
+/** Which offers take part: automatic ones, and those the entered codes unlock (one code per offer). */
+function candidatesOf(input: EvaluationInput, notApplied: NotApplied[]): Candidate[] {
+  const { shopper, cart, now } = input;
+  const candidates = new Map<string, Candidate>(input.automaticOffers.filter((offer) => !offer.codeRequired).map((offer) => [offer.id, { offer, promoCode: null, code: null }]));
+  for (const { code, match } of input.enteredCodes) {
+    const refusal = match ? codeEligibility(match.promoCode, shopper, cart, now) : refuse('unknown_code');
+    if (refusal) {
+      notApplied.push({ offerId: match?.offer.id ?? null, tierId: null, code, ...refusal });
+      continue;
+    }
+    const { offer, promoCode } = match!;
+    if (candidates.get(offer.id)?.promoCode) {
+      notApplied.push({ offerId: offer.id, tierId: null, code, reason: 'duplicate_code_for_offer' });
+      continue;
+    }
+    candidates.set(offer.id, { offer, promoCode, code });
+  }
+  return [...candidates.values()].sort(byPriority);
+}
+
+/**
+ * Applies a cart's offers in a fixed order, each on what the ones before it left:
+ * 1. offers by priority (highest first); a code-required offer only with a usable code;
+ * 2. an applied exclusive offer stops every offer after it, and the tier discount;
+ * 3. the member's tier discount last, on what is left;
+ * 4. each discount is capped by the offer's budget left and by the program's cap on the order's
+ *    total discount, and can never take a line, or the order, below zero.
+ * Pure: the same input gives the same evaluation, in a quote and when the order is recorded.
+ */
+export function evaluateOffers(input: EvaluationInput): Evaluation {
+  const { cart, shopper, now } = input;
+  const notApplied: NotApplied[] = [];
+  const applied: Application[] = [];
+  const subtotal = cart.lines.reduce((total, line) => total + line.quantity * line.unitPrice, 0);
+  const state: CartState = {
+    total: cart.total,
+    lines: cart.lines,
+    remaining: new Map([...cart.lines.map((line) => [line.lineNo, line.quantity * line.unitPrice] as const), [REST_OF_ORDER, cart.total - subtotal]]),
+  };
+  const cap = input.maxDiscountBasisPoints === null ? Infinity : Math.floor((cart.total * input.maxDiscountBasisPoints) / 10_000);
+  let discount = 0;
+  let stoppedBy: string | null = null;
+
+  const grant = (claim: EffectClaim, budgetLeft: number): { amount: number } | Refusal => {
+    if (claim.discount === 0) return { amount: 0 };
+    if (budgetLeft <= 0) return refuse('budget_exhausted');
+    if (cap - discount <= 0) return refuse('discount_cap_reached');
+    return { amount: Math.min(claim.discount, budgetLeft, cap - discount) };
+  };
+  const take = (claim: EffectClaim, amount: number) => {
+    const shares = allocate(amount, claim.buckets);
+    for (const [key, share] of shares) state.remaining.set(key, state.remaining.get(key)! - share);
+    discount += amount;
+    return [...shares].map(([lineNo, share]) => ({ lineNo, amount: share }));
+  };
+
+  for (const { offer, promoCode, code } of candidatesOf(input, notApplied)) {
+    const skip = (refusal: Refusal) => notApplied.push({ offerId: offer.id, tierId: null, code, ...refusal });
+    if (stoppedBy) {
+      skip(refuse('excluded_by_exclusive_offer'));
+      continue;
+    }
+    const refusal = offerEligibility(offer, shopper, { total: cart.total, attributes: cart.attributes }, now);
+    if (refusal) {
+      skip(refusal);
+      continue;
+    }
+    const claim = claimOf(offer.effect, state, shopper.stamps.get(offer.id) ?? 0);
+    if ('reason' in claim) {
+      skip(claim);
+      continue;
+    }
+    const isDiscountEffect = offer.effect.kind !== 'gift' && offer.effect.kind !== 'bonus_points';
+    if (isDiscountEffect && claim.discount === 0 && !claim.stamps) {
+      skip(refuse('nothing_to_discount'));
+      continue;
+    }
+    const granted = grant(claim, offer.budget === null ? Infinity : offer.budget - offer.discountGiven);
+    if ('reason' in granted) {
+      skip(granted);
+      continue;
+    }
+    const lineDiscounts = take(claim, granted.amount);
+    applied.push({
+      offerId: offer.id,
+      tierId: null,
+      effect: offer.effect.kind,
+      codeId: promoCode?.id ?? null,
+      code,
+      discount: granted.amount,
+      lineDiscounts,
+      gift: claim.gift ?? null,
+      bonus: claim.bonus ?? null,
+      stamps: claim.stamps ?? 0,
+      freeUnits: claim.freeUnits ?? 0,
+      countsAsRedemption: granted.amount > 0 || claim.gift !== undefined || claim.bonus !== undefined || (claim.freeUnits ?? 0) > 0,
+    });
+    if (offer.exclusive) stoppedBy = offer.id;
+  }
+
+  const tier = shopper.tier;
+  if (tier && tier.discountBasisPoints > 0) {
+    const skip = (refusal: Refusal) => notApplied.push({ offerId: null, tierId: tier.id, code: null, ...refusal });
+    const buckets = [...state.remaining].map(([key, remaining]) => ({ key, remaining })).filter((bucket) => bucket.remaining > 0);
+    const claim = { discount: percentOf(buckets.reduce((total, bucket) => total + bucket.remaining, 0), tier.discountBasisPoints), buckets };
+    const granted = stoppedBy ? refuse('excluded_by_exclusive_offer') : claim.discount === 0 ? refuse('nothing_to_discount') : grant(claim, Infinity);
+    if ('reason' in granted) skip(granted);
+    else {
+      const lineDiscounts = take(claim, granted.amount);
+      applied.push({ offerId: null, tierId: tier.id, effect: 'tier_discount', codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, freeUnits: 0, countsAsRedemption: false });
+    }
+  }
+
+  const lineDiscounts = new Map<number, number>();
+  for (const application of applied) for (const { lineNo, amount } of application.lineDiscounts) lineDiscounts.set(lineNo, (lineDiscounts.get(lineNo) ?? 0) + amount);
+  return { discount, applied, notApplied, lineDiscounts };
+}

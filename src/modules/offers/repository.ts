@@ -1,0 +1,166 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { offerApplications, offers, promoCodes, stampCards } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import { newId } from '../../platform/ids';
+import type { Statement } from '../ledger/writer';
+import type { Application } from './domain/evaluate';
+import type { Offer } from './domain/offer';
+
+/** An application as recorded: with the bonus points it came to once the order was priced. */
+export type RecordedApplication = Application & { bonusPoints: number };
+
+/** The offers checkout considers without a code. */
+export function activeAutomaticOffers(db: Database, programId: string): Promise<Offer[]> {
+  return db
+    .select()
+    .from(offers)
+    .where(and(eq(offers.programId, programId), eq(offers.status, 'active'), eq(offers.codeRequired, false)));
+}
+
+/** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
+export async function matchCodes(db: Database, programId: string, codes: string[]) {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .select({ promoCode: promoCodes, offer: offers })
+    .from(promoCodes)
+    .innerJoin(offers, eq(offers.id, promoCodes.offerId))
+    .where(and(eq(promoCodes.programId, programId), inArray(promoCodes.code, codes)));
+  return codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null }));
+}
+
+/** Codes given to a member, with their offers. */
+export function heldCodes(db: Database, programId: string, memberId: string) {
+  return db
+    .select({ promoCode: promoCodes, offer: offers })
+    .from(promoCodes)
+    .innerJoin(offers, eq(offers.id, promoCodes.offerId))
+    .where(and(eq(promoCodes.programId, programId), eq(promoCodes.assignedMemberId, memberId)));
+}
+
+/** How often a member has redeemed each offer and each code (full refunds give uses back). */
+export async function memberUsage(db: Database, programId: string, memberId: string) {
+  const rows = await db
+    .select({ offerId: offerApplications.offerId, codeId: offerApplications.codeId, uses: sql<number>`count(*)`.mapWith(Number) })
+    .from(offerApplications)
+    .where(
+      and(
+        eq(offerApplications.programId, programId),
+        eq(offerApplications.memberId, memberId),
+        eq(offerApplications.countsAsRedemption, true),
+        isNull(offerApplications.releasedAt),
+      ),
+    )
+    .groupBy(offerApplications.offerId, offerApplications.codeId);
+  const offerUses = new Map<string, number>();
+  const codeUses = new Map<string, number>();
+  for (const { offerId, codeId, uses } of rows) {
+    offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + uses);
+    if (codeId) codeUses.set(codeId, (codeUses.get(codeId) ?? 0) + uses);
+  }
+  return { offerUses, codeUses };
+}
+
+export async function memberStamps(db: Database, programId: string, memberId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ offerId: stampCards.offerId, stamps: stampCards.stamps })
+    .from(stampCards)
+    .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId)));
+  return new Map(rows.map((row) => [row.offerId, row.stamps]));
+}
+
+/**
+ * Statements that record what the offers did on an order, for the order's own batch. The counter
+ * updates are the cross-member guards: past a cap, budget or a code's uses, the CHECK trips.
+ */
+export function applicationStatements(db: Database, order: { programId: string; memberId: string; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
+  const fromOffers = applied.filter((application) => application.offerId !== null);
+  if (fromOffers.length === 0) return [];
+  const statements: Statement[] = [
+    db.insert(offerApplications).values(
+      fromOffers.map((application) => ({
+        id: newId(),
+        programId: order.programId,
+        orderPk: order.orderPk,
+        offerId: application.offerId!,
+        codeId: application.codeId,
+        memberId: order.memberId,
+        discount: application.discount,
+        bonusPoints: application.bonusPoints,
+        giftSku: application.gift?.sku ?? null,
+        giftQuantity: application.gift?.quantity ?? 0,
+        stamps: application.stamps,
+        countsAsRedemption: application.countsAsRedemption,
+        createdAt: order.at,
+      })),
+    ),
+  ];
+  for (const application of fromOffers) {
+    statements.push(...counterStatements(db, { ...application, offerId: application.offerId! }, +1));
+    if (application.stamps > 0) {
+      statements.push(
+        db
+          .insert(stampCards)
+          .values({ offerId: application.offerId!, memberId: order.memberId, programId: order.programId, stamps: application.stamps, updatedAt: order.at })
+          .onConflictDoUpdate({ target: [stampCards.offerId, stampCards.memberId], set: { stamps: sql`${stampCards.stamps} + ${application.stamps}`, updatedAt: order.at } }),
+      );
+    }
+  }
+  return statements;
+}
+
+interface Counted {
+  offerId: string;
+  codeId: string | null;
+  discount: number;
+  bonusPoints: number;
+  countsAsRedemption: boolean;
+}
+
+function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
+  if (!application.countsAsRedemption) return [];
+  const statements: Statement[] = [
+    db
+      .update(offers)
+      .set({
+        redemptions: sql`${offers.redemptions} + ${sign}`,
+        discountGiven: sql`${offers.discountGiven} + ${sign * application.discount}`,
+        bonusPointsGiven: sql`${offers.bonusPointsGiven} + ${sign * application.bonusPoints}`,
+      })
+      .where(eq(offers.id, application.offerId)),
+  ];
+  if (application.codeId) statements.push(db.update(promoCodes).set({ uses: sql`${promoCodes.uses} + ${sign}` }).where(eq(promoCodes.id, application.codeId)));
+  return statements;
+}
+
+/**
+ * Undoes what an order's offers counted, when the order is refunded in full: uses of offers and
+ * codes come back (a single-use code can be used again), and the stamps it earned are taken off.
+ */
+export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<Statement[]> {
+  const rows = await db
+    .select()
+    .from(offerApplications)
+    .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt)));
+  if (rows.length === 0) return [];
+  const statements: Statement[] = [
+    db
+      .update(offerApplications)
+      .set({ releasedAt: at })
+      .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt))),
+  ];
+  for (const row of rows) {
+    statements.push(...counterStatements(db, row, -1));
+    if (row.stamps > 0) {
+      statements.push(
+        db
+          .update(stampCards)
+          .set({ stamps: sql`${stampCards.stamps} - ${row.stamps}`, updatedAt: at })
+          .where(and(eq(stampCards.offerId, row.offerId), eq(stampCards.memberId, row.memberId))),
+      );
+    }
+  }
+  return statements;
+}
+
+/** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */
+export const crossMemberGuards = ['offers_redemption_cap', 'offers_budget', 'promo_codes_uses'];

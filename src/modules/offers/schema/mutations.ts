@@ -1,0 +1,213 @@
+import { builder, type InputFieldBuilder } from '../../../graphql/builder';
+import { programIdOf } from '../../../graphql/context';
+import { decodeId, requireId } from '../../../graphql/global-ids';
+import { parseInput } from '../../../graphql/parse-input';
+import { connectionById } from '../../../graphql/connections';
+import { ErrorInterface } from '../../../graphql/types/errors';
+import { InvalidInputError } from '../../../platform/errors';
+import { MemberErasedError, MemberNotFoundError } from '../../members/errors';
+import { memberIdFrom } from '../../members/schema';
+import { codeBatchSchema, newPromoCodeSchema } from '../domain/codes';
+import { newOfferSchema, offerUpdateSchema, type Offer } from '../domain/offer';
+import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
+import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
+import { OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
+
+builder.objectType(OfferNotFoundError, { name: 'OfferNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(DuplicatePromoCodeError, {
+  name: 'DuplicatePromoCode',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ code: t.string({ resolve: (error) => error.details.code }) }),
+});
+
+const ItemMatchInput = builder.inputType('ItemMatchInput', {
+  fields: (t) => ({ skus: t.stringList(), categories: t.stringList() }),
+});
+
+const OfferEffectInput = builder.inputType('OfferEffectInput', {
+  description: 'Give exactly one',
+  fields: (t) => ({
+    percentOff: t.field({
+      type: builder.inputType('PercentOffInput', {
+        fields: (f) => ({ basisPoints: f.int({ required: true, description: '1500 = 15 %' }), items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }) }),
+      }),
+    }),
+    amountOff: t.field({
+      type: builder.inputType('AmountOffInput', {
+        fields: (f) => ({ amount: f.field({ type: 'SafeInt', required: true, description: 'Minor units' }), items: f.field({ type: ItemMatchInput }) }),
+      }),
+    }),
+    combo: t.field({
+      type: builder.inputType('ComboInput', {
+        description: 'Give bundlePrice or basisPoints',
+        fields: (f) => ({ skus: f.stringList({ required: true }), bundlePrice: f.field({ type: 'SafeInt' }), basisPoints: f.int() }),
+      }),
+    }),
+    gift: t.field({
+      type: builder.inputType('GiftInput', {
+        description: 'Give minimumAmount, or minimumWeight with weightAttribute (a numeric line attribute per unit)',
+        fields: (f) => ({
+          sku: f.string({ required: true }),
+          quantity: f.int(),
+          minimumAmount: f.field({ type: 'SafeInt' }),
+          minimumWeight: f.field({ type: 'SafeInt' }),
+          weightAttribute: f.string(),
+        }),
+      }),
+    }),
+    bonusPoints: t.field({
+      type: builder.inputType('BonusPointsInput', {
+        description: 'Give points or multiplierPermille (1500 = ×1.5 the points the order earns)',
+        fields: (f) => ({ points: f.int(), multiplierPermille: f.int() }),
+      }),
+    }),
+    stampCard: t.field({
+      type: builder.inputType('StampCardInput', {
+        fields: (f) => ({ stampsRequired: f.int({ required: true, description: 'Every Nth matching unit is free' }), items: f.field({ type: ItemMatchInput, required: true }) }),
+      }),
+    }),
+  }),
+});
+
+const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
+  fields: (t) => ({
+    audience: t.field({ type: OfferAudience, description: 'Default EVERYONE (guests included)' }),
+    tierIds: t.idList(),
+    birthdayWindowDays: t.int(),
+    attributes: t.field({ type: 'Attributes', description: 'Order attributes that must equal these values, e.g. { ownCup: true }' }),
+    orderNumber: t.int({ description: '1: first order, 2: second …' }),
+    withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
+    minimumSpend: t.field({ type: 'SafeInt', description: 'Cart total before discounts, minor units' }),
+  }),
+});
+
+const offerFields = (t: InputFieldBuilder) => ({
+  name: t.string(),
+  description: t.string(),
+  status: t.field({ type: OfferStatus }),
+  codeRequired: t.boolean(),
+  priority: t.int(),
+  exclusive: t.boolean(),
+  startsAt: t.field({ type: 'DateTime' }),
+  endsAt: t.field({ type: 'DateTime' }),
+  maxRedemptions: t.int(),
+  budget: t.field({ type: 'SafeInt' }),
+  perMemberLimit: t.int(),
+  conditions: t.field({ type: OfferConditionsInput }),
+  effect: t.field({ type: OfferEffectInput }),
+});
+const CreateOfferInput = builder.inputType('CreateOfferInput', { fields: offerFields });
+const UpdateOfferInput = builder.inputType('UpdateOfferInput', {
+  description: 'Omitted fields keep their value; null clears a limit or a date',
+  fields: (t) => ({ id: t.id({ required: true }), ...offerFields(t) }),
+});
+
+const CreatePromoCodeInput = builder.inputType('CreatePromoCodeInput', {
+  fields: (t) => ({
+    offerId: t.id({ required: true }),
+    code: t.string({ required: true, description: 'Stored and matched case-insensitively' }),
+    maxUses: t.int({ description: 'null: unlimited; 1: single-use' }),
+    perMemberLimit: t.int(),
+    minimumSpend: t.field({ type: 'SafeInt', description: 'Cart total before discounts, minor units' }),
+    expiresAt: t.field({ type: 'DateTime' }),
+    assignedMemberId: t.id({ description: 'Only this member may use it' }),
+  }),
+});
+const GeneratePromoCodesInput = builder.inputType('GeneratePromoCodesInput', {
+  fields: (t) => ({
+    offerId: t.id({ required: true }),
+    count: t.int({ required: true, description: 'Up to 10,000' }),
+    prefix: t.string(),
+    length: t.int({ description: 'Random characters after the prefix (default 10)' }),
+    minimumSpend: t.field({ type: 'SafeInt' }),
+    expiresAt: t.field({ type: 'DateTime' }),
+  }),
+});
+const AssignPromoCodeInput = builder.inputType('AssignPromoCodeInput', {
+  fields: (t) => ({ code: t.string({ required: true }), memberId: t.id({ required: true }) }),
+});
+
+const OfferPayload = builder.objectRef<{ offer: Offer }>('OfferPayload');
+const offerIdFrom = (id: string | number) => requireId('Offer', id, (raw) => new OfferNotFoundError(raw));
+function tierIdFrom(globalId: string | number): string {
+  const id = decodeId('Tier', globalId);
+  if (id === null) throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: `${globalId} is not a tier id` }]);
+  return id;
+}
+const tierIdsFrom = (ids: Array<string | number> | null | undefined) => ids?.map(tierIdFrom);
+const withTierIds = <Input extends { conditions?: { tierIds?: Array<string | number> | null } | null }>(input: Input) =>
+  input.conditions ? { ...input, conditions: { ...input.conditions, tierIds: tierIdsFrom(input.conditions.tierIds) } } : input;
+const admin = { admin: true };
+
+OfferPayload.implement({ fields: (t) => ({ offer: t.field({ type: OfferType, resolve: (payload) => payload.offer }) }) });
+
+builder.mutationFields((t) => ({
+  createOffer: t.field({
+    type: OfferPayload,
+    authScopes: admin,
+    args: { input: t.arg({ type: CreateOfferInput, required: true }) },
+    errors: { directResult: true, union: { name: 'CreateOfferResult' } },
+    resolve: async (_root, { input }, context) => ({ offer: await context.services.offers.create(programIdOf(context), parseInput(newOfferSchema, withTierIds(input))) }),
+  }),
+  updateOffer: t.field({
+    type: OfferPayload,
+    description: 'Pause or archive with status; counters and history stay',
+    authScopes: admin,
+    args: { input: t.arg({ type: UpdateOfferInput, required: true }) },
+    errors: { types: [OfferNotFoundError], directResult: true, union: { name: 'UpdateOfferResult' } },
+    resolve: async (_root, { input: { id, ...patch } }, context) => ({
+      offer: await context.services.offers.update(programIdOf(context), offerIdFrom(id), parseInput(offerUpdateSchema, withTierIds(patch))),
+    }),
+  }),
+  createPromoCode: t.field({
+    type: builder.objectRef<{ promoCode: PromoCodeRow }>('PromoCodePayload').implement({
+      fields: (f) => ({ promoCode: f.field({ type: PromoCodeType, resolve: (payload) => payload.promoCode }) }),
+    }),
+    description: 'A code for an offer: reusable (maxUses null or many, optional per-member limit) or single-use (maxUses 1)',
+    authScopes: admin,
+    args: { input: t.arg({ type: CreatePromoCodeInput, required: true }) },
+    errors: { types: [OfferNotFoundError, DuplicatePromoCodeError, MemberNotFoundError, MemberErasedError], directResult: true, union: { name: 'CreatePromoCodeResult' } },
+    resolve: async (_root, { input: { offerId, assignedMemberId, ...code } }, context) => ({
+      promoCode: await context.services.offers.createCode(
+        programIdOf(context),
+        offerIdFrom(offerId),
+        parseInput(newPromoCodeSchema, { ...code, assignedMemberId: assignedMemberId == null ? null : memberIdFrom(assignedMemberId) }),
+      ),
+    }),
+  }),
+  generatePromoCodes: t.field({
+    type: builder.objectRef<{ batch: PromoCodeBatchRow }>('GeneratePromoCodesPayload').implement({
+      fields: (f) => ({ batch: f.field({ type: PromoCodeBatchType, resolve: (payload) => payload.batch }) }),
+    }),
+    description: 'A batch of unique, unguessable single-use codes (no look-alike characters)',
+    authScopes: admin,
+    args: { input: t.arg({ type: GeneratePromoCodesInput, required: true }) },
+    errors: { types: [OfferNotFoundError], directResult: true, union: { name: 'GeneratePromoCodesResult' } },
+    resolve: async (_root, { input: { offerId, ...request } }, context) => ({
+      batch: await context.services.offers.generateCodes(programIdOf(context), offerIdFrom(offerId), parseInput(codeBatchSchema, request)),
+    }),
+  }),
+  assignPromoCode: t.field({
+    type: builder.objectRef<{ promoCode: PromoCodeRow }>('AssignPromoCodePayload').implement({
+      fields: (f) => ({ promoCode: f.field({ type: PromoCodeType, resolve: (payload) => payload.promoCode }) }),
+    }),
+    description: 'Gives a code to one member: only they can use it, and it shows in their availableOffers',
+    authScopes: admin,
+    args: { input: t.arg({ type: AssignPromoCodeInput, required: true }) },
+    errors: { types: [PromoCodeNotFoundError, MemberNotFoundError, MemberErasedError], directResult: true, union: { name: 'AssignPromoCodeResult' } },
+    resolve: async (_root, { input }, context) => ({
+      promoCode: await context.services.offers.assignCode(programIdOf(context), input.code, memberIdFrom(input.memberId)),
+    }),
+  }),
+}));
+
+builder.queryField('offers', (t) =>
+  t.connection({
+    type: OfferType,
+    description: 'The program\'s offers, oldest first',
+    authScopes: { admin: true, storefront: true },
+    args: { status: t.arg({ type: OfferStatus }) },
+    resolve: (_root, args, context) => connectionById(args, (page) => context.services.offers.list(programIdOf(context), { ...page, status: args.status ?? null })),
+  }),
+);

@@ -1,0 +1,155 @@
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { offers, promoCodeBatches, promoCodes, stampCards, tiers, type OfferStatus, type PromoCodeRow } from '../../../schema';
+import type { Clock } from '../../platform/clock';
+import { constraintViolation } from '../../platform/db/constraint-errors';
+import type { Database } from '../../platform/db/database';
+import { keyset, type KeysetPage } from '../../platform/db/keyset';
+import { InvalidInputError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { requireActiveMember } from '../members/repository';
+import { codesCsv, generateCodes, normalizeCode, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
+import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
+import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
+
+/** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
+const INSERT_CHUNK = 1000;
+
+export type OffersService = ReturnType<typeof createOffersService>;
+
+/** Offer and promo-code administration, and what members hold. */
+export function createOffersService({ db, clock }: { db: Database; clock: Clock }) {
+  async function requireOffer(programId: string, offerId: string): Promise<Offer> {
+    const [offer] = await db.select().from(offers).where(and(eq(offers.programId, programId), eq(offers.id, offerId)));
+    if (!offer) throw new OfferNotFoundError(offerId);
+    return offer;
+  }
+
+  async function checkTiers(programId: string, tierIds: string[]) {
+    if (tierIds.length === 0) return;
+    const known = await db.select({ id: tiers.id }).from(tiers).where(and(eq(tiers.programId, programId), inArray(tiers.id, tierIds)));
+    if (known.length !== new Set(tierIds).size) throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: 'a tier does not exist in this program' }]);
+  }
+
+  return {
+    requireOffer,
+    async byIds(programId: string, ids: readonly string[]) {
+      const rows = await db.select().from(offers).where(and(eq(offers.programId, programId), inArray(offers.id, [...ids])));
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    },
+
+    list(programId: string, page: KeysetPage & { status: OfferStatus | null }) {
+      const { conditions, orderBy, limit } = keyset(offers.id, page);
+      const where: SQL[] = [eq(offers.programId, programId), ...conditions];
+      if (page.status) where.push(eq(offers.status, page.status));
+      return db.select().from(offers).where(and(...where)).orderBy(orderBy).limit(limit);
+    },
+
+    async create(programId: string, offer: NewOffer): Promise<Offer> {
+      await checkTiers(programId, offer.conditions.tierIds);
+      const now = clock.now();
+      const [row] = await db
+        .insert(offers)
+        .values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now })
+        .returning();
+      return row!;
+    },
+
+    async update(programId: string, offerId: string, update: OfferUpdate): Promise<Offer> {
+      const next = applyOfferUpdate(await requireOffer(programId, offerId), update);
+      if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
+      if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
+      const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;
+      const [row] = await db
+        .update(offers)
+        .set({ ...changes, updatedAt: clock.now() })
+        .where(and(eq(offers.programId, programId), eq(offers.id, offerId)))
+        .returning();
+      return row!;
+    },
+
+    async createCode(programId: string, offerId: string, code: NewPromoCode): Promise<PromoCodeRow> {
+      await requireOffer(programId, offerId);
+      if (code.assignedMemberId) await requireActiveMember(db, { programId, memberId: code.assignedMemberId });
+      try {
+        const [row] = await db
+          .insert(promoCodes)
+          .values({ id: newId(), programId, offerId, ...code, createdAt: clock.now() })
+          .returning();
+        return row!;
+      } catch (error) {
+        if (constraintViolation(error)?.kind === 'unique') throw new DuplicatePromoCodeError(code.code);
+        throw error;
+      }
+    },
+
+    /** A batch of unique single-use codes; a code that collides with an existing one is drawn again. */
+    async generateCodes(programId: string, offerId: string, request: CodeBatchRequest) {
+      await requireOffer(programId, offerId);
+      const now = clock.now();
+      const batch = { id: newId(), programId, offerId, prefix: request.prefix, count: request.count, createdAt: now };
+      await db.insert(promoCodeBatches).values(batch);
+      let created = 0;
+      while (created < request.count) {
+        const codes = generateCodes(request.prefix, request.length, Math.min(INSERT_CHUNK, request.count - created));
+        const rows = codes.map((code) => ({
+          id: newId(),
+          programId,
+          offerId,
+          batchId: batch.id,
+          code,
+          maxUses: 1,
+          minimumSpend: request.minimumSpend,
+          expiresAt: request.expiresAt,
+          createdAt: now,
+        }));
+        const inserted = await db.insert(promoCodes).values(rows).onConflictDoNothing().returning({ id: promoCodes.id });
+        created += inserted.length;
+      }
+      return batch;
+    },
+
+    async batchesByIds(programId: string, ids: readonly string[]) {
+      const rows = await db.select().from(promoCodeBatches).where(and(eq(promoCodeBatches.programId, programId), inArray(promoCodeBatches.id, [...ids])));
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    },
+
+    listCodes(programId: string, filter: { offerId?: string; batchId?: string }, page: KeysetPage) {
+      const { conditions, orderBy, limit } = keyset(promoCodes.id, page);
+      const where: SQL[] = [eq(promoCodes.programId, programId), ...conditions];
+      if (filter.offerId) where.push(eq(promoCodes.offerId, filter.offerId));
+      if (filter.batchId) where.push(eq(promoCodes.batchId, filter.batchId));
+      return db.select().from(promoCodes).where(and(...where)).orderBy(orderBy).limit(limit);
+    },
+
+    async batchCsv(programId: string, batchId: string): Promise<string> {
+      const rows = await db
+        .select()
+        .from(promoCodes)
+        .where(and(eq(promoCodes.programId, programId), eq(promoCodes.batchId, batchId)))
+        .orderBy(asc(promoCodes.id));
+      return codesCsv(rows);
+    },
+
+    /** Gives a code to one member: only they can use it, and it shows in their available offers. */
+    async assignCode(programId: string, code: string, memberId: string): Promise<PromoCodeRow> {
+      await requireActiveMember(db, { programId, memberId });
+      const [row] = await db
+        .update(promoCodes)
+        .set({ assignedMemberId: memberId })
+        .where(and(eq(promoCodes.programId, programId), eq(promoCodes.code, normalizeCode(code))))
+        .returning();
+      if (!row) throw new PromoCodeNotFoundError(normalizeCode(code));
+      return row;
+    },
+
+    /** A member's stamp cards with the offer each belongs to. */
+    stampCards(programId: string, memberId: string) {
+      return db
+        .select({ offer: offers, stamps: stampCards.stamps })
+        .from(stampCards)
+        .innerJoin(offers, eq(offers.id, stampCards.offerId))
+        .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId)))
+        .orderBy(asc(offers.id));
+    },
+  };
+}
