@@ -1,10 +1,10 @@
 import { DomainError, registerDomainErrors } from '../../platform/errors';
 
 /** The storefront priced the order with a discount checkout no longer gives (an offer ran out, a code was used). */
-export class CheckoutChangedError extends DomainError<{ expectedDiscount: number; discount: number }> {
+export class CheckoutChangedError extends DomainError<{ expectedDiscount: number; currentDiscount: number }> {
   static override readonly code = 'CHECKOUT_CHANGED';
-  constructor(expectedDiscount: number, discount: number) {
-    super({ expectedDiscount, discount }, `The cart's discount is now ${discount}, not the expected ${expectedDiscount}: quote it again`);
+  constructor(expectedDiscount: number, currentDiscount: number) {
+    super({ expectedDiscount, currentDiscount }, `The cart discount is now ${currentDiscount}, not the expected ${expectedDiscount}: quote it again`);
   }
 }
 

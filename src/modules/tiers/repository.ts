@@ -21,10 +21,10 @@ export async function memberTierState(db: Database, programId: string, memberId:
   return row ?? null;
 }
 
-/** Net spend (total − refunded) or net points earned on the member's orders within the window. */
+/** Net spend (total − discount − refunded) or net points earned on the member's orders within the window. */
 export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
   const { start, end, startInclusive } = qualifyingWindow(settings, now);
-  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   const [row] = await db
     .select({ value: sql<number>`coalesce(sum(${measure}), 0)`.mapWith(Number) })
     .from(orders)

@@ -19,7 +19,7 @@ builder.objectType(CheckoutChangedError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     expectedDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.expectedDiscount }),
-    discount: t.field({ type: 'SafeInt', resolve: (error) => error.details.discount }),
+    currentDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.currentDiscount }),
   }),
 });
 builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });

@@ -90,7 +90,7 @@ export function claimOf(effect: OfferEffect, state: CartState, stampsBefore: num
       const sets = Math.min(...bySku.map((lines) => lines.reduce((units, line) => units + line.quantity, 0)));
       if (sets === 0) return refuse('no_matching_items');
       const taken = bySku.flatMap((lines) => cheapestUnits(lines, sets));
-      return unitsClaim(state, taken, (gross) => (effect.bundlePrice !== null ? Math.max(0, gross - sets * effect.bundlePrice) : percentOf(gross, effect.basisPoints!)));
+      return unitsClaim(state, taken, (gross) => (effect.bundlePrice !== null ? Math.max(0, gross - sets * effect.bundlePrice) : percentOf(gross, effect.bundleBasisPoints!)));
     }
     case 'gift': {
       if (effect.minimumAmount !== null) {

@@ -31,8 +31,8 @@ export interface OfferConditions {
 export type OfferEffect =
   | { kind: 'percent_off'; basisPoints: number; items: ItemMatch | null }
   | { kind: 'amount_off'; amount: number; items: ItemMatch | null }
-  /** One of each SKU bought together: at `bundlePrice` per set, or `basisPoints` off the set. */
-  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; basisPoints: number | null }
+  /** One of each SKU bought together: at `bundlePrice` per set, or `bundleBasisPoints` off the set. */
+  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null }
   /** A gift when the cart total or the total weight (a line attribute × quantity) reaches the threshold. */
   | { kind: 'gift'; sku: string; quantity: number; minimumAmount: number | null; minimumWeight: number | null; weightAttribute: string | null }
   /** Fixed points, or a multiplier (permille) on the points the order earns. */
@@ -66,10 +66,10 @@ export const effectInputSchema = z
       .object({
         skus: z.array(label(128)).min(2, 'a combo needs at least 2 SKUs').max(20),
         bundlePrice: optional(whole(0, MAX_AMOUNT)),
-        basisPoints: optional(basisPoints),
+        bundleBasisPoints: optional(basisPoints),
       })
       .refine((combo) => new Set(combo.skus).size === combo.skus.length, 'the SKUs of a combo must differ')
-      .refine((combo) => (combo.bundlePrice === null) !== (combo.basisPoints === null), 'give either bundlePrice or basisPoints')
+      .refine((combo) => (combo.bundlePrice === null) !== (combo.bundleBasisPoints === null), 'give either bundlePrice or bundleBasisPoints')
       .nullish(),
     gift: z
       .object({

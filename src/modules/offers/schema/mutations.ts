@@ -40,8 +40,8 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
     }),
     combo: t.field({
       type: builder.inputType('ComboInput', {
-        description: 'Give bundlePrice or basisPoints',
-        fields: (f) => ({ skus: f.stringList({ required: true }), bundlePrice: f.field({ type: 'SafeInt' }), basisPoints: f.int() }),
+        description: 'Give bundlePrice (per set of one of each SKU) or bundleBasisPoints (off each set)',
+        fields: (f) => ({ skus: f.stringList({ required: true }), bundlePrice: f.field({ type: 'SafeInt' }), bundleBasisPoints: f.int() }),
       }),
     }),
     gift: t.field({

@@ -28,11 +28,11 @@ const AmountOffEffect = builder.objectRef<EffectOf<'amount_off'>>('AmountOffEffe
   fields: (t) => ({ amount: t.expose('amount', { type: 'SafeInt' }), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
 });
 const ComboEffect = builder.objectRef<EffectOf<'combo'>>('ComboEffect').implement({
-  description: 'One of each SKU bought together: each complete set at bundlePrice, or basisPoints off the set',
+  description: 'One of each SKU bought together: each complete set at bundlePrice, or bundleBasisPoints off the set',
   fields: (t) => ({
     skus: t.exposeStringList('skus'),
     bundlePrice: t.expose('bundlePrice', { type: 'SafeInt', nullable: true }),
-    basisPoints: t.exposeInt('basisPoints', { nullable: true }),
+    bundleBasisPoints: t.exposeInt('bundleBasisPoints', { nullable: true }),
   }),
 });
 const GiftEffect = builder.objectRef<EffectOf<'gift'>>('GiftEffect').implement({
@@ -51,7 +51,8 @@ const BonusPointsEffect = builder.objectRef<EffectOf<'bonus_points'>>('BonusPoin
 });
 const StampCardEffect = builder.objectRef<EffectOf<'stamp_card'>>('StampCardEffect').implement({
   description: 'Every stampsRequired-th matching unit a member buys is free (the cheapest matching unit of that order)',
-  fields: (t) => ({ stampsRequired: t.exposeInt('stampsRequired'), items: t.expose('items', { type: ItemMatchType }) }),
+  // Nullable only so that `items` has one type across the OfferEffect union (a client selects them together).
+  fields: (t) => ({ stampsRequired: t.exposeInt('stampsRequired'), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
 });
 
 const effectTypes = {
