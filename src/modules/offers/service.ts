@@ -14,6 +14,15 @@ import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } f
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
 const INSERT_CHUNK = 1000;
 
+/** A limit lowered below what the offer has already given trips the counters' CHECK. */
+function belowCountersError(error: unknown): InvalidInputError | null {
+  const violation = constraintViolation(error);
+  if (violation?.kind !== 'check') return null;
+  if (violation.targets.includes('offers_redemption_cap')) return new InvalidInputError([{ path: ['input', 'maxRedemptions'], message: 'must not be below the redemptions so far' }]);
+  if (violation.targets.includes('offers_budget')) return new InvalidInputError([{ path: ['input', 'budget'], message: 'must not be below the discount given so far' }]);
+  return null;
+}
+
 export type OffersService = ReturnType<typeof createOffersService>;
 
 /** Offer and promo-code administration, and what members hold. */
@@ -59,12 +68,16 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
       const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;
-      const [row] = await db
-        .update(offers)
-        .set({ ...changes, updatedAt: clock.now() })
-        .where(and(eq(offers.programId, programId), eq(offers.id, offerId)))
-        .returning();
-      return row!;
+      try {
+        const [row] = await db
+          .update(offers)
+          .set({ ...changes, updatedAt: clock.now() })
+          .where(and(eq(offers.programId, programId), eq(offers.id, offerId)))
+          .returning();
+        return row!;
+      } catch (error) {
+        throw belowCountersError(error) ?? error;
+      }
     },
 
     async createCode(programId: string, offerId: string, code: NewPromoCode): Promise<PromoCodeRow> {

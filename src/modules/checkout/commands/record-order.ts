@@ -1,4 +1,3 @@
-import { requireActiveMember } from '../../members/repository';
 import { upgradeForOrder } from '../../tiers/order-effects';
 import { newId } from '../../../platform/ids';
 import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
@@ -44,7 +43,6 @@ export interface RecordOrderResult extends QuoteResult {
 export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderResult>('checkout.recordOrder', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId, orderId } = input;
-  await requireActiveMember(db, { programId, memberId });
   const checkout = await checkoutCart(db, programId, input, now);
   const { priced, tierContext } = checkout;
   if (input.expectedDiscount !== null && input.expectedDiscount !== priced.discount) {
