@@ -6,3 +6,4 @@ export * from './ledger';
 export * from './orders';
 export * from './tiers';
 export * from './offers';
+export * from './referrals';

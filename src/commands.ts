@@ -3,6 +3,7 @@ import { memberCommands } from './modules/members/commands';
 import { ledgerCommands } from './modules/ledger/commands';
 import { tierCommands } from './modules/tiers/commands';
 import { checkoutCommands } from './modules/checkout/commands';
+import { referralCommands } from './modules/referrals/commands';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -13,4 +14,5 @@ export const commandRegistry: CommandRegistry = {
   ...ledgerCommands,
   ...tierCommands,
   ...checkoutCommands,
+  ...referralCommands,
 };

@@ -9,6 +9,7 @@ import { createTiersService, type TiersService } from './modules/tiers/service';
 import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers/service';
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
+import { createReferralsService, type ReferralsService } from './modules/referrals/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -26,6 +27,7 @@ export interface Services {
   jobs: JobsService;
   offers: OffersService;
   checkout: CheckoutService;
+  referrals: ReferralsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -38,5 +40,6 @@ export function createServices(deps: ServiceDeps): Services {
     jobs: createJobsService(deps),
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
+    referrals: createReferralsService(deps),
   };
 }

@@ -9,6 +9,7 @@ import '../modules/ledger/schema';
 import '../modules/tiers/schema';
 import '../modules/offers/schema';
 import '../modules/checkout/schema';
+import '../modules/referrals/schema';
 import '../jobs/schema';
 
 /** The whole API, built once per isolate. */

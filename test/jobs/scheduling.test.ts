@@ -95,7 +95,7 @@ describe('job runs', () => {
     expect(first).toMatchObject({ job: 'expire-points', programId: 'acme' });
     expect(others).toEqual([]);
     const all = await runScheduledJobs(app.deps, '5 * * * *', now);
-    expect(all.map((run) => run.programId)).toEqual(['acme', 'globex']);
+    expect(all.map((run) => `${run.job}/${run.programId}`)).toEqual(['expire-points/acme', 'expire-points/globex', 'settle-referrals/acme', 'settle-referrals/globex']);
   });
 
   it('refuse to run as of the future from GraphQL', async () => {

@@ -105,20 +105,20 @@ describe('MemberLedger Durable Object', () => {
 describe('Worker scheduled', () => {
   // Each Cron Trigger of wrangler.toml and the runs it must leave: one per program for program jobs.
   it.each([
-    ['5 * * * *', 'expire-points', ['acme', 'globex']],
-    ['30 2 * * *', 'recalculate-tiers', ['acme', 'globex']],
-    ['15 3 * * *', 'prune-job-runs', [null]],
-  ])('cron "%s" runs %s and records each run', async (cron, job, programs) => {
+    ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
+    ['30 2 * * *', ['recalculate-tiers'], ['acme', 'globex']],
+    ['15 3 * * *', ['prune-job-runs'], [null]],
+  ])('cron "%s" runs %s and records each run', async (cron, jobs, programs) => {
     const scheduledTime = Date.UTC(2026, 10, 23, 3, 15);
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron, scheduledTime }), workerEnv, ctx);
     await waitOnExecutionContext(ctx);
     const runs = await sql().execute({
-      sql: 'select job, program_id, scheduled_for, finished_at, error from job_runs where "trigger" = ? order by program_id',
+      sql: 'select job, program_id, scheduled_for, finished_at, error from job_runs where "trigger" = ? order by job, program_id',
       args: [cron],
     });
     expect(runs.rows.map((row) => ({ ...row }))).toEqual(
-      programs.map((programId) => ({ job, program_id: programId, scheduled_for: scheduledTime, finished_at: expect.any(Number), error: null })),
+      jobs.flatMap((job) => programs.map((programId) => ({ job, program_id: programId, scheduled_for: scheduledTime, finished_at: expect.any(Number), error: null }))),
     );
   });
 });

@@ -10,6 +10,7 @@ import { evaluateOffers } from '../offers/domain/evaluate';
 import type { Shopper } from '../offers/domain/eligibility';
 import { activeAutomaticOffers, matchCodes, memberStamps, memberUsage } from '../offers/repository';
 import { loadRules } from '../rules/service';
+import { referralStanding } from '../referrals/repository';
 import type { ProgramRules } from '../rules/domain';
 import { loadTierContext, type TierContext } from '../tiers/order-effects';
 import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
@@ -46,18 +47,30 @@ async function orderHistory(db: Database, programId: string, memberId: string) {
 /** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
 export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date) {
   if (memberId === null) {
-    const guest: Shopper = { memberId: null, tier: null, birthday: null, priorOrders: 0, lastOrderAt: null, offerUses: NO_USES, codeUses: NO_USES, stamps: NO_USES };
+    const guest: Shopper = {
+      memberId: null,
+      tier: null,
+      birthday: null,
+      priorOrders: 0,
+      lastOrderAt: null,
+      referred: false,
+      referralDiscountBasisPoints: 0,
+      offerUses: NO_USES,
+      codeUses: NO_USES,
+      stamps: NO_USES,
+    };
     return { shopper: guest, tierContext: null, spendable: 0 };
   }
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
-  const [tierContext, history, usage, stamps, lots] = await Promise.all([
+  const [tierContext, history, usage, stamps, lots, referral] = await Promise.all([
     loadTierContext(db, programId, memberId),
     orderHistory(db, programId, memberId),
     memberUsage(db, programId, memberId),
     memberStamps(db, programId, memberId),
     openLots(db, programId, memberId),
+    referralStanding(db, programId, memberId),
   ]);
   const tier = tierContext?.current ?? null;
   const shopper: Shopper = {
@@ -66,6 +79,8 @@ export async function loadShopper(db: Database, programId: string, memberId: str
     birthday: member.birthday,
     ...history,
     ...usage,
+    referred: referral.referred,
+    referralDiscountBasisPoints: referral.discountBasisPoints,
     stamps,
   };
   return { shopper, tierContext, spendable: spendablePoints(lots, now) };

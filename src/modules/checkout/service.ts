@@ -10,12 +10,14 @@ import type { Offer } from '../offers/domain/offer';
 import { activeAutomaticOffers, heldCodes } from '../offers/repository';
 import { quoteResult } from './quote';
 import { findOrder } from './repository';
+import { createReferralsService } from '../referrals/service';
 import type { Replayable } from '../ledger/operation';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
 export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+  const referrals = createReferralsService({ db, clock, serializer });
   return {
     /**
      * Offers the member can use now on a suitable cart (conditions on the cart itself, like a
@@ -42,10 +44,19 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       return serializer.execute<Replayable<RecordOrderResult>>(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
     },
 
+    /**
+     * Refunds in the customer's serializer; an issued referral reward the refund cancels is then
+     * taken back in the referrer's (the settle-referrals job retries it if this step fails).
+     */
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      return serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+      const clawback = result.referralClawback;
+      if (clawback && !result.replayed) {
+        await referrals.settle(programId, { id: clawback.referralId, referrerId: clawback.referrerId }, 'clawback').catch(() => undefined);
+      }
+      return result;
     },
   };
 }

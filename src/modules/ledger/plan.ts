@@ -13,6 +13,8 @@ export const transferKinds = [
   'wallet_top_up',
   'wallet_bonus',
   'wallet_spend',
+  'referral_reward',
+  'referral_clawback',
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
 import type { Command } from '../../platform/serializer/commands';
 import { forgetMemberTier } from '../tiers/repository';
+import { fingerprintStatement } from '../referrals/repository';
 import { InvalidInputError } from '../../platform/errors';
 import { erasureColumns, keepsAnIdentifier, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
@@ -18,11 +19,15 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
   if (!keepsAnIdentifier({ ...current, ...columns })) {
     throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
   }
+  const now = clock.now();
   try {
-    await db
-      .update(members)
-      .set({ ...columns, updatedAt: clock.now() })
-      .where(and(eq(members.programId, programId), eq(members.id, memberId)));
+    await db.batch([
+      db
+        .update(members)
+        .set({ ...columns, updatedAt: now })
+        .where(and(eq(members.programId, programId), eq(members.id, memberId))),
+      ...(columns.email ? [fingerprintStatement(db, programId, columns.email, now)] : []),
+    ]);
   } catch (error) {
     throw asDuplicateMemberError(error) ?? error;
   }

@@ -35,6 +35,7 @@ export const enrollmentSchema = z
     name: name.nullish(),
     birthday: birthday.nullish(),
     consents: consentsSchema.nullish(),
+    referralCode: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters').nullish(),
   })
   .refine((input) => input.externalId || input.email, {
     message: 'an externalId or an email is required',

@@ -8,6 +8,7 @@ import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domai
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
+import { ReferralCodeNotFoundError } from '../referrals/errors';
 
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',
@@ -75,7 +76,9 @@ const profileFields = (t: InputFieldBuilder) => ({
   consents: t.field({ type: ConsentsInput }),
 });
 
-const EnrollMemberInput = builder.inputType('EnrollMemberInput', { fields: profileFields });
+const EnrollMemberInput = builder.inputType('EnrollMemberInput', {
+  fields: (t) => ({ ...profileFields(t), referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }) }),
+});
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
   description: 'Omitted fields stay as they are; null clears a field. A member token may change name, birthday and consents only',
@@ -106,7 +109,7 @@ builder.mutationFields((t) => ({
     description: 'Enrolls a customer in the program of the token',
     authScopes: { admin: true, storefront: true },
     args: { input: t.arg({ type: EnrollMemberInput, required: true }) },
-    errors: { types: [DuplicateMemberError], directResult: true, union: { name: 'EnrollMemberResult' } },
+    errors: { types: [DuplicateMemberError, ReferralCodeNotFoundError], directResult: true, union: { name: 'EnrollMemberResult' } },
     resolve: async (_root, { input }, context) => ({
       member: await context.services.members.enroll(programIdOf(context), parseInput(enrollmentSchema, input)),
     }),

@@ -2,6 +2,8 @@ import { members, type MemberRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { constraintViolation } from '../../platform/db/constraint-errors';
+import { enrollmentStatements } from '../referrals/repository';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { enrollmentColumns, type Enrollment, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
@@ -39,15 +41,21 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
   }
 
   return {
+    /** Enrolls a member with their own referral code and, when they came with one, their referral: one batch. */
     async enroll(programId, enrollment) {
-      const now = clock.now();
-      const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
-      try {
-        await db.insert(members).values(row);
-      } catch (error) {
-        throw asDuplicateMemberError(error) ?? error;
+      for (let attempt = 1; ; attempt++) {
+        const now = clock.now();
+        const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
+        const referral = await enrollmentStatements(db, { programId, memberId: row.id, email: row.email, referralCode: enrollment.referralCode ?? null, at: now });
+        try {
+          await db.batch([db.insert(members).values(row), ...referral]);
+          return reload(programId, row.id);
+        } catch (error) {
+          // A new member's random referral code may, very rarely, be taken already: draw again.
+          if (attempt < 3 && constraintViolation(error)?.targets.includes('referral_codes.code')) continue;
+          throw asDuplicateMemberError(error) ?? error;
+        }
       }
-      return reload(programId, row.id);
     },
 
     async update(programId, memberId, update) {

@@ -11,11 +11,14 @@ import type { PlannedTransfer } from '../../ledger/plan';
 import { memberBalance, openLots } from '../../ledger/repository';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
+import { conversionStatements, REFERRAL_CAP_GUARD } from '../../referrals/repository';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
 
-const lostOfferRace = (violation: ConstraintViolation) => violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target));
+/** A shared limit another member's order took first (an offer cap, a code, a referrer's cap): evaluate again. */
+const lostOfferRace = (violation: ConstraintViolation) =>
+  violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target) || target === REFERRAL_CAP_GUARD);
 
 export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   memberId: string;
@@ -38,7 +41,8 @@ export interface RecordOrderResult extends QuoteResult {
  * first), the points earned on what is paid otherwise plus bonus points, and an immediate tier
  * upgrade. One batch: the order's UNIQUE id rejects a second recording, and the offer and code
  * counters' CHECKs stop a cap, budget or single-use code at its limit across members; the loser
- * of such a race is evaluated again and records the order without that offer.
+ * of such a race is evaluated again and records the order without that offer. A referee's first
+ * qualifying order converts their referral in the same batch.
  */
 export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderResult>('checkout.recordOrder', async (deps, input, now) => {
   const { db } = deps;
@@ -81,6 +85,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
 
   const orderPk = newId();
+  const referral = await conversionStatements(db, { programId, refereeId: memberId, orderPk, amount: priced.totalAfterDiscount, at: now });
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
   return {
     memberId,
@@ -116,6 +121,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         : []),
       ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
       ...tierUpgrade.statements,
+      ...referral,
     ],
     retryOn: lostOfferRace,
     onViolation: async (violation) => {

@@ -9,7 +9,7 @@ import { TierType } from '../../tiers/schema';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
-const AppliedEffect = upperCaseEnum('AppliedEffect', ['percent_off', 'amount_off', 'combo', 'gift', 'bonus_points', 'stamp_card', 'tier_discount'] as const);
+const AppliedEffect = upperCaseEnum('AppliedEffect', ['percent_off', 'amount_off', 'combo', 'gift', 'bonus_points', 'stamp_card', 'tier_discount', 'referral_discount'] as const);
 
 type InProgram<T> = T & { programId: string };
 
@@ -20,7 +20,7 @@ const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').im
 export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
   description: 'An offer (or the member\'s tier discount) that applied, and what it gave',
   fields: (t) => ({
-    offer: t.field({ type: OfferType, nullable: true, description: 'Null for the tier discount', resolve: (applied, _args, context) => (applied.offerId ? context.services.offers.requireOffer(applied.programId, applied.offerId) : null) }),
+    offer: t.field({ type: OfferType, nullable: true, description: 'Null for a standing (tier or referral) discount', resolve: (applied, _args, context) => (applied.offerId ? context.services.offers.requireOffer(applied.programId, applied.offerId) : null) }),
     tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
     effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
     code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),

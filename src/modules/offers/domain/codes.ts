@@ -1,8 +1,5 @@
-import { customAlphabet } from 'nanoid';
 import { z } from 'zod';
-
-/** No 0/O, 1/I/L or 5/S look-alikes: a code read aloud or off a receipt is typed right. */
-export const CODE_ALPHABET = '2346789ABCDEFGHJKMNPQRTUVWXYZ';
+import { randomCodes } from '../../../platform/codes';
 
 /** How codes are stored and compared: trimmed, upper case. Entry is case-insensitive. */
 export function normalizeCode(code: string): string {
@@ -14,7 +11,7 @@ export function normalizeCode(code: string): string {
  * are 29^10 ≈ 4 × 10^14 codes per prefix, so guessing one of a million issued codes takes ~10^8 tries.
  */
 export function generateCodes(prefix: string, length: number, count: number): string[] {
-  const random = customAlphabet(CODE_ALPHABET, length);
+  const random = randomCodes(length);
   return Array.from({ length: count }, () => `${normalizeCode(prefix)}${random()}`);
 }
 

@@ -11,6 +11,10 @@ export interface Shopper {
   birthday: string | null;
   priorOrders: number;
   lastOrderAt: Date | null;
+  /** Joined through a referral that was not rejected. */
+  referred: boolean;
+  /** The standing discount the member's referral rung gives (0: none). */
+  referralDiscountBasisPoints: number;
   /** Redemptions per offer, not undone by a full refund. */
   offerUses: ReadonlyMap<string, number>;
   codeUses: ReadonlyMap<string, number>;
@@ -46,6 +50,7 @@ const shopperChecks: Check[] = [
     if (shopper.memberId === null) return refuse('members_only');
     return audience === 'member_only_tiers' && !shopper.tier?.memberOnlyOffers ? refuse('tier_not_eligible') : null;
   },
+  ({ referredOnly }, shopper) => (referredOnly ? (needsMember(shopper) ?? (shopper.referred ? null : refuse('not_referred'))) : null),
   ({ tierIds }, shopper) => (tierIds.length === 0 ? null : (needsMember(shopper) ?? (shopper.tier && tierIds.includes(shopper.tier.id) ? null : refuse('tier_not_eligible')))),
   ({ birthdayWindowDays }, shopper, _cart, now) =>
     birthdayWindowDays === null

@@ -23,11 +23,19 @@ export interface EvaluationInput {
   maxDiscountBasisPoints: number | null;
 }
 
-/** What an offer, or the member's tier discount (offerId null), did to the cart. */
+/** The member's standing discounts, applied after the offers: their tier's, then their referral rung's. */
+function standingDiscounts(shopper: Shopper) {
+  const discounts: Array<{ effect: 'tier_discount' | 'referral_discount'; tierId: string | null; basisPoints: number }> = [];
+  if (shopper.tier && shopper.tier.discountBasisPoints > 0) discounts.push({ effect: 'tier_discount', tierId: shopper.tier.id, basisPoints: shopper.tier.discountBasisPoints });
+  if (shopper.referralDiscountBasisPoints > 0) discounts.push({ effect: 'referral_discount', tierId: null, basisPoints: shopper.referralDiscountBasisPoints });
+  return discounts;
+}
+
+/** What an offer, or one of the member's standing discounts (offerId null), did to the cart. */
 export interface Application {
   offerId: string | null;
   tierId: string | null;
-  effect: EffectKind | 'tier_discount';
+  effect: EffectKind | 'tier_discount' | 'referral_discount';
   codeId: string | null;
   code: string | null;
   discount: number;
@@ -88,8 +96,8 @@ function candidatesOf(input: EvaluationInput, notApplied: NotApplied[]): Candida
 /**
  * Applies a cart's offers in a fixed order, each on what the ones before it left:
  * 1. offers by priority (highest first); a code-required offer only with a usable code;
- * 2. an applied exclusive offer stops every offer after it, and the tier discount;
- * 3. the member's tier discount last, on what is left;
+ * 2. an applied exclusive offer stops every offer after it, and the standing discounts;
+ * 3. the member's standing discounts last, on what is left: the tier's, then the referral rung's;
  * 4. each discount is capped by the offer's budget left and by the program's cap on the order's
  *    total discount, and can never take a line, or the order, below zero.
  * Pure: the same input gives the same evaluation, in a quote and when the order is recorded.
@@ -165,17 +173,17 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
     if (offer.exclusive) stoppedBy = offer.id;
   }
 
-  const tier = shopper.tier;
-  if (tier && tier.discountBasisPoints > 0) {
-    const skip = (refusal: Refusal) => notApplied.push({ offerId: null, tierId: tier.id, code: null, ...refusal });
+  for (const standing of standingDiscounts(shopper)) {
+    const skip = (refusal: Refusal) => notApplied.push({ offerId: null, tierId: standing.tierId, code: null, ...refusal });
     const buckets = [...state.remaining].map(([key, remaining]) => ({ key, remaining })).filter((bucket) => bucket.remaining > 0);
-    const claim = { discount: percentOf(buckets.reduce((total, bucket) => total + bucket.remaining, 0), tier.discountBasisPoints), buckets };
+    const claim = { discount: percentOf(buckets.reduce((total, bucket) => total + bucket.remaining, 0), standing.basisPoints), buckets };
     const granted = stoppedBy ? refuse('excluded_by_exclusive_offer') : claim.discount === 0 ? refuse('nothing_to_discount') : grant(claim, Infinity);
-    if ('reason' in granted) skip(granted);
-    else {
-      const lineDiscounts = take(claim, granted.amount);
-      applied.push({ offerId: null, tierId: tier.id, effect: 'tier_discount', codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, freeUnits: 0, countsAsRedemption: false });
+    if ('reason' in granted) {
+      skip(granted);
+      continue;
     }
+    const lineDiscounts = take(claim, granted.amount);
+    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, freeUnits: 0, countsAsRedemption: false });
   }
 
   const lineDiscounts = new Map<number, number>();

@@ -16,6 +16,8 @@ export interface OfferConditions {
   audience: Audience;
   /** Empty: any tier (or none). */
   tierIds: string[];
+  /** Only members who joined through a referral (a referee's welcome offer). */
+  referredOnly: boolean;
   /** The member's birthday is at most this many days before or after today (UTC). */
   birthdayWindowDays: number | null;
   /** Order attributes that must equal these values, e.g. `{ ownCup: true }`. */
@@ -105,6 +107,7 @@ export const conditionsInputSchema = z
   .object({
     audience: z.enum(audiences).nullish().transform((audience) => audience ?? 'everyone'),
     tierIds: z.array(z.string()).max(50).nullish().transform((ids) => ids ?? []),
+    referredOnly: z.boolean().nullish().transform((referredOnly) => referredOnly ?? false),
     birthdayWindowDays: optional(whole(0, 31)),
     attributes: attributesSchema.nullish().transform((attributes) => attributes ?? {}),
     orderNumber: optional(whole(1, 1000)),
@@ -112,7 +115,7 @@ export const conditionsInputSchema = z
     minimumSpend: optional(whole(1, MAX_AMOUNT)),
   })
   .nullish()
-  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null });
+  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null });
 
 const offerFields = {
   name: label(200),

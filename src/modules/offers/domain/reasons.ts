@@ -12,6 +12,7 @@ export const notAppliedReasons = [
   'expired',
   'members_only',
   'tier_not_eligible',
+  'not_referred',
   'not_birthday_window',
   'attributes_not_matched',
   'order_number_not_matched',

@@ -74,6 +74,7 @@ const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
   fields: (t) => ({
     audience: t.field({ type: OfferAudience, description: 'Default EVERYONE (guests included)' }),
     tierIds: t.idList(),
+    referredOnly: t.boolean({ description: 'Only members who joined through a referral, e.g. a welcome discount for referees' }),
     birthdayWindowDays: t.int(),
     attributes: t.field({ type: 'Attributes', description: 'Order attributes that must equal these values, e.g. { ownCup: true }' }),
     orderNumber: t.int({ description: '1: first order, 2: second …' }),

@@ -79,6 +79,7 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
       resolve: async (conditions, _args, context) =>
         (await context.services.tiers.byIds(conditions.programId, conditions.tierIds)).filter((tier) => tier !== null),
     }),
+    referredOnly: t.boolean({ description: 'Only members who joined through a referral', resolve: (conditions) => conditions.referredOnly ?? false }),
     birthdayWindowDays: t.exposeInt('birthdayWindowDays', { nullable: true, description: 'Days before or after the member\'s birthday' }),
     attributes: t.expose('attributes', { type: 'Attributes', description: 'Order attributes that must equal these values' }),
     orderNumber: t.exposeInt('orderNumber', { nullable: true, description: '1: the member\'s first order, 2: the second …' }),

@@ -1,0 +1,7 @@
+import { customAlphabet } from 'nanoid';
+
+/** No 0/O, 1/I/L or 5/S look-alikes: a code read aloud or off a receipt is typed right. */
+export const CODE_ALPHABET = '2346789ABCDEFGHJKMNPQRTUVWXYZ';
+
+/** A generator of random codes of `length` characters from CODE_ALPHABET (29^length of them). */
+export const randomCodes = (length: number) => customAlphabet(CODE_ALPHABET, length);
