@@ -1,17 +1,6 @@
-import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { signToken } from '../../src/platform/auth/sign';
-
-const SECRET = 'test-secret-that-is-at-least-32-characters-long';
-
-async function graphql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await exports.default.fetch('http://edge-loyalty.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: unknown[] };
-}
+import { graphql, SECRET } from './client';
 
 const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { ... on MemberPayload { member { id } } } }`;
 const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename ... on PointsPayload { pointsBalance } } }`;

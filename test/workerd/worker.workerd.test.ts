@@ -5,19 +5,10 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../src/worker';
 import { signToken } from '../../src/platform/auth/sign';
 import type { WorkerEnv } from '../../src/platform/workers/env';
+import { graphql, SECRET } from './client';
 
 const workerEnv = env as unknown as WorkerEnv;
-const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 const admin = () => signToken(SECRET, { role: 'admin', programId: 'acme', subject: 'workerd-test' });
-
-async function graphql(query: string, variables: Record<string, unknown>, token: string) {
-  const response = await exports.default.fetch('http://edge-loyalty.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: Array<{ message: string; extensions?: any }> };
-}
 
 /** Reads the test database directly, through the same service binding the Worker uses. */
 function sql() {
