@@ -33,14 +33,14 @@ export function priceCart(
   const pointsPayment = planPointsPayment(cart.redeemPoints, totalAfterDiscount, rules);
   const amountDue = totalAfterDiscount - pointsPayment;
   const basePoints = earnedPoints(amountDue, rules, earnMultiplierPermille);
-  const applied = evaluation.applied.map((application) => ({
-    ...application,
-    bonusPoints: !application.bonus
+  const applied = evaluation.applied.map((application) => {
+    const bonusPoints = !application.bonus
       ? 0
       : 'points' in application.bonus
         ? application.bonus.points
-        : mulDivRounded([basePoints, application.bonus.multiplierPermille - 1000], 1000, 'down'),
-  }));
+        : mulDivRounded([basePoints, application.bonus.multiplierPermille - 1000], 1000, 'down');
+    return { ...application, bonusPoints, countsAsRedemption: application.countsAsRedemption || bonusPoints > 0 };
+  });
   return {
     ...evaluation,
     total: cart.total,

@@ -58,7 +58,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     memberId: t.id({ required: true }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
     currency: t.string({ required: true, ...cartFields.currency }),
-    total: t.field({ type: 'SafeInt', required: true, description: 'Order total in minor units, before discounts and points; at least the sum of the lines' }),
+    total: t.field({ type: 'SafeInt', description: 'Order total in minor units, before discounts and points; at least the sum of the lines, which it defaults to' }),
     lines: t.field({ type: [CartLineInput] }),
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),

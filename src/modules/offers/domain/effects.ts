@@ -59,15 +59,16 @@ function cheapestUnits(lines: CartLine[], units: number): Array<{ line: CartLine
 }
 
 /**
- * A discount on the given units: their gross price (or less), over buckets capped by what each of
- * their lines has left.
+ * A discount on the given units, worked out from what they have left after the offers before
+ * (so percentages compound and a bundle price is reached, not undercut), over buckets capped by
+ * what each of their lines has left.
  */
-function unitsClaim(state: CartState, taken: Array<{ line: CartLine; units: number }>, discountOfGross: (gross: number) => number) {
-  const gross = taken.reduce((total, { line, units }) => total + units * line.unitPrice, 0);
+function unitsClaim(state: CartState, taken: Array<{ line: CartLine; units: number }>, discountOf: (left: number) => number) {
   const buckets = taken
     .map(({ line, units }) => ({ key: line.lineNo, remaining: Math.min(units * line.unitPrice, state.remaining.get(line.lineNo) ?? 0) }))
     .filter((bucket) => bucket.remaining > 0);
-  return { discount: Math.min(discountOfGross(gross), sum(buckets)), buckets };
+  const left = sum(buckets);
+  return { discount: Math.min(discountOf(left), left), buckets };
 }
 
 /**
@@ -90,7 +91,7 @@ export function claimOf(effect: OfferEffect, state: CartState, stampsBefore: num
       const sets = Math.min(...bySku.map((lines) => lines.reduce((units, line) => units + line.quantity, 0)));
       if (sets === 0) return refuse('no_matching_items');
       const taken = bySku.flatMap((lines) => cheapestUnits(lines, sets));
-      return unitsClaim(state, taken, (gross) => (effect.bundlePrice !== null ? Math.max(0, gross - sets * effect.bundlePrice) : percentOf(gross, effect.bundleBasisPoints!)));
+      return unitsClaim(state, taken, (left) => (effect.bundlePrice !== null ? Math.max(0, left - sets * effect.bundlePrice) : percentOf(left, effect.bundleBasisPoints!)));
     }
     case 'gift': {
       if (effect.minimumAmount !== null) {
@@ -108,7 +109,7 @@ export function claimOf(effect: OfferEffect, state: CartState, stampsBefore: num
       if ('reason' in lines) return lines;
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
       const freeUnits = Math.floor((stampsBefore + stamps) / effect.stampsRequired) - Math.floor(stampsBefore / effect.stampsRequired);
-      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (gross) => gross), stamps, freeUnits };
+      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, freeUnits };
     }
   }
 }

@@ -94,6 +94,8 @@ export function shopperEligibility(offer: Offer, shopper: Shopper, now: Date): R
   return (
     offerAvailability(offer, now) ??
     firstRefusal(shopperChecks, offer, shopper, { total: 0, attributes: {} }, now) ??
+    // Stamp-card progress is kept per member: a guest has no card.
+    (offer.effect.kind === 'stamp_card' ? needsMember(shopper) : null) ??
     memberLimitRefusal(offer.perMemberLimit, shopper, shopper.offerUses.get(offer.id) ?? 0, 'member_limit_reached')
   );
 }

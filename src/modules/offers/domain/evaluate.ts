@@ -168,7 +168,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       bonus: claim.bonus ?? null,
       stamps: claim.stamps ?? 0,
       freeUnits: claim.freeUnits ?? 0,
-      countsAsRedemption: granted.amount > 0 || claim.gift !== undefined || claim.bonus !== undefined || (claim.freeUnits ?? 0) > 0,
+      // Bonus points count once priced (priceCart): a multiplier on an order that earns nothing gives nothing.
+      countsAsRedemption: granted.amount > 0 || claim.gift !== undefined || (claim.freeUnits ?? 0) > 0,
     });
     if (offer.exclusive) stoppedBy = offer.id;
   }
