@@ -21,7 +21,7 @@ export const OFFER_STATS = `query($id: ID!) { node(id: $id) { ... on Offer { sta
 export const CREATE_CODE = `mutation($input: CreatePromoCodeInput!) { createPromoCode(input: $input) { __typename ${errorFields}
   ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCode { code } } }`;
 export const GENERATE_CODES = `mutation($input: GeneratePromoCodesInput!) { generatePromoCodes(input: $input) { __typename ${errorFields}
-  ... on GeneratePromoCodesPayload { batch { id prefix count csv codes(first: 100) { edges { node { code maxUses uses } } pageInfo { hasNextPage endCursor } } } } } }`;
+  ... on GeneratePromoCodesPayload { batch { id prefix count csv codes(first: 10) { edges { node { code maxUses uses } } pageInfo { hasNextPage endCursor } } } } } }`;
 export const ASSIGN_CODE = `mutation($input: AssignPromoCodeInput!) { assignPromoCode(input: $input) { __typename ${errorFields}
   ... on AssignPromoCodePayload { promoCode { code assignedMemberId } } } }`;
 

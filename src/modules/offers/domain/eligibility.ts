@@ -15,7 +15,7 @@ export interface Shopper {
   referred: boolean;
   /** The standing discount the member's referral rung gives (0: none). */
   referralDiscountBasisPoints: number;
-  /** Redemptions per offer, not undone by a full refund. */
+  /** Redemptions per offer still standing (a full refund gives its use back). */
   offerUses: ReadonlyMap<string, number>;
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
