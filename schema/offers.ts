@@ -113,6 +113,7 @@ export const offerApplications = sqliteTable(
     giftSku: text('gift_sku'),
     giftQuantity: integer('gift_quantity').notNull(),
     stamps: integer('stamps').notNull(),
+    freeUnits: integer('free_units').notNull().default(0),
     countsAsRedemption: integer('counts_as_redemption', { mode: 'boolean' }).notNull(),
     releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
@@ -125,7 +126,11 @@ export const offerApplications = sqliteTable(
   ],
 );
 
-/** A member's progress on a stamp-card offer: qualifying units bought, lifetime (after refunds). */
+/**
+ * A member's progress on a stamp-card offer: matching units bought and free units given, lifetime
+ * (after refunds). The next free unit comes at stamp (rewards + 1) × N, so a refund that takes
+ * stamps back never lets the same stamps pay out twice.
+ */
 export const stampCards = sqliteTable(
   'stamp_cards',
   {
@@ -135,6 +140,7 @@ export const stampCards = sqliteTable(
     memberId: memberIdColumn(),
     programId: programIdColumn(),
     stamps: integer('stamps').notNull(),
+    rewards: integer('rewards').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check('stamp_cards_stamps', sql`${t.stamps} >= 0`)],

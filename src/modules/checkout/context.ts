@@ -57,7 +57,7 @@ export async function loadShopper(db: Database, programId: string, memberId: str
       referralDiscountBasisPoints: 0,
       offerUses: NO_USES,
       codeUses: NO_USES,
-      stamps: NO_USES,
+      stamps: new Map(),
     };
     return { shopper: guest, tierContext: null, spendable: 0 };
   }

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
 import type { Offer } from './domain/offer';
+import type { StampCardState } from './domain/effects';
 
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
@@ -60,12 +61,12 @@ export async function memberUsage(db: Database, programId: string, memberId: str
   return { offerUses, codeUses };
 }
 
-export async function memberStamps(db: Database, programId: string, memberId: string): Promise<Map<string, number>> {
+export async function memberStamps(db: Database, programId: string, memberId: string): Promise<Map<string, StampCardState>> {
   const rows = await db
-    .select({ offerId: stampCards.offerId, stamps: stampCards.stamps })
+    .select({ offerId: stampCards.offerId, stamps: stampCards.stamps, rewards: stampCards.rewards })
     .from(stampCards)
     .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId)));
-  return new Map(rows.map((row) => [row.offerId, row.stamps]));
+  return new Map(rows.map(({ offerId, ...card }) => [offerId, card]));
 }
 
 /**
@@ -89,6 +90,7 @@ export function applicationStatements(db: Database, order: { programId: string; 
         giftSku: application.gift?.sku ?? null,
         giftQuantity: application.gift?.quantity ?? 0,
         stamps: application.stamps,
+        freeUnits: application.freeUnits,
         countsAsRedemption: application.countsAsRedemption,
         createdAt: order.at,
       })),
@@ -100,8 +102,11 @@ export function applicationStatements(db: Database, order: { programId: string; 
       statements.push(
         db
           .insert(stampCards)
-          .values({ offerId: application.offerId!, memberId: order.memberId, programId: order.programId, stamps: application.stamps, updatedAt: order.at })
-          .onConflictDoUpdate({ target: [stampCards.offerId, stampCards.memberId], set: { stamps: sql`${stampCards.stamps} + ${application.stamps}`, updatedAt: order.at } }),
+          .values({ offerId: application.offerId!, memberId: order.memberId, programId: order.programId, stamps: application.stamps, rewards: application.freeUnits, updatedAt: order.at })
+          .onConflictDoUpdate({
+            target: [stampCards.offerId, stampCards.memberId],
+            set: { stamps: sql`${stampCards.stamps} + ${application.stamps}`, rewards: sql`${stampCards.rewards} + ${application.freeUnits}`, updatedAt: order.at },
+          }),
       );
     }
   }
@@ -134,7 +139,8 @@ function counterStatements(db: Database, application: Counted, sign: 1 | -1): St
 
 /**
  * Undoes what an order's offers counted, when the order is refunded in full: uses of offers and
- * codes come back (a single-use code can be used again), and the stamps it earned are taken off.
+ * codes come back (a single-use code can be used again), and the stamps it earned and the free
+ * units it got are taken off the member's card.
  */
 export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<Statement[]> {
   const rows = await db
@@ -154,7 +160,7 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
       statements.push(
         db
           .update(stampCards)
-          .set({ stamps: sql`${stampCards.stamps} - ${row.stamps}`, updatedAt: at })
+          .set({ stamps: sql`${stampCards.stamps} - ${row.stamps}`, rewards: sql`${stampCards.rewards} - ${row.freeUnits}`, updatedAt: at })
           .where(and(eq(stampCards.offerId, row.offerId), eq(stampCards.memberId, row.memberId))),
       );
     }

@@ -158,7 +158,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     /** A member's stamp cards with the offer each belongs to. */
     stampCards(programId: string, memberId: string) {
       return db
-        .select({ offer: offers, stamps: stampCards.stamps })
+        .select({ offer: offers, stamps: stampCards.stamps, rewards: stampCards.rewards })
         .from(stampCards)
         .innerJoin(offers, eq(offers.id, stampCards.offerId))
         .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId)))

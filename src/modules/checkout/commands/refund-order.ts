@@ -131,6 +131,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       ...releases,
       ...referral.statements,
     ],
+    // A guard only trips when another refund of this order got in first (without the serializer): prepare again on what it left.
+    retryOn: (violation) => violation.kind === 'check',
     onViolation: async (violation) =>
       violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
         ? new RefundExceedsOrderError(orderId, amount, refundable)

@@ -12,6 +12,14 @@ export interface CartLine {
   attributes: Record<string, unknown>;
 }
 
+/** A member's stamp card for an offer: matching units bought and free units given so far. */
+export interface StampCardState {
+  stamps: number;
+  rewards: number;
+}
+
+export const EMPTY_CARD: StampCardState = { stamps: 0, rewards: 0 };
+
 /** What is left to discount while offers are applied one after another. */
 export interface CartState {
   total: number;
@@ -75,7 +83,7 @@ function unitsClaim(state: CartState, taken: Array<{ line: CartLine; units: numb
  * What one effect claims from the cart as it stands. Pure: the caller applies budgets and caps,
  * then takes the granted discount out of `state`.
  */
-export function claimOf(effect: OfferEffect, state: CartState, stampsBefore: number): EffectClaim | Refusal {
+export function claimOf(effect: OfferEffect, state: CartState, card: StampCardState): EffectClaim | Refusal {
   switch (effect.kind) {
     case 'percent_off':
     case 'amount_off': {
@@ -108,7 +116,7 @@ export function claimOf(effect: OfferEffect, state: CartState, stampsBefore: num
       const lines = matchingLines(state, effect.items);
       if ('reason' in lines) return lines;
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
-      const freeUnits = Math.floor((stampsBefore + stamps) / effect.stampsRequired) - Math.floor(stampsBefore / effect.stampsRequired);
+      const freeUnits = Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards);
       return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, freeUnits };
     }
   }

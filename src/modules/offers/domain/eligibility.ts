@@ -1,4 +1,5 @@
 import { DAY_MS } from '../../../platform/time';
+import type { StampCardState } from './effects';
 import type { PromoCodeRow } from '../../../../schema';
 import type { Offer, OfferConditions } from './offer';
 import { refuse, type Refusal } from './reasons';
@@ -19,7 +20,7 @@ export interface Shopper {
   offerUses: ReadonlyMap<string, number>;
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
-  stamps: ReadonlyMap<string, number>;
+  stamps: ReadonlyMap<string, StampCardState>;
 }
 
 export interface CartFacts {

@@ -1,6 +1,6 @@
 import type { PromoCodeRow } from '../../../../schema';
 import { allocate, REST_OF_ORDER } from './allocation';
-import { claimOf, percentOf, type CartLine, type CartState, type EffectClaim } from './effects';
+import { claimOf, EMPTY_CARD, percentOf, type CartLine, type CartState, type EffectClaim } from './effects';
 import { codeEligibility, offerEligibility, type Shopper } from './eligibility';
 import type { EffectKind, Offer } from './offer';
 import { refuse, type Refusal } from './reasons';
@@ -140,7 +140,7 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       skip(refusal);
       continue;
     }
-    const claim = claimOf(offer.effect, state, shopper.stamps.get(offer.id) ?? 0);
+    const claim = claimOf(offer.effect, state, shopper.stamps.get(offer.id) ?? EMPTY_CARD);
     if ('reason' in claim) {
       skip(claim);
       continue;
