@@ -47,7 +47,7 @@ CREATE TABLE `referrals` (
 	`id` text PRIMARY KEY NOT NULL,
 	`program_id` text NOT NULL,
 	`referrer_id` text NOT NULL,
-	`member_id` text NOT NULL,
+	`referee_id` text NOT NULL,
 	`status` text NOT NULL,
 	`rejection_reason` text,
 	`order_pk` text,
@@ -56,17 +56,21 @@ CREATE TABLE `referrals` (
 	`converted_at` integer,
 	`confirm_after` integer,
 	`confirmed_at` integer,
-	`clawback_due` integer DEFAULT false NOT NULL,
+	`conversion_seq` integer,
 	`points_clawed_back` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`referrer_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`referee_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`order_pk`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "referrals_status" CHECK("referrals"."status" in ('pending', 'converted', 'confirmed', 'rejected')),
 	CONSTRAINT "referrals_amounts" CHECK("referrals"."reward_points" >= 0 and "referrals"."points_clawed_back" between 0 and "referrals"."reward_points")
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `referrals_referee` ON `referrals` (`member_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `referrals_referee` ON `referrals` (`referee_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `referrals_referrer_seq` ON `referrals` (`referrer_id`,`conversion_seq`);--> statement-breakpoint
 CREATE INDEX `referrals_referrer` ON `referrals` (`program_id`,`referrer_id`,`id`);--> statement-breakpoint
-CREATE INDEX `referrals_due` ON `referrals` (`program_id`,`status`,`confirm_after`);
+CREATE INDEX `referrals_due` ON `referrals` (`program_id`,`status`,`confirm_after`);--> statement-breakpoint
+ALTER TABLE `orders` ADD `fully_refunded_at` integer;--> statement-breakpoint
+ALTER TABLE `offer_applications` ADD `free_units` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `stamp_cards` ADD `rewards` integer DEFAULT 0 NOT NULL;

@@ -21,6 +21,8 @@ export const orders = sqliteTable(
     refundedAmount: integer('refunded_amount').notNull().default(0),
     pointsClawedBack: integer('points_clawed_back').notNull().default(0),
     pointsReturned: integer('points_returned').notNull().default(0),
+    /** Set by the refund that completes a full refund. */
+    fullyRefundedAt: integer('fully_refunded_at', { mode: 'timestamp_ms' }),
     attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },

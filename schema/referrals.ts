@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn } from './columns';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
@@ -60,7 +60,7 @@ export const referralCodes = sqliteTable(
 /**
  * A referee attributed to a referrer, once (UNIQUE referee). `pending` until the referee's first
  * qualifying order converts it; its reward is issued (`confirmed`) once the holding period has
- * passed; `rejected` carries why. `clawbackDue` marks a confirmed reward whose order was refunded.
+ * passed; `rejected` carries why. Every change after conversion runs in the referrer's serializer.
  */
 export const referrals = sqliteTable(
   'referrals',
@@ -70,7 +70,9 @@ export const referrals = sqliteTable(
     referrerId: text('referrer_id')
       .notNull()
       .references(() => members.id),
-    refereeId: memberIdColumn(),
+    refereeId: text('referee_id')
+      .notNull()
+      .references(() => members.id),
     status: text('status', { enum: referralStatuses }).notNull(),
     rejectionReason: text('rejection_reason', { enum: rejectionReasons }),
     orderPk: text('order_pk').references(() => orders.id),
@@ -79,12 +81,14 @@ export const referrals = sqliteTable(
     convertedAt: integer('converted_at', { mode: 'timestamp_ms' }),
     confirmAfter: integer('confirm_after', { mode: 'timestamp_ms' }),
     confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
-    clawbackDue: integer('clawback_due', { mode: 'boolean' }).notNull().default(false),
+    /** The referrer's conversions numbered 1, 2, 3 …: UNIQUE, so two at once cannot take the same rung. */
+    conversionSeq: integer('conversion_seq'),
     pointsClawedBack: integer('points_clawed_back').notNull().default(0),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
     uniqueIndex('referrals_referee').on(t.refereeId),
+    uniqueIndex('referrals_referrer_seq').on(t.referrerId, t.conversionSeq),
     index('referrals_referrer').on(t.programId, t.referrerId, t.id),
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
     check('referrals_status', sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),

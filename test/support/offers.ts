@@ -19,7 +19,7 @@ export const CREATE_OFFER = `mutation($input: CreateOfferInput!) { createOffer(i
 export const UPDATE_OFFER = `mutation($input: UpdateOfferInput!) { updateOffer(input: $input) { __typename ${errorFields} ... on OfferPayload { offer { ${OFFER_FIELDS} } } } }`;
 export const OFFER_STATS = `query($id: ID!) { node(id: $id) { ... on Offer { stats { redemptions redemptionsLeft discountGiven budgetLeft bonusPointsGiven } } } }`;
 export const CREATE_CODE = `mutation($input: CreatePromoCodeInput!) { createPromoCode(input: $input) { __typename ${errorFields}
-  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCode { code } } }`;
+  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCode { value } } }`;
 export const GENERATE_CODES = `mutation($input: GeneratePromoCodesInput!) { generatePromoCodes(input: $input) { __typename ${errorFields}
   ... on GeneratePromoCodesPayload { batch { id prefix count csv codes(first: 10) { edges { node { code maxUses uses } } pageInfo { hasNextPage endCursor } } } } } }`;
 export const ASSIGN_CODE = `mutation($input: AssignPromoCodeInput!) { assignPromoCode(input: $input) { __typename ${errorFields}

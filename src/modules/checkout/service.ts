@@ -52,10 +52,8 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
       const result = await serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
-      const clawback = result.referralClawback;
-      if (clawback && !result.replayed) {
-        await referrals.settle(programId, { id: clawback.referralId, referrerId: clawback.referrerId }, 'clawback').catch(() => undefined);
-      }
+      // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
+      if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;
     },
   };

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { members, referrals } from '../../../schema';
+import { members, orders, referrals } from '../../../schema';
 import { newId } from '../../platform/ids';
 import { account, POINTS } from '../ledger/accounts';
 import { planClawback, sumDeltas } from '../ledger/domain/lots';
@@ -8,50 +8,59 @@ import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
 import type { PlannedTransfer } from '../ledger/plan';
 import { expiredFromLot, lotCreatedBy, openLots, transfersOfKind } from '../ledger/repository';
 import { loadRules } from '../rules/service';
-import type { Statement } from '../ledger/writer';
 import { ReferralNotDueError } from './errors';
 
 export interface SettleReferralInput extends LedgerCommandInput {
   referralId: string;
-  /** `reward`: issue a held reward whose holding period is over; `clawback`: take back a refunded one. */
-  action: 'reward' | 'clawback';
+  /** The status the caller found; the command moves the referral on from it, once. */
+  from: 'converted' | 'confirmed';
 }
 
 export interface SettleReferralResult {
   referralId: string;
   referrerId: string;
-  /** Points credited (reward) or taken back (clawback) now. */
+  /** Points credited (a reward) or taken back (a clawback). */
   points: number;
-  status: string;
+  status: 'confirmed' | 'rejected';
 }
 
 /**
- * Settles one referral in the referrer's serializer. A reward whose holding period is over is
- * credited to the referrer as a new lot (the program's points lifetime) and the referral becomes
- * `confirmed`; a referrer no longer active gets nothing (`rejected`, `referrer_inactive`). A
- * clawback takes the reward back from the referrer's points, from the reward's own lot first; what
- * they already spent or what expired is not taken (balances never go negative). Each is keyed by
- * the referral, so it happens once however often the job or a refund asks for it; asked for when
- * nothing is due, it moves nothing and records nothing (ReferralNotDue).
+ * Moves a referral on after its conversion, always in the referrer's serializer, so its changes
+ * are ordered however the referee's refunds and the job interleave:
+ * - converted, order fully refunded → rejected (`order_refunded`), nothing issued;
+ * - converted, holding period over → confirmed, the reward credited to the referrer as a new lot
+ *   (or rejected, `referrer_inactive`, when the referrer was erased);
+ * - confirmed, order fully refunded → rejected (`order_refunded`), the reward taken back from the
+ *   referrer's points, from the reward's own lot first; points they spent or that expired are not
+ *   taken (balances never go negative).
+ * Anything else moves nothing and records nothing (ReferralNotDue). Keyed by the referral and the
+ * status it leaves, each move happens once.
  */
 export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleReferralResult>('referrals.settle', async ({ db }, input, now) => {
-  const { programId, referralId } = input;
-  const [referral] = await db.select().from(referrals).where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
-  if (!referral) throw new ReferralNotDueError(referralId, input.action);
+  const { programId, referralId, from } = input;
+  const [found] = await db
+    .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
+    .from(referrals)
+    .innerJoin(orders, eq(orders.id, referrals.orderPk))
+    .innerJoin(members, eq(members.id, referrals.referrerId))
+    .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
+  if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
+  const { referral, orderRefundedAt } = found;
   const referrerId = referral.referrerId;
   const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);
-  const notDue = new ReferralNotDueError(referralId, input.action);
-  const transfers: PlannedTransfer[] = [];
-  const statements: Statement[] = [];
+  const stillFrom = and(eq(referrals.id, referralId), eq(referrals.status, from));
+  const rejected = (reason: 'order_refunded' | 'referrer_inactive', transfers: PlannedTransfer[] = [], points = 0) => ({
+    memberId: referrerId,
+    transfers,
+    statements: [db.update(referrals).set({ status: 'rejected', rejectionReason: reason, pointsClawedBack: points }).where(stillFrom)],
+    result: { referralId, referrerId, points, status: 'rejected' as const },
+  });
 
-  if (input.action === 'reward') {
-    if (referral.status !== 'converted' || !referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw notDue;
-    const [referrer] = await db.select({ status: members.status }).from(members).where(eq(members.id, referrerId));
-    const stillConverted = and(eq(referrals.id, referralId), eq(referrals.status, 'converted'));
-    if (referrer?.status !== 'active') {
-      statements.push(db.update(referrals).set({ status: 'rejected', rejectionReason: 'referrer_inactive' }).where(stillConverted));
-      return { memberId: referrerId, transfers, statements, result: { referralId, referrerId, points: 0, status: 'rejected' } };
-    }
+  if (from === 'converted') {
+    if (orderRefundedAt) return rejected('order_refunded');
+    if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
+    if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
+    const transfers: PlannedTransfer[] = [];
     if (referral.rewardPoints > 0) {
       const rules = await loadRules(db, programId);
       transfers.push({
@@ -65,21 +74,23 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
         newLot: { id: newId(), memberId: referrerId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
       });
     }
-    statements.push(db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillConverted));
-    return { memberId: referrerId, transfers, statements, result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' } };
+    return {
+      memberId: referrerId,
+      transfers,
+      statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
+      result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
+    };
   }
 
-  if (!referral.clawbackDue) throw notDue;
+  if (!orderRefundedAt) throw new ReferralNotDueError(referralId, from);
   const [reward] = await transfersOfKind(db, programId, referralId, ['referral_reward']);
   const rewardLot = reward ? await lotCreatedBy(db, reward.id) : null;
   const expired = rewardLot ? await expiredFromLot(db, rewardLot.id) : 0;
   const clawback = planClawback(await openLots(db, programId, referrerId), Math.max(0, referral.rewardPoints - expired), rewardLot?.id ?? null);
   const points = -sumDeltas(clawback);
-  if (points > 0) {
-    transfers.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: points, kind: 'referral_clawback', ref: referralId, lotDeltas: clawback });
-  }
-  statements.push(db.update(referrals).set({ clawbackDue: false, pointsClawedBack: points }).where(and(eq(referrals.id, referralId), eq(referrals.clawbackDue, true))));
-  return { memberId: referrerId, transfers, statements, result: { referralId, referrerId, points, status: referral.status } };
+  const transfers: PlannedTransfer[] =
+    points > 0 ? [{ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: points, kind: 'referral_clawback', ref: referralId, lotDeltas: clawback }] : [];
+  return rejected('order_refunded', transfers, points);
 });
 
 export const referralCommands = { 'referrals.settle': settleReferralCommand };

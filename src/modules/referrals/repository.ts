@@ -3,6 +3,8 @@ import { emailFingerprints, members, referralCodes, referralConversionCounts, re
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { randomCodes } from '../../platform/codes';
+import type { ConstraintViolation } from '../../platform/db/constraint-errors';
+import { DAY_MS } from '../../platform/time';
 import type { Statement } from '../ledger/writer';
 import { defaultReferralSettings, emailFingerprint, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
 import { ReferralCodeNotFoundError } from './errors';
@@ -36,17 +38,18 @@ export function fingerprintStatement(db: Database, programId: string, email: str
 /**
  * What enrolling a member writes for referrals, in the enrollment's batch: the member's own code,
  * the fingerprint of their email and, when they came with a referral code, the referral, rejected
- * with its reason when it breaks a fraud rule (same person as the referrer, not new to the program).
+ * with its reason when it breaks a fraud rule: the same person as the referrer, or an email
+ * identity the program has seen before. That second check runs inside the batch, before the
+ * new fingerprint is written, so two sign-ups of one person at the same instant cannot both be new.
  */
 export async function enrollmentStatements(
   db: Database,
   enrollment: { programId: string; memberId: string; email: string | null; referralCode: string | null; at: Date },
 ): Promise<Statement[]> {
   const { programId, memberId, email, at } = enrollment;
-  const statements: Statement[] = [db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: at })];
-  const knownBefore = email ? await isKnownEmail(db, programId, email) : false;
-  if (email) statements.push(fingerprintStatement(db, programId, email, at));
-  if (!enrollment.referralCode) return statements;
+  const codeRow: Statement = db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: at });
+  const fingerprint = email ? [fingerprintStatement(db, programId, email, at)] : [];
+  if (!enrollment.referralCode) return [codeRow, ...fingerprint];
 
   const code = enrollment.referralCode.trim().toUpperCase();
   const [referrer] = await db
@@ -55,28 +58,17 @@ export async function enrollmentStatements(
     .innerJoin(members, eq(members.id, referralCodes.memberId))
     .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
   if (!referrer) throw new ReferralCodeNotFoundError(code);
-  const sameIdentity = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
-  const rejectionReason = sameIdentity ? 'self_referral' : knownBefore ? 'not_new_to_program' : null;
-  statements.push(
-    db.insert(referrals).values({
-      id: newId(),
-      programId,
-      referrerId: referrer.memberId,
-      refereeId: memberId,
-      status: rejectionReason ? 'rejected' : 'pending',
-      rejectionReason,
-      createdAt: at,
-    }),
-  );
-  return statements;
-}
-
-async function isKnownEmail(db: Database, programId: string, email: string) {
-  const [row] = await db
-    .select({ hash: emailFingerprints.hash })
-    .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, email))));
-  return row !== undefined;
+  const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
+  const seenBefore = email
+    ? sql`exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})`
+    : sql`0`;
+  const referral = db.run(sql`
+    insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
+    select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
+      case when ${selfReferral ? 1 : 0} or ${seenBefore} then 'rejected' else 'pending' end,
+      case when ${selfReferral ? 1 : 0} then 'self_referral' when ${seenBefore} then 'not_new_to_program' end,
+      0, 0, ${at.getTime()}`);
+  return [codeRow, referral, ...fingerprint];
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
@@ -86,10 +78,12 @@ export async function referralOfReferee(db: Database, programId: string, referee
 
 /**
  * What an order of a referee does to their referral, in the order's batch: the first order of at
- * least the minimum converts it (the reward, by the referrer's rung, is pending for the holding
- * period), unless the referrer reached the cap for the period. Guarded twice: the update only
- * takes a `pending` referral, and the period counter (CHECK conversions <= cap) is only bumped by
- * the batch whose update took it, so concurrent first orders convert it exactly once.
+ * least the minimum converts it (the reward, by the referrer's rung, is held for the holding
+ * period), unless the referrer reached the cap for the period. Guarded in the database, because
+ * referees of one referrer order in different serializers: the update only takes a `pending`
+ * referral; the conversion's number is UNIQUE per referrer (two at once cannot take the same
+ * rung); and the period counter (CHECK conversions <= cap) is only bumped by the batch whose
+ * update took the referral. A batch that loses one of these races is prepared again.
  */
 export async function conversionStatements(
   db: Database,
@@ -112,14 +106,17 @@ export async function conversionStatements(
     }
   }
 
-  const conversionNumber = (await conversionsOf(db, order.programId, referral.referrerId)) + 1;
-  const rung = rungFor(settings.rungs, conversionNumber);
+  const [numbers] = await db
+    .select({ counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number), lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number) })
+    .from(referrals)
+    .where(and(eq(referrals.programId, order.programId), eq(referrals.referrerId, referral.referrerId)));
+  const rung = rungFor(settings.rungs, (numbers?.counting ?? 0) + 1);
   const rewardPoints = settings.rewardKind === 'points' ? (rung?.rung.points ?? 0) : 0;
-  const confirmAfter = new Date(order.at.getTime() + settings.holdingDays * 86_400_000);
+  const confirmAfter = new Date(order.at.getTime() + settings.holdingDays * DAY_MS);
   return [
     db
       .update(referrals)
-      .set({ status: 'converted', orderPk: order.orderPk, rung: rung?.number ?? null, rewardPoints, convertedAt: order.at, confirmAfter })
+      .set({ status: 'converted', orderPk: order.orderPk, rung: rung?.number ?? null, rewardPoints, convertedAt: order.at, confirmAfter, conversionSeq: (numbers?.lastSeq ?? 0) + 1 })
       .where(pendingOnly),
     db.run(sql`
       insert into ${referralConversionCounts} (referrer_id, program_id, period, conversions, cap)
@@ -129,27 +126,18 @@ export async function conversionStatements(
   ];
 }
 
-/** CHECK of the per-referrer cap: a batch that trips it lost the race for the last conversion. */
-export const REFERRAL_CAP_GUARD = 'referral_conversion_counts_cap';
+/** A conversion that lost a race to another referee of the same referrer: prepare it again. */
+export const lostReferralRace = (violation: ConstraintViolation) =>
+  (violation.kind === 'check' && violation.targets.includes('referral_conversion_counts_cap')) ||
+  (violation.kind === 'unique' && violation.targets.includes('referrals.conversion_seq'));
 
-/**
- * What a full refund of an order does to the referral it converted: a reward still held is
- * cancelled; an issued one is marked for clawback from the referrer (in the referrer's serializer).
- */
-export async function refundStatements(db: Database, programId: string, orderPk: string): Promise<{ statements: Statement[]; clawback: { referralId: string; referrerId: string } | null }> {
+/** The referral an order converted, while its reward is held or issued: what a full refund must undo. */
+export async function referralConvertedBy(db: Database, programId: string, orderPk: string) {
   const [referral] = await db
-    .select()
+    .select({ id: referrals.id, referrerId: referrals.referrerId, status: referrals.status })
     .from(referrals)
     .where(and(eq(referrals.programId, programId), eq(referrals.orderPk, orderPk), inArray(referrals.status, ['converted', 'confirmed'])));
-  if (!referral) return { statements: [], clawback: null };
-  const cancelled = { status: 'rejected' as const, rejectionReason: 'order_refunded' as const };
-  if (referral.status === 'converted') {
-    return { statements: [db.update(referrals).set(cancelled).where(and(eq(referrals.id, referral.id), eq(referrals.status, 'converted')))], clawback: null };
-  }
-  return {
-    statements: [db.update(referrals).set({ ...cancelled, clawbackDue: referral.rewardPoints > 0 }).where(and(eq(referrals.id, referral.id), eq(referrals.status, 'confirmed')))],
-    clawback: referral.rewardPoints > 0 ? { referralId: referral.id, referrerId: referral.referrerId } : null,
-  };
+  return referral ?? null;
 }
 
 /**

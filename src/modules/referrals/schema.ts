@@ -13,7 +13,7 @@ import { ErrorInterface } from '../../graphql/types/errors';
 builder.objectType(ReferralCodeNotFoundError, {
   name: 'ReferralCodeNotFound',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ code: t.string({ resolve: (error) => error.details.code }) }),
+  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
 });
 
 const ReferralRewardKind = upperCaseEnum('ReferralRewardKind', referralRewardKinds, 'POINTS per conversion, or a standing DISCOUNT for the referrer');

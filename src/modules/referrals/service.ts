@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql, sum } from 'drizzle-orm';
+import { and, count, eq, isNotNull, sql, sum } from 'drizzle-orm';
 import { referralCodes, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
@@ -9,6 +9,7 @@ import type { Replayable } from '../ledger/operation';
 import type { SettleReferralResult } from './commands';
 import { nextRung, rungFor, shareLink, type ReferralSettings } from './domain';
 import { conversionsOf, loadReferralSettings, newReferralCode } from './repository';
+import { ReferralNotDueError } from './errors';
 
 export type ReferralsService = ReturnType<typeof createReferralsService>;
 
@@ -20,6 +21,16 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
     if (existing) return existing.code;
     await db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: clock.now() }).onConflictDoNothing();
     return codeOf(programId, memberId);
+  }
+
+  /** Moves a converted or confirmed referral on, in the referrer's serializer; once per referral and status. */
+  function settle(programId: string, referral: { id: string; referrerId: string; status: 'converted' | 'confirmed' }) {
+    return serializer.execute<Replayable<SettleReferralResult>>(memberKey(programId, referral.referrerId), 'referrals.settle', {
+      programId,
+      referralId: referral.id,
+      from: referral.status,
+      idempotencyKey: `${SYSTEM_KEY_PREFIX}referral/${referral.id}/from-${referral.status}`,
+    });
   }
 
   return {
@@ -73,7 +84,7 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
         db
           .select({ rewards: count(), points: sql<number>`coalesce(sum(${referrals.rewardPoints} - ${referrals.pointsClawedBack}), 0)`.mapWith(Number) })
           .from(referrals)
-          .where(and(eq(referrals.programId, programId), inArray(referrals.status, ['confirmed']))),
+          .where(and(eq(referrals.programId, programId), isNotNull(referrals.confirmedAt))),
       ]);
       const of = (status: string) => byStatus.find((row) => row.status === status)?.referrals ?? 0;
       const joined = byStatus.reduce((total, row) => total + row.referrals, 0);
@@ -81,14 +92,24 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
       return { invited: visits?.visits ?? 0, joined, converted, rejected: of('rejected'), conversionRate: joined === 0 ? 0 : converted / joined, rewardsIssued: issued?.rewards ?? 0, pointsIssued: issued?.points ?? 0 };
     },
 
-    /** Issues a due reward or takes back a refunded one, in the referrer's serializer; once per referral and action. */
-    settle(programId: string, referral: { id: string; referrerId: string }, action: 'reward' | 'clawback') {
-      return serializer.execute<Replayable<SettleReferralResult>>(memberKey(programId, referral.referrerId), 'referrals.settle', {
-        programId,
-        referralId: referral.id,
-        action,
-        idempotencyKey: `${SYSTEM_KEY_PREFIX}referral/${referral.id}/${action}`,
-      });
+    settle,
+
+    /**
+     * After a full refund: cancels the referral the order converted, or takes its reward back. The
+     * settle-referrals job may move it at the same moment; whichever comes second acts on what the
+     * first left.
+     */
+    async settleRefunded(programId: string, referralId: string) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [current] = await db.select({ id: referrals.id, referrerId: referrals.referrerId, status: referrals.status }).from(referrals).where(eq(referrals.id, referralId));
+        if (current?.status !== 'converted' && current?.status !== 'confirmed') return;
+        try {
+          await settle(programId, { ...current, status: current.status });
+          return;
+        } catch (error) {
+          if (!(error instanceof ReferralNotDueError)) throw error;
+        }
+      }
     },
   };
 }

@@ -362,7 +362,7 @@ describe('createPromoCode errors', () => {
     await createCode({ offerId: first.id, code: 'Summer' });
     for (const [offerId, code] of [[first.id, 'SUMMER'], [second.id, 'summer'], [second.id, ' Summer ']] as const) {
       const duplicate = await createCodeOrError(app, { offerId, code });
-      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCode', code: 'SUMMER' });
+      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCode', code: 'DUPLICATE_PROMO_CODE', value: 'SUMMER' });
     }
     expect(await codesOf(first.id)).toHaveLength(1);
     expect(await codesOf(second.id)).toHaveLength(0);

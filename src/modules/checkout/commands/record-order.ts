@@ -11,14 +11,14 @@ import type { PlannedTransfer } from '../../ledger/plan';
 import { memberBalance, openLots } from '../../ledger/repository';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
-import { conversionStatements, REFERRAL_CAP_GUARD } from '../../referrals/repository';
+import { conversionStatements, lostReferralRace } from '../../referrals/repository';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
 
-/** A shared limit another member's order took first (an offer cap, a code, a referrer's cap): evaluate again. */
-const lostOfferRace = (violation: ConstraintViolation) =>
-  violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target) || target === REFERRAL_CAP_GUARD);
+/** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
+const lostRace = (violation: ConstraintViolation) =>
+  (violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target))) || lostReferralRace(violation);
 
 export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   memberId: string;
@@ -123,10 +123,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
     ],
-    retryOn: lostOfferRace,
+    retryOn: lostRace,
     onViolation: async (violation) => {
       if (violation.kind === 'unique' && violation.targets.includes('orders.order_id')) return new DuplicateOrderError(orderId);
-      if (lostOfferRace(violation)) return new CheckoutContendedError(orderId);
+      if (lostRace(violation)) return new CheckoutContendedError(orderId);
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },
   };

@@ -9,7 +9,7 @@ import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
 import { releaseStatements } from '../../offers/repository';
-import { refundStatements } from '../../referrals/repository';
+import { referralConvertedBy } from '../../referrals/repository';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
 import { findOrder, linesOf } from '../repository';
 
@@ -35,8 +35,8 @@ export interface RefundOrderResult {
   pointsBalance: number;
   /** True when this refund completed a full refund: the order's offer and code uses were given back. */
   offersReleased: boolean;
-  /** A referral reward already issued for this order, to take back from the referrer. */
-  referralClawback: { referralId: string; referrerId: string } | null;
+  /** The referral this order converted, which the full refund cancels (in the referrer's serializer, next). */
+  referralToSettle: { id: string; referrerId: string; status: 'converted' | 'confirmed' } | null;
 }
 
 /**
@@ -44,8 +44,9 @@ export interface RefundOrderResult {
  * earned on the refunded part (from the order's own lot first, never those that expired) and
  * returns the points that paid for it to the lots they came from. A refund by lines refunds what
  * those units were paid after their share of the discounts. Only the refund that completes a full
- * refund gives back the order's offer redemptions, code uses and stamps, and cancels the referral
- * reward the order earned (a held one at once; an issued one is marked for clawback).
+ * refund gives back the order's offer redemptions, code uses and stamps, and marks the order fully
+ * refunded: the referral it converted is then cancelled, or its issued reward taken back, in the
+ * referrer's serializer.
  */
 export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderResult>('checkout.refundOrder', async (deps, input, now) => {
   const { db } = deps;
@@ -97,7 +98,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
   const offersReleased = isFullRefund(order, amount, lines, lineAllocations);
   const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
-  const referral = offersReleased ? await refundStatements(db, programId, order.id) : { statements: [], clawback: null };
+  const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   return {
     memberId,
     transfers: planned,
@@ -111,7 +112,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       pointsReturned: sumDeltas(returns),
       pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
       offersReleased,
-      referralClawback: referral.clawback,
+      referralToSettle: referral as RefundOrderResult['referralToSettle'],
     },
     statements: [
       db
@@ -129,7 +130,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
       ),
       ...releases,
-      ...referral.statements,
+      ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
     ],
     // A guard only trips when another refund of this order got in first (without the serializer): prepare again on what it left.
     retryOn: (violation) => violation.kind === 'check',

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../../graphql/builder';
+import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger/schema/types';
 import { notAppliedReasons } from '../../offers/domain/reasons';
@@ -20,7 +21,13 @@ const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').im
 export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
   description: 'An offer (or the member\'s tier discount) that applied, and what it gave',
   fields: (t) => ({
-    offer: t.field({ type: OfferType, nullable: true, description: 'Null for a standing (tier or referral) discount', resolve: (applied, _args, context) => (applied.offerId ? context.services.offers.requireOffer(applied.programId, applied.offerId) : null) }),
+    offer: t.loadable({
+      type: OfferType,
+      nullable: true,
+      description: 'Null for a standing (tier or referral) discount',
+      load: (ids: string[], context) => context.services.offers.byIds(programIdOf(context), ids),
+      resolve: (applied) => applied.offerId,
+    }),
     tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
     effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
     code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),

@@ -18,7 +18,7 @@ builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfac
 builder.objectType(DuplicatePromoCodeError, {
   name: 'DuplicatePromoCode',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ code: t.string({ resolve: (error) => error.details.code }) }),
+  fields: (t) => ({ value: t.string({ description: 'The code, as stored', resolve: (error) => error.details.code }) }),
 });
 
 const ItemMatchInput = builder.inputType('ItemMatchInput', {
