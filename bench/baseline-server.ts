@@ -1,7 +1,9 @@
 /**
- * The baseline for `npm run bench -- ledger`: a bare Hono route per scenario doing the same SQL
- * directly through drizzle (DESIGN.md §8): the same reads (member, rules, tiers, balance, lots) and the
- * same write batch, with no GraphQL, no auth, no validation, no serializer and no idempotency hash.
+ * The bare baseline of `npm run bench -- ledger` and `-- checkout`: a bare Hono route per scenario
+ * doing the same SQL directly through drizzle (DESIGN.md §8): the same reads (member, rules, tiers,
+ * balance, lots) and the same write batch, with no GraphQL, no auth, no validation, no serializer and
+ * no idempotency hash. `/quote` calls checkout's own `checkoutCart` (the same reads and the same
+ * evaluation as `quote`) on an already normalized cart, against the database it is pointed at.
  * The GraphQL path is measured as a ratio of this.
  */
 import { serve } from '@hono/node-server';
@@ -14,11 +16,14 @@ import { earnedPoints } from '../src/modules/ledger/domain/points';
 import { requireActiveMember } from '../src/modules/members/repository';
 import { loadRules } from '../src/modules/rules/service';
 import { loadTierContext } from '../src/modules/tiers/order-effects';
+import { checkoutCart, type CheckoutCart } from '../src/modules/checkout/context';
+import { quoteResult } from '../src/modules/checkout/quote';
 import { ledgerStatements } from '../src/modules/ledger/writer';
 import { newId } from '../src/platform/ids';
 import { openNodeDatabase } from '../src/platform/node/database';
+import { BENCH_PROGRAM } from './lib';
 
-const programId = 'bench';
+const programId = BENCH_PROGRAM;
 const { db } = await openNodeDatabase({ url: process.env.LIBSQL_URL! });
 const app = new Hono();
 
@@ -70,6 +75,11 @@ app.post('/redeem', async (c) => {
   const [first, ...rest] = ledgerStatements(db, operation(input.idempotencyKey, input.memberId, now), [redeem]);
   await db.batch([first!, ...rest]);
   return c.json({ points: input.points });
+});
+
+app.post('/quote', async (c) => {
+  const cart = await c.req.json<CheckoutCart>();
+  return c.json(quoteResult(cart, await checkoutCart(db, programId, cart, new Date())));
 });
 
 serve({ fetch: app.fetch, port: Number(process.env.PORT) }, () => console.log('baseline listening'));

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { signToken } from '../src/platform/auth/sign';
-import { BENCH_SECRET, freshDataDir, load, post, startServer, writeResults, type LoadResult } from './lib';
+import { benchTokens, enrollMembers, freshDataDir, ledgerAudit, measure, post, printResults, startApp, startServer, writeResults, type LoadResult } from './lib';
 
 const MEMBERS = 1000;
 const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on RecordOrderPayload { pointsEarned } } }`;
@@ -14,22 +13,13 @@ const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
  */
 export async function ledgerBenchmark({ seconds, connections }: { seconds: number; connections: number }) {
   const dir = freshDataDir();
-  const app = await startServer('src/node.ts', { PORT: '18787', LIBSQL_URL: `file:${join(dir, 'app.db')}`, JWT_SECRET: BENCH_SECRET, DEFAULT_PROGRAM_ID: 'bench', NODE_ENV: 'production' }, /\/graphql/);
+  const app = await startApp(18787, join(dir, 'app.db'));
   const baseline = await startServer('bench/baseline-server.ts', { PORT: '18788', LIBSQL_URL: `file:${join(dir, 'baseline.db')}` }, /baseline listening/);
   try {
-    const storefront = { authorization: `Bearer ${await signToken(BENCH_SECRET, { role: 'storefront', programId: 'bench', subject: 'bench' })}` };
-    const admin = { authorization: `Bearer ${await signToken(BENCH_SECRET, { role: 'admin', programId: 'bench', subject: 'bench' })}` };
+    const { storefront, admin } = await benchTokens();
     const graphql = (query: string, input: unknown, headers = storefront) => post(`${app.url}/graphql`, { query, variables: { input } }, headers);
 
-    const memberIds: string[] = [];
-    for (let offset = 0; offset < MEMBERS; offset += 50) {
-      const batch = await Promise.all(
-        Array.from({ length: 50 }, (_, index) =>
-          graphql('mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { ... on MemberPayload { member { id } } } }', { email: `m${offset + index}@bench.test` }),
-        ),
-      );
-      memberIds.push(...batch.map((response) => response.data.enrollMember.member.id as string));
-    }
+    const memberIds = await enrollMembers(app.url, storefront, MEMBERS);
     const rawIds = memberIds.map((id) => decodeGlobalID(id).id);
     await post(`${baseline.url}/seed`, { memberIds: rawIds });
     const hot = 0;
@@ -51,23 +41,18 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
 
     const results: Record<string, { graphql: LoadResult; baseline: LoadResult; ratio: number }> = {};
     for (const [name, scenario] of Object.entries(scenarios)) {
-      await load({ url: `${baseline.url}${scenario.route}`, seconds: 2, connections, body: scenario.baseline(`warm-b-${name}`) });
-      await load({ url: `${app.url}/graphql`, seconds: 2, connections, headers: storefront, body: scenario.graphql(`warm-g-${name}`) });
-      const base = await load({ url: `${baseline.url}${scenario.route}`, seconds, connections, body: scenario.baseline(`b-${name}`) });
-      const gql = await load({ url: `${app.url}/graphql`, seconds, connections, headers: storefront, body: scenario.graphql(`g-${name}`) });
-      results[name] = { graphql: gql, baseline: base, ratio: gql.requestsPerSecond / base.requestsPerSecond };
+      const measured = await measure(
+        name,
+        { baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline }, graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql } },
+        { seconds, connections },
+      );
+      results[name] = { graphql: measured.graphql!, baseline: measured.baseline!, ratio: measured.graphql!.requestsPerSecond / measured.baseline!.requestsPerSecond };
     }
 
-    const audit = await post(`${app.url}/graphql`, { query: '{ ledgerAudit { sound violations { invariant } } }' }, admin);
-    const report = { scenario: 'ledger', at: new Date().toISOString(), seconds, connections, members: MEMBERS, results, ledgerSound: audit.data.ledgerAudit.sound };
-    console.log('\nscenario       path      req/s     p50 ms  p99 ms  errors');
-    for (const [name, { graphql: gql, baseline: base, ratio }] of Object.entries(results)) {
-      for (const [path, result] of [['graphql', gql], ['baseline', base]] as const) {
-        console.log(`${name.padEnd(14)} ${path.padEnd(9)} ${result.requestsPerSecond.toFixed(0).padStart(6)}  ${String(result.latencyP50).padStart(6)}  ${String(result.latencyP99).padStart(6)}  ${result.errors + result.non2xx}`);
-      }
-      console.log(`${name.padEnd(14)} ratio     ${(ratio * 100).toFixed(0)}% of baseline throughput`);
-    }
-    console.log(`ledger audit after the run: ${report.ledgerSound ? 'sound' : 'VIOLATIONS'}`);
+    const audit = await ledgerAudit(app.url, admin);
+    const report = { scenario: 'ledger', at: new Date().toISOString(), seconds, connections, members: MEMBERS, results, ledgerSound: audit.sound };
+    printResults(Object.fromEntries(Object.entries(results).map(([name, { graphql: gql, baseline: base, ratio }]) => [name, { paths: { graphql: gql, baseline: base }, ratios: { 'graphql/baseline': ratio } }])));
+    console.log(`ledger audit after the run: ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('ledger', report)}`);
     return report;
   } finally {

@@ -3,10 +3,11 @@
  * Each scenario measures its own baseline in the same run and reports the ratio.
  */
 import { parseArgs } from 'node:util';
+import { checkoutBenchmark } from './checkout';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
 
-const scenarios = { ledger: ledgerBenchmark, jobs: jobsBenchmark };
+const scenarios = { ledger: ledgerBenchmark, jobs: jobsBenchmark, checkout: checkoutBenchmark };
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
