@@ -1,3 +1,9 @@
+CREATE TABLE `offer_revisions` (
+	`program_id` text PRIMARY KEY NOT NULL,
+	`revision` integer NOT NULL,
+	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `email_fingerprints` (
 	`program_id` text NOT NULL,
 	`hash` text NOT NULL,

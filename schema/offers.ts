@@ -3,6 +3,7 @@ import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } fro
 import { programIdColumn, memberIdColumn } from './columns';
 import { members } from './members';
 import { orders } from './orders';
+import { programs } from './programs';
 import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
 
 export const offerStatuses = ['active', 'paused', 'archived'] as const;
@@ -47,6 +48,17 @@ export const offers = sqliteTable(
     check('offers_bonus_points', sql`${t.bonusPointsGiven} >= 0`),
   ],
 );
+
+/**
+ * Bumped by every change to a program's offers, in the same batch: checkout keeps the program's
+ * active offers in memory and reads them again only when this moved.
+ */
+export const offerRevisions = sqliteTable('offer_revisions', {
+  programId: text('program_id')
+    .primaryKey()
+    .references(() => programs.id),
+  revision: integer('revision').notNull(),
+});
 
 /** Single-use codes generated together; listable and exportable as one set. */
 export const promoCodeBatches = sqliteTable('promo_code_batches', {

@@ -7,7 +7,8 @@ import type { RefundOrderInput, RefundOrderResult } from './commands/refund-orde
 import { checkoutCart, loadShopper, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
 import type { Offer } from '../offers/domain/offer';
-import { activeAutomaticOffers, heldCodes } from '../offers/repository';
+import { heldCodes } from '../offers/repository';
+import { activeAutomaticOffers } from '../offers/active-offers';
 import { quoteResult } from './quote';
 import { findOrder } from './repository';
 import { createReferralsService } from '../referrals/service';

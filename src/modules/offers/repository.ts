@@ -10,14 +10,6 @@ import type { StampCardState } from './domain/effects';
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
 
-/** The offers checkout considers without a code. */
-export function activeAutomaticOffers(db: Database, programId: string): Promise<Offer[]> {
-  return db
-    .select()
-    .from(offers)
-    .where(and(eq(offers.programId, programId), eq(offers.status, 'active'), eq(offers.codeRequired, false)));
-}
-
 /** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
 export async function matchCodes(db: Database, programId: string, codes: string[]) {
   if (codes.length === 0) return [];

@@ -10,6 +10,7 @@ import { requireActiveMember } from '../members/repository';
 import { codesCsv, generateCodes, normalizeCode, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
 import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
+import { bumpRevision } from './active-offers';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
 const INSERT_CHUNK = 1000;
@@ -56,10 +57,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
       await checkTiers(programId, offer.conditions.tierIds);
       const now = clock.now();
-      const [row] = await db
-        .insert(offers)
-        .values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now })
-        .returning();
+      const [[row]] = await db.batch([db.insert(offers).values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now }).returning(), bumpRevision(db, programId)]);
       return row!;
     },
 
@@ -69,11 +67,14 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
       const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;
       try {
-        const [row] = await db
-          .update(offers)
-          .set({ ...changes, updatedAt: clock.now() })
-          .where(and(eq(offers.programId, programId), eq(offers.id, offerId)))
-          .returning();
+        const [[row]] = await db.batch([
+          db
+            .update(offers)
+            .set({ ...changes, updatedAt: clock.now() })
+            .where(and(eq(offers.programId, programId), eq(offers.id, offerId)))
+            .returning(),
+          bumpRevision(db, programId),
+        ]);
         return row!;
       } catch (error) {
         throw belowCountersError(error) ?? error;
