@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { MAX_AMOUNT, text, whole } from '../../platform/validation';
 import { currencySchema } from '../rules/domain';
 import { enteredCodesSchema } from '../offers/domain/codes';
 import { idempotencyKeySchema } from '../ledger/inputs';
 
-const MAX_AMOUNT = 100_000_000_000;
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const whole = (min: number, max: number) =>
-  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 const attributes = z
   .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))
   .nullish()
@@ -39,6 +36,7 @@ const cartFields = {
 function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(cart: Cart, context: z.RefinementCtx) {
   const linesTotal = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   if (cart.total == null && cart.lines.length === 0) context.addIssue({ code: 'custom', path: ['total'], message: 'give total or lines' });
+  else if (linesTotal > MAX_AMOUNT) context.addIssue({ code: 'custom', path: ['lines'], message: `must add up to at most ${MAX_AMOUNT}` });
   else if (cart.total != null && cart.total < linesTotal) context.addIssue({ code: 'custom', path: ['total'], message: `must be at least the sum of the lines (${linesTotal})` });
   return { ...cart, total: cart.total ?? linesTotal };
 }

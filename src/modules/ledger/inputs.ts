@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { MAX_AMOUNT, text, whole } from '../../platform/validation';
 import { currencySchema } from '../rules/domain';
 
-const MAX_AMOUNT = 100_000_000_000;
 /** Keys the engine itself uses (scheduled jobs); a client key can never take one of them first. */
 export const SYSTEM_KEY_PREFIX = 'system:';
 
@@ -11,9 +11,6 @@ const key = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .refine((value) => !value.startsWith(SYSTEM_KEY_PREFIX), `must not start with "${SYSTEM_KEY_PREFIX}" (reserved)`);
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const whole = (min: number, max: number) =>
-  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 export const idempotencyKeySchema = key;
 

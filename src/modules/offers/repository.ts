@@ -30,24 +30,25 @@ export function heldCodes(db: Database, programId: string, memberId: string) {
     .where(and(eq(promoCodes.programId, programId), eq(promoCodes.assignedMemberId, memberId)));
 }
 
-/** How often a member has redeemed each offer and each code (full refunds give uses back). */
+/**
+ * How often a member has redeemed each offer, and used each code (an order a code was applied to
+ * uses it, even when it only stamped a card); full refunds give uses back.
+ */
 export async function memberUsage(db: Database, programId: string, memberId: string) {
   const rows = await db
-    .select({ offerId: offerApplications.offerId, codeId: offerApplications.codeId, uses: sql<number>`count(*)`.mapWith(Number) })
+    .select({
+      offerId: offerApplications.offerId,
+      codeId: offerApplications.codeId,
+      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption})`.mapWith(Number),
+      uses: sql<number>`count(*)`.mapWith(Number),
+    })
     .from(offerApplications)
-    .where(
-      and(
-        eq(offerApplications.programId, programId),
-        eq(offerApplications.memberId, memberId),
-        eq(offerApplications.countsAsRedemption, true),
-        isNull(offerApplications.releasedAt),
-      ),
-    )
+    .where(and(eq(offerApplications.programId, programId), eq(offerApplications.memberId, memberId), isNull(offerApplications.releasedAt)))
     .groupBy(offerApplications.offerId, offerApplications.codeId);
   const offerUses = new Map<string, number>();
   const codeUses = new Map<string, number>();
-  for (const { offerId, codeId, uses } of rows) {
-    offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + uses);
+  for (const { offerId, codeId, redemptions, uses } of rows) {
+    offerUses.set(offerId, (offerUses.get(offerId) ?? 0) + redemptions);
     if (codeId) codeUses.set(codeId, (codeUses.get(codeId) ?? 0) + uses);
   }
   return { offerUses, codeUses };
@@ -113,18 +114,21 @@ interface Counted {
   countsAsRedemption: boolean;
 }
 
+/** The offer's counters move with a redemption; a code's uses with every order it was applied to. */
 function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
-  if (!application.countsAsRedemption) return [];
-  const statements: Statement[] = [
-    db
-      .update(offers)
-      .set({
-        redemptions: sql`${offers.redemptions} + ${sign}`,
-        discountGiven: sql`${offers.discountGiven} + ${sign * application.discount}`,
-        bonusPointsGiven: sql`${offers.bonusPointsGiven} + ${sign * application.bonusPoints}`,
-      })
-      .where(eq(offers.id, application.offerId)),
-  ];
+  const statements: Statement[] = [];
+  if (application.countsAsRedemption) {
+    statements.push(
+      db
+        .update(offers)
+        .set({
+          redemptions: sql`${offers.redemptions} + ${sign}`,
+          discountGiven: sql`${offers.discountGiven} + ${sign * application.discount}`,
+          bonusPointsGiven: sql`${offers.bonusPointsGiven} + ${sign * application.bonusPoints}`,
+        })
+        .where(eq(offers.id, application.offerId)),
+    );
+  }
   if (application.codeId) statements.push(db.update(promoCodes).set({ uses: sql`${promoCodes.uses} + ${sign}` }).where(eq(promoCodes.id, application.codeId)));
   return statements;
 }

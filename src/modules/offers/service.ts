@@ -156,14 +156,15 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       return row;
     },
 
-    /** A member's stamp cards with the offer each belongs to. */
-    stampCards(programId: string, memberId: string) {
-      return db
+    /** A member's stamp cards on live stamp-card offers, with the offer each belongs to. */
+    async stampCards(programId: string, memberId: string) {
+      const cards = await db
         .select({ offer: offers, stamps: stampCards.stamps, rewards: stampCards.rewards })
         .from(stampCards)
         .innerJoin(offers, eq(offers.id, stampCards.offerId))
-        .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId)))
+        .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId), eq(offers.status, 'active')))
         .orderBy(asc(offers.id));
+      return cards.flatMap(({ offer, ...card }) => (offer.effect.kind === 'stamp_card' ? [{ ...card, offer, stampsRequired: offer.effect.stampsRequired }] : []));
     },
   };
 }

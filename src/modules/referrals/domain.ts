@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
 import { DAY_MS } from '../../platform/time';
+import { whole } from '../../platform/validation';
 
 export type ReferralSettings = Omit<ReferralSettingsRow, 'programId' | 'updatedAt'>;
 
@@ -65,7 +66,6 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
   return url.toString();
 }
 
-const whole = (min: number, max: number) => z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),

@@ -59,9 +59,7 @@ export async function enrollmentStatements(
     .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
   if (!referrer) throw new ReferralCodeNotFoundError(code);
   const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
-  const seenBefore = email
-    ? sql`exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})`
-    : sql`0`;
+  const seenBefore = email ? emailSeenBefore(programId, email, memberId) : sql`0`;
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
     select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
@@ -69,6 +67,19 @@ export async function enrollmentStatements(
       case when ${selfReferral ? 1 : 0} then 'self_referral' when ${seenBefore} then 'not_new_to_program' end,
       0, 0, ${at.getTime()}`);
   return [codeRow, referral, ...fingerprint];
+}
+
+/**
+ * Whether the program has seen this email identity: a fingerprint (every address since referrals
+ * exist, erased members' included), or a member enrolled before fingerprints whose address is the
+ * same once its `+tag` is dropped (emails are stored lower-cased).
+ */
+function emailSeenBefore(programId: string, email: string, newMemberId: string) {
+  const identity = emailIdentity(email);
+  const [local, domain] = identity.split('@') as [string, string];
+  const tagged = `${local.replace(/[\\%_]/g, (char) => `\\${char}`)}+%@${domain.replace(/[\\%_]/g, (char) => `\\${char}`)}`;
+  return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})
+    or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
@@ -94,6 +105,8 @@ export async function conversionStatements(
   const settings = await loadReferralSettings(db, order.programId);
   if (order.amount < settings.minimumOrderAmount) return [];
   const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
+  const fraud = await fraudSinceEnrollment(db, order.programId, referral);
+  if (fraud) return [db.update(referrals).set({ status: 'rejected', rejectionReason: fraud, orderPk: order.orderPk }).where(pendingOnly)];
 
   const period = periodKey(settings.capPeriod, order.at);
   if (settings.capPerPeriod !== null) {
@@ -124,6 +137,26 @@ export async function conversionStatements(
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
   ];
+}
+
+/**
+ * The fraud rules again, at conversion, for a referee who gave an email only after enrolling: the
+ * referrer's own address (same identity), or one the program had seen before the referral.
+ */
+async function fraudSinceEnrollment(db: Database, programId: string, referral: ReferralRow): Promise<'self_referral' | 'not_new_to_program' | null> {
+  const people = await db
+    .select({ id: members.id, email: members.email })
+    .from(members)
+    .where(and(eq(members.programId, programId), inArray(members.id, [referral.refereeId, referral.referrerId])));
+  const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email;
+  const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email;
+  if (!refereeEmail) return null;
+  if (referrerEmail && emailIdentity(refereeEmail) === emailIdentity(referrerEmail)) return 'self_referral';
+  const [fingerprint] = await db
+    .select({ createdAt: emailFingerprints.createdAt })
+    .from(emailFingerprints)
+    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, refereeEmail))));
+  return fingerprint && fingerprint.createdAt.getTime() < referral.createdAt.getTime() ? 'not_new_to_program' : null;
 }
 
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */

@@ -96,19 +96,16 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
 
     /**
      * After a full refund: cancels the referral the order converted, or takes its reward back. The
-     * settle-referrals job may move it at the same moment; whichever comes second acts on what the
-     * first left.
+     * settle-referrals job may move it at the same moment (its confirmation can even answer this
+     * call, as the same move): so the referral is read again after each move, until it is rejected.
      */
     async settleRefunded(programId: string, referralId: string) {
-      for (let attempt = 0; attempt < 3; attempt++) {
+      for (let move = 0; move < 3; move++) {
         const [current] = await db.select({ id: referrals.id, referrerId: referrals.referrerId, status: referrals.status }).from(referrals).where(eq(referrals.id, referralId));
         if (current?.status !== 'converted' && current?.status !== 'confirmed') return;
-        try {
-          await settle(programId, { ...current, status: current.status });
-          return;
-        } catch (error) {
+        await settle(programId, { ...current, status: current.status }).catch((error: unknown) => {
           if (!(error instanceof ReferralNotDueError)) throw error;
-        }
+        });
       }
     },
   };

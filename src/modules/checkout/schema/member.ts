@@ -10,17 +10,17 @@ const AvailableOfferType = builder.objectRef<{ offer: Offer; codes: string[] }>(
   }),
 });
 
-const StampCardType = builder.objectRef<{ offer: Offer; stamps: number; rewards: number }>('StampCard').implement({
+const StampCardType = builder.objectRef<{ offer: Offer; stamps: number; rewards: number; stampsRequired: number }>('StampCard').implement({
   description: 'Progress on a stamp-card offer',
   fields: (t) => {
-    const required = (card: { offer: Offer }) => (card.offer.effect.kind === 'stamp_card' ? card.offer.effect.stampsRequired : 1);
+    const required = (card: { stampsRequired: number }) => card.stampsRequired;
     return {
       offer: t.field({ type: OfferType, resolve: (card) => card.offer }),
       stampsRequired: t.int({ resolve: required }),
-      stamps: t.int({ description: 'Stamps on the current card', resolve: (card) => Math.max(0, card.stamps - card.rewards * required(card)) }),
+      stamps: t.int({ description: 'Stamps on the current card (a full card: the next unit is free)', resolve: (card) => Math.min(required(card), Math.max(0, card.stamps - card.rewards * required(card))) }),
       untilReward: t.int({
         description: 'Matching units to buy until one is free; 1: the next one is free',
-        resolve: (card) => (card.rewards + 1) * required(card) - card.stamps,
+        resolve: (card) => Math.max(1, (card.rewards + 1) * required(card) - card.stamps),
       }),
       lifetimeStamps: t.int({ description: 'Matching units bought (refunded ones taken off)', resolve: (card) => card.stamps }),
       rewardsEarned: t.int({ description: 'Free units given (refunded ones taken off)', resolve: (card) => card.rewards }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { randomCodes } from '../../../platform/codes';
+import { MAX_AMOUNT, optional, whole } from '../../../platform/validation';
 
 /** How codes are stored and compared: trimmed, upper case. Entry is case-insensitive. */
 export function normalizeCode(code: string): string {
@@ -15,13 +16,10 @@ export function generateCodes(prefix: string, length: number, count: number): st
   return Array.from({ length: count }, () => `${normalizeCode(prefix)}${random()}`);
 }
 
-const MAX_AMOUNT = 100_000_000_000;
 const codeText = z
   .string()
   .transform(normalizeCode)
   .pipe(z.string().regex(/^[A-Z0-9_-]{3,64}$/, 'must be 3 to 64 letters, digits, - or _'));
-const optional = <Schema extends z.ZodType>(schema: Schema) => schema.nullish().transform((value) => value ?? null);
-const whole = (min: number, max: number) => z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const codeLimits = {
   minimumSpend: optional(whole(1, MAX_AMOUNT)),

@@ -116,7 +116,8 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
       const lines = matchingLines(state, effect.items);
       if ('reason' in lines) return lines;
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
-      const freeUnits = Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards);
+      // Free units due (a refund or a cap may have left some for later), at most the matching units bought.
+      const freeUnits = Math.min(stamps, Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards));
       return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, freeUnits };
     }
   }

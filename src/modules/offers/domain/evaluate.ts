@@ -131,7 +131,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
 
   for (const { offer, promoCode, code } of candidatesOf(input, notApplied)) {
     const skip = (refusal: Refusal) => notApplied.push({ offerId: offer.id, tierId: null, code, ...refusal });
-    if (stoppedBy) {
+    const isStampCard = offer.effect.kind === 'stamp_card';
+    if (stoppedBy && !isStampCard) {
       skip(refuse('excluded_by_exclusive_offer'));
       continue;
     }
@@ -150,23 +151,33 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       skip(refuse('nothing_to_discount'));
       continue;
     }
-    const granted = grant(claim, offer.budget === null ? Infinity : offer.budget - offer.discountGiven);
-    if ('reason' in granted) {
-      skip(granted);
-      continue;
-    }
-    const lineDiscounts = take(claim, granted.amount);
-    applied.push({
+    const budgetLeft = offer.budget === null ? Infinity : offer.budget - offer.discountGiven;
+    const granted = stoppedBy ? refuse('excluded_by_exclusive_offer') : grant(claim, budgetLeft);
+    const application = {
       offerId: offer.id,
       tierId: null,
       effect: offer.effect.kind,
       codeId: promoCode?.id ?? null,
       code,
-      discount: granted.amount,
-      lineDiscounts,
       gift: claim.gift ?? null,
       bonus: claim.bonus ?? null,
       stamps: claim.stamps ?? 0,
+    };
+    if (isStampCard && ('reason' in granted || granted.amount < claim.discount)) {
+      // A stamp card keeps counting what the member buys; a free unit that an exclusive offer, the
+      // budget or the cap keeps from this order stays due for a later one, whole.
+      if ((claim.freeUnits ?? 0) > 0) skip('reason' in granted ? granted : refuse(budgetLeft < claim.discount ? 'budget_exhausted' : 'discount_cap_reached'));
+      applied.push({ ...application, discount: 0, lineDiscounts: [], freeUnits: 0, countsAsRedemption: false });
+      continue;
+    }
+    if ('reason' in granted) {
+      skip(granted);
+      continue;
+    }
+    applied.push({
+      ...application,
+      discount: granted.amount,
+      lineDiscounts: take(claim, granted.amount),
       freeUnits: claim.freeUnits ?? 0,
       // Bonus points count once priced (priceCart): a multiplier on an order that earns nothing gives nothing.
       countsAsRedemption: granted.amount > 0 || claim.gift !== undefined || (claim.freeUnits ?? 0) > 0,

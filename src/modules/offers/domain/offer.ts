@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OfferRow } from '../../../../schema';
+import { MAX_AMOUNT, optional, text, whole } from '../../../platform/validation';
 
 export const audiences = ['everyone', 'members', 'member_only_tiers'] as const;
 export type Audience = (typeof audiences)[number];
@@ -45,12 +46,8 @@ export type OfferEffect =
 export type EffectKind = OfferEffect['kind'];
 export type Offer = OfferRow;
 
-const MAX_AMOUNT = 100_000_000_000;
-const whole = (min: number, max: number) =>
-  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-const label = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const label = text;
 const basisPoints = whole(1, 10_000);
-const optional = <Schema extends z.ZodType>(schema: Schema) => schema.nullish().transform((value) => value ?? null);
 
 const itemMatchSchema = z
   .object({

@@ -138,7 +138,8 @@ export const PromoCodeBatchType = builder.node(builder.objectRef<PromoCodeBatchR
 export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
   description: 'An incentive: who may use it, what it gives, and its limits',
   id: { resolve: (offer) => offer.id },
-  authScopes: { admin: true, storefront: true, member: true },
+  // Members see the offers that are live (what checkout and availableOffers show them), not drafts or archives.
+  authScopes: (offer) => ({ admin: true, storefront: true, member: offer.status === 'active' }),
   loadMany: (ids, context) => context.services.offers.byIds(programIdOf(context), ids),
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -149,8 +150,8 @@ export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
     exclusive: t.exposeBoolean('exclusive', { description: 'When it applies, no lower-priority offer and no tier discount does' }),
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
-    maxRedemptions: t.exposeInt('maxRedemptions', { nullable: true }),
-    budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units' }),
+    maxRedemptions: t.exposeInt('maxRedemptions', { nullable: true, authScopes: { admin: true, storefront: true } }),
+    budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units', authScopes: { admin: true, storefront: true } }),
     perMemberLimit: t.exposeInt('perMemberLimit', { nullable: true }),
     conditions: t.field({ type: OfferConditionsType, resolve: (offer) => ({ ...offer.conditions, programId: offer.programId }) }),
     effect: t.field({ type: OfferEffectType, resolve: (offer) => offer.effect }),

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** The largest amount of money accepted anywhere, in minor units (1 billion in a 2-decimal currency). */
+export const MAX_AMOUNT = 100_000_000_000;
+
+/** A whole number within [min, max], with messages a client can show. */
+export const whole = (min: number, max: number) =>
+  z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/** Trimmed, non-empty text of at most `max` characters. */
+export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** An optional input field whose absence and `null` both become `null`. */
+export const optional = <Schema extends z.ZodType>(schema: Schema) => schema.nullish().transform((value) => value ?? null);
