@@ -132,7 +132,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       ...releases,
       ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
     ],
-    // A guard only trips when another refund of this order got in first (without the serializer): prepare again on what it left.
+    // Once prepared, a guard trips when another refund of this order got in first (possible only
+    // without the serializer): prepare again on what it left, which then refuses what is too much.
     retryOn: (violation) => violation.kind === 'check',
     onViolation: async (violation) =>
       violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
