@@ -138,8 +138,9 @@ export const PromoCodeBatchType = builder.node(builder.objectRef<PromoCodeBatchR
 export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
   description: 'An incentive: who may use it, what it gives, and its limits',
   id: { resolve: (offer) => offer.id },
-  // Members see the offers that are live (what checkout and availableOffers show them), not drafts or archives.
-  authScopes: (offer) => ({ admin: true, storefront: true, member: offer.status === 'active' }),
+  // Members see the offers that are live (what checkout and availableOffers show them), not paused or
+  // archived ones. A scope map lists the scopes that grant access (a value is the scope's argument).
+  authScopes: (offer) => (offer.status === 'active' ? { admin: true, storefront: true, member: true } : { admin: true, storefront: true }),
   loadMany: (ids, context) => context.services.offers.byIds(programIdOf(context), ids),
   fields: (t) => ({
     name: t.exposeString('name'),
