@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { key } from './ledger';
-import type { TestApp } from './test-app';
+import { TEST_NOW, type TestApp } from './test-app';
 
 /** GraphQL documents and helpers for offers and checkout, as an admin or a storefront would call them. */
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
@@ -98,3 +98,18 @@ export async function offerStats(app: TestApp, offerId: string) {
 
 /** A cart's `total` from its lines, for carts written as lines only. */
 export const line = (sku: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) => ({ sku, quantity, unitPrice, ...extra });
+
+/**
+ * After each test: the clock back at TEST_NOW and the offers in `created` archived, so that a
+ * test's offers take no part in the carts of the tests after it.
+ */
+export function archiveAfterEach(app: () => TestApp, created: string[]) {
+  afterEach(async () => {
+    app().clock.set(TEST_NOW);
+    const admin = await app().token({ role: 'admin' });
+    while (created.length > 0) {
+      const response = await app().graphql(UPDATE_OFFER, { input: { id: created.pop()!, status: 'ARCHIVED' } }, admin);
+      expect(response.data?.updateOffer.__typename, JSON.stringify(response)).toBe('OfferPayload');
+    }
+  });
+}

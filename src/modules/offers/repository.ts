@@ -4,7 +4,6 @@ import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
-import type { Offer } from './domain/offer';
 import type { StampCardState } from './domain/effects';
 
 /** An application as recorded: with the bonus points it came to once the order was priced. */

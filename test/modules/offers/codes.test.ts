@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_NOW, type GraphQLResponse, type TestApp } from '../../support/test-app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type GraphQLResponse, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly } from '../../support/ledger';
 import {
@@ -8,6 +8,7 @@ import {
   CREATE_OFFER,
   QUOTE,
   UPDATE_OFFER,
+  archiveAfterEach,
   createCode as createCodeOrError,
   createOffer,
   line,
@@ -31,15 +32,7 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 
-afterEach(async () => {
-  app.clock.set(TEST_NOW);
-  const admin = await app.token({ role: 'admin' });
-  while (created.length > 0) {
-    const id = created.pop()!;
-    const response = await app.graphql(UPDATE_OFFER, { input: { id, status: 'ARCHIVED' } }, admin);
-    expect(response.data?.updateOffer.__typename, JSON.stringify(response)).toBe('OfferPayload');
-  }
-});
+archiveAfterEach(() => app, created);
 
 afterAll(() => closeSoundly(app));
 

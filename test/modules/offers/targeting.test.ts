@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger } from '../../support/ledger';
 import { setUpTiers, placeOrder, tierOf } from '../../support/tiers';
@@ -9,6 +9,7 @@ import {
   AVAILABLE_OFFERS,
   CREATE_OFFER,
   UPDATE_OFFER,
+  archiveAfterEach,
   createCode as createCodeOrError,
   createOffer,
   line,
@@ -45,15 +46,7 @@ beforeAll(async () => {
   expect(await tierOf(app, silver.globalId)).toBe('Silver');
 });
 
-afterEach(async () => {
-  app.clock.set(TEST_NOW);
-  const admin = await app.token({ role: 'admin' });
-  while (created.length > 0) {
-    const id = created.pop()!;
-    const response = await app.graphql(UPDATE_OFFER, { input: { id, status: 'ARCHIVED' } }, admin);
-    expect(response.data?.updateOffer.__typename, JSON.stringify(response)).toBe('OfferPayload');
-  }
-});
+archiveAfterEach(() => app, created);
 
 afterAll(() => closeSoundly(app));
 

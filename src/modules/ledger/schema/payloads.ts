@@ -4,7 +4,7 @@ import type { PointsMovementResult } from '../commands/points';
 import type { WalletResult } from '../commands/wallet';
 import type { ReverseTransferResult } from '../commands/reverse-transfer';
 import { replayedDescription, type WithProgram } from './shared';
-import { MoneyType, TransferType, WalletBalanceType } from './types';
+import { TransferType, WalletBalanceType } from './types';
 
 
 export const PointsPayload = builder.objectRef<WithProgram<PointsMovementResult>>('PointsPayload').implement({
