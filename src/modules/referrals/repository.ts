@@ -98,11 +98,10 @@ export async function referralOfReferee(db: Database, programId: string, referee
  */
 export async function conversionStatements(
   db: Database,
-  order: { programId: string; refereeId: string; orderPk: string; amount: number; at: Date },
+  { referral, settings }: Pick<ReferralStanding, 'referral' | 'settings'>,
+  order: { programId: string; orderPk: string; amount: number; at: Date },
 ): Promise<Statement[]> {
-  const referral = await referralOfReferee(db, order.programId, order.refereeId);
   if (referral?.status !== 'pending') return [];
-  const settings = await loadReferralSettings(db, order.programId);
   if (order.amount < settings.minimumOrderAmount) return [];
   const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
   const fraud = await fraudSinceEnrollment(db, order.programId, referral);
@@ -174,11 +173,19 @@ export async function referralConvertedBy(db: Database, programId: string, order
 }
 
 /**
- * What checkout needs of a member's referrals: whether they joined through a (not rejected)
- * referral, for referee-only offers, and the standing discount their rung gives them as a referrer.
+ * What checkout needs of a member's referrals: the referral they joined through (whether it was not
+ * rejected decides referee-only offers; their first qualifying order converts it), the program's
+ * settings, and the standing discount their rung gives them as a referrer.
  */
 export async function referralStanding(db: Database, programId: string, memberId: string) {
   const [settings, referral] = await Promise.all([loadReferralSettings(db, programId), referralOfReferee(db, programId, memberId)]);
   const discountRung = settings.rewardKind === 'discount' && settings.rungs.length > 0 ? rungFor(settings.rungs, await conversionsOf(db, programId, memberId, ['confirmed'])) : null;
-  return { referred: referral !== undefined && referral.status !== 'rejected', discountBasisPoints: discountRung?.rung.discountBasisPoints ?? 0 };
+  return {
+    referral: referral ?? null,
+    settings,
+    referred: referral !== undefined && referral.status !== 'rejected',
+    discountBasisPoints: discountRung?.rung.discountBasisPoints ?? 0,
+  };
 }
+
+export type ReferralStanding = Awaited<ReturnType<typeof referralStanding>>;

@@ -8,7 +8,6 @@ import { lotExpiry } from '../../ledger/domain/points';
 import { DuplicateOrderError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
-import { memberBalance, openLots } from '../../ledger/repository';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
@@ -59,7 +58,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
 
   const planned: PlannedTransfer[] = [];
   if (priced.pointsRedeemed > 0) {
-    const draws = planSpend(await openLots(db, programId, memberId), priced.pointsRedeemed, now);
+    const draws = planSpend(checkout.lots, priced.pointsRedeemed, now);
     planned.push({
       id: newId(),
       debit: memberPoints,
@@ -85,8 +84,9 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
 
   const orderPk = newId();
-  const referral = await conversionStatements(db, { programId, refereeId: memberId, orderPk, amount: priced.totalAfterDiscount, at: now });
-  const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
+  const referral = checkout.referral ? await conversionStatements(db, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
+  const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   return {
     memberId,
     transfers: planned,
