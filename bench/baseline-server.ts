@@ -1,7 +1,7 @@
 /**
  * The bare baseline of `npm run bench -- ledger` and `-- checkout`: a bare Hono route per scenario
- * doing the same SQL directly through drizzle (DESIGN.md §8): the same reads (member, rules, tiers,
- * balance, lots) and the same write batch, with no GraphQL, no auth, no validation, no serializer and
+ * doing the same SQL directly through drizzle (DESIGN.md §8): the same reads (for an order, checkout's
+ * own: rules, member, tiers, lots, referral, offers) and the same write batch, with no GraphQL, no auth, no validation, no serializer and
  * no idempotency hash. `/quote` calls checkout's own `checkoutCart` (the same reads and the same
  * evaluation as `quote`) on an already normalized cart, against the database it is pointed at.
  * The GraphQL path is measured as a ratio of this.
@@ -12,10 +12,8 @@ import { members, orders, programs } from '../schema';
 import { account, POINTS } from '../src/modules/ledger/accounts';
 import { planSpend, sumDeltas } from '../src/modules/ledger/domain/lots';
 import { memberBalance, openLots } from '../src/modules/ledger/repository';
-import { earnedPoints } from '../src/modules/ledger/domain/points';
 import { requireActiveMember } from '../src/modules/members/repository';
 import { loadRules } from '../src/modules/rules/service';
-import { loadTierContext } from '../src/modules/tiers/order-effects';
 import { checkoutCart, type CheckoutCart } from '../src/modules/checkout/context';
 import { quoteResult } from '../src/modules/checkout/quote';
 import { ledgerStatements } from '../src/modules/ledger/writer';
@@ -44,11 +42,9 @@ const operation = (key: string, memberId: string, now: Date) => ({
 app.post('/record-order', async (c) => {
   const input = await c.req.json<{ memberId: string; orderId: string; total: number; idempotencyKey: string }>();
   const now = new Date();
-  await requireActiveMember(db, { programId, memberId: input.memberId });
-  const rules = await loadRules(db, programId);
-  await loadTierContext(db, programId, input.memberId);
-  const points = earnedPoints(input.total, rules);
-  await memberBalance(db, programId, input.memberId, 'memberPoints');
+  // The reads recordOrder makes: checkout's (rules, member, tiers, lots, referral, offers) on a cart without lines.
+  const cart: CheckoutCart = { memberId: input.memberId, currency: 'EUR', total: input.total, lines: [], codes: [], attributes: {}, redeemPoints: 0 };
+  const points = (await checkoutCart(db, programId, cart, now)).priced.pointsEarned;
   const earn = {
     id: newId(), debit: account(programId, 'pointsIssued', POINTS), credit: account(programId, 'memberPoints', POINTS, input.memberId),
     amount: points, kind: 'earn' as const, ref: input.orderId, newLot: { id: newId(), memberId: input.memberId, earnedAt: now, expiresAt: null },
