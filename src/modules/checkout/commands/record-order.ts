@@ -1,5 +1,6 @@
 import { upgradeForOrder } from '../../tiers/order-effects';
 import { newId } from '../../../platform/ids';
+import { DomainError } from '../../../platform/errors';
 import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
 import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger/accounts';
@@ -14,6 +15,7 @@ import { conversionStatements, lostReferralRace } from '../../referrals/reposito
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
+import { findOrder } from '../repository';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -46,7 +48,10 @@ export interface RecordOrderResult extends QuoteResult {
 export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderResult>('checkout.recordOrder', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId, orderId } = input;
-  const checkout = await checkoutCart(db, programId, input, now);
+  const checkout = await checkoutCart(db, programId, input, now).catch(async (error: unknown) => {
+    // An order recorded already is that, whatever else is wrong with the request now.
+    throw error instanceof DomainError && (await findOrder(db, programId, orderId)) ? new DuplicateOrderError(orderId) : error;
+  });
   const { priced, tierContext } = checkout;
   if (input.expectedDiscount !== null && input.expectedDiscount !== priced.discount) {
     throw new CheckoutChangedError(input.expectedDiscount, priced.discount);
@@ -125,7 +130,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     ],
     retryOn: lostRace,
     onViolation: async (violation) => {
-      if (violation.kind === 'unique' && violation.targets.includes('orders.order_id')) return new DuplicateOrderError(orderId);
+      // The order's own row comes last in the batch: a recorded order id may trip another guard first.
+      if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },
