@@ -57,7 +57,7 @@ export type RecordOrderRequest = z.output<typeof recordOrderSchema>;
 export const refundOrderSchema = z
   .object({
     orderId: text(128),
-    amount: whole(1, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
+    amount: whole(0, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
     lines: z
       .array(z.object({ sku: text(128), quantity: whole(1, 1_000_000) }))
       .min(1, 'at least one line')

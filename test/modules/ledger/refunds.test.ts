@@ -336,7 +336,7 @@ describe('invalid input', () => {
     ['both amount and lines', { amount: 100, lines: [{ sku: 'A', quantity: 1 }] }, ['input', 'amount'], 'either amount or lines'],
     ['neither amount nor lines', {}, ['input', 'amount'], 'either amount or lines'],
     ['an amount of 0', { amount: 0 }, ['input', 'amount'], 'at least 1'],
-    ['a negative amount', { amount: -100 }, ['input', 'amount'], 'at least 1'],
+    ['a negative amount', { amount: -100 }, ['input', 'amount'], 'at least 0'],
     ['no lines', { lines: [] }, ['input', 'lines'], 'at least one line'],
     ['a line quantity of 0', { lines: [{ sku: 'A', quantity: 0 }] }, ['input', 'lines', '0', 'quantity'], 'at least 1'],
     ['an empty order id', { orderId: ' ', amount: 100 }, ['input', 'orderId'], 'must not be empty'],

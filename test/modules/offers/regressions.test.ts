@@ -104,6 +104,23 @@ describe('an order id recorded already', () => {
   });
 });
 
+describe('an order that cost nothing and has no lines', () => {
+  it('is fully refunded by a refund of 0, which gives its single-use code back; 0 refunds nothing else', async () => {
+    const { globalId } = await newMember();
+    const offer = await createOffer(app, { name: 'On the house', codeRequired: true, effect: { percentOff: { basisPoints: 10_000 } } });
+    await createCode(app, { offerId: offer.id, code: 'ON-THE-HOUSE', maxUses: 1 });
+    const free = await recordOrder(app, { memberId: globalId, orderId: 'free-no-lines', total: 1_000, codes: ['on-the-house'] });
+    expect(free).toMatchObject({ discount: { amount: 1_000 }, totalAfterDiscount: { amount: 0 } });
+    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({ __typename: 'RefundOrderPayload', amount: 0, offersReleased: true });
+    expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
+    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: false });
+    expect((await quote(app, { memberId: globalId, total: 1_000, codes: ['on-the-house'] })).appliedOffers).toMatchObject([{ code: 'ON-THE-HOUSE', discount: 1_000 }]);
+
+    await recordOrder(app, { memberId: globalId, orderId: 'paid', total: 1_000 });
+    expect(await refundOrder(app, { orderId: 'paid', amount: 0 })).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'amount'], message: expect.stringContaining('at least 1') }] });
+  });
+});
+
 describe('a stamp card under the program cap (maxDiscountBasisPoints)', () => {
   it('gives no part of a free unit: the unit stays due, whole, and the card is full until the cap allows it', async () => {
     await setRules(app, { maxDiscountBasisPoints: 1000 });

@@ -66,6 +66,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     ({ amount, allocations: lineAllocations } = allocated);
   }
   if (amount > refundable) throw new RefundExceedsOrderError(orderId, amount, refundable);
+  if (input.amount === 0 && netTotal(order) > 0) {
+    throw new InvalidInputError([{ path: ['input', 'amount'], message: 'must be at least 1 (0 only refunds an order that cost nothing)' }]);
+  }
 
   const { memberId } = order;
   const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
@@ -96,7 +99,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   }
 
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
-  const offersReleased = isFullRefund(order, amount, lines, lineAllocations);
+  const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   return {

@@ -75,10 +75,11 @@ export function allocateRefundLines(lines: OrderLineState[], refund: RefundLine[
 
 /**
  * Whether this refund completes a full refund: every minor unit paid is back. An order that cost
- * nothing (fully discounted) is fully refunded once every unit of its lines is.
+ * nothing (fully discounted) is fully refunded once every unit of its lines is, or, without lines,
+ * by a refund of 0.
  */
 export function isFullRefund(order: RefundableOrder, amount: number, lines: OrderLineState[], allocations: Map<number, number>): boolean {
   if (order.refundedAmount + amount < netTotal(order)) return false;
   if (netTotal(order) > 0) return true;
-  return lines.length > 0 && lines.every((line) => line.refundedQuantity + (allocations.get(line.lineNo) ?? 0) === line.quantity);
+  return lines.every((line) => line.refundedQuantity + (allocations.get(line.lineNo) ?? 0) === line.quantity);
 }
