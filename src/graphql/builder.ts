@@ -3,9 +3,11 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import { InvalidInputError } from '../platform/errors';
 import type { GraphQLContext } from './context';
+import { pageComplexity, queryLimits } from './limits';
 
 export interface AuthScopes {
   /** Any valid token of the program. */
@@ -29,7 +31,7 @@ export const builder = new SchemaBuilder<{
     Attributes: { Input: Record<string, string | number | boolean>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: ({ principal }) => ({
@@ -47,6 +49,12 @@ export const builder = new SchemaBuilder<{
           }),
   },
   errors: { defaultTypes: [InvalidInputError] },
+  complexity: {
+    fieldComplexity: pageComplexity,
+    limit: { complexity: queryLimits.maxComplexity },
+    complexityError: (_kind, { complexity, maxComplexity }) =>
+      new GraphQLError(`Query too complex: ${complexity} (with its variables), at most ${maxComplexity} allowed`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

@@ -43,6 +43,17 @@ describe('abuse limits', () => {
     await rejected(`{ ${fields} }`, /cost/i);
   });
 
+  it('costs page sizes given as variables too: nested pages of 100 are refused, small ones pass', async () => {
+    const nested = `query($n: Int) { members(first: $n) { edges { node { id
+      transfers(first: $n) { edges { node { id kind amount unit } } }
+      lots(first: $n, includeClosed: true) { edges { node { amount remaining } } } } } } }`;
+    const large = await app.graphql(nested, { n: 100 }, admin);
+    expect(large.data?.members ?? null).toBeNull();
+    expect(large.errors?.[0]).toMatchObject({ message: expect.stringMatching(/too complex/i), extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    const small = await app.graphql(nested, { n: 5 }, admin);
+    expect(small.errors, JSON.stringify(small.errors)).toBeUndefined();
+  });
+
   it('masks unexpected errors but keeps typed ones', async () => {
     const { globalId } = await enroll(app, { email: 'mask@example.com' });
     app.client.close();
