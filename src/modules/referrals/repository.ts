@@ -2,7 +2,7 @@ import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
-import { randomCodes } from '../../platform/codes';
+import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DAY_MS } from '../../platform/time';
 import type { Statement } from '../ledger/writer';
@@ -51,7 +51,7 @@ export async function enrollmentStatements(
   const fingerprint = email ? [fingerprintStatement(db, programId, email, at)] : [];
   if (!enrollment.referralCode) return [codeRow, ...fingerprint];
 
-  const code = enrollment.referralCode.trim().toUpperCase();
+  const code = normalizeCode(enrollment.referralCode);
   const [referrer] = await db
     .select({ memberId: referralCodes.memberId, email: members.email })
     .from(referralCodes)

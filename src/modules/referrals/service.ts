@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
+import { normalizeCode } from '../../platform/codes';
 import { SYSTEM_KEY_PREFIX } from '../ledger/inputs';
 import type { Replayable } from '../ledger/operation';
 import type { SettleReferralResult } from './commands';
@@ -54,7 +55,7 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
       const updated = await db
         .update(referralCodes)
         .set({ visits: sql`${referralCodes.visits} + 1` })
-        .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code.trim().toUpperCase())))
+        .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, normalizeCode(code))))
         .returning({ memberId: referralCodes.memberId });
       return updated.length > 0;
     },

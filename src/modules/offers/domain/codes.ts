@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import { randomCodes } from '../../../platform/codes';
+import { normalizeCode, randomCodes } from '../../../platform/codes';
 import { MAX_AMOUNT, optional, whole } from '../../../platform/validation';
-
-/** How codes are stored and compared: trimmed, upper case. Entry is case-insensitive. */
-export function normalizeCode(code: string): string {
-  return code.trim().toUpperCase();
-}
 
 /**
  * `count` random codes of `length` characters after `prefix`. With the default length of 10 there
