@@ -118,7 +118,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic.filter((offer) => !offer.codeRequired), ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
+    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
   });
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
     loadRules(db, programId),

@@ -3,11 +3,9 @@ import { mulDivRounded, type ProgramRules } from '../rules/domain';
 import type { Evaluation } from '../offers/domain/evaluate';
 import type { RecordedApplication } from '../offers/repository';
 
-export type PricedApplication = RecordedApplication;
-
 export interface PricedCart extends Omit<Evaluation, 'applied'> {
   total: number;
-  applied: PricedApplication[];
+  applied: RecordedApplication[];
   totalAfterDiscount: number;
   pointsRedeemed: number;
   pointsPayment: number;

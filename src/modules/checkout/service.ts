@@ -6,6 +6,7 @@ import type { RecordOrderInput, RecordOrderResult } from './commands/record-orde
 import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
 import { checkoutCart, loadShopper, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
+import { byEvaluationOrder } from '../offers/domain/evaluate';
 import type { Offer } from '../offers/domain/offer';
 import { heldCodes } from '../offers/repository';
 import { activeAutomaticOffers } from '../offers/active-offers';
@@ -28,13 +29,13 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       const now = clock.now();
       const [{ shopper }, automatic, held] = await Promise.all([loadShopper(db, programId, memberId, now), activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
       const available = new Map<string, { offer: Offer; codes: string[] }>();
-      for (const offer of automatic) if (!offer.codeRequired && !shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
+      for (const offer of automatic) if (!shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
       for (const { promoCode, offer } of held) {
         if (codeEligibility(promoCode, shopper, null, now) || shopperEligibility(offer, shopper, now)) continue;
         const entry = available.get(offer.id) ?? { offer, codes: [] };
         available.set(offer.id, { ...entry, codes: [...entry.codes, promoCode.code] });
       }
-      return [...available.values()].sort((a, b) => b.offer.priority - a.offer.priority || (a.offer.id < b.offer.id ? -1 : 1));
+      return [...available.values()].sort((a, b) => byEvaluationOrder(a.offer, b.offer));
     },
 
     async quote(programId: string, cart: CheckoutCart) {

@@ -1,6 +1,6 @@
 import type { PromoCodeRow } from '../../../../schema';
 import { allocate, REST_OF_ORDER } from './allocation';
-import { claimOf, EMPTY_CARD, percentOf, type CartLine, type CartState, type EffectClaim } from './effects';
+import { claimOf, EMPTY_CARD, type CartLine, type CartState, type EffectClaim } from './effects';
 import { codeEligibility, offerEligibility, type Shopper } from './eligibility';
 import type { EffectKind, Offer } from './offer';
 import { refuse, type Refusal } from './reasons';
@@ -16,7 +16,7 @@ export interface EvaluationInput {
   now: Date;
   cart: Cart;
   shopper: Shopper;
-  /** Automatic offers of the program (status active). */
+  /** Automatic offers of the program (status active, no code required). */
   automaticOffers: Offer[];
   /** Codes as entered (normalized) and the stored code each matched, with its offer. */
   enteredCodes: Array<{ code: string; match: { promoCode: PromoCodeRow; offer: Offer } | null }>;
@@ -70,13 +70,13 @@ interface Candidate {
 }
 
 /** Highest priority first; among equals the older offer first, then by id: the same order every time. */
-const byPriority = (a: Candidate, b: Candidate) =>
-  b.offer.priority - a.offer.priority || a.offer.createdAt.getTime() - b.offer.createdAt.getTime() || (a.offer.id < b.offer.id ? -1 : a.offer.id > b.offer.id ? 1 : 0);
+export const byEvaluationOrder = (a: Offer, b: Offer) =>
+  b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Which offers take part: automatic ones, and those the entered codes unlock (one code per offer). */
 function candidatesOf(input: EvaluationInput, notApplied: NotApplied[]): Candidate[] {
   const { shopper, cart, now } = input;
-  const candidates = new Map<string, Candidate>(input.automaticOffers.filter((offer) => !offer.codeRequired).map((offer) => [offer.id, { offer, promoCode: null, code: null }]));
+  const candidates = new Map<string, Candidate>(input.automaticOffers.map((offer) => [offer.id, { offer, promoCode: null, code: null }]));
   for (const { code, match } of input.enteredCodes) {
     const refusal = match ? codeEligibility(match.promoCode, shopper, cart, now) : refuse('unknown_code');
     if (refusal) {
@@ -90,7 +90,7 @@ function candidatesOf(input: EvaluationInput, notApplied: NotApplied[]): Candida
     }
     candidates.set(offer.id, { offer, promoCode, code });
   }
-  return [...candidates.values()].sort(byPriority);
+  return [...candidates.values()].sort((a, b) => byEvaluationOrder(a.offer, b.offer));
 }
 
 /**
@@ -187,8 +187,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
 
   for (const standing of standingDiscounts(shopper)) {
     const skip = (refusal: Refusal) => notApplied.push({ offerId: null, tierId: standing.tierId, code: null, ...refusal });
-    const buckets = [...state.remaining].map(([key, remaining]) => ({ key, remaining })).filter((bucket) => bucket.remaining > 0);
-    const claim = { discount: percentOf(buckets.reduce((total, bucket) => total + bucket.remaining, 0), standing.basisPoints), buckets };
+    // A standing discount is a percentage off whatever the order has left.
+    const claim = claimOf({ kind: 'percent_off', basisPoints: standing.basisPoints, items: null }, state, EMPTY_CARD) as EffectClaim;
     const granted = stoppedBy ? refuse('excluded_by_exclusive_offer') : claim.discount === 0 ? refuse('nothing_to_discount') : grant(claim, Infinity);
     if ('reason' in granted) {
       skip(granted);
