@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { offerApplications, offers, promoCodes, stampCards } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -9,24 +9,25 @@ import type { StampCardState } from './domain/effects';
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
 
-/** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
-export async function matchCodes(db: Database, programId: string, codes: string[]) {
-  if (codes.length === 0) return [];
-  const rows = await db
+/** A program's codes that meet `condition`, each with its offer. */
+function codesWithOffers(db: Database, programId: string, condition: SQL) {
+  return db
     .select({ promoCode: promoCodes, offer: offers })
     .from(promoCodes)
     .innerJoin(offers, eq(offers.id, promoCodes.offerId))
-    .where(and(eq(promoCodes.programId, programId), inArray(promoCodes.code, codes)));
+    .where(and(eq(promoCodes.programId, programId), condition));
+}
+
+/** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
+export async function matchCodes(db: Database, programId: string, codes: string[]) {
+  if (codes.length === 0) return [];
+  const rows = await codesWithOffers(db, programId, inArray(promoCodes.code, codes));
   return codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null }));
 }
 
 /** Codes given to a member, with their offers. */
 export function heldCodes(db: Database, programId: string, memberId: string) {
-  return db
-    .select({ promoCode: promoCodes, offer: offers })
-    .from(promoCodes)
-    .innerJoin(offers, eq(offers.id, promoCodes.offerId))
-    .where(and(eq(promoCodes.programId, programId), eq(promoCodes.assignedMemberId, memberId)));
+  return codesWithOffers(db, programId, eq(promoCodes.assignedMemberId, memberId));
 }
 
 /**
