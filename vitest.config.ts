@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     // CI reads the JSON report to print its own `N passed, N failed` line (.ci/run).
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/test-results.json' }]] : ['default'],
+    // Tests that expect an error make the app log it; a green run shows no logs, a failing test shows its own.
+    silent: 'passed-only',
     projects: [
       {
         // Node loads graphql's CommonJS entry for packages in node_modules; source files must share
@@ -20,6 +22,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.workerd.test.ts'],
           environment: 'node',
+          // Files share a worker's module cache instead of importing the app afresh each: every file
+          // still gets its own database (createTestApp), and no module keeps state across databases.
+          isolate: false,
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

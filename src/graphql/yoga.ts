@@ -13,6 +13,8 @@ export interface YogaDeps {
   config: Config;
   services: Services;
   verifyToken: TokenVerifier;
+  /** Receives unexpected (masked) errors with their stack. */
+  logger: Pick<Console, 'log' | 'warn' | 'error'>;
 }
 
 async function authenticate(request: Request, verifyToken: TokenVerifier, services: Services) {
@@ -43,13 +45,14 @@ async function authenticate(request: Request, verifyToken: TokenVerifier, servic
  * graphql-yoga over the Pothos schema. Expected errors keep their message and `extensions.code`;
  * anything unexpected is masked. GraphiQL and introspection are off in production.
  */
-export function createGraphQLServer({ config, services, verifyToken }: YogaDeps): YogaServerInstance<object, GraphQLContext> {
+export function createGraphQLServer({ config, services, verifyToken, logger }: YogaDeps): YogaServerInstance<object, GraphQLContext> {
   const production = !config.graphql.introspection;
   return createYoga<object, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphql.graphiql ? { title: 'edge-loyalty' } : false,
     landingPage: false,
+    logging: { debug: () => {}, info: logger.log, warn: logger.warn, error: logger.error },
     plugins: [...limitPlugins({ production }), ...(production ? [useDisableIntrospection()] : [])],
     maskedErrors: {
       maskError(error, message, isDev) {

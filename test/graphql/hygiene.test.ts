@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimits } from '../../src/graphql/limits';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { createApp } from '../../src/app';
+import { createDatabase } from '../../src/platform/db/database';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { enroll } from '../support/members';
 
@@ -8,8 +14,9 @@ const INTROSPECTION = '{ __schema { queryType { name } } }';
 describe('abuse limits', () => {
   let app: TestApp;
   let admin: string;
+  const logged: unknown[][] = [];
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ logger: { ...console, error: (...args: unknown[]) => logged.push(args) } });
     admin = await app.token({ role: 'admin' });
   });
   afterAll(() => app.close());
@@ -60,6 +67,8 @@ describe('abuse limits', () => {
     const response = await app.graphql('query($id: ID!) { member(id: $id) { email } }', { id: globalId }, admin);
     expect(response.errors?.[0]?.message).toBe('Unexpected error.');
     expect(JSON.stringify(response)).not.toMatch(/closed|sqlite|libsql/i);
+    // What the client does not see goes to the server's log, with the cause.
+    expect(logged.map((args) => String(args[0]))).toContainEqual(expect.stringMatching(/Failed query/));
   });
 });
 
@@ -85,10 +94,31 @@ describe('development vs production', () => {
     app.close();
   });
 
-  it('answers /health', async () => {
+  it('answers /health after asking the database', async () => {
     const app = await createTestApp();
     const response = await app.app.request('/health');
-    expect(await response.json()).toEqual({ status: 'ok', environment: 'test' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', environment: 'test', database: 'ok' });
+    app.close();
+  });
+
+  it('answers /health with 503 and what is wrong when the database cannot be reached or is not migrated', async () => {
+    const app = await createTestApp();
+    const quiet = { ...console, error: () => {} };
+    const unreachable = createApp({ ...app.deps, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
+    const down = await unreachable.request('/health');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unavailable', environment: 'test', database: 'unavailable', reason: expect.stringMatching(/^the database cannot be reached: .+/) });
+
+    const empty = createApp({ ...app.deps, db: createDatabase(createClient({ url: `file:${join(mkdtempSync(join(tmpdir(), 'edge-loyalty-empty-')), 'empty.db')}` })), logger: quiet });
+    const unmigrated = await empty.request('/health');
+    expect(unmigrated.status).toBe(503);
+    expect((await unmigrated.json()).reason).toMatch(/no tables: apply the migrations \(npm run db:migrate\)/);
+
+    const production = createApp({ ...app.deps, config: { ...app.config, environment: 'production' }, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
+    const hidden = await production.request('/health');
+    expect(hidden.status).toBe(503);
+    expect((await hidden.json()).reason).toBe('the database is unavailable (details in the server log)');
     app.close();
   });
 });
