@@ -21,7 +21,7 @@ export interface ReadmeOperation {
   source: string;
   /** What the README says it returns (the response's `data`), placeholders included. */
   returns: unknown;
-  /** The first line of the operation, to name it in messages. */
+  /** The start of the operation on one line, to name it in messages. */
   title: string;
 }
 
@@ -45,7 +45,7 @@ export function operationsOf(block: string): ReadmeOperation[] {
   return definitions.map((definition, index) => {
     const source = block.slice(definition.loc!.start, definition.loc!.end);
     const after = block.slice(definition.loc!.end, definitions[index + 1]?.loc!.start ?? block.length);
-    return { source, returns: statedResult(after, source), title: source.split('\n')[0]!.slice(0, 100) };
+    return { source, returns: statedResult(after, source), title: source.replace(/\s+/g, ' ').slice(0, 110) };
   });
 }
 

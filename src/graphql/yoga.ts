@@ -6,6 +6,7 @@ import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifi
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
 import type { GraphQLContext } from './context';
+import { graphiqlOptions } from './graphiql';
 import { limitPlugins } from './limits';
 import { schema } from './schema';
 
@@ -50,7 +51,7 @@ export function createGraphQLServer({ config, services, verifyToken, logger }: Y
   return createYoga<object, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: config.graphql.graphiql ? { title: 'edge-loyalty' } : false,
+    graphiql: graphiqlOptions(config),
     landingPage: false,
     logging: { debug: () => {}, info: logger.log, warn: logger.warn, error: logger.error },
     plugins: [...limitPlugins({ production }), ...(production ? [useDisableIntrospection()] : [])],

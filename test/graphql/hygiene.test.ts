@@ -83,6 +83,27 @@ describe('development vs production', () => {
     app.close();
   });
 
+  it('opens GraphiQL in development with an admin token of the default program in its Authorization header', async () => {
+    const app = await createTestApp({ env: { ENVIRONMENT: 'development', DEFAULT_PROGRAM_ID: 'globex' } });
+    const page = await (await app.app.request('/graphql', { headers: { accept: 'text/html' } })).text();
+    const token = /Bearer (ey[\w-]+\.[\w-]+\.[\w-]+)/.exec(page)?.[1];
+    expect(token).toBeDefined();
+    const response = await app.graphql('{ program { name } }', {}, token);
+    expect(response.data).toEqual({ program: { name: 'Globex Books' } });
+    const admin = await app.graphql('{ ledgerAudit { sound } }', {}, token);
+    expect(admin.data).toEqual({ ledgerAudit: { sound: true } });
+    app.close();
+  });
+
+  it('fills in no token outside development (test, and production where GraphiQL is off)', async () => {
+    for (const ENVIRONMENT of ['test', 'production']) {
+      const app = await createTestApp({ env: { ENVIRONMENT } });
+      const page = await (await app.app.request('/graphql', { headers: { accept: 'text/html' } })).text();
+      expect(page).not.toMatch(/Bearer|Authorization/);
+      app.close();
+    }
+  });
+
   it('turns off GraphiQL, introspection and field suggestions in production', async () => {
     const app = await createTestApp({ env: { ENVIRONMENT: 'production' } });
     const page = await app.app.request('/graphql', { headers: { accept: 'text/html' } });
