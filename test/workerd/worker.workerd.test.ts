@@ -34,9 +34,8 @@ describe('Worker fetch', () => {
     // What a fetch to a libSQL server that is not there fails with in workerd.
     const lost = { fetch: () => Promise.reject(new Error('Network connection lost.')) } as unknown as Fetcher;
     const unreachable = { ...workerEnv, LIBSQL_SERVICE: lost } as WorkerEnv;
-    const context = createExecutionContext();
-    const response = await worker.fetch(new Request('http://edge-loyalty.test/health'), unreachable, context);
-    await waitOnExecutionContext(context);
+    const request = new Request('http://edge-loyalty.test/health') as Request<unknown, IncomingRequestCfProperties>;
+    const response = await worker.fetch(request, unreachable);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'unavailable',
