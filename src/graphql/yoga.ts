@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config';
 import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifier';
+import { isDatabaseUnreachable } from '../platform/db/health';
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
 import type { GraphQLContext } from './context';
@@ -58,6 +59,12 @@ export function createGraphQLServer({ config, services, verifyToken, logger }: Y
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : undefined;
+        if (isDatabaseUnreachable(original ?? error)) {
+          logger.error('The database cannot be reached:', original ?? error);
+          return new GraphQLError('The database cannot be reached; try again shortly.', {
+            extensions: { code: 'DATABASE_UNAVAILABLE', http: { status: 503 } },
+          });
+        }
         if (original instanceof DomainError) {
           return new GraphQLError(original.message, {
             ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),

@@ -123,7 +123,7 @@ describe('development vs production', () => {
     app.close();
   });
 
-  it('answers /health with 503 and what is wrong when the database cannot be reached or is not migrated', async () => {
+  it('answers /health with 503 and what is wrong when the database cannot be reached or is not migrated, and GraphQL with DATABASE_UNAVAILABLE', async () => {
     const app = await createTestApp();
     const quiet = { ...console, error: () => {} };
     const unreachable = createApp({ ...app.deps, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
@@ -135,6 +135,16 @@ describe('development vs production', () => {
     const unmigrated = await empty.request('/health');
     expect(unmigrated.status).toBe(503);
     expect((await unmigrated.json()).reason).toMatch(/no tables: apply the migrations \(npm run db:migrate\)/);
+
+    const query = await unreachable.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token({ role: 'admin' })}` },
+      body: JSON.stringify({ query: '{ program { name } }' }),
+    });
+    expect(query.status).toBe(503);
+    expect((await query.json()).errors).toEqual([
+      expect.objectContaining({ message: 'The database cannot be reached; try again shortly.', extensions: { code: 'DATABASE_UNAVAILABLE' } }),
+    ]);
 
     const production = createApp({ ...app.deps, config: { ...app.config, environment: 'production' }, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
     const hidden = await production.request('/health');

@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { LibsqlError } from '@libsql/client/web';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
 import type { Database } from './database';
 
 export type DatabaseHealth = { ok: true } | { ok: false; reason: string };
@@ -33,4 +34,18 @@ function describeCause(error: unknown): string {
     if (cause.message) message = cause.message;
   }
   return message;
+}
+
+/**
+ * True when a query failed because the database could not be asked (no connection, the server
+ * down or erroring), not because of what it answered: drizzle wraps the client's error, the
+ * client's own errors are LibsqlError, and a transport failure is the fetch's error.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) chain.push(current);
+  const innermost = chain.at(-1);
+  if (innermost instanceof LibsqlError) return innermost.code === 'SERVER_ERROR';
+  const failedQuery = chain[0] instanceof DrizzleQueryError && chain.length > 1;
+  return failedQuery || chain.some((link) => /^fetch failed$|Network connection lost/.test(link.message));
 }
