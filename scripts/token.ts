@@ -7,6 +7,7 @@
  * Warnings (stderr) when the program or member is not in the local database: such a token is refused.
  */
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -33,14 +34,25 @@ database, LIBSQL_URL) go to stderr:
   curl -s localhost:8787/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ program { name } }"}'`;
 
-function fail(message: string): never {
-  console.error(`npm run token: ${message}\nRun \`npm run token -- --help\` for the options.`);
-  process.exit(2);
+/** A command line that cannot make a token; its message is one line for the user. */
+export class UsageError extends Error {}
+
+/** What a valid command line asks for (the program defaults later, from the configuration). */
+export interface TokenArguments {
+  role: Role;
+  memberId?: string;
+  partnerId?: string;
+  programId?: string;
+  subject?: string;
+  expires: string;
 }
 
-function parseCommandLine() {
+/** Parses and checks the command line; throws UsageError with what is wrong. `null` asks for the help. */
+export function parseTokenArguments(args: string[]): TokenArguments | null {
+  let values;
   try {
-    return parseArgs({
+    values = parseArgs({
+      args,
       strict: true,
       allowPositionals: false,
       options: {
@@ -54,8 +66,32 @@ function parseCommandLine() {
       },
     }).values;
   } catch (error) {
-    return fail((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
+  if (values.help) return null;
+  const fail = (message: string): never => {
+    throw new UsageError(message);
+  };
+  if (!values.role) fail(`--role is required (${roles.join(', ')})`);
+  if (!(roles as readonly string[]).includes(values.role!)) fail(`--role "${values.role}" is not a role: use ${roles.join(', ')}`);
+  const role = values.role as Role;
+  if (role === 'member' && !values.member) fail('--member is required for a member token (the member id or its GraphQL id)');
+  if (role === 'partner' && !values.partner) fail('--partner is required for a partner token');
+  if (role !== 'member' && values.member) fail(`--member is only for --role member (a ${role} token is not a member's)`);
+  if (role !== 'partner' && values.partner) fail('--partner is only for --role partner');
+  if (role === 'member' && values.subject) fail('--subject is not for member tokens: their subject is the --member id');
+  for (const flag of ['member', 'partner', 'program', 'subject'] as const) {
+    if (values[flag] !== undefined && values[flag]!.trim() === '') fail(`--${flag} must not be empty`);
+  }
+  checkPeriod(values.expires!);
+  return {
+    role,
+    memberId: values.member === undefined ? undefined : memberIdFrom(values.member),
+    partnerId: values.partner,
+    programId: values.program,
+    subject: values.subject,
+    expires: values.expires!,
+  };
 }
 
 function memberIdFrom(value: string): string {
@@ -73,7 +109,7 @@ function checkPeriod(period: string): void {
   try {
     new SignJWT({}).setExpirationTime(period);
   } catch {
-    fail(`--expires "${period}" is not a period: use a number and a unit, e.g. 30m, 1h, 24h or 7d`);
+    throw new UsageError(`--expires "${period}" is not a period: use a number and a unit, e.g. 30m, 1h, 24h or 7d`);
   }
 }
 
@@ -106,43 +142,36 @@ async function warnAboutUnknownIds(config: Config, programId: string, memberId: 
   }
 }
 
-const values = parseCommandLine();
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
+async function main() {
+  const fail = (message: string): never => {
+    console.error(`npm run token: ${message}\nRun \`npm run token -- --help\` for the options.`);
+    process.exit(2);
+  };
+  let request: TokenArguments | null = null;
+  let config: Config | undefined;
+  try {
+    request = parseTokenArguments(process.argv.slice(2));
+    if (request) config = loadConfig(process.env, 'node');
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!request || !config) {
+    console.log(usage);
+    return;
+  }
+  const secret = config.auth.secret ?? fail('JWT_JWKS_URL is set: tokens come from your identity provider, not from this script');
+  const programId = request.programId ?? config.defaultProgram.id;
+  await warnAboutUnknownIds(config, programId, request.memberId);
+  const token = await signToken(secret, {
+    role: request.role,
+    programId,
+    subject: request.memberId ?? request.subject ?? `local-${request.role}`,
+    partnerId: request.partnerId,
+    expiresIn: request.expires,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  });
+  console.log(token);
 }
-if (!values.role) fail(`--role is required (${roles.join(', ')})`);
-if (!(roles as readonly string[]).includes(values.role)) fail(`--role "${values.role}" is not a role: use ${roles.join(', ')}`);
-const role = values.role as Role;
-if (role === 'member' && !values.member) fail('--member is required for a member token (the member id or its GraphQL id)');
-if (role === 'partner' && !values.partner) fail('--partner is required for a partner token');
-if (role !== 'member' && values.member) fail(`--member is only for --role member (a ${role} token is not a member's)`);
-if (role !== 'partner' && values.partner) fail(`--partner is only for --role partner`);
-if (role === 'member' && values.subject) fail('--subject is not for member tokens: their subject is the --member id');
-for (const flag of ['member', 'partner', 'program', 'subject'] as const) {
-  if (values[flag] !== undefined && values[flag]!.trim() === '') fail(`--${flag} must not be empty`);
-}
-checkPeriod(values.expires);
 
-let config: Config;
-try {
-  config = loadConfig(process.env, 'node');
-} catch (error) {
-  fail((error as Error).message);
-}
-if (!config.auth.secret) fail('JWT_JWKS_URL is set: tokens come from your identity provider, not from this script');
-
-const programId = values.program ?? config.defaultProgram.id;
-const memberId = role === 'member' ? memberIdFrom(values.member!) : undefined;
-await warnAboutUnknownIds(config, programId, memberId);
-
-const token = await signToken(config.auth.secret, {
-  role,
-  programId,
-  subject: memberId ?? values.subject ?? `local-${role}`,
-  partnerId: values.partner,
-  expiresIn: values.expires,
-  issuer: config.auth.issuer,
-  audience: config.auth.audience,
-});
-console.log(token);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { openNodeDatabase } from '../../src/platform/node/database';
+import { parseTokenArguments, UsageError } from '../../scripts/token';
 
 /** `npm run token` from the outside: its stdout, stderr and exit code. */
 async function token(args: string[], env: Record<string, string> = {}) {
@@ -52,24 +54,39 @@ describe('npm run token', () => {
     expect(result.stdout).toMatch(/--role ROLE[\s\S]*--subject ID[\s\S]*--expires PERIOD/);
   });
 
-  it('refuses bad flags with one clear line and exit code 2, and no token', async () => {
+  it('refuses a bad flag with one line on stderr, exit code 2 and no token', async () => {
+    const result = await token(['--role', 'bogus'], { LIBSQL_URL: database });
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^npm run token: --role "bogus" is not a role: use admin, storefront, member, partner\n/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('checks every flag with a clear message', () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /--role is required \(admin, storefront, member, partner\)/],
-      [['--role', 'bogus'], /--role "bogus" is not a role: use admin, storefront, member, partner/],
       [['--role', 'admin', '--expires', '5x'], /--expires "5x" is not a period/],
+      [['--role', 'admin', '--expires', ''], /--expires "" is not a period/],
       [['--role', 'admin', '--colour', 'red'], /Unknown option '--colour'/],
+      [['--role', 'admin', 'extra'], /positional argument/],
       [['--role', 'member'], /--member is required for a member token/],
       [['--role', 'partner'], /--partner is required for a partner token/],
       [['--role', 'admin', '--member', 'x'], /--member is only for --role member/],
+      [['--role', 'admin', '--partner', 'x'], /--partner is only for --role partner/],
+      [['--role', 'member', '--member', 'x', '--subject', 'y'], /--subject is not for member tokens/],
       [['--role', 'admin', '--program', ' '], /--program must not be empty/],
     ];
-    const results = await Promise.all(cases.map(([args]) => token(args, { LIBSQL_URL: database })));
-    results.forEach((result, index) => {
-      expect(result.code, cases[index]![0].join(' ')).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(cases[index]![1]);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
+    for (const [args, message] of cases) expect(() => parseTokenArguments(args), args.join(' ')).toThrow(message);
+    expect(() => parseTokenArguments(['--role', 'bogus'])).toThrow(UsageError);
+  });
+
+  it('reads the member from its id or its GraphQL id, and asks for help with --help or -h', () => {
+    expect(parseTokenArguments(['--role', 'member', '--member', encodeGlobalID('Member', 'm1')])).toMatchObject({ role: 'member', memberId: 'm1' });
+    expect(parseTokenArguments(['--role', 'member', '--member', 'm1'])).toMatchObject({ memberId: 'm1' });
+    expect(parseTokenArguments(['--role', 'partner', '--partner', 'beans', '--expires', '7d'])).toEqual({
+      role: 'partner', partnerId: 'beans', expires: '7d', memberId: undefined, programId: undefined, subject: undefined,
     });
+    expect(parseTokenArguments(['--help'])).toBeNull();
+    expect(parseTokenArguments(['-h'])).toBeNull();
   });
 
   it('warns on stderr when the program or the member does not exist locally, and still prints the token', async () => {
