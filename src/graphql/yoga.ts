@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config';
 import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifier';
-import { isDatabaseUnreachable } from '../platform/db/health';
+import { describeCause, isDatabaseUnreachable } from '../platform/db/health';
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
 import type { GraphQLContext } from './context';
@@ -60,7 +60,7 @@ export function createGraphQLServer({ config, services, verifyToken, logger }: Y
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : undefined;
         if (isDatabaseUnreachable(original ?? error)) {
-          logger.error('The database cannot be reached:', original ?? error);
+          logger.error(`GraphQL: the database cannot be reached: ${describeCause(original ?? error)}`);
           return new GraphQLError('The database cannot be reached; try again shortly.', {
             extensions: { code: 'DATABASE_UNAVAILABLE', http: { status: 503 } },
           });

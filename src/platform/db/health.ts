@@ -28,7 +28,7 @@ export async function checkDatabase(db: Database, timeoutMs = 5_000): Promise<Da
 }
 
 /** drizzle and the libSQL client wrap the real failure; the innermost message says what happened. */
-function describeCause(error: unknown): string {
+export function describeCause(error: unknown): string {
   let message = error instanceof Error ? error.message : String(error);
   for (let cause = (error as Error)?.cause; cause instanceof Error; cause = cause.cause) {
     if (cause.message) message = cause.message;
