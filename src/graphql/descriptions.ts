@@ -52,11 +52,14 @@ function derivedDescriptions(schema: GraphQLSchema): Map<string, string> {
     }
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     if (type.name.endsWith('ConnectionEdge')) {
-      derived.set(type.name, `One item of a \`${type.name.replace(/Edge$/, '')}\` page, with its cursor.`);
-      derived.set(`${type.name}.node`, 'The item.');
+      const item = getNamedType(type.getFields().node?.type)?.name;
+      derived.set(type.name, `One \`${item}\` of a \`${type.name.replace(/Edge$/, '')}\` page, with its cursor.`);
+      derived.set(`${type.name}.node`, `The \`${item}\` itself.`);
       derived.set(`${type.name}.cursor`, 'Pass it as `after` (or `before`) to page on from this item.');
     } else if (type.name.endsWith('Connection')) {
-      derived.set(type.name, `A page of a cursor connection (Relay): its items in \`edges\`, and \`pageInfo\` to ask for the next or previous page.`);
+      const item = getNamedType(type.getFields().edges?.type);
+      const node = item && isObjectType(item) ? getNamedType(item.getFields().node?.type)?.name : undefined;
+      derived.set(type.name, `A page of \`${node}\` items (a Relay cursor connection): the items in \`edges\`, and \`pageInfo\` to ask for the next or previous page.`);
       derived.set(`${type.name}.edges`, 'The items of this page, in the list’s order, each with its cursor.');
       derived.set(`${type.name}.pageInfo`, 'Whether there are more pages, and the cursors to ask for them.');
     }
