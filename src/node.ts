@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { commandRegistry } from './commands';
 import { ConfigError, loadConfig } from './config';
+import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
@@ -19,9 +20,9 @@ async function main() {
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
-  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), (cron, at) =>
-    runScheduledJobs(deps, cron, at),
-  );
+  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
+    for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
+  });
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
     if (config.auth.usingDevelopmentSecret) {

@@ -1,5 +1,6 @@
 import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
@@ -44,6 +45,10 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const { deps } = runtimeFor(env);
-    ctx.waitUntil(runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)));
+    ctx.waitUntil(
+      runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)).then((runs) => {
+        for (const run of runs) console.log(describeJobRun(run, deps.clock.now()));
+      }),
+    );
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimits } from '../../src/graphql/limits';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { createApp } from '../../src/app';
+import { createDatabase } from '../../src/platform/db/database';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { enroll } from '../support/members';
 
@@ -8,8 +14,9 @@ const INTROSPECTION = '{ __schema { queryType { name } } }';
 describe('abuse limits', () => {
   let app: TestApp;
   let admin: string;
+  const logged: unknown[][] = [];
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ logger: { ...console, error: (...args: unknown[]) => logged.push(args) } });
     admin = await app.token({ role: 'admin' });
   });
   afterAll(() => app.close());
@@ -60,6 +67,8 @@ describe('abuse limits', () => {
     const response = await app.graphql('query($id: ID!) { member(id: $id) { email } }', { id: globalId }, admin);
     expect(response.errors?.[0]?.message).toBe('Unexpected error.');
     expect(JSON.stringify(response)).not.toMatch(/closed|sqlite|libsql/i);
+    // What the client does not see goes to the server's log, with the cause.
+    expect(logged.map((args) => String(args[0]))).toContainEqual(expect.stringMatching(/Failed query/));
   });
 });
 
@@ -74,6 +83,27 @@ describe('development vs production', () => {
     app.close();
   });
 
+  it('opens GraphiQL in development with an admin token of the default program in its Authorization header', async () => {
+    const app = await createTestApp({ env: { ENVIRONMENT: 'development', DEFAULT_PROGRAM_ID: 'globex' } });
+    const page = await (await app.app.request('/graphql', { headers: { accept: 'text/html' } })).text();
+    const token = /Bearer (ey[\w-]+\.[\w-]+\.[\w-]+)/.exec(page)?.[1];
+    expect(token).toBeDefined();
+    const response = await app.graphql('{ program { name } }', {}, token);
+    expect(response.data).toEqual({ program: { name: 'Globex Books' } });
+    const admin = await app.graphql('{ ledgerAudit { sound } }', {}, token);
+    expect(admin.data).toEqual({ ledgerAudit: { sound: true } });
+    app.close();
+  });
+
+  it('fills in no token outside development (test, and production where GraphiQL is off)', async () => {
+    for (const ENVIRONMENT of ['test', 'production']) {
+      const app = await createTestApp({ env: { ENVIRONMENT } });
+      const page = await (await app.app.request('/graphql', { headers: { accept: 'text/html' } })).text();
+      expect(page).not.toMatch(/Bearer|Authorization/);
+      app.close();
+    }
+  });
+
   it('turns off GraphiQL, introspection and field suggestions in production', async () => {
     const app = await createTestApp({ env: { ENVIRONMENT: 'production' } });
     const page = await app.app.request('/graphql', { headers: { accept: 'text/html' } });
@@ -85,10 +115,41 @@ describe('development vs production', () => {
     app.close();
   });
 
-  it('answers /health', async () => {
+  it('answers /health after asking the database', async () => {
     const app = await createTestApp();
     const response = await app.app.request('/health');
-    expect(await response.json()).toEqual({ status: 'ok', environment: 'test' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', environment: 'test', database: 'ok' });
+    app.close();
+  });
+
+  it('answers /health with 503 and what is wrong when the database cannot be reached or is not migrated, and GraphQL with DATABASE_UNAVAILABLE', async () => {
+    const app = await createTestApp();
+    const quiet = { ...console, error: () => {} };
+    const unreachable = createApp({ ...app.deps, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
+    const down = await unreachable.request('/health');
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ status: 'unavailable', environment: 'test', database: 'unavailable', reason: expect.stringMatching(/^the database cannot be reached: .+/) });
+
+    const empty = createApp({ ...app.deps, db: createDatabase(createClient({ url: `file:${join(mkdtempSync(join(tmpdir(), 'edge-loyalty-empty-')), 'empty.db')}` })), logger: quiet });
+    const unmigrated = await empty.request('/health');
+    expect(unmigrated.status).toBe(503);
+    expect((await unmigrated.json()).reason).toMatch(/no tables: apply the migrations \(npm run db:migrate\)/);
+
+    const query = await unreachable.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token({ role: 'admin' })}` },
+      body: JSON.stringify({ query: '{ program { name } }' }),
+    });
+    expect(query.status).toBe(503);
+    expect((await query.json()).errors).toEqual([
+      expect.objectContaining({ message: 'The database cannot be reached; try again shortly.', extensions: { code: 'DATABASE_UNAVAILABLE' } }),
+    ]);
+
+    const production = createApp({ ...app.deps, config: { ...app.config, environment: 'production' }, db: createDatabase(createClient({ url: 'http://127.0.0.1:9' })), logger: quiet });
+    const hidden = await production.request('/health');
+    expect(hidden.status).toBe(503);
+    expect((await hidden.json()).reason).toBe('the database is unavailable (details in the server log)');
     app.close();
   });
 });

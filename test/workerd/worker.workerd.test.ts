@@ -24,9 +24,25 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
   __typename ... on MemberPayload { member { id email status } } ... on Error { code } } }`;
 
 describe('Worker fetch', () => {
-  it('answers /health', async () => {
+  it('answers /health after asking the database', async () => {
     const response = await exports.default.fetch('http://edge-loyalty.test/health');
-    expect(await response.json()).toEqual({ status: 'ok', environment: 'test' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', environment: 'test', database: 'ok' });
+  });
+
+  it('answers /health with 503 and the reason when the database cannot be reached', async () => {
+    // What a fetch to a libSQL server that is not there fails with in workerd.
+    const lost = { fetch: () => Promise.reject(new Error('Network connection lost.')) } as unknown as Fetcher;
+    const unreachable = { ...workerEnv, LIBSQL_SERVICE: lost } as WorkerEnv;
+    const request = new Request('http://edge-loyalty.test/health') as Request<unknown, IncomingRequestCfProperties>;
+    const response = await worker.fetch(request, unreachable);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: 'unavailable',
+      environment: 'test',
+      database: 'unavailable',
+      reason: 'the database cannot be reached: Network connection lost.',
+    });
   });
 
   it('enrolls, updates (inside the member\'s Durable Object) and erases a member over libSQL', async () => {
