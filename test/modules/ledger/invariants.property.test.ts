@@ -90,15 +90,15 @@ function changed(params: Params): Params {
   }
 }
 
-const MEMBERS_VIEW = `query($m0: ID!, $m1: ID!, $m2: ID!) { m0: member(id: $m0) { ...view } m1: member(id: $m1) { ...view } m2: member(id: $m2) { ...view } }
-  fragment view on Member { pointsBalance walletBalances { currency cash bonus total } lots(first: 50, includeClosed: true) { edges { node { amount remaining earnedAt expiresAt } } } }`;
+const MEMBER_VIEW = `query($id: ID!) { member(id: $id) { pointsBalance walletBalances { currency cash bonus total }
+  lots(first: 50, includeClosed: true) { edges { node { amount remaining earnedAt expiresAt } } } } }`;
 const LATEST_TRANSFERS = `query($id: ID!) { member(id: $id) { transfers(first: 2) { edges { node { ${MEMBER_TRANSFER_FIELDS} } } } } }`;
 
 async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
   const admin = await app.token({ role: 'admin' });
   const { currency: _currency, ...ruleInput } = ruleSet;
   await setRules(app, ruleInput);
-  const members = [];
+  const members: Array<Awaited<ReturnType<typeof enroll>>> = [];
   for (let index = 0; index < MEMBERS; index++) members.push(await enroll(app, { email: `p${index}@example.com` }));
   const ledger = createServices(app.deps).ledger;
   const model = new LedgerModel(ruleSet, MEMBERS, app.clock.now().getTime());
@@ -170,8 +170,8 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
       // The spend wrote one transfer per part (bonus, cash) that it took: the member's newest ones.
       const parts = (data.fromBonus > 0 ? 1 : 0) + (data.fromCash > 0 ? 1 : 0);
       for (const { node } of (latest.data!.member.transfers.edges as Array<{ node: Record<string, any> }>).slice(0, parts)) {
-        expect(node.kind).toBe('wallet_spend');
-        const bucket = node.debit.kind === 'wallet_bonus' ? 'bonus' : 'cash';
+        expect(node.kind).toBe('WALLET_SPEND');
+        const bucket = String(node.debit.kind).toLowerCase() === 'wallet_bonus' ? 'bonus' : 'cash';
         model.reversible.push({ id: node.id, member: params.member, kind: 'wallet', currency: params.currency, bucket, amount: node.amount, reversed: false });
       }
     }
@@ -199,10 +199,10 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
   const memberOf = (params: Params) => (params.kind === 'refund' ? model.memberOfOrder(params.orderId)! : params.kind === 'reverse' ? params.transfer.member : params.member);
 
   const compareWithModel = async (context: unknown) => {
-    const response = await app.graphql(MEMBERS_VIEW, { m0: members[0]!.globalId, m1: members[1]!.globalId, m2: members[2]!.globalId }, admin);
-    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    for (let index = 0; index < MEMBERS; index++) {
-      const actual = response.data![`m${index}`];
+    const responses = await Promise.all(members.map((one) => app.graphql(MEMBER_VIEW, { id: one.globalId }, admin)));
+    for (const [index, response] of responses.entries()) {
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      const actual = response.data!.member;
       const seen = {
         pointsBalance: actual.pointsBalance,
         walletBalances: [...actual.walletBalances].sort((a: any, b: any) => a.currency.localeCompare(b.currency)),
@@ -236,7 +236,8 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
         const result = await ledger.expirePoints('acme', { memberId: members[step.member]!.memberId, idempotencyKey: key });
         const expected = model.expire(step.member, key);
         expect(result.replayed).toBe(expected.replayed);
-        if (!expected.replayed) expect(result.points).toBe(expected.points);
+        // `+ 0`: the service reports nothing expired as -0 (harmless once serialized as JSON).
+        if (!expected.replayed) expect(result.points + 0).toBe(expected.points);
         break;
       }
       case 'wait':

@@ -191,7 +191,7 @@ export class LedgerModel {
     const candidates = this.lots[order.member]!.filter((lot) => lot.remaining > 0).sort(fifo);
     const own = candidates.indexOf(order.earnLot!);
     if (own > 0) candidates.unshift(...candidates.splice(own, 1));
-    const clawedBack = -this.take(candidates, clawable).reduce((sum, { delta }) => sum + delta, 0);
+    const clawedBack = this.take(candidates, clawable).reduce((sum, { delta }) => sum - delta, 0);
 
     order.refunded = refundedAfter;
     order.clawbackDue += toClawBack;

@@ -5,6 +5,7 @@ import { enroll } from '../../support/members';
 import { ADJUST, closeSoundly, memberLedger, mutate, setRules } from '../../support/ledger';
 import { CHECKOUT_FIELDS, createCode, createOffer, offerStats, refundOrder } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
+import { assertProperty } from '../../support/property';
 
 /**
  * "A quote and the order recorded from the same cart at the same moment agree to the minor unit."
@@ -367,7 +368,7 @@ const examples: Array<[Setup, Step[]]> = [
 
 describe('quote and recordOrder agree', () => {
   it('on random programs and carts, to the minor unit; the offers count what the orders gave', async () => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(setupSpec, fc.array(step, { minLength: 3, maxLength: 14 }), async (setup, steps) => {
         const app = await createTestApp();
         try {
@@ -378,7 +379,7 @@ describe('quote and recordOrder agree', () => {
           throw error;
         }
       }),
-      { numRuns: Number(process.env.QUOTE_PROPERTY_RUNS ?? 20), examples },
+      { defaultRuns: 20, examples },
     );
   }, 120_000);
 });
