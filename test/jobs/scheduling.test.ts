@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { jobRuns } from '../../schema';
 import { jobs, jobsByCron } from '../../src/jobs/schedule';
 import { pruneJobRuns } from '../../src/jobs/prune-job-runs';
-
 import { runJobNow, runScheduledJobs } from '../../src/jobs/runner';
 import { forEachMember } from '../../src/jobs/job';
 import { cronsFromWranglerToml } from '../../src/platform/node/scheduler';
