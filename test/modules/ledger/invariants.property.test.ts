@@ -4,7 +4,7 @@ import { createServices } from '../../../src/services';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ADJUST, expectLedgerSound, MEMBER_TRANSFER_FIELDS, RECORD_ORDER, REDEEM, REFUND_ORDER, REVERSE, setRules, SPEND_WALLET, TOP_UP } from '../../support/ledger';
-import { assertProperty } from '../../support/property';
+import { assertProperty, propertySettings } from '../../support/property';
 import { LedgerModel, type ModelRules, type Outcome, type Reversible } from './ledger-model';
 
 /**
@@ -297,6 +297,8 @@ const examples: Array<[ModelRules, Action[]]> = [
   [defaultRules, [order(2, 20_000), { type: 'expire', member: 2, days: 370 }, refund(0.5), refund(0.5)]],
 ];
 
+const settings = propertySettings(40, 150);
+
 describe('the ledger against a reference model', () => {
   it('agrees after every step of random command sequences, with concurrency, retries, refunds, reversals and expiry', async () => {
     await assertProperty(
@@ -309,7 +311,8 @@ describe('the ledger against a reference model', () => {
           app.close();
         }
       }),
-      { defaultRuns: 40, examples },
+      settings,
+      examples,
     );
-  }, 300_000);
+  }, settings.testTimeoutMs);
 });

@@ -5,7 +5,7 @@ import { enroll } from '../../support/members';
 import { closeSoundly, setRules } from '../../support/ledger';
 import { createOffer, quote, recordOrder } from '../../support/offers';
 import { runJob, setUpTiers, tierOf } from '../../support/tiers';
-import { assertProperty } from '../../support/property';
+import { assertProperty, propertySettings } from '../../support/property';
 
 /**
  * `quote` against a reference evaluator written here from the README ("How a cart is evaluated",
@@ -35,6 +35,10 @@ interface Line {
   sku: string;
   quantity: number;
   unitPrice: number;
+}
+interface Program {
+  capBasisPoints: number | null;
+  tier: { discountBasisPoints: number; earnMultiplierPermille: number } | null;
 }
 interface Cart {
   lines: Line[];
@@ -71,7 +75,7 @@ interface OfferCounters {
 }
 
 /** What the README says the cart gets: the applied discounts in order, per line, and the points earned. */
-function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Cart, program: { capBasisPoints: number | null; tier: { discountBasisPoints: number; earnMultiplierPermille: number } | null }) {
+function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Cart, program: Program) {
   const total = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + cart.shipping;
   const left = new Map<number | typeof REST, number>([...cart.lines.map((line, lineNo) => [lineNo, line.quantity * line.unitPrice] as const), [REST, cart.shipping]]);
   const cap = program.capBasisPoints === null ? Number.POSITIVE_INFINITY : Math.floor((total * program.capBasisPoints) / 10_000);
@@ -151,7 +155,7 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
 const items: fc.Arbitrary<Items> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.record({ skus: fc.subarray([...SKUS], { minLength: 1, maxLength: 2 }) }) },
-  { weight: 1, arbitrary: fc.record({ categories: fc.constantFrom(['drinks'], ['food'], ['drinks', 'food']) }) },
+  { weight: 1, arbitrary: fc.record({ categories: fc.constantFrom<string[]>(['drinks'], ['food'], ['drinks', 'food']) }) },
 );
 const basisPoints = fc.oneof(fc.constantFrom(500, 1000, 2500, 3333, 5000, 10_000), fc.integer({ min: 1, max: 10_000 }));
 const effect: fc.Arbitrary<Effect> = fc.oneof(
@@ -170,7 +174,7 @@ const offer: fc.Arbitrary<OfferSpec> = fc.record({
   budget: fc.option(fc.integer({ min: 1, max: 3_000 }), { freq: 2 }),
   maxRedemptions: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2 }),
 });
-const program = fc.record({
+const program: fc.Arbitrary<Program> = fc.record({
   capBasisPoints: fc.option(fc.constantFrom(0, 1_500, 5_000, 9_999), { freq: 3 }),
   tier: fc.option(fc.record({ discountBasisPoints: fc.constantFrom(0, 500, 1_234, 10_000), earnMultiplierPermille: fc.constantFrom(1_000, 1_500, 2_000) }), { freq: 2 }),
 });
@@ -182,7 +186,7 @@ const cart: fc.Arbitrary<Cart> = fc.record({
 
 // ——— Running it ———
 
-async function play(app: TestApp, offers: OfferSpec[], setup: fc.RecordValue<{ capBasisPoints: number | null; tier: { discountBasisPoints: number; earnMultiplierPermille: number } | null }>, carts: Cart[]) {
+async function play(app: TestApp, offers: OfferSpec[], setup: Program, carts: Cart[]) {
   await setRules(app, { maxDiscountBasisPoints: setup.capBasisPoints });
   const { globalId } = await enroll(app, { email: 'shopper@example.com' });
   if (setup.tier) {
@@ -226,20 +230,22 @@ async function play(app: TestApp, offers: OfferSpec[], setup: fc.RecordValue<{ c
 }
 
 const plain = (effect: Effect, extra: Partial<OfferSpec> = {}): OfferSpec => ({ effect, priority: 0, exclusive: false, budget: null, maxRedemptions: null, ...extra });
-const noProgram = { capBasisPoints: null, tier: null };
+const noProgram: Program = { capBasisPoints: null, tier: null };
 
 /**
  * Run first: 33.33 % of 0.01 … rounds half-up per offer on what the earlier one left; two offers of
  * different priorities in the opposite order of creation; a budget used up across orders; a
  * combo after a percentage; the tier's discount after an offer, under a cap.
  */
-const examples: Array<[OfferSpec[], typeof noProgram | fc.RecordValue<{ capBasisPoints: number | null; tier: any }>, Cart[]]> = [
+const examples: Array<[OfferSpec[], Program, Cart[]]> = [
   [[plain({ percentOff: { basisPoints: 3_333, items: null } }), plain({ percentOff: { basisPoints: 1_500, items: { skus: ['A'] } } })], noProgram, [{ lines: [{ sku: 'A', quantity: 3, unitPrice: 333 }, { sku: 'C', quantity: 1, unitPrice: 155 }], shipping: 15, record: false }]],
   [[plain({ amountOff: { amount: 500, items: null } }), plain({ percentOff: { basisPoints: 5_000, items: null } }, { priority: 1 })], noProgram, [{ lines: [{ sku: 'B', quantity: 1, unitPrice: 1_999 }], shipping: 0, record: false }]],
   [[plain({ amountOff: { amount: 700, items: null } }, { budget: 1_000 })], noProgram, Array.from({ length: 3 }, () => ({ lines: [{ sku: 'D', quantity: 1, unitPrice: 1_000 }], shipping: 0, record: true }))],
   [[plain({ percentOff: { basisPoints: 1_000, items: null } }, { priority: 1 }), plain({ combo: { skus: ['A', 'C'], bundlePrice: 500 } })], noProgram, [{ lines: [{ sku: 'A', quantity: 2, unitPrice: 350 }, { sku: 'C', quantity: 1, unitPrice: 420 }], shipping: 0, record: false }]],
   [[plain({ percentOff: { basisPoints: 1_000, items: { categories: ['drinks'] } } })], { capBasisPoints: 1_500, tier: { discountBasisPoints: 1_234, earnMultiplierPermille: 1_500 } }, [{ lines: [{ sku: 'A', quantity: 2, unitPrice: 999 }, { sku: 'C', quantity: 1, unitPrice: 1_234 }], shipping: 99, record: false }]],
 ];
+
+const settings = propertySettings(25, 90);
 
 describe('quote against a reference evaluator', () => {
   it('gives every random cart the discounts, line shares and points the README describes', async () => {
@@ -254,7 +260,8 @@ describe('quote against a reference evaluator', () => {
           throw error;
         }
       }),
-      { defaultRuns: 25, examples: examples as any },
+      settings,
+      examples,
     );
-  }, 180_000);
+  }, settings.testTimeoutMs);
 });

@@ -5,7 +5,7 @@ import { enroll } from '../../support/members';
 import { ADJUST, closeSoundly, memberLedger, mutate, setRules } from '../../support/ledger';
 import { CHECKOUT_FIELDS, createCode, createOffer, offerStats, refundOrder } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
-import { assertProperty } from '../../support/property';
+import { assertProperty, propertySettings } from '../../support/property';
 
 /**
  * "A quote and the order recorded from the same cart at the same moment agree to the minor unit."
@@ -366,6 +366,8 @@ const examples: Array<[Setup, Step[]]> = [
   [plainSetup({ bonusPoints: { multiplierPermille: 1001 } }, { amountOff: { amount: 1 } }), [plainCart([], 1), { type: 'advance', days: 1 }, plainCart([], 1)]],
 ];
 
+const settings = propertySettings(20, 90);
+
 describe('quote and recordOrder agree', () => {
   it('on random programs and carts, to the minor unit; the offers count what the orders gave', async () => {
     await assertProperty(
@@ -379,7 +381,8 @@ describe('quote and recordOrder agree', () => {
           throw error;
         }
       }),
-      { defaultRuns: 20, examples },
+      settings,
+      examples,
     );
-  }, 120_000);
+  }, settings.testTimeoutMs);
 });
