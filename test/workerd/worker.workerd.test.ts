@@ -6,7 +6,8 @@ import worker from '../../src/worker';
 import { signToken } from '../../src/platform/auth/sign';
 import type { WorkerEnv } from '../../src/platform/workers/env';
 import { createWorkerDatabase } from '../../src/platform/workers/database';
-import { runCommand } from '../../src/platform/serializer/commands';
+import { runCommand, type CommandDeps } from '../../src/platform/serializer/commands';
+import type { Database } from '../../src/platform/db/database';
 import { commandRegistry } from '../../src/commands';
 import { loadConfig } from '../../src/config';
 import { systemClock } from '../../src/platform/clock';
@@ -30,8 +31,25 @@ const RECORD_WITH_TIER = `mutation($input: RecordOrderInput!) { recordOrder(inpu
 const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) {
   __typename ... on MemberPayload { member { id email status } } ... on Error { code } } }`;
 
-/** Deps like the Durable Object's own, but used here directly: commands that no serializer orders. */
-const ownDeps = () => ({ db: createWorkerDatabase(loadConfig(workerEnv, 'workers'), workerEnv), clock: systemClock });
+/**
+ * Deps like the Durable Object's own, used here directly: commands that no serializer orders. The
+ * first `commands` write batches wait until all of them are ready to write, so that every command
+ * reads before any writes.
+ */
+function writesAfterBothRead(commands: number): CommandDeps {
+  const db = createWorkerDatabase(loadConfig(workerEnv, 'workers'), workerEnv);
+  let waiting: Array<() => void> = [];
+  const allRead = () =>
+    new Promise<void>((release) => {
+      waiting.push(release);
+      if (waiting.length === commands) waiting.splice(0).forEach((go) => go());
+    });
+  const batch: Database['batch'] = async (statements) => {
+    await allRead();
+    return db.batch(statements);
+  };
+  return { db: new Proxy(db, { get: (target, property) => (property === 'batch' ? batch : Reflect.get(target, property, target)) }), clock: systemClock };
+}
 
 async function enrollWith(token: string, input: Record<string, unknown>) {
   const enrolled = await graphql(ENROLL, { input }, token);
@@ -99,10 +117,12 @@ describe('Worker fetch', () => {
     expect(outcomes.map((outcome) => outcome.data.updateMember.__typename).sort()).toEqual(['InvalidInputError', 'MemberPayload']);
     expect(await identifiersOf(serialized.memberId)).toHaveLength(1);
 
-    // The same two commands on this Worker's own database, without the Durable Object: both pass their check.
+    // The same two commands on this Worker's own database, without the Durable Object, each writing
+    // once both have read (the interleaving the Durable Object rules out): both pass their check.
     const unserialized = await enrollWith(token, { email: 'racy@example.com', externalId: 'racy-1' });
+    const deps = writesAfterBothRead(2);
     const results = await Promise.all(
-      [{ email: null }, { externalId: null }].map((update) => runCommand(commandRegistry, ownDeps(), 'members.update', { programId: 'acme', memberId: unserialized.memberId, update })),
+      [{ email: null }, { externalId: null }].map((update) => runCommand(commandRegistry, deps, 'members.update', { programId: 'acme', memberId: unserialized.memberId, update })),
     );
     expect(results.map((result) => result.ok)).toEqual([true, true]);
     expect(await identifiersOf(unserialized.memberId)).toEqual([]);
