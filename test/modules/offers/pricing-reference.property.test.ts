@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { closeSoundly, setRules } from '../../support/ledger';
+import { inFreshApp, setRules } from '../../support/ledger';
 import { createOffer, quote, recordOrder } from '../../support/offers';
 import { runJob, setUpTiers, tierOf } from '../../support/tiers';
 import { assertProperty, propertySettings } from '../../support/property';
@@ -250,16 +250,9 @@ const settings = propertySettings(25, 90);
 describe('quote against a reference evaluator', () => {
   it('gives every random cart the discounts, line shares and points the README describes', async () => {
     await assertProperty(
-      fc.asyncProperty(fc.array(offer, { minLength: 1, maxLength: 4 }), program, fc.array(cart, { minLength: 1, maxLength: 8 }), async (offers, setup, carts) => {
-        const app = await createTestApp();
-        try {
-          await play(app, offers, setup, carts);
-          await closeSoundly(app);
-        } catch (error) {
-          app.close();
-          throw error;
-        }
-      }),
+      fc.asyncProperty(fc.array(offer, { minLength: 1, maxLength: 4 }), program, fc.array(cart, { minLength: 1, maxLength: 8 }), (offers, setup, carts) =>
+        inFreshApp((app) => play(app, offers, setup, carts)),
+      ),
       settings,
       examples,
     );
