@@ -26,8 +26,8 @@ const ENROLL = `mutation($input: EnrollMemberInput!) { enrollMember(input: $inpu
   __typename ... on MemberPayload { member { id email name status } } ... on Error { code } } }`;
 const UPDATE = `mutation($input: UpdateMemberInput!) { updateMember(input: $input) {
   __typename ... on MemberPayload { member { id name } } ... on Error { code } } }`;
-const RECORD_WITH_TIER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) {
-  __typename ... on RecordOrderPayload { upgradedTier { name } } ... on Error { code } } }`;
+const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) {
+  __typename ... on RecordOrderPayload { upgradedTier { name } discount { amount } } ... on Error { code } } }`;
 const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) {
   __typename ... on MemberPayload { member { id email status } } ... on Error { code } } }`;
 
@@ -36,7 +36,7 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
  * first `commands` write batches wait until all of them are ready to write, so that every command
  * reads before any writes.
  */
-function writesAfterBothRead(commands: number): CommandDeps {
+function writesAfterAllRead(commands: number): CommandDeps {
   const db = createWorkerDatabase(loadConfig(workerEnv, 'workers'), workerEnv);
   let waiting: Array<() => void> = [];
   const allRead = () =>
@@ -61,6 +61,22 @@ async function enrollWith(token: string, input: Record<string, unknown>) {
 async function identifiersOf(memberId: string) {
   const rows = await sql().execute({ sql: 'select email, external_id from members where id = ?', args: [memberId] });
   return [rows.rows[0]!.email, rows.rows[0]!.external_id].filter((value) => value !== null);
+}
+
+// The race tests order in globex, so that their tiers and offers change none of the orders other workerd tests record in acme.
+const globexAdmin = () => signToken(SECRET, { role: 'admin', programId: 'globex', subject: 'workerd-test' });
+const orderInput = (memberId: string, index: number, total: number) => ({ memberId, orderId: `${memberId}-${index}`, currency: 'EUR', total, idempotencyKey: `${memberId}-${index}` });
+
+/** recordOrder commands run at once on this Worker's own database, with no serializer: all read, then all write. */
+async function recordWithoutSerializer(inputs: Array<ReturnType<typeof orderInput> & { lines?: unknown[] }>) {
+  const deps = writesAfterAllRead(inputs.length);
+  const outcomes = await Promise.all(
+    inputs.map((input) => runCommand(commandRegistry, deps, 'checkout.recordOrder', { lines: [], codes: [], attributes: {}, redeemPoints: 0, expectedDiscount: null, ...input, programId: 'globex' })),
+  );
+  return outcomes.map((outcome) => {
+    expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+    return (outcome as { value: { upgradedTierId: string | null; discount: number } }).value;
+  });
 }
 
 async function tierNameOf(id: string, token: string): Promise<string | null> {
@@ -120,7 +136,7 @@ describe('Worker fetch', () => {
     // The same two commands on this Worker's own database, without the Durable Object, each writing
     // once both have read (the interleaving the Durable Object rules out): both pass their check.
     const unserialized = await enrollWith(token, { email: 'racy@example.com', externalId: 'racy-1' });
-    const deps = writesAfterBothRead(2);
+    const deps = writesAfterAllRead(2);
     const results = await Promise.all(
       [{ email: null }, { externalId: null }].map((update) => runCommand(commandRegistry, deps, 'members.update', { programId: 'acme', memberId: unserialized.memberId, update })),
     );
@@ -128,22 +144,38 @@ describe('Worker fetch', () => {
     expect(await identifiersOf(unserialized.memberId)).toEqual([]);
   });
 
-  // How these orders go wrong without a serializer is shown on Node (test/platform/serializer-races.test.ts),
-  // where the unserialized commands are released together; here their timing is the bridge's.
-  it('upgrades a member exactly once when concurrent orders cross a tier threshold together', async () => {
-    // In globex, so that these tiers change none of the orders other workerd tests record in acme.
-    const token = await signToken(SECRET, { role: 'admin', programId: 'globex', subject: 'workerd-test' });
+  it('upgrades a member exactly once when concurrent orders cross a tier threshold together; without it, never', async () => {
+    const token = await globexAdmin();
     const configured = await graphql(`mutation { configureTiers(input: { metric: SPEND, window: ROLLING_MONTHS, windowMonths: 12, downgradeGraceDays: 0 }) { __typename } }`, {}, token);
     expect(configured.data.configureTiers.__typename).toBe('TierSettingsPayload');
     const silver = await graphql(`mutation { createTier(input: { name: "Silver", threshold: 10000, earnMultiplierPermille: 1500 }) { __typename } }`, {}, token);
     expect(silver.data.createTier.__typename).toBe('TierPayload');
-    const order = (memberId: string, index: number) => ({ memberId, orderId: `${memberId}-${index}`, currency: 'EUR', total: 4_000, idempotencyKey: `${memberId}-${index}` });
 
     const serialized = await enrollWith(token, { email: 'threshold@example.com' });
-    const orders = await Promise.all([1, 2, 3].map((index) => graphql(RECORD_WITH_TIER, { input: order(serialized.id, index) }, token)));
+    const orders = await Promise.all([1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: orderInput(serialized.id, index, 4_000) }, token)));
     expect(orders.map((result) => result.data.recordOrder.__typename)).toEqual(['RecordOrderPayload', 'RecordOrderPayload', 'RecordOrderPayload']);
     expect(orders.filter((result) => result.data.recordOrder.upgradedTier).map((result) => result.data.recordOrder.upgradedTier)).toEqual([{ name: 'Silver' }]);
     expect(await tierNameOf(serialized.id, token)).toBe('Silver');
+
+    const unserialized = await enrollWith(token, { email: 'racy-threshold@example.com' });
+    const results = await recordWithoutSerializer([1, 2, 3].map((index) => orderInput(unserialized.memberId, index, 4_000)));
+    expect(results.map((result) => result.upgradedTierId)).toEqual([null, null, null]);
+    expect(await tierNameOf(unserialized.id, token)).toBeNull();
+  });
+
+  it('gives the third stamp of concurrent stamp-card orders its free unit exactly once; without it, never', async () => {
+    const token = await globexAdmin();
+    const offer = await graphql(`mutation { createOffer(input: { name: "Third coffee free", effect: { stampCard: { stampsRequired: 3, items: { skus: ["COFFEE"] } } } }) { __typename } }`, {}, token);
+    expect(offer.data.createOffer.__typename).toBe('OfferPayload');
+    const coffee = [{ sku: 'COFFEE', category: null, quantity: 1, unitPrice: 300, attributes: {} }];
+
+    const serialized = await enrollWith(token, { email: 'stamps@example.com' });
+    const orders = await Promise.all([1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: { ...orderInput(serialized.id, index, 300), lines: coffee } }, token)));
+    expect(orders.map((result) => result.data.recordOrder.discount.amount).sort()).toEqual([0, 0, 300]);
+
+    const unserialized = await enrollWith(token, { email: 'racy-stamps@example.com' });
+    const results = await recordWithoutSerializer([1, 2, 3].map((index) => ({ ...orderInput(unserialized.memberId, index, 300), lines: coffee })));
+    expect(results.map((result) => result.discount)).toEqual([0, 0, 0]);
   });
 
   it('refuses to serve without a JWT secret, with a clear message', async () => {
