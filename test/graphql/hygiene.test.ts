@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryLimits } from '../../src/graphql/limits';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,27 +26,44 @@ describe('abuse limits', () => {
     expect(response.errors?.[0]?.message).toMatch(pattern);
   };
 
-  it('rejects a query deeper than the limit, accepts an ordinary one', async () => {
+  // The limits as the README states them ("depth 10, 15 aliases, 2,000 tokens and a cost of 5,000,
+  // and a complexity of 20,000"), written out here so that a change in the source fails this test.
+  it('rejects a query deeper than 10, lets depth 10 through, accepts an ordinary one', async () => {
     const ordinary = '{ members(first: 1) { edges { node { consents { email } } } } }';
     expect((await app.graphql(ordinary, {}, admin)).errors).toBeUndefined();
-    const levels = queryLimits.maxDepth + 1;
-    const tooDeep = `{ ${'node(id: "x") { ... on Program { id } '.repeat(levels)}${'}'.repeat(levels)} }`;
-    await rejected(tooDeep, /depth/i);
+    // Each level is a field; the document itself and the leaf add one each.
+    const nested = (levels: number) => `{ ${'node(id: "x") { ... on Program { id } '.repeat(levels)}${'}'.repeat(levels)} }`;
+    await rejected(nested(9), /^Syntax Error: Query depth limit of 10 exceeded, found 11\.$/);
+    const atTheLimit = await app.graphql(nested(8), {}, admin);
+    expect(atTheLimit.errors?.[0]?.message).not.toMatch(/depth/i);
   });
 
-  it('rejects too many aliases', async () => {
-    const aliases = Array.from({ length: queryLimits.maxAliases + 1 }, (_, index) => `a${index}: program { id }`).join(' ');
-    await rejected(`{ ${aliases} }`, /aliases/i);
+  it('accepts 15 aliases and rejects 16', async () => {
+    const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, index) => `a${index}: program { id }`).join(' ')} }`;
+    expect((await app.graphql(aliases(15), {}, admin)).errors).toBeUndefined();
+    await rejected(aliases(16), /^Syntax Error: Aliases limit of 15 exceeded, found 16\.$/);
   });
 
-  it('rejects a document with too many tokens', async () => {
-    const fields = Array.from({ length: queryLimits.maxTokens }, () => 'id').join(' ');
-    await rejected(`{ program { ${fields} } }`, /token/i);
+  it('rejects a document of more than 2,000 tokens', async () => {
+    // `{ program { id … } }`: five tokens around the ids.
+    const document = (ids: number) => `{ program { ${Array.from({ length: ids }, () => 'id').join(' ')} } }`;
+    await rejected(document(1_996), /^Syntax Error: Token limit of 2000 exceeded\.$/);
+    const atTheLimit = await app.graphql(document(1_995), {}, admin);
+    expect(atTheLimit.errors?.[0]?.message ?? '').not.toMatch(/token/i);
   });
 
-  it('rejects a query whose cost is over the limit', async () => {
+  it('rejects a query whose cost is over 5,000', async () => {
     const fields = Array.from({ length: 14 }, (_, index) => `m${index}: members(first: 100) { edges { node { id email name consents { email sms push } } } }`).join(' ');
-    await rejected(`{ ${fields} }`, /cost/i);
+    await rejected(`{ ${fields} }`, /^Syntax Error: Query Cost limit of 5000 exceeded, found [\d.]+\.$/);
+  });
+
+  it('allows a complexity of 20,000 with the variables counted: 10n² + 5n + 1 passes at n = 44, not at 45', async () => {
+    const nested = `query($n: Int) { members(first: $n) { edges { node { id
+      transfers(first: $n) { edges { node { id kind amount unit } } }
+      lots(first: $n, includeClosed: true) { edges { node { amount remaining } } } } } } }`;
+    expect((await app.graphql(nested, { n: 44 }, admin)).errors).toBeUndefined();
+    const over = await app.graphql(nested, { n: 45 }, admin);
+    expect(over.errors?.[0]).toMatchObject({ message: 'Query too complex: 20476 (with its variables), at most 20000 allowed', extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
   it('costs page sizes given as variables too: nested pages of 100 are refused, small ones pass', async () => {
