@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
+import { MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
@@ -93,6 +94,7 @@ export const referrals = sqliteTable(
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
     check('referrals_status', sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
     check('referrals_amounts', sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
+    check('referrals_points_range', sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
   ],
 );
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-/** The largest amount of money accepted anywhere, in minor units (1 billion in a 2-decimal currency). */
-export const MAX_AMOUNT = 100_000_000_000;
+export { MAX_AMOUNT } from './bounds';
 
 /** A whole number within [min, max], with messages a client can show. */
 export const whole = (min: number, max: number) =>

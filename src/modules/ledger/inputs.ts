@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, text, whole } from '../../platform/validation';
+import { MAX_POINTS } from '../../platform/bounds';
 import { currencySchema } from '../rules/domain';
 
 /** Keys the engine itself uses (scheduled jobs); a client key can never take one of them first. */
@@ -15,14 +16,14 @@ const key = z
 export const idempotencyKeySchema = key;
 
 export const redeemPointsSchema = z.object({
-  points: whole(1, 1_000_000_000),
+  points: whole(1, MAX_POINTS),
   reason: text(500).nullish().transform((reason) => reason ?? null),
   reference: text(200).nullish().transform((reference) => reference ?? null),
   idempotencyKey: key,
 });
 
 export const adjustPointsSchema = z.object({
-  points: whole(-1_000_000_000, 1_000_000_000).refine((points) => points !== 0, 'must not be 0'),
+  points: whole(-MAX_POINTS, MAX_POINTS).refine((points) => points !== 0, 'must not be 0'),
   reason: text(500),
   idempotencyKey: key,
 });

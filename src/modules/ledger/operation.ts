@@ -4,8 +4,9 @@ import canonicalize from 'canonicalize';
 import { operations } from '../../../schema';
 import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
-import { DomainError } from '../../platform/errors';
+import type { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
 import { ledgerStatements, type Statement } from './writer';
@@ -71,11 +72,12 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
       let prepared: PreparedOperation<Result>;
       try {
         prepared = await prepare(deps, input, now);
+        checkPlannedAmounts(prepared.transfers);
       } catch (error) {
-        if (error instanceof DomainError) {
-          const earlier = await replay<Result>(deps, input, hash);
-          if (earlier) return earlier;
-        }
+        // Whatever stops a retry from preparing (its order exists now, or anything unexpected),
+        // a request that committed before is answered with its first result.
+        const earlier = await replay<Result>(deps, input, hash).catch(() => null);
+        if (earlier) return earlier;
         throw error;
       }
       const operation = {
@@ -97,8 +99,14 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
           const earlier = await replay<Result>(deps, input, hash);
           if (earlier) return earlier;
         }
-        if (violation && attempt < MAX_ATTEMPTS && prepared.retryOn?.(violation)) continue;
-        const mapped = violation && (await prepared.onViolation?.(violation));
+        if (!violation) {
+          // A lost connection may hide a batch that committed: then the write is answered, not failed.
+          const earlier = await replay<Result>(deps, input, hash).catch(() => null);
+          if (earlier) return { ...earlier, replayed: false };
+          throw error;
+        }
+        if (attempt < MAX_ATTEMPTS && prepared.retryOn?.(violation)) continue;
+        const mapped = rangeViolationError(violation) ?? (await prepared.onViolation?.(violation));
         throw mapped ?? error;
       }
       return { ...prepared.result, replayed: false };

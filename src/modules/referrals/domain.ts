@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
 import { DAY_MS } from '../../platform/time';
 import { whole } from '../../platform/validation';
+import { MAX_POINTS } from '../../platform/bounds';
 
 export type ReferralSettings = Omit<ReferralSettingsRow, 'programId' | 'updatedAt'>;
 
@@ -69,7 +70,7 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),
-  points: whole(1, 1_000_000_000).nullish().transform((points) => points ?? null),
+  points: whole(1, MAX_POINTS).nullish().transform((points) => points ?? null),
   discountBasisPoints: whole(1, 10_000).nullish().transform((basisPoints) => basisPoints ?? null),
 });
 
