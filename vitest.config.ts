@@ -33,6 +33,7 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: 'test',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+                FINGERPRINT_SECRET: 'test-fingerprint-secret-of-at-least-32-characters',
                 LIBSQL_URL: 'http://libsql.bridge',
               },
               serviceBindings: { LIBSQL_SERVICE: workerdLibsqlBinding() },

@@ -18,8 +18,9 @@ export interface YogaDeps {
 async function authenticate(request: Request, verifyToken: TokenVerifier, services: Services) {
   const header = request.headers.get('authorization');
   if (!header) return null;
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+  // Exactly a scheme and one token: `Bearer <token> junk` is not a token.
+  const [scheme, token, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) {
     throw new GraphQLError('Authorization header must be "Bearer <token>"', {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
