@@ -1,5 +1,8 @@
 -- Rules whose rates leave the bounds (platform/bounds.ts) are clamped to them: at most 1 point per
 -- minor unit, a point worth at most 10 minor units.
+-- Fingerprints written before this migration are unkeyed SHA-256 (key_id null): the rekey-fingerprints
+-- job re-keys those of addresses still on a member and deletes the rest.
+ALTER TABLE `email_fingerprints` ADD `key_id` text;--> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_program_rules` (
 	`program_id` text PRIMARY KEY NOT NULL,

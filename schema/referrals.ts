@@ -117,14 +117,18 @@ export const referralConversionCounts = sqliteTable(
 );
 
 /**
- * One-way fingerprints (SHA-256 of program and normalized email) of every email a member of the
- * program ever had; they outlive erasure, so an erased member cannot come back as "new".
+ * Keyed fingerprints (HMAC-SHA256 with FINGERPRINT_SECRET of program and normalized email) of every
+ * email a member of the program ever had; they outlive erasure, so an erased member cannot come
+ * back as "new", and without the key no one can confirm a guessed address against them. `keyId`
+ * names the key (null: an unkeyed SHA-256 from before migration 0005, re-keyed or dropped by the
+ * rekey-fingerprints job).
  */
 export const emailFingerprints = sqliteTable(
   'email_fingerprints',
   {
     programId: programIdColumn(),
     hash: text('hash').notNull(),
+    keyId: text('key_id'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.programId, t.hash] })],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FingerprintKeys } from './platform/fingerprints';
 
 export type Environment = 'development' | 'test' | 'production';
 export type Runtime = 'node' | 'workers';
@@ -73,12 +74,8 @@ export interface AuthConfig {
   clockSkewSeconds?: number;
 }
 
-export interface FingerprintConfig {
-  /** Keys new fingerprints (HMAC-SHA256). */
-  secret: string;
-  /** Earlier secrets, still checked until `rekeyFingerprints` has moved every fingerprint to `secret`. */
-  previousSecrets: string[];
-}
+/** `secret` keys new fingerprints (HMAC-SHA256); `previousSecrets` are still recognised (rotation). */
+export type FingerprintConfig = FingerprintKeys;
 
 export interface CorsConfig {
   /** Origins allowed to call from a browser; `*` for any. Empty: none (same-origin only). */

@@ -12,10 +12,11 @@ import { createProgramsService } from './modules/programs/service';
 
 async function main() {
   const config = loadConfig(process.env, 'node');
-  const { db } = await openNodeDatabase(config.libsql);
+  const { db, afterErasure } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config };
+  const { fingerprints } = config;
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);

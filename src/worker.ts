@@ -20,6 +20,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
     const deps: AppDeps = {
       config,
       clock: systemClock,
+      fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
     };

@@ -14,17 +14,19 @@ import type { Serializer } from '../../src/platform/serializer/serializer';
 import type { Client } from '@libsql/client';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export const TEST_FINGERPRINT_SECRET = 'test-fingerprint-secret-of-at-least-32-characters';
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
 
 /** A fresh database file with migrations applied, for one test file; it counts round trips. */
 export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-loyalty-test-'));
   const roundTrips = { count: 0 };
+  const databaseFile = join(dir, 'loyalty.db');
   const opened = await openNodeDatabase({
-    url: `file:${join(dir, 'loyalty.db')}`,
+    url: `file:${databaseFile}`,
     wrapClient: (client) => observed(client, roundTrips, options.networkLatency ?? false),
   });
-  return { ...opened, roundTrips };
+  return { ...opened, roundTrips, databaseFile };
 }
 
 /**
@@ -60,13 +62,14 @@ export interface GraphQLResponse<Data = Record<string, any>> {
  * so that every test can also check that nothing crosses tenants.
  */
 export async function createTestApp(options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean } = {}) {
-  const { db, client, roundTrips } = await freshDatabase(options);
+  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
   const clock = fixedClock(TEST_NOW);
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
+  const { fingerprints } = config;
   const serializer = options.withoutSerializer
-    ? unserializedCommands(commandRegistry, { db, clock })
-    : createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config };
+    ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
+    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
   await programs.ensure({ id: 'globex', name: 'Globex Books' });
@@ -88,7 +91,7 @@ export async function createTestApp(options: { env?: Record<string, string>; wit
     return { status: response.status, ...((await response.json()) as GraphQLResponse<Data>) };
   }
 
-  return { app, db, client, roundTrips, clock, config, deps, token, graphql, close: () => client.close() };
+  return { app, db, client, roundTrips, clock, config, deps, token, graphql, databaseFile, close: () => client.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

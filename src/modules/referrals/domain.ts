@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
 import { DAY_MS } from '../../platform/time';
@@ -22,11 +21,6 @@ export const defaultReferralSettings: ReferralSettings = {
 export function emailIdentity(email: string): string {
   const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
   return `${local.split('+')[0]}@${domain}`;
-}
-
-/** One-way: stored so that "new to the program" survives erasure without keeping the address. */
-export function emailFingerprint(programId: string, email: string): string {
-  return createHash('sha256').update(`${programId}\n${emailIdentity(email)}`).digest('hex');
 }
 
 /** The rung (1-based) a referrer stands on with `conversions` converted referrals, or null below the first. */

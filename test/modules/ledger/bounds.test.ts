@@ -109,7 +109,8 @@ describe('migration 0005 on a database with data from the migrations before it',
     // The app of today writes to the schema of 0004 as it did then (only CHECKs differ).
     const clock = fixedClock(TEST_NOW);
     const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test' }, 'node');
-    const deps = { db, clock, config, serializer: createInProcessSerializer(commandRegistry, { db, clock }) };
+    const { fingerprints } = config;
+    const deps = { db, clock, config, fingerprints, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) };
     await createProgramsService(deps).ensure({ id: 'acme', name: 'Acme' });
     const app = createApp(deps);
     const admin = await signToken(TEST_SECRET, { role: 'admin', programId: 'acme', subject: 'ops' });
