@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { MAX_AMOUNT, text, whole } from '../../platform/validation';
+import { MAX_AMOUNT, text, whole, withoutControlCharacters } from '../../platform/validation';
 import { MAX_POINTS, MAX_QUANTITY } from '../../platform/bounds';
 import { currencySchema } from '../rules/domain';
 import { enteredCodesSchema } from '../offers/domain/codes';
 import { idempotencyKeySchema } from '../ledger/inputs';
 
 const attributes = z
-  .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))
+  .record(withoutControlCharacters(z.string().max(64)), z.union([withoutControlCharacters(z.string().max(200)), z.number(), z.boolean()]))
   .nullish()
   .transform((values) => values ?? {});
 

@@ -23,10 +23,18 @@ export const defaultRules: ProgramRules = {
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
 const positive = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max);
 
+/**
+ * ISO 4217 codes in use, from the runtime's ICU data (Node and workerd both ship it), read when
+ * first needed so that a Worker's start-up stays light.
+ */
+let isoCurrencies: Set<string> | undefined;
+const isIsoCurrency = (code: string) => (isoCurrencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
+
 export const currencySchema = z
   .string()
   .regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code')
-  .transform((code) => code.toUpperCase());
+  .transform((code) => code.toUpperCase())
+  .refine(isIsoCurrency, 'must be an ISO 4217 currency code in use, e.g. EUR');
 
 /** A partial change of rules: omitted fields keep their value; `pointsLifetimeMonths: null` = never expire. */
 export const rulesUpdateSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OfferRow } from '../../../../schema';
-import { MAX_AMOUNT, optional, text, whole } from '../../../platform/validation';
+import { MAX_AMOUNT, optional, prose, text, whole, withoutControlCharacters } from '../../../platform/validation';
 import { MAX_MULTIPLIER_PERMILLE, MAX_POINTS } from '../../../platform/bounds';
 
 export const audiences = ['everyone', 'members', 'member_only_tiers'] as const;
@@ -99,7 +99,7 @@ export const effectInputSchema = z
     return { kind: kinds[name], ...(value as object) } as OfferEffect;
   });
 
-const attributesSchema = z.record(label(64), z.union([z.string().max(200), z.number(), z.boolean()]));
+const attributesSchema = z.record(label(64), z.union([withoutControlCharacters(z.string().max(200)), z.number(), z.boolean()]));
 
 export const conditionsInputSchema = z
   .object({
@@ -117,7 +117,7 @@ export const conditionsInputSchema = z
 
 const offerFields = {
   name: label(200),
-  description: optional(label(2000)),
+  description: optional(prose(2000)),
   status: z.enum(['active', 'paused', 'archived']),
   codeRequired: z.boolean(),
   priority: whole(-1_000_000, 1_000_000),
