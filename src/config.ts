@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FingerprintKeys } from './platform/fingerprints';
+import type { RateLimitBucket } from './platform/rate-limit/limiter';
 
 export type Environment = 'development' | 'test' | 'production';
 export type Runtime = 'node' | 'workers';
@@ -11,9 +12,8 @@ export const DEVELOPMENT_FINGERPRINT_SECRET = 'edge-loyalty-local-fingerprint-se
 
 const HOUR = 3600;
 
-/** Requests per minute and principal (Node); on Workers the `[[ratelimits]]` bindings of wrangler.toml. */
-export const defaultRateLimits = { anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 } as const;
-export type RateLimitBucket = keyof typeof defaultRateLimits;
+/** Requests per minute and principal (Node: RATE_LIMIT_<BUCKET>_PER_MINUTE); on Workers the `[[ratelimits]]` bindings of wrangler.toml. */
+export const defaultRateLimits: Record<RateLimitBucket, number> = { anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -52,13 +52,14 @@ const envSchema = z.object({
   FINGERPRINT_PREVIOUS_SECRETS: list.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters')).optional()),
   CORS_ORIGINS: list,
   CORS_CREDENTIALS: optionalString.pipe(z.enum(['true', 'false']).optional()),
-  RATE_LIMIT_ANONYMOUS: perMinute,
-  RATE_LIMIT_MEMBER: perMinute,
-  RATE_LIMIT_PARTNER: perMinute,
-  RATE_LIMIT_ADMIN: perMinute,
-  RATE_LIMIT_STOREFRONT: perMinute,
-  RATE_LIMIT_EXPENSIVE: perMinute,
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute,
+  RATE_LIMIT_MEMBER_PER_MINUTE: perMinute,
+  RATE_LIMIT_PARTNER_PER_MINUTE: perMinute,
+  RATE_LIMIT_ADMIN_PER_MINUTE: perMinute,
+  RATE_LIMIT_STOREFRONT_PER_MINUTE: perMinute,
+  RATE_LIMIT_EXPENSIVE_PER_MINUTE: perMinute,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).optional(),
+  TRUST_PROXY: optionalString.pipe(z.enum(['true', 'false']).optional()),
 });
 
 export interface AuthConfig {
@@ -96,6 +97,8 @@ export interface Config {
   rateLimits: Record<RateLimitBucket, number>;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Node behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 /**
@@ -150,13 +153,14 @@ export function loadConfig(env: object, runtime: Runtime): Config {
     fingerprints: { secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET, previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [] },
     cors: { origins: vars.CORS_ORIGINS ?? (isProduction ? [] : ['*']), credentials: vars.CORS_CREDENTIALS === 'true' },
     rateLimits: {
-      anonymous: vars.RATE_LIMIT_ANONYMOUS ?? defaultRateLimits.anonymous,
-      member: vars.RATE_LIMIT_MEMBER ?? defaultRateLimits.member,
-      partner: vars.RATE_LIMIT_PARTNER ?? defaultRateLimits.partner,
-      admin: vars.RATE_LIMIT_ADMIN ?? defaultRateLimits.admin,
-      storefront: vars.RATE_LIMIT_STOREFRONT ?? defaultRateLimits.storefront,
-      expensive: vars.RATE_LIMIT_EXPENSIVE ?? defaultRateLimits.expensive,
+      anonymous: vars.RATE_LIMIT_ANONYMOUS_PER_MINUTE ?? defaultRateLimits.anonymous,
+      member: vars.RATE_LIMIT_MEMBER_PER_MINUTE ?? defaultRateLimits.member,
+      partner: vars.RATE_LIMIT_PARTNER_PER_MINUTE ?? defaultRateLimits.partner,
+      admin: vars.RATE_LIMIT_ADMIN_PER_MINUTE ?? defaultRateLimits.admin,
+      storefront: vars.RATE_LIMIT_STOREFRONT_PER_MINUTE ?? defaultRateLimits.storefront,
+      expensive: vars.RATE_LIMIT_EXPENSIVE_PER_MINUTE ?? defaultRateLimits.expensive,
     },
     bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 1024 * 1024,
+    trustProxy: vars.TRUST_PROXY === 'true',
   };
 }

@@ -7,6 +7,7 @@ import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs/service';
 
@@ -16,7 +17,8 @@ async function main() {
   const clock = systemClock;
   const { fingerprints } = config;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure };
+  const rateLimiter = createMemoryRateLimiter(config.rateLimits);
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy) };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);

@@ -50,7 +50,7 @@ describe('loadConfig', () => {
     expect(development.rateLimits).toEqual({ anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 });
     expect(development.bodyLimitBytes).toBe(1_048_576);
     const production = loadConfig(
-      { JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32), FINGERPRINT_PREVIOUS_SECRETS: `${'o'.repeat(32)}, ${'p'.repeat(32)}`, CORS_ORIGINS: 'https://shop.example.com, https://app.example.com', CORS_CREDENTIALS: 'true', MEMBER_TOKEN_MAX_LIFETIME_SECONDS: '2592000', RATE_LIMIT_ANONYMOUS: '10' },
+      { JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32), FINGERPRINT_PREVIOUS_SECRETS: `${'o'.repeat(32)}, ${'p'.repeat(32)}`, CORS_ORIGINS: 'https://shop.example.com, https://app.example.com', CORS_CREDENTIALS: 'true', MEMBER_TOKEN_MAX_LIFETIME_SECONDS: '2592000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10' },
       'node',
     );
     expect(production.cors).toEqual({ origins: ['https://shop.example.com', 'https://app.example.com'], credentials: true });
@@ -59,6 +59,6 @@ describe('loadConfig', () => {
     expect(production.rateLimits.anonymous).toBe(10);
     expect(loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32) }, 'node').cors.origins).toEqual([]);
     expect(() => loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production' }, 'node')).toThrow(/FINGERPRINT_SECRET/);
-    expect(() => loadConfig({ RATE_LIMIT_ADMIN: '0' }, 'node')).toThrow(/RATE_LIMIT_ADMIN/);
+    expect(() => loadConfig({ RATE_LIMIT_ADMIN_PER_MINUTE: '0' }, 'node')).toThrow(/RATE_LIMIT_ADMIN_PER_MINUTE/);
   });
 });

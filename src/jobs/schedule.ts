@@ -14,6 +14,6 @@ export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recal
  */
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name],
-  '30 2 * * *': [recalculateTiers.name],
-  '15 3 * * *': [pruneJobRuns.name, rekeyFingerprints.name],
+  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name],
+  '15 3 * * *': [pruneJobRuns.name],
 };

@@ -13,6 +13,7 @@ import { signToken } from '../../../src/platform/auth/sign';
 import { createDatabase } from '../../../src/platform/db/database';
 import { migrationsFolder } from '../../../src/platform/node/database';
 import { createInProcessSerializer } from '../../../src/platform/node/in-process-serializer';
+import { createMemoryRateLimiter } from '../../../src/platform/node/rate-limiter';
 import { createProgramsService } from '../../../src/modules/programs/service';
 import { createTestApp, TEST_NOW, TEST_SECRET, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
@@ -110,7 +111,7 @@ describe('migration 0005 on a database with data from the migrations before it',
     const clock = fixedClock(TEST_NOW);
     const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test' }, 'node');
     const { fingerprints } = config;
-    const deps = { db, clock, config, fingerprints, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) };
+    const deps = { db, clock, config, fingerprints, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }), rateLimiter: createMemoryRateLimiter(config.rateLimits) };
     await createProgramsService(deps).ensure({ id: 'acme', name: 'Acme' });
     const app = createApp(deps);
     const admin = await signToken(TEST_SECRET, { role: 'admin', programId: 'acme', subject: 'ops' });

@@ -65,9 +65,9 @@ describe('fingerprint keys rotate', () => {
   /** The same database under other settings, as after a redeploy with new secrets. */
   function redeployed(target: TestApp, env: Record<string, string>) {
     const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...env }, 'node');
-    const { db, clock, afterErasure } = target.deps;
+    const { db, clock, afterErasure, rateLimiter } = target.deps;
     const { fingerprints } = config;
-    const deps = { db, clock, config, fingerprints, afterErasure, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) };
+    const deps = { db, clock, config, fingerprints, afterErasure, rateLimiter, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) };
     const http = createApp(deps);
     const graphql = async (query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<GraphQLResponse & { status: number }> => {
       const response = await http.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query, variables }) });
