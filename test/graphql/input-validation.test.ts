@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { ENROLL, MEMBER, UPDATE } from '../support/operations';
 import { enroll } from '../support/members';
 import { ADJUST, closeSoundly, key, RECORD_ORDER, UPDATE_RULES } from '../support/ledger';
+import { send as sendAs } from '../support/tiers';
 
 /** Inputs that used to be stored as something else than was sent, or not at all plausible. */
 describe('inputs are refused with the field, or stored exactly', () => {
@@ -14,11 +15,7 @@ describe('inputs are refused with the field, or stored exactly', () => {
   });
   afterAll(() => closeSoundly(app));
 
-  const send = async (query: string, input: Record<string, unknown>) => {
-    const response = await app.graphql(query, { input }, admin);
-    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    return Object.values(response.data!)[0] as Record<string, any>;
-  };
+  const send = (query: string, input: Record<string, unknown>) => sendAs(app, query, input, admin);
   const issuesOf = (result: Record<string, any>) => (result.issues as Array<{ path: string[]; message: string }>).map((issue) => [issue.path.join('.'), issue.message]);
 
   it('refuses NUL and other control characters in identifiers and names, and changes nothing', async () => {

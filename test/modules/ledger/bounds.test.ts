@@ -19,7 +19,7 @@ import { createTestApp, TEST_NOW, TEST_SECRET, type TestApp } from '../../suppor
 import { enroll } from '../../support/members';
 import { ADJUST, AUDIT, closeSoundly, key, REDEEM, RULES, UPDATE_RULES } from '../../support/ledger';
 import { RECORD_CHECKOUT } from '../../support/offers';
-import { LIABILITY, setUpTiers } from '../../support/tiers';
+import { LIABILITY, send as sendAs, setUpTiers } from '../../support/tiers';
 
 describe('the overflow of issue 19, from the outside', () => {
   let app: TestApp;
@@ -30,11 +30,7 @@ describe('the overflow of issue 19, from the outside', () => {
   });
   afterAll(() => closeSoundly(app));
 
-  const send = async (query: string, input: Record<string, unknown>, token = admin) => {
-    const response = await app.graphql(query, { input }, token);
-    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    return Object.values(response.data!)[0] as Record<string, any>;
-  };
+  const send = (query: string, input: Record<string, unknown>) => sendAs(app, query, input, admin);
 
   it('refuses earnPoints 999999 per 1 minor unit, with the field, and keeps the rules', async () => {
     const before = (await app.graphql(RULES, {}, admin)).data!.program.rules;
@@ -85,11 +81,7 @@ describe('the overflow of issue 19, from the outside', () => {
   it('refuses, with nothing written, what would take a balance past the bound; the database refuses it too', async () => {
     // In globex, whose accounts are untouched: its points-issued account reaches the bound together with the member.
     const globex = await app.token({ role: 'admin', programId: 'globex' });
-    const send = async (query: string, input: Record<string, unknown>) => {
-      const response = await app.graphql(query, { input }, globex);
-      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-      return Object.values(response.data!)[0] as Record<string, any>;
-    };
+    const send = (query: string, input: Record<string, unknown>) => sendAs(app, query, input, globex);
     await send(UPDATE_RULES, { earnPoints: 1, earnPerAmount: 1 });
     await setUpTiers(app, {}, [{ name: 'Hundredfold', threshold: 0, earnMultiplierPermille: 100_000 }], 'globex');
     const { globalId, memberId } = await enroll(app, { email: 'whale@example.com' }, globex);
