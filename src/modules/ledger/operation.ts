@@ -4,7 +4,7 @@ import canonicalize from 'canonicalize';
 import { operations } from '../../../schema';
 import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
-import type { DomainError } from '../../platform/errors';
+import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { IdempotencyConflictError } from './errors';
@@ -51,6 +51,14 @@ async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash
   return { ...(previous.result as Result), replayed: true };
 }
 
+/** `replay`, where a failure to read the earlier operation leaves the original error to be thrown. */
+function replayIfReadable<Result>(deps: CommandDeps, input: LedgerCommandInput, hash: string) {
+  return replay<Result>(deps, input, hash).catch((error: unknown) => {
+    if (error instanceof DomainError) throw error;
+    return null;
+  });
+}
+
 /**
  * Wraps a value-moving command with exactly-once semantics (DESIGN.md §3): a known idempotency key
  * with the same input returns the first result and moves nothing, with another input it is a
@@ -76,7 +84,7 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
       } catch (error) {
         // Whatever stops a retry from preparing (its order exists now, or anything unexpected),
         // a request that committed before is answered with its first result.
-        const earlier = await replay<Result>(deps, input, hash).catch(() => null);
+        const earlier = await replayIfReadable<Result>(deps, input, hash);
         if (earlier) return earlier;
         throw error;
       }
@@ -101,7 +109,7 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         }
         if (!violation) {
           // A lost connection may hide a batch that committed: then the write is answered, not failed.
-          const earlier = await replay<Result>(deps, input, hash).catch(() => null);
+          const earlier = await replayIfReadable<Result>(deps, input, hash);
           if (earlier) return { ...earlier, replayed: false };
           throw error;
         }
