@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { eventStatement } from '../../platform/outbox';
 import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
 
@@ -40,7 +41,7 @@ export async function qualifyingMetric(db: Database, programId: string, memberId
   return row?.value ?? 0;
 }
 
-/** Writes a tier change and its history row; part of the caller's batch. */
+/** Writes a tier change, its history row and its event; part of the caller's batch. */
 export function tierChangeStatements(
   db: Database,
   change: { programId: string; memberId: string; from: Tier | null; to: Tier | null; reason: 'upgrade' | 'downgrade'; metricValue: number; at: Date },
@@ -48,6 +49,11 @@ export function tierChangeStatements(
   const state = { memberId: change.memberId, programId: change.programId, tierId: change.to?.id ?? null, since: change.at, downgradeDueSince: null };
   return [
     db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
+    eventStatement(db, change.programId, change.at, {
+      type: change.reason === 'upgrade' ? 'tier.upgraded' : 'tier.downgraded',
+      memberId: change.memberId,
+      data: { memberId: change.memberId, fromTierId: change.from?.id ?? null, toTierId: change.to?.id ?? null, metricValue: change.metricValue },
+    }),
     db.insert(tierHistory).values({
       id: newId(),
       programId: change.programId,

@@ -10,6 +10,7 @@ import { DuplicateOrderError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
+import { pointsEvent } from '../../ledger/commands/points';
 import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
@@ -93,7 +94,9 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
-  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
+  const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
+  checkBalanceLimit(pointsBalance, ['input', 'total']);
+  const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
   return {
     memberId,
     transfers: planned,
@@ -101,7 +104,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...quoteResult(input, checkout),
       orderId,
       memberId,
-      pointsBalance: balanceBefore - priced.pointsRedeemed + priced.pointsEarned,
+      pointsBalance,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
@@ -129,6 +132,20 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+    ],
+    events: [
+      {
+        type: 'order.recorded',
+        memberId,
+        data: { memberId, orderId, currency: input.currency, total: priced.total, discount: priced.discount, pointsRedeemed: priced.pointsRedeemed, pointsEarned: priced.pointsEarned, pointsBalance },
+      },
+      ...(priced.pointsRedeemed > 0 ? [pointsEvent('points.redeemed', { memberId, points: priced.pointsRedeemed, pointsBalance: balanceBefore - priced.pointsRedeemed, transferId: transferOf('order_payment') }, { orderId })] : []),
+      ...(priced.pointsEarned > 0 ? [pointsEvent('points.earned', { memberId, points: priced.pointsEarned, pointsBalance, transferId: transferOf('earn') }, { orderId })] : []),
+      ...priced.applied.flatMap((application) =>
+        application.offerId
+          ? [{ type: 'offer.redeemed' as const, memberId, data: { memberId, orderId, offerId: application.offerId, codeId: application.codeId, discount: application.discount, bonusPoints: application.bonusPoints } }]
+          : [],
+      ),
     ],
     retryOn: lostRace,
     onViolation: async (violation) => {

@@ -1,12 +1,19 @@
 import { requireActiveMember } from '../../members/repository';
 import { loadRules } from '../../rules/service';
 import { newId } from '../../../platform/ids';
+import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
 import { planExpiry, planSpend, sumDeltas } from '../domain/lots';
 import { checkMinimumRedemption, lotExpiry } from '../domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import { memberBalance, openLots } from '../repository';
 import { insufficientPointsOnViolation } from './points-guard';
+
+/** The outbox event of a points movement: who, how many, the balance after. */
+export function pointsEvent(type: 'points.earned' | 'points.redeemed' | 'points.adjusted' | 'points.expired', movement: PointsMovementResult, extra: Record<string, unknown> = {}): PlannedEvent {
+  const { memberId, points, pointsBalance, transferId } = movement;
+  return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
+}
 
 export interface PointsMovementResult {
   memberId: string;
@@ -30,6 +37,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
   checkMinimumRedemption(points, await loadRules(db, programId));
   const draws = planSpend(await openLots(db, programId, memberId), points, now);
   const transferId = newId();
+  const result = { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId };
   return {
     memberId,
     transfers: [
@@ -44,7 +52,8 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
         lotDeltas: draws,
       },
     ],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+    result,
+    events: [pointsEvent('points.redeemed', result, { reference: input.reference })],
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
   };
 });
@@ -69,10 +78,12 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
     points > 0
       ? { ...common, debit: adjustments, credit: memberPoints, newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, (await loadRules(db, programId)).pointsLifetimeMonths) } }
       : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(await openLots(db, programId, memberId), -points, now) };
+  const result = { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId };
   return {
     memberId,
     transfers: [transfer],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId },
+    result,
+    events: [pointsEvent('points.adjusted', result)],
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
   };
 });
@@ -93,11 +104,13 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
   const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
   const points = -sumDeltas(expiring);
   const transferId = points > 0 ? newId() : null;
+  const result = { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId };
   return {
     memberId,
     transfers: transferId
       ? [{ id: transferId, debit: account(programId, 'memberPoints', POINTS, memberId), credit: account(programId, 'pointsExpired', POINTS), amount: points, kind: 'expiry', ref: null, lotDeltas: expiring }]
       : [],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+    result,
+    events: transferId ? [pointsEvent('points.expired', result, { lots: expiring.map(({ lotId, delta }) => ({ lotId, points: -delta })) })] : [],
   };
 });
