@@ -35,9 +35,9 @@ async function main() {
   const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
     for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
   });
-  const dispatcher = new Cron(DISPATCH_EVERY, { protect: true, catch: (error) => console.error('webhook dispatcher:', error) }, () =>
-    dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 }),
-  );
+  const dispatcher = new Cron(DISPATCH_EVERY, { protect: true, catch: (error) => console.error('webhook dispatcher:', error) }, async () => {
+    await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
+  });
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
     if (config.auth.usingDevelopmentSecret) {

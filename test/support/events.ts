@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import type { TestApp } from './test-app';
+import type { GraphQLResponse, TestApp } from './test-app';
 
 const schemaDir = join(import.meta.dirname, '../../schema/events');
 
@@ -42,9 +42,9 @@ export async function readEvents(app: TestApp, filter: { types?: string[]; membe
   const all: Array<{ id: string; type: string; version: number; programId: string; timestamp: string; data: Record<string, any>; cursor: string }> = [];
   let after: string | null = null;
   for (;;) {
-    const response = await app.graphql(EVENTS, { after, first: 100, types: filter.types?.map(enumOf), memberId: filter.memberId }, token);
+    const response: GraphQLResponse = await app.graphql(EVENTS, { after, first: 100, types: filter.types?.map(enumOf), memberId: filter.memberId }, token);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    const page = response.data!.events;
+    const page: { edges: Array<{ cursor: string; node: any }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = response.data!.events;
     for (const { cursor, node } of page.edges) {
       all.push({ id: node.id, type: node.type.toLowerCase().replace('_', '.'), version: node.version, programId: filter.programId ?? 'acme', timestamp: node.occurredAt, data: node.data, cursor });
     }
