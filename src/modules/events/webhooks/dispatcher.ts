@@ -16,6 +16,8 @@ export interface DispatchDeps {
   clock: Clock;
   fetch: Fetch;
   urlPolicy: UrlPolicy;
+  /** Per attempt; 10 s unless a test shortens it. */
+  timeoutMs?: number;
 }
 
 export interface DispatchReport {
@@ -139,7 +141,7 @@ async function attempt(deps: DispatchDeps, endpoint: WebhookEndpointRow, deliver
     const body = JSON.stringify(envelopeOf(event));
     http = refused
       ? { status: null, retryAfter: null, body: '', durationMs: 0, error: `refused: the URL ${refused}` }
-      : await postWebhook(deps.fetch, endpoint.url, signedHeaders(delivery.id, at, body, activeSecrets(endpoint, at)), body);
+      : await postWebhook(deps.fetch, endpoint.url, signedHeaders(delivery.id, at, body, activeSecrets(endpoint, at)), body, deps.timeoutMs);
   }
   const attemptNo = delivery.attempts + 1;
   const decision = event
