@@ -1,4 +1,4 @@
-import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger/domain/points';
+import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment, wholeStepsOf } from '../ledger/domain/points';
 import { mulDivRounded, type ProgramRules } from '../rules/domain';
 import type { Evaluation } from '../offers/domain/evaluate';
 import type { RecordedApplication } from '../offers/repository';
@@ -52,8 +52,8 @@ export function priceCart(
   };
 }
 
-/** The most points this member could pay this cart with: what they hold, what the order takes, if over the minimum. */
+/** The most points this member could pay this cart with: whole steps of what they hold and of what the order takes, if over the minimum. */
 export function redeemablePoints(spendable: number, totalAfterDiscount: number, rules: ProgramRules): number {
-  if (spendable < Math.max(1, rules.minimumRedemption)) return 0;
-  return Math.min(spendable, maximumRedeemablePoints(totalAfterDiscount, rules));
+  const redeemable = Math.min(wholeStepsOf(spendable, rules), maximumRedeemablePoints(totalAfterDiscount, rules));
+  return redeemable < Math.max(1, rules.minimumRedemption) ? 0 : redeemable;
 }

@@ -117,7 +117,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
   }),
 });
 
-const pointsPaymentErrors = [ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError];
+const pointsPaymentErrors = [ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);
