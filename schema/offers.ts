@@ -125,6 +125,10 @@ export const offerApplications = sqliteTable(
     giftSku: text('gift_sku'),
     giftQuantity: integer('gift_quantity').notNull(),
     stamps: integer('stamps').notNull(),
+    /** The order's lines that stamped the card (every unit of them did): partial refunds of them take their stamps back. */
+    stampedLines: text('stamped_lines', { mode: 'json' }).$type<number[]>().notNull().default(sql`'[]'`),
+    /** Stamps that partial refunds took back so far. */
+    stampsReturned: integer('stamps_returned').notNull().default(0),
     freeUnits: integer('free_units').notNull().default(0),
     countsAsRedemption: integer('counts_as_redemption', { mode: 'boolean' }).notNull(),
     releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
@@ -135,6 +139,7 @@ export const offerApplications = sqliteTable(
     index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
     index('offer_applications_code').on(t.codeId),
     check('offer_applications_amounts', sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
+    check('offer_applications_stamps_returned', sql`${t.stampsReturned} between 0 and ${t.stamps}`),
   ],
 );
 

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
-import type { StampCardState } from './domain/effects';
+import { stampsReturnedBy, type StampCardState } from './domain/effects';
 
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
@@ -83,6 +83,7 @@ export function applicationStatements(db: Database, order: { programId: string; 
         giftSku: application.gift?.sku ?? null,
         giftQuantity: application.gift?.quantity ?? 0,
         stamps: application.stamps,
+        stampedLines: application.stampedLines,
         freeUnits: application.freeUnits,
         countsAsRedemption: application.countsAsRedemption,
         createdAt: order.at,
@@ -138,12 +139,13 @@ function counterStatements(db: Database, application: Counted, sign: 1 | -1): St
  * codes come back (a single-use code can be used again), and the stamps it earned and the free
  * units it got are taken off the member's card.
  */
-export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<Statement[]> {
+export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<{ statements: Statement[]; stampsReturned: number }> {
   const rows = await db
     .select()
     .from(offerApplications)
     .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt)));
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { statements: [], stampsReturned: 0 };
+  let stampsReturned = 0;
   const statements: Statement[] = [
     db
       .update(offerApplications)
@@ -152,16 +154,41 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
   ];
   for (const row of rows) {
     statements.push(...counterStatements(db, row, -1));
-    if (row.stamps > 0) {
+    const stampsLeft = row.stamps - row.stampsReturned;
+    stampsReturned += stampsLeft;
+    if (stampsLeft > 0 || row.freeUnits > 0) {
       statements.push(
         db
           .update(stampCards)
-          .set({ stamps: sql`${stampCards.stamps} - ${row.stamps}`, rewards: sql`${stampCards.rewards} - ${row.freeUnits}`, updatedAt: at })
+          .set({ stamps: sql`${stampCards.stamps} - ${stampsLeft}`, rewards: sql`${stampCards.rewards} - ${row.freeUnits}`, updatedAt: at })
           .where(and(eq(stampCards.offerId, row.offerId), eq(stampCards.memberId, row.memberId))),
       );
     }
   }
-  return statements;
+  return { statements, stampsReturned };
+}
+
+/**
+ * Statements that take back the stamps of units a partial refund returns (`returnedUnits`: order
+ * line number → units), from each stamp card those lines stamped. Free units already given stay
+ * given: the card goes into debt, and the next stamps repay it before another unit is free.
+ * Returns how many stamps it takes back too.
+ */
+export async function stampReturnStatements(db: Database, orderPk: string, returnedUnits: Map<number, number>, at: Date) {
+  if (returnedUnits.size === 0) return { statements: [], stampsReturned: 0 };
+  const rows = await db
+    .select()
+    .from(offerApplications)
+    .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
+  const returned = stampsReturnedBy(rows, returnedUnits);
+  const statements: Statement[] = returned.flatMap(({ applicationId, offerId, memberId, stamps }) => [
+    db.update(offerApplications).set({ stampsReturned: sql`${offerApplications.stampsReturned} + ${stamps}` }).where(eq(offerApplications.id, applicationId)),
+    db
+      .update(stampCards)
+      .set({ stamps: sql`${stampCards.stamps} - ${stamps}`, updatedAt: at })
+      .where(and(eq(stampCards.offerId, offerId), eq(stampCards.memberId, memberId))),
+  ]);
+  return { statements, stampsReturned: returned.reduce((sum, { stamps }) => sum + stamps, 0) };
 }
 
 /** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */

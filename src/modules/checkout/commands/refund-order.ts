@@ -8,7 +8,7 @@ import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger/errors
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
-import { releaseStatements } from '../../offers/repository';
+import { releaseStatements, stampReturnStatements } from '../../offers/repository';
 import { referralConvertedBy } from '../../referrals/repository';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
 import { findOrder, linesOf } from '../repository';
@@ -33,6 +33,8 @@ export interface RefundOrderResult {
   pointsNotRecovered: number;
   pointsReturned: number;
   pointsBalance: number;
+  /** Stamps taken off the member's stamp cards for the units this refund returned. */
+  stampsReturned: number;
   /** True when this refund completed a full refund: the order's offer and code uses were given back. */
   offersReleased: boolean;
   /** The referral this order converted, which the full refund cancels (in the referrer's serializer, next). */
@@ -43,7 +45,8 @@ export interface RefundOrderResult {
  * Refunds part or all of what an order was paid (its total after discounts): takes back the points
  * earned on the refunded part (from the order's own lot first, never those that expired) and
  * returns the points that paid for it to the lots they came from. A refund by lines refunds what
- * those units were paid after their share of the discounts. Only the refund that completes a full
+ * those units were paid after their share of the discounts, and takes back the stamps those units
+ * put on stamp cards (a card whose free unit they paid for goes into debt). Only the refund that completes a full
  * refund gives back the order's offer redemptions, code uses and stamps, and marks the order fully
  * refunded: the referral it converted is then cancelled, or its issued reward taken back, in the
  * referrer's serializer.
@@ -100,7 +103,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
 
   const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
-  const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
+  // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
+  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, order.id, lineAllocations, now);
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   return {
     memberId,
@@ -114,6 +118,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       pointsNotRecovered: pointsToClawBack - clawedBack,
       pointsReturned: sumDeltas(returns),
       pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
+      stampsReturned: stampReturns.stampsReturned,
       offersReleased,
       referralToSettle: referral as RefundOrderResult['referralToSettle'],
     },
@@ -132,7 +137,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
           .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
       ),
-      ...releases,
+      ...stampReturns.statements,
       ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only

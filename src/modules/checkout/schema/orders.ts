@@ -110,6 +110,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
     pointsNotRecovered: t.expose('pointsNotRecovered', { type: 'SafeInt', description: 'Earned points already spent, so not taken back' }),
     pointsReturned: t.expose('pointsReturned', { type: 'SafeInt' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
+    stampsReturned: t.exposeInt('stampsReturned', { description: 'Stamps taken off stamp cards for the units this refund returned (a full refund: all the order gave)' }),
     offersReleased: t.exposeBoolean('offersReleased', {
       description: 'This refund completed a full refund: the order\'s offer redemptions, code uses and stamps were given back',
     }),

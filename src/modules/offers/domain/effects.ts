@@ -12,7 +12,11 @@ export interface CartLine {
   attributes: Record<string, unknown>;
 }
 
-/** A member's stamp card for an offer: matching units bought and free units given so far. */
+/**
+ * A member's stamp card for an offer: matching units bought (less those refunded) and free units
+ * given so far. When refunds leave fewer stamps than the free units given have used
+ * (rewards × N > stamps), the card is in debt: new stamps repay it before the next free unit.
+ */
 export interface StampCardState {
   stamps: number;
   rewards: number;
@@ -35,6 +39,8 @@ export interface EffectClaim {
   gift?: { sku: string; quantity: number };
   bonus?: { points: number } | { multiplierPermille: number };
   stamps?: number;
+  /** Line numbers whose units stamped the card. */
+  stampedLines?: number[];
   freeUnits?: number;
 }
 
@@ -118,9 +124,24 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
       // Free units due (a refund or a cap may have left some for later), at most the matching units bought.
       const freeUnits = Math.min(stamps, Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards));
-      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, freeUnits };
+      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, stampedLines: lines.map((line) => line.lineNo), freeUnits };
     }
   }
+}
+
+/**
+ * The stamps a partial refund takes back: every returned unit of a line that stamped a card took a
+ * stamp, up to the stamps the order still holds on it.
+ */
+export function stampsReturnedBy<Application extends { id: string; offerId: string; memberId: string; stamps: number; stampsReturned: number; stampedLines: number[] }>(
+  applications: Application[],
+  returnedUnits: Map<number, number>,
+) {
+  return applications.flatMap((application) => {
+    const units = application.stampedLines.reduce((sum, lineNo) => sum + (returnedUnits.get(lineNo) ?? 0), 0);
+    const stamps = Math.min(units, application.stamps - application.stampsReturned);
+    return stamps > 0 ? [{ applicationId: application.id, offerId: application.offerId, memberId: application.memberId, stamps }] : [];
+  });
 }
 
 function numeric(value: unknown): number {

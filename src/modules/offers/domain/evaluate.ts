@@ -44,6 +44,8 @@ export interface Application {
   gift: { sku: string; quantity: number } | null;
   bonus: { points: number } | { multiplierPermille: number } | null;
   stamps: number;
+  /** Line numbers whose units stamped a card. */
+  stampedLines: number[];
   freeUnits: number;
   /** False for stamp progress that gave nothing yet: it does not count against limits. */
   countsAsRedemption: boolean;
@@ -162,6 +164,7 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       gift: claim.gift ?? null,
       bonus: claim.bonus ?? null,
       stamps: claim.stamps ?? 0,
+      stampedLines: claim.stampedLines ?? [],
     };
     if (isStampCard && ('reason' in granted || granted.amount < claim.discount)) {
       // A stamp card keeps counting what the member buys; a free unit that an exclusive offer, the
@@ -195,7 +198,7 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       continue;
     }
     const lineDiscounts = take(claim, granted.amount);
-    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, freeUnits: 0, countsAsRedemption: false });
+    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, stampedLines: [], freeUnits: 0, countsAsRedemption: false });
   }
 
   const lineDiscounts = new Map<number, number>();
