@@ -1,5 +1,6 @@
 import { REST_OF_ORDER } from '../offers/domain/allocation';
 import type { NotApplied } from '../offers/domain/evaluate';
+import type { NextStep } from '../offers/domain/effects';
 import type { Checkout, CheckoutCart } from './context';
 
 export interface AppliedOfferResult {
@@ -12,6 +13,7 @@ export interface AppliedOfferResult {
   bonusPoints: number;
   stamps: number;
   freeUnits: number;
+  nextStep: NextStep | null;
 }
 
 export interface QuotedLine {
@@ -51,7 +53,7 @@ export function quoteResult(cart: CheckoutCart, { priced, pointsRedeemable }: Ch
     amountDue: priced.amountDue,
     pointsEarned: priced.pointsEarned,
     pointsRedeemable,
-    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits })),
+    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep })),
     notApplied: priced.notApplied,
     lines: cart.lines.map((line, lineNo) => ({ lineNo, sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
     restOfOrderDiscount: priced.lineDiscounts.get(REST_OF_ORDER) ?? 0,

@@ -31,12 +31,27 @@ const items = fc.oneof(
 );
 const basisPoints = fc.oneof(fc.constantFrom(500, 1000, 2500, 3333, 5000, 10_000), fc.integer({ min: 1, max: 10_000 }));
 
+/** 1 to 3 valid steps: ascending minimum spends, each giving more than the one below. */
+const steps = <Field extends 'amount' | 'basisPoints'>(field: Field, max: number) =>
+  fc
+    .uniqueArray(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 3 })
+    .chain((spends) => fc.uniqueArray(fc.integer({ min: 1, max }), { minLength: spends.length, maxLength: spends.length }).map((values) => [spends, values] as const))
+    .map(([spends, values]) => {
+      const sortedValues = [...values].sort((a, b) => a - b);
+      return [...spends].sort((a, b) => a - b).map((minimumSpend, index) => ({ minimumSpend, [field]: sortedValues[index]! }));
+    });
+
 const effect = fc.oneof(
-  fc.record({ percentOff: fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }) }),
-  fc.record({ amountOff: fc.record({ amount: fc.integer({ min: 1, max: 2500 }), items: fc.option(items, { freq: 2 }) }) }),
+  fc.record({ percentOff: fc.oneof(fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }), fc.record({ steps: steps('basisPoints', 10_000), items: fc.option(items, { freq: 2 }) })) }),
   fc.record({
-    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.boolean(), fc.integer({ min: 0, max: 1500 }), basisPoints).map(([skus, byPrice, price, bp]) =>
-      byPrice ? { skus, bundlePrice: price } : { skus, bundleBasisPoints: bp },
+    amountOff: fc.oneof(
+      fc.record({ amount: fc.integer({ min: 1, max: 2500 }), items: fc.option(items, { freq: 2 }) }),
+      fc.record({ steps: steps('amount', 2500), items: fc.option(items, { freq: 2 }) }),
+    ),
+  }),
+  fc.record({
+    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.constantFrom('price', 'basisPoints', 'amount'), fc.integer({ min: 0, max: 1500 }), basisPoints).map(([skus, by, price, bp]) =>
+      by === 'price' ? { skus, bundlePrice: price } : by === 'basisPoints' ? { skus, bundleBasisPoints: bp } : { skus, bundleAmountOff: Math.max(1, price) },
     ),
   }),
   fc.record({
@@ -90,6 +105,8 @@ const setupSpec = fc.record({
   offers: fc.array(offerSpec, { minLength: 1, maxLength: 5 }),
   maxDiscountBasisPoints: rarely(fc.constantFrom(0, 1500, 5000, 9999)),
   minimumRedemption: fc.constantFrom(0, 0, 50),
+  /** Points per value: whole steps of 1, 2 (100 = 0.50) or 3 points (3 = 0.02). */
+  redeemRate: fc.constantFrom({ redeemPoints: 100, redeemValue: 100 }, { redeemPoints: 100, redeemValue: 50 }, { redeemPoints: 3, redeemValue: 2 }),
   tier: fc.option(
     fc.record({
       threshold: fc.integer({ min: 1, max: 4000 }),
@@ -146,10 +163,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }`;
-const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} } } }`;
+const pointsErrors = `... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
+  ... on PointsNotWholeStep { lower higher }`;
+/** What the newer effects add: a stepped offer's next step, how far a threshold is. */
+const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing }`;
+const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields} ${pointsErrors}
-  ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} } } }`;
+  ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
 
 interface Recorded {
   orderId: string;
@@ -167,7 +187,7 @@ type Setup = typeof setupSpec extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(app: TestApp, setup: Setup, steps: Step[]) {
   const storefront = await app.token({ role: 'storefront' });
-  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption });
+  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate });
   if (setup.tier) await setUpTiers(app, { metric: 'SPEND' }, [{ name: 'Regular', ...setup.tier }]);
 
   const birthdays = ['1990-11-25', null, '1988-02-29'];
@@ -341,6 +361,7 @@ const plainSetup = (...effects: Array<Record<string, unknown>>): Setup => ({
   })),
   maxDiscountBasisPoints: null,
   minimumRedemption: 0,
+  redeemRate: { redeemPoints: 100, redeemValue: 100 },
   tier: null,
   startingPoints: [0, 0, 0],
 });

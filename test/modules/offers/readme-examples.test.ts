@@ -48,6 +48,18 @@ describe('the README worked examples', () => {
     expect(beans.appliedOffers).toContainEqual(expect.objectContaining({ effect: 'BONUS_POINTS', bonusPoints: 60 }));
   });
 
+  it('answer as the README says: stepped code, combo with an amount off the set', async () => {
+    const STEPS = `query($cart: QuoteCartInput!) { quote(cart: $cart) { ... on Quote { discount { amount }
+      appliedOffers { code discount nextStep { minimumSpend amount missing } } notApplied { code reason threshold missing } } } }`;
+    const stepped = async (total: number) => (await app.graphql(STEPS, { cart: { currency: 'EUR', total, codes: ['SAVE'] } }, await app.token({ role: 'storefront' }))).data!.quote;
+    expect((await stepped(2500)).appliedOffers).toContainEqual({ code: 'SAVE', discount: 100, nextStep: { minimumSpend: 3000, amount: 400, missing: 500 } });
+    expect((await stepped(3000)).appliedOffers).toContainEqual({ code: 'SAVE', discount: 400, nextStep: null });
+    expect((await stepped(900)).notApplied).toContainEqual({ code: 'SAVE', reason: 'BELOW_THRESHOLD', threshold: 1000, missing: 100 });
+    const teaTime = await quote(app, { lines: [line('TEA', 2, 250), line('MUFFIN', 1, 300)] });
+    expect(teaTime.appliedOffers).toContainEqual(expect.objectContaining({ effect: 'COMBO', discount: 50 }));
+    expect((await quote(app, { lines: [line('TEA', 3, 250), line('MUFFIN', 3, 300)] })).appliedOffers).toContainEqual(expect.objectContaining({ effect: 'COMBO', discount: 150 }));
+  });
+
   it('keep a coffee stamp card: the ninth coffee is free', async () => {
     const { globalId } = await enroll(app, { email: 'stamps@example.com' });
     for (let cup = 1; cup <= 8; cup++) await recordOrder(app, { memberId: globalId, total: 350, lines: [line('COFFEE', 1, 350, { category: 'coffee' })] });

@@ -5,6 +5,7 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger/schema/types';
 import { notAppliedReasons } from '../../offers/domain/reasons';
 import type { NotApplied } from '../../offers/domain/evaluate';
+import type { NextStep } from '../../offers/domain/effects';
 import { OfferType } from '../../offers/schema/types';
 import { TierType } from '../../tiers/schema';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
@@ -16,6 +17,15 @@ type InProgram<T> = T & { programId: string };
 
 const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').implement({
   fields: (t) => ({ sku: t.exposeString('sku'), quantity: t.exposeInt('quantity') }),
+});
+
+const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt' }),
+    amount: t.expose('amount', { type: 'SafeInt', nullable: true }),
+    basisPoints: t.exposeInt('basisPoints', { nullable: true }),
+    missing: t.expose('missing', { type: 'SafeInt', description: 'Spend still needed to reach it, minor units' }),
+  }),
 });
 
 export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
@@ -36,6 +46,7 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
     bonusPoints: t.expose('bonusPoints', { type: 'SafeInt' }),
     stamps: t.exposeInt('stamps', { description: 'Stamp-card stamps this order earns' }),
     freeUnits: t.exposeInt('freeUnits', { description: 'Stamp-card units this order gets free' }),
+    nextStep: t.expose('nextStep', { type: NextStepType, nullable: true, description: 'For a stepped offer: the next step up, and how far the cart is from it' }),
   }),
 });
 
@@ -47,6 +58,7 @@ export const NotAppliedType = builder.objectRef<NotApplied>('NotAppliedOffer').i
     code: t.exposeString('code', { nullable: true, description: 'The code as entered (normalized)' }),
     reason: t.field({ type: NotAppliedReason, resolve: (entry) => entry.reason }),
     threshold: t.expose('threshold', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: the amount (or weight) the cart must reach' }),
+    missing: t.expose('missing', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: how much more the cart needs to reach it' }),
   }),
 });
 

@@ -2,7 +2,7 @@ import { DAY_MS } from '../../../platform/time';
 import type { StampCardState } from './effects';
 import type { PromoCodeRow } from '../../../../schema';
 import type { Offer, OfferConditions } from './offer';
-import { refuse, type Refusal } from './reasons';
+import { belowThreshold, refuse, type Refusal } from './reasons';
 
 /** What checkout knows about the customer; `memberId` null for a guest. */
 export interface Shopper {
@@ -69,7 +69,7 @@ const shopperChecks: Check[] = [
 /** Conditions on the cart itself. */
 const cartChecks: Check[] = [
   ({ attributes }, _shopper, cart) => (Object.entries(attributes).every(([name, value]) => cart.attributes[name] === value) ? null : refuse('attributes_not_matched')),
-  ({ minimumSpend }, _shopper, cart) => (minimumSpend !== null && cart.total < minimumSpend ? refuse('below_threshold', minimumSpend) : null),
+  ({ minimumSpend }, _shopper, cart) => (minimumSpend !== null && cart.total < minimumSpend ? belowThreshold(minimumSpend, cart.total) : null),
 ];
 
 const firstRefusal = (checks: Check[], offer: Offer, shopper: Shopper, cart: CartFacts, now: Date) => {
@@ -120,5 +120,5 @@ export function codeEligibility(code: PromoCodeRow, shopper: Shopper, cart: Cart
   }
   const limit = memberLimitRefusal(code.perMemberLimit, shopper, shopper.codeUses.get(code.id) ?? 0, 'code_member_limit_reached');
   if (limit) return limit;
-  return cart && code.minimumSpend !== null && cart.total < code.minimumSpend ? refuse('below_threshold', code.minimumSpend) : null;
+  return cart && code.minimumSpend !== null && cart.total < code.minimumSpend ? belowThreshold(code.minimumSpend, cart.total) : null;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OfferRow } from '../../../../schema';
 import { MAX_AMOUNT, optional, text, whole } from '../../../platform/validation';
+import { amountStepsSchema, percentStepsSchema, type AmountStep, type PercentStep } from './steps';
 
 export const audiences = ['everyone', 'members', 'member_only_tiers'] as const;
 export type Audience = (typeof audiences)[number];
@@ -31,11 +32,18 @@ export interface OfferConditions {
   minimumSpend: number | null;
 }
 
+/**
+ * Percent and amount effects give a fixed `basisPoints`/`amount`, or `steps`: the highest step whose
+ * minimum spend the cart reaches applies (`steps` is absent on effects stored before it existed).
+ */
 export type OfferEffect =
-  | { kind: 'percent_off'; basisPoints: number; items: ItemMatch | null }
-  | { kind: 'amount_off'; amount: number; items: ItemMatch | null }
-  /** One of each SKU bought together: at `bundlePrice` per set, or `bundleBasisPoints` off the set. */
-  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null }
+  | { kind: 'percent_off'; basisPoints: number | null; steps?: PercentStep[] | null; items: ItemMatch | null }
+  | { kind: 'amount_off'; amount: number | null; steps?: AmountStep[] | null; items: ItemMatch | null }
+  /**
+   * One of each SKU bought together: at `bundlePrice` per set, `bundleBasisPoints` off the set, or
+   * `bundleAmountOff` off the set (absent on combos stored before it existed: read it with `?? null`).
+   */
+  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null; bundleAmountOff?: number | null }
   /** A gift when the cart total or the total weight (a line attribute × quantity) reaches the threshold. */
   | { kind: 'gift'; sku: string; quantity: number; minimumAmount: number | null; minimumWeight: number | null; weightAttribute: string | null }
   /** Fixed points, or a multiplier (permille) on the points the order earns. */
@@ -59,16 +67,26 @@ const itemMatchSchema = z
 /** The GraphQL effect input: exactly one member set, like a oneOf input. */
 export const effectInputSchema = z
   .object({
-    percentOff: z.object({ basisPoints, items: optional(itemMatchSchema) }).nullish(),
-    amountOff: z.object({ amount: whole(1, MAX_AMOUNT), items: optional(itemMatchSchema) }).nullish(),
+    percentOff: z
+      .object({ basisPoints: optional(basisPoints), steps: optional(percentStepsSchema), items: optional(itemMatchSchema) })
+      .refine((effect) => (effect.basisPoints === null) !== (effect.steps === null), 'give either basisPoints or steps')
+      .nullish(),
+    amountOff: z
+      .object({ amount: optional(whole(1, MAX_AMOUNT)), steps: optional(amountStepsSchema), items: optional(itemMatchSchema) })
+      .refine((effect) => (effect.amount === null) !== (effect.steps === null), 'give either amount or steps')
+      .nullish(),
     combo: z
       .object({
         skus: z.array(label(128)).min(2, 'a combo needs at least 2 SKUs').max(20),
         bundlePrice: optional(whole(0, MAX_AMOUNT)),
         bundleBasisPoints: optional(basisPoints),
+        bundleAmountOff: optional(whole(1, MAX_AMOUNT)),
       })
       .refine((combo) => new Set(combo.skus).size === combo.skus.length, 'the SKUs of a combo must differ')
-      .refine((combo) => (combo.bundlePrice === null) !== (combo.bundleBasisPoints === null), 'give either bundlePrice or bundleBasisPoints')
+      .refine(
+        (combo) => [combo.bundlePrice, combo.bundleBasisPoints, combo.bundleAmountOff].filter((value) => value !== null).length === 1,
+        'give exactly one of bundlePrice, bundleBasisPoints or bundleAmountOff',
+      )
       .nullish(),
     gift: z
       .object({

@@ -25,23 +25,47 @@ const ItemMatchInput = builder.inputType('ItemMatchInput', {
   fields: (t) => ({ skus: t.stringList(), categories: t.stringList() }),
 });
 
+const stepInputDescription =
+  'The highest step whose minimumSpend the spend before discounts reaches applies (the cart total, or the matching lines\' when items is set); ascending, each giving more than the one below';
+
 const OfferEffectInput = builder.inputType('OfferEffectInput', {
   description: 'Give exactly one',
   fields: (t) => ({
     percentOff: t.field({
       type: builder.inputType('PercentOffInput', {
-        fields: (f) => ({ basisPoints: f.int({ required: true, description: '1500 = 15 %' }), items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }) }),
+        description: 'Give basisPoints, or steps',
+        fields: (f) => ({
+          basisPoints: f.int({ description: '1500 = 15 %' }),
+          steps: f.field({
+            type: [builder.inputType('PercentStepInput', { fields: (s) => ({ minimumSpend: s.field({ type: 'SafeInt', required: true }), basisPoints: s.int({ required: true }) }) })],
+            description: stepInputDescription,
+          }),
+          items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }),
+        }),
       }),
     }),
     amountOff: t.field({
       type: builder.inputType('AmountOffInput', {
-        fields: (f) => ({ amount: f.field({ type: 'SafeInt', required: true, description: 'Minor units' }), items: f.field({ type: ItemMatchInput }) }),
+        description: 'Give amount, or steps',
+        fields: (f) => ({
+          amount: f.field({ type: 'SafeInt', description: 'Minor units' }),
+          steps: f.field({
+            type: [builder.inputType('AmountStepInput', { fields: (s) => ({ minimumSpend: s.field({ type: 'SafeInt', required: true }), amount: s.field({ type: 'SafeInt', required: true }) }) })],
+            description: stepInputDescription,
+          }),
+          items: f.field({ type: ItemMatchInput }),
+        }),
       }),
     }),
     combo: t.field({
       type: builder.inputType('ComboInput', {
-        description: 'Give bundlePrice (per set of one of each SKU) or bundleBasisPoints (off each set)',
-        fields: (f) => ({ skus: f.stringList({ required: true }), bundlePrice: f.field({ type: 'SafeInt' }), bundleBasisPoints: f.int() }),
+        description: 'Give one of bundlePrice (per set of one of each SKU), bundleBasisPoints (off each set) or bundleAmountOff (minor units off each set)',
+        fields: (f) => ({
+          skus: f.stringList({ required: true }),
+          bundlePrice: f.field({ type: 'SafeInt' }),
+          bundleBasisPoints: f.int(),
+          bundleAmountOff: f.field({ type: 'SafeInt', description: 'Minor units off each complete set, e.g. 50 = 0.50 off coffee + croissant' }),
+        }),
       }),
     }),
     gift: t.field({

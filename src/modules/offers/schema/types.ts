@@ -6,6 +6,7 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { connectionById } from '../../../graphql/connections';
 import { TierType } from '../../tiers/schema';
 import { audiences, type ItemMatch, type Offer, type OfferConditions, type OfferEffect } from '../domain/offer';
+import type { AmountStep, PercentStep } from '../domain/steps';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);
 export const OfferAudience = upperCaseEnum('OfferAudience', audiences, 'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers');
@@ -19,20 +20,38 @@ const ItemMatchType = builder.objectRef<ItemMatch>('ItemMatch').implement({
 
 type EffectOf<Kind extends OfferEffect['kind']> = Extract<OfferEffect, { kind: Kind }>;
 
+const spendDescription = 'From this spend before discounts (the cart total, or the matching lines\' when items is set), minor units';
+export const AmountStepType = builder.objectRef<AmountStep>('AmountStep').implement({
+  fields: (t) => ({ minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }), amount: t.expose('amount', { type: 'SafeInt' }) }),
+});
+export const PercentStepType = builder.objectRef<PercentStep>('PercentStep').implement({
+  fields: (t) => ({ minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }), basisPoints: t.exposeInt('basisPoints') }),
+});
+const stepsDescription = 'Stepped: the highest step the spend reaches applies (null: the fixed value applies)';
+
 const PercentOffEffect = builder.objectRef<EffectOf<'percent_off'>>('PercentOffEffect').implement({
-  description: 'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit',
-  fields: (t) => ({ basisPoints: t.exposeInt('basisPoints'), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
+  description: 'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit. Or stepped by spend',
+  fields: (t) => ({
+    basisPoints: t.exposeInt('basisPoints', { nullable: true, description: 'Null when stepped' }),
+    steps: t.field({ type: [PercentStepType], nullable: true, description: stepsDescription, resolve: (effect) => effect.steps ?? null }),
+    items: t.expose('items', { type: ItemMatchType, nullable: true }),
+  }),
 });
 const AmountOffEffect = builder.objectRef<EffectOf<'amount_off'>>('AmountOffEffect').implement({
-  description: 'A fixed amount off the order, or off the matching lines together when items is set',
-  fields: (t) => ({ amount: t.expose('amount', { type: 'SafeInt' }), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
+  description: 'A fixed amount off the order, or off the matching lines together when items is set. Or stepped by spend',
+  fields: (t) => ({
+    amount: t.expose('amount', { type: 'SafeInt', nullable: true, description: 'Null when stepped' }),
+    steps: t.field({ type: [AmountStepType], nullable: true, description: stepsDescription, resolve: (effect) => effect.steps ?? null }),
+    items: t.expose('items', { type: ItemMatchType, nullable: true }),
+  }),
 });
 const ComboEffect = builder.objectRef<EffectOf<'combo'>>('ComboEffect').implement({
-  description: 'One of each SKU bought together: each complete set at bundlePrice, or bundleBasisPoints off the set',
+  description: 'One of each SKU bought together: each complete set at bundlePrice, bundleBasisPoints off the set, or bundleAmountOff off the set',
   fields: (t) => ({
     skus: t.exposeStringList('skus'),
     bundlePrice: t.expose('bundlePrice', { type: 'SafeInt', nullable: true }),
     bundleBasisPoints: t.exposeInt('bundleBasisPoints', { nullable: true }),
+    bundleAmountOff: t.field({ type: 'SafeInt', nullable: true, description: 'Minor units off each complete set', resolve: (effect) => effect.bundleAmountOff ?? null }),
   }),
 });
 const GiftEffect = builder.objectRef<EffectOf<'gift'>>('GiftEffect').implement({
