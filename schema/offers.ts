@@ -7,6 +7,11 @@ import { programs } from './programs';
 import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
 
 export const offerStatuses = ['active', 'paused', 'archived'] as const;
+export const limitPeriods = ['day', 'week', 'month', 'year'] as const;
+export type LimitPeriod = (typeof limitPeriods)[number];
+/** Calendar: the current day, ISO week (from Monday), month or year in UTC. Rolling: the last 24 hours, 7 days, month or year. */
+export const limitWindows = ['calendar', 'rolling'] as const;
+export type LimitWindow = (typeof limitWindows)[number];
 export type OfferStatus = (typeof offerStatuses)[number];
 
 /**
@@ -32,6 +37,9 @@ export const offers = sqliteTable(
     /** Most discount the offer may give in total, minor units. */
     budget: integer('budget'),
     perMemberLimit: integer('per_member_limit'),
+    /** Null: `perMemberLimit` counts over the offer's life; otherwise per period. */
+    perMemberLimitPeriod: text('per_member_limit_period', { enum: limitPeriods }),
+    perMemberLimitWindow: text('per_member_limit_window', { enum: limitWindows }).notNull().default('calendar'),
     conditions: text('conditions', { mode: 'json' }).$type<OfferConditions>().notNull(),
     effect: text('effect', { mode: 'json' }).$type<OfferEffect>().notNull(),
     redemptions: integer('redemptions').notNull().default(0),

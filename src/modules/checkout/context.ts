@@ -16,6 +16,7 @@ import type { Offer } from '../offers/domain/offer';
 import type { PromoCodeRow } from '../../../schema';
 import type { ProgramRules } from '../rules/domain';
 import { loadTierContext, type TierContext } from '../tiers/order-effects';
+import { usageWindows } from '../offers/domain/limits';
 import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
 
@@ -55,15 +56,17 @@ export interface ShopperNeeds {
   history: boolean;
   usage: boolean;
   stamps: boolean;
+  /** Offers whose per-member limit counts per period, and since when (usageWindows). */
+  usageSince: ReadonlyMap<string, Date>;
 }
 
-export const EVERYTHING: ShopperNeeds = { history: true, usage: true, stamps: true };
-
-export function needsOf(offers: Offer[], codes: PromoCodeRow[]): ShopperNeeds {
+/** What the offers in play (and the codes entered) need to know of the member at `at`. */
+export function needsOf(offers: Offer[], codes: PromoCodeRow[], at: Date): ShopperNeeds {
   return {
     history: offers.some((offer) => offer.conditions.orderNumber != null || offer.conditions.withinDaysOfLastOrder != null),
     usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
+    usageSince: usageWindows(offers, at),
   };
 }
 
@@ -81,7 +84,7 @@ const GUEST: Shopper = {
 };
 
 /** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds> = EVERYTHING) {
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
@@ -91,7 +94,7 @@ export async function loadShopper(db: Database, programId: string, memberId: str
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
     Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId) : { offerUses: NO_USES, codeUses: NO_USES })),
+    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId, wanted.usageSince) : { offerUses: NO_USES, codeUses: NO_USES })),
     Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
   ]);
   const tier = tierContext?.current ?? null;
@@ -118,7 +121,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
+    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), now);
   });
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
     loadRules(db, programId),

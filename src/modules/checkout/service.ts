@@ -4,7 +4,7 @@ import { memberKey, type Serializer } from '../../platform/serializer/serializer
 import { OrderNotFoundError } from '../ledger/errors';
 import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
 import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
-import { checkoutCart, loadShopper, type CheckoutCart } from './context';
+import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
 import { byEvaluationOrder } from '../offers/domain/evaluate';
 import type { Offer } from '../offers/domain/offer';
@@ -27,7 +27,9 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
      */
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
-      const [{ shopper }, automatic, held] = await Promise.all([loadShopper(db, programId, memberId, now), activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
+      const [{ shopper }, [automatic, held]] = await Promise.all([loadShopper(db, programId, memberId, now, needs), offersInPlay]);
       const available = new Map<string, { offer: Offer; codes: string[] }>();
       for (const offer of automatic) if (!shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
       for (const { promoCode, offer } of held) {

@@ -32,14 +32,16 @@ export function heldCodes(db: Database, programId: string, memberId: string) {
 
 /**
  * How often a member has redeemed each offer, and used each code (an order a code was applied to
- * uses it, even when it only stamped a card); full refunds give uses back.
+ * uses it, even when it only stamped a card); full refunds give uses back. An offer in `since`
+ * counts only the redemptions from that instant (its per-member limit counts per period).
  */
-export async function memberUsage(db: Database, programId: string, memberId: string) {
+export async function memberUsage(db: Database, programId: string, memberId: string, since: ReadonlyMap<string, Date> = new Map()) {
+  const from = since.size === 0 ? sql`0` : sql`case ${offerApplications.offerId} ${sql.join([...since].map(([offerId, at]) => sql`when ${offerId} then ${at.getTime()}`), sql` `)} else 0 end`;
   const rows = await db
     .select({
       offerId: offerApplications.offerId,
       codeId: offerApplications.codeId,
-      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption})`.mapWith(Number),
+      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption} and ${offerApplications.createdAt} >= ${from})`.mapWith(Number),
       uses: sql<number>`count(*)`.mapWith(Number),
     })
     .from(offerApplications)

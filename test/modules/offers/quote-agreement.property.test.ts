@@ -72,6 +72,7 @@ const condition = fc.oneof(
   fc.record({ orderNumber: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ withinDaysOfLastOrder: fc.integer({ min: 1, max: 20 }) }),
   fc.record({ birthdayWindowDays: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ birthdayMonth: fc.constant(true) }),
 );
 const conditions = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
@@ -97,6 +98,7 @@ const offerSpec = fc.record({
   maxRedemptions: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
   budget: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 2 }),
   perMemberLimit: rarely(fc.integer({ min: 1, max: 2 })),
+  limitPeriod: fc.option(fc.record({ period: fc.constantFrom('DAY', 'WEEK', 'MONTH', 'YEAR'), window: fc.constantFrom('CALENDAR', 'ROLLING') })),
   conditions,
   codes: fc.array(codeSpec, { maxLength: 2 }),
 });
@@ -211,6 +213,7 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       maxRedemptions: spec.maxRedemptions,
       budget: spec.budget,
       perMemberLimit: spec.perMemberLimit,
+      ...(spec.perMemberLimit !== null && spec.limitPeriod ? { perMemberLimitPeriod: spec.limitPeriod.period, perMemberLimitWindow: spec.limitPeriod.window } : {}),
       conditions: spec.conditions,
       ...window,
     });
@@ -356,6 +359,7 @@ const plainSetup = (...effects: Array<Record<string, unknown>>): Setup => ({
     maxRedemptions: null,
     budget: null,
     perMemberLimit: null,
+    limitPeriod: null,
     conditions: null,
     codes: [],
   })),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly } from '../../support/ledger';
 import { AVAILABLE_OFFERS, line, quote, recordOrder } from '../../support/offers';
@@ -58,6 +58,21 @@ describe('the README worked examples', () => {
     const teaTime = await quote(app, { lines: [line('TEA', 2, 250), line('MUFFIN', 1, 300)] });
     expect(teaTime.appliedOffers).toContainEqual(expect.objectContaining({ effect: 'COMBO', discount: 50 }));
     expect((await quote(app, { lines: [line('TEA', 3, 250), line('MUFFIN', 3, 300)] })).appliedOffers).toContainEqual(expect.objectContaining({ effect: 'COMBO', discount: 150 }));
+  });
+
+  it('answer as the README says: a birthday pastry once a year, in the birthday month', async () => {
+    const { globalId: memberId } = await enroll(app, { email: 'pastry@example.com', birthday: '1990-11-10' });
+    const { globalId: other } = await enroll(app, { email: 'summer@example.com', birthday: '1991-07-04' });
+    const pastry = (who: string) => ({ memberId: who, lines: [line('PAIN-AU-CHOCOLAT', 1, 300, { category: 'pastry' })] });
+    const pastryOffer = (offers: Array<Record<string, any>>) => offers.find((entry) => entry.offer?.name === 'Birthday pastry' || entry.offerId === pastryId);
+    const first = await recordOrder(app, pastry(memberId));
+    const pastryId = first.appliedOffers.find((applied: Record<string, any>) => applied.offer?.name === 'Birthday pastry').offer.id;
+    expect(pastryOffer(first.appliedOffers)).toMatchObject({ discount: 300 });
+    expect(pastryOffer((await quote(app, pastry(memberId))).notApplied)).toMatchObject({ reason: 'MEMBER_LIMIT_REACHED' });
+    expect(pastryOffer((await quote(app, pastry(other))).notApplied)).toMatchObject({ reason: 'NOT_BIRTHDAY_MONTH' });
+    app.clock.set('2027-11-02T09:00:00Z');
+    expect(pastryOffer((await quote(app, pastry(memberId))).appliedOffers)).toMatchObject({ discount: 300 });
+    app.clock.set(TEST_NOW);
   });
 
   it('keep a coffee stamp card: the ninth coffee is free', async () => {

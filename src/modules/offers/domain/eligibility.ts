@@ -16,7 +16,10 @@ export interface Shopper {
   referred: boolean;
   /** The standing discount the member's referral rung gives (0: none). */
   referralDiscountBasisPoints: number;
-  /** Redemptions per offer still standing (a full refund gives its use back). */
+  /**
+   * Redemptions per offer still standing (a full refund gives its use back); for an offer whose
+   * per-member limit counts per period, those in the current period.
+   */
   offerUses: ReadonlyMap<string, number>;
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
@@ -57,6 +60,8 @@ const shopperChecks: Check[] = [
     birthdayWindowDays === null
       ? null
       : (needsMember(shopper) ?? (shopper.birthday && daysFromBirthday(shopper.birthday, now) <= birthdayWindowDays ? null : refuse('not_birthday_window'))),
+  ({ birthdayMonth }, shopper, _cart, now) =>
+    !birthdayMonth ? null : (needsMember(shopper) ?? (shopper.birthday && Number(shopper.birthday.slice(5, 7)) === now.getUTCMonth() + 1 ? null : refuse('not_birthday_month'))),
   ({ orderNumber }, shopper) =>
     orderNumber === null ? null : (needsMember(shopper) ?? (shopper.priorOrders + 1 === orderNumber ? null : refuse('order_number_not_matched'))),
   ({ withinDaysOfLastOrder }, shopper, _cart, now) =>

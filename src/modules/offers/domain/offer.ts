@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OfferRow } from '../../../../schema';
+import { limitPeriods, limitWindows, type OfferRow } from '../../../../schema';
 import { MAX_AMOUNT, optional, text, whole } from '../../../platform/validation';
 import { amountStepsSchema, percentStepsSchema, type AmountStep, type PercentStep } from './steps';
 
@@ -22,6 +22,8 @@ export interface OfferConditions {
   referredOnly: boolean;
   /** The member's birthday is at most this many days before or after today (UTC). */
   birthdayWindowDays: number | null;
+  /** Today (UTC) is in the month of the member's birthday (absent on offers stored before it existed). */
+  birthdayMonth?: boolean;
   /** Order attributes that must equal these values, e.g. `{ ownCup: true }`. */
   attributes: Record<string, string | number | boolean>;
   /** 1: the member's first order, 2: the second … */
@@ -124,13 +126,17 @@ export const conditionsInputSchema = z
     tierIds: z.array(z.string()).max(50).nullish().transform((ids) => ids ?? []),
     referredOnly: z.boolean().nullish().transform((referredOnly) => referredOnly ?? false),
     birthdayWindowDays: optional(whole(0, 31)),
+    birthdayMonth: z.boolean().nullish().transform((birthdayMonth) => birthdayMonth ?? false),
     attributes: attributesSchema.nullish().transform((attributes) => attributes ?? {}),
     orderNumber: optional(whole(1, 1000)),
     withinDaysOfLastOrder: optional(whole(1, 3650)),
     minimumSpend: optional(whole(1, MAX_AMOUNT)),
   })
   .nullish()
-  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null });
+  .transform(
+    (conditions): OfferConditions =>
+      conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, birthdayMonth: false, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null },
+  );
 
 const offerFields = {
   name: label(200),
@@ -144,12 +150,17 @@ const offerFields = {
   maxRedemptions: optional(whole(1, 1_000_000_000)),
   budget: optional(whole(1, MAX_AMOUNT)),
   perMemberLimit: optional(whole(1, 1_000_000)),
+  perMemberLimitPeriod: optional(z.enum(limitPeriods)),
+  perMemberLimitWindow: z.enum(limitWindows),
   conditions: conditionsInputSchema,
   effect: effectInputSchema,
 };
 
 const validWindow = (offer: { startsAt?: Date | null; endsAt?: Date | null }) => !offer.startsAt || !offer.endsAt || offer.startsAt < offer.endsAt;
 const windowIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
+/** A period says how often the per-member limit comes back: it needs the limit. */
+export const hasLimitForPeriod = (offer: { perMemberLimit?: number | null; perMemberLimitPeriod?: string | null }) => !offer.perMemberLimitPeriod || offer.perMemberLimit != null;
+const periodIssue = { message: 'perMemberLimitPeriod needs perMemberLimit', path: ['perMemberLimitPeriod'] };
 
 export const newOfferSchema = z
   .object({
@@ -158,8 +169,10 @@ export const newOfferSchema = z
     codeRequired: offerFields.codeRequired.nullish().transform((required) => required ?? false),
     priority: offerFields.priority.nullish().transform((priority) => priority ?? 0),
     exclusive: offerFields.exclusive.nullish().transform((exclusive) => exclusive ?? false),
+    perMemberLimitWindow: offerFields.perMemberLimitWindow.nullish().transform((window) => window ?? 'calendar'),
   })
-  .refine(validWindow, windowIssue);
+  .refine(validWindow, windowIssue)
+  .refine(hasLimitForPeriod, periodIssue);
 export type NewOffer = z.output<typeof newOfferSchema>;
 
 /** A partial change: omitted fields keep their value; null clears a nullable one. */
@@ -176,6 +189,8 @@ export const offerUpdateSchema = z
     maxRedemptions: offerFields.maxRedemptions.optional(),
     budget: offerFields.budget.optional(),
     perMemberLimit: offerFields.perMemberLimit.optional(),
+    perMemberLimitPeriod: offerFields.perMemberLimitPeriod.optional(),
+    perMemberLimitWindow: offerFields.perMemberLimitWindow.nullish().transform((window) => window ?? undefined),
     conditions: offerFields.conditions.optional(),
     effect: offerFields.effect.optional(),
   })

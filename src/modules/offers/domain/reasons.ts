@@ -14,6 +14,7 @@ export const notAppliedReasons = [
   'tier_not_eligible',
   'not_referred',
   'not_birthday_window',
+  'not_birthday_month',
   'attributes_not_matched',
   'order_number_not_matched',
   'no_recent_order',

@@ -11,7 +11,7 @@ import { codeBatchSchema, newPromoCodeSchema } from '../domain/codes';
 import { newOfferSchema, offerUpdateSchema, type Offer } from '../domain/offer';
 import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
-import { OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
+import { LimitPeriod, LimitWindow, OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
 
 builder.objectType(OfferNotFoundError, { name: 'OfferNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -100,6 +100,7 @@ const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     tierIds: t.idList(),
     referredOnly: t.boolean({ description: 'Only members who joined through a referral, e.g. a welcome discount for referees' }),
     birthdayWindowDays: t.int(),
+    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)' }),
     attributes: t.field({ type: 'Attributes', description: 'Order attributes that must equal these values, e.g. { ownCup: true }' }),
     orderNumber: t.int({ description: '1: first order, 2: second …' }),
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
@@ -119,6 +120,8 @@ const offerFields = (t: InputFieldBuilder) => ({
   maxRedemptions: t.int(),
   budget: t.field({ type: 'SafeInt' }),
   perMemberLimit: t.int(),
+  perMemberLimitPeriod: t.field({ type: LimitPeriod, description: 'perMemberLimit counts per period (omit: over the offer\'s life)' }),
+  perMemberLimitWindow: t.field({ type: LimitWindow, description: 'Default CALENDAR' }),
   conditions: t.field({ type: OfferConditionsInput }),
   effect: t.field({ type: OfferEffectInput }),
 });

@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
+import { limitPeriods, limitWindows, offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
@@ -9,6 +9,8 @@ import { audiences, type ItemMatch, type Offer, type OfferConditions, type Offer
 import type { AmountStep, PercentStep } from '../domain/steps';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);
+export const LimitPeriod = upperCaseEnum('LimitPeriod', limitPeriods);
+export const LimitWindow = upperCaseEnum('LimitWindow', limitWindows, 'CALENDAR: the current UTC day, ISO week (from Monday), month or year; ROLLING: the last 24 hours, 7 days, month or 12 months');
 export const OfferAudience = upperCaseEnum('OfferAudience', audiences, 'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers');
 
 const admin = { admin: true };
@@ -100,6 +102,7 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
     }),
     referredOnly: t.boolean({ description: 'Only members who joined through a referral', resolve: (conditions) => conditions.referredOnly ?? false }),
     birthdayWindowDays: t.exposeInt('birthdayWindowDays', { nullable: true, description: 'Days before or after the member\'s birthday' }),
+    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)', resolve: (conditions) => conditions.birthdayMonth ?? false }),
     attributes: t.expose('attributes', { type: 'Attributes', description: 'Order attributes that must equal these values' }),
     orderNumber: t.exposeInt('orderNumber', { nullable: true, description: '1: the member\'s first order, 2: the second …' }),
     withinDaysOfLastOrder: t.exposeInt('withinDaysOfLastOrder', { nullable: true, description: 'Come-back: the previous order was at most this many days ago' }),
@@ -173,6 +176,8 @@ export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
     maxRedemptions: t.exposeInt('maxRedemptions', { nullable: true, authScopes: { admin: true, storefront: true } }),
     budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units', authScopes: { admin: true, storefront: true } }),
     perMemberLimit: t.exposeInt('perMemberLimit', { nullable: true }),
+    perMemberLimitPeriod: t.field({ type: LimitPeriod, nullable: true, description: 'Null: perMemberLimit counts over the offer\'s life', resolve: (offer) => offer.perMemberLimitPeriod }),
+    perMemberLimitWindow: t.field({ type: LimitWindow, resolve: (offer) => offer.perMemberLimitWindow }),
     conditions: t.field({ type: OfferConditionsType, resolve: (offer) => ({ ...offer.conditions, programId: offer.programId }) }),
     effect: t.field({ type: OfferEffectType, resolve: (offer) => offer.effect }),
     stats: t.field({ type: OfferStatsType, authScopes: admin, resolve: (offer) => offer }),
