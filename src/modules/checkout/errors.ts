@@ -16,4 +16,13 @@ export class CheckoutContendedError extends DomainError<{ orderId: string }> {
   }
 }
 
-registerDomainErrors(CheckoutChangedError, CheckoutContendedError);
+/** An order's placedAt is in the future, or further back than the program's maxBackdateDays; nothing was recorded. */
+export class PlacedAtOutOfRangeError extends DomainError<{ placedAt: string; earliest: string; latest: string }> {
+  static override readonly code = 'PLACED_AT_OUT_OF_RANGE';
+  constructor(placedAt: Date, earliest: Date, latest: Date) {
+    const [given, from, to] = [placedAt, earliest, latest].map((date) => date.toISOString()) as [string, string, string];
+    super({ placedAt: given, earliest: from, latest: to }, placedAt > latest ? `placedAt ${given} is in the future (now is ${to})` : `placedAt ${given} is before ${from}, the earliest this program accepts`);
+  }
+}
+
+registerDomainErrors(CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError);

@@ -30,6 +30,11 @@ const cartFields = {
     .nullish()
     .transform((points) => points ?? 0),
   attributes,
+  /** Plain JSON from here on: the cart crosses the Durable Object boundary. */
+  placedAt: z
+    .date()
+    .nullish()
+    .transform((placedAt) => placedAt?.toISOString() ?? null),
 };
 
 /** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */

@@ -16,6 +16,7 @@ export const defaultRules: ProgramRules = {
   walletBonusThreshold: 0,
   walletBonusBasisPoints: 0,
   maxDiscountBasisPoints: null,
+  maxBackdateDays: 7,
 };
 
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
@@ -39,6 +40,7 @@ export const rulesUpdateSchema = z.object({
   walletBonusThreshold: count(1_000_000_000_000).optional(),
   walletBonusBasisPoints: count(10_000).optional(),
   maxDiscountBasisPoints: count(10_000).nullish(),
+  maxBackdateDays: count(365).optional(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;

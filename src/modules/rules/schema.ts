@@ -25,6 +25,7 @@ const ProgramRulesType = builder.objectRef<ProgramRules>('ProgramRules').impleme
       nullable: true,
       description: 'Most of an order total that offers and the tier discount may take off together, in 1/100 %; null: no cap',
     }),
+    maxBackdateDays: t.exposeInt('maxBackdateDays', { description: 'How many days in the past an order\'s placedAt may be (a till that syncs late)' }),
   }),
 });
 
@@ -50,6 +51,7 @@ const UpdateProgramRulesInput = builder.inputType('UpdateProgramRulesInput', {
     walletBonusThreshold: t.int(),
     walletBonusBasisPoints: t.int(),
     maxDiscountBasisPoints: t.int(),
+    maxBackdateDays: t.int({ description: '0 to 365; default 7' }),
   }),
 });
 

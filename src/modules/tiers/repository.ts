@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -64,6 +64,23 @@ export function tierChangeStatements(
 export async function currentTier(db: Database, programId: string, memberId: string, all: Tier[]): Promise<Tier | null> {
   const state = await memberTierState(db, programId, memberId);
   return all.find((tier) => tier.id === state?.tierId) ?? null;
+}
+
+/**
+ * The member's tier now and the one they held at `at` (a backdated order): the same unless the
+ * tier changed since, then the latest change up to `at` in the tier history.
+ */
+export async function tierNowAndAt(db: Database, programId: string, memberId: string, all: Tier[], at: Date) {
+  const state = await memberTierState(db, programId, memberId);
+  const byId = (id: string | null | undefined) => all.find((tier) => tier.id === id) ?? null;
+  if (!state || state.since <= at) return { current: byId(state?.tierId), held: byId(state?.tierId) };
+  const [change] = await db
+    .select({ toTierId: tierHistory.toTierId })
+    .from(tierHistory)
+    .where(and(eq(tierHistory.programId, programId), eq(tierHistory.memberId, memberId), lte(tierHistory.at, at)))
+    .orderBy(desc(tierHistory.at))
+    .limit(1);
+  return { current: byId(state.tierId), held: byId(change?.toTierId) };
 }
 
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */

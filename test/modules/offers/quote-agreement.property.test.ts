@@ -140,6 +140,8 @@ type Step =
       unknownCode: boolean;
       attributes: { ownCup: boolean } | null;
       redeem: { of: 'redeemable' | 'balance' | 'overBalance'; fraction: number } | null;
+      /** placedAt this many hours back (an offline till); past 7 days it is refused by both. */
+      backdateHours: number | null;
     }
   | { type: 'advance'; days: number }
   | { type: 'refund'; order: number };
@@ -155,6 +157,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       codes: fc.array(fc.record({ index: fc.nat(), lower: fc.boolean() }), { maxLength: 3 }),
       unknownCode: fc.boolean(),
       attributes: fc.option(fc.record({ ownCup: fc.boolean() })),
+      backdateHours: fc.option(fc.integer({ min: 0, max: 24 * 8 }), { freq: 3 }),
       redeem: fc.option(fc.record({ of: fc.constantFrom('redeemable' as const, 'redeemable' as const, 'balance' as const, 'overBalance' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }), { freq: 2 }),
     }),
   },
@@ -165,7 +168,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
+const pointsErrors = `... on PlacedAtOutOfRange { earliest } ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
   ... on PointsNotWholeStep { lower higher }`;
 /** What the newer effects add: a stepped offer's next step, how far a threshold is. */
 const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing }`;
@@ -265,7 +268,8 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + current.shipping;
     const entered = current.codes.map(({ index, lower }) => (codes.length === 0 ? 'NOPE-1' : lower ? codes[index % codes.length]!.code.toLowerCase() : codes[index % codes.length]!.code));
     if (current.unknownCode) entered.push('UNKNOWN-CODE');
-    const base = { memberId: member.globalId, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes };
+    const placedAt = current.backdateHours === null ? null : new Date(app.clock.now().getTime() - current.backdateHours * 3_600_000).toISOString();
+    const base = { memberId: member.globalId, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes, placedAt };
     let redeemPoints = 0;
     if (current.redeem?.of === 'redeemable') {
       // Within what the quote says the member could pay with: the usual storefront flow.
@@ -378,6 +382,7 @@ const plainCart = (lines: Array<{ sku: string; quantity: number; unitPrice: numb
   unknownCode: false,
   attributes: null,
   redeem: null,
+  backdateHours: null,
 });
 
 /**

@@ -52,7 +52,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     // An order recorded already is that, whatever else is wrong with the request now.
     throw error instanceof DomainError && (await findOrder(db, programId, orderId)) ? new DuplicateOrderError(orderId) : error;
   });
-  const { priced, tierContext } = checkout;
+  const { priced, tierContext, at } = checkout;
   if (input.expectedDiscount !== null && input.expectedDiscount !== priced.discount) {
     throw new CheckoutChangedError(input.expectedDiscount, priced.discount);
   }
@@ -63,7 +63,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
 
   const planned: PlannedTransfer[] = [];
   if (priced.pointsRedeemed > 0) {
-    const draws = planSpend(checkout.lots, priced.pointsRedeemed, now);
+    const draws = planSpend(checkout.lots, priced.pointsRedeemed, at);
     planned.push({
       id: newId(),
       debit: memberPoints,
@@ -83,8 +83,14 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       amount: priced.pointsEarned,
       kind: 'earn',
       ref: orderId,
-      metadata: { amountPaid: priced.amountDue, currency: input.currency, ...(priced.pointsEarned > priced.basePoints ? { bonusPoints: priced.pointsEarned - priced.basePoints } : {}) },
-      newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, checkout.rules.pointsLifetimeMonths) },
+      metadata: {
+        amountPaid: priced.amountDue,
+        currency: input.currency,
+        ...(priced.pointsEarned > priced.basePoints ? { bonusPoints: priced.pointsEarned - priced.basePoints } : {}),
+        ...(input.placedAt ? { placedAt: input.placedAt } : {}),
+      },
+      // A backdated order's points were earned when it was placed, and expire counting from then.
+      newLot: { id: newId(), memberId, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths) },
     });
   }
 
@@ -115,7 +121,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         pointsPayment: priced.pointsPayment,
         pointsEarned: priced.pointsEarned,
         attributes: input.attributes,
-        createdAt: now,
+        createdAt: at,
       }),
       ...(input.lines.length > 0
         ? [
@@ -124,7 +130,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
             ),
           ]
         : []),
-      ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
+      ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
     ],

@@ -9,7 +9,7 @@ import { loadMember, memberIdFrom, MemberType } from '../../members/schema';
 import { TierType } from '../../tiers/schema';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
-import { CheckoutChangedError, CheckoutContendedError } from '../errors';
+import { CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError } from '../errors';
 import { quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
 import { QuoteType, quoteFieldsOf } from './types';
 
@@ -20,6 +20,15 @@ builder.objectType(CheckoutChangedError, {
   fields: (t) => ({
     expectedDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.expectedDiscount }),
     currentDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.currentDiscount }),
+  }),
+});
+builder.objectType(PlacedAtOutOfRangeError, {
+  name: 'PlacedAtOutOfRange',
+  description: 'placedAt is in the future or further back than the program\'s maxBackdateDays; nothing was recorded',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    earliest: t.field({ type: 'DateTime', resolve: (error) => new Date(error.details.earliest) }),
+    latest: t.field({ type: 'DateTime', description: 'Now', resolve: (error) => new Date(error.details.latest) }),
   }),
 });
 builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -39,6 +48,9 @@ const cartFields = {
   codes: { description: 'Promo codes as entered; case-insensitive' },
   redeemPoints: { description: 'Points to pay part of the order with' },
   attributes: { description: 'Order attributes offers can target, e.g. { ownCup: true }' },
+  placedAt: {
+    description: 'When the order was placed, for a till that syncs late: offers, codes, tiers and points are evaluated as of then; at most the program\'s maxBackdateDays ago, never in the future (default: now)',
+  },
 };
 
 const QuoteCartInput = builder.inputType('QuoteCartInput', {
@@ -50,6 +62,7 @@ const QuoteCartInput = builder.inputType('QuoteCartInput', {
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
+    placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
   }),
 });
 
@@ -63,6 +76,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
+    placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
     expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChanged if it differs now' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
@@ -118,7 +132,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
   }),
 });
 
-const pointsPaymentErrors = [ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
+const pointsPaymentErrors = [PlacedAtOutOfRangeError, ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);
