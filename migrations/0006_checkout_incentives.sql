@@ -1,5 +1,70 @@
-ALTER TABLE `offer_applications` ADD `stamped_lines` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
-ALTER TABLE `offer_applications` ADD `stamps_returned` integer DEFAULT 0 NOT NULL CONSTRAINT "offer_applications_stamps_returned" CHECK("stamps_returned" between 0 and "stamps");--> statement-breakpoint
+PRAGMA foreign_keys=OFF;--> statement-breakpoint
+PRAGMA defer_foreign_keys=ON;--> statement-breakpoint
+CREATE TABLE `__new_orders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`program_id` text NOT NULL,
+	`member_id` text,
+	`order_id` text NOT NULL,
+	`currency` text NOT NULL,
+	`total` integer NOT NULL,
+	`discount` integer DEFAULT 0 NOT NULL,
+	`points_redeemed` integer NOT NULL,
+	`points_payment` integer NOT NULL,
+	`points_earned` integer NOT NULL,
+	`refunded_amount` integer DEFAULT 0 NOT NULL,
+	`points_clawed_back` integer DEFAULT 0 NOT NULL,
+	`points_returned` integer DEFAULT 0 NOT NULL,
+	`fully_refunded_at` integer,
+	`attributes` text,
+	`created_at` integer NOT NULL,
+	`claimed_at` integer,
+	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "orders_amounts" CHECK("__new_orders"."total" >= 0 and "__new_orders"."discount" between 0 and "__new_orders"."total" and "__new_orders"."points_payment" between 0 and "__new_orders"."total" - "__new_orders"."discount" and "__new_orders"."points_redeemed" >= 0 and "__new_orders"."points_earned" >= 0),
+	CONSTRAINT "orders_refund_in_range" CHECK("__new_orders"."refunded_amount" between 0 and "__new_orders"."total" - "__new_orders"."discount"),
+	CONSTRAINT "orders_points_back_in_range" CHECK("__new_orders"."points_clawed_back" between 0 and "__new_orders"."points_earned" and "__new_orders"."points_returned" between 0 and "__new_orders"."points_redeemed")
+);
+--> statement-breakpoint
+INSERT INTO `__new_orders`("id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", "claimed_at") SELECT "id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", NULL FROM `orders`;--> statement-breakpoint
+DROP TABLE `orders`;--> statement-breakpoint
+ALTER TABLE `__new_orders` RENAME TO `orders`;--> statement-breakpoint
+CREATE UNIQUE INDEX `orders_program_order_id` ON `orders` (`program_id`,`order_id`);--> statement-breakpoint
+CREATE INDEX `orders_member_created` ON `orders` (`program_id`,`member_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `__new_offer_applications` (
+	`id` text PRIMARY KEY NOT NULL,
+	`program_id` text NOT NULL,
+	`order_pk` text NOT NULL,
+	`offer_id` text NOT NULL,
+	`code_id` text,
+	`member_id` text,
+	`discount` integer NOT NULL,
+	`bonus_points` integer NOT NULL,
+	`gift_sku` text,
+	`gift_quantity` integer NOT NULL,
+	`stamps` integer NOT NULL,
+	`stamped_lines` text DEFAULT '[]' NOT NULL,
+	`stamps_returned` integer DEFAULT 0 NOT NULL,
+	`free_units` integer DEFAULT 0 NOT NULL,
+	`counts_as_redemption` integer NOT NULL,
+	`released_at` integer,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`order_pk`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`offer_id`) REFERENCES `offers`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`code_id`) REFERENCES `promo_codes`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "offer_applications_amounts" CHECK("__new_offer_applications"."discount" >= 0 and "__new_offer_applications"."bonus_points" >= 0 and "__new_offer_applications"."gift_quantity" >= 0 and "__new_offer_applications"."stamps" >= 0),
+	CONSTRAINT "offer_applications_stamps_returned" CHECK("__new_offer_applications"."stamps_returned" between 0 and "__new_offer_applications"."stamps")
+);
+--> statement-breakpoint
+INSERT INTO `__new_offer_applications`("id", "program_id", "order_pk", "offer_id", "code_id", "member_id", "discount", "bonus_points", "gift_sku", "gift_quantity", "stamps", "stamped_lines", "stamps_returned", "free_units", "counts_as_redemption", "released_at", "created_at") SELECT "id", "program_id", "order_pk", "offer_id", "code_id", "member_id", "discount", "bonus_points", "gift_sku", "gift_quantity", "stamps", '[]', 0, "free_units", "counts_as_redemption", "released_at", "created_at" FROM `offer_applications`;--> statement-breakpoint
+DROP TABLE `offer_applications`;--> statement-breakpoint
+ALTER TABLE `__new_offer_applications` RENAME TO `offer_applications`;--> statement-breakpoint
+CREATE UNIQUE INDEX `offer_applications_order_offer` ON `offer_applications` (`order_pk`,`offer_id`);--> statement-breakpoint
+CREATE INDEX `offer_applications_member` ON `offer_applications` (`program_id`,`member_id`,`offer_id`);--> statement-breakpoint
+CREATE INDEX `offer_applications_code` ON `offer_applications` (`code_id`);--> statement-breakpoint
+PRAGMA foreign_keys=ON;--> statement-breakpoint
 ALTER TABLE `offers` ADD `per_member_limit_period` text;--> statement-breakpoint
 ALTER TABLE `offers` ADD `per_member_limit_window` text DEFAULT 'calendar' NOT NULL;--> statement-breakpoint
-ALTER TABLE `program_rules` ADD `max_backdate_days` integer DEFAULT 7 NOT NULL CONSTRAINT "program_rules_max_backdate_days" CHECK("max_backdate_days" between 0 and 365);
+ALTER TABLE `program_rules` ADD `max_backdate_days` integer DEFAULT 7 NOT NULL CONSTRAINT "program_rules_max_backdate_days" CHECK("max_backdate_days" between 0 and 365);--> statement-breakpoint
+ALTER TABLE `program_rules` ADD `guest_claim_days` integer DEFAULT 30 NOT NULL CONSTRAINT "program_rules_guest_claim_days" CHECK("guest_claim_days" between 0 and 365);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn, memberIdColumn, optionalMemberIdColumn } from './columns';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
@@ -127,7 +127,8 @@ export const offerApplications = sqliteTable(
       .notNull()
       .references(() => offers.id),
     codeId: text('code_id').references(() => promoCodes.id),
-    memberId: memberIdColumn(),
+    /** Null on a guest's order until it is claimed. */
+    memberId: optionalMemberIdColumn(),
     discount: integer('discount').notNull(),
     bonusPoints: integer('bonus_points').notNull(),
     giftSku: text('gift_sku'),

@@ -1,14 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn, optionalMemberIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 
-/** An order as recorded for loyalty: what was paid, how much with points, what it earned. */
+/**
+ * An order as recorded for loyalty: what was paid, how much with points, what it earned. A guest's
+ * order has no member until a member claims it (`claimedAt`).
+ */
 export const orders = sqliteTable(
   'orders',
   {
     id: text('id').primaryKey(),
     programId: programIdColumn(),
-    memberId: memberIdColumn(),
+    memberId: optionalMemberIdColumn(),
     orderId: text('order_id').notNull(),
     currency: text('currency').notNull(),
     /** Gross, before discounts and points. */
@@ -24,7 +27,10 @@ export const orders = sqliteTable(
     /** Set by the refund that completes a full refund. */
     fullyRefundedAt: integer('fully_refunded_at', { mode: 'timestamp_ms' }),
     attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** When the order was placed (its placedAt, or when it was recorded). */
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set when a member claimed this guest order (claimOrder). */
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),

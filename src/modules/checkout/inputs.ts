@@ -52,12 +52,16 @@ export type QuoteCart = z.output<typeof quoteCartSchema>;
 export const recordOrderSchema = z
   .object({
     ...cartFields,
+    /** Null: a guest's order (codes, caps and budgets count it; it earns points once a member claims it). */
+    memberId: z.string().nullish().transform((id) => id ?? null),
     orderId: text(128),
     idempotencyKey: idempotencyKeySchema,
     expectedDiscount: whole(0, MAX_AMOUNT).nullish().transform((discount) => discount ?? null),
   })
   .transform(withTotal);
 export type RecordOrderRequest = z.output<typeof recordOrderSchema>;
+
+export const claimOrderSchema = z.object({ orderId: text(128), idempotencyKey: idempotencyKeySchema });
 
 export const refundOrderSchema = z
   .object({

@@ -68,7 +68,7 @@ export async function memberStamps(db: Database, programId: string, memberId: st
  * Statements that record what the offers did on an order, for the order's own batch. The counter
  * updates are the cross-member guards: past a cap, budget or a code's uses, the CHECK trips.
  */
-export function applicationStatements(db: Database, order: { programId: string; memberId: string; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
+export function applicationStatements(db: Database, order: { programId: string; memberId: string | null; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
   const fromOffers = applied.filter((application) => application.offerId !== null);
   if (fromOffers.length === 0) return [];
   const statements: Statement[] = [
@@ -94,7 +94,8 @@ export function applicationStatements(db: Database, order: { programId: string; 
   ];
   for (const application of fromOffers) {
     statements.push(...counterStatements(db, { ...application, offerId: application.offerId! }, +1));
-    if (application.stamps > 0) {
+    // Only a member has a stamp card (a guest's cart is refused stamp-card offers).
+    if (application.stamps > 0 && order.memberId) {
       statements.push(
         db
           .insert(stampCards)
@@ -158,7 +159,7 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
     statements.push(...counterStatements(db, row, -1));
     const stampsLeft = row.stamps - row.stampsReturned;
     stampsReturned += stampsLeft;
-    if (stampsLeft > 0 || row.freeUnits > 0) {
+    if (row.memberId && (stampsLeft > 0 || row.freeUnits > 0)) {
       statements.push(
         db
           .update(stampCards)
@@ -182,7 +183,10 @@ export async function stampReturnStatements(db: Database, orderPk: string, retur
     .select()
     .from(offerApplications)
     .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
-  const returned = stampsReturnedBy(rows, returnedUnits);
+  const returned = stampsReturnedBy(
+    rows.flatMap((row) => (row.memberId ? [{ ...row, memberId: row.memberId }] : [])),
+    returnedUnits,
+  );
   const statements: Statement[] = returned.flatMap(({ applicationId, offerId, memberId, stamps }) => [
     db.update(offerApplications).set({ stampsReturned: sql`${offerApplications.stampsReturned} + ${stamps}` }).where(eq(offerApplications.id, applicationId)),
     db

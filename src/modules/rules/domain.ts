@@ -17,6 +17,7 @@ export const defaultRules: ProgramRules = {
   walletBonusBasisPoints: 0,
   maxDiscountBasisPoints: null,
   maxBackdateDays: 7,
+  guestClaimDays: 30,
 };
 
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
@@ -41,6 +42,7 @@ export const rulesUpdateSchema = z.object({
   walletBonusBasisPoints: count(10_000).optional(),
   maxDiscountBasisPoints: count(10_000).nullish(),
   maxBackdateDays: count(365).optional(),
+  guestClaimDays: count(365).optional(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;

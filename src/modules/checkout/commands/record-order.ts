@@ -22,7 +22,8 @@ const lostRace = (violation: ConstraintViolation) =>
   (violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target))) || lostReferralRace(violation);
 
 export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
-  memberId: string;
+  /** Null for a guest. */
+  memberId: string | null;
   orderId: string;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
@@ -30,7 +31,8 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
 
 export interface RecordOrderResult extends QuoteResult {
   orderId: string;
-  memberId: string;
+  memberId: string | null;
+  /** The member's balance after the order; 0 for a guest. */
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
@@ -56,13 +58,15 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   if (input.expectedDiscount !== null && input.expectedDiscount !== priced.discount) {
     throw new CheckoutChangedError(input.expectedDiscount, priced.discount);
   }
-  const tierUpgrade = tierContext
-    ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned })
-    : { statements: [], upgradedTo: null };
-  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+  const tierUpgrade =
+    tierContext && memberId
+      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned })
+      : { statements: [], upgradedTo: null };
 
   const planned: PlannedTransfer[] = [];
-  if (priced.pointsRedeemed > 0) {
+  // A guest holds no points: its order pays none (no lots to spend), and earns when claimed.
+  const memberPoints = memberId ? account(programId, 'memberPoints', POINTS, memberId) : null;
+  if (memberPoints && priced.pointsRedeemed > 0) {
     const draws = planSpend(checkout.lots, priced.pointsRedeemed, at);
     planned.push({
       id: newId(),
@@ -75,7 +79,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       lotDeltas: draws,
     });
   }
-  if (priced.pointsEarned > 0) {
+  if (memberPoints && priced.pointsEarned > 0) {
     planned.push({
       id: newId(),
       debit: account(programId, 'pointsIssued', POINTS),
@@ -90,7 +94,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         ...(input.placedAt ? { placedAt: input.placedAt } : {}),
       },
       // A backdated order's points were earned when it was placed, and expire counting from then.
-      newLot: { id: newId(), memberId, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths) },
+      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths) },
     });
   }
 
@@ -105,7 +109,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...quoteResult(input, checkout),
       orderId,
       memberId,
-      pointsBalance: balanceBefore - priced.pointsRedeemed + priced.pointsEarned,
+      pointsBalance: memberId ? balanceBefore - priced.pointsRedeemed + priced.pointsEarned : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
@@ -139,7 +143,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
-      return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
+      return memberId ? insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation) : null;
     },
   };
 });

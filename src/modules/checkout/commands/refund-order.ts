@@ -6,6 +6,7 @@ import { account, POINTS } from '../../ledger/accounts';
 import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger/domain/lots';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
+import type { CommandDeps } from '../../../platform/serializer/commands';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
 import { releaseStatements, stampReturnStatements } from '../../offers/repository';
@@ -22,7 +23,8 @@ export interface RefundOrderInput extends LedgerCommandInput {
 
 export interface RefundOrderResult {
   orderId: string;
-  memberId: string;
+  /** Null for a guest order nobody claimed. */
+  memberId: string | null;
   amount: number;
   totalRefunded: number;
   pointsClawedBack: number;
@@ -75,33 +77,11 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
 
   const { memberId } = order;
   const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
-  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
-  const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
-  const planned: PlannedTransfer[] = [];
-
-  // Returned points go back first, so that the clawback can take from them: a full refund of an
-  // order paid with points and whose earned points were spent still undoes the order exactly.
-  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return').map((transfer) => transfer.id);
-  const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
-  const returns = planReturn(drawn, pointsToReturn);
-  if (returns.length > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
-  }
-
-  // Earned points that expired went back to the program already: they are not taken a second time.
-  const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
-  const orderLot = earnTransferId ? await lotCreatedBy(db, earnTransferId) : null;
-  const expired = orderLot ? await expiredFromLot(db, orderLot.id) : 0;
-  const clawedSoFar = orderTransfers.filter((transfer) => transfer.kind === 'refund_clawback').reduce((sum, transfer) => sum + transfer.amount, 0);
-  const clawable = Math.max(0, Math.min(pointsToClawBack, order.pointsClawedBack + pointsToClawBack - expired - clawedSoFar));
-  const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
-  const clawback = planClawback(lots, clawable, orderLot?.id ?? null);
-  const clawedBack = -sumDeltas(clawback);
-  if (clawedBack > 0) {
-    planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
-  }
-
-  const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
+  // A guest order moved no points: its share is only counted, so that a claim earns what is left.
+  const points = memberId ? await pointsBack(db, { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }) : null;
+  const planned = points?.planned ?? [];
+  const clawedBack = points?.clawedBack ?? 0;
+  const returned = points?.returned ?? 0;
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
   const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, order.id, lineAllocations, now);
@@ -115,9 +95,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       amount,
       totalRefunded: order.refundedAmount + amount,
       pointsClawedBack: clawedBack,
-      pointsNotRecovered: pointsToClawBack - clawedBack,
-      pointsReturned: sumDeltas(returns),
-      pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
+      pointsNotRecovered: points ? pointsToClawBack - clawedBack : 0,
+      pointsReturned: returned,
+      pointsBalance: points ? points.balanceBefore - clawedBack + returned : 0,
       stampsReturned: stampReturns.stampsReturned,
       offersReleased,
       referralToSettle: referral as RefundOrderResult['referralToSettle'],
@@ -158,4 +138,41 @@ function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn:
     lots.set(lotId, { ...lot, remaining: lot.remaining + delta });
   }
   return [...lots.values()];
+}
+
+/**
+ * The points a refund moves for a member's order: the points that paid for the refunded part go
+ * back to the lots they came from, and the points earned on it are taken back.
+ */
+async function pointsBack(
+  db: CommandDeps['db'],
+  { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }: { programId: string; memberId: string; orderId: string; order: { pointsClawedBack: number }; pointsToClawBack: number; pointsToReturn: number },
+) {
+  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+  const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
+  const planned: PlannedTransfer[] = [];
+
+  // Returned points go back first, so that the clawback can take from them: a full refund of an
+  // order paid with points and whose earned points were spent still undoes the order exactly.
+  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return').map((transfer) => transfer.id);
+  const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
+  const returns = planReturn(drawn, pointsToReturn);
+  if (returns.length > 0) {
+    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
+  }
+
+  // Earned points that expired went back to the program already: they are not taken a second time.
+  const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
+  const orderLot = earnTransferId ? await lotCreatedBy(db, earnTransferId) : null;
+  const expired = orderLot ? await expiredFromLot(db, orderLot.id) : 0;
+  const clawedSoFar = orderTransfers.filter((transfer) => transfer.kind === 'refund_clawback').reduce((sum, transfer) => sum + transfer.amount, 0);
+  const clawable = Math.max(0, Math.min(pointsToClawBack, order.pointsClawedBack + pointsToClawBack - expired - clawedSoFar));
+  const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
+  const clawback = planClawback(lots, clawable, orderLot?.id ?? null);
+  const clawedBack = -sumDeltas(clawback);
+  if (clawedBack > 0) {
+    planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
+  }
+
+  return { planned, clawedBack, returned: sumDeltas(returns), balanceBefore: await memberBalance(db, programId, memberId, 'memberPoints') };
 }

@@ -9,8 +9,9 @@ import { loadMember, memberIdFrom, MemberType } from '../../members/schema';
 import { TierType } from '../../tiers/schema';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
-import { CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError } from '../errors';
-import { quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
+import type { ClaimOrderResult } from '../commands/claim-order';
+import { CheckoutChangedError, CheckoutContendedError, ClaimWindowClosedError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, PlacedAtOutOfRangeError } from '../errors';
+import { claimOrderSchema, quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
 import { QuoteType, quoteFieldsOf } from './types';
 
 builder.objectType(CheckoutChangedError, {
@@ -68,7 +69,7 @@ const QuoteCartInput = builder.inputType('QuoteCartInput', {
 
 const RecordOrderInput = builder.inputType('RecordOrderInput', {
   fields: (t) => ({
-    memberId: t.id({ required: true }),
+    memberId: t.id({ description: 'Omit for a guest: codes, caps and budgets count the order; a member can claim it later (claimOrder)' }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
     currency: t.string({ required: true, ...cartFields.currency }),
     total: t.field({ type: 'SafeInt', description: 'Order total in minor units, before discounts and points; at least the sum of the lines, which it defaults to' }),
@@ -100,7 +101,7 @@ const RecordOrderPayload = builder.objectRef<WithProgram<RecordOrderResult>>('Re
 RecordOrderPayload.implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     upgradedTier: t.field({
       type: TierType,
@@ -114,10 +115,40 @@ RecordOrderPayload.implement({
 });
 quoteFieldsOf(RecordOrderPayload);
 
-const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('RefundOrderPayload').implement({
+const ClaimOrderInput = builder.inputType('ClaimOrderInput', {
+  fields: (t) => ({
+    orderId: t.string({ required: true, description: 'A guest order (recorded without memberId)' }),
+    memberId: t.id({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+});
+
+const ClaimOrderPayload = builder.objectRef<WithProgram<ClaimOrderResult>>('ClaimOrderPayload').implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
     member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    pointsEarned: t.expose('pointsEarned', { type: 'SafeInt', description: 'What the order earned when recorded, less what refunds took since' }),
+    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
+    replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
+  }),
+});
+for (const [error, name] of [
+  [OrderAlreadyClaimedError, 'OrderAlreadyClaimed'],
+  [OrderOfAnotherMemberError, 'OrderOfAnotherMember'],
+] as const) {
+  builder.objectType(error, { name, interfaces: [ErrorInterface], fields: (t) => ({ orderId: t.string({ resolve: (found) => found.details.orderId }) }) });
+}
+builder.objectType(ClaimWindowClosedError, {
+  name: 'ClaimWindowClosed',
+  description: 'The guest order is older than the program\'s guestClaimDays',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ claimableUntil: t.field({ type: 'DateTime', resolve: (error) => new Date(error.details.claimableUntil) }) }),
+});
+
+const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('RefundOrderPayload').implement({
+  fields: (t) => ({
+    orderId: t.exposeString('orderId'),
+    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
     amount: t.expose('amount', { type: 'SafeInt', description: 'Refunded by this request, minor units' }),
     totalRefunded: t.expose('totalRefunded', { type: 'SafeInt' }),
     pointsClawedBack: t.expose('pointsClawedBack', { type: 'SafeInt' }),
@@ -169,8 +200,24 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input }, context) => {
       const programId = programIdOf(context);
-      const memberId = memberIdFrom(input.memberId);
+      const memberId = input.memberId == null ? null : memberIdFrom(input.memberId);
       return inProgram(programId, context.services.checkout.recordOrder(programId, { ...parseInput(recordOrderSchema, input), memberId }));
+    },
+  }),
+  claimOrder: t.field({
+    type: ClaimOrderPayload,
+    description: 'Links a guest order to a member, once, within the program\'s guestClaimDays: they earn its points as of the order',
+    authScopes: storefront,
+    args: { input: t.arg({ type: ClaimOrderInput, required: true }) },
+    errors: {
+      types: [...memberCommandErrors, ledgerErrors.OrderNotFoundError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError],
+      directResult: true,
+      union: { name: 'ClaimOrderResult' },
+    },
+    resolve: async (_root, { input }, context) => {
+      const programId = programIdOf(context);
+      const memberId = memberIdFrom(input.memberId);
+      return inProgram(programId, context.services.checkout.claimOrder(programId, { ...parseInput(claimOrderSchema, input), memberId }));
     },
   }),
   refundOrder: t.field({
