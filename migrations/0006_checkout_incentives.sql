@@ -11,6 +11,10 @@ CREATE TABLE `__new_orders` (
 	`points_redeemed` integer NOT NULL,
 	`points_payment` integer NOT NULL,
 	`points_earned` integer NOT NULL,
+	`wallet_payment` integer DEFAULT 0 NOT NULL,
+	`wallet_bonus_payment` integer DEFAULT 0 NOT NULL,
+	`wallet_returned` integer DEFAULT 0 NOT NULL,
+	`wallet_bonus_returned` integer DEFAULT 0 NOT NULL,
 	`refunded_amount` integer DEFAULT 0 NOT NULL,
 	`points_clawed_back` integer DEFAULT 0 NOT NULL,
 	`points_returned` integer DEFAULT 0 NOT NULL,
@@ -22,10 +26,11 @@ CREATE TABLE `__new_orders` (
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "orders_amounts" CHECK("__new_orders"."total" >= 0 and "__new_orders"."discount" between 0 and "__new_orders"."total" and "__new_orders"."points_payment" between 0 and "__new_orders"."total" - "__new_orders"."discount" and "__new_orders"."points_redeemed" >= 0 and "__new_orders"."points_earned" >= 0),
 	CONSTRAINT "orders_refund_in_range" CHECK("__new_orders"."refunded_amount" between 0 and "__new_orders"."total" - "__new_orders"."discount"),
-	CONSTRAINT "orders_points_back_in_range" CHECK("__new_orders"."points_clawed_back" between 0 and "__new_orders"."points_earned" and "__new_orders"."points_returned" between 0 and "__new_orders"."points_redeemed")
+	CONSTRAINT "orders_points_back_in_range" CHECK("__new_orders"."points_clawed_back" between 0 and "__new_orders"."points_earned" and "__new_orders"."points_returned" between 0 and "__new_orders"."points_redeemed"),
+	CONSTRAINT "orders_wallet" CHECK("__new_orders"."wallet_payment" >= 0 and "__new_orders"."points_payment" + "__new_orders"."wallet_payment" <= "__new_orders"."total" - "__new_orders"."discount" and "__new_orders"."wallet_bonus_payment" between 0 and "__new_orders"."wallet_payment" and "__new_orders"."wallet_returned" between 0 and "__new_orders"."wallet_payment" and "__new_orders"."wallet_bonus_returned" between 0 and "__new_orders"."wallet_bonus_payment")
 );
 --> statement-breakpoint
-INSERT INTO `__new_orders`("id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", "claimed_at") SELECT "id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", NULL FROM `orders`;--> statement-breakpoint
+INSERT INTO `__new_orders`("id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", "wallet_payment", "wallet_bonus_payment", "wallet_returned", "wallet_bonus_returned", "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", "claimed_at") SELECT "id", "program_id", "member_id", "order_id", "currency", "total", "discount", "points_redeemed", "points_payment", "points_earned", 0, 0, 0, 0, "refunded_amount", "points_clawed_back", "points_returned", "fully_refunded_at", "attributes", "created_at", NULL FROM `orders`;--> statement-breakpoint
 DROP TABLE `orders`;--> statement-breakpoint
 ALTER TABLE `__new_orders` RENAME TO `orders`;--> statement-breakpoint
 CREATE UNIQUE INDEX `orders_program_order_id` ON `orders` (`program_id`,`order_id`);--> statement-breakpoint

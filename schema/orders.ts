@@ -21,6 +21,12 @@ export const orders = sqliteTable(
     pointsRedeemed: integer('points_redeemed').notNull(),
     pointsPayment: integer('points_payment').notNull(),
     pointsEarned: integer('points_earned').notNull(),
+    /** Paid from the member's wallet (in the order's currency), and the part of it from bonus credit. */
+    walletPayment: integer('wallet_payment').notNull().default(0),
+    walletBonusPayment: integer('wallet_bonus_payment').notNull().default(0),
+    /** Given back to the wallet by refunds so far, and the part of it to bonus credit. */
+    walletReturned: integer('wallet_returned').notNull().default(0),
+    walletBonusReturned: integer('wallet_bonus_returned').notNull().default(0),
     refundedAmount: integer('refunded_amount').notNull().default(0),
     pointsClawedBack: integer('points_clawed_back').notNull().default(0),
     pointsReturned: integer('points_returned').notNull().default(0),
@@ -41,6 +47,10 @@ export const orders = sqliteTable(
     ),
     check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
     check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
+    check(
+      'orders_wallet',
+      sql`${t.walletPayment} >= 0 and ${t.pointsPayment} + ${t.walletPayment} <= ${t.total} - ${t.discount} and ${t.walletBonusPayment} between 0 and ${t.walletPayment} and ${t.walletReturned} between 0 and ${t.walletPayment} and ${t.walletBonusReturned} between 0 and ${t.walletBonusPayment}`,
+    ),
   ],
 );
 

@@ -42,7 +42,7 @@ export const RECORD_CHECKOUT = `mutation($input: RecordOrderInput!) { recordOrde
   ... on InsufficientPoints { requested available } } }`;
 
 export const REFUND_CHECKOUT = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
-  ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance stampsReturned offersReleased replayed }
+  ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance stampsReturned walletReturned offersReleased replayed }
   ... on RefundExceedsOrder { refundable } } }`;
 
 export const AVAILABLE_OFFERS = `query($id: ID!) { member(id: $id) { availableOffers { codes offer { id name } } stampCards { offer { id } stampsRequired stamps untilReward lifetimeStamps rewardsEarned } } }`;

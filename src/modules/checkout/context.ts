@@ -3,7 +3,8 @@ import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { spendablePoints } from '../ledger/domain/lots';
 import { CurrencyMismatchError, InsufficientPointsError } from '../ledger/errors';
-import { openLots } from '../ledger/repository';
+import { openLots, walletBalances } from '../ledger/repository';
+import { splitWalletSpend } from '../ledger/domain/wallet';
 import { findMember } from '../members/repository';
 import { MemberErasedError, MemberNotFoundError } from '../members/errors';
 import { evaluateOffers } from '../offers/domain/evaluate';
@@ -31,6 +32,8 @@ export interface CheckoutCart {
   redeemPoints: number;
   /** When the order was placed (ISO instant; a till that syncs late); null: now. */
   placedAt: string | null;
+  /** Part of the order paid from the member's wallet, in the order's currency. */
+  walletPayment: { amount: number; currency: string } | null;
 }
 
 export interface Checkout {
@@ -44,6 +47,8 @@ export interface Checkout {
   referral: ReferralStanding | null;
   spendablePoints: number;
   pointsRedeemable: number;
+  /** How the wallet payment splits: bonus credit first, as spendWallet does. */
+  walletSplit: { fromBonus: number; fromCash: number };
 }
 
 const NO_USES = new Map<string, number>();
@@ -130,17 +135,21 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
     return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), at);
   });
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
+  const wallet = cart.walletPayment;
+  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
     loadRules(db, programId),
     offersInPlay,
     loadShopper(db, programId, cart.memberId, at, needs),
+    wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
   ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
+  if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
   checkPlacedAt(at, now, rules.maxBackdateDays);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
   const evaluation = evaluateOffers({ now: at, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
   const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
+  const walletSplit = splitWalletSpend(walletBalance, priced.walletPayment, cart.currency);
   return {
     at,
     rules,
@@ -150,5 +159,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     referral,
     spendablePoints: spendable,
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
+    walletSplit,
   };
 }

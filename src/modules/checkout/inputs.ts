@@ -30,6 +30,10 @@ const cartFields = {
     .nullish()
     .transform((points) => points ?? 0),
   attributes,
+  walletPayment: z
+    .object({ amount: whole(1, MAX_AMOUNT), currency: currencySchema })
+    .nullish()
+    .transform((payment) => payment ?? null),
   /** Plain JSON from here on: the cart crosses the Durable Object boundary. */
   placedAt: z
     .date()

@@ -33,6 +33,8 @@ export interface QuoteResult {
   pointsRedeemed: number;
   pointsPayment: number;
   amountDue: number;
+  walletPayment: number;
+  amountToPay: number;
   pointsEarned: number;
   pointsRedeemable: number;
   applied: AppliedOfferResult[];
@@ -51,6 +53,8 @@ export function quoteResult(cart: CheckoutCart, { priced, pointsRedeemable }: Ch
     pointsRedeemed: priced.pointsRedeemed,
     pointsPayment: priced.pointsPayment,
     amountDue: priced.amountDue,
+    walletPayment: priced.walletPayment,
+    amountToPay: priced.amountToPay,
     pointsEarned: priced.pointsEarned,
     pointsRedeemable,
     applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep })),

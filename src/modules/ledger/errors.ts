@@ -33,6 +33,13 @@ export class PointsNotWholeStepError extends DomainError<{ requested: number; st
   }
 }
 
+export class WalletPaymentExceedsTotalError extends DomainError<{ requested: number; maximum: number }> {
+  static override readonly code = 'WALLET_PAYMENT_EXCEEDS_TOTAL';
+  constructor(requested: number, maximum: number) {
+    super({ requested, maximum }, `A wallet payment of ${requested} is more than the order leaves to pay (${maximum})`);
+  }
+}
+
 export class InsufficientWalletBalanceError extends DomainError<{ currency: string; requested: number; available: number }> {
   static override readonly code = 'INSUFFICIENT_WALLET_BALANCE';
   constructor(currency: string, requested: number, available: number) {
@@ -94,6 +101,7 @@ registerDomainErrors(
   BelowMinimumRedemptionError,
   RedemptionExceedsTotalError,
   PointsNotWholeStepError,
+  WalletPaymentExceedsTotalError,
   InsufficientWalletBalanceError,
   IdempotencyConflictError,
   DuplicateOrderError,

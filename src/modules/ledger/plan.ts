@@ -13,6 +13,8 @@ export const transferKinds = [
   'wallet_top_up',
   'wallet_bonus',
   'wallet_spend',
+  'order_wallet_payment',
+  'refund_wallet_return',
   'referral_reward',
   'referral_clawback',
 ] as const;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { ADJUST, closeSoundly, memberLedger, mutate, setRules } from '../../support/ledger';
+import { ADJUST, closeSoundly, memberLedger, mutate, setRules, TOP_UP } from '../../support/ledger';
 import { CHECKOUT_FIELDS, createCode, createOffer, offerStats, refundOrder } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
 
@@ -142,6 +142,8 @@ type Step =
       redeem: { of: 'redeemable' | 'balance' | 'overBalance'; fraction: number } | null;
       /** placedAt this many hours back (an offline till); past 7 days it is refused by both. */
       backdateHours: number | null;
+      /** Minor units to pay from the wallet (members hold 20.00 cash and 2.00 bonus at the start). */
+      walletAmount: number | null;
     }
   | { type: 'advance'; days: number }
   | { type: 'refund'; order: number };
@@ -159,6 +161,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       unknownCode: fc.boolean(),
       attributes: fc.option(fc.record({ ownCup: fc.boolean() })),
       backdateHours: fc.option(fc.integer({ min: 0, max: 24 * 8 }), { freq: 3 }),
+      walletAmount: fc.option(fc.integer({ min: 1, max: 2500 }), { freq: 3 }),
       redeem: fc.option(fc.record({ of: fc.constantFrom('redeemable' as const, 'redeemable' as const, 'balance' as const, 'overBalance' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }), { freq: 2 }),
     }),
   },
@@ -169,10 +172,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on PlacedAtOutOfRange { earliest } ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
+const pointsErrors = `... on PlacedAtOutOfRange { earliest } ... on WalletPaymentExceedsTotal { maximum } ... on InsufficientWalletBalance { available } ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
   ... on PointsNotWholeStep { lower higher }`;
 /** What the newer effects add: a stepped offer's next step, how far a threshold is. */
-const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing }`;
+const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing } walletPayment { amount } amountToPay { amount }`;
 const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields} ${pointsErrors}
   ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
@@ -193,7 +196,7 @@ type Setup = typeof setupSpec extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(app: TestApp, setup: Setup, steps: Step[]) {
   const storefront = await app.token({ role: 'storefront' });
-  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate });
+  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate, walletBonusThreshold: 1, walletBonusBasisPoints: 1000 });
   if (setup.tier) await setUpTiers(app, { metric: 'SPEND' }, [{ name: 'Regular', ...setup.tier }]);
 
   const birthdays = ['1990-11-25', null, '1988-02-29'];
@@ -201,6 +204,7 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
   for (let index = 0; index < 3; index++) {
     members.push(await enroll(app, { email: `shopper-${index}@example.com`, ...(birthdays[index] ? { birthday: birthdays[index] } : {}) }));
     if (setup.startingPoints[index]! > 0) await mutate(app, ADJUST, { memberId: members[index]!.globalId, points: setup.startingPoints[index], reason: 'fixture' });
+    await mutate(app, TOP_UP, { memberId: members[index]!.globalId, currency: 'EUR', amount: 2000, reference: null });
   }
 
   const offers: Array<{ id: string; budget: number | null; maxRedemptions: number | null }> = [];
@@ -270,7 +274,8 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
     const entered = current.codes.map(({ index, lower }) => (codes.length === 0 ? 'NOPE-1' : lower ? codes[index % codes.length]!.code.toLowerCase() : codes[index % codes.length]!.code));
     if (current.unknownCode) entered.push('UNKNOWN-CODE');
     const placedAt = current.backdateHours === null ? null : new Date(app.clock.now().getTime() - current.backdateHours * 3_600_000).toISOString();
-    const base = { memberId: member?.globalId ?? null, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes, placedAt };
+    const walletPayment = current.walletAmount === null ? null : { amount: current.walletAmount, currency: 'EUR' };
+    const base = { memberId: member?.globalId ?? null, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes, placedAt, walletPayment };
     let redeemPoints = 0;
     if (current.redeem?.of === 'redeemable') {
       // Within what the quote says the member could pay with: the usual storefront flow.
@@ -386,6 +391,7 @@ const plainCart = (lines: Array<{ sku: string; quantity: number; unitPrice: numb
   attributes: null,
   redeem: null,
   backdateHours: null,
+  walletAmount: null,
 });
 
 /**

@@ -6,7 +6,8 @@ import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger/accounts';
 import { planSpend, sumDeltas } from '../../ledger/domain/lots';
 import { lotExpiry } from '../../ledger/domain/points';
-import { DuplicateOrderError } from '../../ledger/errors';
+import { DuplicateOrderError, InsufficientWalletBalanceError } from '../../ledger/errors';
+import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
@@ -41,7 +42,7 @@ export interface RecordOrderResult extends QuoteResult {
 /**
  * Records an order exactly as `quote` prices the same cart: the offers that apply (their
  * redemptions, code uses and stamp progress), an optional points payment (earliest-expiring lots
- * first), the points earned on what is paid otherwise plus bonus points, and an immediate tier
+ * first), an optional wallet payment (bonus credit first), the points earned on what is paid otherwise plus bonus points, and an immediate tier
  * upgrade. One batch: the order's UNIQUE id rejects a second recording, and the offer and code
  * counters' CHECKs stop a cap, budget or single-use code at its limit across members; the loser
  * of such a race is evaluated again and records the order without that offer. A referee's first
@@ -98,6 +99,12 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     });
   }
 
+  const { fromBonus, fromCash } = checkout.walletSplit;
+  const walletSpent = account(programId, 'walletSpent', input.currency);
+  for (const [kind, amount] of [['memberWalletBonus', fromBonus], ['memberWalletCash', fromCash]] as const) {
+    if (amount > 0) planned.push({ id: newId(), debit: account(programId, kind, input.currency, memberId!), credit: walletSpent, amount, kind: 'order_wallet_payment', ref: orderId });
+  }
+
   const orderPk = newId();
   const referral = checkout.referral ? await conversionStatements(db, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
@@ -124,6 +131,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         pointsRedeemed: priced.pointsRedeemed,
         pointsPayment: priced.pointsPayment,
         pointsEarned: priced.pointsEarned,
+        walletPayment: priced.walletPayment,
+        walletBonusPayment: fromBonus,
         attributes: input.attributes,
         createdAt: at,
       }),
@@ -143,7 +152,13 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
-      return memberId ? insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation) : null;
+      if (!memberId) return null;
+      // A balance's floor tripped: the wallet if another command spent it since, else the points.
+      if (priced.walletPayment > 0 && violation.kind === 'check' && violation.targets.includes('accounts_floor')) {
+        const wallet = await walletBalances(db, programId, memberId, input.currency);
+        if (wallet.cash + wallet.bonus < priced.walletPayment) return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
+      }
+      return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },
   };
 });

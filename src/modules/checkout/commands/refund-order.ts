@@ -34,6 +34,8 @@ export interface RefundOrderResult {
    */
   pointsNotRecovered: number;
   pointsReturned: number;
+  /** Money given back to the wallet (bonus credit and cash together). */
+  walletReturned: number;
   pointsBalance: number;
   /** Stamps taken off the member's stamp cards for the units this refund returned. */
   stampsReturned: number;
@@ -76,10 +78,10 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   }
 
   const { memberId } = order;
-  const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
+  const { pointsToClawBack, pointsToReturn, walletToReturn } = refundShares(order, amount);
   // A guest order moved no points: its share is only counted, so that a claim earns what is left.
   const points = memberId ? await pointsBack(db, { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }) : null;
-  const planned = points?.planned ?? [];
+  const planned = [...(points?.planned ?? []), ...walletReturns(programId, order.memberId, order.currency, orderId, walletToReturn)];
   const clawedBack = points?.clawedBack ?? 0;
   const returned = points?.returned ?? 0;
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
@@ -97,6 +99,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       pointsClawedBack: clawedBack,
       pointsNotRecovered: points ? pointsToClawBack - clawedBack : 0,
       pointsReturned: returned,
+      walletReturned: walletToReturn.bonus + walletToReturn.cash,
       pointsBalance: points ? points.balanceBefore - clawedBack + returned : 0,
       stampsReturned: stampReturns.stampsReturned,
       offersReleased,
@@ -109,6 +112,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
           pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
           pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
+          walletReturned: sql`${orders.walletReturned} + ${walletToReturn.bonus + walletToReturn.cash}`,
+          walletBonusReturned: sql`${orders.walletBonusReturned} + ${walletToReturn.bonus}`,
         })
         .where(eq(orders.id, order.id)),
       ...[...lineAllocations].map(([lineNo, quantity]) =>
@@ -175,4 +180,16 @@ async function pointsBack(
   }
 
   return { planned, clawedBack, returned: sumDeltas(returns), balanceBefore: await memberBalance(db, programId, memberId, 'memberPoints') };
+}
+
+/** Transfers that give the wallet back its share of a refund: to bonus credit and to cash as it paid. */
+function walletReturns(programId: string, memberId: string | null, currency: string, orderId: string, back: { bonus: number; cash: number }): PlannedTransfer[] {
+  if (!memberId) return [];
+  const spent = account(programId, 'walletSpent', currency);
+  return (
+    [
+      ['memberWalletBonus', back.bonus],
+      ['memberWalletCash', back.cash],
+    ] as const
+  ).flatMap(([kind, amount]) => (amount > 0 ? [{ id: newId(), debit: spent, credit: account(programId, kind, currency, memberId), amount, kind: 'refund_wallet_return' as const, ref: orderId }] : []));
 }

@@ -44,6 +44,14 @@ const CartLineInput = builder.inputType('OrderLineInput', {
   }),
 });
 
+const WalletPaymentInput = builder.inputType('WalletPaymentInput', {
+  description: 'Part of the order paid from the member\'s wallet (bonus credit first, then cash)',
+  fields: (t) => ({
+    amount: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
+    currency: t.string({ required: true, description: 'Must be the order\'s currency' }),
+  }),
+});
+
 const cartFields = {
   currency: { description: 'ISO 4217; must be the program currency' },
   codes: { description: 'Promo codes as entered; case-insensitive' },
@@ -64,6 +72,7 @@ const QuoteCartInput = builder.inputType('QuoteCartInput', {
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
     placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
+    walletPayment: t.field({ type: WalletPaymentInput, description: 'Pay part of what discounts and points leave from the wallet' }),
   }),
 });
 
@@ -78,6 +87,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
     placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
+    walletPayment: t.field({ type: WalletPaymentInput, description: 'Pay part of what discounts and points leave from the wallet' }),
     expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChanged if it differs now' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
@@ -154,6 +164,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
     pointsClawedBack: t.expose('pointsClawedBack', { type: 'SafeInt' }),
     pointsNotRecovered: t.expose('pointsNotRecovered', { type: 'SafeInt', description: 'Earned points already spent, so not taken back' }),
     pointsReturned: t.expose('pointsReturned', { type: 'SafeInt' }),
+    walletReturned: t.expose('walletReturned', { type: 'SafeInt', description: 'Given back to the wallet, in proportion to what the wallet paid (bonus credit to bonus)' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     stampsReturned: t.exposeInt('stampsReturned', { description: 'Stamps taken off stamp cards for the units this refund returned (a full refund: all the order gave)' }),
     offersReleased: t.exposeBoolean('offersReleased', {
@@ -163,7 +174,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
   }),
 });
 
-const pointsPaymentErrors = [PlacedAtOutOfRangeError, ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
+const pointsPaymentErrors = [PlacedAtOutOfRangeError, ledgerErrors.WalletPaymentExceedsTotalError, ledgerErrors.InsufficientWalletBalanceError, ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);

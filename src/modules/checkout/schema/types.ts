@@ -84,6 +84,8 @@ export function quoteFieldsOf<Parent extends InProgram<QuoteResult>>(ref: Return
     pointsRedeemed: t.field({ type: 'SafeInt', resolve: (quote) => quote.pointsRedeemed }),
     pointsPayment: t.field({ type: MoneyType, description: 'What the redeemed points pay', resolve: (quote) => money(quote.pointsPayment, quote.currency) }),
     amountPaid: t.field({ type: MoneyType, description: 'What is paid otherwise; points are earned on this', resolve: (quote) => money(quote.amountDue, quote.currency) }),
+    walletPayment: t.field({ type: MoneyType, description: 'Paid from the member\'s wallet (part of amountPaid)', resolve: (quote) => money(quote.walletPayment, quote.currency) }),
+    amountToPay: t.field({ type: MoneyType, description: 'Left to pay after discounts, points and the wallet', resolve: (quote) => money(quote.amountToPay, quote.currency) }),
     pointsEarned: t.field({ type: 'SafeInt', description: 'Base points at the tier multiplier, plus bonus points', resolve: (quote) => quote.pointsEarned }),
     pointsRedeemable: t.field({ type: 'SafeInt', description: 'Most points the member could pay this cart with', resolve: (quote) => quote.pointsRedeemable }),
     appliedOffers: t.field({ type: [AppliedOfferType], resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })) }),

@@ -13,6 +13,7 @@ import {
   RefundExceedsOrderError,
   TransferNotFoundError,
   TransferNotReversibleError,
+  WalletPaymentExceedsTotalError,
 } from '../errors';
 
 builder.objectType(InsufficientPointsError, {
@@ -47,6 +48,12 @@ builder.objectType(PointsNotWholeStepError, {
     lower: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step below the request that this order takes', resolve: (error) => error.details.lower }),
     higher: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step above the request that this order takes', resolve: (error) => error.details.higher }),
   }),
+});
+
+builder.objectType(WalletPaymentExceedsTotalError, {
+  name: 'WalletPaymentExceedsTotal',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'What the order leaves to pay after discounts and points', resolve: (error) => error.details.maximum }) }),
 });
 
 builder.objectType(InsufficientWalletBalanceError, {
