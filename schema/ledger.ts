@@ -101,6 +101,8 @@ export const lots = sqliteTable(
     remaining: integer('remaining').notNull(),
     earnedAt: integer('earned_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** Pending until then (the program's return window): counted in the balance, not spendable. Null: at once. */
+    vestsAt: integer('vests_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),

@@ -23,7 +23,7 @@ export async function walletBalances(db: Database, programId: string, memberId: 
 /** A member's lots that still hold points. */
 export function openLots(db: Database, programId: string, memberId: string): Promise<Array<LotState & { sourceTransferId: string }>> {
   return db
-    .select({ id: lots.id, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt, sourceTransferId: lots.sourceTransferId })
+    .select({ id: lots.id, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt, vestsAt: lots.vestsAt, sourceTransferId: lots.sourceTransferId })
     .from(lots)
     .where(and(eq(lots.programId, programId), eq(lots.memberId, memberId), gt(lots.remaining, 0)));
 }

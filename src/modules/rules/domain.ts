@@ -18,6 +18,7 @@ export const defaultRules: ProgramRules = {
   maxDiscountBasisPoints: null,
   maxBackdateDays: 7,
   guestClaimDays: 30,
+  pointsVestingDays: 0,
 };
 
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
@@ -43,6 +44,7 @@ export const rulesUpdateSchema = z.object({
   maxDiscountBasisPoints: count(10_000).nullish(),
   maxBackdateDays: count(365).optional(),
   guestClaimDays: count(365).optional(),
+  pointsVestingDays: count(365).optional(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;

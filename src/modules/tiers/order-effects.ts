@@ -28,8 +28,10 @@ export async function loadTierContext(db: Database, programId: string, memberId:
 export async function upgradeForOrder(
   db: Database,
   context: TierContext,
-  order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number },
+  order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number; vestsAt: Date | null },
 ): Promise<{ statements: Statement[]; upgradedTo: Tier | null }> {
+  // With pendingPointsCount at_vesting, an order still in its return window does not count yet.
+  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now) return { statements: [], upgradedTo: null };
   const before = await qualifyingMetric(db, order.programId, order.memberId, context.settings, order.now);
   const after = before + (context.settings.metric === 'spend' ? order.spend : order.pointsEarned);
   const upgradedTo = upgradeOnOrder(context.current, context.tiers, after);

@@ -4,6 +4,8 @@ import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
+import { loadRules } from '../rules/service';
+import { DAY_MS } from '../../platform/time';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
   const [row] = await db.select().from(tierSettings).where(eq(tierSettings.programId, programId));
@@ -21,9 +23,16 @@ export async function memberTierState(db: Database, programId: string, memberId:
   return row ?? null;
 }
 
-/** Net spend (total − discount − refunded) or net points earned on the member's orders within the window. */
+/**
+ * Net spend (total − discount − refunded) or net points earned on the member's orders within the
+ * window. With `pendingPointsCount: at_vesting`, an order counts only once its points vested (the
+ * program's pointsVestingDays after it was placed).
+ */
 export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
-  const { start, end, startInclusive } = qualifyingWindow(settings, now);
+  const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
+  const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
+  const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
+  const end = vestedBy < windowEnd ? vestedBy : windowEnd;
   const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   const [row] = await db
     .select({ value: sql<number>`coalesce(sum(${measure}), 0)`.mapWith(Number) })

@@ -107,6 +107,8 @@ const setupSpec = fc.record({
   offers: fc.array(offerSpec, { minLength: 1, maxLength: 5 }),
   maxDiscountBasisPoints: rarely(fc.constantFrom(0, 1500, 5000, 9999)),
   minimumRedemption: fc.constantFrom(0, 0, 50),
+  /** Days an order's points stay pending (0: spendable at once). */
+  pointsVestingDays: fc.constantFrom(0, 0, 3),
   /** Points per value: whole steps of 1, 2 (100 = 0.50) or 3 points (3 = 0.02). */
   redeemRate: fc.constantFrom({ redeemPoints: 100, redeemValue: 100 }, { redeemPoints: 100, redeemValue: 50 }, { redeemPoints: 3, redeemValue: 2 }),
   tier: fc.option(
@@ -196,7 +198,7 @@ type Setup = typeof setupSpec extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(app: TestApp, setup: Setup, steps: Step[]) {
   const storefront = await app.token({ role: 'storefront' });
-  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate, walletBonusThreshold: 1, walletBonusBasisPoints: 1000 });
+  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate, pointsVestingDays: setup.pointsVestingDays, walletBonusThreshold: 1, walletBonusBasisPoints: 1000 });
   if (setup.tier) await setUpTiers(app, { metric: 'SPEND' }, [{ name: 'Regular', ...setup.tier }]);
 
   const birthdays = ['1990-11-25', null, '1988-02-29'];
@@ -378,6 +380,7 @@ const plainSetup = (...effects: Array<Record<string, unknown>>): Setup => ({
   maxDiscountBasisPoints: null,
   minimumRedemption: 0,
   redeemRate: { redeemPoints: 100, redeemValue: 100 },
+  pointsVestingDays: 0,
   tier: null,
   startingPoints: [0, 0, 0],
 });

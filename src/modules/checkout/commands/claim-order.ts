@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { offerApplications, orders } from '../../../../schema';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger/accounts';
-import { lotExpiry } from '../../ledger/domain/points';
+import { lotExpiry, lotVesting } from '../../ledger/domain/points';
 import { OrderNotFoundError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import { memberBalance } from '../../ledger/repository';
@@ -50,7 +50,13 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
               kind: 'earn',
               ref: orderId,
               metadata: { claimed: true, placedAt: order.createdAt.toISOString() },
-              newLot: { id: newId(), memberId, earnedAt: order.createdAt, expiresAt: lotExpiry(order.createdAt, rules.pointsLifetimeMonths) },
+              newLot: {
+                id: newId(),
+                memberId,
+                earnedAt: order.createdAt,
+                expiresAt: lotExpiry(order.createdAt, rules.pointsLifetimeMonths),
+                vestsAt: lotVesting(order.createdAt, rules.pointsVestingDays),
+              },
             },
           ]
         : [],

@@ -5,7 +5,7 @@ import type { ConstraintViolation } from '../../../platform/db/constraint-errors
 import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger/accounts';
 import { planSpend, sumDeltas } from '../../ledger/domain/lots';
-import { lotExpiry } from '../../ledger/domain/points';
+import { lotExpiry, lotVesting } from '../../ledger/domain/points';
 import { DuplicateOrderError, InsufficientWalletBalanceError } from '../../ledger/errors';
 import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
@@ -61,7 +61,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
   const tierUpgrade =
     tierContext && memberId
-      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned })
+      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned, vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) })
       : { statements: [], upgradedTo: null };
 
   const planned: PlannedTransfer[] = [];
@@ -95,7 +95,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         ...(input.placedAt ? { placedAt: input.placedAt } : {}),
       },
       // A backdated order's points were earned when it was placed, and expire counting from then.
-      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths) },
+      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths), vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) },
     });
   }
 

@@ -1,4 +1,4 @@
-import { addMonthsUtc } from '../../../platform/time';
+import { addMonthsUtc, DAY_MS } from '../../../platform/time';
 import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { BelowMinimumRedemptionError, PointsNotWholeStepError, RedemptionExceedsTotalError } from '../errors';
 
@@ -64,6 +64,11 @@ export function planPointsPayment(points: number, total: number, rules: ProgramR
   }
   if (points > maximum) throw new RedemptionExceedsTotalError(points, maximum);
   return pointsPaymentValue(points, rules);
+}
+
+/** When points an order placed at `placedAt` earns vest: after the program's return window; null at once. */
+export function lotVesting(placedAt: Date, vestingDays: number): Date | null {
+  return vestingDays === 0 ? null : new Date(placedAt.getTime() + vestingDays * DAY_MS);
 }
 
 /** When points earned at `earnedAt` expire: the same instant `months` later (end of month when shorter). */
