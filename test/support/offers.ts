@@ -1,6 +1,6 @@
-import { afterEach, expect } from 'vitest';
-import { key } from './ledger';
-import { TEST_NOW, type TestApp } from './test-app';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { closeSoundly, key } from './ledger';
+import { createTestApp, TEST_NOW, type TestApp } from './test-app';
 
 /** GraphQL documents and helpers for offers and checkout, as an admin or a storefront would call them. */
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
@@ -112,4 +112,25 @@ export function archiveAfterEach(app: () => TestApp, created: string[]) {
       expect(response.data?.updateOffer.__typename, JSON.stringify(response)).toBe('OfferPayload');
     }
   });
+}
+
+/**
+ * One app for a test file whose tests create offers (`offer(input)`, over `defaults`): each test's
+ * offers are archived after it, and the ledger must be sound at the end.
+ */
+export function appWithOffers(defaults: Record<string, unknown> = {}) {
+  let current: TestApp | undefined;
+  const created: string[] = [];
+  const app = () => current!;
+  beforeAll(async () => {
+    current = await createTestApp();
+  });
+  afterAll(() => closeSoundly(app()));
+  archiveAfterEach(app, created);
+  async function offer(input: Record<string, unknown>) {
+    const made = await createOffer(app(), { ...defaults, ...input });
+    created.push(made.id);
+    return made;
+  }
+  return { app, offer };
 }

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import { describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
-import { closeSoundly } from '../../support/ledger';
-import { archiveAfterEach, AVAILABLE_OFFERS, CREATE_OFFER, UPDATE_OFFER, createOffer, quote, recordOrder, refundOrder } from '../../support/offers';
+import { appWithOffers, AVAILABLE_OFFERS, CREATE_OFFER, UPDATE_OFFER, quote, recordOrder, refundOrder } from '../../support/offers';
 import { limitPeriodStart } from '../../../src/modules/offers/domain/limits';
 
 /** The birthdayMonth condition and per-member limits per period (calendar or rolling), at their boundaries. TEST_NOW is Monday 2026-11-23 10:00 UTC. */
 
-let app: TestApp;
-const created: string[] = [];
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(() => closeSoundly(app));
-archiveAfterEach(() => app, created);
-
-async function offer(input: Record<string, unknown>) {
-  const made = await createOffer(app, { effect: { amountOff: { amount: 100 } }, ...input });
-  created.push(made.id);
-  return made;
-}
+const { app, offer } = appWithOffers({ effect: { amountOff: { amount: 100 } } });
 let members = 0;
-const member = async (birthday?: string) => (await enroll(app, { email: `periods-${++members}@example.com`, ...(birthday ? { birthday } : {}) })).globalId;
+const member = async (birthday?: string) => (await enroll(app(), { email: `periods-${++members}@example.com`, ...(birthday ? { birthday } : {}) })).globalId;
 const reasonFor = async (memberId: string | null, offerId: string) => {
-  const result = await quote(app, { ...(memberId ? { memberId } : {}), total: 1000 });
+  const result = await quote(app(), { ...(memberId ? { memberId } : {}), total: 1000 });
   return result.appliedOffers.some((applied: { offer: { id: string } | null }) => applied.offer?.id === offerId)
     ? 'APPLIED'
     : result.notApplied.find((entry: { offerId: string }) => entry.offerId === offerId)?.reason;
@@ -45,10 +31,10 @@ describe('birthdayMonth', () => {
       ['2026-10-31T23:59:59.999Z', 'NOT_BIRTHDAY_MONTH'],
       ['2026-12-01T00:00:00.000Z', 'NOT_BIRTHDAY_MONTH'],
     ] as const) {
-      app.clock.set(at);
+      app().clock.set(at);
       expect(await reasonFor(november, birthday.id), at).toBe(expected);
     }
-    app.clock.set('2027-02-15T12:00:00.000Z'); // not a leap year: 29 February birthdays are in February
+    app().clock.set('2027-02-15T12:00:00.000Z'); // not a leap year: 29 February birthdays are in February
     expect(await reasonFor(leapling, birthday.id)).toBe('APPLIED');
   });
 });
@@ -58,10 +44,10 @@ describe('per-member limit per period', () => {
     const gift = await offer({ name: 'Birthday treat', perMemberLimit: 1, perMemberLimitPeriod: 'YEAR', conditions: { birthdayMonth: true } });
     expect(gift).toMatchObject({ perMemberLimit: 1 });
     const shopper = await member('1990-11-25');
-    expect(await recordOrder(app, { memberId: shopper, total: 1000 })).toMatchObject({ discount: { amount: 100 } });
-    app.clock.set('2026-11-30T23:59:59.999Z');
+    expect(await recordOrder(app(), { memberId: shopper, total: 1000 })).toMatchObject({ discount: { amount: 100 } });
+    app().clock.set('2026-11-30T23:59:59.999Z');
     expect(await reasonFor(shopper, gift.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2027-11-01T00:00:00.000Z');
+    app().clock.set('2027-11-01T00:00:00.000Z');
     expect(await reasonFor(shopper, gift.id)).toBe('APPLIED');
   });
 
@@ -70,19 +56,19 @@ describe('per-member limit per period', () => {
     const weekly = await offer({ name: 'Weekly', perMemberLimit: 2, perMemberLimitPeriod: 'WEEK', perMemberLimitWindow: 'CALENDAR' });
     const monthly = await offer({ name: 'Monthly', perMemberLimit: 3, perMemberLimitPeriod: 'MONTH' });
     const shopper = await member();
-    await recordOrder(app, { memberId: shopper, total: 1000 });
+    await recordOrder(app(), { memberId: shopper, total: 1000 });
     expect(await reasonFor(shopper, daily.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-11-24T00:00:00.000Z');
+    app().clock.set('2026-11-24T00:00:00.000Z');
     expect(await reasonFor(shopper, daily.id)).toBe('APPLIED');
-    await recordOrder(app, { memberId: shopper, total: 1000 });
+    await recordOrder(app(), { memberId: shopper, total: 1000 });
     expect(await reasonFor(shopper, weekly.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-11-29T23:59:59.999Z'); // Sunday: the same ISO week
+    app().clock.set('2026-11-29T23:59:59.999Z'); // Sunday: the same ISO week
     expect(await reasonFor(shopper, weekly.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-11-30T00:00:00.000Z'); // Monday
+    app().clock.set('2026-11-30T00:00:00.000Z'); // Monday
     expect(await reasonFor(shopper, weekly.id)).toBe('APPLIED');
-    await recordOrder(app, { memberId: shopper, total: 1000 });
+    await recordOrder(app(), { memberId: shopper, total: 1000 });
     expect(await reasonFor(shopper, monthly.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-12-01T00:00:00.000Z');
+    app().clock.set('2026-12-01T00:00:00.000Z');
     expect(await reasonFor(shopper, monthly.id)).toBe('APPLIED');
   });
 
@@ -90,14 +76,14 @@ describe('per-member limit per period', () => {
     const rolling = await offer({ name: 'Rolling day', perMemberLimit: 1, perMemberLimitPeriod: 'DAY', perMemberLimitWindow: 'ROLLING' });
     const rollingMonth = await offer({ name: 'Rolling month', perMemberLimit: 1, perMemberLimitPeriod: 'MONTH', perMemberLimitWindow: 'ROLLING' });
     const shopper = await member();
-    await recordOrder(app, { memberId: shopper, total: 1000 });
-    app.clock.set('2026-11-24T09:59:59.999Z');
+    await recordOrder(app(), { memberId: shopper, total: 1000 });
+    app().clock.set('2026-11-24T09:59:59.999Z');
     expect(await reasonFor(shopper, rolling.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-11-24T10:00:00.001Z');
+    app().clock.set('2026-11-24T10:00:00.001Z');
     expect(await reasonFor(shopper, rolling.id)).toBe('APPLIED');
-    app.clock.set('2026-12-23T09:59:59.999Z');
+    app().clock.set('2026-12-23T09:59:59.999Z');
     expect(await reasonFor(shopper, rollingMonth.id)).toBe('MEMBER_LIMIT_REACHED');
-    app.clock.set('2026-12-23T10:00:00.001Z');
+    app().clock.set('2026-12-23T10:00:00.001Z');
     expect(await reasonFor(shopper, rollingMonth.id)).toBe('APPLIED');
   });
 
@@ -105,26 +91,26 @@ describe('per-member limit per period', () => {
     const daily = await offer({ name: 'Daily treat', perMemberLimit: 1, perMemberLimitPeriod: 'DAY' });
     const shopper = await member();
     const listed = async () => {
-      const response = await app.graphql(AVAILABLE_OFFERS, { id: shopper }, await app.token({ role: 'admin' }));
+      const response = await app().graphql(AVAILABLE_OFFERS, { id: shopper }, await app().token({ role: 'admin' }));
       return (response.data!.member.availableOffers as Array<{ offer: { id: string } }>).some((entry) => entry.offer.id === daily.id);
     };
-    const order = await recordOrder(app, { memberId: shopper, total: 1000 });
+    const order = await recordOrder(app(), { memberId: shopper, total: 1000 });
     expect(await listed()).toBe(false);
-    await refundOrder(app, { orderId: order.orderId, amount: 900 });
+    await refundOrder(app(), { orderId: order.orderId, amount: 900 });
     expect(await listed()).toBe(true);
-    app.clock.set('2026-11-24T00:00:00.000Z');
-    await recordOrder(app, { memberId: shopper, total: 1000 });
+    app().clock.set('2026-11-24T00:00:00.000Z');
+    await recordOrder(app(), { memberId: shopper, total: 1000 });
     expect(await listed()).toBe(false);
   });
 
   it('refuses a period without a limit, on create and update, changing nothing', async () => {
-    const admin = await app.token({ role: 'admin' });
-    const refused = await app.graphql(CREATE_OFFER, { input: { name: 'Broken', perMemberLimitPeriod: 'DAY', effect: { amountOff: { amount: 1 } } } }, admin);
+    const admin = await app().token({ role: 'admin' });
+    const refused = await app().graphql(CREATE_OFFER, { input: { name: 'Broken', perMemberLimitPeriod: 'DAY', effect: { amountOff: { amount: 1 } } } }, admin);
     expect(refused.data!.createOffer).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'perMemberLimitPeriod'] }] });
     const limited = await offer({ name: 'Limited', perMemberLimit: 1, perMemberLimitPeriod: 'WEEK', status: 'PAUSED' });
-    const cleared = await app.graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null } }, admin);
+    const cleared = await app().graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null } }, admin);
     expect(cleared.data!.updateOffer).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'perMemberLimitPeriod'] }] });
-    const both = await app.graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null, perMemberLimitPeriod: null } }, admin);
+    const both = await app().graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null, perMemberLimitPeriod: null } }, admin);
     expect(both.data!.updateOffer).toMatchObject({ __typename: 'OfferPayload', offer: { perMemberLimit: null } });
   });
 });

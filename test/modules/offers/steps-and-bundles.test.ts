@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/test-app';
+import { describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
-import { closeSoundly } from '../../support/ledger';
-import { archiveAfterEach, CREATE_OFFER, createCode, createOffer, line, quote, recordOrder } from '../../support/offers';
+import { appWithOffers, CREATE_OFFER, createCode, line, quote, recordOrder } from '../../support/offers';
 
 /** Stepped amount and percent effects, and combos with an amount off the set: quote and recordOrder. */
 
@@ -11,22 +9,10 @@ const STEPPED = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename
 const RECORD_STEPPED = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on Error { code message }
   ... on RecordOrderPayload { discount { amount } appliedOffers { code discount nextStep { minimumSpend amount basisPoints missing } } notApplied { code reason threshold missing } } } }`;
 
-let app: TestApp;
-const created: string[] = [];
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(() => closeSoundly(app));
-archiveAfterEach(() => app, created);
-
-async function offer(input: Record<string, unknown>) {
-  const made = await createOffer(app, input);
-  created.push(made.id);
-  return made;
-}
+const { app, offer } = appWithOffers();
 
 async function stepped(cart: Record<string, unknown>) {
-  const response = await app.graphql(STEPPED, { cart: { currency: 'EUR', ...cart } }, await app.token({ role: 'storefront' }));
+  const response = await app().graphql(STEPPED, { cart: { currency: 'EUR', ...cart } }, await app().token({ role: 'storefront' }));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.quote;
 }
@@ -34,7 +20,7 @@ async function stepped(cart: Record<string, unknown>) {
 describe('stepped amountOff: "SAVE gives 1.00 off from 10.00 and 4.00 off from 30.00"', () => {
   it('applies the highest step reached, at every boundary, and tells how far the next one is', async () => {
     const save = await offer({ name: 'Save', codeRequired: true, effect: { amountOff: { steps: [{ minimumSpend: 1000, amount: 100 }, { minimumSpend: 3000, amount: 400 }] } } });
-    await createCode(app, { offerId: save.id, code: 'SAVE' });
+    await createCode(app(), { offerId: save.id, code: 'SAVE' });
     const cart = (total: number) => ({ total, codes: ['save'] });
     expect(await stepped(cart(999))).toMatchObject({ discount: { amount: 0 }, notApplied: [{ code: 'SAVE', reason: 'BELOW_THRESHOLD', threshold: 1000, missing: 1 }] });
     expect(await stepped(cart(1000))).toMatchObject({ discount: { amount: 100 }, appliedOffers: [{ code: 'SAVE', discount: 100, nextStep: { minimumSpend: 3000, amount: 400, basisPoints: null, missing: 2000 } }] });
@@ -45,10 +31,10 @@ describe('stepped amountOff: "SAVE gives 1.00 off from 10.00 and 4.00 off from 3
 
   it('recordOrder gives what quote said', async () => {
     const save = await offer({ name: 'Save', codeRequired: true, effect: { amountOff: { steps: [{ minimumSpend: 1000, amount: 100 }, { minimumSpend: 3000, amount: 400 }] } } });
-    await createCode(app, { offerId: save.id, code: 'SAVE2' });
+    await createCode(app(), { offerId: save.id, code: 'SAVE2' });
     const cart = { currency: 'EUR', total: 2500, codes: ['SAVE2'] };
     const quoted = await stepped(cart);
-    const response = await app.graphql(RECORD_STEPPED, { input: { ...cart, memberId: (await enroll(app, { email: 'steps@example.com' })).globalId, orderId: 'stepped-1', idempotencyKey: 'stepped-1' } }, await app.token({ role: 'storefront' }));
+    const response = await app().graphql(RECORD_STEPPED, { input: { ...cart, memberId: (await enroll(app(), { email: 'steps@example.com' })).globalId, orderId: 'stepped-1', idempotencyKey: 'stepped-1' } }, await app().token({ role: 'storefront' }));
     const { __typename, ...recorded } = response.data!.recordOrder;
     expect(__typename).toBe('RecordOrderPayload');
     expect(recorded).toEqual({ discount: quoted.discount, appliedOffers: quoted.appliedOffers, notApplied: quoted.notApplied });
@@ -71,12 +57,12 @@ describe('stepped percentOff on items', () => {
 describe('combo bundleAmountOff', () => {
   it('takes the amount off each complete set, never more than the set has left', async () => {
     await offer({ name: 'Tea and muffin', effect: { combo: { skus: ['TEA', 'MUFFIN'], bundleAmountOff: 50 } } });
-    expect(await quote(app, { lines: [line('TEA', 2, 250), line('MUFFIN', 1, 300)] })).toMatchObject({ discount: { amount: 50 }, appliedOffers: [{ effect: 'COMBO', discount: 50 }] });
-    expect(await quote(app, { lines: [line('TEA', 3, 250), line('MUFFIN', 3, 300)] })).toMatchObject({ discount: { amount: 150 } });
-    expect(await quote(app, { lines: [line('TEA', 1, 250)] })).toMatchObject({ discount: { amount: 0 }, notApplied: [{ reason: 'NO_MATCHING_ITEMS' }] });
+    expect(await quote(app(), { lines: [line('TEA', 2, 250), line('MUFFIN', 1, 300)] })).toMatchObject({ discount: { amount: 50 }, appliedOffers: [{ effect: 'COMBO', discount: 50 }] });
+    expect(await quote(app(), { lines: [line('TEA', 3, 250), line('MUFFIN', 3, 300)] })).toMatchObject({ discount: { amount: 150 } });
+    expect(await quote(app(), { lines: [line('TEA', 1, 250)] })).toMatchObject({ discount: { amount: 0 }, notApplied: [{ reason: 'NO_MATCHING_ITEMS' }] });
     // A set worth less than the amount is free, not below zero.
-    expect(await quote(app, { lines: [line('TEA', 1, 20), line('MUFFIN', 1, 10)] })).toMatchObject({ discount: { amount: 30 } });
-    const order = await recordOrder(app, { memberId: (await enroll(app, { email: 'combo@example.com' })).globalId, lines: [line('TEA', 2, 250), line('MUFFIN', 2, 300)] });
+    expect(await quote(app(), { lines: [line('TEA', 1, 20), line('MUFFIN', 1, 10)] })).toMatchObject({ discount: { amount: 30 } });
+    const order = await recordOrder(app(), { memberId: (await enroll(app(), { email: 'combo@example.com' })).globalId, lines: [line('TEA', 2, 250), line('MUFFIN', 2, 300)] });
     expect(order).toMatchObject({ discount: { amount: 100 }, lines: [{ discount: 45 }, { discount: 55 }] });
   });
 });
@@ -97,11 +83,11 @@ describe('invalid steps and combos', () => {
   ];
   it.each(cases)('%s is InvalidInputError and creates nothing', async (_name, effect, path) => {
     const OFFERS = `{ offers(first: 100) { edges { node { id } } } }`;
-    const admin = await app.token({ role: 'admin' });
-    const before = (await app.graphql(OFFERS, {}, admin)).data!.offers.edges.length;
-    const response = await app.graphql(CREATE_OFFER, { input: { name: 'Broken', effect } }, admin);
+    const admin = await app().token({ role: 'admin' });
+    const before = (await app().graphql(OFFERS, {}, admin)).data!.offers.edges.length;
+    const response = await app().graphql(CREATE_OFFER, { input: { name: 'Broken', effect } }, admin);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     expect(response.data!.createOffer).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path }] });
-    expect((await app.graphql(OFFERS, {}, admin)).data!.offers.edges.length).toBe(before);
+    expect((await app().graphql(OFFERS, {}, admin)).data!.offers.edges.length).toBe(before);
   });
 });

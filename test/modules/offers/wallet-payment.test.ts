@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { closeSoundly, key, memberLedger, mutate, setRules, TOP_UP, transfersOf, ADJUST } from '../../support/ledger';
+import { closeSoundly, memberLedger, mutate, setRules, TOP_UP, transfersOf, ADJUST } from '../../support/ledger';
 import { refundOrder } from '../../support/offers';
 import { refundShares, type RefundableOrder } from '../../../src/modules/checkout/domain/refund';
 import { graphqlBlocks, readmeSection } from '../../support/readme';
@@ -42,8 +42,8 @@ describe('wallet payment in recordOrder', () => {
     expect(recorded).toEqual({ ...quoted, __typename: 'RecordOrderPayload' });
     expect(recorded).toMatchObject({ walletPayment: { amount: 2000, currency: 'EUR' }, amountPaid: { amount: 3000 }, amountToPay: { amount: 1000 }, pointsEarned: 30 });
     expect(await wallet()).toEqual({ currency: 'EUR', cash: 3500, bonus: 0, total: 3500 });
-    const moved = (await transfersOf(app, memberId)).filter((transfer: { kind: string }) => transfer.kind === 'ORDER_WALLET_PAYMENT');
-    expect(moved.map((transfer: { amount: number; ref: string }) => [transfer.amount, transfer.ref]).sort()).toEqual([[1500, orderId], [500, orderId]]);
+    const moved = (await transfersOf(app, memberId)).filter((transfer) => transfer.kind === 'ORDER_WALLET_PAYMENT');
+    expect(moved.map((transfer) => [transfer.amount, transfer.ref]).sort()).toEqual([[1500, orderId], [500, orderId]]);
   });
 
   it('refunds give the wallet back its share, bonus to bonus, exactly by the full refund', async () => {
@@ -94,4 +94,3 @@ describe('refundShares of a wallet payment', () => {
   });
 });
 
-void key;
