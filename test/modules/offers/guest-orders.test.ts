@@ -113,6 +113,21 @@ describe('claimOrder', () => {
   });
 });
 
+describe('who may claim', () => {
+  it('admins and storefronts of the program only: members, partners and anonymous callers are refused, another tenant finds no order', async () => {
+    await recordOrder(app, { orderId: 'g-auth', total: 1000 });
+    const claimant = await enroll(app, { email: 'auth@example.com' });
+    const input = { orderId: 'g-auth', memberId: claimant.globalId, idempotencyKey: key('claim') };
+    for (const token of [await app.token({ role: 'member', subject: claimant.memberId }), await app.token({ role: 'partner', partnerId: 'beans-inc' }), '']) {
+      const response = await app.graphql(CLAIM, { input }, token);
+      expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toMatch(/FORBIDDEN|UNAUTHENTICATED/);
+    }
+    const globex = await app.graphql(CLAIM, { input }, await app.token({ role: 'admin', programId: 'globex' }));
+    expect(globex.data?.claimOrder, JSON.stringify(globex)).toMatchObject({ __typename: 'OrderNotFound' });
+    expect(await transfersOf(app, claimant.globalId)).toEqual([]);
+  });
+});
+
 describe('guest orders racing for a single-use code', () => {
   it.each([
     ['through the serializer', false],
