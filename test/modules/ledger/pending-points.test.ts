@@ -65,7 +65,7 @@ describe('pending points', () => {
     const [example] = graphqlBlocks(readmeSection('### Pending points'));
     await recordOrder(app, { memberId, total: 2000 });
     const response = await app.graphql(example!.replace('<member id>', memberId), {}, await app.token({ role: 'admin' }));
-    expect(response.data!.member).toEqual({ pointsBalance: 20, pendingPoints: 20, lots: { edges: [{ node: { remaining: 20, vestsAt: later(14) } }] } });
+    expect(response.data!.member).toEqual({ __typename: 'Member', pointsBalance: 20, pendingPoints: 20, lots: { edges: [{ node: { remaining: 20, vestsAt: later(14) } }] } });
   });
 });
 
