@@ -75,4 +75,5 @@ ALTER TABLE `program_rules` ADD `max_backdate_days` integer DEFAULT 7 NOT NULL C
 ALTER TABLE `program_rules` ADD `guest_claim_days` integer DEFAULT 30 NOT NULL CONSTRAINT "program_rules_guest_claim_days" CHECK("guest_claim_days" between 0 and 365);--> statement-breakpoint
 ALTER TABLE `program_rules` ADD `points_vesting_days` integer DEFAULT 0 NOT NULL CONSTRAINT "program_rules_points_vesting_days" CHECK("points_vesting_days" between 0 and 365);--> statement-breakpoint
 ALTER TABLE `lots` ADD `vests_at` integer;--> statement-breakpoint
-ALTER TABLE `tier_settings` ADD `pending_points_count` text DEFAULT 'at_once' NOT NULL;
+ALTER TABLE `tier_settings` ADD `pending_points_count` text DEFAULT 'at_once' NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `transfers_earn_once` ON `transfers` (`program_id`,`ref`) WHERE "transfers"."kind" = 'earn';

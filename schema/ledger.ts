@@ -60,6 +60,8 @@ export const transfers = sqliteTable(
     index('transfers_debit').on(t.debitAccountId, t.id),
     index('transfers_credit').on(t.creditAccountId, t.id),
     index('transfers_ref').on(t.programId, t.ref),
+    /** An order earns once: a guest order claimed twice at the same instant trips it. */
+    uniqueIndex('transfers_earn_once').on(t.programId, t.ref).where(sql`${t.kind} = 'earn'`),
     check('transfers_amount_positive', sql`${t.amount} > 0`),
     check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
   ],

@@ -148,3 +148,22 @@ describe('guest orders racing for a single-use code', () => {
     }
   });
 });
+
+describe('two members claiming one guest order at the same instant', () => {
+  it('without the serializer, the database lets one earn: the other is told whose it is', async () => {
+    const raced = await createTestApp({ networkLatency: true, withoutSerializer: true });
+    try {
+      await recordOrder(raced, { orderId: 'g-race', total: 1000 });
+      const claimants = [(await enroll(raced, { email: 'first@example.com' })).globalId, (await enroll(raced, { email: 'second@example.com' })).globalId];
+      const token = await raced.token({ role: 'storefront' });
+      const results = await Promise.all(
+        claimants.map(async (memberId) => (await raced.graphql(CLAIM, { input: { orderId: 'g-race', memberId, idempotencyKey: key('claim') } }, token)).data!.claimOrder),
+      );
+      expect(results.map((result) => result.__typename).sort()).toEqual(['ClaimOrderPayload', 'OrderOfAnotherMember']);
+      const balances = await Promise.all(claimants.map(async (memberId) => (await memberLedger(raced, memberId)).pointsBalance));
+      expect(balances.sort()).toEqual([0, 10]);
+    } finally {
+      await closeSoundly(raced);
+    }
+  });
+});

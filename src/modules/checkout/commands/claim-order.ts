@@ -28,7 +28,9 @@ export interface ClaimOrderResult {
  * the member earns what the order earned when it was recorded (less what refunds took since), in
  * a lot earned when the order was placed; its offer applications become the member's. It runs in
  * the guest order's serializer, so that it is ordered with that order's refunds; for the member it
- * only adds a lot, which no concurrent command of theirs can overdraw.
+ * only adds a lot, which no concurrent command of theirs can overdraw. The database guards the
+ * rest: an order earns once (UNIQUE earn transfer per order), so a second claim racing the first
+ * is prepared again and refused.
  */
 export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult>('checkout.claimOrder', async ({ db }, input, now) => {
   const { programId, orderId, memberId } = input;
@@ -65,5 +67,7 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
       db.update(orders).set({ memberId, claimedAt: now }).where(eq(orders.id, order.id)),
       db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, order.id)),
     ],
+    // Another claim got in first (possible only without the serializer): answer as it left the order.
+    retryOn: (violation) => violation.kind === 'unique' && violation.targets.includes('transfers.ref'),
   };
 });
