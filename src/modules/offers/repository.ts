@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
 import { stampsReturnedBy, type StampCardState } from './domain/effects';
+import { matchesItems } from './domain/offer';
 
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
@@ -177,14 +178,26 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
  * given: the card goes into debt, and the next stamps repay it before another unit is free.
  * Returns how many stamps it takes back too.
  */
-export async function stampReturnStatements(db: Database, orderPk: string, returnedUnits: Map<number, number>, at: Date) {
+export async function stampReturnStatements(
+  db: Database,
+  order: { orderPk: string; lines: Array<{ lineNo: number; sku: string; category: string | null }> },
+  returnedUnits: Map<number, number>,
+  at: Date,
+) {
   if (returnedUnits.size === 0) return { statements: [], stampsReturned: 0 };
   const rows = await db
-    .select()
+    .select({ application: offerApplications, effect: offers.effect })
     .from(offerApplications)
-    .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
+    .innerJoin(offers, eq(offers.id, offerApplications.offerId))
+    .where(and(eq(offerApplications.orderPk, order.orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
   const returned = stampsReturnedBy(
-    rows.flatMap((row) => (row.memberId ? [{ ...row, memberId: row.memberId }] : [])),
+    rows.flatMap(({ application, effect }) => {
+      if (!application.memberId) return [];
+      // Orders recorded before stamped lines were kept: the lines the card's items match.
+      const stampedLines =
+        application.stampedLines.length > 0 || effect.kind !== 'stamp_card' ? application.stampedLines : order.lines.filter((line) => matchesItems(effect.items, line)).map((line) => line.lineNo);
+      return [{ ...application, memberId: application.memberId, stampedLines }];
+    }),
     returnedUnits,
   );
   const statements: Statement[] = returned.flatMap(({ applicationId, offerId, memberId, stamps }) => [

@@ -68,6 +68,14 @@ describe('stamps and partial refunds', () => {
     expect(await refundOrder(app, { orderId: 'mixed', amount: 250 })).toMatchObject({ stampsReturned: 1, offersReleased: true });
     expect(await card()).toMatchObject({ lifetimeStamps: 0, rewardsEarned: 0 });
   });
+
+  it('takes back the stamps of an order recorded before stamped lines were kept, by the lines the card matches', async () => {
+    await stampCard(10);
+    await recordOrder(app, { memberId, orderId: 'old', lines: [coffee(4), line('CAKE', 1, 400)] });
+    await app.client.execute("update offer_applications set stamped_lines = '[]'"); // as migration 0006 left older orders
+    expect(await refundOrder(app, { orderId: 'old', lines: [{ sku: 'COFFEE', quantity: 3 }, { sku: 'CAKE', quantity: 1 }] })).toMatchObject({ stampsReturned: 3 });
+    expect(await card()).toMatchObject({ lifetimeStamps: 1 });
+  });
 });
 
 type Step = { type: 'order'; coffees: number; cakes: number } | { type: 'refund'; order: number; coffees: number; full: boolean };

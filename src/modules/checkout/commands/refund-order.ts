@@ -86,7 +86,7 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const returned = points?.returned ?? 0;
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
-  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, order.id, lineAllocations, now);
+  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   return {
     memberId,
