@@ -41,7 +41,7 @@ const TierSettingsType = builder.objectRef<TierSettings>('TierSettings').impleme
     window: t.field({ type: TierWindow, resolve: (settings) => settings.window }),
     windowMonths: t.exposeInt('windowMonths', { description: 'For ROLLING_MONTHS' }),
     downgradeGraceDays: t.exposeInt('downgradeGraceDays', { description: 'How long a due downgrade waits for the member to qualify again' }),
-    pendingPointsCount: t.field({ type: PendingPointsCount, resolve: (settings) => settings.pendingPointsCount }),
+    pendingPointsCount: t.field({ type: PendingPointsCount, description: 'Whether an order counts toward tier progress at once or once its points vest', resolve: (settings) => settings.pendingPointsCount }),
   }),
 });
 

@@ -28,7 +28,7 @@ builder.objectType(PlacedAtOutOfRangeError, {
   description: 'placedAt is in the future or further back than the program\'s maxBackdateDays; nothing was recorded',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    earliest: t.field({ type: 'DateTime', resolve: (error) => new Date(error.details.earliest) }),
+    earliest: t.field({ type: 'DateTime', description: 'The earliest placedAt accepted now', resolve: (error) => new Date(error.details.earliest) }),
     latest: t.field({ type: 'DateTime', description: 'Now', resolve: (error) => new Date(error.details.latest) }),
   }),
 });
@@ -126,19 +126,21 @@ RecordOrderPayload.implement({
 quoteFieldsOf(RecordOrderPayload);
 
 const ClaimOrderInput = builder.inputType('ClaimOrderInput', {
+  description: 'A guest order and the member who claims it',
   fields: (t) => ({
     orderId: t.string({ required: true, description: 'A guest order (recorded without memberId)' }),
-    memberId: t.id({ required: true }),
+    memberId: t.id({ required: true, description: 'The member who earns its points' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
 const ClaimOrderPayload = builder.objectRef<WithProgram<ClaimOrderResult>>('ClaimOrderPayload').implement({
+  description: 'A guest order now linked to the member',
   fields: (t) => ({
-    orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    orderId: t.exposeString('orderId', { description: 'The order claimed' }),
+    member: t.field({ type: MemberType, description: 'The member it now belongs to', resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
     pointsEarned: t.expose('pointsEarned', { type: 'SafeInt', description: 'What the order earned when recorded, less what refunds took since' }),
-    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
+    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt', description: 'The member\'s points after the claim' }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
 });
@@ -146,13 +148,18 @@ for (const [error, name] of [
   [OrderAlreadyClaimedError, 'OrderAlreadyClaimed'],
   [OrderOfAnotherMemberError, 'OrderOfAnotherMember'],
 ] as const) {
-  builder.objectType(error, { name, interfaces: [ErrorInterface], fields: (t) => ({ orderId: t.string({ resolve: (found) => found.details.orderId }) }) });
+  builder.objectType(error, {
+    name,
+    description: name === 'OrderAlreadyClaimed' ? 'The order already belongs to this member; nothing changed' : 'The order belongs to another member; nothing changed',
+    interfaces: [ErrorInterface],
+    fields: (t) => ({ orderId: t.string({ description: 'The order asked for', resolve: (found) => found.details.orderId }) }),
+  });
 }
 builder.objectType(ClaimWindowClosedError, {
   name: 'ClaimWindowClosed',
   description: 'The guest order is older than the program\'s guestClaimDays',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ claimableUntil: t.field({ type: 'DateTime', resolve: (error) => new Date(error.details.claimableUntil) }) }),
+  fields: (t) => ({ claimableUntil: t.field({ type: 'DateTime', description: 'The last instant it could be claimed', resolve: (error) => new Date(error.details.claimableUntil) }) }),
 });
 
 const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('RefundOrderPayload').implement({

@@ -20,10 +20,11 @@ const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').im
 });
 
 const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
+  description: 'The next step of a stepped offer, above the one the cart reached',
   fields: (t) => ({
-    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt' }),
-    amount: t.expose('amount', { type: 'SafeInt', nullable: true }),
-    basisPoints: t.exposeInt('basisPoints', { nullable: true }),
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: 'Spend before discounts that reaches it, minor units' }),
+    amount: t.expose('amount', { type: 'SafeInt', nullable: true, description: 'What it takes off (amountOff), minor units' }),
+    basisPoints: t.exposeInt('basisPoints', { nullable: true, description: 'What it takes off (percentOff), in 1/100 %' }),
     missing: t.expose('missing', { type: 'SafeInt', description: 'Spend still needed to reach it, minor units' }),
   }),
 });

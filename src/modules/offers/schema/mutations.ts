@@ -37,7 +37,15 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
         fields: (f) => ({
           basisPoints: f.int({ description: '1500 = 15 %' }),
           steps: f.field({
-            type: [builder.inputType('PercentStepInput', { fields: (s) => ({ minimumSpend: s.field({ type: 'SafeInt', required: true }), basisPoints: s.int({ required: true }) }) })],
+            type: [
+              builder.inputType('PercentStepInput', {
+                description: 'From minimumSpend on, basisPoints off',
+                fields: (s) => ({
+                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
+                  basisPoints: s.int({ required: true, description: '1 to 10,000 (1500 = 15 %); more than the step below' }),
+                }),
+              }),
+            ],
             description: stepInputDescription,
           }),
           items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }),
@@ -50,7 +58,15 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
         fields: (f) => ({
           amount: f.field({ type: 'SafeInt', description: 'Minor units' }),
           steps: f.field({
-            type: [builder.inputType('AmountStepInput', { fields: (s) => ({ minimumSpend: s.field({ type: 'SafeInt', required: true }), amount: s.field({ type: 'SafeInt', required: true }) }) })],
+            type: [
+              builder.inputType('AmountStepInput', {
+                description: 'From minimumSpend on, amount off',
+                fields: (s) => ({
+                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
+                  amount: s.field({ type: 'SafeInt', required: true, description: 'Minor units off (1 to 100,000,000,000); more than the step below' }),
+                }),
+              }),
+            ],
             description: stepInputDescription,
           }),
           items: f.field({ type: ItemMatchInput }),

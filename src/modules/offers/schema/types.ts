@@ -9,7 +9,7 @@ import { audiences, type ItemMatch, type Offer, type OfferConditions, type Offer
 import type { AmountStep, PercentStep } from '../domain/steps';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);
-export const LimitPeriod = upperCaseEnum('LimitPeriod', limitPeriods);
+export const LimitPeriod = upperCaseEnum('LimitPeriod', limitPeriods, 'The period a per-member limit counts in: DAY, WEEK, MONTH or YEAR');
 export const LimitWindow = upperCaseEnum('LimitWindow', limitWindows, 'CALENDAR: the current UTC day, ISO week (from Monday), month or year; ROLLING: the last 24 hours, 7 days, month or 12 months');
 export const OfferAudience = upperCaseEnum('OfferAudience', audiences, 'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers');
 
@@ -24,10 +24,18 @@ type EffectOf<Kind extends OfferEffect['kind']> = Extract<OfferEffect, { kind: K
 
 const spendDescription = 'From this spend before discounts (the cart total, or the matching lines\' when items is set), minor units';
 export const AmountStepType = builder.objectRef<AmountStep>('AmountStep').implement({
-  fields: (t) => ({ minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }), amount: t.expose('amount', { type: 'SafeInt' }) }),
+  description: 'One step of a stepped amountOff: from minimumSpend on, amount off',
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }),
+    amount: t.expose('amount', { type: 'SafeInt', description: 'Taken off from this step on, minor units' }),
+  }),
 });
 export const PercentStepType = builder.objectRef<PercentStep>('PercentStep').implement({
-  fields: (t) => ({ minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }), basisPoints: t.exposeInt('basisPoints') }),
+  description: 'One step of a stepped percentOff: from minimumSpend on, basisPoints off',
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }),
+    basisPoints: t.exposeInt('basisPoints', { description: 'Off from this step on, in 1/100 %: 1500 = 15 %' }),
+  }),
 });
 const stepsDescription = 'Stepped: the highest step the spend reaches applies (null: the fixed value applies)';
 
@@ -177,7 +185,7 @@ export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
     budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units', authScopes: { admin: true, storefront: true } }),
     perMemberLimit: t.exposeInt('perMemberLimit', { nullable: true }),
     perMemberLimitPeriod: t.field({ type: LimitPeriod, nullable: true, description: 'Null: perMemberLimit counts over the offer\'s life', resolve: (offer) => offer.perMemberLimitPeriod }),
-    perMemberLimitWindow: t.field({ type: LimitWindow, resolve: (offer) => offer.perMemberLimitWindow }),
+    perMemberLimitWindow: t.field({ type: LimitWindow, description: 'How the period is measured: CALENDAR (UTC) or ROLLING (ending now)', resolve: (offer) => offer.perMemberLimitWindow }),
     conditions: t.field({ type: OfferConditionsType, resolve: (offer) => ({ ...offer.conditions, programId: offer.programId }) }),
     effect: t.field({ type: OfferEffectType, resolve: (offer) => offer.effect }),
     stats: t.field({ type: OfferStatsType, authScopes: admin, resolve: (offer) => offer }),
