@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, optionalMemberIdColumn } from './columns';
+import { programIdColumn, optionalMemberIdColumn, wholeWithin } from './columns';
+import { MAX_AMOUNT, MAX_BALANCE, MAX_QUANTITY } from '../src/platform/bounds';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -51,6 +52,12 @@ export const orders = sqliteTable(
       'orders_wallet',
       sql`${t.walletPayment} >= 0 and ${t.pointsPayment} + ${t.walletPayment} <= ${t.total} - ${t.discount} and ${t.walletBonusPayment} between 0 and ${t.walletPayment} and ${t.walletReturned} between 0 and ${t.walletPayment} and ${t.walletBonusReturned} between 0 and ${t.walletBonusPayment}`,
     ),
+    check(
+      'orders_amounts_range',
+      sql`${wholeWithin(t.total, 0, MAX_AMOUNT)} and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedAmount, 0, MAX_AMOUNT)}
+        and ${wholeWithin(t.walletPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletReturned, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusReturned, 0, MAX_AMOUNT)}
+        and ${wholeWithin(t.pointsRedeemed, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsEarned, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -75,6 +82,11 @@ export const orderLines = sqliteTable(
     check(
       'order_lines_quantities',
       sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.discount} between 0 and ${t.quantity} * ${t.unitPrice} and ${t.refundedQuantity} between 0 and ${t.quantity}`,
+    ),
+    check(
+      'order_lines_range',
+      sql`${wholeWithin(t.quantity, 1, MAX_QUANTITY)} and ${wholeWithin(t.unitPrice, 0, MAX_AMOUNT)} and ${t.quantity} * ${t.unitPrice} <= ${sql.raw(String(MAX_AMOUNT))}
+        and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedQuantity, 0, MAX_QUANTITY)}`,
     ),
   ],
 );

@@ -3,25 +3,29 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { commandRegistry } from './commands';
 import { ConfigError, loadConfig } from './config';
+import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs/service';
 
 async function main() {
   const config = loadConfig(process.env, 'node');
-  const { db } = await openNodeDatabase(config.libsql);
+  const { db, afterErasure } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config };
+  const { fingerprints } = config;
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const rateLimiter = createMemoryRateLimiter(config.rateLimits);
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy) };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
-  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), (cron, at) =>
-    runScheduledJobs(deps, cron, at),
-  );
+  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
+    for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
+  });
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
     if (config.auth.usingDevelopmentSecret) {

@@ -1,10 +1,12 @@
 import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
 import type { WorkerEnv } from './platform/workers/env';
+import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
 export { MemberLedger } from './platform/workers/member-ledger';
 
@@ -20,8 +22,11 @@ function runtimeFor(env: WorkerEnv): Runtime {
     const deps: AppDeps = {
       config,
       clock: systemClock,
+      fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+      rateLimiter: createBindingRateLimiter(env),
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
     };
     runtime = { deps, app: createApp(deps) };
     runtimes.set(env, runtime);
@@ -44,6 +49,10 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const { deps } = runtimeFor(env);
-    ctx.waitUntil(runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)));
+    ctx.waitUntil(
+      runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)).then((runs) => {
+        for (const run of runs) console.log(describeJobRun(run, deps.clock.now()));
+      }),
+    );
   },
 } satisfies ExportedHandler<WorkerEnv>;

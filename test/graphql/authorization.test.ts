@@ -30,18 +30,20 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-type Operation = { name: string; query: string; variables: () => Record<string, unknown>; field: string };
+/** `success`: what an allowed role must get back, a typed payload for the right member, not just something truthy. */
+type Operation = { name: string; query: string; variables: () => Record<string, unknown>; field: string; success: () => unknown };
+const memberPayload = (member: () => { globalId: string }, fields: Record<string, unknown> = {}) => () => ({ __typename: 'MemberPayload', member: { id: member().globalId, ...fields } });
 const operations: Operation[] = [
-  { name: 'enrollMember', query: ENROLL, variables: () => ({ input: { email: `new-${Math.random()}@example.com` } }), field: 'enrollMember' },
-  { name: 'updateMember (other member)', query: UPDATE, variables: () => ({ input: { id: bob.globalId, name: 'Hacked' } }), field: 'updateMember' },
-  { name: 'updateMember (self)', query: UPDATE, variables: () => ({ input: { id: ada.globalId, name: 'Ada' } }), field: 'updateMember' },
-  { name: 'eraseMember (other member)', query: ERASE, variables: () => ({ input: { id: leaving.globalId } }), field: 'eraseMember' },
-  { name: 'member (other member)', query: MEMBER, variables: () => ({ id: bob.globalId }), field: 'member' },
-  { name: 'member (self)', query: MEMBER, variables: () => ({ id: ada.globalId }), field: 'member' },
-  { name: 'memberByExternalId', query: MEMBER_BY_EXTERNAL_ID, variables: () => ({ externalId: 'bob' }), field: 'memberByExternalId' },
-  { name: 'members', query: MEMBERS, variables: () => ({ first: 5 }), field: 'members' },
-  { name: 'me', query: ME, variables: () => ({}), field: 'me' },
-  { name: 'program', query: PROGRAM, variables: () => ({}), field: 'program' },
+  { name: 'enrollMember', query: ENROLL, variables: () => ({ input: { email: `new-${Math.random()}@example.com` } }), field: 'enrollMember', success: () => ({ __typename: 'MemberPayload', member: { status: 'ACTIVE' } }) },
+  { name: 'updateMember (other member)', query: UPDATE, variables: () => ({ input: { id: bob.globalId, name: 'Hacked' } }), field: 'updateMember', success: memberPayload(() => bob, { name: 'Hacked' }) },
+  { name: 'updateMember (self)', query: UPDATE, variables: () => ({ input: { id: ada.globalId, name: 'Ada' } }), field: 'updateMember', success: memberPayload(() => ada, { name: 'Ada' }) },
+  { name: 'eraseMember (other member)', query: ERASE, variables: () => ({ input: { id: leaving.globalId } }), field: 'eraseMember', success: memberPayload(() => leaving, { status: 'ERASED', email: null }) },
+  { name: 'member (other member)', query: MEMBER, variables: () => ({ id: bob.globalId }), field: 'member', success: () => ({ id: bob.globalId, email: 'bob@example.com' }) },
+  { name: 'member (self)', query: MEMBER, variables: () => ({ id: ada.globalId }), field: 'member', success: () => ({ id: ada.globalId, email: 'ada@example.com' }) },
+  { name: 'memberByExternalId', query: MEMBER_BY_EXTERNAL_ID, variables: () => ({ externalId: 'bob' }), field: 'memberByExternalId', success: () => ({ id: bob.globalId, externalId: 'bob' }) },
+  { name: 'members', query: MEMBERS, variables: () => ({ first: 5 }), field: 'members', success: () => ({ edges: expect.arrayContaining([expect.objectContaining({ node: expect.objectContaining({ id: bob.globalId }) })]) }) },
+  { name: 'me', query: ME, variables: () => ({}), field: 'me', success: () => ({ id: ada.globalId, email: 'ada@example.com' }) },
+  { name: 'program', query: PROGRAM, variables: () => ({}), field: 'program', success: () => ({ id: btoa('Program:acme'), name: 'Acme Coffee' }) },
 ];
 
 // Which roles may run each operation; every other role must be refused.
@@ -68,7 +70,7 @@ describe('authorization matrix', () => {
     const response = await app.graphql(operation.query, operation.variables(), tokens[role] || undefined);
     if ((allowed[operation.name] as string[]).includes(role)) {
       expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-      expect(response.data?.[operation.field]).toBeTruthy();
+      expect(response.data?.[operation.field], JSON.stringify(response.data)).toMatchObject(operation.success() as object);
     } else {
       expect(response.errors?.[0]?.extensions?.code).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
       expect(response.data?.[operation.field] ?? null).toBeNull();

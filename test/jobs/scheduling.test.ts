@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { jobRuns } from '../../schema';
 import { jobs, jobsByCron } from '../../src/jobs/schedule';
-import { JOB_RUN_RETENTION_DAYS, pruneJobRuns } from '../../src/jobs/prune-job-runs';
+import { pruneJobRuns } from '../../src/jobs/prune-job-runs';
 import { runJobNow, runScheduledJobs } from '../../src/jobs/runner';
 import { forEachMember } from '../../src/jobs/job';
 import { cronsFromWranglerToml } from '../../src/platform/node/scheduler';
 import { newId } from '../../src/platform/ids';
 import { createTestApp, type TestApp } from '../support/test-app';
+
+/** The README's retention: finished job-run records older than 90 days are deleted. */
+const JOB_RUN_RETENTION_DAYS = 90;
 
 describe('cron schedule', () => {
   it('maps exactly the crons of wrangler.toml to existing jobs', () => {

@@ -94,3 +94,15 @@ export async function closeSoundly(app: TestApp) {
   await expectLedgerSound(app, 'globex');
   app.close();
 }
+
+/** Runs `scenario` on a fresh app and then checks both ledgers are sound; the database is closed either way. */
+export async function inFreshApp(scenario: (app: TestApp) => Promise<void>, options?: Parameters<typeof createTestApp>[0]) {
+  const app = await createTestApp(options);
+  try {
+    await scenario(app);
+  } catch (error) {
+    app.close();
+    throw error;
+  }
+  await closeSoundly(app);
+}

@@ -1,30 +1,55 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app';
+import { createApp, type Logger } from '../../src/app';
 import { commandRegistry } from '../../src/commands';
 import { loadConfig } from '../../src/config';
 import { fixedClock } from '../../src/platform/clock';
 import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
+import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
+import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
 import { runCommand, unwrapOutcome, type CommandDeps, type CommandRegistry } from '../../src/platform/serializer/commands';
 import type { Serializer } from '../../src/platform/serializer/serializer';
 import type { Client } from '@libsql/client';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export const TEST_FINGERPRINT_SECRET = 'test-fingerprint-secret-of-at-least-32-characters';
+
+/** Rate limits far above anything a test sends, so that no test is throttled by accident; rate-limit tests set their own. */
+export const UNTHROTTLED = Object.fromEntries(
+  ['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']),
+);
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
+
+let template: Promise<string> | undefined;
+
+/** The committed migrations are applied once per test worker, to a template that test databases copy. */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-template-')), 'loyalty.db');
+    const { client } = await openNodeDatabase({ url: `file:${path}` });
+    await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    client.close();
+    return path;
+  })();
+  return template;
+}
 
 /** A fresh database file with migrations applied, for one test file; it counts round trips. */
 export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'edge-loyalty-test-'));
+  const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
+  copyFileSync(await migratedTemplate(), path);
   const roundTrips = { count: 0 };
   const opened = await openNodeDatabase({
-    url: `file:${join(dir, 'loyalty.db')}`,
+    url: `file:${path}`,
     wrapClient: (client) => observed(client, roundTrips, options.networkLatency ?? false),
   });
-  return { ...opened, roundTrips };
+  // A test database need not survive a power cut: no fsync on every commit.
+  await opened.client.execute('PRAGMA synchronous = OFF');
+  return { ...opened, roundTrips, databaseFile: path };
 }
 
 /**
@@ -56,17 +81,22 @@ export interface GraphQLResponse<Data = Record<string, any>> {
 }
 
 /**
- * The Node app over its own fresh database, with a fixed clock and two programs (`acme`, `globex`)
+ * The Node app over its own fresh database, with a fixed clock (TEST_NOW unless `now` is given) and two programs (`acme`, `globex`)
  * so that every test can also check that nothing crosses tenants.
  */
-export async function createTestApp(options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean } = {}) {
-  const { db, client, roundTrips } = await freshDatabase(options);
-  const clock = fixedClock(TEST_NOW);
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
+export async function createTestApp(
+  options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean; now?: string; logger?: Logger } = {},
+) {
+  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
+  const clock = fixedClock(options.now ?? TEST_NOW);
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env }, 'node');
+  const { fingerprints } = config;
   const serializer = options.withoutSerializer
-    ? unserializedCommands(commandRegistry, { db, clock })
-    : createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config };
+    ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
+    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  // The caller's address: tests name one (x-client-address) to act as several clients.
+  const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress, logger: options.logger };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
   await programs.ensure({ id: 'globex', name: 'Globex Books' });
@@ -88,7 +118,7 @@ export async function createTestApp(options: { env?: Record<string, string>; wit
     return { status: response.status, ...((await response.json()) as GraphQLResponse<Data>) };
   }
 
-  return { app, db, client, roundTrips, clock, config, deps, token, graphql, close: () => client.close() };
+  return { app, db, client, roundTrips, clock, config, deps, token, graphql, databaseFile, close: () => client.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

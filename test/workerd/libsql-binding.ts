@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openNodeDatabase } from '../../src/platform/node/database';
-import { createHranaBridge, type HranaBridge } from '../support/hrana-bridge';
+import { createHranaBridge, type HranaBridge } from '../../scripts/hrana-bridge';
 
 /**
  * The Miniflare service binding through which the Worker under test reaches libSQL: a Node function

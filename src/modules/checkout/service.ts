@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { OrderNotFoundError } from '../ledger/errors';
+import { MemberErasedError } from '../members/errors';
 import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
 import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
 import type { ClaimOrderInput, ClaimOrderResult } from './commands/claim-order';
@@ -36,7 +37,16 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       const now = clock.now();
       const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
       const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
-      const [{ shopper }, [automatic, held]] = await Promise.all([loadShopper(db, programId, memberId, now, needs), offersInPlay]);
+      const [loaded, [automatic, held]] = await Promise.all([
+        // An erased member can no longer use offers: what is left of them to read is none.
+        loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
+          if (error instanceof MemberErasedError) return null;
+          throw error;
+        }),
+        offersInPlay,
+      ]);
+      if (!loaded) return [];
+      const { shopper } = loaded;
       const available = new Map<string, { offer: Offer; codes: string[] }>();
       for (const offer of automatic) if (!shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
       for (const { promoCode, offer } of held) {

@@ -4,7 +4,6 @@ import { enroll } from '../../support/members';
 import { closeSoundly, lotsOf, mutate, REDEEM, REFUND_ORDER, setRules } from '../../support/ledger';
 import { quote, recordOrder } from '../../support/offers';
 import { MEMBER_TIER, runJobAt, setUpTiers } from '../../support/tiers';
-import { graphqlBlocks, readmeSection } from '../../support/readme';
 
 /**
  * Pending points (the program rule pointsVestingDays): an order's points count in the balance at
@@ -61,12 +60,6 @@ describe('pending points', () => {
     expect((await lotsOf(app, memberId))[0]).toMatchObject({ remaining: 20 });
   });
 
-  it('answers the README example as written', async () => {
-    const [example] = graphqlBlocks(readmeSection('### Pending points'));
-    await recordOrder(app, { memberId, total: 2000 });
-    const response = await app.graphql(example!.replace('<member id>', memberId), {}, await app.token({ role: 'admin' }));
-    expect(response.data!.member).toEqual({ __typename: 'Member', pointsBalance: 20, pendingPoints: 20, lots: { edges: [{ node: { remaining: 20, vestsAt: later(14) } }] } });
-  });
 });
 
 describe('tier progress and pending points', () => {

@@ -110,6 +110,52 @@ describe('refunds by amount', () => {
   });
 });
 
+/** Half-up share of `points` for `refunded` of `net`, on integers: what the running total says is due. */
+const dueOn = (points: number, refunded: number, net: number) => Math.floor((2 * points * refunded + net) / (2 * net));
+
+describe('many partial refunds of a large order', () => {
+  // Shares rounded one refund at a time would drift here: 20 refunds of 5,000 of an order of 99,999
+  // that earned 999 points are 49.95 points each, 50 when rounded alone, 1,000 in all.
+  it('claw back exactly the 999 points earned, each refund what the running total says', async () => {
+    await order({ orderId: 'large', total: 99_999 });
+    const amounts = [...Array(19).fill(5_000), 4_999];
+    const answers = await refundInSteps('large', amounts);
+    let refunded = 0;
+    const expected = amounts.map((amount) => {
+      const due = dueOn(999, refunded + amount, 99_999) - dueOn(999, refunded, 99_999);
+      refunded += amount;
+      return due;
+    });
+    expect(answers.map((answer) => answer.pointsClawedBack)).toEqual(expected);
+    expect(expected.filter((due) => due === 49)).not.toHaveLength(0);
+    expect(sum(answers, 'pointsClawedBack')).toBe(999);
+    expect(sum(answers, 'pointsNotRecovered')).toBe(0);
+    expect(await balance()).toBe(0);
+  });
+
+  it('return exactly the 33,333 points that paid, and claw back exactly the 666 earned, over seven refunds', async () => {
+    await adjust(40_000);
+    // 33,333 points pay 333.33 of 999.99; the 666.66 paid otherwise earns 666 points.
+    expect(await order({ orderId: 'paid-with-points', total: 99_999, redeemPoints: 33_333 })).toMatchObject({ pointsEarned: 666, pointsBalance: 40_000 - 33_333 + 666 });
+    // 33,333 × 14,285 / 99,999 = 4,761.76: rounded alone, six of these would return 4,762 each.
+    const amounts = [...Array(6).fill(14_285), 14_289];
+    const answers = await refundInSteps('paid-with-points', amounts);
+    let refunded = 0;
+    const expected = amounts.map((amount) => {
+      const step = {
+        pointsReturned: dueOn(33_333, refunded + amount, 99_999) - dueOn(33_333, refunded, 99_999),
+        pointsClawedBack: dueOn(666, refunded + amount, 99_999) - dueOn(666, refunded, 99_999),
+      };
+      refunded += amount;
+      return step;
+    });
+    expect(answers.map(({ pointsReturned, pointsClawedBack }) => ({ pointsReturned, pointsClawedBack }))).toEqual(expected);
+    expect(sum(answers, 'pointsReturned')).toBe(33_333);
+    expect(sum(answers, 'pointsClawedBack')).toBe(666);
+    expect(await balance()).toBe(40_000);
+  });
+});
+
 describe('refunds by lines', () => {
   it('prices the refunded quantities from the order\'s lines', async () => {
     // 2 × 1500 + 1 × 2000 = 5000: 50 points.

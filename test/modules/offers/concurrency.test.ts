@@ -214,3 +214,29 @@ describe('concurrent refunds of one order that used a single-use code', () => {
     expect(await codeUses(app, offer.id, 'REFUND-RACE')).toBe(0);
   });
 });
+
+describe('an order that keeps losing a shared limit', () => {
+  it('is refused as CheckoutContended after its retries, and nothing of it is recorded', async () => {
+    app = await createTestApp({ networkLatency: true });
+    const offer = await createOffer(app, { name: 'Capped', maxRedemptions: 1_000, effect: { percentOff: { basisPoints: 1000 } } });
+    const { globalId } = await enroll(app, { email: 'unlucky@example.com' });
+    // A storm no single test can time: every time this order writes, another member's order has
+    // just taken the offer's cap. A trigger makes the database answer exactly as the CHECK does then.
+    await app.client.execute(`create trigger always_contended before update of redemptions on offers
+      begin select raise(abort, 'CHECK constraint failed: offers_redemption_cap'); end`);
+    const before = app.roundTrips.count;
+    const result = await recordOrder(app, { memberId: globalId, orderId: 'contended-1', total: 2000, lines: [line('MUG', 2, 1000)], idempotencyKey: 'contended-key' });
+    expect(result).toMatchObject({ __typename: 'CheckoutContended', code: 'CHECKOUT_CONTENDED' });
+    expect(result.message).toMatch(/contended-1/);
+    // It was prepared and written again each time (10 attempts), not given up at once.
+    expect(app.roundTrips.count - before).toBeGreaterThanOrEqual(20);
+    expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
+    const orders = await app.client.execute("select count(*) as count from orders where order_id = 'contended-1'");
+    expect(orders.rows[0]!.count).toBe(0);
+
+    // Once the storm is over, the same request (same key) records the order with the offer.
+    await app.client.execute('drop trigger always_contended');
+    const retried = await recordOrder(app, { memberId: globalId, orderId: 'contended-1', total: 2000, lines: [line('MUG', 2, 1000)], idempotencyKey: 'contended-key' });
+    expect(retried).toMatchObject({ __typename: 'RecordOrderPayload', replayed: false, discount: { amount: 200 } });
+  });
+});

@@ -3,7 +3,6 @@ import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly, key, lotsOf, memberLedger, setRules, transfersOf } from '../../support/ledger';
 import { createCode, createOffer, line, offerStats, recordOrder, refundOrder } from '../../support/offers';
-import { graphqlBlocks, readmeSection } from '../../support/readme';
 
 /** Guest orders (no memberId): codes, caps and budgets count them, no points move; a member claims one later. */
 
@@ -25,17 +24,6 @@ async function claim(orderId: string, memberId: string, idempotencyKey = key('cl
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.claimOrder;
 }
-
-describe('the README example', () => {
-  it('answers as written', async () => {
-    const example = graphqlBlocks(readmeSection('### Recording and refunding'))[1]!;
-    await recordOrder(app, { orderId: 'GUEST-1', total: 2500 });
-    const claimant = await member();
-    const send = async () => (await app.graphql(example.replace('<member id>', claimant), {}, await app.token({ role: 'storefront' }))).data!.claimOrder;
-    expect(await send()).toEqual({ __typename: 'ClaimOrderPayload', pointsEarned: 25, pointsBalance: 25 });
-    expect(await claim('GUEST-1', claimant)).toMatchObject({ __typename: 'OrderAlreadyClaimed' });
-  });
-});
 
 describe('a guest order', () => {
   it('uses up a single-use code, counts against caps and budgets, and moves no points', async () => {

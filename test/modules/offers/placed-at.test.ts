@@ -4,7 +4,6 @@ import { enroll } from '../../support/members';
 import { ADJUST, closeSoundly, lotsOf, memberLedger, mutate, setRules, transfersOf } from '../../support/ledger';
 import { createCode, createOffer } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
-import { graphqlBlocks, readmeSection } from '../../support/readme';
 
 /**
  * recordOrder (and quote) with `placedAt`: an offline till's order is evaluated as of when it was
@@ -40,17 +39,6 @@ async function quoteAt(cart: Record<string, unknown>) {
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.quote;
 }
-
-describe('the README example', () => {
-  it('answers as written', async () => {
-    const [example] = graphqlBlocks(readmeSection('### Recording and refunding'));
-    const response = await app.graphql(example!.replace('<member id>', memberId), {}, await app.token({ role: 'storefront' }));
-    expect(response.data!.recordOrder).toEqual({ __typename: 'RecordOrderPayload', pointsEarned: 10, discount: { amount: 0 } });
-    expect((await lotsOf(app, memberId))[0]).toMatchObject({ earnedAt: '2026-11-21T10:00:00.000Z' });
-    const future = await app.graphql(example!.replace('<member id>', memberId).replace('2026-11-21', '2026-11-24').replaceAll('TILL-7', 'TILL-8'), {}, await app.token({ role: 'storefront' }));
-    expect(future.data!.recordOrder).toMatchObject({ __typename: 'PlacedAtOutOfRange' });
-  });
-});
 
 describe('the window', () => {
   it('accepts placedAt from now back to 7 days by default; refuses a millisecond outside, writing nothing', async () => {

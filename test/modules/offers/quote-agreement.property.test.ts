@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
+import { TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { ADJUST, closeSoundly, memberLedger, mutate, setRules, TOP_UP } from '../../support/ledger';
+import { ADJUST, inFreshApp, memberLedger, mutate, setRules, TOP_UP } from '../../support/ledger';
 import { CHECKOUT_FIELDS, createCode, createOffer, offerStats, refundOrder } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
+import { assertProperty, propertySettings } from '../../support/property';
 
 /**
  * "A quote and the order recorded from the same cart at the same moment agree to the minor unit."
@@ -407,20 +408,14 @@ const examples: Array<[Setup, Step[]]> = [
   [plainSetup({ bonusPoints: { multiplierPermille: 1001 } }, { amountOff: { amount: 1 } }), [plainCart([], 1), { type: 'advance', days: 1 }, plainCart([], 1)]],
 ];
 
+const settings = propertySettings(20, 90);
+
 describe('quote and recordOrder agree', () => {
   it('on random programs and carts, to the minor unit; the offers count what the orders gave', async () => {
-    await fc.assert(
-      fc.asyncProperty(setupSpec, fc.array(step, { minLength: 3, maxLength: 14 }), async (setup, steps) => {
-        const app = await createTestApp();
-        try {
-          await play(app, setup, steps);
-          await closeSoundly(app);
-        } catch (error) {
-          app.close();
-          throw error;
-        }
-      }),
-      { numRuns: Number(process.env.QUOTE_PROPERTY_RUNS ?? 20), examples },
+    await assertProperty(
+      fc.asyncProperty(setupSpec, fc.array(step, { minLength: 3, maxLength: 14 }), (setup, steps) => inFreshApp((app) => play(app, setup, steps))),
+      settings,
+      examples,
     );
-  }, 120_000);
+  }, settings.testTimeoutMs);
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const admin = await app.token({ role: 'admin' });
   let lastOfferId = '';
   for (const operation of readmeExamples()) {
-    const response = await app.graphql(operation.replace('<offer id>', lastOfferId).replace(/\{ __typename \}/g, '{ __typename ... on Error { message } }'), {}, admin);
+    const response = await app.graphql(operation.replace(/<[a-z ]*offer id>/g, lastOfferId).replace(/\{ __typename \}/g, '{ __typename ... on Error { message } }'), {}, admin);
     expect(response.errors, operation).toBeUndefined();
     const [result] = Object.values(response.data!) as Array<Record<string, any>>;
     expect(result!.__typename ?? 'OfferPayload', `${operation}\n${JSON.stringify(result)}`).toMatch(/Payload$/);

@@ -5,7 +5,6 @@ import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger, mutate, setRules, TOP_UP, transfersOf, ADJUST } from '../../support/ledger';
 import { refundOrder } from '../../support/offers';
 import { refundShares, type RefundableOrder } from '../../../src/modules/checkout/domain/refund';
-import { graphqlBlocks, readmeSection } from '../../support/readme';
 
 /** Paying part of an order from the wallet in recordOrder (bonus credit first), and refunds giving it back in proportion. */
 
@@ -66,12 +65,6 @@ describe('wallet payment in recordOrder', () => {
     expect(await record({ total: 1000, redeemPoints: 300, walletPayment: { amount: 700, currency: 'EUR' } })).toMatchObject({ amountToPay: { amount: 0 }, pointsEarned: 7 });
   });
 
-  it('answers the README example as written', async () => {
-    const example = graphqlBlocks(readmeSection('### Recording and refunding'))[2]!;
-    const response = await app.graphql(example.replace('<member id>', memberId), {}, await app.token({ role: 'storefront' }));
-    expect(response.data!.recordOrder).toEqual({ __typename: 'RecordOrderPayload', walletPayment: { amount: 2000 }, amountToPay: { amount: 1000 }, pointsEarned: 30 });
-    expect(await wallet()).toMatchObject({ cash: 3500, bonus: 0 });
-  });
 });
 
 describe('refundShares of a wallet payment', () => {

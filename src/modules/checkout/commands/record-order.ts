@@ -11,6 +11,7 @@ import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
+import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
 import { checkoutCart, type CheckoutCart } from '../context';
@@ -106,9 +107,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
 
   const orderPk = newId();
-  const referral = checkout.referral ? await conversionStatements(db, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
   return {
     memberId,
     transfers: planned,

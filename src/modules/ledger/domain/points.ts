@@ -1,3 +1,4 @@
+import { MAX_BALANCE } from '../../../platform/bounds';
 import { addMonthsUtc, DAY_MS } from '../../../platform/time';
 import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { BelowMinimumRedemptionError, PointsNotWholeStepError, RedemptionExceedsTotalError } from '../errors';
@@ -32,8 +33,8 @@ export function redemptionStep(rules: Pick<ProgramRules, 'redeemPoints' | 'redee
 export function maximumRedeemablePoints(total: number, rules: ProgramRules): number {
   const step = redemptionStep(rules);
   if (step === null) return 0;
-  // Never past a safe integer: a rate of 10^9 points per minor unit on a large order would be.
-  return Math.min(Math.floor(total / step.value), Math.floor(Number.MAX_SAFE_INTEGER / step.points)) * step.points;
+  // Never more than anyone can hold (a cheap point can make it pass 2^53): whole steps up to MAX_BALANCE.
+  return Math.min(Math.floor(total / step.value), Math.floor(MAX_BALANCE / step.points)) * step.points;
 }
 
 /** `points` rounded down to a whole step. */

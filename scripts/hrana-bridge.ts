@@ -1,6 +1,9 @@
-// Test infrastructure: the server side of Hrana v2 over HTTP (JSON), backed by a local libSQL
-// file, so `@libsql/client/web` running in workerd can reach a Node-side database through a
-// Miniflare service binding. Not product code.
+// DEVELOPMENT AND TEST TOOL, NOT FOR PRODUCTION: the server side of Hrana v2 over HTTP (JSON),
+// backed by a local libSQL file, so that `@libsql/client/web` running in workerd reaches a database
+// on this machine: through a Miniflare service binding in the workerd tests, and over HTTP for
+// `npm run dev:worker` when no libSQL server (`turso dev`) is installed (scripts/dev-worker.ts).
+// It has no authentication, runs every statement on Node's one thread, and is not part of the
+// product: production Workers talk to Turso or sqld.
 import { randomUUID } from 'node:crypto';
 import Database from 'libsql';
 

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql/web';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHranaBridge, type HranaBridge } from './hrana-bridge';
+import { createHranaBridge, type HranaBridge } from '../../scripts/hrana-bridge';
 
 const URL_BASE = 'http://libsql.bridge';
 
