@@ -1,6 +1,5 @@
 import { requireActiveMember } from '../../members/repository';
 import { loadRules } from '../../rules/service';
-import type { CommandDeps } from '../../../platform/serializer/commands';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account } from '../accounts';
@@ -8,7 +7,7 @@ import { splitWalletSpend, topUpBonus } from '../domain/wallet';
 import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
-import { memberBalance } from '../repository';
+import { walletBalances } from '../repository';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -31,13 +30,6 @@ function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletRe
   return { type, memberId: result.memberId, data: { ...result, reference } };
 }
 
-async function walletBalances(deps: CommandDeps, programId: string, memberId: string, currency: string) {
-  return {
-    cash: await memberBalance(deps.db, programId, memberId, 'memberWalletCash', currency),
-    bonus: await memberBalance(deps.db, programId, memberId, 'memberWalletBonus', currency),
-  };
-}
-
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
@@ -49,16 +41,21 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   if (bonus > 0) {
     planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
   }
-  const before = await walletBalances(deps, programId, memberId, currency);
+  const before = await walletBalances(deps.db, programId, memberId, currency);
   const result = { memberId, currency, amount, bonus, fromBonus: 0, fromCash: 0, balance: { cash: before.cash + amount, bonus: before.bonus + bonus } };
-  return { memberId, transfers: planned, result, events: [walletEvent('wallet.topped_up', result, input.reference)] };
+  return {
+    memberId,
+    transfers: planned,
+    result,
+    events: [walletEvent('wallet.topped_up', result, input.reference)],
+  };
 });
 
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
   await requireActiveMember(deps.db, { programId, memberId });
-  const before = await walletBalances(deps, programId, memberId, currency);
+  const before = await walletBalances(deps.db, programId, memberId, currency);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
@@ -72,7 +69,7 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     events: [walletEvent('wallet.spent', result, input.reference)],
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
-      const now = await walletBalances(deps, programId, memberId, currency);
+      const now = await walletBalances(deps.db, programId, memberId, currency);
       return new InsufficientWalletBalanceError(currency, amount, now.cash + now.bonus);
     },
   };
