@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, notExists } from 'drizzle-orm';
 import type { KeysetPage } from '../../platform/db/keyset';
-import { events, webhookDeliveries, type EventRow } from '../../../schema';
+import { events, webhookDeliveries, webhookEndpoints, type EventRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 
@@ -38,16 +38,23 @@ export function readFeed(db: Database, programId: string, filter: FeedFilter, pa
     .limit(page.limit);
 }
 
-/** Events older than `before`, a chunk at a time (the pruning job); one a delivery still waits for is kept. */
+/**
+ * Events older than `before`, a chunk at a time (the pruning job). Kept regardless: an event a
+ * delivery still waits for, and one an enabled endpoint has not yet taken into its queue.
+ */
 export async function pruneEventsBefore(db: Database, before: Date, chunk: number): Promise<number> {
   const awaited = db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.eventId, events.id), eq(webhookDeliveries.status, 'pending')));
+  const notYetQueued = db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.programId, events.programId), eq(webhookEndpoints.status, 'enabled'), lt(webhookEndpoints.cursorSeq, events.seq)));
   const old = await db
     .select({ seq: events.seq })
     .from(events)
-    .where(and(lt(events.occurredAt, before), notExists(awaited)))
+    .where(and(lt(events.occurredAt, before), notExists(awaited), notExists(notYetQueued)))
     .orderBy(asc(events.seq))
     .limit(chunk);
   if (old.length > 0) await db.delete(events).where(inArray(events.seq, old.map((row) => row.seq)));
