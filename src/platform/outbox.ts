@@ -1,3 +1,4 @@
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { events } from '../../schema';
 import type { Database } from './db/database';
 import { newId } from './ids';
@@ -60,4 +61,15 @@ export function eventStatement(db: Database, programId: string, at: Date, event:
 /** Several events of one batch, in order; none when the list is empty. */
 export function eventStatements(db: Database, programId: string, at: Date, planned: PlannedEvent[]) {
   return planned.map((event) => eventStatement(db, programId, at, event));
+}
+
+/**
+ * Erasure reaches the outbox too: the member's earlier events lose the one identifier they carried
+ * (the shop's `externalId`), in the erasure's own batch. Ids, amounts and balances stay.
+ */
+export function forgetMemberInEvents(db: Database, programId: string, memberId: string) {
+  return db
+    .update(events)
+    .set({ data: sql`json_set(${events.data}, '$.externalId', json('null'))` })
+    .where(and(eq(events.programId, programId), eq(events.memberId, memberId), isNotNull(sql`json_extract(${events.data}, '$.externalId')`)));
 }

@@ -4,7 +4,7 @@ import type { Command } from '../../platform/serializer/commands';
 import { forgetMemberTier } from '../tiers/repository';
 import { fingerprintStatement } from '../referrals/repository';
 import { InvalidInputError } from '../../platform/errors';
-import { eventStatement } from '../../platform/outbox';
+import { eventStatement, forgetMemberInEvents } from '../../platform/outbox';
 import { erasureColumns, keepsAnIdentifier, memberEventData, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
@@ -54,6 +54,7 @@ export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased:
       .set(erasureColumns(now))
       .where(and(eq(members.programId, programId), eq(members.id, memberId))),
     forgetMemberTier(db, memberId),
+    forgetMemberInEvents(db, programId, memberId),
     eventStatement(db, programId, now, { type: 'member.erased', memberId, data: { memberId } }),
   ]);
   return { programId, memberId, alreadyErased: false };

@@ -88,7 +88,7 @@ describe('the outbox', () => {
     expect(await countEvents()).toBe(before);
   });
 
-  it('an erased member’s later events carry nothing personal', async () => {
+  it('an erased member’s events, earlier and later, carry nothing personal', async () => {
     const { globalId, memberId } = await enroll(app, { externalId: 'shop-gone', email: 'gone@example.com', consents: { sms: true } });
     await mutate(app, ADJUST, { memberId: globalId, points: 30, reason: 'before' });
     await app.graphql(ERASE, { input: { id: globalId } }, admin);
@@ -96,6 +96,9 @@ describe('the outbox', () => {
     const after = (await readEvents(app, { memberId: globalId })).filter((event) => event.type !== 'member.enrolled');
     expect(after.map((event) => event.type)).toEqual(['points.adjusted', 'member.erased', ...(result.points > 0 ? ['points.expired'] : [])]);
     expect(JSON.stringify(after)).not.toMatch(/gone@|shop-gone/);
+    // Erasure also removed the external id from the member's earlier events.
+    const enrolled = await readEvents(app, { memberId: globalId, types: ['member.enrolled'] });
+    expect(enrolled[0]!.data).toMatchObject({ memberId, externalId: null });
   });
 
   it('filters by type, resumes from a cursor and stays within the program', async () => {
