@@ -561,6 +561,7 @@ export const apiReference: Record<string, string> = {
   'EventType.WALLET_SPENT': '`wallet.spent`: money paid from the wallet (bonus first, then cash).',
   'EventType.ORDER_RECORDED': '`order.recorded`: an order was recorded, with its discount and points.',
   'EventType.ORDER_REFUNDED': '`order.refunded`: an order was refunded, in part or in full.',
+  'EventType.ORDER_CLAIMED': '`order.claimed`: a guest order was claimed by a member, who earned its points.',
   'EventType.OFFER_REDEEMED': '`offer.redeemed`: an offer (or promo code) applied to a recorded order.',
   'EventType.TIER_UPGRADED': '`tier.upgraded`: a member moved up a tier.',
   'EventType.TIER_DOWNGRADED': '`tier.downgraded`: a member moved down a tier (after the grace period).',

@@ -19,6 +19,7 @@ export const eventCatalog = {
   'wallet.spent': 1,
   'order.recorded': 1,
   'order.refunded': 1,
+  'order.claimed': 1,
   'offer.redeemed': 1,
   'tier.upgraded': 1,
   'tier.downgraded': 1,

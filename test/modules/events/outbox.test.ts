@@ -67,6 +67,25 @@ describe('the outbox', () => {
     await expectLedgerSound(app);
   });
 
+  it('reports a guest order without a member, and its claim with the points the member earned', async () => {
+    const guest = await recordOrder(app, { orderId: 'outbox-guest-1', total: 3000 });
+    expect(guest.__typename).toBe('RecordOrderPayload');
+    const { globalId, memberId } = await enroll(app, { externalId: 'shop-claimer' });
+    const claim = await app.graphql(
+      `mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename ... on Error { code message } } }`,
+      { input: { orderId: 'outbox-guest-1', memberId: globalId, idempotencyKey: key('claim') } },
+      await app.token({ role: 'storefront' }),
+    );
+    expect(claim.data!.claimOrder.__typename, JSON.stringify(claim)).not.toMatch(/Error|NotFound/);
+    const recorded = (await readEvents(app, { types: ['order.recorded'] })).find((event) => event.data.orderId === 'outbox-guest-1')!;
+    expect(recorded.data).toMatchObject({ memberId: null, pointsBalance: null });
+    expectValidEvent(recorded);
+    const claimed = await readEvents(app, { memberId: globalId });
+    expect(claimed.map((event) => event.type)).toEqual(['member.enrolled', 'order.claimed', 'points.earned']);
+    expect(claimed[1]!.data).toMatchObject({ memberId, orderId: 'outbox-guest-1', pointsEarned: 30, pointsBalance: 30 });
+    for (const event of claimed) expectValidEvent(event);
+  });
+
   it('writes no second event for a replayed idempotent command', async () => {
     const { globalId } = await enroll(app, { externalId: 'shop-replay' });
     const idempotencyKey = key('replay');
