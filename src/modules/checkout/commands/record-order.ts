@@ -11,7 +11,7 @@ import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
-import { pointsEvent } from '../../ledger/commands/points';
+import { recordedOrderEvents } from '../events';
 import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
@@ -114,6 +114,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
   checkBalanceLimit(pointsBalance, ['input', 'total']);
   const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
+  const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
+  const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
   return {
     memberId,
     transfers: planned,
@@ -126,17 +128,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     },
     statements: [
       db.insert(orders).values({
+        ...recorded,
         id: orderPk,
         programId,
-        memberId,
-        orderId,
-        currency: input.currency,
-        total: priced.total,
-        discount: priced.discount,
-        pointsRedeemed: priced.pointsRedeemed,
         pointsPayment: priced.pointsPayment,
-        pointsEarned: priced.pointsEarned,
-        walletPayment: priced.walletPayment,
         walletBonusPayment: fromBonus,
         attributes: input.attributes,
         createdAt: at,
@@ -152,30 +147,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
     ],
-    events: [
-      {
-        type: 'order.recorded',
-        memberId,
-        data: {
-          memberId,
-          orderId,
-          currency: input.currency,
-          total: priced.total,
-          discount: priced.discount,
-          pointsRedeemed: priced.pointsRedeemed,
-          pointsEarned: priced.pointsEarned,
-          walletPayment: priced.walletPayment,
-          pointsBalance: memberId ? pointsBalance : null,
-        },
-      },
-      ...(memberId && priced.pointsRedeemed > 0 ? [pointsEvent('points.redeemed', { memberId, points: priced.pointsRedeemed, pointsBalance: balanceBefore - priced.pointsRedeemed, transferId: transferOf('order_payment') }, { orderId })] : []),
-      ...(memberId && priced.pointsEarned > 0 ? [pointsEvent('points.earned', { memberId, points: priced.pointsEarned, pointsBalance, transferId: transferOf('earn') }, { orderId })] : []),
-      ...priced.applied.flatMap((application) =>
-        application.offerId
-          ? [{ type: 'offer.redeemed' as const, memberId, data: { memberId, orderId, offerId: application.offerId, codeId: application.codeId, discount: application.discount, bonusPoints: application.bonusPoints } }]
-          : [],
-      ),
-    ],
+    events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
