@@ -146,6 +146,18 @@ describe('webhook deliveries', () => {
     await retire(created.endpoint.id);
   });
 
+  it('go out once each when several dispatchers run at the same time (each endpoint is leased)', async () => {
+    const hooks = await receiver();
+    const created = await createEndpoint(hooks.url, ['points.adjusted']);
+    const { globalId } = await enroll(app, { externalId: 'hook-concurrent' });
+    for (let points = 1; points <= 12; points++) await mutate(app, ADJUST, { memberId: globalId, points, reason: 'concurrent' });
+    await Promise.all([dispatch(), dispatch(), dispatch()]);
+    await dispatch();
+    const points = hooks.received.map((request) => JSON.parse(request.body).data.points);
+    expect(points).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+    await retire(created.endpoint.id);
+  });
+
   it('slow down on a 429 as far as Retry-After asks', async () => {
     const hooks = await receiver((_request, index, res) => {
       res.statusCode = index === 0 ? 429 : 200;
