@@ -16,14 +16,14 @@ import { createInProcessSerializer } from '../src/platform/node/in-process-seria
 import { addMonthsUtc } from '../src/platform/time';
 import { freshDataDir, writeResults } from './lib';
 
-const PROGRAM = 'bench';
+export const PROGRAM = 'bench';
 const SEED_CHUNK = 500;
 
 /**
  * Seeds `count` members, each with one order whose earned points sit in one lot, written as the
  * ledger writes them (operation, accounts, earn transfer, lot, movement), in bulk.
  */
-async function seed(db: Database, count: number, at: Date) {
+export async function seed(db: Database, count: number, at: Date) {
   const issued = account(PROGRAM, 'pointsIssued', POINTS);
   let totalPoints = 0;
   for (let offset = 0; offset < count; offset += SEED_CHUNK) {

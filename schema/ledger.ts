@@ -26,6 +26,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
+    // A program's rows in key order, in short chunks (the audit; jobs' cursors).
+    index('accounts_program').on(t.programId, t.id),
     check('accounts_floor', sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
   ],
 );
@@ -60,6 +62,7 @@ export const transfers = sqliteTable(
     index('transfers_debit').on(t.debitAccountId, t.id),
     index('transfers_credit').on(t.creditAccountId, t.id),
     index('transfers_ref').on(t.programId, t.ref),
+    index('transfers_program').on(t.programId, t.id),
     check('transfers_amount_positive', sql`${t.amount} > 0`),
     check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
   ],
@@ -105,6 +108,7 @@ export const lots = sqliteTable(
   (t) => [
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
+    index('lots_program').on(t.programId, t.id),
     check('lots_remaining_in_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
   ],
 );

@@ -12,6 +12,8 @@ export interface RoundTripMeter {
   readonly count: number;
   /** The longest chain of calls since the last reset, each started after the previous had answered. */
   readonly sequential: number;
+  /** The longest single call (ms, without the simulated delay): on Node the embedded database answers on the event loop. */
+  readonly longestMs: number;
   reset(): void;
 }
 
@@ -30,6 +32,7 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   // The depth of the deepest call that has answered; a call starting now is one deeper.
   let answeredDepth = 0;
   let sequential = 0;
+  let longestMs = 0;
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -39,10 +42,14 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get sequential() {
       return sequential;
     },
+    get longestMs() {
+      return longestMs;
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
       sequential = 0;
+      longestMs = 0;
       epoch++;
     },
   };
@@ -59,7 +66,12 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
         sequential = Math.max(sequential, depth);
         try {
           if (options.before) await options.before();
-          return await method(...args);
+          const start = performance.now();
+          try {
+            return await method(...args);
+          } finally {
+            if (started === epoch) longestMs = Math.max(longestMs, performance.now() - start);
+          }
         } finally {
           if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
         }
