@@ -30,4 +30,4 @@ export const expirePointsJob = ({ chunkSize }: { chunkSize: number }): Job => ({
 });
 
 /** Members per chunk: one read and one multi-row write batch each. */
-export const expirePoints = expirePointsJob({ chunkSize: 500 });
+export const expirePoints = expirePointsJob({ chunkSize: 250 });

@@ -15,4 +15,4 @@ export const recalculateTiersJob = ({ chunkSize }: { chunkSize: number }): Job =
 });
 
 /** Members per chunk: each chunk is one read of their standings and one write batch. */
-export const recalculateTiers = recalculateTiersJob({ chunkSize: 1000 });
+export const recalculateTiers = recalculateTiersJob({ chunkSize: 500 });
