@@ -10,8 +10,9 @@ import { systemClock } from '../src/platform/clock';
 import { meterRoundTrips, type RoundTripMeter } from '../src/platform/db/round-trip-meter';
 import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
+import { createMemoryRateLimiter } from '../src/platform/node/rate-limiter';
 import { cartOf, MEMBERS, QUOTE, RECORD_ORDER, seedOffers, seedProgram } from './checkout';
-import { BENCH_SECRET, freshDataDir, writeResults } from './lib';
+import { BENCH_SECRET, freshDataDir, UNTHROTTLED, writeResults } from './lib';
 import { workerStartup, type WorkerStartup } from './worker-startup';
 
 const PROGRAMS = { offers: 'bench', plain: 'bench-plain' } as const;
@@ -59,8 +60,10 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     },
   });
   const clock = systemClock;
-  const config = loadConfig({ JWT_SECRET: BENCH_SECRET, ENVIRONMENT: 'production' }, 'node');
-  const deps = { db, clock, config, serializer: createInProcessSerializer(commandRegistry, { db, clock }) };
+  const config = loadConfig({ JWT_SECRET: BENCH_SECRET, FINGERPRINT_SECRET: BENCH_SECRET, ENVIRONMENT: 'production', ...UNTHROTTLED }, 'node');
+  const { fingerprints } = config;
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const deps = { db, clock, config, fingerprints, serializer, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress: () => '127.0.0.1' };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: PROGRAMS.offers, name: 'Bench, 200 offers' });
   await programs.ensure({ id: PROGRAMS.plain, name: 'Bench, no offer' });

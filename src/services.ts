@@ -1,5 +1,6 @@
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
+import type { FingerprintKeys } from './platform/fingerprints';
 import type { Serializer } from './platform/serializer/serializer';
 import { createProgramsService, type ProgramsService } from './modules/programs/service';
 import { createMembersService, type MembersService } from './modules/members/service';
@@ -16,6 +17,9 @@ export interface ServiceDeps {
   db: Database;
   serializer: Serializer;
   clock: Clock;
+  fingerprints: FingerprintKeys;
+  /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
+  afterErasure?: () => Promise<void>;
 }
 
 export interface Services {

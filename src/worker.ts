@@ -6,6 +6,7 @@ import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
 import type { WorkerEnv } from './platform/workers/env';
+import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
 export { MemberLedger } from './platform/workers/member-ledger';
 
@@ -21,8 +22,11 @@ function runtimeFor(env: WorkerEnv): Runtime {
     const deps: AppDeps = {
       config,
       clock: systemClock,
+      fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+      rateLimiter: createBindingRateLimiter(env),
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
     };
     runtime = { deps, app: createApp(deps) };
     runtimes.set(env, runtime);

@@ -10,7 +10,7 @@ import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef
 
 /** Changes a member's profile; runs in the member's serializer. */
 export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate }, MemberRef> = async (
-  { db, clock },
+  { db, clock, fingerprints },
   { programId, memberId, update },
 ) => {
   await requireActiveMember(db, { programId, memberId });
@@ -26,7 +26,7 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
         .update(members)
         .set({ ...columns, updatedAt: now })
         .where(and(eq(members.programId, programId), eq(members.id, memberId))),
-      ...(columns.email ? [fingerprintStatement(db, programId, columns.email, now)] : []),
+      ...(columns.email ? [fingerprintStatement(db, fingerprints, programId, columns.email, now)] : []),
     ]);
   } catch (error) {
     throw asDuplicateMemberError(error) ?? error;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
+import { text } from '../../platform/validation';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
 export function normalizeEmail(email: string): string {
@@ -12,14 +13,20 @@ function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-const externalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const externalId = text(128);
 const email = z.string().transform(normalizeEmail).pipe(z.email('must be a valid email address').max(254));
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const name = text(200);
 const birthday = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .refine(isCalendarDate, 'must be a real calendar date')
-  .refine((value) => value >= '1900-01-01', 'must be after 1900');
+  .refine((value) => value >= '1900-01-01', 'must be after 1900')
+  .refine((value) => value <= latestBirthday(), 'must not be in the future');
+
+/** Today in the time zone furthest ahead (UTC+14), so that no one's real birthday today is refused. */
+function latestBirthday(): string {
+  return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
+}
 
 export const consentsSchema = z.object({
   email: z.boolean().nullish(),
@@ -35,7 +42,7 @@ export const enrollmentSchema = z
     name: name.nullish(),
     birthday: birthday.nullish(),
     consents: consentsSchema.nullish(),
-    referralCode: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters').nullish(),
+    referralCode: text(32).nullish(),
   })
   .refine((input) => input.externalId || input.email, {
     message: 'an externalId or an email is required',

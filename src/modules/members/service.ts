@@ -1,6 +1,7 @@
 import { members, type MemberRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import type { FingerprintKeys } from '../../platform/fingerprints';
 import { newId } from '../../platform/ids';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { enrollmentStatements } from '../referrals/repository';
@@ -31,8 +32,8 @@ export interface MembersService {
 
 type CommandResult<C extends (...args: never[]) => unknown> = Awaited<ReturnType<C>>;
 
-export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer }): MembersService {
-  const { db, clock, serializer } = deps;
+export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer; fingerprints: FingerprintKeys; afterErasure?: () => Promise<void> }): MembersService {
+  const { db, clock, serializer, fingerprints } = deps;
 
   async function reload(programId: string, memberId: string): Promise<Member> {
     const member = await findMember(db, programId, memberId);
@@ -46,7 +47,7 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
       for (let attempt = 1; ; attempt++) {
         const now = clock.now();
         const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
-        const referral = await enrollmentStatements(db, { programId, memberId: row.id, email: row.email, referralCode: enrollment.referralCode ?? null, at: now });
+        const referral = await enrollmentStatements(db, fingerprints, { programId, memberId: row.id, email: row.email, referralCode: enrollment.referralCode ?? null, at: now });
         try {
           await db.batch([db.insert(members).values(row), ...referral]);
           return reload(programId, row.id);
@@ -73,6 +74,9 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
         'members.erase',
         { programId, memberId },
       );
+      // Best effort: the erasure is committed; what the embedded database's files still hold of
+      // the old row goes at this checkpoint, or at SQLite's next automatic one.
+      await deps.afterErasure?.().catch(() => undefined);
       return reload(programId, memberId);
     },
 

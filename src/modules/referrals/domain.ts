@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
 import { DAY_MS } from '../../platform/time';
 import { whole } from '../../platform/validation';
+import { MAX_POINTS } from '../../platform/bounds';
 
 export type ReferralSettings = Omit<ReferralSettingsRow, 'programId' | 'updatedAt'>;
 
@@ -21,11 +21,6 @@ export const defaultReferralSettings: ReferralSettings = {
 export function emailIdentity(email: string): string {
   const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
   return `${local.split('+')[0]}@${domain}`;
-}
-
-/** One-way: stored so that "new to the program" survives erasure without keeping the address. */
-export function emailFingerprint(programId: string, email: string): string {
-  return createHash('sha256').update(`${programId}\n${emailIdentity(email)}`).digest('hex');
 }
 
 /** The rung (1-based) a referrer stands on with `conversions` converted referrals, or null below the first. */
@@ -69,7 +64,7 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),
-  points: whole(1, 1_000_000_000).nullish().transform((points) => points ?? null),
+  points: whole(1, MAX_POINTS).nullish().transform((points) => points ?? null),
   discountBasisPoints: whole(1, 10_000).nullish().transform((basisPoints) => basisPoints ?? null),
 });
 

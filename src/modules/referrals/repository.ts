@@ -6,7 +6,9 @@ import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DAY_MS } from '../../platform/time';
 import type { Statement } from '../ledger/writer';
-import { defaultReferralSettings, emailFingerprint, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
+import { defaultReferralSettings, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
+import { emailFingerprint, recognisedEmailFingerprints } from './fingerprints';
+import type { FingerprintKeys } from '../../platform/fingerprints';
 import { ReferralCodeNotFoundError } from './errors';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
@@ -30,9 +32,9 @@ export async function conversionsOf(db: Database, programId: string, referrerId:
   return row?.conversions ?? 0;
 }
 
-/** Statements that remember an email for good (one-way), so its owner is never "new" again. */
-export function fingerprintStatement(db: Database, programId: string, email: string, at: Date): Statement {
-  return db.insert(emailFingerprints).values({ programId, hash: emailFingerprint(programId, email), createdAt: at }).onConflictDoNothing();
+/** Statements that remember an email for good (keyed, one-way), so its owner is never "new" again. */
+export function fingerprintStatement(db: Database, keys: FingerprintKeys, programId: string, email: string, at: Date): Statement {
+  return db.insert(emailFingerprints).values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at }).onConflictDoNothing();
 }
 
 /**
@@ -44,11 +46,12 @@ export function fingerprintStatement(db: Database, programId: string, email: str
  */
 export async function enrollmentStatements(
   db: Database,
+  keys: FingerprintKeys,
   enrollment: { programId: string; memberId: string; email: string | null; referralCode: string | null; at: Date },
 ): Promise<Statement[]> {
   const { programId, memberId, email, at } = enrollment;
   const codeRow: Statement = db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: at });
-  const fingerprint = email ? [fingerprintStatement(db, programId, email, at)] : [];
+  const fingerprint = email ? [fingerprintStatement(db, keys, programId, email, at)] : [];
   if (!enrollment.referralCode) return [codeRow, ...fingerprint];
 
   const code = normalizeCode(enrollment.referralCode);
@@ -59,7 +62,7 @@ export async function enrollmentStatements(
     .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
   if (!referrer) throw new ReferralCodeNotFoundError(code);
   const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
-  const seenBefore = email ? emailSeenBefore(programId, email, memberId) : sql`0`;
+  const seenBefore = email ? emailSeenBefore(keys, programId, email, memberId) : sql`0`;
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
     select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
@@ -74,11 +77,11 @@ export async function enrollmentStatements(
  * exist, erased members' included), or a member enrolled before fingerprints whose address is the
  * same once its `+tag` is dropped (emails are stored lower-cased).
  */
-function emailSeenBefore(programId: string, email: string, newMemberId: string) {
+function emailSeenBefore(keys: FingerprintKeys, programId: string, email: string, newMemberId: string) {
   const identity = emailIdentity(email);
   const [local, domain] = identity.split('@') as [string, string];
   const tagged = `${local.replace(/[\\%_]/g, (char) => `\\${char}`)}+%@${domain.replace(/[\\%_]/g, (char) => `\\${char}`)}`;
-  return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})
+  return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and ${inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))})
     or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
 }
 
@@ -98,13 +101,14 @@ export async function referralOfReferee(db: Database, programId: string, referee
  */
 export async function conversionStatements(
   db: Database,
+  keys: FingerprintKeys,
   { referral, settings }: Pick<ReferralStanding, 'referral' | 'settings'>,
   order: { programId: string; orderPk: string; amount: number; at: Date },
 ): Promise<Statement[]> {
   if (referral?.status !== 'pending') return [];
   if (order.amount < settings.minimumOrderAmount) return [];
   const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
-  const fraud = await fraudSinceEnrollment(db, order.programId, referral);
+  const fraud = await fraudSinceEnrollment(db, keys, order.programId, referral);
   if (fraud) return [db.update(referrals).set({ status: 'rejected', rejectionReason: fraud, orderPk: order.orderPk }).where(pendingOnly)];
 
   const period = periodKey(settings.capPeriod, order.at);
@@ -142,7 +146,7 @@ export async function conversionStatements(
  * The fraud rules again, at conversion, for a referee who gave an email only after enrolling: the
  * referrer's own address (same identity), or one the program had seen before the referral.
  */
-async function fraudSinceEnrollment(db: Database, programId: string, referral: ReferralRow): Promise<'self_referral' | 'not_new_to_program' | null> {
+async function fraudSinceEnrollment(db: Database, keys: FingerprintKeys, programId: string, referral: ReferralRow): Promise<'self_referral' | 'not_new_to_program' | null> {
   const people = await db
     .select({ id: members.id, email: members.email })
     .from(members)
@@ -154,7 +158,9 @@ async function fraudSinceEnrollment(db: Database, programId: string, referral: R
   const [fingerprint] = await db
     .select({ createdAt: emailFingerprints.createdAt })
     .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, refereeEmail))));
+    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, refereeEmail))))
+    .orderBy(emailFingerprints.createdAt)
+    .limit(1);
   return fingerprint && fingerprint.createdAt.getTime() < referral.createdAt.getTime() ? 'not_new_to_program' : null;
 }
 

@@ -19,7 +19,7 @@ export class MemberLedger extends DurableObject<WorkerEnv> {
   constructor(state: DurableObjectState, env: WorkerEnv) {
     super(state, env);
     const config = loadConfig(env, 'workers');
-    this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock };
+    this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock, fingerprints: config.fingerprints };
   }
 
   execute(command: string, input: unknown): Promise<CommandOutcome> {

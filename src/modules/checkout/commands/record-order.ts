@@ -10,6 +10,7 @@ import { DuplicateOrderError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
+import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
 import { checkoutCart, type CheckoutCart } from '../context';
@@ -89,9 +90,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
 
   const orderPk = newId();
-  const referral = checkout.referral ? await conversionStatements(db, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
   return {
     memberId,
     transfers: planned,
