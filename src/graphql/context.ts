@@ -7,6 +7,11 @@ export interface GraphQLContext {
   services: Services;
   /** Whom the request counts against for rate limits (the token's subject, else the client's address). */
   rateLimitKey: string;
+  /**
+   * Offers a resolver already read in this request (a quote's), by id: their fields resolve from
+   * here instead of another round trip to the database.
+   */
+  offersRead: Map<string, unknown>;
 }
 
 /** The caller's program; only reachable from fields whose auth scopes demand a principal. */

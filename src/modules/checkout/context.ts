@@ -10,10 +10,9 @@ import { evaluateOffers } from '../offers/domain/evaluate';
 import type { Shopper } from '../offers/domain/eligibility';
 import { matchCodes, memberStamps, memberUsage } from '../offers/repository';
 import { activeAutomaticOffers } from '../offers/active-offers';
+import type { Offer } from '../offers/domain/offer';
 import { loadRules } from '../rules/service';
 import { referralStanding, type ReferralStanding } from '../referrals/repository';
-import type { Offer } from '../offers/domain/offer';
-import type { PromoCodeRow } from '../../../schema';
 import type { ProgramRules } from '../rules/domain';
 import { loadTierContext, type TierContext } from '../tiers/order-effects';
 import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
@@ -38,6 +37,8 @@ export interface Checkout {
   referral: ReferralStanding | null;
   spendablePoints: number;
   pointsRedeemable: number;
+  /** The offers this checkout read (automatic ones and those of the codes entered), as of its read. */
+  offersRead: Offer[];
 }
 
 const NO_USES = new Map<string, number>();
@@ -48,23 +49,6 @@ async function orderHistory(db: Database, programId: string, memberId: string) {
     .from(orders)
     .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId)));
   return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
-}
-
-/** What of the member's history the offers in play can ask about; the rest is not read. */
-export interface ShopperNeeds {
-  history: boolean;
-  usage: boolean;
-  stamps: boolean;
-}
-
-export const EVERYTHING: ShopperNeeds = { history: true, usage: true, stamps: true };
-
-export function needsOf(offers: Offer[], codes: PromoCodeRow[]): ShopperNeeds {
-  return {
-    history: offers.some((offer) => offer.conditions.orderNumber != null || offer.conditions.withinDaysOfLastOrder != null),
-    usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
-    stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
-  };
 }
 
 const GUEST: Shopper = {
@@ -80,20 +64,24 @@ const GUEST: Shopper = {
   stamps: new Map(),
 };
 
-/** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds> = EVERYTHING) {
+/**
+ * What checkout knows of the customer at `now`; a guest when `memberId` is null. Everything is read
+ * at once, the member's history whether or not an offer in play asks about it: a few indexed reads
+ * more cost less than another round trip at the edge (DESIGN.md §3).
+ */
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
-  const member = await findMember(db, programId, memberId);
-  if (!member) throw new MemberNotFoundError(memberId);
-  if (member.status === 'erased') throw new MemberErasedError(memberId);
-  const [tierContext, lots, referral, history, usage, stamps] = await Promise.all([
-    loadTierContext(db, programId, memberId),
+  const [member, tierContext, lots, referral, history, usage, stamps] = await Promise.all([
+    findMember(db, programId, memberId),
+    loadTierContext(db, programId, memberId, now),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
-    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId) : { offerUses: NO_USES, codeUses: NO_USES })),
-    Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
+    orderHistory(db, programId, memberId),
+    memberUsage(db, programId, memberId),
+    memberStamps(db, programId, memberId),
   ]);
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') throw new MemberErasedError(memberId);
   const tier = tierContext?.current ?? null;
   const shopper: Shopper = {
     memberId,
@@ -115,15 +103,11 @@ export async function loadShopper(db: Database, programId: string, memberId: str
  * What it read of the member comes back too, for recordOrder to write from.
  */
 export async function checkoutCart(db: Database, programId: string, cart: CheckoutCart, now: Date): Promise<Checkout> {
-  const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
-  const needs = offersInPlay.then(([automatic, entered]) => {
-    const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
-  });
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
+  const [rules, automaticOffers, enteredCodes, { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
     loadRules(db, programId),
-    offersInPlay,
-    loadShopper(db, programId, cart.memberId, now, needs),
+    activeAutomaticOffers(db, programId),
+    matchCodes(db, programId, cart.codes),
+    loadShopper(db, programId, cart.memberId, now),
   ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
@@ -138,5 +122,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     referral,
     spendablePoints: spendable,
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
+    offersRead: [...automaticOffers, ...enteredCodes.flatMap(({ match }) => (match ? [match.offer] : []))],
   };
 }

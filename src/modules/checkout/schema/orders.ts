@@ -136,7 +136,13 @@ builder.queryField('quote', (t) =>
       const programId = programIdOf(context);
       const memberId = cart.memberId == null ? ownMemberId(context) : memberIdFrom(cart.memberId);
       const parsed = parseInput(quoteCartSchema, { ...cart, memberId });
-      return inProgram(programId, context.services.checkout.quote(programId, parsed));
+      return inProgram(
+        programId,
+        context.services.checkout.quote(programId, parsed).then(({ offersRead, ...quote }) => {
+          for (const offer of offersRead) context.offersRead.set(offer.id, offer);
+          return quote;
+        }),
+      );
     },
   }),
 );

@@ -5,6 +5,7 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger/schema/types';
 import { notAppliedReasons } from '../../offers/domain/reasons';
 import type { NotApplied } from '../../offers/domain/evaluate';
+import type { Offer } from '../../offers/domain/offer';
 import { OfferType } from '../../offers/schema/types';
 import { TierType } from '../../tiers/schema';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
@@ -25,7 +26,14 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
       type: OfferType,
       nullable: true,
       description: 'Null for a standing (tier or referral) discount',
-      load: (ids: string[], context) => context.services.offers.byIds(programIdOf(context), ids),
+      // A quote's offers were read with it; only others (an order's, from its command) are loaded.
+      load: async (ids: string[], context) => {
+        const known = context.offersRead as Map<string, Offer>;
+        const missing = ids.filter((id) => !known.has(id));
+        const loaded = missing.length > 0 ? await context.services.offers.byIds(programIdOf(context), missing) : [];
+        const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
+        return ids.map((id) => known.get(id) ?? byId.get(id) ?? null);
+      },
       resolve: (applied) => applied.offerId,
     }),
     tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
