@@ -8,10 +8,10 @@ export interface GraphQLContext {
   /** Whom the request counts against for rate limits (the token's subject, else the client's address). */
   rateLimitKey: string;
   /**
-   * Offers a resolver already read in this request (a quote's), by id: their fields resolve from
-   * here instead of another round trip to the database.
+   * Objects a resolver already read in this request (a quote's offers and tiers), by typename and
+   * id (`Offer:…`): the fields that point to them resolve from here, not from another round trip.
    */
-  offersRead: Map<string, unknown>;
+  readInRequest: Map<string, unknown>;
 }
 
 /** The caller's program; only reachable from fields whose auth scopes demand a principal. */

@@ -138,8 +138,9 @@ builder.queryField('quote', (t) =>
       const parsed = parseInput(quoteCartSchema, { ...cart, memberId });
       return inProgram(
         programId,
-        context.services.checkout.quote(programId, parsed).then(({ offersRead, ...quote }) => {
-          for (const offer of offersRead) context.offersRead.set(offer.id, offer);
+        context.services.checkout.quote(programId, parsed).then(({ offersRead, tiersRead, ...quote }) => {
+          for (const offer of offersRead) context.readInRequest.set(`Offer:${offer.id}`, offer);
+          for (const tier of tiersRead) context.readInRequest.set(`Tier:${tier.id}`, tier);
           return quote;
         }),
       );
