@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
 import type { CommandDeps } from '../../platform/serializer/commands';
 import { newId } from '../../platform/ids';
+import { valuesList } from '../../platform/db/values-list';
 import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
 import { SYSTEM_KEY_PREFIX } from './inputs';
@@ -10,9 +11,6 @@ import type { PointsMovementResult } from './commands/points';
 
 /** The idempotency key of the expiry of one member's points as of one instant (the job's `now`). */
 export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFIX}expire/${memberId}/${asOf}`;
-
-/** `(a, b), (c, d)`: the rows of a VALUES list, for a multi-row UPDATE … FROM. */
-const valuesList = (rows: Array<Array<string | number>>): SQL => sql.join(rows.map((row) => sql`(${sql.join(row.map((value) => sql`${value}`), sql`, `)})`), sql`, `);
 
 /**
  * Expires, as of `asOf`, what is left of the expired lots of many members at once: exactly what the

@@ -2,10 +2,8 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { members, memberTiers, orders, tiers as tiersTable, tierSettings } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { valuesList } from '../../platform/db/values-list';
 import { planRecalculation, qualifyingWindow, tierFor, type TierSettings } from './domain';
-
-/** `(a, b), (c, d)`: the rows of a VALUES list. */
-const valuesList = (rows: Array<Array<string | number | null>>): SQL => sql.join(rows.map((row) => sql`(${sql.join(row.map((value) => sql`${value}`), sql`, `)})`), sql`, `);
 
 export interface BulkRecalculation {
   /** Active members looked at, in id order (the last is the job's cursor). */

@@ -61,12 +61,6 @@ export function tierChangeStatements(
   ];
 }
 
-/** The member's tier, for the earn multiplier and for checkout. */
-export async function currentTier(db: Database, programId: string, memberId: string, all: Tier[]): Promise<Tier | null> {
-  const state = await memberTierState(db, programId, memberId);
-  return all.find((tier) => tier.id === state?.tierId) ?? null;
-}
-
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */
 export function forgetMemberTier(db: Database, memberId: string): Statement {
   return db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
