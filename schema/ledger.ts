@@ -65,6 +65,8 @@ export const transfers = sqliteTable(
     index('transfers_credit').on(t.creditAccountId, t.id),
     index('transfers_ref').on(t.programId, t.ref),
     index('transfers_program').on(t.programId, t.id),
+    /** An order earns once: a guest order claimed twice at the same instant trips it. */
+    uniqueIndex('transfers_earn_once').on(t.programId, t.ref).where(sql`${t.kind} = 'earn'`),
     check('transfers_amount_positive', sql`${t.amount} > 0`),
     check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
     check('transfers_amount_range', wholeWithin(t.amount, 1, MAX_BALANCE)),
@@ -107,6 +109,8 @@ export const lots = sqliteTable(
     remaining: integer('remaining').notNull(),
     earnedAt: integer('earned_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** Pending until then (the program's return window): counted in the balance, not spendable. Null: at once. */
+    vestsAt: integer('vests_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),

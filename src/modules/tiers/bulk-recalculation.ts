@@ -3,7 +3,9 @@ import { members, memberTiers, orders, tiers as tiersTable, tierSettings } from 
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
-import { planRecalculation, qualifyingWindow, tierFor, type TierSettings } from './domain';
+import { planRecalculation, tierFor, type TierSettings } from './domain';
+import { clampedSum, metricTerms } from './repository';
+import { loadRules } from '../rules/service';
 
 export interface BulkRecalculation {
   /** Active members looked at, in id order (the last is the job's cursor). */
@@ -21,16 +23,18 @@ export interface BulkRecalculation {
  * either), and the next run recalculates it from the state that won.
  */
 export async function recalculateTiersInBulk(db: Database, programId: string, now: Date, cursor: string | null, limit: number): Promise<BulkRecalculation> {
-  const [[settingsRow], tiers] = await db.batch([
-    db.select().from(tierSettings).where(eq(tierSettings.programId, programId)),
-    db.select().from(tiersTable).where(eq(tiersTable.programId, programId)).orderBy(asc(tiersTable.threshold)),
+  const [[[settingsRow], tiers], rules] = await Promise.all([
+    db.batch([
+      db.select().from(tierSettings).where(eq(tierSettings.programId, programId)),
+      db.select().from(tiersTable).where(eq(tiersTable.programId, programId)).orderBy(asc(tiersTable.threshold)),
+    ]),
+    loadRules(db, programId),
   ]);
   if (!settingsRow) return { memberIds: [], changed: 0 };
   const settings: TierSettings = settingsRow;
-  const { start, end, startInclusive } = qualifyingWindow(settings, now);
-  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
-  // A member's qualifying metric: one range of the (program, member, created_at) index.
-  const metricOf = (memberId: SQL) => sql`(select coalesce(sum(${measure}), 0) from ${orders} where ${orders.programId} = ${programId} and ${orders.memberId} = ${memberId}
+  const { start, end, startInclusive, measure } = metricTerms(settings, now, settings.pendingPointsCount === 'at_vesting' ? rules.pointsVestingDays : 0);
+  // A member's qualifying metric, as `qualifyingMetric` computes it: one range of the (program, member, created_at) index.
+  const metricOf = (memberId: SQL) => sql`(select ${clampedSum(measure)} from ${orders} where ${orders.programId} = ${programId} and ${orders.memberId} = ${memberId}
     and ${orders.createdAt} ${startInclusive ? sql`>=` : sql`>`} ${start.getTime()} and ${orders.createdAt} <= ${end.getTime()})`;
   const standings = await db
     .select({

@@ -77,7 +77,7 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
     /** The metric so far in the current window, the next tier and what is missing to reach it. */
     async progress(programId: string, memberId: string) {
       const now = clock.now();
-      const context = await loadTierContext(db, programId, memberId, now);
+      const context = await loadTierContext(db, programId, memberId, now, now);
       if (!context) return null;
       const { settings, tiers: all, current, metric } = context;
       const value = metric!;
