@@ -59,9 +59,14 @@ export function eventStatement(db: Database, programId: string, at: Date, event:
   });
 }
 
-/** Several events of one batch, in order; none when the list is empty. */
+/** Several events of one batch as one multi-row statement, in order; no statement when the list is empty. */
 export function eventStatements(db: Database, programId: string, at: Date, planned: PlannedEvent[]) {
-  return planned.map((event) => eventStatement(db, programId, at, event));
+  if (planned.length === 0) return [];
+  return [
+    db.insert(events).values(
+      planned.map((event) => ({ id: newId(), programId, type: event.type, version: eventCatalog[event.type], memberId: event.memberId, data: event.data, occurredAt: at })),
+    ),
+  ];
 }
 
 /**

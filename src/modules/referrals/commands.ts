@@ -61,8 +61,8 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
     if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
     if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
     const transfers: PlannedTransfer[] = [];
+    const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, referrerId, 'memberPoints')]);
     if (referral.rewardPoints > 0) {
-      const rules = await loadRules(db, programId);
       transfers.push({
         id: newId(),
         debit: account(programId, 'pointsIssued', POINTS),
@@ -88,7 +88,7 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
             referrerId,
             refereeId: referral.refereeId,
             points: referral.rewardPoints,
-            pointsBalance: (await memberBalance(db, programId, referrerId, 'memberPoints')) + referral.rewardPoints,
+            pointsBalance: balance + referral.rewardPoints,
             transferId: transfers[0]?.id ?? null,
           },
         },

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { accounts, lotMovements, lots, transfers } from '../../../../schema';
 import { newId } from '../../../platform/ids';
-import { POINTS, type AccountRef } from '../accounts';
+import { memberOfAccountId, POINTS, type AccountRef } from '../accounts';
 import { TransferNotFoundError, TransferNotReversibleError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { TransferKind } from '../plan';
@@ -54,15 +54,17 @@ export const reverseTransferCommand = ledgerCommand<ReverseTransferInput, Revers
   if (movements.some(({ delta, remaining }) => delta > remaining)) {
     throw new TransferNotReversibleError(transferId, 'the points it credited have been spent');
   }
-  const [debit, credit] = await Promise.all([accountRef(db, original.creditAccountId), accountRef(db, original.debitAccountId)]);
+  const owner = memberOfAccountId(original.debitAccountId) ?? memberOfAccountId(original.creditAccountId);
+  const [debit, credit, pointsBefore] = await Promise.all([
+    accountRef(db, original.creditAccountId),
+    accountRef(db, original.debitAccountId),
+    owner && original.unit === POINTS ? memberBalance(db, programId, owner, 'memberPoints') : 0,
+  ]);
   const memberId = [debit, credit].find((ref) => ref.ownerType === 'member')?.ownerId ?? null;
   const reversalId = newId();
-  // A reversed earn or adjustment changes the member's points: receivers hear of it as an adjustment.
+  // A reversed redemption or adjustment changes the member's points: receivers hear of it as an adjustment.
   const points = memberId && original.unit === POINTS ? (debit.ownerType === 'member' ? -original.amount : original.amount) : 0;
-  const events =
-    memberId && points !== 0
-      ? [pointsEvent('points.adjusted', { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId: reversalId }, { reversesTransferId: transferId })]
-      : [];
+  const events = memberId && points !== 0 ? [pointsEvent('points.adjusted', { memberId, points, pointsBalance: pointsBefore + points, transferId: reversalId }, { reversesTransferId: transferId })] : [];
   return {
     memberId,
     transfers: [
