@@ -11,6 +11,7 @@ import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers/service';
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
+import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
   afterErasure?: () => Promise<void>;
+  /** Webhook fetch, URL policy and event retention; the strict production policy when absent. */
+  events?: EventsOptions;
 }
 
 export interface Services {
@@ -32,6 +35,7 @@ export interface Services {
   offers: OffersService;
   checkout: CheckoutService;
   referrals: ReferralsService;
+  events: EventsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -45,5 +49,6 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
+    events: createEventsService(deps),
   };
 }
