@@ -9,3 +9,4 @@ export * from './offers';
 export * from './referrals';
 export * from './outbox';
 export * from './webhooks';
+export * from './reminders';

@@ -12,6 +12,7 @@ import { createOffersService, type OffersService } from './modules/offers/servic
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
+import { createRemindersService, type RemindersService } from './modules/reminders';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -36,6 +37,7 @@ export interface Services {
   checkout: CheckoutService;
   referrals: ReferralsService;
   events: EventsService;
+  reminders: RemindersService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -50,5 +52,6 @@ export function createServices(deps: ServiceDeps): Services {
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
     events: createEventsService(deps),
+    reminders: createRemindersService(deps),
   };
 }

@@ -12,6 +12,7 @@ import '../modules/offers/schema';
 import '../modules/checkout/schema';
 import '../modules/referrals/schema';
 import '../modules/events/schema';
+import '../modules/reminders/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

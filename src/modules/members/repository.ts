@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation } from '../../platform/db/constraint-errors';
@@ -81,4 +81,14 @@ export async function activeMemberIds(db: Database, programId: string, cursor: s
     .orderBy(members.id)
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+/** A chunk of a program's active members after `cursor` (id order), with what reminders need of them; a query builder to batch. */
+export function activeMembersChunk(db: Database, programId: string, cursor: string | null, limit: number) {
+  return db
+    .select({ id: members.id, birthday: members.birthday, timeZone: members.timeZone, consentEmail: members.consentEmail, consentSms: members.consentSms, consentPush: members.consentPush })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? gt(members.id, cursor) : undefined))
+    .orderBy(asc(members.id))
+    .limit(limit);
 }

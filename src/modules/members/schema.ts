@@ -55,6 +55,7 @@ export const MemberType = builder.node(builder.objectRef<Member>('Member'), {
     email: t.exposeString('email', { nullable: true }),
     name: t.exposeString('name', { nullable: true }),
     birthday: t.exposeString('birthday', { nullable: true, description: 'YYYY-MM-DD' }),
+    timeZone: t.exposeString('timeZone', { nullable: true }),
     consents: t.field({ type: Consents, resolve: (member) => member }),
     status: t.expose('status', { type: MemberStatus }),
     enrolledAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -73,6 +74,7 @@ const profileFields = (t: InputFieldBuilder) => ({
   email: t.string({ description: 'Unique in the program; stored lower-case' }),
   name: t.string(),
   birthday: t.string({ description: 'YYYY-MM-DD' }),
+  timeZone: t.string(),
   consents: t.field({ type: ConsentsInput }),
 });
 

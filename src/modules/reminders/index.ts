@@ -1,0 +1,4 @@
+/** The reminders module's public surface (DESIGN.md §2): settings, the record of reminders, the job's step. */
+export { createRemindersService, type RemindersService } from './service';
+export { runReminderStep, type ReminderStep } from './run';
+export { reminderTypes, defaultReminderSettings, type ReminderSettings, type ReminderType } from './settings';
