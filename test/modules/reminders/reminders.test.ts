@@ -50,7 +50,7 @@ describe('reminder settings', () => {
 
   it('belongs to the program admin only', async () => {
     const member = await enroll(app, { email: 'ada@example.com' });
-    for (const token of [await app.token({ role: 'storefront' }), await app.token({ role: 'member', sub: member.memberId })]) {
+    for (const token of [await app.token({ role: 'storefront' }), await app.token({ role: 'member', subject: member.memberId })]) {
       const response = await app.graphql(`{ reminderSettings { lapsedAfterDays } }`, {}, token);
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const update = await app.graphql(UPDATE_REMINDER_SETTINGS, { input: { lapsedAfterDays: [1] } }, token);
@@ -155,7 +155,7 @@ describe('member.birthday_upcoming', () => {
     await runReminders(app, '2026-11-24T00:30:00.000Z');
     await runReminders(app, '2026-11-30T00:30:00.000Z');
     upcoming = await readEvents(app, { types: ['member.birthday_upcoming'] });
-    expect(upcoming.map((event) => [event.memberId ?? event.data.memberId, event.data.leadDays, event.data.birthdayOn])).toEqual([
+    expect(upcoming.map((event) => [event.data.memberId, event.data.leadDays, event.data.birthdayOn])).toEqual([
       [auckland.memberId, 7, '2026-12-01'],
       [london.memberId, 7, '2026-12-01'],
       [auckland.memberId, 1, '2026-12-01'],
