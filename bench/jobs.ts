@@ -55,7 +55,7 @@ export async function seed(db: Database, count: number, at: Date) {
 const eqId = (id: string) => eq(accounts.id, id);
 
 /** Samples the heap while `work` runs; the peak shows whether memory stays bounded. */
-async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+export async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
   let peak = process.memoryUsage().heapUsed;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
   try {
