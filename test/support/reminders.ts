@@ -4,10 +4,10 @@ import { sendReminders } from '../../src/jobs/send-reminders';
 import { send } from './tiers';
 import type { TestApp } from './test-app';
 
-export const SETTINGS_FIELDS = `pointsExpiringLeadDays lapsedAfterDays birthdayLeadDays frequencyCap { maxReminders perDays } priorities quietHours { start end }`;
+export const SETTINGS_FIELDS = `pointsExpiringLeadDays lapsedAfterDays birthdayLeadDays frequencyCap { maxReminders perDays } priorities quietHours { start end } lapsedOfferId birthdayOfferId offerCodeValidDays`;
 export const UPDATE_REMINDER_SETTINGS = `mutation($input: UpdateReminderSettingsInput!) { updateReminderSettings(input: $input) { __typename
   ... on ReminderSettingsPayload { settings { ${SETTINGS_FIELDS} } }
-  ... on InvalidInputError { code issues { path message } } } }`;
+  ... on Error { code message } ... on InvalidInputError { issues { path message } } } }`;
 export const REMINDERS = `query($status: ReminderStatus, $type: ReminderType, $memberId: ID, $first: Int) {
   reminders(status: $status, type: $type, memberId: $memberId, first: $first) { edges { node { id type memberId reason status suppressedBecause eventId data decidedAt dueAt } } } }`;
 

@@ -6,6 +6,7 @@ import { valuesList } from '../../platform/db/values-list';
 import { eventCatalog } from '../../platform/outbox';
 import { DAY_MS } from '../../platform/time';
 import { reminderTypes, type ReminderSettings } from './settings';
+import { personalCodesStatement, type PersonalCode } from '../offers/personal-codes';
 
 export function storedSettings(db: Database, programId: string) {
   return db.select({ settings: reminderSettings.settings }).from(reminderSettings).where(eq(reminderSettings.programId, programId));
@@ -53,8 +54,9 @@ function eventsOfReminders(db: Database, programId: string, ids: string[], statu
  *   are held to go out in the last `perDays` days, beyond `maxReminders` are suppressed (`frequency_cap`);
  * - a blocked candidate (no consented channel) is recorded as suppressed with its reason;
  * - one due later (quiet hours) is `held` with its `dueAt`.
+ * A personal offer code goes with a reminder that is sent or held, never with a suppressed one.
  */
-export async function decideReminders(db: Database, programId: string, decisions: ReminderDecision[], cap: ReminderSettings['frequencyCap'], now: Date) {
+export async function decideReminders(db: Database, programId: string, decisions: ReminderDecision[], codes: PersonalCode[], cap: ReminderSettings['frequencyCap'], now: Date) {
   if (decisions.length === 0) return;
   const candidates = JSON.stringify(decisions.map((decision) => ({ ...decision, dueAt: decision.dueAt.getTime() })));
   const windowStart = now.getTime() - cap.perDays * DAY_MS;
@@ -79,9 +81,13 @@ export async function decideReminders(db: Database, programId: string, decisions
       insert into ${reminders} (id, program_id, member_id, type, reason, status, suppressed_because, priority, event_id, data, decided_at, due_at)
       select id, ${programId}, member_id, type, reason,
         case when suppressed_because is not null then 'suppressed' when due_at > ${now.getTime()} then 'held' else 'sent' end,
-        suppressed_because, priority, event_id, data, ${now.getTime()}, case when suppressed_because is null then due_at end
+        suppressed_because, priority, event_id, case when suppressed_because is null then data else json_remove(data, '$.offer') end,
+        ${now.getTime()}, case when suppressed_because is null then due_at end
       from decided where true
       on conflict do nothing`),
+    ...(codes.length > 0
+      ? [personalCodesStatement(db, programId, codes, sql`exists (select 1 from ${reminders} r where r.id = c.key and r.status <> 'suppressed')`, now)]
+      : []),
     eventsOfReminders(db, programId, decisions.map((decision) => decision.id), 'sent', now),
   ]);
 }

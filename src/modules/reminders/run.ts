@@ -6,7 +6,8 @@ import { newId } from '../../platform/ids';
 import { DAY_MS } from '../../platform/time';
 import { allowedChannels, birthdayReminders, lapsedReminders, pointsExpiringReminders, sendableAt, type ReminderCandidate } from './domain';
 import { decideReminders, heldRemindersDue, releaseHeldReminders, storedSettings, type ReminderDecision } from './repository';
-import { effectiveSettings, priorityOf } from './settings';
+import { effectiveSettings, priorityOf, type ReminderSettings, type ReminderType } from './settings';
+import { drawPersonalCode, type PersonalCode } from '../offers/personal-codes';
 
 /** One chunk of the reminder job: where it got to and how many members or held reminders it handled. */
 export interface ReminderStep {
@@ -60,24 +61,41 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
     ...birthdayReminders(chunk.flatMap((member) => (member.birthday ? [{ memberId: member.id, birthday: member.birthday, timeZone: member.timeZone }] : [])), now, settings.birthdayLeadDays),
   ];
   const members = new Map(chunk.map((member) => [member.id, member]));
+  const codes: PersonalCode[] = [];
   const decisions = candidates.flatMap((candidate): ReminderDecision[] => {
     const member = members.get(candidate.memberId);
     if (!member) return [];
     const channels = allowedChannels(member);
+    const id = newId();
+    const code = offerCodeFor(settings, candidate.type, id, candidate.memberId, now);
+    if (code) codes.push(code);
     return [
       {
-        id: newId(),
+        id,
         eventId: newId(),
         memberId: candidate.memberId,
         type: candidate.type,
         reason: candidate.reason,
         priority: priorityOf(settings, candidate.type),
-        data: { ...candidate.data, channels },
+        data: { ...candidate.data, channels, ...(code && { offer: { offerId: code.offerId, code: code.code, expiresAt: code.expiresAt.toISOString() } }) },
         dueAt: sendableAt(now, member.timeZone, settings.quietHours),
         blocked: channels.length === 0 ? 'no_consent' : null,
       },
     ];
   });
-  await decideReminders(db, programId, decisions, settings.frequencyCap, now);
+  await decideReminders(db, programId, decisions, codes, settings.frequencyCap, now);
   return { processed: chunk.length, cursor: chunk.length < chunkSize ? null : MEMBERS + last };
+}
+
+const codePrefixes: Partial<Record<ReminderType, { setting: 'lapsedOfferId' | 'birthdayOfferId'; prefix: string }>> = {
+  'member.lapsed': { setting: 'lapsedOfferId', prefix: 'WINBACK-' },
+  'member.birthday_upcoming': { setting: 'birthdayOfferId', prefix: 'BIRTHDAY-' },
+};
+
+/** The personal code of the program's win-back or birthday offer that goes with a reminder, if one is set. */
+function offerCodeFor(settings: ReminderSettings, type: ReminderType, reminderId: string, memberId: string, now: Date): PersonalCode | null {
+  const offer = codePrefixes[type];
+  const offerId = offer && settings[offer.setting];
+  if (!offer || !offerId) return null;
+  return drawPersonalCode(offer.prefix, reminderId, offerId, memberId, new Date(now.getTime() + settings.offerCodeValidDays * DAY_MS));
 }

@@ -4,7 +4,9 @@ import { builder } from '../../graphql/builder';
 import { connectionById } from '../../graphql/connections';
 import { programIdOf } from '../../graphql/context';
 import { parseInput } from '../../graphql/parse-input';
+import { requireId } from '../../graphql/global-ids';
 import { memberIdFrom } from '../members/schema';
+import { OfferNotFoundError } from '../offers/errors';
 import { reminderSettingsUpdateSchema, reminderTypes, type ReminderSettings, type ReminderType } from './settings';
 
 const admin = { admin: true };
@@ -32,8 +34,13 @@ const ReminderSettingsType = builder.objectRef<ReminderSettings>('ReminderSettin
     frequencyCap: t.field({ type: FrequencyCap, resolve: (settings) => settings.frequencyCap }),
     priorities: t.field({ type: [ReminderTypeEnum], resolve: (settings) => settings.priorities }),
     quietHours: t.field({ type: QuietHours, nullable: true, resolve: (settings) => settings.quietHours }),
+    lapsedOfferId: t.id({ nullable: true, resolve: (settings) => (settings.lapsedOfferId ? encodeGlobalID('Offer', settings.lapsedOfferId) : null) }),
+    birthdayOfferId: t.id({ nullable: true, resolve: (settings) => (settings.birthdayOfferId ? encodeGlobalID('Offer', settings.birthdayOfferId) : null) }),
+    offerCodeValidDays: t.exposeInt('offerCodeValidDays'),
   }),
 });
+
+const offerIdFrom = (id: string | number) => requireId('Offer', id, (raw) => new OfferNotFoundError(raw));
 
 const ReminderType = builder.objectRef<ReminderRow>('Reminder').implement({
   fields: (t) => ({
@@ -81,6 +88,9 @@ const UpdateReminderSettingsInput = builder.inputType('UpdateReminderSettingsInp
     frequencyCap: t.field({ type: FrequencyCapInput }),
     priorities: t.field({ type: [ReminderTypeEnum] }),
     quietHours: t.field({ type: QuietHoursInput }),
+    lapsedOfferId: t.id(),
+    birthdayOfferId: t.id(),
+    offerCodeValidDays: t.int(),
   }),
 });
 
@@ -93,10 +103,15 @@ builder.mutationField('updateReminderSettings', (t) =>
     type: ReminderSettingsPayload,
     authScopes: admin,
     args: { input: t.arg({ type: UpdateReminderSettingsInput, required: true }) },
-    errors: { directResult: true, union: { name: 'UpdateReminderSettingsResult' } },
+    errors: { types: [OfferNotFoundError], directResult: true, union: { name: 'UpdateReminderSettingsResult' } },
     resolve: (_root, { input }, context) => {
-      // A list or object left out keeps its setting; `quietHours: null` turns quiet hours off.
-      const present = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== null || key === 'quietHours'));
+      // A field left out keeps its setting; null turns quiet hours or an offer off.
+      const clearable = new Set(['quietHours', 'lapsedOfferId', 'birthdayOfferId']);
+      const present = Object.fromEntries(
+        Object.entries(input)
+          .filter(([key, value]) => value !== undefined && (value !== null || clearable.has(key)))
+          .map(([key, value]) => [key, (key === 'lapsedOfferId' || key === 'birthdayOfferId') && value != null ? offerIdFrom(value as string) : value]),
+      );
       return context.services.reminders.updateSettings(programIdOf(context), parseInput(reminderSettingsUpdateSchema, present));
     },
   }),

@@ -37,6 +37,12 @@ export const reminderSettingsSchema = z.object({
     .refine((types) => new Set(types).size === types.length, 'must not repeat a type')
     .transform((types) => [...types, ...reminderTypes.filter((type) => !types.includes(type))]),
   quietHours: quietHoursSchema.nullable(),
+  /** An existing offer: a lapsed member gets a personal single-use code of it with the reminder. */
+  lapsedOfferId: z.string().nullable(),
+  /** An existing offer: a birthday reminder comes with a personal single-use code of it. */
+  birthdayOfferId: z.string().nullable(),
+  /** Days a personal code issued with a reminder stays valid. */
+  offerCodeValidDays: whole(1, 366),
 });
 
 export type ReminderSettings = z.output<typeof reminderSettingsSchema>;
@@ -48,6 +54,9 @@ export const defaultReminderSettings: ReminderSettings = {
   frequencyCap: { maxReminders: 2, perDays: 7 },
   priorities: [...reminderTypes],
   quietHours: { start: '21:00', end: '08:00' },
+  lapsedOfferId: null,
+  birthdayOfferId: null,
+  offerCodeValidDays: 30,
 };
 
 /** An update: omitted settings stay as they are; `quietHours: null` turns quiet hours off. */

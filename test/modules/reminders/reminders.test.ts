@@ -5,6 +5,9 @@ import { placeOrder } from '../../support/tiers';
 import { expectValidEvent, readEvents } from '../../support/events';
 import { remindersOf, runReminders, setReminderSettings, UPDATE_REMINDER_SETTINGS } from '../../support/reminders';
 import { send } from '../../support/tiers';
+import { createOffer } from '../../support/offers';
+import { and, eq } from 'drizzle-orm';
+import { promoCodes } from '../../../schema';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -28,6 +31,9 @@ describe('reminder settings', () => {
       frequencyCap: { maxReminders: 2, perDays: 7 },
       priorities: ['POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING', 'MEMBER_LAPSED'],
       quietHours: { start: '21:00', end: '08:00' },
+      lapsedOfferId: null,
+      birthdayOfferId: null,
+      offerCodeValidDays: 30,
     });
     const updated = await setReminderSettings(app, { pointsExpiringLeadDays: [30, 7, 1], priorities: ['MEMBER_LAPSED'], quietHours: null });
     expect(updated).toMatchObject({ pointsExpiringLeadDays: [1, 7, 30], lapsedAfterDays: [45, 90], priorities: ['MEMBER_LAPSED', 'POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING'], quietHours: null });
@@ -137,6 +143,36 @@ describe('member.lapsed', () => {
     lapsed = await readEvents(app, { types: ['member.lapsed'] });
     expect(lapsed.at(-1)!.data).toMatchObject({ afterDays: 45, lastOrderAt: again });
     expect(lapsed).toHaveLength(3);
+  });
+});
+
+describe('personal offer codes with a reminder', () => {
+  it('issues a single-use code of the win-back offer to the lapsed member in the reminder’s batch, and none with a suppressed reminder', async () => {
+    const offer = await createOffer(app, { name: 'Come back', effect: { percentOff: { basisPoints: 1000 } } });
+    const notOurs = await createOffer(app, { name: 'Elsewhere', effect: { percentOff: { basisPoints: 1000 } } }, await app.token({ role: 'admin', programId: 'globex' }));
+    const refused = await send(app, UPDATE_REMINDER_SETTINGS, { lapsedOfferId: notOurs.id });
+    expect(refused).toMatchObject({ __typename: 'OfferNotFound', code: 'OFFER_NOT_FOUND' });
+    const settings = await setReminderSettings(app, { pointsExpiringLeadDays: [], birthdayLeadDays: [], lapsedOfferId: offer.id, offerCodeValidDays: 14, quietHours: null });
+    expect(settings).toMatchObject({ lapsedOfferId: offer.id });
+    const ada = await enroll(app, { email: 'ada@example.com', consents: emailOnly });
+    const silent = await enroll(app, { email: 'silent@example.com' });
+    await placeOrder(app, ada.globalId, 'o-1', 1_000, { at: TEST_NOW });
+    await placeOrder(app, silent.globalId, 'o-2', 1_000, { at: TEST_NOW });
+    const now = at(TEST_NOW, 45 * DAY);
+    await runReminders(app, now);
+    await runReminders(app, now);
+
+    const [lapsed, ...others] = await readEvents(app, { types: ['member.lapsed'] });
+    expect(others).toEqual([]);
+    expectValidEvent(lapsed!);
+    const code = lapsed!.data.offer.code as string;
+    expect(lapsed!.data.offer).toEqual({ offerId: expect.any(String), code: expect.stringMatching(/^WINBACK-/), expiresAt: at(now, 14 * DAY) });
+    const issued = await app.deps.db.select().from(promoCodes).where(and(eq(promoCodes.programId, 'acme'), eq(promoCodes.code, code)));
+    expect(issued).toEqual([expect.objectContaining({ assignedMemberId: ada.memberId, maxUses: 1, uses: 0, expiresAt: new Date(at(now, 14 * DAY)) })]);
+    // The member without consent got no reminder, so no code either.
+    expect(await app.deps.db.select().from(promoCodes).where(eq(promoCodes.assignedMemberId, silent.memberId))).toEqual([]);
+    const [suppressed] = await remindersOf(app, { status: 'SUPPRESSED' });
+    expect(suppressed!.data.offer).toBeUndefined();
   });
 });
 
