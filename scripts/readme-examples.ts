@@ -44,7 +44,7 @@ export function operationsOf(block: string): ReadmeOperation[] {
   if (definitions.length !== document.definitions.length) throw new Error(`README blocks hold operations only:\n${block}`);
   return definitions.map((definition, index) => {
     const source = block.slice(definition.loc!.start, definition.loc!.end);
-    const after = block.slice(definition.loc!.end, definitions[index + 1]?.loc!.start ?? block.length);
+    const after = block.slice(definition.loc!.end, definitions[index + 1]?.loc?.start ?? block.length);
     return { source, returns: statedResult(after, source), title: source.replace(/\s+/g, ' ').slice(0, 110) };
   });
 }

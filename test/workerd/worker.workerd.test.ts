@@ -38,7 +38,7 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
  */
 function writesAfterAllRead(commands: number): CommandDeps {
   const db = createWorkerDatabase(loadConfig(workerEnv, 'workers'), workerEnv);
-  let waiting: Array<() => void> = [];
+  const waiting: Array<() => void> = [];
   const allRead = () =>
     new Promise<void>((release) => {
       waiting.push(release);

@@ -6,7 +6,7 @@ import { loadRules } from '../rules/service';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
 import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
-import { ledgerCommands, type LedgerCommandName } from './commands';
+import type { ledgerCommands, LedgerCommandName } from './commands';
 import { TransferNotFoundError } from './errors';
 import { findTransfer } from './repository';
 

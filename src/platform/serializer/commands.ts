@@ -11,7 +11,7 @@ export interface CommandDeps {
 /** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */
 export type Command<Input, Result> = (deps: CommandDeps, input: Input) => Promise<Result>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each command has its own input and result types
 export type CommandRegistry = Record<string, Command<any, any>>;
 
 export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedDomainError };

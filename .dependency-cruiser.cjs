@@ -1,0 +1,107 @@
+/**
+ * Module boundaries (DESIGN.md §2), checked by `npm run lint:deps` in CI. The rules are generic: a new
+ * folder under src/modules/ is covered as it is, with no exception to add.
+ *
+ * Layers: platform → modules (each behind its index.ts) → use-cases → graphql schema assembly → app →
+ * entry points. A module is `src/modules/<name>/`; only its `index.ts` is public.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'Modules form a DAG; a cycle (between files or between modules) makes both halves one module.',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'no-module-cycles',
+      severity: 'error',
+      comment: 'Also type-only imports: module A and module B must not reach each other.',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { circular: true, pathNot: '^src/modules/$1/' },
+    },
+    {
+      name: 'module-private-files',
+      severity: 'error',
+      comment:
+        "Outside a module, import only its public surface src/modules/<name>/index.ts, never its private files (repository, commands, tables, domain …).",
+      from: { pathNot: ['^src/modules/([^/]+)/', '^test/', '^bench/', '^scripts/', '^schema/'] },
+      to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'tables-use-domain-types-only',
+      severity: 'error',
+      comment: 'Table definitions may borrow the type of a JSON column from a module domain, nothing at run time.',
+      from: { path: '^schema/' },
+      to: { path: '^src/', pathNot: '^src/modules/[^/]+/domain(\\.ts$|/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'module-private-files-between-modules',
+      severity: 'error',
+      comment: 'One module reaches another only through its index.ts.',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/[^/]+/.+', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'platform-imports-no-module',
+      severity: 'error',
+      comment: 'platform/ is below every module: it knows none of them (the entry points wire them in).',
+      from: { path: '^src/platform/' },
+      to: { path: '^src/(modules|use-cases|graphql|jobs)/|^src/(app|commands|services|worker|node)\\.ts$' },
+    },
+    {
+      name: 'graphql-imports-no-module',
+      severity: 'error',
+      comment: 'src/graphql/ holds the builder and shared GraphQL helpers that modules build on; it imports no module.',
+      from: { path: '^src/graphql/' },
+      to: { path: '^src/(modules|use-cases|jobs)/' },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'Domain files are pure rules: no database, no repository, no service, no clock or network I/O.',
+      from: { path: '^src/modules/[^/]+/domain(\\.ts$|/)' },
+      to: {
+        path: [
+          '^node_modules/(drizzle-orm|@libsql|drizzle-kit|hono|graphql|graphql-yoga|@pothos)/',
+          '^src/platform/(db|node|workers|serializer)/',
+          '^src/(.+/)?(repository|service|commands|queries|writer|schema|context)(\\.ts$|/)',
+        ],
+      },
+    },
+    {
+      name: 'domain-uses-table-types-only',
+      severity: 'error',
+      comment: 'A domain file may name a row type from schema/ and use its value lists (schema/values.ts), but not load tables.',
+      from: { path: '^src/modules/[^/]+/domain(\\.ts$|/)' },
+      to: { path: '^schema/', pathNot: '^schema/values\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^cloudflare:' },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'warn',
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)tsconfig\\.json$', '\\.config\\.(c|m)?[jt]s$'] },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|\\.wrangler)/' },
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+    tsConfig: { fileName: 'tsconfig.node.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
