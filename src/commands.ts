@@ -9,10 +9,12 @@ import { referralCommands } from './modules/referrals/commands';
  * Every command that runs inside a member's serializer, by name. The Node queue and the
  * `MemberLedger` Durable Object both execute from this one registry (DESIGN.md §3).
  */
-export const commandRegistry: CommandRegistry = {
+export const commandRegistry = {
   ...memberCommands,
   ...ledgerCommands,
   ...tierCommands,
   ...checkoutCommands,
   ...referralCommands,
-};
+} satisfies CommandRegistry;
+
+export type AppCommands = typeof commandRegistry;

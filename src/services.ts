@@ -1,6 +1,7 @@
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import type { Serializer } from './platform/serializer/serializer';
+import type { AppCommands } from './commands';
 import { createProgramsService, type ProgramsService } from './modules/programs/service';
 import { createMembersService, type MembersService } from './modules/members/service';
 import { createRulesService, type RulesService } from './modules/rules/service';
@@ -14,7 +15,7 @@ import { createReferralsService, type ReferralsService } from './modules/referra
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
   db: Database;
-  serializer: Serializer;
+  serializer: Serializer<AppCommands>;
   clock: Clock;
 }
 

@@ -1,4 +1,5 @@
 import { createApp, type App, type AppDeps } from './app';
+import { commandRegistry } from './commands';
 import { ConfigError, loadConfig } from './config';
 import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
@@ -6,8 +7,10 @@ import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
 import type { WorkerEnv } from './platform/workers/env';
+import { memberLedgerClass } from './platform/workers/member-ledger';
 
-export { MemberLedger } from './platform/workers/member-ledger';
+/** The per-member Durable Object (wrangler.toml), running this app's commands. */
+export class MemberLedger extends memberLedgerClass(commandRegistry) {}
 
 type Runtime = { deps: AppDeps; app: App };
 
@@ -22,7 +25,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
       config,
       clock: systemClock,
       db: createWorkerDatabase(config, env),
-      serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+      serializer: createDurableObjectSerializer<typeof commandRegistry>(env.MEMBER_LEDGER),
     };
     runtime = { deps, app: createApp(deps) };
     runtimes.set(env, runtime);

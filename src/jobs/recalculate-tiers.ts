@@ -1,7 +1,6 @@
 import { activeMemberIds } from '../modules/members/repository';
 import { loadTierSettings } from '../modules/tiers/repository';
 import { memberKey } from '../platform/serializer/serializer';
-import type { RecalculateTierResult } from '../modules/tiers/commands';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /** Recalculates every active member's tier as of `now`, through each member's serializer. */
@@ -13,7 +12,7 @@ export const recalculateTiers: Job = {
     const memberIds = await activeMemberIds(db, programId!, cursor, CHUNK_SIZE);
     const asOf = now.toISOString();
     const failures = await forEachMember(memberIds, (memberId) =>
-      serializer.execute<RecalculateTierResult>(memberKey(programId!, memberId), 'tiers.recalculate', { programId, memberId, asOf }),
+      serializer.execute(memberKey(programId!, memberId), 'tiers.recalculate', { programId: programId!, memberId, asOf }),
     );
     return { processed: memberIds.length - failures.length, cursor: nextCursor(memberIds), failures };
   },

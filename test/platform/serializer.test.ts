@@ -70,7 +70,7 @@ describe('in-process serializer', () => {
 
   it('copies input as an RPC would, so callers cannot share mutable state with a command', async () => {
     const input = { at: 'x', nested: { value: 1 } };
-    const result = await serializer.execute<{ received: typeof input }>('p:m', 'echo', input);
+    const result: { received: typeof input } = await serializer.execute('p:m', 'echo', input);
     expect(result.received).toEqual(input);
     expect(result.received).not.toBe(input);
   });

@@ -1,9 +1,11 @@
 import type { Clock } from '../../platform/clock';
+import type { checkoutCommands } from './commands';
+import type { referralCommands } from '../referrals/commands';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { OrderNotFoundError } from '../ledger/errors';
-import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
-import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
+import type { RecordOrderInput } from './commands/record-order';
+import type { RefundOrderInput } from './commands/refund-order';
 import { checkoutCart, loadShopper, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
 import { byEvaluationOrder } from '../offers/domain/evaluate';
@@ -13,12 +15,11 @@ import { activeAutomaticOffers } from '../offers/active-offers';
 import { quoteResult } from './quote';
 import { findOrder } from './repository';
 import { createReferralsService } from '../referrals/service';
-import type { Replayable } from '../ledger/operation';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
-export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer<typeof checkoutCommands & typeof referralCommands> }) {
   const referrals = createReferralsService({ db, clock, serializer });
   return {
     /**
@@ -43,7 +44,7 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
-      return serializer.execute<Replayable<RecordOrderResult>>(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
+      return serializer.execute(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
     },
 
     /**
@@ -53,7 +54,7 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
       // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
       if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;

@@ -6,9 +6,10 @@ import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { type Statement, writeBatch } from '../../platform/db/database';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
-import { ledgerStatements, type Statement } from './writer';
+import { ledgerStatements } from './writer';
 
 export interface LedgerCommandInput {
   programId: string;
@@ -88,9 +89,8 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         result: prepared.result,
         createdAt: now,
       };
-      const [first, ...rest] = [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])];
       try {
-        await deps.db.batch([first!, ...rest]);
+        await writeBatch(deps.db, [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])]);
       } catch (error) {
         const violation = constraintViolation(error);
         if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {

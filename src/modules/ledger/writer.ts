@@ -1,11 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
 import type { PlannedTransfer } from './plan';
-
-export type Statement = BatchItem<'sqlite'>;
 
 export interface OperationRecord {
   id: string;

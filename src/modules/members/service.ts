@@ -15,7 +15,7 @@ import {
   listMembers,
   type MemberPage,
 } from './repository';
-import type { eraseMemberCommand, updateMemberCommand } from './commands';
+import type { memberCommands } from './commands';
 
 export type Member = MemberRow;
 
@@ -29,9 +29,8 @@ export interface MembersService {
   list(programId: string, page: MemberPage): Promise<Member[]>;
 }
 
-type CommandResult<C extends (...args: never[]) => unknown> = Awaited<ReturnType<C>>;
 
-export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer }): MembersService {
+export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer<typeof memberCommands> }): MembersService {
   const { db, clock, serializer } = deps;
 
   async function reload(programId: string, memberId: string): Promise<Member> {
@@ -59,7 +58,7 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
     },
 
     async update(programId, memberId, update) {
-      await serializer.execute<CommandResult<typeof updateMemberCommand>>(
+      await serializer.execute(
         memberKey(programId, memberId),
         'members.update',
         { programId, memberId, update },
@@ -68,7 +67,7 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
     },
 
     async erase(programId, memberId) {
-      await serializer.execute<CommandResult<typeof eraseMemberCommand>>(
+      await serializer.execute(
         memberKey(programId, memberId),
         'members.erase',
         { programId, memberId },

@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { offerApplications, offers, promoCodes, stampCards } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
-import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
 import type { StampCardState } from './domain/effects';
 

@@ -1,11 +1,10 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DAY_MS } from '../../platform/time';
-import type { Statement } from '../ledger/writer';
 import { defaultReferralSettings, emailFingerprint, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
 import { ReferralCodeNotFoundError } from './errors';
 

@@ -1,4 +1,5 @@
 import { and, count, eq, isNotNull, sql, sum } from 'drizzle-orm';
+import type { referralCommands } from './commands';
 import { referralCodes, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
@@ -6,8 +7,6 @@ import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { normalizeCode } from '../../platform/codes';
 import { SYSTEM_KEY_PREFIX } from '../ledger/inputs';
-import type { Replayable } from '../ledger/operation';
-import type { SettleReferralResult } from './commands';
 import { nextRung, rungFor, shareLink, type ReferralSettings } from './domain';
 import { conversionsOf, loadReferralSettings, newReferralCode } from './repository';
 import { ReferralNotDueError } from './errors';
@@ -15,7 +14,7 @@ import { ReferralNotDueError } from './errors';
 export type ReferralsService = ReturnType<typeof createReferralsService>;
 
 /** Referral settings (admin), each member's code, link, referrals and rung, and program-wide stats. */
-export function createReferralsService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createReferralsService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer<typeof referralCommands> }) {
   /** The member's code; members enrolled before referrals existed get theirs on first use. */
   async function codeOf(programId: string, memberId: string): Promise<string> {
     const [existing] = await db.select({ code: referralCodes.code }).from(referralCodes).where(eq(referralCodes.memberId, memberId));
@@ -26,7 +25,7 @@ export function createReferralsService({ db, clock, serializer }: { db: Database
 
   /** Moves a converted or confirmed referral on, in the referrer's serializer; once per referral and status. */
   function settle(programId: string, referral: { id: string; referrerId: string; status: 'converted' | 'confirmed' }) {
-    return serializer.execute<Replayable<SettleReferralResult>>(memberKey(programId, referral.referrerId), 'referrals.settle', {
+    return serializer.execute(memberKey(programId, referral.referrerId), 'referrals.settle', {
       programId,
       referralId: referral.id,
       from: referral.status,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { memberTiers } from '../../../schema';
 import type { Command } from '../../platform/serializer/commands';
+import { writeBatch } from '../../platform/db/database';
 import { planRecalculation, tierFor } from './domain';
 import { loadTierContext } from './order-effects';
 import { memberTierState, qualifyingMetric, tierChangeStatements } from './repository';
@@ -30,8 +31,7 @@ export const recalculateTierCommand: Command<RecalculateTierInput, RecalculateTi
   const change = planRecalculation(context.current, state, tierFor(context.tiers, metricValue), now, context.settings.downgradeGraceDays);
 
   if (change.kind !== 'none') {
-    const [first, ...rest] = tierChangeStatements(db, { programId, memberId, from: context.current, to: change.to, reason: change.kind, metricValue, at: now });
-    await db.batch([first!, ...rest]);
+    await writeBatch(db, tierChangeStatements(db, { programId, memberId, from: context.current, to: change.to, reason: change.kind, metricValue, at: now }));
     return { change: change.kind, tierId: change.to?.id ?? null, metricValue };
   }
   if (state && state.downgradeDueSince?.getTime() !== change.downgradeDueSince?.getTime()) {

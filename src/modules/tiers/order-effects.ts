@@ -1,5 +1,4 @@
-import type { Database } from '../../platform/db/database';
-import type { Statement } from '../ledger/writer';
+import type { Database, Statement } from '../../platform/db/database';
 import { upgradeOnOrder, type Tier, type TierSettings } from './domain';
 import { currentTier, listTiers, loadTierSettings, qualifyingMetric, tierChangeStatements } from './repository';
 

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
-import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {

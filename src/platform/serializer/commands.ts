@@ -11,8 +11,15 @@ export interface CommandDeps {
 /** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */
 export type Command<Input, Result> = (deps: CommandDeps, input: Input) => Promise<Result>;
 
-// biome-ignore lint/suspicious/noExplicitAny: each command has its own input and result types
+/** Commands by name; each has its own input and result types, which `Serializer<Registry>` keeps. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds commands of every input and result type
 export type CommandRegistry = Record<string, Command<any, any>>;
+
+/** The input a command takes. */
+export type CommandInput<C> = C extends Command<infer Input, infer _Result> ? Input : never;
+
+/** What a command resolves to. */
+export type CommandResult<C> = C extends Command<infer _Input, infer Result> ? Result : never;
 
 export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedDomainError };
 
