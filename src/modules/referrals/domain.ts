@@ -66,6 +66,84 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
   return url.toString();
 }
 
+/** Whether two addresses belong to the same person (see `emailIdentity`). */
+export function sameEmailIdentity(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && emailIdentity(a) === emailIdentity(b);
+}
+
+export type EnrollmentFraud = 'self_referral' | 'not_new_to_program';
+
+/**
+ * The fraud rules for a sign-up with a referral code, in order: the referrer's own address (same
+ * identity), then an email identity the program has seen before. Null: the referral stands (pending).
+ * `seenBefore` is decided inside the enrollment's batch (so two sign-ups of one person at the same
+ * instant cannot both be new): the caller asks this rule for both answers and lets SQL pick.
+ */
+export function enrollmentFraud(facts: { selfReferral: boolean; seenBefore: boolean }): EnrollmentFraud | null {
+  if (facts.selfReferral) return 'self_referral';
+  if (facts.seenBefore) return 'not_new_to_program';
+  return null;
+}
+
+/**
+ * The same rules at conversion, for a referee who gave an email only after enrolling: the
+ * referrer's own address, or one the program had fingerprinted before the referral was made.
+ */
+export function conversionFraud(facts: {
+  refereeEmail: string | null;
+  referrerEmail: string | null;
+  /** When the program first saw the referee's email identity, if it has. */
+  fingerprintedAt: Date | null;
+  referralCreatedAt: Date;
+}): EnrollmentFraud | null {
+  if (!facts.refereeEmail) return null;
+  return enrollmentFraud({
+    selfReferral: sameEmailIdentity(facts.refereeEmail, facts.referrerEmail),
+    seenBefore: facts.fingerprintedAt !== null && facts.fingerprintedAt.getTime() < facts.referralCreatedAt.getTime(),
+  });
+}
+
+/** Whether an order can convert a referral at all: a pending one, and an order of at least the minimum. */
+export function canConvert(referral: { status: string } | null, settings: Pick<ReferralSettings, 'minimumOrderAmount'>, orderAmount: number): boolean {
+  return referral?.status === 'pending' && orderAmount >= settings.minimumOrderAmount;
+}
+
+/** What the referrer's record looks like when a referee's order converts: the facts the plan needs. */
+export interface ConversionFacts {
+  settings: ReferralSettings;
+  at: Date;
+  fraud: EnrollmentFraud | null;
+  /** The referrer's conversions counted in the period of `at` (for the cap). */
+  conversionsInPeriod: number;
+  /** The referrer's converted or confirmed referrals: the ladder's count. */
+  conversionsCounting: number;
+  /** The highest conversion number the referrer has used. */
+  lastConversionSeq: number;
+}
+
+export type ConversionPlan =
+  | { kind: 'reject'; reason: EnrollmentFraud | 'cap_reached' }
+  | { kind: 'convert'; period: string; rung: number | null; rewardPoints: number; confirmAfter: Date; conversionSeq: number };
+
+/**
+ * What a qualifying order does to a pending referral: rejected for fraud, or for the referrer's cap
+ * in the period; otherwise converted on the rung the conversion reaches, its points reward (points
+ * ladders only) held for the holding period, numbered after the referrer's last conversion.
+ */
+export function planConversion(facts: ConversionFacts): ConversionPlan {
+  const { settings, at } = facts;
+  if (facts.fraud) return { kind: 'reject', reason: facts.fraud };
+  if (settings.capPerPeriod !== null && facts.conversionsInPeriod >= settings.capPerPeriod) return { kind: 'reject', reason: 'cap_reached' };
+  const rung = rungFor(settings.rungs, facts.conversionsCounting + 1);
+  return {
+    kind: 'convert',
+    period: periodKey(settings.capPeriod, at),
+    rung: rung?.number ?? null,
+    rewardPoints: settings.rewardKind === 'points' ? (rung?.rung.points ?? 0) : 0,
+    confirmAfter: new Date(at.getTime() + settings.holdingDays * DAY_MS),
+    conversionSeq: facts.lastConversionSeq + 1,
+  };
+}
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),

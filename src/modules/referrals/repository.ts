@@ -4,8 +4,19 @@ import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
-import { DAY_MS } from '../../platform/time';
-import { defaultReferralSettings, emailFingerprint, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
+import {
+  canConvert,
+  conversionFraud,
+  defaultReferralSettings,
+  emailFingerprint,
+  emailIdentity,
+  enrollmentFraud,
+  periodKey,
+  planConversion,
+  rungFor,
+  sameEmailIdentity,
+  type ReferralSettings,
+} from './domain';
 import { ReferralCodeNotFoundError } from './errors';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
@@ -57,13 +68,17 @@ export async function enrollmentStatements(
     .innerJoin(members, eq(members.id, referralCodes.memberId))
     .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
   if (!referrer) throw new ReferralCodeNotFoundError(code);
-  const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
+  // The rules decide for both answers to "seen before"; the batch itself finds which holds.
+  const selfReferral = sameEmailIdentity(email, referrer.email);
+  const ifNew = enrollmentFraud({ selfReferral, seenBefore: false });
+  const ifSeen = enrollmentFraud({ selfReferral, seenBefore: true });
   const seenBefore = email ? emailSeenBefore(programId, email, memberId) : sql`0`;
+  const status = (fraud: string | null) => (fraud ? 'rejected' : 'pending');
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
     select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
-      case when ${selfReferral ? 1 : 0} or ${seenBefore} then 'rejected' else 'pending' end,
-      case when ${selfReferral ? 1 : 0} then 'self_referral' when ${seenBefore} then 'not_new_to_program' end,
+      case when ${seenBefore} then ${status(ifSeen)} else ${status(ifNew)} end,
+      case when ${seenBefore} then ${ifSeen} else ${ifNew} end,
       0, 0, ${at.getTime()}`);
   return [codeRow, referral, ...fingerprint];
 }
@@ -100,61 +115,56 @@ export async function conversionStatements(
   { referral, settings }: Pick<ReferralStanding, 'referral' | 'settings'>,
   order: { programId: string; orderPk: string; amount: number; at: Date },
 ): Promise<Statement[]> {
-  if (referral?.status !== 'pending') return [];
-  if (order.amount < settings.minimumOrderAmount) return [];
-  const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
-  const fraud = await fraudSinceEnrollment(db, order.programId, referral);
-  if (fraud) return [db.update(referrals).set({ status: 'rejected', rejectionReason: fraud, orderPk: order.orderPk }).where(pendingOnly)];
-
-  const period = periodKey(settings.capPeriod, order.at);
-  if (settings.capPerPeriod !== null) {
-    const [counter] = await db
+  if (!referral || !canConvert(referral, settings, order.amount)) return [];
+  const { programId, at } = order;
+  const period = periodKey(settings.capPeriod, at);
+  // Everything the rules look at, in one round trip; the fingerprint only once the email is known.
+  const [people, counters, [numbers]] = await db.batch([
+    db
+      .select({ id: members.id, email: members.email })
+      .from(members)
+      .where(and(eq(members.programId, programId), inArray(members.id, [referral.refereeId, referral.referrerId]))),
+    db
       .select({ conversions: referralConversionCounts.conversions })
       .from(referralConversionCounts)
-      .where(and(eq(referralConversionCounts.referrerId, referral.referrerId), eq(referralConversionCounts.period, period)));
-    if ((counter?.conversions ?? 0) >= settings.capPerPeriod) {
-      return [db.update(referrals).set({ status: 'rejected', rejectionReason: 'cap_reached', orderPk: order.orderPk }).where(pendingOnly)];
-    }
-  }
-
-  const [numbers] = await db
-    .select({ counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number), lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number) })
-    .from(referrals)
-    .where(and(eq(referrals.programId, order.programId), eq(referrals.referrerId, referral.referrerId)));
-  const rung = rungFor(settings.rungs, (numbers?.counting ?? 0) + 1);
-  const rewardPoints = settings.rewardKind === 'points' ? (rung?.rung.points ?? 0) : 0;
-  const confirmAfter = new Date(order.at.getTime() + settings.holdingDays * DAY_MS);
-  return [
+      .where(and(eq(referralConversionCounts.referrerId, referral.referrerId), eq(referralConversionCounts.period, period))),
     db
-      .update(referrals)
-      .set({ status: 'converted', orderPk: order.orderPk, rung: rung?.number ?? null, rewardPoints, convertedAt: order.at, confirmAfter, conversionSeq: (numbers?.lastSeq ?? 0) + 1 })
-      .where(pendingOnly),
+      .select({ counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number), lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number) })
+      .from(referrals)
+      .where(and(eq(referrals.programId, programId), eq(referrals.referrerId, referral.referrerId))),
+  ]);
+  const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email ?? null;
+  const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email ?? null;
+  const fingerprintedAt = refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, programId, refereeEmail) : null;
+  const plan = planConversion({
+    settings,
+    at,
+    fraud: conversionFraud({ refereeEmail, referrerEmail, fingerprintedAt, referralCreatedAt: referral.createdAt }),
+    conversionsInPeriod: counters[0]?.conversions ?? 0,
+    conversionsCounting: numbers?.counting ?? 0,
+    lastConversionSeq: numbers?.lastSeq ?? 0,
+  });
+
+  const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
+  if (plan.kind === 'reject') return [db.update(referrals).set({ status: 'rejected', rejectionReason: plan.reason, orderPk: order.orderPk }).where(pendingOnly)];
+  const { rung, rewardPoints, confirmAfter, conversionSeq } = plan;
+  return [
+    db.update(referrals).set({ status: 'converted', orderPk: order.orderPk, rung, rewardPoints, convertedAt: at, confirmAfter, conversionSeq }).where(pendingOnly),
     db.run(sql`
       insert into ${referralConversionCounts} (referrer_id, program_id, period, conversions, cap)
-      select ${referral.referrerId}, ${order.programId}, ${period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
+      select ${referral.referrerId}, ${programId}, ${plan.period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
   ];
 }
 
-/**
- * The fraud rules again, at conversion, for a referee who gave an email only after enrolling: the
- * referrer's own address (same identity), or one the program had seen before the referral.
- */
-async function fraudSinceEnrollment(db: Database, programId: string, referral: ReferralRow): Promise<'self_referral' | 'not_new_to_program' | null> {
-  const people = await db
-    .select({ id: members.id, email: members.email })
-    .from(members)
-    .where(and(eq(members.programId, programId), inArray(members.id, [referral.refereeId, referral.referrerId])));
-  const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email;
-  const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email;
-  if (!refereeEmail) return null;
-  if (referrerEmail && emailIdentity(refereeEmail) === emailIdentity(referrerEmail)) return 'self_referral';
+/** When the program first fingerprinted this email identity, or null when it never saw it. */
+async function fingerprintedSince(db: Database, programId: string, email: string): Promise<Date | null> {
   const [fingerprint] = await db
     .select({ createdAt: emailFingerprints.createdAt })
     .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, refereeEmail))));
-  return fingerprint && fingerprint.createdAt.getTime() < referral.createdAt.getTime() ? 'not_new_to_program' : null;
+    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, email))));
+  return fingerprint?.createdAt ?? null;
 }
 
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */
