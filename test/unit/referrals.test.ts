@@ -95,3 +95,11 @@ describe('referral rules', () => {
     expect(periodKey('week', at)).toBe(periodKey('week', new Date('2026-06-21T23:59:59Z')));
   });
 });
+
+describe('LIKE escaping', () => {
+  it('escapes the wildcards and the escape character, nothing else', async () => {
+    const { escapeLike } = await import('../../src/platform/like');
+    expect(escapeLike('50%_off\\now')).toBe('50\\%\\_off\\\\now');
+    expect(escapeLike('plain@example.com')).toBe('plain@example.com');
+  });
+});

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
+import { escapeLike } from '../../platform/like';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
@@ -91,7 +92,7 @@ export async function enrollmentStatements(
 function emailSeenBefore(programId: string, email: string, newMemberId: string) {
   const identity = emailIdentity(email);
   const [local, domain] = identity.split('@') as [string, string];
-  const tagged = `${local.replace(/[\\%_]/g, (char) => `\\${char}`)}+%@${domain.replace(/[\\%_]/g, (char) => `\\${char}`)}`;
+  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
   return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})
     or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
 }
