@@ -67,7 +67,7 @@ module.exports = {
         path: [
           '^node_modules/(drizzle-orm|@libsql|drizzle-kit|hono|graphql|graphql-yoga|@pothos)/',
           '^src/platform/(db|node|workers|serializer)/',
-          '^src/(.+/)?(repository|service|commands|queries|writer|schema|context)(\\.ts$|/)',
+          '^src/.*/(repository|service|commands|queries|writer|schema|context)(\\.ts$|/)',
         ],
       },
     },

@@ -1,9 +1,10 @@
 import type { CommandRegistry } from './platform/serializer/commands';
-import { memberCommands } from './modules/members/commands';
-import { ledgerCommands } from './modules/ledger/commands';
-import { tierCommands } from './modules/tiers/commands';
-import { checkoutCommands } from './modules/checkout/commands';
-import { referralCommands } from './modules/referrals/commands';
+import { memberCommands } from './modules/members';
+import { ledgerCommands } from './modules/ledger';
+import { tierCommands } from './modules/tiers';
+import { checkoutCommands } from './modules/checkout';
+import { referralCommands } from './modules/referrals';
+import { useCaseCommands } from './use-cases';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -15,6 +16,7 @@ export const commandRegistry = {
   ...tierCommands,
   ...checkoutCommands,
   ...referralCommands,
+  ...useCaseCommands,
 } satisfies CommandRegistry;
 
 export type AppCommands = typeof commandRegistry;

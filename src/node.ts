@@ -9,7 +9,7 @@ import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
-import { createProgramsService } from './modules/programs/service';
+import { createProgramsService } from './modules/programs';
 
 async function main() {
   const config = loadConfig(process.env, 'node');

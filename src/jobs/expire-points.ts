@@ -1,6 +1,6 @@
-import { membersWithExpiredLots } from '../modules/ledger/queries';
-import { createLedgerService } from '../modules/ledger/service';
-import { SYSTEM_KEY_PREFIX } from '../modules/ledger/inputs';
+import { membersWithExpiredLots } from '../modules/ledger';
+import { createLedgerService } from '../modules/ledger';
+import { SYSTEM_KEY_PREFIX } from '../modules/ledger';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /**

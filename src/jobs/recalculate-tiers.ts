@@ -1,5 +1,5 @@
-import { activeMemberIds } from '../modules/members/repository';
-import { loadTierSettings } from '../modules/tiers/repository';
+import { activeMemberIds } from '../modules/members';
+import { loadTierSettings } from '../modules/tiers';
 import { memberKey } from '../platform/serializer/serializer';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNotNull, lte, or, type SQL } from 'drizzle-orm';
 import { orders, referrals } from '../../schema';
-import { createReferralsService } from '../modules/referrals/service';
+import { createReferralsService } from '../modules/referrals';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /**

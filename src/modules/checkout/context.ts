@@ -1,22 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import { spendablePoints } from '../ledger/domain/lots';
-import { CurrencyMismatchError, InsufficientPointsError } from '../ledger/errors';
-import { openLots } from '../ledger/repository';
-import { findMember } from '../members/repository';
-import { MemberErasedError, MemberNotFoundError } from '../members/errors';
-import { evaluateOffers } from '../offers/domain/evaluate';
-import type { Shopper } from '../offers/domain/eligibility';
-import { matchCodes, memberStamps, memberUsage } from '../offers/repository';
-import { activeAutomaticOffers } from '../offers/active-offers';
-import { loadRules } from '../rules/service';
-import { referralStanding, type ReferralStanding } from '../referrals/repository';
-import type { Offer } from '../offers/domain/offer';
+import { spendablePoints } from '../ledger';
+import { CurrencyMismatchError, InsufficientPointsError } from '../ledger';
+import { openLots } from '../ledger';
+import { findMember } from '../members';
+import { MemberErasedError, MemberNotFoundError } from '../members';
+import { evaluateOffers } from '../offers';
+import type { Shopper } from '../offers';
+import { matchCodes, memberStamps, memberUsage } from '../offers';
+import { activeAutomaticOffers } from '../offers';
+import { loadRules } from '../rules';
+import { referralStanding, type ReferralStanding } from '../referrals';
+import type { Offer } from '../offers';
 import type { PromoCodeRow } from '../../../schema';
-import type { ProgramRules } from '../rules/domain';
-import { loadTierContext, type TierContext } from '../tiers/order-effects';
-import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
+import type { ProgramRules } from '../rules';
+import { loadTierContext, type TierContext } from '../tiers';
+import { BASE_EARN_MULTIPLIER } from '../ledger';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
 
 export interface CheckoutCart {

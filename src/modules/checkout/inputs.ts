@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, text, whole } from '../../platform/validation';
-import { currencySchema } from '../rules/domain';
-import { enteredCodesSchema } from '../offers/domain/codes';
-import { idempotencyKeySchema } from '../ledger/inputs';
+import { currencySchema } from '../rules';
+import { enteredCodesSchema } from '../offers';
+import { idempotencyKeySchema } from '../ledger';
 
 const attributes = z
   .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))

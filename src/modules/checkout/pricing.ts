@@ -1,7 +1,7 @@
-import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger/domain/points';
-import { mulDivRounded, type ProgramRules } from '../rules/domain';
-import type { Evaluation } from '../offers/domain/evaluate';
-import type { RecordedApplication } from '../offers/repository';
+import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger';
+import { mulDivRounded, type ProgramRules } from '../rules';
+import type { Evaluation } from '../offers';
+import type { RecordedApplication } from '../offers';
 
 export interface PricedCart extends Omit<Evaluation, 'applied'> {
   total: number;

@@ -1,5 +1,5 @@
-import { REST_OF_ORDER } from '../offers/domain/allocation';
-import type { NotApplied } from '../offers/domain/evaluate';
+import { REST_OF_ORDER } from '../offers';
+import type { NotApplied } from '../offers';
 import type { Checkout, CheckoutCart } from './context';
 
 export interface AppliedOfferResult {

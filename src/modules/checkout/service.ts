@@ -1,20 +1,20 @@
 import type { Clock } from '../../platform/clock';
 import type { checkoutCommands } from './commands';
-import type { referralCommands } from '../referrals/commands';
+import type { referralCommands } from '../referrals';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { OrderNotFoundError } from '../ledger/errors';
+import { OrderNotFoundError } from '../ledger';
 import type { RecordOrderInput } from './commands/record-order';
 import type { RefundOrderInput } from './commands/refund-order';
 import { checkoutCart, loadShopper, type CheckoutCart } from './context';
-import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
-import { byEvaluationOrder } from '../offers/domain/evaluate';
-import type { Offer } from '../offers/domain/offer';
-import { heldCodes } from '../offers/repository';
-import { activeAutomaticOffers } from '../offers/active-offers';
+import { codeEligibility, shopperEligibility } from '../offers';
+import { byEvaluationOrder } from '../offers';
+import type { Offer } from '../offers';
+import { heldCodes } from '../offers';
+import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
 import { findOrder } from './repository';
-import { createReferralsService } from '../referrals/service';
+import { createReferralsService } from '../referrals';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, text, whole } from '../../platform/validation';
-import { currencySchema } from '../rules/domain';
+import { currencySchema } from '../rules';
 
 /** Keys the engine itself uses (scheduled jobs); a client key can never take one of them first. */
 export const SYSTEM_KEY_PREFIX = 'system:';

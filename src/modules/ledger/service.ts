@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database';
 import type { CommandInput } from '../../platform/serializer/commands';
 import { memberKey, type MemberKey, type Serializer } from '../../platform/serializer/serializer';
 import type { KeysetPage } from '../../platform/db/keyset';
-import { loadRules } from '../rules/service';
+import { loadRules } from '../rules';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
 import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';

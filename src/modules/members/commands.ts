@@ -1,11 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
 import type { Command } from '../../platform/serializer/commands';
-import { forgetMemberTier } from '../tiers/repository';
-import { fingerprintStatement } from '../referrals/repository';
+import { fingerprintStatement } from './identities';
 import { InvalidInputError } from '../../platform/errors';
-import { erasureColumns, keepsAnIdentifier, profileUpdateColumns, type ProfileUpdate } from './domain';
-import { MemberNotFoundError } from './errors';
+import { keepsAnIdentifier, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
 
 /** Changes a member's profile; runs in the member's serializer. */
@@ -34,28 +32,6 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
   return { programId, memberId };
 };
 
-/**
- * GDPR erasure: personal data and consents are gone, the row stays as an anonymous owner of its
- * ledger history. Erasing twice is not an error: the second call finds nothing left to erase.
- */
-export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased: boolean }> = async (
-  { db, clock },
-  { programId, memberId },
-) => {
-  const member = await findMember(db, programId, memberId);
-  if (!member) throw new MemberNotFoundError(memberId);
-  if (member.status === 'erased') return { programId, memberId, alreadyErased: true };
-  await db.batch([
-    db
-      .update(members)
-      .set(erasureColumns(clock.now()))
-      .where(and(eq(members.programId, programId), eq(members.id, memberId))),
-    forgetMemberTier(db, memberId),
-  ]);
-  return { programId, memberId, alreadyErased: false };
-};
-
 export const memberCommands = {
   'members.update': updateMemberCommand,
-  'members.erase': eraseMemberCommand,
 };

@@ -29,6 +29,11 @@ export async function requireActiveMember(db: Database, { programId, memberId }:
 
 export async function findMembersByIds(db: Database, programId: string, memberIds: readonly string[]) {
   if (memberIds.length === 0) return [];
+  return membersByIds(db, programId, memberIds);
+}
+
+/** The program's members among `memberIds`, as a query another module can put in its read batch. */
+export function membersByIds(db: Database, programId: string, memberIds: readonly string[]) {
   return db.select().from(members).where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
 }
 

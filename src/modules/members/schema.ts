@@ -5,10 +5,15 @@ import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
 import { InvalidInputError } from '../../platform/errors';
 import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
-import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
+import { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
-import { ReferralCodeNotFoundError } from '../referrals/errors';
+
+builder.objectType(ReferralCodeNotFoundError, {
+  name: 'ReferralCodeNotFound',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
+});
 
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',

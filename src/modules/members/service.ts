@@ -1,14 +1,10 @@
-import { members, type MemberRow } from '../../../schema';
+import type { MemberRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
-import { newId } from '../../platform/ids';
-import { constraintViolation } from '../../platform/db/constraint-errors';
-import { enrollmentStatements } from '../referrals/repository';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { enrollmentColumns, type Enrollment, type ProfileUpdate } from './domain';
+import type { ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import {
-  asDuplicateMemberError,
   findMember,
   findMemberByExternalId,
   findMembersByIds,
@@ -20,9 +16,7 @@ import type { memberCommands } from './commands';
 export type Member = MemberRow;
 
 export interface MembersService {
-  enroll(programId: string, enrollment: Enrollment): Promise<Member>;
   update(programId: string, memberId: string, update: ProfileUpdate): Promise<Member>;
-  erase(programId: string, memberId: string): Promise<Member>;
   get(programId: string, memberId: string): Promise<Member | undefined>;
   getMany(programId: string, memberIds: readonly string[]): Promise<Member[]>;
   getByExternalId(programId: string, externalId: string): Promise<Member | undefined>;
@@ -31,7 +25,7 @@ export interface MembersService {
 
 
 export function createMembersService(deps: { db: Database; clock: Clock; serializer: Serializer<typeof memberCommands> }): MembersService {
-  const { db, clock, serializer } = deps;
+  const { db, serializer } = deps;
 
   async function reload(programId: string, memberId: string): Promise<Member> {
     const member = await findMember(db, programId, memberId);
@@ -40,37 +34,11 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
   }
 
   return {
-    /** Enrolls a member with their own referral code and, when they came with one, their referral: one batch. */
-    async enroll(programId, enrollment) {
-      for (let attempt = 1; ; attempt++) {
-        const now = clock.now();
-        const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
-        const referral = await enrollmentStatements(db, { programId, memberId: row.id, email: row.email, referralCode: enrollment.referralCode ?? null, at: now });
-        try {
-          await db.batch([db.insert(members).values(row), ...referral]);
-          return reload(programId, row.id);
-        } catch (error) {
-          // A new member's random referral code may, very rarely, be taken already: draw again.
-          if (attempt < 3 && constraintViolation(error)?.targets.includes('referral_codes.code')) continue;
-          throw asDuplicateMemberError(error) ?? error;
-        }
-      }
-    },
-
     async update(programId, memberId, update) {
       await serializer.execute(
         memberKey(programId, memberId),
         'members.update',
         { programId, memberId, update },
-      );
-      return reload(programId, memberId);
-    },
-
-    async erase(programId, memberId) {
-      await serializer.execute(
-        memberKey(programId, memberId),
-        'members.erase',
-        { programId, memberId },
       );
       return reload(programId, memberId);
     },

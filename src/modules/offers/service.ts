@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { requireActiveMember } from '../members/repository';
+import { requireActiveMember } from '../members';
 import { codesCsv, generateCodes, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
 import { normalizeCode } from '../../platform/codes';
 import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';

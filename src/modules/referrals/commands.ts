@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { members, orders, referrals } from '../../../schema';
 import { newId } from '../../platform/ids';
-import { account, POINTS } from '../ledger/accounts';
-import { planClawback, sumDeltas } from '../ledger/domain/lots';
-import { lotExpiry } from '../ledger/domain/points';
-import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
-import type { PlannedTransfer } from '../ledger/plan';
-import { expiredFromLot, lotCreatedBy, openLots, transfersOfKind } from '../ledger/repository';
-import { loadRules } from '../rules/service';
+import { account, POINTS } from '../ledger';
+import { planClawback, sumDeltas } from '../ledger';
+import { lotExpiry } from '../ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../ledger';
+import type { PlannedTransfer } from '../ledger';
+import { expiredFromLot, lotCreatedBy, openLots, transfersOfKind } from '../ledger';
+import { loadRules } from '../rules';
 import { ReferralNotDueError } from './errors';
 
 export interface SettleReferralInput extends LedgerCommandInput {

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
+import { sameEmailIdentity } from '../../platform/email-identity';
 import { DAY_MS } from '../../platform/time';
+
+export { emailFingerprint, emailIdentity, sameEmailIdentity } from '../../platform/email-identity';
 import { whole } from '../../platform/validation';
 
 export type ReferralSettings = Omit<ReferralSettingsRow, 'programId' | 'updatedAt'>;
@@ -17,16 +19,6 @@ export const defaultReferralSettings: ReferralSettings = {
   capPeriod: 'month',
 };
 
-/** The person behind an address: case, surrounding space and a `+tag` in the local part do not count. */
-export function emailIdentity(email: string): string {
-  const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
-  return `${local.split('+')[0]}@${domain}`;
-}
-
-/** One-way: stored so that "new to the program" survives erasure without keeping the address. */
-export function emailFingerprint(programId: string, email: string): string {
-  return createHash('sha256').update(`${programId}\n${emailIdentity(email)}`).digest('hex');
-}
 
 /** The rung (1-based) a referrer stands on with `conversions` converted referrals, or null below the first. */
 export function rungFor(rungs: ReferralRung[], conversions: number): { number: number; rung: ReferralRung } | null {
@@ -64,11 +56,6 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
   const url = new URL(baseUrl);
   url.searchParams.set('ref', code);
   return url.toString();
-}
-
-/** Whether two addresses belong to the same person (see `emailIdentity`). */
-export function sameEmailIdentity(a: string | null | undefined, b: string | null | undefined): boolean {
-  return !!a && !!b && emailIdentity(a) === emailIdentity(b);
 }
 
 export type EnrollmentFraud = 'self_referral' | 'not_new_to_program';

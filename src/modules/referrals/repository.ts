@@ -1,7 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
+import { referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
-import { escapeLike } from '../../platform/like';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
@@ -9,8 +8,6 @@ import {
   canConvert,
   conversionFraud,
   defaultReferralSettings,
-  emailFingerprint,
-  emailIdentity,
   enrollmentFraud,
   periodKey,
   planConversion,
@@ -18,7 +15,7 @@ import {
   sameEmailIdentity,
   type ReferralSettings,
 } from './domain';
-import { ReferralCodeNotFoundError } from './errors';
+import { emailSeenBefore, findMember, fingerprintedSince, membersByIds, ReferralCodeNotFoundError } from '../members';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
 export const newReferralCode = randomCodes(8);
@@ -41,17 +38,12 @@ export async function conversionsOf(db: Database, programId: string, referrerId:
   return row?.conversions ?? 0;
 }
 
-/** Statements that remember an email for good (one-way), so its owner is never "new" again. */
-export function fingerprintStatement(db: Database, programId: string, email: string, at: Date): Statement {
-  return db.insert(emailFingerprints).values({ programId, hash: emailFingerprint(programId, email), createdAt: at }).onConflictDoNothing();
-}
-
 /**
- * What enrolling a member writes for referrals, in the enrollment's batch: the member's own code,
- * the fingerprint of their email and, when they came with a referral code, the referral, rejected
- * with its reason when it breaks a fraud rule: the same person as the referrer, or an email
- * identity the program has seen before. That second check runs inside the batch, before the
- * new fingerprint is written, so two sign-ups of one person at the same instant cannot both be new.
+ * What enrolling a member writes for referrals, in the enrollment's batch: the member's own code
+ * and, when they came with a referral code, the referral, rejected with its reason when it breaks a
+ * fraud rule: the same person as the referrer, or an email identity the program has seen before.
+ * That second check runs inside the batch, so these statements go before the batch writes the new
+ * member's fingerprint: two sign-ups of one person at the same instant cannot both be new.
  */
 export async function enrollmentStatements(
   db: Database,
@@ -59,16 +51,15 @@ export async function enrollmentStatements(
 ): Promise<Statement[]> {
   const { programId, memberId, email, at } = enrollment;
   const codeRow: Statement = db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: at });
-  const fingerprint = email ? [fingerprintStatement(db, programId, email, at)] : [];
-  if (!enrollment.referralCode) return [codeRow, ...fingerprint];
+  if (!enrollment.referralCode) return [codeRow];
 
   const code = normalizeCode(enrollment.referralCode);
-  const [referrer] = await db
-    .select({ memberId: referralCodes.memberId, email: members.email })
+  const [owner] = await db
+    .select({ memberId: referralCodes.memberId })
     .from(referralCodes)
-    .innerJoin(members, eq(members.id, referralCodes.memberId))
-    .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
-  if (!referrer) throw new ReferralCodeNotFoundError(code);
+    .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code)));
+  const referrer = owner ? await findMember(db, programId, owner.memberId) : undefined;
+  if (referrer?.status !== 'active') throw new ReferralCodeNotFoundError(code);
   // The rules decide for both answers to "seen before"; the batch itself finds which holds.
   const selfReferral = sameEmailIdentity(email, referrer.email);
   const ifNew = enrollmentFraud({ selfReferral, seenBefore: false });
@@ -77,24 +68,11 @@ export async function enrollmentStatements(
   const status = (fraud: string | null) => (fraud ? 'rejected' : 'pending');
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
-    select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
+    select ${newId()}, ${programId}, ${referrer.id}, ${memberId},
       case when ${seenBefore} then ${status(ifSeen)} else ${status(ifNew)} end,
       case when ${seenBefore} then ${ifSeen} else ${ifNew} end,
       0, 0, ${at.getTime()}`);
-  return [codeRow, referral, ...fingerprint];
-}
-
-/**
- * Whether the program has seen this email identity: a fingerprint (every address since referrals
- * exist, erased members' included), or a member enrolled before fingerprints whose address is the
- * same once its `+tag` is dropped (emails are stored lower-cased).
- */
-function emailSeenBefore(programId: string, email: string, newMemberId: string) {
-  const identity = emailIdentity(email);
-  const [local, domain] = identity.split('@') as [string, string];
-  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
-  return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and hash = ${emailFingerprint(programId, email)})
-    or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
+  return [codeRow, referral];
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
@@ -121,10 +99,7 @@ export async function conversionStatements(
   const period = periodKey(settings.capPeriod, at);
   // Everything the rules look at, in one round trip; the fingerprint only once the email is known.
   const [people, counters, [numbers]] = await db.batch([
-    db
-      .select({ id: members.id, email: members.email })
-      .from(members)
-      .where(and(eq(members.programId, programId), inArray(members.id, [referral.refereeId, referral.referrerId]))),
+    membersByIds(db, programId, [referral.refereeId, referral.referrerId]),
     db
       .select({ conversions: referralConversionCounts.conversions })
       .from(referralConversionCounts)
@@ -157,15 +132,6 @@ export async function conversionStatements(
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
   ];
-}
-
-/** When the program first fingerprinted this email identity, or null when it never saw it. */
-async function fingerprintedSince(db: Database, programId: string, email: string): Promise<Date | null> {
-  const [fingerprint] = await db
-    .select({ createdAt: emailFingerprints.createdAt })
-    .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), eq(emailFingerprints.hash, emailFingerprint(programId, email))));
-  return fingerprint?.createdAt ?? null;
 }
 
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */

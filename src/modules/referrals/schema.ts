@@ -4,17 +4,9 @@ import { programIdOf } from '../../graphql/context';
 import { connectionById } from '../../graphql/connections';
 import { upperCaseEnum } from '../../graphql/enums';
 import { parseInput } from '../../graphql/parse-input';
-import { MemberType } from '../members/schema';
-import { ProgramType } from '../programs/schema';
+import { MemberType } from '../members';
+import { ProgramType } from '../programs';
 import { referralSettingsSchema, type ReferralSettings } from './domain';
-import { ReferralCodeNotFoundError } from './errors';
-import { ErrorInterface } from '../../graphql/types/errors';
-
-builder.objectType(ReferralCodeNotFoundError, {
-  name: 'ReferralCodeNotFound',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
-});
 
 const ReferralRewardKind = upperCaseEnum('ReferralRewardKind', referralRewardKinds, 'POINTS per conversion, or a standing DISCOUNT for the referrer');
 const CapPeriod = upperCaseEnum('ReferralCapPeriod', capPeriods, 'Calendar periods, UTC; weeks start on Monday');

@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { normalizeCode } from '../../platform/codes';
-import { SYSTEM_KEY_PREFIX } from '../ledger/inputs';
+import { SYSTEM_KEY_PREFIX } from '../ledger';
 import { nextRung, rungFor, shareLink, type ReferralSettings } from './domain';
 import { conversionsOf, loadReferralSettings, newReferralCode } from './repository';
 import { ReferralNotDueError } from './errors';

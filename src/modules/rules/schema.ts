@@ -2,7 +2,7 @@ import { upperCaseEnum } from '../../graphql/enums';
 import { builder } from '../../graphql/builder';
 import { programIdOf } from '../../graphql/context';
 import { parseInput } from '../../graphql/parse-input';
-import { ProgramType } from '../programs/schema';
+import { ProgramType } from '../programs';
 import { roundingModes } from '../../../schema';
 import { rulesUpdateSchema, type ProgramRules } from './domain';
 

@@ -1,4 +1,4 @@
-import { mulDivRounded } from '../../rules/domain';
+import { mulDivRounded } from '../../rules';
 
 export interface RefundableOrder {
   total: number;

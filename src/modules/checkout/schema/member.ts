@@ -1,7 +1,7 @@
 import { builder } from '../../../graphql/builder';
-import { MemberType } from '../../members/schema';
-import type { Offer } from '../../offers/domain/offer';
-import { OfferType } from '../../offers/schema/types';
+import { MemberType } from '../../members';
+import type { Offer } from '../../offers';
+import { OfferType } from '../../offers';
 
 const AvailableOfferType = builder.objectRef<{ offer: Offer; codes: string[] }>('AvailableOffer').implement({
   fields: (t) => ({

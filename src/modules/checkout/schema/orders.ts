@@ -3,10 +3,10 @@ import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId } from '../../../graphql/global-ids';
 import { parseInput } from '../../../graphql/parse-input';
 import { ErrorInterface } from '../../../graphql/types/errors';
-import * as ledgerErrors from '../../ledger/errors';
-import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger/schema/shared';
-import { loadMember, memberIdFrom, MemberType } from '../../members/schema';
-import { TierType } from '../../tiers/schema';
+import { CurrencyMismatchError, InsufficientPointsError, BelowMinimumRedemptionError, RedemptionExceedsTotalError, DuplicateOrderError, IdempotencyConflictError, OrderNotFoundError, RefundExceedsOrderError } from '../../ledger';
+import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger';
+import { loadMember, memberIdFrom, MemberType } from '../../members';
+import { TierType } from '../../tiers';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
@@ -117,7 +117,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
   }),
 });
 
-const pointsPaymentErrors = [ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError];
+const pointsPaymentErrors = [CurrencyMismatchError, InsufficientPointsError, BelowMinimumRedemptionError, RedemptionExceedsTotalError];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);
@@ -148,7 +148,7 @@ builder.mutationFields((t) => ({
     authScopes: storefront,
     args: { input: t.arg({ type: RecordOrderInput, required: true }) },
     errors: {
-      types: [...memberCommandErrors, ledgerErrors.DuplicateOrderError, ...pointsPaymentErrors, CheckoutChangedError, CheckoutContendedError],
+      types: [...memberCommandErrors, DuplicateOrderError, ...pointsPaymentErrors, CheckoutChangedError, CheckoutContendedError],
       directResult: true,
       union: { name: 'RecordOrderResult' },
     },
@@ -164,7 +164,7 @@ builder.mutationFields((t) => ({
     authScopes: storefront,
     args: { input: t.arg({ type: RefundOrderInput, required: true }) },
     errors: {
-      types: [ledgerErrors.IdempotencyConflictError, ledgerErrors.OrderNotFoundError, ledgerErrors.RefundExceedsOrderError],
+      types: [IdempotencyConflictError, OrderNotFoundError, RefundExceedsOrderError],
       directResult: true,
       union: { name: 'RefundOrderResult' },
     },

@@ -2,11 +2,11 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
-import { MoneyType } from '../../ledger/schema/types';
-import { notAppliedReasons } from '../../offers/domain/reasons';
-import type { NotApplied } from '../../offers/domain/evaluate';
-import { OfferType } from '../../offers/schema/types';
-import { TierType } from '../../tiers/schema';
+import { MoneyType } from '../../ledger';
+import { notAppliedReasons } from '../../offers';
+import type { NotApplied } from '../../offers';
+import { OfferType } from '../../offers';
+import { TierType } from '../../tiers';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);

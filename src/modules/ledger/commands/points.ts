@@ -1,5 +1,5 @@
-import { requireActiveMember } from '../../members/repository';
-import { loadRules } from '../../rules/service';
+import { requireActiveMember } from '../../members';
+import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../accounts';
 import { planExpiry, planSpend, sumDeltas } from '../domain/lots';

@@ -1,5 +1,5 @@
-import { requireActiveMember } from '../../members/repository';
-import { loadRules } from '../../rules/service';
+import { requireActiveMember } from '../../members';
+import { loadRules } from '../../rules';
 import type { CommandDeps } from '../../../platform/serializer/commands';
 import { newId } from '../../../platform/ids';
 import { account } from '../accounts';

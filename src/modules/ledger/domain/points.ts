@@ -1,5 +1,5 @@
 import { addMonthsUtc } from '../../../platform/time';
-import { mulDivRounded, type ProgramRules } from '../../rules/domain';
+import { mulDivRounded, type ProgramRules } from '../../rules';
 import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
 
 /** Permille of the base earn rate; 1,000 = ×1. The tiers module supplies a member's multiplier. */

@@ -1,4 +1,4 @@
-import { mulDivRounded, type ProgramRules } from '../../rules/domain';
+import { mulDivRounded, type ProgramRules } from '../../rules';
 import { InsufficientWalletBalanceError } from '../errors';
 
 /**

@@ -2,7 +2,7 @@ import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { parseInput } from '../../../graphql/parse-input';
 import { requireId } from '../../../graphql/global-ids';
-import { memberIdFrom } from '../../members/schema';
+import { memberIdFrom } from '../../members';
 import * as errors from '../errors';
 import { adjustPointsSchema, redeemPointsSchema, reverseTransferSchema, walletSchema } from '../inputs';
 import { idempotencyKeyField, inProgram, memberCommandErrors } from './shared';

@@ -1,5 +1,5 @@
 import { builder } from '../../../graphql/builder';
-import { loadMember, MemberType } from '../../members/schema';
+import { loadMember, MemberType } from '../../members';
 import type { PointsMovementResult } from '../commands/points';
 import type { WalletResult } from '../commands/wallet';
 import type { ReverseTransferResult } from '../commands/reverse-transfer';

@@ -1,8 +1,8 @@
 import type { LotRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
-import { MemberType } from '../../members/schema';
-import { ProgramType } from '../../programs/schema';
+import { MemberType } from '../../members';
+import { ProgramType } from '../../programs';
 import { AuditViolationType, LotType, MoneyType, TransferType, WalletBalanceType } from './types';
 import { connectionById } from '../../../graphql/connections';
 

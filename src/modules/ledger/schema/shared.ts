@@ -1,5 +1,5 @@
 import type { InputFieldBuilder } from '../../../graphql/builder';
-import { MemberErasedError, MemberNotFoundError } from '../../members/errors';
+import { MemberErasedError, MemberNotFoundError } from '../../members';
 import { IdempotencyConflictError } from '../errors';
 import type { Replayable } from '../operation';
 

@@ -4,7 +4,7 @@ import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
 import { connectionById } from '../../../graphql/connections';
-import { TierType } from '../../tiers/schema';
+import { TierType } from '../../tiers';
 import { audiences, type ItemMatch, type Offer, type OfferConditions, type OfferEffect } from '../domain/offer';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);

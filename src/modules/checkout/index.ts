@@ -1,0 +1,2 @@
+export { checkoutCommands } from './commands';
+export { createCheckoutService, type CheckoutService } from './service';

@@ -1,0 +1,14 @@
+export { POINTS, account } from './accounts';
+export { ledgerCommands } from './commands';
+export { insufficientPointsOnViolation } from './commands/points-guard';
+export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';
+export { BASE_EARN_MULTIPLIER, earnedPoints, lotExpiry, maximumRedeemablePoints, planPointsPayment } from './domain/points';
+export { BelowMinimumRedemptionError, CurrencyMismatchError, DuplicateOrderError, IdempotencyConflictError, InsufficientPointsError, OrderNotFoundError, RedemptionExceedsTotalError, RefundExceedsOrderError } from './errors';
+export { SYSTEM_KEY_PREFIX, idempotencyKeySchema } from './inputs';
+export { ledgerCommand, type LedgerCommandInput } from './operation';
+export type { PlannedTransfer } from './plan';
+export { membersWithExpiredLots } from './queries';
+export { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from './repository';
+export { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from './schema/shared';
+export { MoneyType } from './schema/types';
+export { createLedgerService, type LedgerService } from './service';

@@ -1,0 +1,10 @@
+export { activeAutomaticOffers } from './active-offers';
+export { REST_OF_ORDER } from './domain/allocation';
+export { enteredCodesSchema } from './domain/codes';
+export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
+export { byEvaluationOrder, evaluateOffers, type Evaluation, type NotApplied } from './domain/evaluate';
+export type { Offer } from './domain/offer';
+export { notAppliedReasons } from './domain/reasons';
+export { applicationStatements, crossMemberGuards, heldCodes, matchCodes, memberStamps, memberUsage, releaseStatements, type RecordedApplication } from './repository';
+export { OfferType } from './schema/types';
+export { createOffersService, type OffersService } from './service';

@@ -1,0 +1,2 @@
+export { ProgramType } from './schema';
+export { createProgramsService, type ProgramsService } from './service';

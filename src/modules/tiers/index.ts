@@ -1,0 +1,5 @@
+export { tierCommands } from './commands';
+export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
+export { forgetMemberTier, loadTierSettings } from './repository';
+export { TierType } from './schema';
+export { createTiersService, type TiersService } from './service';
