@@ -47,9 +47,20 @@ export default defineConfig({
               bindings: {
                 ENVIRONMENT: 'test',
                 JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+                FINGERPRINT_SECRET: 'test-fingerprint-secret-of-at-least-32-characters',
                 LIBSQL_URL: 'http://libsql.bridge',
               },
               serviceBindings: { LIBSQL_SERVICE: workerdLibsqlBinding() },
+              // Explicit budgets for tests: far above what they send, except the anonymous one, which
+              // the rate-limit test floods (with an address of its own, so no other test shares it).
+              ratelimits: {
+                RATE_LIMIT_ANONYMOUS: { namespace_id: '1901', simple: { limit: 40, period: 60 } },
+                RATE_LIMIT_MEMBER: { namespace_id: '1902', simple: { limit: 100_000, period: 60 } },
+                RATE_LIMIT_PARTNER: { namespace_id: '1903', simple: { limit: 100_000, period: 60 } },
+                RATE_LIMIT_ADMIN: { namespace_id: '1904', simple: { limit: 100_000, period: 60 } },
+                RATE_LIMIT_STOREFRONT: { namespace_id: '1905', simple: { limit: 100_000, period: 60 } },
+                RATE_LIMIT_EXPENSIVE: { namespace_id: '1906', simple: { limit: 100_000, period: 60 } },
+              },
             },
           }),
         ],

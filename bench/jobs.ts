@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { accounts, lotMovements, lots, members, operations, orders, transfers } from '../schema';
 import { commandRegistry } from '../src/commands';
+import { loadConfig } from '../src/config';
 import { jobs } from '../src/jobs/schedule';
 import { runJob } from '../src/jobs/runner';
 import { account, POINTS } from '../src/modules/ledger/accounts';
@@ -72,8 +73,9 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   // Jobs run "as of" their `now`; the clock only stamps writes and measures the 25 s budget.
   const clock = systemClock;
   const { db, client } = await openNodeDatabase({ url: `file:${join(freshDataDir(), 'jobs.db')}` });
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer };
+  const { fingerprints } = loadConfig({}, 'node');
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const deps = { db, clock, serializer, fingerprints };
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
 
   let started = performance.now();

@@ -1,4 +1,5 @@
-import { text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { text, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { members } from './members';
 
@@ -13,3 +14,9 @@ export const memberIdColumn = () =>
   text('member_id')
     .notNull()
     .references(() => members.id);
+
+/** A CHECK condition: the column holds a whole number (SQLite stores any type anywhere) within [min, max]. */
+export const wholeWithin = (column: SQLiteColumn, min: number, max: number) => sql`(typeof(${column}) = 'integer' and ${column} between ${sql.raw(String(min))} and ${sql.raw(String(max))})`;
+
+/** Like `wholeWithin`, for a nullable column. */
+export const nullOrWholeWithin = (column: SQLiteColumn, min: number, max: number) => sql`(${column} is null or ${wholeWithin(column, min, max)})`;

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn, memberIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
+import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
 import { members } from './members';
 
@@ -27,6 +28,7 @@ export const accounts = sqliteTable(
   (t) => [
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
     check('accounts_floor', sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
+    check('accounts_balance_range', sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`),
   ],
 );
 
@@ -62,6 +64,7 @@ export const transfers = sqliteTable(
     index('transfers_ref').on(t.programId, t.ref),
     check('transfers_amount_positive', sql`${t.amount} > 0`),
     check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
+    check('transfers_amount_range', wholeWithin(t.amount, 1, MAX_BALANCE)),
   ],
 );
 
@@ -106,6 +109,7 @@ export const lots = sqliteTable(
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
     check('lots_remaining_in_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
+    check('lots_amount_range', sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
   ],
 );
 
@@ -125,6 +129,7 @@ export const lotMovements = sqliteTable(
     primaryKey({ columns: [t.transferId, t.lotId] }),
     index('lot_movements_lot').on(t.lotId),
     check('lot_movements_nonzero', sql`${t.delta} <> 0`),
+    check('lot_movements_delta_range', wholeWithin(t.delta, -MAX_BALANCE, MAX_BALANCE)),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
@@ -46,6 +47,7 @@ export const offers = sqliteTable(
     check('offers_redemption_cap', sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`),
     check('offers_budget', sql`${t.discountGiven} >= 0 and (${t.budget} is null or ${t.discountGiven} <= ${t.budget})`),
     check('offers_bonus_points', sql`${t.bonusPointsGiven} >= 0`),
+    check('offers_counters_range', sql`${wholeWithin(t.redemptions, 0, MAX_BALANCE)} and ${wholeWithin(t.discountGiven, 0, MAX_BALANCE)} and ${wholeWithin(t.bonusPointsGiven, 0, MAX_BALANCE)}`),
   ],
 );
 
@@ -135,6 +137,10 @@ export const offerApplications = sqliteTable(
     index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
     index('offer_applications_code').on(t.codeId),
     check('offer_applications_amounts', sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
+    check(
+      'offer_applications_range',
+      sql`${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.bonusPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.freeUnits, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -155,7 +161,7 @@ export const stampCards = sqliteTable(
     rewards: integer('rewards').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check('stamp_cards_stamps', sql`${t.stamps} >= 0`)],
+  (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check('stamp_cards_stamps', sql`${t.stamps} >= 0`), check('stamp_cards_range', sql`${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.rewards, 0, MAX_BALANCE)}`)],
 );
 
 export type OfferRow = typeof offers.$inferSelect;

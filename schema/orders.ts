@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { MAX_AMOUNT, MAX_BALANCE, MAX_QUANTITY } from '../src/platform/bounds';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** An order as recorded for loyalty: what was paid, how much with points, what it earned. */
@@ -35,6 +36,11 @@ export const orders = sqliteTable(
     ),
     check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
     check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
+    check(
+      'orders_amounts_range',
+      sql`${wholeWithin(t.total, 0, MAX_AMOUNT)} and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedAmount, 0, MAX_AMOUNT)}
+        and ${wholeWithin(t.pointsRedeemed, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsEarned, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -59,6 +65,11 @@ export const orderLines = sqliteTable(
     check(
       'order_lines_quantities',
       sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.discount} between 0 and ${t.quantity} * ${t.unitPrice} and ${t.refundedQuantity} between 0 and ${t.quantity}`,
+    ),
+    check(
+      'order_lines_range',
+      sql`${wholeWithin(t.quantity, 1, MAX_QUANTITY)} and ${wholeWithin(t.unitPrice, 0, MAX_AMOUNT)} and ${t.quantity} * ${t.unitPrice} <= ${sql.raw(String(MAX_AMOUNT))}
+        and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedQuantity, 0, MAX_QUANTITY)}`,
     ),
   ],
 );

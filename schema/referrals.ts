@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
+import { MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
@@ -93,6 +94,7 @@ export const referrals = sqliteTable(
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
     check('referrals_status', sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
     check('referrals_amounts', sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
+    check('referrals_points_range', sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
   ],
 );
 
@@ -115,14 +117,18 @@ export const referralConversionCounts = sqliteTable(
 );
 
 /**
- * One-way fingerprints (SHA-256 of program and normalized email) of every email a member of the
- * program ever had; they outlive erasure, so an erased member cannot come back as "new".
+ * Keyed fingerprints (HMAC-SHA256 with FINGERPRINT_SECRET of program and normalized email) of every
+ * email a member of the program ever had; they outlive erasure, so an erased member cannot come
+ * back as "new", and without the key no one can confirm a guessed address against them. `keyId`
+ * names the key (null: an unkeyed SHA-256 from before migration 0005, re-keyed or dropped by the
+ * rekey-fingerprints job).
  */
 export const emailFingerprints = sqliteTable(
   'email_fingerprints',
   {
     programId: programIdColumn(),
     hash: text('hash').notNull(),
+    keyId: text('key_id'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.programId, t.hash] })],

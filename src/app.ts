@@ -1,8 +1,12 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { Config } from './config';
-import { createGraphQLServer } from './graphql/yoga';
 import { checkDatabase } from './platform/db/health';
+import { rateLimitedError } from './graphql/rate-limit';
+import { authenticate, createGraphQLServer } from './graphql/yoga';
 import { createTokenVerifier } from './platform/auth/verifier';
+import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
 import { createServices, type ServiceDeps } from './services';
 
 /** Where the app reports what goes wrong; tests that expect errors pass a quiet one. */
@@ -12,6 +16,15 @@ export interface AppDeps extends ServiceDeps {
   config: Config;
   /** Defaults to `console`. */
   logger?: Logger;
+  /** Requests per principal and minute (Node: in memory; Workers: the Rate Limiting bindings). */
+  rateLimiter: RateLimiter;
+  /** The client's address, for callers without a valid token (Node: the socket; Workers: CF-Connecting-IP). */
+  clientAddress?: (c: Context) => string | undefined;
+}
+
+/** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
+function errorResponse(c: Context, status: 413 | 429, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return c.json({ errors: [{ message, extensions }] }, status, headers);
 }
 
 /**
@@ -19,17 +32,19 @@ export interface AppDeps extends ServiceDeps {
  * hand requests to this app. Build it once per process or isolate, not per request.
  *
  * @example
- * const app = createApp({ db, serializer, clock: systemClock, config });
+ * const app = createApp({ db, serializer, clock: systemClock, config, fingerprints: config.fingerprints, rateLimiter });
  * const response = await app.request('/health');
  */
 export function createApp(deps: AppDeps) {
+  const { config, rateLimiter } = deps;
   const services = createServices(deps);
   const logger = deps.logger ?? console;
-  const graphql = createGraphQLServer({ config: deps.config, services, verifyToken: createTokenVerifier(deps.config.auth), logger });
+  const verifyToken = createTokenVerifier(config.auth);
+  const graphql = createGraphQLServer({ config, services, rateLimiter, logger });
   const app = new Hono();
 
   app.get('/health', async (c) => {
-    const { environment } = deps.config;
+    const { environment } = config;
     const database = await checkDatabase(deps.db);
     if (database.ok) return c.json({ status: 'ok', environment, database: 'ok' });
     logger.error(`/health: ${database.reason}`);
@@ -37,8 +52,41 @@ export function createApp(deps: AppDeps) {
     const reason = environment === 'production' ? 'the database is unavailable (details in the server log)' : database.reason;
     return c.json({ status: 'unavailable', environment, database: 'unavailable', reason }, 503);
   });
-  if (deps.config.graphql.graphiql) app.get('/', (c) => c.redirect('/graphql'));
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => graphql.fetch(c.req.raw));
+  if (config.graphql.graphiql) app.get('/', (c) => c.redirect('/graphql'));
+
+  // Browsers may call from the configured origins only ('*': any, without credentials).
+  const anyOrigin = config.cors.origins.includes('*');
+  app.use(
+    '/graphql',
+    cors({
+      origin: anyOrigin ? '*' : (origin) => (config.cors.origins.includes(origin) ? origin : null),
+      credentials: config.cors.credentials && !anyOrigin,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 600,
+    }),
+  );
+  app.post(
+    '/graphql',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) => errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.bodyLimitBytes }),
+    }),
+  );
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
+    const authentication = authenticate(c.req.raw, verifyToken, services);
+    const principal = await authentication.catch(() => null);
+    const { bucket, key } = rateLimitSubject(principal, deps.clientAddress?.(c) ?? 'unknown');
+    const decision = await rateLimiter(bucket, key);
+    if (!decision.allowed) {
+      const { message, extensions } = rateLimitedError(decision);
+      const { http: _http, ...publicExtensions } = extensions;
+      return errorResponse(c, 429, message, publicExtensions, { 'Retry-After': String(decision.retryAfterSeconds) });
+    }
+    // A rejected `authentication` is awaited again, and answered as 401, by yoga's context factory.
+    return graphql.fetch(c.req.raw, { authentication, rateLimitKey: key });
+  });
   return app;
 }
 

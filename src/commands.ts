@@ -1,5 +1,4 @@
 import type { CommandRegistry } from './platform/serializer/commands';
-import { memberCommands } from './modules/members';
 import { ledgerCommands } from './modules/ledger';
 import { tierCommands } from './modules/tiers';
 import { checkoutCommands } from './modules/checkout';
@@ -11,7 +10,6 @@ import { useCaseCommands } from './use-cases';
  * `MemberLedger` Durable Object both execute from this one registry (DESIGN.md §3).
  */
 export const commandRegistry = {
-  ...memberCommands,
   ...ledgerCommands,
   ...tierCommands,
   ...checkoutCommands,

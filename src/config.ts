@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import type { FingerprintKeys } from './platform/fingerprints';
+import type { RateLimitBucket } from './platform/rate-limit/limiter';
 
 export type Environment = 'development' | 'test' | 'production';
 export type Runtime = 'node' | 'workers';
 
 /** Used only by Node outside production, so that `npm start` works with nothing configured. */
 export const DEVELOPMENT_JWT_SECRET = 'edge-loyalty-local-development-secret-do-not-use-in-production';
+/** Keys email fingerprints where FINGERPRINT_SECRET is not set (Node outside production only, like the JWT secret). */
+export const DEVELOPMENT_FINGERPRINT_SECRET = 'edge-loyalty-local-fingerprint-secret-do-not-use-in-production';
+
+const HOUR = 3600;
+
+/** Requests per minute and principal (Node: RATE_LIMIT_<BUCKET>_PER_MINUTE); on Workers the `[[ratelimits]]` bindings of wrangler.toml. */
+export const defaultRateLimits: Record<RateLimitBucket, number> = { anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -15,6 +24,12 @@ const optionalString = z
   .trim()
   .transform((value) => value || undefined)
   .optional();
+
+const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
+const perMinute = z.coerce.number().int().min(1).max(10_000_000).optional();
+const secretSchema = optionalString.refine((secret) => secret === undefined || secret.length >= 32, { message: 'must be at least 32 characters' });
+/** A comma-separated list; empty entries dropped. */
+const list = optionalString.transform((value) => value?.split(',').map((item) => item.trim()).filter(Boolean));
 
 const envSchema = z.object({
   ENVIRONMENT: optionalString.pipe(z.enum(['development', 'test', 'production']).optional()),
@@ -30,6 +45,21 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
   DEFAULT_PROGRAM_ID: optionalString,
   DEFAULT_PROGRAM_NAME: optionalString,
+  TOKEN_MAX_LIFETIME_SECONDS: seconds(60, 366 * 24 * HOUR),
+  MEMBER_TOKEN_MAX_LIFETIME_SECONDS: seconds(60, 366 * 24 * HOUR),
+  TOKEN_CLOCK_SKEW_SECONDS: seconds(0, 600),
+  FINGERPRINT_SECRET: secretSchema,
+  FINGERPRINT_PREVIOUS_SECRETS: list.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters')).optional()),
+  CORS_ORIGINS: list,
+  CORS_CREDENTIALS: optionalString.pipe(z.enum(['true', 'false']).optional()),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute,
+  RATE_LIMIT_MEMBER_PER_MINUTE: perMinute,
+  RATE_LIMIT_PARTNER_PER_MINUTE: perMinute,
+  RATE_LIMIT_ADMIN_PER_MINUTE: perMinute,
+  RATE_LIMIT_STOREFRONT_PER_MINUTE: perMinute,
+  RATE_LIMIT_EXPENSIVE_PER_MINUTE: perMinute,
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).optional(),
+  TRUST_PROXY: optionalString.pipe(z.enum(['true', 'false']).optional()),
 });
 
 export interface AuthConfig {
@@ -39,6 +69,19 @@ export interface AuthConfig {
   audience?: string;
   /** True when the built-in development secret is in use. */
   usingDevelopmentSecret: boolean;
+  /** Longest accepted lifetime (exp − iat) of a token, in seconds, for members and for every other role. */
+  maxLifetimeSeconds?: { member: number; other: number };
+  /** How far in the future an `iat` may be (clocks drift), in seconds. */
+  clockSkewSeconds?: number;
+}
+
+/** `secret` keys new fingerprints (HMAC-SHA256); `previousSecrets` are still recognised (rotation). */
+export type FingerprintConfig = FingerprintKeys;
+
+export interface CorsConfig {
+  /** Origins allowed to call from a browser; `*` for any. Empty: none (same-origin only). */
+  origins: string[];
+  credentials: boolean;
 }
 
 export interface Config {
@@ -48,6 +91,14 @@ export interface Config {
   port: number;
   defaultProgram: { id: string; name: string };
   graphql: { graphiql: boolean; introspection: boolean };
+  fingerprints: FingerprintConfig;
+  cors: CorsConfig;
+  /** Requests per minute per principal and bucket (Node's limiter; Workers use bindings). */
+  rateLimits: Record<RateLimitBucket, number>;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Node behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 /**
@@ -76,6 +127,10 @@ export function loadConfig(env: object, runtime: Runtime): Config {
     throw new ConfigError('Refusing to start: set LIBSQL_URL (and LIBSQL_AUTH_TOKEN) to your libSQL database.');
   }
   const usingDevelopmentSecret = !vars.JWT_SECRET && !vars.JWT_JWKS_URL;
+  if (!vars.FINGERPRINT_SECRET && !mayUseDevelopmentSecret) {
+    throw new ConfigError('Refusing to start: set FINGERPRINT_SECRET (at least 32 characters), the key of the email fingerprints kept after erasure.');
+  }
+  const tokenLifetime = vars.TOKEN_MAX_LIFETIME_SECONDS ?? 24 * HOUR;
 
   return {
     environment,
@@ -85,6 +140,8 @@ export function loadConfig(env: object, runtime: Runtime): Config {
       issuer: vars.JWT_ISSUER,
       audience: vars.JWT_AUDIENCE,
       usingDevelopmentSecret,
+      maxLifetimeSeconds: { other: tokenLifetime, member: vars.MEMBER_TOKEN_MAX_LIFETIME_SECONDS ?? tokenLifetime },
+      clockSkewSeconds: vars.TOKEN_CLOCK_SKEW_SECONDS ?? 60,
     },
     libsql: { url: vars.LIBSQL_URL ?? 'file:.data/loyalty.db', authToken: vars.LIBSQL_AUTH_TOKEN },
     port: vars.PORT ?? 8787,
@@ -93,5 +150,17 @@ export function loadConfig(env: object, runtime: Runtime): Config {
       name: vars.DEFAULT_PROGRAM_NAME ?? 'Default program',
     },
     graphql: { graphiql: !isProduction, introspection: !isProduction },
+    fingerprints: { secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET, previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [] },
+    cors: { origins: vars.CORS_ORIGINS ?? (isProduction ? [] : ['*']), credentials: vars.CORS_CREDENTIALS === 'true' },
+    rateLimits: {
+      anonymous: vars.RATE_LIMIT_ANONYMOUS_PER_MINUTE ?? defaultRateLimits.anonymous,
+      member: vars.RATE_LIMIT_MEMBER_PER_MINUTE ?? defaultRateLimits.member,
+      partner: vars.RATE_LIMIT_PARTNER_PER_MINUTE ?? defaultRateLimits.partner,
+      admin: vars.RATE_LIMIT_ADMIN_PER_MINUTE ?? defaultRateLimits.admin,
+      storefront: vars.RATE_LIMIT_STOREFRONT_PER_MINUTE ?? defaultRateLimits.storefront,
+      expensive: vars.RATE_LIMIT_EXPENSIVE_PER_MINUTE ?? defaultRateLimits.expensive,
+    },
+    bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 1024 * 1024,
+    trustProxy: vars.TRUST_PROXY === 'true',
   };
 }

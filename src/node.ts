@@ -8,15 +8,18 @@ import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs';
 
 async function main() {
   const config = loadConfig(process.env, 'node');
-  const { db } = await openNodeDatabase(config.libsql);
+  const { db, afterErasure } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config };
+  const { fingerprints } = config;
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const rateLimiter = createMemoryRateLimiter(config.rateLimits);
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy) };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);

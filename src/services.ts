@@ -1,5 +1,6 @@
 import type { Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
+import type { FingerprintKeys } from './platform/fingerprints';
 import type { Serializer } from './platform/serializer/serializer';
 import type { AppCommands } from './commands';
 import { createProgramsService, type ProgramsService } from './modules/programs';
@@ -18,11 +19,14 @@ export interface ServiceDeps {
   db: Database;
   serializer: Serializer<AppCommands>;
   clock: Clock;
+  fingerprints: FingerprintKeys;
+  /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
+  afterErasure?: () => Promise<void>;
 }
 
 export interface Services {
   programs: ProgramsService;
-  /** The member module's reads and profile changes, with the cross-module lifecycle (enroll, erase). */
+  /** The members module's reads, with the cross-module lifecycle (enroll, update, erase). */
   members: MembersService & MemberLifecycle;
   rules: RulesService;
   ledger: LedgerService;

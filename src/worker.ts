@@ -8,6 +8,7 @@ import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
 import type { WorkerEnv } from './platform/workers/env';
 import { memberLedgerClass } from './platform/workers/member-ledger';
+import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
 /** The per-member Durable Object (wrangler.toml), running this app's commands. */
 export class MemberLedger extends memberLedgerClass(commandRegistry) {}
@@ -24,8 +25,11 @@ function runtimeFor(env: WorkerEnv): Runtime {
     const deps: AppDeps = {
       config,
       clock: systemClock,
+      fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer<typeof commandRegistry>(env.MEMBER_LEDGER),
+      rateLimiter: createBindingRateLimiter(env),
+      clientAddress: (c) => c.req.header('cf-connecting-ip'),
     };
     runtime = { deps, app: createApp(deps) };
     runtimes.set(env, runtime);

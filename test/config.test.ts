@@ -32,13 +32,33 @@ describe('loadConfig', () => {
   });
 
   it('runs production with a secret or a JWKS URL, GraphiQL and introspection off', () => {
-    expect(loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production' }, 'node')).toMatchObject({
+    const fingerprints = { FINGERPRINT_SECRET: 'a-fingerprint-key-of-at-least-32-characters' };
+    expect(loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production', ...fingerprints }, 'node')).toMatchObject({
       environment: 'production',
       auth: { secret, usingDevelopmentSecret: false },
       graphql: { graphiql: false, introspection: false },
     });
-    const jwks = loadConfig({ JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', LIBSQL_URL: 'libsql://x.turso.io' }, 'workers');
+    const jwks = loadConfig({ JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', LIBSQL_URL: 'libsql://x.turso.io', ...fingerprints }, 'workers');
     expect(jwks.auth).toMatchObject({ jwksUrl: 'https://id.example.com/.well-known/jwks.json', secret: undefined });
     expect(jwks.environment).toBe('production');
+  });
+
+  it('reads the security settings, with development defaults and production defaults', () => {
+    const development = loadConfig({}, 'node');
+    expect(development.auth).toMatchObject({ maxLifetimeSeconds: { member: 86_400, other: 86_400 }, clockSkewSeconds: 60 });
+    expect(development.cors).toEqual({ origins: ['*'], credentials: false });
+    expect(development.rateLimits).toEqual({ anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 });
+    expect(development.bodyLimitBytes).toBe(1_048_576);
+    const production = loadConfig(
+      { JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32), FINGERPRINT_PREVIOUS_SECRETS: `${'o'.repeat(32)}, ${'p'.repeat(32)}`, CORS_ORIGINS: 'https://shop.example.com, https://app.example.com', CORS_CREDENTIALS: 'true', MEMBER_TOKEN_MAX_LIFETIME_SECONDS: '2592000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10' },
+      'node',
+    );
+    expect(production.cors).toEqual({ origins: ['https://shop.example.com', 'https://app.example.com'], credentials: true });
+    expect(production.fingerprints).toEqual({ secret: 'k'.repeat(32), previousSecrets: ['o'.repeat(32), 'p'.repeat(32)] });
+    expect(production.auth.maxLifetimeSeconds).toEqual({ member: 2_592_000, other: 86_400 });
+    expect(production.rateLimits.anonymous).toBe(10);
+    expect(loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32) }, 'node').cors.origins).toEqual([]);
+    expect(() => loadConfig({ JWT_SECRET: secret, NODE_ENV: 'production' }, 'node')).toThrow(/FINGERPRINT_SECRET/);
+    expect(() => loadConfig({ RATE_LIMIT_ADMIN_PER_MINUTE: '0' }, 'node')).toThrow(/RATE_LIMIT_ADMIN_PER_MINUTE/);
   });
 });

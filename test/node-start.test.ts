@@ -42,6 +42,17 @@ describe('src/node.ts', () => {
     expect(await graphiql.text()).toContain('GraphiQL');
   });
 
+  it('throttles an anonymous flood by default (60 requests a minute per address), with 429 and Retry-After', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 70 }, () => fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(60);
+    const refused = responses.find((response) => response.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+  });
+
   it('refuses to start in production without a secret, with a clear message', async () => {
     const result = await new Promise<{ code: number | null; text: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, NODE_ENV: 'production', JWT_SECRET: '' } });

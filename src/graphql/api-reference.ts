@@ -525,6 +525,8 @@ export const apiReference: Record<string, string> = {
   'JobName.EXPIRE_POINTS': 'Expires what is left of lots whose expiry has come (hourly).',
   'JobName.RECALCULATE_TIERS': 'Recalculates every member’s tier: due downgrades, grace periods (daily).',
   'JobName.SETTLE_REFERRALS': 'Issues referral rewards whose holding period is over (hourly).',
+  'JobName.REKEY_FINGERPRINTS':
+    'Re-keys email fingerprints with the current FINGERPRINT_SECRET and deletes those no configured key matches (daily).',
   'JobRun.id': 'The run’s id.',
   'JobRun.job': 'The job’s name, e.g. expire-points.',
   'JobRun.startedAt': 'When the run started.',

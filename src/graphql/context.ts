@@ -5,6 +5,8 @@ import type { Services } from '../services';
 export interface GraphQLContext {
   principal: Principal | null;
   services: Services;
+  /** Whom the request counts against for rate limits (the token's subject, else the client's address). */
+  rateLimitKey: string;
 }
 
 /** The caller's program; only reachable from fields whose auth scopes demand a principal. */

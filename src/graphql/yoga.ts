@@ -8,22 +8,35 @@ import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
 import type { GraphQLContext } from './context';
 import { graphiqlOptions } from './graphiql';
+import { hideOriginalErrors } from './hide-original-errors';
 import { limitPlugins } from './limits';
+import { rateLimitExpensiveOperations } from './rate-limit';
+import type { Principal } from '../platform/auth/principal';
+import type { RateLimiter } from '../platform/rate-limit/limiter';
 import { schema } from './schema';
 
 export interface YogaDeps {
   config: Config;
   services: Services;
-  verifyToken: TokenVerifier;
+  rateLimiter: RateLimiter;
   /** Receives unexpected (masked) errors with their stack. */
   logger: Pick<Console, 'log' | 'warn' | 'error'>;
 }
 
-async function authenticate(request: Request, verifyToken: TokenVerifier, services: Services) {
+/** What the HTTP layer hands yoga with each request: the caller, authenticated once, and who they count as. */
+export interface RequestContext {
+  /** Rejects with the 401 GraphQL error of a bad token. */
+  authentication: Promise<Principal | null>;
+  rateLimitKey: string;
+}
+
+/** The caller of a request: null without an Authorization header; a 401 GraphQL error for a bad one. */
+export async function authenticate(request: Request, verifyToken: TokenVerifier, services: Services): Promise<Principal | null> {
   const header = request.headers.get('authorization');
   if (!header) return null;
-  const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+  // Exactly a scheme and one token: `Bearer <token> junk` is not a token.
+  const [scheme, token, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== 'bearer' || !token || rest.length > 0) {
     throw new GraphQLError('Authorization header must be "Bearer <token>"', {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
@@ -47,15 +60,21 @@ async function authenticate(request: Request, verifyToken: TokenVerifier, servic
  * graphql-yoga over the Pothos schema. Expected errors keep their message and `extensions.code`;
  * anything unexpected is masked. GraphiQL and introspection are off in production.
  */
-export function createGraphQLServer({ config, services, verifyToken, logger }: YogaDeps): YogaServerInstance<object, GraphQLContext> {
+export function createGraphQLServer({ config, services, rateLimiter, logger }: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
   const production = !config.graphql.introspection;
-  return createYoga<object, GraphQLContext>({
+  return createYoga<RequestContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: graphiqlOptions(config),
     landingPage: false,
     logging: { debug: () => {}, info: logger.log, warn: logger.warn, error: logger.error },
-    plugins: [...limitPlugins({ production }), ...(production ? [useDisableIntrospection()] : [])],
+    // CORS is the HTTP layer's (app.ts), from CORS_ORIGINS; yoga's default would reflect any origin.
+    cors: false,
+    plugins: [
+      ...limitPlugins({ production }),
+      rateLimitExpensiveOperations(rateLimiter),
+      ...(production ? [useDisableIntrospection(), hideOriginalErrors()] : []),
+    ],
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : undefined;
@@ -74,6 +93,6 @@ export function createGraphQLServer({ config, services, verifyToken, logger }: Y
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ request }) => ({ principal: await authenticate(request, verifyToken, services), services }),
+    context: async ({ authentication, rateLimitKey }) => ({ principal: await authentication, services, rateLimitKey }),
   });
 }

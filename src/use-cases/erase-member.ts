@@ -1,7 +1,6 @@
 import { erasureStatements, findMember, MemberNotFoundError, type Member, type MemberRef } from '../modules/members';
-import type { Database } from '../platform/db/database';
 import { forgetMemberTier } from '../modules/tiers';
-import { writeBatch } from '../platform/db/database';
+import { type Database, writeBatch } from '../platform/db/database';
 import type { Command } from '../platform/serializer/commands';
 import { memberKey, type Serializer } from '../platform/serializer/serializer';
 
@@ -11,18 +10,21 @@ import { memberKey, type Serializer } from '../platform/serializer/serializer';
  * finds nothing left to erase.
  */
 export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased: boolean }> = async ({ db, clock }, ref) => {
-  const statements = await erasureStatements(db, ref, clock.now());
-  if (!statements) return { ...ref, alreadyErased: true };
-  await writeBatch(db, [...statements, forgetMemberTier(db, ref.memberId)]);
+  const erasure = await erasureStatements(db, ref, clock.now());
+  if (!erasure) return { ...ref, alreadyErased: true };
+  await writeBatch(db, [...erasure, forgetMemberTier(db, ref.memberId)]);
   return { ...ref, alreadyErased: false };
 };
 
 export const erasureCommands = { 'members.erase': eraseMemberCommand };
 
-export function eraseMember({ db, serializer }: { db: Database; serializer: Serializer<typeof erasureCommands> }) {
+export function eraseMember(deps: { db: Database; serializer: Serializer<typeof erasureCommands>; afterErasure?: () => Promise<void> }) {
   return async (programId: string, memberId: string): Promise<Member> => {
-    await serializer.execute(memberKey(programId, memberId), 'members.erase', { programId, memberId });
-    const member = await findMember(db, programId, memberId);
+    await deps.serializer.execute(memberKey(programId, memberId), 'members.erase', { programId, memberId });
+    // Best effort: the erasure is committed; what the embedded database's files still hold of
+    // the old row goes at this checkpoint, or at SQLite's next automatic one.
+    await deps.afterErasure?.().catch(() => undefined);
+    const member = await findMember(deps.db, programId, memberId);
     if (!member) throw new MemberNotFoundError(memberId);
     return member;
   };

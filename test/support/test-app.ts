@@ -8,12 +8,20 @@ import { fixedClock } from '../../src/platform/clock';
 import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
+import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
+import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
 import { runCommand, unwrapOutcome, type CommandDeps, type CommandRegistry } from '../../src/platform/serializer/commands';
 import type { Serializer } from '../../src/platform/serializer/serializer';
 import type { Client } from '@libsql/client';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export const TEST_FINGERPRINT_SECRET = 'test-fingerprint-secret-of-at-least-32-characters';
+
+/** Rate limits far above anything a test sends, so that no test is throttled by accident; rate-limit tests set their own. */
+export const UNTHROTTLED = Object.fromEntries(
+  ['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']),
+);
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
 
 let template: Promise<string> | undefined;
@@ -41,7 +49,7 @@ export async function freshDatabase(options: { networkLatency?: boolean } = {}) 
   });
   // A test database need not survive a power cut: no fsync on every commit.
   await opened.client.execute('PRAGMA synchronous = OFF');
-  return { ...opened, roundTrips };
+  return { ...opened, roundTrips, databaseFile: path };
 }
 
 /**
@@ -79,13 +87,16 @@ export interface GraphQLResponse<Data = Record<string, any>> {
 export async function createTestApp(
   options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean; now?: string; logger?: Logger } = {},
 ) {
-  const { db, client, roundTrips } = await freshDatabase(options);
+  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
   const clock = fixedClock(options.now ?? TEST_NOW);
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, ENVIRONMENT: 'test', ...options.env }, 'node');
+  const config = loadConfig({ JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env }, 'node');
+  const { fingerprints } = config;
   const serializer = options.withoutSerializer
-    ? unserializedCommands(commandRegistry, { db, clock })
-    : createInProcessSerializer(commandRegistry, { db, clock });
-  const deps = { db, clock, serializer, config, logger: options.logger };
+    ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
+    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  // The caller's address: tests name one (x-client-address) to act as several clients.
+  const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress, logger: options.logger };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
   await programs.ensure({ id: 'globex', name: 'Globex Books' });
@@ -107,7 +118,7 @@ export async function createTestApp(
     return { status: response.status, ...((await response.json()) as GraphQLResponse<Data>) };
   }
 
-  return { app, db, client, roundTrips, clock, config, deps, token, graphql, close: () => client.close() };
+  return { app, db, client, roundTrips, clock, config, deps, token, graphql, databaseFile, close: () => client.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

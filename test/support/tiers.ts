@@ -115,7 +115,7 @@ export async function standingOf(app: TestApp, memberGlobalId: string, programId
 /** The name of the member's tier, or null. */
 export const tierOf = async (app: TestApp, memberGlobalId: string, programId = 'acme') => (await standingOf(app, memberGlobalId, programId)).tier;
 
-export type JobName = 'EXPIRE_POINTS' | 'RECALCULATE_TIERS' | 'SETTLE_REFERRALS';
+export type JobName = 'EXPIRE_POINTS' | 'RECALCULATE_TIERS' | 'SETTLE_REFERRALS' | 'REKEY_FINGERPRINTS';
 
 /** Runs a job for the program as its admin, as of `now` (the clock when omitted); returns the run. */
 export async function runJob(app: TestApp, job: JobName, now?: string, programId = 'acme') {

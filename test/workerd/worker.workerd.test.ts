@@ -37,8 +37,9 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
  * reads before any writes.
  */
 function writesAfterAllRead(commands: number): CommandDeps {
-  const db = createWorkerDatabase(loadConfig(workerEnv, 'workers'), workerEnv);
-  const waiting: Array<() => void> = [];
+  const config = loadConfig(workerEnv, 'workers');
+  const db = createWorkerDatabase(config, workerEnv);
+  let waiting: Array<() => void> = [];
   const allRead = () =>
     new Promise<void>((release) => {
       waiting.push(release);
@@ -48,7 +49,8 @@ function writesAfterAllRead(commands: number): CommandDeps {
     await allRead();
     return db.batch(statements);
   };
-  return { db: new Proxy(db, { get: (target, property) => (property === 'batch' ? batch : Reflect.get(target, property, target)) }), clock: systemClock };
+  const proxied = new Proxy(db, { get: (target, property) => (property === 'batch' ? batch : Reflect.get(target, property, target)) });
+  return { db: proxied, clock: systemClock, fingerprints: config.fingerprints };
 }
 
 async function enrollWith(token: string, input: Record<string, unknown>) {
@@ -217,7 +219,7 @@ describe('Worker scheduled', () => {
   // Each Cron Trigger of wrangler.toml and the runs it must leave: one per program for program jobs.
   it.each([
     ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
-    ['30 2 * * *', ['recalculate-tiers'], ['acme', 'globex']],
+    ['30 2 * * *', ['recalculate-tiers', 'rekey-fingerprints'], ['acme', 'globex']],
     ['15 3 * * *', ['prune-job-runs'], [null]],
   ])('cron "%s" runs %s and records each run', async (cron, jobs, programs) => {
     const scheduledTime = Date.UTC(2026, 10, 23, 3, 15);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { MAX_AMOUNT, text, whole } from '../../platform/validation';
+import { MAX_AMOUNT, text, whole, withoutControlCharacters } from '../../platform/validation';
+import { MAX_POINTS, MAX_QUANTITY } from '../../platform/bounds';
 import { currencySchema } from '../rules';
 import { enteredCodesSchema } from '../offers';
 import { idempotencyKeySchema } from '../ledger';
 
 const attributes = z
-  .record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean()]))
+  .record(withoutControlCharacters(z.string().max(64)), z.union([withoutControlCharacters(z.string().max(200)), z.number(), z.boolean()]))
   .nullish()
   .transform((values) => values ?? {});
 
@@ -17,7 +18,7 @@ const cartFields = {
       z.object({
         sku: text(128),
         category: text(128).nullish().transform((category) => category ?? null),
-        quantity: whole(1, 1_000_000),
+        quantity: whole(1, MAX_QUANTITY),
         unitPrice: whole(0, MAX_AMOUNT),
         attributes,
       }),
@@ -26,7 +27,7 @@ const cartFields = {
     .nullish()
     .transform((lines) => lines ?? []),
   codes: enteredCodesSchema,
-  redeemPoints: whole(0, 1_000_000_000)
+  redeemPoints: whole(0, MAX_POINTS)
     .nullish()
     .transform((points) => points ?? 0),
   attributes,
@@ -59,7 +60,7 @@ export const refundOrderSchema = z
     orderId: text(128),
     amount: whole(0, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
     lines: z
-      .array(z.object({ sku: text(128), quantity: whole(1, 1_000_000) }))
+      .array(z.object({ sku: text(128), quantity: whole(1, MAX_QUANTITY) }))
       .min(1, 'at least one line')
       .nullish()
       .transform((lines) => lines ?? null),

@@ -1,5 +1,7 @@
 import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger';
 import { mulDivRounded, type ProgramRules } from '../rules';
+import { MAX_BALANCE } from '../../platform/bounds';
+import { InvalidInputError } from '../../platform/errors';
 import type { Evaluation } from '../offers';
 import type { RecordedApplication } from '../offers';
 
@@ -48,8 +50,23 @@ export function priceCart(
     pointsPayment,
     amountDue,
     basePoints,
-    pointsEarned: basePoints + applied.reduce((sum, application) => sum + application.bonusPoints, 0),
+    pointsEarned: boundedPointsEarned(basePoints, applied),
   };
+}
+
+/**
+ * Base points plus every bonus, refused as soon as the sum passes what one order may earn (each
+ * term is < 1e15, so no partial sum leaves the safe integers; see platform/bounds.ts).
+ */
+function boundedPointsEarned(basePoints: number, applied: Array<{ bonusPoints: number }>): number {
+  let points = basePoints;
+  for (const { bonusPoints } of applied) {
+    points += bonusPoints;
+    if (points > MAX_BALANCE) {
+      throw new InvalidInputError([{ path: ['input', 'total'], message: `this order would earn more than ${MAX_BALANCE} points, the most one order may earn` }]);
+    }
+  }
+  return points;
 }
 
 /** The most points this member could pay this cart with: what they hold, what the order takes, if over the minimum. */

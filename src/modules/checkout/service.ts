@@ -4,8 +4,9 @@ import type { referralCommands } from '../referrals';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { OrderNotFoundError } from '../ledger';
-import type { RecordOrderInput } from './commands/record-order';
-import type { RefundOrderInput } from './commands/refund-order';
+import { MemberErasedError } from '../members';
+import type { RecordOrderInput, } from './commands/record-order';
+import type { RefundOrderInput, } from './commands/refund-order';
 import { checkoutCart, loadShopper, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers';
 import { byEvaluationOrder } from '../offers';
@@ -28,7 +29,17 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
      */
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
-      const [{ shopper }, automatic, held] = await Promise.all([loadShopper(db, programId, memberId, now), activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const [loaded, automatic, held] = await Promise.all([
+        // An erased member can no longer use offers: what is left of them to read is none.
+        loadShopper(db, programId, memberId, now).catch((error: unknown) => {
+          if (error instanceof MemberErasedError) return null;
+          throw error;
+        }),
+        activeAutomaticOffers(db, programId),
+        heldCodes(db, programId, memberId),
+      ]);
+      if (!loaded) return [];
+      const { shopper } = loaded;
       const available = new Map<string, { offer: Offer; codes: string[] }>();
       for (const offer of automatic) if (!shopperEligibility(offer, shopper, now)) available.set(offer.id, { offer, codes: [] });
       for (const { promoCode, offer } of held) {

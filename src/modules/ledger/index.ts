@@ -1,4 +1,5 @@
 export { POINTS, account } from './accounts';
+export { checkBalanceLimit } from './bounds';
 export { ledgerCommands } from './commands';
 export { insufficientPointsOnViolation } from './commands/points-guard';
 export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';

@@ -6,6 +6,7 @@ import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { type Statement, writeBatch } from '../../platform/db/database';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
@@ -51,6 +52,14 @@ async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash
   return { ...(previous.result as Result), replayed: true };
 }
 
+/** `replay`, where a failure to read the earlier operation leaves the original error to be thrown. */
+function replayIfReadable<Result>(deps: CommandDeps, input: LedgerCommandInput, hash: string) {
+  return replay<Result>(deps, input, hash).catch((error: unknown) => {
+    if (error instanceof DomainError) throw error;
+    return null;
+  });
+}
+
 /**
  * Wraps a value-moving command with exactly-once semantics (DESIGN.md §3): a known idempotency key
  * with the same input returns the first result and moves nothing, with another input it is a
@@ -72,11 +81,12 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
       let prepared: PreparedOperation<Result>;
       try {
         prepared = await prepare(deps, input, now);
+        checkPlannedAmounts(prepared.transfers);
       } catch (error) {
-        if (error instanceof DomainError) {
-          const earlier = await replay<Result>(deps, input, hash);
-          if (earlier) return earlier;
-        }
+        // Whatever stops a retry from preparing (its order exists now, or anything unexpected),
+        // a request that committed before is answered with its first result.
+        const earlier = await replayIfReadable<Result>(deps, input, hash);
+        if (earlier) return earlier;
         throw error;
       }
       const operation = {
@@ -97,8 +107,14 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
           const earlier = await replay<Result>(deps, input, hash);
           if (earlier) return earlier;
         }
-        if (violation && attempt < MAX_ATTEMPTS && prepared.retryOn?.(violation)) continue;
-        const mapped = violation && (await prepared.onViolation?.(violation));
+        if (!violation) {
+          // A lost connection may hide a batch that committed: then the write is answered, not failed.
+          const earlier = await replayIfReadable<Result>(deps, input, hash);
+          if (earlier) return { ...earlier, replayed: false };
+          throw error;
+        }
+        if (attempt < MAX_ATTEMPTS && prepared.retryOn?.(violation)) continue;
+        const mapped = rangeViolationError(violation) ?? (await prepared.onViolation?.(violation));
         throw mapped ?? error;
       }
       return { ...prepared.result, replayed: false };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
+import { text } from '../../platform/validation';
 import { escapeLike } from '../../platform/like';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
@@ -7,12 +8,18 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-const externalId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const externalId = text(128);
 const email = z.string().transform(normalizeEmail).pipe(z.email('must be a valid email address').max(254));
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const name = text(200);
 const birthday = z.iso
   .date('must be a real calendar date as YYYY-MM-DD')
-  .refine((value) => value >= '1900-01-01', 'must be after 1900');
+  .refine((value) => value >= '1900-01-01', 'must be after 1900')
+  .refine((value) => value <= latestBirthday(), 'must not be in the future');
+
+/** Today in the time zone furthest ahead (UTC+14), so that no one's real birthday today is refused. */
+function latestBirthday(): string {
+  return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
+}
 
 export const consentsSchema = z.object({
   email: z.boolean().nullish(),
@@ -28,7 +35,7 @@ export const enrollmentSchema = z
     name: name.nullish(),
     birthday: birthday.nullish(),
     consents: consentsSchema.nullish(),
-    referralCode: z.string().trim().min(1, 'must not be empty').max(32, 'must be at most 32 characters').nullish(),
+    referralCode: text(32).nullish(),
   })
   .refine((input) => input.externalId || input.email, {
     message: 'an externalId or an email is required',

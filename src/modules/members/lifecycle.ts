@@ -1,33 +1,45 @@
 import { and, eq } from 'drizzle-orm';
 import { members } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
+import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { enrollmentColumns, erasureColumns, type Enrollment } from './domain';
+import { enrollmentColumns, erasureColumns, keepsAnIdentifier, profileUpdateColumns, type Enrollment, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
-import { fingerprintStatement } from './identities';
-import { findMember, type MemberRef } from './repository';
+import { findMember, requireActiveMember, type MemberRef } from './repository';
 
 /**
- * What members contribute to the enroll and erase use cases (src/use-cases), which add the other
- * modules' statements to the same batch.
+ * What members contribute to the enroll, update and erase use cases (src/use-cases), which add the
+ * other modules' statements to the same batch.
  */
 
-/** A new member's row (not yet written) and the statements that write it and fingerprint its email. */
-export function enrollmentStatements(db: Database, programId: string, enrollment: Enrollment, at: Date) {
-  const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: at, updatedAt: at };
-  return {
-    member: row,
-    /** Insert first: other modules' rows refer to it. */
-    insert: db.insert(members).values(row) as Statement,
-    /** Last in the batch: checks of "seen before" made earlier in the batch must not see this address yet. */
-    fingerprint: row.email ? [fingerprintStatement(db, programId, row.email, at)] : [],
-  };
+/** A new member's row (not yet written) and the statement that writes it (first in the batch: others refer to it). */
+export function enrollmentStatement(db: Database, programId: string, enrollment: Enrollment, at: Date) {
+  const member = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: at, updatedAt: at };
+  return { member, insert: db.insert(members).values(member) as Statement };
 }
 
 /**
- * The member to erase, or null when it is erased already (erasing twice is not an error), with the
- * statement that drops its personal data and consents; the row stays as the anonymous owner of its
- * ledger history.
+ * The statement that changes an active member's profile, and the email it sets (if any), for the
+ * other modules to react to; refuses an update that leaves no identifier.
+ */
+export async function profileUpdateStatement(db: Database, ref: MemberRef, update: ProfileUpdate, at: Date) {
+  await requireActiveMember(db, ref);
+  const columns = profileUpdateColumns(update);
+  const current = (await findMember(db, ref.programId, ref.memberId))!;
+  if (!keepsAnIdentifier({ ...current, ...columns })) {
+    throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
+  }
+  const statement: Statement = db
+    .update(members)
+    .set({ ...columns, updatedAt: at })
+    .where(and(eq(members.programId, ref.programId), eq(members.id, ref.memberId)));
+  return { statement, email: columns.email ?? null };
+}
+
+/**
+ * The statements that drop a member's personal data and consents (the row stays as the anonymous
+ * owner of its ledger history), or null when the member is erased already: erasing twice is not an
+ * error. (A list, not a bare query: an async function would run a returned query.)
  */
 export async function erasureStatements(db: Database, { programId, memberId }: MemberRef, at: Date): Promise<Statement[] | null> {
   const member = await findMember(db, programId, memberId);

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
-import { sameEmailIdentity } from '../../platform/email-identity';
 import { DAY_MS } from '../../platform/time';
-
-export { emailFingerprint, emailIdentity, sameEmailIdentity } from '../../platform/email-identity';
 import { whole } from '../../platform/validation';
+import { MAX_POINTS } from '../../platform/bounds';
 
 export type ReferralSettings = Omit<ReferralSettingsRow, 'programId' | 'updatedAt'>;
 
@@ -19,6 +17,11 @@ export const defaultReferralSettings: ReferralSettings = {
   capPeriod: 'month',
 };
 
+/** The person behind an address: case, surrounding space and a `+tag` in the local part do not count. */
+export function emailIdentity(email: string): string {
+  const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
+  return `${local.split('+')[0]}@${domain}`;
+}
 
 /** The rung (1-based) a referrer stands on with `conversions` converted referrals, or null below the first. */
 export function rungFor(rungs: ReferralRung[], conversions: number): { number: number; rung: ReferralRung } | null {
@@ -56,6 +59,12 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
   const url = new URL(baseUrl);
   url.searchParams.set('ref', code);
   return url.toString();
+}
+
+
+/** Whether two addresses belong to the same person (see `emailIdentity`). */
+export function sameEmailIdentity(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && emailIdentity(a) === emailIdentity(b);
 }
 
 export type EnrollmentFraud = 'self_referral' | 'not_new_to_program';
@@ -134,7 +143,7 @@ export function planConversion(facts: ConversionFacts): ConversionPlan {
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),
-  points: whole(1, 1_000_000_000).nullish().transform((points) => points ?? null),
+  points: whole(1, MAX_POINTS).nullish().transform((points) => points ?? null),
   discountBasisPoints: whole(1, 10_000).nullish().transform((basisPoints) => basisPoints ?? null),
 });
 

@@ -1,7 +1,10 @@
 /**
- * The referrals module's public surface: the statements it adds to enrollment and order batches,
- * the standing checkout reads, its command and service. Everything else here is private to it.
+ * The referrals module's public surface: the statements it adds to enrollment, profile and order
+ * batches (referrals also keep the email fingerprints), the standing checkout reads, its command and
+ * service. Everything else here is private to it.
  */
+
 export { referralCommands } from './commands';
-export { conversionStatements, enrollmentStatements, lostReferralRace, referralConvertedBy, referralStanding, type ReferralStanding } from './repository';
+export { rekeyFingerprints } from './rekey';
+export { conversionStatements, enrollmentStatements, fingerprintStatement, lostReferralRace, referralConvertedBy, referralStanding, type ReferralStanding } from './repository';
 export { createReferralsService, type ReferralsService } from './service';

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
+import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
+import { escapeLike } from '../../platform/like';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
@@ -8,6 +9,7 @@ import {
   canConvert,
   conversionFraud,
   defaultReferralSettings,
+  emailIdentity,
   enrollmentFraud,
   periodKey,
   planConversion,
@@ -15,7 +17,9 @@ import {
   sameEmailIdentity,
   type ReferralSettings,
 } from './domain';
-import { emailSeenBefore, findMember, fingerprintedSince, membersByIds, ReferralCodeNotFoundError } from '../members';
+import { emailFingerprint, recognisedEmailFingerprints } from './fingerprints';
+import type { FingerprintKeys } from '../../platform/fingerprints';
+import { findMember, membersByIds, ReferralCodeNotFoundError } from '../members';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
 export const newReferralCode = randomCodes(8);
@@ -38,20 +42,27 @@ export async function conversionsOf(db: Database, programId: string, referrerId:
   return row?.conversions ?? 0;
 }
 
+/** Statements that remember an email for good (keyed, one-way), so its owner is never "new" again. */
+export function fingerprintStatement(db: Database, keys: FingerprintKeys, programId: string, email: string, at: Date): Statement {
+  return db.insert(emailFingerprints).values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at }).onConflictDoNothing();
+}
+
 /**
- * What enrolling a member writes for referrals, in the enrollment's batch: the member's own code
- * and, when they came with a referral code, the referral, rejected with its reason when it breaks a
- * fraud rule: the same person as the referrer, or an email identity the program has seen before.
- * That second check runs inside the batch, so these statements go before the batch writes the new
- * member's fingerprint: two sign-ups of one person at the same instant cannot both be new.
+ * What enrolling a member writes for referrals, in the enrollment's batch: the member's own code,
+ * the fingerprint of their email and, when they came with a referral code, the referral, rejected
+ * with its reason when it breaks a fraud rule: the same person as the referrer, or an email
+ * identity the program has seen before. That second check runs inside the batch, before the
+ * new fingerprint is written, so two sign-ups of one person at the same instant cannot both be new.
  */
 export async function enrollmentStatements(
   db: Database,
+  keys: FingerprintKeys,
   enrollment: { programId: string; memberId: string; email: string | null; referralCode: string | null; at: Date },
 ): Promise<Statement[]> {
   const { programId, memberId, email, at } = enrollment;
   const codeRow: Statement = db.insert(referralCodes).values({ memberId, programId, code: newReferralCode(), createdAt: at });
-  if (!enrollment.referralCode) return [codeRow];
+  const fingerprint = email ? [fingerprintStatement(db, keys, programId, email, at)] : [];
+  if (!enrollment.referralCode) return [codeRow, ...fingerprint];
 
   const code = normalizeCode(enrollment.referralCode);
   const [owner] = await db
@@ -64,7 +75,7 @@ export async function enrollmentStatements(
   const selfReferral = sameEmailIdentity(email, referrer.email);
   const ifNew = enrollmentFraud({ selfReferral, seenBefore: false });
   const ifSeen = enrollmentFraud({ selfReferral, seenBefore: true });
-  const seenBefore = email ? emailSeenBefore(programId, email, memberId) : sql`0`;
+  const seenBefore = email ? emailSeenBefore(keys, programId, email, memberId) : sql`0`;
   const status = (fraud: string | null) => (fraud ? 'rejected' : 'pending');
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
@@ -72,7 +83,20 @@ export async function enrollmentStatements(
       case when ${seenBefore} then ${status(ifSeen)} else ${status(ifNew)} end,
       case when ${seenBefore} then ${ifSeen} else ${ifNew} end,
       0, 0, ${at.getTime()}`);
-  return [codeRow, referral];
+  return [codeRow, referral, ...fingerprint];
+}
+
+/**
+ * Whether the program has seen this email identity: a fingerprint (every address since referrals
+ * exist, erased members' included), or a member enrolled before fingerprints whose address is the
+ * same once its `+tag` is dropped (emails are stored lower-cased).
+ */
+function emailSeenBefore(keys: FingerprintKeys, programId: string, email: string, newMemberId: string) {
+  const identity = emailIdentity(email);
+  const [local, domain] = identity.split('@') as [string, string];
+  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
+  return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and ${inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))})
+    or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
@@ -91,6 +115,7 @@ export async function referralOfReferee(db: Database, programId: string, referee
  */
 export async function conversionStatements(
   db: Database,
+  keys: FingerprintKeys,
   { referral, settings }: Pick<ReferralStanding, 'referral' | 'settings'>,
   order: { programId: string; orderPk: string; amount: number; at: Date },
 ): Promise<Statement[]> {
@@ -111,7 +136,7 @@ export async function conversionStatements(
   ]);
   const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email ?? null;
   const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email ?? null;
-  const fingerprintedAt = refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, programId, refereeEmail) : null;
+  const fingerprintedAt = refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, keys, programId, refereeEmail) : null;
   const plan = planConversion({
     settings,
     at,
@@ -132,6 +157,17 @@ export async function conversionStatements(
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
   ];
+}
+
+/** When the program first fingerprinted this email identity (under any recognised key), or null. */
+async function fingerprintedSince(db: Database, keys: FingerprintKeys, programId: string, email: string): Promise<Date | null> {
+  const [fingerprint] = await db
+    .select({ createdAt: emailFingerprints.createdAt })
+    .from(emailFingerprints)
+    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))))
+    .orderBy(emailFingerprints.createdAt)
+    .limit(1);
+  return fingerprint?.createdAt ?? null;
 }
 
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */

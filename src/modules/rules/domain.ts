@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { roundingModes, type ProgramRulesRow } from '../../../schema';
+import { MAX_BASIS_POINTS, MAX_EARN_POINTS, MAX_EARN_POINTS_PER_MINOR_UNIT, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../../platform/bounds';
+import { InvalidInputError, type InputIssue } from '../../platform/errors';
 
 export type ProgramRules = Omit<ProgramRulesRow, 'programId' | 'updatedAt'>;
 
@@ -21,33 +23,59 @@ export const defaultRules: ProgramRules = {
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
 const positive = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max);
 
+/**
+ * ISO 4217 codes in use, from the runtime's ICU data (Node and workerd both ship it), read when
+ * first needed so that a Worker's start-up stays light.
+ */
+let isoCurrencies: Set<string> | undefined;
+const isIsoCurrency = (code: string) => (isoCurrencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
+
 export const currencySchema = z
   .string()
   .regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code')
-  .transform((code) => code.toUpperCase());
+  .transform((code) => code.toUpperCase())
+  .refine(isIsoCurrency, 'must be an ISO 4217 currency code in use, e.g. EUR');
 
 /** A partial change of rules: omitted fields keep their value; `pointsLifetimeMonths: null` = never expire. */
 export const rulesUpdateSchema = z.object({
   currency: currencySchema.optional(),
-  earnPoints: count(1_000_000).optional(),
-  earnPerAmount: positive(1_000_000_000).optional(),
+  earnPoints: count(MAX_EARN_POINTS).optional(),
+  earnPerAmount: positive(MAX_RATE_TERM).optional(),
   earnRounding: z.enum(roundingModes).optional(),
   pointsLifetimeMonths: positive(1200).nullish(),
-  redeemPoints: positive(1_000_000_000).optional(),
-  redeemValue: count(1_000_000_000).optional(),
-  minimumRedemption: count(1_000_000_000).optional(),
+  redeemPoints: positive(MAX_RATE_TERM).optional(),
+  redeemValue: count(MAX_RATE_TERM).optional(),
+  minimumRedemption: count(MAX_POINTS).optional(),
   walletBonusThreshold: count(1_000_000_000_000).optional(),
-  walletBonusBasisPoints: count(10_000).optional(),
-  maxDiscountBasisPoints: count(10_000).nullish(),
+  walletBonusBasisPoints: count(MAX_BASIS_POINTS).optional(),
+  maxDiscountBasisPoints: count(MAX_BASIS_POINTS).nullish(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;
 
+/**
+ * The rates the rules make, checked on the rules as they will be (an update may change either
+ * side): they bound every points quantity (see platform/bounds.ts).
+ */
+export function rateIssues(rules: ProgramRules): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (rules.earnPoints > rules.earnPerAmount * MAX_EARN_POINTS_PER_MINOR_UNIT) {
+    issues.push({ path: ['input', 'earnPoints'], message: `must be at most earnPerAmount (${rules.earnPerAmount}): at most ${MAX_EARN_POINTS_PER_MINOR_UNIT} point per minor unit` });
+  }
+  if (rules.redeemValue > rules.redeemPoints * MAX_REDEEM_VALUE_PER_POINT) {
+    issues.push({ path: ['input', 'redeemValue'], message: `must be at most ${MAX_REDEEM_VALUE_PER_POINT} × redeemPoints (${rules.redeemPoints}): a point pays at most ${MAX_REDEEM_VALUE_PER_POINT} minor units` });
+  }
+  return issues;
+}
+
+/** The rules after `update`; throws `InvalidInputError` when their rates leave the bounds. */
 export function applyRulesUpdate(current: ProgramRules, update: RulesUpdate): ProgramRules {
   const next = { ...current };
   for (const [key, value] of Object.entries(update) as Array<[keyof ProgramRules, never]>) {
     if (value !== undefined) next[key] = value;
   }
+  const issues = rateIssues(next);
+  if (issues.length > 0) throw new InvalidInputError(issues);
   return next;
 }
 
@@ -62,5 +90,7 @@ export function mulDivRounded(factors: number[], divisor: number, mode: ProgramR
   const quotient = numerator / denominator;
   const remainder = numerator % denominator;
   const rounded = remainder === 0n || mode === 'down' ? quotient : mode === 'up' || remainder * 2n >= denominator ? quotient + 1n : quotient;
+  // The bounds on inputs and settings keep every result safe (platform/bounds.ts); this never trips.
+  if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${rounded} is past Number.MAX_SAFE_INTEGER`);
   return Number(rounded);
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { tierMetrics, tierWindows, type MemberTierRow, type TierRow, type TierSettingsRow } from '../../../schema';
 import { addMonthsUtc, DAY_MS, startOfUtcYear } from '../../platform/time';
+import { MAX_MULTIPLIER_PERMILLE } from '../../platform/bounds';
+import { text } from '../../platform/validation';
 
 export type TierSettings = Omit<TierSettingsRow, 'programId' | 'updatedAt'>;
 export type Tier = TierRow;
@@ -58,9 +60,9 @@ export const tierSettingsSchema = z.object({
 });
 
 const tierFields = {
-  name: z.string().trim().min(1, 'must not be empty').max(100),
+  name: text(100),
   threshold: z.number().int().min(0, 'must not be negative').max(1_000_000_000_000),
-  earnMultiplierPermille: z.number().int().min(0).max(100_000, 'at most ×100'),
+  earnMultiplierPermille: z.number().int().min(0).max(MAX_MULTIPLIER_PERMILLE, 'at most ×100'),
   discountBasisPoints: z.number().int().min(0).max(10_000, 'at most 100 %'),
   memberOnlyOffers: z.boolean(),
 };

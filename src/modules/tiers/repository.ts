@@ -25,7 +25,8 @@ export async function qualifyingMetric(db: Database, programId: string, memberId
   const { start, end, startInclusive } = qualifyingWindow(settings, now);
   const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   const [row] = await db
-    .select({ value: sql<number>`coalesce(sum(${measure}), 0)`.mapWith(Number) })
+    // Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters.
+    .select({ value: sql<number>`min(coalesce(sum(${measure}), 0), ${Number.MAX_SAFE_INTEGER})`.mapWith(Number) })
     .from(orders)
     .where(
       and(

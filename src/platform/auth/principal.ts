@@ -10,14 +10,17 @@ export type Principal =
   | { role: 'partner'; programId: string; subject: string; partnerId: string };
 
 /** The claims edge-loyalty reads from a verified JWT. */
+const times = { exp: z.number().optional(), iat: z.number().optional() };
+
 export const claimsSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.enum(['admin', 'storefront']), program: z.string().min(1), sub: z.string().min(1) }),
-  z.object({ role: z.literal('member'), program: z.string().min(1), sub: z.string().min(1) }),
+  z.object({ role: z.enum(['admin', 'storefront']), program: z.string().min(1), sub: z.string().min(1), ...times }),
+  z.object({ role: z.literal('member'), program: z.string().min(1), sub: z.string().min(1), ...times }),
   z.object({
     role: z.literal('partner'),
     program: z.string().min(1),
     sub: z.string().min(1),
     partner: z.string().min(1),
+    ...times,
   }),
 ]);
 

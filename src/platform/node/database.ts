@@ -16,15 +16,24 @@ export async function openNodeDatabase(options: {
   url: string;
   authToken?: string;
   wrapClient?: (client: Client) => Client;
-}): Promise<{ db: Database; client: Client }> {
+}): Promise<{ db: Database; client: Client; afterErasure?: () => Promise<void> }> {
   if (options.url.startsWith('file:')) {
     mkdirSync(dirname(resolve(options.url.slice('file:'.length))), { recursive: true });
   }
-  // The client pools connections: per-connection settings go in its config (libSQL enforces foreign
-  // keys by default); WAL is a property of the database file, so setting it once is enough.
-  const client = createClient({ url: options.url, authToken: options.authToken, timeout: 5000 });
-  if (options.url.startsWith('file:')) await client.execute('PRAGMA journal_mode = WAL');
+  const embedded = options.url.startsWith('file:');
+  // One connection for the embedded file: its statements run synchronously on this thread anyway,
+  // and a second connection would lack the per-connection settings below (libSQL enforces foreign
+  // keys by default; WAL is a property of the database file).
+  const client = createClient({ url: options.url, authToken: options.authToken, timeout: 5000, ...(embedded ? { concurrency: 1 } : {}) });
+  if (embedded) {
+    await client.execute('PRAGMA journal_mode = WAL');
+    // Deleted and overwritten content is zeroed, not left in free space (an erased member's email).
+    await client.execute('PRAGMA secure_delete = ON');
+  }
   const db = createDatabase(options.wrapClient?.(client) ?? client);
   await migrate(db, { migrationsFolder });
-  return { db, client };
+  // After an erasure, the WAL's frames (older page images holding the erased row) are copied back
+  // and the file truncated to nothing.
+  const afterErasure = embedded ? async () => void (await client.execute('PRAGMA wal_checkpoint(TRUNCATE)')) : undefined;
+  return { db, client, afterErasure };
 }

@@ -1,11 +1,14 @@
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import type { FingerprintKeys } from '../fingerprints';
 import { DomainError, reviveDomainError, type SerializedDomainError } from '../errors';
 
 /** What a command may use: the executing side's own database and clock (DESIGN.md §3). */
 export interface CommandDeps {
   db: Database;
   clock: Clock;
+  /** Keys of the email fingerprints kept after erasure (FINGERPRINT_SECRET …). */
+  fingerprints: FingerprintKeys;
 }
 
 /** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */

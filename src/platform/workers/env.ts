@@ -1,6 +1,8 @@
 /** Bindings and secrets the Worker reads; `Env` comes from `wrangler types` (wrangler.toml). */
 export type WorkerEnv = Env & {
   JWT_SECRET?: string;
+  FINGERPRINT_SECRET?: string;
+  FINGERPRINT_PREVIOUS_SECRETS?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;

@@ -24,7 +24,7 @@ export function memberLedgerClass(registry: CommandRegistry) {
     constructor(state: DurableObjectState, env: WorkerEnv) {
       super(state, env);
       const config = loadConfig(env, 'workers');
-      this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock };
+      this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock, fingerprints: config.fingerprints };
     }
 
     execute(command: string, input: unknown): Promise<CommandOutcome> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { emailFingerprint } from '../../../src/modules/referrals/domain';
+import { emailFingerprint } from '../../../src/modules/referrals/fingerprints';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger, transfersOf } from '../../support/ledger';
@@ -59,7 +59,7 @@ async function erase(app: TestApp, globalId: string) {
  * (the one direct database write these tests make).
  */
 async function forgetFingerprint(app: TestApp, email: string) {
-  const deleted = await app.client.execute({ sql: 'delete from email_fingerprints where program_id = ? and hash = ?', args: ['acme', emailFingerprint('acme', email)] });
+  const deleted = await app.client.execute({ sql: 'delete from email_fingerprints where program_id = ? and hash = ?', args: ['acme', emailFingerprint(app.config.fingerprints, 'acme', email).hash] });
   expect(deleted.rowsAffected, `fingerprint of ${email}`).toBe(1);
 }
 

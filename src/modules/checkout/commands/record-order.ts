@@ -10,6 +10,7 @@ import { DuplicateOrderError } from '../../ledger';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
 import type { PlannedTransfer } from '../../ledger';
 import { insufficientPointsOnViolation } from '../../ledger';
+import { checkBalanceLimit } from '../../ledger';
 import { applicationStatements, crossMemberGuards } from '../../offers';
 import { conversionStatements, lostReferralRace } from '../../referrals';
 import { checkoutCart, type CheckoutCart } from '../context';
@@ -89,9 +90,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
 
   const orderPk = newId();
-  const referral = checkout.referral ? await conversionStatements(db, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
   return {
     memberId,
     transfers: planned,

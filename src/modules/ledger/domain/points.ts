@@ -1,3 +1,4 @@
+import { MAX_BALANCE } from '../../../platform/bounds';
 import { addMonthsUtc } from '../../../platform/time';
 import { mulDivRounded, type ProgramRules } from '../../rules';
 import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
@@ -18,8 +19,10 @@ export function pointsPaymentValue(points: number, rules: ProgramRules): number 
 /** The most points an order of `total` can take as payment. */
 export function maximumRedeemablePoints(total: number, rules: ProgramRules): number {
   if (rules.redeemValue === 0) return 0;
-  // The largest P with floor(P × value / points) <= total, in BigInt like every rate product.
-  return Number(((BigInt(total) + 1n) * BigInt(rules.redeemPoints) - 1n) / BigInt(rules.redeemValue));
+  // The largest P with floor(P × value / points) <= total, in BigInt like every rate product;
+  // never more than anyone can hold (a cheap point can make it pass 2^53).
+  const most = ((BigInt(total) + 1n) * BigInt(rules.redeemPoints) - 1n) / BigInt(rules.redeemValue);
+  return most > BigInt(MAX_BALANCE) ? MAX_BALANCE : Number(most);
 }
 
 export function checkMinimumRedemption(points: number, rules: ProgramRules): void {

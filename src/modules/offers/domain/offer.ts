@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OfferRow } from '../../../../schema';
-import { MAX_AMOUNT, optional, text, whole } from '../../../platform/validation';
+import { MAX_AMOUNT, optional, prose, text, whole, withoutControlCharacters } from '../../../platform/validation';
+import { MAX_MULTIPLIER_PERMILLE, MAX_POINTS } from '../../../platform/bounds';
 
 export const audiences = ['everyone', 'members', 'member_only_tiers'] as const;
 export type Audience = (typeof audiences)[number];
@@ -82,7 +83,7 @@ export const effectInputSchema = z
       .refine((gift) => gift.minimumWeight === null || gift.weightAttribute !== null, 'minimumWeight needs weightAttribute')
       .nullish(),
     bonusPoints: z
-      .object({ points: optional(whole(1, 1_000_000_000)), multiplierPermille: optional(whole(1001, 100_000)) })
+      .object({ points: optional(whole(1, MAX_POINTS)), multiplierPermille: optional(whole(1001, MAX_MULTIPLIER_PERMILLE)) })
       .refine((bonus) => (bonus.points === null) !== (bonus.multiplierPermille === null), 'give either points or multiplierPermille')
       .nullish(),
     stampCard: z.object({ stampsRequired: whole(2, 1000), items: itemMatchSchema }).nullish(),
@@ -98,7 +99,7 @@ export const effectInputSchema = z
     return { kind: kinds[name], ...(value as object) } as OfferEffect;
   });
 
-const attributesSchema = z.record(label(64), z.union([z.string().max(200), z.number(), z.boolean()]));
+const attributesSchema = z.record(label(64), z.union([withoutControlCharacters(z.string().max(200)), z.number(), z.boolean()]));
 
 export const conditionsInputSchema = z
   .object({
@@ -116,7 +117,7 @@ export const conditionsInputSchema = z
 
 const offerFields = {
   name: label(200),
-  description: optional(label(2000)),
+  description: optional(prose(2000)),
   status: z.enum(['active', 'paused', 'archived']),
   codeRequired: z.boolean(),
   priority: whole(-1_000_000, 1_000_000),
