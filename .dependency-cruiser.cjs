@@ -34,9 +34,16 @@ module.exports = {
     {
       name: 'module-private-files-between-modules',
       severity: 'error',
-      comment: 'One module reaches another only through its index.ts.',
-      from: { path: '^src/modules/([^/]+)/' },
+      comment: 'One module reaches another only through its index.ts (a domain file: see domain-to-other-domain-only).',
+      from: { path: '^src/modules/([^/]+)/', pathNot: '^src/modules/[^/]+/domain(\\.ts$|/)' },
       to: { path: '^src/modules/[^/]+/.+', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'domain-to-other-domain-only',
+      severity: 'error',
+      comment: "A domain file may use another module's pure rules (its domain files) directly, so rules stay loadable without any I/O; anything else of that module goes through its index.ts.",
+      from: { path: '^src/modules/([^/]+)/domain(\\.ts$|/)' },
+      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/domain(\\.ts$|/)'] },
     },
     {
       name: 'platform-imports-no-module',

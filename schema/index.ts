@@ -1,3 +1,4 @@
+export * from './values';
 export * from './programs';
 export * from './members';
 export * from './jobs';

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
+import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
+import { memberIdColumn } from './members';
 import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
 import { members } from './members';
-
-export const ownerTypes = ['member', 'program'] as const;
-export type OwnerType = (typeof ownerTypes)[number];
+import { ownerTypes } from './values';
 
 /**
  * One account per (program, owner, kind, unit), with its materialized balance. The id is derived

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { programIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
-
-export const memberStatuses = ['active', 'erased'] as const;
-export type MemberStatus = (typeof memberStatuses)[number];
+import { memberStatuses } from './values';
 
 /**
  * A program's customer. Personal data (external id, email, name, birthday) is nulled on erasure;
@@ -39,3 +37,9 @@ export const members = sqliteTable(
 );
 
 export type MemberRow = typeof members.$inferSelect;
+
+/** A row that belongs to one member. */
+export const memberIdColumn = () =>
+  text('member_id')
+    .notNull()
+    .references(() => members.id);

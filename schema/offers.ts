@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
+import { memberIdColumn } from './members';
 import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
 import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
-
-export const offerStatuses = ['active', 'paused', 'archived'] as const;
-export type OfferStatus = (typeof offerStatuses)[number];
+import { offerStatuses } from './values';
 
 /**
  * An incentive: who may use it (`conditions`), what it gives (`effect`), and its limits. The

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
+import { memberIdColumn } from './members';
 import { MAX_AMOUNT, MAX_BALANCE, MAX_QUANTITY } from '../src/platform/bounds';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 

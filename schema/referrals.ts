@@ -5,15 +5,7 @@ import { MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
-
-export const referralRewardKinds = ['points', 'discount'] as const;
-export type ReferralRewardKind = (typeof referralRewardKinds)[number];
-export const capPeriods = ['day', 'week', 'month', 'year'] as const;
-export type CapPeriod = (typeof capPeriods)[number];
-export const referralStatuses = ['pending', 'converted', 'confirmed', 'rejected'] as const;
-export type ReferralStatus = (typeof referralStatuses)[number];
-export const rejectionReasons = ['self_referral', 'not_new_to_program', 'cap_reached', 'order_refunded', 'referrer_inactive'] as const;
-export type RejectionReason = (typeof rejectionReasons)[number];
+import { referralRewardKinds, capPeriods, referralStatuses, rejectionReasons } from './values';
 
 /** One rung of the referrer ladder: from the Nth converted referral on, this reward. */
 export interface ReferralRung {

@@ -3,9 +3,7 @@ import { sqliteTable, text, integer, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { wholeWithin, nullOrWholeWithin } from './columns';
 import { MAX_BASIS_POINTS, MAX_EARN_POINTS, MAX_EARN_POINTS_PER_MINOR_UNIT, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../src/platform/bounds';
-
-export const roundingModes = ['down', 'half_up', 'up'] as const;
-export type RoundingMode = (typeof roundingModes)[number];
+import { roundingModes } from './values';
 
 /**
  * A program's points and wallet rules (one row per program; absent = defaults). Money in minor

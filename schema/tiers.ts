@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn } from './columns';
+import { memberIdColumn } from './members';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { members } from './members';
-
-export const tierMetrics = ['spend', 'points_earned'] as const;
-export type TierMetric = (typeof tierMetrics)[number];
-export const tierWindows = ['rolling_months', 'calendar_year'] as const;
-export type TierWindow = (typeof tierWindows)[number];
+import { tierMetrics, tierWindows, tierChangeReasons } from './values';
 
 /** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
 export const tierSettings = sqliteTable(
@@ -59,8 +56,6 @@ export const memberTiers = sqliteTable(
   },
   (t) => [index('member_tiers_program').on(t.programId, t.memberId)],
 );
-
-export const tierChangeReasons = ['upgrade', 'downgrade'] as const;
 
 export const tierHistory = sqliteTable(
   'tier_history',

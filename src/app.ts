@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { Config } from './config';
 import { checkDatabase } from './platform/db/health';
 import { rateLimitedError } from './graphql/rate-limit';
-import { authenticate, createGraphQLServer } from './graphql/yoga';
+import { authenticate, createGraphQLServer } from './api/yoga';
 import { createTokenVerifier } from './platform/auth/verifier';
 import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
 import { createServices, type ServiceDeps } from './services';

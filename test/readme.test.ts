@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getNamedType, isAbstractType, parse, visit, type FieldNode, type SelectionSetNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../src/graphql/schema';
+import { schema } from '../src/api/schema';
 import { readmeOperations, runReadmeExamples, type ExampleOutcome } from '../scripts/readme-examples';
 import { closeSoundly } from './support/ledger';
 import { createTestApp, type TestApp } from './support/test-app';

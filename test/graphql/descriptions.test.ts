@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from 'graphql';
 import { describeSchema, undescribed } from '../../src/graphql/descriptions';
-import { schema, unusedDescriptions } from '../../src/graphql/schema';
+import { schema, unusedDescriptions } from '../../src/api/schema';
 
 describe('SDL descriptions', () => {
   it('describe every type, field, argument, input field and enum value', () => {

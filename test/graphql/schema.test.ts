@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GraphQLField } from 'graphql';
-import { printedSchema, schema } from '../../src/graphql/schema';
+import { printedSchema, schema } from '../../src/api/schema';
 
 describe('schema/schema.graphql', () => {
   it('is the printed SDL of the current schema (run `npm run schema:print` after a change)', () => {

@@ -1,3 +1,6 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export { POINTS, account } from './accounts';
 export { checkBalanceLimit } from './bounds';
 export { ledgerCommands } from './commands';

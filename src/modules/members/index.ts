@@ -3,6 +3,9 @@
  * this folder is private to it (npm run lint:deps).
  */
 
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export type { Enrollment, ProfileUpdate } from './domain';
 export { MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 export { enrollmentStatement, erasureStatements, profileUpdateStatement } from './lifecycle';

@@ -1,3 +1,6 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export { activeAutomaticOffers } from './active-offers';
 export { REST_OF_ORDER } from './domain/allocation';
 export { enteredCodesSchema } from './domain/codes';

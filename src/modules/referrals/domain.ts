@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { capPeriods, referralRewardKinds, type CapPeriod, type ReferralRung, type ReferralSettingsRow } from '../../../schema';
+import { capPeriods, referralRewardKinds } from '../../../schema/values';
+import type { CapPeriod, ReferralRung, ReferralSettingsRow } from '../../../schema';
 import { DAY_MS } from '../../platform/time';
 import { whole } from '../../platform/validation';
 import { MAX_POINTS } from '../../platform/bounds';

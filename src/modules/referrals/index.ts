@@ -4,6 +4,9 @@
  * service. Everything else here is private to it.
  */
 
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export { referralCommands } from './commands';
 export { rekeyFingerprints } from './rekey';
 export { conversionStatements, enrollmentStatements, fingerprintStatement, lostReferralRace, referralConvertedBy, referralStanding, type ReferralStanding } from './repository';

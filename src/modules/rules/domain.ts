@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { roundingModes, type ProgramRulesRow } from '../../../schema';
+import { roundingModes } from '../../../schema/values';
+import type { ProgramRulesRow } from '../../../schema';
 import { MAX_BASIS_POINTS, MAX_EARN_POINTS, MAX_EARN_POINTS_PER_MINOR_UNIT, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../../platform/bounds';
 import { InvalidInputError, type InputIssue } from '../../platform/errors';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { tierMetrics, tierWindows, type MemberTierRow, type TierRow, type TierSettingsRow } from '../../../schema';
+import { tierMetrics, tierWindows } from '../../../schema/values';
+import type { MemberTierRow, TierRow, TierSettingsRow } from '../../../schema';
 import { addMonthsUtc, DAY_MS, startOfUtcYear } from '../../platform/time';
 import { MAX_MULTIPLIER_PERMILLE } from '../../platform/bounds';
 import { text } from '../../platform/validation';

@@ -1,3 +1,6 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export { tierCommands } from './commands';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
 export { forgetMemberTier, loadTierSettings } from './repository';

@@ -1,4 +1,4 @@
-import { mulDivRounded } from '../../rules';
+import { mulDivRounded } from '../../rules/domain';
 
 export interface RefundableOrder {
   total: number;

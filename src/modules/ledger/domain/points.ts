@@ -1,6 +1,6 @@
 import { MAX_BALANCE } from '../../../platform/bounds';
 import { addMonthsUtc } from '../../../platform/time';
-import { mulDivRounded, type ProgramRules } from '../../rules';
+import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { BelowMinimumRedemptionError, RedemptionExceedsTotalError } from '../errors';
 
 /** Permille of the base earn rate; 1,000 = ×1. The tiers module supplies a member's multiplier. */

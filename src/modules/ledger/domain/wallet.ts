@@ -1,4 +1,4 @@
-import { mulDivRounded, type ProgramRules } from '../../rules';
+import { mulDivRounded, type ProgramRules } from '../../rules/domain';
 import { InsufficientWalletBalanceError } from '../errors';
 
 /**

@@ -1,4 +1,4 @@
-import { mulDivRounded } from '../../rules';
+import { mulDivRounded } from '../../rules/domain';
 import { REST_OF_ORDER, type Bucket } from './allocation';
 import { matchesItems, type ItemMatch, type OfferEffect } from './offer';
 import { refuse, type Refusal } from './reasons';

@@ -6,11 +6,11 @@ import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifi
 import { describeCause, isDatabaseUnreachable } from '../platform/db/health';
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
-import type { GraphQLContext } from './context';
-import { graphiqlOptions } from './graphiql';
-import { hideOriginalErrors } from './hide-original-errors';
-import { limitPlugins } from './limits';
-import { rateLimitExpensiveOperations } from './rate-limit';
+import type { GraphQLContext } from '../graphql/context';
+import { graphiqlOptions } from '../graphql/graphiql';
+import { hideOriginalErrors } from '../graphql/hide-original-errors';
+import { limitPlugins } from '../graphql/limits';
+import { rateLimitExpensiveOperations } from '../graphql/rate-limit';
 import type { Principal } from '../platform/auth/principal';
 import type { RateLimiter } from '../platform/rate-limit/limiter';
 import { schema } from './schema';

@@ -1,16 +1,16 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { builder } from './builder';
-import { describeSchema } from './descriptions';
-import './types/scalars';
-import './types/errors';
-import '../modules/programs/schema';
-import '../modules/members/schema';
-import '../modules/rules/schema';
-import '../modules/ledger/schema';
-import '../modules/tiers/schema';
-import '../modules/offers/schema';
-import '../modules/checkout/schema';
-import '../modules/referrals/schema';
+import { builder } from '../graphql/builder';
+import { describeSchema } from '../graphql/descriptions';
+import '../graphql/types/scalars';
+import '../graphql/types/errors';
+import '../modules/programs';
+import '../modules/members';
+import '../modules/rules';
+import '../modules/ledger';
+import '../modules/tiers';
+import '../modules/offers';
+import '../modules/checkout';
+import '../modules/referrals';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());
