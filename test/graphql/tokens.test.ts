@@ -52,7 +52,7 @@ describe('token rules, from the outside', () => {
   });
 
   it('allows longer member tokens only where configured, and shorter tokens for the other roles there', async () => {
-    const member = (target: TestApp) => tokenWith({ iat: now(), exp: now() + 30 * 24 * 3600 }, { role: 'member', program: 'acme' });
+    const member = (_target: TestApp) => tokenWith({ iat: now(), exp: now() + 30 * 24 * 3600 }, { role: 'member', program: 'acme' });
     await expectRefused(app, await member(app), /lives too long/);
     const response = await longMembers.graphql('{ me { id } }', {}, await member(longMembers));
     expect(response.status).toBe(200);

@@ -39,7 +39,7 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
 function writesAfterAllRead(commands: number): CommandDeps {
   const config = loadConfig(workerEnv, 'workers');
   const db = createWorkerDatabase(config, workerEnv);
-  let waiting: Array<() => void> = [];
+  const waiting: Array<() => void> = [];
   const allRead = () =>
     new Promise<void>((release) => {
       waiting.push(release);
