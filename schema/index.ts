@@ -1,3 +1,4 @@
+export * from './constraints';
 export * from './values';
 export * from './programs';
 export * from './members';

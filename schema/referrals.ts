@@ -6,6 +6,7 @@ import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
 import { referralRewardKinds, capPeriods, referralStatuses, rejectionReasons } from './values';
+import { checks } from './constraints';
 
 /** One rung of the referrer ladder: from the Nth converted referral on, this reward. */
 export interface ReferralRung {
@@ -32,7 +33,7 @@ export const referralSettings = sqliteTable(
     capPeriod: text('cap_period', { enum: capPeriods }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [check('referral_settings_ranges', sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`)],
+  (t) => [check(checks.referralSettingsRanges, sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`)],
 );
 
 /** Each member's own code to share; `visits` counts tracked visits of its link (invitations). */
@@ -84,9 +85,9 @@ export const referrals = sqliteTable(
     uniqueIndex('referrals_referrer_seq').on(t.referrerId, t.conversionSeq),
     index('referrals_referrer').on(t.programId, t.referrerId, t.id),
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
-    check('referrals_status', sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
-    check('referrals_amounts', sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
-    check('referrals_points_range', sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
+    check(checks.referralsStatus, sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
+    check(checks.referralsAmounts, sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
+    check(checks.referralsPointsRange, sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
   ],
 );
 
@@ -105,7 +106,7 @@ export const referralConversionCounts = sqliteTable(
     conversions: integer('conversions').notNull(),
     cap: integer('cap').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.referrerId, t.period] }), check('referral_conversion_counts_cap', sql`${t.conversions} <= ${t.cap}`)],
+  (t) => [primaryKey({ columns: [t.referrerId, t.period] }), check(checks.referralConversionCountsCap, sql`${t.conversions} <= ${t.cap}`)],
 );
 
 /**

@@ -5,6 +5,7 @@ import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-o
 import { programs } from './programs';
 import { members } from './members';
 import { tierMetrics, tierWindows, tierChangeReasons } from './values';
+import { checks } from './constraints';
 
 /** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
 export const tierSettings = sqliteTable(
@@ -19,7 +20,7 @@ export const tierSettings = sqliteTable(
     downgradeGraceDays: integer('downgrade_grace_days').notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [check('tier_settings_ranges', sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],
+  (t) => [check(checks.tierSettingsRanges, sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],
 );
 
 /** A tier: reached when the qualifying metric is at least `threshold`. */
@@ -38,7 +39,7 @@ export const tiers = sqliteTable(
   (t) => [
     uniqueIndex('tiers_program_name').on(t.programId, t.name),
     uniqueIndex('tiers_program_threshold').on(t.programId, t.threshold),
-    check('tiers_ranges', sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`),
+    check(checks.tiersRanges, sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { asDuplicateMemberError, enrollmentStatement, findMember, MemberNotFoundError, type Enrollment, type Member } from '../modules/members';
-import { enrollmentStatements as referralEnrollmentStatements } from '../modules/referrals';
+import { enrollmentStatements as referralEnrollmentStatements, referralCodeTaken } from '../modules/referrals';
 import type { Clock } from '../platform/clock';
 import { constraintViolation } from '../platform/db/constraint-errors';
 import { type Database, writeBatch } from '../platform/db/database';
@@ -25,7 +25,7 @@ export function enrollMember({ db, clock, fingerprints }: { db: Database; clock:
         await writeBatch(db, [insert, ...referral]);
       } catch (error) {
         // A new member's random referral code may, very rarely, be taken already: draw again.
-        if (attempt < 3 && constraintViolation(error)?.targets.includes('referral_codes.code')) continue;
+        if (attempt < 3 && referralCodeTaken(constraintViolation(error))) continue;
         throw asDuplicateMemberError(error) ?? error;
       }
       const enrolled = await findMember(db, programId, member.id);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { operations } from '../../../schema';
 import type { Command, CommandDeps } from '../../platform/serializer/commands';
-import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation, type ConstraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
@@ -103,7 +103,7 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         await writeBatch(deps.db, [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])]);
       } catch (error) {
         const violation = constraintViolation(error);
-        if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {
+        if (violation?.kind === 'unique' && violation.targets.includes(columnTarget(operations.idempotencyKey))) {
           const earlier = await replay<Result>(deps, input, hash);
           if (earlier) return earlier;
         }

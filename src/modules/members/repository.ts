@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import { constraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import { likePattern } from './domain';
@@ -72,8 +72,8 @@ export function listMembers(db: Database, programId: string, page: MemberPage): 
 export function asDuplicateMemberError(error: unknown): DuplicateMemberError | null {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'unique') return null;
-  if (violation.targets.includes('members.email')) return new DuplicateMemberError('email');
-  if (violation.targets.includes('members.external_id')) return new DuplicateMemberError('externalId');
+  if (violation.targets.includes(columnTarget(members.email))) return new DuplicateMemberError('email');
+  if (violation.targets.includes(columnTarget(members.externalId))) return new DuplicateMemberError('externalId');
   return null;
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { offerApplications, offers, promoCodes, stampCards } from '../../../schema';
+import { offerApplications, offers, promoCodes, stampCards, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Application } from './domain/evaluate';
@@ -164,4 +164,4 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
 }
 
 /** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */
-export const crossMemberGuards = ['offers_redemption_cap', 'offers_budget', 'promo_codes_uses'];
+export const crossMemberGuards: string[] = [checks.offersRedemptionCap, checks.offersBudget, checks.promoCodesUses];

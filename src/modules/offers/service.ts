@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import { offers, promoCodeBatches, promoCodes, stampCards, tiers, type OfferStatus, type PromoCodeRow } from '../../../schema';
+import { offers, promoCodeBatches, promoCodes, stampCards, tiers, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
@@ -20,8 +20,8 @@ const INSERT_CHUNK = 1000;
 function belowCountersError(error: unknown): InvalidInputError | null {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'check') return null;
-  if (violation.targets.includes('offers_redemption_cap')) return new InvalidInputError([{ path: ['input', 'maxRedemptions'], message: 'must not be below the redemptions so far' }]);
-  if (violation.targets.includes('offers_budget')) return new InvalidInputError([{ path: ['input', 'budget'], message: 'must not be below the discount given so far' }]);
+  if (violation.targets.includes(checks.offersRedemptionCap)) return new InvalidInputError([{ path: ['input', 'maxRedemptions'], message: 'must not be below the redemptions so far' }]);
+  if (violation.targets.includes(checks.offersBudget)) return new InvalidInputError([{ path: ['input', 'budget'], message: 'must not be below the discount given so far' }]);
   return null;
 }
 

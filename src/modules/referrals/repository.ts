@@ -1,10 +1,11 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
+import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { escapeLike } from '../../platform/like';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
+import { columnTarget } from '../../platform/db/constraint-errors';
 import {
   canConvert,
   conversionFraud,
@@ -170,10 +171,14 @@ async function fingerprintedSince(db: Database, keys: FingerprintKeys, programId
   return fingerprint?.createdAt ?? null;
 }
 
+/** A new member's random referral code that another member drew first (rare): draw again. */
+export const referralCodeTaken = (violation: ConstraintViolation | null) =>
+  violation?.kind === 'unique' && violation.targets.includes(columnTarget(referralCodes.code));
+
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */
 export const lostReferralRace = (violation: ConstraintViolation) =>
-  (violation.kind === 'check' && violation.targets.includes('referral_conversion_counts_cap')) ||
-  (violation.kind === 'unique' && violation.targets.includes('referrals.conversion_seq'));
+  (violation.kind === 'check' && violation.targets.includes(checks.referralConversionCountsCap)) ||
+  (violation.kind === 'unique' && violation.targets.includes(columnTarget(referrals.conversionSeq)));
 
 /** The referral an order converted, while its reward is held or issued: what a full refund must undo. */
 export async function referralConvertedBy(db: Database, programId: string, orderPk: string) {

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Clock } from '../../platform/clock';
-import { constraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { newId } from '../../platform/ids';
@@ -14,7 +14,7 @@ export type NewTier = Pick<Tier, 'name' | 'threshold' | 'earnMultiplierPermille'
 function asDuplicateTier(error: unknown) {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'unique') return error;
-  return new DuplicateTierError(violation.targets.includes('tiers.name') ? 'name' : 'threshold');
+  return new DuplicateTierError(violation.targets.includes(columnTarget(tiers.name)) ? 'name' : 'threshold');
 }
 
 export type TiersService = ReturnType<typeof createTiersService>;

@@ -2,6 +2,7 @@ import { upgradeForOrder } from '../../tiers';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
 import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
+import { columnTarget } from '../../../platform/db/constraint-errors';
 import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger';
 import { planSpend, sumDeltas } from '../../ledger';
@@ -133,7 +134,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
-      if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
+      if ((violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { orderLines, orders } from '../../../../schema';
+import { orderLines, orders, checks } from '../../../../schema';
 import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
@@ -139,11 +139,14 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     // without the serializer): prepare again on what it left, which then refuses what is too much.
     retryOn: (violation) => violation.kind === 'check',
     onViolation: async (violation) =>
-      violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
+      violation.kind === 'check' && violation.targets.some((target) => orderGuards.includes(target))
         ? new RefundExceedsOrderError(orderId, amount, refundable)
         : null,
   };
 });
+
+/** The guards on an order's amounts and quantities: tripped, they mean another refund took what was left. */
+const orderGuards: string[] = [checks.ordersAmounts, checks.ordersAmountsRange, checks.ordersRefundInRange, checks.ordersPointsBackInRange, checks.orderLinesQuantities, checks.orderLinesRange];
 
 /** The member's lots as they will be once `returns` are applied (a returned-to lot may be empty now). */
 function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn: LotState[], returns: LotDelta[]) {

@@ -6,6 +6,7 @@ import { TransferNotFoundError, TransferNotReversibleError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { TransferKind } from '../plan';
 import { findTransfer } from '../repository';
+import { columnTarget } from '../../../platform/db/constraint-errors';
 
 /**
  * Kinds an operator may reverse. Order transfers are undone by `refundOrder` (which keeps the order's
@@ -73,7 +74,7 @@ export const reverseTransferCommand = ledgerCommand<ReverseTransferInput, Revers
     ],
     result: { transferId, reversalId, memberId, amount: original.amount, unit: original.unit },
     onViolation: async (violation) => {
-      if (violation.kind === 'unique' && violation.targets.includes('transfers.reverses_transfer_id')) {
+      if (violation.kind === 'unique' && violation.targets.includes(columnTarget(transfers.reversesTransferId))) {
         return new TransferNotReversibleError(transferId, 'it is already reversed');
       }
       return violation.kind === 'check' ? new TransferNotReversibleError(transferId, 'the points or money it moved have been spent') : null;

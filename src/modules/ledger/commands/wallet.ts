@@ -8,6 +8,7 @@ import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
 import { memberBalance } from '../repository';
+import { checks } from '../../../../schema';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -67,7 +68,7 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     transfers: planned,
     result: { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } },
     onViolation: async (violation) => {
-      if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
+      if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
       const now = await walletBalances(deps, programId, memberId, currency);
       return new InsufficientWalletBalanceError(currency, amount, now.cash + now.bonus);
     },
