@@ -19,7 +19,7 @@ export const CREATE_OFFER = `mutation($input: CreateOfferInput!) { createOffer(i
 export const UPDATE_OFFER = `mutation($input: UpdateOfferInput!) { updateOffer(input: $input) { __typename ${errorFields} ... on OfferPayload { offer { ${OFFER_FIELDS} } } } }`;
 export const OFFER_STATS = `query($id: ID!) { node(id: $id) { ... on Offer { stats { redemptions redemptionsLeft discountGiven budgetLeft bonusPointsGiven } } } }`;
 export const CREATE_CODE = `mutation($input: CreatePromoCodeInput!) { createPromoCode(input: $input) { __typename ${errorFields}
-  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCode { value } } }`;
+  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCodeError { value } } }`;
 export const GENERATE_CODES = `mutation($input: GeneratePromoCodesInput!) { generatePromoCodes(input: $input) { __typename ${errorFields}
   ... on GeneratePromoCodesPayload { batch { id prefix count csv codes(first: 10) { edges { node { code maxUses uses } } pageInfo { hasNextPage endCursor } } } } } }`;
 export const ASSIGN_CODE = `mutation($input: AssignPromoCodeInput!) { assignPromoCode(input: $input) { __typename ${errorFields}
@@ -34,16 +34,16 @@ export const CHECKOUT_FIELDS = `total { amount currency } discount { amount } to
 
 export const QUOTE = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields}
   ... on Quote { ${CHECKOUT_FIELDS} }
-  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } } }`;
 
 export const RECORD_CHECKOUT = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
   ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} }
-  ... on CheckoutChanged { expectedDiscount currentDiscount }
-  ... on InsufficientPoints { requested available } } }`;
+  ... on CheckoutChangedError { expectedDiscount currentDiscount }
+  ... on InsufficientPointsError { requested available } } }`;
 
 export const REFUND_CHECKOUT = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
   ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance offersReleased replayed }
-  ... on RefundExceedsOrder { refundable } } }`;
+  ... on RefundExceedsOrderError { refundable } } }`;
 
 export const AVAILABLE_OFFERS = `query($id: ID!) { member(id: $id) { availableOffers { codes offer { id name } } stampCards { offer { id } stampsRequired stamps untilReward lifetimeStamps rewardsEarned } } }`;
 

@@ -14,7 +14,7 @@ export const REFERRAL_PROFILE = `query($id: ID!) { member(id: $id) { referralCod
 export const REFERRAL_STATS = `{ program { referralStats { invited joined converted rejected conversionRate rewardsIssued pointsIssued } } }`;
 export const TRACK_VISIT = `mutation($input: TrackReferralVisitInput!) { trackReferralVisit(input: $input) { known } }`;
 export const ENROLL_REFERRED = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ${errorFields}
-  ... on MemberPayload { member { id } } ... on ReferralCodeNotFound { referralCode } } }`;
+  ... on MemberPayload { member { id } } ... on ReferralCodeNotFoundError { referralCode } } }`;
 
 export async function configureReferrals(app: TestApp, input: Record<string, unknown>) {
   const response = await app.graphql(CONFIGURE_REFERRALS, { input }, await app.token({ role: 'admin' }));

@@ -13,11 +13,11 @@ export const SETTINGS_FIELDS = `metric window windowMonths downgradeGraceDays`;
 export const CONFIGURE_TIERS = `mutation($input: ConfigureTiersInput!) { configureTiers(input: $input) { __typename ${errorFields}
   ... on TierSettingsPayload { settings { ${SETTINGS_FIELDS} } } } }`;
 export const CREATE_TIER = `mutation($input: CreateTierInput!) { createTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTier { field } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTierError { field } } }`;
 export const UPDATE_TIER = `mutation($input: UpdateTierInput!) { updateTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTier { field } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTierError { field } } }`;
 export const DELETE_TIER = `mutation($input: DeleteTierInput!) { deleteTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on TierInUse { members } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on TierInUseError { members } } }`;
 export const PROGRAM_TIERS = `{ program { tierSettings { ${SETTINGS_FIELDS} } tiers { ${TIER_FIELDS} } } }`;
 
 /** recordOrder with the tier it lifted the member into. */

@@ -10,7 +10,7 @@ import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
 
 builder.objectType(ReferralCodeNotFoundError, {
-  name: 'ReferralCodeNotFound',
+  name: 'ReferralCodeNotFoundError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
 });

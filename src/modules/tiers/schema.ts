@@ -106,14 +106,14 @@ builder.objectFields(MemberType, (t) => ({
   }),
 }));
 
-builder.objectType(TierNotFoundError, { name: 'TierNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(TierNotFoundError, { name: 'TierNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(DuplicateTierError, {
-  name: 'DuplicateTier',
+  name: 'DuplicateTierError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ field: t.string({ resolve: (error) => error.details.field }) }),
 });
 builder.objectType(TierInUseError, {
-  name: 'TierInUse',
+  name: 'TierInUseError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ members: t.int({ resolve: (error) => error.details.members }) }),
 });

@@ -71,9 +71,9 @@ function divRounded(numerator: bigint, denominator: bigint, mode: Rounding): big
 }
 
 /** The reference: what the order must earn, in BigInt, or why it must be refused. */
-function expected(run: Scenario, balanceBefore: number, issuedBefore: number): { refused: 'RedemptionExceedsTotal' } | { refused: 'InvalidInputError' } | { payment: bigint; earned: bigint } {
+function expected(run: Scenario, balanceBefore: number, issuedBefore: number): { refused: 'RedemptionExceedsTotalError' } | { refused: 'InvalidInputError' } | { payment: bigint; earned: bigint } {
   const payment = (BigInt(run.redeem) * BigInt(run.redeemValue)) / BigInt(run.redeemPoints);
-  if (payment > BigInt(run.total)) return { refused: 'RedemptionExceedsTotal' };
+  if (payment > BigInt(run.total)) return { refused: 'RedemptionExceedsTotalError' };
   const paid = BigInt(run.total) - payment;
   const base = divRounded(paid * BigInt(run.earnPoints) * BigInt(run.tierPermille), BigInt(run.earnPerAmount) * 1000n, run.earnRounding);
   const bonus = 'points' in run.bonus ? BigInt(run.bonus.points) : (base * BigInt(run.bonus.multiplierPermille - 1000)) / 1000n;

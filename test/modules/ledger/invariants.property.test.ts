@@ -263,7 +263,7 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
           // The first attempt failed and stored nothing: the key is free, the request runs now.
           await settle(params, earlier.key, data);
         } else if (step.changed) {
-          expect(data.__typename).toBe('IdempotencyConflict');
+          expect(data.__typename).toBe('IdempotencyConflictError');
         } else {
           expect(data).toEqual({ ...first.data, replayed: true });
         }

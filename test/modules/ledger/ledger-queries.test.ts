@@ -342,16 +342,16 @@ describe('tenancy: a program sees nothing of another', () => {
 
   const adaBalance = async () => (await memberLedger(app, ada.globalId)).pointsBalance;
 
-  it('cannot refund an order of another program: OrderNotFound', async () => {
+  it('cannot refund an order of another program: OrderNotFoundError', async () => {
     const result = await mutate(app, REFUND_ORDER, { orderId: 'acme-order', amount: 10_000 }, globexAdmin);
-    expect(result).toMatchObject({ __typename: 'OrderNotFound', code: 'ORDER_NOT_FOUND' });
+    expect(result).toMatchObject({ __typename: 'OrderNotFoundError', code: 'ORDER_NOT_FOUND' });
     const storefront = await mutate(app, REFUND_ORDER, { orderId: 'acme-order', amount: 10_000 }, await app.token({ role: 'storefront', programId: 'globex' }));
-    expect(storefront.__typename).toBe('OrderNotFound');
+    expect(storefront.__typename).toBe('OrderNotFoundError');
     expect(await adaBalance()).toBe(600);
   });
 
-  it('cannot reverse a transfer of another program: TransferNotFound', async () => {
-    expect(await mutate(app, REVERSE, { transferId: adaTransfer, reason: 'x' }, globexAdmin)).toMatchObject({ __typename: 'TransferNotFound' });
+  it('cannot reverse a transfer of another program: TransferNotFoundError', async () => {
+    expect(await mutate(app, REVERSE, { transferId: adaTransfer, reason: 'x' }, globexAdmin)).toMatchObject({ __typename: 'TransferNotFoundError' });
     expect(await adaBalance()).toBe(600);
   });
 

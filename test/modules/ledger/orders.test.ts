@@ -14,8 +14,8 @@ import { ADJUST, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, t
 const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename
   ... on Error { code message } ... on InvalidInputError { issues { path message } }
   ... on RecordOrderPayload { orderId pointsRedeemed pointsEarned pointsBalance replayed pointsPayment { amount currency } amountPaid { amount } }
-  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum }
-  ... on CurrencyMismatch { expected } ... on DuplicateOrder { orderId } ... on IdempotencyConflict { idempotencyKey } } }`;
+  ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum }
+  ... on CurrencyMismatchError { expected } ... on DuplicateOrderError { orderId } ... on IdempotencyConflictError { idempotencyKey } } }`;
 
 let app: TestApp;
 let member: { globalId: string; memberId: string };
@@ -70,7 +70,7 @@ describe('earning', () => {
     expect(await lotsOf(app, member.globalId)).toEqual([]);
     expect(await transfersOf(app, member.globalId)).toEqual([]);
     // They are recorded all the same: the order ids are taken.
-    expect(await order({ orderId: 'free', total: 0 })).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(await order({ orderId: 'free', total: 0 })).toMatchObject({ __typename: 'DuplicateOrderError' });
   });
 
   it('accepts the currency in lower case and stores lines and attributes', async () => {
@@ -177,13 +177,13 @@ describe('expiry', () => {
       });
     });
 
-    it('does not spend a lot at the very instant it expires: InsufficientPoints counts only unexpired points', async () => {
+    it('does not spend a lot at the very instant it expires: InsufficientPointsError counts only unexpired points', async () => {
       app.clock.set('2027-11-23T10:00:00Z');
       const result = await order({ orderId: 'too-late', total: 1_000, redeemPoints: 31 });
-      expect(result).toMatchObject({ __typename: 'InsufficientPoints', code: 'INSUFFICIENT_POINTS', requested: 31, available: 30 });
+      expect(result).toMatchObject({ __typename: 'InsufficientPointsError', code: 'INSUFFICIENT_POINTS', requested: 31, available: 30 });
 
       const redeem = await mutate(app, REDEEM, { memberId: member.globalId, points: 31 });
-      expect(redeem).toMatchObject({ __typename: 'InsufficientPoints', requested: 31, available: 30 });
+      expect(redeem).toMatchObject({ __typename: 'InsufficientPointsError', requested: 31, available: 30 });
 
       // The balance still shows the expired points until the expiry job runs; nothing was spent.
       expect(await balance()).toBe(130);
@@ -212,7 +212,7 @@ describe('refusals', () => {
     await earn(500);
     await setRules(app, { minimumRedemption: 100 });
     expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 99 })).toMatchObject({
-      __typename: 'BelowMinimumRedemption',
+      __typename: 'BelowMinimumRedemptionError',
       code: 'BELOW_MINIMUM_REDEMPTION',
       minimum: 100,
     });
@@ -224,7 +224,7 @@ describe('refusals', () => {
   it('refuses points worth more than the order, with the most it could take', async () => {
     await earn(1_000);
     expect(await order({ orderId: 'over', total: 250, redeemPoints: 251 })).toMatchObject({
-      __typename: 'RedemptionExceedsTotal',
+      __typename: 'RedemptionExceedsTotalError',
       code: 'REDEMPTION_EXCEEDS_TOTAL',
       maximum: 250,
     });
@@ -236,7 +236,7 @@ describe('refusals', () => {
     await earn(100);
     await setRules(app, { redeemPoints: 3, redeemValue: 2 });
     // 16 points pay floor(16 × 2 / 3) = 10, the whole order; 17 would pay floor(34 / 3) = 11 > 10.
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 17 })).toMatchObject({ __typename: 'RedemptionExceedsTotal', maximum: 16 });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 17 })).toMatchObject({ __typename: 'RedemptionExceedsTotalError', maximum: 16 });
     expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({
       pointsPayment: { amount: 10 },
       amountPaid: { amount: 0 },
@@ -246,13 +246,13 @@ describe('refusals', () => {
 
   it('refuses more points than the member holds', async () => {
     await earn(40);
-    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({ __typename: 'InsufficientPoints', requested: 41, available: 40 });
+    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({ __typename: 'InsufficientPointsError', requested: 41, available: 40 });
     expect(await balance()).toBe(40);
   });
 
   it('refuses an order in another currency than the program\'s', async () => {
     expect(await order({ orderId: 'usd', currency: 'USD', total: 1_000 })).toMatchObject({
-      __typename: 'CurrencyMismatch',
+      __typename: 'CurrencyMismatchError',
       code: 'CURRENCY_MISMATCH',
       expected: 'EUR',
     });
@@ -260,13 +260,13 @@ describe('refusals', () => {
     expect(await order({ orderId: 'usd', total: 1_000 })).toMatchObject({ __typename: 'RecordOrderPayload' });
   });
 
-  it('records an order id once: the same order under another key is DuplicateOrder and moves nothing', async () => {
+  it('records an order id once: the same order under another key is DuplicateOrderError and moves nothing', async () => {
     await earn(100, 'dup');
     const again = await order({ orderId: 'dup', total: 10_000 });
-    expect(again).toMatchObject({ __typename: 'DuplicateOrder', code: 'DUPLICATE_ORDER', orderId: 'dup' });
+    expect(again).toMatchObject({ __typename: 'DuplicateOrderError', code: 'DUPLICATE_ORDER', orderId: 'dup' });
     // Also for another member of the program.
     const other = await enroll(app, { email: 'other@example.com' });
-    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({ __typename: 'DuplicateOrderError' });
     expect(await balance()).toBe(100);
     expect(await balance(other.globalId)).toBe(0);
   });
@@ -304,22 +304,22 @@ describe('idempotency', () => {
     expect(await balance()).toBe(10);
   });
 
-  it('answers the same key with another input with IdempotencyConflict, and moves nothing', async () => {
+  it('answers the same key with another input with IdempotencyConflictError, and moves nothing', async () => {
     await order({ orderId: 'conflict-1', total: 1_000, idempotencyKey: 'conflict' });
     const changed = await order({ orderId: 'conflict-1', total: 2_000, idempotencyKey: 'conflict' });
-    expect(changed).toMatchObject({ __typename: 'IdempotencyConflict', code: 'IDEMPOTENCY_CONFLICT', idempotencyKey: 'conflict' });
+    expect(changed).toMatchObject({ __typename: 'IdempotencyConflictError', code: 'IDEMPOTENCY_CONFLICT', idempotencyKey: 'conflict' });
     // The key is taken for any other request, even of another kind.
     const otherOrder = await order({ orderId: 'conflict-2', total: 1_000, idempotencyKey: 'conflict' });
-    expect(otherOrder.__typename).toBe('IdempotencyConflict');
+    expect(otherOrder.__typename).toBe('IdempotencyConflictError');
     const redeem = await mutate(app, REDEEM, { memberId: member.globalId, points: 1, idempotencyKey: 'conflict' });
-    expect(redeem.__typename).toBe('IdempotencyConflict');
+    expect(redeem.__typename).toBe('IdempotencyConflictError');
     expect(await balance()).toBe(10);
     expect(await transfersOf(app, member.globalId)).toHaveLength(1);
   });
 
   it('does not remember a refused request: a retry after topping up the points succeeds', async () => {
     const input = { orderId: 'later', total: 1_000, redeemPoints: 50, idempotencyKey: 'later' };
-    expect((await order(input)).__typename).toBe('InsufficientPoints');
+    expect((await order(input)).__typename).toBe('InsufficientPointsError');
     await earn(50);
     expect(await order(input)).toMatchObject({ __typename: 'RecordOrderPayload', replayed: false, pointsRedeemed: 50 });
   });
@@ -395,7 +395,7 @@ describe('invalid input', () => {
 
   it('refunds cannot reach an order that was refused', async () => {
     await order({ orderId: 'never', total: -5 });
-    expect(await mutate(app, REFUND_ORDER, { orderId: 'never', amount: 1 })).toMatchObject({ __typename: 'OrderNotFound' });
+    expect(await mutate(app, REFUND_ORDER, { orderId: 'never', amount: 1 })).toMatchObject({ __typename: 'OrderNotFoundError' });
   });
 });
 

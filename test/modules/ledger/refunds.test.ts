@@ -10,7 +10,7 @@ import { ADJUST, lotsOf, memberLedger, mutate, RECORD_ORDER, REDEEM, freshLedger
 const REFUND = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename
   ... on Error { code message } ... on InvalidInputError { issues { path message } }
   ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsNotRecovered pointsReturned pointsBalance replayed }
-  ... on RefundExceedsOrder { refundable } ... on OrderNotFound { orderId } ... on IdempotencyConflict { idempotencyKey } } }`;
+  ... on RefundExceedsOrderError { refundable } ... on OrderNotFoundError { orderId } ... on IdempotencyConflictError { idempotencyKey } } }`;
 
 let app: TestApp;
 let member: { globalId: string; memberId: string };
@@ -76,7 +76,7 @@ describe('refunds by amount', () => {
       expect(await balance()).toBe(500);
 
       const more = await refund({ orderId: 'odd', amount: 1 });
-      expect(more).toMatchObject({ __typename: 'RefundExceedsOrder', code: 'REFUND_EXCEEDS_ORDER', refundable: 0 });
+      expect(more).toMatchObject({ __typename: 'RefundExceedsOrderError', code: 'REFUND_EXCEEDS_ORDER', refundable: 0 });
     },
   );
 
@@ -90,18 +90,18 @@ describe('refunds by amount', () => {
   it('refuses more than is left to refund, with what is refundable, and changes nothing', async () => {
     await order({ orderId: 'thousand', total: 1_000 }); // 10 points; balance 267
     expect(await refund({ orderId: 'thousand', amount: 400 })).toMatchObject({ pointsClawedBack: 4, pointsBalance: 263 });
-    expect(await refund({ orderId: 'thousand', amount: 601 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 600 });
+    expect(await refund({ orderId: 'thousand', amount: 601 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 600 });
     expect(await balance()).toBe(263);
     expect(await refund({ orderId: 'thousand', amount: 600 })).toMatchObject({ totalRefunded: 1_000, pointsClawedBack: 6, pointsBalance: 257 });
   });
 
   it('refuses an order of 0 with nothing refundable', async () => {
     await order({ orderId: 'zero', total: 0 });
-    expect(await refund({ orderId: 'zero', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 0 });
+    expect(await refund({ orderId: 'zero', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 0 });
   });
 
-  it('answers OrderNotFound for an unknown order', async () => {
-    expect(await refund({ orderId: 'nope', amount: 100 })).toMatchObject({ __typename: 'OrderNotFound', code: 'ORDER_NOT_FOUND', orderId: 'nope' });
+  it('answers OrderNotFoundError for an unknown order', async () => {
+    expect(await refund({ orderId: 'nope', amount: 100 })).toMatchObject({ __typename: 'OrderNotFoundError', code: 'ORDER_NOT_FOUND', orderId: 'nope' });
   });
 
   it('lets a storefront refund', async () => {
@@ -237,7 +237,7 @@ describe('refunds by lines', () => {
   it('refuses lines the order has already refunded by amount, and keeps the line quantities', async () => {
     await order({ orderId: 'partly', total: 2_000, lines: [{ sku: 'BAG', quantity: 2, unitPrice: 1_000 }] });
     expect(await refund({ orderId: 'partly', amount: 1_500 })).toMatchObject({ totalRefunded: 1_500 });
-    expect(await refund({ orderId: 'partly', lines: [{ sku: 'BAG', quantity: 1 }] })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 500 });
+    expect(await refund({ orderId: 'partly', lines: [{ sku: 'BAG', quantity: 1 }] })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 500 });
     expect(await refund({ orderId: 'partly', amount: 500 })).toMatchObject({ totalRefunded: 2_000 });
   });
 
@@ -350,7 +350,7 @@ describe('idempotency', () => {
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await balance()).toBe(7);
     // Only 300 was refunded: 700 are left.
-    expect(await refund({ orderId: 'retry', amount: 701 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 700 });
+    expect(await refund({ orderId: 'retry', amount: 701 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 700 });
   });
 
   it('replays a refund by lines', async () => {
@@ -363,10 +363,10 @@ describe('idempotency', () => {
     expect(await refund({ orderId: 'retry-lines', lines: [{ sku: 'A', quantity: 1 }] })).toMatchObject({ amount: 200, totalRefunded: 600 });
   });
 
-  it('answers the same key with another amount with IdempotencyConflict', async () => {
+  it('answers the same key with another amount with IdempotencyConflictError', async () => {
     await refund({ orderId: 'retry', amount: 300, idempotencyKey: 'refund-2' });
     expect(await refund({ orderId: 'retry', amount: 400, idempotencyKey: 'refund-2' })).toMatchObject({
-      __typename: 'IdempotencyConflict',
+      __typename: 'IdempotencyConflictError',
       idempotencyKey: 'refund-2',
     });
     expect(await balance()).toBe(7);

@@ -196,7 +196,7 @@ describe('new rules apply to later orders, never to earlier ones', () => {
     await setRules(app, { currency: 'USD' });
     const { globalId } = await enroll(app, { email: 'usd@example.com' });
     const eur = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'usd-1', currency: 'EUR', total: 1_000 });
-    expect(eur).toMatchObject({ __typename: 'CurrencyMismatch', code: 'CURRENCY_MISMATCH' });
+    expect(eur).toMatchObject({ __typename: 'CurrencyMismatchError', code: 'CURRENCY_MISMATCH' });
     const usd = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'usd-1', currency: 'USD', total: 1_000 });
     expect(usd).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 10, pointsPayment: { amount: 0, currency: 'USD' } });
   });
@@ -207,7 +207,7 @@ describe('new rules apply to later orders, never to earlier ones', () => {
     await setRules(app, { minimumRedemption: 200, redeemPoints: 200, redeemValue: 100 });
 
     const below = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'value-2', currency: 'EUR', total: 1_000, redeemPoints: 199 });
-    expect(below).toMatchObject({ __typename: 'BelowMinimumRedemption', minimum: 200 });
+    expect(below).toMatchObject({ __typename: 'BelowMinimumRedemptionError', minimum: 200 });
 
     // 300 points at 200 points per 100 minor units pay 150; 850 is paid and earns 8.
     const paid = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'value-2', currency: 'EUR', total: 1_000, redeemPoints: 300 });

@@ -332,11 +332,11 @@ describe('assigned codes', () => {
     expect(await codesOf(personal.id)).toMatchObject([{ code: 'FOR-A', uses: 1 }, { code: 'LATER-A', uses: 0 }]);
   });
 
-  it('assignPromoCode: unknown code is PromoCodeNotFound, unknown member MemberNotFound', async () => {
+  it('assignPromoCode: unknown code is PromoCodeNotFoundError, unknown member MemberNotFound', async () => {
     const admin = await app.token({ role: 'admin' });
     const member = await newMember();
     const unknownCode = await app.graphql(ASSIGN_CODE, { input: { code: 'NO-SUCH-CODE', memberId: member.globalId } }, admin);
-    expect(unknownCode.data?.assignPromoCode).toMatchObject({ __typename: 'PromoCodeNotFound', code: 'PROMO_CODE_NOT_FOUND' });
+    expect(unknownCode.data?.assignPromoCode).toMatchObject({ __typename: 'PromoCodeNotFoundError', code: 'PROMO_CODE_NOT_FOUND' });
     const personal = await offer({ name: 'Assign errors' });
     await createCode({ offerId: personal.id, code: 'ASSIGN-ME' });
     const globexMember = await enroll(app, { email: 'globex-assign@example.com' }, await app.token({ role: 'admin', programId: 'globex' }));
@@ -349,13 +349,13 @@ describe('assigned codes', () => {
 });
 
 describe('createPromoCode errors', () => {
-  it('a code that exists in any case is DuplicatePromoCode; the same text in another program is fine', async () => {
+  it('a code that exists in any case is DuplicatePromoCodeError; the same text in another program is fine', async () => {
     const first = await offer({ name: 'Summer' });
     const second = await offer({ name: 'Other summer' });
     await createCode({ offerId: first.id, code: 'Summer' });
     for (const [offerId, code] of [[first.id, 'SUMMER'], [second.id, 'summer'], [second.id, ' Summer ']] as const) {
       const duplicate = await createCodeOrError(app, { offerId, code });
-      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCode', code: 'DUPLICATE_PROMO_CODE', value: 'SUMMER' });
+      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCodeError', code: 'DUPLICATE_PROMO_CODE', value: 'SUMMER' });
     }
     expect(await codesOf(first.id)).toHaveLength(1);
     expect(await codesOf(second.id)).toHaveLength(0);
@@ -386,16 +386,16 @@ describe('createPromoCode errors', () => {
     expect(await codesOf(target.id)).toEqual([]);
   });
 
-  it('an unknown offer (or another program\'s, or not an offer id) is OfferNotFound', async () => {
+  it('an unknown offer (or another program\'s, or not an offer id) is OfferNotFoundError', async () => {
     const member = await newMember();
     const globexOffer = await createOffer(app, { name: 'Globex only', codeRequired: true, effect: { percentOff: { basisPoints: 500 } } }, await app.token({ role: 'admin', programId: 'globex' }));
     const live = await offer({ name: 'Real offer' });
     const unknownId = live.id.replace(/.$/, (last: string) => (last === 'A' ? 'B' : 'A'));
     for (const offerId of [globexOffer.id, member.globalId, 'garbage', unknownId]) {
       const result = await createCodeOrError(app, { offerId, code: 'ORPHAN' });
-      expect(result, offerId).toMatchObject({ __typename: 'OfferNotFound', code: 'OFFER_NOT_FOUND' });
+      expect(result, offerId).toMatchObject({ __typename: 'OfferNotFoundError', code: 'OFFER_NOT_FOUND' });
       const batch = await app.graphql(GENERATE_CODES, { input: { offerId, count: 3 } }, await app.token({ role: 'admin' }));
-      expect(batch.data?.generatePromoCodes, offerId).toMatchObject({ __typename: 'OfferNotFound' });
+      expect(batch.data?.generatePromoCodes, offerId).toMatchObject({ __typename: 'OfferNotFoundError' });
     }
     const archived = await app.graphql(UPDATE_OFFER, { input: { id: globexOffer.id, status: 'ARCHIVED' } }, await app.token({ role: 'admin', programId: 'globex' }));
     expect(archived.data?.updateOffer.__typename).toBe('OfferPayload');
@@ -674,12 +674,12 @@ describe('authorization from the outside', () => {
     // Nor can globex's admin attach codes to it or assign acme's code.
     const globexAdmin = await app.token({ role: 'admin', programId: 'globex' });
     const attach = await app.graphql(CREATE_CODE, { input: { offerId: target.id, code: 'GLOBEX-ON-ACME' } }, globexAdmin);
-    expect(attach.data?.createPromoCode.__typename).toBe('OfferNotFound');
+    expect(attach.data?.createPromoCode.__typename).toBe('OfferNotFoundError');
     const globexMember = await enroll(app, { email: 'globex-codes@example.com' }, globexAdmin);
     const assign = await app.graphql(ASSIGN_CODE, { input: { code: 'ACME-ONLY', memberId: globexMember.globalId } }, globexAdmin);
-    expect(assign.data?.assignPromoCode.__typename).toBe('PromoCodeNotFound');
+    expect(assign.data?.assignPromoCode.__typename).toBe('PromoCodeNotFoundError');
     const change = await app.graphql(UPDATE_OFFER, { input: { id: target.id, status: 'PAUSED' } }, globexAdmin);
-    expect(change.data?.updateOffer.__typename).toBe('OfferNotFound');
+    expect(change.data?.updateOffer.__typename).toBe('OfferNotFoundError');
     // Acme still has it, unchanged.
     expect(about(await quote(app, cart(undefined, ['acme-only'])), target.id)).toEqual(applied(200, 'ACME-ONLY'));
   });

@@ -77,7 +77,7 @@ describe('a single-use code entered by 20 members at the same instant', () => {
     expect(after.map((quoted) => quoted.pointsRedeemable).sort((a, b) => a - b)).toEqual([18, ...Array(19).fill(20)].sort((a, b) => a - b));
   });
 
-  it('with expectedDiscount: exactly one is recorded, the 19 others are refused (CheckoutChanged) and record nothing', async () => {
+  it('with expectedDiscount: exactly one is recorded, the 19 others are refused (CheckoutChangedError) and record nothing', async () => {
     app = await createTestApp({ networkLatency: true });
     const offer = await createOffer(app, { name: 'Ten off once', codeRequired: true, effect: { percentOff: { basisPoints: 1000 } } });
     await createCode(app, { offerId: offer.id, code: 'ONLY-ONCE', maxUses: 1 });
@@ -91,7 +91,7 @@ describe('a single-use code entered by 20 members at the same instant', () => {
     const results = await Promise.all(requests.map((request) => recordOrder(app!, request, token)));
 
     const recorded = results.filter((result) => result.__typename === 'RecordOrderPayload');
-    const changed = results.filter((result) => result.__typename === 'CheckoutChanged');
+    const changed = results.filter((result) => result.__typename === 'CheckoutChangedError');
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ discount: { amount: 200 }, appliedOffers: [{ code: 'ONLY-ONCE', discount: 200 }] });
     expect(changed).toHaveLength(19);
@@ -101,9 +101,9 @@ describe('a single-use code entered by 20 members at the same instant', () => {
 
     // Nothing was recorded for the refused ones: no order to refund, and the same order id and key,
     // now without the code, records the order for the first time.
-    const refusedRequests = requests.filter((_request, index) => results[index]!.__typename === 'CheckoutChanged');
+    const refusedRequests = requests.filter((_request, index) => results[index]!.__typename === 'CheckoutChangedError');
     for (const request of refusedRequests) {
-      expect(await refundOrder(app, { orderId: request.orderId, amount: 1 })).toMatchObject({ __typename: 'OrderNotFound' });
+      expect(await refundOrder(app, { orderId: request.orderId, amount: 1 })).toMatchObject({ __typename: 'OrderNotFoundError' });
       const retried = await recordOrder(app, { ...request, codes: [], expectedDiscount: 0 }, token);
       expect(retried).toMatchObject({ __typename: 'RecordOrderPayload', orderId: request.orderId, replayed: false, discount: { amount: 0 }, pointsEarned: 20, pointsBalance: 20 });
     }
@@ -196,7 +196,7 @@ describe('concurrent refunds of one order that used a single-use code', () => {
   it.each([
     ['through the per-member serializer', false],
     ['without the serializer: the database guards alone', true],
-  ])('%s: one full refund succeeds and releases the code once; the other is RefundExceedsOrder', async (_name, withoutSerializer) => {
+  ])('%s: one full refund succeeds and releases the code once; the other is RefundExceedsOrderError', async (_name, withoutSerializer) => {
     app = await createTestApp({ networkLatency: true, withoutSerializer });
     const offer = await createOffer(app, { name: 'Ten off once', codeRequired: true, effect: { percentOff: { basisPoints: 1000 } } });
     await createCode(app, { offerId: offer.id, code: 'REFUND-RACE', maxUses: 1 });
@@ -208,7 +208,7 @@ describe('concurrent refunds of one order that used a single-use code', () => {
       refundOrder(app, { orderId: 'refund-race', amount: 1800, idempotencyKey: key('race-a') }),
       refundOrder(app, { orderId: 'refund-race', amount: 1800, idempotencyKey: key('race-b') }),
     ]);
-    expect(results.map((result) => result.__typename).sort()).toEqual(['RefundExceedsOrder', 'RefundOrderPayload']);
+    expect(results.map((result) => result.__typename).sort()).toEqual(['RefundExceedsOrderError', 'RefundOrderPayload']);
     expect(results.find((result) => result.__typename === 'RefundOrderPayload')).toMatchObject({ amount: 1800, totalRefunded: 1800, offersReleased: true, pointsClawedBack: 18 });
     expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
     expect(await codeUses(app, offer.id, 'REFUND-RACE')).toBe(0);
@@ -216,7 +216,7 @@ describe('concurrent refunds of one order that used a single-use code', () => {
 });
 
 describe('an order that keeps losing a shared limit', () => {
-  it('is refused as CheckoutContended after its retries, and nothing of it is recorded', async () => {
+  it('is refused as CheckoutContendedError after its retries, and nothing of it is recorded', async () => {
     app = await createTestApp({ networkLatency: true });
     const offer = await createOffer(app, { name: 'Capped', maxRedemptions: 1_000, effect: { percentOff: { basisPoints: 1000 } } });
     const { globalId } = await enroll(app, { email: 'unlucky@example.com' });
@@ -226,7 +226,7 @@ describe('an order that keeps losing a shared limit', () => {
       begin select raise(abort, 'CHECK constraint failed: offers_redemption_cap'); end`);
     const before = app.roundTrips.count;
     const result = await recordOrder(app, { memberId: globalId, orderId: 'contended-1', total: 2000, lines: [line('MUG', 2, 1000)], idempotencyKey: 'contended-key' });
-    expect(result).toMatchObject({ __typename: 'CheckoutContended', code: 'CHECKOUT_CONTENDED' });
+    expect(result).toMatchObject({ __typename: 'CheckoutContendedError', code: 'CHECKOUT_CONTENDED' });
     expect(result.message).toMatch(/contended-1/);
     // It was prepared and written again each time (10 attempts), not given up at once.
     expect(app.roundTrips.count - before).toBeGreaterThanOrEqual(20);

@@ -147,7 +147,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }`;
+const pointsErrors = `... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } ... on CurrencyMismatchError { expected }`;
 const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} } } }`;
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields} ${pointsErrors}
   ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} } } }`;

@@ -53,7 +53,7 @@ describe('refund by amount of a discounted order', () => {
       pointsBalance: 70,
     });
 
-    expect(await refundOrder(app, { orderId: 'amount-1', amount: 9001 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 9000 });
+    expect(await refundOrder(app, { orderId: 'amount-1', amount: 9001 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 9000 });
 
     // An odd part of what was paid: 70 × 3001 / 9000 = 23.34 → 23 back; 2000 × 3001 / 9000 = 666.9 → 667 returned.
     expect(await refundOrder(app, { orderId: 'amount-1', amount: 3001 })).toMatchObject({
@@ -65,7 +65,7 @@ describe('refund by amount of a discounted order', () => {
       pointsBalance: 70 - 23 + 667,
       offersReleased: false,
     });
-    expect(await refundOrder(app, { orderId: 'amount-1', amount: 6000 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 5999 });
+    expect(await refundOrder(app, { orderId: 'amount-1', amount: 6000 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 5999 });
     // The rest: shares are of the cumulative amount, so they add up exactly to what the order moved.
     expect(await refundOrder(app, { orderId: 'amount-1', amount: 5999 })).toMatchObject({
       amount: 5999,
@@ -75,7 +75,7 @@ describe('refund by amount of a discounted order', () => {
       pointsBalance: 2000,
       offersReleased: true,
     });
-    expect(await refundOrder(app, { orderId: 'amount-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 0 });
+    expect(await refundOrder(app, { orderId: 'amount-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 0 });
     expect((await memberLedger(app, globalId)).pointsBalance).toBe(2000);
     expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
   });
@@ -86,7 +86,7 @@ describe('refund by amount of a discounted order', () => {
     // 1,000 of lines + 499 shipping; 500 off split 1000:499 → 334 on the line, 166 on the rest (largest remainder).
     const order = await recordOrder(app, { memberId: globalId, orderId: 'ship-1', total: 1499, lines: [line('BOOK', 1, 1000)] });
     expect(order).toMatchObject({ discount: { amount: 500 }, restOfOrderDiscount: 166, lines: [{ discount: 334, total: 666 }] });
-    expect(await refundOrder(app, { orderId: 'ship-1', amount: 1000 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 999 });
+    expect(await refundOrder(app, { orderId: 'ship-1', amount: 1000 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 999 });
     // The line back: what it was paid (666); the shipping is not a line, so this is not yet a full refund.
     expect(await refundOrder(app, { orderId: 'ship-1', lines: [{ sku: 'BOOK', quantity: 1 }] })).toMatchObject({ amount: 666, offersReleased: false });
     expect(await refundOrder(app, { orderId: 'ship-1', amount: 333 })).toMatchObject({ amount: 333, totalRefunded: 999, offersReleased: true, pointsBalance: 0 });
@@ -225,7 +225,7 @@ describe('what a refund gives back of the order\'s offers', () => {
     const order = await recordOrder(app, { memberId: globalId, orderId: 'free-1', total: 1000, lines: [line('CAKE', 2, 500)], codes: ['FREE-ONE'] });
     expect(order).toMatchObject({ discount: { amount: 1000 }, totalAfterDiscount: { amount: 0 }, pointsEarned: 0, lines: [{ discount: 1000, total: 0 }] });
 
-    expect(await refundOrder(app, { orderId: 'free-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 0 });
+    expect(await refundOrder(app, { orderId: 'free-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 0 });
     expect(await refundOrder(app, { orderId: 'free-1', lines: [{ sku: 'CAKE', quantity: 1 }] })).toMatchObject({ __typename: 'RefundOrderPayload', amount: 0, offersReleased: false });
     expect(await codeUses(free.id, 'FREE-ONE')).toBe(1);
     expect(await refundOrder(app, { orderId: 'free-1', lines: [{ sku: 'CAKE', quantity: 1 }] })).toMatchObject({ amount: 0, totalRefunded: 0, offersReleased: true });
@@ -257,7 +257,7 @@ describe('what a refund gives back of the order\'s offers', () => {
     expect(await offerStats(app, coded.id)).toMatchObject({ redemptions: 1, discountGiven: 100 });
     expect((await quote(app, { ...cart, memberId: first.globalId })).notApplied).toMatchObject([{ code: 'REPLAY-ME', reason: 'CODE_ALREADY_USED' }]);
     // A new refund of the same order: nothing left to refund, nothing released.
-    expect(await refundOrder(app, { orderId: 'replay-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 0 });
+    expect(await refundOrder(app, { orderId: 'replay-1', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 0 });
     expect(await offerStats(app, coded.id)).toMatchObject({ redemptions: 1, discountGiven: 100 });
   });
 });

@@ -95,11 +95,11 @@ describe('a cart whose total defaults to the sum of its lines', () => {
 });
 
 describe('an order id recorded already', () => {
-  it('is DuplicateOrder even when the new request would fail otherwise (points it cannot pay, a guard it trips)', async () => {
+  it('is DuplicateOrderError even when the new request would fail otherwise (points it cannot pay, a guard it trips)', async () => {
     const { globalId } = await newMember();
     expect(await recordOrder(app, { memberId: globalId, orderId: 'once-only', lines: [line('TEA', 1, 500)] })).toMatchObject({ __typename: 'RecordOrderPayload' });
     const again = await recordOrder(app, { memberId: globalId, orderId: 'once-only', lines: [line('TEA', 1, 500)], redeemPoints: 500 });
-    expect(again).toMatchObject({ __typename: 'DuplicateOrder', code: 'DUPLICATE_ORDER' });
+    expect(again).toMatchObject({ __typename: 'DuplicateOrderError', code: 'DUPLICATE_ORDER' });
     expect((await memberLedger(app, globalId)).pointsBalance).toBe(5);
   });
 });

@@ -122,11 +122,11 @@ describe('enrolling with a referral code', () => {
     expect((await referralProfile(app, lower.globalId)).referrals).toEqual([]);
   });
 
-  it('an unknown code is ReferralCodeNotFound and writes nothing: no member, and the email is still new to the program', async () => {
+  it('an unknown code is ReferralCodeNotFoundError and writes nothing: no member, and the email is still new to the program', async () => {
     const email = fresh('unknown');
     const statsBefore = await referralStats(app);
     const result = await enrollReferred(app, { email, referralCode: 'ZZZZ2222' });
-    expect(result).toMatchObject({ __typename: 'ReferralCodeNotFound', code: 'REFERRAL_CODE_NOT_FOUND', referralCode: 'ZZZZ2222' });
+    expect(result).toMatchObject({ __typename: 'ReferralCodeNotFoundError', code: 'REFERRAL_CODE_NOT_FOUND', referralCode: 'ZZZZ2222' });
     expect(result.message).toContain('ZZZZ2222');
     expect(await membersMatching(app, email)).toEqual([]);
     expect(await referralStats(app)).toEqual(statsBefore);
@@ -137,13 +137,13 @@ describe('enrolling with a referral code', () => {
     expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'PENDING', rejectionReason: null });
   });
 
-  it('an erased member\'s code is ReferralCodeNotFound, and nothing is written', async () => {
+  it('an erased member\'s code is ReferralCodeNotFoundError, and nothing is written', async () => {
     const referrer = await enrollReferrer(app, fresh('erased-referrer'));
     const erased = await app.graphql(ERASE, { input: { id: referrer.globalId } }, await admin(app));
     expect(erased.data?.eraseMember.__typename, JSON.stringify(erased)).toBe('MemberPayload');
     const email = fresh('late-friend');
     const result = await enrollReferred(app, { email, referralCode: referrer.code });
-    expect(result.__typename).toBe('ReferralCodeNotFound');
+    expect(result.__typename).toBe('ReferralCodeNotFoundError');
     expect(await membersMatching(app, email)).toEqual([]);
     expect(await referralsOf(app, referrer.globalId)).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe('enrolling with a referral code', () => {
     const email = fresh('globex-customer');
     const response = await app.graphql(ENROLL, { input: { email, referralCode: referrer.code } }, await app.token({ role: 'storefront', programId: 'globex' }));
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    expect(response.data!.enrollMember.__typename).toBe('ReferralCodeNotFound');
+    expect(response.data!.enrollMember.__typename).toBe('ReferralCodeNotFoundError');
     expect(await referralsOf(app, referrer.globalId)).toEqual([]);
   });
 });

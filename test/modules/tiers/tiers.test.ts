@@ -137,16 +137,16 @@ describe('createTier, updateTier, deleteTier', () => {
     expect((await programTiers()).tiers).toEqual([]);
   });
 
-  it('refuses a second tier with the same name or the same threshold (DuplicateTier)', async () => {
+  it('refuses a second tier with the same name or the same threshold (DuplicateTierError)', async () => {
     await createTier(app, { name: 'Silver', threshold: 10_000 });
-    expect(await send(app, CREATE_TIER, { name: 'Silver', threshold: 20_000 })).toMatchObject({ __typename: 'DuplicateTier', code: 'DUPLICATE_TIER', field: 'name' });
-    expect(await send(app, CREATE_TIER, { name: 'Gold', threshold: 10_000 })).toMatchObject({ __typename: 'DuplicateTier', code: 'DUPLICATE_TIER', field: 'threshold' });
+    expect(await send(app, CREATE_TIER, { name: 'Silver', threshold: 20_000 })).toMatchObject({ __typename: 'DuplicateTierError', code: 'DUPLICATE_TIER', field: 'name' });
+    expect(await send(app, CREATE_TIER, { name: 'Gold', threshold: 10_000 })).toMatchObject({ __typename: 'DuplicateTierError', code: 'DUPLICATE_TIER', field: 'threshold' });
     // The name is trimmed before it is compared.
-    expect(await send(app, CREATE_TIER, { name: ' Silver ', threshold: 30_000 })).toMatchObject({ __typename: 'DuplicateTier', field: 'name' });
+    expect(await send(app, CREATE_TIER, { name: ' Silver ', threshold: 30_000 })).toMatchObject({ __typename: 'DuplicateTierError', field: 'name' });
     expect((await programTiers()).tiers.map((tier) => tier.name)).toEqual(['Silver']);
   });
 
-  it('updates only the given fields; the same values as another tier are DuplicateTier', async () => {
+  it('updates only the given fields; the same values as another tier are DuplicateTierError', async () => {
     const silver = await createTier(app, { name: 'Silver', threshold: 10_000, earnMultiplierPermille: 1_500, discountBasisPoints: 200 });
     await createTier(app, { name: 'Gold', threshold: 50_000 });
 
@@ -158,8 +158,8 @@ describe('createTier, updateTier, deleteTier', () => {
     // An empty patch is harmless and returns the tier as it is.
     expect(await send(app, UPDATE_TIER, { id: silver.id })).toMatchObject({ tier: { threshold: 12_000 } });
 
-    expect(await send(app, UPDATE_TIER, { id: silver.id, name: 'Gold' })).toMatchObject({ __typename: 'DuplicateTier', field: 'name' });
-    expect(await send(app, UPDATE_TIER, { id: silver.id, threshold: 50_000 })).toMatchObject({ __typename: 'DuplicateTier', field: 'threshold' });
+    expect(await send(app, UPDATE_TIER, { id: silver.id, name: 'Gold' })).toMatchObject({ __typename: 'DuplicateTierError', field: 'name' });
+    expect(await send(app, UPDATE_TIER, { id: silver.id, threshold: 50_000 })).toMatchObject({ __typename: 'DuplicateTierError', field: 'threshold' });
     expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, threshold: -10 }))).toEqual([{ path: ['input', 'threshold'], message: 'must not be negative' }]);
     expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, name: '' }))).toEqual([{ path: ['input', 'name'], message: 'must not be empty' }]);
     expect((await programTiers()).tiers.map((tier) => [tier.name, tier.threshold])).toEqual([
@@ -168,30 +168,30 @@ describe('createTier, updateTier, deleteTier', () => {
     ]);
   });
 
-  it('answers TierNotFound for unknown ids, ids of other types, and tiers of another program', async () => {
+  it('answers TierNotFoundError for unknown ids, ids of other types, and tiers of another program', async () => {
     const globexTier = await createTier(app, { name: 'Silver', threshold: 10_000 }, 'globex');
     const unknown = encodeGlobalID('Tier', '0190f1b2-0000-7000-8000-000000000000');
     for (const id of [unknown, member.globalId, globexTier.id, 'not-a-global-id']) {
-      expect(await send(app, UPDATE_TIER, { id, name: 'Renamed' }), id).toMatchObject({ __typename: 'TierNotFound', code: 'TIER_NOT_FOUND' });
-      expect(await send(app, DELETE_TIER, { id }), id).toMatchObject({ __typename: 'TierNotFound', code: 'TIER_NOT_FOUND' });
+      expect(await send(app, UPDATE_TIER, { id, name: 'Renamed' }), id).toMatchObject({ __typename: 'TierNotFoundError', code: 'TIER_NOT_FOUND' });
+      expect(await send(app, DELETE_TIER, { id }), id).toMatchObject({ __typename: 'TierNotFoundError', code: 'TIER_NOT_FOUND' });
     }
     // globex's tier is untouched.
     expect((await programTiers(await app.token({ role: 'admin', programId: 'globex' }))).tiers).toEqual([globexTier]);
   });
 
-  it('deletes a tier nobody holds; refuses (TierInUse, with the count) while members hold it', async () => {
+  it('deletes a tier nobody holds; refuses (TierInUseError, with the count) while members hold it', async () => {
     const tiers = await setUpTiers(app);
     const bob = await enroll(app, { email: 'bob@example.com' });
     await order('ada-1', 12_000);
     await placeOrder(app, bob.globalId, 'bob-1', 15_000);
 
-    expect(await send(app, DELETE_TIER, { id: tiers.Silver!.id })).toMatchObject({ __typename: 'TierInUse', code: 'TIER_IN_USE', members: 2 });
+    expect(await send(app, DELETE_TIER, { id: tiers.Silver!.id })).toMatchObject({ __typename: 'TierInUseError', code: 'TIER_IN_USE', members: 2 });
     expect(await tierOf(app, member.globalId)).toBe('Silver');
 
     const deleted = await send(app, DELETE_TIER, { id: tiers.Platinum!.id });
     expect(deleted).toMatchObject({ __typename: 'TierPayload', tier: { name: 'Platinum', threshold: 200_000 } });
     expect((await programTiers()).tiers.map((tier) => tier.name)).toEqual(['Silver', 'Gold']);
-    expect(await send(app, DELETE_TIER, { id: tiers.Platinum!.id })).toMatchObject({ __typename: 'TierNotFound' });
+    expect(await send(app, DELETE_TIER, { id: tiers.Platinum!.id })).toMatchObject({ __typename: 'TierNotFoundError' });
 
     // Once recalculation has moved both members down (full refunds, grace 0), Silver can go.
     await refund('ada-1', 12_000);
@@ -284,7 +284,7 @@ describe('upgrade on order', () => {
     // The same order id under another key is refused as a whole: its 60,000 would have lifted the
     // member to Gold (72,000), but nothing of its batch is written, the upgrade included.
     const duplicate = await send(app, RECORD_ORDER_WITH_TIER, { ...input, total: 60_000, idempotencyKey: 'order-o-1-bis' });
-    expect(duplicate).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(duplicate).toMatchObject({ __typename: 'DuplicateOrderError' });
     const standing = await standingOf(app, member.globalId);
     expect(standing.tier).toBe('Silver');
     expect(standing.history).toHaveLength(1);
@@ -519,7 +519,7 @@ describe('tenancy', () => {
     // acme's tiers are invisible to globex's admin.
     const node = await app.graphql(`query($id: ID!) { node(id: $id) { id } }`, { id: acmeTiers.Gold!.id }, globexAdmin);
     expect(node.data?.node ?? null).toBeNull();
-    expect(await send(app, DELETE_TIER, { id: acmeTiers.Platinum!.id }, globexAdmin)).toMatchObject({ __typename: 'TierNotFound' });
+    expect(await send(app, DELETE_TIER, { id: acmeTiers.Platinum!.id }, globexAdmin)).toMatchObject({ __typename: 'TierNotFoundError' });
     expect((await programTiers()).tiers).toHaveLength(3);
   });
 });

@@ -14,7 +14,7 @@ import { quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs
 import { QuoteType, quoteFieldsOf } from './types';
 
 builder.objectType(CheckoutChangedError, {
-  name: 'CheckoutChanged',
+  name: 'CheckoutChangedError',
   description: 'The cart no longer gets the expected discount (an offer ran out, a code was used): quote again; nothing was recorded',
   interfaces: [ErrorInterface],
   fields: (t) => ({
@@ -22,7 +22,7 @@ builder.objectType(CheckoutChangedError, {
     currentDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.currentDiscount }),
   }),
 });
-builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(CheckoutContendedError, { name: 'CheckoutContendedError', interfaces: [ErrorInterface], fields: () => ({}) });
 
 const CartLineInput = builder.inputType('OrderLineInput', {
   fields: (t) => ({
@@ -63,7 +63,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
-    expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChanged if it differs now' }),
+    expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChangedError if it differs now' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
 });

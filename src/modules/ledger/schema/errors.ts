@@ -15,7 +15,7 @@ import {
 } from '../errors';
 
 builder.objectType(InsufficientPointsError, {
-  name: 'InsufficientPoints',
+  name: 'InsufficientPointsError',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     requested: t.field({ type: 'SafeInt', resolve: (error) => error.details.requested }),
@@ -24,19 +24,19 @@ builder.objectType(InsufficientPointsError, {
 });
 
 builder.objectType(BelowMinimumRedemptionError, {
-  name: 'BelowMinimumRedemption',
+  name: 'BelowMinimumRedemptionError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ minimum: t.int({ resolve: (error) => error.details.minimum }) }),
 });
 
 builder.objectType(RedemptionExceedsTotalError, {
-  name: 'RedemptionExceedsTotal',
+  name: 'RedemptionExceedsTotalError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
 });
 
 builder.objectType(InsufficientWalletBalanceError, {
-  name: 'InsufficientWalletBalance',
+  name: 'InsufficientWalletBalanceError',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     currency: t.string({ resolve: (error) => error.details.currency }),
@@ -45,44 +45,44 @@ builder.objectType(InsufficientWalletBalanceError, {
 });
 
 builder.objectType(IdempotencyConflictError, {
-  name: 'IdempotencyConflict',
+  name: 'IdempotencyConflictError',
   description: 'The idempotency key was used before with a different input; nothing moved',
   interfaces: [ErrorInterface],
   fields: (t) => ({ idempotencyKey: t.string({ resolve: (error) => error.details.idempotencyKey }) }),
 });
 
 builder.objectType(DuplicateOrderError, {
-  name: 'DuplicateOrder',
+  name: 'DuplicateOrderError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
 });
 
 builder.objectType(OrderNotFoundError, {
-  name: 'OrderNotFound',
+  name: 'OrderNotFoundError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
 });
 
 builder.objectType(RefundExceedsOrderError, {
-  name: 'RefundExceedsOrder',
+  name: 'RefundExceedsOrderError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ refundable: t.field({ type: 'SafeInt', resolve: (error) => error.details.refundable }) }),
 });
 
 builder.objectType(CurrencyMismatchError, {
-  name: 'CurrencyMismatch',
+  name: 'CurrencyMismatchError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ expected: t.string({ resolve: (error) => error.details.expected }) }),
 });
 
 builder.objectType(TransferNotFoundError, {
-  name: 'TransferNotFound',
+  name: 'TransferNotFoundError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ transferId: t.id({ resolve: (error) => error.details.transferId }) }),
 });
 
 builder.objectType(TransferNotReversibleError, {
-  name: 'TransferNotReversible',
+  name: 'TransferNotReversibleError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ reason: t.string({ resolve: (error) => error.details.reason }) }),
 });

@@ -13,10 +13,10 @@ import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
 import { OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
 
-builder.objectType(OfferNotFoundError, { name: 'OfferNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
-builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(OfferNotFoundError, { name: 'OfferNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(DuplicatePromoCodeError, {
-  name: 'DuplicatePromoCode',
+  name: 'DuplicatePromoCodeError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ value: t.string({ description: 'The code, as stored', resolve: (error) => error.details.code }) }),
 });
