@@ -1,5 +1,26 @@
 import { DomainError, registerDomainErrors } from '../../platform/errors';
 
+export class DuplicateOrderError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'DUPLICATE_ORDER';
+  constructor(orderId: string) {
+    super({ orderId }, `Order ${orderId} is already recorded (under another idempotency key)`);
+  }
+}
+
+export class OrderNotFoundError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'ORDER_NOT_FOUND';
+  constructor(orderId: string) {
+    super({ orderId }, `No order ${orderId} in this program`);
+  }
+}
+
+export class RefundExceedsOrderError extends DomainError<{ orderId: string; requested: number; refundable: number }> {
+  static override readonly code = 'REFUND_EXCEEDS_ORDER';
+  constructor(orderId: string, requested: number, refundable: number) {
+    super({ orderId, requested, refundable }, `Refund of ${requested} exceeds what is left to refund on order ${orderId} (${refundable})`);
+  }
+}
+
 /** The storefront priced the order with a discount checkout no longer gives (an offer ran out, a code was used). */
 export class CheckoutChangedError extends DomainError<{ expectedDiscount: number; currentDiscount: number }> {
   static override readonly code = 'CHECKOUT_CHANGED';
@@ -16,4 +37,4 @@ export class CheckoutContendedError extends DomainError<{ orderId: string }> {
   }
 }
 
-registerDomainErrors(CheckoutChangedError, CheckoutContendedError);
+registerDomainErrors(DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError, CheckoutChangedError, CheckoutContendedError);

@@ -35,27 +35,6 @@ export class IdempotencyConflictError extends DomainError<{ idempotencyKey: stri
   }
 }
 
-export class DuplicateOrderError extends DomainError<{ orderId: string }> {
-  static override readonly code = 'DUPLICATE_ORDER';
-  constructor(orderId: string) {
-    super({ orderId }, `Order ${orderId} is already recorded (under another idempotency key)`);
-  }
-}
-
-export class OrderNotFoundError extends DomainError<{ orderId: string }> {
-  static override readonly code = 'ORDER_NOT_FOUND';
-  constructor(orderId: string) {
-    super({ orderId }, `No order ${orderId} in this program`);
-  }
-}
-
-export class RefundExceedsOrderError extends DomainError<{ orderId: string; requested: number; refundable: number }> {
-  static override readonly code = 'REFUND_EXCEEDS_ORDER';
-  constructor(orderId: string, requested: number, refundable: number) {
-    super({ orderId, requested, refundable }, `Refund of ${requested} exceeds what is left to refund on order ${orderId} (${refundable})`);
-  }
-}
-
 export class CurrencyMismatchError extends DomainError<{ expected: string; given: string }> {
   static override readonly code = 'CURRENCY_MISMATCH';
   constructor(expected: string, given: string) {
@@ -83,9 +62,6 @@ registerDomainErrors(
   RedemptionExceedsTotalError,
   InsufficientWalletBalanceError,
   IdempotencyConflictError,
-  DuplicateOrderError,
-  OrderNotFoundError,
-  RefundExceedsOrderError,
   CurrencyMismatchError,
   TransferNotFoundError,
   TransferNotReversibleError,

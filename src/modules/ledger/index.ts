@@ -7,7 +7,7 @@ export { ledgerCommands } from './commands';
 export { insufficientPointsOnViolation } from './commands/points-guard';
 export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';
 export { BASE_EARN_MULTIPLIER, earnedPoints, lotExpiry, maximumRedeemablePoints, planPointsPayment } from './domain/points';
-export { BelowMinimumRedemptionError, CurrencyMismatchError, DuplicateOrderError, IdempotencyConflictError, InsufficientPointsError, OrderNotFoundError, RedemptionExceedsTotalError, RefundExceedsOrderError } from './errors';
+export { BelowMinimumRedemptionError, CurrencyMismatchError, IdempotencyConflictError, InsufficientPointsError, RedemptionExceedsTotalError } from './errors';
 export { SYSTEM_KEY_PREFIX, idempotencyKeySchema } from './inputs';
 export { ledgerCommand, type LedgerCommandInput } from './operation';
 export type { PlannedTransfer } from './plan';

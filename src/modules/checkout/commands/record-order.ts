@@ -7,7 +7,7 @@ import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger';
 import { planSpend, sumDeltas } from '../../ledger';
 import { lotExpiry } from '../../ledger';
-import { DuplicateOrderError } from '../../ledger';
+import { DuplicateOrderError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
 import type { PlannedTransfer } from '../../ledger';
 import { insufficientPointsOnViolation } from '../../ledger';

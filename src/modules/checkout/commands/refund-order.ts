@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
 import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger';
-import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger';
+import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
 import type { PlannedTransfer } from '../../ledger';
 import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger';

@@ -3,15 +3,33 @@ import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId } from '../../../graphql/global-ids';
 import { parseInput } from '../../../graphql/parse-input';
 import { ErrorInterface } from '../../../graphql/types/errors';
-import { CurrencyMismatchError, InsufficientPointsError, BelowMinimumRedemptionError, RedemptionExceedsTotalError, DuplicateOrderError, IdempotencyConflictError, OrderNotFoundError, RefundExceedsOrderError } from '../../ledger';
+import { CurrencyMismatchError, InsufficientPointsError, BelowMinimumRedemptionError, RedemptionExceedsTotalError, IdempotencyConflictError } from '../../ledger';
 import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger';
 import { loadMember, memberIdFrom, MemberType } from '../../members';
 import { TierType } from '../../tiers';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
-import { CheckoutChangedError, CheckoutContendedError } from '../errors';
+import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 import { quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
 import { QuoteType, quoteFieldsOf } from './types';
+
+builder.objectType(DuplicateOrderError, {
+  name: 'DuplicateOrderError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(OrderNotFoundError, {
+  name: 'OrderNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(RefundExceedsOrderError, {
+  name: 'RefundExceedsOrderError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ refundable: t.field({ type: 'SafeInt', resolve: (error) => error.details.refundable }) }),
+});
 
 builder.objectType(CheckoutChangedError, {
   name: 'CheckoutChangedError',

@@ -3,13 +3,10 @@ import { ErrorInterface } from '../../../graphql/types/errors';
 import {
   BelowMinimumRedemptionError,
   CurrencyMismatchError,
-  DuplicateOrderError,
   IdempotencyConflictError,
   InsufficientPointsError,
   InsufficientWalletBalanceError,
-  OrderNotFoundError,
   RedemptionExceedsTotalError,
-  RefundExceedsOrderError,
   TransferNotFoundError,
   TransferNotReversibleError,
 } from '../errors';
@@ -49,24 +46,6 @@ builder.objectType(IdempotencyConflictError, {
   description: 'The idempotency key was used before with a different input; nothing moved',
   interfaces: [ErrorInterface],
   fields: (t) => ({ idempotencyKey: t.string({ resolve: (error) => error.details.idempotencyKey }) }),
-});
-
-builder.objectType(DuplicateOrderError, {
-  name: 'DuplicateOrderError',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
-});
-
-builder.objectType(OrderNotFoundError, {
-  name: 'OrderNotFoundError',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
-});
-
-builder.objectType(RefundExceedsOrderError, {
-  name: 'RefundExceedsOrderError',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ refundable: t.field({ type: 'SafeInt', resolve: (error) => error.details.refundable }) }),
 });
 
 builder.objectType(CurrencyMismatchError, {
