@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
@@ -86,4 +86,14 @@ export async function activeMemberIds(db: Database, programId: string, cursor: s
     .orderBy(members.id)
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+/** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */
+export function activeMemberEmails(db: Database, programId: string, cursor: string | null, limit: number): Promise<Array<{ id: string; email: string }>> {
+  return db
+    .select({ id: members.id, email: sql<string>`${members.email}` })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.status, 'active'), isNotNull(members.email), cursor ? gt(members.id, cursor) : undefined))
+    .orderBy(asc(members.id))
+    .limit(limit);
 }

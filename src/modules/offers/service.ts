@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import { offers, promoCodeBatches, promoCodes, stampCards, tiers, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
+import { offers, promoCodeBatches, promoCodes, stampCards, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
@@ -12,6 +12,7 @@ import { normalizeCode } from '../../platform/codes';
 import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
+import { existingTierIds } from '../tiers';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
 const INSERT_CHUNK = 1000;
@@ -37,7 +38,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
 
   async function checkTiers(programId: string, tierIds: string[]) {
     if (tierIds.length === 0) return;
-    const known = await db.select({ id: tiers.id }).from(tiers).where(and(eq(tiers.programId, programId), inArray(tiers.id, tierIds)));
+    const known = await existingTierIds(db, programId, tierIds);
     if (known.length !== new Set(tierIds).size) throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: 'a tier does not exist in this program' }]);
   }
 

@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
-import { emailFingerprints, members } from '../../../schema';
+import { and, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { emailFingerprints } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { knownKeyIds, type FingerprintKeys } from '../../platform/fingerprints';
 import { emailFingerprint, legacyEmailFingerprint, recognisedEmailFingerprints } from './fingerprints';
+import { activeMemberEmails } from '../members';
 
 /**
  * One chunk of re-keying a program's email fingerprints: for each active member's address, a
@@ -13,12 +14,7 @@ import { emailFingerprint, legacyEmailFingerprint, recognisedEmailFingerprints }
  * under a key still listed in FINGERPRINT_PREVIOUS_SECRETS stay until that key is removed.
  */
 export async function rekeyFingerprints(db: Database, keys: FingerprintKeys, programId: string, cursor: string | null, limit: number) {
-  const page = await db
-    .select({ id: members.id, email: members.email })
-    .from(members)
-    .where(and(eq(members.programId, programId), eq(members.status, 'active'), isNotNull(members.email), cursor ? gt(members.id, cursor) : undefined))
-    .orderBy(asc(members.id))
-    .limit(limit);
+  const page = await activeMemberEmails(db, programId, cursor, limit);
 
   const addresses = page.map(({ email }) => {
     const current = emailFingerprint(keys, programId, email!);

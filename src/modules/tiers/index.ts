@@ -3,6 +3,6 @@ import './schema';
 
 export { tierCommands } from './commands';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
-export { forgetMemberTier, loadTierSettings } from './repository';
+export { existingTierIds, forgetMemberTier, loadTierSettings } from './repository';
 export { TierType } from './schema';
 export { createTiersService, type TiersService } from './service';

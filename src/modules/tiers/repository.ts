@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -69,4 +69,11 @@ export async function currentTier(db: Database, programId: string, memberId: str
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */
 export function forgetMemberTier(db: Database, memberId: string): Statement {
   return db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
+}
+
+/** Which of `tierIds` are tiers of the program (for other modules that refer to tiers). */
+export async function existingTierIds(db: Database, programId: string, tierIds: readonly string[]): Promise<string[]> {
+  if (tierIds.length === 0) return [];
+  const rows = await db.select({ id: tiers.id }).from(tiers).where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
+  return rows.map((row) => row.id);
 }
