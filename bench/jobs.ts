@@ -84,7 +84,7 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   console.log(`seeded ${count} members with an order and a lot each in ${seedSeconds.toFixed(1)} s`);
 
   const tiers = createServices(deps).tiers;
-  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0 });
+  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0, pendingPointsCount: 'at_once' });
   await tiers.create(PROGRAM, { name: 'Silver', threshold: 50_000, earnMultiplierPermille: 1250, discountBasisPoints: 0, memberOnlyOffers: false });
   await tiers.create(PROGRAM, { name: 'Gold', threshold: 150_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true });
 

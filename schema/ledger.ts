@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
-import { memberIdColumn } from './members';
 import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { members } from './members';
+import { members, memberIdColumn } from './members';
 import { ownerTypes } from './values';
 import { checks } from './constraints';
 
@@ -62,6 +61,8 @@ export const transfers = sqliteTable(
     index('transfers_debit').on(t.debitAccountId, t.id),
     index('transfers_credit').on(t.creditAccountId, t.id),
     index('transfers_ref').on(t.programId, t.ref),
+    /** An order earns once: a guest order claimed twice at the same instant trips it. */
+    uniqueIndex('transfers_earn_once').on(t.programId, t.ref).where(sql`${t.kind} = 'earn'`),
     check(checks.transfersAmountPositive, sql`${t.amount} > 0`),
     check(checks.transfersDistinctAccounts, sql`${t.debitAccountId} <> ${t.creditAccountId}`),
     check(checks.transfersAmountRange, wholeWithin(t.amount, 1, MAX_BALANCE)),
@@ -104,6 +105,8 @@ export const lots = sqliteTable(
     remaining: integer('remaining').notNull(),
     earnedAt: integer('earned_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** Pending until then (the program's return window): counted in the balance, not spendable. Null: at once. */
+    vestsAt: integer('vests_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),

@@ -44,3 +44,6 @@ export const memberIdColumn = () =>
   text('member_id')
     .notNull()
     .references(() => members.id);
+
+/** A row that belongs to a member, or to no one (a guest's order). */
+export const optionalMemberIdColumn = () => text('member_id').references(() => members.id);

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { programIdColumn } from './columns';
-import { memberIdColumn } from './members';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
-import { members } from './members';
-import { tierMetrics, tierWindows, tierChangeReasons } from './values';
+import { members, memberIdColumn } from './members';
+import { tierMetrics, tierWindows, pendingCounts, tierChangeReasons } from './values';
 import { checks } from './constraints';
+
+/** When an order counts toward tier progress while its points are pending: at once, or once they vest. */
 
 /** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
 export const tierSettings = sqliteTable(
@@ -18,6 +19,7 @@ export const tierSettings = sqliteTable(
     window: text('window', { enum: tierWindows }).notNull(),
     windowMonths: integer('window_months').notNull(),
     downgradeGraceDays: integer('downgrade_grace_days').notNull(),
+    pendingPointsCount: text('pending_points_count', { enum: pendingCounts }).notNull().default('at_once'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [check(checks.tierSettingsRanges, sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],

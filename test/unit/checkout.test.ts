@@ -9,11 +9,15 @@ const order: RefundableOrder = {
   pointsRedeemed: 7,
   pointsClawedBack: 0,
   pointsReturned: 0,
+  walletPayment: 0,
+  walletBonusPayment: 0,
+  walletReturned: 0,
+  walletBonusReturned: 0,
 };
 
 describe('refund shares', () => {
   it('takes back and returns points in proportion to the money refunded', () => {
-    expect(refundShares(order, 450)).toEqual({ refundedAfter: 450, pointsToClawBack: 45, pointsToReturn: 4 });
+    expect(refundShares(order, 450)).toMatchObject({ refundedAfter: 450, pointsToClawBack: 45, pointsToReturn: 4 });
   });
 
   it('adds up exactly to a full refund over any series of partial refunds', () => {

@@ -36,6 +36,8 @@ function offer(effect: OfferEffect, overrides: Partial<Offer> = {}): Offer {
     maxRedemptions: null,
     budget: null,
     perMemberLimit: null,
+    perMemberLimitPeriod: null,
+    perMemberLimitWindow: 'calendar',
     conditions: conditions(),
     effect,
     redemptions: 0,

@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { spendablePoints } from '../ledger';
 import { CurrencyMismatchError, InsufficientPointsError } from '../ledger';
-import { openLots } from '../ledger';
+import { openLots, walletBalances } from '../ledger';
+import { splitWalletSpend } from '../ledger';
 import { findMember } from '../members';
 import { MemberErasedError, MemberNotFoundError } from '../members';
 import { evaluateOffers } from '../offers';
@@ -16,8 +17,10 @@ import type { Offer } from '../offers';
 import type { PromoCodeRow } from '../../../schema';
 import type { ProgramRules } from '../rules';
 import { loadTierContext, type TierContext } from '../tiers';
+import { usageWindows } from '../offers';
 import { BASE_EARN_MULTIPLIER } from '../ledger';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
+import { checkPlacedAt } from './domain/placed-at';
 
 export interface CheckoutCart {
   memberId: string | null;
@@ -27,9 +30,15 @@ export interface CheckoutCart {
   codes: string[];
   attributes: Record<string, unknown>;
   redeemPoints: number;
+  /** When the order was placed (ISO instant; a till that syncs late); null: now. */
+  placedAt: string | null;
+  /** Part of the order paid from the member's wallet, in the order's currency. */
+  walletPayment: { amount: number; currency: string } | null;
 }
 
 export interface Checkout {
+  /** The instant the cart is evaluated at: its placedAt, or now. */
+  at: Date;
   rules: ProgramRules;
   priced: PricedCart;
   tierContext: TierContext | null;
@@ -38,15 +47,18 @@ export interface Checkout {
   referral: ReferralStanding | null;
   spendablePoints: number;
   pointsRedeemable: number;
+  /** How the wallet payment splits: bonus credit first, as spendWallet does. */
+  walletSplit: { fromBonus: number; fromCash: number };
 }
 
 const NO_USES = new Map<string, number>();
 
-async function orderHistory(db: Database, programId: string, memberId: string) {
+/** The member's orders placed up to `at`: how many, and the last one's time. */
+async function orderHistory(db: Database, programId: string, memberId: string, at: Date) {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number), last: sql<number | null>`max(${orders.createdAt})` })
     .from(orders)
-    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId)));
+    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId), lte(orders.createdAt, at)));
   return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
 }
 
@@ -55,15 +67,17 @@ export interface ShopperNeeds {
   history: boolean;
   usage: boolean;
   stamps: boolean;
+  /** Offers whose per-member limit counts per period, and since when (usageWindows). */
+  usageSince: ReadonlyMap<string, Date>;
 }
 
-export const EVERYTHING: ShopperNeeds = { history: true, usage: true, stamps: true };
-
-export function needsOf(offers: Offer[], codes: PromoCodeRow[]): ShopperNeeds {
+/** What the offers in play (and the codes entered) need to know of the member at `at`. */
+export function needsOf(offers: Offer[], codes: PromoCodeRow[], at: Date): ShopperNeeds {
   return {
     history: offers.some((offer) => offer.conditions.orderNumber != null || offer.conditions.withinDaysOfLastOrder != null),
     usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
+    usageSince: usageWindows(offers, at),
   };
 }
 
@@ -80,21 +94,21 @@ const GUEST: Shopper = {
   stamps: new Map(),
 };
 
-/** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds> = EVERYTHING) {
+/** What checkout knows of the customer at `now` (an order's placedAt); a guest when `memberId` is null. */
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
   const [tierContext, lots, referral, history, usage, stamps] = await Promise.all([
-    loadTierContext(db, programId, memberId),
+    loadTierContext(db, programId, memberId, now),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
-    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId) : { offerUses: NO_USES, codeUses: NO_USES })),
+    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId, now) : { priorOrders: 0, lastOrderAt: null })),
+    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId, wanted.usageSince) : { offerUses: NO_USES, codeUses: NO_USES })),
     Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
   ]);
-  const tier = tierContext?.current ?? null;
+  const tier = tierContext?.held ?? null;
   const shopper: Shopper = {
     memberId,
     tier: tier && { id: tier.id, discountBasisPoints: tier.discountBasisPoints, memberOnlyOffers: tier.memberOnlyOffers },
@@ -115,22 +129,29 @@ export async function loadShopper(db: Database, programId: string, memberId: str
  * What it read of the member comes back too, for recordOrder to write from.
  */
 export async function checkoutCart(db: Database, programId: string, cart: CheckoutCart, now: Date): Promise<Checkout> {
+  const at = cart.placedAt === null ? now : new Date(cart.placedAt);
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
+    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), at);
   });
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
+  const wallet = cart.walletPayment;
+  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
     loadRules(db, programId),
     offersInPlay,
-    loadShopper(db, programId, cart.memberId, now, needs),
+    loadShopper(db, programId, cart.memberId, at, needs),
+    wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
   ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
+  if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
+  checkPlacedAt(at, now, rules.maxBackdateDays);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
-  const evaluation = evaluateOffers({ now, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
-  const priced = priceCart(evaluation, cart, rules, tierContext?.current?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
+  const evaluation = evaluateOffers({ now: at, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
+  const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
+  const walletSplit = splitWalletSpend(walletBalance, priced.walletPayment, cart.currency);
   return {
+    at,
     rules,
     priced,
     tierContext,
@@ -138,5 +159,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     referral,
     spendablePoints: spendable,
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
+    walletSplit,
   };
 }

@@ -3,11 +3,12 @@ import type { checkoutCommands } from './commands';
 import type { referralCommands } from '../referrals';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { MemberErasedError } from '../members';
 import { OrderNotFoundError } from './errors';
-import type { RecordOrderInput } from './commands/record-order';
-import type { RefundOrderInput } from './commands/refund-order';
-import { checkoutCart, loadShopper, type CheckoutCart } from './context';
+import { MemberErasedError } from '../members';
+import type { RecordOrderInput, } from './commands/record-order';
+import type { RefundOrderInput, } from './commands/refund-order';
+import type { ClaimOrderInput, } from './commands/claim-order';
+import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers';
 import { byEvaluationOrder } from '../offers';
 import type { Offer } from '../offers';
@@ -19,6 +20,12 @@ import { createReferralsService } from '../referrals';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
+/**
+ * The serializer an order's commands run in: its member's, or for a guest's order (no member's
+ * balances to order) one of its own, which its refunds and its claim share.
+ */
+const orderKey = (programId: string, memberId: string | null, orderId: string) => memberKey(programId, memberId ?? `guest:${orderId}`);
+
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
 export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer<typeof checkoutCommands & typeof referralCommands> }) {
   const referrals = createReferralsService({ db, clock, serializer });
@@ -29,14 +36,15 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
      */
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
-      const [loaded, automatic, held] = await Promise.all([
+      const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
+      const [loaded, [automatic, held]] = await Promise.all([
         // An erased member can no longer use offers: what is left of them to read is none.
-        loadShopper(db, programId, memberId, now).catch((error: unknown) => {
+        loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
           if (error instanceof MemberErasedError) return null;
           throw error;
         }),
-        activeAutomaticOffers(db, programId),
-        heldCodes(db, programId, memberId),
+        offersInPlay,
       ]);
       if (!loaded) return [];
       const { shopper } = loaded;
@@ -55,7 +63,14 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
-      return serializer.execute(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
+      return serializer.execute(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
+    },
+
+    /** Links a guest's order to a member, who earns its points; in the guest order's serializer, with its refunds. */
+    async claimOrder(programId: string, input: Omit<ClaimOrderInput, 'programId'>) {
+      const order = await findOrder(db, programId, input.orderId);
+      if (!order) throw new OrderNotFoundError(input.orderId);
+      return serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.claimOrder', { ...input, programId });
     },
 
     /**
@@ -65,7 +80,7 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', { ...input, programId });
       // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
       if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;

@@ -25,7 +25,7 @@ export interface RecalculateTierResult {
  */
 export const recalculateTierCommand: Command<RecalculateTierInput, RecalculateTierResult> = async ({ db }, { programId, memberId, asOf }) => {
   const now = new Date(asOf);
-  const context = await loadTierContext(db, programId, memberId);
+  const context = await loadTierContext(db, programId, memberId, now);
   if (!context) return { change: null, tierId: null, metricValue: 0 };
   const [state, metricValue] = await Promise.all([memberTierState(db, programId, memberId), qualifyingMetric(db, programId, memberId, context.settings, now)]);
   const change = planRecalculation(context.current, state, tierFor(context.tiers, metricValue), now, context.settings.downgradeGraceDays);

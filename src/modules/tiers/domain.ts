@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tierMetrics, tierWindows } from '../../../schema/values';
+import { pendingCounts, tierMetrics, tierWindows } from '../../../schema/values';
 import type { MemberTierRow, TierRow, TierSettingsRow } from '../../../schema';
 import { addMonthsUtc, DAY_MS, startOfUtcYear } from '../../platform/time';
 import { MAX_MULTIPLIER_PERMILLE } from '../../platform/bounds';
@@ -58,6 +58,7 @@ export const tierSettingsSchema = z.object({
   window: z.enum(tierWindows),
   windowMonths: z.number().int().min(1, 'must be at least 1').max(120, 'must be at most 120').nullish().transform((months) => months ?? 12),
   downgradeGraceDays: z.number().int().min(0, 'must not be negative').max(3650).nullish().transform((days) => days ?? 0),
+  pendingPointsCount: z.enum(pendingCounts).nullish().transform((count) => count ?? 'at_once'),
 });
 
 const tierFields = {

@@ -1,20 +1,23 @@
 import type { Database, Statement } from '../../platform/db/database';
 import { upgradeOnOrder, type Tier, type TierSettings } from './domain';
-import { currentTier, listTiers, loadTierSettings, qualifyingMetric, tierChangeStatements } from './repository';
+import { listTiers, tierNowAndAt, loadTierSettings, qualifyingMetric, tierChangeStatements } from './repository';
 
 export interface TierContext {
   settings: TierSettings;
   tiers: Tier[];
+  /** The tier the member holds now (an upgrade starts from it). */
   current: Tier | null;
+  /** The tier they held when the order was placed: its discount and multiplier price the order. */
+  held: Tier | null;
 }
 
-/** The member's tier standing, or null when the program has no tiers. */
-export async function loadTierContext(db: Database, programId: string, memberId: string): Promise<TierContext | null> {
+/** The member's tier standing now and at `at`, or null when the program has no tiers. */
+export async function loadTierContext(db: Database, programId: string, memberId: string, at: Date): Promise<TierContext | null> {
   const settings = await loadTierSettings(db, programId);
   if (!settings) return null;
   const tiers = await listTiers(db, programId);
   if (tiers.length === 0) return null;
-  return { settings, tiers, current: await currentTier(db, programId, memberId, tiers) };
+  return { settings, tiers, ...(await tierNowAndAt(db, programId, memberId, tiers, at)) };
 }
 
 /**
@@ -24,8 +27,10 @@ export async function loadTierContext(db: Database, programId: string, memberId:
 export async function upgradeForOrder(
   db: Database,
   context: TierContext,
-  order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number },
+  order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number; vestsAt: Date | null },
 ): Promise<{ statements: Statement[]; upgradedTo: Tier | null }> {
+  // With pendingPointsCount at_vesting, an order still in its return window does not count yet.
+  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now) return { statements: [], upgradedTo: null };
   const before = await qualifyingMetric(db, order.programId, order.memberId, context.settings, order.now);
   const after = before + (context.settings.metric === 'spend' ? order.spend : order.pointsEarned);
   const upgradedTo = upgradeOnOrder(context.current, context.tiers, after);

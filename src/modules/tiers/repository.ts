@@ -1,8 +1,10 @@
-import { and, asc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
+import { loadRules } from '../rules';
+import { DAY_MS } from '../../platform/time';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
   const [row] = await db.select().from(tierSettings).where(eq(tierSettings.programId, programId));
@@ -20,9 +22,16 @@ export async function memberTierState(db: Database, programId: string, memberId:
   return row ?? null;
 }
 
-/** Net spend (total − discount − refunded) or net points earned on the member's orders within the window. */
+/**
+ * Net spend (total − discount − refunded) or net points earned on the member's orders within the
+ * window. With `pendingPointsCount: at_vesting`, an order counts only once its points vested (the
+ * program's pointsVestingDays after it was placed).
+ */
 export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
-  const { start, end, startInclusive } = qualifyingWindow(settings, now);
+  const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
+  const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
+  const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
+  const end = vestedBy < windowEnd ? vestedBy : windowEnd;
   const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   const [row] = await db
     // Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters.
@@ -64,6 +73,23 @@ export function tierChangeStatements(
 export async function currentTier(db: Database, programId: string, memberId: string, all: Tier[]): Promise<Tier | null> {
   const state = await memberTierState(db, programId, memberId);
   return all.find((tier) => tier.id === state?.tierId) ?? null;
+}
+
+/**
+ * The member's tier now and the one they held at `at` (a backdated order): the same unless the
+ * tier changed since, then the latest change up to `at` in the tier history.
+ */
+export async function tierNowAndAt(db: Database, programId: string, memberId: string, all: Tier[], at: Date) {
+  const state = await memberTierState(db, programId, memberId);
+  const byId = (id: string | null | undefined) => all.find((tier) => tier.id === id) ?? null;
+  if (!state || state.since <= at) return { current: byId(state?.tierId), held: byId(state?.tierId) };
+  const [change] = await db
+    .select({ toTierId: tierHistory.toTierId })
+    .from(tierHistory)
+    .where(and(eq(tierHistory.programId, programId), eq(tierHistory.memberId, memberId), lte(tierHistory.at, at)))
+    .orderBy(desc(tierHistory.at))
+    .limit(1);
+  return { current: byId(state.tierId), held: byId(change?.toTierId) };
 }
 
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */

@@ -1,13 +1,12 @@
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
-import type { CommandDeps } from '../../../platform/serializer/commands';
 import { newId } from '../../../platform/ids';
 import { account } from '../accounts';
 import { splitWalletSpend, topUpBonus } from '../domain/wallet';
 import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
-import { memberBalance } from '../repository';
+import { walletBalances } from '../repository';
 import { checks } from '../../../../schema';
 
 export interface WalletInput extends LedgerCommandInput {
@@ -27,13 +26,6 @@ export interface WalletResult {
   balance: { cash: number; bonus: number };
 }
 
-async function walletBalances(deps: CommandDeps, programId: string, memberId: string, currency: string) {
-  return {
-    cash: await memberBalance(deps.db, programId, memberId, 'memberWalletCash', currency),
-    bonus: await memberBalance(deps.db, programId, memberId, 'memberWalletBonus', currency),
-  };
-}
-
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
@@ -45,7 +37,7 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   if (bonus > 0) {
     planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
   }
-  const before = await walletBalances(deps, programId, memberId, currency);
+  const before = await walletBalances(deps.db, programId, memberId, currency);
   return {
     memberId,
     transfers: planned,
@@ -57,7 +49,7 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
   await requireActiveMember(deps.db, { programId, memberId });
-  const before = await walletBalances(deps, programId, memberId, currency);
+  const before = await walletBalances(deps.db, programId, memberId, currency);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
@@ -69,7 +61,7 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     result: { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } },
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
-      const now = await walletBalances(deps, programId, memberId, currency);
+      const now = await walletBalances(deps.db, programId, memberId, currency);
       return new InsufficientWalletBalanceError(currency, amount, now.cash + now.bonus);
     },
   };
