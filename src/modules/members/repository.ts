@@ -5,6 +5,7 @@ import { constraintViolation, columnTarget } from '../../platform/db/constraint-
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import { likePattern } from './domain';
+import { escapeLike } from '../../platform/like';
 
 /** Member rows of one program; every query is scoped by `programId`. */
 export async function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
@@ -96,4 +97,15 @@ export function activeMemberEmails(db: Database, programId: string, cursor: stri
     .where(and(eq(members.programId, programId), eq(members.status, 'active'), isNotNull(members.email), cursor ? gt(members.id, cursor) : undefined))
     .orderBy(asc(members.id))
     .limit(limit);
+}
+
+/**
+ * A SQL condition another module can put in its batch: a member of the program other than
+ * `exceptMemberId` has this email identity (`local@domain`), or the same address with a `+tag`
+ * (emails are stored lower-cased). Evaluated inside the batch, so it sees a sign-up of the same instant.
+ */
+export function otherMemberWithEmailIdentity(programId: string, identity: string, exceptMemberId: string): SQL {
+  const [local = '', domain = ''] = identity.split('@');
+  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
+  return sql`exists (select 1 from ${members} where program_id = ${programId} and id <> ${exceptMemberId} and (email = ${identity} or email like ${tagged} escape '\\'))`;
 }

@@ -1,7 +1,6 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow, checks } from '../../../schema';
+import { emailFingerprints, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
-import { escapeLike } from '../../platform/like';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
@@ -20,7 +19,7 @@ import {
 } from './domain';
 import { emailFingerprint, recognisedEmailFingerprints } from './fingerprints';
 import type { FingerprintKeys } from '../../platform/fingerprints';
-import { findMember, membersByIds, ReferralCodeNotFoundError } from '../members';
+import { findMember, membersByIds, otherMemberWithEmailIdentity, ReferralCodeNotFoundError } from '../members';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
 export const newReferralCode = randomCodes(8);
@@ -93,11 +92,8 @@ export async function enrollmentStatements(
  * same once its `+tag` is dropped (emails are stored lower-cased).
  */
 function emailSeenBefore(keys: FingerprintKeys, programId: string, email: string, newMemberId: string) {
-  const identity = emailIdentity(email);
-  const [local, domain] = identity.split('@') as [string, string];
-  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
   return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and ${inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))})
-    or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
+    or ${otherMemberWithEmailIdentity(programId, emailIdentity(email), newMemberId)})`;
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
