@@ -20,14 +20,15 @@ module.exports = {
       name: 'module-private-files',
       severity: 'error',
       comment:
-        "Outside a module, import only its public surface src/modules/<name>/index.ts, never its private files (repository, commands, tables, domain …).",
+        'Outside a module, import only its public surface src/modules/<name>/index.ts, never its private files (repository, commands, tables, domain …).',
       from: { pathNot: ['^src/modules/([^/]+)/', '^test/', '^bench/', '^scripts/', '^schema/'] },
       to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {
       name: 'tables-use-domain-types-only',
       severity: 'error',
-      comment: 'Table definitions use platform constants (bounds) and may borrow the type of a JSON column from a module domain; no module code at run time.',
+      comment:
+        'Table definitions use platform constants (bounds) and may borrow the type of a JSON column from a module domain; no module code at run time.',
       from: { path: '^schema/' },
       to: { path: '^src/', pathNot: ['^src/platform/', '^src/modules/[^/]+/domain(\\.ts$|/)'], dependencyTypesNot: ['type-only'] },
     },
@@ -41,7 +42,8 @@ module.exports = {
     {
       name: 'domain-to-other-domain-only',
       severity: 'error',
-      comment: "A domain file may use another module's pure rules (its domain files) directly, so rules stay loadable without any I/O; anything else of that module goes through its index.ts.",
+      comment:
+        "A domain file may use another module's pure rules (its domain files) directly, so rules stay loadable without any I/O; anything else of that module goes through its index.ts.",
       from: { path: '^src/modules/([^/]+)/domain(\\.ts$|/)' },
       to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/domain(\\.ts$|/)'] },
     },

@@ -32,17 +32,83 @@ async function seed(db: Database, count: number, at: Date) {
       const n = offset + index;
       const memberId = newId();
       const total = 1_000 + ((n * 7919) % 200_000);
-      return { n, memberId, total, points: Math.floor(total / 100), operationId: newId(), transferId: newId(), lotId: newId(), memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId) };
+      return {
+        n,
+        memberId,
+        total,
+        points: Math.floor(total / 100),
+        operationId: newId(),
+        transferId: newId(),
+        lotId: newId(),
+        memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId),
+      };
     });
     totalPoints += chunk.reduce((sum, row) => sum + row.points, 0);
     await db.batch([
-      db.insert(members).values(chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at }))),
-      db.insert(operations).values(chunk.map(({ n, memberId, operationId }) => ({ id: operationId, programId: PROGRAM, idempotencyKey: `seed-${n}`, command: 'seed', requestHash: 'seed', memberId, result: {}, createdAt: at }))),
-      db.insert(accounts).values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at }))).onConflictDoNothing(),
-      db.insert(transfers).values(chunk.map((row) => ({ id: row.transferId, programId: PROGRAM, operationId: row.operationId, debitAccountId: issued.id, creditAccountId: row.memberPoints.id, amount: row.points, unit: POINTS, kind: 'earn', ref: `order-${row.n}`, idempotencyKey: `seed-${row.n}#0`, createdAt: at }))),
-      db.insert(lots).values(chunk.map((row) => ({ id: row.lotId, programId: PROGRAM, memberId: row.memberId, accountId: row.memberPoints.id, sourceTransferId: row.transferId, amount: row.points, remaining: row.points, earnedAt: at, expiresAt: addMonthsUtc(at, 12) }))),
+      db
+        .insert(members)
+        .values(
+          chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at })),
+        ),
+      db.insert(operations).values(
+        chunk.map(({ n, memberId, operationId }) => ({
+          id: operationId,
+          programId: PROGRAM,
+          idempotencyKey: `seed-${n}`,
+          command: 'seed',
+          requestHash: 'seed',
+          memberId,
+          result: {},
+          createdAt: at,
+        })),
+      ),
+      db
+        .insert(accounts)
+        .values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at })))
+        .onConflictDoNothing(),
+      db.insert(transfers).values(
+        chunk.map((row) => ({
+          id: row.transferId,
+          programId: PROGRAM,
+          operationId: row.operationId,
+          debitAccountId: issued.id,
+          creditAccountId: row.memberPoints.id,
+          amount: row.points,
+          unit: POINTS,
+          kind: 'earn',
+          ref: `order-${row.n}`,
+          idempotencyKey: `seed-${row.n}#0`,
+          createdAt: at,
+        })),
+      ),
+      db.insert(lots).values(
+        chunk.map((row) => ({
+          id: row.lotId,
+          programId: PROGRAM,
+          memberId: row.memberId,
+          accountId: row.memberPoints.id,
+          sourceTransferId: row.transferId,
+          amount: row.points,
+          remaining: row.points,
+          earnedAt: at,
+          expiresAt: addMonthsUtc(at, 12),
+        })),
+      ),
       db.insert(lotMovements).values(chunk.map((row) => ({ transferId: row.transferId, lotId: row.lotId, delta: row.points }))),
-      db.insert(orders).values(chunk.map((row) => ({ id: newId(), programId: PROGRAM, memberId: row.memberId, orderId: `order-${row.n}`, currency: 'EUR', total: row.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: row.points, createdAt: at }))),
+      db.insert(orders).values(
+        chunk.map((row) => ({
+          id: newId(),
+          programId: PROGRAM,
+          memberId: row.memberId,
+          orderId: `order-${row.n}`,
+          currency: 'EUR',
+          total: row.total,
+          pointsRedeemed: 0,
+          pointsPayment: 0,
+          pointsEarned: row.points,
+          createdAt: at,
+        })),
+      ),
       ...chunk.map((row) => db.update(accounts).set({ balance: row.points }).where(eqId(row.memberPoints.id))),
     ]);
   }
@@ -84,9 +150,27 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   console.log(`seeded ${count} members with an order and a lot each in ${seedSeconds.toFixed(1)} s`);
 
   const tiers = createServices(deps).tiers;
-  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0, pendingPointsCount: 'at_once' });
-  await tiers.create(PROGRAM, { name: 'Silver', threshold: 50_000, earnMultiplierPermille: 1250, discountBasisPoints: 0, memberOnlyOffers: false });
-  await tiers.create(PROGRAM, { name: 'Gold', threshold: 150_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true });
+  await tiers.configure(PROGRAM, {
+    metric: 'spend',
+    window: 'rolling_months',
+    windowMonths: 12,
+    downgradeGraceDays: 0,
+    pendingPointsCount: 'at_once',
+  });
+  await tiers.create(PROGRAM, {
+    name: 'Silver',
+    threshold: 50_000,
+    earnMultiplierPermille: 1250,
+    discountBasisPoints: 0,
+    memberOnlyOffers: false,
+  });
+  await tiers.create(PROGRAM, {
+    name: 'Gold',
+    threshold: 150_000,
+    earnMultiplierPermille: 1500,
+    discountBasisPoints: 500,
+    memberOnlyOffers: true,
+  });
 
   const results: Record<string, unknown> = {};
   for (const [name, now] of [
@@ -115,10 +199,14 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
       peakHeapMb: measured.peak / 2 ** 20,
       error: run.error,
     };
-    console.log(`${name.padEnd(18)} ${run.processed} members in ${seconds.toFixed(1)} s = ${(run.processed / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `${name.padEnd(18)} ${run.processed} members in ${seconds.toFixed(1)} s = ${(run.processed / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB`,
+    );
   }
   const violations = await auditLedger(db, PROGRAM);
   console.log(`ledger audit: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
-  console.log(`results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: violations.length === 0 })}`);
+  console.log(
+    `results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: violations.length === 0 })}`,
+  );
   client.close();
 }

@@ -27,7 +27,10 @@ export const accounts = sqliteTable(
   (t) => [
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
     check(checks.accountsFloor, sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
-    check(checks.accountsBalanceRange, sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`),
+    check(
+      checks.accountsBalanceRange,
+      sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`,
+    ),
   ],
 );
 

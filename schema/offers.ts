@@ -48,10 +48,16 @@ export const offers = sqliteTable(
   (t) => [
     index('offers_program_status').on(t.programId, t.status),
     check(checks.offersStatus, sql`${t.status} in ('active', 'paused', 'archived')`),
-    check(checks.offersRedemptionCap, sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`),
+    check(
+      checks.offersRedemptionCap,
+      sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`,
+    ),
     check(checks.offersBudget, sql`${t.discountGiven} >= 0 and (${t.budget} is null or ${t.discountGiven} <= ${t.budget})`),
     check(checks.offersBonusPoints, sql`${t.bonusPointsGiven} >= 0`),
-    check(checks.offersCountersRange, sql`${wholeWithin(t.redemptions, 0, MAX_BALANCE)} and ${wholeWithin(t.discountGiven, 0, MAX_BALANCE)} and ${wholeWithin(t.bonusPointsGiven, 0, MAX_BALANCE)}`),
+    check(
+      checks.offersCountersRange,
+      sql`${wholeWithin(t.redemptions, 0, MAX_BALANCE)} and ${wholeWithin(t.discountGiven, 0, MAX_BALANCE)} and ${wholeWithin(t.bonusPointsGiven, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -145,7 +151,10 @@ export const offerApplications = sqliteTable(
     uniqueIndex('offer_applications_order_offer').on(t.orderPk, t.offerId),
     index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
     index('offer_applications_code').on(t.codeId),
-    check(checks.offerApplicationsAmounts, sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
+    check(
+      checks.offerApplicationsAmounts,
+      sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`,
+    ),
     check(checks.offerApplicationsStampsReturned, sql`${t.stampsReturned} between 0 and ${t.stamps}`),
     check(
       checks.offerApplicationsRange,
@@ -171,7 +180,12 @@ export const stampCards = sqliteTable(
     rewards: integer('rewards').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check(checks.stampCardsStamps, sql`${t.stamps} >= 0`), check(checks.stampCardsRange, sql`${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.rewards, 0, MAX_BALANCE)}`)],
+  (t) => [
+    primaryKey({ columns: [t.offerId, t.memberId] }),
+    index('stamp_cards_member').on(t.programId, t.memberId),
+    check(checks.stampCardsStamps, sql`${t.stamps} >= 0`),
+    check(checks.stampCardsRange, sql`${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.rewards, 0, MAX_BALANCE)}`),
+  ],
 );
 
 export type OfferRow = typeof offers.$inferSelect;

@@ -49,7 +49,10 @@ export const orders = sqliteTable(
       sql`${t.total} >= 0 and ${t.discount} between 0 and ${t.total} and ${t.pointsPayment} between 0 and ${t.total} - ${t.discount} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`,
     ),
     check(checks.ordersRefundInRange, sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
-    check(checks.ordersPointsBackInRange, sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
+    check(
+      checks.ordersPointsBackInRange,
+      sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`,
+    ),
     check(
       checks.ordersWallet,
       sql`${t.walletPayment} >= 0 and ${t.pointsPayment} + ${t.walletPayment} <= ${t.total} - ${t.discount} and ${t.walletBonusPayment} between 0 and ${t.walletPayment} and ${t.walletReturned} between 0 and ${t.walletPayment} and ${t.walletBonusReturned} between 0 and ${t.walletBonusPayment}`,

@@ -33,7 +33,12 @@ export const referralSettings = sqliteTable(
     capPeriod: text('cap_period', { enum: capPeriods }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [check(checks.referralSettingsRanges, sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`)],
+  (t) => [
+    check(
+      checks.referralSettingsRanges,
+      sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`,
+    ),
+  ],
 );
 
 /** Each member's own code to share; `visits` counts tracked visits of its link (invitations). */
@@ -87,7 +92,10 @@ export const referrals = sqliteTable(
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
     check(checks.referralsStatus, sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
     check(checks.referralsAmounts, sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
-    check(checks.referralsPointsRange, sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
+    check(
+      checks.referralsPointsRange,
+      sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 

@@ -41,7 +41,10 @@ export const tiers = sqliteTable(
   (t) => [
     uniqueIndex('tiers_program_name').on(t.programId, t.name),
     uniqueIndex('tiers_program_threshold').on(t.programId, t.threshold),
-    check(checks.tiersRanges, sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`),
+    check(
+      checks.tiersRanges,
+      sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`,
+    ),
   ],
 );
 

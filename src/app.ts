@@ -23,7 +23,13 @@ export interface AppDeps extends ServiceDeps {
 }
 
 /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
-function errorResponse(c: Context, status: 413 | 429, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) {
+function errorResponse(
+  c: Context,
+  status: 413 | 429,
+  message: string,
+  extensions: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return c.json({ errors: [{ message, extensions }] }, status, headers);
 }
 
@@ -71,7 +77,11 @@ export function createApp(deps: AppDeps) {
     '/graphql',
     bodyLimit({
       maxSize: config.bodyLimitBytes,
-      onError: (c) => errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.bodyLimitBytes }),
+      onError: (c) =>
+        errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, {
+          code: 'PAYLOAD_TOO_LARGE',
+          maxBytes: config.bodyLimitBytes,
+        }),
     }),
   );
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {

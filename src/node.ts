@@ -19,7 +19,16 @@ async function main() {
   const { fingerprints } = config;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   const rateLimiter = createMemoryRateLimiter(config.rateLimits);
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy) };
+  const deps = {
+    db,
+    clock,
+    serializer,
+    config,
+    fingerprints,
+    afterErasure,
+    rateLimiter,
+    clientAddress: nodeClientAddress(config.trustProxy),
+  };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);

@@ -60,7 +60,12 @@ export async function authenticate(request: Request, verifyToken: TokenVerifier,
  * graphql-yoga over the Pothos schema. Expected errors keep their message and `extensions.code`;
  * anything unexpected is masked. GraphiQL and introspection are off in production.
  */
-export function createGraphQLServer({ config, services, rateLimiter, logger }: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
+export function createGraphQLServer({
+  config,
+  services,
+  rateLimiter,
+  logger,
+}: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
   const production = !config.graphql.introspection;
   return createYoga<RequestContext, GraphQLContext>({
     schema,

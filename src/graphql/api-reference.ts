@@ -8,13 +8,15 @@
 export const apiReference: Record<string, string> = {
   // ---- Conventions ----
   Query: 'Reads. Every field needs a token (`Authorization: Bearer <JWT>`) and sees only the program the token is bound to.',
-  Mutation: 'Changes. Each takes one `input` and returns a union of its payload and typed errors; those that move value take an `idempotencyKey`.',
+  Mutation:
+    'Changes. Each takes one `input` and returns a union of its payload and typed errors; those that move value take an `idempotencyKey`.',
   Error: 'Implemented by every typed error result: an expected failure that changed nothing.',
   'Error.code': 'Stable, machine-readable code, e.g. `INSUFFICIENT_POINTS`.',
   'Error.message': 'A sentence for people (logs, support); branch on `code` or `__typename`, not on this text.',
   Node: 'An object with a global id that `node(id:)` can fetch again.',
   'Node.id': 'Global (Relay) id: opaque, unique across types; pass it back wherever an `ID` is asked for.',
-  'Query.node': 'Fetches any object by its global id, if the token may see it (a member only itself, a program only its own); null otherwise.',
+  'Query.node':
+    'Fetches any object by its global id, if the token may see it (a member only itself, a program only its own); null otherwise.',
   'Query.node.id': 'A global id, as returned in any `id` field.',
   'Query.nodes': 'Fetches several objects by global id, in the order given; null for each the token may not see.',
   'Query.nodes.ids': 'Global ids, as returned in `id` fields.',
@@ -43,11 +45,14 @@ export const apiReference: Record<string, string> = {
   'UpdateProgramRulesInput.earnPoints': 'Points earned per `earnPerAmount` minor units actually paid.',
   'UpdateProgramRulesInput.earnPerAmount': 'Minor units paid that earn `earnPoints` points.',
   'UpdateProgramRulesInput.earnRounding': 'Rounding of fractional points earned: DOWN, HALF_UP or UP.',
-  'UpdateProgramRulesInput.pointsLifetimeMonths': 'Months until earned points expire (same instant N months later); null: they never expire.',
+  'UpdateProgramRulesInput.pointsLifetimeMonths':
+    'Months until earned points expire (same instant N months later); null: they never expire.',
   'UpdateProgramRulesInput.redeemPoints': 'Points that pay `redeemValue` minor units.',
   'UpdateProgramRulesInput.redeemValue': 'Minor units paid by `redeemPoints` points (rounded down).',
-  'UpdateProgramRulesInput.minimumRedemption': 'Fewest points redeemable at once (`BelowMinimumRedemptionError` below it); 0 for no minimum.',
-  'UpdateProgramRulesInput.maxDiscountBasisPoints': 'Cap on all discounts of one cart, as a share of its total (2000 = 20 %); null for no cap.',
+  'UpdateProgramRulesInput.minimumRedemption':
+    'Fewest points redeemable at once (`BelowMinimumRedemptionError` below it); 0 for no minimum.',
+  'UpdateProgramRulesInput.maxDiscountBasisPoints':
+    'Cap on all discounts of one cart, as a share of its total (2000 = 20 %); null for no cap.',
   'UpdateProgramRulesInput.walletBonusThreshold': 'Smallest top-up (program currency, minor units) that earns a wallet bonus.',
   'UpdateProgramRulesInput.walletBonusBasisPoints': 'Bonus credit on a qualifying top-up, in basis points of it (500 = 5 %), rounded down.',
   'Rounding.DOWN': 'Toward zero: 4.9 → 4.',
@@ -91,7 +96,8 @@ export const apiReference: Record<string, string> = {
   'UpdateMemberInput.consents': 'Consents to change; omitted channels stay.',
   EraseMemberInput: 'The member to erase.',
   'EraseMemberInput.id': 'The member’s global id.',
-  'Mutation.updateMember': 'Changes a member’s profile: omitted fields stay, null clears. A member token may change only its own name, birthday and consents.',
+  'Mutation.updateMember':
+    'Changes a member’s profile: omitted fields stay, null clears. A member token may change only its own name, birthday and consents.',
   MemberPayload: 'The member after the change.',
   'MemberPayload.member': 'The member as now stored.',
   DuplicateMemberError: 'Another member of the program already has this external id or email; nothing was changed.',
@@ -168,7 +174,8 @@ export const apiReference: Record<string, string> = {
   TransferNotFoundError: 'No transfer with this id in the program.',
   'TransferNotFoundError.transferId': 'The id as given.',
   TransferNotReversibleError: 'This transfer cannot be reversed; nothing was changed.',
-  'TransferNotReversibleError.reason': 'Why: an order transfer (use `refundOrder`), an expiry, already reversed, or its points already spent.',
+  'TransferNotReversibleError.reason':
+    'Why: an order transfer (use `refundOrder`), an expiry, already reversed, or its points already spent.',
   InsufficientPointsError: 'The member has fewer points than asked for; nothing was changed.',
   'InsufficientPointsError.requested': 'Points asked for.',
   BelowMinimumRedemptionError: 'Fewer points than the program’s `minimumRedemption`; nothing was changed.',
@@ -220,7 +227,8 @@ export const apiReference: Record<string, string> = {
   'NotAppliedOffer.tierId': 'The tier’s global id, for a tier discount that did not apply.',
   'NotAppliedOffer.reason': 'Why it did not apply.',
   NotAppliedReason: 'Why an offer or code gave a cart nothing.',
-  'NotAppliedReason.NOT_BIRTHDAY_MONTH': 'The offer is for members in their birthday month, and this is not theirs (or no birthday is known).',
+  'NotAppliedReason.NOT_BIRTHDAY_MONTH':
+    'The offer is for members in their birthday month, and this is not theirs (or no birthday is known).',
   'NotAppliedReason.UNKNOWN_CODE': 'No code like it in the program.',
   'NotAppliedReason.CODE_EXPIRED': 'The code’s `expiresAt` has passed.',
   'NotAppliedReason.CODE_ALREADY_USED': 'A single-use code that was used.',
@@ -468,7 +476,8 @@ export const apiReference: Record<string, string> = {
   'TierChange.metricValue': 'The member’s metric value then.',
 
   // ---- Referrals ----
-  'Mutation.configureReferrals': 'Admin: sets the referral programme (reward kind, ladder, holding period, caps); omitted fields take their defaults.',
+  'Mutation.configureReferrals':
+    'Admin: sets the referral programme (reward kind, ladder, holding period, caps); omitted fields take their defaults.',
   'ConfigureReferralsInput.capPerPeriod': 'Most conversions a referrer may be rewarded for per `capPeriod`; null: no cap.',
   'ConfigureReferralsInput.rungs': 'The ladder: from which conversion number each reward applies.',
   ReferralSettings: 'The referral programme.',

@@ -17,7 +17,11 @@ const DEFAULT_PAGE = 20;
  * connection multiplies what is selected in it by its page size (`first` or `last`), a list by 10; its
  * `edges` are the page itself and add nothing more.
  */
-export function pageComplexity<Context>(args: Record<string, unknown>, _context: Context, field: GraphQLField<unknown, Context, Record<string, unknown>>) {
+export function pageComplexity<Context>(
+  args: Record<string, unknown>,
+  _context: Context,
+  field: GraphQLField<unknown, Context, Record<string, unknown>>,
+) {
   if (field.args.some((arg) => arg.name === 'first')) {
     const page = Number(args.first ?? args.last ?? DEFAULT_PAGE);
     return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE };

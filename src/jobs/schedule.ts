@@ -5,7 +5,9 @@ import { recalculateTiers } from './recalculate-tiers';
 import { rekeyFingerprints } from './rekey-fingerprints';
 import { settleReferrals } from './settle-referrals';
 
-export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints].map((job) => [job.name, job]));
+export const jobs: Record<string, Job> = Object.fromEntries(
+  [expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints].map((job) => [job.name, job]),
+);
 
 /**
  * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in

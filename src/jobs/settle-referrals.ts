@@ -16,7 +16,10 @@ export const settleReferrals: Job = {
     const refunded = isNotNull(orders.fullyRefundedAt);
     const conditions: SQL[] = [
       eq(referrals.programId, programId!),
-      or(and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)), and(eq(referrals.status, 'confirmed'), refunded))!,
+      or(
+        and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)),
+        and(eq(referrals.status, 'confirmed'), refunded),
+      )!,
     ];
     if (cursor) conditions.push(gt(referrals.id, cursor));
     const due = await deps.db

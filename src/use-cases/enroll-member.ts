@@ -1,4 +1,11 @@
-import { asDuplicateMemberError, enrollmentStatement, findMember, MemberNotFoundError, type Enrollment, type Member } from '../modules/members';
+import {
+  asDuplicateMemberError,
+  enrollmentStatement,
+  findMember,
+  MemberNotFoundError,
+  type Enrollment,
+  type Member,
+} from '../modules/members';
 import { enrollmentStatements as referralEnrollmentStatements, referralCodeTaken } from '../modules/referrals';
 import type { Clock } from '../platform/clock';
 import { constraintViolation } from '../platform/db/constraint-errors';

@@ -1,11 +1,22 @@
-import { asDuplicateMemberError, findMember, MemberNotFoundError, profileUpdateStatement, type Member, type MemberRef, type ProfileUpdate } from '../modules/members';
+import {
+  asDuplicateMemberError,
+  findMember,
+  MemberNotFoundError,
+  profileUpdateStatement,
+  type Member,
+  type MemberRef,
+  type ProfileUpdate,
+} from '../modules/members';
 import { fingerprintStatement } from '../modules/referrals';
 import { type Database, writeBatch } from '../platform/db/database';
 import type { Command } from '../platform/serializer/commands';
 import { memberKey, type Serializer } from '../platform/serializer/serializer';
 
 /** Changes a member's profile in their serializer; a new email is fingerprinted in the same batch (referrals). */
-export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate }, MemberRef> = async ({ db, clock, fingerprints }, { programId, memberId, update }) => {
+export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate }, MemberRef> = async (
+  { db, clock, fingerprints },
+  { programId, memberId, update },
+) => {
   const now = clock.now();
   const { statement, email } = await profileUpdateStatement(db, { programId, memberId }, update, now);
   try {

@@ -45,7 +45,11 @@ describe('keyed queue', () => {
 });
 
 describe('in-process serializer', () => {
-  const deps = { db: {} as Database, clock: fixedClock('2026-01-01T00:00:00Z'), fingerprints: { secret: 'a-fingerprint-key-for-the-serializer-test', previousSecrets: [] } };
+  const deps = {
+    db: {} as Database,
+    clock: fixedClock('2026-01-01T00:00:00Z'),
+    fingerprints: { secret: 'a-fingerprint-key-for-the-serializer-test', previousSecrets: [] },
+  };
   const registry: CommandRegistry = {
     echo: async (_deps, input: { at: Date | string }) => ({ received: input }),
     missing: async (_deps, input: { memberId: string }) => {

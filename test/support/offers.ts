@@ -77,7 +77,14 @@ let orders = 0;
 export async function recordOrder(app: TestApp, input: Record<string, unknown>, token?: string) {
   const response = await app.graphql(
     RECORD_CHECKOUT,
-    { input: { currency: 'EUR', orderId: `order-${++orders}-${Math.random().toString(36).slice(2, 8)}`, idempotencyKey: key('order'), ...input } },
+    {
+      input: {
+        currency: 'EUR',
+        orderId: `order-${++orders}-${Math.random().toString(36).slice(2, 8)}`,
+        idempotencyKey: key('order'),
+        ...input,
+      },
+    },
     token ?? (await app.token({ role: 'storefront' })),
   );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
@@ -85,7 +92,11 @@ export async function recordOrder(app: TestApp, input: Record<string, unknown>, 
 }
 
 export async function refundOrder(app: TestApp, input: Record<string, unknown>) {
-  const response = await app.graphql(REFUND_CHECKOUT, { input: { idempotencyKey: key('refund'), ...input } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    REFUND_CHECKOUT,
+    { input: { idempotencyKey: key('refund'), ...input } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.refundOrder as Record<string, any>;
 }
@@ -93,11 +104,22 @@ export async function refundOrder(app: TestApp, input: Record<string, unknown>) 
 export async function offerStats(app: TestApp, offerId: string) {
   const response = await app.graphql(OFFER_STATS, { id: offerId }, await adminToken(app));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return response.data!.node.stats as { redemptions: number; redemptionsLeft: number | null; discountGiven: number; budgetLeft: number | null; bonusPointsGiven: number };
+  return response.data!.node.stats as {
+    redemptions: number;
+    redemptionsLeft: number | null;
+    discountGiven: number;
+    budgetLeft: number | null;
+    bonusPointsGiven: number;
+  };
 }
 
 /** A cart's `total` from its lines, for carts written as lines only. */
-export const line = (sku: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) => ({ sku, quantity, unitPrice, ...extra });
+export const line = (sku: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) => ({
+  sku,
+  quantity,
+  unitPrice,
+  ...extra,
+});
 
 /**
  * After each test: the clock back at TEST_NOW and the offers in `created` archived, so that a

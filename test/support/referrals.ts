@@ -95,7 +95,11 @@ export async function readReferralSettings(app: TestApp, token?: string) {
 
 /** A member's points balance, read by an admin. */
 export async function pointsOf(app: TestApp, memberGlobalId: string): Promise<number> {
-  const response = await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: memberGlobalId }, await app.token({ role: 'admin' }));
+  const response = await app.graphql(
+    `query($id: ID!) { member(id: $id) { pointsBalance } }`,
+    { id: memberGlobalId },
+    await app.token({ role: 'admin' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.member.pointsBalance as number;
 }

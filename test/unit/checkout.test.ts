@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allocateRefundLines, isFullRefund, type OrderLineState, type RefundableOrder, refundShares } from '../../src/modules/checkout/domain/refund';
+import {
+  allocateRefundLines,
+  isFullRefund,
+  type OrderLineState,
+  type RefundableOrder,
+  refundShares,
+} from '../../src/modules/checkout/domain/refund';
 
 const order: RefundableOrder = {
   total: 1000,

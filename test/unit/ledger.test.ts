@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type LotState, planClawback, planExpiry, planReturn, planSpend, spendablePoints, sumDeltas } from '../../src/modules/ledger/domain/lots';
+import {
+  type LotState,
+  planClawback,
+  planExpiry,
+  planReturn,
+  planSpend,
+  spendablePoints,
+  sumDeltas,
+} from '../../src/modules/ledger/domain/lots';
 import { InsufficientPointsError } from '../../src/modules/ledger/errors';
 
 const now = new Date('2026-06-15T00:00:00Z');

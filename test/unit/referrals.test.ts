@@ -66,12 +66,18 @@ describe('referral rules', () => {
       confirmAfter: new Date('2026-06-29T10:00:00Z'),
       conversionSeq: 1,
     });
-    expect(planConversion(facts({ conversionsCounting: 2, lastConversionSeq: 7 }))).toMatchObject({ rung: 2, rewardPoints: 300, conversionSeq: 8 });
+    expect(planConversion(facts({ conversionsCounting: 2, lastConversionSeq: 7 }))).toMatchObject({
+      rung: 2,
+      rewardPoints: 300,
+      conversionSeq: 8,
+    });
   });
 
   it('gives no points on a discount ladder and no rung below the first', () => {
     expect(planConversion(facts({ settings: { ...settings, rewardKind: 'discount' } }))).toMatchObject({ rewardPoints: 0, rung: 1 });
-    expect(planConversion(facts({ settings: { ...settings, rungs: [{ fromConversions: 2, points: 5, discountBasisPoints: null }] } }))).toMatchObject({
+    expect(
+      planConversion(facts({ settings: { ...settings, rungs: [{ fromConversions: 2, points: 5, discountBasisPoints: null }] } })),
+    ).toMatchObject({
       rung: null,
       rewardPoints: 0,
     });
@@ -79,7 +85,10 @@ describe('referral rules', () => {
 
   it('rejects for fraud first, then for the cap of the period', () => {
     const capped = { ...settings, capPerPeriod: 2 };
-    expect(planConversion(facts({ fraud: 'self_referral', settings: capped, conversionsInPeriod: 5 }))).toEqual({ kind: 'reject', reason: 'self_referral' });
+    expect(planConversion(facts({ fraud: 'self_referral', settings: capped, conversionsInPeriod: 5 }))).toEqual({
+      kind: 'reject',
+      reason: 'self_referral',
+    });
     expect(planConversion(facts({ settings: capped, conversionsInPeriod: 2 }))).toEqual({ kind: 'reject', reason: 'cap_reached' });
     expect(planConversion(facts({ settings: capped, conversionsInPeriod: 1 })).kind).toBe('convert');
   });

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { nextTierAbove, planRecalculation, qualifyingWindow, type Tier, type TierSettings, tierFor, upgradeOnOrder } from '../../src/modules/tiers/domain';
+import {
+  nextTierAbove,
+  planRecalculation,
+  qualifyingWindow,
+  type Tier,
+  type TierSettings,
+  tierFor,
+  upgradeOnOrder,
+} from '../../src/modules/tiers/domain';
 
 const now = new Date('2026-06-15T00:00:00Z');
 const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
 const tier = (id: string, threshold: number): Tier =>
-  ({ id, programId: 'p', name: id, threshold, discountBasisPoints: 0, earnMultiplierPermille: 1000, memberOnlyOffers: false, createdAt: now, updatedAt: now }) as Tier;
+  ({
+    id,
+    programId: 'p',
+    name: id,
+    threshold,
+    discountBasisPoints: 0,
+    earnMultiplierPermille: 1000,
+    memberOnlyOffers: false,
+    createdAt: now,
+    updatedAt: now,
+  }) as Tier;
 const silver = tier('silver', 100);
 const gold = tier('gold', 500);
 const tiers = [gold, silver];
@@ -27,13 +45,26 @@ describe('tier decisions', () => {
     const first = planRecalculation(gold, { downgradeDueSince: null, since: day(-100) }, silver, now, 30);
     expect(first).toEqual({ kind: 'none', downgradeDueSince: now });
     expect(planRecalculation(gold, { downgradeDueSince: day(-29), since: day(-100) }, silver, now, 30).kind).toBe('none');
-    expect(planRecalculation(gold, { downgradeDueSince: day(-30), since: day(-100) }, silver, now, 30)).toEqual({ kind: 'downgrade', to: silver, downgradeDueSince: null });
-    expect(planRecalculation(gold, { downgradeDueSince: day(-10), since: day(-100) }, gold, now, 30)).toEqual({ kind: 'none', downgradeDueSince: null });
+    expect(planRecalculation(gold, { downgradeDueSince: day(-30), since: day(-100) }, silver, now, 30)).toEqual({
+      kind: 'downgrade',
+      to: silver,
+      downgradeDueSince: null,
+    });
+    expect(planRecalculation(gold, { downgradeDueSince: day(-10), since: day(-100) }, gold, now, 30)).toEqual({
+      kind: 'none',
+      downgradeDueSince: null,
+    });
   });
 
   it('upgrades immediately and leaves a newer decision alone', () => {
-    expect(planRecalculation(silver, { downgradeDueSince: null, since: day(-1) }, gold, now, 30)).toMatchObject({ kind: 'upgrade', to: gold });
-    expect(planRecalculation(silver, { downgradeDueSince: null, since: day(1) }, null, now, 30)).toEqual({ kind: 'none', downgradeDueSince: null });
+    expect(planRecalculation(silver, { downgradeDueSince: null, since: day(-1) }, gold, now, 30)).toMatchObject({
+      kind: 'upgrade',
+      to: gold,
+    });
+    expect(planRecalculation(silver, { downgradeDueSince: null, since: day(1) }, null, now, 30)).toEqual({
+      kind: 'none',
+      downgradeDueSince: null,
+    });
   });
 
   it('counts a rolling window exclusive of its start, a calendar year inclusive', () => {

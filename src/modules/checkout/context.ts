@@ -95,7 +95,13 @@ const GUEST: Shopper = {
 };
 
 /** What checkout knows of the customer at `now` (an order's placedAt); a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>) {
+export async function loadShopper(
+  db: Database,
+  programId: string,
+  memberId: string | null,
+  now: Date,
+  needs: ShopperNeeds | Promise<ShopperNeeds>,
+) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
@@ -104,8 +110,12 @@ export async function loadShopper(db: Database, programId: string, memberId: str
     loadTierContext(db, programId, memberId, now),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
-    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId, now) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId, wanted.usageSince) : { offerUses: NO_USES, codeUses: NO_USES })),
+    Promise.resolve(needs).then((wanted) =>
+      wanted.history ? orderHistory(db, programId, memberId, now) : { priorOrders: 0, lastOrderAt: null },
+    ),
+    Promise.resolve(needs).then((wanted) =>
+      wanted.usage ? memberUsage(db, programId, memberId, wanted.usageSince) : { offerUses: NO_USES, codeUses: NO_USES },
+    ),
     Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
   ]);
   const tier = tierContext?.held ?? null;
@@ -133,7 +143,11 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), at);
+    return needsOf(
+      [...automatic, ...matched.map((match) => match.offer)],
+      matched.map((match) => match.promoCode),
+      at,
+    );
   });
   const wallet = cart.walletPayment;
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
@@ -146,7 +160,14 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
   checkPlacedAt(at, now, rules.maxBackdateDays);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
-  const evaluation = evaluateOffers({ now: at, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
+  const evaluation = evaluateOffers({
+    now: at,
+    cart: { ...cart, lines },
+    shopper,
+    automaticOffers,
+    enteredCodes,
+    maxDiscountBasisPoints: rules.maxDiscountBasisPoints,
+  });
   const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
   const walletSplit = splitWalletSpend(walletBalance, priced.walletPayment, cart.currency);

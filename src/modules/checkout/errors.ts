@@ -25,7 +25,10 @@ export class RefundExceedsOrderError extends DomainError<{ orderId: string; requ
 export class CheckoutChangedError extends DomainError<{ expectedDiscount: number; currentDiscount: number }> {
   static override readonly code = 'CHECKOUT_CHANGED';
   constructor(expectedDiscount: number, currentDiscount: number) {
-    super({ expectedDiscount, currentDiscount }, `The cart discount is now ${currentDiscount}, not the expected ${expectedDiscount}: quote it again`);
+    super(
+      { expectedDiscount, currentDiscount },
+      `The cart discount is now ${currentDiscount}, not the expected ${expectedDiscount}: quote it again`,
+    );
   }
 }
 
@@ -42,7 +45,12 @@ export class PlacedAtOutOfRangeError extends DomainError<{ placedAt: string; ear
   static override readonly code = 'PLACED_AT_OUT_OF_RANGE';
   constructor(placedAt: Date, earliest: Date, latest: Date) {
     const [given, from, to] = [placedAt, earliest, latest].map((date) => date.toISOString()) as [string, string, string];
-    super({ placedAt: given, earliest: from, latest: to }, placedAt > latest ? `placedAt ${given} is in the future (now is ${to})` : `placedAt ${given} is before ${from}, the earliest this program accepts`);
+    super(
+      { placedAt: given, earliest: from, latest: to },
+      placedAt > latest
+        ? `placedAt ${given} is in the future (now is ${to})`
+        : `placedAt ${given} is before ${from}, the earliest this program accepts`,
+    );
   }
 }
 
@@ -66,8 +74,21 @@ export class OrderOfAnotherMemberError extends DomainError<{ orderId: string }> 
 export class ClaimWindowClosedError extends DomainError<{ orderId: string; claimableUntil: string }> {
   static override readonly code = 'CLAIM_WINDOW_CLOSED';
   constructor(orderId: string, claimableUntil: Date) {
-    super({ orderId, claimableUntil: claimableUntil.toISOString() }, `Order ${orderId} could be claimed until ${claimableUntil.toISOString()}`);
+    super(
+      { orderId, claimableUntil: claimableUntil.toISOString() },
+      `Order ${orderId} could be claimed until ${claimableUntil.toISOString()}`,
+    );
   }
 }
 
-registerDomainErrors(DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError, CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError);
+registerDomainErrors(
+  DuplicateOrderError,
+  OrderNotFoundError,
+  RefundExceedsOrderError,
+  CheckoutChangedError,
+  CheckoutContendedError,
+  PlacedAtOutOfRangeError,
+  OrderAlreadyClaimedError,
+  OrderOfAnotherMemberError,
+  ClaimWindowClosedError,
+);

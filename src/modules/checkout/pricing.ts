@@ -73,7 +73,9 @@ function boundedPointsEarned(basePoints: number, applied: Array<{ bonusPoints: n
   for (const { bonusPoints } of applied) {
     points += bonusPoints;
     if (points > MAX_BALANCE) {
-      throw new InvalidInputError([{ path: ['input', 'total'], message: `this order would earn more than ${MAX_BALANCE} points, the most one order may earn` }]);
+      throw new InvalidInputError([
+        { path: ['input', 'total'], message: `this order would earn more than ${MAX_BALANCE} points, the most one order may earn` },
+      ]);
     }
   }
   return points;

@@ -57,9 +57,26 @@ export function quoteResult(cart: CheckoutCart, { priced, pointsRedeemable }: Ch
     amountToPay: priced.amountToPay,
     pointsEarned: priced.pointsEarned,
     pointsRedeemable,
-    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep })),
+    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({
+      offerId,
+      tierId,
+      effect,
+      code,
+      discount,
+      gift,
+      bonusPoints,
+      stamps,
+      freeUnits,
+      nextStep,
+    })),
     notApplied: priced.notApplied,
-    lines: cart.lines.map((line, lineNo) => ({ lineNo, sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+    lines: cart.lines.map((line, lineNo) => ({
+      lineNo,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: priced.lineDiscounts.get(lineNo) ?? 0,
+    })),
     restOfOrderDiscount: priced.lineDiscounts.get(REST_OF_ORDER) ?? 0,
   };
 }

@@ -5,9 +5,9 @@ import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { OrderNotFoundError } from './errors';
 import { MemberErasedError } from '../members';
-import type { RecordOrderInput, } from './commands/record-order';
-import type { RefundOrderInput, } from './commands/refund-order';
-import type { ClaimOrderInput, } from './commands/claim-order';
+import type { RecordOrderInput } from './commands/record-order';
+import type { RefundOrderInput } from './commands/refund-order';
+import type { ClaimOrderInput } from './commands/claim-order';
 import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers';
 import { byEvaluationOrder } from '../offers';
@@ -27,7 +27,15 @@ export type CheckoutService = ReturnType<typeof createCheckoutService>;
 const orderKey = (programId: string, memberId: string | null, orderId: string) => memberKey(programId, memberId ?? `guest:${orderId}`);
 
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
-export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer<typeof checkoutCommands & typeof referralCommands> }) {
+export function createCheckoutService({
+  db,
+  clock,
+  serializer,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof checkoutCommands & typeof referralCommands>;
+}) {
   const referrals = createReferralsService({ db, clock, serializer });
   return {
     /**
@@ -37,7 +45,13 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
       const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
-      const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
+      const needs = offersInPlay.then(([automatic, held]) =>
+        needsOf(
+          [...automatic, ...held.map(({ offer }) => offer)],
+          held.map(({ promoCode }) => promoCode),
+          now,
+        ),
+      );
       const [loaded, [automatic, held]] = await Promise.all([
         // An erased member can no longer use offers: what is left of them to read is none.
         loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
@@ -80,7 +94,10 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', {
+        ...input,
+        programId,
+      });
       // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
       if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;

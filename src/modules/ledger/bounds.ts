@@ -37,7 +37,12 @@ export function checkPlannedAmounts(planned: PlannedTransfer[]): void {
   for (const transfer of planned) {
     const deltas = [...(transfer.lotDeltas ?? []).map(({ delta }) => delta)];
     if (!isWholeWithin(transfer.amount, 1, MAX_BALANCE) || deltas.some((delta) => !isWholeWithin(Math.abs(delta), 1, MAX_BALANCE))) {
-      throw new InvalidInputError([{ path: ['input'], message: `would move ${transfer.amount} ${transfer.debit.unit}: amounts must be whole numbers from 1 to ${MAX_BALANCE}` }]);
+      throw new InvalidInputError([
+        {
+          path: ['input'],
+          message: `would move ${transfer.amount} ${transfer.debit.unit}: amounts must be whole numbers from 1 to ${MAX_BALANCE}`,
+        },
+      ]);
     }
   }
 }

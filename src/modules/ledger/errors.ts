@@ -22,7 +22,13 @@ export class RedemptionExceedsTotalError extends DomainError<{ requested: number
 }
 
 /** Points pay in whole steps (e.g. 2 points = 1 cent); `lower`/`higher` are the nearest amounts this order takes. */
-export class PointsNotWholeStepError extends DomainError<{ requested: number; stepPoints: number; stepValue: number; lower: number | null; higher: number | null }> {
+export class PointsNotWholeStepError extends DomainError<{
+  requested: number;
+  stepPoints: number;
+  stepValue: number;
+  lower: number | null;
+  higher: number | null;
+}> {
   static override readonly code = 'POINTS_NOT_WHOLE_STEP';
   constructor(requested: number, step: { points: number; value: number }, lower: number | null, higher: number | null) {
     const nearest = [lower, higher].filter((amount) => amount !== null).join(' or ');

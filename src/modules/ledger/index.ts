@@ -6,9 +6,26 @@ export { checkBalanceLimit } from './bounds';
 export { ledgerCommands } from './commands';
 export { insufficientPointsOnViolation } from './commands/points-guard';
 export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';
-export { BASE_EARN_MULTIPLIER, earnedPoints, lotExpiry, lotVesting, maximumRedeemablePoints, planPointsPayment, wholeStepsOf } from './domain/points';
+export {
+  BASE_EARN_MULTIPLIER,
+  earnedPoints,
+  lotExpiry,
+  lotVesting,
+  maximumRedeemablePoints,
+  planPointsPayment,
+  wholeStepsOf,
+} from './domain/points';
 export { splitWalletSpend } from './domain/wallet';
-export { BelowMinimumRedemptionError, CurrencyMismatchError, IdempotencyConflictError, InsufficientPointsError, InsufficientWalletBalanceError, PointsNotWholeStepError, RedemptionExceedsTotalError, WalletPaymentExceedsTotalError } from './errors';
+export {
+  BelowMinimumRedemptionError,
+  CurrencyMismatchError,
+  IdempotencyConflictError,
+  InsufficientPointsError,
+  InsufficientWalletBalanceError,
+  PointsNotWholeStepError,
+  RedemptionExceedsTotalError,
+  WalletPaymentExceedsTotalError,
+} from './errors';
 export { SYSTEM_KEY_PREFIX, idempotencyKeySchema } from './inputs';
 export { ledgerCommand, type LedgerCommandInput } from './operation';
 export type { PlannedTransfer } from './plan';

@@ -40,7 +40,9 @@ export type Replayable<Result> = Result & { replayed: boolean };
 /** Fingerprint of a request without its key; node:crypto hashes synchronously on Node and Workers (nodejs_compat). */
 function requestHash(command: string, input: LedgerCommandInput): string {
   const { idempotencyKey: _key, ...request } = input;
-  return createHash('sha256').update(canonicalize({ command, request }) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize({ command, request }) ?? '')
+    .digest('hex');
 }
 
 async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash: string): Promise<Replayable<Result> | null> {

@@ -6,7 +6,17 @@ import type { KeysetPage } from '../../platform/db/keyset';
 import { loadRules } from '../rules';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
-import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pendingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
+import {
+  accountsOfOwner,
+  expiringLots,
+  listLots,
+  listMemberTransfers,
+  outstandingPoints,
+  pendingPoints,
+  pointsBalances,
+  transfersByIds,
+  walletBalances,
+} from './queries';
 import type { ledgerCommands, LedgerCommandName } from './commands';
 import { TransferNotFoundError } from './errors';
 import { findTransfer } from './repository';
@@ -20,7 +30,15 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
  * The ledger's use cases. Every value-moving call runs in the serializer of the member it touches;
  * refunds and reversals first look up which member that is.
  */
-export function createLedgerService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer<typeof ledgerCommands> }) {
+export function createLedgerService({
+  db,
+  clock,
+  serializer,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof ledgerCommands>;
+}) {
   function run<Name extends LedgerCommandName>(key: MemberKey, name: Name, programId: string, input: InputOf<Name>) {
     // The spread loses the link between `Name` and its input that TypeScript cannot follow through `Omit`.
     return serializer.execute(key, name, { ...input, programId } as CommandInput<CommandOf<Name>>);

@@ -55,10 +55,7 @@ export type Enrollment = z.output<typeof enrollmentSchema>;
 export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
 type Consents = z.output<typeof consentsSchema>;
 
-type ProfileColumns = Pick<
-  MemberRow,
-  'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'
->;
+type ProfileColumns = Pick<MemberRow, 'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'>;
 
 function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
   const columns: Partial<ProfileColumns> = {};

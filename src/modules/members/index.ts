@@ -9,6 +9,15 @@ import './schema';
 export type { Enrollment, ProfileUpdate } from './domain';
 export { MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 export { enrollmentStatement, erasureStatements, profileUpdateStatement } from './lifecycle';
-export { activeMemberEmails, activeMemberIds, asDuplicateMemberError, findMember, membersByIds, otherMemberWithEmailIdentity, requireActiveMember, type MemberRef } from './repository';
+export {
+  activeMemberEmails,
+  activeMemberIds,
+  asDuplicateMemberError,
+  findMember,
+  membersByIds,
+  otherMemberWithEmailIdentity,
+  requireActiveMember,
+  type MemberRef,
+} from './repository';
 export { MemberType, loadMember, memberIdFrom } from './schema';
 export { createMembersService, type Member, type MembersService } from './service';

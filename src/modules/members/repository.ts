@@ -9,7 +9,10 @@ import { escapeLike } from '../../platform/like';
 
 /** Member rows of one program; every query is scoped by `programId`. */
 export async function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
-  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.id, memberId)));
   return member;
 }
 
@@ -35,11 +38,17 @@ export async function findMembersByIds(db: Database, programId: string, memberId
 
 /** The program's members among `memberIds`, as a query another module can put in its read batch. */
 export function membersByIds(db: Database, programId: string, memberIds: readonly string[]) {
-  return db.select().from(members).where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
 }
 
 export async function findMemberByExternalId(db: Database, programId: string, externalId: string) {
-  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
   return member;
 }
 
@@ -90,11 +99,23 @@ export async function activeMemberIds(db: Database, programId: string, cursor: s
 }
 
 /** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */
-export function activeMemberEmails(db: Database, programId: string, cursor: string | null, limit: number): Promise<Array<{ id: string; email: string }>> {
+export function activeMemberEmails(
+  db: Database,
+  programId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<Array<{ id: string; email: string }>> {
   return db
     .select({ id: members.id, email: sql<string>`${members.email}` })
     .from(members)
-    .where(and(eq(members.programId, programId), eq(members.status, 'active'), isNotNull(members.email), cursor ? gt(members.id, cursor) : undefined))
+    .where(
+      and(
+        eq(members.programId, programId),
+        eq(members.status, 'active'),
+        isNotNull(members.email),
+        cursor ? gt(members.id, cursor) : undefined,
+      ),
+    )
     .orderBy(asc(members.id))
     .limit(limit);
 }

@@ -82,7 +82,10 @@ const profileFields = (t: InputFieldBuilder) => ({
 });
 
 const EnrollMemberInput = builder.inputType('EnrollMemberInput', {
-  fields: (t) => ({ ...profileFields(t), referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }) }),
+  fields: (t) => ({
+    ...profileFields(t),
+    referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }),
+  }),
 });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
@@ -163,8 +166,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { externalId: t.arg.string({ required: true }) },
     authScopes: { admin: true, storefront: true },
-    resolve: (_root, { externalId }, context) =>
-      context.services.members.getByExternalId(programIdOf(context), externalId),
+    resolve: (_root, { externalId }, context) => context.services.members.getByExternalId(programIdOf(context), externalId),
   }),
   members: t.connection({
     type: MemberType,
@@ -180,8 +182,6 @@ builder.queryFields((t) => ({
     description: 'The member a member token belongs to',
     authScopes: { member: true },
     resolve: (_root, _args, context) =>
-      context.principal?.role === 'member'
-        ? context.services.members.get(context.principal.programId, context.principal.memberId)
-        : null,
+      context.principal?.role === 'member' ? context.services.members.get(context.principal.programId, context.principal.memberId) : null,
   }),
 }));

@@ -10,6 +10,16 @@ export { byEvaluationOrder, evaluateOffers, type Evaluation, type NotApplied } f
 export { usageWindows } from './domain/limits';
 export type { Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';
-export { applicationStatements, crossMemberGuards, heldCodes, matchCodes, memberStamps, memberUsage, releaseStatements, stampReturnStatements, type RecordedApplication } from './repository';
+export {
+  applicationStatements,
+  crossMemberGuards,
+  heldCodes,
+  matchCodes,
+  memberStamps,
+  memberUsage,
+  releaseStatements,
+  stampReturnStatements,
+  type RecordedApplication,
+} from './repository';
 export { OfferType } from './schema/types';
 export { createOffersService, type OffersService } from './service';

@@ -36,61 +36,80 @@ export interface SettleReferralResult {
  * Anything else moves nothing and records nothing (ReferralNotDue). Keyed by the referral and the
  * status it leaves, each move happens once.
  */
-export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleReferralResult>('referrals.settle', async ({ db }, input, now) => {
-  const { programId, referralId, from } = input;
-  const [found] = await db
-    .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
-    .from(referrals)
-    .innerJoin(orders, eq(orders.id, referrals.orderPk))
-    .innerJoin(members, eq(members.id, referrals.referrerId))
-    .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
-  if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
-  const { referral, orderRefundedAt } = found;
-  const referrerId = referral.referrerId;
-  const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);
-  const stillFrom = and(eq(referrals.id, referralId), eq(referrals.status, from));
-  const rejected = (reason: 'order_refunded' | 'referrer_inactive', transfers: PlannedTransfer[] = [], points = 0) => ({
-    memberId: referrerId,
-    transfers,
-    statements: [db.update(referrals).set({ status: 'rejected', rejectionReason: reason, pointsClawedBack: points }).where(stillFrom)],
-    result: { referralId, referrerId, points, status: 'rejected' as const },
-  });
-
-  if (from === 'converted') {
-    if (orderRefundedAt) return rejected('order_refunded');
-    if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
-    if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
-    const transfers: PlannedTransfer[] = [];
-    if (referral.rewardPoints > 0) {
-      const rules = await loadRules(db, programId);
-      transfers.push({
-        id: newId(),
-        debit: account(programId, 'pointsIssued', POINTS),
-        credit: memberPoints,
-        amount: referral.rewardPoints,
-        kind: 'referral_reward',
-        ref: referralId,
-        metadata: { rung: referral.rung, refereeId: referral.refereeId },
-        newLot: { id: newId(), memberId: referrerId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
-      });
-    }
-    return {
+export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleReferralResult>(
+  'referrals.settle',
+  async ({ db }, input, now) => {
+    const { programId, referralId, from } = input;
+    const [found] = await db
+      .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
+      .from(referrals)
+      .innerJoin(orders, eq(orders.id, referrals.orderPk))
+      .innerJoin(members, eq(members.id, referrals.referrerId))
+      .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
+    if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
+    const { referral, orderRefundedAt } = found;
+    const referrerId = referral.referrerId;
+    const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);
+    const stillFrom = and(eq(referrals.id, referralId), eq(referrals.status, from));
+    const rejected = (reason: 'order_refunded' | 'referrer_inactive', transfers: PlannedTransfer[] = [], points = 0) => ({
       memberId: referrerId,
       transfers,
-      statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
-      result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
-    };
-  }
+      statements: [db.update(referrals).set({ status: 'rejected', rejectionReason: reason, pointsClawedBack: points }).where(stillFrom)],
+      result: { referralId, referrerId, points, status: 'rejected' as const },
+    });
 
-  if (!orderRefundedAt) throw new ReferralNotDueError(referralId, from);
-  const [reward] = await transfersOfKind(db, programId, referralId, ['referral_reward']);
-  const rewardLot = reward ? await lotCreatedBy(db, reward.id) : null;
-  const expired = rewardLot ? await expiredFromLot(db, rewardLot.id) : 0;
-  const clawback = planClawback(await openLots(db, programId, referrerId), Math.max(0, referral.rewardPoints - expired), rewardLot?.id ?? null);
-  const points = -sumDeltas(clawback);
-  const transfers: PlannedTransfer[] =
-    points > 0 ? [{ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: points, kind: 'referral_clawback', ref: referralId, lotDeltas: clawback }] : [];
-  return rejected('order_refunded', transfers, points);
-});
+    if (from === 'converted') {
+      if (orderRefundedAt) return rejected('order_refunded');
+      if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
+      if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
+      const transfers: PlannedTransfer[] = [];
+      if (referral.rewardPoints > 0) {
+        const rules = await loadRules(db, programId);
+        transfers.push({
+          id: newId(),
+          debit: account(programId, 'pointsIssued', POINTS),
+          credit: memberPoints,
+          amount: referral.rewardPoints,
+          kind: 'referral_reward',
+          ref: referralId,
+          metadata: { rung: referral.rung, refereeId: referral.refereeId },
+          newLot: { id: newId(), memberId: referrerId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
+        });
+      }
+      return {
+        memberId: referrerId,
+        transfers,
+        statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
+        result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
+      };
+    }
+
+    if (!orderRefundedAt) throw new ReferralNotDueError(referralId, from);
+    const [reward] = await transfersOfKind(db, programId, referralId, ['referral_reward']);
+    const rewardLot = reward ? await lotCreatedBy(db, reward.id) : null;
+    const expired = rewardLot ? await expiredFromLot(db, rewardLot.id) : 0;
+    const clawback = planClawback(
+      await openLots(db, programId, referrerId),
+      Math.max(0, referral.rewardPoints - expired),
+      rewardLot?.id ?? null,
+    );
+    const points = -sumDeltas(clawback);
+    const transfers: PlannedTransfer[] =
+      points > 0
+        ? [
+            {
+              id: newId(),
+              debit: memberPoints,
+              credit: account(programId, 'pointsIssued', POINTS),
+              amount: points,
+              kind: 'referral_clawback',
+              ref: referralId,
+              lotDeltas: clawback,
+            },
+          ]
+        : [];
+    return rejected('order_refunded', transfers, points);
+  },
+);
 
 export const referralCommands = { 'referrals.settle': settleReferralCommand };

@@ -62,7 +62,6 @@ export function shareLink(baseUrl: string | null, code: string): string | null {
   return url.toString();
 }
 
-
 /** Whether two addresses belong to the same person (see `emailIdentity`). */
 export function sameEmailIdentity(a: string | null | undefined, b: string | null | undefined): boolean {
   return !!a && !!b && emailIdentity(a) === emailIdentity(b);
@@ -101,7 +100,11 @@ export function conversionFraud(facts: {
 }
 
 /** Whether an order can convert a referral at all: a pending one, and an order of at least the minimum. */
-export function canConvert(referral: { status: string } | null, settings: Pick<ReferralSettings, 'minimumOrderAmount'>, orderAmount: number): boolean {
+export function canConvert(
+  referral: { status: string } | null,
+  settings: Pick<ReferralSettings, 'minimumOrderAmount'>,
+  orderAmount: number,
+): boolean {
   return referral?.status === 'pending' && orderAmount >= settings.minimumOrderAmount;
 }
 
@@ -130,7 +133,8 @@ export type ConversionPlan =
 export function planConversion(facts: ConversionFacts): ConversionPlan {
   const { settings, at } = facts;
   if (facts.fraud) return { kind: 'reject', reason: facts.fraud };
-  if (settings.capPerPeriod !== null && facts.conversionsInPeriod >= settings.capPerPeriod) return { kind: 'reject', reason: 'cap_reached' };
+  if (settings.capPerPeriod !== null && facts.conversionsInPeriod >= settings.capPerPeriod)
+    return { kind: 'reject', reason: 'cap_reached' };
   const rung = rungFor(settings.rungs, facts.conversionsCounting + 1);
   return {
     kind: 'convert',
@@ -144,8 +148,12 @@ export function planConversion(facts: ConversionFacts): ConversionPlan {
 
 const rungSchema = z.object({
   fromConversions: whole(1, 1_000_000),
-  points: whole(1, MAX_POINTS).nullish().transform((points) => points ?? null),
-  discountBasisPoints: whole(1, 10_000).nullish().transform((basisPoints) => basisPoints ?? null),
+  points: whole(1, MAX_POINTS)
+    .nullish()
+    .transform((points) => points ?? null),
+  discountBasisPoints: whole(1, 10_000)
+    .nullish()
+    .transform((basisPoints) => basisPoints ?? null),
 });
 
 export const referralSettingsSchema = z
@@ -155,17 +163,38 @@ export const referralSettingsSchema = z
       .max(500)
       .nullish()
       .transform((url) => url ?? null),
-    minimumOrderAmount: whole(0, 100_000_000_000).nullish().transform((amount) => amount ?? 0),
-    holdingDays: whole(0, 365).nullish().transform((days) => days ?? 14),
-    rewardKind: z.enum(referralRewardKinds).nullish().transform((kind) => kind ?? 'points'),
-    rungs: z.array(rungSchema).max(20).nullish().transform((rungs) => rungs ?? []),
-    capPerPeriod: whole(1, 1_000_000).nullish().transform((cap) => cap ?? null),
-    capPeriod: z.enum(capPeriods).nullish().transform((period) => period ?? 'month'),
+    minimumOrderAmount: whole(0, 100_000_000_000)
+      .nullish()
+      .transform((amount) => amount ?? 0),
+    holdingDays: whole(0, 365)
+      .nullish()
+      .transform((days) => days ?? 14),
+    rewardKind: z
+      .enum(referralRewardKinds)
+      .nullish()
+      .transform((kind) => kind ?? 'points'),
+    rungs: z
+      .array(rungSchema)
+      .max(20)
+      .nullish()
+      .transform((rungs) => rungs ?? []),
+    capPerPeriod: whole(1, 1_000_000)
+      .nullish()
+      .transform((cap) => cap ?? null),
+    capPeriod: z
+      .enum(capPeriods)
+      .nullish()
+      .transform((period) => period ?? 'month'),
   })
   .superRefine((settings, context) => {
     const field = settings.rewardKind === 'points' ? 'points' : 'discountBasisPoints';
     settings.rungs.forEach((rung, index) => {
-      if (rung[field] === null) context.addIssue({ code: 'custom', path: ['rungs', String(index), field], message: `a ${settings.rewardKind.toUpperCase()} ladder needs ${field} on every rung` });
+      if (rung[field] === null)
+        context.addIssue({
+          code: 'custom',
+          path: ['rungs', String(index), field],
+          message: `a ${settings.rewardKind.toUpperCase()} ladder needs ${field} on every rung`,
+        });
     });
     if (new Set(settings.rungs.map((rung) => rung.fromConversions)).size !== settings.rungs.length) {
       context.addIssue({ code: 'custom', path: ['rungs'], message: 'each rung needs its own fromConversions' });

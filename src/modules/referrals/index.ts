@@ -9,5 +9,14 @@ import './schema';
 
 export { referralCommands } from './commands';
 export { rekeyFingerprints } from './rekey';
-export { conversionStatements, enrollmentStatements, fingerprintStatement, lostReferralRace, referralCodeTaken, referralConvertedBy, referralStanding, type ReferralStanding } from './repository';
+export {
+  conversionStatements,
+  enrollmentStatements,
+  fingerprintStatement,
+  lostReferralRace,
+  referralCodeTaken,
+  referralConvertedBy,
+  referralStanding,
+  type ReferralStanding,
+} from './repository';
 export { createReferralsService, type ReferralsService } from './service';

@@ -18,14 +18,27 @@ export async function rekeyFingerprints(db: Database, keys: FingerprintKeys, pro
 
   const addresses = page.map(({ email }) => {
     const current = emailFingerprint(keys, programId, email!);
-    const older = [legacyEmailFingerprint(programId, email!), ...recognisedEmailFingerprints(keys, programId, email!)].filter((hash) => hash !== current.hash);
+    const older = [legacyEmailFingerprint(programId, email!), ...recognisedEmailFingerprints(keys, programId, email!)].filter(
+      (hash) => hash !== current.hash,
+    );
     return { current, older };
   });
   // One read for the chunk: every older fingerprint of its addresses.
-  const found = addresses.length === 0 ? [] : await db
-    .select({ hash: emailFingerprints.hash, createdAt: emailFingerprints.createdAt })
-    .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, addresses.flatMap(({ older }) => older))));
+  const found =
+    addresses.length === 0
+      ? []
+      : await db
+          .select({ hash: emailFingerprints.hash, createdAt: emailFingerprints.createdAt })
+          .from(emailFingerprints)
+          .where(
+            and(
+              eq(emailFingerprints.programId, programId),
+              inArray(
+                emailFingerprints.hash,
+                addresses.flatMap(({ older }) => older),
+              ),
+            ),
+          );
   const firstSeenByHash = new Map(found.map((row) => [row.hash, row.createdAt.getTime()]));
 
   const statements: Statement[] = [];
@@ -38,14 +51,24 @@ export async function rekeyFingerprints(db: Database, keys: FingerprintKeys, pro
       db
         .insert(emailFingerprints)
         .values({ programId, ...current, createdAt: firstSeen })
-        .onConflictDoUpdate({ target: [emailFingerprints.programId, emailFingerprints.hash], set: { createdAt: sql`min(${emailFingerprints.createdAt}, ${firstSeen.getTime()})` } }),
+        .onConflictDoUpdate({
+          target: [emailFingerprints.programId, emailFingerprints.hash],
+          set: { createdAt: sql`min(${emailFingerprints.createdAt}, ${firstSeen.getTime()})` },
+        }),
       db.delete(emailFingerprints).where(whereOlder),
     );
   }
   const done = page.length < limit;
   if (done) {
     statements.push(
-      db.delete(emailFingerprints).where(and(eq(emailFingerprints.programId, programId), or(isNull(emailFingerprints.keyId), notInArray(emailFingerprints.keyId, knownKeyIds(keys))))),
+      db
+        .delete(emailFingerprints)
+        .where(
+          and(
+            eq(emailFingerprints.programId, programId),
+            or(isNull(emailFingerprints.keyId), notInArray(emailFingerprints.keyId, knownKeyIds(keys))),
+          ),
+        ),
     );
   }
   const [head, ...rest] = statements;

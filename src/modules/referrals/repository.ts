@@ -1,5 +1,13 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { emailFingerprints, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow, checks } from '../../../schema';
+import {
+  emailFingerprints,
+  referralCodes,
+  referralConversionCounts,
+  referrals,
+  referralSettings,
+  type ReferralRow,
+  checks,
+} from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { normalizeCode, randomCodes } from '../../platform/codes';
@@ -34,7 +42,12 @@ export async function loadReferralSettings(db: Database, programId: string): Pro
 /** Referrals that count for the referrer's ladder: converted, whether the reward is issued yet or not. */
 const COUNTING = ['converted', 'confirmed'] as const;
 
-export async function conversionsOf(db: Database, programId: string, referrerId: string, statuses: ReadonlyArray<'converted' | 'confirmed'> = COUNTING) {
+export async function conversionsOf(
+  db: Database,
+  programId: string,
+  referrerId: string,
+  statuses: ReadonlyArray<'converted' | 'confirmed'> = COUNTING,
+) {
   const [row] = await db
     .select({ conversions: count() })
     .from(referrals)
@@ -44,7 +57,10 @@ export async function conversionsOf(db: Database, programId: string, referrerId:
 
 /** Statements that remember an email for good (keyed, one-way), so its owner is never "new" again. */
 export function fingerprintStatement(db: Database, keys: FingerprintKeys, programId: string, email: string, at: Date): Statement {
-  return db.insert(emailFingerprints).values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at }).onConflictDoNothing();
+  return db
+    .insert(emailFingerprints)
+    .values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })
+    .onConflictDoNothing();
 }
 
 /**
@@ -97,7 +113,10 @@ function emailSeenBefore(keys: FingerprintKeys, programId: string, email: string
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
-  const [row] = await db.select().from(referrals).where(and(eq(referrals.programId, programId), eq(referrals.refereeId, refereeId)));
+  const [row] = await db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.programId, programId), eq(referrals.refereeId, refereeId)));
   return row;
 }
 
@@ -127,13 +146,17 @@ export async function conversionStatements(
       .from(referralConversionCounts)
       .where(and(eq(referralConversionCounts.referrerId, referral.referrerId), eq(referralConversionCounts.period, period))),
     db
-      .select({ counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number), lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number) })
+      .select({
+        counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number),
+        lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number),
+      })
       .from(referrals)
       .where(and(eq(referrals.programId, programId), eq(referrals.referrerId, referral.referrerId))),
   ]);
   const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email ?? null;
   const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email ?? null;
-  const fingerprintedAt = refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, keys, programId, refereeEmail) : null;
+  const fingerprintedAt =
+    refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, keys, programId, refereeEmail) : null;
   const plan = planConversion({
     settings,
     at,
@@ -144,10 +167,14 @@ export async function conversionStatements(
   });
 
   const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
-  if (plan.kind === 'reject') return [db.update(referrals).set({ status: 'rejected', rejectionReason: plan.reason, orderPk: order.orderPk }).where(pendingOnly)];
+  if (plan.kind === 'reject')
+    return [db.update(referrals).set({ status: 'rejected', rejectionReason: plan.reason, orderPk: order.orderPk }).where(pendingOnly)];
   const { rung, rewardPoints, confirmAfter, conversionSeq } = plan;
   return [
-    db.update(referrals).set({ status: 'converted', orderPk: order.orderPk, rung, rewardPoints, convertedAt: at, confirmAfter, conversionSeq }).where(pendingOnly),
+    db
+      .update(referrals)
+      .set({ status: 'converted', orderPk: order.orderPk, rung, rewardPoints, convertedAt: at, confirmAfter, conversionSeq })
+      .where(pendingOnly),
     db.run(sql`
       insert into ${referralConversionCounts} (referrer_id, program_id, period, conversions, cap)
       select ${referral.referrerId}, ${programId}, ${plan.period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
@@ -161,7 +188,9 @@ async function fingerprintedSince(db: Database, keys: FingerprintKeys, programId
   const [fingerprint] = await db
     .select({ createdAt: emailFingerprints.createdAt })
     .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))))
+    .where(
+      and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))),
+    )
     .orderBy(emailFingerprints.createdAt)
     .limit(1);
   return fingerprint?.createdAt ?? null;
@@ -192,7 +221,10 @@ export async function referralConvertedBy(db: Database, programId: string, order
  */
 export async function referralStanding(db: Database, programId: string, memberId: string) {
   const [settings, referral] = await Promise.all([loadReferralSettings(db, programId), referralOfReferee(db, programId, memberId)]);
-  const discountRung = settings.rewardKind === 'discount' && settings.rungs.length > 0 ? rungFor(settings.rungs, await conversionsOf(db, programId, memberId, ['confirmed'])) : null;
+  const discountRung =
+    settings.rewardKind === 'discount' && settings.rungs.length > 0
+      ? rungFor(settings.rungs, await conversionsOf(db, programId, memberId, ['confirmed']))
+      : null;
   return {
     referral: referral ?? null,
     settings,

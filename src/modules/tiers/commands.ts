@@ -23,15 +23,24 @@ export interface RecalculateTierResult {
  * Recalculates one member's tier as of `asOf`: upgrades at once, downgrades after the grace period.
  * Running it twice for the same instant changes nothing the second time.
  */
-export const recalculateTierCommand: Command<RecalculateTierInput, RecalculateTierResult> = async ({ db }, { programId, memberId, asOf }) => {
+export const recalculateTierCommand: Command<RecalculateTierInput, RecalculateTierResult> = async (
+  { db },
+  { programId, memberId, asOf },
+) => {
   const now = new Date(asOf);
   const context = await loadTierContext(db, programId, memberId, now);
   if (!context) return { change: null, tierId: null, metricValue: 0 };
-  const [state, metricValue] = await Promise.all([memberTierState(db, programId, memberId), qualifyingMetric(db, programId, memberId, context.settings, now)]);
+  const [state, metricValue] = await Promise.all([
+    memberTierState(db, programId, memberId),
+    qualifyingMetric(db, programId, memberId, context.settings, now),
+  ]);
   const change = planRecalculation(context.current, state, tierFor(context.tiers, metricValue), now, context.settings.downgradeGraceDays);
 
   if (change.kind !== 'none') {
-    await writeBatch(db, tierChangeStatements(db, { programId, memberId, from: context.current, to: change.to, reason: change.kind, metricValue, at: now }));
+    await writeBatch(
+      db,
+      tierChangeStatements(db, { programId, memberId, from: context.current, to: change.to, reason: change.kind, metricValue, at: now }),
+    );
     return { change: change.kind, tierId: change.to?.id ?? null, metricValue };
   }
   if (state && state.downgradeDueSince?.getTime() !== change.downgradeDueSince?.getTime()) {

@@ -30,13 +30,22 @@ export async function upgradeForOrder(
   order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number; vestsAt: Date | null },
 ): Promise<{ statements: Statement[]; upgradedTo: Tier | null }> {
   // With pendingPointsCount at_vesting, an order still in its return window does not count yet.
-  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now) return { statements: [], upgradedTo: null };
+  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now)
+    return { statements: [], upgradedTo: null };
   const before = await qualifyingMetric(db, order.programId, order.memberId, context.settings, order.now);
   const after = before + (context.settings.metric === 'spend' ? order.spend : order.pointsEarned);
   const upgradedTo = upgradeOnOrder(context.current, context.tiers, after);
   if (!upgradedTo) return { statements: [], upgradedTo: null };
   return {
     upgradedTo,
-    statements: tierChangeStatements(db, { programId: order.programId, memberId: order.memberId, from: context.current, to: upgradedTo, reason: 'upgrade', metricValue: after, at: order.now }),
+    statements: tierChangeStatements(db, {
+      programId: order.programId,
+      memberId: order.memberId,
+      from: context.current,
+      to: upgradedTo,
+      reason: 'upgrade',
+      metricValue: after,
+      at: order.now,
+    }),
   };
 }

@@ -18,7 +18,10 @@ export function listTiers(db: Database, programId: string): Promise<Tier[]> {
 }
 
 export async function memberTierState(db: Database, programId: string, memberId: string) {
-  const [row] = await db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), eq(memberTiers.memberId, memberId)));
+  const [row] = await db
+    .select()
+    .from(memberTiers)
+    .where(and(eq(memberTiers.programId, programId), eq(memberTiers.memberId, memberId)));
   return row ?? null;
 }
 
@@ -27,12 +30,21 @@ export async function memberTierState(db: Database, programId: string, memberId:
  * window. With `pendingPointsCount: at_vesting`, an order counts only once its points vested (the
  * program's pointsVestingDays after it was placed).
  */
-export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
+export async function qualifyingMetric(
+  db: Database,
+  programId: string,
+  memberId: string,
+  settings: TierSettings,
+  now: Date,
+): Promise<number> {
   const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
   const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
   const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
   const end = vestedBy < windowEnd ? vestedBy : windowEnd;
-  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  const measure =
+    settings.metric === 'spend'
+      ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}`
+      : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   const [row] = await db
     // Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters.
     .select({ value: sql<number>`min(coalesce(sum(${measure}), 0), ${Number.MAX_SAFE_INTEGER})`.mapWith(Number) })
@@ -51,9 +63,23 @@ export async function qualifyingMetric(db: Database, programId: string, memberId
 /** Writes a tier change and its history row; part of the caller's batch. */
 export function tierChangeStatements(
   db: Database,
-  change: { programId: string; memberId: string; from: Tier | null; to: Tier | null; reason: 'upgrade' | 'downgrade'; metricValue: number; at: Date },
+  change: {
+    programId: string;
+    memberId: string;
+    from: Tier | null;
+    to: Tier | null;
+    reason: 'upgrade' | 'downgrade';
+    metricValue: number;
+    at: Date;
+  },
 ): Statement[] {
-  const state = { memberId: change.memberId, programId: change.programId, tierId: change.to?.id ?? null, since: change.at, downgradeDueSince: null };
+  const state = {
+    memberId: change.memberId,
+    programId: change.programId,
+    tierId: change.to?.id ?? null,
+    since: change.at,
+    downgradeDueSince: null,
+  };
   return [
     db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
     db.insert(tierHistory).values({
@@ -100,6 +126,9 @@ export function forgetMemberTier(db: Database, memberId: string): Statement {
 /** Which of `tierIds` are tiers of the program (for other modules that refer to tiers). */
 export async function existingTierIds(db: Database, programId: string, tierIds: readonly string[]): Promise<string[]> {
   if (tierIds.length === 0) return [];
-  const rows = await db.select({ id: tiers.id }).from(tiers).where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
+  const rows = await db
+    .select({ id: tiers.id })
+    .from(tiers)
+    .where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
   return rows.map((row) => row.id);
 }

@@ -22,7 +22,10 @@ export type TiersService = ReturnType<typeof createTiersService>;
 /** Tier configuration (admin) and each member's standing. */
 export function createTiersService({ db, clock }: { db: Database; clock: Clock }) {
   async function requireTier(programId: string, tierId: string) {
-    const [tier] = await db.select().from(tiers).where(and(eq(tiers.programId, programId), eq(tiers.id, tierId)));
+    const [tier] = await db
+      .select()
+      .from(tiers)
+      .where(and(eq(tiers.programId, programId), eq(tiers.id, tierId)));
     if (!tier) throw new TierNotFoundError(tierId);
     return tier;
   }
@@ -43,14 +46,21 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
 
     async create(programId: string, tier: NewTier) {
       const row = { id: newId(), programId, ...tier, createdAt: clock.now() };
-      await db.insert(tiers).values(row).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+      await db
+        .insert(tiers)
+        .values(row)
+        .catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
       return row;
     },
 
     async update(programId: string, tierId: string, patch: Partial<NewTier>) {
       await requireTier(programId, tierId);
       if (Object.keys(patch).length > 0) {
-        await db.update(tiers).set(patch).where(eq(tiers.id, tierId)).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+        await db
+          .update(tiers)
+          .set(patch)
+          .where(eq(tiers.id, tierId))
+          .catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
       }
       return requireTier(programId, tierId);
     },
@@ -66,7 +76,10 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
     /** The tiers many members hold, in one query each for states and tiers (behind `Member.tier`). */
     async memberTiers(programId: string, memberIds: readonly string[]) {
       const [states, all] = await Promise.all([
-        db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), inArray(memberTiers.memberId, [...memberIds]))),
+        db
+          .select()
+          .from(memberTiers)
+          .where(and(eq(memberTiers.programId, programId), inArray(memberTiers.memberId, [...memberIds]))),
         listTiers(db, programId),
       ]);
       const tierOf = new Map(states.map((state) => [state.memberId, all.find((tier) => tier.id === state.tierId) ?? null]));
@@ -79,10 +92,21 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
       const all = await listTiers(db, programId);
       if (!settings || all.length === 0) return null;
       const now = clock.now();
-      const [current, value] = await Promise.all([currentTier(db, programId, memberId, all), qualifyingMetric(db, programId, memberId, settings, now)]);
+      const [current, value] = await Promise.all([
+        currentTier(db, programId, memberId, all),
+        qualifyingMetric(db, programId, memberId, settings, now),
+      ]);
       const next = nextTierAbove(all, current);
       const { start, end } = qualifyingWindow(settings, now);
-      return { metric: settings.metric, value, windowStart: start, windowEnd: end, current, next, missing: next ? Math.max(0, next.threshold - value) : 0 };
+      return {
+        metric: settings.metric,
+        value,
+        windowStart: start,
+        windowEnd: end,
+        current,
+        next,
+        missing: next ? Math.max(0, next.threshold - value) : 0,
+      };
     },
 
     /** Tier changes, newest first. */

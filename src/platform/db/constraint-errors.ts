@@ -22,7 +22,10 @@ export function constraintViolation(error: unknown): ConstraintViolation | null 
     for (const [kind, pattern] of patterns) {
       const match = pattern.exec(current.message);
       if (match) {
-        const targets = (match[1] ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+        const targets = (match[1] ?? '')
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
         return { kind, targets };
       }
     }

@@ -30,12 +30,7 @@ export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: 
  * Runs a command by name and turns expected (domain) failures into data, so that the outcome looks
  * the same whether it ran in this process or crossed a Durable Object RPC boundary.
  */
-export async function runCommand(
-  registry: CommandRegistry,
-  deps: CommandDeps,
-  name: string,
-  input: unknown,
-): Promise<CommandOutcome> {
+export async function runCommand(registry: CommandRegistry, deps: CommandDeps, name: string, input: unknown): Promise<CommandOutcome> {
   const command = registry[name];
   if (!command) throw new Error(`Unknown command "${name}"`);
   try {

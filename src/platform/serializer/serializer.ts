@@ -13,5 +13,9 @@ export function memberKey(programId: string, memberId: string): MemberKey {
  */
 export interface Serializer<Registry extends CommandRegistry = CommandRegistry> {
   /** Checks the command's name and input against the registry and gives its result type. */
-  execute<Name extends keyof Registry & string>(key: MemberKey, command: Name, input: CommandInput<Registry[Name]>): Promise<CommandResult<Registry[Name]>>;
+  execute<Name extends keyof Registry & string>(
+    key: MemberKey,
+    command: Name,
+    input: CommandInput<Registry[Name]>,
+  ): Promise<CommandResult<Registry[Name]>>;
 }

@@ -4,7 +4,9 @@ import type { CommandRegistry } from '../serializer/commands';
 import type { MemberLedgerObject } from './member-ledger';
 
 /** The Workers transport: each member's commands run inside that member's `MemberLedger`. */
-export function createDurableObjectSerializer<Registry extends CommandRegistry>(namespace: DurableObjectNamespace<MemberLedgerObject>): Serializer<Registry> {
+export function createDurableObjectSerializer<Registry extends CommandRegistry>(
+  namespace: DurableObjectNamespace<MemberLedgerObject>,
+): Serializer<Registry> {
   return {
     async execute(key, command, input) {
       const ledger = namespace.get(namespace.idFromName(key));

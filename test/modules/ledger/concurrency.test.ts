@@ -25,7 +25,10 @@ async function redeemRace(app: TestApp) {
         const response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: REDEEM, variables: { input: { memberId: globalId, points: 10, idempotencyKey: `race-${index}` } } }),
+          body: JSON.stringify({
+            query: REDEEM,
+            variables: { input: { memberId: globalId, points: 10, idempotencyKey: `race-${index}` } },
+          }),
         });
         return (await response.json()) as { data: { redeemPoints: { __typename: string } } };
       }),

@@ -3,7 +3,18 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ERASE } from '../../support/operations';
-import { ADJUST, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf, freshLedgerApp, closeSoundly } from '../../support/ledger';
+import {
+  ADJUST,
+  lotsOf,
+  memberLedger,
+  mutate,
+  REDEEM,
+  REFUND_ORDER,
+  setRules,
+  transfersOf,
+  freshLedgerApp,
+  closeSoundly,
+} from '../../support/ledger';
 
 /**
  * recordOrder from the outside: points are earned on what was paid, points pay part of an order
@@ -188,7 +199,10 @@ describe('expiry', () => {
 
       // The balance still shows the expired points until the expiry job runs; nothing was spent.
       expect(await balance()).toBe(130);
-      expect(await order({ orderId: 'too-late', total: 1_000, redeemPoints: 30 })).toMatchObject({ pointsRedeemed: 30, pointsBalance: 100 + 9 });
+      expect(await order({ orderId: 'too-late', total: 1_000, redeemPoints: 30 })).toMatchObject({
+        pointsRedeemed: 30,
+        pointsBalance: 100 + 9,
+      });
       expect((await lotsOf(app, member.globalId)).map((lot) => lot.remaining)).toEqual([9, 0, 100]);
     });
   });
@@ -200,12 +214,20 @@ describe('expiry', () => {
     ['2027-03-31T23:59:59Z', 1, '2027-04-30T23:59:59.000Z'],
     ['2028-02-29T10:00:00Z', 12, '2029-02-28T10:00:00.000Z'],
     ['2027-08-15T10:00:00Z', 6, '2028-02-15T10:00:00.000Z'],
-  ])('points earned at %s with %i months expire at %s (same instant, clamped to the end of the month)', async (earnedAt, months, expiresAt) => {
-    await setRules(app, { pointsLifetimeMonths: months });
-    app.clock.set(earnedAt);
-    await earn(10, 'clamped');
-    expect((await lotsOf(app, member.globalId))[0]).toEqual({ amount: 10, remaining: 10, earnedAt: new Date(earnedAt).toISOString(), expiresAt });
-  });
+  ])(
+    'points earned at %s with %i months expire at %s (same instant, clamped to the end of the month)',
+    async (earnedAt, months, expiresAt) => {
+      await setRules(app, { pointsLifetimeMonths: months });
+      app.clock.set(earnedAt);
+      await earn(10, 'clamped');
+      expect((await lotsOf(app, member.globalId))[0]).toEqual({
+        amount: 10,
+        remaining: 10,
+        earnedAt: new Date(earnedAt).toISOString(),
+        expiresAt,
+      });
+    },
+  );
 });
 
 describe('refusals', () => {
@@ -217,9 +239,15 @@ describe('refusals', () => {
       code: 'BELOW_MINIMUM_REDEMPTION',
       minimum: 100,
     });
-    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 0 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsRedeemed: 0 });
+    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 0 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsRedeemed: 0,
+    });
     expect(await order({ orderId: 'min-2', total: 1_000 })).toMatchObject({ __typename: 'RecordOrderPayload' });
-    expect(await order({ orderId: 'min-3', total: 1_000, redeemPoints: 100 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsRedeemed: 100 });
+    expect(await order({ orderId: 'min-3', total: 1_000, redeemPoints: 100 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsRedeemed: 100,
+    });
   });
 
   it('refuses points worth more than the order, with the most it could take', async () => {
@@ -230,15 +258,26 @@ describe('refusals', () => {
       maximum: 250,
     });
     expect(await balance()).toBe(1_000);
-    expect(await order({ orderId: 'over', total: 250, redeemPoints: 250 })).toMatchObject({ __typename: 'RecordOrderPayload', amountPaid: { amount: 0 } });
+    expect(await order({ orderId: 'over', total: 250, redeemPoints: 250 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      amountPaid: { amount: 0 },
+    });
   });
 
   it('computes the maximum with an uneven redemption value (3 points pay 2 minor units): whole steps only', async () => {
     await earn(100);
     await setRules(app, { redeemPoints: 3, redeemValue: 2 });
     // 15 points (5 steps) pay 10, the whole order; 16 would pay floor(32 / 3) = 10 too, one point for nothing.
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 18 })).toMatchObject({ __typename: 'RedemptionExceedsTotalError', maximum: 15 });
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({ __typename: 'PointsNotWholeStepError', code: 'POINTS_NOT_WHOLE_STEP', lower: 15, higher: null });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 18 })).toMatchObject({
+      __typename: 'RedemptionExceedsTotalError',
+      maximum: 15,
+    });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      code: 'POINTS_NOT_WHOLE_STEP',
+      lower: 15,
+      higher: null,
+    });
     expect(await balance()).toBe(100);
     expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 15 })).toMatchObject({
       pointsPayment: { amount: 10 },
@@ -249,11 +288,15 @@ describe('refusals', () => {
 
   it('refuses more points than the member holds', async () => {
     await earn(40);
-    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({ __typename: 'InsufficientPointsError', requested: 41, available: 40 });
+    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({
+      __typename: 'InsufficientPointsError',
+      requested: 41,
+      available: 40,
+    });
     expect(await balance()).toBe(40);
   });
 
-  it('refuses an order in another currency than the program\'s', async () => {
+  it("refuses an order in another currency than the program's", async () => {
     expect(await order({ orderId: 'usd', currency: 'USD', total: 1_000 })).toMatchObject({
       __typename: 'CurrencyMismatchError',
       code: 'CURRENCY_MISMATCH',
@@ -269,7 +312,9 @@ describe('refusals', () => {
     expect(again).toMatchObject({ __typename: 'DuplicateOrderError', code: 'DUPLICATE_ORDER', orderId: 'dup' });
     // Also for another member of the program.
     const other = await enroll(app, { email: 'other@example.com' });
-    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({ __typename: 'DuplicateOrderError' });
+    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({
+      __typename: 'DuplicateOrderError',
+    });
     expect(await balance()).toBe(100);
     expect(await balance(other.globalId)).toBe(0);
   });
@@ -278,7 +323,12 @@ describe('refusals', () => {
     await earn(100, 'shared-id');
     const globexAdmin = await app.token({ role: 'admin', programId: 'globex' });
     const globexMember = await enroll(app, { email: 'ada@example.com' }, globexAdmin);
-    const result = await mutate(app, RECORD_ORDER, { memberId: globexMember.globalId, orderId: 'shared-id', currency: 'EUR', total: 700 }, globexAdmin);
+    const result = await mutate(
+      app,
+      RECORD_ORDER,
+      { memberId: globexMember.globalId, orderId: 'shared-id', currency: 'EUR', total: 700 },
+      globexAdmin,
+    );
     expect(result).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 7, pointsBalance: 7 });
   });
 });
@@ -350,13 +400,19 @@ describe('members', () => {
     const globex = await enroll(app, { email: 'eve@example.com' }, await app.token({ role: 'admin', programId: 'globex' }));
     const result = await mutate(app, RECORD_ORDER, { memberId: globex.globalId, orderId: 'cross', currency: 'EUR', total: 1_000 });
     expect(result).toMatchObject({ __typename: 'MemberNotFoundError' });
-    const globexLedger = await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: globex.globalId }, await app.token({ role: 'admin', programId: 'globex' }));
+    const globexLedger = await app.graphql(
+      `query($id: ID!) { member(id: $id) { pointsBalance } }`,
+      { id: globex.globalId },
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     expect(globexLedger.data?.member.pointsBalance).toBe(0);
   });
 
   it('lets a storefront record orders', async () => {
     const storefront = await app.token({ role: 'storefront' });
-    expect(await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'shop', currency: 'EUR', total: 800 }, storefront)).toMatchObject({
+    expect(
+      await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'shop', currency: 'EUR', total: 800 }, storefront),
+    ).toMatchObject({
       __typename: 'RecordOrderPayload',
       pointsEarned: 8,
     });
@@ -388,7 +444,16 @@ describe('invalid input', () => {
   it('refuses non-integer amounts at the GraphQL layer (SafeInt), before anything runs', async () => {
     const response = await app.graphql(
       RECORD_ORDER,
-      { input: { memberId: member.globalId, orderId: 'float', currency: 'EUR', total: 1_000, lines: [{ sku: 'A', quantity: 1, unitPrice: 9.99 }], idempotencyKey: 'float' } },
+      {
+        input: {
+          memberId: member.globalId,
+          orderId: 'float',
+          currency: 'EUR',
+          total: 1_000,
+          lines: [{ sku: 'A', quantity: 1, unitPrice: 9.99 }],
+          idempotencyKey: 'float',
+        },
+      },
       await app.token({ role: 'admin' }),
     );
     expect(response.errors?.[0]?.message).toMatch(/SafeInt must be a whole number/);
@@ -405,19 +470,33 @@ describe('invalid input', () => {
 describe('adjustments feed orders too', () => {
   it('lets an adjustment credit pay for an order', async () => {
     await mutate(app, ADJUST, { memberId: member.globalId, points: 100, reason: 'welcome' });
-    expect(await order({ orderId: 'adj', total: 500, redeemPoints: 100 })).toMatchObject({ pointsPayment: { amount: 100 }, pointsEarned: 4, pointsBalance: 4 });
+    expect(await order({ orderId: 'adj', total: 500, redeemPoints: 100 })).toMatchObject({
+      pointsPayment: { amount: 100 },
+      pointsEarned: 4,
+      pointsBalance: 4,
+    });
   });
 });
 
 describe('large amounts', () => {
   it('earns beyond 2^31 points and rounds rate products in exact integers', async () => {
-    await app.graphql('mutation { updateProgramRules(input: { earnPoints: 1, earnPerAmount: 1 }) { __typename } }', {}, await app.token({ role: 'admin' }));
+    await app.graphql(
+      'mutation { updateProgramRules(input: { earnPoints: 1, earnPerAmount: 1 }) { __typename } }',
+      {},
+      await app.token({ role: 'admin' }),
+    );
     const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'big', currency: 'EUR', total: 3_000_000_000 });
     expect(result).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 3_000_000_000, pointsBalance: 3_000_000_000 });
   });
 
   it('keeps the reserved system: prefix away from client idempotency keys', async () => {
-    const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'sys', currency: 'EUR', total: 100, idempotencyKey: 'system:expire/x' });
+    const result = await mutate(app, RECORD_ORDER, {
+      memberId: member.globalId,
+      orderId: 'sys',
+      currency: 'EUR',
+      total: 100,
+      idempotencyKey: 'system:expire/x',
+    });
     expect(result).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'idempotencyKey'] }] });
   });
 });

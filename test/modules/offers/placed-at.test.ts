@@ -30,19 +30,32 @@ afterEach(() => closeSoundly(app));
 
 async function record(input: Record<string, unknown>) {
   const orderId = `till-${++orders}`;
-  const response = await app.graphql(RECORD, { input: { memberId, currency: 'EUR', total: 1000, orderId, idempotencyKey: orderId, ...input } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    RECORD,
+    { input: { memberId, currency: 'EUR', total: 1000, orderId, idempotencyKey: orderId, ...input } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.recordOrder;
 }
 async function quoteAt(cart: Record<string, unknown>) {
-  const response = await app.graphql(QUOTE, { cart: { memberId, currency: 'EUR', total: 1000, ...cart } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    QUOTE,
+    { cart: { memberId, currency: 'EUR', total: 1000, ...cart } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.quote;
 }
 
 describe('the window', () => {
   it('accepts placedAt from now back to 7 days by default; refuses a millisecond outside, writing nothing', async () => {
-    expect(await record({ placedAt: ago(7, 1) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError', code: 'PLACED_AT_OUT_OF_RANGE', earliest: ago(7), latest: TEST_NOW });
+    expect(await record({ placedAt: ago(7, 1) })).toMatchObject({
+      __typename: 'PlacedAtOutOfRangeError',
+      code: 'PLACED_AT_OUT_OF_RANGE',
+      earliest: ago(7),
+      latest: TEST_NOW,
+    });
     expect(await record({ placedAt: ago(-1 / DAY) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError' });
     expect(await quoteAt({ placedAt: ago(0, -1) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError' });
     expect(await transfersOf(app, memberId)).toEqual([]);
@@ -56,7 +69,11 @@ describe('the window', () => {
     expect(await record({ placedAt: TEST_NOW })).toMatchObject({ __typename: 'RecordOrderPayload' });
     await setRules(app, { maxBackdateDays: 365 });
     expect(await record({ placedAt: ago(365) })).toMatchObject({ __typename: 'RecordOrderPayload' });
-    const tooMany = await app.graphql(`mutation { updateProgramRules(input: { maxBackdateDays: 366 }) { __typename ... on InvalidInputError { issues { path } } } }`, {}, await app.token({ role: 'admin' }));
+    const tooMany = await app.graphql(
+      `mutation { updateProgramRules(input: { maxBackdateDays: 366 }) { __typename ... on InvalidInputError { issues { path } } } }`,
+      {},
+      await app.token({ role: 'admin' }),
+    );
     expect(tooMany.data!.updateProgramRules).toEqual({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'maxBackdateDays'] }] });
   });
 });
@@ -69,11 +86,21 @@ describe('evaluated as of placedAt', () => {
     await createCode(app, { offerId: coded.id, code: 'LASTWEEK', expiresAt: ago(1) });
     const cart = { placedAt: ago(2), codes: ['LASTWEEK'] };
     const quoted = await quoteAt(cart);
-    expect(quoted).toMatchObject({ discount: { amount: 110 }, appliedOffers: [{ offer: { name: 'Ended yesterday' } }, { offer: { name: 'Coded' } }], notApplied: [{ reason: 'NOT_STARTED' }] });
+    expect(quoted).toMatchObject({
+      discount: { amount: 110 },
+      appliedOffers: [{ offer: { name: 'Ended yesterday' } }, { offer: { name: 'Coded' } }],
+      notApplied: [{ reason: 'NOT_STARTED' }],
+    });
     const { pointsBalance, ...recorded } = await record(cart);
     expect({ ...recorded, __typename: 'Quote' }).toEqual(quoted);
     // Now the code has expired and the offers swapped.
-    expect(await quoteAt({ codes: ['LASTWEEK'] })).toMatchObject({ discount: { amount: 50 }, notApplied: expect.arrayContaining([{ reason: 'CODE_EXPIRED', code: 'LASTWEEK' }, { reason: 'EXPIRED', code: null }]) });
+    expect(await quoteAt({ codes: ['LASTWEEK'] })).toMatchObject({
+      discount: { amount: 50 },
+      notApplied: expect.arrayContaining([
+        { reason: 'CODE_EXPIRED', code: 'LASTWEEK' },
+        { reason: 'EXPIRED', code: null },
+      ]),
+    });
   });
 
   it('points: earned when placed (the lot expires counting from then); lots spendable as of then', async () => {
@@ -82,7 +109,11 @@ describe('evaluated as of placedAt', () => {
     await mutate(app, ADJUST, { memberId, points: 300, reason: 'fixture' });
     app.clock.set(TEST_NOW);
     expect(await quoteAt({ redeemPoints: 100 })).toMatchObject({ __typename: 'InsufficientPointsError' });
-    expect(await record({ placedAt: ago(2), redeemPoints: 100 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsPayment: { amount: 100 }, pointsEarned: 9 });
+    expect(await record({ placedAt: ago(2), redeemPoints: 100 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsPayment: { amount: 100 },
+      pointsEarned: 9,
+    });
     const [earned] = await lotsOf(app, memberId);
     expect(earned).toEqual({ amount: 9, remaining: 9, earnedAt: ago(2), expiresAt: '2026-12-21T10:00:00.000Z' });
   });

@@ -35,7 +35,11 @@ export interface ClaimOrderResult {
  */
 export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult>('checkout.claimOrder', async ({ db }, input, now) => {
   const { programId, orderId, memberId } = input;
-  const [order, rules] = await Promise.all([findOrder(db, programId, orderId), loadRules(db, programId), requireActiveMember(db, { programId, memberId })]);
+  const [order, rules] = await Promise.all([
+    findOrder(db, programId, orderId),
+    loadRules(db, programId),
+    requireActiveMember(db, { programId, memberId }),
+  ]);
   if (!order) throw new OrderNotFoundError(orderId);
   checkClaim(order, memberId, rules.guestClaimDays, now);
   const points = claimablePoints(order);

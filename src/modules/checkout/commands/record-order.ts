@@ -63,7 +63,14 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
   const tierUpgrade =
     tierContext && memberId
-      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned, vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) })
+      ? await upgradeForOrder(db, tierContext, {
+          programId,
+          memberId,
+          now,
+          spend: priced.totalAfterDiscount,
+          pointsEarned: priced.pointsEarned,
+          vestsAt: lotVesting(at, checkout.rules.pointsVestingDays),
+        })
       : { statements: [], upgradedTo: null };
 
   const planned: PlannedTransfer[] = [];
@@ -97,18 +104,42 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         ...(input.placedAt ? { placedAt: input.placedAt } : {}),
       },
       // A backdated order's points were earned when it was placed, and expire counting from then.
-      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths), vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) },
+      newLot: {
+        id: newId(),
+        memberId: memberId!,
+        earnedAt: at,
+        expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths),
+        vestsAt: lotVesting(at, checkout.rules.pointsVestingDays),
+      },
     });
   }
 
   const { fromBonus, fromCash } = checkout.walletSplit;
   const walletSpent = account(programId, 'walletSpent', input.currency);
-  for (const [kind, amount] of [['memberWalletBonus', fromBonus], ['memberWalletCash', fromCash]] as const) {
-    if (amount > 0) planned.push({ id: newId(), debit: account(programId, kind, input.currency, memberId!), credit: walletSpent, amount, kind: 'order_wallet_payment', ref: orderId });
+  for (const [kind, amount] of [
+    ['memberWalletBonus', fromBonus],
+    ['memberWalletCash', fromCash],
+  ] as const) {
+    if (amount > 0)
+      planned.push({
+        id: newId(),
+        debit: account(programId, kind, input.currency, memberId!),
+        credit: walletSpent,
+        amount,
+        kind: 'order_wallet_payment',
+        ref: orderId,
+      });
   }
 
   const orderPk = newId();
-  const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  const referral = checkout.referral
+    ? await conversionStatements(db, deps.fingerprints, checkout.referral, {
+        programId,
+        orderPk,
+        amount: priced.totalAfterDiscount,
+        at: now,
+      })
+    : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
@@ -141,9 +172,11 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       }),
       ...(input.lines.length > 0
         ? [
-            db.insert(orderLines).values(
-              input.lines.map((line, lineNo) => ({ orderId: orderPk, lineNo, ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-            ),
+            db
+              .insert(orderLines)
+              .values(
+                input.lines.map((line, lineNo) => ({ orderId: orderPk, lineNo, ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+              ),
           ]
         : []),
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
@@ -153,13 +186,18 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
-      if ((violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
+      if (
+        (violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) ||
+        (await findOrder(db, programId, orderId))
+      )
+        return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       if (!memberId) return null;
       // A balance's floor tripped: the wallet if another command spent it since, else the points.
       if (priced.walletPayment > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)) {
         const wallet = await walletBalances(db, programId, memberId, input.currency);
-        if (wallet.cash + wallet.bonus < priced.walletPayment) return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
+        if (wallet.cash + wallet.bonus < priced.walletPayment)
+          return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
       }
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },

@@ -68,7 +68,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   if (input.lines) {
     const allocated = allocateRefundLines(lines, input.lines);
     if (!allocated) {
-      throw new InvalidInputError([{ path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' }]);
+      throw new InvalidInputError([
+        { path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' },
+      ]);
     }
     ({ amount, allocations: lineAllocations } = allocated);
   }
@@ -86,7 +88,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const returned = points?.returned ?? 0;
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
-  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
+  const stampReturns = offersReleased
+    ? await releaseStatements(db, order.id, now)
+    : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   return {
     memberId,
@@ -135,7 +139,6 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   };
 });
 
-
 /** The guards on an order's amounts and quantities: tripped, they mean another refund took what was left. */
 const orderGuards: string[] = [
   checks.ordersAmounts,
@@ -163,7 +166,21 @@ function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn:
  */
 async function pointsBack(
   db: CommandDeps['db'],
-  { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }: { programId: string; memberId: string; orderId: string; order: { pointsClawedBack: number }; pointsToClawBack: number; pointsToReturn: number },
+  {
+    programId,
+    memberId,
+    orderId,
+    order,
+    pointsToClawBack,
+    pointsToReturn,
+  }: {
+    programId: string;
+    memberId: string;
+    orderId: string;
+    order: { pointsClawedBack: number };
+    pointsToClawBack: number;
+    pointsToReturn: number;
+  },
 ) {
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
   const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
@@ -171,31 +188,57 @@ async function pointsBack(
 
   // Returned points go back first, so that the clawback can take from them: a full refund of an
   // order paid with points and whose earned points were spent still undoes the order exactly.
-  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return').map((transfer) => transfer.id);
+  const paymentTransferIds = orderTransfers
+    .filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return')
+    .map((transfer) => transfer.id);
   const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
   const returns = planReturn(drawn, pointsToReturn);
   if (returns.length > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'pointsRedeemed', POINTS),
+      credit: memberPoints,
+      amount: sumDeltas(returns),
+      kind: 'refund_return',
+      ref: orderId,
+      lotDeltas: returns,
+    });
   }
 
   // Earned points that expired went back to the program already: they are not taken a second time.
   const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
   const orderLot = earnTransferId ? await lotCreatedBy(db, earnTransferId) : null;
   const expired = orderLot ? await expiredFromLot(db, orderLot.id) : 0;
-  const clawedSoFar = orderTransfers.filter((transfer) => transfer.kind === 'refund_clawback').reduce((sum, transfer) => sum + transfer.amount, 0);
+  const clawedSoFar = orderTransfers
+    .filter((transfer) => transfer.kind === 'refund_clawback')
+    .reduce((sum, transfer) => sum + transfer.amount, 0);
   const clawable = Math.max(0, Math.min(pointsToClawBack, order.pointsClawedBack + pointsToClawBack - expired - clawedSoFar));
   const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
   const clawback = planClawback(lots, clawable, orderLot?.id ?? null);
   const clawedBack = -sumDeltas(clawback);
   if (clawedBack > 0) {
-    planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
+    planned.push({
+      id: newId(),
+      debit: memberPoints,
+      credit: account(programId, 'pointsIssued', POINTS),
+      amount: clawedBack,
+      kind: 'refund_clawback',
+      ref: orderId,
+      lotDeltas: clawback,
+    });
   }
 
   return { planned, clawedBack, returned: sumDeltas(returns), balanceBefore: await memberBalance(db, programId, memberId, 'memberPoints') };
 }
 
 /** Transfers that give the wallet back its share of a refund: to bonus credit and to cash as it paid. */
-function walletReturns(programId: string, memberId: string | null, currency: string, orderId: string, back: { bonus: number; cash: number }): PlannedTransfer[] {
+function walletReturns(
+  programId: string,
+  memberId: string | null,
+  currency: string,
+  orderId: string,
+  back: { bonus: number; cash: number },
+): PlannedTransfer[] {
   if (!memberId) return [];
   const spent = account(programId, 'walletSpent', currency);
   return (
@@ -203,5 +246,18 @@ function walletReturns(programId: string, memberId: string | null, currency: str
       ['memberWalletBonus', back.bonus],
       ['memberWalletCash', back.cash],
     ] as const
-  ).flatMap(([kind, amount]) => (amount > 0 ? [{ id: newId(), debit: spent, credit: account(programId, kind, currency, memberId), amount, kind: 'refund_wallet_return' as const, ref: orderId }] : []));
+  ).flatMap(([kind, amount]) =>
+    amount > 0
+      ? [
+          {
+            id: newId(),
+            debit: spent,
+            credit: account(programId, kind, currency, memberId),
+            amount,
+            kind: 'refund_wallet_return' as const,
+            ref: orderId,
+          },
+        ]
+      : [],
+  );
 }

@@ -23,31 +23,34 @@ export interface RedeemPointsInput extends LedgerCommandInput {
 }
 
 /** Spends points on something other than an order payment (a reward, a voucher), FIFO by expiry. */
-export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>('ledger.redeemPoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId, points } = input;
-  await requireActiveMember(db, { programId, memberId });
-  checkMinimumRedemption(points, await loadRules(db, programId));
-  const draws = planSpend(await openLots(db, programId, memberId), points, now);
-  const transferId = newId();
-  return {
-    memberId,
-    transfers: [
-      {
-        id: transferId,
-        debit: account(programId, 'memberPoints', POINTS, memberId),
-        credit: account(programId, 'pointsRedeemed', POINTS),
-        amount: points,
-        kind: 'redeem',
-        ref: input.reference,
-        metadata: input.reason ? { reason: input.reason } : undefined,
-        lotDeltas: draws,
-      },
-    ],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
-    onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
-  };
-});
+export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>(
+  'ledger.redeemPoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId, points } = input;
+    await requireActiveMember(db, { programId, memberId });
+    checkMinimumRedemption(points, await loadRules(db, programId));
+    const draws = planSpend(await openLots(db, programId, memberId), points, now);
+    const transferId = newId();
+    return {
+      memberId,
+      transfers: [
+        {
+          id: transferId,
+          debit: account(programId, 'memberPoints', POINTS, memberId),
+          credit: account(programId, 'pointsRedeemed', POINTS),
+          amount: points,
+          kind: 'redeem',
+          ref: input.reference,
+          metadata: input.reason ? { reason: input.reason } : undefined,
+          lotDeltas: draws,
+        },
+      ],
+      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+      onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
+    };
+  },
+);
 
 export interface AdjustPointsInput extends LedgerCommandInput {
   memberId: string;
@@ -57,25 +60,43 @@ export interface AdjustPointsInput extends LedgerCommandInput {
 }
 
 /** An operator's correction, with the reason recorded on the transfer. */
-export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>('ledger.adjustPoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId, points } = input;
-  await requireActiveMember(db, { programId, memberId });
-  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
-  const adjustments = account(programId, 'pointsAdjustments', POINTS);
-  const transferId = newId();
-  const common = { id: transferId, amount: Math.abs(points), kind: 'adjustment' as const, ref: null, metadata: { reason: input.reason } };
-  const transfer =
-    points > 0
-      ? { ...common, debit: adjustments, credit: memberPoints, newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, (await loadRules(db, programId)).pointsLifetimeMonths) } }
-      : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(await openLots(db, programId, memberId), -points, now) };
-  return {
-    memberId,
-    transfers: [transfer],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId },
-    onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
-  };
-});
+export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>(
+  'ledger.adjustPoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId, points } = input;
+    await requireActiveMember(db, { programId, memberId });
+    const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+    const adjustments = account(programId, 'pointsAdjustments', POINTS);
+    const transferId = newId();
+    const common = { id: transferId, amount: Math.abs(points), kind: 'adjustment' as const, ref: null, metadata: { reason: input.reason } };
+    const transfer =
+      points > 0
+        ? {
+            ...common,
+            debit: adjustments,
+            credit: memberPoints,
+            newLot: {
+              id: newId(),
+              memberId,
+              earnedAt: now,
+              expiresAt: lotExpiry(now, (await loadRules(db, programId)).pointsLifetimeMonths),
+            },
+          }
+        : {
+            ...common,
+            debit: memberPoints,
+            credit: adjustments,
+            lotDeltas: planSpend(await openLots(db, programId, memberId), -points, now),
+          };
+    return {
+      memberId,
+      transfers: [transfer],
+      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId },
+      onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
+    };
+  },
+);
 
 export interface ExpirePointsInput extends LedgerCommandInput {
   memberId: string;
@@ -87,17 +108,30 @@ export interface ExpirePointsInput extends LedgerCommandInput {
  * Moves what is left of the member's lots whose expiry has come to the program's breakage account.
  * The job keys it by member and run time, so running it twice at the same `now` moves nothing.
  */
-export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>('ledger.expirePoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId } = input;
-  const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
-  const points = -sumDeltas(expiring);
-  const transferId = points > 0 ? newId() : null;
-  return {
-    memberId,
-    transfers: transferId
-      ? [{ id: transferId, debit: account(programId, 'memberPoints', POINTS, memberId), credit: account(programId, 'pointsExpired', POINTS), amount: points, kind: 'expiry', ref: null, lotDeltas: expiring }]
-      : [],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
-  };
-});
+export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>(
+  'ledger.expirePoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId } = input;
+    const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
+    const points = -sumDeltas(expiring);
+    const transferId = points > 0 ? newId() : null;
+    return {
+      memberId,
+      transfers: transferId
+        ? [
+            {
+              id: transferId,
+              debit: account(programId, 'memberPoints', POINTS, memberId),
+              credit: account(programId, 'pointsExpired', POINTS),
+              amount: points,
+              kind: 'expiry',
+              ref: null,
+              lotDeltas: expiring,
+            },
+          ]
+        : [],
+      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+    };
+  },
+);

@@ -32,16 +32,38 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   await requireActiveMember(deps.db, { programId, memberId });
   const bonus = topUpBonus(amount, currency, await loadRules(deps.db, programId));
   const planned: PlannedTransfer[] = [
-    { id: newId(), debit: account(programId, 'walletFunding', currency), credit: account(programId, 'memberWalletCash', currency, memberId), amount, kind: 'wallet_top_up', ref: input.reference },
+    {
+      id: newId(),
+      debit: account(programId, 'walletFunding', currency),
+      credit: account(programId, 'memberWalletCash', currency, memberId),
+      amount,
+      kind: 'wallet_top_up',
+      ref: input.reference,
+    },
   ];
   if (bonus > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'walletBonusIssued', currency),
+      credit: account(programId, 'memberWalletBonus', currency, memberId),
+      amount: bonus,
+      kind: 'wallet_bonus',
+      ref: input.reference,
+    });
   }
   const before = await walletBalances(deps.db, programId, memberId, currency);
   return {
     memberId,
     transfers: planned,
-    result: { memberId, currency, amount, bonus, fromBonus: 0, fromCash: 0, balance: { cash: before.cash + amount, bonus: before.bonus + bonus } },
+    result: {
+      memberId,
+      currency,
+      amount,
+      bonus,
+      fromBonus: 0,
+      fromCash: 0,
+      balance: { cash: before.cash + amount, bonus: before.bonus + bonus },
+    },
   };
 });
 
@@ -53,12 +75,36 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
-  if (fromBonus > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletBonus', currency, memberId), credit: spent, amount: fromBonus, kind: 'wallet_spend', ref: input.reference });
-  if (fromCash > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletCash', currency, memberId), credit: spent, amount: fromCash, kind: 'wallet_spend', ref: input.reference });
+  if (fromBonus > 0)
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'memberWalletBonus', currency, memberId),
+      credit: spent,
+      amount: fromBonus,
+      kind: 'wallet_spend',
+      ref: input.reference,
+    });
+  if (fromCash > 0)
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'memberWalletCash', currency, memberId),
+      credit: spent,
+      amount: fromCash,
+      kind: 'wallet_spend',
+      ref: input.reference,
+    });
   return {
     memberId,
     transfers: planned,
-    result: { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } },
+    result: {
+      memberId,
+      currency,
+      amount,
+      bonus: 0,
+      fromBonus,
+      fromCash,
+      balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus },
+    },
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
       const now = await walletBalances(deps.db, programId, memberId, currency);

@@ -31,7 +31,9 @@ builder.objectType(BelowMinimumRedemptionError, {
 builder.objectType(RedemptionExceedsTotalError, {
   name: 'RedemptionExceedsTotalError',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
+  fields: (t) => ({
+    maximum: t.field({ type: 'SafeInt', description: 'Most points this order can take', resolve: (error) => error.details.maximum }),
+  }),
 });
 
 builder.objectType(PointsNotWholeStepError, {
@@ -42,8 +44,18 @@ builder.objectType(PointsNotWholeStepError, {
     requested: t.field({ type: 'SafeInt', description: 'Points asked for', resolve: (error) => error.details.requested }),
     stepPoints: t.field({ type: 'SafeInt', description: 'Points of one step', resolve: (error) => error.details.stepPoints }),
     stepValue: t.field({ type: 'SafeInt', description: 'What one step pays, minor units', resolve: (error) => error.details.stepValue }),
-    lower: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step below the request that this order takes', resolve: (error) => error.details.lower }),
-    higher: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step above the request that this order takes', resolve: (error) => error.details.higher }),
+    lower: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The nearest whole step below the request that this order takes',
+      resolve: (error) => error.details.lower,
+    }),
+    higher: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The nearest whole step above the request that this order takes',
+      resolve: (error) => error.details.higher,
+    }),
   }),
 });
 
@@ -51,7 +63,13 @@ builder.objectType(WalletPaymentExceedsTotalError, {
   name: 'WalletPaymentExceedsTotalError',
   description: 'The wallet payment is more than discounts and points leave to pay; nothing was taken',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'What the order leaves to pay after discounts and points', resolve: (error) => error.details.maximum }) }),
+  fields: (t) => ({
+    maximum: t.field({
+      type: 'SafeInt',
+      description: 'What the order leaves to pay after discounts and points',
+      resolve: (error) => error.details.maximum,
+    }),
+  }),
 });
 
 builder.objectType(InsufficientWalletBalanceError, {

@@ -6,7 +6,6 @@ import type { ReverseTransferResult } from '../commands/reverse-transfer';
 import { replayedDescription, type WithProgram } from './shared';
 import { TransferType, WalletBalanceType } from './types';
 
-
 export const PointsPayload = builder.objectRef<WithProgram<PointsMovementResult>>('PointsPayload').implement({
   fields: (t) => ({
     member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
