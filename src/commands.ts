@@ -1,8 +1,7 @@
-import type { CommandRegistry } from './platform/serializer/commands';
-import { ledgerCommands } from './modules/ledger';
-import { tierCommands } from './modules/tiers';
 import { checkoutCommands } from './modules/checkout';
+import { ledgerCommands } from './modules/ledger';
 import { referralCommands } from './modules/referrals';
+import type { CommandRegistry } from './platform/serializer/commands';
 import { useCaseCommands } from './use-cases';
 
 /**
@@ -11,7 +10,6 @@ import { useCaseCommands } from './use-cases';
  */
 export const commandRegistry = {
   ...ledgerCommands,
-  ...tierCommands,
   ...checkoutCommands,
   ...referralCommands,
   ...useCaseCommands,

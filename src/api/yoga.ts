@@ -98,6 +98,11 @@ export function createGraphQLServer({
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ authentication, rateLimitKey }) => ({ principal: await authentication, services, rateLimitKey }),
+    context: async ({ authentication, rateLimitKey }) => ({
+      principal: await authentication,
+      services,
+      rateLimitKey,
+      readInRequest: new Map(),
+    }),
   });
 }

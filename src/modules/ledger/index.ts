@@ -3,6 +3,7 @@ import './schema';
 
 export { POINTS, account } from './accounts';
 export { checkBalanceLimit } from './bounds';
+export { expireMembersInBulk, expiryKey } from './bulk-expiry';
 export { ledgerCommands } from './commands';
 export { insufficientPointsOnViolation } from './commands/points-guard';
 export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';

@@ -28,9 +28,15 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
   async (deps, input, now) => {
     const { db } = deps;
     const { programId, memberId, points } = input;
-    await requireActiveMember(db, { programId, memberId });
-    checkMinimumRedemption(points, await loadRules(db, programId));
-    const draws = planSpend(await openLots(db, programId, memberId), points, now);
+    // Every read at once: one round trip (DESIGN.md §3).
+    const [, rules, lots, balance] = await Promise.all([
+      requireActiveMember(db, { programId, memberId }),
+      loadRules(db, programId),
+      openLots(db, programId, memberId),
+      memberBalance(db, programId, memberId, 'memberPoints'),
+    ]);
+    checkMinimumRedemption(points, rules);
+    const draws = planSpend(lots, points, now);
     const transferId = newId();
     return {
       memberId,
@@ -46,7 +52,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
           lotDeltas: draws,
         },
       ],
-      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+      result: { memberId, points, pointsBalance: balance - points, transferId },
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
     };
   },
@@ -65,7 +71,12 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
   async (deps, input, now) => {
     const { db } = deps;
     const { programId, memberId, points } = input;
-    await requireActiveMember(db, { programId, memberId });
+    const [, rules, lots, balance] = await Promise.all([
+      requireActiveMember(db, { programId, memberId }),
+      loadRules(db, programId),
+      openLots(db, programId, memberId),
+      memberBalance(db, programId, memberId, 'memberPoints'),
+    ]);
     const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
     const adjustments = account(programId, 'pointsAdjustments', POINTS);
     const transferId = newId();
@@ -76,23 +87,13 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
             ...common,
             debit: adjustments,
             credit: memberPoints,
-            newLot: {
-              id: newId(),
-              memberId,
-              earnedAt: now,
-              expiresAt: lotExpiry(now, (await loadRules(db, programId)).pointsLifetimeMonths),
-            },
+            newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
           }
-        : {
-            ...common,
-            debit: memberPoints,
-            credit: adjustments,
-            lotDeltas: planSpend(await openLots(db, programId, memberId), -points, now),
-          };
+        : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(lots, -points, now) };
     return {
       memberId,
       transfers: [transfer],
-      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId },
+      result: { memberId, points, pointsBalance: balance + points, transferId },
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
     };
   },
@@ -113,7 +114,8 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
   async (deps, input, now) => {
     const { db } = deps;
     const { programId, memberId } = input;
-    const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
+    const [lots, balance] = await Promise.all([openLots(db, programId, memberId), memberBalance(db, programId, memberId, 'memberPoints')]);
+    const expiring = planExpiry(lots, input.asOf ? new Date(input.asOf) : now);
     const points = -sumDeltas(expiring);
     const transferId = points > 0 ? newId() : null;
     return {
@@ -131,7 +133,7 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
             },
           ]
         : [],
-      result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+      result: { memberId, points, pointsBalance: balance - points, transferId },
     };
   },
 );
