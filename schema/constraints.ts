@@ -46,6 +46,8 @@ export const checks = {
   transfersAmountPositive: 'transfers_amount_positive',
   transfersAmountRange: 'transfers_amount_range',
   transfersDistinctAccounts: 'transfers_distinct_accounts',
+  webhookDeliveriesStatus: 'webhook_deliveries_status',
+  webhookEndpointsStatus: 'webhook_endpoints_status',
 } as const;
 
 export type CheckName = (typeof checks)[keyof typeof checks];

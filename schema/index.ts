@@ -9,3 +9,5 @@ export * from './orders';
 export * from './tiers';
 export * from './offers';
 export * from './referrals';
+export * from './outbox';
+export * from './webhooks';

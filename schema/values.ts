@@ -36,3 +36,5 @@ export const limitWindows = ['calendar', 'rolling'] as const;
 export type LimitWindow = (typeof limitWindows)[number];
 export const pendingCounts = ['at_once', 'at_vesting'] as const;
 export type PendingCount = (typeof pendingCounts)[number];
+export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
+export const webhookDeliveryStatuses = ['pending', 'succeeded', 'failed'] as const;

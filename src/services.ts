@@ -13,6 +13,7 @@ import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers';
 import { createCheckoutService, type CheckoutService } from './modules/checkout';
 import { createReferralsService, type ReferralsService } from './modules/referrals';
+import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
   afterErasure?: () => Promise<void>;
+  /** Webhook fetch, URL policy and event retention; the strict production policy when absent. */
+  events?: EventsOptions;
 }
 
 export interface Services {
@@ -35,6 +38,7 @@ export interface Services {
   offers: OffersService;
   checkout: CheckoutService;
   referrals: ReferralsService;
+  events: EventsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -48,5 +52,6 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
+    events: createEventsService(deps),
   };
 }

@@ -1,17 +1,19 @@
 import { createApp, type App, type AppDeps } from './app';
-import { commandRegistry } from './commands';
 import { ConfigError, loadConfig } from './config';
+import { eventsOptions } from './modules/events';
 import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
-import type { WorkerEnv } from './platform/workers/env';
 import { memberLedgerClass } from './platform/workers/member-ledger';
+import { commandRegistry } from './commands';
+import type { WorkerEnv } from './platform/workers/env';
 import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
 /** The per-member Durable Object (wrangler.toml), running this app's commands. */
 export class MemberLedger extends memberLedgerClass(commandRegistry) {}
+export { WebhookDispatcher } from './workers/webhook-dispatcher';
 
 type Runtime = { deps: AppDeps; app: App };
 
@@ -28,6 +30,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
       fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer<typeof commandRegistry>(env.MEMBER_LEDGER),
+      events: eventsOptions(config),
       rateLimiter: createBindingRateLimiter(env),
       clientAddress: (c) => c.req.header('cf-connecting-ip'),
     };
@@ -52,6 +55,8 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const { deps } = runtimeFor(env);
+    // Every tick makes sure the webhook dispatcher's alarm is set (see WebhookDispatcher).
+    ctx.waitUntil(env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName('dispatcher')).kick());
     ctx.waitUntil(
       runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)).then((runs) => {
         for (const run of runs) console.log(describeJobRun(run, deps.clock.now()));

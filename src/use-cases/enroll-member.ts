@@ -20,7 +20,7 @@ export function enrollMember({ db, clock, fingerprints }: { db: Database; clock:
   return async (programId: string, enrollment: Enrollment): Promise<Member> => {
     for (let attempt = 1; ; attempt++) {
       const now = clock.now();
-      const { member, insert } = enrollmentStatement(db, programId, enrollment, now);
+      const { member, insert, event } = enrollmentStatement(db, programId, enrollment, now);
       const referral = await referralEnrollmentStatements(db, fingerprints, {
         programId,
         memberId: member.id,
@@ -29,7 +29,7 @@ export function enrollMember({ db, clock, fingerprints }: { db: Database; clock:
         at: now,
       });
       try {
-        await writeBatch(db, [insert, ...referral]);
+        await writeBatch(db, [insert, ...referral, event]);
       } catch (error) {
         // A new member's random referral code may, very rarely, be taken already: draw again.
         if (attempt < 3 && referralCodeTaken(constraintViolation(error))) continue;

@@ -18,9 +18,9 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
   { programId, memberId, update },
 ) => {
   const now = clock.now();
-  const { statement, email } = await profileUpdateStatement(db, { programId, memberId }, update, now);
+  const { statements, email } = await profileUpdateStatement(db, { programId, memberId }, update, now);
   try {
-    await writeBatch(db, [statement, ...(email ? [fingerprintStatement(db, fingerprints, programId, email, now)] : [])]);
+    await writeBatch(db, [...statements, ...(email ? [fingerprintStatement(db, fingerprints, programId, email, now)] : [])]);
   } catch (error) {
     throw asDuplicateMemberError(error) ?? error;
   }

@@ -7,7 +7,8 @@ import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
 import { SYSTEM_KEY_PREFIX } from './inputs';
 import { requestHash } from './operation';
-import type { PointsMovementResult } from './commands/points';
+import { pointsEvent, type PointsMovementResult } from './commands/points';
+import { eventStatements } from '../../platform/outbox';
 
 /** The idempotency key of the expiry of one member's points as of one instant (the job's `now`). */
 export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFIX}expire/${memberId}/${asOf}`;
@@ -108,6 +109,14 @@ export async function expireMembersInBulk(
         idempotencyKey: `${plan.idempotencyKey}#0`,
         createdAt: now,
       })),
+    ),
+    ...eventStatements(
+      db,
+      programId,
+      now,
+      plans.map((plan) =>
+        pointsEvent('points.expired', plan.result, { lots: plan.deltas.map(({ lotId, delta }) => ({ lotId, points: -delta })) }),
+      ),
     ),
     db
       .insert(lotMovements)

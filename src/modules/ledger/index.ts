@@ -5,6 +5,7 @@ export { POINTS, account } from './accounts';
 export { checkBalanceLimit } from './bounds';
 export { expireMembersInBulk, expiryKey } from './bulk-expiry';
 export { ledgerCommands } from './commands';
+export { pointsEvent } from './commands/points';
 export { insufficientPointsOnViolation } from './commands/points-guard';
 export { planClawback, planReturn, planSpend, spendablePoints, sumDeltas, type LotDelta, type LotState } from './domain/lots';
 export {

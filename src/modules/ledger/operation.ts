@@ -6,6 +6,7 @@ import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { eventStatements, type PlannedEvent } from '../../platform/outbox';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { type Statement, writeBatch } from '../../platform/db/database';
 import { IdempotencyConflictError } from './errors';
@@ -24,6 +25,8 @@ export interface PreparedOperation<Result> {
   result: Result;
   /** The command's own rows (orders, refunds …), written in the same batch. */
   statements?: Statement[];
+  /** What the change reports (the outbox), written in the same batch; a replay writes none again. */
+  events?: PlannedEvent[];
   /** Maps a tripped database guard to the typed error it means for this command. */
   onViolation?: (violation: ConstraintViolation) => Promise<DomainError | null>;
   /**
@@ -102,7 +105,11 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         createdAt: now,
       };
       try {
-        await writeBatch(deps.db, [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])]);
+        await writeBatch(deps.db, [
+          ...ledgerStatements(deps.db, operation, prepared.transfers),
+          ...(prepared.statements ?? []),
+          ...eventStatements(deps.db, input.programId, now, prepared.events ?? []),
+        ]);
       } catch (error) {
         const violation = constraintViolation(error);
         if (violation?.kind === 'unique' && violation.targets.includes(columnTarget(operations.idempotencyKey))) {

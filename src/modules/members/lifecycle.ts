@@ -3,7 +3,16 @@ import { members } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { enrollmentColumns, erasureColumns, keepsAnIdentifier, profileUpdateColumns, type Enrollment, type ProfileUpdate } from './domain';
+import { eventStatement, forgetMemberInEvents } from '../../platform/outbox';
+import {
+  enrollmentColumns,
+  erasureColumns,
+  keepsAnIdentifier,
+  memberEventData,
+  profileUpdateColumns,
+  type Enrollment,
+  type ProfileUpdate,
+} from './domain';
 import { MemberNotFoundError } from './errors';
 import { findMember, requireActiveMember, type MemberRef } from './repository';
 
@@ -15,7 +24,16 @@ import { findMember, requireActiveMember, type MemberRef } from './repository';
 /** A new member's row (not yet written) and the statement that writes it (first in the batch: others refer to it). */
 export function enrollmentStatement(db: Database, programId: string, enrollment: Enrollment, at: Date) {
   const member = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: at, updatedAt: at };
-  return { member, insert: db.insert(members).values(member) as Statement };
+  return {
+    member,
+    insert: db.insert(members).values(member) as Statement,
+    /** The outbox event, last in the batch. */
+    event: eventStatement(db, programId, at, {
+      type: 'member.enrolled',
+      memberId: member.id,
+      data: memberEventData({ ...member, status: 'active' }),
+    }),
+  };
 }
 
 /**
@@ -29,11 +47,16 @@ export async function profileUpdateStatement(db: Database, ref: MemberRef, updat
   if (!keepsAnIdentifier({ ...current, ...columns })) {
     throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
   }
-  const statement: Statement = db
+  const statement = db
     .update(members)
     .set({ ...columns, updatedAt: at })
     .where(and(eq(members.programId, ref.programId), eq(members.id, ref.memberId)));
-  return { statement, email: columns.email ?? null };
+  const event = eventStatement(db, ref.programId, at, {
+    type: 'member.updated',
+    memberId: ref.memberId,
+    data: memberEventData({ ...current, ...columns }, { changed: Object.keys(columns).sort() }),
+  });
+  return { statements: [statement, event], email: columns.email ?? null };
 }
 
 /**
@@ -50,5 +73,7 @@ export async function erasureStatements(db: Database, { programId, memberId }: M
       .update(members)
       .set(erasureColumns(at))
       .where(and(eq(members.programId, programId), eq(members.id, memberId))),
+    forgetMemberInEvents(db, programId, memberId),
+    eventStatement(db, programId, at, { type: 'member.erased', memberId, data: { memberId } }),
   ];
 }

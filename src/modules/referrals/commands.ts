@@ -6,7 +6,7 @@ import { planClawback, sumDeltas } from '../ledger';
 import { lotExpiry } from '../ledger';
 import { ledgerCommand, type LedgerCommandInput } from '../ledger';
 import type { PlannedTransfer } from '../ledger';
-import { expiredFromLot, lotCreatedBy, openLots, transfersOfKind } from '../ledger';
+import { expiredFromLot, lotCreatedBy, memberBalance, openLots, transfersOfKind } from '../ledger';
 import { loadRules } from '../rules';
 import { ReferralNotDueError } from './errors';
 
@@ -63,8 +63,8 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
       if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
       if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
       const transfers: PlannedTransfer[] = [];
+      const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, referrerId, 'memberPoints')]);
       if (referral.rewardPoints > 0) {
-        const rules = await loadRules(db, programId);
         transfers.push({
           id: newId(),
           debit: account(programId, 'pointsIssued', POINTS),
@@ -81,6 +81,20 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
         transfers,
         statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
         result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
+        events: [
+          {
+            type: 'referral.rewarded' as const,
+            memberId: referrerId,
+            data: {
+              referralId,
+              referrerId,
+              refereeId: referral.refereeId,
+              points: referral.rewardPoints,
+              pointsBalance: balance + referral.rewardPoints,
+              transferId: transfers[0]?.id ?? null,
+            },
+          },
+        ],
       };
     }
 

@@ -10,6 +10,8 @@ import {
 } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { eventCatalog, eventStatement } from '../../platform/outbox';
+import { events } from '../../../schema';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { columnTarget } from '../../platform/db/constraint-errors';
@@ -93,13 +95,21 @@ export async function enrollmentStatements(
   const ifSeen = enrollmentFraud({ selfReferral, seenBefore: true });
   const seenBefore = email ? emailSeenBefore(keys, programId, email, memberId) : sql`0`;
   const status = (fraud: string | null) => (fraud ? 'rejected' : 'pending');
+  const referralId = newId();
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
-    select ${newId()}, ${programId}, ${referrer.id}, ${memberId},
+    select ${referralId}, ${programId}, ${referrer.id}, ${memberId},
       case when ${seenBefore} then ${status(ifSeen)} else ${status(ifNew)} end,
       case when ${seenBefore} then ${ifSeen} else ${ifNew} end,
       0, 0, ${at.getTime()}`);
-  return [codeRow, referral, ...fingerprint];
+  // The outcome is decided inside the batch (above), so the event reads it back from the row.
+  const attributed = db.run(sql`
+    insert into ${events} (id, program_id, type, version, member_id, data, occurred_at)
+    select ${newId()}, ${programId}, 'referral.attributed', ${eventCatalog['referral.attributed']}, ${memberId},
+      json_object('referralId', id, 'referrerId', referrer_id, 'refereeId', referee_id, 'status', status, 'rejectionReason', rejection_reason),
+      ${at.getTime()}
+    from ${referrals} where id = ${referralId}`);
+  return [codeRow, referral, attributed, ...fingerprint];
 }
 
 /**
@@ -180,6 +190,18 @@ export async function conversionStatements(
       select ${referral.referrerId}, ${programId}, ${plan.period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
+    eventStatement(db, order.programId, order.at, {
+      type: 'referral.converted',
+      memberId: referral.refereeId,
+      data: {
+        referralId: referral.id,
+        referrerId: referral.referrerId,
+        refereeId: referral.refereeId,
+        rung,
+        rewardPoints,
+        confirmAfter: confirmAfter.toISOString(),
+      },
+    }),
   ];
 }
 

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzl
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { eventStatement } from '../../platform/outbox';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
 import { loadRules } from '../rules';
 import { DAY_MS } from '../../platform/time';
@@ -94,6 +95,16 @@ export function tierChangeStatements(
   };
   return [
     db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
+    eventStatement(db, change.programId, change.at, {
+      type: change.reason === 'upgrade' ? 'tier.upgraded' : 'tier.downgraded',
+      memberId: change.memberId,
+      data: {
+        memberId: change.memberId,
+        fromTierId: change.from?.id ?? null,
+        toTierId: change.to?.id ?? null,
+        metricValue: change.metricValue,
+      },
+    }),
     db.insert(tierHistory).values({
       id: newId(),
       programId: change.programId,

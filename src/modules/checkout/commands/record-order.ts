@@ -1,8 +1,7 @@
 import { upgradeForOrder } from '../../tiers';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
-import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { columnTarget } from '../../../platform/db/constraint-errors';
+import { columnTarget, type ConstraintViolation } from '../../../platform/db/constraint-errors';
 import { checks, orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger';
 import { planSpend, sumDeltas } from '../../ledger';
@@ -12,6 +11,7 @@ import { walletBalances } from '../../ledger';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
 import type { PlannedTransfer } from '../../ledger';
 import { insufficientPointsOnViolation } from '../../ledger';
+import { recordedOrderEvents } from '../events';
 import { checkBalanceLimit } from '../../ledger';
 import { applicationStatements, crossMemberGuards } from '../../offers';
 import { conversionStatements, lostReferralRace } from '../../referrals';
@@ -142,7 +142,11 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
-  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
+  const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
+  checkBalanceLimit(pointsBalance, ['input', 'total']);
+  const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
+  const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
+  const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
   return {
     memberId,
     transfers: planned,
@@ -150,22 +154,15 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...quoteResult(input, checkout),
       orderId,
       memberId,
-      pointsBalance: memberId ? balanceBefore - priced.pointsRedeemed + priced.pointsEarned : 0,
+      pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
       db.insert(orders).values({
+        ...recorded,
         id: orderPk,
         programId,
-        memberId,
-        orderId,
-        currency: input.currency,
-        total: priced.total,
-        discount: priced.discount,
-        pointsRedeemed: priced.pointsRedeemed,
         pointsPayment: priced.pointsPayment,
-        pointsEarned: priced.pointsEarned,
-        walletPayment: priced.walletPayment,
         walletBonusPayment: fromBonus,
         attributes: input.attributes,
         createdAt: at,
@@ -183,6 +180,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
     ],
+    events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.

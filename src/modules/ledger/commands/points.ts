@@ -1,12 +1,23 @@
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
+import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
 import { planExpiry, planSpend, sumDeltas } from '../domain/lots';
 import { checkMinimumRedemption, lotExpiry } from '../domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import { memberBalance, openLots } from '../repository';
 import { insufficientPointsOnViolation } from './points-guard';
+
+/** The outbox event of a points movement: who, how many, the balance after. */
+export function pointsEvent(
+  type: 'points.earned' | 'points.redeemed' | 'points.adjusted' | 'points.expired',
+  movement: PointsMovementResult,
+  extra: Record<string, unknown> = {},
+): PlannedEvent {
+  const { memberId, points, pointsBalance, transferId } = movement;
+  return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
+}
 
 export interface PointsMovementResult {
   memberId: string;
@@ -53,6 +64,9 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
         },
       ],
       result: { memberId, points, pointsBalance: balance - points, transferId },
+      events: [
+        pointsEvent('points.redeemed', { memberId, points, pointsBalance: balance - points, transferId }, { reference: input.reference }),
+      ],
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
     };
   },
@@ -94,6 +108,7 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
       memberId,
       transfers: [transfer],
       result: { memberId, points, pointsBalance: balance + points, transferId },
+      events: [pointsEvent('points.adjusted', { memberId, points, pointsBalance: balance + points, transferId })],
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
     };
   },
@@ -134,6 +149,15 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
           ]
         : [],
       result: { memberId, points, pointsBalance: balance - points, transferId },
+      events: transferId
+        ? [
+            pointsEvent(
+              'points.expired',
+              { memberId, points, pointsBalance: balance - points, transferId },
+              { lots: expiring.map(({ lotId, delta }) => ({ lotId, points: -delta })) },
+            ),
+          ]
+        : [],
     };
   },
 );

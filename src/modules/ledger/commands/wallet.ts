@@ -1,13 +1,14 @@
+import { checks } from '../../../../schema';
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
+import type { PlannedEvent } from '../../../platform/outbox';
 import { account } from '../accounts';
 import { splitWalletSpend, topUpBonus } from '../domain/wallet';
 import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
 import { walletBalances } from '../repository';
-import { checks } from '../../../../schema';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -24,6 +25,10 @@ export interface WalletResult {
   fromBonus: number;
   fromCash: number;
   balance: { cash: number; bonus: number };
+}
+
+function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletResult, reference: string | null): PlannedEvent {
+  return { type, memberId: result.memberId, data: { ...result, reference } };
 }
 
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
@@ -56,19 +61,16 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
       ref: input.reference,
     });
   }
-  return {
+  const result = {
     memberId,
-    transfers: planned,
-    result: {
-      memberId,
-      currency,
-      amount,
-      bonus,
-      fromBonus: 0,
-      fromCash: 0,
-      balance: { cash: before.cash + amount, bonus: before.bonus + bonus },
-    },
+    currency,
+    amount,
+    bonus,
+    fromBonus: 0,
+    fromCash: 0,
+    balance: { cash: before.cash + amount, bonus: before.bonus + bonus },
   };
+  return { memberId, transfers: planned, result, events: [walletEvent('wallet.topped_up', result, input.reference)] };
 });
 
 /** Pays from the wallet: bonus credit first, then cash. */
@@ -99,18 +101,20 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
       kind: 'wallet_spend',
       ref: input.reference,
     });
+  const result = {
+    memberId,
+    currency,
+    amount,
+    bonus: 0,
+    fromBonus,
+    fromCash,
+    balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus },
+  };
   return {
     memberId,
     transfers: planned,
-    result: {
-      memberId,
-      currency,
-      amount,
-      bonus: 0,
-      fromBonus,
-      fromCash,
-      balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus },
-    },
+    result,
+    events: [walletEvent('wallet.spent', result, input.reference)],
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
       const now = await walletBalances(deps.db, programId, memberId, currency);
