@@ -40,10 +40,18 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
   await client.execute(`update members set consent_email = (rowid % 10 <> 0), consent_push = (rowid % 3 = 0),
     time_zone = case rowid % 3 when 0 then null when 1 then 'America/Los_Angeles' else 'Europe/Berlin' end`);
   console.log(`seeded ${count} members in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  await createRemindersService(deps).updateSettings(PROGRAM, { pointsExpiringLeadDays: [7, 30], lapsedAfterDays: [45, 90], frequencyCap: { maxReminders: 1, perDays: 7 } });
+  await createRemindersService(deps).updateSettings(PROGRAM, {
+    pointsExpiringLeadDays: [7, 30],
+    lapsedAfterDays: [45, 90],
+    frequencyCap: { maxReminders: 1, perDays: 7 },
+  });
 
   const decisions = async () =>
-    Object.fromEntries((await client.execute(`select status || coalesce(':' || suppressed_because, ''), count(*) from reminders group by 1`)).rows.map((row) => [row[0], Number(row[1])]));
+    Object.fromEntries(
+      (await client.execute(`select status || coalesce(':' || suppressed_because, ''), count(*) from reminders group by 1`)).rows.map(
+        (row) => [row[0], Number(row[1])],
+      ),
+    );
   const results: Record<string, unknown> = {};
   const runs = [
     // 12:00 UTC: 04:00 in Los Angeles (quiet, held), 13:00 in Berlin. About half the lots expire within 30 days; everyone lapsed 90 days.

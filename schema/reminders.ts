@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
-import { memberIdColumn, programIdColumn } from './columns';
+import { programIdColumn } from './columns';
+import { memberIdColumn } from './members';
 
 /** A program's reminder settings (lead times, cap, quiet hours) as validated JSON; defaults when absent. */
 export const reminderSettings = sqliteTable('reminder_settings', {

@@ -8,7 +8,11 @@ import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 import { sendReminders } from './send-reminders';
 
-export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents, sendReminders].map((job) => [job.name, job]));
+export const jobs: Record<string, Job> = Object.fromEntries(
+  [expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents, sendReminders].map(
+    (job) => [job.name, job],
+  ),
+);
 
 /**
  * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in

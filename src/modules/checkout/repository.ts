@@ -15,6 +15,12 @@ export function lastOrderDates(db: Database, programId: string, afterMemberId: s
   return db
     .select({ memberId: sql<string>`${orders.memberId}`, lastOrderAt: sql<Date>`max(${orders.createdAt})`.mapWith(orders.createdAt) })
     .from(orders)
-    .where(and(eq(orders.programId, programId), afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`, sql`${orders.memberId} <= ${lastMemberId}`))
+    .where(
+      and(
+        eq(orders.programId, programId),
+        afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
+        sql`${orders.memberId} <= ${lastMemberId}`,
+      ),
+    )
     .groupBy(orders.memberId);
 }

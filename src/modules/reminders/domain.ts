@@ -42,7 +42,9 @@ export function pointsExpiringReminders(lots: OpenLot[], now: Date, leadDays: re
   }
   const candidates: ReminderCandidate[] = [];
   for (const [memberId, memberLots] of byMember) {
-    const ordered = memberLots.filter((lot) => lot.expiresAt.getTime() > now.getTime()).sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.lotId.localeCompare(b.lotId));
+    const ordered = memberLots
+      .filter((lot) => lot.expiresAt.getTime() > now.getTime())
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.lotId.localeCompare(b.lotId));
     const next = ordered[0];
     const days = next && leadTimeFor(next.expiresAt, now, leadDays);
     if (!next || !days) continue;
@@ -70,12 +72,23 @@ export function lapseThresholdFor(lastOrderAt: Date, now: Date, afterDays: reado
 }
 
 /** `member.lapsed`: no order for N days. Keyed by N and the last order, so a new order starts over. */
-export function lapsedReminders(lastOrders: { memberId: string; lastOrderAt: Date }[], now: Date, afterDays: readonly number[]): ReminderCandidate[] {
+export function lapsedReminders(
+  lastOrders: { memberId: string; lastOrderAt: Date }[],
+  now: Date,
+  afterDays: readonly number[],
+): ReminderCandidate[] {
   return lastOrders.flatMap(({ memberId, lastOrderAt }) => {
     const days = lapseThresholdFor(lastOrderAt, now, afterDays);
     if (!days) return [];
     const daysSince = Math.floor((now.getTime() - lastOrderAt.getTime()) / DAY_MS);
-    return [{ memberId, type: 'member.lapsed' as const, reason: `${days}d:${lastOrderAt.getTime()}`, data: { memberId, afterDays: days, daysSinceLastOrder: daysSince, lastOrderAt: lastOrderAt.toISOString() } }];
+    return [
+      {
+        memberId,
+        type: 'member.lapsed' as const,
+        reason: `${days}d:${lastOrderAt.getTime()}`,
+        data: { memberId, afterDays: days, daysSinceLastOrder: daysSince, lastOrderAt: lastOrderAt.toISOString() },
+      },
+    ];
   });
 }
 
@@ -106,7 +119,14 @@ export function birthdayReminders(
     const daysUntil = Math.round((Date.parse(upcoming) - Date.parse(today)) / DAY_MS);
     const days = [...leadDays].sort((a, b) => a - b).find((lead) => daysUntil <= lead);
     if (days === undefined) return [];
-    return [{ memberId, type: 'member.birthday_upcoming' as const, reason: `${days}d:${upcoming}`, data: { memberId, leadDays: days, birthdayOn: upcoming, daysUntil } }];
+    return [
+      {
+        memberId,
+        type: 'member.birthday_upcoming' as const,
+        reason: `${days}d:${upcoming}`,
+        data: { memberId, leadDays: days, birthdayOn: upcoming, daysUntil },
+      },
+    ];
   });
 }
 
@@ -116,7 +136,12 @@ export function localDate(at: Date, timeZone: string | null): string {
 }
 
 function localMinuteOfDay(at: Date, timeZone: string | null): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timeZone ?? 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timeZone ?? 'UTC',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const value = (type: string) => Number(parts.find((part) => part.type === type)!.value);
   return value('hour') * 60 + value('minute');
 }

@@ -6,7 +6,7 @@ import { valuesList } from '../../platform/db/values-list';
 import { eventCatalog } from '../../platform/outbox';
 import { DAY_MS } from '../../platform/time';
 import { reminderTypes, type ReminderSettings } from './settings';
-import { personalCodesStatement, type PersonalCode } from '../offers/personal-codes';
+import { personalCodesStatement, type PersonalCode } from '../offers';
 
 export function storedSettings(db: Database, programId: string) {
   return db.select({ settings: reminderSettings.settings }).from(reminderSettings).where(eq(reminderSettings.programId, programId));
@@ -35,13 +35,17 @@ export interface ReminderDecision {
 /** Every reminder type's payload version, for events written by SQL from reminder rows. */
 const versionOfType = sql.raw(`case r.type ${reminderTypes.map((type) => `when '${type}' then ${eventCatalog[type]}`).join(' ')} end`);
 
-/** The outbox rows of the given reminders that are (still) in `status`, in member and priority order. */
+/**
+ * The outbox rows of the given reminders that are (still) in `status`, in member and priority order.
+ * Driven from the id list by primary key (`cross join` fixes the join order, `+status` keeps the
+ * planner off the status index, which would scan every reminder of the program).
+ */
 function eventsOfReminders(db: Database, programId: string, ids: string[], status: ReminderStatus, at: Date) {
   return db.run(sql`
     insert into ${events} (id, program_id, type, version, member_id, data, occurred_at)
     select r.event_id, r.program_id, r.type, ${versionOfType}, r.member_id, r.data, ${at.getTime()}
-    from ${reminders} r
-    where r.program_id = ${programId} and r.status = ${status} and r.id in (select value from json_each(${JSON.stringify(ids)}))
+    from json_each(${JSON.stringify(ids)}) j cross join ${reminders} r on r.id = j.value
+    where r.program_id = ${programId} and +r.status = ${status}
     order by r.member_id, r.priority, r.reason`);
 }
 
@@ -56,7 +60,14 @@ function eventsOfReminders(db: Database, programId: string, ids: string[], statu
  * - one due later (quiet hours) is `held` with its `dueAt`.
  * A personal offer code goes with a reminder that is sent or held, never with a suppressed one.
  */
-export async function decideReminders(db: Database, programId: string, decisions: ReminderDecision[], codes: PersonalCode[], cap: ReminderSettings['frequencyCap'], now: Date) {
+export async function decideReminders(
+  db: Database,
+  programId: string,
+  decisions: ReminderDecision[],
+  codes: PersonalCode[],
+  cap: ReminderSettings['frequencyCap'],
+  now: Date,
+) {
   if (decisions.length === 0) return;
   const candidates = JSON.stringify(decisions.map((decision) => ({ ...decision, dueAt: decision.dueAt.getTime() })));
   const windowStart = now.getTime() - cap.perDays * DAY_MS;
@@ -86,9 +97,23 @@ export async function decideReminders(db: Database, programId: string, decisions
       from decided where true
       on conflict do nothing`),
     ...(codes.length > 0
-      ? [personalCodesStatement(db, programId, codes, sql`exists (select 1 from ${reminders} r where r.id = c.key and r.status <> 'suppressed')`, now)]
+      ? [
+          personalCodesStatement(
+            db,
+            programId,
+            codes,
+            sql`exists (select 1 from ${reminders} r where r.id = c.key and r.status <> 'suppressed')`,
+            now,
+          ),
+        ]
       : []),
-    eventsOfReminders(db, programId, decisions.map((decision) => decision.id), 'sent', now),
+    eventsOfReminders(
+      db,
+      programId,
+      decisions.map((decision) => decision.id),
+      'sent',
+      now,
+    ),
   ]);
 }
 
@@ -97,7 +122,14 @@ export function heldRemindersDue(db: Database, programId: string, now: Date, cur
   return db
     .select({ id: reminders.id, memberId: reminders.memberId })
     .from(reminders)
-    .where(and(eq(reminders.programId, programId), eq(reminders.status, 'held'), lte(reminders.dueAt, now), cursor ? sql`${reminders.id} > ${cursor}` : undefined))
+    .where(
+      and(
+        eq(reminders.programId, programId),
+        eq(reminders.status, 'held'),
+        lte(reminders.dueAt, now),
+        cursor ? sql`${reminders.id} > ${cursor}` : undefined,
+      ),
+    )
     .orderBy(asc(reminders.id))
     .limit(limit);
 }
@@ -118,9 +150,12 @@ export async function releaseHeldReminders(db: Database, programId: string, rele
         suppressed_because = case when v.column2 = '[]' then 'no_consent' end,
         due_at = case when v.column2 = '[]' then null else due_at end
       from (values ${valuesList(released.map((reminder) => [reminder.id, JSON.stringify(reminder.channels)]))}) as v
-      where ${reminders.id} = v.column1 and ${reminders.status} = 'held'`),
+      where ${reminders.id} = v.column1 and +${reminders.status} = 'held'`),
     eventsOfReminders(db, programId, ids, 'held', now),
-    db.update(reminders).set({ status: 'sent' }).where(and(eq(reminders.programId, programId), eq(reminders.status, 'held'), inArray(reminders.id, ids))),
+    db
+      .update(reminders)
+      .set({ status: 'sent' })
+      .where(and(inArray(reminders.id, ids), sql`+${reminders.status} = 'held'`)),
   ]);
 }
 

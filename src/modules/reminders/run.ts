@@ -1,13 +1,13 @@
-import { openLotsExpiringWithin } from '../ledger/queries';
-import { lastOrderDates } from '../checkout/repository';
-import { activeMembersChunk, findMembersByIds } from '../members/repository';
+import { lastOrderDates } from '../checkout';
+import { openLotsExpiringWithin } from '../ledger';
+import { activeMembersChunk, membersByIds } from '../members';
+import { drawPersonalCode, type PersonalCode } from '../offers';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { DAY_MS } from '../../platform/time';
 import { allowedChannels, birthdayReminders, lapsedReminders, pointsExpiringReminders, sendableAt, type ReminderCandidate } from './domain';
 import { decideReminders, heldRemindersDue, releaseHeldReminders, storedSettings, type ReminderDecision } from './repository';
 import { effectiveSettings, priorityOf, type ReminderSettings, type ReminderType } from './settings';
-import { drawPersonalCode, type PersonalCode } from '../offers/personal-codes';
 
 /** One chunk of the reminder job: where it got to and how many members or held reminders it handled. */
 export interface ReminderStep {
@@ -24,14 +24,26 @@ const MEMBERS = 'members:';
  * set-based reads, pressure control decides, and one batch records them and writes the events.
  * Rerunning for the same `now` emits nothing new (every reminder is deduped by its reason).
  */
-export async function runReminderStep(db: Database, programId: string, now: Date, cursor: string | null, chunkSize: number): Promise<ReminderStep> {
-  if (cursor === null || cursor.startsWith(HELD)) return releaseStep(db, programId, now, cursor ? cursor.slice(HELD.length) || null : null, chunkSize);
+export async function runReminderStep(
+  db: Database,
+  programId: string,
+  now: Date,
+  cursor: string | null,
+  chunkSize: number,
+): Promise<ReminderStep> {
+  if (cursor === null || cursor.startsWith(HELD))
+    return releaseStep(db, programId, now, cursor ? cursor.slice(HELD.length) || null : null, chunkSize);
   return membersStep(db, programId, now, cursor.slice(MEMBERS.length) || null, chunkSize);
 }
 
 async function releaseStep(db: Database, programId: string, now: Date, after: string | null, chunkSize: number): Promise<ReminderStep> {
   const due = await heldRemindersDue(db, programId, now, after, chunkSize);
-  const consents = new Map((await findMembersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))])).map((member) => [member.id, member]));
+  const consents = new Map(
+    (due.length === 0 ? [] : await membersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))])).map((member) => [
+      member.id,
+      member,
+    ]),
+  );
   await releaseHeldReminders(
     db,
     programId,
@@ -58,7 +70,11 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
   const candidates: ReminderCandidate[] = [
     ...pointsExpiringReminders(lots, now, settings.pointsExpiringLeadDays),
     ...lapsedReminders(lastOrders, now, settings.lapsedAfterDays),
-    ...birthdayReminders(chunk.flatMap((member) => (member.birthday ? [{ memberId: member.id, birthday: member.birthday, timeZone: member.timeZone }] : [])), now, settings.birthdayLeadDays),
+    ...birthdayReminders(
+      chunk.flatMap((member) => (member.birthday ? [{ memberId: member.id, birthday: member.birthday, timeZone: member.timeZone }] : [])),
+      now,
+      settings.birthdayLeadDays,
+    ),
   ];
   const members = new Map(chunk.map((member) => [member.id, member]));
   const codes: PersonalCode[] = [];
@@ -77,7 +93,11 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
         type: candidate.type,
         reason: candidate.reason,
         priority: priorityOf(settings, candidate.type),
-        data: { ...candidate.data, channels, ...(code && { offer: { offerId: code.offerId, code: code.code, expiresAt: code.expiresAt.toISOString() } }) },
+        data: {
+          ...candidate.data,
+          channels,
+          ...(code && { offer: { offerId: code.offerId, code: code.code, expiresAt: code.expiresAt.toISOString() } }),
+        },
         dueAt: sendableAt(now, member.timeZone, settings.quietHours),
         blocked: channels.length === 0 ? 'no_consent' : null,
       },
@@ -93,7 +113,13 @@ const codePrefixes: Partial<Record<ReminderType, { setting: 'lapsedOfferId' | 'b
 };
 
 /** The personal code of the program's win-back or birthday offer that goes with a reminder, if one is set. */
-function offerCodeFor(settings: ReminderSettings, type: ReminderType, reminderId: string, memberId: string, now: Date): PersonalCode | null {
+function offerCodeFor(
+  settings: ReminderSettings,
+  type: ReminderType,
+  reminderId: string,
+  memberId: string,
+  now: Date,
+): PersonalCode | null {
   const offer = codePrefixes[type];
   const offerId = offer && settings[offer.setting];
   if (!offer || !offerId) return null;

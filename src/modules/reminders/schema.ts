@@ -5,18 +5,24 @@ import { connectionById } from '../../graphql/connections';
 import { programIdOf } from '../../graphql/context';
 import { parseInput } from '../../graphql/parse-input';
 import { requireId } from '../../graphql/global-ids';
-import { memberIdFrom } from '../members/schema';
-import { OfferNotFoundError } from '../offers/errors';
+import { memberIdFrom } from '../members';
+import { OfferNotFoundError } from '../offers';
 import { reminderSettingsUpdateSchema, reminderTypes, type ReminderSettings, type ReminderType } from './settings';
 
 const admin = { admin: true };
 
 /** `points.expiring` ↔ POINTS_EXPIRING */
 const ReminderTypeEnum = builder.enumType('ReminderType', {
-  values: Object.fromEntries(reminderTypes.map((type) => [type.toUpperCase().replace('.', '_'), { value: type }])) as Record<string, { value: ReminderType }>,
+  values: Object.fromEntries(reminderTypes.map((type) => [type.toUpperCase().replace('.', '_'), { value: type }])) as Record<
+    string,
+    { value: ReminderType }
+  >,
 });
 const ReminderStatusEnum = builder.enumType('ReminderStatus', {
-  values: Object.fromEntries(reminderStatuses.map((status) => [status.toUpperCase(), { value: status }])) as Record<string, { value: ReminderStatus }>,
+  values: Object.fromEntries(reminderStatuses.map((status) => [status.toUpperCase(), { value: status }])) as Record<
+    string,
+    { value: ReminderStatus }
+  >,
 });
 
 const FrequencyCap = builder.objectRef<ReminderSettings['frequencyCap']>('ReminderFrequencyCap').implement({
@@ -34,15 +40,21 @@ const ReminderSettingsType = builder.objectRef<ReminderSettings>('ReminderSettin
     frequencyCap: t.field({ type: FrequencyCap, resolve: (settings) => settings.frequencyCap }),
     priorities: t.field({ type: [ReminderTypeEnum], resolve: (settings) => settings.priorities }),
     quietHours: t.field({ type: QuietHours, nullable: true, resolve: (settings) => settings.quietHours }),
-    lapsedOfferId: t.id({ nullable: true, resolve: (settings) => (settings.lapsedOfferId ? encodeGlobalID('Offer', settings.lapsedOfferId) : null) }),
-    birthdayOfferId: t.id({ nullable: true, resolve: (settings) => (settings.birthdayOfferId ? encodeGlobalID('Offer', settings.birthdayOfferId) : null) }),
+    lapsedOfferId: t.id({
+      nullable: true,
+      resolve: (settings) => (settings.lapsedOfferId ? encodeGlobalID('Offer', settings.lapsedOfferId) : null),
+    }),
+    birthdayOfferId: t.id({
+      nullable: true,
+      resolve: (settings) => (settings.birthdayOfferId ? encodeGlobalID('Offer', settings.birthdayOfferId) : null),
+    }),
     offerCodeValidDays: t.exposeInt('offerCodeValidDays'),
   }),
 });
 
 const offerIdFrom = (id: string | number) => requireId('Offer', id, (raw) => new OfferNotFoundError(raw));
 
-const ReminderType = builder.objectRef<ReminderRow>('Reminder').implement({
+const ReminderObject = builder.objectRef<ReminderRow>('Reminder').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     type: t.field({ type: ReminderTypeEnum, resolve: (reminder) => reminder.type as ReminderType }),
@@ -64,12 +76,16 @@ builder.queryFields((t) => ({
     resolve: (_root, _args, context) => context.services.reminders.settings(programIdOf(context)),
   }),
   reminders: t.connection({
-    type: ReminderType,
+    type: ReminderObject,
     authScopes: admin,
     args: { status: t.arg({ type: ReminderStatusEnum }), type: t.arg({ type: ReminderTypeEnum }), memberId: t.arg.id() },
     resolve: (_root, args, context) =>
       connectionById(args, (page) =>
-        context.services.reminders.list(programIdOf(context), { status: args.status ?? null, type: args.type ?? null, memberId: args.memberId ? memberIdFrom(args.memberId) : null }, page),
+        context.services.reminders.list(
+          programIdOf(context),
+          { status: args.status ?? null, type: args.type ?? null, memberId: args.memberId ? memberIdFrom(args.memberId) : null },
+          page,
+        ),
       ),
   }),
 }));
@@ -110,7 +126,10 @@ builder.mutationField('updateReminderSettings', (t) =>
       const present = Object.fromEntries(
         Object.entries(input)
           .filter(([key, value]) => value !== undefined && (value !== null || clearable.has(key)))
-          .map(([key, value]) => [key, (key === 'lapsedOfferId' || key === 'birthdayOfferId') && value != null ? offerIdFrom(value as string) : value]),
+          .map(([key, value]) => [
+            key,
+            (key === 'lapsedOfferId' || key === 'birthdayOfferId') && value != null ? offerIdFrom(value as string) : value,
+          ]),
       );
       return context.services.reminders.updateSettings(programIdOf(context), parseInput(reminderSettingsUpdateSchema, present));
     },

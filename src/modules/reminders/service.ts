@@ -2,7 +2,7 @@ import type { ReminderRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
-import { createOffersService } from '../offers/service';
+import { createOffersService } from '../offers';
 import { listReminders, saveSettings, storedSettings, type ReminderFilter } from './repository';
 import { effectiveSettings, type ReminderSettings, type ReminderSettingsUpdate } from './settings';
 
@@ -20,7 +20,10 @@ export function createRemindersService({ db, clock }: { db: Database; clock: Clo
     /** Throws `OfferNotFoundError` for a win-back or birthday offer that is not the program's. */
     async updateSettings(programId: string, update: ReminderSettingsUpdate): Promise<ReminderSettings> {
       for (const offerId of [update.lapsedOfferId, update.birthdayOfferId]) if (offerId) await offers.requireOffer(programId, offerId);
-      const next = { ...(await settings(programId)), ...Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)) } as ReminderSettings;
+      const next = {
+        ...(await settings(programId)),
+        ...Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)),
+      } as ReminderSettings;
       await saveSettings(db, programId, next, clock.now());
       return next;
     },

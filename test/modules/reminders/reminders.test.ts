@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
-import { closeSoundly, setRules } from '../../support/ledger';
+import { closeSoundly } from '../../support/ledger';
 import { placeOrder } from '../../support/tiers';
 import { expectValidEvent, readEvents } from '../../support/events';
 import { remindersOf, runReminders, setReminderSettings, UPDATE_REMINDER_SETTINGS } from '../../support/reminders';
@@ -36,7 +36,12 @@ describe('reminder settings', () => {
       offerCodeValidDays: 30,
     });
     const updated = await setReminderSettings(app, { pointsExpiringLeadDays: [30, 7, 1], priorities: ['MEMBER_LAPSED'], quietHours: null });
-    expect(updated).toMatchObject({ pointsExpiringLeadDays: [1, 7, 30], lapsedAfterDays: [45, 90], priorities: ['MEMBER_LAPSED', 'POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING'], quietHours: null });
+    expect(updated).toMatchObject({
+      pointsExpiringLeadDays: [1, 7, 30],
+      lapsedAfterDays: [45, 90],
+      priorities: ['MEMBER_LAPSED', 'POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING'],
+      quietHours: null,
+    });
 
     for (const bad of [
       { pointsExpiringLeadDays: [0] },
@@ -64,7 +69,11 @@ describe('reminder settings', () => {
     }
     // Another program's admin sees its own defaults, untouched by acme's settings.
     await setReminderSettings(app, { lapsedAfterDays: [10] });
-    const globex = await app.graphql(`{ reminderSettings { lapsedAfterDays } }`, {}, await app.token({ role: 'admin', programId: 'globex' }));
+    const globex = await app.graphql(
+      `{ reminderSettings { lapsedAfterDays } }`,
+      {},
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     expect(globex.data!.reminderSettings.lapsedAfterDays).toEqual([45, 90]);
   });
 });
@@ -149,10 +158,20 @@ describe('member.lapsed', () => {
 describe('personal offer codes with a reminder', () => {
   it('issues a single-use code of the win-back offer to the lapsed member in the reminder’s batch, and none with a suppressed reminder', async () => {
     const offer = await createOffer(app, { name: 'Come back', effect: { percentOff: { basisPoints: 1000 } } });
-    const notOurs = await createOffer(app, { name: 'Elsewhere', effect: { percentOff: { basisPoints: 1000 } } }, await app.token({ role: 'admin', programId: 'globex' }));
+    const notOurs = await createOffer(
+      app,
+      { name: 'Elsewhere', effect: { percentOff: { basisPoints: 1000 } } },
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     const refused = await send(app, UPDATE_REMINDER_SETTINGS, { lapsedOfferId: notOurs.id });
-    expect(refused).toMatchObject({ __typename: 'OfferNotFound', code: 'OFFER_NOT_FOUND' });
-    const settings = await setReminderSettings(app, { pointsExpiringLeadDays: [], birthdayLeadDays: [], lapsedOfferId: offer.id, offerCodeValidDays: 14, quietHours: null });
+    expect(refused).toMatchObject({ __typename: 'OfferNotFoundError', code: 'OFFER_NOT_FOUND' });
+    const settings = await setReminderSettings(app, {
+      pointsExpiringLeadDays: [],
+      birthdayLeadDays: [],
+      lapsedOfferId: offer.id,
+      offerCodeValidDays: 14,
+      quietHours: null,
+    });
     expect(settings).toMatchObject({ lapsedOfferId: offer.id });
     const ada = await enroll(app, { email: 'ada@example.com', consents: emailOnly });
     const silent = await enroll(app, { email: 'silent@example.com' });
@@ -166,9 +185,18 @@ describe('personal offer codes with a reminder', () => {
     expect(others).toEqual([]);
     expectValidEvent(lapsed!);
     const code = lapsed!.data.offer.code as string;
-    expect(lapsed!.data.offer).toEqual({ offerId: expect.any(String), code: expect.stringMatching(/^WINBACK-/), expiresAt: at(now, 14 * DAY) });
-    const issued = await app.deps.db.select().from(promoCodes).where(and(eq(promoCodes.programId, 'acme'), eq(promoCodes.code, code)));
-    expect(issued).toEqual([expect.objectContaining({ assignedMemberId: ada.memberId, maxUses: 1, uses: 0, expiresAt: new Date(at(now, 14 * DAY)) })]);
+    expect(lapsed!.data.offer).toEqual({
+      offerId: expect.any(String),
+      code: expect.stringMatching(/^WINBACK-/),
+      expiresAt: at(now, 14 * DAY),
+    });
+    const issued = await app.deps.db
+      .select()
+      .from(promoCodes)
+      .where(and(eq(promoCodes.programId, 'acme'), eq(promoCodes.code, code)));
+    expect(issued).toEqual([
+      expect.objectContaining({ assignedMemberId: ada.memberId, maxUses: 1, uses: 0, expiresAt: new Date(at(now, 14 * DAY)) }),
+    ]);
     // The member without consent got no reminder, so no code either.
     expect(await app.deps.db.select().from(promoCodes).where(eq(promoCodes.assignedMemberId, silent.memberId))).toEqual([]);
     const [suppressed] = await remindersOf(app, { status: 'SUPPRESSED' });
@@ -179,14 +207,21 @@ describe('personal offer codes with a reminder', () => {
 describe('member.birthday_upcoming', () => {
   it('counts days in the member’s own calendar and reminds once a year per lead time', async () => {
     await setReminderSettings(app, { pointsExpiringLeadDays: [], lapsedAfterDays: [], birthdayLeadDays: [7, 1], quietHours: null });
-    const auckland = await enroll(app, { email: 'kiri@example.com', birthday: '1990-12-01', timeZone: 'Pacific/Auckland', consents: emailOnly });
+    const auckland = await enroll(app, {
+      email: 'kiri@example.com',
+      birthday: '1990-12-01',
+      timeZone: 'Pacific/Auckland',
+      consents: emailOnly,
+    });
     const london = await enroll(app, { email: 'ann@example.com', birthday: '1990-12-01', timeZone: 'Europe/London', consents: emailOnly });
 
     // 2026-11-23T11:30Z is already 24 November in Auckland (UTC+13), still 23 November in London.
     await runReminders(app, '2026-11-23T11:30:00.000Z');
     let upcoming = await readEvents(app, { types: ['member.birthday_upcoming'] });
     upcoming.forEach(expectValidEvent);
-    expect(upcoming.map((event) => event.data)).toEqual([{ memberId: auckland.memberId, channels: ['email'], leadDays: 7, birthdayOn: '2026-12-01', daysUntil: 7 }]);
+    expect(upcoming.map((event) => event.data)).toEqual([
+      { memberId: auckland.memberId, channels: ['email'], leadDays: 7, birthdayOn: '2026-12-01', daysUntil: 7 },
+    ]);
 
     await runReminders(app, '2026-11-24T00:30:00.000Z');
     await runReminders(app, '2026-11-30T00:30:00.000Z');
@@ -212,7 +247,13 @@ describe('pressure control', () => {
     await runReminders(app, at(TEST_NOW, 45 * DAY));
     expect(await readEvents(app, { types: ['member.lapsed'] })).toEqual([]);
     expect(await remindersOf(app, { status: 'SUPPRESSED' })).toEqual([
-      expect.objectContaining({ type: 'MEMBER_LAPSED', memberId: silent.globalId, suppressedBecause: 'no_consent', eventId: null, dueAt: null }),
+      expect.objectContaining({
+        type: 'MEMBER_LAPSED',
+        memberId: silent.globalId,
+        suppressedBecause: 'no_consent',
+        eventId: null,
+        dueAt: null,
+      }),
     ]);
   });
 
@@ -227,9 +268,14 @@ describe('pressure control', () => {
     const due = at(TEST_NOW, 45 * DAY);
     await runReminders(app, due);
     expect((await readEvents(app, { types: ['member.lapsed'] })).map((event) => event.data.memberId)).toEqual([berlin.memberId]);
-    expect(await remindersOf(app, { status: 'HELD' })).toEqual([expect.objectContaining({ memberId: newYork.globalId, dueAt: '2027-01-07T13:00:00.000Z' })]);
+    expect(await remindersOf(app, { status: 'HELD' })).toEqual([
+      expect.objectContaining({ memberId: newYork.globalId, dueAt: '2027-01-07T13:00:00.000Z' }),
+    ]);
 
-    await send(app, `mutation($input: UpdateMemberInput!) { updateMember(input: $input) { __typename } }`, { id: newYork.globalId, consents: { email: false } });
+    await send(app, `mutation($input: UpdateMemberInput!) { updateMember(input: $input) { __typename } }`, {
+      id: newYork.globalId,
+      consents: { email: false },
+    });
     await runReminders(app, '2027-01-07T12:59:59.999Z');
     expect(await readEvents(app, { types: ['member.lapsed'] })).toHaveLength(1);
     await runReminders(app, '2027-01-07T13:00:00.000Z');
@@ -243,7 +289,13 @@ describe('pressure control', () => {
   });
 
   it('caps reminders per member across types by priority, also when runs overlap, and records the suppressed ones', async () => {
-    await setReminderSettings(app, { pointsExpiringLeadDays: [30], lapsedAfterDays: [45], birthdayLeadDays: [7], frequencyCap: { maxReminders: 1, perDays: 7 }, quietHours: null });
+    await setReminderSettings(app, {
+      pointsExpiringLeadDays: [30],
+      lapsedAfterDays: [45],
+      birthdayLeadDays: [7],
+      frequencyCap: { maxReminders: 1, perDays: 7 },
+      quietHours: null,
+    });
     const ada = await enroll(app, { email: 'ada@example.com', birthday: '1990-11-10', consents: emailOnly });
     await placeOrder(app, ada.globalId, 'o-1', 1_000, { at: TEST_NOW });
     // 2027-11-05: the lot expires in 18 days, the last order is 347 days old, the birthday 5 days away.
@@ -251,7 +303,11 @@ describe('pressure control', () => {
     await Promise.all([runReminders(app, now), runReminders(app, now), runReminders(app, at(now, 1))]);
     const sent = await remindersOf(app, { status: 'SENT' });
     expect(sent.map((reminder) => reminder.type)).toEqual(['POINTS_EXPIRING']);
-    expect((await readEvents(app, { memberId: ada.globalId })).filter((event) => event.type.startsWith('points.expiring') || event.type.startsWith('member.'))).toHaveLength(2); // enrolled + expiring
+    expect(
+      (await readEvents(app, { memberId: ada.globalId })).filter(
+        (event) => event.type.startsWith('points.expiring') || event.type.startsWith('member.'),
+      ),
+    ).toHaveLength(2); // enrolled + expiring
     const suppressed = await remindersOf(app, { status: 'SUPPRESSED' });
     expect(suppressed.map((reminder) => [reminder.type, reminder.suppressedBecause]).sort()).toEqual([
       ['MEMBER_BIRTHDAY_UPCOMING', 'frequency_cap'],
@@ -264,7 +320,14 @@ describe('pressure control', () => {
   });
 
   it('lets a higher priority win the cap', async () => {
-    await setReminderSettings(app, { pointsExpiringLeadDays: [30], lapsedAfterDays: [45], birthdayLeadDays: [], frequencyCap: { maxReminders: 1, perDays: 7 }, priorities: ['MEMBER_LAPSED'], quietHours: null });
+    await setReminderSettings(app, {
+      pointsExpiringLeadDays: [30],
+      lapsedAfterDays: [45],
+      birthdayLeadDays: [],
+      frequencyCap: { maxReminders: 1, perDays: 7 },
+      priorities: ['MEMBER_LAPSED'],
+      quietHours: null,
+    });
     const ada = await enroll(app, { email: 'ada@example.com', consents: emailOnly });
     await placeOrder(app, ada.globalId, 'o-1', 1_000, { at: TEST_NOW });
     await runReminders(app, '2027-11-05T10:00:00.000Z');
@@ -277,8 +340,15 @@ describe('member time zones', () => {
     const ada = await enroll(app, { email: 'ada@example.com', timeZone: 'Asia/Kolkata' });
     expect(ada.member.timeZone ?? 'Asia/Kolkata').toBe('Asia/Kolkata');
     for (const timeZone of ['Mars/Olympus', 'UTC+2', '']) {
-      const response = await app.graphql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ... on InvalidInputError { issues { path } } } }`, { input: { email: `${timeZone.length}x@example.com`, timeZone } }, await app.token({ role: 'admin' }));
-      expect(response.data!.enrollMember, timeZone).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'timeZone'] }] });
+      const response = await app.graphql(
+        `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ... on InvalidInputError { issues { path } } } }`,
+        { input: { email: `${timeZone.length}x@example.com`, timeZone } },
+        await app.token({ role: 'admin' }),
+      );
+      expect(response.data!.enrollMember, timeZone).toMatchObject({
+        __typename: 'InvalidInputError',
+        issues: [{ path: ['input', 'timeZone'] }],
+      });
     }
   });
 });
