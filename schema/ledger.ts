@@ -4,7 +4,7 @@ import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
 import { members } from './members';
 
-export const ownerTypes = ['member', 'program'] as const;
+export const ownerTypes = ['member', 'program', 'partner'] as const;
 export type OwnerType = (typeof ownerTypes)[number];
 
 /**

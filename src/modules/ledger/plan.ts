@@ -17,6 +17,8 @@ export const transferKinds = [
   'refund_wallet_return',
   'referral_reward',
   'referral_clawback',
+  'partner_deposit',
+  'partner_withdrawal',
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 

@@ -1,0 +1,6 @@
+// The ledger module's public surface (DESIGN.md §2): what other modules may use.
+export { account, type AccountRef } from './accounts';
+export { IdempotencyConflictError } from './errors';
+export { ledgerCommand, type LedgerCommandInput, type Replayable } from './operation';
+export type { PlannedTransfer } from './plan';
+export { idempotencyKeyField, replayedDescription } from './schema/shared';

@@ -1,0 +1,4 @@
+// The partners module's public surface (DESIGN.md §2).
+export { partnerCommands, partnerSerializerKey } from './commands';
+export { createPartnersService, type PartnersService } from './service';
+export { PartnerType, PartnerCampaignType } from './schema/types';
