@@ -14,7 +14,7 @@ export const UPDATE_PARTNER = `mutation($input: UpdatePartnerInput!) { updatePar
 const fundsFields = `__typename ${errorFields} ... on PartnerFundsPayload { amount balance replayed partner { id balance } } ... on InsufficientPartnerFunds { requested available }`;
 export const DEPOSIT = `mutation($input: PartnerFundsInput!) { depositPartnerFunds(input: $input) { ${fundsFields} } }`;
 export const WITHDRAW = `mutation($input: PartnerFundsInput!) { withdrawPartnerFunds(input: $input) { ${fundsFields} } }`;
-const campaignPayload = `__typename ${errorFields} ... on PartnerCampaignPayload { campaign { ${CAMPAIGN_FIELDS} } } ... on CampaignTransitionNotAllowed { status action }`;
+const campaignPayload = `__typename ${errorFields} ... on PartnerCampaignPayload { campaign { ${CAMPAIGN_FIELDS} } }`;
 export const CREATE_CAMPAIGN = `mutation($input: CreatePartnerCampaignInput!) { createPartnerCampaign(input: $input) { ${campaignPayload} } }`;
 export const UPDATE_CAMPAIGN = `mutation($input: UpdatePartnerCampaignInput!) { updatePartnerCampaign(input: $input) { ${campaignPayload} } }`;
 export const campaignAction = (name: string) => `mutation($input: PartnerCampaignActionInput!) { ${name}(input: $input) { ${campaignPayload} } }`;
