@@ -49,6 +49,8 @@ export interface Checkout {
   pointsRedeemable: number;
   /** How the wallet payment splits: bonus credit first, as spendWallet does. */
   walletSplit: { fromBonus: number; fromCash: number };
+  /** The offers this checkout read (automatic ones and those of the codes entered), as of its read. */
+  offersRead: Offer[];
 }
 
 const NO_USES = new Map<string, number>();
@@ -94,30 +96,52 @@ const GUEST: Shopper = {
   stamps: new Map(),
 };
 
-/** What checkout knows of the customer at `now` (an order's placedAt); a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>) {
+/** The per-period usage windows each program's offers last asked for, per database: the guess for the next read. */
+const lastUsageSince = new WeakMap<Database, Map<string, ReadonlyMap<string, Date>>>();
+
+const sameWindows = (a: ReadonlyMap<string, Date>, b: ReadonlyMap<string, Date>) =>
+  a.size === b.size && [...a].every(([offerId, since]) => b.get(offerId)?.getTime() === since.getTime());
+
+/**
+ * What checkout knows of the customer at `now` (an order's placedAt); a guest when `memberId` is null.
+ * Everything is read in one round trip, the member too: the history, usage and stamps that the
+ * offers in play (`needs`, known only once the offers are read) may ask about are read at once
+ * anyway, usage with the per-period windows the program's offers asked for last time, and read again
+ * only if the offers now ask for other windows. What the offers do not need is not used, as before.
+ * With `metricAt`, the tier context carries the member's qualifying metric at that instant.
+ */
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>, metricAt?: Date) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
-  const member = await findMember(db, programId, memberId);
-  if (!member) throw new MemberNotFoundError(memberId);
-  if (member.status === 'erased') throw new MemberErasedError(memberId);
-  const [tierContext, lots, referral, history, usage, stamps] = await Promise.all([
-    loadTierContext(db, programId, memberId, now),
+  const seen = lastUsageSince.get(db) ?? lastUsageSince.set(db, new Map()).get(db)!;
+  const guess = seen.get(programId) ?? new Map<string, Date>();
+  const [member, tierContext, lots, referral, history, guessedUsage, stamps, wanted] = await Promise.all([
+    findMember(db, programId, memberId),
+    loadTierContext(db, programId, memberId, now, metricAt),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
-    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId, now) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId, wanted.usageSince) : { offerUses: NO_USES, codeUses: NO_USES })),
-    Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
+    orderHistory(db, programId, memberId, now),
+    memberUsage(db, programId, memberId, guess),
+    memberStamps(db, programId, memberId),
+    needs,
   ]);
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') throw new MemberErasedError(memberId);
+  seen.set(programId, wanted.usageSince);
+  const usage = !wanted.usage
+    ? { offerUses: NO_USES, codeUses: NO_USES }
+    : sameWindows(guess, wanted.usageSince)
+      ? guessedUsage
+      : await memberUsage(db, programId, memberId, wanted.usageSince);
   const tier = tierContext?.held ?? null;
   const shopper: Shopper = {
     memberId,
     tier: tier && { id: tier.id, discountBasisPoints: tier.discountBasisPoints, memberOnlyOffers: tier.memberOnlyOffers },
     birthday: member.birthday,
-    ...history,
+    ...(wanted.history ? history : { priorOrders: 0, lastOrderAt: null }),
     ...usage,
     referred: referral.referred,
     referralDiscountBasisPoints: referral.discountBasisPoints,
-    stamps,
+    stamps: wanted.stamps ? stamps : new Map(),
   };
   return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral };
 }
@@ -139,7 +163,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
     loadRules(db, programId),
     offersInPlay,
-    loadShopper(db, programId, cart.memberId, at, needs),
+    loadShopper(db, programId, cart.memberId, at, needs, now),
     wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
   ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
@@ -160,5 +184,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     spendablePoints: spendable,
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
     walletSplit,
+    offersRead: [...automaticOffers, ...enteredCodes.flatMap(({ match }) => (match ? [match.offer] : []))],
   };
 }

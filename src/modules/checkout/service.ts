@@ -57,8 +57,10 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       return [...available.values()].sort((a, b) => byEvaluationOrder(a.offer, b.offer));
     },
 
+    /** The quote, and the offers and tiers it read (so that their fields need no other read). */
     async quote(programId: string, cart: CheckoutCart) {
-      return quoteResult(cart, await checkoutCart(db, programId, cart, clock.now()));
+      const checkout = await checkoutCart(db, programId, cart, clock.now());
+      return { ...quoteResult(cart, checkout), offersRead: checkout.offersRead, tiersRead: checkout.tierContext?.tiers ?? [] };
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {

@@ -200,7 +200,14 @@ builder.queryField('quote', (t) =>
       const programId = programIdOf(context);
       const memberId = cart.memberId == null ? ownMemberId(context) : memberIdFrom(cart.memberId);
       const parsed = parseInput(quoteCartSchema, { ...cart, memberId });
-      return inProgram(programId, context.services.checkout.quote(programId, parsed));
+      return inProgram(
+        programId,
+        context.services.checkout.quote(programId, parsed).then(({ offersRead, tiersRead, ...quote }) => {
+          for (const offer of offersRead) context.readInRequest.set(`Offer:${offer.id}`, offer);
+          for (const tier of tiersRead) context.readInRequest.set(`Tier:${tier.id}`, tier);
+          return quote;
+        }),
+      );
     },
   }),
 );

@@ -5,9 +5,11 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger/schema/types';
 import { notAppliedReasons } from '../../offers/domain/reasons';
 import type { NotApplied } from '../../offers/domain/evaluate';
+import type { Offer } from '../../offers/domain/offer';
 import type { NextStep } from '../../offers/domain/effects';
 import { OfferType } from '../../offers/schema/types';
 import { TierType } from '../../tiers/schema';
+import type { Tier } from '../../tiers/domain';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
@@ -36,10 +38,24 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
       type: OfferType,
       nullable: true,
       description: 'Null for a standing (tier or referral) discount',
-      load: (ids: string[], context) => context.services.offers.byIds(programIdOf(context), ids),
+      // A quote's offers were read with it; only others (an order's, from its command) are loaded.
+      load: async (ids: string[], context) => {
+        const known = (id: string) => context.readInRequest.get(`Offer:${id}`) as Offer | undefined;
+        const missing = ids.filter((id) => !known(id));
+        const loaded = missing.length > 0 ? await context.services.offers.byIds(programIdOf(context), missing) : [];
+        const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
+        return ids.map((id) => known(id) ?? byId.get(id) ?? null);
+      },
       resolve: (applied) => applied.offerId,
     }),
-    tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
+    tier: t.field({
+      type: TierType,
+      nullable: true,
+      resolve: async (applied, _args, context) => {
+        if (!applied.tierId) return null;
+        return (context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined) ?? (await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null;
+      },
+    }),
     effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
     code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),
     discount: t.expose('discount', { type: 'SafeInt', description: 'Taken off, minor units' }),

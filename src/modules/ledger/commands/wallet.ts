@@ -28,15 +28,15 @@ export interface WalletResult {
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  await requireActiveMember(deps.db, { programId, memberId });
-  const bonus = topUpBonus(amount, currency, await loadRules(deps.db, programId));
+  // Every read at once: one round trip (DESIGN.md §3).
+  const [, rules, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), loadRules(deps.db, programId), walletBalances(deps.db, programId, memberId, currency)]);
+  const bonus = topUpBonus(amount, currency, rules);
   const planned: PlannedTransfer[] = [
     { id: newId(), debit: account(programId, 'walletFunding', currency), credit: account(programId, 'memberWalletCash', currency, memberId), amount, kind: 'wallet_top_up', ref: input.reference },
   ];
   if (bonus > 0) {
     planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
   }
-  const before = await walletBalances(deps.db, programId, memberId, currency);
   return {
     memberId,
     transfers: planned,
@@ -47,8 +47,7 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  await requireActiveMember(deps.db, { programId, memberId });
-  const before = await walletBalances(deps.db, programId, memberId, currency);
+  const [, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), walletBalances(deps.db, programId, memberId, currency)]);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
