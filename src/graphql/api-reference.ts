@@ -650,4 +650,11 @@ export const apiReference: Record<string, string> = {
   'VoucherLimitReached.left': 'Vouchers the campaign may still issue.',
   'TransferKind.PARTNER_DEPOSIT': 'Money a partner paid in (its deposit, or paying off its receivable).',
   'TransferKind.PARTNER_WITHDRAWAL': 'Money paid back to a partner.',
+  'TransferKind.PARTNER_SHARE': 'A partner’s share of its voucher’s discount on an order (costShareBasisPoints of it), from its deposit or onto its receivable.',
+  'TransferKind.PARTNER_FEE': 'The host’s fee for a redemption of a partner voucher.',
+  'TransferKind.PARTNER_SHARE_RETURN': 'A partner’s share given back by a refund, in proportion to what was refunded.',
+  'TransferKind.PARTNER_FEE_RETURN': 'A redemption fee given back when the order is fully refunded.',
+  'NotAppliedReason.PARTNER_BUDGET_EXHAUSTED': 'The partner funding this voucher has not enough deposit (or credit) left for its share and fee.',
+  'NotAppliedReason.PARTNER_SUSPENDED': 'The partner funding this voucher is SUSPENDED or ARCHIVED.',
+  'NotAppliedReason.VOUCHER_VOID': 'The voucher’s campaign has ENDED: its vouchers no longer count.',
 };

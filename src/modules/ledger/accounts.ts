@@ -23,6 +23,10 @@ export const accountKinds = {
   partnerReceivable: { ownerType: 'partner', kind: 'partner_receivable', floor: null },
   /** Money partners paid in or took out, the other side of their deposits. */
   partnerFunds: { ownerType: 'program', kind: 'partner_funds', floor: null },
+  /** The partners' shares of the voucher discounts the program gave. */
+  partnerFundedDiscounts: { ownerType: 'program', kind: 'partner_funded_discounts', floor: null },
+  /** Fees the program charged partners per redemption. */
+  partnerFees: { ownerType: 'program', kind: 'partner_fees', floor: null },
 } as const satisfies Record<string, { ownerType: OwnerType; kind: string; floor: number | null }>;
 
 export type AccountKind = keyof typeof accountKinds;

@@ -19,6 +19,10 @@ export const transferKinds = [
   'referral_clawback',
   'partner_deposit',
   'partner_withdrawal',
+  'partner_share',
+  'partner_fee',
+  'partner_share_return',
+  'partner_fee_return',
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 

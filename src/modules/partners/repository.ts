@@ -1,8 +1,9 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { accounts, partnerCampaigns, partners, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { account, type AccountRef } from '../ledger';
+import type { OfferFunder } from '../offers';
 
 /** The account a partner's money sits in: its deposit (prepaid), or its receivable, floored at minus its credit limit (postpaid). */
 export function fundingAccount(partner: Pick<PartnerRow, 'programId' | 'id' | 'funding' | 'currency' | 'creditLimit'>): AccountRef {
@@ -51,4 +52,43 @@ export function listCampaigns(db: Database, programId: string, partnerId: string
 
 export function campaignsOfPartner(db: Database, programId: string, partnerId: string) {
   return db.select().from(partnerCampaigns).where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.partnerId, partnerId)));
+}
+
+/** A partner campaign's offer, with who funds it and what that partner has left: for checkout. */
+export type CampaignFunder = OfferFunder & { partner: PartnerRow; campaignId: string };
+
+/**
+ * The funders of those of `offerIds` that back partner campaigns, in one query: the partner, its
+ * terms and what its funding account can still pay (the deposit, or the credit left).
+ */
+export async function offerFunders(db: Database, programId: string, offerIds: readonly string[]): Promise<Map<string, CampaignFunder>> {
+  if (offerIds.length === 0) return new Map();
+  const rows = await db
+    .select({ campaign: partnerCampaigns, partner: partners, balance: accounts.balance })
+    .from(partnerCampaigns)
+    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
+    .leftJoin(
+      accounts,
+      and(
+        eq(accounts.ownerType, 'partner'),
+        eq(accounts.ownerId, partners.id),
+        eq(accounts.unit, partners.currency),
+        sql`${accounts.kind} = case ${partners.funding} when 'prepaid' then 'partner_deposit' else 'partner_receivable' end`,
+      ),
+    )
+    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.offerId, [...offerIds])));
+  return new Map(
+    rows.map(({ campaign, partner, balance }) => [
+      campaign.offerId,
+      {
+        funderId: partner.id,
+        blockedBy: partner.status !== 'active' ? 'partner_suspended' : campaign.status === 'ended' ? 'voucher_void' : null,
+        costShareBasisPoints: partner.costShareBasisPoints,
+        feePerRedemption: partner.feePerRedemption,
+        available: (balance ?? 0) - (fundingAccount(partner).floor ?? 0),
+        partner,
+        campaignId: campaign.id,
+      },
+    ]),
+  );
 }

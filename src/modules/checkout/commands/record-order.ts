@@ -14,6 +14,7 @@ import { insufficientPointsOnViolation } from '../../ledger/commands/points-guar
 import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
+import { partnerFundingTransfers } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
@@ -106,6 +107,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     if (amount > 0) planned.push({ id: newId(), debit: account(programId, kind, input.currency, memberId!), credit: walletSpent, amount, kind: 'order_wallet_payment', ref: orderId });
   }
 
+  // Partners pay their share of their vouchers' discounts, and their fees, in this same batch.
+  const partnerFunding = partnerFundingTransfers({ programId, orderId, currency: input.currency }, priced.applied, checkout.funders);
+  planned.push(...partnerFunding);
+
   const orderPk = newId();
   const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
@@ -149,7 +154,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
     ],
-    retryOn: lostRace,
+    // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
+    retryOn: (violation) => lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes('accounts_floor')),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
