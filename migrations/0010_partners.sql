@@ -38,4 +38,24 @@ CREATE TABLE `partners` (
 	CONSTRAINT "partners_terms_range" CHECK((typeof("partners"."cost_share_basis_points") = 'integer' and "partners"."cost_share_basis_points" between 0 and 10000) and (typeof("partners"."fee_per_redemption") = 'integer' and "partners"."fee_per_redemption" between 0 and 100000000000) and ("partners"."credit_limit" is null or (typeof("partners"."credit_limit") = 'integer' and "partners"."credit_limit" between 0 and 100000000000)))
 );
 --> statement-breakpoint
-CREATE INDEX `partners_program` ON `partners` (`program_id`,`id`);
+CREATE INDEX `partners_program` ON `partners` (`program_id`,`id`);--> statement-breakpoint
+CREATE TABLE `settlement_periods` (
+	`id` text PRIMARY KEY NOT NULL,
+	`program_id` text NOT NULL,
+	`partner_id` text NOT NULL,
+	`from` integer NOT NULL,
+	`until` integer NOT NULL,
+	`currency` text NOT NULL,
+	`line_count` integer NOT NULL,
+	`discount` integer NOT NULL,
+	`partner_share` integer NOT NULL,
+	`fees` integer NOT NULL,
+	`closed_at` integer NOT NULL,
+	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`partner_id`) REFERENCES `partners`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "settlement_periods_window" CHECK("settlement_periods"."from" < "settlement_periods"."until"),
+	CONSTRAINT "settlement_periods_range" CHECK((typeof("settlement_periods"."discount") = 'integer' and "settlement_periods"."discount" between -100000000000000 and 100000000000000) and (typeof("settlement_periods"."partner_share") = 'integer' and "settlement_periods"."partner_share" between -100000000000000 and 100000000000000) and (typeof("settlement_periods"."fees") = 'integer' and "settlement_periods"."fees" between -100000000000000 and 100000000000000))
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `settlement_periods_partner_until` ON `settlement_periods` (`partner_id`,`until`);--> statement-breakpoint
+CREATE UNIQUE INDEX `settlement_periods_partner_from` ON `settlement_periods` (`partner_id`,`from`);

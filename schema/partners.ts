@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, text, integer, index, check } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex, check } from 'drizzle-orm/sqlite-core';
 import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
-import { MAX_AMOUNT, MAX_BASIS_POINTS, MAX_QUANTITY } from '../src/platform/bounds';
+import { MAX_AMOUNT, MAX_BALANCE, MAX_BASIS_POINTS, MAX_QUANTITY } from '../src/platform/bounds';
 import { offers } from './offers';
 
 export const partnerStatuses = ['active', 'suspended', 'archived'] as const;
@@ -82,3 +82,38 @@ export const partnerCampaigns = sqliteTable(
 
 export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerCampaignRow = typeof partnerCampaigns.$inferSelect;
+
+/**
+ * A closed settlement period of a partner: the statement of its transfers from `from` (the previous
+ * period's `until`) to `until`, frozen with its totals. Transfers are immutable and a period closes
+ * only up to now, so the statement recomputed later equals these totals (the ledger audit checks it).
+ */
+export const settlementPeriods = sqliteTable(
+  'settlement_periods',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    from: integer('from', { mode: 'timestamp_ms' }).notNull(),
+    until: integer('until', { mode: 'timestamp_ms' }).notNull(),
+    currency: text('currency').notNull(),
+    lineCount: integer('line_count').notNull(),
+    discount: integer('discount').notNull(),
+    partnerShare: integer('partner_share').notNull(),
+    fees: integer('fees').notNull(),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('settlement_periods_partner_until').on(t.partnerId, t.until),
+    /** Periods follow each other: two closes racing from the same start cannot both be written. */
+    uniqueIndex('settlement_periods_partner_from').on(t.partnerId, t.from),
+    check('settlement_periods_window', sql`${t.from} < ${t.until}`),
+    check(
+      'settlement_periods_range',
+      sql`${wholeWithin(t.discount, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.partnerShare, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.fees, -MAX_BALANCE, MAX_BALANCE)}`,
+    ),
+  ],
+);
+export type SettlementPeriodRow = typeof settlementPeriods.$inferSelect;

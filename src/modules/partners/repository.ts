@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { accounts, partnerCampaigns, partners, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
+import type { StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { account, type AccountRef } from '../ledger';
@@ -91,4 +92,33 @@ export async function offerFunders(db: Database, programId: string, offerIds: re
       },
     ]),
   );
+}
+
+/** The partner's funding transfers (shares, fees and their returns) created in [from, until), oldest first, with the member of each order. */
+export async function partnerTransfers(db: Database, programId: string, partnerId: string, from: Date, until: Date): Promise<StatementTransfer[]> {
+  const rows = await db.all<{ id: string; created_at: number; kind: string; ref: string | null; amount: number; metadata: string | null; member_id: string | null }>(sql`
+    select t.id, t.created_at, t.kind, t.ref, t.amount, t.metadata, o.member_id
+    from transfers t
+      join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = 'partner' and a.owner_id = ${partnerId}
+      join operations o on o.id = t.operation_id
+    where t.program_id = ${programId} and t.kind in ('partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return')
+      and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
+    order by t.created_at, t.id`);
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: new Date(Number(row.created_at)),
+    kind: row.kind,
+    ref: row.ref,
+    amount: Number(row.amount),
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    memberId: row.member_id,
+  }));
+}
+
+export async function settlementPeriodsOf(db: Database, programId: string, partnerId: string) {
+  return db
+    .select()
+    .from(settlementPeriods)
+    .where(and(eq(settlementPeriods.programId, programId), eq(settlementPeriods.partnerId, partnerId)))
+    .orderBy(desc(settlementPeriods.until));
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { accounts, partnerCampaigns, partners, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
+import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow, type SettlementPeriodRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
+import type { FingerprintKeys } from '../../platform/fingerprints';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
@@ -23,7 +24,8 @@ import {
   type PartnerUpdate,
 } from './domain';
 import { CampaignTransitionError, CreditLimitBelowOwedError, PartnerCampaignNotFoundError, PartnerNotActiveError, PartnerNotFoundError, VoucherLimitReachedError } from './errors';
-import { campaignsByIds, campaignsOfPartner, findCampaign, findPartner, fundingAccount, fundingBalances, listCampaigns, listPartners, partnersByIds } from './repository';
+import { memberReference, settlementCsv, settlementLines, settlementTotals } from './settlement';
+import { partnerTransfers, settlementPeriodsOf, campaignsByIds, campaignsOfPartner, findCampaign, findPartner, fundingAccount, fundingBalances, listCampaigns, listPartners, partnersByIds } from './repository';
 import type { Replayable } from '../ledger';
 
 export type PartnersService = ReturnType<typeof createPartnersService>;
@@ -35,7 +37,7 @@ function offerFieldsOf(campaign: Partial<NewPartnerCampaign>): Partial<NewOffer>
 }
 
 /** Partner brands, their money and their campaigns (issue 13). */
-export function createPartnersService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createPartnersService({ db, clock, serializer, fingerprints }: { db: Database; clock: Clock; serializer: Serializer; fingerprints: FingerprintKeys }) {
   const offers = createOffersService({ db, clock });
 
   async function requirePartner(programId: string, partnerId: string, actor: PartnerActor = { kind: 'admin' }): Promise<PartnerRow> {
@@ -61,8 +63,48 @@ export function createPartnersService({ db, clock, serializer }: { db: Database;
     return serializer.execute<Replayable<PartnerFundsResult>>(memberKey(programId, partnerSerializerKey(input.partnerId)), name, { ...input, programId });
   }
 
+  /** The partner's statement for [from, until): its shares and fees, net of refunds, with totals. */
+  async function statement(programId: string, partnerId: string, from: Date, until: Date, actor: PartnerActor = { kind: 'admin' }) {
+    const partner = await requirePartner(programId, partnerId, actor);
+    if (from >= until) throw new InvalidInputError([{ path: ['to'], message: 'must be after from' }]);
+    const lines = settlementLines(await partnerTransfers(db, programId, partnerId, from, until), (memberId) => memberReference(fingerprints, partnerId, memberId));
+    const totals = settlementTotals(lines);
+    return { partner, from, until, currency: partner.currency, lines, totals, csv: () => settlementCsv(lines, totals) };
+  }
+
   return {
     requirePartner,
+    statement,
+    periods: (programId: string, partnerId: string) => settlementPeriodsOf(db, programId, partnerId),
+
+    /**
+     * Freezes the partner's statement from the end of its last period (or the beginning) up to
+     * `until`, at most now: transfers are immutable and new ones are dated now, so what a later
+     * refund gives back lands in the next period. Closing the same `until` again returns the period.
+     */
+    async closePeriod(programId: string, partnerId: string, until: Date): Promise<SettlementPeriodRow> {
+      const now = clock.now();
+      if (until > now) throw new InvalidInputError([{ path: ['input', 'until'], message: 'a period closes at most up to now' }]);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [last, ...earlier] = await settlementPeriodsOf(db, programId, partnerId);
+        const closed = [last, ...earlier].find((period) => period?.until.getTime() === until.getTime());
+        if (closed) return closed;
+        const from = last?.until ?? new Date(0);
+        if (until <= from) throw new InvalidInputError([{ path: ['input', 'until'], message: `the partner is settled up to ${from.toISOString()} already` }]);
+        const { totals, lines, currency } = await statement(programId, partnerId, from, until);
+        try {
+          const [row] = await db
+            .insert(settlementPeriods)
+            .values({ id: newId(), programId, partnerId, from, until, currency, lineCount: lines.length, discount: totals.discount, partnerShare: totals.partnerShare, fees: totals.fees, closedAt: now })
+            .returning();
+          return row!;
+        } catch (error) {
+          // Another close of the same partner won: read again and answer from what it wrote.
+          if (constraintViolation(error)?.kind !== 'unique') throw error;
+        }
+      }
+      throw new Error(`Settlement of partner ${partnerId} keeps racing`);
+    },
     byIds: (programId: string, ids: readonly string[]) => partnersByIds(db, programId, ids),
     list: (programId: string, page: KeysetPage) => listPartners(db, programId, page),
     fundingBalances: (partnerRows: readonly PartnerRow[]) => fundingBalances(db, partnerRows),

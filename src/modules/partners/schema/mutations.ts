@@ -13,6 +13,7 @@ import { fundsMovementSchema, newPartnerCampaignSchema, newPartnerSchema, partne
 import * as errors from '../errors';
 import { campaignViews, PartnerCampaignType, PartnerFunding, PartnerStatus, PartnerType, PartnerVoucherBatchType, type CampaignView } from './types';
 import './errors';
+import './settlement';
 
 const admin = { admin: true };
 const adminOrPartner = { admin: true, partner: true };
