@@ -46,9 +46,8 @@ describe('npm run token', () => {
   });
 
   it('signs a partner token only for a partner that exists and is ACTIVE', async () => {
-    const [active, unknown, suspended, archived] = await Promise.all(
-      ['bakery', 'nobody', 'closed', 'gone'].map((partner) => token(['--role', 'partner', '--partner', partner], { LIBSQL_URL: database })),
-    );
+    const partnerToken = (partner: string) => token(['--role', 'partner', '--partner', partner], { LIBSQL_URL: database });
+    const [active, unknown, suspended, archived] = await Promise.all([partnerToken('bakery'), partnerToken('nobody'), partnerToken('closed'), partnerToken('gone')]);
     expect(active.code).toBe(0);
     expect(decodeJwt(active.stdout.trim())).toMatchObject({ role: 'partner', partner: 'bakery' });
     expect(unknown).toMatchObject({ code: 2, stdout: '' });

@@ -95,12 +95,12 @@ interface Transition {
 }
 
 /**
- * The campaign lifecycle: a partner edits its DRAFT and submits it; the host approves (ACTIVE) or
+ * The campaign lifecycle: a partner (or the host on its behalf) edits a DRAFT and submits it; the host approves (ACTIVE) or
  * rejects it back to DRAFT with a reason; either side pauses, resumes or ends it.
  */
 export const campaignTransitions: Record<CampaignAction, Transition> = {
-  update: { from: ['draft'], to: 'draft', by: ['partner'] },
-  submit: { from: ['draft'], to: 'submitted', by: ['partner'] },
+  update: { from: ['draft'], to: 'draft', by: ['admin', 'partner'] },
+  submit: { from: ['draft'], to: 'submitted', by: ['admin', 'partner'] },
   approve: { from: ['submitted'], to: 'active', by: ['admin'] },
   reject: { from: ['submitted'], to: 'draft', by: ['admin'] },
   pause: { from: ['active'], to: 'paused', by: ['admin', 'partner'] },

@@ -4,6 +4,7 @@ import { connectionById } from '../../../graphql/connections';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId, requireId } from '../../../graphql/global-ids';
 import { parseInput } from '../../../graphql/parse-input';
+import { InvalidInputError } from '../../../platform/errors';
 import { text, whole } from '../../../platform/validation';
 import { z } from 'zod';
 import { IdempotencyConflictError, idempotencyKeyField, replayedDescription } from '../../ledger';
@@ -90,6 +91,7 @@ const CreatePartnerCampaignInput = builder.inputType('CreatePartnerCampaignInput
   fields: (t) => {
     const d = campaignDescriptions;
     return {
+      partnerId: t.id({ description: 'Host only (required there): the partner the campaign is for; a partner token creates for itself' }),
       name: t.string({ required: true, ...d.name }),
       description: t.string(),
       effect: t.field({ type: OfferEffectInput, required: true, ...d.effect }),
@@ -223,20 +225,24 @@ builder.mutationFields((t) => ({
   }),
   createPartnerCampaign: t.field({
     type: PartnerCampaignPayload,
-    description: 'Partner: a DRAFT campaign it funds; submit it for the host’s approval',
-    authScopes: { partner: true },
+    description: 'A DRAFT campaign the partner funds (a partner for itself, the host on a partner’s behalf); submit it for the host’s approval',
+    authScopes: adminOrPartner,
     args: { input: t.arg({ type: CreatePartnerCampaignInput, required: true }) },
     errors: { types: [errors.PartnerNotFoundError, errors.PartnerNotActiveError], directResult: true, union: { name: 'CreatePartnerCampaignResult' } },
     resolve: async (_root, { input }, context) => {
-      const actor = actorOf(context) as Extract<PartnerActor, { kind: 'partner' }>;
-      const campaign = await context.services.partners.createCampaign(programIdOf(context), actor.partnerId, parseInput(newPartnerCampaignSchema, input));
+      const actor = actorOf(context);
+      const { partnerId: globalId, ...fields } = input;
+      const partnerId = actor.kind === 'partner' ? actor.partnerId : globalId ? partnerIdFrom(globalId) : null;
+      if (!partnerId) throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner the campaign is for' }]);
+      if (actor.kind === 'partner' && globalId && partnerIdFrom(globalId) !== actor.partnerId) throw new errors.PartnerNotFoundError(String(globalId));
+      const campaign = await context.services.partners.createCampaign(programIdOf(context), partnerId, parseInput(newPartnerCampaignSchema, fields));
       return { campaign: await view(context, campaign) };
     },
   }),
   updatePartnerCampaign: t.field({
     type: PartnerCampaignPayload,
-    description: 'Partner: changes its own DRAFT campaign',
-    authScopes: { partner: true },
+    description: 'Changes a DRAFT campaign: a partner only its own',
+    authScopes: adminOrPartner,
     args: { input: t.arg({ type: UpdatePartnerCampaignInput, required: true }) },
     errors: { types: campaignErrors, directResult: true, union: { name: 'UpdatePartnerCampaignResult' } },
     resolve: async (_root, { input }, context) => {
@@ -248,7 +254,7 @@ builder.mutationFields((t) => ({
   ...Object.fromEntries(
     (
       [
-        ['submitPartnerCampaign', 'submit', { partner: true }, 'Partner: DRAFT → SUBMITTED, for the host to approve'],
+        ['submitPartnerCampaign', 'submit', adminOrPartner, 'DRAFT → SUBMITTED, for the host to approve'],
         ['approvePartnerCampaign', 'approve', admin, 'Host: SUBMITTED → ACTIVE; its vouchers redeem from now on'],
         ['pausePartnerCampaign', 'pause', adminOrPartner, 'ACTIVE → PAUSED: its vouchers stop redeeming until resumed'],
         ['resumePartnerCampaign', 'resume', adminOrPartner, 'PAUSED → ACTIVE'],
