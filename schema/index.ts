@@ -8,3 +8,5 @@ export * from './tiers';
 export * from './offers';
 export * from './referrals';
 export * from './partners';
+export * from './outbox';
+export * from './webhooks';

@@ -12,6 +12,7 @@ import { createOffersService, type OffersService } from './modules/offers/servic
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
 import { createPartnersService, type PartnersService } from './modules/partners';
+import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
   afterErasure?: () => Promise<void>;
+  /** Webhook fetch, URL policy and event retention; the strict production policy when absent. */
+  events?: EventsOptions;
 }
 
 export interface Services {
@@ -34,6 +37,7 @@ export interface Services {
   checkout: CheckoutService;
   referrals: ReferralsService;
   partners: PartnersService;
+  events: EventsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -48,5 +52,6 @@ export function createServices(deps: ServiceDeps): Services {
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
     partners: createPartnersService(deps),
+    events: createEventsService(deps),
   };
 }

@@ -12,6 +12,7 @@ import '../modules/offers/schema';
 import '../modules/checkout/schema';
 import '../modules/referrals/schema';
 import '../modules/partners/schema/mutations';
+import '../modules/events/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

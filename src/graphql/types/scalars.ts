@@ -42,3 +42,11 @@ builder.scalarType('Attributes', {
   parseValue: parseAttributes,
   parseLiteral: (ast) => parseAttributes(valueFromASTUntyped(ast as ValueNode)),
 });
+
+builder.scalarType('JSONObject', {
+  description: 'A JSON object, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
+  serialize: (value) => value,
+  parseValue: () => {
+    throw badInput('JSONObject is output only');
+  },
+});
