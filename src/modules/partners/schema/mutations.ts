@@ -199,30 +199,28 @@ builder.mutationFields((t) => ({
       return { partner: await context.services.partners.update(programIdOf(context), partnerId, parseInput(partnerUpdateSchema, changes)) };
     },
   }),
-  depositPartnerFunds: t.field({
-    type: PartnerFundsPayload,
-    description: 'Money the partner paid in: its prepaid deposit grows, or its postpaid receivable is paid off',
-    authScopes: admin,
-    args: { input: t.arg({ type: PartnerFundsInput, required: true }) },
-    errors: { types: fundsErrors, directResult: true, union: { name: 'DepositPartnerFundsResult' } },
-    resolve: async (_root, { input }, context) => {
-      const programId = programIdOf(context);
-      const partnerId = partnerIdFrom(input.partnerId);
-      return { ...(await context.services.partners.depositFunds(programId, { partnerId, ...parseInput(fundsMovementSchema, input) })), programId };
-    },
-  }),
-  withdrawPartnerFunds: t.field({
-    type: PartnerFundsPayload,
-    description: 'Money paid back to the partner, never more than its balance',
-    authScopes: admin,
-    args: { input: t.arg({ type: PartnerFundsInput, required: true }) },
-    errors: { types: fundsErrors, directResult: true, union: { name: 'WithdrawPartnerFundsResult' } },
-    resolve: async (_root, { input }, context) => {
-      const programId = programIdOf(context);
-      const partnerId = partnerIdFrom(input.partnerId);
-      return { ...(await context.services.partners.withdrawFunds(programId, { partnerId, ...parseInput(fundsMovementSchema, input) })), programId };
-    },
-  }),
+  ...Object.fromEntries(
+    (
+      [
+        ['depositPartnerFunds', 'depositFunds', 'Money the partner paid in: its prepaid deposit grows, or its postpaid receivable is paid off'],
+        ['withdrawPartnerFunds', 'withdrawFunds', 'Money paid back to the partner, never more than its balance'],
+      ] as const
+    ).map(([name, move, description]) => [
+      name,
+      t.field({
+        type: PartnerFundsPayload,
+        description,
+        authScopes: admin,
+        args: { input: t.arg({ type: PartnerFundsInput, required: true }) },
+        errors: { types: fundsErrors, directResult: true, union: { name: `${name[0]!.toUpperCase()}${name.slice(1)}Result` } },
+        resolve: async (_root, { input }, context) => {
+          const programId = programIdOf(context);
+          const partnerId = partnerIdFrom(input.partnerId);
+          return { ...(await context.services.partners[move](programId, { partnerId, ...parseInput(fundsMovementSchema, input) })), programId };
+        },
+      }),
+    ]),
+  ),
   createPartnerCampaign: t.field({
     type: PartnerCampaignPayload,
     description: 'A DRAFT campaign the partner funds (a partner for itself, the host on a partner’s behalf); submit it for the host’s approval',
