@@ -3,11 +3,8 @@ import { sqliteTable, text, integer, index, uniqueIndex, check } from 'drizzle-o
 import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE, MAX_BASIS_POINTS, MAX_QUANTITY } from '../src/platform/bounds';
 import { offers } from './offers';
-
-export const partnerStatuses = ['active', 'suspended', 'archived'] as const;
-export type PartnerStatus = (typeof partnerStatuses)[number];
-export const partnerFundings = ['prepaid', 'postpaid'] as const;
-export type PartnerFunding = (typeof partnerFundings)[number];
+import { partnerCampaignStatuses, partnerFundings, partnerStatuses } from './values';
+import { checks } from './constraints';
 
 /**
  * A partner brand of the host program and its commercial terms: what share of each voucher discount
@@ -35,17 +32,17 @@ export const partners = sqliteTable(
   },
   (t) => [
     index('partners_program').on(t.programId, t.id),
-    check('partners_status', sql`${t.status} in ('active', 'suspended', 'archived')`),
-    check('partners_funding', sql`(${t.funding} = 'prepaid' and ${t.creditLimit} is null) or (${t.funding} = 'postpaid' and ${t.creditLimit} is not null)`),
+    check(checks.partnersStatus, sql`${t.status} in ('active', 'suspended', 'archived')`),
     check(
-      'partners_terms_range',
+      checks.partnersFunding,
+      sql`(${t.funding} = 'prepaid' and ${t.creditLimit} is null) or (${t.funding} = 'postpaid' and ${t.creditLimit} is not null)`,
+    ),
+    check(
+      checks.partnersTermsRange,
       sql`${wholeWithin(t.costShareBasisPoints, 0, MAX_BASIS_POINTS)} and ${wholeWithin(t.feePerRedemption, 0, MAX_AMOUNT)} and ${nullOrWholeWithin(t.creditLimit, 0, MAX_AMOUNT)}`,
     ),
   ],
 );
-
-export const partnerCampaignStatuses = ['draft', 'submitted', 'active', 'paused', 'ended'] as const;
-export type PartnerCampaignStatus = (typeof partnerCampaignStatuses)[number];
 
 /**
  * A cross-promotion a partner funds in the host program. Its effect, conditions, validity, per-member
@@ -75,8 +72,11 @@ export const partnerCampaigns = sqliteTable(
   (t) => [
     index('partner_campaigns_partner').on(t.programId, t.partnerId, t.id),
     index('partner_campaigns_offer').on(t.offerId),
-    check('partner_campaigns_status', sql`${t.status} in ('draft', 'submitted', 'active', 'paused', 'ended')`),
-    check('partner_campaigns_voucher_limit', sql`${wholeWithin(t.voucherLimit, 1, MAX_QUANTITY)} and ${wholeWithin(t.vouchersIssued, 0, MAX_QUANTITY)} and ${t.vouchersIssued} <= ${t.voucherLimit}`),
+    check(checks.partnerCampaignsStatus, sql`${t.status} in ('draft', 'submitted', 'active', 'paused', 'ended')`),
+    check(
+      checks.partnerCampaignsVoucherLimit,
+      sql`${wholeWithin(t.voucherLimit, 1, MAX_QUANTITY)} and ${wholeWithin(t.vouchersIssued, 0, MAX_QUANTITY)} and ${t.vouchersIssued} <= ${t.voucherLimit}`,
+    ),
   ],
 );
 
@@ -109,9 +109,9 @@ export const settlementPeriods = sqliteTable(
     uniqueIndex('settlement_periods_partner_until').on(t.partnerId, t.until),
     /** Periods follow each other: two closes racing from the same start cannot both be written. */
     uniqueIndex('settlement_periods_partner_from').on(t.partnerId, t.from),
-    check('settlement_periods_window', sql`${t.from} < ${t.until}`),
+    check(checks.settlementPeriodsWindow, sql`${t.from} < ${t.until}`),
     check(
-      'settlement_periods_range',
+      checks.settlementPeriodsRange,
       sql`${wholeWithin(t.discount, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.partnerShare, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.fees, -MAX_BALANCE, MAX_BALANCE)}`,
     ),
   ],

@@ -118,7 +118,9 @@ function checkPeriod(period: string): void {
 async function warnAboutUnknownIds(config: Config, programId: string, memberId: string | undefined) {
   const { url } = config.libsql;
   if (url.startsWith('file:') && !existsSync(url.slice('file:'.length))) {
-    console.error(`warning: there is no local database at ${url} yet: \`npm start\` creates it and the program "${config.defaultProgram.id}".`);
+    console.error(
+      `warning: there is no local database at ${url} yet: \`npm start\` creates it and the program "${config.defaultProgram.id}".`,
+    );
     return;
   }
   const client = createClient({ url: config.libsql.url, authToken: config.libsql.authToken });
@@ -151,9 +153,13 @@ export async function partnerRefusal(config: Config, programId: string, partnerI
   }
   const client = createClient({ url, authToken: config.libsql.authToken });
   try {
-    const found = await client.execute({ sql: 'select status from partners where id = ? and program_id = ?', args: [partnerId, programId] });
+    const found = await client.execute({
+      sql: 'select status from partners where id = ? and program_id = ?',
+      args: [partnerId, programId],
+    });
     const status = found.rows[0]?.status;
-    if (status === undefined) return `partner "${partnerId}" does not exist in program "${programId}" (${url}): create it with createPartner`;
+    if (status === undefined)
+      return `partner "${partnerId}" does not exist in program "${programId}" (${url}): create it with createPartner`;
     if (status !== 'active') return `partner "${partnerId}" is ${String(status).toUpperCase()}: only an ACTIVE partner gets a token`;
     return null;
   } catch (error) {

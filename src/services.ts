@@ -2,22 +2,24 @@ import type { Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import type { FingerprintKeys } from './platform/fingerprints';
 import type { Serializer } from './platform/serializer/serializer';
-import { createProgramsService, type ProgramsService } from './modules/programs/service';
-import { createMembersService, type MembersService } from './modules/members/service';
-import { createRulesService, type RulesService } from './modules/rules/service';
-import { createLedgerService, type LedgerService } from './modules/ledger/service';
-import { createTiersService, type TiersService } from './modules/tiers/service';
+import type { AppCommands } from './commands';
+import { createProgramsService, type ProgramsService } from './modules/programs';
+import { createMembersService, type MembersService } from './modules/members';
+import { createMemberLifecycle, type MemberLifecycle } from './use-cases';
+import { createRulesService, type RulesService } from './modules/rules';
+import { createLedgerService, type LedgerService } from './modules/ledger';
+import { createTiersService, type TiersService } from './modules/tiers';
 import { createJobsService, type JobsService } from './jobs/service';
-import { createOffersService, type OffersService } from './modules/offers/service';
-import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
-import { createReferralsService, type ReferralsService } from './modules/referrals/service';
+import { createOffersService, type OffersService } from './modules/offers';
+import { createCheckoutService, type CheckoutService } from './modules/checkout';
+import { createReferralsService, type ReferralsService } from './modules/referrals';
 import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
   db: Database;
-  serializer: Serializer;
+  serializer: Serializer<AppCommands>;
   clock: Clock;
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
@@ -28,7 +30,8 @@ export interface ServiceDeps {
 
 export interface Services {
   programs: ProgramsService;
-  members: MembersService;
+  /** The members module's reads, with the cross-module lifecycle (enroll, update, erase). */
+  members: MembersService & MemberLifecycle;
   rules: RulesService;
   ledger: LedgerService;
   tiers: TiersService;
@@ -43,7 +46,7 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   return {
     programs: createProgramsService(deps),
-    members: createMembersService(deps),
+    members: { ...createMembersService(deps), ...createMemberLifecycle(deps) },
     rules: createRulesService(deps),
     ledger: createLedgerService(deps),
     tiers: createTiersService(deps),

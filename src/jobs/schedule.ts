@@ -7,7 +7,12 @@ import { settleReferrals } from './settle-referrals';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 
-export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents].map((job) => [job.name, job]));
+export const jobs: Record<string, Job> = Object.fromEntries(
+  [expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents].map((job) => [
+    job.name,
+    job,
+  ]),
+);
 
 /**
  * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in

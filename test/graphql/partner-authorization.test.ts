@@ -1,6 +1,6 @@
 import { getNamedType, isInterfaceType, isObjectType, isUnionType, type GraphQLField, type GraphQLNamedType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/graphql/schema';
+import { schema } from '../../src/api/schema';
 import { enroll } from '../support/members';
 import { createOffer } from '../support/offers';
 import { activeCampaign, createPartner, partnerToken } from '../support/partners';
@@ -11,7 +11,8 @@ import { createTestApp, type TestApp } from '../support/test-app';
  * partner in, every type reachable from them, and node(id:) with other partners' and host objects.
  */
 type Scopes = Record<string, unknown> | ((...args: unknown[]) => unknown) | undefined;
-const scopesOf = (element: { extensions?: unknown }): Scopes => (element.extensions as { pothosOptions?: { authScopes?: Scopes } } | undefined)?.pothosOptions?.authScopes;
+const scopesOf = (element: { extensions?: unknown }): Scopes =>
+  (element.extensions as { pothosOptions?: { authScopes?: Scopes } } | undefined)?.pothosOptions?.authScopes;
 /** Any arguments: every property is another such value, and it reads as the string "x". */
 const anything: unknown = new Proxy(() => {}, { get: (_target, property) => (property === Symbol.toPrimitive ? () => 'x' : anything) });
 /** Whether a field's own scopes let a partner token in (no scopes: the type decides); computed scopes are asked with any arguments. */
@@ -70,7 +71,11 @@ describe('the partner role over every field of the schema', () => {
     }
     const personal = [...reached.keys()].flatMap((name) => {
       const type = schema.getType(name)!;
-      return isObjectType(type) ? Object.keys(type.getFields()).filter((field) => ['email', 'birthday', 'externalId', 'memberId'].includes(field)).map((field) => `${name}.${field}`) : [];
+      return isObjectType(type)
+        ? Object.keys(type.getFields())
+            .filter((field) => ['email', 'birthday', 'externalId', 'memberId'].includes(field))
+            .map((field) => `${name}.${field}`)
+        : [];
     });
     expect(personal).toEqual([]);
   });
@@ -96,7 +101,11 @@ describe('node(id:) for a partner token', () => {
   afterAll(() => app.close());
 
   it.each(['otherPartner', 'otherCampaign', 'hostOffer', 'member'])('never loads %s', async (which) => {
-    const response = await app.graphql(`query($id: ID!) { node(id: $id) { id __typename } nodes(ids: [$id]) { id } }`, { id: ids[which] }, token);
+    const response = await app.graphql(
+      `query($id: ID!) { node(id: $id) { id __typename } nodes(ids: [$id]) { id } }`,
+      { id: ids[which] },
+      token,
+    );
     expect(response.data?.node ?? null).toBeNull();
     expect(response.data?.nodes?.[0] ?? null).toBeNull();
   });

@@ -36,7 +36,11 @@ describe('npm run token', () => {
       sql: "insert into members (id, program_id, email, created_at, updated_at) values (?, 'default', 'ada@example.com', 0, 0)",
       args: [memberId],
     });
-    for (const [id, status] of [['bakery', 'active'], ['closed', 'suspended'], ['gone', 'archived']]) {
+    for (const [id, status] of [
+      ['bakery', 'active'],
+      ['closed', 'suspended'],
+      ['gone', 'archived'],
+    ]) {
       await opened.client.execute({
         sql: "insert into partners (id, program_id, name, status, funding, currency, cost_share_basis_points, created_at, updated_at) values (?, 'default', ?, ?, 'prepaid', 'EUR', 10000, 0, 0)",
         args: [id!, id!, status!],
@@ -47,7 +51,12 @@ describe('npm run token', () => {
 
   it('signs a partner token only for a partner that exists and is ACTIVE', async () => {
     const partnerToken = (partner: string) => token(['--role', 'partner', '--partner', partner], { LIBSQL_URL: database });
-    const [active, unknown, suspended, archived] = await Promise.all([partnerToken('bakery'), partnerToken('nobody'), partnerToken('closed'), partnerToken('gone')]);
+    const [active, unknown, suspended, archived] = await Promise.all([
+      partnerToken('bakery'),
+      partnerToken('nobody'),
+      partnerToken('closed'),
+      partnerToken('gone'),
+    ]);
     expect(active.code).toBe(0);
     expect(decodeJwt(active.stdout.trim())).toMatchObject({ role: 'partner', partner: 'bakery' });
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
@@ -98,10 +107,18 @@ describe('npm run token', () => {
   });
 
   it('reads the member from its id or its GraphQL id, and asks for help with --help or -h', () => {
-    expect(parseTokenArguments(['--role', 'member', '--member', encodeGlobalID('Member', 'm1')])).toMatchObject({ role: 'member', memberId: 'm1' });
+    expect(parseTokenArguments(['--role', 'member', '--member', encodeGlobalID('Member', 'm1')])).toMatchObject({
+      role: 'member',
+      memberId: 'm1',
+    });
     expect(parseTokenArguments(['--role', 'member', '--member', 'm1'])).toMatchObject({ memberId: 'm1' });
     expect(parseTokenArguments(['--role', 'partner', '--partner', 'beans', '--expires', '7d'])).toEqual({
-      role: 'partner', partnerId: 'beans', expires: '7d', memberId: undefined, programId: undefined, subject: undefined,
+      role: 'partner',
+      partnerId: 'beans',
+      expires: '7d',
+      memberId: undefined,
+      programId: undefined,
+      subject: undefined,
     });
     expect(parseTokenArguments(['--help'])).toBeNull();
     expect(parseTokenArguments(['-h'])).toBeNull();

@@ -9,9 +9,17 @@ describe('partner vouchers through the MemberLedger Durable Objects', () => {
   it('100 redemptions at the same instant against a partner deposit that covers 37 give exactly 37', async () => {
     const admin = await signToken(SECRET, { role: 'admin', programId: 'acme', subject: 'workerd-test' });
     const storefront = await signToken(SECRET, { role: 'storefront', programId: 'acme', subject: 'shop' });
-    const partner = await graphql(`mutation { createPartner(input: { name: "Workerd bakery", funding: PREPAID, costShareBasisPoints: 10000 }) { ... on PartnerPayload { partner { id } } } }`, {}, admin);
+    const partner = await graphql(
+      `mutation { createPartner(input: { name: "Workerd bakery", funding: PREPAID, costShareBasisPoints: 10000 }) { ... on PartnerPayload { partner { id } } } }`,
+      {},
+      admin,
+    );
     const partnerId = partner.data.createPartner.partner.id as string;
-    const deposit = await graphql(`mutation($id: ID!) { depositPartnerFunds(input: { partnerId: $id, amount: 3700, idempotencyKey: "workerd-deposit" }) { ... on PartnerFundsPayload { balance } } }`, { id: partnerId }, admin);
+    const deposit = await graphql(
+      `mutation($id: ID!) { depositPartnerFunds(input: { partnerId: $id, amount: 3700, idempotencyKey: "workerd-deposit" }) { ... on PartnerFundsPayload { balance } } }`,
+      { id: partnerId },
+      admin,
+    );
     expect(deposit.data.depositPartnerFunds.balance).toBe(3700);
     const created = await graphql(
       `mutation($id: ID!) { createPartnerCampaign(input: { partnerId: $id, name: "1.00 off", effect: { amountOff: { amount: 100 } }, budget: 1000000, voucherLimit: 100 }) { ... on PartnerCampaignPayload { campaign { id } } } }`,
@@ -30,10 +38,24 @@ describe('partner vouchers through the MemberLedger Durable Objects', () => {
     const codes = (batch.data.generatePartnerVouchers.vouchers.edges as Array<{ node: { code: string } }>).map((edge) => edge.node.code);
     expect(codes).toHaveLength(100);
     const members: string[] = [];
-    for (const [index] of codes.entries()) members.push((await graphql(ENROLL, { input: { email: `partner-${index}@example.com` } }, admin)).data.enrollMember.member.id);
+    for (const [index] of codes.entries())
+      members.push((await graphql(ENROLL, { input: { email: `partner-${index}@example.com` } }, admin)).data.enrollMember.member.id);
     const results = await Promise.all(
       members.map((memberId, index) =>
-        graphql(RECORD, { input: { memberId, currency: 'EUR', total: 1000, orderId: `partner-${index}`, idempotencyKey: `partner-${index}`, codes: [codes[index]] } }, storefront),
+        graphql(
+          RECORD,
+          {
+            input: {
+              memberId,
+              currency: 'EUR',
+              total: 1000,
+              orderId: `partner-${index}`,
+              idempotencyKey: `partner-${index}`,
+              codes: [codes[index]],
+            },
+          },
+          storefront,
+        ),
       ),
     );
     const recorded = results.map((result) => result.data.recordOrder);

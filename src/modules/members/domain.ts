@@ -1,25 +1,18 @@
 import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
 import { text } from '../../platform/validation';
+import { escapeLike } from '../../platform/like';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 const externalId = text(128);
 const email = z.string().transform(normalizeEmail).pipe(z.email('must be a valid email address').max(254));
 const name = text(200);
-const birthday = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'must be a real calendar date')
+const birthday = z.iso
+  .date('must be a real calendar date as YYYY-MM-DD')
   .refine((value) => value >= '1900-01-01', 'must be after 1900')
   .refine((value) => value <= latestBirthday(), 'must not be in the future');
 
@@ -62,10 +55,7 @@ export type Enrollment = z.output<typeof enrollmentSchema>;
 export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
 type Consents = z.output<typeof consentsSchema>;
 
-type ProfileColumns = Pick<
-  MemberRow,
-  'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'
->;
+type ProfileColumns = Pick<MemberRow, 'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'>;
 
 function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
   const columns: Partial<ProfileColumns> = {};
@@ -128,9 +118,9 @@ export function erasureColumns(now: Date) {
   };
 }
 
-/** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything starting with "50". */
+/** What a member search matches: the text anywhere, case-insensitively, wildcards taken literally. */
 export function likePattern(search: string): string {
-  return `%${search.trim().toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${escapeLike(search.trim().toLowerCase())}%`;
 }
 
 /**

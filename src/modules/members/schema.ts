@@ -5,10 +5,15 @@ import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
 import { InvalidInputError } from '../../platform/errors';
 import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
-import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
+import { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
-import { ReferralCodeNotFoundError } from '../referrals/errors';
+
+builder.objectType(ReferralCodeNotFoundError, {
+  name: 'ReferralCodeNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
+});
 
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',
@@ -77,7 +82,10 @@ const profileFields = (t: InputFieldBuilder) => ({
 });
 
 const EnrollMemberInput = builder.inputType('EnrollMemberInput', {
-  fields: (t) => ({ ...profileFields(t), referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }) }),
+  fields: (t) => ({
+    ...profileFields(t),
+    referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }),
+  }),
 });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
@@ -158,8 +166,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { externalId: t.arg.string({ required: true }) },
     authScopes: { admin: true, storefront: true },
-    resolve: (_root, { externalId }, context) =>
-      context.services.members.getByExternalId(programIdOf(context), externalId),
+    resolve: (_root, { externalId }, context) => context.services.members.getByExternalId(programIdOf(context), externalId),
   }),
   members: t.connection({
     type: MemberType,
@@ -175,8 +182,6 @@ builder.queryFields((t) => ({
     description: 'The member a member token belongs to',
     authScopes: { member: true },
     resolve: (_root, _args, context) =>
-      context.principal?.role === 'member'
-        ? context.services.members.get(context.principal.programId, context.principal.memberId)
-        : null,
+      context.principal?.role === 'member' ? context.services.members.get(context.principal.programId, context.principal.memberId) : null,
   }),
 }));

@@ -1,6 +1,26 @@
-// The offers module's public surface (DESIGN.md §2): what other modules may use.
-export { funderCost, type OfferFunder } from './domain/evaluate';
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { activeAutomaticOffers } from './active-offers';
+export { REST_OF_ORDER } from './domain/allocation';
+export { enteredCodesSchema } from './domain/codes';
+export type { NextStep } from './domain/effects';
+export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
+export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
+export { usageWindows } from './domain/limits';
 export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
-export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';
+export { notAppliedReasons } from './domain/reasons';
+export {
+  applicationStatements,
+  crossMemberGuards,
+  heldCodes,
+  matchCodes,
+  memberStamps,
+  memberUsage,
+  releaseStatements,
+  stampReturnStatements,
+  type RecordedApplication,
+} from './repository';
 export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';
-export { OfferEffectType, PromoCodeType } from './schema/types';
+export { OfferEffectType, OfferType, PromoCodeType } from './schema/types';
+export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';

@@ -1,3 +1,4 @@
+import { checks } from '../../../schema';
 import { newId } from '../../platform/ids';
 import { account, ledgerCommand, type LedgerCommandInput, type PlannedTransfer } from '../ledger';
 import { InsufficientPartnerFundsError, PartnerNotActiveError, PartnerNotFoundError } from './errors';
@@ -41,7 +42,7 @@ function fundsCommand(name: string, direction: 'deposit' | 'withdraw') {
       transfers: [transfer],
       result: { partnerId, currency: partner.currency, amount, balance: direction === 'deposit' ? before + amount : before - amount },
       onViolation: async (violation) => {
-        if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
+        if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
         const now = (await fundingBalances(deps.db, [partner])).get(partnerId) ?? 0;
         return new InsufficientPartnerFundsError(partnerId, amount, Math.max(now, 0));
       },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { partnerFundings, partnerStatuses, type PartnerCampaignStatus, type PartnerRow, type PartnerStatus } from '../../../schema';
+import type { PartnerRow } from '../../../schema';
+import { partnerFundings, partnerStatuses, type PartnerCampaignStatus, type PartnerStatus } from '../../../schema/values';
 import { MAX_AMOUNT, MAX_BASIS_POINTS, MAX_QUANTITY } from '../../platform/bounds';
 import { optional, prose, text, whole } from '../../platform/validation';
-import { conditionsInputSchema, effectInputSchema, type EffectKind } from '../offers';
+import { conditionsInputSchema, effectInputSchema, type EffectKind } from '../offers/domain/offer';
 
 /** Who acts on partner records: the host's operators, or one partner on its own records only. */
 export type PartnerActor = { kind: 'admin' } | { kind: 'partner'; partnerId: string };
@@ -16,7 +17,8 @@ const terms = {
   feePerRedemption: whole(0, MAX_AMOUNT),
   creditLimit: optional(whole(0, MAX_AMOUNT)),
 };
-const creditLimitMatchesFunding = (partner: { funding: string; creditLimit: number | null }) => (partner.funding === 'postpaid') === (partner.creditLimit !== null);
+const creditLimitMatchesFunding = (partner: { funding: string; creditLimit: number | null }) =>
+  (partner.funding === 'postpaid') === (partner.creditLimit !== null);
 // A fresh object per use: zod rewrites the params object it is given.
 const fundingIssue = () => ({ message: 'POSTPAID partners need a creditLimit; PREPAID partners have none', path: ['creditLimit'] });
 
@@ -65,7 +67,10 @@ export const partnerEffectKinds: readonly EffectKind[] = ['percent_off', 'amount
 const campaignFields = {
   name: text(200),
   description: optional(prose(2000)),
-  effect: effectInputSchema.refine((effect) => partnerEffectKinds.includes(effect.kind), 'a partner campaign gives percentOff, amountOff, gift or bonusPoints'),
+  effect: effectInputSchema.refine(
+    (effect) => partnerEffectKinds.includes(effect.kind),
+    'a partner campaign gives percentOff, amountOff, gift or bonusPoints',
+  ),
   conditions: conditionsInputSchema,
   startsAt: optional(z.date()),
   endsAt: optional(z.date()),
@@ -73,14 +78,19 @@ const campaignFields = {
   budget: whole(1, MAX_AMOUNT),
   voucherLimit: whole(1, MAX_QUANTITY),
 };
-const validWindow = (campaign: { startsAt?: Date | null; endsAt?: Date | null }) => !campaign.startsAt || !campaign.endsAt || campaign.startsAt < campaign.endsAt;
+const validWindow = (campaign: { startsAt?: Date | null; endsAt?: Date | null }) =>
+  !campaign.startsAt || !campaign.endsAt || campaign.startsAt < campaign.endsAt;
 const windowIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
 
 export const newPartnerCampaignSchema = z.object(campaignFields).refine(validWindow, windowIssue);
 export type NewPartnerCampaign = z.output<typeof newPartnerCampaignSchema>;
 
 export const partnerCampaignUpdateSchema = z
-  .object(Object.fromEntries(Object.entries(campaignFields).map(([key, schema]) => [key, schema.optional()])) as { [Key in keyof typeof campaignFields]: z.ZodOptional<(typeof campaignFields)[Key]> })
+  .object(
+    Object.fromEntries(Object.entries(campaignFields).map(([key, schema]) => [key, schema.optional()])) as {
+      [Key in keyof typeof campaignFields]: z.ZodOptional<(typeof campaignFields)[Key]>;
+    },
+  )
   .refine(validWindow, windowIssue);
 export type PartnerCampaignUpdate = z.output<typeof partnerCampaignUpdateSchema>;
 
@@ -110,7 +120,11 @@ export const campaignTransitions: Record<CampaignAction, Transition> = {
 };
 
 /** The status `action` leads to, or null when the campaign's status or the actor does not allow it. */
-export function nextCampaignStatus(status: PartnerCampaignStatus, action: CampaignAction, actor: PartnerActor['kind']): PartnerCampaignStatus | null {
+export function nextCampaignStatus(
+  status: PartnerCampaignStatus,
+  action: CampaignAction,
+  actor: PartnerActor['kind'],
+): PartnerCampaignStatus | null {
   const transition = campaignTransitions[action];
   return transition.from.includes(status) && transition.by.includes(actor) ? transition.to : null;
 }

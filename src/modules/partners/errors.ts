@@ -37,7 +37,7 @@ export class PartnerCampaignNotFoundError extends DomainError<{ campaignId: stri
   }
 }
 
-export class CampaignTransitionError extends DomainError<{ campaignId: string; status: string; action: string }> {
+export class CampaignTransitionNotAllowedError extends DomainError<{ campaignId: string; status: string; action: string }> {
   static override readonly code = 'CAMPAIGN_TRANSITION_NOT_ALLOWED';
   constructor(campaignId: string, status: string, action: string) {
     super({ campaignId, status, action }, `A ${status.toUpperCase()} campaign cannot ${action} (campaign ${campaignId})`);
@@ -57,6 +57,6 @@ registerDomainErrors(
   InsufficientPartnerFundsError,
   CreditLimitBelowOwedError,
   PartnerCampaignNotFoundError,
-  CampaignTransitionError,
+  CampaignTransitionNotAllowedError,
   VoucherLimitReachedError,
 );

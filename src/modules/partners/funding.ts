@@ -2,7 +2,7 @@ import type { TransferRow } from '../../../schema';
 import { newId } from '../../platform/ids';
 import { account, parseAccountId, type AccountRef, type PlannedTransfer } from '../ledger';
 import { funderCost } from '../offers';
-import { mulDivRounded } from '../rules/domain';
+import { mulDivRounded } from '../rules';
 import type { CampaignFunder } from './repository';
 import { fundingAccount } from './repository';
 
@@ -27,8 +27,26 @@ export function partnerFundingTransfers(
     const { share, fee } = funderCost(funder, application.discount);
     const metadata = { partnerId: funder.partner.id, campaignId: funder.campaignId, discount: application.discount };
     const paying = fundingAccount(funder.partner);
-    if (share > 0) planned.push({ id: newId(), debit: paying, credit: account(order.programId, 'partnerFundedDiscounts', order.currency), amount: share, kind: 'partner_share', ref: order.orderId, metadata });
-    if (fee > 0) planned.push({ id: newId(), debit: paying, credit: account(order.programId, 'partnerFees', order.currency), amount: fee, kind: 'partner_fee', ref: order.orderId, metadata });
+    if (share > 0)
+      planned.push({
+        id: newId(),
+        debit: paying,
+        credit: account(order.programId, 'partnerFundedDiscounts', order.currency),
+        amount: share,
+        kind: 'partner_share',
+        ref: order.orderId,
+        metadata,
+      });
+    if (fee > 0)
+      planned.push({
+        id: newId(),
+        debit: paying,
+        credit: account(order.programId, 'partnerFees', order.currency),
+        amount: fee,
+        kind: 'partner_fee',
+        ref: order.orderId,
+        metadata,
+      });
   }
   return planned;
 }
@@ -58,7 +76,11 @@ export function partnerRefundTransfers(
   const planned: PlannedTransfer[] = [];
   for (const transfer of charged) {
     const isShare = transfer.kind === 'partner_share';
-    const due = refund.full ? transfer.amount : isShare && refund.net > 0 ? mulDivRounded([transfer.amount, Math.min(refund.refundedAfter, refund.net)], refund.net, 'down') : 0;
+    const due = refund.full
+      ? transfer.amount
+      : isShare && refund.net > 0
+        ? mulDivRounded([transfer.amount, Math.min(refund.refundedAfter, refund.net)], refund.net, 'down')
+        : 0;
     const amount = due - (returnedFor.get(transfer.id) ?? 0);
     if (amount <= 0) continue;
     planned.push({

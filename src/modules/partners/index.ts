@@ -1,4 +1,6 @@
-// The partners module's public surface (DESIGN.md §2).
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
 export { partnerCommands, partnerSerializerKey } from './commands';
 export { chargeKinds, partnerFundingTransfers, partnerRefundTransfers, returnKinds } from './funding';
 export { offerFunders, type CampaignFunder } from './repository';

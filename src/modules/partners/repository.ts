@@ -13,34 +13,52 @@ export function fundingAccount(partner: Pick<PartnerRow, 'programId' | 'id' | 'f
 }
 
 export async function findPartner(db: Database, programId: string, partnerId: string): Promise<PartnerRow | undefined> {
-  const [row] = await db.select().from(partners).where(and(eq(partners.programId, programId), eq(partners.id, partnerId)));
+  const [row] = await db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.programId, programId), eq(partners.id, partnerId)));
   return row;
 }
 
 export async function partnersByIds(db: Database, programId: string, ids: readonly string[]) {
-  const rows = await db.select().from(partners).where(and(eq(partners.programId, programId), inArray(partners.id, [...ids])));
+  const rows = await db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.programId, programId), inArray(partners.id, [...ids])));
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 }
 
 export function listPartners(db: Database, programId: string, page: KeysetPage) {
   const { conditions, orderBy, limit } = keyset(partners.id, page);
-  return db.select().from(partners).where(and(eq(partners.programId, programId), ...conditions)).orderBy(orderBy).limit(limit);
+  return db
+    .select()
+    .from(partners)
+    .where(and(eq(partners.programId, programId), ...conditions))
+    .orderBy(orderBy)
+    .limit(limit);
 }
 
 /** Balances of the partners' funding accounts (0 for an account not yet used), by partner id. */
 export async function fundingBalances(db: Database, partnerRows: readonly PartnerRow[]): Promise<Map<string, number>> {
   const ids = partnerRows.map((partner) => fundingAccount(partner).id);
-  const rows = ids.length === 0 ? [] : await db.select({ id: accounts.id, balance: accounts.balance }).from(accounts).where(inArray(accounts.id, ids));
+  const rows =
+    ids.length === 0 ? [] : await db.select({ id: accounts.id, balance: accounts.balance }).from(accounts).where(inArray(accounts.id, ids));
   return new Map(partnerRows.map((partner) => [partner.id, rows.find((row) => row.id === fundingAccount(partner).id)?.balance ?? 0]));
 }
 
 export async function findCampaign(db: Database, programId: string, campaignId: string): Promise<PartnerCampaignRow | undefined> {
-  const [row] = await db.select().from(partnerCampaigns).where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.id, campaignId)));
+  const [row] = await db
+    .select()
+    .from(partnerCampaigns)
+    .where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.id, campaignId)));
   return row;
 }
 
 export async function campaignsByIds(db: Database, programId: string, ids: readonly string[]) {
-  const rows = await db.select().from(partnerCampaigns).where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.id, [...ids])));
+  const rows = await db
+    .select()
+    .from(partnerCampaigns)
+    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.id, [...ids])));
   return ids.map((id) => rows.find((row) => row.id === id) ?? null);
 }
 
@@ -48,11 +66,19 @@ export function listCampaigns(db: Database, programId: string, partnerId: string
   const { conditions, orderBy, limit } = keyset(partnerCampaigns.id, page);
   const where: SQL[] = [eq(partnerCampaigns.programId, programId), ...conditions];
   if (partnerId) where.push(eq(partnerCampaigns.partnerId, partnerId));
-  return db.select().from(partnerCampaigns).where(and(...where)).orderBy(orderBy).limit(limit);
+  return db
+    .select()
+    .from(partnerCampaigns)
+    .where(and(...where))
+    .orderBy(orderBy)
+    .limit(limit);
 }
 
 export function campaignsOfPartner(db: Database, programId: string, partnerId: string) {
-  return db.select().from(partnerCampaigns).where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.partnerId, partnerId)));
+  return db
+    .select()
+    .from(partnerCampaigns)
+    .where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.partnerId, partnerId)));
 }
 
 /** A partner campaign's offer, with who funds it and what that partner has left: for checkout. */
@@ -95,8 +121,22 @@ export async function offerFunders(db: Database, programId: string, offerIds: re
 }
 
 /** The partner's funding transfers (shares, fees and their returns) created in [from, until), oldest first, with the member of each order. */
-export async function partnerTransfers(db: Database, programId: string, partnerId: string, from: Date, until: Date): Promise<StatementTransfer[]> {
-  const rows = await db.all<{ id: string; created_at: number; kind: string; ref: string | null; amount: number; metadata: string | null; member_id: string | null }>(sql`
+export async function partnerTransfers(
+  db: Database,
+  programId: string,
+  partnerId: string,
+  from: Date,
+  until: Date,
+): Promise<StatementTransfer[]> {
+  const rows = await db.all<{
+    id: string;
+    created_at: number;
+    kind: string;
+    ref: string | null;
+    amount: number;
+    metadata: string | null;
+    member_id: string | null;
+  }>(sql`
     select t.id, t.created_at, t.kind, t.ref, t.amount, t.metadata, o.member_id
     from transfers t
       join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = 'partner' and a.owner_id = ${partnerId}

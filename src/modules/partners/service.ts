@@ -1,5 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow, type SettlementPeriodRow } from '../../../schema';
+import {
+  accounts,
+  checks,
+  partnerCampaigns,
+  partners,
+  settlementPeriods,
+  type PartnerCampaignRow,
+  type PartnerRow,
+  type SettlementPeriodRow,
+} from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { FingerprintKeys } from '../../platform/fingerprints';
 import { constraintViolation } from '../../platform/db/constraint-errors';
@@ -9,8 +18,8 @@ import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { createOffersService, newOfferStatements, offerChangeStatements, type NewOffer } from '../offers';
-import { loadRules } from '../rules/service';
-import { partnerSerializerKey, type PartnerFundsInput, type PartnerFundsResult } from './commands';
+import { loadRules } from '../rules';
+import { type partnerCommands, partnerSerializerKey, type PartnerFundsInput } from './commands';
 import {
   applyPartnerUpdate,
   backingOfferStatus,
@@ -23,10 +32,28 @@ import {
   type PartnerCampaignUpdate,
   type PartnerUpdate,
 } from './domain';
-import { CampaignTransitionError, CreditLimitBelowOwedError, PartnerCampaignNotFoundError, PartnerNotActiveError, PartnerNotFoundError, VoucherLimitReachedError } from './errors';
+import {
+  CampaignTransitionNotAllowedError,
+  CreditLimitBelowOwedError,
+  PartnerCampaignNotFoundError,
+  PartnerNotActiveError,
+  PartnerNotFoundError,
+  VoucherLimitReachedError,
+} from './errors';
 import { memberReference, settlementCsv, settlementLines, settlementTotals } from './settlement';
-import { partnerTransfers, settlementPeriodsOf, campaignsByIds, campaignsOfPartner, findCampaign, findPartner, fundingAccount, fundingBalances, listCampaigns, listPartners, partnersByIds } from './repository';
-import type { Replayable } from '../ledger';
+import {
+  partnerTransfers,
+  settlementPeriodsOf,
+  campaignsByIds,
+  campaignsOfPartner,
+  findCampaign,
+  findPartner,
+  fundingAccount,
+  fundingBalances,
+  listCampaigns,
+  listPartners,
+  partnersByIds,
+} from './repository';
 
 export type PartnersService = ReturnType<typeof createPartnersService>;
 
@@ -37,7 +64,17 @@ function offerFieldsOf(campaign: Partial<NewPartnerCampaign>): Partial<NewOffer>
 }
 
 /** Partner brands, their money and their campaigns (issue 13). */
-export function createPartnersService({ db, clock, serializer, fingerprints }: { db: Database; clock: Clock; serializer: Serializer; fingerprints: FingerprintKeys }) {
+export function createPartnersService({
+  db,
+  clock,
+  serializer,
+  fingerprints,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof partnerCommands>;
+  fingerprints: FingerprintKeys;
+}) {
   const offers = createOffersService({ db, clock });
 
   async function requirePartner(programId: string, partnerId: string, actor: PartnerActor = { kind: 'admin' }): Promise<PartnerRow> {
@@ -55,19 +92,25 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
 
   function checkTransition(campaign: PartnerCampaignRow, action: CampaignAction, actor: PartnerActor) {
     const next = nextCampaignStatus(campaign.status, action, actor.kind);
-    if (!next) throw new CampaignTransitionError(campaign.id, campaign.status, action);
+    if (!next) throw new CampaignTransitionNotAllowedError(campaign.id, campaign.status, action);
     return next;
   }
 
-  function moveFunds(name: 'partners.depositFunds' | 'partners.withdrawFunds', programId: string, input: Omit<PartnerFundsInput, 'programId'>) {
-    return serializer.execute<Replayable<PartnerFundsResult>>(memberKey(programId, partnerSerializerKey(input.partnerId)), name, { ...input, programId });
+  function moveFunds(
+    name: 'partners.depositFunds' | 'partners.withdrawFunds',
+    programId: string,
+    input: Omit<PartnerFundsInput, 'programId'>,
+  ) {
+    return serializer.execute(memberKey(programId, partnerSerializerKey(input.partnerId)), name, { ...input, programId });
   }
 
   /** The partner's statement for [from, until): its shares and fees, net of refunds, with totals. */
   async function statement(programId: string, partnerId: string, from: Date, until: Date, actor: PartnerActor = { kind: 'admin' }) {
     const partner = await requirePartner(programId, partnerId, actor);
     if (from >= until) throw new InvalidInputError([{ path: ['to'], message: 'must be after from' }]);
-    const lines = settlementLines(await partnerTransfers(db, programId, partnerId, from, until), (memberId) => memberReference(fingerprints, partnerId, memberId));
+    const lines = settlementLines(await partnerTransfers(db, programId, partnerId, from, until), (memberId) =>
+      memberReference(fingerprints, partnerId, memberId),
+    );
     const totals = settlementTotals(lines);
     return { partner, from, until, currency: partner.currency, lines, totals, csv: () => settlementCsv(lines, totals) };
   }
@@ -90,12 +133,27 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
         const closed = [last, ...earlier].find((period) => period?.until.getTime() === until.getTime());
         if (closed) return closed;
         const from = last?.until ?? new Date(0);
-        if (until <= from) throw new InvalidInputError([{ path: ['input', 'until'], message: `the partner is settled up to ${from.toISOString()} already` }]);
+        if (until <= from)
+          throw new InvalidInputError([
+            { path: ['input', 'until'], message: `the partner is settled up to ${from.toISOString()} already` },
+          ]);
         const { totals, lines, currency } = await statement(programId, partnerId, from, until);
         try {
           const [row] = await db
             .insert(settlementPeriods)
-            .values({ id: newId(), programId, partnerId, from, until, currency, lineCount: lines.length, discount: totals.discount, partnerShare: totals.partnerShare, fees: totals.fees, closedAt: now })
+            .values({
+              id: newId(),
+              programId,
+              partnerId,
+              from,
+              until,
+              currency,
+              lineCount: lines.length,
+              discount: totals.discount,
+              partnerShare: totals.partnerShare,
+              fees: totals.fees,
+              closedAt: now,
+            })
             .returning();
           return row!;
         } catch (error) {
@@ -117,7 +175,10 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
     async create(programId: string, input: NewPartner): Promise<PartnerRow> {
       const { currency } = await loadRules(db, programId);
       const now = clock.now();
-      const [row] = await db.insert(partners).values({ id: newId(), programId, status: 'active', currency, ...input, createdAt: now, updatedAt: now }).returning();
+      const [row] = await db
+        .insert(partners)
+        .values({ id: newId(), programId, status: 'active', currency, ...input, createdAt: now, updatedAt: now })
+        .returning();
       return row!;
     },
 
@@ -131,7 +192,9 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
       const next = applyPartnerUpdate(partner, update);
       if ('issue' in next) throw new InvalidInputError([{ path: ['input', ...next.issue.path], message: next.issue.message }]);
       if (next.funding !== partner.funding && (await fundingBalances(db, [partner])).get(partnerId) !== 0) {
-        throw new InvalidInputError([{ path: ['input', 'funding'], message: 'settle the partner’s balance to 0 before changing its funding' }]);
+        throw new InvalidInputError([
+          { path: ['input', 'funding'], message: 'settle the partner’s balance to 0 before changing its funding' },
+        ]);
       }
       const now = clock.now();
       const { id: _id, programId: _program, createdAt: _created, ...changes } = next;
@@ -144,14 +207,21 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
             );
       try {
         const [[row]] = await db.batch([
-          db.update(partners).set({ ...changes, updatedAt: now }).where(and(eq(partners.programId, programId), eq(partners.id, partnerId))).returning(),
-          db.update(accounts).set({ floor: receivable.floor }).where(and(eq(accounts.id, receivable.id), sql`${next.funding} = 'postpaid'`)),
+          db
+            .update(partners)
+            .set({ ...changes, updatedAt: now })
+            .where(and(eq(partners.programId, programId), eq(partners.id, partnerId)))
+            .returning(),
+          db
+            .update(accounts)
+            .set({ floor: receivable.floor })
+            .where(and(eq(accounts.id, receivable.id), sql`${next.funding} = 'postpaid'`)),
           ...offerChanges,
         ]);
         return row!;
       } catch (error) {
         const violation = constraintViolation(error);
-        if (violation?.kind === 'check' && violation.targets.includes('accounts_floor')) {
+        if (violation?.kind === 'check' && violation.targets.includes(checks.accountsFloor)) {
           throw new CreditLimitBelowOwedError(partnerId, -((await fundingBalances(db, [partner])).get(partnerId) ?? 0));
         }
         throw error;
@@ -159,7 +229,8 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
     },
 
     depositFunds: (programId: string, input: Omit<PartnerFundsInput, 'programId'>) => moveFunds('partners.depositFunds', programId, input),
-    withdrawFunds: (programId: string, input: Omit<PartnerFundsInput, 'programId'>) => moveFunds('partners.withdrawFunds', programId, input),
+    withdrawFunds: (programId: string, input: Omit<PartnerFundsInput, 'programId'>) =>
+      moveFunds('partners.withdrawFunds', programId, input),
 
     campaignsByIds: (programId: string, ids: readonly string[]) => campaignsByIds(db, programId, ids),
     campaigns: (programId: string, partnerId: string | null, page: KeysetPage) => listCampaigns(db, programId, partnerId, page),
@@ -188,19 +259,37 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
         ...newOfferStatements(db, programId, offer, now),
         db
           .insert(partnerCampaigns)
-          .values({ id: newId(), programId, partnerId, offerId, status: 'draft', voucherLimit: input.voucherLimit, createdAt: now, updatedAt: now })
+          .values({
+            id: newId(),
+            programId,
+            partnerId,
+            offerId,
+            status: 'draft',
+            voucherLimit: input.voucherLimit,
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning(),
       ]);
       return row!;
     },
 
     /** Changes the partner's own DRAFT campaign (and its offer) in one batch. */
-    async updateCampaign(programId: string, actor: PartnerActor, campaignId: string, update: PartnerCampaignUpdate): Promise<PartnerCampaignRow> {
+    async updateCampaign(
+      programId: string,
+      actor: PartnerActor,
+      campaignId: string,
+      update: PartnerCampaignUpdate,
+    ): Promise<PartnerCampaignRow> {
       const campaign = await requireCampaign(programId, campaignId, actor);
       checkTransition(campaign, 'update', actor);
       const current = await offers.requireOffer(programId, campaign.offerId);
-      const window = { startsAt: update.startsAt === undefined ? current.startsAt : update.startsAt, endsAt: update.endsAt === undefined ? current.endsAt : update.endsAt };
-      if (window.startsAt && window.endsAt && window.startsAt >= window.endsAt) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
+      const window = {
+        startsAt: update.startsAt === undefined ? current.startsAt : update.startsAt,
+        endsAt: update.endsAt === undefined ? current.endsAt : update.endsAt,
+      };
+      if (window.startsAt && window.endsAt && window.startsAt >= window.endsAt)
+        throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
       const now = clock.now();
       const offerChanges = Object.fromEntries(Object.entries(offerFieldsOf(update)).filter(([, value]) => value !== undefined));
       const [[row]] = await db.batch([
@@ -211,7 +300,7 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
           .returning(),
         ...offerChangeStatements(db, programId, campaign.offerId, offerChanges, now),
       ]);
-      if (!row) throw new CampaignTransitionError(campaignId, (await findCampaign(db, programId, campaignId))!.status, 'update');
+      if (!row) throw new CampaignTransitionNotAllowedError(campaignId, (await findCampaign(db, programId, campaignId))!.status, 'update');
       return row;
     },
 
@@ -220,11 +309,18 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
      * end); its offer goes live or stops in the same batch. The status it leaves is part of the
      * update's condition, so two racing transitions cannot both apply.
      */
-    async transitionCampaign(programId: string, actor: PartnerActor, campaignId: string, action: Exclude<CampaignAction, 'update' | 'issueVouchers'>, reason: string | null = null) {
+    async transitionCampaign(
+      programId: string,
+      actor: PartnerActor,
+      campaignId: string,
+      action: Exclude<CampaignAction, 'update' | 'issueVouchers'>,
+      reason: string | null = null,
+    ) {
       const campaign = await requireCampaign(programId, campaignId, actor);
       const status = checkTransition(campaign, action, actor);
       const partner = await requirePartner(programId, campaign.partnerId);
-      if ((action === 'submit' || action === 'approve' || action === 'resume') && partner.status !== 'active') throw new PartnerNotActiveError(partner.id, partner.status);
+      if ((action === 'submit' || action === 'approve' || action === 'resume') && partner.status !== 'active')
+        throw new PartnerNotActiveError(partner.id, partner.status);
       const now = clock.now();
       const rejectionReason = action === 'reject' ? reason : action === 'submit' ? null : campaign.rejectionReason;
       const [[row]] = await db.batch([
@@ -235,7 +331,7 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
           .returning(),
         ...offerChangeStatements(db, programId, campaign.offerId, { status: backingOfferStatus(status, partner.status) }, now),
       ]);
-      if (!row) throw new CampaignTransitionError(campaignId, (await findCampaign(db, programId, campaignId))!.status, action);
+      if (!row) throw new CampaignTransitionNotAllowedError(campaignId, (await findCampaign(db, programId, campaignId))!.status, action);
       return row;
     },
 
@@ -254,18 +350,25 @@ export function createPartnersService({ db, clock, serializer, fingerprints }: {
           .set({ vouchersIssued: sql`${partnerCampaigns.vouchersIssued} + ${count}`, updatedAt: clock.now() })
           .where(eq(partnerCampaigns.id, campaignId));
       } catch (error) {
-        if (constraintViolation(error)?.targets.includes('partner_campaigns_voucher_limit')) {
+        if (constraintViolation(error)?.targets.includes(checks.partnerCampaignsVoucherLimit)) {
           const now = (await findCampaign(db, programId, campaignId))!;
           throw new VoucherLimitReachedError(campaignId, count, now.voucherLimit - now.vouchersIssued);
         }
         throw error;
       }
       const offer = await offers.requireOffer(programId, campaign.offerId);
-      return offers.generateCodes(programId, campaign.offerId, { count, prefix: '', length: 10, minimumSpend: null, expiresAt: offer.endsAt });
+      return offers.generateCodes(programId, campaign.offerId, {
+        count,
+        prefix: '',
+        length: 10,
+        minimumSpend: null,
+        expiresAt: offer.endsAt,
+      });
     },
 
     offer: (programId: string, campaign: PartnerCampaignRow) => offers.requireOffer(programId, campaign.offerId),
     batchCsv: (programId: string, batchId: string) => offers.batchCsv(programId, batchId),
-    listCodes: (programId: string, filter: { offerId?: string; batchId?: string }, page: KeysetPage) => offers.listCodes(programId, filter, page),
+    listCodes: (programId: string, filter: { offerId?: string; batchId?: string }, page: KeysetPage) =>
+      offers.listCodes(programId, filter, page),
   };
 }

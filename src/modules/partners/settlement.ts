@@ -73,7 +73,17 @@ export function settlementCsv(lines: readonly SettlementLine[], totals: Settleme
   const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
   const rows = [
     'at,kind,order_reference,member_reference,discount,partner_share,fee',
-    ...lines.map((line) => [line.at.toISOString(), line.kind, quote(line.orderReference ?? ''), line.memberReference ?? '', line.discount, line.partnerShare, line.fee].join(',')),
+    ...lines.map((line) =>
+      [
+        line.at.toISOString(),
+        line.kind,
+        quote(line.orderReference ?? ''),
+        line.memberReference ?? '',
+        line.discount,
+        line.partnerShare,
+        line.fee,
+      ].join(','),
+    ),
     ['', 'total', '', '', totals.discount, totals.partnerShare, totals.fees].join(','),
   ];
   return `${rows.join('\r\n')}\r\n`;

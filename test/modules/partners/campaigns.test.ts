@@ -3,7 +3,20 @@ import { closeSoundly } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { line, quote, recordOrder } from '../../support/offers';
 import { createTestApp, type TestApp } from '../../support/test-app';
-import { CREATE_CAMPAIGN, DEPOSIT, GENERATE_VOUCHERS, moveFunds, REJECT_CAMPAIGN, UPDATE_CAMPAIGN, UPDATE_PARTNER, activeCampaign, campaignAction, createPartner, partnerToken, run } from '../../support/partners';
+import {
+  CREATE_CAMPAIGN,
+  DEPOSIT,
+  GENERATE_VOUCHERS,
+  moveFunds,
+  REJECT_CAMPAIGN,
+  UPDATE_CAMPAIGN,
+  UPDATE_PARTNER,
+  activeCampaign,
+  campaignAction,
+  createPartner,
+  partnerToken,
+  run,
+} from '../../support/partners';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -18,15 +31,34 @@ describe('partner campaigns', () => {
     app = await createTestApp();
     const bakery = await createPartner(app);
     const token = await partnerToken(app, bakery);
-    const created = await run(app, CREATE_CAMPAIGN, { ...draft, perMemberLimit: 1, startsAt: '2026-11-01T00:00:00.000Z', endsAt: '2026-12-31T00:00:00.000Z' }, token);
-    expect(created.campaign).toMatchObject({ status: 'DRAFT', budget: 10_000, budgetLeft: 10_000, voucherLimit: 50, vouchersIssued: 0, perMemberLimit: 1, effect: { __typename: 'AmountOffEffect', amount: 200 } });
+    const created = await run(
+      app,
+      CREATE_CAMPAIGN,
+      { ...draft, perMemberLimit: 1, startsAt: '2026-11-01T00:00:00.000Z', endsAt: '2026-12-31T00:00:00.000Z' },
+      token,
+    );
+    expect(created.campaign).toMatchObject({
+      status: 'DRAFT',
+      budget: 10_000,
+      budgetLeft: 10_000,
+      voucherLimit: 50,
+      vouchersIssued: 0,
+      perMemberLimit: 1,
+      effect: { __typename: 'AmountOffEffect', amount: 200 },
+    });
     const campaignId = created.campaign.id;
 
     const updated = await run(app, UPDATE_CAMPAIGN, { campaignId, effect: { percentOff: { basisPoints: 2000 } }, budget: 20_000 }, token);
-    expect(updated.campaign).toMatchObject({ status: 'DRAFT', budget: 20_000, effect: { __typename: 'PercentOffEffect', basisPoints: 2000 } });
+    expect(updated.campaign).toMatchObject({
+      status: 'DRAFT',
+      budget: 20_000,
+      effect: { __typename: 'PercentOffEffect', basisPoints: 2000 },
+    });
     expect((await run(app, campaignAction('approvePartnerCampaign'), { campaignId })).code).toBe('CAMPAIGN_TRANSITION_NOT_ALLOWED');
     expect((await run(app, campaignAction('submitPartnerCampaign'), { campaignId }, token)).campaign.status).toBe('SUBMITTED');
-    expect((await run(app, UPDATE_CAMPAIGN, { campaignId, name: 'Changed after submitting' }, token)).code).toBe('CAMPAIGN_TRANSITION_NOT_ALLOWED');
+    expect((await run(app, UPDATE_CAMPAIGN, { campaignId, name: 'Changed after submitting' }, token)).code).toBe(
+      'CAMPAIGN_TRANSITION_NOT_ALLOWED',
+    );
 
     const rejected = await run(app, REJECT_CAMPAIGN, { campaignId, reason: 'Budget too small for the season' });
     expect(rejected.campaign).toMatchObject({ status: 'DRAFT', rejectionReason: 'Budget too small for the season' });
@@ -48,9 +80,15 @@ describe('partner campaigns', () => {
     const floristToken = await partnerToken(app, florist);
     const { campaign } = await run(app, CREATE_CAMPAIGN, draft, bakeryToken);
 
-    expect((await run(app, UPDATE_CAMPAIGN, { campaignId: campaign.id, name: 'Mine now' }, floristToken)).code).toBe('PARTNER_CAMPAIGN_NOT_FOUND');
-    expect((await run(app, campaignAction('submitPartnerCampaign'), { campaignId: campaign.id }, floristToken)).code).toBe('PARTNER_CAMPAIGN_NOT_FOUND');
-    expect((await run(app, campaignAction('endPartnerCampaign'), { campaignId: campaign.id }, floristToken)).code).toBe('PARTNER_CAMPAIGN_NOT_FOUND');
+    expect((await run(app, UPDATE_CAMPAIGN, { campaignId: campaign.id, name: 'Mine now' }, floristToken)).code).toBe(
+      'PARTNER_CAMPAIGN_NOT_FOUND',
+    );
+    expect((await run(app, campaignAction('submitPartnerCampaign'), { campaignId: campaign.id }, floristToken)).code).toBe(
+      'PARTNER_CAMPAIGN_NOT_FOUND',
+    );
+    expect((await run(app, campaignAction('endPartnerCampaign'), { campaignId: campaign.id }, floristToken)).code).toBe(
+      'PARTNER_CAMPAIGN_NOT_FOUND',
+    );
     await run(app, campaignAction('submitPartnerCampaign'), { campaignId: campaign.id }, bakeryToken);
     const selfApproval = await app.graphql(campaignAction('approvePartnerCampaign'), { input: { campaignId: campaign.id } }, bakeryToken);
     expect(selfApproval.errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -67,7 +105,8 @@ describe('partner campaigns', () => {
       { ...draft, effect: { amountOff: { amount: 200 }, percentOff: { basisPoints: 100 } } },
       { ...draft, startsAt: '2026-12-01T00:00:00.000Z', endsAt: '2026-11-01T00:00:00.000Z' },
     ];
-    for (const input of bad) expect((await run(app, CREATE_CAMPAIGN, input, bakeryToken)).__typename, JSON.stringify(input)).toBe('InvalidInputError');
+    for (const input of bad)
+      expect((await run(app, CREATE_CAMPAIGN, input, bakeryToken)).__typename, JSON.stringify(input)).toBe('InvalidInputError');
     const list = await app.graphql(`{ partnerCampaigns(first: 20) { edges { node { id } } } }`, {}, bakeryToken);
     expect(list.data!.partnerCampaigns.edges).toHaveLength(1);
     const floristList = await app.graphql(`{ partnerCampaigns(first: 20) { edges { node { id } } } }`, {}, floristToken);
@@ -90,7 +129,11 @@ describe('partner vouchers', () => {
     const codes = batch.vouchers.edges.map((edge: any) => edge.node.code as string);
     expect(new Set(codes).size).toBe(3);
     expect(batch.csv.split('\r\n')).toEqual(['code,uses,max_uses,expires_at', ...codes.map((code: string) => `${code},0,1,`), '']);
-    expect(await run(app, GENERATE_VOUCHERS, { campaignId: campaign.id, count: 3 }, token)).toMatchObject({ __typename: 'VoucherLimitReached', requested: 3, left: 2 });
+    expect(await run(app, GENERATE_VOUCHERS, { campaignId: campaign.id, count: 3 }, token)).toMatchObject({
+      __typename: 'VoucherLimitReachedError',
+      requested: 3,
+      left: 2,
+    });
     expect((await run(app, GENERATE_VOUCHERS, { campaignId: campaign.id, count: 0 }, token)).__typename).toBe('InvalidInputError');
 
     const ada = await enroll(app, { email: 'ada@example.com' });
@@ -101,14 +144,22 @@ describe('partner vouchers', () => {
     expect(again.notApplied).toEqual([expect.objectContaining({ code: codes[0], reason: 'CODE_ALREADY_USED' })]);
 
     await run(app, campaignAction('pausePartnerCampaign'), { campaignId: campaign.id }, token);
-    expect((await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount).toBe(0);
+    expect(
+      (await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount,
+    ).toBe(0);
     await run(app, campaignAction('resumePartnerCampaign'), { campaignId: campaign.id }, token);
-    expect((await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount).toBe(300);
+    expect(
+      (await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount,
+    ).toBe(300);
 
     await run(app, UPDATE_PARTNER, { partnerId: bakery.id, status: 'SUSPENDED' });
-    expect((await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount).toBe(0);
+    expect(
+      (await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount,
+    ).toBe(0);
     await run(app, UPDATE_PARTNER, { partnerId: bakery.id, status: 'ACTIVE' });
-    expect((await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount).toBe(300);
+    expect(
+      (await quote(app, { memberId: ada.globalId, total: 1000, lines: [line('BREAD', 2, 500)], codes: [codes[1]] })).discount.amount,
+    ).toBe(300);
   });
 
   it('100 redemptions at the same instant against a budget that covers 37 give exactly 37', async () => {
@@ -122,11 +173,19 @@ describe('partner vouchers', () => {
     const members = [];
     for (let index = 0; index < 100; index++) members.push(await enroll(app, { email: `m${index}@example.com` }));
     const storefront = await app.token({ role: 'storefront' });
-    const results = await Promise.all(members.map((member, index) => recordOrder(app!, { memberId: member.globalId, total: 1000, lines: [line('BREAD', 1, 1000)], codes: [codes[index]] }, storefront)));
+    const results = await Promise.all(
+      members.map((member, index) =>
+        recordOrder(app!, { memberId: member.globalId, total: 1000, lines: [line('BREAD', 1, 1000)], codes: [codes[index]] }, storefront),
+      ),
+    );
     expect(results.every((result) => result.__typename === 'RecordOrderPayload')).toBe(true);
     expect(results.filter((result) => result.discount.amount === 100)).toHaveLength(37);
     expect(results.filter((result) => result.discount.amount === 0)).toHaveLength(63);
-    const read = await app.graphql(`query($id: ID!) { node(id: $id) { ... on PartnerCampaign { discountGiven budgetLeft redemptions } } }`, { id: campaign.id }, token);
+    const read = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on PartnerCampaign { discountGiven budgetLeft redemptions } } }`,
+      { id: campaign.id },
+      token,
+    );
     expect(read.data!.node).toEqual({ discountGiven: 3700, budgetLeft: 0, redemptions: 37 });
   });
 });

@@ -15,7 +15,16 @@ describe('partners (admin)', () => {
   it('creates prepaid and postpaid partners with their terms, lists them and changes them', async () => {
     app = await createTestApp();
     const bakery = await createPartner(app, { name: 'Bakery Bros', contactEmail: 'hello@bakery.example', feePerRedemption: 25 });
-    expect(bakery).toMatchObject({ name: 'Bakery Bros', status: 'ACTIVE', funding: 'PREPAID', currency: 'EUR', creditLimit: null, costShareBasisPoints: 10_000, feePerRedemption: 25, balance: 0 });
+    expect(bakery).toMatchObject({
+      name: 'Bakery Bros',
+      status: 'ACTIVE',
+      funding: 'PREPAID',
+      currency: 'EUR',
+      creditLimit: null,
+      costShareBasisPoints: 10_000,
+      feePerRedemption: 25,
+      balance: 0,
+    });
     const florist = await createPartner(app, { name: 'Florist', funding: 'POSTPAID', creditLimit: 50_000, costShareBasisPoints: 5000 });
     expect(florist).toMatchObject({ funding: 'POSTPAID', creditLimit: 50_000, feePerRedemption: 0 });
 
@@ -44,7 +53,7 @@ describe('partners (admin)', () => {
     expect(list.data!.partners.edges).toEqual([]);
     const bakery = await createPartner(app);
     expect((await run(app, UPDATE_PARTNER, { partnerId: bakery.id, funding: 'POSTPAID' })).__typename).toBe('InvalidInputError');
-    expect((await run(app, UPDATE_PARTNER, { partnerId: 'UGFydG5lcjpub3BlCg==', name: 'x' })).__typename).toBe('PartnerNotFound');
+    expect((await run(app, UPDATE_PARTNER, { partnerId: 'UGFydG5lcjpub3BlCg==', name: 'x' })).__typename).toBe('PartnerNotFoundError');
   });
 });
 
@@ -58,10 +67,14 @@ describe('partner funds', () => {
     expect(again).toMatchObject({ balance: 10_000, replayed: true, partner: { balance: 10_000 } });
     expect((await moveFunds(app, DEPOSIT, { partnerId: bakery.id, amount: 5, idempotencyKey: 'dep-1' })).code).toBe('IDEMPOTENCY_CONFLICT');
 
-    expect(await moveFunds(app, WITHDRAW, { partnerId: bakery.id, amount: 10_001 })).toMatchObject({ __typename: 'InsufficientPartnerFunds', requested: 10_001, available: 10_000 });
+    expect(await moveFunds(app, WITHDRAW, { partnerId: bakery.id, amount: 10_001 })).toMatchObject({
+      __typename: 'InsufficientPartnerFundsError',
+      requested: 10_001,
+      available: 10_000,
+    });
     expect(await moveFunds(app, WITHDRAW, { partnerId: bakery.id, amount: 4000 })).toMatchObject({ balance: 6000 });
     for (const amount of [0, -1, 100_000_000_001]) {
-      expect((await moveFunds(app, DEPOSIT, { partnerId: bakery.id, amount })).__typename, String(amount)).toBe("InvalidInputError");
+      expect((await moveFunds(app, DEPOSIT, { partnerId: bakery.id, amount })).__typename, String(amount)).toBe('InvalidInputError');
     }
     const read = await app.graphql(PARTNER, { id: bakery.id }, await app.token({ role: 'admin' }));
     expect(read.data!.partner.balance).toBe(6000);
@@ -71,7 +84,10 @@ describe('partner funds', () => {
     app = await createTestApp();
     const florist = await createPartner(app, { funding: 'POSTPAID', creditLimit: 1000, costShareBasisPoints: 5000 });
     expect(await moveFunds(app, DEPOSIT, { partnerId: florist.id, amount: 300 })).toMatchObject({ balance: 300 });
-    expect(await moveFunds(app, WITHDRAW, { partnerId: florist.id, amount: 301 })).toMatchObject({ __typename: 'InsufficientPartnerFunds', available: 300 });
+    expect(await moveFunds(app, WITHDRAW, { partnerId: florist.id, amount: 301 })).toMatchObject({
+      __typename: 'InsufficientPartnerFundsError',
+      available: 300,
+    });
     expect((await run(app, UPDATE_PARTNER, { partnerId: florist.id, creditLimit: 0 })).partner.creditLimit).toBe(0);
   });
 
@@ -81,7 +97,7 @@ describe('partner funds', () => {
     await moveFunds(app, DEPOSIT, { partnerId: bakery.id, amount: 370 });
     const results = await Promise.all(Array.from({ length: 10 }, () => moveFunds(app!, WITHDRAW, { partnerId: bakery.id, amount: 100 })));
     expect(results.filter((result) => result.__typename === 'PartnerFundsPayload')).toHaveLength(3);
-    expect(results.filter((result) => result.__typename === 'InsufficientPartnerFunds')).toHaveLength(7);
+    expect(results.filter((result) => result.__typename === 'InsufficientPartnerFundsError')).toHaveLength(7);
     const read = await app.graphql(PARTNER, { id: bakery.id }, await app.token({ role: 'admin' }));
     expect(read.data!.partner.balance).toBe(70);
   });
@@ -101,7 +117,9 @@ describe('partner tokens', () => {
     expect((await app.graphql(PARTNER, { id: other.id }, token)).data!.partner).toBeNull();
     const viaNode = await app.graphql(`query($id: ID!) { node(id: $id) { id } }`, { id: other.id }, token);
     expect(viaNode.data?.node ?? null).toBeNull();
-    expect((await app.graphql(`{ partners(first: 5) { edges { node { id } } } }`, {}, token)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await app.graphql(`{ partners(first: 5) { edges { node { id } } } }`, {}, token)).errors![0]!.extensions!.code).toBe(
+      'FORBIDDEN',
+    );
     const selfDeposit = await app.graphql(DEPOSIT, { input: { partnerId: bakery.id, amount: 1, idempotencyKey: 'self-deposit' } }, token);
     expect(selfDeposit.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 

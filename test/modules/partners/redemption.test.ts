@@ -3,7 +3,17 @@ import { closeSoundly } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { line, quote, recordOrder, refundOrder } from '../../support/offers';
 import { createTestApp, type TestApp } from '../../support/test-app';
-import { DEPOSIT, GENERATE_VOUCHERS, UPDATE_PARTNER, activeCampaign, campaignAction, createPartner, moveFunds, partnerToken, run } from '../../support/partners';
+import {
+  DEPOSIT,
+  GENERATE_VOUCHERS,
+  UPDATE_PARTNER,
+  activeCampaign,
+  campaignAction,
+  createPartner,
+  moveFunds,
+  partnerToken,
+  run,
+} from '../../support/partners';
 
 let app: TestApp | undefined;
 afterEach(async () => {

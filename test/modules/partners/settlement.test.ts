@@ -5,7 +5,7 @@ import { closeSoundly, inFreshApp } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { assertProperty, propertySettings } from '../../support/property';
-import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
+import { createTestApp, type TestApp } from '../../support/test-app';
 import { DEPOSIT, GENERATE_VOUCHERS, activeCampaign, createPartner, moveFunds, partnerToken, run } from '../../support/partners';
 
 const STATEMENT = `query($partnerId: ID!, $from: DateTime!, $to: DateTime!) { settlementStatement(partnerId: $partnerId, from: $from, to: $to) {
@@ -54,11 +54,24 @@ describe('settlement', () => {
     const [bakeryCode] = await vouchers(app, bakery, await activeCampaign(app, bakery, { effect: { amountOff: { amount: 300 } } }), 1);
     const [floristCode] = await vouchers(app, florist, await activeCampaign(app, florist, { effect: { amountOff: { amount: 100 } } }), 1);
     const ada = await enroll(app, { email: 'ada@example.com' });
-    await recordOrder(app, { memberId: ada.globalId, orderId: 'cafe-1', total: 1000, lines: [line('BREAD', 2, 500)], codes: [bakeryCode, floristCode] });
+    await recordOrder(app, {
+      memberId: ada.globalId,
+      orderId: 'cafe-1',
+      total: 1000,
+      lines: [line('BREAD', 2, 500)],
+      codes: [bakeryCode, floristCode],
+    });
 
     const bakeryStatement = await statement(app, bakery.id, EPOCH, FAR, await partnerToken(app, bakery));
     expect(bakeryStatement.lines).toEqual([
-      { kind: 'PARTNER_SHARE', orderReference: 'cafe-1', memberReference: expect.stringMatching(/^[0-9a-f]{24}$/), discount: 300, partnerShare: 150, fee: 0 },
+      {
+        kind: 'PARTNER_SHARE',
+        orderReference: 'cafe-1',
+        memberReference: expect.stringMatching(/^[0-9a-f]{24}$/),
+        discount: 300,
+        partnerShare: 150,
+        fee: 0,
+      },
       { kind: 'PARTNER_FEE', orderReference: 'cafe-1', memberReference: expect.any(String), discount: 0, partnerShare: 0, fee: 25 },
     ]);
     expect(bakeryStatement.totals).toEqual({ discount: 300, partnerShare: 150, fees: 25, total: 175 });
@@ -80,7 +93,10 @@ describe('settlement', () => {
     const frozen = await statement(app, bakery.id, EPOCH, '2026-11-23T11:00:00.000Z');
     expect(frozen.totals.total).toBe(175);
     const next = await statement(app, bakery.id, '2026-11-23T11:00:00.000Z', FAR);
-    expect(next.lines).toEqual([expect.objectContaining({ kind: 'PARTNER_SHARE_RETURN', orderReference: 'cafe-1', partnerShare: -150 }), expect.objectContaining({ kind: 'PARTNER_FEE_RETURN', fee: -25 })]);
+    expect(next.lines).toEqual([
+      expect.objectContaining({ kind: 'PARTNER_SHARE_RETURN', orderReference: 'cafe-1', partnerShare: -150 }),
+      expect.objectContaining({ kind: 'PARTNER_FEE_RETURN', fee: -25 }),
+    ]);
     expect(next.totals.total).toBe(-175);
   });
 
@@ -100,7 +116,12 @@ describe('settlement', () => {
           fc.array(action, { minLength: 1, maxLength: 6 }),
           async (costShareBasisPoints, feePerRedemption, amountOff, actions) => {
             await inFreshApp(async (fresh) => {
-              const partner = await createPartner(fresh, { funding: 'POSTPAID', creditLimit: MAX_AMOUNT, costShareBasisPoints, feePerRedemption });
+              const partner = await createPartner(fresh, {
+                funding: 'POSTPAID',
+                creditLimit: MAX_AMOUNT,
+                costShareBasisPoints,
+                feePerRedemption,
+              });
               const campaign = await activeCampaign(fresh, partner, { effect: { amountOff: { amount: amountOff } }, budget: MAX_AMOUNT });
               const codes = await vouchers(fresh, partner, campaign, actions.length);
               const member = await enroll(fresh, { email: 'prop@example.com' });
@@ -108,7 +129,13 @@ describe('settlement', () => {
               for (const [index, step] of actions.entries()) {
                 if (step.kind === 'order') {
                   const id = `prop-${index}`;
-                  const recorded = await recordOrder(fresh, { memberId: member.globalId, orderId: id, total: step.total, lines: [line('ITEM', 1, step.total)], codes: [codes[index]] });
+                  const recorded = await recordOrder(fresh, {
+                    memberId: member.globalId,
+                    orderId: id,
+                    total: step.total,
+                    lines: [line('ITEM', 1, step.total)],
+                    codes: [codes[index]],
+                  });
                   orders.push({ id, left: step.total - recorded.discount.amount });
                 } else if (orders.length > 0) {
                   const order = orders[step.order % orders.length]!;
@@ -122,7 +149,11 @@ describe('settlement', () => {
               expect(totals.total).toBe(await ledgerNet(fresh, partner.partnerId));
               expect(totals.partnerShare + totals.fees).toBe(totals.total);
               expect(lines.reduce((sum: number, entry: any) => sum + entry.partnerShare + entry.fee, 0)).toBe(totals.total);
-              const balance = await fresh.graphql(`query($id: ID!) { partner(id: $id) { balance } }`, { id: partner.id }, await fresh.token({ role: 'admin' }));
+              const balance = await fresh.graphql(
+                `query($id: ID!) { partner(id: $id) { balance } }`,
+                { id: partner.id },
+                await fresh.token({ role: 'admin' }),
+              );
               expect(balance.data!.partner.balance + totals.total).toBe(0);
             });
           },

@@ -1,7 +1,7 @@
 import { builder } from '../../../graphql/builder';
 import { ErrorInterface } from '../../../graphql/types/errors';
 import {
-  CampaignTransitionError,
+  CampaignTransitionNotAllowedError,
   CreditLimitBelowOwedError,
   InsufficientPartnerFundsError,
   PartnerCampaignNotFoundError,
@@ -10,14 +10,14 @@ import {
   VoucherLimitReachedError,
 } from '../errors';
 
-builder.objectType(PartnerNotFoundError, { name: 'PartnerNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(PartnerNotFoundError, { name: 'PartnerNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(PartnerNotActiveError, {
-  name: 'PartnerNotActive',
+  name: 'PartnerNotActiveError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ status: t.string({ resolve: (error) => error.details.status.toUpperCase() }) }),
 });
 builder.objectType(InsufficientPartnerFundsError, {
-  name: 'InsufficientPartnerFunds',
+  name: 'InsufficientPartnerFundsError',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     requested: t.field({ type: 'SafeInt', resolve: (error) => error.details.requested }),
@@ -25,13 +25,17 @@ builder.objectType(InsufficientPartnerFundsError, {
   }),
 });
 builder.objectType(CreditLimitBelowOwedError, {
-  name: 'CreditLimitBelowOwed',
+  name: 'CreditLimitBelowOwedError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ owed: t.field({ type: 'SafeInt', resolve: (error) => error.details.owed }) }),
 });
-builder.objectType(PartnerCampaignNotFoundError, { name: 'PartnerCampaignNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
-builder.objectType(CampaignTransitionError, {
-  name: 'CampaignTransitionNotAllowed',
+builder.objectType(PartnerCampaignNotFoundError, {
+  name: 'PartnerCampaignNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+builder.objectType(CampaignTransitionNotAllowedError, {
+  name: 'CampaignTransitionNotAllowedError',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     status: t.string({ resolve: (error) => error.details.status.toUpperCase() }),
@@ -39,7 +43,7 @@ builder.objectType(CampaignTransitionError, {
   }),
 });
 builder.objectType(VoucherLimitReachedError, {
-  name: 'VoucherLimitReached',
+  name: 'VoucherLimitReachedError',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     requested: t.int({ resolve: (error) => error.details.requested }),

@@ -10,11 +10,24 @@ import { z } from 'zod';
 import { IdempotencyConflictError, idempotencyKeyField, replayedDescription } from '../../ledger';
 import { OfferConditionsInput, OfferEffectInput } from '../../offers';
 import type { PartnerFundsResult } from '../commands';
-import { fundsMovementSchema, newPartnerCampaignSchema, newPartnerSchema, partnerCampaignUpdateSchema, partnerUpdateSchema, type PartnerActor } from '../domain';
+import {
+  fundsMovementSchema,
+  newPartnerCampaignSchema,
+  newPartnerSchema,
+  partnerCampaignUpdateSchema,
+  partnerUpdateSchema,
+  type PartnerActor,
+} from '../domain';
 import * as errors from '../errors';
-import { campaignViews, PartnerCampaignType, PartnerFunding, PartnerStatus, PartnerType, PartnerVoucherBatchType, type CampaignView } from './types';
-import './errors';
-import './settlement';
+import {
+  campaignViews,
+  PartnerCampaignType,
+  PartnerFunding,
+  PartnerStatus,
+  PartnerType,
+  PartnerVoucherBatchType,
+  type CampaignView,
+} from './types';
 
 const admin = { admin: true };
 const adminOrPartner = { admin: true, partner: true };
@@ -70,14 +83,19 @@ const PartnerFundsInput = builder.inputType('PartnerFundsInput', {
   }),
 });
 
-const PartnerFundsPayload = builder.objectRef<PartnerFundsResult & { replayed: boolean; programId: string }>('PartnerFundsPayload').implement({
-  fields: (t) => ({
-    partner: t.field({ type: PartnerType, resolve: (result, _args, context) => context.services.partners.requirePartner(result.programId, result.partnerId) }),
-    amount: t.expose('amount', { type: 'SafeInt' }),
-    balance: t.expose('balance', { type: 'SafeInt', description: 'The partner’s balance after the movement' }),
-    replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
-  }),
-});
+const PartnerFundsPayload = builder
+  .objectRef<PartnerFundsResult & { replayed: boolean; programId: string }>('PartnerFundsPayload')
+  .implement({
+    fields: (t) => ({
+      partner: t.field({
+        type: PartnerType,
+        resolve: (result, _args, context) => context.services.partners.requirePartner(result.programId, result.partnerId),
+      }),
+      amount: t.expose('amount', { type: 'SafeInt' }),
+      balance: t.expose('balance', { type: 'SafeInt', description: 'The partner’s balance after the movement' }),
+      replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
+    }),
+  });
 
 const campaignDescriptions = {
   name: { description: 'Shown to members' },
@@ -141,8 +159,13 @@ const PartnerCampaignPayload = builder.objectRef<{ campaign: CampaignView }>('Pa
   fields: (t) => ({ campaign: t.field({ type: PartnerCampaignType, resolve: (payload) => payload.campaign }) }),
 });
 
-const campaignErrors = [errors.PartnerCampaignNotFoundError, errors.CampaignTransitionError, errors.PartnerNotActiveError];
-const fundsErrors = [errors.PartnerNotFoundError, errors.PartnerNotActiveError, errors.InsufficientPartnerFundsError, IdempotencyConflictError];
+const campaignErrors = [errors.PartnerCampaignNotFoundError, errors.CampaignTransitionNotAllowedError, errors.PartnerNotActiveError];
+const fundsErrors = [
+  errors.PartnerNotFoundError,
+  errors.PartnerNotActiveError,
+  errors.InsufficientPartnerFundsError,
+  IdempotencyConflictError,
+];
 const reasonSchema = z.object({ reason: text(500) });
 const countSchema = z.object({ count: whole(1, 10_000) });
 
@@ -161,7 +184,8 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, context) => {
       const partnerId = decodeId('Partner', id);
-      if (!partnerId || actorOf(context).kind === 'partner' && (actorOf(context) as { partnerId: string }).partnerId !== partnerId) return null;
+      if (!partnerId || (actorOf(context).kind === 'partner' && (actorOf(context) as { partnerId: string }).partnerId !== partnerId))
+        return null;
       return (await context.services.partners.byIds(programIdOf(context), [partnerId]))[0] ?? null;
     },
   }),
@@ -174,7 +198,10 @@ builder.queryFields((t) => ({
       const actor = actorOf(context);
       const partnerId = actor.kind === 'partner' ? actor.partnerId : args.partnerId ? (decodeId('Partner', args.partnerId) ?? '') : null;
       const connection = await connectionById(args, (page) => context.services.partners.campaigns(programIdOf(context), partnerId, page));
-      const views = await campaignViews(context, connection.edges.map((edge) => edge?.node ?? null));
+      const views = await campaignViews(
+        context,
+        connection.edges.map((edge) => edge?.node ?? null),
+      );
       return { ...connection, edges: connection.edges.map((edge, index) => edge && { ...edge, node: views[index]! }) };
     },
   }),
@@ -186,13 +213,19 @@ builder.mutationFields((t) => ({
     authScopes: admin,
     args: { input: t.arg({ type: CreatePartnerInput, required: true }) },
     errors: { directResult: true, union: { name: 'CreatePartnerResult' } },
-    resolve: async (_root, { input }, context) => ({ partner: await context.services.partners.create(programIdOf(context), parseInput(newPartnerSchema, input)) }),
+    resolve: async (_root, { input }, context) => ({
+      partner: await context.services.partners.create(programIdOf(context), parseInput(newPartnerSchema, input)),
+    }),
   }),
   updatePartner: t.field({
     type: PartnerPayload,
     authScopes: admin,
     args: { input: t.arg({ type: UpdatePartnerInput, required: true }) },
-    errors: { types: [errors.PartnerNotFoundError, errors.CreditLimitBelowOwedError], directResult: true, union: { name: 'UpdatePartnerResult' } },
+    errors: {
+      types: [errors.PartnerNotFoundError, errors.CreditLimitBelowOwedError],
+      directResult: true,
+      union: { name: 'UpdatePartnerResult' },
+    },
     resolve: async (_root, { input }, context) => {
       const partnerId = partnerIdFrom(input.partnerId);
       const { partnerId: _id, ...changes } = input;
@@ -202,7 +235,11 @@ builder.mutationFields((t) => ({
   ...Object.fromEntries(
     (
       [
-        ['depositPartnerFunds', 'depositFunds', 'Money the partner paid in: its prepaid deposit grows, or its postpaid receivable is paid off'],
+        [
+          'depositPartnerFunds',
+          'depositFunds',
+          'Money the partner paid in: its prepaid deposit grows, or its postpaid receivable is paid off',
+        ],
         ['withdrawPartnerFunds', 'withdrawFunds', 'Money paid back to the partner, never more than its balance'],
       ] as const
     ).map(([name, move, description]) => [
@@ -216,24 +253,38 @@ builder.mutationFields((t) => ({
         resolve: async (_root, { input }, context) => {
           const programId = programIdOf(context);
           const partnerId = partnerIdFrom(input.partnerId);
-          return { ...(await context.services.partners[move](programId, { partnerId, ...parseInput(fundsMovementSchema, input) })), programId };
+          return {
+            ...(await context.services.partners[move](programId, { partnerId, ...parseInput(fundsMovementSchema, input) })),
+            programId,
+          };
         },
       }),
     ]),
   ),
   createPartnerCampaign: t.field({
     type: PartnerCampaignPayload,
-    description: 'A DRAFT campaign the partner funds (a partner for itself, the host on a partner’s behalf); submit it for the host’s approval',
+    description:
+      'A DRAFT campaign the partner funds (a partner for itself, the host on a partner’s behalf); submit it for the host’s approval',
     authScopes: adminOrPartner,
     args: { input: t.arg({ type: CreatePartnerCampaignInput, required: true }) },
-    errors: { types: [errors.PartnerNotFoundError, errors.PartnerNotActiveError], directResult: true, union: { name: 'CreatePartnerCampaignResult' } },
+    errors: {
+      types: [errors.PartnerNotFoundError, errors.PartnerNotActiveError],
+      directResult: true,
+      union: { name: 'CreatePartnerCampaignResult' },
+    },
     resolve: async (_root, { input }, context) => {
       const actor = actorOf(context);
       const { partnerId: globalId, ...fields } = input;
       const partnerId = actor.kind === 'partner' ? actor.partnerId : globalId ? partnerIdFrom(globalId) : null;
-      if (!partnerId) throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner the campaign is for' }]);
-      if (actor.kind === 'partner' && globalId && partnerIdFrom(globalId) !== actor.partnerId) throw new errors.PartnerNotFoundError(String(globalId));
-      const campaign = await context.services.partners.createCampaign(programIdOf(context), partnerId, parseInput(newPartnerCampaignSchema, fields));
+      if (!partnerId)
+        throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner the campaign is for' }]);
+      if (actor.kind === 'partner' && globalId && partnerIdFrom(globalId) !== actor.partnerId)
+        throw new errors.PartnerNotFoundError(String(globalId));
+      const campaign = await context.services.partners.createCampaign(
+        programIdOf(context),
+        partnerId,
+        parseInput(newPartnerCampaignSchema, fields),
+      );
       return { campaign: await view(context, campaign) };
     },
   }),
@@ -245,7 +296,12 @@ builder.mutationFields((t) => ({
     errors: { types: campaignErrors, directResult: true, union: { name: 'UpdatePartnerCampaignResult' } },
     resolve: async (_root, { input }, context) => {
       const { campaignId: globalId, ...changes } = input;
-      const campaign = await context.services.partners.updateCampaign(programIdOf(context), actorOf(context), campaignIdFrom(globalId), parseInput(partnerCampaignUpdateSchema, changes));
+      const campaign = await context.services.partners.updateCampaign(
+        programIdOf(context),
+        actorOf(context),
+        campaignIdFrom(globalId),
+        parseInput(partnerCampaignUpdateSchema, changes),
+      );
       return { campaign: await view(context, campaign) };
     },
   }),
@@ -267,7 +323,12 @@ builder.mutationFields((t) => ({
         args: { input: t.arg({ type: CampaignActionInput, required: true }) },
         errors: { types: campaignErrors, directResult: true, union: { name: `${name[0]!.toUpperCase()}${name.slice(1)}Result` } },
         resolve: async (_root, { input }, context) => {
-          const campaign = await context.services.partners.transitionCampaign(programIdOf(context), actorOf(context), campaignIdFrom(input.campaignId), action);
+          const campaign = await context.services.partners.transitionCampaign(
+            programIdOf(context),
+            actorOf(context),
+            campaignIdFrom(input.campaignId),
+            action,
+          );
           return { campaign: await view(context, campaign) };
         },
       }),
@@ -281,7 +342,13 @@ builder.mutationFields((t) => ({
     errors: { types: campaignErrors, directResult: true, union: { name: 'RejectPartnerCampaignResult' } },
     resolve: async (_root, { input }, context) => {
       const { reason } = parseInput(reasonSchema, input);
-      const campaign = await context.services.partners.transitionCampaign(programIdOf(context), actorOf(context), campaignIdFrom(input.campaignId), 'reject', reason);
+      const campaign = await context.services.partners.transitionCampaign(
+        programIdOf(context),
+        actorOf(context),
+        campaignIdFrom(input.campaignId),
+        'reject',
+        reason,
+      );
       return { campaign: await view(context, campaign) };
     },
   }),
@@ -290,7 +357,11 @@ builder.mutationFields((t) => ({
     description: 'Unique single-use voucher codes of an ACTIVE campaign, for the partner’s own channels (CSV in `csv`)',
     authScopes: adminOrPartner,
     args: { input: t.arg({ type: GeneratePartnerVouchersInput, required: true }) },
-    errors: { types: [...campaignErrors, errors.VoucherLimitReachedError], directResult: true, union: { name: 'GeneratePartnerVouchersResult' } },
+    errors: {
+      types: [...campaignErrors, errors.VoucherLimitReachedError],
+      directResult: true,
+      union: { name: 'GeneratePartnerVouchersResult' },
+    },
     resolve: async (_root, { input }, context) => {
       const campaignId = campaignIdFrom(input.campaignId);
       const { count } = parseInput(countSchema, input);

@@ -68,17 +68,26 @@ export const SettlementPeriodType = builder.objectRef<SettlementPeriodRow>('Sett
     closedAt: t.expose('closedAt', { type: 'DateTime' }),
     totals: t.field({
       type: SettlementTotalsType,
-      resolve: (period) => ({ discount: period.discount, partnerShare: period.partnerShare, fees: period.fees, total: period.partnerShare + period.fees }),
+      resolve: (period) => ({
+        discount: period.discount,
+        partnerShare: period.partnerShare,
+        fees: period.fees,
+        total: period.partnerShare + period.fees,
+      }),
     }),
     statement: t.field({
       type: SettlementStatementType,
-      resolve: (period, _args, context) => context.services.partners.statement(period.programId, period.partnerId, period.from, period.until),
+      resolve: (period, _args, context) =>
+        context.services.partners.statement(period.programId, period.partnerId, period.from, period.until),
     }),
   }),
 });
 
 builder.objectField(PartnerType, 'settlementPeriods', (t) =>
-  t.field({ type: [SettlementPeriodType], resolve: (partner, _args, context) => context.services.partners.periods(partner.programId, partner.id) }),
+  t.field({
+    type: [SettlementPeriodType],
+    resolve: (partner, _args, context) => context.services.partners.periods(partner.programId, partner.id),
+  }),
 );
 
 const CloseSettlementPeriodInput = builder.inputType('CloseSettlementPeriodInput', {
@@ -89,10 +98,19 @@ builder.queryField('settlementStatement', (t) =>
   t.field({
     type: SettlementStatementType,
     authScopes: adminOrPartner,
-    args: { partnerId: t.arg.id({ required: true }), from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) },
+    args: {
+      partnerId: t.arg.id({ required: true }),
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime', required: true }),
+    },
     errors: { types: [errors.PartnerNotFoundError], directResult: true, union: { name: 'SettlementStatementResult' } },
     resolve: (_root, args, context) => {
-      const { from, to } = parseInput(z.object({ from: z.date(), to: z.date() }).refine((window) => window.from < window.to, { message: 'must be after from', path: ['to'] }), args);
+      const { from, to } = parseInput(
+        z
+          .object({ from: z.date(), to: z.date() })
+          .refine((window) => window.from < window.to, { message: 'must be after from', path: ['to'] }),
+        args,
+      );
       return context.services.partners.statement(programIdOf(context), visiblePartnerId(context, args.partnerId), from, to);
     },
   }),
@@ -104,6 +122,7 @@ builder.mutationField('closeSettlementPeriod', (t) =>
     authScopes: { admin: true },
     args: { input: t.arg({ type: CloseSettlementPeriodInput, required: true }) },
     errors: { types: [errors.PartnerNotFoundError], directResult: true, union: { name: 'CloseSettlementPeriodResult' } },
-    resolve: (_root, { input }, context) => context.services.partners.closePeriod(programIdOf(context), visiblePartnerId(context, input.partnerId), input.until),
+    resolve: (_root, { input }, context) =>
+      context.services.partners.closePeriod(programIdOf(context), visiblePartnerId(context, input.partnerId), input.until),
   }),
 );

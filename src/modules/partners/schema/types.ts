@@ -1,4 +1,12 @@
-import { partnerCampaignStatuses, partnerFundings, partnerStatuses, type PartnerCampaignRow, type PartnerRow, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
+import {
+  partnerCampaignStatuses,
+  partnerFundings,
+  partnerStatuses,
+  type PartnerCampaignRow,
+  type PartnerRow,
+  type PromoCodeBatchRow,
+  type PromoCodeRow,
+} from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { connectionById } from '../../../graphql/connections';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
@@ -15,8 +23,14 @@ const adminOrOwner = (partnerId: string) => ({ admin: true, ownPartner: partnerI
 /** A campaign with the offer that carries its effect, validity, limits and counters. */
 export type CampaignView = PartnerCampaignRow & { offer: Offer };
 
-export async function campaignViews(context: GraphQLContext, campaigns: ReadonlyArray<PartnerCampaignRow | null>): Promise<Array<CampaignView | null>> {
-  const offers = await context.services.offers.byIds(programIdOf(context), campaigns.filter((row) => row !== null).map((row) => row.offerId));
+export async function campaignViews(
+  context: GraphQLContext,
+  campaigns: ReadonlyArray<PartnerCampaignRow | null>,
+): Promise<Array<CampaignView | null>> {
+  const offers = await context.services.offers.byIds(
+    programIdOf(context),
+    campaigns.filter((row) => row !== null).map((row) => row.offerId),
+  );
   return campaigns.map((campaign) => {
     const offer = campaign && offers.find((row) => row?.id === campaign.offerId);
     return campaign && offer ? { ...campaign, offer } : null;
@@ -48,7 +62,10 @@ builder.node(PartnerType, {
       type: PartnerCampaignType,
       resolve: async (partner, args, context) => {
         const connection = await connectionById(args, (page) => context.services.partners.campaigns(partner.programId, partner.id, page));
-        const views = await campaignViews(context, connection.edges.map((edge) => edge?.node ?? null));
+        const views = await campaignViews(
+          context,
+          connection.edges.map((edge) => edge?.node ?? null),
+        );
         return { ...connection, edges: connection.edges.map((edge, index) => edge && { ...edge, node: views[index]! }) };
       },
     }),
@@ -73,7 +90,8 @@ export const PartnerVoucherBatchType = builder.objectRef<PromoCodeBatchRow & { c
     csv: t.string({ resolve: (batch, _args, context) => context.services.partners.batchCsv(batch.programId, batch.id) }),
     vouchers: t.connection({
       type: PartnerVoucherType,
-      resolve: (batch, args, context) => connectionById(args, (page) => context.services.partners.listCodes(batch.programId, { batchId: batch.id }, page)),
+      resolve: (batch, args, context) =>
+        connectionById(args, (page) => context.services.partners.listCodes(batch.programId, { batchId: batch.id }, page)),
     }),
   }),
 });
@@ -83,7 +101,10 @@ builder.node(PartnerCampaignType, {
   authScopes: (campaign) => adminOrOwner(campaign.partnerId),
   loadMany: async (ids, context) => campaignViews(context, await context.services.partners.campaignsByIds(programIdOf(context), ids)),
   fields: (t) => ({
-    partner: t.field({ type: PartnerType, resolve: (campaign, _args, context) => context.services.partners.requirePartner(campaign.programId, campaign.partnerId) }),
+    partner: t.field({
+      type: PartnerType,
+      resolve: (campaign, _args, context) => context.services.partners.requirePartner(campaign.programId, campaign.partnerId),
+    }),
     name: t.string({ resolve: (campaign) => campaign.offer.name }),
     description: t.string({ nullable: true, resolve: (campaign) => campaign.offer.description }),
     status: t.field({ type: PartnerCampaignStatus, resolve: (campaign) => campaign.status }),
@@ -100,7 +121,8 @@ builder.node(PartnerCampaignType, {
     vouchersIssued: t.exposeInt('vouchersIssued'),
     vouchers: t.connection({
       type: PartnerVoucherType,
-      resolve: (campaign, args, context) => connectionById(args, (page) => context.services.partners.listCodes(campaign.programId, { offerId: campaign.offerId }, page)),
+      resolve: (campaign, args, context) =>
+        connectionById(args, (page) => context.services.partners.listCodes(campaign.programId, { offerId: campaign.offerId }, page)),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
