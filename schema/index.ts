@@ -9,5 +9,6 @@ export * from './orders';
 export * from './tiers';
 export * from './offers';
 export * from './referrals';
+export * from './partners';
 export * from './outbox';
 export * from './webhooks';
