@@ -9,6 +9,7 @@ export * from './orders';
 export * from './tiers';
 export * from './offers';
 export * from './referrals';
+export * from './partners';
 export * from './outbox';
 export * from './webhooks';
 export * from './reminders';

@@ -3,6 +3,7 @@ import { ledgerCommands } from './modules/ledger';
 import { referralCommands } from './modules/referrals';
 import type { CommandRegistry } from './platform/serializer/commands';
 import { useCaseCommands } from './use-cases';
+import { partnerCommands } from './modules/partners';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -12,6 +13,7 @@ export const commandRegistry = {
   ...ledgerCommands,
   ...checkoutCommands,
   ...referralCommands,
+  ...partnerCommands,
   ...useCaseCommands,
 } satisfies CommandRegistry;
 

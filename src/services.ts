@@ -13,6 +13,7 @@ import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers';
 import { createCheckoutService, type CheckoutService } from './modules/checkout';
 import { createReferralsService, type ReferralsService } from './modules/referrals';
+import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 import { createRemindersService, type RemindersService } from './modules/reminders';
 
@@ -39,6 +40,7 @@ export interface Services {
   offers: OffersService;
   checkout: CheckoutService;
   referrals: ReferralsService;
+  partners: PartnersService;
   events: EventsService;
   reminders: RemindersService;
 }
@@ -54,6 +56,7 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
+    partners: createPartnersService(deps),
     events: createEventsService(deps),
     reminders: createRemindersService(deps),
   };

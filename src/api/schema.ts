@@ -11,6 +11,7 @@ import '../modules/tiers';
 import '../modules/offers';
 import '../modules/checkout';
 import '../modules/referrals';
+import '../modules/partners';
 import '../modules/events';
 import '../modules/reminders';
 import '../jobs/schema';

@@ -7,9 +7,9 @@ export { enteredCodesSchema } from './domain/codes';
 export type { NextStep } from './domain/effects';
 export { OfferNotFoundError } from './errors';
 export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
-export { byEvaluationOrder, evaluateOffers, type Evaluation, type NotApplied } from './domain/evaluate';
+export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
 export { usageWindows } from './domain/limits';
-export type { Offer } from './domain/offer';
+export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';
 export {
   applicationStatements,
@@ -22,6 +22,7 @@ export {
   stampReturnStatements,
   type RecordedApplication,
 } from './repository';
-export { OfferType } from './schema/types';
 export { drawPersonalCode, personalCodesStatement, type PersonalCode } from './personal-codes';
-export { createOffersService, type OffersService } from './service';
+export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';
+export { OfferEffectType, OfferType, PromoCodeType } from './schema/types';
+export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';
