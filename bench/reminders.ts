@@ -1,16 +1,8 @@
-import { join } from 'node:path';
-import { commandRegistry } from '../src/commands';
-import { loadConfig } from '../src/config';
 import { runJob } from '../src/jobs/runner';
 import { sendReminders } from '../src/jobs/send-reminders';
-import { createProgramsService } from '../src/modules/programs/service';
 import { createRemindersService } from '../src/modules/reminders';
-import { systemClock } from '../src/platform/clock';
-import { meterRoundTrips, type RoundTripMeter } from '../src/platform/db/round-trip-meter';
-import { openNodeDatabase } from '../src/platform/node/database';
-import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
-import { PROGRAM, seed, withPeakHeap } from './jobs';
-import { freshDataDir, writeResults } from './lib';
+import { openBenchProgram, PROGRAM, seed, withPeakHeap } from './jobs';
+import { writeResults } from './lib';
 
 /**
  * `npm run bench -- reminders [--members 100000]`: the send-reminders job over every member of a
@@ -22,19 +14,8 @@ import { freshDataDir, writeResults } from './lib';
  */
 export async function remindersBenchmark({ members: count = 100_000 }: { members?: number }) {
   const seededAt = new Date('2026-01-15T00:00:00Z');
-  let meter: RoundTripMeter | undefined;
-  const { db, client } = await openNodeDatabase({
-    url: `file:${join(freshDataDir(), 'reminders.db')}`,
-    wrapClient: (raw) => {
-      const metered = meterRoundTrips(raw);
-      meter = metered.meter;
-      return metered.client;
-    },
-  });
-  const { fingerprints } = loadConfig({}, 'node');
-  const clock = systemClock;
-  const deps = { db, clock, fingerprints, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) };
-  await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
+  const { db, client, deps, meter: meterOf } = await openBenchProgram('reminders.db');
+  const meter = meterOf();
   let started = performance.now();
   await seed(db, count, seededAt);
   await client.execute(`update members set consent_email = (rowid % 10 <> 0), consent_push = (rowid % 3 = 0),
@@ -61,7 +42,7 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
     { name: 'quiet hours over', now: new Date('2026-12-20T16:00:00Z') },
   ];
   for (const { name, now } of runs) {
-    meter!.reset();
+    meter.reset();
     const eventsBefore = Number((await client.execute('select count(*) from events')).rows[0]![0]);
     started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -86,13 +67,13 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
       invocations,
       heapBeforeMb: heapBefore / 2 ** 20,
       peakHeapMb: measured.peak / 2 ** 20,
-      roundTrips: meter!.count,
-      longestCallMs: meter!.longestMs,
+      roundTrips: meter.count,
+      longestCallMs: meter.longestMs,
       error: run.error,
     };
     console.log(
       `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${events} events, ${invocations} invocation(s), ` +
-        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter!.count} calls, longest ${meter!.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
     );
     console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
   }
