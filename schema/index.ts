@@ -7,3 +7,4 @@ export * from './orders';
 export * from './tiers';
 export * from './offers';
 export * from './referrals';
+export * from './history';

@@ -11,6 +11,7 @@ import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers/service';
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
+import { createHistoryService, type HistoryService } from './modules/history/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -32,6 +33,7 @@ export interface Services {
   offers: OffersService;
   checkout: CheckoutService;
   referrals: ReferralsService;
+  history: HistoryService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -45,5 +47,6 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
+    history: createHistoryService(deps),
   };
 }

@@ -11,6 +11,7 @@ import '../modules/tiers/schema';
 import '../modules/offers/schema';
 import '../modules/checkout/schema';
 import '../modules/referrals/schema';
+import '../modules/history/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

@@ -17,6 +17,7 @@ import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
 import { findOrder } from '../repository';
+import { statsDelta, statsStatements } from '../../history';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -127,6 +128,12 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
           ]
         : []),
       ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
+      ...statsStatements(
+        db,
+        programId,
+        memberId,
+        statsDelta(null, { placedAt: now, netTotal: priced.total - priced.discount, refundedAmount: 0, fullyRefunded: false, lines: input.lines.map((line) => ({ ...line, refundedQuantity: 0 })) }),
+      ),
       ...tierUpgrade.statements,
       ...referral,
     ],

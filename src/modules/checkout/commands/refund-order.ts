@@ -12,6 +12,7 @@ import { releaseStatements } from '../../offers/repository';
 import { referralConvertedBy } from '../../referrals/repository';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
 import { findOrder, linesOf } from '../repository';
+import { refundRecordStatement, statsDelta, statsStatements, type OrderForStats } from '../../history';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
@@ -102,6 +103,13 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
+  const statsBefore: OrderForStats = { placedAt: order.createdAt, netTotal: netTotal(order), refundedAmount: order.refundedAmount, fullyRefunded: order.fullyRefundedAt !== null, lines };
+  const statsAfter: OrderForStats = {
+    ...statsBefore,
+    refundedAmount: order.refundedAmount + amount,
+    fullyRefunded: statsBefore.fullyRefunded || offersReleased,
+    lines: lines.map((line) => ({ ...line, refundedQuantity: line.refundedQuantity + (lineAllocations.get(line.lineNo) ?? 0) })),
+  };
   return {
     memberId,
     transfers: planned,
@@ -133,6 +141,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
       ),
       ...releases,
+      refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: sumDeltas(returns), at: now }),
+      ...statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)),
       ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
