@@ -604,4 +604,14 @@ export const apiReference: Record<string, string> = {
   PurchaseKind: 'What a purchase count is about.',
   'PurchaseKind.SKU': 'Products, by SKU.',
   'PurchaseKind.CATEGORY': 'Categories, as given on order lines.',
+
+  // ---- Member attributes and tags ----
+  'Member.attributes': 'Your own facts about the customer, e.g. {"favouriteShop": "Rue Cler", "kids": 2, "vip": true}.',
+  'Member.tags': 'Labels for segmenting, lower-case, e.g. ["wholesale", "newsletter-2026"].',
+  'EnrollMemberInput.attributes': 'At most 50 keys (1–64 characters) of text (≤ 256 characters), whole numbers or booleans; `InvalidInputError` with the path otherwise.',
+  'EnrollMemberInput.tags': 'At most 50 tags of 1–64 characters; stored trimmed and lower-case, duplicates dropped.',
+  'UpdateMemberInput.attributes': 'Replaces all attributes (`{}` clears them); same limits as at enrollment. Admin and storefront only.',
+  'UpdateMemberInput.tags': 'Replaces all tags (`[]` clears them); same limits as at enrollment. Admin and storefront only.',
+  'Query.members.tags': 'Only members having every one of these tags (any case).',
+  'Query.members.attributes': 'Only members whose attributes hold every one of these values, of the same JSON type (1 is not true, "1" is not 1).',
 };

@@ -42,3 +42,15 @@ builder.scalarType('Attributes', {
   parseValue: parseAttributes,
   parseLiteral: (ast) => parseAttributes(valueFromASTUntyped(ast as ValueNode)),
 });
+
+function parseObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('JSONObject must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+builder.scalarType('JSONObject', {
+  description: 'A JSON object; the field that takes it states its limits and refuses what breaks them with InvalidInputError',
+  serialize: (value) => value,
+  parseValue: parseObject,
+  parseLiteral: (ast) => parseObject(valueFromASTUntyped(ast as ValueNode)),
+});
