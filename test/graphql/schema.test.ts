@@ -14,6 +14,6 @@ describe('schema/schema.graphql', () => {
     expect(sdl).toMatch(/union EnrollMemberResult = DuplicateMemberError \| InvalidInputError \| MemberPayload/);
     const signature = (field: GraphQLField<unknown, unknown>) => `(${field.args.map((arg) => `${arg.name}: ${arg.type}`).sort().join(', ')}): ${field.type}`;
     expect(signature(schema.getMutationType()!.getFields().enrollMember!)).toBe('(input: EnrollMemberInput!): EnrollMemberResult!');
-    expect(signature(schema.getQueryType()!.getFields().members!)).toBe('(after: String, before: String, first: Int, last: Int, search: String): QueryMembersConnection!');
+    expect(signature(schema.getQueryType()!.getFields().members!)).toBe('(after: String, attributes: JSONObject, before: String, first: Int, last: Int, search: String, tags: [String!]): QueryMembersConnection!');
   });
 });
