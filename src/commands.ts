@@ -4,6 +4,7 @@ import { ledgerCommands } from './modules/ledger/commands';
 import { tierCommands } from './modules/tiers/commands';
 import { checkoutCommands } from './modules/checkout/commands';
 import { referralCommands } from './modules/referrals/commands';
+import { importOrderCommand } from './modules/imports';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -15,4 +16,5 @@ export const commandRegistry: CommandRegistry = {
   ...tierCommands,
   ...checkoutCommands,
   ...referralCommands,
+  'imports.importOrder': importOrderCommand,
 };

@@ -12,6 +12,7 @@ import { createOffersService, type OffersService } from './modules/offers/servic
 import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
 import { createHistoryService, type HistoryService } from './modules/history/service';
+import { createImportsService, type ImportsService } from './modules/imports';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -34,6 +35,7 @@ export interface Services {
   checkout: CheckoutService;
   referrals: ReferralsService;
   history: HistoryService;
+  imports: ImportsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -48,5 +50,6 @@ export function createServices(deps: ServiceDeps): Services {
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
     history: createHistoryService(deps),
+    imports: createImportsService(deps),
   };
 }

@@ -12,6 +12,7 @@ import '../modules/offers/schema';
 import '../modules/checkout/schema';
 import '../modules/referrals/schema';
 import '../modules/history/schema';
+import '../modules/imports/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

@@ -23,3 +23,22 @@ export async function memberStats(app: TestApp, globalId: string) {
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.member.stats as Record<string, any>;
 }
+
+const rejectedFields = `rejected { index id code message path }`;
+export const IMPORT_ORDERS = `mutation($input: ImportOrdersInput!) { importOrders(input: $input) { __typename
+  ... on ImportOrdersPayload { imported skipped ${rejectedFields} } ... on Error { code message } } }`;
+export const IMPORT_MEMBERS = `mutation($input: ImportMembersInput!) { importMembers(input: $input) { __typename
+  ... on ImportMembersPayload { created updated ${rejectedFields} } ... on Error { code message } } }`;
+
+/** Imports orders as admin; returns the payload (fails the test on a GraphQL error). */
+export async function importOrders(app: TestApp, orders: Record<string, unknown>[], options: { earnPoints?: boolean; token?: string } = {}) {
+  const response = await app.graphql(IMPORT_ORDERS, { input: { orders, ...(options.earnPoints ? { earnPoints: true } : {}) } }, options.token ?? (await app.token({ role: 'admin' })));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data!.importOrders as Record<string, any>;
+}
+
+export async function importMembers(app: TestApp, members: Record<string, unknown>[], token?: string) {
+  const response = await app.graphql(IMPORT_MEMBERS, { input: { members } }, token ?? (await app.token({ role: 'admin' })));
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data!.importMembers as Record<string, any>;
+}

@@ -10,7 +10,8 @@ const attributes = z
   .nullish()
   .transform((values) => values ?? {});
 
-const cartFields = {
+/** The fields of a cart that an order, quoted, recorded or imported, shares. */
+export const cartFields = {
   currency: currencySchema,
   total: whole(0, MAX_AMOUNT).nullish(),
   lines: z
@@ -34,7 +35,7 @@ const cartFields = {
 };
 
 /** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */
-function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(cart: Cart, context: z.RefinementCtx) {
+export function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(cart: Cart, context: z.RefinementCtx) {
   const linesTotal = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   if (cart.total == null && cart.lines.length === 0) context.addIssue({ code: 'custom', path: ['total'], message: 'give total or lines' });
   else if (linesTotal > MAX_AMOUNT) context.addIssue({ code: 'custom', path: ['lines'], message: `must add up to at most ${MAX_AMOUNT}` });

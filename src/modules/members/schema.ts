@@ -65,12 +65,12 @@ export const MemberType = builder.node(builder.objectRef<Member>('Member'), {
   }),
 });
 
-const ConsentsInput = builder.inputType('ConsentsInput', {
+export const ConsentsInput = builder.inputType('ConsentsInput', {
   description: 'Omitted channels keep their current consent',
   fields: (t) => ({ email: t.boolean(), sms: t.boolean(), push: t.boolean() }),
 });
 
-const profileFields = (t: InputFieldBuilder) => ({
+export const profileFields = (t: InputFieldBuilder) => ({
   externalId: t.string({ description: 'Your id for this customer (unique in the program)' }),
   email: t.string({ description: 'Unique in the program; stored lower-case' }),
   name: t.string(),

@@ -2,7 +2,6 @@ import { upgradeForOrder } from '../../tiers/order-effects';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
 import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { orderLines, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger/accounts';
 import { planSpend, sumDeltas } from '../../ledger/domain/lots';
 import { lotExpiry } from '../../ledger/domain/points';
@@ -16,8 +15,7 @@ import { conversionStatements, lostReferralRace } from '../../referrals/reposito
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
-import { findOrder } from '../repository';
-import { statsDelta, statsStatements } from '../../history';
+import { findOrder, newOrderStatements } from '../repository';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -106,8 +104,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
-      db.insert(orders).values({
-        id: orderPk,
+      ...newOrderStatements(db, [{
+        orderPk,
         programId,
         memberId,
         orderId,
@@ -118,22 +116,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         pointsPayment: priced.pointsPayment,
         pointsEarned: priced.pointsEarned,
         attributes: input.attributes,
-        createdAt: now,
-      }),
-      ...(input.lines.length > 0
-        ? [
-            db.insert(orderLines).values(
-              input.lines.map((line, lineNo) => ({ orderId: orderPk, lineNo, ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-            ),
-          ]
-        : []),
+        placedAt: now,
+        lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+      }]),
       ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
-      ...statsStatements(
-        db,
-        programId,
-        memberId,
-        statsDelta(null, { placedAt: now, netTotal: priced.total - priced.discount, refundedAmount: 0, fullyRefunded: false, lines: input.lines.map((line) => ({ ...line, refundedQuantity: 0 })) }),
-      ),
       ...tierUpgrade.statements,
       ...referral,
     ],

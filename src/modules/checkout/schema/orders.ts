@@ -24,7 +24,7 @@ builder.objectType(CheckoutChangedError, {
 });
 builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });
 
-const CartLineInput = builder.inputType('OrderLineInput', {
+export const CartLineInput = builder.inputType('OrderLineInput', {
   fields: (t) => ({
     sku: t.string({ required: true }),
     category: t.string(),

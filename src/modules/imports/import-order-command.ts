@@ -1,0 +1,69 @@
+import { newId, newIdAt } from '../../platform/ids';
+import { account, POINTS } from '../ledger/accounts';
+import { checkBalanceLimit } from '../ledger/bounds';
+import { earnedPoints, lotExpiry } from '../ledger/domain/points';
+import { DuplicateOrderError } from '../ledger/errors';
+import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
+import { memberBalance } from '../ledger/repository';
+import { loadRules } from '../rules/service';
+import { findOrder, newOrderStatements } from '../checkout/repository';
+import type { ImportOrder } from './domain';
+
+export interface ImportOrderInput extends LedgerCommandInput {
+  memberId: string;
+  /** As parsed, with `placedAt` as epoch milliseconds (commands travel as JSON). */
+  order: Omit<ImportOrder, 'placedAt'> & { placedAtMs: number };
+}
+
+/**
+ * Imports one past order that earns points, in the member's serializer: the points it would have
+ * earned at the base rate go into a lot dated `placedAt` (which expires on the program's schedule
+ * from then, so the expiry job may take it soon). The order id is the guard against importing twice.
+ */
+export const importOrderCommand = ledgerCommand<ImportOrderInput, { orderId: string; pointsEarned: number }>('imports.importOrder', async (deps, input) => {
+  const { db } = deps;
+  const { programId, memberId, order } = input;
+  const placedAt = new Date(order.placedAtMs);
+  const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, memberId, 'memberPoints')]);
+  const pointsEarned = earnedPoints(order.total - order.discount, rules);
+  checkBalanceLimit(balance + pointsEarned, ['input', 'orders']);
+  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+  return {
+    memberId,
+    result: { orderId: order.orderId, pointsEarned },
+    transfers:
+      pointsEarned > 0
+        ? [
+            {
+              id: newId(),
+              debit: account(programId, 'pointsIssued', POINTS),
+              credit: memberPoints,
+              amount: pointsEarned,
+              kind: 'earn',
+              ref: order.orderId,
+              metadata: { amountPaid: order.total - order.discount, currency: order.currency, imported: true },
+              newLot: { id: newId(), memberId, earnedAt: placedAt, expiresAt: lotExpiry(placedAt, rules.pointsLifetimeMonths) },
+            },
+          ]
+        : [],
+    statements: newOrderStatements(db, [
+      {
+        orderPk: newIdAt(placedAt),
+        programId,
+        memberId,
+        orderId: order.orderId,
+        currency: order.currency,
+        total: order.total,
+        discount: order.discount,
+        pointsRedeemed: 0,
+        pointsPayment: 0,
+        pointsEarned,
+        attributes: order.attributes,
+        placedAt,
+        lines: order.lines.map((line) => ({ ...line, discount: 0 })),
+      },
+    ]),
+    onViolation: async (violation) =>
+      (violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, order.orderId)) ? new DuplicateOrderError(order.orderId) : null,
+  };
+});
