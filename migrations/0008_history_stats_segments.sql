@@ -42,6 +42,35 @@ CREATE TABLE `order_refunds` (
 );
 --> statement-breakpoint
 CREATE INDEX `order_refunds_order` ON `order_refunds` (`order_pk`,`created_at`);--> statement-breakpoint
+CREATE TABLE `segment_members` (
+	`segment_id` text NOT NULL,
+	`generation` integer NOT NULL,
+	`member_id` text NOT NULL,
+	PRIMARY KEY(`segment_id`, `generation`, `member_id`),
+	FOREIGN KEY (`segment_id`) REFERENCES `segments`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `segment_members_member` ON `segment_members` (`member_id`,`segment_id`,`generation`);--> statement-breakpoint
+CREATE TABLE `segments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`program_id` text NOT NULL,
+	`name` text NOT NULL,
+	`definition` text NOT NULL,
+	`status` text DEFAULT 'active' NOT NULL,
+	`generation` integer DEFAULT 0 NOT NULL,
+	`member_count` integer DEFAULT 0 NOT NULL,
+	`last_refreshed_at` integer,
+	`refresh_cursor` text,
+	`refresh_count` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`program_id`) REFERENCES `programs`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "segments_status" CHECK("segments"."status" in ('active', 'archived')),
+	CONSTRAINT "segments_counts" CHECK((typeof("segments"."generation") = 'integer' and "segments"."generation" between 0 and 100000000000000) and (typeof("segments"."member_count") = 'integer' and "segments"."member_count" between 0 and 100000000000000) and (typeof("segments"."refresh_count") = 'integer' and "segments"."refresh_count" between 0 and 100000000000000))
+);
+--> statement-breakpoint
+CREATE INDEX `segments_program` ON `segments` (`program_id`,`id`);--> statement-breakpoint
 ALTER TABLE `members` ADD `attributes` text DEFAULT '{}' NOT NULL CONSTRAINT "members_attributes_json" CHECK(json_type("attributes") = 'object');--> statement-breakpoint
 ALTER TABLE `members` ADD `tags` text DEFAULT '[]' NOT NULL CONSTRAINT "members_tags_json" CHECK(json_type("tags") = 'array');--> statement-breakpoint
 INSERT INTO `member_stats` (`member_id`, `program_id`, `first_order_at`, `last_order_at`, `order_count`, `total_spend`)

@@ -8,3 +8,4 @@ export * from './tiers';
 export * from './offers';
 export * from './referrals';
 export * from './history';
+export * from './segments';

@@ -13,6 +13,7 @@ import { createCheckoutService, type CheckoutService } from './modules/checkout/
 import { createReferralsService, type ReferralsService } from './modules/referrals/service';
 import { createHistoryService, type HistoryService } from './modules/history/service';
 import { createImportsService, type ImportsService } from './modules/imports';
+import { createSegmentsService, type SegmentsService } from './modules/segments/service';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -36,6 +37,7 @@ export interface Services {
   referrals: ReferralsService;
   history: HistoryService;
   imports: ImportsService;
+  segments: SegmentsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -51,5 +53,6 @@ export function createServices(deps: ServiceDeps): Services {
     referrals: createReferralsService(deps),
     history: createHistoryService(deps),
     imports: createImportsService(deps),
+    segments: createSegmentsService(deps),
   };
 }

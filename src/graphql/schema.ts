@@ -13,6 +13,7 @@ import '../modules/checkout/schema';
 import '../modules/referrals/schema';
 import '../modules/history/schema';
 import '../modules/imports/schema';
+import '../modules/segments/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

@@ -68,7 +68,7 @@ export function listMembers(db: Database, programId: string, page: MemberPage): 
 }
 
 /** A json_each row holding exactly this scalar (JSON's own types: 1 is not true, "1" is not 1). */
-function attributeMatch(value: string | number | boolean): SQL {
+export function attributeMatch(value: string | number | boolean): SQL {
   if (typeof value === 'boolean') return sql`type = ${value ? 'true' : 'false'}`;
   return typeof value === 'number' ? sql`type = 'integer' and value = ${value}` : sql`type = 'text' and value = ${value}`;
 }
