@@ -699,4 +699,10 @@ export const apiReference: Record<string, string> = {
   'Query.segment.id': 'The segment’s global id.',
   'Member.segments': 'Admin and storefront: the active segments the member is in, as of their last refresh.',
   'JobName.REFRESH_SEGMENTS': 'Refreshes every active segment, in chunks of members (daily).',
+
+  // ---- Targeting with segments ----
+  'NotAppliedReason.NOT_IN_SEGMENT': 'The offer targets segments (`conditions.segmentIds`) and the member is in none of them (or is a guest).',
+  'OfferConditions.segments': 'The segments the offer targets; empty: everyone the other conditions allow.',
+  'OfferConditionsInput.segmentIds':
+    'Only members in at least one of these segments (global ids, at most 20). Checked live at checkout where the definition is about the member alone, from the last refresh where it uses RFM scores.',
 };

@@ -18,6 +18,7 @@ import type { ProgramRules } from '../rules/domain';
 import { loadTierContext, type TierContext } from '../tiers/order-effects';
 import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
+import { memberInSegments } from '../segments';
 
 export interface CheckoutCart {
   memberId: string | null;
@@ -55,15 +56,16 @@ export interface ShopperNeeds {
   history: boolean;
   usage: boolean;
   stamps: boolean;
+  /** The segments the offers in play target: the member is checked against these only. */
+  segmentIds: string[];
 }
-
-export const EVERYTHING: ShopperNeeds = { history: true, usage: true, stamps: true };
 
 export function needsOf(offers: Offer[], codes: PromoCodeRow[]): ShopperNeeds {
   return {
     history: offers.some((offer) => offer.conditions.orderNumber != null || offer.conditions.withinDaysOfLastOrder != null),
     usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
+    segmentIds: [...new Set(offers.flatMap((offer) => offer.conditions.segmentIds ?? []))],
   };
 }
 
@@ -78,21 +80,23 @@ const GUEST: Shopper = {
   offerUses: NO_USES,
   codeUses: NO_USES,
   stamps: new Map(),
+  segmentIds: new Set(),
 };
 
 /** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds> = EVERYTHING) {
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: Promise<ShopperNeeds>) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
-  const [tierContext, lots, referral, history, usage, stamps] = await Promise.all([
+  const [tierContext, lots, referral, history, usage, stamps, segmentIds] = await Promise.all([
     loadTierContext(db, programId, memberId),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
     Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId) : { priorOrders: 0, lastOrderAt: null })),
     Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId) : { offerUses: NO_USES, codeUses: NO_USES })),
     Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
+    needs.then((wanted) => memberInSegments(db, programId, memberId, wanted.segmentIds, now)),
   ]);
   const tier = tierContext?.current ?? null;
   const shopper: Shopper = {
@@ -104,6 +108,7 @@ export async function loadShopper(db: Database, programId: string, memberId: str
     referred: referral.referred,
     referralDiscountBasisPoints: referral.discountBasisPoints,
     stamps,
+    segmentIds,
   };
   return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral };
 }

@@ -5,7 +5,7 @@ import { OrderNotFoundError } from '../ledger/errors';
 import { MemberErasedError } from '../members/errors';
 import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
 import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
-import { checkoutCart, loadShopper, type CheckoutCart } from './context';
+import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
 import { byEvaluationOrder } from '../offers/domain/evaluate';
 import type { Offer } from '../offers/domain/offer';
@@ -28,14 +28,15 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
      */
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
-      const [loaded, automatic, held] = await Promise.all([
+      const inPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const needs = inPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode)));
+      const [loaded, [automatic, held]] = await Promise.all([
         // An erased member can no longer use offers: what is left of them to read is none.
-        loadShopper(db, programId, memberId, now).catch((error: unknown) => {
+        loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
           if (error instanceof MemberErasedError) return null;
           throw error;
         }),
-        activeAutomaticOffers(db, programId),
-        heldCodes(db, programId, memberId),
+        inPlay,
       ]);
       if (!loaded) return [];
       const { shopper } = loaded;

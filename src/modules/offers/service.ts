@@ -12,6 +12,7 @@ import { normalizeCode } from '../../platform/codes';
 import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
+import { existingSegmentIds } from '../segments';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
 const INSERT_CHUNK = 1000;
@@ -33,6 +34,12 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     const [offer] = await db.select().from(offers).where(and(eq(offers.programId, programId), eq(offers.id, offerId)));
     if (!offer) throw new OfferNotFoundError(offerId);
     return offer;
+  }
+
+  async function checkSegments(programId: string, segmentIds: string[] = []) {
+    if (segmentIds.length === 0) return;
+    const known = await existingSegmentIds(db, programId, segmentIds);
+    if (known.length !== segmentIds.length) throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: 'a segment does not exist in this program' }]);
   }
 
   async function checkTiers(programId: string, tierIds: string[]) {
@@ -57,6 +64,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
       await checkTiers(programId, offer.conditions.tierIds);
+      await checkSegments(programId, offer.conditions.segmentIds);
       const now = clock.now();
       const [[row]] = await db.batch([db.insert(offers).values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now }).returning(), bumpRevision(db, programId)]);
       return row!;
@@ -66,6 +74,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       const next = applyOfferUpdate(await requireOffer(programId, offerId), update);
       if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
+      if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
       const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;
       try {
         const [[row]] = await db.batch([

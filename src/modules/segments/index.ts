@@ -1,3 +1,3 @@
 /** Segments: what other modules may use (offers check a member against segments at checkout). */
-export { memberInSegments } from './service';
+export { existingSegmentIds, memberInSegments } from './service';
 export { refreshSegmentsJob } from './job';

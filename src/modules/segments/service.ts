@@ -152,3 +152,8 @@ export async function memberInSegments(db: Database, programId: string, memberId
   );
   return inside;
 }
+
+/** Which of these ids are segments of the program (archived ones included). */
+export function existingSegmentIds(db: Database, programId: string, segmentIds: string[]) {
+  return db.select({ id: segments.id }).from(segments).where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds)));
+}

@@ -21,6 +21,8 @@ export interface Shopper {
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
   stamps: ReadonlyMap<string, StampCardState>;
+  /** Of the segments the offers in play target, those the member is in. */
+  segmentIds: ReadonlySet<string>;
 }
 
 export interface CartFacts {
@@ -64,6 +66,8 @@ const shopperChecks: Check[] = [
       ? null
       : (needsMember(shopper) ??
         (shopper.lastOrderAt && now.getTime() - shopper.lastOrderAt.getTime() <= withinDaysOfLastOrder * DAY_MS ? null : refuse('no_recent_order'))),
+  ({ segmentIds = [] }, shopper) =>
+    segmentIds.length === 0 ? null : (needsMember(shopper) ?? (segmentIds.some((id) => shopper.segmentIds.has(id)) ? null : refuse('not_in_segment'))),
 ];
 
 /** Conditions on the cart itself. */

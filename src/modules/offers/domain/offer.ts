@@ -30,6 +30,8 @@ export interface OfferConditions {
   withinDaysOfLastOrder: number | null;
   /** Cart total before discounts, minor units. */
   minimumSpend: number | null;
+  /** Only members in at least one of these segments (empty or absent: anyone). */
+  segmentIds?: string[];
 }
 
 export type OfferEffect =
@@ -111,9 +113,10 @@ export const conditionsInputSchema = z
     orderNumber: optional(whole(1, 1000)),
     withinDaysOfLastOrder: optional(whole(1, 3650)),
     minimumSpend: optional(whole(1, MAX_AMOUNT)),
+    segmentIds: z.array(z.string()).max(20, 'at most 20 segments').nullish().transform((ids) => [...new Set(ids ?? [])]),
   })
   .nullish()
-  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null });
+  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null, segmentIds: [] });
 
 const offerFields = {
   name: label(200),
