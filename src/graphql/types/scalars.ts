@@ -45,7 +45,8 @@ builder.scalarType('Attributes', {
 
 function parseObject(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('JSONObject must be a JSON object');
-  return value as Record<string, unknown>;
+  // Literals come back as null-prototype objects: a JSON round trip makes plain ones for the code behind.
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
 builder.scalarType('JSONObject', {
