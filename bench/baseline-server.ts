@@ -43,7 +43,7 @@ app.post('/record-order', async (c) => {
   const input = await c.req.json<{ memberId: string; orderId: string; total: number; idempotencyKey: string }>();
   const now = new Date();
   // The reads recordOrder makes: checkout's (rules, member, tiers, lots, referral, offers) on a cart without lines.
-  const cart: CheckoutCart = { memberId: input.memberId, currency: 'EUR', total: input.total, lines: [], codes: [], attributes: {}, redeemPoints: 0 };
+  const cart: CheckoutCart = { memberId: input.memberId, currency: 'EUR', total: input.total, lines: [], codes: [], attributes: {}, redeemPoints: 0, placedAt: null, walletPayment: null };
   const points = (await checkoutCart(db, programId, cart, now)).priced.pointsEarned;
   const earn = {
     id: newId(), debit: account(programId, 'pointsIssued', POINTS), credit: account(programId, 'memberPoints', POINTS, input.memberId),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { benchTokens, enrollMembers, freshDataDir, graphql, ledgerAudit, measure, post, printResults, startApp, startServer, writeResults, type LoadResult, type Server } from './lib';
 
-const MEMBERS = 1000;
+export const MEMBERS = 1000;
 const OFFERS = 200;
 /** Every how many offers one needs a code (25 of 200); each gets one reusable code. */
 const CODE_EVERY = 8;
@@ -14,11 +14,11 @@ const CONFIGURE_TIERS = `mutation($input: ConfigureTiersInput!) { configureTiers
 const CREATE_TIER = `mutation($input: CreateTierInput!) { createTier(input: $input) { __typename ${errorFields} ... on TierPayload { tier { id } } } }`;
 const SEED_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields} } }`;
 /** What a storefront shows at checkout: the money, the offers that applied (with names) and why the others did not. */
-const QUOTE = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields}
+export const QUOTE = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields}
   ... on Quote { total { amount } discount { amount } totalAfterDiscount { amount } amountPaid { amount } pointsEarned pointsRedeemable
     appliedOffers { offer { id name } tier { id name } effect code discount gift { sku quantity } bonusPoints stamps freeUnits }
     notApplied { offerId tierId code reason threshold } gifts { sku quantity } lines { lineNo discount total } } } }`;
-const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
+export const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
   ... on RecordOrderPayload { orderId discount { amount } amountPaid { amount } pointsEarned pointsBalance
     appliedOffers { offer { id } effect code discount gift { sku quantity } bonusPoints } gifts { sku quantity } } } }`;
 
@@ -42,7 +42,7 @@ const pick = (index: number, salt: number, count: number) => mix(index * 16 + sa
  * Cart `index`, normalized as checkout sees it: a random member, 5 distinct lines (quantities 1–3,
  * beans carry a weight), order attributes, one of the promo codes, shipping on top of the lines.
  */
-function cartOf(index: number) {
+export function cartOf(index: number) {
   const first = pick(index, 1, CATALOGUE.length);
   const lines = Array.from({ length: 5 }, (_, k) => {
     const { sku, category, unitPrice } = skuOf(first + k * 7);
@@ -120,7 +120,7 @@ function expectType(result: Record<string, any>, typename: string) {
  * The same program in any app: 1,000 members (a third with a birthday), two tiers with standing
  * discounts, and one order per member (so order numbers, recency and tiers vary), before any offer.
  */
-async function seedProgram(url: string, admin: Record<string, string>) {
+export async function seedProgram(url: string, admin: Record<string, string>) {
   const send = async (document: string, input: unknown) => Object.values(await graphql(url, document, { input }, admin))[0] as Record<string, any>;
   const memberIds = await enrollMembers(url, admin, MEMBERS, (n) => ({
     email: `m${n}@bench.test`,
@@ -142,7 +142,7 @@ async function seedProgram(url: string, admin: Record<string, string>) {
 }
 
 /** The 200 offers, and one reusable code (no limit on uses) for each offer that needs one. */
-async function seedOffers(url: string, admin: Record<string, string>, tierIds: [string, string]) {
+export async function seedOffers(url: string, admin: Record<string, string>, tierIds: [string, string]) {
   for (let offset = 0; offset < OFFERS; offset += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, OFFERS - offset) }, async (_, index) => {

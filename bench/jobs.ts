@@ -12,19 +12,21 @@ import { createServices } from '../src/services';
 import { systemClock } from '../src/platform/clock';
 import type { Database } from '../src/platform/db/database';
 import { newId } from '../src/platform/ids';
+import { meterRoundTrips, type RoundTripMeter } from '../src/platform/db/round-trip-meter';
 import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
-import { addMonthsUtc } from '../src/platform/time';
+import { addMonthsUtc, DAY_MS } from '../src/platform/time';
 import { freshDataDir, writeResults } from './lib';
 
-const PROGRAM = 'bench';
+export const PROGRAM = 'bench';
 const SEED_CHUNK = 500;
 
 /**
  * Seeds `count` members, each with one order whose earned points sit in one lot, written as the
- * ledger writes them (operation, accounts, earn transfer, lot, movement), in bulk.
+ * ledger writes them (operation, accounts, earn transfer, lot, movement), in bulk. Member n orders
+ * `n % 10` days after `at`, so that a tenth of the orders (and lots) leave the window (expire) each day.
  */
-async function seed(db: Database, count: number, at: Date) {
+export async function seed(db: Database, count: number, at: Date) {
   const issued = account(PROGRAM, 'pointsIssued', POINTS);
   let totalPoints = 0;
   for (let offset = 0; offset < count; offset += SEED_CHUNK) {
@@ -32,17 +34,18 @@ async function seed(db: Database, count: number, at: Date) {
       const n = offset + index;
       const memberId = newId();
       const total = 1_000 + ((n * 7919) % 200_000);
-      return { n, memberId, total, points: Math.floor(total / 100), operationId: newId(), transferId: newId(), lotId: newId(), memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId) };
+      const orderedAt = new Date(at.getTime() + (n % 10) * DAY_MS);
+      return { n, memberId, total, orderedAt, points: Math.floor(total / 100), operationId: newId(), transferId: newId(), lotId: newId(), memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId) };
     });
     totalPoints += chunk.reduce((sum, row) => sum + row.points, 0);
     await db.batch([
       db.insert(members).values(chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at }))),
       db.insert(operations).values(chunk.map(({ n, memberId, operationId }) => ({ id: operationId, programId: PROGRAM, idempotencyKey: `seed-${n}`, command: 'seed', requestHash: 'seed', memberId, result: {}, createdAt: at }))),
       db.insert(accounts).values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at }))).onConflictDoNothing(),
-      db.insert(transfers).values(chunk.map((row) => ({ id: row.transferId, programId: PROGRAM, operationId: row.operationId, debitAccountId: issued.id, creditAccountId: row.memberPoints.id, amount: row.points, unit: POINTS, kind: 'earn', ref: `order-${row.n}`, idempotencyKey: `seed-${row.n}#0`, createdAt: at }))),
-      db.insert(lots).values(chunk.map((row) => ({ id: row.lotId, programId: PROGRAM, memberId: row.memberId, accountId: row.memberPoints.id, sourceTransferId: row.transferId, amount: row.points, remaining: row.points, earnedAt: at, expiresAt: addMonthsUtc(at, 12) }))),
+      db.insert(transfers).values(chunk.map((row) => ({ id: row.transferId, programId: PROGRAM, operationId: row.operationId, debitAccountId: issued.id, creditAccountId: row.memberPoints.id, amount: row.points, unit: POINTS, kind: 'earn', ref: `order-${row.n}`, idempotencyKey: `seed-${row.n}#0`, createdAt: row.orderedAt }))),
+      db.insert(lots).values(chunk.map((row) => ({ id: row.lotId, programId: PROGRAM, memberId: row.memberId, accountId: row.memberPoints.id, sourceTransferId: row.transferId, amount: row.points, remaining: row.points, earnedAt: row.orderedAt, expiresAt: addMonthsUtc(row.orderedAt, 12) }))),
       db.insert(lotMovements).values(chunk.map((row) => ({ transferId: row.transferId, lotId: row.lotId, delta: row.points }))),
-      db.insert(orders).values(chunk.map((row) => ({ id: newId(), programId: PROGRAM, memberId: row.memberId, orderId: `order-${row.n}`, currency: 'EUR', total: row.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: row.points, createdAt: at }))),
+      db.insert(orders).values(chunk.map((row) => ({ id: newId(), programId: PROGRAM, memberId: row.memberId, orderId: `order-${row.n}`, currency: 'EUR', total: row.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: row.points, createdAt: row.orderedAt }))),
       ...chunk.map((row) => db.update(accounts).set({ balance: row.points }).where(eqId(row.memberPoints.id))),
     ]);
   }
@@ -64,15 +67,26 @@ async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak
 }
 
 /**
- * `npm run bench -- jobs [--members 100000]`: expire-points and recalculate-tiers over every member,
- * in invocations of a Worker-like 25 s budget, through the per-member serializer on the embedded
- * database. Reports members per second, invocations and the peak heap.
+ * `npm run bench -- jobs [--members 100000]`: the ledger audit, recalculate-tiers and expire-points
+ * over every member of a program on the embedded database, each job in invocations of a Worker-like
+ * 25 s budget, with some members changing and with all of them changing. Reports members per second
+ * (all members of the program over the run's time), how many changed, the peak heap, the audit's time
+ * and the longest single database call of each phase (on Node the embedded database answers on the
+ * event loop: a long call freezes every request).
  */
 export async function jobsBenchmark({ members: count = 100_000 }: { members?: number }) {
   const seededAt = new Date('2026-01-15T00:00:00Z');
   // Jobs run "as of" their `now`; the clock only stamps writes and measures the 25 s budget.
   const clock = systemClock;
-  const { db, client } = await openNodeDatabase({ url: `file:${join(freshDataDir(), 'jobs.db')}` });
+  let meter: RoundTripMeter | undefined;
+  const { db, client } = await openNodeDatabase({
+    url: `file:${join(freshDataDir(), 'jobs.db')}`,
+    wrapClient: (raw) => {
+      const metered = meterRoundTrips(raw);
+      meter = metered.meter;
+      return metered.client;
+    },
+  });
   const { fingerprints } = loadConfig({}, 'node');
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   const deps = { db, clock, serializer, fingerprints };
@@ -81,18 +95,40 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   let started = performance.now();
   await seed(db, count, seededAt);
   const seedSeconds = (performance.now() - started) / 1000;
-  console.log(`seeded ${count} members with an order and a lot each in ${seedSeconds.toFixed(1)} s`);
+  console.log(`seeded ${count} members with an order and a lot each (a tenth per day over 10 days) in ${seedSeconds.toFixed(1)} s`);
 
   const tiers = createServices(deps).tiers;
-  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0 });
+  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0, pendingPointsCount: 'at_once' });
+  await tiers.create(PROGRAM, { name: 'Bronze', threshold: 0, earnMultiplierPermille: 1000, discountBasisPoints: 0, memberOnlyOffers: false });
   await tiers.create(PROGRAM, { name: 'Silver', threshold: 50_000, earnMultiplierPermille: 1250, discountBasisPoints: 0, memberOnlyOffers: false });
   await tiers.create(PROGRAM, { name: 'Gold', threshold: 150_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true });
 
   const results: Record<string, unknown> = {};
-  for (const [name, now] of [
-    ['recalculate-tiers', new Date('2026-06-01T02:30:00Z')],
-    ['expire-points', new Date('2027-02-01T00:05:00Z')],
-  ] as const) {
+  const audit = async (name: string) => {
+    meter!.reset();
+    started = performance.now();
+    const violations = await auditLedger(db, PROGRAM);
+    const seconds = (performance.now() - started) / 1000;
+    results[name] = { seconds, sound: violations.length === 0, calls: meter!.count, longestCallMs: meter!.longestMs };
+    console.log(`${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter!.count} reads, longest ${meter!.longestMs.toFixed(1)} ms`);
+    return violations.length === 0;
+  };
+  const changedSince = async (sql: string, since: number) => Number((await client.execute({ sql, args: [since] })).rows[0]![0]);
+  const runs = [
+    // Every member reaches a tier (Bronze from 0): all change.
+    { name: 'recalculate-tiers, all change', job: 'recalculate-tiers', now: new Date('2026-06-01T02:30:00Z'), changed: 'select count(*) from tier_history where at >= ?' },
+    // The first day's orders leave the 12-month window: those above Bronze fall back to it.
+    { name: 'recalculate-tiers, some change', job: 'recalculate-tiers', now: new Date('2027-01-15T12:00:00Z'), changed: 'select count(*) from tier_history where at >= ?' },
+    // The first day's lots expire: a tenth of the members.
+    { name: 'expire-points, 10 % change', job: 'expire-points', now: new Date('2027-01-15T12:00:00Z'), changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?" },
+    // The other nine days' lots: every member still holding points.
+    { name: 'expire-points, all change', job: 'expire-points', now: new Date('2027-02-01T00:05:00Z'), changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?" },
+  ] as const;
+
+  await audit('audit before');
+  for (const { name, job, now, changed } of runs) {
+    meter!.reset();
+    const stampedFrom = Date.now();
     started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
     const measured = await withPeakHeap(async () => {
@@ -100,25 +136,32 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
       let run;
       do {
         invocations++;
-        run = await runJob(deps, jobs[name]!, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
+        run = await runJob(deps, jobs[job]!, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
       } while (!run.finishedAt);
       return { run, invocations };
     });
     const seconds = (performance.now() - started) / 1000;
     const { run, invocations } = measured.value;
+    // Tier changes are stamped with the job's `now`, expiries with the clock.
+    const changes = await changedSince(changed, job === 'recalculate-tiers' ? now.getTime() : stampedFrom);
     results[name] = {
+      members: count,
       processed: run.processed,
+      changed: changes,
       seconds,
-      membersPerSecond: run.processed / seconds,
+      membersPerSecond: count / seconds,
       invocations,
       heapBeforeMb: heapBefore / 2 ** 20,
       peakHeapMb: measured.peak / 2 ** 20,
+      longestCallMs: meter!.longestMs,
       error: run.error,
     };
-    console.log(`${name.padEnd(18)} ${run.processed} members in ${seconds.toFixed(1)} s = ${(run.processed / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `${name.padEnd(30)} ${count} members (${changes} changed) in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, ` +
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, longest call ${meter!.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+    );
   }
-  const violations = await auditLedger(db, PROGRAM);
-  console.log(`ledger audit: ${violations.length === 0 ? 'sound' : `${violations.length} violations`}`);
-  console.log(`results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: violations.length === 0 })}`);
+  const sound = await audit('audit after');
+  console.log(`results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: sound })}`);
   client.close();
 }

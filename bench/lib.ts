@@ -34,7 +34,7 @@ export async function startServer(entry: string, env: Record<string, string>, re
 }
 
 /** The load is the point of a bench: rate limits far above what it sends (production defaults would throttle it). */
-const UNTHROTTLED = Object.fromEntries(['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '100000000']));
+export const UNTHROTTLED = Object.fromEntries(['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']));
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
 export function startApp(port: number, databaseFile: string): Promise<Server> {

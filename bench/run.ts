@@ -1,13 +1,20 @@
 /**
- * Load benchmarks over loopback: `npm run bench -- <scenario> [--seconds 10] [--connections 10]`.
- * Each scenario measures its own baseline in the same run and reports the ratio.
+ * Benchmarks: `npm run bench -- <scenario> [--seconds 10] [--connections 10]`. Load scenarios run over
+ * loopback and measure their own baseline in the same run; `edge` runs the app in process behind a
+ * simulated network delay (`--delay` ms per database round trip).
  */
 import { parseArgs } from 'node:util';
 import { checkoutBenchmark } from './checkout';
+import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
 
-const scenarios = { ledger: ledgerBenchmark, jobs: jobsBenchmark, checkout: checkoutBenchmark };
+const scenarios = {
+  ledger: ledgerBenchmark,
+  jobs: jobsBenchmark,
+  checkout: checkoutBenchmark,
+  edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
+};
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -15,11 +22,12 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     members: { type: 'string', default: '100000' },
+    delay: { type: 'string', default: '20' },
   },
 });
 const name = positionals[0] as keyof typeof scenarios | undefined;
 if (!name || !(name in scenarios)) {
-  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000]`);
+  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20]`);
   process.exit(2);
 }
-await scenarios[name]({ seconds: Number(values.seconds), connections: Number(values.connections), members: Number(values.members) });
+await scenarios[name]({ seconds: Number(values.seconds), connections: Number(values.connections), members: Number(values.members), delay: Number(values.delay) });

@@ -75,14 +75,14 @@ ALTER TABLE `members` ADD `attributes` text DEFAULT '{}' NOT NULL CONSTRAINT "me
 ALTER TABLE `members` ADD `tags` text DEFAULT '[]' NOT NULL CONSTRAINT "members_tags_json" CHECK(json_type("tags") = 'array');--> statement-breakpoint
 INSERT INTO `member_stats` (`member_id`, `program_id`, `first_order_at`, `last_order_at`, `order_count`, `total_spend`)
   SELECT `member_id`, `program_id`, min(`created_at`), max(`created_at`), sum(`fully_refunded_at` is null), sum(`total` - `discount` - `refunded_amount`)
-  FROM `orders` GROUP BY `member_id`;--> statement-breakpoint
+  FROM `orders` WHERE `member_id` IS NOT NULL GROUP BY `member_id`;--> statement-breakpoint
 INSERT INTO `member_purchase_counts` (`program_id`, `member_id`, `kind`, `key`, `day`, `orders`)
   SELECT `program_id`, `member_id`, `kind`, `key`, `day`, count(*) FROM (
     SELECT DISTINCT o.`program_id`, o.`member_id`, o.`id`, 'sku' AS `kind`, l.`sku` AS `key`, o.`created_at` / 86400000 AS `day`
     FROM `orders` o JOIN `order_lines` l ON l.`order_id` = o.`id`
-    WHERE o.`fully_refunded_at` IS NULL AND l.`refunded_quantity` < l.`quantity`
+    WHERE o.`member_id` IS NOT NULL AND o.`fully_refunded_at` IS NULL AND l.`refunded_quantity` < l.`quantity`
     UNION
     SELECT DISTINCT o.`program_id`, o.`member_id`, o.`id`, 'category', l.`category`, o.`created_at` / 86400000
     FROM `orders` o JOIN `order_lines` l ON l.`order_id` = o.`id`
-    WHERE o.`fully_refunded_at` IS NULL AND l.`refunded_quantity` < l.`quantity` AND l.`category` IS NOT NULL
+    WHERE o.`member_id` IS NOT NULL AND o.`fully_refunded_at` IS NULL AND l.`refunded_quantity` < l.`quantity` AND l.`category` IS NOT NULL
   ) GROUP BY `program_id`, `member_id`, `kind`, `key`, `day`;

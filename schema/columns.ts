@@ -9,6 +9,9 @@ export const programIdColumn = () =>
     .notNull()
     .references(() => programs.id);
 
+/** A row that belongs to a member, or to no one (a guest's order). */
+export const optionalMemberIdColumn = () => text('member_id').references(() => members.id);
+
 /** A row that belongs to one member. */
 export const memberIdColumn = () =>
   text('member_id')

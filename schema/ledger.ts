@@ -27,6 +27,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
+    // A program's rows in key order, in short chunks (the audit; jobs' cursors).
+    index('accounts_program').on(t.programId, t.id),
     check('accounts_floor', sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
     check('accounts_balance_range', sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`),
   ],
@@ -62,6 +64,9 @@ export const transfers = sqliteTable(
     index('transfers_debit').on(t.debitAccountId, t.id),
     index('transfers_credit').on(t.creditAccountId, t.id),
     index('transfers_ref').on(t.programId, t.ref),
+    index('transfers_program').on(t.programId, t.id),
+    /** An order earns once: a guest order claimed twice at the same instant trips it. */
+    uniqueIndex('transfers_earn_once').on(t.programId, t.ref).where(sql`${t.kind} = 'earn'`),
     check('transfers_amount_positive', sql`${t.amount} > 0`),
     check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
     check('transfers_amount_range', wholeWithin(t.amount, 1, MAX_BALANCE)),
@@ -104,10 +109,13 @@ export const lots = sqliteTable(
     remaining: integer('remaining').notNull(),
     earnedAt: integer('earned_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** Pending until then (the program's return window): counted in the balance, not spendable. Null: at once. */
+    vestsAt: integer('vests_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
+    index('lots_program').on(t.programId, t.id),
     check('lots_remaining_in_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
     check('lots_amount_range', sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
   ],

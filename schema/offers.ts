@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, memberIdColumn, optionalMemberIdColumn, wholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
@@ -8,6 +8,11 @@ import { programs } from './programs';
 import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
 
 export const offerStatuses = ['active', 'paused', 'archived'] as const;
+export const limitPeriods = ['day', 'week', 'month', 'year'] as const;
+export type LimitPeriod = (typeof limitPeriods)[number];
+/** Calendar: the current day, ISO week (from Monday), month or year in UTC. Rolling: the last 24 hours, 7 days, month or year. */
+export const limitWindows = ['calendar', 'rolling'] as const;
+export type LimitWindow = (typeof limitWindows)[number];
 export type OfferStatus = (typeof offerStatuses)[number];
 
 /**
@@ -33,6 +38,9 @@ export const offers = sqliteTable(
     /** Most discount the offer may give in total, minor units. */
     budget: integer('budget'),
     perMemberLimit: integer('per_member_limit'),
+    /** Null: `perMemberLimit` counts over the offer's life; otherwise per period. */
+    perMemberLimitPeriod: text('per_member_limit_period', { enum: limitPeriods }),
+    perMemberLimitWindow: text('per_member_limit_window', { enum: limitWindows }).notNull().default('calendar'),
     conditions: text('conditions', { mode: 'json' }).$type<OfferConditions>().notNull(),
     effect: text('effect', { mode: 'json' }).$type<OfferEffect>().notNull(),
     redemptions: integer('redemptions').notNull().default(0),
@@ -121,12 +129,17 @@ export const offerApplications = sqliteTable(
       .notNull()
       .references(() => offers.id),
     codeId: text('code_id').references(() => promoCodes.id),
-    memberId: memberIdColumn(),
+    /** Null on a guest's order until it is claimed. */
+    memberId: optionalMemberIdColumn(),
     discount: integer('discount').notNull(),
     bonusPoints: integer('bonus_points').notNull(),
     giftSku: text('gift_sku'),
     giftQuantity: integer('gift_quantity').notNull(),
     stamps: integer('stamps').notNull(),
+    /** The order's lines that stamped the card (every unit of them did): partial refunds of them take their stamps back. */
+    stampedLines: text('stamped_lines', { mode: 'json' }).$type<number[]>().notNull().default(sql`'[]'`),
+    /** Stamps that partial refunds took back so far. */
+    stampsReturned: integer('stamps_returned').notNull().default(0),
     freeUnits: integer('free_units').notNull().default(0),
     countsAsRedemption: integer('counts_as_redemption', { mode: 'boolean' }).notNull(),
     releasedAt: integer('released_at', { mode: 'timestamp_ms' }),
@@ -137,6 +150,7 @@ export const offerApplications = sqliteTable(
     index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
     index('offer_applications_code').on(t.codeId),
     check('offer_applications_amounts', sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
+    check('offer_applications_stamps_returned', sql`${t.stampsReturned} between 0 and ${t.stamps}`),
     check(
       'offer_applications_range',
       sql`${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.bonusPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.freeUnits, 0, MAX_BALANCE)}`,

@@ -1,15 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, optionalMemberIdColumn, wholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE, MAX_QUANTITY } from '../src/platform/bounds';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
 
-/** An order as recorded for loyalty: what was paid, how much with points, what it earned. */
+/**
+ * An order as recorded for loyalty: what was paid, how much with points, what it earned. A guest's
+ * order has no member until a member claims it (`claimedAt`).
+ */
 export const orders = sqliteTable(
   'orders',
   {
     id: text('id').primaryKey(),
     programId: programIdColumn(),
-    memberId: memberIdColumn(),
+    memberId: optionalMemberIdColumn(),
     orderId: text('order_id').notNull(),
     currency: text('currency').notNull(),
     /** Gross, before discounts and points. */
@@ -19,13 +22,22 @@ export const orders = sqliteTable(
     pointsRedeemed: integer('points_redeemed').notNull(),
     pointsPayment: integer('points_payment').notNull(),
     pointsEarned: integer('points_earned').notNull(),
+    /** Paid from the member's wallet (in the order's currency), and the part of it from bonus credit. */
+    walletPayment: integer('wallet_payment').notNull().default(0),
+    walletBonusPayment: integer('wallet_bonus_payment').notNull().default(0),
+    /** Given back to the wallet by refunds so far, and the part of it to bonus credit. */
+    walletReturned: integer('wallet_returned').notNull().default(0),
+    walletBonusReturned: integer('wallet_bonus_returned').notNull().default(0),
     refundedAmount: integer('refunded_amount').notNull().default(0),
     pointsClawedBack: integer('points_clawed_back').notNull().default(0),
     pointsReturned: integer('points_returned').notNull().default(0),
     /** Set by the refund that completes a full refund. */
     fullyRefundedAt: integer('fully_refunded_at', { mode: 'timestamp_ms' }),
     attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** When the order was placed (its placedAt, or when it was recorded). */
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Set when a member claimed this guest order (claimOrder). */
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
@@ -37,8 +49,13 @@ export const orders = sqliteTable(
     check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
     check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
     check(
+      'orders_wallet',
+      sql`${t.walletPayment} >= 0 and ${t.pointsPayment} + ${t.walletPayment} <= ${t.total} - ${t.discount} and ${t.walletBonusPayment} between 0 and ${t.walletPayment} and ${t.walletReturned} between 0 and ${t.walletPayment} and ${t.walletBonusReturned} between 0 and ${t.walletBonusPayment}`,
+    ),
+    check(
       'orders_amounts_range',
       sql`${wholeWithin(t.total, 0, MAX_AMOUNT)} and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedAmount, 0, MAX_AMOUNT)}
+        and ${wholeWithin(t.walletPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletReturned, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusReturned, 0, MAX_AMOUNT)}
         and ${wholeWithin(t.pointsRedeemed, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsEarned, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
     ),
   ],

@@ -33,12 +33,19 @@ export const programRules = sqliteTable(
     walletBonusBasisPoints: integer('wallet_bonus_basis_points').notNull(),
     /** Checkout never takes more than this share of an order's total off, in basis points; null = no cap. */
     maxDiscountBasisPoints: integer('max_discount_basis_points'),
+    /** How many days in the past an order's `placedAt` may be (a till that syncs late). */
+    maxBackdateDays: integer('max_backdate_days').notNull().default(7),
+    /** How many days after a guest order a member may claim it (0: guest orders cannot be claimed). */
+    guestClaimDays: integer('guest_claim_days').notNull().default(30),
+    /** Days until points an order earns vest (its return window); 0: spendable at once. */
+    pointsVestingDays: integer('points_vesting_days').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
     check('program_rules_positive', sql`${t.earnPoints} >= 0 and ${t.earnPerAmount} > 0 and ${t.redeemPoints} > 0 and ${t.redeemValue} >= 0`),
     check('program_rules_limits', sql`${t.minimumRedemption} >= 0 and ${t.walletBonusThreshold} >= 0 and ${t.walletBonusBasisPoints} between 0 and 10000`),
     check('program_rules_discount_cap', sql`${t.maxDiscountBasisPoints} is null or ${t.maxDiscountBasisPoints} between 0 and 10000`),
+    check('program_rules_max_backdate_days', sql`${t.maxBackdateDays} between 0 and 365 and ${t.guestClaimDays} between 0 and 365 and ${t.pointsVestingDays} between 0 and 365`),
     check(
       'program_rules_range',
       sql`${wholeWithin(t.earnPoints, 0, MAX_EARN_POINTS)} and ${wholeWithin(t.earnPerAmount, 1, MAX_RATE_TERM)} and ${wholeWithin(t.redeemPoints, 1, MAX_RATE_TERM)} and ${wholeWithin(t.redeemValue, 0, MAX_RATE_TERM)}

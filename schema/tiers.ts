@@ -7,6 +7,9 @@ import { members } from './members';
 export const tierMetrics = ['spend', 'points_earned'] as const;
 export type TierMetric = (typeof tierMetrics)[number];
 export const tierWindows = ['rolling_months', 'calendar_year'] as const;
+/** When an order counts toward tier progress while its points are pending: at once, or once they vest. */
+export const pendingCounts = ['at_once', 'at_vesting'] as const;
+export type PendingCount = (typeof pendingCounts)[number];
 export type TierWindow = (typeof tierWindows)[number];
 
 /** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
@@ -20,6 +23,7 @@ export const tierSettings = sqliteTable(
     window: text('window', { enum: tierWindows }).notNull(),
     windowMonths: integer('window_months').notNull(),
     downgradeGraceDays: integer('downgrade_grace_days').notNull(),
+    pendingPointsCount: text('pending_points_count', { enum: pendingCounts }).notNull().default('at_once'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [check('tier_settings_ranges', sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],

@@ -1,7 +1,6 @@
 import type { CommandRegistry } from './platform/serializer/commands';
 import { memberCommands } from './modules/members/commands';
 import { ledgerCommands } from './modules/ledger/commands';
-import { tierCommands } from './modules/tiers/commands';
 import { checkoutCommands } from './modules/checkout/commands';
 import { referralCommands } from './modules/referrals/commands';
 import { importOrderCommand } from './modules/imports';
@@ -13,7 +12,6 @@ import { importOrderCommand } from './modules/imports';
 export const commandRegistry: CommandRegistry = {
   ...memberCommands,
   ...ledgerCommands,
-  ...tierCommands,
   ...checkoutCommands,
   ...referralCommands,
   'imports.importOrder': importOrderCommand,

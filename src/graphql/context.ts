@@ -7,6 +7,11 @@ export interface GraphQLContext {
   services: Services;
   /** Whom the request counts against for rate limits (the token's subject, else the client's address). */
   rateLimitKey: string;
+  /**
+   * Objects a resolver already read in this request (a quote's offers and tiers), by typename and
+   * id (`Offer:…`): the fields that point to them resolve from here, not from another round trip.
+   */
+  readInRequest: Map<string, unknown>;
 }
 
 /** The caller's program; only reachable from fields whose auth scopes demand a principal. */

@@ -93,6 +93,6 @@ export function createGraphQLServer({ config, services, rateLimiter, logger }: Y
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ authentication, rateLimitKey }) => ({ principal: await authentication, services, rateLimitKey }),
+    context: async ({ authentication, rateLimitKey }) => ({ principal: await authentication, services, rateLimitKey, readInRequest: new Map() }),
   });
 }

@@ -33,8 +33,9 @@ export const CHUNK_SIZE = 100;
 /** Commands a job runs at the same time (each in its member's serializer). */
 export const JOB_CONCURRENCY = 8;
 
-export function nextCursor(ids: string[]): string | null {
-  return ids.length === CHUNK_SIZE ? ids.at(-1)! : null;
+/** Where the next chunk starts: after the last id, unless this chunk was not full (then the job is done). */
+export function nextCursor(ids: string[], chunkSize = CHUNK_SIZE): string | null {
+  return ids.length === chunkSize ? ids.at(-1)! : null;
 }
 
 /**

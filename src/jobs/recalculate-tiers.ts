@@ -1,20 +1,18 @@
-import { activeMemberIds } from '../modules/members/repository';
-import { loadTierSettings } from '../modules/tiers/repository';
-import { memberKey } from '../platform/serializer/serializer';
-import type { RecalculateTierResult } from '../modules/tiers/commands';
-import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
+import { recalculateTiersInBulk } from '../modules/tiers/bulk-recalculation';
+import { nextCursor, type Job } from './job';
 
-/** Recalculates every active member's tier as of `now`, through each member's serializer. */
-export const recalculateTiers: Job = {
+/**
+ * Recalculates every active member's tier as of `now`, a chunk of members at a time, set-based:
+ * one read and one multi-row write batch per chunk (see `recalculateTiersInBulk`).
+ */
+export const recalculateTiersJob = ({ chunkSize }: { chunkSize: number }): Job => ({
   name: 'recalculate-tiers',
   scope: 'program',
-  async step({ db, serializer }, { programId, now, cursor }) {
-    if (!(await loadTierSettings(db, programId!))) return { processed: 0, cursor: null };
-    const memberIds = await activeMemberIds(db, programId!, cursor, CHUNK_SIZE);
-    const asOf = now.toISOString();
-    const failures = await forEachMember(memberIds, (memberId) =>
-      serializer.execute<RecalculateTierResult>(memberKey(programId!, memberId), 'tiers.recalculate', { programId, memberId, asOf }),
-    );
-    return { processed: memberIds.length - failures.length, cursor: nextCursor(memberIds), failures };
+  async step({ db }, { programId, now, cursor }) {
+    const { memberIds } = await recalculateTiersInBulk(db, programId!, now, cursor, chunkSize);
+    return { processed: memberIds.length, cursor: nextCursor(memberIds, chunkSize) };
   },
-};
+});
+
+/** Members per chunk: each chunk is one read of their standings and one write batch. */
+export const recalculateTiers = recalculateTiersJob({ chunkSize: 500 });

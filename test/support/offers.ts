@@ -1,6 +1,6 @@
-import { afterEach, expect } from 'vitest';
-import { key } from './ledger';
-import { TEST_NOW, type TestApp } from './test-app';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { closeSoundly, key } from './ledger';
+import { createTestApp, TEST_NOW, type TestApp } from './test-app';
 
 /** GraphQL documents and helpers for offers and checkout, as an admin or a storefront would call them. */
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
@@ -42,7 +42,7 @@ export const RECORD_CHECKOUT = `mutation($input: RecordOrderInput!) { recordOrde
   ... on InsufficientPoints { requested available } } }`;
 
 export const REFUND_CHECKOUT = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
-  ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance offersReleased replayed }
+  ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance stampsReturned walletReturned offersReleased replayed }
   ... on RefundExceedsOrder { refundable } } }`;
 
 export const AVAILABLE_OFFERS = `query($id: ID!) { member(id: $id) { availableOffers { codes offer { id name } } stampCards { offer { id } stampsRequired stamps untilReward lifetimeStamps rewardsEarned } } }`;
@@ -112,4 +112,25 @@ export function archiveAfterEach(app: () => TestApp, created: string[]) {
       expect(response.data?.updateOffer.__typename, JSON.stringify(response)).toBe('OfferPayload');
     }
   });
+}
+
+/**
+ * One app for a test file whose tests create offers (`offer(input)`, over `defaults`): each test's
+ * offers are archived after it, and the ledger must be sound at the end.
+ */
+export function appWithOffers(defaults: Record<string, unknown> = {}) {
+  let current: TestApp | undefined;
+  const created: string[] = [];
+  const app = () => current!;
+  beforeAll(async () => {
+    current = await createTestApp();
+  });
+  afterAll(() => closeSoundly(app()));
+  archiveAfterEach(app, created);
+  async function offer(input: Record<string, unknown>) {
+    const made = await createOffer(app(), { ...defaults, ...input });
+    created.push(made.id);
+    return made;
+  }
+  return { app, offer };
 }

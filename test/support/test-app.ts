@@ -13,7 +13,7 @@ import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
 import { runCommand, unwrapOutcome, type CommandDeps, type CommandRegistry } from '../../src/platform/serializer/commands';
 import type { Serializer } from '../../src/platform/serializer/serializer';
-import type { Client } from '@libsql/client';
+import { meterRoundTrips, type RoundTripMeter } from '../../src/platform/db/round-trip-meter';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const TEST_FINGERPRINT_SECRET = 'test-fingerprint-secret-of-at-least-32-characters';
@@ -38,42 +38,32 @@ function migratedTemplate(): Promise<string> {
   return template;
 }
 
-/** A fresh database file with migrations applied, for one test file; it counts round trips. */
+/** A fresh database file with migrations applied, for one test file; it meters round trips. */
 export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
   const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
   copyFileSync(await migratedTemplate(), path);
-  const roundTrips = { count: 0 };
+  let roundTrips: RoundTripMeter | undefined;
   const opened = await openNodeDatabase({
     url: `file:${path}`,
-    wrapClient: (client) => observed(client, roundTrips, options.networkLatency ?? false),
+    wrapClient: (client) => {
+      const metered = meterRoundTrips(client, options.networkLatency ? { before: nextTurnOfTheEventLoop } : {});
+      roundTrips = metered.meter;
+      return metered.client;
+    },
   });
   // A test database need not survive a power cut: no fsync on every commit.
   await opened.client.execute('PRAGMA synchronous = OFF');
-  return { ...opened, roundTrips, databaseFile: path };
+  roundTrips!.reset();
+  return { ...opened, roundTrips: roundTrips!, databaseFile: path };
 }
 
 /**
- * Counts the app's round trips to the database (to prove lists make no N+1 queries). With
- * `networkLatency`, every statement also waits for the next turn of the event loop, as a round trip
- * to Turso or sqld does: the embedded client answers within the same tick, so concurrent commands
- * would otherwise never interleave their reads and writes on Node.
+ * With `networkLatency`, every statement first waits for the next turn of the event loop, as a round
+ * trip to Turso or sqld does: the embedded client answers within the same tick, so concurrent
+ * commands would otherwise never interleave their reads and writes on Node. The meter counts the
+ * app's round trips (all of them, and the sequential ones) to pin what a request costs at the edge.
  */
-function observed(client: Client, roundTrips: { count: number }, networkLatency: boolean): Client {
-  const roundTrip = () => new Promise((resolve) => setImmediate(resolve));
-  return new Proxy(client, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = (value as (...args: unknown[]) => unknown).bind(target);
-      if (property !== 'execute' && property !== 'batch') return method;
-      return async (...args: unknown[]) => {
-        roundTrips.count++;
-        if (networkLatency) await roundTrip();
-        return method(...args);
-      };
-    },
-  });
-}
+const nextTurnOfTheEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 export interface GraphQLResponse<Data = Record<string, any>> {
   data?: Data | null;

@@ -37,4 +37,26 @@ describe('checkout through the MemberLedger Durable Object', () => {
     expect(recorded.filter((payload) => payload.notApplied.some((entry: { reason: string }) => entry.reason === 'CODE_ALREADY_USED'))).toHaveLength(9);
     expect((await graphql(AUDIT, {}, admin)).data.ledgerAudit.sound).toBe(true);
   });
+
+  it('records a guest order placed earlier with a wallet payment refused, and a member claims it, through the Durable Objects', async () => {
+    const admin = await signToken(SECRET, { role: 'admin', programId: 'acme', subject: 'workerd-test' });
+    const storefront = await signToken(SECRET, { role: 'storefront', programId: 'acme', subject: 'shop' });
+    const memberId = (await graphql(ENROLL, { input: { email: 'claimer@example.com' } }, admin)).data.enrollMember.member.id as string;
+    const placedAt = new Date(Date.now() - 3_600_000).toISOString();
+    const refused = await graphql(
+      `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on InsufficientWalletBalance { available } } }`,
+      { input: { currency: 'EUR', total: 1_000, orderId: 'workerd-guest', idempotencyKey: 'workerd-guest-wallet', placedAt, walletPayment: { amount: 100, currency: 'EUR' } } },
+      storefront,
+    );
+    expect(refused.data.recordOrder).toEqual({ __typename: 'InsufficientWalletBalance', available: 0 });
+    const guest = await graphql(RECORD, { input: { currency: 'EUR', total: 1_000, orderId: 'workerd-guest', idempotencyKey: 'workerd-guest', placedAt } }, storefront);
+    expect(guest.data.recordOrder).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 10 });
+    const claimed = await graphql(
+      `mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename ... on ClaimOrderPayload { pointsEarned pointsBalance } } }`,
+      { input: { orderId: 'workerd-guest', memberId, idempotencyKey: 'workerd-claim' } },
+      storefront,
+    );
+    expect(claimed.data.claimOrder).toEqual({ __typename: 'ClaimOrderPayload', pointsEarned: 10, pointsBalance: 10 });
+    expect((await graphql(AUDIT, {}, admin)).data.ledgerAudit.sound).toBe(true);
+  });
 });

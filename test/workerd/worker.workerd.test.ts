@@ -73,7 +73,7 @@ const orderInput = (memberId: string, index: number, total: number) => ({ member
 async function recordWithoutSerializer(inputs: Array<ReturnType<typeof orderInput> & { lines?: unknown[] }>) {
   const deps = writesAfterAllRead(inputs.length);
   const outcomes = await Promise.all(
-    inputs.map((input) => runCommand(commandRegistry, deps, 'checkout.recordOrder', { lines: [], codes: [], attributes: {}, redeemPoints: 0, expectedDiscount: null, ...input, programId: 'globex' })),
+    inputs.map((input) => runCommand(commandRegistry, deps, 'checkout.recordOrder', { lines: [], codes: [], attributes: {}, redeemPoints: 0, expectedDiscount: null, walletPayment: null, placedAt: null, ...input, programId: 'globex' })),
   );
   return outcomes.map((outcome) => {
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);

@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { spendablePoints } from '../ledger/domain/lots';
 import { CurrencyMismatchError, InsufficientPointsError } from '../ledger/errors';
-import { openLots } from '../ledger/repository';
+import { openLots, walletBalances } from '../ledger/repository';
+import { splitWalletSpend } from '../ledger/domain/wallet';
 import { findMember } from '../members/repository';
 import { MemberErasedError, MemberNotFoundError } from '../members/errors';
 import { evaluateOffers } from '../offers/domain/evaluate';
@@ -16,9 +17,11 @@ import type { Offer } from '../offers/domain/offer';
 import type { PromoCodeRow } from '../../../schema';
 import type { ProgramRules } from '../rules/domain';
 import { loadTierContext, type TierContext } from '../tiers/order-effects';
+import { usageWindows } from '../offers/domain/limits';
 import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
 import { memberInSegments } from '../segments';
+import { checkPlacedAt } from './domain/placed-at';
 
 export interface CheckoutCart {
   memberId: string | null;
@@ -28,9 +31,15 @@ export interface CheckoutCart {
   codes: string[];
   attributes: Record<string, unknown>;
   redeemPoints: number;
+  /** When the order was placed (ISO instant; a till that syncs late); null: now. */
+  placedAt: string | null;
+  /** Part of the order paid from the member's wallet, in the order's currency. */
+  walletPayment: { amount: number; currency: string } | null;
 }
 
 export interface Checkout {
+  /** The instant the cart is evaluated at: its placedAt, or now. */
+  at: Date;
   rules: ProgramRules;
   priced: PricedCart;
   tierContext: TierContext | null;
@@ -39,15 +48,20 @@ export interface Checkout {
   referral: ReferralStanding | null;
   spendablePoints: number;
   pointsRedeemable: number;
+  /** How the wallet payment splits: bonus credit first, as spendWallet does. */
+  walletSplit: { fromBonus: number; fromCash: number };
+  /** The offers this checkout read (automatic ones and those of the codes entered), as of its read. */
+  offersRead: Offer[];
 }
 
 const NO_USES = new Map<string, number>();
 
-async function orderHistory(db: Database, programId: string, memberId: string) {
+/** The member's orders placed up to `at`: how many, and the last one's time. */
+async function orderHistory(db: Database, programId: string, memberId: string, at: Date) {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number), last: sql<number | null>`max(${orders.createdAt})` })
     .from(orders)
-    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId)));
+    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId), lte(orders.createdAt, at)));
   return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
 }
 
@@ -56,15 +70,19 @@ export interface ShopperNeeds {
   history: boolean;
   usage: boolean;
   stamps: boolean;
+  /** Offers whose per-member limit counts per period, and since when (usageWindows). */
+  usageSince: ReadonlyMap<string, Date>;
   /** The segments the offers in play target: the member is checked against these only. */
   segmentIds: string[];
 }
 
-export function needsOf(offers: Offer[], codes: PromoCodeRow[]): ShopperNeeds {
+/** What the offers in play (and the codes entered) need to know of the member at `at`. */
+export function needsOf(offers: Offer[], codes: PromoCodeRow[], at: Date): ShopperNeeds {
   return {
     history: offers.some((offer) => offer.conditions.orderNumber != null || offer.conditions.withinDaysOfLastOrder != null),
     usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
+    usageSince: usageWindows(offers, at),
     segmentIds: [...new Set(offers.flatMap((offer) => offer.conditions.segmentIds ?? []))],
   };
 }
@@ -83,31 +101,56 @@ const GUEST: Shopper = {
   segmentIds: new Set(),
 };
 
-/** What checkout knows of the customer at `now`; a guest when `memberId` is null. */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: Promise<ShopperNeeds>) {
+/** The per-period usage windows each program's offers last asked for, per database: the guess for the next read. */
+const lastUsageSince = new WeakMap<Database, Map<string, ReadonlyMap<string, Date>>>();
+
+const sameWindows = (a: ReadonlyMap<string, Date>, b: ReadonlyMap<string, Date>) =>
+  a.size === b.size && [...a].every(([offerId, since]) => b.get(offerId)?.getTime() === since.getTime());
+
+/**
+ * What checkout knows of the customer at `now` (an order's placedAt); a guest when `memberId` is null.
+ * Everything is read in one round trip, the member too: the history, usage and stamps that the
+ * offers in play (`needs`, known only once the offers are read) may ask about are read at once
+ * anyway, usage with the per-period windows the program's offers asked for last time, and read again
+ * only if the offers now ask for other windows. What the offers do not need is not used, as before.
+ * With `metricAt`, the tier context carries the member's qualifying metric at that instant.
+ */
+export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>, metricAt?: Date) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
-  const member = await findMember(db, programId, memberId);
-  if (!member) throw new MemberNotFoundError(memberId);
-  if (member.status === 'erased') throw new MemberErasedError(memberId);
-  const [tierContext, lots, referral, history, usage, stamps, segmentIds] = await Promise.all([
-    loadTierContext(db, programId, memberId),
+  const seen = lastUsageSince.get(db) ?? lastUsageSince.set(db, new Map()).get(db)!;
+  const guess = seen.get(programId) ?? new Map<string, Date>();
+  const [member, tierContext, lots, referral, history, guessedUsage, stamps, wanted] = await Promise.all([
+    findMember(db, programId, memberId),
+    loadTierContext(db, programId, memberId, now, metricAt),
     openLots(db, programId, memberId),
     referralStanding(db, programId, memberId),
-    Promise.resolve(needs).then((wanted) => (wanted.history ? orderHistory(db, programId, memberId) : { priorOrders: 0, lastOrderAt: null })),
-    Promise.resolve(needs).then((wanted) => (wanted.usage ? memberUsage(db, programId, memberId) : { offerUses: NO_USES, codeUses: NO_USES })),
-    Promise.resolve(needs).then((wanted) => (wanted.stamps ? memberStamps(db, programId, memberId) : new Map())),
-    needs.then((wanted) => memberInSegments(db, programId, memberId, wanted.segmentIds, now)),
+    orderHistory(db, programId, memberId, now),
+    memberUsage(db, programId, memberId, guess),
+    memberStamps(db, programId, memberId),
+    needs,
   ]);
-  const tier = tierContext?.current ?? null;
+  if (!member) throw new MemberNotFoundError(memberId);
+  if (member.status === 'erased') throw new MemberErasedError(memberId);
+  seen.set(programId, wanted.usageSince);
+  // Offers that target segments cost one more round trip: the member checked against those segments.
+  const [usage, segmentIds] = await Promise.all([
+    !wanted.usage
+      ? { offerUses: NO_USES, codeUses: NO_USES }
+      : sameWindows(guess, wanted.usageSince)
+        ? guessedUsage
+        : memberUsage(db, programId, memberId, wanted.usageSince),
+    memberInSegments(db, programId, memberId, wanted.segmentIds, now),
+  ]);
+  const tier = tierContext?.held ?? null;
   const shopper: Shopper = {
     memberId,
     tier: tier && { id: tier.id, discountBasisPoints: tier.discountBasisPoints, memberOnlyOffers: tier.memberOnlyOffers },
     birthday: member.birthday,
-    ...history,
+    ...(wanted.history ? history : { priorOrders: 0, lastOrderAt: null }),
     ...usage,
     referred: referral.referred,
     referralDiscountBasisPoints: referral.discountBasisPoints,
-    stamps,
+    stamps: wanted.stamps ? stamps : new Map(),
     segmentIds,
   };
   return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral };
@@ -120,22 +163,29 @@ export async function loadShopper(db: Database, programId: string, memberId: str
  * What it read of the member comes back too, for recordOrder to write from.
  */
 export async function checkoutCart(db: Database, programId: string, cart: CheckoutCart, now: Date): Promise<Checkout> {
+  const at = cart.placedAt === null ? now : new Date(cart.placedAt);
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode));
+    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), at);
   });
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }] = await Promise.all([
+  const wallet = cart.walletPayment;
+  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
     loadRules(db, programId),
     offersInPlay,
-    loadShopper(db, programId, cart.memberId, now, needs),
+    loadShopper(db, programId, cart.memberId, at, needs, now),
+    wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
   ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
+  if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
+  checkPlacedAt(at, now, rules.maxBackdateDays);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
-  const evaluation = evaluateOffers({ now, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
-  const priced = priceCart(evaluation, cart, rules, tierContext?.current?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
+  const evaluation = evaluateOffers({ now: at, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
+  const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
+  const walletSplit = splitWalletSpend(walletBalance, priced.walletPayment, cart.currency);
   return {
+    at,
     rules,
     priced,
     tierContext,
@@ -143,5 +193,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     referral,
     spendablePoints: spendable,
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
+    walletSplit,
+    offersRead: [...automaticOffers, ...enteredCodes.flatMap(({ match }) => (match ? [match.offer] : []))],
   };
 }

@@ -16,4 +16,37 @@ export class CheckoutContendedError extends DomainError<{ orderId: string }> {
   }
 }
 
-registerDomainErrors(CheckoutChangedError, CheckoutContendedError);
+/** An order's placedAt is in the future, or further back than the program's maxBackdateDays; nothing was recorded. */
+export class PlacedAtOutOfRangeError extends DomainError<{ placedAt: string; earliest: string; latest: string }> {
+  static override readonly code = 'PLACED_AT_OUT_OF_RANGE';
+  constructor(placedAt: Date, earliest: Date, latest: Date) {
+    const [given, from, to] = [placedAt, earliest, latest].map((date) => date.toISOString()) as [string, string, string];
+    super({ placedAt: given, earliest: from, latest: to }, placedAt > latest ? `placedAt ${given} is in the future (now is ${to})` : `placedAt ${given} is before ${from}, the earliest this program accepts`);
+  }
+}
+
+/** The order was claimed already (by this member), or was recorded for them in the first place. */
+export class OrderAlreadyClaimedError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'ORDER_ALREADY_CLAIMED';
+  constructor(orderId: string) {
+    super({ orderId }, `Order ${orderId} already belongs to this member`);
+  }
+}
+
+/** The order belongs to another member (recorded for them, or claimed by them). */
+export class OrderOfAnotherMemberError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'ORDER_OF_ANOTHER_MEMBER';
+  constructor(orderId: string) {
+    super({ orderId }, `Order ${orderId} belongs to another member`);
+  }
+}
+
+/** The guest order is older than the program's guestClaimDays. */
+export class ClaimWindowClosedError extends DomainError<{ orderId: string; claimableUntil: string }> {
+  static override readonly code = 'CLAIM_WINDOW_CLOSED';
+  constructor(orderId: string, claimableUntil: Date) {
+    super({ orderId, claimableUntil: claimableUntil.toISOString() }, `Order ${orderId} could be claimed until ${claimableUntil.toISOString()}`);
+  }
+}
+
+registerDomainErrors(CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError);

@@ -32,6 +32,15 @@ export const cartFields = {
     .nullish()
     .transform((points) => points ?? 0),
   attributes,
+  walletPayment: z
+    .object({ amount: whole(1, MAX_AMOUNT), currency: currencySchema })
+    .nullish()
+    .transform((payment) => payment ?? null),
+  /** Plain JSON from here on: the cart crosses the Durable Object boundary. */
+  placedAt: z
+    .date()
+    .nullish()
+    .transform((placedAt) => placedAt?.toISOString() ?? null),
 };
 
 /** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */
@@ -49,12 +58,16 @@ export type QuoteCart = z.output<typeof quoteCartSchema>;
 export const recordOrderSchema = z
   .object({
     ...cartFields,
+    /** Null: a guest's order (codes, caps and budgets count it; it earns points once a member claims it). */
+    memberId: z.string().nullish().transform((id) => id ?? null),
     orderId: text(128),
     idempotencyKey: idempotencyKeySchema,
     expectedDiscount: whole(0, MAX_AMOUNT).nullish().transform((discount) => discount ?? null),
   })
   .transform(withTotal);
 export type RecordOrderRequest = z.output<typeof recordOrderSchema>;
+
+export const claimOrderSchema = z.object({ orderId: text(128), idempotencyKey: idempotencyKeySchema });
 
 export const refundOrderSchema = z
   .object({

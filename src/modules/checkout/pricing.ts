@@ -1,8 +1,9 @@
-import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment } from '../ledger/domain/points';
+import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment, wholeStepsOf } from '../ledger/domain/points';
 import { mulDivRounded, type ProgramRules } from '../rules/domain';
 import { MAX_BALANCE } from '../../platform/bounds';
 import { InvalidInputError } from '../../platform/errors';
 import type { Evaluation } from '../offers/domain/evaluate';
+import { WalletPaymentExceedsTotalError } from '../ledger/errors';
 import type { RecordedApplication } from '../offers/repository';
 
 export interface PricedCart extends Omit<Evaluation, 'applied'> {
@@ -11,8 +12,12 @@ export interface PricedCart extends Omit<Evaluation, 'applied'> {
   totalAfterDiscount: number;
   pointsRedeemed: number;
   pointsPayment: number;
-  /** What the customer pays otherwise; points are earned on it. */
+  /** What the customer pays otherwise (the wallet payment included); points are earned on it. */
   amountDue: number;
+  /** Paid from the member's wallet, bonus credit first. */
+  walletPayment: number;
+  /** What is left to pay after discounts, points and the wallet. */
+  amountToPay: number;
   basePoints: number;
   pointsEarned: number;
 }
@@ -21,17 +26,20 @@ export interface PricedCart extends Omit<Evaluation, 'applied'> {
  * The money and points of an evaluated cart: points pay part of what is left after discounts,
  * points are earned on what is paid otherwise (at the tier's multiplier), and bonus-point offers
  * add theirs (a multiplier offer adds (multiplier − 1) × the base points, rounded down).
- * Throws the ledger's typed errors for a points payment the rules do not allow.
+ * The wallet pays part of what points leave (it counts as paid: points are earned on it).
+ * Throws the ledger's typed errors for a points or wallet payment the rules do not allow.
  */
 export function priceCart(
   evaluation: Evaluation,
-  cart: { total: number; redeemPoints: number },
+  cart: { total: number; redeemPoints: number; walletPayment: { amount: number } | null },
   rules: ProgramRules,
   earnMultiplierPermille: number = BASE_EARN_MULTIPLIER,
 ): PricedCart {
   const totalAfterDiscount = cart.total - evaluation.discount;
   const pointsPayment = planPointsPayment(cart.redeemPoints, totalAfterDiscount, rules);
   const amountDue = totalAfterDiscount - pointsPayment;
+  const walletPayment = cart.walletPayment?.amount ?? 0;
+  if (walletPayment > amountDue) throw new WalletPaymentExceedsTotalError(walletPayment, amountDue);
   const basePoints = earnedPoints(amountDue, rules, earnMultiplierPermille);
   const applied = evaluation.applied.map((application) => {
     const bonusPoints = !application.bonus
@@ -49,6 +57,8 @@ export function priceCart(
     pointsRedeemed: cart.redeemPoints,
     pointsPayment,
     amountDue,
+    walletPayment,
+    amountToPay: amountDue - walletPayment,
     basePoints,
     pointsEarned: boundedPointsEarned(basePoints, applied),
   };
@@ -69,8 +79,8 @@ function boundedPointsEarned(basePoints: number, applied: Array<{ bonusPoints: n
   return points;
 }
 
-/** The most points this member could pay this cart with: what they hold, what the order takes, if over the minimum. */
+/** The most points this member could pay this cart with: whole steps of what they hold and of what the order takes, if over the minimum. */
 export function redeemablePoints(spendable: number, totalAfterDiscount: number, rules: ProgramRules): number {
-  if (spendable < Math.max(1, rules.minimumRedemption)) return 0;
-  return Math.min(spendable, maximumRedeemablePoints(totalAfterDiscount, rules));
+  const redeemable = Math.min(wholeStepsOf(spendable, rules), maximumRedeemablePoints(totalAfterDiscount, rules));
+  return redeemable < Math.max(1, rules.minimumRedemption) ? 0 : redeemable;
 }

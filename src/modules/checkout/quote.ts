@@ -1,5 +1,6 @@
 import { REST_OF_ORDER } from '../offers/domain/allocation';
 import type { NotApplied } from '../offers/domain/evaluate';
+import type { NextStep } from '../offers/domain/effects';
 import type { Checkout, CheckoutCart } from './context';
 
 export interface AppliedOfferResult {
@@ -12,6 +13,7 @@ export interface AppliedOfferResult {
   bonusPoints: number;
   stamps: number;
   freeUnits: number;
+  nextStep: NextStep | null;
 }
 
 export interface QuotedLine {
@@ -31,6 +33,8 @@ export interface QuoteResult {
   pointsRedeemed: number;
   pointsPayment: number;
   amountDue: number;
+  walletPayment: number;
+  amountToPay: number;
   pointsEarned: number;
   pointsRedeemable: number;
   applied: AppliedOfferResult[];
@@ -49,9 +53,11 @@ export function quoteResult(cart: CheckoutCart, { priced, pointsRedeemable }: Ch
     pointsRedeemed: priced.pointsRedeemed,
     pointsPayment: priced.pointsPayment,
     amountDue: priced.amountDue,
+    walletPayment: priced.walletPayment,
+    amountToPay: priced.amountToPay,
     pointsEarned: priced.pointsEarned,
     pointsRedeemable,
-    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits })),
+    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep })),
     notApplied: priced.notApplied,
     lines: cart.lines.map((line, lineNo) => ({ lineNo, sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
     restOfOrderDiscount: priced.lineDiscounts.get(REST_OF_ORDER) ?? 0,

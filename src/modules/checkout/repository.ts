@@ -15,20 +15,16 @@ export function existingOrderIds(db: Database, programId: string, orderIds: stri
   return db.select({ orderId: orders.orderId }).from(orders).where(and(eq(orders.programId, programId), inArray(orders.orderId, orderIds)));
 }
 
-export interface NewOrder {
+/** A new order's row (its columns but the key and time), its lines, and when it was placed. */
+export type NewOrder = Omit<typeof orders.$inferInsert, 'id' | 'createdAt'> & {
   orderPk: string;
-  programId: string;
-  memberId: string;
-  orderId: string;
-  currency: string;
-  total: number;
-  discount: number;
-  pointsRedeemed: number;
-  pointsPayment: number;
-  pointsEarned: number;
-  attributes: Record<string, unknown>;
   placedAt: Date;
   lines: Array<{ sku: string; category: string | null; quantity: number; unitPrice: number; discount: number; attributes?: Record<string, unknown> }>;
+};
+
+/** An order as its member's stats see it (refunds and claims change what it counts for). */
+export function orderForStats(order: { createdAt: Date; total: number; discount: number; refundedAmount: number; fullyRefundedAt: Date | null }, lines: Array<{ sku: string; category: string | null; quantity: number; refundedQuantity: number }>) {
+  return { placedAt: order.createdAt, netTotal: order.total - order.discount, refundedAmount: order.refundedAmount, fullyRefunded: order.fullyRefundedAt !== null, lines };
 }
 
 const ROWS_PER_INSERT = 500;
@@ -41,19 +37,15 @@ const inChunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length 
 export function newOrderStatements(db: Database, newOrders: NewOrder[]) {
   const orderRows = newOrders.map(({ orderPk, placedAt, lines: _lines, ...columns }) => ({ id: orderPk, ...columns, createdAt: placedAt }));
   const lineRows = newOrders.flatMap((order) => order.lines.map((line, lineNo) => ({ orderId: order.orderPk, lineNo, ...line })));
-  const added = newOrders.map((order) => ({
-    memberId: order.memberId,
-    delta: statsDelta(null, {
-      placedAt: order.placedAt,
-      netTotal: order.total - order.discount,
-      refundedAmount: 0,
-      fullyRefunded: false,
-      lines: order.lines.map((line) => ({ ...line, refundedQuantity: 0 })),
-    }),
-  }));
+  // A guest's order counts for no one until a member claims it.
+  const added = newOrders.flatMap((order) =>
+    order.memberId
+      ? [{ memberId: order.memberId, delta: statsDelta(null, orderForStats({ createdAt: order.placedAt, total: order.total, discount: order.discount ?? 0, refundedAmount: 0, fullyRefundedAt: null }, order.lines.map((line) => ({ ...line, refundedQuantity: 0 })))) }]
+      : [],
+  );
   return [
     ...inChunks(orderRows).map((rows) => db.insert(orders).values(rows)),
     ...inChunks(lineRows).map((rows) => db.insert(orderLines).values(rows)),
-    ...(newOrders.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : []),
+    ...(added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : []),
   ];
 }

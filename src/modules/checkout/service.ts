@@ -5,6 +5,7 @@ import { OrderNotFoundError } from '../ledger/errors';
 import { MemberErasedError } from '../members/errors';
 import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
 import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
+import type { ClaimOrderInput, ClaimOrderResult } from './commands/claim-order';
 import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
 import { byEvaluationOrder } from '../offers/domain/evaluate';
@@ -18,6 +19,12 @@ import type { Replayable } from '../ledger/operation';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
+/**
+ * The serializer an order's commands run in: its member's, or for a guest's order (no member's
+ * balances to order) one of its own, which its refunds and its claim share.
+ */
+const orderKey = (programId: string, memberId: string | null, orderId: string) => memberKey(programId, memberId ?? `guest:${orderId}`);
+
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
 export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
   const referrals = createReferralsService({ db, clock, serializer });
@@ -28,15 +35,15 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
      */
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
-      const inPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
-      const needs = inPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode)));
+      const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
+      const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
       const [loaded, [automatic, held]] = await Promise.all([
         // An erased member can no longer use offers: what is left of them to read is none.
         loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
           if (error instanceof MemberErasedError) return null;
           throw error;
         }),
-        inPlay,
+        offersInPlay,
       ]);
       if (!loaded) return [];
       const { shopper } = loaded;
@@ -50,12 +57,21 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
       return [...available.values()].sort((a, b) => byEvaluationOrder(a.offer, b.offer));
     },
 
+    /** The quote, and the offers and tiers it read (so that their fields need no other read). */
     async quote(programId: string, cart: CheckoutCart) {
-      return quoteResult(cart, await checkoutCart(db, programId, cart, clock.now()));
+      const checkout = await checkoutCart(db, programId, cart, clock.now());
+      return { ...quoteResult(cart, checkout), offersRead: checkout.offersRead, tiersRead: checkout.tierContext?.tiers ?? [] };
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
-      return serializer.execute<Replayable<RecordOrderResult>>(memberKey(programId, input.memberId), 'checkout.recordOrder', { ...input, programId });
+      return serializer.execute<Replayable<RecordOrderResult>>(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
+    },
+
+    /** Links a guest's order to a member, who earns its points; in the guest order's serializer, with its refunds. */
+    async claimOrder(programId: string, input: Omit<ClaimOrderInput, 'programId'>) {
+      const order = await findOrder(db, programId, input.orderId);
+      if (!order) throw new OrderNotFoundError(input.orderId);
+      return serializer.execute<Replayable<ClaimOrderResult>>(orderKey(programId, order.memberId, input.orderId), 'checkout.claimOrder', { ...input, programId });
     },
 
     /**
@@ -65,7 +81,7 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute<Replayable<RefundOrderResult>>(memberKey(programId, order.memberId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute<Replayable<RefundOrderResult>>(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', { ...input, programId });
       // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
       if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;

@@ -21,6 +21,25 @@ export class RedemptionExceedsTotalError extends DomainError<{ requested: number
   }
 }
 
+/** Points pay in whole steps (e.g. 2 points = 1 cent); `lower`/`higher` are the nearest amounts this order takes. */
+export class PointsNotWholeStepError extends DomainError<{ requested: number; stepPoints: number; stepValue: number; lower: number | null; higher: number | null }> {
+  static override readonly code = 'POINTS_NOT_WHOLE_STEP';
+  constructor(requested: number, step: { points: number; value: number }, lower: number | null, higher: number | null) {
+    const nearest = [lower, higher].filter((amount) => amount !== null).join(' or ');
+    super(
+      { requested, stepPoints: step.points, stepValue: step.value, lower, higher },
+      `Points pay in whole steps of ${step.points} (worth ${step.value}); ${requested} is not one${nearest ? `: redeem ${nearest}` : ''}`,
+    );
+  }
+}
+
+export class WalletPaymentExceedsTotalError extends DomainError<{ requested: number; maximum: number }> {
+  static override readonly code = 'WALLET_PAYMENT_EXCEEDS_TOTAL';
+  constructor(requested: number, maximum: number) {
+    super({ requested, maximum }, `A wallet payment of ${requested} is more than the order leaves to pay (${maximum})`);
+  }
+}
+
 export class InsufficientWalletBalanceError extends DomainError<{ currency: string; requested: number; available: number }> {
   static override readonly code = 'INSUFFICIENT_WALLET_BALANCE';
   constructor(currency: string, requested: number, available: number) {
@@ -81,6 +100,8 @@ registerDomainErrors(
   InsufficientPointsError,
   BelowMinimumRedemptionError,
   RedemptionExceedsTotalError,
+  PointsNotWholeStepError,
+  WalletPaymentExceedsTotalError,
   InsufficientWalletBalanceError,
   IdempotencyConflictError,
   DuplicateOrderError,

@@ -37,7 +37,7 @@ const MAX_ATTEMPTS = 10;
 export type Replayable<Result> = Result & { replayed: boolean };
 
 /** Fingerprint of a request without its key; node:crypto hashes synchronously on Node and Workers (nodejs_compat). */
-function requestHash(command: string, input: LedgerCommandInput): string {
+export function requestHash<Input extends LedgerCommandInput>(command: string, input: Input): string {
   const { idempotencyKey: _key, ...request } = input;
   return createHash('sha256').update(canonicalize({ command, request }) ?? '').digest('hex');
 }

@@ -13,6 +13,8 @@ export const transferKinds = [
   'wallet_top_up',
   'wallet_bonus',
   'wallet_spend',
+  'order_wallet_payment',
+  'refund_wallet_return',
   'referral_reward',
   'referral_clawback',
 ] as const;
@@ -31,5 +33,5 @@ export interface PlannedTransfer {
   /** Lots this transfer draws from or puts back into. */
   lotDeltas?: LotDelta[];
   /** The lot this transfer creates (an earn), filled with `amount`. */
-  newLot?: { id: string; memberId: string; earnedAt: Date; expiresAt: Date | null };
+  newLot?: { id: string; memberId: string; earnedAt: Date; expiresAt: Date | null; vestsAt?: Date | null };
 }

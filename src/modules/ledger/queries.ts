@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { accounts, lots, transfers } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
@@ -10,6 +10,17 @@ export function accountsOfOwner(db: Database, accountIds: string[]) {
 }
 
 /** Points balances of many members in one query (for the DataLoader behind `Member.pointsBalance`). */
+/** Points in the members' lots that have not vested yet (pending: counted in the balance, not spendable). */
+export async function pendingPoints(db: Database, programId: string, memberIds: readonly string[], now: Date): Promise<number[]> {
+  const rows = await db
+    .select({ memberId: lots.memberId, pending: sql<number>`sum(${lots.remaining})`.mapWith(Number) })
+    .from(lots)
+    .where(and(eq(lots.programId, programId), inArray(lots.memberId, [...memberIds]), gt(lots.remaining, 0), gt(lots.vestsAt, now)))
+    .groupBy(lots.memberId);
+  const byMember = new Map(rows.map((row) => [row.memberId, row.pending]));
+  return memberIds.map((memberId) => byMember.get(memberId) ?? 0);
+}
+
 export async function pointsBalances(db: Database, programId: string, memberIds: readonly string[]): Promise<number[]> {
   const rows = await db
     .select({ ownerId: accounts.ownerId, balance: accounts.balance })

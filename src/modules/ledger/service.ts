@@ -5,7 +5,7 @@ import type { KeysetPage } from '../../platform/db/keyset';
 import { loadRules } from '../rules/service';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
-import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
+import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pendingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
 import { ledgerCommands, type LedgerCommandName } from './commands';
 import { TransferNotFoundError } from './errors';
 import { findTransfer } from './repository';
@@ -31,6 +31,7 @@ export function createLedgerService({ db, clock, serializer }: { db: Database; c
 
   return {
     pointsBalances: (programId: string, memberIds: readonly string[]) => pointsBalances(db, programId, memberIds),
+    pendingPoints: (programId: string, memberIds: readonly string[]) => pendingPoints(db, programId, memberIds, clock.now()),
     walletBalances: (programId: string, memberIds: readonly string[]) => walletBalances(db, programId, memberIds),
     lots: (programId: string, memberId: string, page: KeysetPage & { includeClosed: boolean }) => listLots(db, programId, memberId, page),
     transfers: (programId: string, memberId: string, page: KeysetPage) => listMemberTransfers(db, programId, memberId, page),

@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
-import type { StampCardState } from './domain/effects';
+import { stampsReturnedBy, type StampCardState } from './domain/effects';
+import { matchesItems } from './domain/offer';
 
 /** An application as recorded: with the bonus points it came to once the order was priced. */
 export type RecordedApplication = Application & { bonusPoints: number };
@@ -32,14 +33,16 @@ export function heldCodes(db: Database, programId: string, memberId: string) {
 
 /**
  * How often a member has redeemed each offer, and used each code (an order a code was applied to
- * uses it, even when it only stamped a card); full refunds give uses back.
+ * uses it, even when it only stamped a card); full refunds give uses back. An offer in `since`
+ * counts only the redemptions from that instant (its per-member limit counts per period).
  */
-export async function memberUsage(db: Database, programId: string, memberId: string) {
+export async function memberUsage(db: Database, programId: string, memberId: string, since: ReadonlyMap<string, Date> = new Map()) {
+  const from = since.size === 0 ? sql`0` : sql`case ${offerApplications.offerId} ${sql.join([...since].map(([offerId, at]) => sql`when ${offerId} then ${at.getTime()}`), sql` `)} else 0 end`;
   const rows = await db
     .select({
       offerId: offerApplications.offerId,
       codeId: offerApplications.codeId,
-      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption})`.mapWith(Number),
+      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption} and ${offerApplications.createdAt} >= ${from})`.mapWith(Number),
       uses: sql<number>`count(*)`.mapWith(Number),
     })
     .from(offerApplications)
@@ -66,7 +69,7 @@ export async function memberStamps(db: Database, programId: string, memberId: st
  * Statements that record what the offers did on an order, for the order's own batch. The counter
  * updates are the cross-member guards: past a cap, budget or a code's uses, the CHECK trips.
  */
-export function applicationStatements(db: Database, order: { programId: string; memberId: string; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
+export function applicationStatements(db: Database, order: { programId: string; memberId: string | null; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
   const fromOffers = applied.filter((application) => application.offerId !== null);
   if (fromOffers.length === 0) return [];
   const statements: Statement[] = [
@@ -83,6 +86,7 @@ export function applicationStatements(db: Database, order: { programId: string; 
         giftSku: application.gift?.sku ?? null,
         giftQuantity: application.gift?.quantity ?? 0,
         stamps: application.stamps,
+        stampedLines: application.stampedLines,
         freeUnits: application.freeUnits,
         countsAsRedemption: application.countsAsRedemption,
         createdAt: order.at,
@@ -91,7 +95,8 @@ export function applicationStatements(db: Database, order: { programId: string; 
   ];
   for (const application of fromOffers) {
     statements.push(...counterStatements(db, { ...application, offerId: application.offerId! }, +1));
-    if (application.stamps > 0) {
+    // Only a member has a stamp card (a guest's cart is refused stamp-card offers).
+    if (application.stamps > 0 && order.memberId) {
       statements.push(
         db
           .insert(stampCards)
@@ -138,12 +143,13 @@ function counterStatements(db: Database, application: Counted, sign: 1 | -1): St
  * codes come back (a single-use code can be used again), and the stamps it earned and the free
  * units it got are taken off the member's card.
  */
-export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<Statement[]> {
+export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<{ statements: Statement[]; stampsReturned: number }> {
   const rows = await db
     .select()
     .from(offerApplications)
     .where(and(eq(offerApplications.orderPk, orderPk), isNull(offerApplications.releasedAt)));
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { statements: [], stampsReturned: 0 };
+  let stampsReturned = 0;
   const statements: Statement[] = [
     db
       .update(offerApplications)
@@ -152,16 +158,56 @@ export async function releaseStatements(db: Database, orderPk: string, at: Date)
   ];
   for (const row of rows) {
     statements.push(...counterStatements(db, row, -1));
-    if (row.stamps > 0) {
+    const stampsLeft = row.stamps - row.stampsReturned;
+    stampsReturned += stampsLeft;
+    if (row.memberId && (stampsLeft > 0 || row.freeUnits > 0)) {
       statements.push(
         db
           .update(stampCards)
-          .set({ stamps: sql`${stampCards.stamps} - ${row.stamps}`, rewards: sql`${stampCards.rewards} - ${row.freeUnits}`, updatedAt: at })
+          .set({ stamps: sql`${stampCards.stamps} - ${stampsLeft}`, rewards: sql`${stampCards.rewards} - ${row.freeUnits}`, updatedAt: at })
           .where(and(eq(stampCards.offerId, row.offerId), eq(stampCards.memberId, row.memberId))),
       );
     }
   }
-  return statements;
+  return { statements, stampsReturned };
+}
+
+/**
+ * Statements that take back the stamps of units a partial refund returns (`returnedUnits`: order
+ * line number → units), from each stamp card those lines stamped. Free units already given stay
+ * given: the card goes into debt, and the next stamps repay it before another unit is free.
+ * Returns how many stamps it takes back too.
+ */
+export async function stampReturnStatements(
+  db: Database,
+  order: { orderPk: string; lines: Array<{ lineNo: number; sku: string; category: string | null }> },
+  returnedUnits: Map<number, number>,
+  at: Date,
+) {
+  if (returnedUnits.size === 0) return { statements: [], stampsReturned: 0 };
+  const rows = await db
+    .select({ application: offerApplications, effect: offers.effect })
+    .from(offerApplications)
+    .innerJoin(offers, eq(offers.id, offerApplications.offerId))
+    .where(and(eq(offerApplications.orderPk, order.orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
+  const returned = stampsReturnedBy(
+    rows.flatMap(({ application, effect }) => {
+      if (!application.memberId) return [];
+      // Orders recorded before stamped lines were kept: the lines the card's items match.
+      const stampedLines =
+        application.stampedLines.length > 0 || effect.kind !== 'stamp_card' ? application.stampedLines : order.lines.filter((line) => matchesItems(effect.items, line)).map((line) => line.lineNo);
+      return [{ ...application, memberId: application.memberId, stampedLines }];
+    }),
+    returnedUnits,
+  );
+  const statements: Statement[] = returned.flatMap(({ applicationId, offerId, memberId, stamps }) => [
+    db.update(offerApplications).set({ stampsReturned: sql`${offerApplications.stampsReturned} + ${stamps}` }).where(eq(offerApplications.id, applicationId)),
+    db
+      .update(stampCards)
+      .set({ stamps: sql`${stampCards.stamps} - ${stamps}`, updatedAt: at })
+      .where(and(eq(stampCards.offerId, offerId), eq(stampCards.memberId, memberId))),
+  ]);
+  return { statements, stampsReturned: returned.reduce((sum, { stamps }) => sum + stamps, 0) };
 }
 
 /** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */

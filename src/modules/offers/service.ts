@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { requireActiveMember } from '../members/repository';
 import { codesCsv, generateCodes, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
 import { normalizeCode } from '../../platform/codes';
-import { applyOfferUpdate, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
+import { applyOfferUpdate, hasLimitForPeriod, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
 import { existingSegmentIds } from '../segments';
@@ -73,6 +73,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     async update(programId: string, offerId: string, update: OfferUpdate): Promise<Offer> {
       const next = applyOfferUpdate(await requireOffer(programId, offerId), update);
       if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
+      if (!hasLimitForPeriod(next)) throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
       if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
       const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;

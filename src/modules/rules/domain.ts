@@ -18,6 +18,9 @@ export const defaultRules: ProgramRules = {
   walletBonusThreshold: 0,
   walletBonusBasisPoints: 0,
   maxDiscountBasisPoints: null,
+  maxBackdateDays: 7,
+  guestClaimDays: 30,
+  pointsVestingDays: 0,
 };
 
 const count = (max: number) => z.number().int('must be a whole number').min(0, 'must not be negative').max(max);
@@ -49,6 +52,9 @@ export const rulesUpdateSchema = z.object({
   walletBonusThreshold: count(1_000_000_000_000).optional(),
   walletBonusBasisPoints: count(MAX_BASIS_POINTS).optional(),
   maxDiscountBasisPoints: count(MAX_BASIS_POINTS).nullish(),
+  maxBackdateDays: count(365).optional(),
+  guestClaimDays: count(365).optional(),
+  pointsVestingDays: count(365).optional(),
 });
 
 export type RulesUpdate = z.output<typeof rulesUpdateSchema>;

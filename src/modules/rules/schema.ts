@@ -25,6 +25,9 @@ const ProgramRulesType = builder.objectRef<ProgramRules>('ProgramRules').impleme
       nullable: true,
       description: 'Most of an order total that offers and the tier discount may take off together, in 1/100 %; null: no cap',
     }),
+    maxBackdateDays: t.exposeInt('maxBackdateDays', { description: 'How many days in the past an order\'s placedAt may be (a till that syncs late)' }),
+    pointsVestingDays: t.exposeInt('pointsVestingDays', { description: 'Days until the points an order earns vest (its return window); pending until then. 0: at once' }),
+    guestClaimDays: t.exposeInt('guestClaimDays', { description: 'How many days after a guest order (its placedAt) a member may claim it; 0: never' }),
   }),
 });
 
@@ -50,6 +53,9 @@ const UpdateProgramRulesInput = builder.inputType('UpdateProgramRulesInput', {
     walletBonusThreshold: t.int(),
     walletBonusBasisPoints: t.int(),
     maxDiscountBasisPoints: t.int(),
+    maxBackdateDays: t.int({ description: '0 to 365; default 7' }),
+    guestClaimDays: t.int({ description: '0 to 365; default 30' }),
+    pointsVestingDays: t.int({ description: '0 to 365; default 0' }),
   }),
 });
 

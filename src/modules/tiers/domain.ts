@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tierMetrics, tierWindows, type MemberTierRow, type TierRow, type TierSettingsRow } from '../../../schema';
+import { pendingCounts, tierMetrics, tierWindows, type MemberTierRow, type TierRow, type TierSettingsRow } from '../../../schema';
 import { addMonthsUtc, DAY_MS, startOfUtcYear } from '../../platform/time';
 import { MAX_MULTIPLIER_PERMILLE } from '../../platform/bounds';
 import { text } from '../../platform/validation';
@@ -57,6 +57,7 @@ export const tierSettingsSchema = z.object({
   window: z.enum(tierWindows),
   windowMonths: z.number().int().min(1, 'must be at least 1').max(120, 'must be at most 120').nullish().transform((months) => months ?? 12),
   downgradeGraceDays: z.number().int().min(0, 'must not be negative').max(3650).nullish().transform((days) => days ?? 0),
+  pendingPointsCount: z.enum(pendingCounts).nullish().transform((count) => count ?? 'at_once'),
 });
 
 const tierFields = {

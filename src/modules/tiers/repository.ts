@@ -1,9 +1,11 @@
-import { and, asc, eq, gt, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
+import { loadRules } from '../rules/service';
+import { DAY_MS } from '../../platform/time';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
   const [row] = await db.select().from(tierSettings).where(eq(tierSettings.programId, programId));
@@ -21,13 +23,16 @@ export async function memberTierState(db: Database, programId: string, memberId:
   return row ?? null;
 }
 
-/** Net spend (total − discount − refunded) or net points earned on the member's orders within the window. */
+/**
+ * Net spend (total − discount − refunded) or net points earned on the member's orders within the
+ * window. With `pendingPointsCount: at_vesting`, an order counts only once its points vested (the
+ * program's pointsVestingDays after it was placed).
+ */
 export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
-  const { start, end, startInclusive } = qualifyingWindow(settings, now);
-  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
+  const { start, end, startInclusive, measure } = metricTerms(settings, now, vestingDays);
   const [row] = await db
-    // Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters.
-    .select({ value: sql<number>`min(coalesce(sum(${measure}), 0), ${Number.MAX_SAFE_INTEGER})`.mapWith(Number) })
+    .select({ value: sql<number>`${clampedSum(measure)}`.mapWith(Number) })
     .from(orders)
     .where(
       and(
@@ -39,6 +44,22 @@ export async function qualifyingMetric(db: Database, programId: string, memberId
     );
   return row?.value ?? 0;
 }
+
+/**
+ * Which orders count toward the metric at `now` (the window, ending `vestingDays` earlier with
+ * `pendingPointsCount: at_vesting`) and what each counts: shared by `qualifyingMetric` and the
+ * set-based recalculation.
+ */
+export function metricTerms(settings: TierSettings, now: Date, vestingDays: number) {
+  const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
+  const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
+  const end = vestedBy < windowEnd ? vestedBy : windowEnd;
+  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  return { start, end, startInclusive, measure };
+}
+
+/** Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters. */
+export const clampedSum = (measure: SQL) => sql`min(coalesce(sum(${measure}), 0), ${Number.MAX_SAFE_INTEGER})`;
 
 /** Writes a tier change and its history row; part of the caller's batch. */
 export function tierChangeStatements(
@@ -65,6 +86,24 @@ export function tierChangeStatements(
 export async function currentTier(db: Database, programId: string, memberId: string, all: Tier[]): Promise<Tier | null> {
   const state = await memberTierState(db, programId, memberId);
   return all.find((tier) => tier.id === state?.tierId) ?? null;
+}
+
+/**
+ * The member's tier now and the one they held at `at` (a backdated order): the same unless the
+ * tier changed since, then the latest change up to `at` in the tier history. `known`: the member's
+ * tier state, when the caller read it already.
+ */
+export async function tierNowAndAt(db: Database, programId: string, memberId: string, all: Tier[], at: Date, known?: Awaited<ReturnType<typeof memberTierState>>) {
+  const state = known === undefined ? await memberTierState(db, programId, memberId) : known;
+  const byId = (id: string | null | undefined) => all.find((tier) => tier.id === id) ?? null;
+  if (!state || state.since <= at) return { current: byId(state?.tierId), held: byId(state?.tierId) };
+  const [change] = await db
+    .select({ toTierId: tierHistory.toTierId })
+    .from(tierHistory)
+    .where(and(eq(tierHistory.programId, programId), eq(tierHistory.memberId, memberId), lte(tierHistory.at, at)))
+    .orderBy(desc(tierHistory.at))
+    .limit(1);
+  return { current: byId(state.tierId), held: byId(change?.toTierId) };
 }
 
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */

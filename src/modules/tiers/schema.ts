@@ -1,5 +1,5 @@
 import type { TierHistoryRow } from '../../../schema';
-import { tierMetrics, tierWindows } from '../../../schema';
+import { pendingCounts, tierMetrics, tierWindows } from '../../../schema';
 import { builder, type InputFieldBuilder } from '../../graphql/builder';
 import { programIdOf, type GraphQLContext } from '../../graphql/context';
 import { requireId } from '../../graphql/global-ids';
@@ -29,12 +29,19 @@ export const TierType = builder.node(builder.objectRef<Tier>('Tier'), {
   }),
 });
 
+const PendingPointsCount = upperCaseEnum(
+  'PendingPointsCount',
+  pendingCounts,
+  'With the program rule pointsVestingDays: whether an order counts toward tier progress AT_ONCE, or AT_VESTING (once its return window is over)',
+);
+
 const TierSettingsType = builder.objectRef<TierSettings>('TierSettings').implement({
   fields: (t) => ({
     metric: t.field({ type: TierMetric, resolve: (settings) => settings.metric }),
     window: t.field({ type: TierWindow, resolve: (settings) => settings.window }),
     windowMonths: t.exposeInt('windowMonths', { description: 'For ROLLING_MONTHS' }),
     downgradeGraceDays: t.exposeInt('downgradeGraceDays', { description: 'How long a due downgrade waits for the member to qualify again' }),
+    pendingPointsCount: t.field({ type: PendingPointsCount, description: 'Whether an order counts toward tier progress at once or once its points vest', resolve: (settings) => settings.pendingPointsCount }),
   }),
 });
 
@@ -124,6 +131,7 @@ const ConfigureTiersInput = builder.inputType('ConfigureTiersInput', {
     window: t.field({ type: TierWindow, required: true }),
     windowMonths: t.int({ description: 'For ROLLING_MONTHS (default 12)' }),
     downgradeGraceDays: t.int({ description: 'Default 0: downgrade at the first recalculation that finds it due' }),
+    pendingPointsCount: t.field({ type: PendingPointsCount, description: 'Default AT_ONCE' }),
   }),
 });
 

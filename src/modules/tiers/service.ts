@@ -7,7 +7,8 @@ import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { newId } from '../../platform/ids';
 import { nextTierAbove, qualifyingWindow, type Tier, type TierSettings } from './domain';
 import { DuplicateTierError, TierInUseError, TierNotFoundError } from './errors';
-import { currentTier, listTiers, loadTierSettings, qualifyingMetric } from './repository';
+import { listTiers, loadTierSettings } from './repository';
+import { loadTierContext } from './order-effects';
 
 export type NewTier = Pick<Tier, 'name' | 'threshold' | 'earnMultiplierPermille' | 'discountBasisPoints' | 'memberOnlyOffers'>;
 
@@ -75,11 +76,11 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
 
     /** The metric so far in the current window, the next tier and what is missing to reach it. */
     async progress(programId: string, memberId: string) {
-      const settings = await loadTierSettings(db, programId);
-      const all = await listTiers(db, programId);
-      if (!settings || all.length === 0) return null;
       const now = clock.now();
-      const [current, value] = await Promise.all([currentTier(db, programId, memberId, all), qualifyingMetric(db, programId, memberId, settings, now)]);
+      const context = await loadTierContext(db, programId, memberId, now, now);
+      if (!context) return null;
+      const { settings, tiers: all, current, metric } = context;
+      const value = metric!;
       const next = nextTierAbove(all, current);
       const { start, end } = qualifyingWindow(settings, now);
       return { metric: settings.metric, value, windowStart: start, windowEnd: end, current, next, missing: next ? Math.max(0, next.threshold - value) : 0 };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
 import { AUDIT, closeSoundly, mutate, RECORD_ORDER, REDEEM, TOP_UP } from '../../support/ledger';
 import { createTestApp, type TestApp } from '../../support/test-app';
+import { auditLedger } from '../../../src/modules/ledger/audit';
 
 /**
  * The audit must find what it exists to find: each invariant of DESIGN.md §4 is broken through raw
@@ -160,5 +161,22 @@ describe('ledgerAudit finds each broken invariant', () => {
     expect((await audit()).sound).toBe(false);
     await sql('update accounts set balance = balance - 7 where id = ?', ids.walletCash);
     await closeSoundly(app);
+  });
+
+  it('finds the same in chunks of any size: an account, lot, transfer or repeated key is never split or skipped at a boundary', async () => {
+    // Several kinds of damage at once, then the audit read 1, 2 and 3 rows at a time.
+    await sql('update accounts set balance = balance + 7 where id = ?', ids.walletCash);
+    await sql('update lot_movements set delta = delta - 1 where transfer_id = ? and lot_id = ?', ids.redeem, ids.firstLot);
+    await sql('drop index operations_idempotency_key');
+    await sql(
+      `insert into operations (id, program_id, idempotency_key, command, request_hash, member_id, result, created_at)
+        select 'copied-operation', program_id, idempotency_key, command, request_hash, member_id, result, created_at from operations where idempotency_key = ?`,
+      ids.orderKey,
+    );
+    const whole = await auditLedger(app.db, 'acme');
+    expect(whole.map(({ invariant }) => invariant).sort()).toEqual(
+      [INVARIANT.balance, INVARIANT.unitSum, INVARIANT.lot, INVARIANT.transferLots, INVARIANT.idempotency].sort(),
+    );
+    for (const chunkRows of [1, 2, 3]) expect(await auditLedger(app.db, 'acme', { chunkRows })).toEqual(whole);
   });
 });

@@ -36,11 +36,15 @@ const scenario = fc
     held: edgy(0, MAX_POINTS),
     redeemShareOfHeld: fc.double({ min: 0, max: 1, noNaN: true }),
     total: fc.oneof(edgy(0, MAX_AMOUNT), fc.integer({ min: 0, max: 10_000 })),
+    /** Most payments are whole steps (the rest must be refused as PointsNotWholeStep). */
+    wholeSteps: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
   })
   .map((drawn) => {
     const earnPoints = Math.min(MAX_EARN_POINTS, drawn.earnPerAmount, Math.floor(drawn.earnPerAmount * drawn.earnPointsShare));
     const redeemValue = Math.min(MAX_RATE_TERM, drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT, Math.floor(drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT * drawn.redeemShare));
-    return { ...drawn, earnPoints, redeemValue, redeem: Math.floor(drawn.held * drawn.redeemShareOfHeld) };
+    const redeem = Math.floor(drawn.held * drawn.redeemShareOfHeld);
+    const stepPoints = redeemValue === 0 ? 1 : drawn.redeemPoints / gcd(drawn.redeemPoints, redeemValue);
+    return { ...drawn, earnPoints, redeemValue, redeem: drawn.wholeSteps ? redeem - (redeem % stepPoints) : redeem };
   });
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -61,7 +65,12 @@ const everythingAtItsMaximum: Scenario = {
   redeemShareOfHeld: 1,
   redeem: MAX_POINTS,
   total: MAX_AMOUNT,
+  wholeSteps: true,
 };
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
 
 function divRounded(numerator: bigint, denominator: bigint, mode: Rounding): bigint {
   const quotient = numerator / denominator;
@@ -71,9 +80,20 @@ function divRounded(numerator: bigint, denominator: bigint, mode: Rounding): big
 }
 
 /** The reference: what the order must earn, in BigInt, or why it must be refused. */
-function expected(run: Scenario, balanceBefore: number, issuedBefore: number): { refused: 'RedemptionExceedsTotal' } | { refused: 'InvalidInputError' } | { payment: bigint; earned: bigint } {
+function expected(
+  run: Scenario,
+  balanceBefore: number,
+  issuedBefore: number,
+): { refused: 'RedemptionExceedsTotal' | 'PointsNotWholeStep' | 'InvalidInputError' } | { payment: bigint; earned: bigint } {
+  if (run.redeem > 0) {
+    // Points pay in whole steps only (the fewest points worth a whole minor unit), never past the order.
+    if (run.redeemValue === 0) return { refused: 'RedemptionExceedsTotal' };
+    const divisor = gcd(run.redeemPoints, run.redeemValue);
+    const [stepPoints, stepValue] = [run.redeemPoints / divisor, run.redeemValue / divisor];
+    if (run.redeem % stepPoints !== 0) return { refused: 'PointsNotWholeStep' };
+    if (BigInt(run.redeem / stepPoints) * BigInt(stepValue) > BigInt(run.total)) return { refused: 'RedemptionExceedsTotal' };
+  }
   const payment = (BigInt(run.redeem) * BigInt(run.redeemValue)) / BigInt(run.redeemPoints);
-  if (payment > BigInt(run.total)) return { refused: 'RedemptionExceedsTotal' };
   const paid = BigInt(run.total) - payment;
   const base = divRounded(paid * BigInt(run.earnPoints) * BigInt(run.tierPermille), BigInt(run.earnPerAmount) * 1000n, run.earnRounding);
   const bonus = 'points' in run.bonus ? BigInt(run.bonus.points) : (base * BigInt(run.bonus.multiplierPermille - 1000)) / 1000n;

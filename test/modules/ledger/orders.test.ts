@@ -15,6 +15,7 @@ const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $
   ... on Error { code message } ... on InvalidInputError { issues { path message } }
   ... on RecordOrderPayload { orderId pointsRedeemed pointsEarned pointsBalance replayed pointsPayment { amount currency } amountPaid { amount } }
   ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum }
+  ... on PointsNotWholeStep { requested stepPoints stepValue lower higher }
   ... on CurrencyMismatch { expected } ... on DuplicateOrder { orderId } ... on IdempotencyConflict { idempotencyKey } } }`;
 
 let app: TestApp;
@@ -232,15 +233,17 @@ describe('refusals', () => {
     expect(await order({ orderId: 'over', total: 250, redeemPoints: 250 })).toMatchObject({ __typename: 'RecordOrderPayload', amountPaid: { amount: 0 } });
   });
 
-  it('computes the maximum with an uneven redemption value (3 points pay 2 minor units)', async () => {
+  it('computes the maximum with an uneven redemption value (3 points pay 2 minor units): whole steps only', async () => {
     await earn(100);
     await setRules(app, { redeemPoints: 3, redeemValue: 2 });
-    // 16 points pay floor(16 × 2 / 3) = 10, the whole order; 17 would pay floor(34 / 3) = 11 > 10.
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 17 })).toMatchObject({ __typename: 'RedemptionExceedsTotal', maximum: 16 });
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({
+    // 15 points (5 steps) pay 10, the whole order; 16 would pay floor(32 / 3) = 10 too, one point for nothing.
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 18 })).toMatchObject({ __typename: 'RedemptionExceedsTotal', maximum: 15 });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({ __typename: 'PointsNotWholeStep', code: 'POINTS_NOT_WHOLE_STEP', lower: 15, higher: null });
+    expect(await balance()).toBe(100);
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 15 })).toMatchObject({
       pointsPayment: { amount: 10 },
       amountPaid: { amount: 0 },
-      pointsBalance: 84,
+      pointsBalance: 85,
     });
   });
 

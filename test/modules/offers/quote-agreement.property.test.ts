@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { ADJUST, inFreshApp, memberLedger, mutate, setRules } from '../../support/ledger';
+import { ADJUST, inFreshApp, memberLedger, mutate, setRules, TOP_UP } from '../../support/ledger';
 import { CHECKOUT_FIELDS, createCode, createOffer, offerStats, refundOrder } from '../../support/offers';
 import { setUpTiers } from '../../support/tiers';
 import { assertProperty, propertySettings } from '../../support/property';
@@ -32,12 +32,27 @@ const items = fc.oneof(
 );
 const basisPoints = fc.oneof(fc.constantFrom(500, 1000, 2500, 3333, 5000, 10_000), fc.integer({ min: 1, max: 10_000 }));
 
+/** 1 to 3 valid steps: ascending minimum spends, each giving more than the one below. */
+const steps = <Field extends 'amount' | 'basisPoints'>(field: Field, max: number) =>
+  fc
+    .uniqueArray(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 3 })
+    .chain((spends) => fc.uniqueArray(fc.integer({ min: 1, max }), { minLength: spends.length, maxLength: spends.length }).map((values) => [spends, values] as const))
+    .map(([spends, values]) => {
+      const sortedValues = [...values].sort((a, b) => a - b);
+      return [...spends].sort((a, b) => a - b).map((minimumSpend, index) => ({ minimumSpend, [field]: sortedValues[index]! }));
+    });
+
 const effect = fc.oneof(
-  fc.record({ percentOff: fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }) }),
-  fc.record({ amountOff: fc.record({ amount: fc.integer({ min: 1, max: 2500 }), items: fc.option(items, { freq: 2 }) }) }),
+  fc.record({ percentOff: fc.oneof(fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }), fc.record({ steps: steps('basisPoints', 10_000), items: fc.option(items, { freq: 2 }) })) }),
   fc.record({
-    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.boolean(), fc.integer({ min: 0, max: 1500 }), basisPoints).map(([skus, byPrice, price, bp]) =>
-      byPrice ? { skus, bundlePrice: price } : { skus, bundleBasisPoints: bp },
+    amountOff: fc.oneof(
+      fc.record({ amount: fc.integer({ min: 1, max: 2500 }), items: fc.option(items, { freq: 2 }) }),
+      fc.record({ steps: steps('amount', 2500), items: fc.option(items, { freq: 2 }) }),
+    ),
+  }),
+  fc.record({
+    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.constantFrom('price', 'basisPoints', 'amount'), fc.integer({ min: 0, max: 1500 }), basisPoints).map(([skus, by, price, bp]) =>
+      by === 'price' ? { skus, bundlePrice: price } : by === 'basisPoints' ? { skus, bundleBasisPoints: bp } : { skus, bundleAmountOff: Math.max(1, price) },
     ),
   }),
   fc.record({
@@ -58,6 +73,7 @@ const condition = fc.oneof(
   fc.record({ orderNumber: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ withinDaysOfLastOrder: fc.integer({ min: 1, max: 20 }) }),
   fc.record({ birthdayWindowDays: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ birthdayMonth: fc.constant(true) }),
 );
 const conditions = fc.oneof(
   { weight: 3, arbitrary: fc.constant(null) },
@@ -83,6 +99,7 @@ const offerSpec = fc.record({
   maxRedemptions: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
   budget: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 2 }),
   perMemberLimit: rarely(fc.integer({ min: 1, max: 2 })),
+  limitPeriod: fc.option(fc.record({ period: fc.constantFrom('DAY', 'WEEK', 'MONTH', 'YEAR'), window: fc.constantFrom('CALENDAR', 'ROLLING') })),
   conditions,
   codes: fc.array(codeSpec, { maxLength: 2 }),
 });
@@ -91,6 +108,10 @@ const setupSpec = fc.record({
   offers: fc.array(offerSpec, { minLength: 1, maxLength: 5 }),
   maxDiscountBasisPoints: rarely(fc.constantFrom(0, 1500, 5000, 9999)),
   minimumRedemption: fc.constantFrom(0, 0, 50),
+  /** Days an order's points stay pending (0: spendable at once). */
+  pointsVestingDays: fc.constantFrom(0, 0, 3),
+  /** Points per value: whole steps of 1, 2 (100 = 0.50) or 3 points (3 = 0.02). */
+  redeemRate: fc.constantFrom({ redeemPoints: 100, redeemValue: 100 }, { redeemPoints: 100, redeemValue: 50 }, { redeemPoints: 3, redeemValue: 2 }),
   tier: fc.option(
     fc.record({
       threshold: fc.integer({ min: 1, max: 4000 }),
@@ -122,6 +143,10 @@ type Step =
       unknownCode: boolean;
       attributes: { ownCup: boolean } | null;
       redeem: { of: 'redeemable' | 'balance' | 'overBalance'; fraction: number } | null;
+      /** placedAt this many hours back (an offline till); past 7 days it is refused by both. */
+      backdateHours: number | null;
+      /** Minor units to pay from the wallet (members hold 20.00 cash and 2.00 bonus at the start). */
+      walletAmount: number | null;
     }
   | { type: 'advance'; days: number }
   | { type: 'refund'; order: number };
@@ -131,12 +156,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 6,
     arbitrary: fc.record({
       type: fc.constant('cart' as const),
-      member: fc.integer({ min: 0, max: 2 }),
+      /** 3: a guest (no memberId). */
+      member: fc.integer({ min: 0, max: 3 }),
       lines: fc.array(cartLine, { maxLength: 4 }),
       shipping: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 800 })),
       codes: fc.array(fc.record({ index: fc.nat(), lower: fc.boolean() }), { maxLength: 3 }),
       unknownCode: fc.boolean(),
       attributes: fc.option(fc.record({ ownCup: fc.boolean() })),
+      backdateHours: fc.option(fc.integer({ min: 0, max: 24 * 8 }), { freq: 3 }),
+      walletAmount: fc.option(fc.integer({ min: 1, max: 2500 }), { freq: 3 }),
       redeem: fc.option(fc.record({ of: fc.constantFrom('redeemable' as const, 'redeemable' as const, 'balance' as const, 'overBalance' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }), { freq: 2 }),
     }),
   },
@@ -147,10 +175,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }`;
-const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} } } }`;
+const pointsErrors = `... on PlacedAtOutOfRange { earliest } ... on WalletPaymentExceedsTotal { maximum } ... on InsufficientWalletBalance { available } ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
+  ... on PointsNotWholeStep { lower higher }`;
+/** What the newer effects add: a stepped offer's next step, how far a threshold is. */
+const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing } walletPayment { amount } amountToPay { amount }`;
+const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields} ${pointsErrors}
-  ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} } } }`;
+  ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
 
 interface Recorded {
   orderId: string;
@@ -168,7 +199,7 @@ type Setup = typeof setupSpec extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(app: TestApp, setup: Setup, steps: Step[]) {
   const storefront = await app.token({ role: 'storefront' });
-  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption });
+  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate, pointsVestingDays: setup.pointsVestingDays, walletBonusThreshold: 1, walletBonusBasisPoints: 1000 });
   if (setup.tier) await setUpTiers(app, { metric: 'SPEND' }, [{ name: 'Regular', ...setup.tier }]);
 
   const birthdays = ['1990-11-25', null, '1988-02-29'];
@@ -176,6 +207,7 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
   for (let index = 0; index < 3; index++) {
     members.push(await enroll(app, { email: `shopper-${index}@example.com`, ...(birthdays[index] ? { birthday: birthdays[index] } : {}) }));
     if (setup.startingPoints[index]! > 0) await mutate(app, ADJUST, { memberId: members[index]!.globalId, points: setup.startingPoints[index], reason: 'fixture' });
+    await mutate(app, TOP_UP, { memberId: members[index]!.globalId, currency: 'EUR', amount: 2000, reference: null });
   }
 
   const offers: Array<{ id: string; budget: number | null; maxRedemptions: number | null }> = [];
@@ -192,6 +224,7 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       maxRedemptions: spec.maxRedemptions,
       budget: spec.budget,
       perMemberLimit: spec.perMemberLimit,
+      ...(spec.perMemberLimit !== null && spec.limitPeriod ? { perMemberLimitPeriod: spec.limitPeriod.period, perMemberLimitWindow: spec.limitPeriod.window } : {}),
       conditions: spec.conditions,
       ...window,
     });
@@ -231,8 +264,8 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       continue;
     }
 
-    const member = members[current.member]!;
-    const balanceBefore = (await memberLedger(app, member.globalId)).pointsBalance;
+    const member = members[current.member] ?? null;
+    const balanceBefore = member ? (await memberLedger(app, member.globalId)).pointsBalance : 0;
     const lines = current.lines.map((line) => ({
       sku: line.sku,
       category: CATEGORY[line.sku],
@@ -243,7 +276,9 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + current.shipping;
     const entered = current.codes.map(({ index, lower }) => (codes.length === 0 ? 'NOPE-1' : lower ? codes[index % codes.length]!.code.toLowerCase() : codes[index % codes.length]!.code));
     if (current.unknownCode) entered.push('UNKNOWN-CODE');
-    const base = { memberId: member.globalId, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes };
+    const placedAt = current.backdateHours === null ? null : new Date(app.clock.now().getTime() - current.backdateHours * 3_600_000).toISOString();
+    const walletPayment = current.walletAmount === null ? null : { amount: current.walletAmount, currency: 'EUR' };
+    const base = { memberId: member?.globalId ?? null, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes, placedAt, walletPayment };
     let redeemPoints = 0;
     if (current.redeem?.of === 'redeemable') {
       // Within what the quote says the member could pay with: the usual storefront flow.
@@ -271,8 +306,10 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
     expect(order.__typename).toBe('RecordOrderPayload');
     expect(recordedId).toBe(orderId);
     expect(replayed).toBe(false);
-    expect(pointsBalance, context).toBe(balanceBefore - quote.pointsRedeemed + quote.pointsEarned);
-    expect((await memberLedger(app, member.globalId)).pointsBalance).toBe(pointsBalance);
+    if (member) {
+      expect(pointsBalance, context).toBe(balanceBefore - quote.pointsRedeemed + quote.pointsEarned);
+      expect((await memberLedger(app, member.globalId)).pointsBalance).toBe(pointsBalance);
+    } else expect(pointsBalance, context).toBe(0); // a guest's order earns when claimed
 
     // What a priced cart must satisfy.
     const discount = quote.discount.amount;
@@ -337,11 +374,14 @@ const plainSetup = (...effects: Array<Record<string, unknown>>): Setup => ({
     maxRedemptions: null,
     budget: null,
     perMemberLimit: null,
+    limitPeriod: null,
     conditions: null,
     codes: [],
   })),
   maxDiscountBasisPoints: null,
   minimumRedemption: 0,
+  redeemRate: { redeemPoints: 100, redeemValue: 100 },
+  pointsVestingDays: 0,
   tier: null,
   startingPoints: [0, 0, 0],
 });
@@ -354,6 +394,8 @@ const plainCart = (lines: Array<{ sku: string; quantity: number; unitPrice: numb
   unknownCode: false,
   attributes: null,
   redeem: null,
+  backdateHours: null,
+  walletAmount: null,
 });
 
 /**

@@ -4,7 +4,7 @@ import { enroll } from '../../support/members';
 import { ADJUST, closeSoundly, freshLedgerApp, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf } from '../../support/ledger';
 import { expiringSoon, jobRunsOf, liabilityPoints, placeOrder, runJob, runJobAt } from '../../support/tiers';
 import { runJobNow } from '../../../src/jobs/runner';
-import { expirePoints } from '../../../src/jobs/expire-points';
+import { expirePointsJob } from '../../../src/jobs/expire-points';
 
 /**
  * The expire-points job, run by an admin through `runJob(EXPIRE_POINTS, now)`: a lot expires from
@@ -276,7 +276,7 @@ describe('many members', () => {
     const now = new Date('2027-11-23T10:00:00Z');
     app.clock.set(now);
     // No time budget: one chunk of 100 members, then the run waits with its cursor.
-    const partial = await runJobNow(app.deps, expirePoints, { now, trigger: 'manual', programId: 'acme', budgetMs: 0 });
+    const partial = await runJobNow(app.deps, expirePointsJob({ chunkSize: 100 }), { now, trigger: 'manual', programId: 'acme', budgetMs: 0 });
     expect(partial).toMatchObject({ processed: 100, finishedAt: null, error: null });
     expect(partial.cursor).toEqual(expect.any(String));
     expect(await liabilityPoints(app)).toBe(500); // 50 members × 10 points still to expire

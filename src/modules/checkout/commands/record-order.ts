@@ -4,8 +4,9 @@ import { DomainError } from '../../../platform/errors';
 import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
 import { account, POINTS } from '../../ledger/accounts';
 import { planSpend, sumDeltas } from '../../ledger/domain/lots';
-import { lotExpiry } from '../../ledger/domain/points';
-import { DuplicateOrderError } from '../../ledger/errors';
+import { lotExpiry, lotVesting } from '../../ledger/domain/points';
+import { DuplicateOrderError, InsufficientWalletBalanceError } from '../../ledger/errors';
+import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
@@ -22,7 +23,8 @@ const lostRace = (violation: ConstraintViolation) =>
   (violation.kind === 'check' && violation.targets.some((target) => crossMemberGuards.includes(target))) || lostReferralRace(violation);
 
 export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
-  memberId: string;
+  /** Null for a guest. */
+  memberId: string | null;
   orderId: string;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
@@ -30,7 +32,8 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
 
 export interface RecordOrderResult extends QuoteResult {
   orderId: string;
-  memberId: string;
+  memberId: string | null;
+  /** The member's balance after the order; 0 for a guest. */
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
@@ -39,7 +42,7 @@ export interface RecordOrderResult extends QuoteResult {
 /**
  * Records an order exactly as `quote` prices the same cart: the offers that apply (their
  * redemptions, code uses and stamp progress), an optional points payment (earliest-expiring lots
- * first), the points earned on what is paid otherwise plus bonus points, and an immediate tier
+ * first), an optional wallet payment (bonus credit first), the points earned on what is paid otherwise plus bonus points, and an immediate tier
  * upgrade. One batch: the order's UNIQUE id rejects a second recording, and the offer and code
  * counters' CHECKs stop a cap, budget or single-use code at its limit across members; the loser
  * of such a race is evaluated again and records the order without that offer. A referee's first
@@ -52,18 +55,20 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     // An order recorded already is that, whatever else is wrong with the request now.
     throw error instanceof DomainError && (await findOrder(db, programId, orderId)) ? new DuplicateOrderError(orderId) : error;
   });
-  const { priced, tierContext } = checkout;
+  const { priced, tierContext, at } = checkout;
   if (input.expectedDiscount !== null && input.expectedDiscount !== priced.discount) {
     throw new CheckoutChangedError(input.expectedDiscount, priced.discount);
   }
-  const tierUpgrade = tierContext
-    ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned })
-    : { statements: [], upgradedTo: null };
-  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+  const tierUpgrade =
+    tierContext && memberId
+      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned, vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) })
+      : { statements: [], upgradedTo: null };
 
   const planned: PlannedTransfer[] = [];
-  if (priced.pointsRedeemed > 0) {
-    const draws = planSpend(checkout.lots, priced.pointsRedeemed, now);
+  // A guest holds no points: its order pays none (no lots to spend), and earns when claimed.
+  const memberPoints = memberId ? account(programId, 'memberPoints', POINTS, memberId) : null;
+  if (memberPoints && priced.pointsRedeemed > 0) {
+    const draws = planSpend(checkout.lots, priced.pointsRedeemed, at);
     planned.push({
       id: newId(),
       debit: memberPoints,
@@ -75,7 +80,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       lotDeltas: draws,
     });
   }
-  if (priced.pointsEarned > 0) {
+  if (memberPoints && priced.pointsEarned > 0) {
     planned.push({
       id: newId(),
       debit: account(programId, 'pointsIssued', POINTS),
@@ -83,9 +88,21 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       amount: priced.pointsEarned,
       kind: 'earn',
       ref: orderId,
-      metadata: { amountPaid: priced.amountDue, currency: input.currency, ...(priced.pointsEarned > priced.basePoints ? { bonusPoints: priced.pointsEarned - priced.basePoints } : {}) },
-      newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, checkout.rules.pointsLifetimeMonths) },
+      metadata: {
+        amountPaid: priced.amountDue,
+        currency: input.currency,
+        ...(priced.pointsEarned > priced.basePoints ? { bonusPoints: priced.pointsEarned - priced.basePoints } : {}),
+        ...(input.placedAt ? { placedAt: input.placedAt } : {}),
+      },
+      // A backdated order's points were earned when it was placed, and expire counting from then.
+      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths), vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) },
     });
+  }
+
+  const { fromBonus, fromCash } = checkout.walletSplit;
+  const walletSpent = account(programId, 'walletSpent', input.currency);
+  for (const [kind, amount] of [['memberWalletBonus', fromBonus], ['memberWalletCash', fromCash]] as const) {
+    if (amount > 0) planned.push({ id: newId(), debit: account(programId, kind, input.currency, memberId!), credit: walletSpent, amount, kind: 'order_wallet_payment', ref: orderId });
   }
 
   const orderPk = newId();
@@ -100,7 +117,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...quoteResult(input, checkout),
       orderId,
       memberId,
-      pointsBalance: balanceBefore - priced.pointsRedeemed + priced.pointsEarned,
+      pointsBalance: memberId ? balanceBefore - priced.pointsRedeemed + priced.pointsEarned : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
@@ -115,11 +132,13 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         pointsRedeemed: priced.pointsRedeemed,
         pointsPayment: priced.pointsPayment,
         pointsEarned: priced.pointsEarned,
+        walletPayment: priced.walletPayment,
+        walletBonusPayment: fromBonus,
         attributes: input.attributes,
-        placedAt: now,
+        placedAt: at,
         lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
       }]),
-      ...applicationStatements(db, { programId, memberId, orderPk, at: now }, priced.applied),
+      ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
     ],
@@ -128,6 +147,12 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
+      if (!memberId) return null;
+      // A balance's floor tripped: the wallet if another command spent it since, else the points.
+      if (priced.walletPayment > 0 && violation.kind === 'check' && violation.targets.includes('accounts_floor')) {
+        const wallet = await walletBalances(db, programId, memberId, input.currency);
+        if (wallet.cash + wallet.bonus < priced.walletPayment) return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
+      }
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },
   };

@@ -6,13 +6,14 @@ import { account, POINTS } from '../../ledger/accounts';
 import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger/domain/lots';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
+import type { CommandDeps } from '../../../platform/serializer/commands';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
-import { releaseStatements } from '../../offers/repository';
+import { releaseStatements, stampReturnStatements } from '../../offers/repository';
 import { referralConvertedBy } from '../../referrals/repository';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
-import { findOrder, linesOf } from '../repository';
-import { refundRecordStatement, statsDelta, statsStatements, type OrderForStats } from '../../history';
+import { findOrder, linesOf, orderForStats } from '../repository';
+import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
@@ -23,7 +24,8 @@ export interface RefundOrderInput extends LedgerCommandInput {
 
 export interface RefundOrderResult {
   orderId: string;
-  memberId: string;
+  /** Null for a guest order nobody claimed. */
+  memberId: string | null;
   amount: number;
   totalRefunded: number;
   pointsClawedBack: number;
@@ -33,7 +35,11 @@ export interface RefundOrderResult {
    */
   pointsNotRecovered: number;
   pointsReturned: number;
+  /** Money given back to the wallet (bonus credit and cash together). */
+  walletReturned: number;
   pointsBalance: number;
+  /** Stamps taken off the member's stamp cards for the units this refund returned. */
+  stampsReturned: number;
   /** True when this refund completed a full refund: the order's offer and code uses were given back. */
   offersReleased: boolean;
   /** The referral this order converted, which the full refund cancels (in the referrer's serializer, next). */
@@ -44,7 +50,8 @@ export interface RefundOrderResult {
  * Refunds part or all of what an order was paid (its total after discounts): takes back the points
  * earned on the refunded part (from the order's own lot first, never those that expired) and
  * returns the points that paid for it to the lots they came from. A refund by lines refunds what
- * those units were paid after their share of the discounts. Only the refund that completes a full
+ * those units were paid after their share of the discounts, and takes back the stamps those units
+ * put on stamp cards (a card whose free unit they paid for goes into debt). Only the refund that completes a full
  * refund gives back the order's offer redemptions, code uses and stamps, and marks the order fully
  * refunded: the referral it converted is then cancelled, or its issued reward taken back, in the
  * referrer's serializer.
@@ -72,7 +79,88 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   }
 
   const { memberId } = order;
-  const { pointsToClawBack, pointsToReturn } = refundShares(order, amount);
+  const { pointsToClawBack, pointsToReturn, walletToReturn } = refundShares(order, amount);
+  // A guest order moved no points: its share is only counted, so that a claim earns what is left.
+  const points = memberId ? await pointsBack(db, { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }) : null;
+  const planned = [...(points?.planned ?? []), ...walletReturns(programId, order.memberId, order.currency, orderId, walletToReturn)];
+  const clawedBack = points?.clawedBack ?? 0;
+  const returned = points?.returned ?? 0;
+  const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
+  // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
+  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
+  const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
+  const statsBefore = orderForStats(order, lines);
+  const statsAfter = orderForStats(
+    { ...order, refundedAmount: order.refundedAmount + amount, fullyRefundedAt: order.fullyRefundedAt ?? (offersReleased ? now : null) },
+    lines.map((line) => ({ ...line, refundedQuantity: line.refundedQuantity + (lineAllocations.get(line.lineNo) ?? 0) })),
+  );
+  return {
+    memberId,
+    transfers: planned,
+    result: {
+      orderId,
+      memberId,
+      amount,
+      totalRefunded: order.refundedAmount + amount,
+      pointsClawedBack: clawedBack,
+      pointsNotRecovered: points ? pointsToClawBack - clawedBack : 0,
+      pointsReturned: returned,
+      walletReturned: walletToReturn.bonus + walletToReturn.cash,
+      pointsBalance: points ? points.balanceBefore - clawedBack + returned : 0,
+      stampsReturned: stampReturns.stampsReturned,
+      offersReleased,
+      referralToSettle: referral as RefundOrderResult['referralToSettle'],
+    },
+    statements: [
+      db
+        .update(orders)
+        .set({
+          refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
+          pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
+          pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
+          walletReturned: sql`${orders.walletReturned} + ${walletToReturn.bonus + walletToReturn.cash}`,
+          walletBonusReturned: sql`${orders.walletBonusReturned} + ${walletToReturn.bonus}`,
+        })
+        .where(eq(orders.id, order.id)),
+      ...[...lineAllocations].map(([lineNo, quantity]) =>
+        db
+          .update(orderLines)
+          .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
+          .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
+      ),
+      ...stampReturns.statements,
+      refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
+      ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
+      ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
+    ],
+    // Once prepared, a guard trips when another refund of this order got in first (possible only
+    // without the serializer): prepare again on what it left, which then refuses what is too much.
+    retryOn: (violation) => violation.kind === 'check',
+    onViolation: async (violation) =>
+      violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
+        ? new RefundExceedsOrderError(orderId, amount, refundable)
+        : null,
+  };
+});
+
+/** The member's lots as they will be once `returns` are applied (a returned-to lot may be empty now). */
+function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn: LotState[], returns: LotDelta[]) {
+  const lots = new Map(open.map((lot) => [lot.id, { ...lot }]));
+  for (const { lotId, delta } of returns) {
+    const lot = lots.get(lotId) ?? { ...drawn.find((candidate) => candidate.id === lotId)! };
+    lots.set(lotId, { ...lot, remaining: lot.remaining + delta });
+  }
+  return [...lots.values()];
+}
+
+/**
+ * The points a refund moves for a member's order: the points that paid for the refunded part go
+ * back to the lots they came from, and the points earned on it are taken back.
+ */
+async function pointsBack(
+  db: CommandDeps['db'],
+  { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }: { programId: string; memberId: string; orderId: string; order: { pointsClawedBack: number }; pointsToClawBack: number; pointsToReturn: number },
+) {
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
   const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
   const planned: PlannedTransfer[] = [];
@@ -99,68 +187,17 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
   }
 
-  const balanceBefore = await memberBalance(db, programId, memberId, 'memberPoints');
-  const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
-  const releases = offersReleased ? await releaseStatements(db, order.id, now) : [];
-  const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
-  const statsBefore: OrderForStats = { placedAt: order.createdAt, netTotal: netTotal(order), refundedAmount: order.refundedAmount, fullyRefunded: order.fullyRefundedAt !== null, lines };
-  const statsAfter: OrderForStats = {
-    ...statsBefore,
-    refundedAmount: order.refundedAmount + amount,
-    fullyRefunded: statsBefore.fullyRefunded || offersReleased,
-    lines: lines.map((line) => ({ ...line, refundedQuantity: line.refundedQuantity + (lineAllocations.get(line.lineNo) ?? 0) })),
-  };
-  return {
-    memberId,
-    transfers: planned,
-    result: {
-      orderId,
-      memberId,
-      amount,
-      totalRefunded: order.refundedAmount + amount,
-      pointsClawedBack: clawedBack,
-      pointsNotRecovered: pointsToClawBack - clawedBack,
-      pointsReturned: sumDeltas(returns),
-      pointsBalance: balanceBefore - clawedBack + sumDeltas(returns),
-      offersReleased,
-      referralToSettle: referral as RefundOrderResult['referralToSettle'],
-    },
-    statements: [
-      db
-        .update(orders)
-        .set({
-          refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
-          pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
-          pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
-        })
-        .where(eq(orders.id, order.id)),
-      ...[...lineAllocations].map(([lineNo, quantity]) =>
-        db
-          .update(orderLines)
-          .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
-          .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
-      ),
-      ...releases,
-      refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: sumDeltas(returns), at: now }),
-      ...statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)),
-      ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
-    ],
-    // Once prepared, a guard trips when another refund of this order got in first (possible only
-    // without the serializer): prepare again on what it left, which then refuses what is too much.
-    retryOn: (violation) => violation.kind === 'check',
-    onViolation: async (violation) =>
-      violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
-        ? new RefundExceedsOrderError(orderId, amount, refundable)
-        : null,
-  };
-});
+  return { planned, clawedBack, returned: sumDeltas(returns), balanceBefore: await memberBalance(db, programId, memberId, 'memberPoints') };
+}
 
-/** The member's lots as they will be once `returns` are applied (a returned-to lot may be empty now). */
-function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn: LotState[], returns: LotDelta[]) {
-  const lots = new Map(open.map((lot) => [lot.id, { ...lot }]));
-  for (const { lotId, delta } of returns) {
-    const lot = lots.get(lotId) ?? { ...drawn.find((candidate) => candidate.id === lotId)! };
-    lots.set(lotId, { ...lot, remaining: lot.remaining + delta });
-  }
-  return [...lots.values()];
+/** Transfers that give the wallet back its share of a refund: to bonus credit and to cash as it paid. */
+function walletReturns(programId: string, memberId: string | null, currency: string, orderId: string, back: { bonus: number; cash: number }): PlannedTransfer[] {
+  if (!memberId) return [];
+  const spent = account(programId, 'walletSpent', currency);
+  return (
+    [
+      ['memberWalletBonus', back.bonus],
+      ['memberWalletCash', back.cash],
+    ] as const
+  ).flatMap(([kind, amount]) => (amount > 0 ? [{ id: newId(), debit: spent, credit: account(programId, kind, currency, memberId), amount, kind: 'refund_wallet_return' as const, ref: orderId }] : []));
 }

@@ -8,6 +8,10 @@ export interface RefundableOrder {
   pointsRedeemed: number;
   pointsClawedBack: number;
   pointsReturned: number;
+  walletPayment: number;
+  walletBonusPayment: number;
+  walletReturned: number;
+  walletBonusReturned: number;
 }
 
 /** What the customer owed for the order: its total after discounts (points paid part of it). */
@@ -15,7 +19,7 @@ export const netTotal = (order: Pick<RefundableOrder, 'total' | 'discount'>) => 
 
 /**
  * What a refund undoes, proportionally to money: the points earned on the refunded part are taken
- * back and the points that paid for it are returned. Computed on the cumulative refunded amount
+ * back, and the points and the wallet money that paid for it are returned. Computed on the cumulative refunded amount
  * (half-up), so any series of partial refunds adds up exactly to a full refund.
  */
 export function refundShares(order: RefundableOrder, amount: number) {
@@ -23,10 +27,15 @@ export function refundShares(order: RefundableOrder, amount: number) {
   const net = netTotal(order);
   // A free order has nothing to refund proportionally: its points stay as they are.
   const share = (points: number) => (net === 0 ? 0 : mulDivRounded([points, refundedAfter], net, 'half_up'));
+  // Bonus credit and cash each by their own running share, so each comes back exactly, never less than before.
+  const bonusBack = share(order.walletBonusPayment) - order.walletBonusReturned;
+  const cashBack = share(order.walletPayment - order.walletBonusPayment) - (order.walletReturned - order.walletBonusReturned);
   return {
     refundedAfter,
     pointsToClawBack: share(order.pointsEarned) - order.pointsClawedBack,
     pointsToReturn: share(order.pointsRedeemed) - order.pointsReturned,
+    /** Back to the wallet, in proportion to what it paid: to bonus credit as much as it paid of it. */
+    walletToReturn: { bonus: bonusBack, cash: cashBack },
   };
 }
 

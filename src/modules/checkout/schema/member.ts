@@ -22,6 +22,10 @@ const StampCardType = builder.objectRef<{ offer: Offer; stamps: number; rewards:
         description: 'Matching units to buy until one is free; 1: the next one is free',
         resolve: (card) => Math.max(1, (card.rewards + 1) * required(card) - card.stamps),
       }),
+      stampsOwed: t.int({
+        description: 'Stamps refunds took back after their free unit was given: the next stamps repay them before a unit is free',
+        resolve: (card) => Math.max(0, card.rewards * required(card) - card.stamps),
+      }),
       lifetimeStamps: t.int({ description: 'Matching units bought (refunded ones taken off)', resolve: (card) => card.stamps }),
       rewardsEarned: t.int({ description: 'Free units given (refunded ones taken off)', resolve: (card) => card.rewards }),
     };

@@ -9,8 +9,9 @@ import { loadMember, memberIdFrom, MemberType } from '../../members/schema';
 import { TierType } from '../../tiers/schema';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
-import { CheckoutChangedError, CheckoutContendedError } from '../errors';
-import { quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
+import type { ClaimOrderResult } from '../commands/claim-order';
+import { CheckoutChangedError, CheckoutContendedError, ClaimWindowClosedError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, PlacedAtOutOfRangeError } from '../errors';
+import { claimOrderSchema, quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
 import { QuoteType, quoteFieldsOf } from './types';
 
 builder.objectType(CheckoutChangedError, {
@@ -20,6 +21,15 @@ builder.objectType(CheckoutChangedError, {
   fields: (t) => ({
     expectedDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.expectedDiscount }),
     currentDiscount: t.field({ type: 'SafeInt', resolve: (error) => error.details.currentDiscount }),
+  }),
+});
+builder.objectType(PlacedAtOutOfRangeError, {
+  name: 'PlacedAtOutOfRange',
+  description: 'placedAt is in the future or further back than the program\'s maxBackdateDays; nothing was recorded',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    earliest: t.field({ type: 'DateTime', description: 'The earliest placedAt accepted now', resolve: (error) => new Date(error.details.earliest) }),
+    latest: t.field({ type: 'DateTime', description: 'Now', resolve: (error) => new Date(error.details.latest) }),
   }),
 });
 builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -34,11 +44,22 @@ export const CartLineInput = builder.inputType('OrderLineInput', {
   }),
 });
 
+const WalletPaymentInput = builder.inputType('WalletPaymentInput', {
+  description: 'Part of the order paid from the member\'s wallet (bonus credit first, then cash)',
+  fields: (t) => ({
+    amount: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
+    currency: t.string({ required: true, description: 'Must be the order\'s currency' }),
+  }),
+});
+
 const cartFields = {
   currency: { description: 'ISO 4217; must be the program currency' },
   codes: { description: 'Promo codes as entered; case-insensitive' },
   redeemPoints: { description: 'Points to pay part of the order with' },
   attributes: { description: 'Order attributes offers can target, e.g. { ownCup: true }' },
+  placedAt: {
+    description: 'When the order was placed, for a till that syncs late: offers, codes, tiers and points are evaluated as of then; at most the program\'s maxBackdateDays ago, never in the future (default: now)',
+  },
 };
 
 const QuoteCartInput = builder.inputType('QuoteCartInput', {
@@ -50,12 +71,14 @@ const QuoteCartInput = builder.inputType('QuoteCartInput', {
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
+    placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
+    walletPayment: t.field({ type: WalletPaymentInput, description: 'Pay part of what discounts and points leave from the wallet' }),
   }),
 });
 
 const RecordOrderInput = builder.inputType('RecordOrderInput', {
   fields: (t) => ({
-    memberId: t.id({ required: true }),
+    memberId: t.id({ description: 'Omit for a guest: codes, caps and budgets count the order; a member can claim it later (claimOrder)' }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
     currency: t.string({ required: true, ...cartFields.currency }),
     total: t.field({ type: 'SafeInt', description: 'Order total in minor units, before discounts and points; at least the sum of the lines, which it defaults to' }),
@@ -63,6 +86,8 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
+    placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
+    walletPayment: t.field({ type: WalletPaymentInput, description: 'Pay part of what discounts and points leave from the wallet' }),
     expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChanged if it differs now' }),
     idempotencyKey: idempotencyKeyField(t),
   }),
@@ -86,7 +111,7 @@ const RecordOrderPayload = builder.objectRef<WithProgram<RecordOrderResult>>('Re
 RecordOrderPayload.implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     upgradedTier: t.field({
       type: TierType,
@@ -100,16 +125,55 @@ RecordOrderPayload.implement({
 });
 quoteFieldsOf(RecordOrderPayload);
 
+const ClaimOrderInput = builder.inputType('ClaimOrderInput', {
+  description: 'A guest order and the member who claims it',
+  fields: (t) => ({
+    orderId: t.string({ required: true, description: 'A guest order (recorded without memberId)' }),
+    memberId: t.id({ required: true, description: 'The member who earns its points' }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
+});
+
+const ClaimOrderPayload = builder.objectRef<WithProgram<ClaimOrderResult>>('ClaimOrderPayload').implement({
+  description: 'A guest order now linked to the member',
+  fields: (t) => ({
+    orderId: t.exposeString('orderId', { description: 'The order claimed' }),
+    member: t.field({ type: MemberType, description: 'The member it now belongs to', resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    pointsEarned: t.expose('pointsEarned', { type: 'SafeInt', description: 'What the order earned when recorded, less what refunds took since' }),
+    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt', description: 'The member\'s points after the claim' }),
+    replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
+  }),
+});
+for (const [error, name] of [
+  [OrderAlreadyClaimedError, 'OrderAlreadyClaimed'],
+  [OrderOfAnotherMemberError, 'OrderOfAnotherMember'],
+] as const) {
+  builder.objectType(error, {
+    name,
+    description: name === 'OrderAlreadyClaimed' ? 'The order already belongs to this member; nothing changed' : 'The order belongs to another member; nothing changed',
+    interfaces: [ErrorInterface],
+    fields: (t) => ({ orderId: t.string({ description: 'The order asked for', resolve: (found) => found.details.orderId }) }),
+  });
+}
+builder.objectType(ClaimWindowClosedError, {
+  name: 'ClaimWindowClosed',
+  description: 'The guest order is older than the program\'s guestClaimDays',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ claimableUntil: t.field({ type: 'DateTime', description: 'The last instant it could be claimed', resolve: (error) => new Date(error.details.claimableUntil) }) }),
+});
+
 const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('RefundOrderPayload').implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
+    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
     amount: t.expose('amount', { type: 'SafeInt', description: 'Refunded by this request, minor units' }),
     totalRefunded: t.expose('totalRefunded', { type: 'SafeInt' }),
     pointsClawedBack: t.expose('pointsClawedBack', { type: 'SafeInt' }),
     pointsNotRecovered: t.expose('pointsNotRecovered', { type: 'SafeInt', description: 'Earned points already spent, so not taken back' }),
     pointsReturned: t.expose('pointsReturned', { type: 'SafeInt' }),
+    walletReturned: t.expose('walletReturned', { type: 'SafeInt', description: 'Given back to the wallet, in proportion to what the wallet paid (bonus credit to bonus)' }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
+    stampsReturned: t.exposeInt('stampsReturned', { description: 'Stamps taken off stamp cards for the units this refund returned (a full refund: all the order gave)' }),
     offersReleased: t.exposeBoolean('offersReleased', {
       description: 'This refund completed a full refund: the order\'s offer redemptions, code uses and stamps were given back',
     }),
@@ -117,7 +181,7 @@ const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('Re
   }),
 });
 
-const pointsPaymentErrors = [ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError];
+const pointsPaymentErrors = [PlacedAtOutOfRangeError, ledgerErrors.WalletPaymentExceedsTotalError, ledgerErrors.InsufficientWalletBalanceError, ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);
@@ -136,7 +200,14 @@ builder.queryField('quote', (t) =>
       const programId = programIdOf(context);
       const memberId = cart.memberId == null ? ownMemberId(context) : memberIdFrom(cart.memberId);
       const parsed = parseInput(quoteCartSchema, { ...cart, memberId });
-      return inProgram(programId, context.services.checkout.quote(programId, parsed));
+      return inProgram(
+        programId,
+        context.services.checkout.quote(programId, parsed).then(({ offersRead, tiersRead, ...quote }) => {
+          for (const offer of offersRead) context.readInRequest.set(`Offer:${offer.id}`, offer);
+          for (const tier of tiersRead) context.readInRequest.set(`Tier:${tier.id}`, tier);
+          return quote;
+        }),
+      );
     },
   }),
 );
@@ -154,8 +225,24 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input }, context) => {
       const programId = programIdOf(context);
-      const memberId = memberIdFrom(input.memberId);
+      const memberId = input.memberId == null ? null : memberIdFrom(input.memberId);
       return inProgram(programId, context.services.checkout.recordOrder(programId, { ...parseInput(recordOrderSchema, input), memberId }));
+    },
+  }),
+  claimOrder: t.field({
+    type: ClaimOrderPayload,
+    description: 'Links a guest order to a member, once, within the program\'s guestClaimDays: they earn its points as of the order',
+    authScopes: storefront,
+    args: { input: t.arg({ type: ClaimOrderInput, required: true }) },
+    errors: {
+      types: [...memberCommandErrors, ledgerErrors.OrderNotFoundError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError],
+      directResult: true,
+      union: { name: 'ClaimOrderResult' },
+    },
+    resolve: async (_root, { input }, context) => {
+      const programId = programIdOf(context);
+      const memberId = memberIdFrom(input.memberId);
+      return inProgram(programId, context.services.checkout.claimOrder(programId, { ...parseInput(claimOrderSchema, input), memberId }));
     },
   }),
   refundOrder: t.field({

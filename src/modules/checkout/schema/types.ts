@@ -5,8 +5,11 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger/schema/types';
 import { notAppliedReasons } from '../../offers/domain/reasons';
 import type { NotApplied } from '../../offers/domain/evaluate';
+import type { Offer } from '../../offers/domain/offer';
+import type { NextStep } from '../../offers/domain/effects';
 import { OfferType } from '../../offers/schema/types';
 import { TierType } from '../../tiers/schema';
+import type { Tier } from '../../tiers/domain';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
@@ -18,6 +21,16 @@ const GiftType = builder.objectRef<{ sku: string; quantity: number }>('Gift').im
   fields: (t) => ({ sku: t.exposeString('sku'), quantity: t.exposeInt('quantity') }),
 });
 
+const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
+  description: 'The next step of a stepped offer, above the one the cart reached',
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: 'Spend before discounts that reaches it, minor units' }),
+    amount: t.expose('amount', { type: 'SafeInt', nullable: true, description: 'What it takes off (amountOff), minor units' }),
+    basisPoints: t.exposeInt('basisPoints', { nullable: true, description: 'What it takes off (percentOff), in 1/100 %' }),
+    missing: t.expose('missing', { type: 'SafeInt', description: 'Spend still needed to reach it, minor units' }),
+  }),
+});
+
 export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
   description: 'An offer (or the member\'s tier discount) that applied, and what it gave',
   fields: (t) => ({
@@ -25,10 +38,24 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
       type: OfferType,
       nullable: true,
       description: 'Null for a standing (tier or referral) discount',
-      load: (ids: string[], context) => context.services.offers.byIds(programIdOf(context), ids),
+      // A quote's offers were read with it; only others (an order's, from its command) are loaded.
+      load: async (ids: string[], context) => {
+        const known = (id: string) => context.readInRequest.get(`Offer:${id}`) as Offer | undefined;
+        const missing = ids.filter((id) => !known(id));
+        const loaded = missing.length > 0 ? await context.services.offers.byIds(programIdOf(context), missing) : [];
+        const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
+        return ids.map((id) => known(id) ?? byId.get(id) ?? null);
+      },
       resolve: (applied) => applied.offerId,
     }),
-    tier: t.field({ type: TierType, nullable: true, resolve: async (applied, _args, context) => (applied.tierId ? ((await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null) : null) }),
+    tier: t.field({
+      type: TierType,
+      nullable: true,
+      resolve: async (applied, _args, context) => {
+        if (!applied.tierId) return null;
+        return (context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined) ?? (await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null;
+      },
+    }),
     effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
     code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),
     discount: t.expose('discount', { type: 'SafeInt', description: 'Taken off, minor units' }),
@@ -36,6 +63,7 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
     bonusPoints: t.expose('bonusPoints', { type: 'SafeInt' }),
     stamps: t.exposeInt('stamps', { description: 'Stamp-card stamps this order earns' }),
     freeUnits: t.exposeInt('freeUnits', { description: 'Stamp-card units this order gets free' }),
+    nextStep: t.expose('nextStep', { type: NextStepType, nullable: true, description: 'For a stepped offer: the next step up, and how far the cart is from it' }),
   }),
 });
 
@@ -47,6 +75,7 @@ export const NotAppliedType = builder.objectRef<NotApplied>('NotAppliedOffer').i
     code: t.exposeString('code', { nullable: true, description: 'The code as entered (normalized)' }),
     reason: t.field({ type: NotAppliedReason, resolve: (entry) => entry.reason }),
     threshold: t.expose('threshold', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: the amount (or weight) the cart must reach' }),
+    missing: t.expose('missing', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: how much more the cart needs to reach it' }),
   }),
 });
 
@@ -72,6 +101,8 @@ export function quoteFieldsOf<Parent extends InProgram<QuoteResult>>(ref: Return
     pointsRedeemed: t.field({ type: 'SafeInt', resolve: (quote) => quote.pointsRedeemed }),
     pointsPayment: t.field({ type: MoneyType, description: 'What the redeemed points pay', resolve: (quote) => money(quote.pointsPayment, quote.currency) }),
     amountPaid: t.field({ type: MoneyType, description: 'What is paid otherwise; points are earned on this', resolve: (quote) => money(quote.amountDue, quote.currency) }),
+    walletPayment: t.field({ type: MoneyType, description: 'Paid from the member\'s wallet (part of amountPaid)', resolve: (quote) => money(quote.walletPayment, quote.currency) }),
+    amountToPay: t.field({ type: MoneyType, description: 'Left to pay after discounts, points and the wallet', resolve: (quote) => money(quote.amountToPay, quote.currency) }),
     pointsEarned: t.field({ type: 'SafeInt', description: 'Base points at the tier multiplier, plus bonus points', resolve: (quote) => quote.pointsEarned }),
     pointsRedeemable: t.field({ type: 'SafeInt', description: 'Most points the member could pay this cart with', resolve: (quote) => quote.pointsRedeemable }),
     appliedOffers: t.field({ type: [AppliedOfferType], resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })) }),

@@ -53,12 +53,13 @@ const OrderRefundType = builder.objectRef<OrderView['refunds'][number]>('OrderRe
 /** Admins and storefronts of the order's program, or the member who placed it. */
 export const OrderType = builder.node(builder.objectRef<OrderView>('Order'), {
   id: { resolve: (order) => order.id },
-  authScopes: (order) => ({ admin: true, storefront: true, self: order.memberId }),
+  authScopes: (order) => ({ admin: true, storefront: true, self: order.memberId ?? '' }),
   loadMany: (ids, context) => context.services.history.ordersByPks(programIdOf(context), ids),
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
     member: t.loadable({
       type: MemberType,
+      nullable: true,
       load: (ids: string[], context) => context.services.members.getMany(programIdOf(context), ids),
       sort: (member: Member) => member.id,
       resolve: (order) => order.memberId,

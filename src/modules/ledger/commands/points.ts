@@ -26,9 +26,15 @@ export interface RedeemPointsInput extends LedgerCommandInput {
 export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>('ledger.redeemPoints', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId, points } = input;
-  await requireActiveMember(db, { programId, memberId });
-  checkMinimumRedemption(points, await loadRules(db, programId));
-  const draws = planSpend(await openLots(db, programId, memberId), points, now);
+  // Every read at once: one round trip (DESIGN.md §3).
+  const [, rules, lots, balance] = await Promise.all([
+    requireActiveMember(db, { programId, memberId }),
+    loadRules(db, programId),
+    openLots(db, programId, memberId),
+    memberBalance(db, programId, memberId, 'memberPoints'),
+  ]);
+  checkMinimumRedemption(points, rules);
+  const draws = planSpend(lots, points, now);
   const transferId = newId();
   return {
     memberId,
@@ -44,7 +50,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
         lotDeltas: draws,
       },
     ],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+    result: { memberId, points, pointsBalance: balance - points, transferId },
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
   };
 });
@@ -60,19 +66,24 @@ export interface AdjustPointsInput extends LedgerCommandInput {
 export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>('ledger.adjustPoints', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId, points } = input;
-  await requireActiveMember(db, { programId, memberId });
+  const [, rules, lots, balance] = await Promise.all([
+    requireActiveMember(db, { programId, memberId }),
+    loadRules(db, programId),
+    openLots(db, programId, memberId),
+    memberBalance(db, programId, memberId, 'memberPoints'),
+  ]);
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
   const adjustments = account(programId, 'pointsAdjustments', POINTS);
   const transferId = newId();
   const common = { id: transferId, amount: Math.abs(points), kind: 'adjustment' as const, ref: null, metadata: { reason: input.reason } };
   const transfer =
     points > 0
-      ? { ...common, debit: adjustments, credit: memberPoints, newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, (await loadRules(db, programId)).pointsLifetimeMonths) } }
-      : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(await openLots(db, programId, memberId), -points, now) };
+      ? { ...common, debit: adjustments, credit: memberPoints, newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) } }
+      : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(lots, -points, now) };
   return {
     memberId,
     transfers: [transfer],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) + points, transferId },
+    result: { memberId, points, pointsBalance: balance + points, transferId },
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
   };
 });
@@ -90,7 +101,8 @@ export interface ExpirePointsInput extends LedgerCommandInput {
 export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>('ledger.expirePoints', async (deps, input, now) => {
   const { db } = deps;
   const { programId, memberId } = input;
-  const expiring = planExpiry(await openLots(db, programId, memberId), input.asOf ? new Date(input.asOf) : now);
+  const [lots, balance] = await Promise.all([openLots(db, programId, memberId), memberBalance(db, programId, memberId, 'memberPoints')]);
+  const expiring = planExpiry(lots, input.asOf ? new Date(input.asOf) : now);
   const points = -sumDeltas(expiring);
   const transferId = points > 0 ? newId() : null;
   return {
@@ -98,6 +110,6 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
     transfers: transferId
       ? [{ id: transferId, debit: account(programId, 'memberPoints', POINTS, memberId), credit: account(programId, 'pointsExpired', POINTS), amount: points, kind: 'expiry', ref: null, lotDeltas: expiring }]
       : [],
-    result: { memberId, points, pointsBalance: (await memberBalance(db, programId, memberId, 'memberPoints')) - points, transferId },
+    result: { memberId, points, pointsBalance: balance - points, transferId },
   };
 });

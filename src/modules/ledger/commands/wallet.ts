@@ -1,13 +1,12 @@
 import { requireActiveMember } from '../../members/repository';
 import { loadRules } from '../../rules/service';
-import type { CommandDeps } from '../../../platform/serializer/commands';
 import { newId } from '../../../platform/ids';
 import { account } from '../accounts';
 import { splitWalletSpend, topUpBonus } from '../domain/wallet';
 import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
-import { memberBalance } from '../repository';
+import { walletBalances } from '../repository';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -26,25 +25,18 @@ export interface WalletResult {
   balance: { cash: number; bonus: number };
 }
 
-async function walletBalances(deps: CommandDeps, programId: string, memberId: string, currency: string) {
-  return {
-    cash: await memberBalance(deps.db, programId, memberId, 'memberWalletCash', currency),
-    bonus: await memberBalance(deps.db, programId, memberId, 'memberWalletBonus', currency),
-  };
-}
-
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  await requireActiveMember(deps.db, { programId, memberId });
-  const bonus = topUpBonus(amount, currency, await loadRules(deps.db, programId));
+  // Every read at once: one round trip (DESIGN.md §3).
+  const [, rules, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), loadRules(deps.db, programId), walletBalances(deps.db, programId, memberId, currency)]);
+  const bonus = topUpBonus(amount, currency, rules);
   const planned: PlannedTransfer[] = [
     { id: newId(), debit: account(programId, 'walletFunding', currency), credit: account(programId, 'memberWalletCash', currency, memberId), amount, kind: 'wallet_top_up', ref: input.reference },
   ];
   if (bonus > 0) {
     planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
   }
-  const before = await walletBalances(deps, programId, memberId, currency);
   return {
     memberId,
     transfers: planned,
@@ -55,8 +47,7 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  await requireActiveMember(deps.db, { programId, memberId });
-  const before = await walletBalances(deps, programId, memberId, currency);
+  const [, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), walletBalances(deps.db, programId, memberId, currency)]);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
@@ -68,7 +59,7 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     result: { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } },
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
-      const now = await walletBalances(deps, programId, memberId, currency);
+      const now = await walletBalances(deps.db, programId, memberId, currency);
       return new InsufficientWalletBalanceError(currency, amount, now.cash + now.bonus);
     },
   };

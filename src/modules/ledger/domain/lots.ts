@@ -6,6 +6,8 @@ export interface LotState {
   remaining: number;
   earnedAt: Date;
   expiresAt: Date | null;
+  /** Pending (not spendable) before this instant; null or absent: vested. */
+  vestsAt?: Date | null;
 }
 
 /** How much a transfer takes from (negative) or puts back into (positive) one lot. */
@@ -25,8 +27,14 @@ export function byExpiryOrder(a: LotState, b: LotState): number {
   return expiryA - expiryB || a.earnedAt.getTime() - b.earnedAt.getTime() || a.id.localeCompare(b.id);
 }
 
+export function isPending(lot: Pick<LotState, 'vestsAt'>, now: Date): boolean {
+  return lot.vestsAt != null && lot.vestsAt.getTime() > now.getTime();
+}
+
+const isSpendable = (lot: LotState, now: Date) => !isExpired(lot, now) && !isPending(lot, now);
+
 export function spendablePoints(lots: LotState[], now: Date): number {
-  return lots.filter((lot) => !isExpired(lot, now)).reduce((sum, lot) => sum + lot.remaining, 0);
+  return lots.filter((lot) => isSpendable(lot, now)).reduce((sum, lot) => sum + lot.remaining, 0);
 }
 
 function takeInOrder(lots: LotState[], amount: number): LotDelta[] {
@@ -41,11 +49,11 @@ function takeInOrder(lots: LotState[], amount: number): LotDelta[] {
   return draws;
 }
 
-/** Draws `amount` from unexpired lots, earliest expiry first; all or nothing. */
+/** Draws `amount` from unexpired, vested lots, earliest expiry first; all or nothing. */
 export function planSpend(lots: LotState[], amount: number, now: Date): LotDelta[] {
   const available = spendablePoints(lots, now);
   if (amount > available) throw new InsufficientPointsError(amount, available);
-  return takeInOrder(lots.filter((lot) => !isExpired(lot, now)).sort(byExpiryOrder), amount);
+  return takeInOrder(lots.filter((lot) => isSpendable(lot, now)).sort(byExpiryOrder), amount);
 }
 
 /**

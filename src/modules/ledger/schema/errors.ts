@@ -8,10 +8,12 @@ import {
   InsufficientPointsError,
   InsufficientWalletBalanceError,
   OrderNotFoundError,
+  PointsNotWholeStepError,
   RedemptionExceedsTotalError,
   RefundExceedsOrderError,
   TransferNotFoundError,
   TransferNotReversibleError,
+  WalletPaymentExceedsTotalError,
 } from '../errors';
 
 builder.objectType(InsufficientPointsError, {
@@ -33,6 +35,26 @@ builder.objectType(RedemptionExceedsTotalError, {
   name: 'RedemptionExceedsTotal',
   interfaces: [ErrorInterface],
   fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'Most points this order can take', resolve: (error) => error.details.maximum }) }),
+});
+
+builder.objectType(PointsNotWholeStepError, {
+  name: 'PointsNotWholeStep',
+  description: 'Points pay in whole steps (the fewest points worth a whole minor unit); nothing was taken',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    requested: t.field({ type: 'SafeInt', description: 'Points asked for', resolve: (error) => error.details.requested }),
+    stepPoints: t.field({ type: 'SafeInt', description: 'Points of one step', resolve: (error) => error.details.stepPoints }),
+    stepValue: t.field({ type: 'SafeInt', description: 'What one step pays, minor units', resolve: (error) => error.details.stepValue }),
+    lower: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step below the request that this order takes', resolve: (error) => error.details.lower }),
+    higher: t.field({ type: 'SafeInt', nullable: true, description: 'The nearest whole step above the request that this order takes', resolve: (error) => error.details.higher }),
+  }),
+});
+
+builder.objectType(WalletPaymentExceedsTotalError, {
+  name: 'WalletPaymentExceedsTotal',
+  description: 'The wallet payment is more than discounts and points leave to pay; nothing was taken',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ maximum: t.field({ type: 'SafeInt', description: 'What the order leaves to pay after discounts and points', resolve: (error) => error.details.maximum }) }),
 });
 
 builder.objectType(InsufficientWalletBalanceError, {

@@ -21,6 +21,12 @@ builder.objectFields(MemberType, (t) => ({
     load: (memberIds: string[], context) => context.services.ledger.pointsBalances(programIdOf(context), memberIds),
     resolve: (member) => member.id,
   }),
+  pendingPoints: t.loadable({
+    type: 'SafeInt',
+    description: 'Part of pointsBalance not spendable yet: earned by orders still in the program\'s return window (pointsVestingDays)',
+    load: (memberIds: string[], context) => context.services.ledger.pendingPoints(programIdOf(context), memberIds),
+    resolve: (member) => member.id,
+  }),
   walletBalances: t.loadableList({
     type: WalletBalanceType,
     load: (memberIds: string[], context) => context.services.ledger.walletBalances(programIdOf(context), memberIds),

@@ -56,6 +56,7 @@ export const LotType = builder.objectRef<LotRow>('PointsLot').implement({
     remaining: t.expose('remaining', { type: 'SafeInt' }),
     earnedAt: t.expose('earnedAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    vestsAt: t.expose('vestsAt', { type: 'DateTime', nullable: true, description: 'Pending (counted, not spendable) until then; null: spendable from the start' }),
   }),
 });
 

@@ -1,7 +1,8 @@
 import { mulDivRounded } from '../../rules/domain';
 import { REST_OF_ORDER, type Bucket } from './allocation';
 import { matchesItems, type ItemMatch, type OfferEffect } from './offer';
-import { refuse, type Refusal } from './reasons';
+import { belowThreshold, refuse, type Refusal } from './reasons';
+import { stepFor } from './steps';
 
 export interface CartLine {
   lineNo: number;
@@ -12,13 +13,24 @@ export interface CartLine {
   attributes: Record<string, unknown>;
 }
 
-/** A member's stamp card for an offer: matching units bought and free units given so far. */
+/**
+ * A member's stamp card for an offer: matching units bought (less those refunded) and free units
+ * given so far. When refunds leave fewer stamps than the free units given have used
+ * (rewards × N > stamps), the card is in debt: new stamps repay it before the next free unit.
+ */
 export interface StampCardState {
   stamps: number;
   rewards: number;
 }
 
 export const EMPTY_CARD: StampCardState = { stamps: 0, rewards: 0 };
+
+export interface NextStep {
+  minimumSpend: number;
+  amount: number | null;
+  basisPoints: number | null;
+  missing: number;
+}
 
 /** What is left to discount while offers are applied one after another. */
 export interface CartState {
@@ -34,7 +46,11 @@ export interface EffectClaim {
   buckets: Bucket[];
   gift?: { sku: string; quantity: number };
   bonus?: { points: number } | { multiplierPermille: number };
+  /** For a stepped effect: the next step up, and how much more spend reaches it. */
+  nextStep?: NextStep | null;
   stamps?: number;
+  /** Line numbers whose units stamped the card. */
+  stampedLines?: number[];
   freeUnits?: number;
 }
 
@@ -80,6 +96,34 @@ function unitsClaim(state: CartState, taken: Array<{ line: CartLine; units: numb
 }
 
 /**
+ * The basis points or amount a percent or amount effect gives on `spend` (before discounts: the
+ * cart total, or the matching lines' when the effect targets items): fixed, or its highest step
+ * reached, with the next step up.
+ */
+function rateOf(effect: Extract<OfferEffect, { kind: 'percent_off' | 'amount_off' }>, spend: number): { value: number; nextStep?: NextStep | null } | Refusal {
+  const fixed = effect.kind === 'percent_off' ? effect.basisPoints : effect.amount;
+  if (!effect.steps) return { value: fixed! };
+  const steps = effect.steps.map((step) => ({ minimumSpend: step.minimumSpend, value: 'amount' in step ? step.amount : step.basisPoints }));
+  const { reached, next } = stepFor(steps, spend);
+  if (!reached) return belowThreshold(steps[0]!.minimumSpend, spend);
+  const nextStep = next && {
+    minimumSpend: next.minimumSpend,
+    amount: effect.kind === 'amount_off' ? next.value : null,
+    basisPoints: effect.kind === 'percent_off' ? next.value : null,
+    missing: next.minimumSpend - spend,
+  };
+  return { value: reached.value, nextStep };
+}
+
+/** What `sets` complete sets take off, of `left` that they still cost after the offers before. */
+function comboDiscount(effect: Extract<OfferEffect, { kind: 'combo' }>, sets: number, left: number): number {
+  if (effect.bundlePrice !== null) return Math.max(0, left - sets * effect.bundlePrice);
+  if (effect.bundleBasisPoints !== null) return percentOf(left, effect.bundleBasisPoints);
+  // Sets × amount can pass what the sets cost; unitsClaim caps the discount at `left`.
+  return Math.min(left, sets * effect.bundleAmountOff!);
+}
+
+/**
  * What one effect claims from the cart as it stands. Pure: the caller applies budgets and caps,
  * then takes the granted discount out of `state`.
  */
@@ -89,24 +133,26 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
     case 'amount_off': {
       const lines = effect.items ? matchingLines(state, effect.items) : state.lines;
       if ('reason' in lines) return lines;
+      const rate = rateOf(effect, effect.items ? lines.reduce((total, line) => total + line.quantity * line.unitPrice, 0) : state.total);
+      if ('reason' in rate) return rate;
       const buckets = bucketsOf(state, lines, effect.items === null);
       const base = sum(buckets);
-      const discount = effect.kind === 'percent_off' ? percentOf(base, effect.basisPoints) : Math.min(effect.amount, base);
-      return { discount, buckets };
+      const discount = effect.kind === 'percent_off' ? percentOf(base, rate.value) : Math.min(rate.value, base);
+      return { discount, buckets, ...(rate.nextStep !== undefined ? { nextStep: rate.nextStep } : {}) };
     }
     case 'combo': {
       const bySku = effect.skus.map((sku) => state.lines.filter((line) => line.sku === sku));
       const sets = Math.min(...bySku.map((lines) => lines.reduce((units, line) => units + line.quantity, 0)));
       if (sets === 0) return refuse('no_matching_items');
       const taken = bySku.flatMap((lines) => cheapestUnits(lines, sets));
-      return unitsClaim(state, taken, (left) => (effect.bundlePrice !== null ? Math.max(0, left - sets * effect.bundlePrice) : percentOf(left, effect.bundleBasisPoints!)));
+      return unitsClaim(state, taken, (left) => comboDiscount(effect, sets, left));
     }
     case 'gift': {
       if (effect.minimumAmount !== null) {
-        if (state.total < effect.minimumAmount) return refuse('below_threshold', effect.minimumAmount);
+        if (state.total < effect.minimumAmount) return belowThreshold(effect.minimumAmount, state.total);
       } else {
         const weight = state.lines.reduce((total, line) => total + line.quantity * numeric(line.attributes[effect.weightAttribute!]), 0);
-        if (weight < effect.minimumWeight!) return refuse('below_threshold', effect.minimumWeight!);
+        if (weight < effect.minimumWeight!) return belowThreshold(effect.minimumWeight!, weight);
       }
       return { discount: 0, buckets: [], gift: { sku: effect.sku, quantity: effect.quantity } };
     }
@@ -118,9 +164,24 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
       // Free units due (a refund or a cap may have left some for later), at most the matching units bought.
       const freeUnits = Math.min(stamps, Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards));
-      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, freeUnits };
+      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, stampedLines: lines.map((line) => line.lineNo), freeUnits };
     }
   }
+}
+
+/**
+ * The stamps a partial refund takes back: every returned unit of a line that stamped a card took a
+ * stamp, up to the stamps the order still holds on it.
+ */
+export function stampsReturnedBy<Application extends { id: string; offerId: string; memberId: string; stamps: number; stampsReturned: number; stampedLines: number[] }>(
+  applications: Application[],
+  returnedUnits: Map<number, number>,
+) {
+  return applications.flatMap((application) => {
+    const units = application.stampedLines.reduce((sum, lineNo) => sum + (returnedUnits.get(lineNo) ?? 0), 0);
+    const stamps = Math.min(units, application.stamps - application.stampsReturned);
+    return stamps > 0 ? [{ applicationId: application.id, offerId: application.offerId, memberId: application.memberId, stamps }] : [];
+  });
 }
 
 function numeric(value: unknown): number {

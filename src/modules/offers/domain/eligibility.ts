@@ -2,7 +2,7 @@ import { DAY_MS } from '../../../platform/time';
 import type { StampCardState } from './effects';
 import type { PromoCodeRow } from '../../../../schema';
 import type { Offer, OfferConditions } from './offer';
-import { refuse, type Refusal } from './reasons';
+import { belowThreshold, refuse, type Refusal } from './reasons';
 
 /** What checkout knows about the customer; `memberId` null for a guest. */
 export interface Shopper {
@@ -16,7 +16,10 @@ export interface Shopper {
   referred: boolean;
   /** The standing discount the member's referral rung gives (0: none). */
   referralDiscountBasisPoints: number;
-  /** Redemptions per offer still standing (a full refund gives its use back). */
+  /**
+   * Redemptions per offer still standing (a full refund gives its use back); for an offer whose
+   * per-member limit counts per period, those in the current period.
+   */
   offerUses: ReadonlyMap<string, number>;
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
@@ -59,6 +62,8 @@ const shopperChecks: Check[] = [
     birthdayWindowDays === null
       ? null
       : (needsMember(shopper) ?? (shopper.birthday && daysFromBirthday(shopper.birthday, now) <= birthdayWindowDays ? null : refuse('not_birthday_window'))),
+  ({ birthdayMonth }, shopper, _cart, now) =>
+    !birthdayMonth ? null : (needsMember(shopper) ?? (shopper.birthday && Number(shopper.birthday.slice(5, 7)) === now.getUTCMonth() + 1 ? null : refuse('not_birthday_month'))),
   ({ orderNumber }, shopper) =>
     orderNumber === null ? null : (needsMember(shopper) ?? (shopper.priorOrders + 1 === orderNumber ? null : refuse('order_number_not_matched'))),
   ({ withinDaysOfLastOrder }, shopper, _cart, now) =>
@@ -73,7 +78,7 @@ const shopperChecks: Check[] = [
 /** Conditions on the cart itself. */
 const cartChecks: Check[] = [
   ({ attributes }, _shopper, cart) => (Object.entries(attributes).every(([name, value]) => cart.attributes[name] === value) ? null : refuse('attributes_not_matched')),
-  ({ minimumSpend }, _shopper, cart) => (minimumSpend !== null && cart.total < minimumSpend ? refuse('below_threshold', minimumSpend) : null),
+  ({ minimumSpend }, _shopper, cart) => (minimumSpend !== null && cart.total < minimumSpend ? belowThreshold(minimumSpend, cart.total) : null),
 ];
 
 const firstRefusal = (checks: Check[], offer: Offer, shopper: Shopper, cart: CartFacts, now: Date) => {
@@ -124,5 +129,5 @@ export function codeEligibility(code: PromoCodeRow, shopper: Shopper, cart: Cart
   }
   const limit = memberLimitRefusal(code.perMemberLimit, shopper, shopper.codeUses.get(code.id) ?? 0, 'code_member_limit_reached');
   if (limit) return limit;
-  return cart && code.minimumSpend !== null && cart.total < code.minimumSpend ? refuse('below_threshold', code.minimumSpend) : null;
+  return cart && code.minimumSpend !== null && cart.total < code.minimumSpend ? belowThreshold(code.minimumSpend, cart.total) : null;
 }

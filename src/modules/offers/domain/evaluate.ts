@@ -1,6 +1,6 @@
 import type { PromoCodeRow } from '../../../../schema';
 import { allocate, REST_OF_ORDER } from './allocation';
-import { claimOf, EMPTY_CARD, type CartLine, type CartState, type EffectClaim } from './effects';
+import { claimOf, EMPTY_CARD, type CartLine, type CartState, type EffectClaim, type NextStep } from './effects';
 import { codeEligibility, offerEligibility, type Shopper } from './eligibility';
 import type { EffectKind, Offer } from './offer';
 import { refuse, type Refusal } from './reasons';
@@ -42,8 +42,12 @@ export interface Application {
   /** Where the discount fell: line number → amount (REST_OF_ORDER for the rest). */
   lineDiscounts: Array<{ lineNo: number; amount: number }>;
   gift: { sku: string; quantity: number } | null;
+  /** A stepped effect's next step up, and how far the cart is from it. */
+  nextStep: NextStep | null;
   bonus: { points: number } | { multiplierPermille: number } | null;
   stamps: number;
+  /** Line numbers whose units stamped a card. */
+  stampedLines: number[];
   freeUnits: number;
   /** False for stamp progress that gave nothing yet: it does not count against limits. */
   countsAsRedemption: boolean;
@@ -160,8 +164,10 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       codeId: promoCode?.id ?? null,
       code,
       gift: claim.gift ?? null,
+      nextStep: claim.nextStep ?? null,
       bonus: claim.bonus ?? null,
       stamps: claim.stamps ?? 0,
+      stampedLines: claim.stampedLines ?? [],
     };
     if (isStampCard && ('reason' in granted || granted.amount < claim.discount)) {
       // A stamp card keeps counting what the member buys; a free unit that an exclusive offer, the
@@ -195,7 +201,7 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       continue;
     }
     const lineDiscounts = take(claim, granted.amount);
-    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, bonus: null, stamps: 0, freeUnits: 0, countsAsRedemption: false });
+    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, nextStep: null, bonus: null, stamps: 0, stampedLines: [], freeUnits: 0, countsAsRedemption: false });
   }
 
   const lineDiscounts = new Map<number, number>();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { OfferRow } from '../../../../schema';
+import { limitPeriods, limitWindows, type OfferRow } from '../../../../schema';
 import { MAX_AMOUNT, optional, prose, text, whole, withoutControlCharacters } from '../../../platform/validation';
 import { MAX_MULTIPLIER_PERMILLE, MAX_POINTS } from '../../../platform/bounds';
+import { amountStepsSchema, percentStepsSchema, type AmountStep, type PercentStep } from './steps';
 
 export const audiences = ['everyone', 'members', 'member_only_tiers'] as const;
 export type Audience = (typeof audiences)[number];
@@ -22,6 +23,8 @@ export interface OfferConditions {
   referredOnly: boolean;
   /** The member's birthday is at most this many days before or after today (UTC). */
   birthdayWindowDays: number | null;
+  /** Today (UTC) is in the month of the member's birthday (absent on offers stored before it existed). */
+  birthdayMonth?: boolean;
   /** Order attributes that must equal these values, e.g. `{ ownCup: true }`. */
   attributes: Record<string, string | number | boolean>;
   /** 1: the member's first order, 2: the second … */
@@ -34,11 +37,18 @@ export interface OfferConditions {
   segmentIds?: string[];
 }
 
+/**
+ * Percent and amount effects give a fixed `basisPoints`/`amount`, or `steps`: the highest step whose
+ * minimum spend the cart reaches applies (`steps` is absent on effects stored before it existed).
+ */
 export type OfferEffect =
-  | { kind: 'percent_off'; basisPoints: number; items: ItemMatch | null }
-  | { kind: 'amount_off'; amount: number; items: ItemMatch | null }
-  /** One of each SKU bought together: at `bundlePrice` per set, or `bundleBasisPoints` off the set. */
-  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null }
+  | { kind: 'percent_off'; basisPoints: number | null; steps?: PercentStep[] | null; items: ItemMatch | null }
+  | { kind: 'amount_off'; amount: number | null; steps?: AmountStep[] | null; items: ItemMatch | null }
+  /**
+   * One of each SKU bought together: at `bundlePrice` per set, `bundleBasisPoints` off the set, or
+   * `bundleAmountOff` off the set (absent on combos stored before it existed: read it with `?? null`).
+   */
+  | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null; bundleAmountOff?: number | null }
   /** A gift when the cart total or the total weight (a line attribute × quantity) reaches the threshold. */
   | { kind: 'gift'; sku: string; quantity: number; minimumAmount: number | null; minimumWeight: number | null; weightAttribute: string | null }
   /** Fixed points, or a multiplier (permille) on the points the order earns. */
@@ -62,16 +72,26 @@ const itemMatchSchema = z
 /** The GraphQL effect input: exactly one member set, like a oneOf input. */
 export const effectInputSchema = z
   .object({
-    percentOff: z.object({ basisPoints, items: optional(itemMatchSchema) }).nullish(),
-    amountOff: z.object({ amount: whole(1, MAX_AMOUNT), items: optional(itemMatchSchema) }).nullish(),
+    percentOff: z
+      .object({ basisPoints: optional(basisPoints), steps: optional(percentStepsSchema), items: optional(itemMatchSchema) })
+      .refine((effect) => (effect.basisPoints === null) !== (effect.steps === null), 'give either basisPoints or steps')
+      .nullish(),
+    amountOff: z
+      .object({ amount: optional(whole(1, MAX_AMOUNT)), steps: optional(amountStepsSchema), items: optional(itemMatchSchema) })
+      .refine((effect) => (effect.amount === null) !== (effect.steps === null), 'give either amount or steps')
+      .nullish(),
     combo: z
       .object({
         skus: z.array(label(128)).min(2, 'a combo needs at least 2 SKUs').max(20),
         bundlePrice: optional(whole(0, MAX_AMOUNT)),
         bundleBasisPoints: optional(basisPoints),
+        bundleAmountOff: optional(whole(1, MAX_AMOUNT)),
       })
       .refine((combo) => new Set(combo.skus).size === combo.skus.length, 'the SKUs of a combo must differ')
-      .refine((combo) => (combo.bundlePrice === null) !== (combo.bundleBasisPoints === null), 'give either bundlePrice or bundleBasisPoints')
+      .refine(
+        (combo) => [combo.bundlePrice, combo.bundleBasisPoints, combo.bundleAmountOff].filter((value) => value !== null).length === 1,
+        'give exactly one of bundlePrice, bundleBasisPoints or bundleAmountOff',
+      )
       .nullish(),
     gift: z
       .object({
@@ -109,6 +129,7 @@ export const conditionsInputSchema = z
     tierIds: z.array(z.string()).max(50).nullish().transform((ids) => ids ?? []),
     referredOnly: z.boolean().nullish().transform((referredOnly) => referredOnly ?? false),
     birthdayWindowDays: optional(whole(0, 31)),
+    birthdayMonth: z.boolean().nullish().transform((birthdayMonth) => birthdayMonth ?? false),
     attributes: attributesSchema.nullish().transform((attributes) => attributes ?? {}),
     orderNumber: optional(whole(1, 1000)),
     withinDaysOfLastOrder: optional(whole(1, 3650)),
@@ -116,7 +137,10 @@ export const conditionsInputSchema = z
     segmentIds: z.array(z.string()).max(20, 'at most 20 segments').nullish().transform((ids) => [...new Set(ids ?? [])]),
   })
   .nullish()
-  .transform((conditions): OfferConditions => conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null, segmentIds: [] });
+  .transform(
+    (conditions): OfferConditions =>
+      conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, birthdayMonth: false, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null, segmentIds: [] },
+  );
 
 const offerFields = {
   name: label(200),
@@ -130,12 +154,17 @@ const offerFields = {
   maxRedemptions: optional(whole(1, 1_000_000_000)),
   budget: optional(whole(1, MAX_AMOUNT)),
   perMemberLimit: optional(whole(1, 1_000_000)),
+  perMemberLimitPeriod: optional(z.enum(limitPeriods)),
+  perMemberLimitWindow: z.enum(limitWindows),
   conditions: conditionsInputSchema,
   effect: effectInputSchema,
 };
 
 const validWindow = (offer: { startsAt?: Date | null; endsAt?: Date | null }) => !offer.startsAt || !offer.endsAt || offer.startsAt < offer.endsAt;
 const windowIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
+/** A period says how often the per-member limit comes back: it needs the limit. */
+export const hasLimitForPeriod = (offer: { perMemberLimit?: number | null; perMemberLimitPeriod?: string | null }) => !offer.perMemberLimitPeriod || offer.perMemberLimit != null;
+const periodIssue = { message: 'perMemberLimitPeriod needs perMemberLimit', path: ['perMemberLimitPeriod'] };
 
 export const newOfferSchema = z
   .object({
@@ -144,8 +173,10 @@ export const newOfferSchema = z
     codeRequired: offerFields.codeRequired.nullish().transform((required) => required ?? false),
     priority: offerFields.priority.nullish().transform((priority) => priority ?? 0),
     exclusive: offerFields.exclusive.nullish().transform((exclusive) => exclusive ?? false),
+    perMemberLimitWindow: offerFields.perMemberLimitWindow.nullish().transform((window) => window ?? 'calendar'),
   })
-  .refine(validWindow, windowIssue);
+  .refine(validWindow, windowIssue)
+  .refine(hasLimitForPeriod, periodIssue);
 export type NewOffer = z.output<typeof newOfferSchema>;
 
 /** A partial change: omitted fields keep their value; null clears a nullable one. */
@@ -162,6 +193,8 @@ export const offerUpdateSchema = z
     maxRedemptions: offerFields.maxRedemptions.optional(),
     budget: offerFields.budget.optional(),
     perMemberLimit: offerFields.perMemberLimit.optional(),
+    perMemberLimitPeriod: offerFields.perMemberLimitPeriod.optional(),
+    perMemberLimitWindow: offerFields.perMemberLimitWindow.nullish().transform((window) => window ?? undefined),
     conditions: offerFields.conditions.optional(),
     effect: offerFields.effect.optional(),
   })

@@ -14,6 +14,7 @@ export const notAppliedReasons = [
   'tier_not_eligible',
   'not_referred',
   'not_birthday_window',
+  'not_birthday_month',
   'attributes_not_matched',
   'order_number_not_matched',
   'no_recent_order',
@@ -29,10 +30,14 @@ export const notAppliedReasons = [
 ] as const;
 export type NotAppliedReason = (typeof notAppliedReasons)[number];
 
-/** A reason, with the threshold the cart missed when there is one. */
+/** A reason, with the threshold the cart missed when there is one, and how much it is short of it. */
 export interface Refusal {
   reason: NotAppliedReason;
   threshold?: number;
+  missing?: number;
 }
 
 export const refuse = (reason: NotAppliedReason, threshold?: number): Refusal => (threshold === undefined ? { reason } : { reason, threshold });
+
+/** The cart reaches `reached` of `threshold`: BELOW_THRESHOLD, with how much is missing. */
+export const belowThreshold = (threshold: number, reached: number): Refusal => ({ reason: 'below_threshold', threshold, missing: threshold - reached });

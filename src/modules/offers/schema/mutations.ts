@@ -11,7 +11,7 @@ import { codeBatchSchema, newPromoCodeSchema } from '../domain/codes';
 import { newOfferSchema, offerUpdateSchema, type Offer } from '../domain/offer';
 import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
-import { OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
+import { LimitPeriod, LimitWindow, OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
 
 builder.objectType(OfferNotFoundError, { name: 'OfferNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -25,23 +25,63 @@ const ItemMatchInput = builder.inputType('ItemMatchInput', {
   fields: (t) => ({ skus: t.stringList(), categories: t.stringList() }),
 });
 
+const stepInputDescription =
+  'The highest step whose minimumSpend the spend before discounts reaches applies (the cart total, or the matching lines\' when items is set); ascending, each giving more than the one below';
+
 const OfferEffectInput = builder.inputType('OfferEffectInput', {
   description: 'Give exactly one',
   fields: (t) => ({
     percentOff: t.field({
       type: builder.inputType('PercentOffInput', {
-        fields: (f) => ({ basisPoints: f.int({ required: true, description: '1500 = 15 %' }), items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }) }),
+        description: 'Give basisPoints, or steps',
+        fields: (f) => ({
+          basisPoints: f.int({ description: '1500 = 15 %' }),
+          steps: f.field({
+            type: [
+              builder.inputType('PercentStepInput', {
+                description: 'From minimumSpend on, basisPoints off',
+                fields: (s) => ({
+                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
+                  basisPoints: s.int({ required: true, description: '1 to 10,000 (1500 = 15 %); more than the step below' }),
+                }),
+              }),
+            ],
+            description: stepInputDescription,
+          }),
+          items: f.field({ type: ItemMatchInput, description: 'Omit for the whole order' }),
+        }),
       }),
     }),
     amountOff: t.field({
       type: builder.inputType('AmountOffInput', {
-        fields: (f) => ({ amount: f.field({ type: 'SafeInt', required: true, description: 'Minor units' }), items: f.field({ type: ItemMatchInput }) }),
+        description: 'Give amount, or steps',
+        fields: (f) => ({
+          amount: f.field({ type: 'SafeInt', description: 'Minor units' }),
+          steps: f.field({
+            type: [
+              builder.inputType('AmountStepInput', {
+                description: 'From minimumSpend on, amount off',
+                fields: (s) => ({
+                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
+                  amount: s.field({ type: 'SafeInt', required: true, description: 'Minor units off (1 to 100,000,000,000); more than the step below' }),
+                }),
+              }),
+            ],
+            description: stepInputDescription,
+          }),
+          items: f.field({ type: ItemMatchInput }),
+        }),
       }),
     }),
     combo: t.field({
       type: builder.inputType('ComboInput', {
-        description: 'Give bundlePrice (per set of one of each SKU) or bundleBasisPoints (off each set)',
-        fields: (f) => ({ skus: f.stringList({ required: true }), bundlePrice: f.field({ type: 'SafeInt' }), bundleBasisPoints: f.int() }),
+        description: 'Give one of bundlePrice (per set of one of each SKU), bundleBasisPoints (off each set) or bundleAmountOff (minor units off each set)',
+        fields: (f) => ({
+          skus: f.stringList({ required: true }),
+          bundlePrice: f.field({ type: 'SafeInt' }),
+          bundleBasisPoints: f.int(),
+          bundleAmountOff: f.field({ type: 'SafeInt', description: 'Minor units off each complete set, e.g. 50 = 0.50 off coffee + croissant' }),
+        }),
       }),
     }),
     gift: t.field({
@@ -76,6 +116,7 @@ const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     tierIds: t.idList(),
     referredOnly: t.boolean({ description: 'Only members who joined through a referral, e.g. a welcome discount for referees' }),
     birthdayWindowDays: t.int(),
+    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)' }),
     attributes: t.field({ type: 'Attributes', description: 'Order attributes that must equal these values, e.g. { ownCup: true }' }),
     orderNumber: t.int({ description: '1: first order, 2: second …' }),
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
@@ -96,6 +137,8 @@ const offerFields = (t: InputFieldBuilder) => ({
   maxRedemptions: t.int(),
   budget: t.field({ type: 'SafeInt' }),
   perMemberLimit: t.int(),
+  perMemberLimitPeriod: t.field({ type: LimitPeriod, description: 'perMemberLimit counts per period (omit: over the offer\'s life)' }),
+  perMemberLimitWindow: t.field({ type: LimitWindow, description: 'Default CALENDAR' }),
   conditions: t.field({ type: OfferConditionsInput }),
   effect: t.field({ type: OfferEffectInput }),
 });

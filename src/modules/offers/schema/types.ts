@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
+import { limitPeriods, limitWindows, offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
 import { SegmentType } from '../../segments/schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
@@ -7,8 +7,11 @@ import { upperCaseEnum } from '../../../graphql/enums';
 import { connectionById } from '../../../graphql/connections';
 import { TierType } from '../../tiers/schema';
 import { audiences, type ItemMatch, type Offer, type OfferConditions, type OfferEffect } from '../domain/offer';
+import type { AmountStep, PercentStep } from '../domain/steps';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);
+export const LimitPeriod = upperCaseEnum('LimitPeriod', limitPeriods, 'The period a per-member limit counts in: DAY, WEEK, MONTH or YEAR');
+export const LimitWindow = upperCaseEnum('LimitWindow', limitWindows, 'CALENDAR: the current UTC day, ISO week (from Monday), month or year; ROLLING: the last 24 hours, 7 days, month or 12 months');
 export const OfferAudience = upperCaseEnum('OfferAudience', audiences, 'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers');
 
 const admin = { admin: true };
@@ -20,20 +23,46 @@ const ItemMatchType = builder.objectRef<ItemMatch>('ItemMatch').implement({
 
 type EffectOf<Kind extends OfferEffect['kind']> = Extract<OfferEffect, { kind: Kind }>;
 
+const spendDescription = 'From this spend before discounts (the cart total, or the matching lines\' when items is set), minor units';
+export const AmountStepType = builder.objectRef<AmountStep>('AmountStep').implement({
+  description: 'One step of a stepped amountOff: from minimumSpend on, amount off',
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }),
+    amount: t.expose('amount', { type: 'SafeInt', description: 'Taken off from this step on, minor units' }),
+  }),
+});
+export const PercentStepType = builder.objectRef<PercentStep>('PercentStep').implement({
+  description: 'One step of a stepped percentOff: from minimumSpend on, basisPoints off',
+  fields: (t) => ({
+    minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', description: spendDescription }),
+    basisPoints: t.exposeInt('basisPoints', { description: 'Off from this step on, in 1/100 %: 1500 = 15 %' }),
+  }),
+});
+const stepsDescription = 'Stepped: the highest step the spend reaches applies (null: the fixed value applies)';
+
 const PercentOffEffect = builder.objectRef<EffectOf<'percent_off'>>('PercentOffEffect').implement({
-  description: 'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit',
-  fields: (t) => ({ basisPoints: t.exposeInt('basisPoints'), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
+  description: 'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit. Or stepped by spend',
+  fields: (t) => ({
+    basisPoints: t.exposeInt('basisPoints', { nullable: true, description: 'Null when stepped' }),
+    steps: t.field({ type: [PercentStepType], nullable: true, description: stepsDescription, resolve: (effect) => effect.steps ?? null }),
+    items: t.expose('items', { type: ItemMatchType, nullable: true }),
+  }),
 });
 const AmountOffEffect = builder.objectRef<EffectOf<'amount_off'>>('AmountOffEffect').implement({
-  description: 'A fixed amount off the order, or off the matching lines together when items is set',
-  fields: (t) => ({ amount: t.expose('amount', { type: 'SafeInt' }), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
+  description: 'A fixed amount off the order, or off the matching lines together when items is set. Or stepped by spend',
+  fields: (t) => ({
+    amount: t.expose('amount', { type: 'SafeInt', nullable: true, description: 'Null when stepped' }),
+    steps: t.field({ type: [AmountStepType], nullable: true, description: stepsDescription, resolve: (effect) => effect.steps ?? null }),
+    items: t.expose('items', { type: ItemMatchType, nullable: true }),
+  }),
 });
 const ComboEffect = builder.objectRef<EffectOf<'combo'>>('ComboEffect').implement({
-  description: 'One of each SKU bought together: each complete set at bundlePrice, or bundleBasisPoints off the set',
+  description: 'One of each SKU bought together: each complete set at bundlePrice, bundleBasisPoints off the set, or bundleAmountOff off the set',
   fields: (t) => ({
     skus: t.exposeStringList('skus'),
     bundlePrice: t.expose('bundlePrice', { type: 'SafeInt', nullable: true }),
     bundleBasisPoints: t.exposeInt('bundleBasisPoints', { nullable: true }),
+    bundleAmountOff: t.field({ type: 'SafeInt', nullable: true, description: 'Minor units off each complete set', resolve: (effect) => effect.bundleAmountOff ?? null }),
   }),
 });
 const GiftEffect = builder.objectRef<EffectOf<'gift'>>('GiftEffect').implement({
@@ -82,6 +111,7 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
     }),
     referredOnly: t.boolean({ description: 'Only members who joined through a referral', resolve: (conditions) => conditions.referredOnly ?? false }),
     birthdayWindowDays: t.exposeInt('birthdayWindowDays', { nullable: true, description: 'Days before or after the member\'s birthday' }),
+    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)', resolve: (conditions) => conditions.birthdayMonth ?? false }),
     attributes: t.expose('attributes', { type: 'Attributes', description: 'Order attributes that must equal these values' }),
     orderNumber: t.exposeInt('orderNumber', { nullable: true, description: '1: the member\'s first order, 2: the second …' }),
     withinDaysOfLastOrder: t.exposeInt('withinDaysOfLastOrder', { nullable: true, description: 'Come-back: the previous order was at most this many days ago' }),
@@ -159,6 +189,8 @@ export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
     maxRedemptions: t.exposeInt('maxRedemptions', { nullable: true, authScopes: { admin: true, storefront: true } }),
     budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units', authScopes: { admin: true, storefront: true } }),
     perMemberLimit: t.exposeInt('perMemberLimit', { nullable: true }),
+    perMemberLimitPeriod: t.field({ type: LimitPeriod, nullable: true, description: 'Null: perMemberLimit counts over the offer\'s life', resolve: (offer) => offer.perMemberLimitPeriod }),
+    perMemberLimitWindow: t.field({ type: LimitWindow, description: 'How the period is measured: CALENDAR (UTC) or ROLLING (ending now)', resolve: (offer) => offer.perMemberLimitWindow }),
     conditions: t.field({ type: OfferConditionsType, resolve: (offer) => ({ ...offer.conditions, programId: offer.programId }) }),
     effect: t.field({ type: OfferEffectType, resolve: (offer) => offer.effect }),
     stats: t.field({ type: OfferStatsType, authScopes: admin, resolve: (offer) => offer }),

@@ -1,0 +1,82 @@
+import type { Client } from '@libsql/client';
+
+/**
+ * Counts a client's round trips to the database, and how many of them were *sequential*: a call
+ * that starts before an earlier one has answered overlaps it and adds no latency of its own, so the
+ * sequential count is the longest chain of calls that each waited for the one before (the critical
+ * path). At the edge every sequential round trip to Turso costs 5–50 ms; this is what a request's
+ * latency is made of.
+ */
+export interface RoundTripMeter {
+  /** Every `execute` and `batch` since the last reset. */
+  readonly count: number;
+  /** The longest chain of calls since the last reset, each started after the previous had answered. */
+  readonly sequential: number;
+  /** The longest single call (ms, without the simulated delay): on Node the embedded database answers on the event loop. */
+  readonly longestMs: number;
+  reset(): void;
+}
+
+export interface MeteredClient {
+  client: Client;
+  meter: RoundTripMeter;
+}
+
+/**
+ * Wraps a client so that every `execute` and `batch` is metered; with `before`, each call first
+ * awaits it (a simulated network hop: `setImmediate` for a turn of the event loop, a timer for
+ * a fixed delay).
+ */
+export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown> } = {}): MeteredClient {
+  let count = 0;
+  // The depth of the deepest call that has answered; a call starting now is one deeper.
+  let answeredDepth = 0;
+  let sequential = 0;
+  let longestMs = 0;
+  // Calls still in flight at a reset must not count towards the next measurement.
+  let epoch = 0;
+  const meter: RoundTripMeter = {
+    get count() {
+      return count;
+    },
+    get sequential() {
+      return sequential;
+    },
+    get longestMs() {
+      return longestMs;
+    },
+    reset() {
+      count = 0;
+      answeredDepth = 0;
+      sequential = 0;
+      longestMs = 0;
+      epoch++;
+    },
+  };
+  const metered = new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      if (property !== 'execute' && property !== 'batch') return method;
+      return async (...args: unknown[]) => {
+        count++;
+        const started = epoch;
+        const depth = answeredDepth + 1;
+        sequential = Math.max(sequential, depth);
+        try {
+          if (options.before) await options.before();
+          const start = performance.now();
+          try {
+            return await method(...args);
+          } finally {
+            if (started === epoch) longestMs = Math.max(longestMs, performance.now() - start);
+          }
+        } finally {
+          if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
+        }
+      };
+    },
+  });
+  return { client: metered, meter };
+}

@@ -1,0 +1,87 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expirePoints } from '../../src/jobs/expire-points';
+import { runJobNow } from '../../src/jobs/runner';
+import { expireMembersInBulk, expiryKey } from '../../src/modules/ledger/bulk-expiry';
+import { createLedgerService } from '../../src/modules/ledger/service';
+import type { Database } from '../../src/platform/db/database';
+import { enroll } from '../support/members';
+import { closeSoundly, freshLedgerApp, memberLedger, mutate, REFUND_ORDER, transfersOf } from '../support/ledger';
+import { liabilityPoints, placeOrder } from '../support/tiers';
+import type { TestApp } from '../support/test-app';
+
+/**
+ * expire-points writes a chunk of members set-based, in one batch of multi-row statements. It must
+ * write exactly what the per-member command writes, and a guard that trips (a member command moved
+ * the same points in between, an expiry already recorded) must roll the whole batch back and leave
+ * the chunk to the members' serializers. Both ledgers are audited after every test.
+ */
+let app: TestApp;
+let ada: { globalId: string; memberId: string };
+const AS_OF = '2027-11-23T10:00:00.000Z';
+
+beforeEach(async () => {
+  ({ app, member: ada } = await freshLedgerApp());
+});
+afterEach(() => closeSoundly(app));
+
+/** Ada and Bob each earn 100 points at TEST_NOW (expiring at AS_OF); Bob's are from order `o-bob`. */
+async function twoMembers() {
+  const bob = await enroll(app, { email: 'bob@example.com' });
+  await placeOrder(app, ada.globalId, 'o-ada', 10_000);
+  await placeOrder(app, bob.globalId, 'o-bob', 10_000);
+  return bob;
+}
+
+const run = () => runJobNow(app.deps, expirePoints, { now: new Date(AS_OF), trigger: 'manual', programId: 'acme' });
+
+describe('expire-points, set-based', () => {
+  it('records for each member what its command would: a retry of that command replays it and moves nothing', async () => {
+    const bob = await twoMembers();
+    app.clock.set(AS_OF);
+    expect(await run()).toMatchObject({ processed: 2, error: null });
+    expect(await liabilityPoints(app)).toBe(0);
+    const [expiry] = await transfersOf(app, bob.globalId);
+    expect(expiry).toMatchObject({ kind: 'EXPIRY', amount: 100 });
+
+    const ledger = createLedgerService(app.deps);
+    const retried = await ledger.expirePoints('acme', { memberId: bob.memberId, asOf: AS_OF, idempotencyKey: expiryKey(bob.memberId, AS_OF) });
+    expect(retried).toEqual({ memberId: bob.memberId, points: 100, pointsBalance: 0, transferId: decodeGlobalID(expiry!.id).id, replayed: true });
+    expect(await run()).toMatchObject({ processed: 0 });
+  });
+
+  it('two runs that read the same chunk before either writes: the second batch trips a guard and writes nothing', async () => {
+    const bob = await twoMembers();
+    app.clock.set(AS_OF);
+    const chunk = [ada.memberId, bob.memberId];
+    const outcomes = await Promise.allSettled([expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)), expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF))]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    for (const member of [ada, bob]) expect((await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'EXPIRY')).toHaveLength(1);
+    expect(await liabilityPoints(app)).toBe(0);
+    expect(await run()).toMatchObject({ processed: 0, error: null });
+  });
+
+  it('a member command that draws from the same lot between the read and the write trips the CHECK; nothing is expired twice', async () => {
+    const bob = await twoMembers();
+    app.clock.set(AS_OF);
+    // Bob's refund claws back 60 of his (expired, not yet processed) points after the job has read his lot.
+    let batches = 0;
+    const db = new Proxy(app.db, {
+      get(target, property) {
+        if (property !== 'batch') return Reflect.get(target, property, target);
+        return async (statements: Parameters<Database['batch']>[0]) => {
+          if (++batches === 2) expect(await mutate(app, REFUND_ORDER, { orderId: 'o-bob', amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
+          return target.batch(statements);
+        };
+      },
+    });
+    await expect(expireMembersInBulk({ ...app.deps, db }, 'acme', [ada.memberId, bob.memberId], new Date(AS_OF))).rejects.toThrow(/CHECK/i);
+    expect((await memberLedger(app, ada.globalId)).pointsBalance).toBe(100);
+    expect((await memberLedger(app, bob.globalId)).pointsBalance).toBe(40);
+
+    expect(await run()).toMatchObject({ processed: 2, error: null });
+    const expiries = (await transfersOf(app, bob.globalId)).filter((transfer) => transfer.kind === 'EXPIRY');
+    expect(expiries.map((transfer) => transfer.amount)).toEqual([40]);
+    expect(await liabilityPoints(app)).toBe(0);
+  });
+});
