@@ -219,7 +219,7 @@ describe('Worker scheduled', () => {
   // Each Cron Trigger of wrangler.toml and the runs it must leave: one per program for program jobs.
   it.each([
     ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
-    ['30 2 * * *', ['recalculate-tiers', 'rekey-fingerprints'], ['acme', 'globex']],
+    ['30 2 * * *', ['recalculate-tiers', 'refresh-segments', 'rekey-fingerprints'], ['acme', 'globex']],
     ['15 3 * * *', ['prune-job-runs'], [null]],
   ])('cron "%s" runs %s and records each run', async (cron, jobs, programs) => {
     const scheduledTime = Date.UTC(2026, 10, 23, 3, 15);

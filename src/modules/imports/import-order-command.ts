@@ -1,12 +1,12 @@
 import { newId, newIdAt } from '../../platform/ids';
 import { account, POINTS } from '../ledger/accounts';
 import { checkBalanceLimit } from '../ledger/bounds';
-import { earnedPoints, lotExpiry } from '../ledger/domain/points';
+import { earnedPoints, lotExpiry, lotVesting } from '../ledger/domain/points';
 import { DuplicateOrderError } from '../ledger/errors';
 import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
 import { memberBalance } from '../ledger/repository';
 import { loadRules } from '../rules/service';
-import { findOrder, newOrderStatements } from '../checkout/repository';
+import { findOrder, newOrderStatements, type NewOrder } from '../checkout/repository';
 import type { ImportOrder } from './domain';
 
 export interface ImportOrderInput extends LedgerCommandInput {
@@ -42,28 +42,31 @@ export const importOrderCommand = ledgerCommand<ImportOrderInput, { orderId: str
               kind: 'earn',
               ref: order.orderId,
               metadata: { amountPaid: order.total - order.discount, currency: order.currency, imported: true },
-              newLot: { id: newId(), memberId, earnedAt: placedAt, expiresAt: lotExpiry(placedAt, rules.pointsLifetimeMonths) },
+              newLot: { id: newId(), memberId, earnedAt: placedAt, expiresAt: lotExpiry(placedAt, rules.pointsLifetimeMonths), vestsAt: lotVesting(placedAt, rules.pointsVestingDays) },
             },
           ]
         : [],
-    statements: newOrderStatements(db, [
-      {
-        orderPk: newIdAt(placedAt),
-        programId,
-        memberId,
-        orderId: order.orderId,
-        currency: order.currency,
-        total: order.total,
-        discount: order.discount,
-        pointsRedeemed: 0,
-        pointsPayment: 0,
-        pointsEarned,
-        attributes: order.attributes,
-        placedAt,
-        lines: order.lines.map((line) => ({ ...line, discount: 0 })),
-      },
-    ]),
+    statements: newOrderStatements(db, [asNewOrder(programId, memberId, order, placedAt, pointsEarned)]),
     onViolation: async (violation) =>
       (violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, order.orderId)) ? new DuplicateOrderError(order.orderId) : null,
   };
 });
+
+/** An imported order as checkout writes new orders: dated and keyed by `placedAt`, no line discounts known. */
+export function asNewOrder(programId: string, memberId: string, order: Omit<ImportOrder, 'placedAt'>, placedAt: Date, pointsEarned: number): NewOrder {
+  return {
+    orderPk: newIdAt(placedAt),
+    programId,
+    memberId,
+    orderId: order.orderId,
+    currency: order.currency,
+    total: order.total,
+    discount: order.discount,
+    pointsRedeemed: 0,
+    pointsPayment: 0,
+    pointsEarned,
+    attributes: order.attributes,
+    placedAt,
+    lines: order.lines.map((line) => ({ ...line, discount: 0 })),
+  };
+}

@@ -5,7 +5,6 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError, InvalidInputError } from '../../platform/errors';
-import { newIdAt } from '../../platform/ids';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { DuplicateOrderError } from '../ledger/errors';
 import { loadRules } from '../rules/service';
@@ -14,7 +13,7 @@ import { createMembersService } from '../members/service';
 import { DuplicateMemberError } from '../members/errors';
 import { enrollmentSchema, profileUpdateSchema } from '../members/domain';
 import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './domain';
-import type { ImportOrderInput } from './import-order-command';
+import { asNewOrder, type ImportOrderInput } from './import-order-command';
 
 export interface ImportOrdersResult {
   imported: number;
@@ -82,21 +81,7 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
   async function writeWithoutPoints(programId: string, toWrite: Array<{ memberId: string; order: ImportOrder }>) {
     const statements = newOrderStatements(
       db,
-      toWrite.map(({ memberId, order }) => ({
-        orderPk: newIdAt(order.placedAt),
-        programId,
-        memberId,
-        orderId: order.orderId,
-        currency: order.currency,
-        total: order.total,
-        discount: order.discount,
-        pointsRedeemed: 0,
-        pointsPayment: 0,
-        pointsEarned: 0,
-        attributes: order.attributes,
-        placedAt: order.placedAt,
-        lines: order.lines.map((line) => ({ ...line, discount: 0 })),
-      })),
+      toWrite.map(({ memberId, order }) => asNewOrder(programId, memberId, order, order.placedAt, 0)),
     );
     const [first, ...rest] = statements;
     if (first) await db.batch([first, ...rest]);
