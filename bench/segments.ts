@@ -16,13 +16,19 @@ const CALL = 1000;
 const SKUS = Array.from({ length: 200 }, (_, index) => `SKU-${index}`);
 const CATEGORIES = ['tea', 'coffee', 'kitchen', 'gifts', 'snacks', 'books', 'cups', 'beans'];
 
-/** Resident memory in MB, sampled every 250 ms while `work` runs: flat means no row set is held. */
+let samples: number[] = [];
+/** Records resident memory now (the embedded database answers on the event loop, so timers alone would miss the busy stretches). */
+const sample = () => samples.push(process.memoryUsage().rss / 1e6);
+
+/** Resident memory in MB, sampled every 250 ms and after each call while `work` runs: flat means no row set is held. */
 async function sampled<T>(work: () => Promise<T>) {
-  const samples: number[] = [];
-  const timer = setInterval(() => samples.push(process.memoryUsage().rss / 1e6), 250);
+  samples = [];
+  sample();
+  const timer = setInterval(sample, 250);
   const started = performance.now();
   try {
     const result = await work();
+    sample();
     return { result, seconds: (performance.now() - started) / 1000, rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) } };
   } finally {
     clearInterval(timer);
@@ -53,6 +59,7 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
       });
       const result = await services.imports.importMembers(PROGRAM, rows);
       if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
+      sample();
     }
   });
   const orderImport = await sampled(async () => {
@@ -73,6 +80,7 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
       });
       const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints: false });
       if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
+      sample();
     }
   });
 
