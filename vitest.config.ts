@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { workerdLibsqlBinding } from './test/workerd/libsql-binding';
+import { webhookReceiverBinding } from './test/workerd/webhook-receiver';
 
 // Tests never talk to Cloudflare: no telemetry, no `request.cf` fetch.
 process.env.WRANGLER_SEND_METRICS ??= 'false';
@@ -50,7 +51,7 @@ export default defineConfig({
                 FINGERPRINT_SECRET: 'test-fingerprint-secret-of-at-least-32-characters',
                 LIBSQL_URL: 'http://libsql.bridge',
               },
-              serviceBindings: { LIBSQL_SERVICE: workerdLibsqlBinding() },
+              serviceBindings: { LIBSQL_SERVICE: workerdLibsqlBinding(), WEBHOOK_OUTBOUND: webhookReceiverBinding() },
               // Explicit budgets for tests: far above what they send, except the anonymous one, which
               // the rate-limit test floods (with an address of its own, so no other test shares it).
               ratelimits: {

@@ -9,3 +9,5 @@ export * from './offers';
 export * from './referrals';
 export * from './history';
 export * from './segments';
+export * from './outbox';
+export * from './webhooks';

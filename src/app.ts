@@ -8,6 +8,7 @@ import { authenticate, createGraphQLServer } from './graphql/yoga';
 import { createTokenVerifier } from './platform/auth/verifier';
 import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
 import { createServices, type ServiceDeps } from './services';
+import { eventsOptions } from './modules/events';
 
 /** Where the app reports what goes wrong; tests that expect errors pass a quiet one. */
 export type Logger = Pick<Console, 'log' | 'warn' | 'error'>;
@@ -37,7 +38,7 @@ function errorResponse(c: Context, status: 413 | 429, message: string, extension
  */
 export function createApp(deps: AppDeps) {
   const { config, rateLimiter } = deps;
-  const services = createServices(deps);
+  const services = createServices({ ...deps, events: deps.events ?? eventsOptions(config) });
   const logger = deps.logger ?? console;
   const verifyToken = createTokenVerifier(config.auth);
   const graphql = createGraphQLServer({ config, services, rateLimiter, logger });

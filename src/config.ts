@@ -60,6 +60,7 @@ const envSchema = z.object({
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: perMinute,
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).optional(),
   TRUST_PROXY: optionalString.pipe(z.enum(['true', 'false']).optional()),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
 });
 
 export interface AuthConfig {
@@ -99,6 +100,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Node behind a reverse proxy: the client's address is the first of X-Forwarded-For. */
   trustProxy: boolean;
+  /** Days events and finished webhook deliveries are kept before the pruning job deletes them. */
+  eventRetentionDays: number;
 }
 
 /**
@@ -162,5 +165,6 @@ export function loadConfig(env: object, runtime: Runtime): Config {
     },
     bodyLimitBytes: vars.BODY_LIMIT_BYTES ?? 1024 * 1024,
     trustProxy: vars.TRUST_PROXY === 'true',
+    eventRetentionDays: vars.EVENT_RETENTION_DAYS ?? 30,
   };
 }

@@ -11,6 +11,13 @@ import { createInProcessSerializer } from './platform/node/in-process-serializer
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs/service';
+import { dispatchWebhooks, eventsOptions } from './modules/events';
+import { dispatchDeps } from './jobs/dispatch-webhooks';
+import { lookup } from 'node:dns/promises';
+import { Cron } from 'croner';
+
+/** How often Node's in-process dispatcher drains the outbox (the 5-second retry is the schedule's shortest step). */
+const DISPATCH_EVERY = '*/2 * * * * *';
 
 async function main() {
   const config = loadConfig(process.env, 'node');
@@ -19,12 +26,17 @@ async function main() {
   const { fingerprints } = config;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   const rateLimiter = createMemoryRateLimiter(config.rateLimits);
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy) };
+  const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address);
+  const events = eventsOptions(config, resolveHost);
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy), events };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
   const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
     for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
+  });
+  const dispatcher = new Cron(DISPATCH_EVERY, { protect: true, catch: (error) => console.error('webhook dispatcher:', error) }, async () => {
+    await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
   });
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
@@ -37,6 +49,7 @@ async function main() {
 
   const shutdown = () => {
     scheduler.stop();
+    dispatcher.stop();
     server.close(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

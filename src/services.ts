@@ -14,6 +14,7 @@ import { createReferralsService, type ReferralsService } from './modules/referra
 import { createHistoryService, type HistoryService } from './modules/history/service';
 import { createImportsService, type ImportsService } from './modules/imports';
 import { createSegmentsService, type SegmentsService } from './modules/segments/service';
+import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -23,6 +24,8 @@ export interface ServiceDeps {
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
   afterErasure?: () => Promise<void>;
+  /** Webhook fetch, URL policy and event retention; the strict production policy when absent. */
+  events?: EventsOptions;
 }
 
 export interface Services {
@@ -38,6 +41,7 @@ export interface Services {
   history: HistoryService;
   imports: ImportsService;
   segments: SegmentsService;
+  events: EventsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -54,5 +58,6 @@ export function createServices(deps: ServiceDeps): Services {
     history: createHistoryService(deps),
     imports: createImportsService(deps),
     segments: createSegmentsService(deps),
+    events: createEventsService(deps),
   };
 }

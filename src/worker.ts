@@ -1,5 +1,6 @@
 import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig } from './config';
+import { eventsOptions } from './modules/events';
 import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
@@ -9,6 +10,7 @@ import type { WorkerEnv } from './platform/workers/env';
 import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
 export { MemberLedger } from './platform/workers/member-ledger';
+export { WebhookDispatcher } from './workers/webhook-dispatcher';
 
 type Runtime = { deps: AppDeps; app: App };
 
@@ -25,6 +27,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
       fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
       serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+      events: eventsOptions(config),
       rateLimiter: createBindingRateLimiter(env),
       clientAddress: (c) => c.req.header('cf-connecting-ip'),
     };
@@ -49,6 +52,8 @@ export default {
 
   async scheduled(controller, env, ctx) {
     const { deps } = runtimeFor(env);
+    // Every tick makes sure the webhook dispatcher's alarm is set (see WebhookDispatcher).
+    ctx.waitUntil(env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName('dispatcher')).kick());
     ctx.waitUntil(
       runScheduledJobs(deps, controller.cron, new Date(controller.scheduledTime)).then((runs) => {
         for (const run of runs) console.log(describeJobRun(run, deps.clock.now()));

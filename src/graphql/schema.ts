@@ -14,6 +14,7 @@ import '../modules/referrals/schema';
 import '../modules/history/schema';
 import '../modules/imports/schema';
 import '../modules/segments/schema';
+import '../modules/events/schema';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

@@ -5,8 +5,10 @@ import { recalculateTiers } from './recalculate-tiers';
 import { rekeyFingerprints } from './rekey-fingerprints';
 import { settleReferrals } from './settle-referrals';
 import { refreshSegmentsJob } from '../modules/segments';
+import { dispatchWebhooksJob } from './dispatch-webhooks';
+import { pruneEvents } from './prune-events';
 
-export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, refreshSegmentsJob].map((job) => [job.name, job]));
+export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents, refreshSegmentsJob].map((job) => [job.name, job]));
 
 /**
  * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in
@@ -16,5 +18,6 @@ export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recal
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name],
   '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
-  '15 3 * * *': [pruneJobRuns.name],
+  '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
+  '* * * * *': [dispatchWebhooksJob.name],
 };

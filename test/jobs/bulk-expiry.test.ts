@@ -8,6 +8,7 @@ import type { Database } from '../../src/platform/db/database';
 import { enroll } from '../support/members';
 import { closeSoundly, freshLedgerApp, memberLedger, mutate, REFUND_ORDER, transfersOf } from '../support/ledger';
 import { liabilityPoints, placeOrder } from '../support/tiers';
+import { expectValidEvent, readEvents } from '../support/events';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -48,6 +49,16 @@ describe('expire-points, set-based', () => {
     const retried = await ledger.expirePoints('acme', { memberId: bob.memberId, asOf: AS_OF, idempotencyKey: expiryKey(bob.memberId, AS_OF) });
     expect(retried).toEqual({ memberId: bob.memberId, points: 100, pointsBalance: 0, transferId: decodeGlobalID(expiry!.id).id, replayed: true });
     expect(await run()).toMatchObject({ processed: 0 });
+    // One points.expired per member, with the lots it took from; the replay wrote none.
+    const expired = await readEvents(app, { types: ['points.expired'] });
+    expect(expired.map((event) => [event.data.memberId, event.data.points])).toEqual(
+      expect.arrayContaining([
+        [ada.memberId, expect.any(Number)],
+        [bob.memberId, 100],
+      ]),
+    );
+    expect(expired).toHaveLength(2);
+    for (const event of expired) expectValidEvent(event);
   });
 
   it('two runs that read the same chunk before either writes: the second batch trips a guard and writes nothing', async () => {
@@ -59,6 +70,7 @@ describe('expire-points, set-based', () => {
     for (const member of [ada, bob]) expect((await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'EXPIRY')).toHaveLength(1);
     expect(await liabilityPoints(app)).toBe(0);
     expect(await run()).toMatchObject({ processed: 0, error: null });
+    expect(await readEvents(app, { types: ['points.expired'] })).toHaveLength(2);
   });
 
   it('a member command that draws from the same lot between the read and the write trips the CHECK; nothing is expired twice', async () => {

@@ -5,6 +5,7 @@ import { enroll } from '../support/members';
 import { closeSoundly, freshLedgerApp } from '../support/ledger';
 import { placeOrder, runJobAt, setUpTiers, standingOf } from '../support/tiers';
 import type { TestApp } from '../support/test-app';
+import { expectValidEvent, readEvents } from '../support/events';
 
 /**
  * recalculate-tiers decides a chunk of members from one read and writes their changes in one batch;
@@ -45,6 +46,14 @@ describe('recalculate-tiers, set-based', () => {
     expect((await standingOf(app, ada.globalId)).tier).toBeNull();
     expect((await standingOf(app, bob.globalId)).tier).toBe('Silver');
     expect((await standingOf(app, cleo.globalId)).tier).toBeNull();
+    // Each applied change is an event, in the job's own batch.
+    const changes = (await readEvents(app, { types: ['tier.upgraded', 'tier.downgraded'] })).map((event) => [event.type, event.data.memberId]);
+    expect(changes).toEqual([
+      ['tier.upgraded', ada.memberId],
+      ['tier.upgraded', bob.memberId],
+      ['tier.downgraded', ada.memberId],
+    ]);
+    for (const event of await readEvents(app, { types: ['tier.downgraded'] })) expectValidEvent(event);
   });
 
   it('an order between the read and the write wins: the stale downgrade writes nothing', async () => {
@@ -57,6 +66,7 @@ describe('recalculate-tiers, set-based', () => {
     expect(changed).toBe(1); // decided, but its guard found the metric changed
     expect((await standingOf(app, ada.globalId)).tier).toBe('Gold');
     expect((await app.client.execute("select reason from tier_history where reason = 'downgrade'")).rows).toEqual([]);
+    expect(await readEvents(app, { types: ['tier.downgraded'] })).toEqual([]);
 
     // The next run decides from the state that won.
     expect(await runJobAt(app, 'RECALCULATE_TIERS', '2027-01-20T00:00:00Z')).toMatchObject({ processed: 1, error: null });

@@ -11,6 +11,7 @@ import { createInProcessSerializer } from '../../src/platform/node/in-process-se
 import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
 import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
+import { eventsOptions } from '../../src/modules/events';
 import { runCommand, unwrapOutcome, type CommandDeps, type CommandRegistry } from '../../src/platform/serializer/commands';
 import type { Serializer } from '../../src/platform/serializer/serializer';
 import { meterRoundTrips, type RoundTripMeter } from '../../src/platform/db/round-trip-meter';
@@ -86,7 +87,8 @@ export async function createTestApp(
     : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   // The caller's address: tests name one (x-client-address) to act as several clients.
   const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress, logger: options.logger };
+  const events = eventsOptions(config);
+  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress, logger: options.logger, events };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
   await programs.ensure({ id: 'globex', name: 'Globex Books' });

@@ -220,7 +220,8 @@ describe('Worker scheduled', () => {
   it.each([
     ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
     ['30 2 * * *', ['recalculate-tiers', 'refresh-segments', 'rekey-fingerprints'], ['acme', 'globex']],
-    ['15 3 * * *', ['prune-job-runs'], [null]],
+    ['15 3 * * *', ['prune-events', 'prune-job-runs'], [null]],
+    ['* * * * *', ['dispatch-webhooks'], [null]],
   ])('cron "%s" runs %s and records each run', async (cron, jobs, programs) => {
     const scheduledTime = Date.UTC(2026, 10, 23, 3, 15);
     const ctx = createExecutionContext();

@@ -50,7 +50,7 @@ function parseObject(value: unknown): Record<string, unknown> {
 }
 
 builder.scalarType('JSONObject', {
-  description: 'A JSON object; the field that takes it states its limits and refuses what breaks them with InvalidInputError',
+  description: 'A JSON object: as input, the field that takes it states its limits and refuses what breaks them with InvalidInputError; as output, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
   serialize: (value) => value,
   parseValue: parseObject,
   parseLiteral: (ast) => parseObject(valueFromASTUntyped(ast as ValueNode)),

@@ -7,7 +7,8 @@ import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
 import { SYSTEM_KEY_PREFIX } from './inputs';
 import { requestHash } from './operation';
-import type { PointsMovementResult } from './commands/points';
+import { pointsEvent, type PointsMovementResult } from './commands/points';
+import { eventStatements } from '../../platform/outbox';
 
 /** The idempotency key of the expiry of one member's points as of one instant (the job's `now`). */
 export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFIX}expire/${memberId}/${asOf}`;
@@ -83,6 +84,12 @@ export async function expireMembersInBulk({ db, clock }: CommandDeps, programId:
         idempotencyKey: `${plan.idempotencyKey}#0`,
         createdAt: now,
       })),
+    ),
+    ...eventStatements(
+      db,
+      programId,
+      now,
+      plans.map((plan) => pointsEvent('points.expired', plan.result, { lots: plan.deltas.map(({ lotId, delta }) => ({ lotId, points: -delta })) })),
     ),
     db.insert(lotMovements).values(plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta })))),
     db.run(sql`update lots set remaining = lots.remaining + changes.column2 from (values ${valuesList(lotChanges)}) as changes where lots.id = changes.column1`),

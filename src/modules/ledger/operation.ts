@@ -6,6 +6,7 @@ import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { eventStatements, type PlannedEvent } from '../../platform/outbox';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
@@ -23,6 +24,8 @@ export interface PreparedOperation<Result> {
   result: Result;
   /** The command's own rows (orders, refunds …), written in the same batch. */
   statements?: Statement[];
+  /** What the change reports (the outbox), written in the same batch; a replay writes none again. */
+  events?: PlannedEvent[];
   /** Maps a tripped database guard to the typed error it means for this command. */
   onViolation?: (violation: ConstraintViolation) => Promise<DomainError | null>;
   /**
@@ -98,7 +101,11 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         result: prepared.result,
         createdAt: now,
       };
-      const [first, ...rest] = [...ledgerStatements(deps.db, operation, prepared.transfers), ...(prepared.statements ?? [])];
+      const [first, ...rest] = [
+        ...ledgerStatements(deps.db, operation, prepared.transfers),
+        ...(prepared.statements ?? []),
+        ...eventStatements(deps.db, input.programId, now, prepared.events ?? []),
+      ];
       try {
         await deps.db.batch([first!, ...rest]);
       } catch (error) {

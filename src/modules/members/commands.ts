@@ -4,7 +4,8 @@ import type { Command } from '../../platform/serializer/commands';
 import { forgetMemberTier } from '../tiers/repository';
 import { fingerprintStatement } from '../referrals/repository';
 import { InvalidInputError } from '../../platform/errors';
-import { erasureColumns, keepsAnIdentifier, profileUpdateColumns, type ProfileUpdate } from './domain';
+import { eventStatement, forgetMemberInEvents } from '../../platform/outbox';
+import { erasureColumns, keepsAnIdentifier, memberEventData, profileUpdateColumns, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import { asDuplicateMemberError, findMember, requireActiveMember, type MemberRef } from './repository';
 
@@ -27,6 +28,7 @@ export const updateMemberCommand: Command<MemberRef & { update: ProfileUpdate },
         .set({ ...columns, updatedAt: now })
         .where(and(eq(members.programId, programId), eq(members.id, memberId))),
       ...(columns.email ? [fingerprintStatement(db, fingerprints, programId, columns.email, now)] : []),
+      eventStatement(db, programId, now, { type: 'member.updated', memberId, data: memberEventData({ ...current, ...columns }, { changed: Object.keys(columns).sort() }) }),
     ]);
   } catch (error) {
     throw asDuplicateMemberError(error) ?? error;
@@ -45,12 +47,15 @@ export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased:
   const member = await findMember(db, programId, memberId);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') return { programId, memberId, alreadyErased: true };
+  const now = clock.now();
   await db.batch([
     db
       .update(members)
-      .set(erasureColumns(clock.now()))
+      .set(erasureColumns(now))
       .where(and(eq(members.programId, programId), eq(members.id, memberId))),
     forgetMemberTier(db, memberId),
+    forgetMemberInEvents(db, programId, memberId),
+    eventStatement(db, programId, now, { type: 'member.erased', memberId, data: { memberId } }),
   ]);
   return { programId, memberId, alreadyErased: false };
 };

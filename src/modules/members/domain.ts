@@ -174,3 +174,21 @@ export function erasureColumns(now: Date) {
 export function likePattern(search: string): string {
   return `%${search.trim().toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
+
+/**
+ * What member events say about a member: the shop's own id and the channels they consent to, never
+ * their email, name or birthday (a receiver that needs those reads them with its own access).
+ * An erased member's row has no external id left, so their later events carry nothing personal.
+ */
+export function memberEventData(
+  member: { id: string; externalId: string | null; status: string; consentEmail: boolean; consentSms: boolean; consentPush: boolean },
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    memberId: member.id,
+    externalId: member.externalId,
+    status: member.status,
+    consents: { email: member.consentEmail, sms: member.consentSms, push: member.consentPush },
+    ...extra,
+  };
+}

@@ -6,7 +6,8 @@ import { newId } from '../../platform/ids';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { enrollmentStatements } from '../referrals/repository';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { enrollmentColumns, type Enrollment, type ProfileUpdate } from './domain';
+import { eventStatement } from '../../platform/outbox';
+import { enrollmentColumns, memberEventData, type Enrollment, type ProfileUpdate } from './domain';
 import { MemberNotFoundError } from './errors';
 import {
   asDuplicateMemberError,
@@ -49,7 +50,7 @@ export function createMembersService(deps: { db: Database; clock: Clock; seriali
         const row = { id: newId(), programId, ...enrollmentColumns(enrollment), createdAt: now, updatedAt: now };
         const referral = await enrollmentStatements(db, fingerprints, { programId, memberId: row.id, email: row.email, referralCode: enrollment.referralCode ?? null, at: now });
         try {
-          await db.batch([db.insert(members).values(row), ...referral]);
+          await db.batch([db.insert(members).values(row), ...referral, eventStatement(db, programId, now, { type: 'member.enrolled', memberId: row.id, data: memberEventData({ ...row, status: 'active' }) })]);
           return reload(programId, row.id);
         } catch (error) {
           // A new member's random referral code may, very rarely, be taken already: draw again.

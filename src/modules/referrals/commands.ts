@@ -6,7 +6,7 @@ import { planClawback, sumDeltas } from '../ledger/domain/lots';
 import { lotExpiry } from '../ledger/domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
 import type { PlannedTransfer } from '../ledger/plan';
-import { expiredFromLot, lotCreatedBy, openLots, transfersOfKind } from '../ledger/repository';
+import { expiredFromLot, lotCreatedBy, memberBalance, openLots, transfersOfKind } from '../ledger/repository';
 import { loadRules } from '../rules/service';
 import { ReferralNotDueError } from './errors';
 
@@ -61,8 +61,8 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
     if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
     if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
     const transfers: PlannedTransfer[] = [];
+    const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, referrerId, 'memberPoints')]);
     if (referral.rewardPoints > 0) {
-      const rules = await loadRules(db, programId);
       transfers.push({
         id: newId(),
         debit: account(programId, 'pointsIssued', POINTS),
@@ -79,6 +79,20 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
       transfers,
       statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
       result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
+      events: [
+        {
+          type: 'referral.rewarded' as const,
+          memberId: referrerId,
+          data: {
+            referralId,
+            referrerId,
+            refereeId: referral.refereeId,
+            points: referral.rewardPoints,
+            pointsBalance: balance + referral.rewardPoints,
+            transferId: transfers[0]?.id ?? null,
+          },
+        },
+      ],
     };
   }
 

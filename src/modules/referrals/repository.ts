@@ -2,6 +2,8 @@ import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { eventCatalog, eventStatement } from '../../platform/outbox';
+import { events } from '../../../schema';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { DAY_MS } from '../../platform/time';
@@ -63,13 +65,21 @@ export async function enrollmentStatements(
   if (!referrer) throw new ReferralCodeNotFoundError(code);
   const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
   const seenBefore = email ? emailSeenBefore(keys, programId, email, memberId) : sql`0`;
+  const referralId = newId();
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
-    select ${newId()}, ${programId}, ${referrer.memberId}, ${memberId},
+    select ${referralId}, ${programId}, ${referrer.memberId}, ${memberId},
       case when ${selfReferral ? 1 : 0} or ${seenBefore} then 'rejected' else 'pending' end,
       case when ${selfReferral ? 1 : 0} then 'self_referral' when ${seenBefore} then 'not_new_to_program' end,
       0, 0, ${at.getTime()}`);
-  return [codeRow, referral, ...fingerprint];
+  // The outcome is decided inside the batch (above), so the event reads it back from the row.
+  const attributed = db.run(sql`
+    insert into ${events} (id, program_id, type, version, member_id, data, occurred_at)
+    select ${newId()}, ${programId}, 'referral.attributed', ${eventCatalog['referral.attributed']}, ${memberId},
+      json_object('referralId', id, 'referrerId', referrer_id, 'refereeId', referee_id, 'status', status, 'rejectionReason', rejection_reason),
+      ${at.getTime()}
+    from ${referrals} where id = ${referralId}`);
+  return [codeRow, referral, attributed, ...fingerprint];
 }
 
 /**
@@ -139,6 +149,11 @@ export async function conversionStatements(
       select ${referral.referrerId}, ${order.programId}, ${period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
+    eventStatement(db, order.programId, order.at, {
+      type: 'referral.converted',
+      memberId: referral.refereeId,
+      data: { referralId: referral.id, referrerId: referral.referrerId, refereeId: referral.refereeId, rung: rung?.number ?? null, rewardPoints, confirmAfter: confirmAfter.toISOString() },
+    }),
   ];
 }
 

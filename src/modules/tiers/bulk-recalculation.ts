@@ -1,5 +1,6 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { members, memberTiers, orders, tiers as tiersTable, tierSettings } from '../../../schema';
+import { events, members, memberTiers, orders, tiers as tiersTable, tierSettings } from '../../../schema';
+import { eventCatalog } from '../../platform/outbox';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
@@ -92,6 +93,12 @@ export async function recalculateTiersInBulk(db: Database, programId: string, no
     statements.push(
       db.run(sql`insert into tier_history (id, program_id, member_id, from_tier_id, to_tier_id, reason, metric_value, at)
         select changes.column1, ${programId}, changes.column2, changes.column3, changes.column4, changes.column5, changes.column6, ${at}
+        from (values ${valuesList(changes.map((change) => [newId(), change.memberId, change.fromTierId, change.toTierId, change.reason, change.metric]))}) as changes
+        join member_tiers on member_tiers.member_id = changes.column2 and member_tiers.tier_id is changes.column4 and member_tiers.since = ${at}`),
+      // Their events, under the same condition (only the changes that were applied).
+      db.run(sql`insert into ${events} (id, program_id, type, version, member_id, data, occurred_at)
+        select changes.column1, ${programId}, 'tier.' || changes.column5 || 'd', ${eventCatalog['tier.upgraded']}, changes.column2,
+          json_object('memberId', changes.column2, 'fromTierId', changes.column3, 'toTierId', changes.column4, 'metricValue', changes.column6), ${at}
         from (values ${valuesList(changes.map((change) => [newId(), change.memberId, change.fromTierId, change.toTierId, change.reason, change.metric]))}) as changes
         join member_tiers on member_tiers.member_id = changes.column2 and member_tiers.tier_id is changes.column4 and member_tiers.since = ${at}`),
     );

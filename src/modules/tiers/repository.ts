@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
+import { eventStatement } from '../../platform/outbox';
 import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
 import { loadRules } from '../rules/service';
@@ -69,6 +70,11 @@ export function tierChangeStatements(
   const state = { memberId: change.memberId, programId: change.programId, tierId: change.to?.id ?? null, since: change.at, downgradeDueSince: null };
   return [
     db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
+    eventStatement(db, change.programId, change.at, {
+      type: change.reason === 'upgrade' ? 'tier.upgraded' : 'tier.downgraded',
+      memberId: change.memberId,
+      data: { memberId: change.memberId, fromTierId: change.from?.id ?? null, toTierId: change.to?.id ?? null, metricValue: change.metricValue },
+    }),
     db.insert(tierHistory).values({
       id: newId(),
       programId: change.programId,

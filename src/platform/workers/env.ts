@@ -12,4 +12,6 @@ export type WorkerEnv = Env & {
    * instead of the public internet; requests still go to LIBSQL_URL's path.
    */
   LIBSQL_SERVICE?: Fetcher;
+  /** Optional service binding that webhook deliveries go through instead of `fetch` (tests: a local receiver). */
+  WEBHOOK_OUTBOUND?: Fetcher;
 };

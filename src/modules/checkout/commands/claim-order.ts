@@ -11,6 +11,7 @@ import { loadRules } from '../../rules/service';
 import { checkClaim, claimablePoints } from '../domain/claim';
 import { findOrder, linesOf, orderForStats } from '../repository';
 import { statsDelta, statsStatements } from '../../history';
+import { pointsEvent } from '../../ledger/commands/points';
 
 export interface ClaimOrderInput extends LedgerCommandInput {
   orderId: string;
@@ -40,13 +41,15 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
   checkClaim(order, memberId, rules.guestClaimDays, now);
   const points = claimablePoints(order);
   const [balance, lines] = await Promise.all([memberBalance(db, programId, memberId, 'memberPoints'), linesOf(db, order.id)]);
+  const earn = points > 0 ? newId() : null;
+  const claimed = { memberId, points, pointsBalance: balance + points, transferId: earn };
   return {
     memberId,
     transfers:
       points > 0
         ? [
             {
-              id: newId(),
+              id: earn!,
               debit: account(programId, 'pointsIssued', POINTS),
               credit: account(programId, 'memberPoints', POINTS, memberId),
               amount: points,
@@ -64,6 +67,10 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
           ]
         : [],
     result: { orderId, memberId, pointsEarned: points, pointsBalance: balance + points },
+    events: [
+      { type: 'order.claimed', memberId, data: { memberId, orderId, pointsEarned: points, pointsBalance: balance + points } },
+      ...(earn ? [pointsEvent('points.earned', claimed, { orderId })] : []),
+    ],
     statements: [
       db.update(orders).set({ memberId, claimedAt: now }).where(eq(orders.id, order.id)),
       db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, order.id)),

@@ -10,6 +10,7 @@ import { walletBalances } from '../../ledger/repository';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
 import type { PlannedTransfer } from '../../ledger/plan';
 import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
+import { recordedOrderEvents } from '../events';
 import { checkBalanceLimit } from '../../ledger/bounds';
 import { applicationStatements, crossMemberGuards } from '../../offers/repository';
 import { conversionStatements, lostReferralRace } from '../../referrals/repository';
@@ -109,7 +110,11 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
-  checkBalanceLimit(balanceBefore - priced.pointsRedeemed + priced.pointsEarned, ['input', 'total']);
+  const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
+  checkBalanceLimit(pointsBalance, ['input', 'total']);
+  const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
+  const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
+  const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
   return {
     memberId,
     transfers: planned,
@@ -117,22 +122,15 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...quoteResult(input, checkout),
       orderId,
       memberId,
-      pointsBalance: memberId ? balanceBefore - priced.pointsRedeemed + priced.pointsEarned : 0,
+      pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
       ...newOrderStatements(db, [{
+        ...recorded,
         orderPk,
         programId,
-        memberId,
-        orderId,
-        currency: input.currency,
-        total: priced.total,
-        discount: priced.discount,
-        pointsRedeemed: priced.pointsRedeemed,
         pointsPayment: priced.pointsPayment,
-        pointsEarned: priced.pointsEarned,
-        walletPayment: priced.walletPayment,
         walletBonusPayment: fromBonus,
         attributes: input.attributes,
         placedAt: at,
@@ -142,6 +140,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
     ],
+    events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.

@@ -135,6 +135,23 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
     // without the serializer): prepare again on what it left, which then refuses what is too much.
+    events: [
+      {
+        type: 'order.refunded',
+        memberId,
+        data: {
+          memberId,
+          orderId,
+          amount,
+          totalRefunded: order.refundedAmount + amount,
+          fullyRefunded: offersReleased || order.fullyRefundedAt !== null,
+          pointsClawedBack: clawedBack,
+          pointsReturned: returned,
+          walletReturned: walletToReturn.bonus + walletToReturn.cash,
+          pointsBalance: points ? points.balanceBefore - clawedBack + returned : null,
+        },
+      },
+    ],
     retryOn: (violation) => violation.kind === 'check',
     onViolation: async (violation) =>
       violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))

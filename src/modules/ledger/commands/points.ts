@@ -1,12 +1,19 @@
 import { requireActiveMember } from '../../members/repository';
 import { loadRules } from '../../rules/service';
 import { newId } from '../../../platform/ids';
+import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
 import { planExpiry, planSpend, sumDeltas } from '../domain/lots';
 import { checkMinimumRedemption, lotExpiry } from '../domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import { memberBalance, openLots } from '../repository';
 import { insufficientPointsOnViolation } from './points-guard';
+
+/** The outbox event of a points movement: who, how many, the balance after. */
+export function pointsEvent(type: 'points.earned' | 'points.redeemed' | 'points.adjusted' | 'points.expired', movement: PointsMovementResult, extra: Record<string, unknown> = {}): PlannedEvent {
+  const { memberId, points, pointsBalance, transferId } = movement;
+  return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
+}
 
 export interface PointsMovementResult {
   memberId: string;
@@ -51,6 +58,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
       },
     ],
     result: { memberId, points, pointsBalance: balance - points, transferId },
+    events: [pointsEvent('points.redeemed', { memberId, points, pointsBalance: balance - points, transferId }, { reference: input.reference })],
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
   };
 });
@@ -84,6 +92,7 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
     memberId,
     transfers: [transfer],
     result: { memberId, points, pointsBalance: balance + points, transferId },
+    events: [pointsEvent('points.adjusted', { memberId, points, pointsBalance: balance + points, transferId })],
     onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
   };
 });
@@ -111,5 +120,6 @@ export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMoveme
       ? [{ id: transferId, debit: account(programId, 'memberPoints', POINTS, memberId), credit: account(programId, 'pointsExpired', POINTS), amount: points, kind: 'expiry', ref: null, lotDeltas: expiring }]
       : [],
     result: { memberId, points, pointsBalance: balance - points, transferId },
+    events: transferId ? [pointsEvent('points.expired', { memberId, points, pointsBalance: balance - points, transferId }, { lots: expiring.map(({ lotId, delta }) => ({ lotId, points: -delta })) })] : [],
   };
 });

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { accounts, lotMovements, lots, transfers } from '../../../../schema';
 import { newId } from '../../../platform/ids';
-import type { AccountRef } from '../accounts';
+import { memberOfAccountId, POINTS, type AccountRef } from '../accounts';
 import { TransferNotFoundError, TransferNotReversibleError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { TransferKind } from '../plan';
-import { findTransfer } from '../repository';
+import { findTransfer, memberBalance } from '../repository';
+import { pointsEvent } from './points';
 
 /**
  * Kinds an operator may reverse. Order transfers are undone by `refundOrder` (which keeps the order's
@@ -53,9 +54,17 @@ export const reverseTransferCommand = ledgerCommand<ReverseTransferInput, Revers
   if (movements.some(({ delta, remaining }) => delta > remaining)) {
     throw new TransferNotReversibleError(transferId, 'the points it credited have been spent');
   }
-  const [debit, credit] = await Promise.all([accountRef(db, original.creditAccountId), accountRef(db, original.debitAccountId)]);
+  const owner = memberOfAccountId(original.debitAccountId) ?? memberOfAccountId(original.creditAccountId);
+  const [debit, credit, pointsBefore] = await Promise.all([
+    accountRef(db, original.creditAccountId),
+    accountRef(db, original.debitAccountId),
+    owner && original.unit === POINTS ? memberBalance(db, programId, owner, 'memberPoints') : 0,
+  ]);
   const memberId = [debit, credit].find((ref) => ref.ownerType === 'member')?.ownerId ?? null;
   const reversalId = newId();
+  // A reversed redemption or adjustment changes the member's points: receivers hear of it as an adjustment.
+  const points = memberId && original.unit === POINTS ? (debit.ownerType === 'member' ? -original.amount : original.amount) : 0;
+  const events = memberId && points !== 0 ? [pointsEvent('points.adjusted', { memberId, points, pointsBalance: pointsBefore + points, transferId: reversalId }, { reversesTransferId: transferId })] : [];
   return {
     memberId,
     transfers: [
@@ -72,6 +81,7 @@ export const reverseTransferCommand = ledgerCommand<ReverseTransferInput, Revers
       },
     ],
     result: { transferId, reversalId, memberId, amount: original.amount, unit: original.unit },
+    events,
     onViolation: async (violation) => {
       if (violation.kind === 'unique' && violation.targets.includes('transfers.reverses_transfer_id')) {
         return new TransferNotReversibleError(transferId, 'it is already reversed');

@@ -1,6 +1,7 @@
 import { requireActiveMember } from '../../members/repository';
 import { loadRules } from '../../rules/service';
 import { newId } from '../../../platform/ids';
+import type { PlannedEvent } from '../../../platform/outbox';
 import { account } from '../accounts';
 import { splitWalletSpend, topUpBonus } from '../domain/wallet';
 import { InsufficientWalletBalanceError } from '../errors';
@@ -25,6 +26,10 @@ export interface WalletResult {
   balance: { cash: number; bonus: number };
 }
 
+function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletResult, reference: string | null): PlannedEvent {
+  return { type, memberId: result.memberId, data: { ...result, reference } };
+}
+
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
@@ -37,11 +42,8 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   if (bonus > 0) {
     planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
   }
-  return {
-    memberId,
-    transfers: planned,
-    result: { memberId, currency, amount, bonus, fromBonus: 0, fromCash: 0, balance: { cash: before.cash + amount, bonus: before.bonus + bonus } },
-  };
+  const result = { memberId, currency, amount, bonus, fromBonus: 0, fromCash: 0, balance: { cash: before.cash + amount, bonus: before.bonus + bonus } };
+  return { memberId, transfers: planned, result, events: [walletEvent('wallet.topped_up', result, input.reference)] };
 });
 
 /** Pays from the wallet: bonus credit first, then cash. */
@@ -53,10 +55,12 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
   const planned: PlannedTransfer[] = [];
   if (fromBonus > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletBonus', currency, memberId), credit: spent, amount: fromBonus, kind: 'wallet_spend', ref: input.reference });
   if (fromCash > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletCash', currency, memberId), credit: spent, amount: fromCash, kind: 'wallet_spend', ref: input.reference });
+  const result = { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } };
   return {
     memberId,
     transfers: planned,
-    result: { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } },
+    result,
+    events: [walletEvent('wallet.spent', result, input.reference)],
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
       const now = await walletBalances(deps.db, programId, memberId, currency);

@@ -1,0 +1,7 @@
+/** The events module's public surface (DESIGN.md §2): the outbox feed, webhooks, their jobs' steps. */
+export { createEventsService, type EventsService } from './service';
+export { eventsOptions, strictEventsOptions, DEFAULT_EVENT_RETENTION_DAYS, type EventsOptions } from './options';
+export { dispatchWebhooks, pruneDeliveriesBefore, type DispatchReport } from './webhooks/dispatcher';
+export { pruneEventsBefore } from './feed';
+export { envelopeOf, type EventEnvelope } from './envelope';
+export { eventStatement, eventStatements, eventCatalog, eventTypes, type EventType, type PlannedEvent } from '../../platform/outbox';
