@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
+import { key } from '../../support/ledger';
 import { memberStats } from '../../support/history';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
@@ -70,5 +71,15 @@ describe('member stats', () => {
     expect(asOther.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const asSelf = await app.graphql(`query($id: ID!) { member(id: $id) { stats { orderCount } } }`, { id: member.globalId }, await app.token({ role: 'member', subject: member.memberId }));
     expect(asSelf.data!.member.stats.orderCount).toBe(0);
+  });
+  it('count a guest order for no one until a member claims it, then as it stands after its refunds', async () => {
+    const member = await enroll(app, { email: 'claimer@example.com' });
+    app.clock.set(day(0));
+    await recordOrder(app, { orderId: 'G-1', lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('MUG', 1, 500)] });
+    await refundOrder(app, { orderId: 'G-1', lines: [{ sku: 'MUG', quantity: 1 }] });
+    expect((await memberStats(app, member.globalId)).orderCount).toBe(0);
+    const claimed = await app.graphql(`mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename } }`, { input: { orderId: 'G-1', memberId: member.globalId, idempotencyKey: key('claim') } }, await app.token({ role: 'storefront' }));
+    expect(claimed.data!.claimOrder.__typename).toBe('ClaimOrderPayload');
+    expect(await memberStats(app, member.globalId)).toMatchObject({ orderCount: 1, totalSpend: 2000, firstOrderAt: day(0).toISOString(), skus: [{ key: 'GREEN', orders: 1 }], categories: [{ key: 'tea', orders: 1 }] });
   });
 });
