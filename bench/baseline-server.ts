@@ -30,28 +30,65 @@ app.post('/seed', async (c) => {
   const now = new Date();
   await db.insert(programs).values({ id: programId, name: 'Bench', createdAt: now }).onConflictDoNothing();
   for (let offset = 0; offset < memberIds.length; offset += 500) {
-    await db.insert(members).values(memberIds.slice(offset, offset + 500).map((id) => ({ id, programId, email: `${id}@bench.test`, createdAt: now, updatedAt: now })));
+    await db
+      .insert(members)
+      .values(
+        memberIds.slice(offset, offset + 500).map((id) => ({ id, programId, email: `${id}@bench.test`, createdAt: now, updatedAt: now })),
+      );
   }
   return c.json({ ok: true });
 });
 
 const operation = (key: string, memberId: string, now: Date) => ({
-  id: newId(), programId, idempotencyKey: key, command: 'baseline', requestHash: key, memberId, result: {}, createdAt: now,
+  id: newId(),
+  programId,
+  idempotencyKey: key,
+  command: 'baseline',
+  requestHash: key,
+  memberId,
+  result: {},
+  createdAt: now,
 });
 
 app.post('/record-order', async (c) => {
   const input = await c.req.json<{ memberId: string; orderId: string; total: number; idempotencyKey: string }>();
   const now = new Date();
   // The reads recordOrder makes: checkout's (rules, member, tiers, lots, referral, offers) on a cart without lines.
-  const cart: CheckoutCart = { memberId: input.memberId, currency: 'EUR', total: input.total, lines: [], codes: [], attributes: {}, redeemPoints: 0, placedAt: null, walletPayment: null };
+  const cart: CheckoutCart = {
+    memberId: input.memberId,
+    currency: 'EUR',
+    total: input.total,
+    lines: [],
+    codes: [],
+    attributes: {},
+    redeemPoints: 0,
+    placedAt: null,
+    walletPayment: null,
+  };
   const points = (await checkoutCart(db, programId, cart, now)).priced.pointsEarned;
   const earn = {
-    id: newId(), debit: account(programId, 'pointsIssued', POINTS), credit: account(programId, 'memberPoints', POINTS, input.memberId),
-    amount: points, kind: 'earn' as const, ref: input.orderId, newLot: { id: newId(), memberId: input.memberId, earnedAt: now, expiresAt: null },
+    id: newId(),
+    debit: account(programId, 'pointsIssued', POINTS),
+    credit: account(programId, 'memberPoints', POINTS, input.memberId),
+    amount: points,
+    kind: 'earn' as const,
+    ref: input.orderId,
+    newLot: { id: newId(), memberId: input.memberId, earnedAt: now, expiresAt: null },
   };
   const [first, ...rest] = [
     ...ledgerStatements(db, operation(input.idempotencyKey, input.memberId, now), [earn]),
-    db.insert(orders).values({ id: newId(), programId, memberId: input.memberId, orderId: input.orderId, currency: 'EUR', total: input.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: points, createdAt: now }),
+    db.insert(orders).values({
+      id: newId(),
+      programId,
+      memberId: input.memberId,
+      orderId: input.orderId,
+      currency: 'EUR',
+      total: input.total,
+      pointsRedeemed: 0,
+      pointsPayment: 0,
+      pointsEarned: points,
+      createdAt: now,
+    }),
   ];
   await db.batch([first!, ...rest]);
   return c.json({ pointsEarned: points });
@@ -65,8 +102,13 @@ app.post('/redeem', async (c) => {
   await memberBalance(db, programId, input.memberId, 'memberPoints');
   const draws = planSpend(await openLots(db, programId, input.memberId), input.points, now);
   const redeem = {
-    id: newId(), debit: account(programId, 'memberPoints', POINTS, input.memberId), credit: account(programId, 'pointsRedeemed', POINTS),
-    amount: -sumDeltas(draws), kind: 'redeem' as const, ref: null, lotDeltas: draws,
+    id: newId(),
+    debit: account(programId, 'memberPoints', POINTS, input.memberId),
+    credit: account(programId, 'pointsRedeemed', POINTS),
+    amount: -sumDeltas(draws),
+    kind: 'redeem' as const,
+    ref: null,
+    lotDeltas: draws,
   };
   const [first, ...rest] = ledgerStatements(db, operation(input.idempotencyKey, input.memberId, now), [redeem]);
   await db.batch([first!, ...rest]);

@@ -1,6 +1,20 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { benchTokens, enrollMembers, freshDataDir, graphql, ledgerAudit, measure, post, printResults, startApp, startServer, writeResults, type LoadResult, type Server } from './lib';
+import {
+  benchTokens,
+  enrollMembers,
+  freshDataDir,
+  graphql,
+  ledgerAudit,
+  measure,
+  post,
+  printResults,
+  startApp,
+  startServer,
+  writeResults,
+  type LoadResult,
+  type Server,
+} from './lib';
 
 export const MEMBERS = 1000;
 const OFFERS = 200;
@@ -24,10 +38,16 @@ export const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(i
 
 const CATEGORIES = ['coffee', 'tea', 'pastry', 'sandwich', 'beans', 'merch', 'juice', 'snack'];
 /** 96 SKUs, 12 per category in a row, so a cart's lines fall in 2 or 3 categories. */
-const CATALOGUE = Array.from({ length: 96 }, (_, n) => ({ sku: `SKU-${n}`, category: CATEGORIES[Math.floor(n / 12)]!, unitPrice: 250 + ((n * 613) % 2400) }));
+const CATALOGUE = Array.from({ length: 96 }, (_, n) => ({
+  sku: `SKU-${n}`,
+  category: CATEGORIES[Math.floor(n / 12)]!,
+  unitPrice: 250 + ((n * 613) % 2400),
+}));
 const skuOf = (n: number) => CATALOGUE[n % CATALOGUE.length]!;
 const codeOf = (n: number) => `BENCH-${n}`;
-const CODES = Array.from({ length: OFFERS }, (_, n) => n).filter((n) => n % CODE_EVERY === 3).map(codeOf);
+const CODES = Array.from({ length: OFFERS }, (_, n) => n)
+  .filter((n) => n % CODE_EVERY === 3)
+  .map(codeOf);
 
 /** A well-mixed 32-bit hash: request i always gets the same cart, on every path. */
 function mix(n: number): number {
@@ -76,9 +96,24 @@ function offerInput(n: number, tierIds: [string, string]) {
     { percentOff: { basisPoints: 500 + (n % 4) * 250, items } },
     { amountOff: { amount: 50 + (n % 6) * 25, items: n % 3 === 1 ? null : items } },
     { amountOff: { amount: 100 + (n % 3) * 50, items } },
-    { combo: n % 4 < 2 ? { skus: combo.slice(0, 2), bundleBasisPoints: 1500 } : { skus: combo, bundlePrice: Math.floor(combo.reduce((sum, sku) => sum + CATALOGUE.find((item) => item.sku === sku)!.unitPrice, 0) * 0.8) } },
-    { gift: n % 4 < 2 ? { sku: 'GIFT-MUG', minimumAmount: 15_000 + (n % 3) * 5000 } : { sku: 'GIFT-SAMPLE', minimumWeight: 500, weightAttribute: 'grams' } },
-    Math.floor(n / 10) % 3 === 0 ? { bonusPoints: n % 4 === 0 ? { points: 10 + n } : { multiplierPermille: 1100 + (n % 5) * 100 } } : { percentOff: { basisPoints: 1000, items: { skus: skus(4) } } },
+    {
+      combo:
+        n % 4 < 2
+          ? { skus: combo.slice(0, 2), bundleBasisPoints: 1500 }
+          : {
+              skus: combo,
+              bundlePrice: Math.floor(combo.reduce((sum, sku) => sum + CATALOGUE.find((item) => item.sku === sku)!.unitPrice, 0) * 0.8),
+            },
+    },
+    {
+      gift:
+        n % 4 < 2
+          ? { sku: 'GIFT-MUG', minimumAmount: 15_000 + (n % 3) * 5000 }
+          : { sku: 'GIFT-SAMPLE', minimumWeight: 500, weightAttribute: 'grams' },
+    },
+    Math.floor(n / 10) % 3 === 0
+      ? { bonusPoints: n % 4 === 0 ? { points: 10 + n } : { multiplierPermille: 1100 + (n % 5) * 100 } }
+      : { percentOff: { basisPoints: 1000, items: { skus: skus(4) } } },
     { stampCard: { stampsRequired: 5 + (n % 6), items: { categories: categories(0) } } },
     { percentOff: { basisPoints: 200, items: { categories: categories(1) } } },
     { amountOff: { amount: 75, items: { skus: skus(3) } } },
@@ -121,19 +156,49 @@ function expectType(result: Record<string, any>, typename: string) {
  * discounts, and one order per member (so order numbers, recency and tiers vary), before any offer.
  */
 export async function seedProgram(url: string, admin: Record<string, string>) {
-  const send = async (document: string, input: unknown) => Object.values(await graphql(url, document, { input }, admin))[0] as Record<string, any>;
+  const send = async (document: string, input: unknown) =>
+    Object.values(await graphql(url, document, { input }, admin))[0] as Record<string, any>;
   const memberIds = await enrollMembers(url, admin, MEMBERS, (n) => ({
     email: `m${n}@bench.test`,
-    ...(n % 3 === 0 ? { birthday: `19${70 + (n % 30)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}` } : {}),
+    ...(n % 3 === 0
+      ? { birthday: `19${70 + (n % 30)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}` }
+      : {}),
   }));
-  expectType(await send(CONFIGURE_TIERS, { metric: 'SPEND', window: 'ROLLING_MONTHS', windowMonths: 12, downgradeGraceDays: 30 }), 'TierSettingsPayload');
-  const silver = expectType(await send(CREATE_TIER, { name: 'Silver', threshold: 20_000, earnMultiplierPermille: 1250, discountBasisPoints: 200, memberOnlyOffers: false }), 'TierPayload');
-  const gold = expectType(await send(CREATE_TIER, { name: 'Gold', threshold: 60_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true }), 'TierPayload');
+  expectType(
+    await send(CONFIGURE_TIERS, { metric: 'SPEND', window: 'ROLLING_MONTHS', windowMonths: 12, downgradeGraceDays: 30 }),
+    'TierSettingsPayload',
+  );
+  const silver = expectType(
+    await send(CREATE_TIER, {
+      name: 'Silver',
+      threshold: 20_000,
+      earnMultiplierPermille: 1250,
+      discountBasisPoints: 200,
+      memberOnlyOffers: false,
+    }),
+    'TierPayload',
+  );
+  const gold = expectType(
+    await send(CREATE_TIER, {
+      name: 'Gold',
+      threshold: 60_000,
+      earnMultiplierPermille: 1500,
+      discountBasisPoints: 500,
+      memberOnlyOffers: true,
+    }),
+    'TierPayload',
+  );
   for (let offset = 0; offset < MEMBERS; offset += 50) {
     await Promise.all(
       memberIds.slice(offset, offset + 50).map(async (memberId, index) => {
         const n = offset + index;
-        const input = { memberId, orderId: `seed-${n}`, currency: 'EUR', total: 2_000 + ((n * 7919) % 80_000), idempotencyKey: `seed-${n}` };
+        const input = {
+          memberId,
+          orderId: `seed-${n}`,
+          currency: 'EUR',
+          total: 2_000 + ((n * 7919) % 80_000),
+          idempotencyKey: `seed-${n}`,
+        };
         expectType(await send(SEED_ORDER, input), 'RecordOrderPayload');
       }),
     );
@@ -151,7 +216,12 @@ export async function seedOffers(url: string, admin: Record<string, string>, tie
         const { createOffer } = await graphql(url, CREATE_OFFER, { input }, admin);
         const { offer } = expectType(createOffer, 'OfferPayload');
         if (!input.codeRequired) return;
-        const code = { offerId: offer.id, code: codeOf(n), ...(n % 3 === 0 ? { minimumSpend: 1500 } : {}), ...(n % 5 === 0 ? { perMemberLimit: 100_000 } : {}) };
+        const code = {
+          offerId: offer.id,
+          code: codeOf(n),
+          ...(n % 3 === 0 ? { minimumSpend: 1500 } : {}),
+          ...(n % 5 === 0 ? { perMemberLimit: 100_000 } : {}),
+        };
         expectType((await graphql(url, CREATE_CODE, { input: code }, admin)).createPromoCode, 'PromoCodePayload');
       }),
     );
@@ -180,7 +250,9 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     const started = performance.now();
     const [seeded0, seeded200] = await Promise.all([seedProgram(apps[0].url, admin), seedProgram(apps[200].url, admin)]);
     await seedOffers(apps[200].url, admin, seeded200.tierIds);
-    console.log(`seeded ${MEMBERS} members with an order each in both apps, and ${OFFERS} offers with ${CODES.length} codes, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${MEMBERS} members with an order each in both apps, and ${OFFERS} offers with ${CODES.length} codes, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     const bare = {
       0: await start(startServer('bench/baseline-server.ts', { PORT: '18788', LIBSQL_URL: `file:${files[0]}` }, /baseline listening/)),
       200: await start(startServer('bench/baseline-server.ts', { PORT: '18786', LIBSQL_URL: `file:${files[200]}` }, /baseline listening/)),
@@ -200,37 +272,78 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     };
     const orderBody = (offers: Offers) => (run: string) => (index: number) => {
       const { member, ...cart } = cartOf(index);
-      return { query: RECORD_ORDER, variables: { input: { ...cart, memberId: memberIds[offers][member], orderId: `${run}-${index}`, idempotencyKey: `${run}-${index}` } } };
+      return {
+        query: RECORD_ORDER,
+        variables: {
+          input: { ...cart, memberId: memberIds[offers][member], orderId: `${run}-${index}`, idempotencyKey: `${run}-${index}` },
+        },
+      };
     };
     const isA = (typename: string) => (body: string) => body.includes(`"__typename":"${typename}"`);
-    const graphqlQuote = (offers: Offers) => ({ url: `${apps[offers].url}/graphql`, headers: storefront, body: quoteBody(offers), check: isA('Quote') });
-    const bareQuote = (offers: Offers) => ({ url: `${bare[offers].url}/quote`, body: bareQuoteBody(offers), check: (body: string) => body.includes('"applied"') });
-    const graphqlOrder = (offers: Offers) => ({ url: `${apps[offers].url}/graphql`, headers: storefront, body: orderBody(offers), check: isA('RecordOrderPayload') });
+    const graphqlQuote = (offers: Offers) => ({
+      url: `${apps[offers].url}/graphql`,
+      headers: storefront,
+      body: quoteBody(offers),
+      check: isA('Quote'),
+    });
+    const bareQuote = (offers: Offers) => ({
+      url: `${bare[offers].url}/quote`,
+      body: bareQuoteBody(offers),
+      check: (body: string) => body.includes('"applied"'),
+    });
+    const graphqlOrder = (offers: Offers) => ({
+      url: `${apps[offers].url}/graphql`,
+      headers: storefront,
+      body: orderBody(offers),
+      check: isA('RecordOrderPayload'),
+    });
 
     // What the carts get; the bare routes must price them exactly as GraphQL does.
     const probe: Array<Record<'total' | 'discount' | 'applied' | 'notApplied' | 'discountWithoutOffers', number>> = [];
     for (let index = 0; index < 50; index++) {
       const [quotes, bareQuotes] = await Promise.all([
-        Promise.all(([0, 200] as const).map(async (offers) => expectType((await post(`${apps[offers].url}/graphql`, quoteBody(offers)()(index), storefront)).data?.quote ?? {}, 'Quote'))),
+        Promise.all(
+          ([0, 200] as const).map(async (offers) =>
+            expectType((await post(`${apps[offers].url}/graphql`, quoteBody(offers)()(index), storefront)).data?.quote ?? {}, 'Quote'),
+          ),
+        ),
         Promise.all(([0, 200] as const).map((offers) => post(`${bare[offers].url}/quote`, bareQuoteBody(offers)()(index)))),
       ]);
       quotes.forEach((quote, at) => {
-        if (bareQuotes[at].discount !== quote.discount.amount) throw new Error(`cart ${index}: GraphQL discounts ${quote.discount.amount}, the bare route ${bareQuotes[at].discount}`);
+        if (bareQuotes[at].discount !== quote.discount.amount)
+          throw new Error(`cart ${index}: GraphQL discounts ${quote.discount.amount}, the bare route ${bareQuotes[at].discount}`);
       });
       const [without, withOffers] = quotes as [Record<string, any>, Record<string, any>];
-      probe.push({ total: withOffers.total.amount, discount: withOffers.discount.amount, applied: withOffers.appliedOffers.length, notApplied: withOffers.notApplied.length, discountWithoutOffers: without.discount.amount });
+      probe.push({
+        total: withOffers.total.amount,
+        discount: withOffers.discount.amount,
+        applied: withOffers.appliedOffers.length,
+        notApplied: withOffers.notApplied.length,
+        discountWithoutOffers: without.discount.amount,
+      });
     }
     const average = (field: keyof (typeof probe)[number]) => probe.reduce((sum, cart) => sum + cart[field], 0) / probe.length;
-    const carts = { total: average('total'), discount: average('discount'), applied: average('applied'), notApplied: average('notApplied'), discountWithoutOffers: average('discountWithoutOffers') };
+    const carts = {
+      total: average('total'),
+      discount: average('discount'),
+      applied: average('applied'),
+      notApplied: average('notApplied'),
+      discountWithoutOffers: average('discountWithoutOffers'),
+    };
     console.log(
       `a cart (average of ${probe.length}): total ${carts.total.toFixed(0)}, ${carts.applied.toFixed(1)} offers applied (the tier discount included) and ${carts.notApplied.toFixed(1)} listed as not applied, ` +
         `discount ${carts.discount.toFixed(0)} (${carts.discountWithoutOffers.toFixed(0)} without offers: the tier discount alone)`,
     );
 
     const options = { seconds, connections };
-    const quote = await measure('quote', { 'bare-0': bareQuote(0), 'bare-200': bareQuote(200), 'graphql-0': graphqlQuote(0), 'graphql-200': graphqlQuote(200) }, options);
+    const quote = await measure(
+      'quote',
+      { 'bare-0': bareQuote(0), 'bare-200': bareQuote(200), 'graphql-0': graphqlQuote(0), 'graphql-200': graphqlQuote(200) },
+      options,
+    );
     const recordOrder = await measure('recordOrder', { 'graphql-0': graphqlOrder(0), 'graphql-200': graphqlOrder(200) }, options);
-    const ratio = (paths: Record<string, LoadResult>, of: string, to: string) => paths[of]!.requestsPerSecond / paths[to]!.requestsPerSecond;
+    const ratio = (paths: Record<string, LoadResult>, of: string, to: string) =>
+      paths[of]!.requestsPerSecond / paths[to]!.requestsPerSecond;
     const results = {
       quote: {
         paths: quote,
@@ -245,10 +358,24 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     };
 
     const audits = { 'no offers': await ledgerAudit(apps[0].url, admin), '200 offers': await ledgerAudit(apps[200].url, admin) };
-    const report = { scenario: 'checkout', at: new Date().toISOString(), seconds, connections, members: MEMBERS, offers: OFFERS, codes: CODES.length, carts, results, ledgerAudit: audits };
+    const report = {
+      scenario: 'checkout',
+      at: new Date().toISOString(),
+      seconds,
+      connections,
+      members: MEMBERS,
+      offers: OFFERS,
+      codes: CODES.length,
+      carts,
+      results,
+      ledgerAudit: audits,
+    };
     printResults(results);
-    console.log('(bare: checkoutCart behind a bare Hono route; graphql: `npm start`; -0 / -200: the program with no offer / with 200 offers)');
-    for (const [app, audit] of Object.entries(audits)) console.log(`ledger audit after the run (${app}): ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
+    console.log(
+      '(bare: checkoutCart behind a bare Hono route; graphql: `npm start`; -0 / -200: the program with no offer / with 200 offers)',
+    );
+    for (const [app, audit] of Object.entries(audits))
+      console.log(`ledger audit after the run (${app}): ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('checkout', report)}`);
     return report;
   } finally {

@@ -60,10 +60,21 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     },
   });
   const clock = systemClock;
-  const config = loadConfig({ JWT_SECRET: BENCH_SECRET, FINGERPRINT_SECRET: BENCH_SECRET, ENVIRONMENT: 'production', ...UNTHROTTLED }, 'node');
+  const config = loadConfig(
+    { JWT_SECRET: BENCH_SECRET, FINGERPRINT_SECRET: BENCH_SECRET, ENVIRONMENT: 'production', ...UNTHROTTLED },
+    'node',
+  );
   const { fingerprints } = config;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
-  const deps = { db, clock, config, fingerprints, serializer, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress: () => '127.0.0.1' };
+  const deps = {
+    db,
+    clock,
+    config,
+    fingerprints,
+    serializer,
+    rateLimiter: createMemoryRateLimiter(config.rateLimits),
+    clientAddress: () => '127.0.0.1',
+  };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: PROGRAMS.offers, name: 'Bench, 200 offers' });
   await programs.ensure({ id: PROGRAMS.plain, name: 'Bench, no offer' });
@@ -88,7 +99,9 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
   const [offers, plain] = await Promise.all([seedProgram(url, tokens.offers.admin), seedProgram(url, tokens.plain.admin)]);
   await seedOffers(url, tokens.offers.admin, offers.tierIds);
   server.close();
-  console.log(`seeded ${MEMBERS} members with an order each in two programs, and 200 offers in one, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${MEMBERS} members with an order each in two programs, and 200 offers in one, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const memberIds = { offers: offers.memberIds, plain: plain.memberIds };
 
   const order = (program: keyof typeof PROGRAMS): Operation => ({
@@ -96,7 +109,12 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     expect: 'RecordOrderPayload',
     body: (run, index) => {
       const { member, ...cart } = cartOf(index);
-      return { query: RECORD_ORDER, variables: { input: { ...cart, memberId: memberIds[program][member], orderId: `${run}-${index}`, idempotencyKey: `${run}-${index}` } } };
+      return {
+        query: RECORD_ORDER,
+        variables: {
+          input: { ...cart, memberId: memberIds[program][member], orderId: `${run}-${index}`, idempotencyKey: `${run}-${index}` },
+        },
+      };
     },
   });
   const member = (index: number) => memberIds.offers[(index * 7919) % MEMBERS]!;
@@ -111,11 +129,37 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
         return { query: QUOTE, variables: { cart: { ...cart, memberId: memberIds.offers[n] } } };
       },
     },
-    redeemPoints: { program: 'offers', expect: 'PointsPayload', body: (run, index) => ({ query: REDEEM, variables: { input: { memberId: member(index), points: 1, idempotencyKey: `${run}-${index}` } } }) },
-    topUpWallet: { program: 'offers', expect: 'WalletPayload', body: (run, index) => ({ query: TOP_UP, variables: { input: { memberId: member(index), currency: 'EUR', amount: 1000, idempotencyKey: `${run}-${index}` } } }) },
-    enrollMember: { program: 'offers', expect: 'MemberPayload', body: (run, index) => ({ query: ENROLL, variables: { input: { email: `${run}-${index}@edge.test` } } }) },
-    'member page': { program: 'offers', expect: 'Member', body: (_run, index) => ({ query: MEMBER_PAGE, variables: { id: member(index) } }) },
-    availableOffers: { program: 'offers', expect: 'Member', body: (_run, index) => ({ query: AVAILABLE_OFFERS, variables: { id: member(index) } }) },
+    redeemPoints: {
+      program: 'offers',
+      expect: 'PointsPayload',
+      body: (run, index) => ({
+        query: REDEEM,
+        variables: { input: { memberId: member(index), points: 1, idempotencyKey: `${run}-${index}` } },
+      }),
+    },
+    topUpWallet: {
+      program: 'offers',
+      expect: 'WalletPayload',
+      body: (run, index) => ({
+        query: TOP_UP,
+        variables: { input: { memberId: member(index), currency: 'EUR', amount: 1000, idempotencyKey: `${run}-${index}` } },
+      }),
+    },
+    enrollMember: {
+      program: 'offers',
+      expect: 'MemberPayload',
+      body: (run, index) => ({ query: ENROLL, variables: { input: { email: `${run}-${index}@edge.test` } } }),
+    },
+    'member page': {
+      program: 'offers',
+      expect: 'Member',
+      body: (_run, index) => ({ query: MEMBER_PAGE, variables: { id: member(index) } }),
+    },
+    availableOffers: {
+      program: 'offers',
+      expect: 'Member',
+      body: (_run, index) => ({ query: AVAILABLE_OFFERS, variables: { id: member(index) } }),
+    },
   };
 
   async function request(operation: Operation, run: string, index: number) {
@@ -174,5 +218,7 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     console.log(
       `worker script: ${(worker.bytes / 1024).toFixed(0)} KiB, ${(worker.gzipBytes / 1024).toFixed(0)} KiB gzipped; start-up (module evaluation) ${worker.startupMs.toFixed(1)} ms CPU (median of ${worker.samples}; Workers allow 400 ms)`,
     );
-  console.log(`results: ${writeResults('edge', { scenario: 'edge', at: new Date().toISOString(), delayMs, seconds, members: MEMBERS, results, worker })}`);
+  console.log(
+    `results: ${writeResults('edge', { scenario: 'edge', at: new Date().toISOString(), delayMs, seconds, members: MEMBERS, results, worker })}`,
+  );
 }

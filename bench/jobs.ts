@@ -35,17 +35,84 @@ export async function seed(db: Database, count: number, at: Date) {
       const memberId = newId();
       const total = 1_000 + ((n * 7919) % 200_000);
       const orderedAt = new Date(at.getTime() + (n % 10) * DAY_MS);
-      return { n, memberId, total, orderedAt, points: Math.floor(total / 100), operationId: newId(), transferId: newId(), lotId: newId(), memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId) };
+      return {
+        n,
+        memberId,
+        total,
+        orderedAt,
+        points: Math.floor(total / 100),
+        operationId: newId(),
+        transferId: newId(),
+        lotId: newId(),
+        memberPoints: account(PROGRAM, 'memberPoints', POINTS, memberId),
+      };
     });
     totalPoints += chunk.reduce((sum, row) => sum + row.points, 0);
     await db.batch([
-      db.insert(members).values(chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at }))),
-      db.insert(operations).values(chunk.map(({ n, memberId, operationId }) => ({ id: operationId, programId: PROGRAM, idempotencyKey: `seed-${n}`, command: 'seed', requestHash: 'seed', memberId, result: {}, createdAt: at }))),
-      db.insert(accounts).values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at }))).onConflictDoNothing(),
-      db.insert(transfers).values(chunk.map((row) => ({ id: row.transferId, programId: PROGRAM, operationId: row.operationId, debitAccountId: issued.id, creditAccountId: row.memberPoints.id, amount: row.points, unit: POINTS, kind: 'earn', ref: `order-${row.n}`, idempotencyKey: `seed-${row.n}#0`, createdAt: row.orderedAt }))),
-      db.insert(lots).values(chunk.map((row) => ({ id: row.lotId, programId: PROGRAM, memberId: row.memberId, accountId: row.memberPoints.id, sourceTransferId: row.transferId, amount: row.points, remaining: row.points, earnedAt: row.orderedAt, expiresAt: addMonthsUtc(row.orderedAt, 12) }))),
+      db
+        .insert(members)
+        .values(
+          chunk.map(({ n, memberId }) => ({ id: memberId, programId: PROGRAM, email: `m${n}@bench.test`, createdAt: at, updatedAt: at })),
+        ),
+      db.insert(operations).values(
+        chunk.map(({ n, memberId, operationId }) => ({
+          id: operationId,
+          programId: PROGRAM,
+          idempotencyKey: `seed-${n}`,
+          command: 'seed',
+          requestHash: 'seed',
+          memberId,
+          result: {},
+          createdAt: at,
+        })),
+      ),
+      db
+        .insert(accounts)
+        .values([issued, ...chunk.map((row) => row.memberPoints)].map((ref) => ({ ...ref, balance: 0, createdAt: at })))
+        .onConflictDoNothing(),
+      db.insert(transfers).values(
+        chunk.map((row) => ({
+          id: row.transferId,
+          programId: PROGRAM,
+          operationId: row.operationId,
+          debitAccountId: issued.id,
+          creditAccountId: row.memberPoints.id,
+          amount: row.points,
+          unit: POINTS,
+          kind: 'earn',
+          ref: `order-${row.n}`,
+          idempotencyKey: `seed-${row.n}#0`,
+          createdAt: row.orderedAt,
+        })),
+      ),
+      db.insert(lots).values(
+        chunk.map((row) => ({
+          id: row.lotId,
+          programId: PROGRAM,
+          memberId: row.memberId,
+          accountId: row.memberPoints.id,
+          sourceTransferId: row.transferId,
+          amount: row.points,
+          remaining: row.points,
+          earnedAt: row.orderedAt,
+          expiresAt: addMonthsUtc(row.orderedAt, 12),
+        })),
+      ),
       db.insert(lotMovements).values(chunk.map((row) => ({ transferId: row.transferId, lotId: row.lotId, delta: row.points }))),
-      db.insert(orders).values(chunk.map((row) => ({ id: newId(), programId: PROGRAM, memberId: row.memberId, orderId: `order-${row.n}`, currency: 'EUR', total: row.total, pointsRedeemed: 0, pointsPayment: 0, pointsEarned: row.points, createdAt: row.orderedAt }))),
+      db.insert(orders).values(
+        chunk.map((row) => ({
+          id: newId(),
+          programId: PROGRAM,
+          memberId: row.memberId,
+          orderId: `order-${row.n}`,
+          currency: 'EUR',
+          total: row.total,
+          pointsRedeemed: 0,
+          pointsPayment: 0,
+          pointsEarned: row.points,
+          createdAt: row.orderedAt,
+        })),
+      ),
       ...chunk.map((row) => db.update(accounts).set({ balance: row.points }).where(eqId(row.memberPoints.id))),
     ]);
   }
@@ -98,10 +165,34 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   console.log(`seeded ${count} members with an order and a lot each (a tenth per day over 10 days) in ${seedSeconds.toFixed(1)} s`);
 
   const tiers = createServices(deps).tiers;
-  await tiers.configure(PROGRAM, { metric: 'spend', window: 'rolling_months', windowMonths: 12, downgradeGraceDays: 0, pendingPointsCount: 'at_once' });
-  await tiers.create(PROGRAM, { name: 'Bronze', threshold: 0, earnMultiplierPermille: 1000, discountBasisPoints: 0, memberOnlyOffers: false });
-  await tiers.create(PROGRAM, { name: 'Silver', threshold: 50_000, earnMultiplierPermille: 1250, discountBasisPoints: 0, memberOnlyOffers: false });
-  await tiers.create(PROGRAM, { name: 'Gold', threshold: 150_000, earnMultiplierPermille: 1500, discountBasisPoints: 500, memberOnlyOffers: true });
+  await tiers.configure(PROGRAM, {
+    metric: 'spend',
+    window: 'rolling_months',
+    windowMonths: 12,
+    downgradeGraceDays: 0,
+    pendingPointsCount: 'at_once',
+  });
+  await tiers.create(PROGRAM, {
+    name: 'Bronze',
+    threshold: 0,
+    earnMultiplierPermille: 1000,
+    discountBasisPoints: 0,
+    memberOnlyOffers: false,
+  });
+  await tiers.create(PROGRAM, {
+    name: 'Silver',
+    threshold: 50_000,
+    earnMultiplierPermille: 1250,
+    discountBasisPoints: 0,
+    memberOnlyOffers: false,
+  });
+  await tiers.create(PROGRAM, {
+    name: 'Gold',
+    threshold: 150_000,
+    earnMultiplierPermille: 1500,
+    discountBasisPoints: 500,
+    memberOnlyOffers: true,
+  });
 
   const results: Record<string, unknown> = {};
   const audit = async (name: string) => {
@@ -110,19 +201,41 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
     const violations = await auditLedger(db, PROGRAM);
     const seconds = (performance.now() - started) / 1000;
     results[name] = { seconds, sound: violations.length === 0, calls: meter!.count, longestCallMs: meter!.longestMs };
-    console.log(`${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter!.count} reads, longest ${meter!.longestMs.toFixed(1)} ms`);
+    console.log(
+      `${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter!.count} reads, longest ${meter!.longestMs.toFixed(1)} ms`,
+    );
     return violations.length === 0;
   };
   const changedSince = async (sql: string, since: number) => Number((await client.execute({ sql, args: [since] })).rows[0]![0]);
   const runs = [
     // Every member reaches a tier (Bronze from 0): all change.
-    { name: 'recalculate-tiers, all change', job: 'recalculate-tiers', now: new Date('2026-06-01T02:30:00Z'), changed: 'select count(*) from tier_history where at >= ?' },
+    {
+      name: 'recalculate-tiers, all change',
+      job: 'recalculate-tiers',
+      now: new Date('2026-06-01T02:30:00Z'),
+      changed: 'select count(*) from tier_history where at >= ?',
+    },
     // The first day's orders leave the 12-month window: those above Bronze fall back to it.
-    { name: 'recalculate-tiers, some change', job: 'recalculate-tiers', now: new Date('2027-01-15T12:00:00Z'), changed: 'select count(*) from tier_history where at >= ?' },
+    {
+      name: 'recalculate-tiers, some change',
+      job: 'recalculate-tiers',
+      now: new Date('2027-01-15T12:00:00Z'),
+      changed: 'select count(*) from tier_history where at >= ?',
+    },
     // The first day's lots expire: a tenth of the members.
-    { name: 'expire-points, 10 % change', job: 'expire-points', now: new Date('2027-01-15T12:00:00Z'), changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?" },
+    {
+      name: 'expire-points, 10 % change',
+      job: 'expire-points',
+      now: new Date('2027-01-15T12:00:00Z'),
+      changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?",
+    },
     // The other nine days' lots: every member still holding points.
-    { name: 'expire-points, all change', job: 'expire-points', now: new Date('2027-02-01T00:05:00Z'), changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?" },
+    {
+      name: 'expire-points, all change',
+      job: 'expire-points',
+      now: new Date('2027-02-01T00:05:00Z'),
+      changed: "select count(*) from transfers where kind = 'expiry' and created_at >= ?",
+    },
   ] as const;
 
   await audit('audit before');
@@ -162,6 +275,8 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
     );
   }
   const sound = await audit('audit after');
-  console.log(`results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: sound })}`);
+  console.log(
+    `results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: sound })}`,
+  );
   client.close();
 }

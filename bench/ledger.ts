@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { benchTokens, enrollMembers, freshDataDir, ledgerAudit, measure, post, printResults, startApp, startServer, writeResults, type LoadResult } from './lib';
+import {
+  benchTokens,
+  enrollMembers,
+  freshDataDir,
+  ledgerAudit,
+  measure,
+  post,
+  printResults,
+  startApp,
+  startServer,
+  writeResults,
+  type LoadResult,
+} from './lib';
 
 const MEMBERS = 1000;
 const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on RecordOrderPayload { pointsEarned } } }`;
@@ -14,26 +26,54 @@ const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
 export async function ledgerBenchmark({ seconds, connections }: { seconds: number; connections: number }) {
   const dir = freshDataDir();
   const app = await startApp(18787, join(dir, 'app.db'));
-  const baseline = await startServer('bench/baseline-server.ts', { PORT: '18788', LIBSQL_URL: `file:${join(dir, 'baseline.db')}` }, /baseline listening/);
+  const baseline = await startServer(
+    'bench/baseline-server.ts',
+    { PORT: '18788', LIBSQL_URL: `file:${join(dir, 'baseline.db')}` },
+    /baseline listening/,
+  );
   try {
     const { storefront, admin } = await benchTokens();
-    const graphql = (query: string, input: unknown, headers = storefront) => post(`${app.url}/graphql`, { query, variables: { input } }, headers);
+    const graphql = (query: string, input: unknown, headers = storefront) =>
+      post(`${app.url}/graphql`, { query, variables: { input } }, headers);
 
     const memberIds = await enrollMembers(app.url, storefront, MEMBERS);
     const rawIds = memberIds.map((id) => decodeGlobalID(id).id);
     await post(`${baseline.url}/seed`, { memberIds: rawIds });
     const hot = 0;
-    await graphql('mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }', { memberId: memberIds[hot], points: 1_000_000_000, reason: 'bench', idempotencyKey: 'fund' }, admin);
+    await graphql(
+      'mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }',
+      { memberId: memberIds[hot], points: 1_000_000_000, reason: 'bench', idempotencyKey: 'fund' },
+      admin,
+    );
     await post(`${baseline.url}/record-order`, { memberId: rawIds[hot], orderId: 'fund', total: 100_000_000_000, idempotencyKey: 'fund' });
 
     const scenarios = {
       recordOrder: {
-        graphql: (run: string) => (index: number) => ({ query: RECORD_ORDER, variables: { input: { memberId: memberIds[index % MEMBERS], orderId: `${run}-${index}`, currency: 'EUR', total: 1000 + (index % 5000), idempotencyKey: `${run}-${index}` } } }),
-        baseline: (run: string) => (index: number) => ({ memberId: rawIds[index % MEMBERS], orderId: `${run}-${index}`, total: 1000 + (index % 5000), idempotencyKey: `${run}-${index}` }),
+        graphql: (run: string) => (index: number) => ({
+          query: RECORD_ORDER,
+          variables: {
+            input: {
+              memberId: memberIds[index % MEMBERS],
+              orderId: `${run}-${index}`,
+              currency: 'EUR',
+              total: 1000 + (index % 5000),
+              idempotencyKey: `${run}-${index}`,
+            },
+          },
+        }),
+        baseline: (run: string) => (index: number) => ({
+          memberId: rawIds[index % MEMBERS],
+          orderId: `${run}-${index}`,
+          total: 1000 + (index % 5000),
+          idempotencyKey: `${run}-${index}`,
+        }),
         route: '/record-order',
       },
       redeemPoints: {
-        graphql: (run: string) => (index: number) => ({ query: REDEEM, variables: { input: { memberId: memberIds[hot], points: 1, idempotencyKey: `${run}-${index}` } } }),
+        graphql: (run: string) => (index: number) => ({
+          query: REDEEM,
+          variables: { input: { memberId: memberIds[hot], points: 1, idempotencyKey: `${run}-${index}` } },
+        }),
         baseline: (run: string) => (index: number) => ({ memberId: rawIds[hot], points: 1, idempotencyKey: `${run}-${index}` }),
         route: '/redeem',
       },
@@ -43,15 +83,37 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
     for (const [name, scenario] of Object.entries(scenarios)) {
       const measured = await measure(
         name,
-        { baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline }, graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql } },
+        {
+          baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline },
+          graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql },
+        },
         { seconds, connections },
       );
-      results[name] = { graphql: measured.graphql!, baseline: measured.baseline!, ratio: measured.graphql!.requestsPerSecond / measured.baseline!.requestsPerSecond };
+      results[name] = {
+        graphql: measured.graphql!,
+        baseline: measured.baseline!,
+        ratio: measured.graphql!.requestsPerSecond / measured.baseline!.requestsPerSecond,
+      };
     }
 
     const audit = await ledgerAudit(app.url, admin);
-    const report = { scenario: 'ledger', at: new Date().toISOString(), seconds, connections, members: MEMBERS, results, ledgerSound: audit.sound };
-    printResults(Object.fromEntries(Object.entries(results).map(([name, { graphql: gql, baseline: base, ratio }]) => [name, { paths: { graphql: gql, baseline: base }, ratios: { 'graphql/baseline': ratio } }])));
+    const report = {
+      scenario: 'ledger',
+      at: new Date().toISOString(),
+      seconds,
+      connections,
+      members: MEMBERS,
+      results,
+      ledgerSound: audit.sound,
+    };
+    printResults(
+      Object.fromEntries(
+        Object.entries(results).map(([name, { graphql: gql, baseline: base, ratio }]) => [
+          name,
+          { paths: { graphql: gql, baseline: base }, ratios: { 'graphql/baseline': ratio } },
+        ]),
+      ),
+    );
     console.log(`ledger audit after the run: ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('ledger', report)}`);
     return report;

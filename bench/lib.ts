@@ -15,7 +15,10 @@ export interface Server {
 
 /** Starts a TypeScript entry point in its own Node process and waits until it listens. */
 export async function startServer(entry: string, env: Record<string, string>, ready: RegExp): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), 30_000);
@@ -34,16 +37,32 @@ export async function startServer(entry: string, env: Record<string, string>, re
 }
 
 /** The load is the point of a bench: rate limits far above what it sends (production defaults would throttle it). */
-export const UNTHROTTLED = Object.fromEntries(['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']));
+export const UNTHROTTLED = Object.fromEntries(
+  ['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']),
+);
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
 export function startApp(port: number, databaseFile: string): Promise<Server> {
-  return startServer('src/node.ts', { PORT: String(port), LIBSQL_URL: `file:${databaseFile}`, JWT_SECRET: BENCH_SECRET, FINGERPRINT_SECRET: BENCH_SECRET, DEFAULT_PROGRAM_ID: BENCH_PROGRAM, NODE_ENV: 'production', ...UNTHROTTLED }, /\/graphql/);
+  return startServer(
+    'src/node.ts',
+    {
+      PORT: String(port),
+      LIBSQL_URL: `file:${databaseFile}`,
+      JWT_SECRET: BENCH_SECRET,
+      FINGERPRINT_SECRET: BENCH_SECRET,
+      DEFAULT_PROGRAM_ID: BENCH_PROGRAM,
+      NODE_ENV: 'production',
+      ...UNTHROTTLED,
+    },
+    /\/graphql/,
+  );
 }
 
 /** Authorization headers of a storefront and an admin of the bench program. */
 export async function benchTokens() {
-  const bearer = async (role: 'admin' | 'storefront') => ({ authorization: `Bearer ${await signToken(BENCH_SECRET, { role, programId: BENCH_PROGRAM, subject: 'bench' })}` });
+  const bearer = async (role: 'admin' | 'storefront') => ({
+    authorization: `Bearer ${await signToken(BENCH_SECRET, { role, programId: BENCH_PROGRAM, subject: 'bench' })}`,
+  });
   return { storefront: await bearer('storefront'), admin: await bearer('admin') };
 }
 
@@ -115,9 +134,20 @@ export interface Target {
 }
 
 /** Warms every target for 2 s, then measures each for `seconds`, one after another in the order given. */
-export async function measure(scenario: string, targets: Record<string, Target>, { seconds, connections }: { seconds: number; connections: number }): Promise<Record<string, LoadResult>> {
+export async function measure(
+  scenario: string,
+  targets: Record<string, Target>,
+  { seconds, connections }: { seconds: number; connections: number },
+): Promise<Record<string, LoadResult>> {
   const run = (target: Target, name: string, phase: 'warm' | 'run') =>
-    load({ url: target.url, headers: target.headers, check: target.check, seconds: phase === 'warm' ? 2 : seconds, connections, body: target.body(`${scenario}-${name}-${phase}`) });
+    load({
+      url: target.url,
+      headers: target.headers,
+      check: target.check,
+      seconds: phase === 'warm' ? 2 : seconds,
+      connections,
+      body: target.body(`${scenario}-${name}-${phase}`),
+    });
   for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
   const results: Record<string, LoadResult> = {};
   for (const [name, target] of Object.entries(targets)) results[name] = await run(target, name, 'run');
@@ -127,37 +157,64 @@ export async function measure(scenario: string, targets: Record<string, Target>,
 /** Prints each scenario's paths (req/s, p50, p99, failed requests) and its ratios of throughput. */
 export function printResults(scenarios: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, number> }>) {
   const width = Math.max(14, ...Object.keys(scenarios).map((name) => name.length + 1));
-  const pathWidth = Math.max(9, ...Object.values(scenarios).flatMap(({ paths, ratios }) => [...Object.keys(paths), ...Object.keys(ratios)].map((path) => path.length + 1)));
+  const pathWidth = Math.max(
+    9,
+    ...Object.values(scenarios).flatMap(({ paths, ratios }) =>
+      [...Object.keys(paths), ...Object.keys(ratios)].map((path) => path.length + 1),
+    ),
+  );
   console.log(`\n${'scenario'.padEnd(width)} ${'path'.padEnd(pathWidth)}  req/s  p50 ms  p99 ms  failed`);
   for (const [name, { paths, ratios }] of Object.entries(scenarios)) {
     for (const [path, result] of Object.entries(paths)) {
       const failed = result.errors + result.non2xx + result.unexpected;
-      console.log(`${name.padEnd(width)} ${path.padEnd(pathWidth)} ${result.requestsPerSecond.toFixed(0).padStart(6)}  ${String(result.latencyP50).padStart(6)}  ${String(result.latencyP99).padStart(6)}  ${failed}`);
+      console.log(
+        `${name.padEnd(width)} ${path.padEnd(pathWidth)} ${result.requestsPerSecond.toFixed(0).padStart(6)}  ${String(result.latencyP50).padStart(6)}  ${String(result.latencyP99).padStart(6)}  ${failed}`,
+      );
       if (result.firstUnexpected) console.log(`  first unexpected response: ${result.firstUnexpected}`);
     }
-    for (const [ratio, value] of Object.entries(ratios)) console.log(`${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${(value * 100).toFixed(0).padStart(5)}% throughput`);
+    for (const [ratio, value] of Object.entries(ratios))
+      console.log(`${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${(value * 100).toFixed(0).padStart(5)}% throughput`);
   }
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return response.json();
 }
 
 /** A GraphQL request that must succeed: returns `data`, throws on `errors`. */
-export async function graphql(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<any> {
+export async function graphql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<any> {
   const response = await post(`${url}/graphql`, { query, variables }, headers);
   if (response.errors) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(response.errors)}`);
   return response.data;
 }
 
 /** Enrolls `count` members through GraphQL, 50 at a time; returns their global ids in order. */
-export async function enrollMembers(url: string, headers: Record<string, string>, count: number, profile: (n: number) => Record<string, unknown> = (n) => ({ email: `m${n}@bench.test` })): Promise<string[]> {
+export async function enrollMembers(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  profile: (n: number) => Record<string, unknown> = (n) => ({ email: `m${n}@bench.test` }),
+): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; offset < count; offset += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, count - offset) }, (_, index) =>
-        graphql(url, 'mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ... on MemberPayload { member { id } } ... on Error { message } } }', { input: profile(offset + index) }, headers),
+        graphql(
+          url,
+          'mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ... on MemberPayload { member { id } } ... on Error { message } } }',
+          { input: profile(offset + index) },
+          headers,
+        ),
       ),
     );
     for (const { enrollMember } of batch) {

@@ -29,7 +29,14 @@ const { values, positionals } = parseArgs({
 });
 const name = positionals[0] as keyof typeof scenarios | undefined;
 if (!name || !(name in scenarios)) {
-  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20]`);
+  console.error(
+    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20]`,
+  );
   process.exit(2);
 }
-await scenarios[name]({ seconds: Number(values.seconds), connections: Number(values.connections), members: Number(values.members), delay: Number(values.delay) });
+await scenarios[name]({
+  seconds: Number(values.seconds),
+  connections: Number(values.connections),
+  members: Number(values.members),
+  delay: Number(values.delay),
+});

@@ -29,7 +29,11 @@ async function sampled<T>(work: () => Promise<T>) {
   try {
     const result = await work();
     sample();
-    return { result, seconds: (performance.now() - started) / 1000, rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) } };
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) },
+    };
   } finally {
     clearInterval(timer);
   }
@@ -43,10 +47,18 @@ async function sampled<T>(work: () => Promise<T>) {
 export async function segmentsBenchmark({ members: memberCount }: { members: number }) {
   const orderCount = memberCount * 10;
   const file = join(freshDataDir(), 'segments.db');
-  const config = loadConfig({ JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` }, 'node');
+  const config = loadConfig(
+    { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
+    'node',
+  );
   const { db, client } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
-  const deps = { db, clock, fingerprints: config.fingerprints, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints }) };
+  const deps = {
+    db,
+    clock,
+    fingerprints: config.fingerprints,
+    serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints }),
+  };
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
   const services = createServices(deps);
   const now = Date.now();
@@ -55,7 +67,14 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
     for (let offset = 0; offset < memberCount; offset += CALL) {
       const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => {
         const n = offset + index;
-        return { externalId: `C-${n}`, email: `c${n}@bench.test`, birthday: `19${50 + (n % 50)}-${String(1 + (n % 12)).padStart(2, '0')}-15`, consents: { email: n % 3 === 0 }, tags: n % 5 === 0 ? ['vip'] : ['regular'], attributes: { store: n % 2 ? 'Lyon' : 'Paris' } };
+        return {
+          externalId: `C-${n}`,
+          email: `c${n}@bench.test`,
+          birthday: `19${50 + (n % 50)}-${String(1 + (n % 12)).padStart(2, '0')}-15`,
+          consents: { email: n % 3 === 0 },
+          tags: n % 5 === 0 ? ['vip'] : ['regular'],
+          attributes: { store: n % 2 ? 'Lyon' : 'Paris' },
+        };
       });
       const result = await services.imports.importMembers(PROGRAM, rows);
       if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
@@ -108,8 +127,16 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
   const results = {
     members: memberCount,
     orders: orderCount,
-    memberImport: { seconds: +memberImport.seconds.toFixed(1), rowsPerSecond: Math.round(memberCount / memberImport.seconds), rssMb: memberImport.rssMb },
-    orderImport: { seconds: +orderImport.seconds.toFixed(1), rowsPerSecond: Math.round(orderCount / orderImport.seconds), rssMb: orderImport.rssMb },
+    memberImport: {
+      seconds: +memberImport.seconds.toFixed(1),
+      rowsPerSecond: Math.round(memberCount / memberImport.seconds),
+      rssMb: memberImport.rssMb,
+    },
+    orderImport: {
+      seconds: +orderImport.seconds.toFixed(1),
+      rowsPerSecond: Math.round(orderCount / orderImport.seconds),
+      rssMb: orderImport.rssMb,
+    },
     refresh: { seconds: +refresh.seconds.toFixed(2), conditions: 5, matched: refresh.result.memberCount, rssMb: refresh.rssMb },
     segmentCountMs: { median: +countTimes.sort((a, b) => a - b)[10]!.toFixed(2) },
     memberStatsReadMs: +statsMs.toFixed(3),

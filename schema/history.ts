@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { memberIdColumn, programIdColumn, nullOrWholeWithin, wholeWithin } from './columns';
+import { programIdColumn, nullOrWholeWithin, wholeWithin } from './columns';
+import { memberIdColumn } from './members';
+import { purchaseKeyKinds } from './values';
+import { checks } from './constraints';
 import { orders } from './orders';
 import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
@@ -21,7 +24,7 @@ export const orderRefunds = sqliteTable(
   (t) => [
     index('order_refunds_order').on(t.orderPk, t.createdAt),
     check(
-      'order_refunds_range',
+      checks.orderRefundsRange,
       sql`${wholeWithin(t.amount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
     ),
   ],
@@ -45,13 +48,13 @@ export const memberStats = sqliteTable(
   (t) => [
     index('member_stats_program_last_order').on(t.programId, t.lastOrderAt),
     index('member_stats_program_spend').on(t.programId, t.totalSpend),
-    check('member_stats_range', sql`${wholeWithin(t.orderCount, 0, MAX_BALANCE)} and ${wholeWithin(t.totalSpend, 0, MAX_BALANCE)}`),
-    check('member_stats_dates', sql`${nullOrWholeWithin(t.firstOrderAt, 0, 8_640_000_000_000_000)} and (${t.firstOrderAt} is null) = (${t.lastOrderAt} is null)`),
+    check(checks.memberStatsRange, sql`${wholeWithin(t.orderCount, 0, MAX_BALANCE)} and ${wholeWithin(t.totalSpend, 0, MAX_BALANCE)}`),
+    check(
+      checks.memberStatsDates,
+      sql`${nullOrWholeWithin(t.firstOrderAt, 0, 8_640_000_000_000_000)} and (${t.firstOrderAt} is null) = (${t.lastOrderAt} is null)`,
+    ),
   ],
 );
-
-export const purchaseKeyKinds = ['sku', 'category'] as const;
-export type PurchaseKeyKind = (typeof purchaseKeyKinds)[number];
 
 /**
  * How many of a member's orders (not fully refunded, with an unrefunded unit of it) bought a SKU or a
@@ -72,8 +75,8 @@ export const memberPurchaseCounts = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.memberId, t.kind, t.key, t.day] }),
     index('member_purchase_counts_program_key').on(t.programId, t.kind, t.key, t.day),
-    check('member_purchase_counts_kind', sql`${t.kind} in ('sku', 'category')`),
-    check('member_purchase_counts_range', sql`${wholeWithin(t.orders, 0, MAX_BALANCE)}`),
+    check(checks.memberPurchaseCountsKind, sql`${t.kind} in ('sku', 'category')`),
+    check(checks.memberPurchaseCountsRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)}`),
   ],
 );
 

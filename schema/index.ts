@@ -1,3 +1,5 @@
+export * from './constraints';
+export * from './values';
 export * from './programs';
 export * from './members';
 export * from './jobs';

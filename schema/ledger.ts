@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
+import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
 import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { members } from './members';
-
-export const ownerTypes = ['member', 'program'] as const;
-export type OwnerType = (typeof ownerTypes)[number];
+import { members, memberIdColumn } from './members';
+import { ownerTypes } from './values';
+import { checks } from './constraints';
 
 /**
  * One account per (program, owner, kind, unit), with its materialized balance. The id is derived
@@ -29,8 +28,11 @@ export const accounts = sqliteTable(
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
     // A program's rows in key order, in short chunks (the audit; jobs' cursors).
     index('accounts_program').on(t.programId, t.id),
-    check('accounts_floor', sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
-    check('accounts_balance_range', sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`),
+    check(checks.accountsFloor, sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
+    check(
+      checks.accountsBalanceRange,
+      sql`${wholeWithin(t.balance, -MAX_BALANCE, MAX_BALANCE)} and ${nullOrWholeWithin(t.floor, -MAX_BALANCE, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -67,9 +69,9 @@ export const transfers = sqliteTable(
     index('transfers_program').on(t.programId, t.id),
     /** An order earns once: a guest order claimed twice at the same instant trips it. */
     uniqueIndex('transfers_earn_once').on(t.programId, t.ref).where(sql`${t.kind} = 'earn'`),
-    check('transfers_amount_positive', sql`${t.amount} > 0`),
-    check('transfers_distinct_accounts', sql`${t.debitAccountId} <> ${t.creditAccountId}`),
-    check('transfers_amount_range', wholeWithin(t.amount, 1, MAX_BALANCE)),
+    check(checks.transfersAmountPositive, sql`${t.amount} > 0`),
+    check(checks.transfersDistinctAccounts, sql`${t.debitAccountId} <> ${t.creditAccountId}`),
+    check(checks.transfersAmountRange, wholeWithin(t.amount, 1, MAX_BALANCE)),
   ],
 );
 
@@ -116,8 +118,8 @@ export const lots = sqliteTable(
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
     index('lots_program').on(t.programId, t.id),
-    check('lots_remaining_in_range', sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
-    check('lots_amount_range', sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
+    check(checks.lotsRemainingInRange, sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
+    check(checks.lotsAmountRange, sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
   ],
 );
 
@@ -136,8 +138,8 @@ export const lotMovements = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.transferId, t.lotId] }),
     index('lot_movements_lot').on(t.lotId),
-    check('lot_movements_nonzero', sql`${t.delta} <> 0`),
-    check('lot_movements_delta_range', wholeWithin(t.delta, -MAX_BALANCE, MAX_BALANCE)),
+    check(checks.lotMovementsNonzero, sql`${t.delta} <> 0`),
+    check(checks.lotMovementsDeltaRange, wholeWithin(t.delta, -MAX_BALANCE, MAX_BALANCE)),
   ],
 );
 

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { programIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
-
-export const memberStatuses = ['active', 'erased'] as const;
-export type MemberStatus = (typeof memberStatuses)[number];
+import { memberStatuses } from './values';
+import { checks } from './constraints';
 
 /**
  * A program's customer. Personal data (external id, email, name, birthday) is nulled on erasure;
@@ -34,13 +33,22 @@ export const members = sqliteTable(
     uniqueIndex('members_program_external_id').on(t.programId, t.externalId),
     uniqueIndex('members_program_email').on(t.programId, t.email),
     index('members_program_id').on(t.programId, t.id),
-    check('members_profile_json', sql`json_type(${t.attributes}) = 'object' and json_type(${t.tags}) = 'array'`),
-    check('members_status', sql`${t.status} in ('active', 'erased')`),
+    check(checks.membersProfileJson, sql`json_type(${t.attributes}) = 'object' and json_type(${t.tags}) = 'array'`),
+    check(checks.membersStatus, sql`${t.status} in ('active', 'erased')`),
     check(
-      'members_erased_has_no_personal_data',
+      checks.membersErasedHasNoPersonalData,
       sql`${t.status} = 'active' or (${t.email} is null and ${t.externalId} is null and ${t.name} is null and ${t.birthday} is null)`,
     ),
   ],
 );
 
 export type MemberRow = typeof members.$inferSelect;
+
+/** A row that belongs to one member. */
+export const memberIdColumn = () =>
+  text('member_id')
+    .notNull()
+    .references(() => members.id);
+
+/** A row that belongs to a member, or to no one (a guest's order). */
+export const optionalMemberIdColumn = () => text('member_id').references(() => members.id);

@@ -1,19 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-import { programIdColumn, memberIdColumn, optionalMemberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
-import { members } from './members';
+import { members, memberIdColumn, optionalMemberIdColumn } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
 import type { OfferConditions, OfferEffect } from '../src/modules/offers/domain/offer';
+import { offerStatuses, limitPeriods, limitWindows } from './values';
+import { checks } from './constraints';
 
-export const offerStatuses = ['active', 'paused', 'archived'] as const;
-export const limitPeriods = ['day', 'week', 'month', 'year'] as const;
-export type LimitPeriod = (typeof limitPeriods)[number];
 /** Calendar: the current day, ISO week (from Monday), month or year in UTC. Rolling: the last 24 hours, 7 days, month or year. */
-export const limitWindows = ['calendar', 'rolling'] as const;
-export type LimitWindow = (typeof limitWindows)[number];
-export type OfferStatus = (typeof offerStatuses)[number];
 
 /**
  * An incentive: who may use it (`conditions`), what it gives (`effect`), and its limits. The
@@ -51,11 +47,17 @@ export const offers = sqliteTable(
   },
   (t) => [
     index('offers_program_status').on(t.programId, t.status),
-    check('offers_status', sql`${t.status} in ('active', 'paused', 'archived')`),
-    check('offers_redemption_cap', sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`),
-    check('offers_budget', sql`${t.discountGiven} >= 0 and (${t.budget} is null or ${t.discountGiven} <= ${t.budget})`),
-    check('offers_bonus_points', sql`${t.bonusPointsGiven} >= 0`),
-    check('offers_counters_range', sql`${wholeWithin(t.redemptions, 0, MAX_BALANCE)} and ${wholeWithin(t.discountGiven, 0, MAX_BALANCE)} and ${wholeWithin(t.bonusPointsGiven, 0, MAX_BALANCE)}`),
+    check(checks.offersStatus, sql`${t.status} in ('active', 'paused', 'archived')`),
+    check(
+      checks.offersRedemptionCap,
+      sql`${t.redemptions} >= 0 and (${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions})`,
+    ),
+    check(checks.offersBudget, sql`${t.discountGiven} >= 0 and (${t.budget} is null or ${t.discountGiven} <= ${t.budget})`),
+    check(checks.offersBonusPoints, sql`${t.bonusPointsGiven} >= 0`),
+    check(
+      checks.offersCountersRange,
+      sql`${wholeWithin(t.redemptions, 0, MAX_BALANCE)} and ${wholeWithin(t.discountGiven, 0, MAX_BALANCE)} and ${wholeWithin(t.bonusPointsGiven, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -109,7 +111,7 @@ export const promoCodes = sqliteTable(
     index('promo_codes_offer').on(t.offerId, t.id),
     index('promo_codes_batch').on(t.batchId, t.id),
     index('promo_codes_assigned').on(t.programId, t.assignedMemberId),
-    check('promo_codes_uses', sql`${t.uses} >= 0 and (${t.maxUses} is null or ${t.uses} <= ${t.maxUses})`),
+    check(checks.promoCodesUses, sql`${t.uses} >= 0 and (${t.maxUses} is null or ${t.uses} <= ${t.maxUses})`),
   ],
 );
 
@@ -149,10 +151,13 @@ export const offerApplications = sqliteTable(
     uniqueIndex('offer_applications_order_offer').on(t.orderPk, t.offerId),
     index('offer_applications_member').on(t.programId, t.memberId, t.offerId),
     index('offer_applications_code').on(t.codeId),
-    check('offer_applications_amounts', sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`),
-    check('offer_applications_stamps_returned', sql`${t.stampsReturned} between 0 and ${t.stamps}`),
     check(
-      'offer_applications_range',
+      checks.offerApplicationsAmounts,
+      sql`${t.discount} >= 0 and ${t.bonusPoints} >= 0 and ${t.giftQuantity} >= 0 and ${t.stamps} >= 0`,
+    ),
+    check(checks.offerApplicationsStampsReturned, sql`${t.stampsReturned} between 0 and ${t.stamps}`),
+    check(
+      checks.offerApplicationsRange,
       sql`${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.bonusPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.freeUnits, 0, MAX_BALANCE)}`,
     ),
   ],
@@ -175,7 +180,12 @@ export const stampCards = sqliteTable(
     rewards: integer('rewards').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.offerId, t.memberId] }), index('stamp_cards_member').on(t.programId, t.memberId), check('stamp_cards_stamps', sql`${t.stamps} >= 0`), check('stamp_cards_range', sql`${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.rewards, 0, MAX_BALANCE)}`)],
+  (t) => [
+    primaryKey({ columns: [t.offerId, t.memberId] }),
+    index('stamp_cards_member').on(t.programId, t.memberId),
+    check(checks.stampCardsStamps, sql`${t.stamps} >= 0`),
+    check(checks.stampCardsRange, sql`${wholeWithin(t.stamps, 0, MAX_BALANCE)} and ${wholeWithin(t.rewards, 0, MAX_BALANCE)}`),
+  ],
 );
 
 export type OfferRow = typeof offers.$inferSelect;

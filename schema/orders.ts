@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, optionalMemberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE, MAX_QUANTITY } from '../src/platform/bounds';
 import { sqliteTable, text, integer, uniqueIndex, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
+import { optionalMemberIdColumn } from './members';
+import { checks } from './constraints';
 
 /**
  * An order as recorded for loyalty: what was paid, how much with points, what it earned. A guest's
@@ -43,17 +45,20 @@ export const orders = sqliteTable(
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
     index('orders_member_created').on(t.programId, t.memberId, t.createdAt),
     check(
-      'orders_amounts',
+      checks.ordersAmounts,
       sql`${t.total} >= 0 and ${t.discount} between 0 and ${t.total} and ${t.pointsPayment} between 0 and ${t.total} - ${t.discount} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`,
     ),
-    check('orders_refund_in_range', sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
-    check('orders_points_back_in_range', sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`),
+    check(checks.ordersRefundInRange, sql`${t.refundedAmount} between 0 and ${t.total} - ${t.discount}`),
     check(
-      'orders_wallet',
+      checks.ordersPointsBackInRange,
+      sql`${t.pointsClawedBack} between 0 and ${t.pointsEarned} and ${t.pointsReturned} between 0 and ${t.pointsRedeemed}`,
+    ),
+    check(
+      checks.ordersWallet,
       sql`${t.walletPayment} >= 0 and ${t.pointsPayment} + ${t.walletPayment} <= ${t.total} - ${t.discount} and ${t.walletBonusPayment} between 0 and ${t.walletPayment} and ${t.walletReturned} between 0 and ${t.walletPayment} and ${t.walletBonusReturned} between 0 and ${t.walletBonusPayment}`,
     ),
     check(
-      'orders_amounts_range',
+      checks.ordersAmountsRange,
       sql`${wholeWithin(t.total, 0, MAX_AMOUNT)} and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedAmount, 0, MAX_AMOUNT)}
         and ${wholeWithin(t.walletPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusPayment, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletReturned, 0, MAX_AMOUNT)} and ${wholeWithin(t.walletBonusReturned, 0, MAX_AMOUNT)}
         and ${wholeWithin(t.pointsRedeemed, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsEarned, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
@@ -80,11 +85,11 @@ export const orderLines = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.orderId, t.lineNo] }),
     check(
-      'order_lines_quantities',
+      checks.orderLinesQuantities,
       sql`${t.quantity} > 0 and ${t.unitPrice} >= 0 and ${t.discount} between 0 and ${t.quantity} * ${t.unitPrice} and ${t.refundedQuantity} between 0 and ${t.quantity}`,
     ),
     check(
-      'order_lines_range',
+      checks.orderLinesRange,
       sql`${wholeWithin(t.quantity, 1, MAX_QUANTITY)} and ${wholeWithin(t.unitPrice, 0, MAX_AMOUNT)} and ${t.quantity} * ${t.unitPrice} <= ${sql.raw(String(MAX_AMOUNT))}
         and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.refundedQuantity, 0, MAX_QUANTITY)}`,
     ),

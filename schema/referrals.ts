@@ -5,15 +5,8 @@ import { MAX_BALANCE } from '../src/platform/bounds';
 import { members } from './members';
 import { orders } from './orders';
 import { programs } from './programs';
-
-export const referralRewardKinds = ['points', 'discount'] as const;
-export type ReferralRewardKind = (typeof referralRewardKinds)[number];
-export const capPeriods = ['day', 'week', 'month', 'year'] as const;
-export type CapPeriod = (typeof capPeriods)[number];
-export const referralStatuses = ['pending', 'converted', 'confirmed', 'rejected'] as const;
-export type ReferralStatus = (typeof referralStatuses)[number];
-export const rejectionReasons = ['self_referral', 'not_new_to_program', 'cap_reached', 'order_refunded', 'referrer_inactive'] as const;
-export type RejectionReason = (typeof rejectionReasons)[number];
+import { referralRewardKinds, capPeriods, referralStatuses, rejectionReasons } from './values';
+import { checks } from './constraints';
 
 /** One rung of the referrer ladder: from the Nth converted referral on, this reward. */
 export interface ReferralRung {
@@ -40,7 +33,12 @@ export const referralSettings = sqliteTable(
     capPeriod: text('cap_period', { enum: capPeriods }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [check('referral_settings_ranges', sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`)],
+  (t) => [
+    check(
+      checks.referralSettingsRanges,
+      sql`${t.minimumOrderAmount} >= 0 and ${t.holdingDays} between 0 and 365 and (${t.capPerPeriod} is null or ${t.capPerPeriod} >= 1)`,
+    ),
+  ],
 );
 
 /** Each member's own code to share; `visits` counts tracked visits of its link (invitations). */
@@ -92,9 +90,12 @@ export const referrals = sqliteTable(
     uniqueIndex('referrals_referrer_seq').on(t.referrerId, t.conversionSeq),
     index('referrals_referrer').on(t.programId, t.referrerId, t.id),
     index('referrals_due').on(t.programId, t.status, t.confirmAfter),
-    check('referrals_status', sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
-    check('referrals_amounts', sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
-    check('referrals_points_range', sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`),
+    check(checks.referralsStatus, sql`${t.status} in ('pending', 'converted', 'confirmed', 'rejected')`),
+    check(checks.referralsAmounts, sql`${t.rewardPoints} >= 0 and ${t.pointsClawedBack} between 0 and ${t.rewardPoints}`),
+    check(
+      checks.referralsPointsRange,
+      sql`${wholeWithin(t.rewardPoints, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -113,7 +114,7 @@ export const referralConversionCounts = sqliteTable(
     conversions: integer('conversions').notNull(),
     cap: integer('cap').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.referrerId, t.period] }), check('referral_conversion_counts_cap', sql`${t.conversions} <= ${t.cap}`)],
+  (t) => [primaryKey({ columns: [t.referrerId, t.period] }), check(checks.referralConversionCountsCap, sql`${t.conversions} <= ${t.cap}`)],
 );
 
 /**

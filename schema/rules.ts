@@ -2,10 +2,16 @@ import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
 import { wholeWithin, nullOrWholeWithin } from './columns';
-import { MAX_BASIS_POINTS, MAX_EARN_POINTS, MAX_EARN_POINTS_PER_MINOR_UNIT, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../src/platform/bounds';
-
-export const roundingModes = ['down', 'half_up', 'up'] as const;
-export type RoundingMode = (typeof roundingModes)[number];
+import {
+  MAX_BASIS_POINTS,
+  MAX_EARN_POINTS,
+  MAX_EARN_POINTS_PER_MINOR_UNIT,
+  MAX_POINTS,
+  MAX_RATE_TERM,
+  MAX_REDEEM_VALUE_PER_POINT,
+} from '../src/platform/bounds';
+import { roundingModes } from './values';
+import { checks } from './constraints';
 
 /**
  * A program's points and wallet rules (one row per program; absent = defaults). Money in minor
@@ -42,12 +48,21 @@ export const programRules = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
-    check('program_rules_positive', sql`${t.earnPoints} >= 0 and ${t.earnPerAmount} > 0 and ${t.redeemPoints} > 0 and ${t.redeemValue} >= 0`),
-    check('program_rules_limits', sql`${t.minimumRedemption} >= 0 and ${t.walletBonusThreshold} >= 0 and ${t.walletBonusBasisPoints} between 0 and 10000`),
-    check('program_rules_discount_cap', sql`${t.maxDiscountBasisPoints} is null or ${t.maxDiscountBasisPoints} between 0 and 10000`),
-    check('program_rules_max_backdate_days', sql`${t.maxBackdateDays} between 0 and 365 and ${t.guestClaimDays} between 0 and 365 and ${t.pointsVestingDays} between 0 and 365`),
     check(
-      'program_rules_range',
+      checks.programRulesPositive,
+      sql`${t.earnPoints} >= 0 and ${t.earnPerAmount} > 0 and ${t.redeemPoints} > 0 and ${t.redeemValue} >= 0`,
+    ),
+    check(
+      checks.programRulesLimits,
+      sql`${t.minimumRedemption} >= 0 and ${t.walletBonusThreshold} >= 0 and ${t.walletBonusBasisPoints} between 0 and 10000`,
+    ),
+    check(checks.programRulesDiscountCap, sql`${t.maxDiscountBasisPoints} is null or ${t.maxDiscountBasisPoints} between 0 and 10000`),
+    check(
+      checks.programRulesMaxBackdateDays,
+      sql`${t.maxBackdateDays} between 0 and 365 and ${t.guestClaimDays} between 0 and 365 and ${t.pointsVestingDays} between 0 and 365`,
+    ),
+    check(
+      checks.programRulesRange,
       sql`${wholeWithin(t.earnPoints, 0, MAX_EARN_POINTS)} and ${wholeWithin(t.earnPerAmount, 1, MAX_RATE_TERM)} and ${wholeWithin(t.redeemPoints, 1, MAX_RATE_TERM)} and ${wholeWithin(t.redeemValue, 0, MAX_RATE_TERM)}
         and ${wholeWithin(t.minimumRedemption, 0, MAX_POINTS)} and ${wholeWithin(t.walletBonusBasisPoints, 0, MAX_BASIS_POINTS)} and ${nullOrWholeWithin(t.maxDiscountBasisPoints, 0, MAX_BASIS_POINTS)}
         and ${t.earnPoints} <= ${t.earnPerAmount} * ${sql.raw(String(MAX_EARN_POINTS_PER_MINOR_UNIT))} and ${t.redeemValue} <= ${t.redeemPoints} * ${sql.raw(String(MAX_REDEEM_VALUE_PER_POINT))}`,

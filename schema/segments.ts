@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn, wholeWithin } from './columns';
+import { programIdColumn, wholeWithin } from './columns';
+import { memberIdColumn } from './members';
+import { segmentStatuses } from './values';
+import { checks } from './constraints';
 import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-
-export const segmentStatuses = ['active', 'archived'] as const;
 
 /**
  * A named group of members, defined by a boolean tree of conditions (segments/domain) and
@@ -29,8 +30,11 @@ export const segments = sqliteTable(
   },
   (t) => [
     index('segments_program').on(t.programId, t.id),
-    check('segments_status', sql`${t.status} in ('active', 'archived')`),
-    check('segments_counts', sql`${wholeWithin(t.generation, 0, MAX_BALANCE)} and ${wholeWithin(t.memberCount, 0, MAX_BALANCE)} and ${wholeWithin(t.refreshCount, 0, MAX_BALANCE)}`),
+    check(checks.segmentsStatus, sql`${t.status} in ('active', 'archived')`),
+    check(
+      checks.segmentsCounts,
+      sql`${wholeWithin(t.generation, 0, MAX_BALANCE)} and ${wholeWithin(t.memberCount, 0, MAX_BALANCE)} and ${wholeWithin(t.refreshCount, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 
@@ -43,7 +47,10 @@ export const segmentMembers = sqliteTable(
     generation: integer('generation').notNull(),
     memberId: memberIdColumn(),
   },
-  (t) => [primaryKey({ columns: [t.segmentId, t.generation, t.memberId] }), index('segment_members_member').on(t.memberId, t.segmentId, t.generation)],
+  (t) => [
+    primaryKey({ columns: [t.segmentId, t.generation, t.memberId] }),
+    index('segment_members_member').on(t.memberId, t.segmentId, t.generation),
+  ],
 );
 
 export type SegmentRow = typeof segments.$inferSelect;

@@ -1,16 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { programIdColumn, memberIdColumn } from './columns';
+import { programIdColumn } from './columns';
 import { sqliteTable, text, integer, uniqueIndex, index, check } from 'drizzle-orm/sqlite-core';
 import { programs } from './programs';
-import { members } from './members';
+import { members, memberIdColumn } from './members';
+import { tierMetrics, tierWindows, pendingCounts, tierChangeReasons } from './values';
+import { checks } from './constraints';
 
-export const tierMetrics = ['spend', 'points_earned'] as const;
-export type TierMetric = (typeof tierMetrics)[number];
-export const tierWindows = ['rolling_months', 'calendar_year'] as const;
 /** When an order counts toward tier progress while its points are pending: at once, or once they vest. */
-export const pendingCounts = ['at_once', 'at_vesting'] as const;
-export type PendingCount = (typeof pendingCounts)[number];
-export type TierWindow = (typeof tierWindows)[number];
 
 /** How a program qualifies members for tiers (one row per program; absent = no tiers configured). */
 export const tierSettings = sqliteTable(
@@ -26,7 +22,7 @@ export const tierSettings = sqliteTable(
     pendingPointsCount: text('pending_points_count', { enum: pendingCounts }).notNull().default('at_once'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [check('tier_settings_ranges', sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],
+  (t) => [check(checks.tierSettingsRanges, sql`${t.windowMonths} between 1 and 120 and ${t.downgradeGraceDays} between 0 and 3650`)],
 );
 
 /** A tier: reached when the qualifying metric is at least `threshold`. */
@@ -45,7 +41,10 @@ export const tiers = sqliteTable(
   (t) => [
     uniqueIndex('tiers_program_name').on(t.programId, t.name),
     uniqueIndex('tiers_program_threshold').on(t.programId, t.threshold),
-    check('tiers_ranges', sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`),
+    check(
+      checks.tiersRanges,
+      sql`${t.threshold} >= 0 and ${t.earnMultiplierPermille} between 0 and 100000 and ${t.discountBasisPoints} between 0 and 10000`,
+    ),
   ],
 );
 
@@ -63,8 +62,6 @@ export const memberTiers = sqliteTable(
   },
   (t) => [index('member_tiers_program').on(t.programId, t.memberId)],
 );
-
-export const tierChangeReasons = ['upgrade', 'downgrade'] as const;
 
 export const tierHistory = sqliteTable(
   'tier_history',

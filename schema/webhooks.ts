@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey } from 'drizzle-orm/sqlite-core';
 import { programIdColumn } from './columns';
-
-export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
+import { webhookEndpointStatuses, webhookDeliveryStatuses } from './values';
+import { checks } from './constraints';
 
 /**
  * Where a program's events are delivered. The secret signs (Standard Webhooks), so it is kept;
@@ -30,10 +30,11 @@ export const webhookEndpoints = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('webhook_endpoints_program').on(t.programId, t.id), check('webhook_endpoints_status', sql`${t.status} in ('enabled', 'disabled')`)],
+  (t) => [
+    index('webhook_endpoints_program').on(t.programId, t.id),
+    check(checks.webhookEndpointsStatus, sql`${t.status} in ('enabled', 'disabled')`),
+  ],
 );
-
-export const webhookDeliveryStatuses = ['pending', 'succeeded', 'failed'] as const;
 
 /**
  * One event to one endpoint; its id is the `webhook-id` (the same on every attempt, so receivers
@@ -67,7 +68,7 @@ export const webhookDeliveries = sqliteTable(
     uniqueIndex('webhook_deliveries_once').on(t.endpointId, t.eventId, t.replayId),
     index('webhook_deliveries_queue').on(t.endpointId, t.status, t.id),
     index('webhook_deliveries_created').on(t.createdAt),
-    check('webhook_deliveries_status', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+    check(checks.webhookDeliveriesStatus, sql`${t.status} in ('pending', 'succeeded', 'failed')`),
   ],
 );
 

@@ -69,7 +69,11 @@ async function startHranaBridge(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = serve({ fetch: bridge.handle, hostname: '127.0.0.1', port }, () => resolve());
     server.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: set LOCAL_LIBSQL_PORT, or LIBSQL_URL to the libSQL server there`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is in use: set LOCAL_LIBSQL_PORT, or LIBSQL_URL to the libSQL server there`)
+          : error,
+      ),
     );
     stopOnExit.push(() => {
       bridge.close();
@@ -88,9 +92,7 @@ async function localDatabase(): Promise<string> {
     console.log(`dev:worker: turso dev serves ${DATABASE_FILE} at ${localUrl}`);
   } else {
     await startHranaBridge();
-    console.log(
-      `dev:worker: no Turso CLI found: the development Hrana bridge (not for production) serves ${DATABASE_FILE} at ${localUrl}`,
-    );
+    console.log(`dev:worker: no Turso CLI found: the development Hrana bridge (not for production) serves ${DATABASE_FILE} at ${localUrl}`);
   }
   return localUrl;
 }
@@ -99,7 +101,11 @@ function runWrangler(libsqlUrl: string): ChildProcess {
   const args = ['dev', '--var', 'ENVIRONMENT:development', '--var', `LIBSQL_URL:${libsqlUrl}`, ...process.argv.slice(2)];
   return spawn('wrangler', args, {
     stdio: 'inherit',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false' },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false',
+    },
   });
 }
 

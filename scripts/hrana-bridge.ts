@@ -27,7 +27,10 @@ type Value =
   | { type: 'text'; value: string }
   | { type: 'blob'; base64: string };
 
-interface SqlSource { sql?: string | null; sql_id?: number | null }
+interface SqlSource {
+  sql?: string | null;
+  sql_id?: number | null;
+}
 interface Stmt extends SqlSource {
   args?: Value[];
   named_args?: { name: string; value: Value }[];
@@ -38,7 +41,10 @@ type BatchCond =
   | { type: 'not'; cond: BatchCond }
   | { type: 'and' | 'or'; conds: BatchCond[] }
   | { type: 'is_autocommit' };
-interface BatchStep { condition?: BatchCond | null; stmt: Stmt }
+interface BatchStep {
+  condition?: BatchCond | null;
+  stmt: Stmt;
+}
 
 type StreamRequest =
   | { type: 'close' | 'get_autocommit' }
@@ -47,9 +53,15 @@ type StreamRequest =
   | ({ type: 'sequence' | 'describe' } & SqlSource)
   | { type: 'store_sql'; sql_id: number; sql: string }
   | { type: 'close_sql'; sql_id: number };
-interface PipelineRequest { baton?: string | null; requests: StreamRequest[] }
+interface PipelineRequest {
+  baton?: string | null;
+  requests: StreamRequest[];
+}
 
-interface Col { name: string | null; decltype: string | null }
+interface Col {
+  name: string | null;
+  decltype: string | null;
+}
 interface StmtResult {
   cols: Col[];
   rows: Value[][];
@@ -58,15 +70,26 @@ interface StmtResult {
   rows_read: number;
   rows_written: number;
 }
-interface BatchResult { step_results: (StmtResult | null)[]; step_errors: (ProtoError | null)[] }
-interface DescribeResult { params: { name: string | null }[]; cols: Col[]; is_explain: boolean; is_readonly: boolean }
+interface BatchResult {
+  step_results: (StmtResult | null)[];
+  step_errors: (ProtoError | null)[];
+}
+interface DescribeResult {
+  params: { name: string | null }[];
+  cols: Col[];
+  is_explain: boolean;
+  is_readonly: boolean;
+}
 type StreamResponse =
   | { type: 'close' | 'sequence' | 'store_sql' | 'close_sql' }
   | { type: 'execute'; result: StmtResult }
   | { type: 'batch'; result: BatchResult }
   | { type: 'describe'; result: DescribeResult }
   | { type: 'get_autocommit'; is_autocommit: boolean };
-interface ProtoError { message: string; code?: string }
+interface ProtoError {
+  message: string;
+  code?: string;
+}
 type StreamResult = { type: 'ok'; response: StreamResponse } | { type: 'error'; error: ProtoError };
 
 // ---- Streams: one libSQL connection each ----
@@ -81,7 +104,10 @@ interface Stream {
 }
 
 class HranaError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message);
   }
 }
@@ -112,12 +138,17 @@ function closeStream(stream: Stream): void {
 
 function decodeValue(value: Value): unknown {
   switch (value.type) {
-    case 'null': return null;
-    case 'integer': return BigInt(value.value);
+    case 'null':
+      return null;
+    case 'integer':
+      return BigInt(value.value);
     case 'float':
-    case 'text': return value.value;
-    case 'blob': return Buffer.from(value.base64, 'base64');
-    default: throw new HranaError(`Unknown value type ${JSON.stringify(value)}`, 'INVALID_VALUE');
+    case 'text':
+      return value.value;
+    case 'blob':
+      return Buffer.from(value.base64, 'base64');
+    default:
+      throw new HranaError(`Unknown value type ${JSON.stringify(value)}`, 'INVALID_VALUE');
   }
 }
 
@@ -172,7 +203,7 @@ function bindArgs(conn: Connection, sql: string, stmt: Stmt): unknown[] {
   // libsql binds objects by name but aborts the process on an anonymous `?`, so named arguments
   // are turned into positional ones instead.
   const byName = new Map(named.map((arg) => [stripPrefix(arg.name), decodeValue(arg.value)]));
-  return paramNames(explainProgram(conn, sql)).map((name) => (name === null ? null : byName.get(stripPrefix(name)) ?? null));
+  return paramNames(explainProgram(conn, sql)).map((name) => (name === null ? null : (byName.get(stripPrefix(name)) ?? null)));
 }
 
 // ---- Stream requests ----
@@ -185,10 +216,11 @@ function resolveSql(stream: Stream, source: SqlSource): string {
 }
 
 function changeCounters(conn: Connection) {
-  const [changes, total, rowid] = conn
-    .prepare('SELECT changes(), total_changes(), last_insert_rowid()')
-    .raw(true)
-    .get([]) as [bigint, bigint, bigint];
+  const [changes, total, rowid] = conn.prepare('SELECT changes(), total_changes(), last_insert_rowid()').raw(true).get([]) as [
+    bigint,
+    bigint,
+    bigint,
+  ];
   return { changes, total, rowid };
 }
 
@@ -225,13 +257,20 @@ function executeBatch(stream: Stream, steps: BatchStep[]): BatchResult {
   const result: BatchResult = { step_results: [], step_errors: [] };
   const holds = (cond: BatchCond): boolean => {
     switch (cond.type) {
-      case 'ok': return result.step_results[cond.step] != null;
-      case 'error': return result.step_errors[cond.step] != null;
-      case 'not': return !holds(cond.cond);
-      case 'and': return cond.conds.every(holds);
-      case 'or': return cond.conds.some(holds);
-      case 'is_autocommit': return !stream.conn.inTransaction;
-      default: throw new HranaError(`Unknown batch condition ${JSON.stringify(cond)}`, 'INVALID_REQUEST');
+      case 'ok':
+        return result.step_results[cond.step] != null;
+      case 'error':
+        return result.step_errors[cond.step] != null;
+      case 'not':
+        return !holds(cond.cond);
+      case 'and':
+        return cond.conds.every(holds);
+      case 'or':
+        return cond.conds.some(holds);
+      case 'is_autocommit':
+        return !stream.conn.inTransaction;
+      default:
+        throw new HranaError(`Unknown batch condition ${JSON.stringify(cond)}`, 'INVALID_REQUEST');
     }
   };
   steps.forEach(({ condition, stmt }, i) => {
@@ -261,15 +300,28 @@ function describe(conn: Connection, sql: string): DescribeResult {
 function respond(stream: Stream, request: StreamRequest): StreamResponse {
   if (stream.closed) throw new HranaError('Stream is closed', 'STREAM_CLOSED');
   switch (request.type) {
-    case 'close': closeStream(stream); return { type: 'close' };
-    case 'execute': return { type: 'execute', result: executeStmt(stream, request.stmt) };
-    case 'batch': return { type: 'batch', result: executeBatch(stream, request.batch.steps) };
-    case 'sequence': stream.conn.exec(resolveSql(stream, request)); return { type: 'sequence' };
-    case 'describe': return { type: 'describe', result: describe(stream.conn, resolveSql(stream, request)) };
-    case 'store_sql': stream.sqls.set(request.sql_id, request.sql); return { type: 'store_sql' };
-    case 'close_sql': stream.sqls.delete(request.sql_id); return { type: 'close_sql' };
-    case 'get_autocommit': return { type: 'get_autocommit', is_autocommit: !stream.conn.inTransaction };
-    default: throw new HranaError(`Unknown request ${JSON.stringify(request)}`, 'INVALID_REQUEST');
+    case 'close':
+      closeStream(stream);
+      return { type: 'close' };
+    case 'execute':
+      return { type: 'execute', result: executeStmt(stream, request.stmt) };
+    case 'batch':
+      return { type: 'batch', result: executeBatch(stream, request.batch.steps) };
+    case 'sequence':
+      stream.conn.exec(resolveSql(stream, request));
+      return { type: 'sequence' };
+    case 'describe':
+      return { type: 'describe', result: describe(stream.conn, resolveSql(stream, request)) };
+    case 'store_sql':
+      stream.sqls.set(request.sql_id, request.sql);
+      return { type: 'store_sql' };
+    case 'close_sql':
+      stream.sqls.delete(request.sql_id);
+      return { type: 'close_sql' };
+    case 'get_autocommit':
+      return { type: 'get_autocommit', is_autocommit: !stream.conn.inTransaction };
+    default:
+      throw new HranaError(`Unknown request ${JSON.stringify(request)}`, 'INVALID_REQUEST');
   }
 }
 
@@ -303,8 +355,7 @@ function parsePipeline(text: string): PipelineRequest {
 }
 
 // `message`/`code` let the client raise a ResponseError carrying the code; `error` is for humans.
-const jsonError = (status: number, message: string, code: string) =>
-  Response.json({ error: message, message, code }, { status });
+const jsonError = (status: number, message: string, code: string) => Response.json({ error: message, message, code }, { status });
 
 export function createHranaBridge({ path, idleTimeoutMs = 10_000 }: HranaBridgeOptions): HranaBridge {
   const streams = new Map<string, Stream>();

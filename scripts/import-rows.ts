@@ -38,7 +38,8 @@ function wholeNumber(value: unknown, field: string): number | undefined {
 
 function instant(value: unknown, field: string): string {
   const date = blank(value) ? new Date(Number.NaN) : new Date(String(value).trim());
-  if (Number.isNaN(date.getTime())) throw new RowError(`${field}: "${String(value ?? '')}" is not a date (use ISO 8601, e.g. 2024-03-01T10:00:00Z)`);
+  if (Number.isNaN(date.getTime()))
+    throw new RowError(`${field}: "${String(value ?? '')}" is not a date (use ISO 8601, e.g. 2024-03-01T10:00:00Z)`);
   return date.toISOString();
 }
 
@@ -51,15 +52,25 @@ function json(value: unknown, field: string): unknown {
   }
 }
 
-const withoutUndefined = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+const withoutUndefined = (object: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 
 function lineOf(fields: Record<string, unknown>) {
-  return withoutUndefined({ sku: textOf(fields.sku), category: textOf(fields.category), quantity: wholeNumber(fields.quantity, 'quantity'), unitPrice: wholeNumber(fields.unitPrice, 'unitPrice') });
+  return withoutUndefined({
+    sku: textOf(fields.sku),
+    category: textOf(fields.category),
+    quantity: wholeNumber(fields.quantity, 'quantity'),
+    unitPrice: wholeNumber(fields.unitPrice, 'unitPrice'),
+  });
 }
 
 /** An order from an NDJSON object (lines inside) or from its first CSV row (one line per row). */
 function orderOf(fields: Record<string, unknown>) {
-  const lines = Array.isArray(fields.lines) ? (fields.lines as Record<string, unknown>[]).map(lineOf) : blank(fields.sku) ? [] : [lineOf(fields)];
+  const lines = Array.isArray(fields.lines)
+    ? (fields.lines as Record<string, unknown>[]).map(lineOf)
+    : blank(fields.sku)
+      ? []
+      : [lineOf(fields)];
   return withoutUndefined({
     memberExternalId: textOf(fields.memberExternalId),
     orderId: textOf(fields.orderId),
@@ -75,7 +86,10 @@ function orderOf(fields: Record<string, unknown>) {
 const consent = (value: unknown) => (blank(value) ? undefined : ['true', '1', 'yes'].includes(String(value).trim().toLowerCase()));
 
 function memberOf(fields: Record<string, unknown>) {
-  const consents = typeof fields.consents === 'object' && fields.consents ? fields.consents : withoutUndefined({ email: consent(fields.consentEmail), sms: consent(fields.consentSms), push: consent(fields.consentPush) });
+  const consents =
+    typeof fields.consents === 'object' && fields.consents
+      ? fields.consents
+      : withoutUndefined({ email: consent(fields.consentEmail), sms: consent(fields.consentSms), push: consent(fields.consentPush) });
   const tags = Array.isArray(fields.tags) ? fields.tags : blank(fields.tags) ? undefined : String(fields.tags).split('|');
   return withoutUndefined({
     externalId: textOf(fields.externalId),
@@ -92,7 +106,10 @@ function memberOf(fields: Record<string, unknown>) {
  * Groups rows into API inputs: an order's CSV rows (same orderId, one after the other) become one
  * order with several lines. Yields each input, or a local rejection with its line number.
  */
-export async function* prepareRows(kind: ImportKind, rows: AsyncIterable<SourceRow>): AsyncGenerator<PreparedRow | { rejected: LocalRejection }> {
+export async function* prepareRows(
+  kind: ImportKind,
+  rows: AsyncIterable<SourceRow>,
+): AsyncGenerator<PreparedRow | { rejected: LocalRejection }> {
   let pending = null as PreparedRow | null;
   /** An order one of whose rows was refused: its other rows are dropped too (nothing half-imported). */
   let refusedOrder: string | null = null;

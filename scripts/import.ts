@@ -45,7 +45,22 @@ interface Checkpoint {
   rejected: number;
 }
 
-type Call = (kind: ImportKind, rows: Record<string, unknown>[], earnPoints: boolean) => Promise<{ done: number; skipped: number; rejected: Array<{ index: number; code: string; message: string }> }>;
+type Call = (
+  kind: ImportKind,
+  rows: Record<string, unknown>[],
+  earnPoints: boolean,
+) => Promise<{ done: number; skipped: number; rejected: Array<{ index: number; code: string; message: string }> }>;
+
+/** What one import mutation answers: its payload's counts and rejections, or a typed error's code and message. */
+interface ImportAnswer {
+  imported?: number;
+  created?: number;
+  updated?: number;
+  skipped?: number;
+  rejected?: Array<{ index: number; code: string; message: string }>;
+  code?: string;
+  message?: string;
+}
 
 const MUTATIONS: Record<ImportKind, string> = {
   orders: `mutation($input: ImportOrdersInput!) { importOrders(input: $input) { __typename ... on ImportOrdersPayload { imported skipped rejected { index code message } } ... on Error { code message } } }`,
@@ -59,23 +74,42 @@ function graphqlCall(post: (body: string) => Promise<Response>): Call {
     for (let attempt = 1; ; attempt++) {
       const response = await post(JSON.stringify({ query: MUTATIONS[kind], variables: { input } })).catch((error: Error) => error);
       if (response instanceof Error || response.status === 429 || response.status >= 500) {
-        if (attempt >= 5) throw new Error(`the API did not answer: ${response instanceof Error ? response.message : `HTTP ${response.status}`}`);
+        if (attempt >= 5)
+          throw new Error(`the API did not answer: ${response instanceof Error ? response.message : `HTTP ${response.status}`}`);
         const wait = response instanceof Error ? 1 : Number(response.headers.get('retry-after') ?? 1);
         await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 30) * 1000));
         continue;
       }
-      const body = (await response.json()) as { data?: Record<string, any>; errors?: Array<{ message: string }> };
+      const body = (await response.json()) as {
+        data?: Partial<Record<'importOrders' | 'importMembers', ImportAnswer>>;
+        errors?: Array<{ message: string }>;
+      };
       if (body.errors?.length) throw new Error(body.errors.map((error) => error.message).join('; '));
-      const result = body.data![kind === 'orders' ? 'importOrders' : 'importMembers'];
+      const result = body.data?.[kind === 'orders' ? 'importOrders' : 'importMembers'];
+      if (!result) throw new Error('the API answered without data');
       if (!result.rejected) throw new Error(`${result.code}: ${result.message}`);
-      return { done: kind === 'orders' ? result.imported : result.created + result.updated, skipped: result.skipped ?? 0, rejected: result.rejected };
+      return {
+        done: kind === 'orders' ? (result.imported ?? 0) : (result.created ?? 0) + (result.updated ?? 0),
+        skipped: result.skipped ?? 0,
+        rejected: result.rejected,
+      };
     }
   };
 }
 
 /** The app in this process, on the local database, with an admin token of its own program. */
 async function inProcessCall(programFlag: string | undefined): Promise<{ call: Call; close: () => void }> {
-  const [{ loadConfig }, { openNodeDatabase }, { createApp }, { commandRegistry }, { systemClock }, { createInProcessSerializer }, { createMemoryRateLimiter }, { createProgramsService }, { signToken }] = await Promise.all([
+  const [
+    { loadConfig },
+    { openNodeDatabase },
+    { createApp },
+    { commandRegistry },
+    { systemClock },
+    { createInProcessSerializer },
+    { createMemoryRateLimiter },
+    { createProgramsService },
+    { signToken },
+  ] = await Promise.all([
     import('../src/config'),
     import('../src/platform/node/database'),
     import('../src/app'),
@@ -91,8 +125,18 @@ async function inProcessCall(programFlag: string | undefined): Promise<{ call: C
   const clock = systemClock;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints });
   // The importer is the only client of this app: nothing to throttle.
-  const rateLimiter = createMemoryRateLimiter(Object.fromEntries(Object.keys(config.rateLimits).map((bucket) => [bucket, Number.MAX_SAFE_INTEGER])) as typeof config.rateLimits);
-  const deps = { db, clock, serializer, config, fingerprints: config.fingerprints, rateLimiter, logger: { ...console, info: () => undefined } };
+  const rateLimiter = createMemoryRateLimiter(
+    Object.fromEntries(Object.keys(config.rateLimits).map((bucket) => [bucket, Number.MAX_SAFE_INTEGER])) as typeof config.rateLimits,
+  );
+  const deps = {
+    db,
+    clock,
+    serializer,
+    config,
+    fingerprints: config.fingerprints,
+    rateLimiter,
+    logger: { ...console, info: () => undefined },
+  };
   const programId = programFlag ?? config.defaultProgram.id;
   if (!programFlag) await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
@@ -101,12 +145,20 @@ async function inProcessCall(programFlag: string | undefined): Promise<{ call: C
   // A fresh short-lived token per call: an import may outlast any token's allowed lifetime.
   const post = async (body: string) => {
     const token = await signToken(secret, { role: 'admin', programId, subject: 'import-cli', expiresIn: '10m', issuer, audience });
-    return app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+    return app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
   };
   return { call: graphqlCall(post), close: () => client.close() };
 }
 
-async function* sourceRows(file: string, onMalformed: (rejection: LocalRejection) => void, onBytes: (bytes: number) => void): AsyncGenerator<SourceRow> {
+async function* sourceRows(
+  file: string,
+  onMalformed: (rejection: LocalRejection) => void,
+  onBytes: (bytes: number) => void,
+): AsyncGenerator<SourceRow> {
   const stream = createReadStream(file);
   stream.on('data', (chunk) => onBytes(chunk.length));
   if (/\.(nd)?jsonl?$/i.test(file)) {
@@ -125,19 +177,25 @@ async function* sourceRows(file: string, onMalformed: (rejection: LocalRejection
     return;
   }
   const options: CsvOptions = {
-      columns: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      info: true,
-      skip_records_with_error: true,
+    columns: true,
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    info: true,
+    skip_records_with_error: true,
     on_skip: (error) => {
-      onMalformed({ line: (error as { lines?: number } | undefined)?.lines ?? 0, id: null, code: 'MALFORMED', message: error?.message ?? 'malformed CSV row' });
+      onMalformed({
+        line: (error as { lines?: number } | undefined)?.lines ?? 0,
+        id: null,
+        code: 'MALFORMED',
+        message: error?.message ?? 'malformed CSV row',
+      });
       return undefined;
     },
   };
   const parser = stream.pipe(parse(options));
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) yield { line: info.lines, fields: record };
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>)
+    yield { line: info.lines, fields: record };
 }
 
 const csvCell = (value: unknown) => `"${String(value ?? '').replace(/"/g, '""')}"`;
@@ -170,17 +228,27 @@ async function main() {
   const size = (await stat(file)).size;
   const checkpointFile = `${file}.checkpoint.json`;
   const reportFile = `${file}.rejected.csv`;
-  const saved: Checkpoint | null = !values.restart && existsSync(checkpointFile) ? JSON.parse(await readFile(checkpointFile, 'utf8')) : null;
+  const saved: Checkpoint | null =
+    !values.restart && existsSync(checkpointFile) ? JSON.parse(await readFile(checkpointFile, 'utf8')) : null;
   const resume = saved && saved.file === file && saved.size === size ? saved : null;
   const progress: Checkpoint = resume ?? { file, size, line: 0, imported: 0, skipped: 0, rejected: 0 };
   if (!resume) await writeFile(reportFile, 'line,id,code,message\n');
   if (resume) console.error(`resuming after line ${resume.line} (${resume.imported} imported so far)`);
 
   const { call, close } = values.url
-    ? { call: graphqlCall((body) => fetch(values.url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })), close: () => undefined }
+    ? {
+        call: graphqlCall((body) =>
+          fetch(values.url!, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }),
+        ),
+        close: () => undefined,
+      }
     : await inProcessCall(values.program);
 
-  const bar = new SingleBar({ format: `${kind} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {rejected} rejected`, stream: process.stderr, hideCursor: true });
+  const bar = new SingleBar({
+    format: `${kind} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {rejected} rejected`,
+    stream: process.stderr,
+    hideCursor: true,
+  });
   bar.start(size, 0, { rows: 0, rate: 0, rejected: progress.rejected });
   let bytes = 0;
   let rows = 0;
@@ -188,14 +256,26 @@ async function main() {
   let local: LocalRejection[] = [];
   const report = async (rejections: LocalRejection[]) => {
     progress.rejected += rejections.length;
-    if (rejections.length) await appendFile(reportFile, rejections.map((r) => [r.line, r.id, r.code, r.message].map(csvCell).join(',')).join('\n') + '\n');
+    if (rejections.length)
+      await appendFile(reportFile, rejections.map((r) => [r.line, r.id, r.code, r.message].map(csvCell).join(',')).join('\n') + '\n');
   };
   const commit = async (batch: PreparedRow[], lastLine: number) => {
     if (batch.length > 0) {
-      const result = await call(kind, batch.map((row) => row.input), values['earn-points']!);
+      const result = await call(
+        kind,
+        batch.map((row) => row.input),
+        values['earn-points']!,
+      );
       progress.imported += result.done;
       progress.skipped += result.skipped;
-      local.push(...result.rejected.map((rejection) => ({ line: batch[rejection.index]!.line, id: batch[rejection.index]!.id, code: rejection.code, message: rejection.message })));
+      local.push(
+        ...result.rejected.map((rejection) => ({
+          line: batch[rejection.index]!.line,
+          id: batch[rejection.index]!.id,
+          code: rejection.code,
+          message: rejection.message,
+        })),
+      );
     }
     await report(local.sort((a, b) => a.line - b.line));
     local = [];
@@ -249,6 +329,8 @@ async function main() {
 class UsageError extends Error {}
 
 main().catch((error: unknown) => {
-  console.error(`npm run import: ${(error as Error).message}${error instanceof UsageError ? '\nRun `npm run import -- --help` for the options.' : ''}`);
+  console.error(
+    `npm run import: ${(error as Error).message}${error instanceof UsageError ? '\nRun `npm run import -- --help` for the options.' : ''}`,
+  );
   process.exit(error instanceof UsageError ? 2 : 1);
 });

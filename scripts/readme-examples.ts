@@ -33,27 +33,38 @@ const WHOLE_PLACEHOLDER = /^<([a-z][a-z0-9 ]*)>$/;
 /** Every ```graphql block of a markdown text, also those indented in a list (dedented). */
 export function graphqlBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^([ \t]*)```graphql\n([\s\S]*?)^\1```/gm)].map(([, indent, block]) =>
-    block!.split('\n').map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line)).join('\n'),
+    block!
+      .split('\n')
+      .map((line) => (line.startsWith(indent!) ? line.slice(indent!.length) : line))
+      .join('\n'),
   );
 }
 
 /** The operations of one block, each with the result stated after it. */
 export function operationsOf(block: string): ReadmeOperation[] {
   const document = parse(block);
-  const definitions = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition');
+  const definitions = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition',
+  );
   if (definitions.length !== document.definitions.length) throw new Error(`README blocks hold operations only:\n${block}`);
   return definitions.map((definition, index) => {
     const source = block.slice(definition.loc!.start, definition.loc!.end);
-    const after = block.slice(definition.loc!.end, definitions[index + 1]?.loc!.start ?? block.length);
+    const after = block.slice(definition.loc!.end, definitions[index + 1]?.loc?.start ?? block.length);
     return { source, returns: statedResult(after, source), title: source.replace(/\s+/g, ' ').slice(0, 110) };
   });
 }
 
 function statedResult(comments: string, operation: string): unknown {
-  const lines = comments.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('#'));
+  const lines = comments
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('#'));
   const start = lines.findIndex((line) => /^#\s*returns\b/.test(line));
   if (start < 0) throw new Error(`Say what this README example returns (a "# returns {…}" comment after it):\n${operation}`);
-  const json = lines.slice(start).map((line) => line.replace(/^#\s*(returns\b)?/, '')).join('\n');
+  const json = lines
+    .slice(start)
+    .map((line) => line.replace(/^#\s*(returns\b)?/, ''))
+    .join('\n');
   try {
     return JSON.parse(json);
   } catch (error) {
@@ -83,18 +94,23 @@ export function compare(actual: unknown, stated: unknown, captured: Map<string, 
   if (typeof stated === 'string' && WHOLE_PLACEHOLDER.test(stated)) {
     const name = stated.slice(1, -1);
     if (actual === undefined || actual === null) return [`${path}: expected a value for ${stated}, got ${JSON.stringify(actual)}`];
-    if (captured.has(name) && captured.get(name) !== actual) return [`${path}: expected ${stated} = ${JSON.stringify(captured.get(name))}, got ${JSON.stringify(actual)}`];
+    if (captured.has(name) && captured.get(name) !== actual)
+      return [`${path}: expected ${stated} = ${JSON.stringify(captured.get(name))}, got ${JSON.stringify(actual)}`];
     captured.set(name, actual);
     return [];
   }
   if (Array.isArray(stated)) {
     if (!Array.isArray(actual)) return [`${path}: expected a list, got ${JSON.stringify(actual)}`];
-    if (actual.length !== stated.length) return [`${path}: expected ${stated.length} element(s), got ${actual.length}: ${JSON.stringify(actual)}`];
+    if (actual.length !== stated.length)
+      return [`${path}: expected ${stated.length} element(s), got ${actual.length}: ${JSON.stringify(actual)}`];
     return stated.flatMap((element, index) => compare(actual[index], element, captured, `${path}[${index}]`));
   }
   if (stated !== null && typeof stated === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
-    return Object.entries(stated).flatMap(([key, value]) => compare((actual as Record<string, unknown>)[key], value, captured, `${path}.${key}`));
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${path}: expected an object, got ${JSON.stringify(actual)}`];
+    return Object.entries(stated).flatMap(([key, value]) =>
+      compare((actual as Record<string, unknown>)[key], value, captured, `${path}.${key}`),
+    );
   }
   return Object.is(actual, stated) ? [] : [`${path}: expected ${JSON.stringify(stated)}, got ${JSON.stringify(actual)}`];
 }

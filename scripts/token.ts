@@ -117,7 +117,9 @@ function checkPeriod(period: string): void {
 async function warnAboutUnknownIds(config: Config, programId: string, memberId: string | undefined) {
   const { url } = config.libsql;
   if (url.startsWith('file:') && !existsSync(url.slice('file:'.length))) {
-    console.error(`warning: there is no local database at ${url} yet: \`npm start\` creates it and the program "${config.defaultProgram.id}".`);
+    console.error(
+      `warning: there is no local database at ${url} yet: \`npm start\` creates it and the program "${config.defaultProgram.id}".`,
+    );
     return;
   }
   const client = createClient({ url: config.libsql.url, authToken: config.libsql.authToken });

@@ -10,7 +10,11 @@ import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 
 const { values } = parseArgs({
-  options: { secret: { type: 'string', default: process.env.WEBHOOK_SECRET }, port: { type: 'string', default: '4000' }, host: { type: 'string', default: '127.0.0.1' } },
+  options: {
+    secret: { type: 'string', default: process.env.WEBHOOK_SECRET },
+    port: { type: 'string', default: '4000' },
+    host: { type: 'string', default: '127.0.0.1' },
+  },
 });
 if (!values.secret) {
   console.error('Pass the endpoint secret: npm run webhooks:listen -- --secret whsec_… (or set WEBHOOK_SECRET)');

@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { Config } from './config';
 import { checkDatabase } from './platform/db/health';
 import { rateLimitedError } from './graphql/rate-limit';
-import { authenticate, createGraphQLServer } from './graphql/yoga';
+import { authenticate, createGraphQLServer } from './api/yoga';
 import { createTokenVerifier } from './platform/auth/verifier';
 import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
 import { createServices, type ServiceDeps } from './services';
@@ -24,7 +24,13 @@ export interface AppDeps extends ServiceDeps {
 }
 
 /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
-function errorResponse(c: Context, status: 413 | 429, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) {
+function errorResponse(
+  c: Context,
+  status: 413 | 429,
+  message: string,
+  extensions: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return c.json({ errors: [{ message, extensions }] }, status, headers);
 }
 
@@ -72,7 +78,11 @@ export function createApp(deps: AppDeps) {
     '/graphql',
     bodyLimit({
       maxSize: config.bodyLimitBytes,
-      onError: (c) => errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.bodyLimitBytes }),
+      onError: (c) =>
+        errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, {
+          code: 'PAYLOAD_TOO_LARGE',
+          maxBytes: config.bodyLimitBytes,
+        }),
     }),
   );
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {

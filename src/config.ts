@@ -13,7 +13,14 @@ export const DEVELOPMENT_FINGERPRINT_SECRET = 'edge-loyalty-local-fingerprint-se
 const HOUR = 3600;
 
 /** Requests per minute and principal (Node: RATE_LIMIT_<BUCKET>_PER_MINUTE); on Workers the `[[ratelimits]]` bindings of wrangler.toml. */
-export const defaultRateLimits: Record<RateLimitBucket, number> = { anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 };
+export const defaultRateLimits: Record<RateLimitBucket, number> = {
+  anonymous: 60,
+  member: 120,
+  partner: 300,
+  admin: 600,
+  storefront: 1200,
+  expensive: 30,
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -27,9 +34,16 @@ const optionalString = z
 
 const seconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 const perMinute = z.coerce.number().int().min(1).max(10_000_000).optional();
-const secretSchema = optionalString.refine((secret) => secret === undefined || secret.length >= 32, { message: 'must be at least 32 characters' });
+const secretSchema = optionalString.refine((secret) => secret === undefined || secret.length >= 32, {
+  message: 'must be at least 32 characters',
+});
 /** A comma-separated list; empty entries dropped. */
-const list = optionalString.transform((value) => value?.split(',').map((item) => item.trim()).filter(Boolean));
+const list = optionalString.transform((value) =>
+  value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   ENVIRONMENT: optionalString.pipe(z.enum(['development', 'test', 'production']).optional()),
@@ -58,7 +72,12 @@ const envSchema = z.object({
   RATE_LIMIT_ADMIN_PER_MINUTE: perMinute,
   RATE_LIMIT_STOREFRONT_PER_MINUTE: perMinute,
   RATE_LIMIT_EXPENSIVE_PER_MINUTE: perMinute,
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).optional(),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .optional(),
   TRUST_PROXY: optionalString.pipe(z.enum(['true', 'false']).optional()),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
 });
@@ -131,7 +150,9 @@ export function loadConfig(env: object, runtime: Runtime): Config {
   }
   const usingDevelopmentSecret = !vars.JWT_SECRET && !vars.JWT_JWKS_URL;
   if (!vars.FINGERPRINT_SECRET && !mayUseDevelopmentSecret) {
-    throw new ConfigError('Refusing to start: set FINGERPRINT_SECRET (at least 32 characters), the key of the email fingerprints kept after erasure.');
+    throw new ConfigError(
+      'Refusing to start: set FINGERPRINT_SECRET (at least 32 characters), the key of the email fingerprints kept after erasure.',
+    );
   }
   const tokenLifetime = vars.TOKEN_MAX_LIFETIME_SECONDS ?? 24 * HOUR;
 
@@ -153,7 +174,10 @@ export function loadConfig(env: object, runtime: Runtime): Config {
       name: vars.DEFAULT_PROGRAM_NAME ?? 'Default program',
     },
     graphql: { graphiql: !isProduction, introspection: !isProduction },
-    fingerprints: { secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET, previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [] },
+    fingerprints: {
+      secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET,
+      previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [],
+    },
     cors: { origins: vars.CORS_ORIGINS ?? (isProduction ? [] : ['*']), credentials: vars.CORS_CREDENTIALS === 'true' },
     rateLimits: {
       anonymous: vars.RATE_LIMIT_ANONYMOUS_PER_MINUTE ?? defaultRateLimits.anonymous,

@@ -10,7 +10,7 @@ import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
-import { createProgramsService } from './modules/programs/service';
+import { createProgramsService } from './modules/programs';
 import { dispatchWebhooks, eventsOptions } from './modules/events';
 import { dispatchDeps } from './jobs/dispatch-webhooks';
 import { lookup } from 'node:dns/promises';
@@ -28,16 +28,30 @@ async function main() {
   const rateLimiter = createMemoryRateLimiter(config.rateLimits);
   const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address);
   const events = eventsOptions(config, resolveHost);
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter, clientAddress: nodeClientAddress(config.trustProxy), events };
+  const deps = {
+    db,
+    clock,
+    serializer,
+    config,
+    fingerprints,
+    afterErasure,
+    rateLimiter,
+    clientAddress: nodeClientAddress(config.trustProxy),
+    events,
+  };
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
   const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
     for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
   });
-  const dispatcher = new Cron(DISPATCH_EVERY, { protect: true, catch: (error) => console.error('webhook dispatcher:', error) }, async () => {
-    await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
-  });
+  const dispatcher = new Cron(
+    DISPATCH_EVERY,
+    { protect: true, catch: (error) => console.error('webhook dispatcher:', error) },
+    async () => {
+      await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
+    },
+  );
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
     if (config.auth.usingDevelopmentSecret) {

@@ -2,24 +2,26 @@ import type { Clock } from './platform/clock';
 import type { Database } from './platform/db/database';
 import type { FingerprintKeys } from './platform/fingerprints';
 import type { Serializer } from './platform/serializer/serializer';
-import { createProgramsService, type ProgramsService } from './modules/programs/service';
-import { createMembersService, type MembersService } from './modules/members/service';
-import { createRulesService, type RulesService } from './modules/rules/service';
-import { createLedgerService, type LedgerService } from './modules/ledger/service';
-import { createTiersService, type TiersService } from './modules/tiers/service';
+import type { AppCommands } from './commands';
+import { createProgramsService, type ProgramsService } from './modules/programs';
+import { createMembersService, type MembersService } from './modules/members';
+import { createMemberLifecycle, type MemberLifecycle } from './use-cases';
+import { createRulesService, type RulesService } from './modules/rules';
+import { createLedgerService, type LedgerService } from './modules/ledger';
+import { createTiersService, type TiersService } from './modules/tiers';
 import { createJobsService, type JobsService } from './jobs/service';
-import { createOffersService, type OffersService } from './modules/offers/service';
-import { createCheckoutService, type CheckoutService } from './modules/checkout/service';
-import { createReferralsService, type ReferralsService } from './modules/referrals/service';
-import { createHistoryService, type HistoryService } from './modules/history/service';
+import { createOffersService, type OffersService } from './modules/offers';
+import { createCheckoutService, type CheckoutService } from './modules/checkout';
+import { createReferralsService, type ReferralsService } from './modules/referrals';
+import { createHistoryService, type HistoryService } from './modules/history';
 import { createImportsService, type ImportsService } from './modules/imports';
-import { createSegmentsService, type SegmentsService } from './modules/segments/service';
+import { createSegmentsService, type SegmentsService } from './modules/segments';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
   db: Database;
-  serializer: Serializer;
+  serializer: Serializer<AppCommands>;
   clock: Clock;
   fingerprints: FingerprintKeys;
   /** The embedded database (Node) checkpoints its WAL after an erasure, so no old page of the row is left in it. */
@@ -30,7 +32,8 @@ export interface ServiceDeps {
 
 export interface Services {
   programs: ProgramsService;
-  members: MembersService;
+  /** The members module's reads, with the cross-module lifecycle (enroll, update, erase). */
+  members: MembersService & MemberLifecycle;
   rules: RulesService;
   ledger: LedgerService;
   tiers: TiersService;
@@ -45,9 +48,10 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const memberLifecycle = createMemberLifecycle(deps);
   return {
     programs: createProgramsService(deps),
-    members: createMembersService(deps),
+    members: { ...createMembersService(deps), ...memberLifecycle },
     rules: createRulesService(deps),
     ledger: createLedgerService(deps),
     tiers: createTiersService(deps),
@@ -56,7 +60,7 @@ export function createServices(deps: ServiceDeps): Services {
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
     history: createHistoryService(deps),
-    imports: createImportsService(deps),
+    imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
     segments: createSegmentsService(deps),
     events: createEventsService(deps),
   };

@@ -6,10 +6,13 @@ import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { createWorkerDatabase } from './platform/workers/database';
 import { createDurableObjectSerializer } from './platform/workers/durable-object-serializer';
+import { memberLedgerClass } from './platform/workers/member-ledger';
+import { commandRegistry } from './commands';
 import type { WorkerEnv } from './platform/workers/env';
 import { createBindingRateLimiter } from './platform/workers/rate-limiter';
 
-export { MemberLedger } from './platform/workers/member-ledger';
+/** The per-member Durable Object (wrangler.toml), running this app's commands. */
+export class MemberLedger extends memberLedgerClass(commandRegistry) {}
 export { WebhookDispatcher } from './workers/webhook-dispatcher';
 
 type Runtime = { deps: AppDeps; app: App };
@@ -26,7 +29,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
       clock: systemClock,
       fingerprints: config.fingerprints,
       db: createWorkerDatabase(config, env),
-      serializer: createDurableObjectSerializer(env.MEMBER_LEDGER),
+      serializer: createDurableObjectSerializer<typeof commandRegistry>(env.MEMBER_LEDGER),
       events: eventsOptions(config),
       rateLimiter: createBindingRateLimiter(env),
       clientAddress: (c) => c.req.header('cf-connecting-ip'),

@@ -38,7 +38,10 @@ describe('loadConfig', () => {
       auth: { secret, usingDevelopmentSecret: false },
       graphql: { graphiql: false, introspection: false },
     });
-    const jwks = loadConfig({ JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', LIBSQL_URL: 'libsql://x.turso.io', ...fingerprints }, 'workers');
+    const jwks = loadConfig(
+      { JWT_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', LIBSQL_URL: 'libsql://x.turso.io', ...fingerprints },
+      'workers',
+    );
     expect(jwks.auth).toMatchObject({ jwksUrl: 'https://id.example.com/.well-known/jwks.json', secret: undefined });
     expect(jwks.environment).toBe('production');
   });
@@ -50,7 +53,16 @@ describe('loadConfig', () => {
     expect(development.rateLimits).toEqual({ anonymous: 60, member: 120, partner: 300, admin: 600, storefront: 1200, expensive: 30 });
     expect(development.bodyLimitBytes).toBe(1_048_576);
     const production = loadConfig(
-      { JWT_SECRET: secret, NODE_ENV: 'production', FINGERPRINT_SECRET: 'k'.repeat(32), FINGERPRINT_PREVIOUS_SECRETS: `${'o'.repeat(32)}, ${'p'.repeat(32)}`, CORS_ORIGINS: 'https://shop.example.com, https://app.example.com', CORS_CREDENTIALS: 'true', MEMBER_TOKEN_MAX_LIFETIME_SECONDS: '2592000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10' },
+      {
+        JWT_SECRET: secret,
+        NODE_ENV: 'production',
+        FINGERPRINT_SECRET: 'k'.repeat(32),
+        FINGERPRINT_PREVIOUS_SECRETS: `${'o'.repeat(32)}, ${'p'.repeat(32)}`,
+        CORS_ORIGINS: 'https://shop.example.com, https://app.example.com',
+        CORS_CREDENTIALS: 'true',
+        MEMBER_TOKEN_MAX_LIFETIME_SECONDS: '2592000',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10',
+      },
       'node',
     );
     expect(production.cors).toEqual({ origins: ['https://shop.example.com', 'https://app.example.com'], credentials: true });

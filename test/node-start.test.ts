@@ -10,7 +10,13 @@ describe('src/node.ts', () => {
   let output = '';
   const port = 18_000 + Math.floor(Math.random() * 1000);
   const dataDir = mkdtempSync(join(tmpdir(), 'edge-loyalty-start-'));
-  const env = { ...process.env, PORT: String(port), LIBSQL_URL: `file:${join(dataDir, 'nested', 'loyalty.db')}`, NODE_ENV: 'development', ENVIRONMENT: '' };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    LIBSQL_URL: `file:${join(dataDir, 'nested', 'loyalty.db')}`,
+    NODE_ENV: 'development',
+    ENVIRONMENT: '',
+  };
 
   beforeAll(async () => {
     server = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env });
@@ -44,7 +50,13 @@ describe('src/node.ts', () => {
 
   it('throttles an anonymous flood by default (60 requests a minute per address), with 429 and Retry-After', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 70 }, () => fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })),
+      Array.from({ length: 70 }, () =>
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        }),
+      ),
     );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(60);
@@ -55,7 +67,9 @@ describe('src/node.ts', () => {
 
   it('refuses to start in production without a secret, with a clear message', async () => {
     const result = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, NODE_ENV: 'production', JWT_SECRET: '' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+        env: { ...env, NODE_ENV: 'production', JWT_SECRET: '' },
+      });
       let text = '';
       child.stderr!.on('data', (chunk) => (text += chunk));
       child.on('exit', (code) => resolve({ code, text }));

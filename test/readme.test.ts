@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getNamedType, isAbstractType, parse, visit, type FieldNode, type SelectionSetNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../src/graphql/schema';
+import { schema } from '../src/api/schema';
 import { readmeOperations, runReadmeExamples, type ExampleOutcome } from '../scripts/readme-examples';
 import { closeSoundly } from './support/ledger';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -25,7 +25,9 @@ function missingErrorSelection(source: string): string[] {
         if (!type || !isAbstractType(type)) continue;
         const selected = selection.selectionSet?.selections ?? [];
         const hasTypename = selected.some((s) => s.kind === 'Field' && s.name.value === '__typename');
-        const errorFragment = selected.find((s) => s.kind === 'InlineFragment' && s.typeCondition?.name.value === 'Error') as { selectionSet: SelectionSetNode } | undefined;
+        const errorFragment = selected.find((s) => s.kind === 'InlineFragment' && s.typeCondition?.name.value === 'Error') as
+          | { selectionSet: SelectionSetNode }
+          | undefined;
         const errorFields = new Set(errorFragment?.selectionSet.selections.map((s) => (s as FieldNode).name.value));
         if (!hasTypename || !errorFields.has('code') || !errorFields.has('message')) {
           problems.push(`${selection.name.value}: select __typename and ... on Error { code message }`);
@@ -51,7 +53,9 @@ describe('README.md GraphQL blocks', () => {
   });
 
   it('select __typename and ... on Error { code message } on every result that can be an error', () => {
-    const problems = operations.flatMap((operation) => missingErrorSelection(operation.source).map((problem) => `${operation.title}\n  ${problem}`));
+    const problems = operations.flatMap((operation) =>
+      missingErrorSelection(operation.source).map((problem) => `${operation.title}\n  ${problem}`),
+    );
     expect(problems).toEqual([]);
   });
 

@@ -8,13 +8,15 @@
 export const apiReference: Record<string, string> = {
   // ---- Conventions ----
   Query: 'Reads. Every field needs a token (`Authorization: Bearer <JWT>`) and sees only the program the token is bound to.',
-  Mutation: 'Changes. Each takes one `input` and returns a union of its payload and typed errors; those that move value take an `idempotencyKey`.',
+  Mutation:
+    'Changes. Each takes one `input` and returns a union of its payload and typed errors; those that move value take an `idempotencyKey`.',
   Error: 'Implemented by every typed error result: an expected failure that changed nothing.',
   'Error.code': 'Stable, machine-readable code, e.g. `INSUFFICIENT_POINTS`.',
   'Error.message': 'A sentence for people (logs, support); branch on `code` or `__typename`, not on this text.',
   Node: 'An object with a global id that `node(id:)` can fetch again.',
   'Node.id': 'Global (Relay) id: opaque, unique across types; pass it back wherever an `ID` is asked for.',
-  'Query.node': 'Fetches any object by its global id, if the token may see it (a member only itself, a program only its own); null otherwise.',
+  'Query.node':
+    'Fetches any object by its global id, if the token may see it (a member only itself, a program only its own); null otherwise.',
   'Query.node.id': 'A global id, as returned in any `id` field.',
   'Query.nodes': 'Fetches several objects by global id, in the order given; null for each the token may not see.',
   'Query.nodes.ids': 'Global ids, as returned in `id` fields.',
@@ -24,7 +26,7 @@ export const apiReference: Record<string, string> = {
   'InputIssue.message': 'What is wrong with it and what is allowed.',
   InvalidInputError: 'The input broke a rule (a length, a range, a format, a combination); nothing was changed.',
   'InvalidInputError.issues': 'Every problem found, each with the path of the input field it concerns.',
-  'IdempotencyConflict.idempotencyKey': 'The key that was reused.',
+  'IdempotencyConflictError.idempotencyKey': 'The key that was reused.',
 
   // ---- Programs and rules ----
   'Program.name': 'Display name of the program (brand).',
@@ -39,15 +41,18 @@ export const apiReference: Record<string, string> = {
   'ProgramRules.redeemValue': 'Minor units that `redeemPoints` points pay for (with both 100: 100 points pay 1.00).',
   ProgramRulesPayload: 'The program’s rules after `updateProgramRules`.',
   'ProgramRulesPayload.rules': 'The whole rule set, changed fields included.',
-  'UpdateProgramRulesInput.currency': 'ISO 4217 currency orders must be in to earn points (others are `CurrencyMismatch`).',
+  'UpdateProgramRulesInput.currency': 'ISO 4217 currency orders must be in to earn points (others are `CurrencyMismatchError`).',
   'UpdateProgramRulesInput.earnPoints': 'Points earned per `earnPerAmount` minor units actually paid.',
   'UpdateProgramRulesInput.earnPerAmount': 'Minor units paid that earn `earnPoints` points.',
   'UpdateProgramRulesInput.earnRounding': 'Rounding of fractional points earned: DOWN, HALF_UP or UP.',
-  'UpdateProgramRulesInput.pointsLifetimeMonths': 'Months until earned points expire (same instant N months later); null: they never expire.',
+  'UpdateProgramRulesInput.pointsLifetimeMonths':
+    'Months until earned points expire (same instant N months later); null: they never expire.',
   'UpdateProgramRulesInput.redeemPoints': 'Points that pay `redeemValue` minor units.',
   'UpdateProgramRulesInput.redeemValue': 'Minor units paid by `redeemPoints` points (rounded down).',
-  'UpdateProgramRulesInput.minimumRedemption': 'Fewest points redeemable at once (`BelowMinimumRedemption` below it); 0 for no minimum.',
-  'UpdateProgramRulesInput.maxDiscountBasisPoints': 'Cap on all discounts of one cart, as a share of its total (2000 = 20 %); null for no cap.',
+  'UpdateProgramRulesInput.minimumRedemption':
+    'Fewest points redeemable at once (`BelowMinimumRedemptionError` below it); 0 for no minimum.',
+  'UpdateProgramRulesInput.maxDiscountBasisPoints':
+    'Cap on all discounts of one cart, as a share of its total (2000 = 20 %); null for no cap.',
   'UpdateProgramRulesInput.walletBonusThreshold': 'Smallest top-up (program currency, minor units) that earns a wallet bonus.',
   'UpdateProgramRulesInput.walletBonusBasisPoints': 'Bonus credit on a qualifying top-up, in basis points of it (500 = 5 %), rounded down.',
   'Rounding.DOWN': 'Toward zero: 4.9 → 4.',
@@ -91,14 +96,15 @@ export const apiReference: Record<string, string> = {
   'UpdateMemberInput.consents': 'Consents to change; omitted channels stay.',
   EraseMemberInput: 'The member to erase.',
   'EraseMemberInput.id': 'The member’s global id.',
-  'Mutation.updateMember': 'Changes a member’s profile: omitted fields stay, null clears. A member token may change only its own name, birthday and consents.',
+  'Mutation.updateMember':
+    'Changes a member’s profile: omitted fields stay, null clears. A member token may change only its own name, birthday and consents.',
   MemberPayload: 'The member after the change.',
   'MemberPayload.member': 'The member as now stored.',
   DuplicateMemberError: 'Another member of the program already has this external id or email; nothing was changed.',
   MemberNotFoundError: 'No member with this id in the program.',
   MemberErasedError: 'The member was erased (GDPR): it takes no further changes.',
-  ReferralCodeNotFound: 'No member of the program has this referral code; nothing was written.',
-  'ReferralCodeNotFound.referralCode': 'The code as given.',
+  ReferralCodeNotFoundError: 'No member of the program has this referral code; nothing was written.',
+  'ReferralCodeNotFoundError.referralCode': 'The code as given.',
 
   // ---- Ledger ----
   PointsPayload: 'The result of a points movement (`adjustPoints`, `redeemPoints`).',
@@ -149,9 +155,9 @@ export const apiReference: Record<string, string> = {
   'WalletPayload.fromCash': 'Paid from cash (after bonus credit ran out).',
   'WalletPayload.member': 'The member after the movement.',
   'WalletPayload.wallet': 'The wallet balance in this currency after it.',
-  InsufficientWalletBalance: 'The wallet holds less than the amount to spend; nothing was changed.',
-  'InsufficientWalletBalance.available': 'What the wallet holds in this currency (cash + bonus).',
-  'InsufficientWalletBalance.currency': 'The wallet’s currency.',
+  InsufficientWalletBalanceError: 'The wallet holds less than the amount to spend; nothing was changed.',
+  'InsufficientWalletBalanceError.available': 'What the wallet holds in this currency (cash + bonus).',
+  'InsufficientWalletBalanceError.currency': 'The wallet’s currency.',
   AdjustPointsInput: 'A manual correction of a member’s points.',
   'AdjustPointsInput.memberId': 'The member’s global id.',
   'AdjustPointsInput.reason': 'Why (kept on the transfer, shown to auditors).',
@@ -165,17 +171,18 @@ export const apiReference: Record<string, string> = {
   'ReverseTransferInput.reason': 'Why (kept on the reversal).',
   ReverseTransferPayload: 'The reversal that was written.',
   'ReverseTransferPayload.reversal': 'The new transfer, the mirror image of the original.',
-  TransferNotFound: 'No transfer with this id in the program.',
-  'TransferNotFound.transferId': 'The id as given.',
-  TransferNotReversible: 'This transfer cannot be reversed; nothing was changed.',
-  'TransferNotReversible.reason': 'Why: an order transfer (use `refundOrder`), an expiry, already reversed, or its points already spent.',
-  InsufficientPoints: 'The member has fewer points than asked for; nothing was changed.',
-  'InsufficientPoints.requested': 'Points asked for.',
-  BelowMinimumRedemption: 'Fewer points than the program’s `minimumRedemption`; nothing was changed.',
-  'BelowMinimumRedemption.minimum': 'The fewest points redeemable at once.',
-  RedemptionExceedsTotal: 'The points would pay more than what is left to pay of the order; nothing was changed.',
-  CurrencyMismatch: 'The order is not in the program’s currency; nothing was changed.',
-  'CurrencyMismatch.expected': 'The program’s currency.',
+  TransferNotFoundError: 'No transfer with this id in the program.',
+  'TransferNotFoundError.transferId': 'The id as given.',
+  TransferNotReversibleError: 'This transfer cannot be reversed; nothing was changed.',
+  'TransferNotReversibleError.reason':
+    'Why: an order transfer (use `refundOrder`), an expiry, already reversed, or its points already spent.',
+  InsufficientPointsError: 'The member has fewer points than asked for; nothing was changed.',
+  'InsufficientPointsError.requested': 'Points asked for.',
+  BelowMinimumRedemptionError: 'Fewer points than the program’s `minimumRedemption`; nothing was changed.',
+  'BelowMinimumRedemptionError.minimum': 'The fewest points redeemable at once.',
+  RedemptionExceedsTotalError: 'The points would pay more than what is left to pay of the order; nothing was changed.',
+  CurrencyMismatchError: 'The order is not in the program’s currency; nothing was changed.',
+  'CurrencyMismatchError.expected': 'The program’s currency.',
   LedgerAudit: 'The result of checking every ledger invariant of the program.',
   'LedgerAudit.sound': 'True when no invariant is broken.',
   'LedgerAudit.violations': 'Each broken invariant, with what breaks it (empty when sound).',
@@ -220,7 +227,8 @@ export const apiReference: Record<string, string> = {
   'NotAppliedOffer.tierId': 'The tier’s global id, for a tier discount that did not apply.',
   'NotAppliedOffer.reason': 'Why it did not apply.',
   NotAppliedReason: 'Why an offer or code gave a cart nothing.',
-  'NotAppliedReason.NOT_BIRTHDAY_MONTH': 'The offer is for members in their birthday month, and this is not theirs (or no birthday is known).',
+  'NotAppliedReason.NOT_BIRTHDAY_MONTH':
+    'The offer is for members in their birthday month, and this is not theirs (or no birthday is known).',
   'NotAppliedReason.UNKNOWN_CODE': 'No code like it in the program.',
   'NotAppliedReason.CODE_EXPIRED': 'The code’s `expiresAt` has passed.',
   'NotAppliedReason.CODE_ALREADY_USED': 'A single-use code that was used.',
@@ -261,11 +269,11 @@ export const apiReference: Record<string, string> = {
   'RecordOrderPayload.gifts': 'Free items to hand over with the order.',
   'RecordOrderPayload.lines': 'Each line with its share of the discounts (what a refund by line gives back).',
   'RecordOrderPayload.stampsEarned': 'Stamps the order added to stamp cards.',
-  DuplicateOrder: 'This order id was recorded before, with another idempotency key; nothing was changed.',
-  'DuplicateOrder.orderId': 'The order id.',
-  'CheckoutChanged.expectedDiscount': 'The discount you passed as `expectedDiscount`.',
-  'CheckoutChanged.currentDiscount': 'The discount the cart gets now.',
-  CheckoutContended: 'Other orders kept winning the race for the same limited offers; nothing was recorded. Retry the request.',
+  DuplicateOrderError: 'This order id was recorded before, with another idempotency key; nothing was changed.',
+  'DuplicateOrderError.orderId': 'The order id.',
+  'CheckoutChangedError.expectedDiscount': 'The discount you passed as `expectedDiscount`.',
+  'CheckoutChangedError.currentDiscount': 'The discount the cart gets now.',
+  CheckoutContendedError: 'Other orders kept winning the race for the same limited offers; nothing was recorded. Retry the request.',
   'RefundOrderInput.orderId': 'Your order id, as recorded.',
   'RefundOrderInput.lines': 'Units to refund by SKU, each at what it was paid after discounts.',
   RefundLineInput: 'Units of one SKU to refund.',
@@ -277,10 +285,10 @@ export const apiReference: Record<string, string> = {
   'RefundOrderPayload.pointsClawedBack': 'Points earned on the refunded part taken back.',
   'RefundOrderPayload.pointsReturned': 'Points that paid for the refunded part given back.',
   'RefundOrderPayload.pointsBalance': 'The member’s points balance after the refund.',
-  OrderNotFound: 'No order with this id in the program.',
-  'OrderNotFound.orderId': 'The id as given.',
-  RefundExceedsOrder: 'More than what is left to refund of the order; nothing was changed.',
-  'RefundExceedsOrder.refundable': 'What can still be refunded (minor units).',
+  OrderNotFoundError: 'No order with this id in the program.',
+  'OrderNotFoundError.orderId': 'The id as given.',
+  RefundExceedsOrderError: 'More than what is left to refund of the order; nothing was changed.',
+  'RefundExceedsOrderError.refundable': 'What can still be refunded (minor units).',
 
   // ---- Offers and promo codes ----
   'Mutation.createOffer': 'Admin: creates an offer (automatic, or applied with its promo codes when `codeRequired`).',
@@ -376,7 +384,7 @@ export const apiReference: Record<string, string> = {
   'UpdateOfferInput.effect': 'Replaces the effect.',
   OfferPayload: 'The offer after the change.',
   'OfferPayload.offer': 'The offer as now stored.',
-  OfferNotFound: 'No offer with this id in the program.',
+  OfferNotFoundError: 'No offer with this id in the program.',
   'OfferStats.redemptions': 'Orders it applied to (minus fully refunded ones).',
   'OfferStats.redemptionsLeft': 'Until `maxRedemptions`; null: no cap.',
   'OfferStats.budgetLeft': 'Discount left in the budget; null: no budget.',
@@ -396,8 +404,8 @@ export const apiReference: Record<string, string> = {
   'CreatePromoCodeInput.expiresAt': 'Unusable from this instant.',
   PromoCodePayload: 'The promo code created.',
   'PromoCodePayload.promoCode': 'The code as stored.',
-  DuplicatePromoCode: 'The program already has this code; nothing was created.',
-  PromoCodeNotFound: 'No promo code like it in the program.',
+  DuplicatePromoCodeError: 'The program already has this code; nothing was created.',
+  PromoCodeNotFoundError: 'No promo code like it in the program.',
   AssignPromoCodeInput: 'A code to reserve for one member.',
   'AssignPromoCodeInput.code': 'The code (any case).',
   'AssignPromoCodeInput.memberId': 'The member’s global id.',
@@ -417,7 +425,7 @@ export const apiReference: Record<string, string> = {
 
   // ---- Tiers ----
   'Mutation.createTier': 'Admin: adds a tier with its threshold and benefits.',
-  'Mutation.deleteTier': 'Admin: removes a tier no member holds (`TierInUse` otherwise).',
+  'Mutation.deleteTier': 'Admin: removes a tier no member holds (`TierInUseError` otherwise).',
   'Tier.name': 'Display name, unique in the program.',
   ConfigureTiersInput: 'How members qualify for tiers.',
   'ConfigureTiersInput.metric': 'What counts toward a tier.',
@@ -450,11 +458,11 @@ export const apiReference: Record<string, string> = {
   'DeleteTierInput.id': 'The tier’s global id.',
   TierPayload: 'The tier after the change.',
   'TierPayload.tier': 'The tier as now stored (as it was, for `deleteTier`).',
-  TierNotFound: 'No tier with this id in the program.',
-  TierInUse: 'Members hold this tier, so it cannot be deleted.',
-  'TierInUse.members': 'Members holding it.',
-  DuplicateTier: 'Another tier has this name or threshold; nothing was changed.',
-  'DuplicateTier.field': 'name or threshold.',
+  TierNotFoundError: 'No tier with this id in the program.',
+  TierInUseError: 'Members hold this tier, so it cannot be deleted.',
+  'TierInUseError.members': 'Members holding it.',
+  DuplicateTierError: 'Another tier has this name or threshold; nothing was changed.',
+  'DuplicateTierError.field': 'name or threshold.',
   TierProgress: 'Where a member stands toward the next tier.',
   'TierProgress.metric': 'What counts.',
   'TierProgress.windowStart': 'Start of the period that counts.',
@@ -468,7 +476,8 @@ export const apiReference: Record<string, string> = {
   'TierChange.metricValue': 'The member’s metric value then.',
 
   // ---- Referrals ----
-  'Mutation.configureReferrals': 'Admin: sets the referral programme (reward kind, ladder, holding period, caps); omitted fields take their defaults.',
+  'Mutation.configureReferrals':
+    'Admin: sets the referral programme (reward kind, ladder, holding period, caps); omitted fields take their defaults.',
   'ConfigureReferralsInput.capPerPeriod': 'Most conversions a referrer may be rewarded for per `capPeriod`; null: no cap.',
   'ConfigureReferralsInput.rungs': 'The ladder: from which conversion number each reward applies.',
   ReferralSettings: 'The referral programme.',
@@ -598,7 +607,8 @@ export const apiReference: Record<string, string> = {
   'MemberStats.orderCount': 'Orders placed and not fully refunded.',
   'MemberStats.totalSpend': 'Paid after discounts and refunds, minor units.',
   'MemberStats.averageOrderValue': '`totalSpend / orderCount`, rounded down; null without orders.',
-  'MemberStats.purchases': 'SKUs or categories by how many orders bought them (an order whose units of it were all refunded does not count), most first.',
+  'MemberStats.purchases':
+    'SKUs or categories by how many orders bought them (an order whose units of it were all refunded does not count), most first.',
   'MemberStats.purchases.kind': 'SKU or CATEGORY.',
   'MemberStats.purchases.withinDays': 'Only orders of the last N UTC days, today included (1–3650); all time when omitted.',
   'MemberStats.purchases.first': 'How many to return (1–100).',
@@ -612,21 +622,26 @@ export const apiReference: Record<string, string> = {
   // ---- Member attributes and tags ----
   'Member.attributes': 'Your own facts about the customer, e.g. {"favouriteShop": "Rue Cler", "kids": 2, "vip": true}.',
   'Member.tags': 'Labels for segmenting, lower-case, e.g. ["wholesale", "newsletter-2026"].',
-  'EnrollMemberInput.attributes': 'At most 50 keys (1–64 characters) of text (≤ 256 characters), whole numbers or booleans; `InvalidInputError` with the path otherwise.',
+  'EnrollMemberInput.attributes':
+    'At most 50 keys (1–64 characters) of text (≤ 256 characters), whole numbers or booleans; `InvalidInputError` with the path otherwise.',
   'EnrollMemberInput.tags': 'At most 50 tags of 1–64 characters; stored trimmed and lower-case, duplicates dropped.',
   'UpdateMemberInput.attributes': 'Replaces all attributes (`{}` clears them); same limits as at enrollment. Admin and storefront only.',
   'UpdateMemberInput.tags': 'Replaces all tags (`[]` clears them); same limits as at enrollment. Admin and storefront only.',
   'Query.members.tags': 'Only members having every one of these tags (any case).',
-  'Query.members.attributes': 'Only members whose attributes hold every one of these values, of the same JSON type (1 is not true, "1" is not 1).',
+  'Query.members.attributes':
+    'Only members whose attributes hold every one of these values, of the same JSON type (1 is not true, "1" is not 1).',
 
   // ---- History import ----
   'Mutation.importOrders':
     'Admin: brings up to 1,000 past orders in per call (`npm run import` streams any number). Idempotent by order id; bad rows are rejected one by one, the rest imported.',
-  'Mutation.importMembers': 'Admin: creates members or updates them by external id, up to 1,000 per call; bad rows are rejected one by one.',
+  'Mutation.importMembers':
+    'Admin: creates members or updates them by external id, up to 1,000 per call; bad rows are rejected one by one.',
   ImportOrdersInput: 'A call of an order import.',
   'ImportOrdersInput.orders': 'At most 1,000 orders.',
-  'ImportOrdersInput.earnPoints': 'Whether the orders earn points at the base rate, into lots dated `placedAt` (default false: history only).',
-  ImportOrderInput: 'A past order from another system. It counts for history, stats, segments and offer conditions (`orderNumber`, `withinDaysOfLastOrder`).',
+  'ImportOrdersInput.earnPoints':
+    'Whether the orders earn points at the base rate, into lots dated `placedAt` (default false: history only).',
+  ImportOrderInput:
+    'A past order from another system. It counts for history, stats, segments and offer conditions (`orderNumber`, `withinDaysOfLastOrder`).',
   'ImportOrderInput.memberExternalId': 'The member’s `externalId` (import members first).',
   'ImportOrderInput.orderId': 'Your order id: an id already in the program is skipped.',
   'ImportOrderInput.placedAt': 'When it was placed; must be in the past.',
@@ -641,11 +656,13 @@ export const apiReference: Record<string, string> = {
   'ImportOrdersPayload.rejected': 'Rows not imported, and why; the others were.',
   ImportMembersInput: 'A call of a member import.',
   'ImportMembersInput.members': 'At most 1,000 members.',
-  ImportMemberInput: 'A member to create, or to update when a member has this `externalId`; omitted fields of an existing member stay as they are.',
+  ImportMemberInput:
+    'A member to create, or to update when a member has this `externalId`; omitted fields of an existing member stay as they are.',
   'ImportMemberInput.externalId': 'Your id for the customer: the key of the import.',
   'ImportMemberInput.name': 'Display name.',
   'ImportMemberInput.consents': 'Marketing consents per channel.',
-  'ImportMemberInput.attributes': 'Same limits as `enrollMember` (50 keys, small scalar values); replaces the attributes of an existing member.',
+  'ImportMemberInput.attributes':
+    'Same limits as `enrollMember` (50 keys, small scalar values); replaces the attributes of an existing member.',
   'ImportMemberInput.tags': 'Same limits as `enrollMember`; replaces the tags of an existing member.',
   ImportMembersPayload: 'What a member import did.',
   'ImportMembersPayload.created': 'Members enrolled by this call.',
@@ -667,13 +684,15 @@ export const apiReference: Record<string, string> = {
   'ImportRejectionCode.DUPLICATE_MEMBER': 'The email belongs to another member.',
 
   // ---- Segments ----
-  Segment: 'A named group of members defined by a boolean tree of conditions (see the README’s definition language), materialized by a refresh.',
+  Segment:
+    'A named group of members defined by a boolean tree of conditions (see the README’s definition language), materialized by a refresh.',
   'Segment.name': 'Display name.',
   'Segment.status': 'ACTIVE or ARCHIVED.',
   'Segment.definition': 'The definition as given: all/any/not over conditions.',
   'Segment.count': 'Members in it as of the last refresh.',
   'Segment.lastRefreshedAt': 'When the last refresh completed; null before the first.',
-  'Segment.refreshing': 'A refresh is under way (the job or `refreshSegment` resumes it); `members` and `count` are still the previous one’s.',
+  'Segment.refreshing':
+    'A refresh is under way (the job or `refreshSegment` resumes it); `members` and `count` are still the previous one’s.',
   'Segment.createdAt': 'When it was created.',
   'Segment.updatedAt': 'When its name or definition last changed.',
   'Segment.members': 'Its members as of the last refresh, in enrollment order.',
@@ -684,7 +703,8 @@ export const apiReference: Record<string, string> = {
   'SegmentNotFoundError.segmentId': 'The id, as given.',
   CreateSegmentInput: 'A new segment; it is refreshed before the mutation returns.',
   'CreateSegmentInput.name': 'Display name (1–200 characters).',
-  'CreateSegmentInput.definition': 'The definition: unknown tiers, tags or categories, a tree deeper than 5 or over 50 conditions are refused with InvalidInputError and the path.',
+  'CreateSegmentInput.definition':
+    'The definition: unknown tiers, tags or categories, a tree deeper than 5 or over 50 conditions are refused with InvalidInputError and the path.',
   UpdateSegmentInput: 'Changes a segment; a new definition is checked as at creation and refreshed before the mutation returns.',
   'UpdateSegmentInput.id': 'The segment’s global id.',
   'UpdateSegmentInput.name': 'New display name.',
@@ -705,12 +725,14 @@ export const apiReference: Record<string, string> = {
   'JobName.REFRESH_SEGMENTS': 'Refreshes every active segment, in chunks of members (daily).',
 
   // ---- Targeting with segments ----
-  'NotAppliedReason.NOT_IN_SEGMENT': 'The offer targets segments (`conditions.segmentIds`) and the member is in none of them (or is a guest).',
+  'NotAppliedReason.NOT_IN_SEGMENT':
+    'The offer targets segments (`conditions.segmentIds`) and the member is in none of them (or is a guest).',
   'OfferConditions.segments': 'The segments the offer targets; empty: everyone the other conditions allow.',
   'OfferConditionsInput.segmentIds':
     'Only members in at least one of these segments (global ids, at most 20). Checked live at checkout where the definition is about the member alone, from the last refresh where it uses RFM scores.',
   // ---- Events and webhooks ----
-  Event: 'Something that happened in the program, written in the same transaction as the change itself (the outbox): it exists if and only if the change committed.',
+  Event:
+    'Something that happened in the program, written in the same transaction as the change itself (the outbox): it exists if and only if the change committed.',
   'Event.id': 'The event’s id; the same in the feed and in every webhook body (`id`).',
   'Event.type': 'What happened; each type’s `data` follows its JSON Schema, `schema/events/<type>.v<version>.json`.',
   'Event.version': 'Version of the type’s payload schema; a breaking change of a payload gets a new version.',
@@ -738,21 +760,25 @@ export const apiReference: Record<string, string> = {
   'EventType.REFERRAL_REWARDED': '`referral.rewarded`: the referrer’s reward was credited after the holding period.',
   'EventType.WEBHOOK_ENDPOINT_DISABLED': '`webhook.endpoint_disabled`: an endpoint was disabled (410 Gone, or failing for 5 days).',
   'EventType.WEBHOOK_TEST': '`webhook.test`: sent by `sendTestEvent` to one endpoint only.',
-  'Query.events': 'Admin: the pull feed, oldest first in commit order. Keep `pageInfo.endCursor` and pass it as `after` to resume exactly where you stopped.',
+  'Query.events':
+    'Admin: the pull feed, oldest first in commit order. Keep `pageInfo.endCursor` and pass it as `after` to resume exactly where you stopped.',
   'Query.events.types': 'Only events of these types.',
   'Query.events.memberId': 'Only events of this member (global id).',
   'Query.webhookEndpoints': 'Admin: the program’s webhook endpoints, oldest first.',
-  'Query.webhookDeliveries': 'Admin: an endpoint’s deliveries, newest first, with their attempts, response codes and timings (empty for an endpoint of another program).',
+  'Query.webhookDeliveries':
+    'Admin: an endpoint’s deliveries, newest first, with their attempts, response codes and timings (empty for an endpoint of another program).',
   'Query.webhookDeliveries.endpointId': 'The endpoint’s global id.',
   'Query.webhookDeliveries.status': 'Only deliveries in this status.',
   WebhookEndpoint: 'A URL the program’s events are POSTed to, signed per the Standard Webhooks spec.',
   'WebhookEndpoint.url': 'Where deliveries go (https only in production, never a private address).',
   'WebhookEndpoint.description': 'What the endpoint is for, for people.',
   'WebhookEndpoint.eventTypes': 'The event types delivered to it.',
-  'WebhookEndpoint.enabled': 'False when disabled by an admin, by a 410 Gone, or after failing for 5 days; its deliveries wait until it is enabled again.',
+  'WebhookEndpoint.enabled':
+    'False when disabled by an admin, by a 410 Gone, or after failing for 5 days; its deliveries wait until it is enabled again.',
   'WebhookEndpoint.disabledReason': 'Why it is disabled; null while enabled.',
   'WebhookEndpoint.failingSince': 'First failed attempt since its last success; null when its last attempt succeeded.',
-  'WebhookEndpoint.previousSecretExpiresAt': 'After `rotateWebhookSecret`: until when the previous secret still signs alongside the new one; null otherwise.',
+  'WebhookEndpoint.previousSecretExpiresAt':
+    'After `rotateWebhookSecret`: until when the previous secret still signs alongside the new one; null otherwise.',
   'WebhookEndpoint.createdAt': 'When it was created.',
   'WebhookEndpoint.updatedAt': 'When it last changed.',
   WebhookDelivery: 'One event to one endpoint: retried on a schedule until a 2xx answer, in event order per endpoint.',
@@ -762,7 +788,8 @@ export const apiReference: Record<string, string> = {
   'WebhookDelivery.replay': 'True for a delivery queued by `replayEvents` or `sendTestEvent`.',
   'WebhookDelivery.status': 'Where the delivery stands.',
   'WebhookDelivery.attempts': 'HTTP attempts made so far.',
-  'WebhookDelivery.nextAttemptAt': 'When a pending delivery is attempted next (later ones to the same endpoint wait for it); null once finished.',
+  'WebhookDelivery.nextAttemptAt':
+    'When a pending delivery is attempted next (later ones to the same endpoint wait for it); null once finished.',
   'WebhookDelivery.lastStatusCode': 'HTTP status of the last attempt; null when none came back (timeout, refused).',
   'WebhookDelivery.lastError': 'Why the last attempt failed; null after a success.',
   'WebhookDelivery.createdAt': 'When it was queued.',
@@ -778,17 +805,22 @@ export const apiReference: Record<string, string> = {
   'WebhookAttempt.statusCode': 'The HTTP status; null when no answer came (timeout, refused, network error).',
   'WebhookAttempt.durationMs': 'How long it took, in milliseconds (at most the 10 s timeout).',
   'WebhookAttempt.error': 'Why it failed; null for a 2xx.',
-  WebhookDeliveryNotFound: 'No delivery with that id in this program.',
-  WebhookEndpointNotFound: 'No webhook endpoint with that id in this program.',
-  'Mutation.createWebhookEndpoint': 'Admin: adds an endpoint; it receives the events of its types from now on. The signing secret is in the payload this once.',
-  'Mutation.updateWebhookEndpoint': 'Admin: changes an endpoint; omitted fields stay. `enabled: true` re-enables a disabled one, and its waiting deliveries go out.',
+  WebhookDeliveryNotFoundError: 'No delivery with that id in this program.',
+  WebhookEndpointNotFoundError: 'No webhook endpoint with that id in this program.',
+  'Mutation.createWebhookEndpoint':
+    'Admin: adds an endpoint; it receives the events of its types from now on. The signing secret is in the payload this once.',
+  'Mutation.updateWebhookEndpoint':
+    'Admin: changes an endpoint; omitted fields stay. `enabled: true` re-enables a disabled one, and its waiting deliveries go out.',
   'Mutation.disableWebhookEndpoint': 'Admin: stops deliveries to an endpoint; they wait, and go out if it is enabled again.',
-  'Mutation.rotateWebhookSecret': 'Admin: a new signing secret (in the payload this once); the previous one signs alongside it for the grace period.',
+  'Mutation.rotateWebhookSecret':
+    'Admin: a new signing secret (in the payload this once); the previous one signs alongside it for the grace period.',
   'Mutation.sendTestEvent': 'Admin: queues a `webhook.test` event for this endpoint only.',
   'Mutation.retryWebhookDelivery': 'Admin: attempts a delivery again now, with a fresh round of the retry schedule.',
-  'Mutation.replayEvents': 'Admin: queues an endpoint’s events of a time window again, as new deliveries (new `webhook-id`s), oldest first.',
+  'Mutation.replayEvents':
+    'Admin: queues an endpoint’s events of a time window again, as new deliveries (new `webhook-id`s), oldest first.',
   CreateWebhookEndpointInput: 'A new webhook endpoint.',
-  'CreateWebhookEndpointInput.url': 'https:// URL (production refuses plain http and addresses of private networks); http://localhost works in development.',
+  'CreateWebhookEndpointInput.url':
+    'https:// URL (production refuses plain http and addresses of private networks); http://localhost works in development.',
   'CreateWebhookEndpointInput.eventTypes': 'The event types to deliver (at least one).',
   'CreateWebhookEndpointInput.description': 'What it is for (at most 500 characters).',
   UpdateWebhookEndpointInput: 'Changes to an endpoint; omitted fields stay.',

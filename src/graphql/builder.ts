@@ -54,7 +54,9 @@ export const builder = new SchemaBuilder<{
     fieldComplexity: pageComplexity,
     limit: { complexity: queryLimits.maxComplexity },
     complexityError: (_kind, { complexity, maxComplexity }) =>
-      new GraphQLError(`Query too complex: ${complexity} (with its variables), at most ${maxComplexity} allowed`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+      new GraphQLError(`Query too complex: ${complexity} (with its variables), at most ${maxComplexity} allowed`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      }),
   },
   relay: {
     clientMutationId: 'omit',

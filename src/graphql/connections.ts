@@ -4,6 +4,9 @@ import { resolveCursorConnection, type DefaultConnectionArguments, type ResolveC
  * A Relay connection over rows whose (time-ordered) id is the cursor; `load` reads one keyset page
  * (see `platform/db/keyset.ts`).
  */
-export function connectionById<Row extends { id: string }>(args: DefaultConnectionArguments, load: (page: ResolveCursorConnectionArgs) => Promise<Row[]>) {
+export function connectionById<Row extends { id: string }>(
+  args: DefaultConnectionArguments,
+  load: (page: ResolveCursorConnectionArgs) => Promise<Row[]>,
+) {
   return resolveCursorConnection({ args, toCursor: (row: Row) => row.id }, load);
 }

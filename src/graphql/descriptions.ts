@@ -38,7 +38,8 @@ function derivedDescriptions(schema: GraphQLSchema): Map<string, string> {
     for (const field of Object.values(root?.getFields() ?? {})) {
       resultOf.set(getNamedType(field.type).name, field.name);
       const input = field.args.find((arg) => arg.name === 'input');
-      if (input) derived.set(`${root!.name}.${field.name}.input`, `The parameters of \`${field.name}\` (see \`${getNamedType(input.type).name}\`).`);
+      if (input)
+        derived.set(`${root!.name}.${field.name}.input`, `The parameters of \`${field.name}\` (see \`${getNamedType(input.type).name}\`).`);
     }
   }
   for (const type of Object.values(schema.getTypeMap())) {
@@ -47,8 +48,14 @@ function derivedDescriptions(schema: GraphQLSchema): Map<string, string> {
       for (const [name, text] of Object.entries(pageInfoFields)) derived.set(`PageInfo.${name}`, text);
     }
     if (isUnionType(type) && type.name.endsWith('Result') && resultOf.has(type.name)) {
-      const success = type.getTypes().filter((member) => !member.getInterfaces().some((implemented) => implemented.name === 'Error')).map((member) => member.name);
-      derived.set(type.name, `What \`${resultOf.get(type.name)}\` returns: ${success.map((name) => `\`${name}\``).join(' or ')} on success, otherwise one of the typed errors (each implements \`Error\`).`);
+      const success = type
+        .getTypes()
+        .filter((member) => !member.getInterfaces().some((implemented) => implemented.name === 'Error'))
+        .map((member) => member.name);
+      derived.set(
+        type.name,
+        `What \`${resultOf.get(type.name)}\` returns: ${success.map((name) => `\`${name}\``).join(' or ')} on success, otherwise one of the typed errors (each implements \`Error\`).`,
+      );
     }
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     if (type.name.endsWith('ConnectionEdge')) {
@@ -59,7 +66,10 @@ function derivedDescriptions(schema: GraphQLSchema): Map<string, string> {
     } else if (type.name.endsWith('Connection')) {
       const item = getNamedType(type.getFields().edges?.type);
       const node = item && isObjectType(item) ? getNamedType(item.getFields().node?.type)?.name : undefined;
-      derived.set(type.name, `A page of \`${node}\` items (a Relay cursor connection): the items in \`edges\`, and \`pageInfo\` to ask for the next or previous page.`);
+      derived.set(
+        type.name,
+        `A page of \`${node}\` items (a Relay cursor connection): the items in \`edges\`, and \`pageInfo\` to ask for the next or previous page.`,
+      );
       derived.set(`${type.name}.edges`, 'The items of this page, in the list’s order, each with its cursor.');
       derived.set(`${type.name}.pageInfo`, 'Whether there are more pages, and the cursors to ask for them.');
     }

@@ -9,7 +9,5 @@ import { InvalidInputError } from '../platform/errors';
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InvalidInputError(
-    result.error.issues.map((issue) => ({ path: ['input', ...issue.path.map(String)], message: issue.message })),
-  );
+  throw new InvalidInputError(result.error.issues.map((issue) => ({ path: ['input', ...issue.path.map(String)], message: issue.message })));
 }

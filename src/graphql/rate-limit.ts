@@ -22,7 +22,9 @@ export function rateLimitedError(decision: RateLimitDecision, what = 'requests')
 }
 
 function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   return operationName ? operations.find((operation) => operation.name?.value === operationName) : operations[0];
 }
 
@@ -31,7 +33,9 @@ export function rateLimitExpensiveOperations(limit: RateLimiter): Plugin<GraphQL
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const operation = operationOf(args.document, args.operationName);
-      const expensive = operation?.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && expensiveRootFields.has(selection.name.value));
+      const expensive = operation?.selectionSet.selections.some(
+        (selection) => selection.kind === Kind.FIELD && expensiveRootFields.has(selection.name.value),
+      );
       if (!expensive) return;
       const decision = await limit('expensive', (args.contextValue as GraphQLContext).rateLimitKey);
       if (!decision.allowed) setResultAndStopExecution({ errors: [rateLimitedError(decision, 'expensive operations')] });

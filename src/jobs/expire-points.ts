@@ -1,8 +1,7 @@
-import { expireMembersInBulk, expiryKey } from '../modules/ledger/bulk-expiry';
-import { membersWithExpiredLots } from '../modules/ledger/queries';
-import { createLedgerService } from '../modules/ledger/service';
+import { expireMembersInBulk, expiryKey } from '../modules/ledger';
+import { membersWithExpiredLots } from '../modules/ledger';
+import { createLedgerService } from '../modules/ledger';
 import { forEachMember, nextCursor, type Job } from './job';
-
 
 /**
  * Expires what is left of lots whose expiry has come: an expiry transfer per member to the
@@ -23,7 +22,9 @@ export const expirePointsJob = ({ chunkSize }: { chunkSize: number }): Job => ({
     } catch {
       const ledger = createLedgerService(deps);
       const asOf = now.toISOString();
-      const failures = await forEachMember(memberIds, (memberId) => ledger.expirePoints(programId!, { memberId, asOf, idempotencyKey: expiryKey(memberId, asOf) }));
+      const failures = await forEachMember(memberIds, (memberId) =>
+        ledger.expirePoints(programId!, { memberId, asOf, idempotencyKey: expiryKey(memberId, asOf) }),
+      );
       return { processed: memberIds.length - failures.length, cursor: next, failures };
     }
   },

@@ -19,7 +19,12 @@ export const pruneJobRuns: Job = {
       .orderBy(jobRuns.id)
       .limit(PRUNE_CHUNK);
     if (expired.length > 0) {
-      await db.delete(jobRuns).where(inArray(jobRuns.id, expired.map((run) => run.id)));
+      await db.delete(jobRuns).where(
+        inArray(
+          jobRuns.id,
+          expired.map((run) => run.id),
+        ),
+      );
     }
     // Deleted rows no longer match, so the next chunk needs no position: the cursor only says "more".
     return { processed: expired.length, cursor: expired.length === PRUNE_CHUNK ? 'more' : null };

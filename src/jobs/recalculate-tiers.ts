@@ -1,4 +1,4 @@
-import { recalculateTiersInBulk } from '../modules/tiers/bulk-recalculation';
+import { recalculateTiersInBulk } from '../modules/tiers';
 import { nextCursor, type Job } from './job';
 
 /**

@@ -1,4 +1,4 @@
-import { rekeyFingerprints as rekeyChunk } from '../modules/referrals/rekey';
+import { rekeyFingerprints as rekeyChunk } from '../modules/referrals';
 import { CHUNK_SIZE, type Job } from './job';
 
 /**

@@ -67,14 +67,23 @@ async function continueRun(deps: ServiceDeps, job: Job, run: JobRunRow, deadline
 
 function describeFailures(failures: string[], earlier: string | null): string {
   const listed = failures.slice(0, 5).join('; ');
-  return `${failures.length} member(s) failed${failures.length > 5 ? ' (first 5)' : ''}: ${listed}${earlier ? ` | earlier: ${earlier}` : ''}`.slice(0, 2000);
+  return `${failures.length} member(s) failed${failures.length > 5 ? ' (first 5)' : ''}: ${listed}${earlier ? ` | earlier: ${earlier}` : ''}`.slice(
+    0,
+    2000,
+  );
 }
 
 function unfinishedRuns({ db }: ServiceDeps, job: string, programId: string | null) {
   return db
     .select()
     .from(jobRuns)
-    .where(and(eq(jobRuns.job, job), programId === null ? isNull(jobRuns.programId) : eq(jobRuns.programId, programId), isNull(jobRuns.finishedAt)))
+    .where(
+      and(
+        eq(jobRuns.job, job),
+        programId === null ? isNull(jobRuns.programId) : eq(jobRuns.programId, programId),
+        isNull(jobRuns.finishedAt),
+      ),
+    )
     .orderBy(asc(jobRuns.startedAt));
 }
 

@@ -8,7 +8,18 @@ import { refreshSegmentsJob } from '../modules/segments';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 
-export const jobs: Record<string, Job> = Object.fromEntries([expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents, refreshSegmentsJob].map((job) => [job.name, job]));
+export const jobs: Record<string, Job> = Object.fromEntries(
+  [
+    expirePoints,
+    recalculateTiers,
+    pruneJobRuns,
+    settleReferrals,
+    rekeyFingerprints,
+    dispatchWebhooksJob,
+    pruneEvents,
+    refreshSegmentsJob,
+  ].map((job) => [job.name, job]),
+);
 
 /**
  * Which jobs each Cron Trigger of `wrangler.toml` runs (UTC). The crons themselves live in

@@ -8,7 +8,10 @@ const programJobs = Object.values(jobs).filter((job) => job.scope === 'program')
 
 const JobName = builder.enumType('JobName', {
   description: 'Jobs a program admin may run by hand',
-  values: Object.fromEntries(programJobs.map((job) => [job.name.toUpperCase().replaceAll('-', '_'), { value: job.name }])) as Record<string, { value: string }>,
+  values: Object.fromEntries(programJobs.map((job) => [job.name.toUpperCase().replaceAll('-', '_'), { value: job.name }])) as Record<
+    string,
+    { value: string }
+  >,
 });
 
 const JobRunType = builder.objectRef<JobRunRow>('JobRun').implement({
@@ -19,7 +22,11 @@ const JobRunType = builder.objectRef<JobRunRow>('JobRun').implement({
     trigger: t.exposeString('trigger', { description: 'The cron expression, or manual' }),
     now: t.expose('scheduledFor', { type: 'DateTime', description: 'The instant the run was for' }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'Null while it has more to do (it resumes at the next run)' }),
+    finishedAt: t.expose('finishedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Null while it has more to do (it resumes at the next run)',
+    }),
     processed: t.exposeInt('processed', { description: 'Members processed' }),
     cursor: t.exposeString('cursor', { nullable: true }),
     error: t.exposeString('error', { nullable: true }),
@@ -29,13 +36,11 @@ const JobRunType = builder.objectRef<JobRunRow>('JobRun').implement({
 builder.queryField('jobRuns', (t) =>
   t.connection({
     type: JobRunType,
-    description: 'Runs of this program\'s jobs, newest first',
+    description: "Runs of this program's jobs, newest first",
     authScopes: { admin: true },
     args: { job: t.arg({ type: JobName }) },
     resolve: (_root, args, context) =>
-      connectionById(args, (page) =>
-        context.services.jobs.runs(programIdOf(context), args.job ?? null, page),
-      ),
+      connectionById(args, (page) => context.services.jobs.runs(programIdOf(context), args.job ?? null, page)),
   }),
 );
 

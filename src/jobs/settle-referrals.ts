@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNotNull, lte, or, type SQL } from 'drizzle-orm';
 import { orders, referrals } from '../../schema';
-import { createReferralsService } from '../modules/referrals/service';
+import { createReferralsService } from '../modules/referrals';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /**
@@ -16,7 +16,10 @@ export const settleReferrals: Job = {
     const refunded = isNotNull(orders.fullyRefundedAt);
     const conditions: SQL[] = [
       eq(referrals.programId, programId!),
-      or(and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)), and(eq(referrals.status, 'confirmed'), refunded))!,
+      or(
+        and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)),
+        and(eq(referrals.status, 'confirmed'), refunded),
+      )!,
     ];
     if (cursor) conditions.push(gt(referrals.id, cursor));
     const due = await deps.db

@@ -64,7 +64,15 @@ export function eventStatements(db: Database, programId: string, at: Date, plann
   if (planned.length === 0) return [];
   return [
     db.insert(events).values(
-      planned.map((event) => ({ id: newId(), programId, type: event.type, version: eventCatalog[event.type], memberId: event.memberId, data: event.data, occurredAt: at })),
+      planned.map((event) => ({
+        id: newId(),
+        programId,
+        type: event.type,
+        version: eventCatalog[event.type],
+        memberId: event.memberId,
+        data: event.data,
+        occurredAt: at,
+      })),
     ),
   ];
 }
@@ -77,5 +85,7 @@ export function forgetMemberInEvents(db: Database, programId: string, memberId: 
   return db
     .update(events)
     .set({ data: sql`json_set(${events.data}, '$.externalId', json('null'))` })
-    .where(and(eq(events.programId, programId), eq(events.memberId, memberId), isNotNull(sql`json_extract(${events.data}, '$.externalId')`)));
+    .where(
+      and(eq(events.programId, programId), eq(events.memberId, memberId), isNotNull(sql`json_extract(${events.data}, '$.externalId')`)),
+    );
 }

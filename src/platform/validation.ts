@@ -16,7 +16,8 @@ export const withoutControlCharacters = <Schema extends z.ZodType<string>>(schem
   schema.refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
 
 /** Trimmed, non-empty text of at most `max` characters, without control characters: identifiers, names, SKUs. */
-export const text = (max: number) => withoutControlCharacters(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+export const text = (max: number) =>
+  withoutControlCharacters(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
 
 /** Like `text`, for free text (a description, a reason) that may run over several lines. */
 export const prose = (max: number) =>
@@ -25,7 +26,10 @@ export const prose = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL_CHARACTERS_BUT_LINE_BREAKS.test(value), 'must not contain control characters other than tabs and line breaks');
+    .refine(
+      (value) => !CONTROL_CHARACTERS_BUT_LINE_BREAKS.test(value),
+      'must not contain control characters other than tabs and line breaks',
+    );
 
 /** An optional input field whose absence and `null` both become `null`. */
 export const optional = <Schema extends z.ZodType>(schema: Schema) => schema.nullish().transform((value) => value ?? null);

@@ -28,7 +28,9 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     const { urlPolicy } = eventsOptions(config);
     // Tests reach their local receiver through a service binding (as they reach libSQL).
     const outbound = env.WEBHOOK_OUTBOUND;
-    const send = outbound ? (input: string, init: RequestInit) => outbound.fetch(input, init) : (input: string, init: RequestInit) => fetch(input, init);
+    const send = outbound
+      ? (input: string, init: RequestInit) => outbound.fetch(input, init)
+      : (input: string, init: RequestInit) => fetch(input, init);
     this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock, fetch: send, urlPolicy };
   }
 

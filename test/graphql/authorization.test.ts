@@ -32,18 +32,74 @@ afterAll(() => app.close());
 
 /** `success`: what an allowed role must get back, a typed payload for the right member, not just something truthy. */
 type Operation = { name: string; query: string; variables: () => Record<string, unknown>; field: string; success: () => unknown };
-const memberPayload = (member: () => { globalId: string }, fields: Record<string, unknown> = {}) => () => ({ __typename: 'MemberPayload', member: { id: member().globalId, ...fields } });
+const memberPayload =
+  (member: () => { globalId: string }, fields: Record<string, unknown> = {}) =>
+  () => ({ __typename: 'MemberPayload', member: { id: member().globalId, ...fields } });
 const operations: Operation[] = [
-  { name: 'enrollMember', query: ENROLL, variables: () => ({ input: { email: `new-${Math.random()}@example.com` } }), field: 'enrollMember', success: () => ({ __typename: 'MemberPayload', member: { status: 'ACTIVE' } }) },
-  { name: 'updateMember (other member)', query: UPDATE, variables: () => ({ input: { id: bob.globalId, name: 'Hacked' } }), field: 'updateMember', success: memberPayload(() => bob, { name: 'Hacked' }) },
-  { name: 'updateMember (self)', query: UPDATE, variables: () => ({ input: { id: ada.globalId, name: 'Ada' } }), field: 'updateMember', success: memberPayload(() => ada, { name: 'Ada' }) },
-  { name: 'eraseMember (other member)', query: ERASE, variables: () => ({ input: { id: leaving.globalId } }), field: 'eraseMember', success: memberPayload(() => leaving, { status: 'ERASED', email: null }) },
-  { name: 'member (other member)', query: MEMBER, variables: () => ({ id: bob.globalId }), field: 'member', success: () => ({ id: bob.globalId, email: 'bob@example.com' }) },
-  { name: 'member (self)', query: MEMBER, variables: () => ({ id: ada.globalId }), field: 'member', success: () => ({ id: ada.globalId, email: 'ada@example.com' }) },
-  { name: 'memberByExternalId', query: MEMBER_BY_EXTERNAL_ID, variables: () => ({ externalId: 'bob' }), field: 'memberByExternalId', success: () => ({ id: bob.globalId, externalId: 'bob' }) },
-  { name: 'members', query: MEMBERS, variables: () => ({ first: 5 }), field: 'members', success: () => ({ edges: expect.arrayContaining([expect.objectContaining({ node: expect.objectContaining({ id: bob.globalId }) })]) }) },
+  {
+    name: 'enrollMember',
+    query: ENROLL,
+    variables: () => ({ input: { email: `new-${Math.random()}@example.com` } }),
+    field: 'enrollMember',
+    success: () => ({ __typename: 'MemberPayload', member: { status: 'ACTIVE' } }),
+  },
+  {
+    name: 'updateMember (other member)',
+    query: UPDATE,
+    variables: () => ({ input: { id: bob.globalId, name: 'Hacked' } }),
+    field: 'updateMember',
+    success: memberPayload(() => bob, { name: 'Hacked' }),
+  },
+  {
+    name: 'updateMember (self)',
+    query: UPDATE,
+    variables: () => ({ input: { id: ada.globalId, name: 'Ada' } }),
+    field: 'updateMember',
+    success: memberPayload(() => ada, { name: 'Ada' }),
+  },
+  {
+    name: 'eraseMember (other member)',
+    query: ERASE,
+    variables: () => ({ input: { id: leaving.globalId } }),
+    field: 'eraseMember',
+    success: memberPayload(() => leaving, { status: 'ERASED', email: null }),
+  },
+  {
+    name: 'member (other member)',
+    query: MEMBER,
+    variables: () => ({ id: bob.globalId }),
+    field: 'member',
+    success: () => ({ id: bob.globalId, email: 'bob@example.com' }),
+  },
+  {
+    name: 'member (self)',
+    query: MEMBER,
+    variables: () => ({ id: ada.globalId }),
+    field: 'member',
+    success: () => ({ id: ada.globalId, email: 'ada@example.com' }),
+  },
+  {
+    name: 'memberByExternalId',
+    query: MEMBER_BY_EXTERNAL_ID,
+    variables: () => ({ externalId: 'bob' }),
+    field: 'memberByExternalId',
+    success: () => ({ id: bob.globalId, externalId: 'bob' }),
+  },
+  {
+    name: 'members',
+    query: MEMBERS,
+    variables: () => ({ first: 5 }),
+    field: 'members',
+    success: () => ({ edges: expect.arrayContaining([expect.objectContaining({ node: expect.objectContaining({ id: bob.globalId }) })]) }),
+  },
   { name: 'me', query: ME, variables: () => ({}), field: 'me', success: () => ({ id: ada.globalId, email: 'ada@example.com' }) },
-  { name: 'program', query: PROGRAM, variables: () => ({}), field: 'program', success: () => ({ id: btoa('Program:acme'), name: 'Acme Coffee' }) },
+  {
+    name: 'program',
+    query: PROGRAM,
+    variables: () => ({}),
+    field: 'program',
+    success: () => ({ id: btoa('Program:acme'), name: 'Acme Coffee' }),
+  },
 ];
 
 // Which roles may run each operation; every other role must be refused.
@@ -102,7 +158,10 @@ describe('tenancy', () => {
   });
 
   it('resolves node(id:) for own-program nodes only, and never another member for a member token', async () => {
-    expect((await app.graphql(NODE, { id: bob.globalId }, tokens.storefront)).data?.node).toMatchObject({ __typename: 'Member', email: 'bob@example.com' });
+    expect((await app.graphql(NODE, { id: bob.globalId }, tokens.storefront)).data?.node).toMatchObject({
+      __typename: 'Member',
+      email: 'bob@example.com',
+    });
     const asMember = await app.graphql(NODE, { id: bob.globalId }, tokens.member);
     expect(asMember.data?.node ?? null).toBeNull();
     expect(asMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -115,7 +174,11 @@ describe('tenancy', () => {
 
 describe('tokens', () => {
   const sign = (claims: Record<string, unknown>, secret = TEST_SECRET, expiresAt: number | string = '1h') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(expiresAt).sign(new TextEncoder().encode(secret));
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setExpirationTime(expiresAt)
+      .sign(new TextEncoder().encode(secret));
 
   it.each([
     ['a token signed with another secret', () => sign({ role: 'admin', program: 'acme' }, 'another-secret-that-is-long-enough-to-use!!')],

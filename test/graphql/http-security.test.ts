@@ -10,12 +10,22 @@ const query = (document: string) => JSON.stringify({ query: document });
 describe('rate limits per principal, from the outside', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp({ env: { ...UNTHROTTLED, RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5', RATE_LIMIT_STOREFRONT_PER_MINUTE: '8', RATE_LIMIT_ADMIN_PER_MINUTE: '50', RATE_LIMIT_EXPENSIVE_PER_MINUTE: '3' } });
+    app = await createTestApp({
+      env: {
+        ...UNTHROTTLED,
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5',
+        RATE_LIMIT_STOREFRONT_PER_MINUTE: '8',
+        RATE_LIMIT_ADMIN_PER_MINUTE: '50',
+        RATE_LIMIT_EXPENSIVE_PER_MINUTE: '3',
+      },
+    });
   });
   afterAll(() => app.close());
 
   it('answers an anonymous flood with 429, Retry-After and RATE_LIMITED, per client address', async () => {
-    const flood = await Promise.all(Array.from({ length: 12 }, () => post(app, query('{ __typename }'), { 'x-client-address': '203.0.113.7' })));
+    const flood = await Promise.all(
+      Array.from({ length: 12 }, () => post(app, query('{ __typename }'), { 'x-client-address': '203.0.113.7' })),
+    );
     const statuses = flood.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(5);
     expect(statuses.filter((status) => status === 429)).toHaveLength(7);
@@ -23,16 +33,25 @@ describe('rate limits per principal, from the outside', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await refused.json()).toEqual({ errors: [{ message: expect.stringMatching(/^Too many requests/), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }] });
+    expect(await refused.json()).toEqual({
+      errors: [
+        { message: expect.stringMatching(/^Too many requests/), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } },
+      ],
+    });
     // Another client is not affected; a bad token counts as anonymous (it cannot buy a fresh budget).
     expect((await post(app, query('{ __typename }'), { 'x-client-address': '198.51.100.1' })).status).toBe(200);
-    expect((await post(app, query('{ __typename }'), { 'x-client-address': '203.0.113.7', authorization: 'Bearer not-a-token' })).status).toBe(429);
+    expect(
+      (await post(app, query('{ __typename }'), { 'x-client-address': '203.0.113.7', authorization: 'Bearer not-a-token' })).status,
+    ).toBe(429);
   });
 
   it('throttles a (stolen) storefront key as that key, from any address; other keys and roles keep their budget', async () => {
     const stolen = await app.token({ role: 'storefront', subject: 'shop-key-1' });
     const responses = [];
-    for (let index = 0; index < 10; index++) responses.push(await post(app, query('{ program { id } }'), { authorization: `Bearer ${stolen}`, 'x-client-address': `10.0.0.${index}` }));
+    for (let index = 0; index < 10; index++)
+      responses.push(
+        await post(app, query('{ program { id } }'), { authorization: `Bearer ${stolen}`, 'x-client-address': `10.0.0.${index}` }),
+      );
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
     const otherKey = await app.token({ role: 'storefront', subject: 'shop-key-2' });
     expect((await post(app, query('{ program { id } }'), { authorization: `Bearer ${otherKey}` })).status).toBe(200);
@@ -45,7 +64,14 @@ describe('rate limits per principal, from the outside', () => {
     const audits = [];
     for (let index = 0; index < 5; index++) audits.push(await app.graphql('{ ledgerAudit { sound } }', {}, admin));
     expect(audits.map((response) => response.status)).toEqual([200, 200, 200, 429, 429]);
-    expect(audits[3]).toMatchObject({ errors: [{ message: expect.stringMatching(/^Too many expensive operations/), extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }] });
+    expect(audits[3]).toMatchObject({
+      errors: [
+        {
+          message: expect.stringMatching(/^Too many expensive operations/),
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+        },
+      ],
+    });
     expect(audits[3]!.data ?? null).toBeNull();
     const quote = await app.graphql('query { quote(cart: { currency: "EUR", total: 100 }) { __typename } }', {}, admin);
     expect(quote.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
@@ -61,7 +87,9 @@ describe('request bodies, errors and CORS', () => {
   let production: TestApp;
   beforeAll(async () => {
     development = await createTestApp();
-    production = await createTestApp({ env: { ENVIRONMENT: 'production', CORS_ORIGINS: 'https://shop.example.com,https://app.example.com' } });
+    production = await createTestApp({
+      env: { ENVIRONMENT: 'production', CORS_ORIGINS: 'https://shop.example.com,https://app.example.com' },
+    });
   });
   afterAll(() => {
     development.close();
@@ -72,7 +100,9 @@ describe('request bodies, errors and CORS', () => {
     const padding = (bytes: number) => JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(bytes) } });
     const tooLarge = await post(development, padding(1024 * 1024));
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toEqual({ errors: [{ message: 'Request body larger than 1048576 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 1_048_576 } }] });
+    expect(await tooLarge.json()).toEqual({
+      errors: [{ message: 'Request body larger than 1048576 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 1_048_576 } }],
+    });
     const fits = await post(development, padding(1024 * 1024 - 200));
     expect(fits.status).toBe(200);
   });
@@ -89,7 +119,10 @@ describe('request bodies, errors and CORS', () => {
 
   it('lets only the configured origins call from a browser, without credentials unless configured', async () => {
     const preflight = (app: TestApp, origin: string) =>
-      app.app.request('/graphql', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+      app.app.request('/graphql', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
     const allowed = await preflight(production, 'https://shop.example.com');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
     expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);

@@ -16,7 +16,8 @@ describe('inputs are refused with the field, or stored exactly', () => {
   afterAll(() => closeSoundly(app));
 
   const send = (query: string, input: Record<string, unknown>) => sendAs(app, query, input, admin);
-  const issuesOf = (result: Record<string, any>) => (result.issues as Array<{ path: string[]; message: string }>).map((issue) => [issue.path.join('.'), issue.message]);
+  const issuesOf = (result: Record<string, any>) =>
+    (result.issues as Array<{ path: string[]; message: string }>).map((issue) => [issue.path.join('.'), issue.message]);
 
   it('refuses NUL and other control characters in identifiers and names, and changes nothing', async () => {
     for (const [field, value] of [
@@ -34,10 +35,25 @@ describe('inputs are refused with the field, or stored exactly', () => {
     expect(members.data!.members.edges.filter((edge: any) => edge.node.email?.startsWith('ctl-'))).toEqual([]);
 
     const { globalId } = await enroll(app, { email: 'ctl-ok@example.com', externalId: 'cus_2' });
-    expect(issuesOf(await send(UPDATE, { id: globalId, externalId: 'cus_2\u0000one' }))).toEqual([['input.externalId', 'must not contain control characters']]);
-    const order = await send(RECORD_ORDER, { memberId: globalId, orderId: 'o\u0000-1', currency: 'EUR', lines: [{ sku: 'BEANS\u0000', quantity: 1, unitPrice: 100 }], idempotencyKey: key() });
-    expect(issuesOf(order)).toEqual(expect.arrayContaining([['input.orderId', 'must not contain control characters'], ['input.lines.0.sku', 'must not contain control characters']]));
-    expect(issuesOf(await send(RECORD_ORDER, { memberId: globalId, orderId: 'o-2', currency: 'EUR', total: 100, idempotencyKey: 'key\u0000' }))).toEqual([['input.idempotencyKey', 'must not contain control characters']]);
+    expect(issuesOf(await send(UPDATE, { id: globalId, externalId: 'cus_2\u0000one' }))).toEqual([
+      ['input.externalId', 'must not contain control characters'],
+    ]);
+    const order = await send(RECORD_ORDER, {
+      memberId: globalId,
+      orderId: 'o\u0000-1',
+      currency: 'EUR',
+      lines: [{ sku: 'BEANS\u0000', quantity: 1, unitPrice: 100 }],
+      idempotencyKey: key(),
+    });
+    expect(issuesOf(order)).toEqual(
+      expect.arrayContaining([
+        ['input.orderId', 'must not contain control characters'],
+        ['input.lines.0.sku', 'must not contain control characters'],
+      ]),
+    );
+    expect(
+      issuesOf(await send(RECORD_ORDER, { memberId: globalId, orderId: 'o-2', currency: 'EUR', total: 100, idempotencyKey: 'key\u0000' })),
+    ).toEqual([['input.idempotencyKey', 'must not contain control characters']]);
   });
 
   it('keeps ordinary Unicode, emoji and right-to-left text exactly; a reason may span lines', async () => {
@@ -53,9 +69,13 @@ describe('inputs are refused with the field, or stored exactly', () => {
   });
 
   it('accepts only ISO 4217 currencies in use', async () => {
-    expect(issuesOf(await send(UPDATE_RULES, { currency: 'XYZ' }))).toEqual([['input.currency', 'must be an ISO 4217 currency code in use, e.g. EUR']]);
+    expect(issuesOf(await send(UPDATE_RULES, { currency: 'XYZ' }))).toEqual([
+      ['input.currency', 'must be an ISO 4217 currency code in use, e.g. EUR'],
+    ]);
     const { globalId } = await enroll(app, { email: 'currency@example.com' });
-    expect(issuesOf(await send(RECORD_ORDER, { memberId: globalId, orderId: 'c-1', currency: 'ABC', total: 100, idempotencyKey: key() }))).toEqual([['input.currency', 'must be an ISO 4217 currency code in use, e.g. EUR']]);
+    expect(
+      issuesOf(await send(RECORD_ORDER, { memberId: globalId, orderId: 'c-1', currency: 'ABC', total: 100, idempotencyKey: key() })),
+    ).toEqual([['input.currency', 'must be an ISO 4217 currency code in use, e.g. EUR']]);
     expect((await send(UPDATE_RULES, { currency: 'jpy' })).rules.currency).toBe('JPY');
     expect((await send(UPDATE_RULES, { currency: 'EUR' })).rules.currency).toBe('EUR');
   });

@@ -21,7 +21,9 @@ describe('token rules, from the outside', () => {
   let longMembers: TestApp;
   beforeAll(async () => {
     app = await createTestApp();
-    longMembers = await createTestApp({ env: { MEMBER_TOKEN_MAX_LIFETIME_SECONDS: String(90 * 24 * 3600), TOKEN_MAX_LIFETIME_SECONDS: String(3600) } });
+    longMembers = await createTestApp({
+      env: { MEMBER_TOKEN_MAX_LIFETIME_SECONDS: String(90 * 24 * 3600), TOKEN_MAX_LIFETIME_SECONDS: String(3600) },
+    });
   });
   afterAll(() => {
     app.close();
@@ -36,7 +38,10 @@ describe('token rules, from the outside', () => {
   }
 
   it('accepts a token of 24 hours (what npm run token signs) and one with a little clock skew', async () => {
-    for (const token of [await signToken(TEST_SECRET, { role: 'admin', programId: 'acme', subject: 'ops', expiresIn: '24h' }), await tokenWith({ iat: now() + 30, exp: now() + 3600 })]) {
+    for (const token of [
+      await signToken(TEST_SECRET, { role: 'admin', programId: 'acme', subject: 'ops', expiresIn: '24h' }),
+      await tokenWith({ iat: now() + 30, exp: now() + 3600 }),
+    ]) {
       const response = await app.graphql(QUERY, {}, token);
       expect(response.data).toEqual({ program: { id: expect.any(String) } });
     }
@@ -52,7 +57,7 @@ describe('token rules, from the outside', () => {
   });
 
   it('allows longer member tokens only where configured, and shorter tokens for the other roles there', async () => {
-    const member = (target: TestApp) => tokenWith({ iat: now(), exp: now() + 30 * 24 * 3600 }, { role: 'member', program: 'acme' });
+    const member = (_target: TestApp) => tokenWith({ iat: now(), exp: now() + 30 * 24 * 3600 }, { role: 'member', program: 'acme' });
     await expectRefused(app, await member(app), /lives too long/);
     const response = await longMembers.graphql('{ me { id } }', {}, await member(longMembers));
     expect(response.status).toBe(200);
@@ -63,7 +68,11 @@ describe('token rules, from the outside', () => {
   it('refuses an Authorization header that is not exactly "Bearer <token>"', async () => {
     const token = await app.token({ role: 'admin' });
     for (const header of [`Bearer ${token} junk`, `Bearer ${token} ${token}`, `Basic ${token}`, 'Bearer', `${token}`]) {
-      const response = await app.app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: QUERY }) });
+      const response = await app.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: header },
+        body: JSON.stringify({ query: QUERY }),
+      });
       expect(response.status, header).toBe(401);
       expect(((await response.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }

@@ -46,8 +46,18 @@ describe('expire-points, set-based', () => {
     expect(expiry).toMatchObject({ kind: 'EXPIRY', amount: 100 });
 
     const ledger = createLedgerService(app.deps);
-    const retried = await ledger.expirePoints('acme', { memberId: bob.memberId, asOf: AS_OF, idempotencyKey: expiryKey(bob.memberId, AS_OF) });
-    expect(retried).toEqual({ memberId: bob.memberId, points: 100, pointsBalance: 0, transferId: decodeGlobalID(expiry!.id).id, replayed: true });
+    const retried = await ledger.expirePoints('acme', {
+      memberId: bob.memberId,
+      asOf: AS_OF,
+      idempotencyKey: expiryKey(bob.memberId, AS_OF),
+    });
+    expect(retried).toEqual({
+      memberId: bob.memberId,
+      points: 100,
+      pointsBalance: 0,
+      transferId: decodeGlobalID(expiry!.id).id,
+      replayed: true,
+    });
     expect(await run()).toMatchObject({ processed: 0 });
     // One points.expired per member, with the lots it took from; the replay wrote none.
     const expired = await readEvents(app, { types: ['points.expired'] });
@@ -65,9 +75,13 @@ describe('expire-points, set-based', () => {
     const bob = await twoMembers();
     app.clock.set(AS_OF);
     const chunk = [ada.memberId, bob.memberId];
-    const outcomes = await Promise.allSettled([expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)), expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF))]);
+    const outcomes = await Promise.allSettled([
+      expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)),
+      expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)),
+    ]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
-    for (const member of [ada, bob]) expect((await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'EXPIRY')).toHaveLength(1);
+    for (const member of [ada, bob])
+      expect((await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'EXPIRY')).toHaveLength(1);
     expect(await liabilityPoints(app)).toBe(0);
     expect(await run()).toMatchObject({ processed: 0, error: null });
     expect(await readEvents(app, { types: ['points.expired'] })).toHaveLength(2);
@@ -82,7 +96,8 @@ describe('expire-points, set-based', () => {
       get(target, property) {
         if (property !== 'batch') return Reflect.get(target, property, target);
         return async (statements: Parameters<Database['batch']>[0]) => {
-          if (++batches === 2) expect(await mutate(app, REFUND_ORDER, { orderId: 'o-bob', amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
+          if (++batches === 2)
+            expect(await mutate(app, REFUND_ORDER, { orderId: 'o-bob', amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
           return target.batch(statements);
         };
       },

@@ -47,7 +47,10 @@ describe('recalculate-tiers, set-based', () => {
     expect((await standingOf(app, bob.globalId)).tier).toBe('Silver');
     expect((await standingOf(app, cleo.globalId)).tier).toBeNull();
     // Each applied change is an event, in the job's own batch.
-    const changes = (await readEvents(app, { types: ['tier.upgraded', 'tier.downgraded'] })).map((event) => [event.type, event.data.memberId]);
+    const changes = (await readEvents(app, { types: ['tier.upgraded', 'tier.downgraded'] })).map((event) => [
+      event.type,
+      event.data.memberId,
+    ]);
     expect(changes).toEqual([
       ['tier.upgraded', ada.memberId],
       ['tier.upgraded', bob.memberId],

@@ -24,7 +24,14 @@ describe('job run log lines', () => {
 
   it('say when a run is unfinished and quote its error', () => {
     const startedAt = new Date('2026-11-23T10:00:00.000Z');
-    const run = { job: 'recalculate-tiers', programId: null, processed: 300, startedAt, finishedAt: null, error: '2 member(s) failed: a; b' } as JobRunRow;
+    const run = {
+      job: 'recalculate-tiers',
+      programId: null,
+      processed: 300,
+      startedAt,
+      finishedAt: null,
+      error: '2 member(s) failed: a; b',
+    } as JobRunRow;
     expect(describeJobRun(run, new Date(startedAt.getTime() + 20_500))).toBe(
       'job recalculate-tiers program=(all) processed=300 duration=20500ms unfinished=resumes-next-tick errors="2 member(s) failed: a; b"',
     );

@@ -41,7 +41,9 @@ describe('prune-events', () => {
     expect(run.error).toBeNull();
     // old-1 waits for the disabled endpoint; old-2 was delivered and goes; old-3 is not yet queued
     // for the enabled endpoint; new-1 is recent.
-    const left = await app.db.all<{ external: string }>(sql`select json_extract(data, '$.externalId') as external from events order by seq`);
+    const left = await app.db.all<{ external: string }>(
+      sql`select json_extract(data, '$.externalId') as external from events order by seq`,
+    );
     expect(left.map((row) => row.external)).toEqual(['old-1', 'old-3', 'new-1']);
     expect(await count(`webhook_deliveries where status = 'succeeded'`)).toBe(0);
     expect(await count(`webhook_deliveries where status = 'pending'`)).toBe(1);

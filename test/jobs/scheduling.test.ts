@@ -98,7 +98,12 @@ describe('job runs', () => {
     expect(first).toMatchObject({ job: 'expire-points', programId: 'acme' });
     expect(others).toEqual([]);
     const all = await runScheduledJobs(app.deps, '5 * * * *', now);
-    expect(all.map((run) => `${run.job}/${run.programId}`)).toEqual(['expire-points/acme', 'expire-points/globex', 'settle-referrals/acme', 'settle-referrals/globex']);
+    expect(all.map((run) => `${run.job}/${run.programId}`)).toEqual([
+      'expire-points/acme',
+      'expire-points/globex',
+      'settle-referrals/acme',
+      'settle-referrals/globex',
+    ]);
   });
 
   it('refuse to run as of the future from GraphQL', async () => {
@@ -108,6 +113,9 @@ describe('job runs', () => {
       { now: '2026-11-23T10:00:01Z' },
       admin,
     );
-    expect(response.data?.runJob).toEqual({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'now'], message: 'must not be in the future' }] });
+    expect(response.data?.runJob).toEqual({
+      __typename: 'InvalidInputError',
+      issues: [{ path: ['input', 'now'], message: 'must not be in the future' }],
+    });
   });
 });

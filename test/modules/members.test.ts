@@ -56,7 +56,11 @@ describe('enrollMember', () => {
   it('reports a duplicate externalId or email (any case) as DuplicateMemberError', async () => {
     await enroll(app, { externalId: 'dup-1', email: 'dup@example.com' });
     const byExternal = await app.graphql(ENROLL, { input: { externalId: 'dup-1' } }, admin);
-    expect(byExternal.data?.enrollMember).toMatchObject({ __typename: 'DuplicateMemberError', field: 'externalId', code: 'DUPLICATE_MEMBER' });
+    expect(byExternal.data?.enrollMember).toMatchObject({
+      __typename: 'DuplicateMemberError',
+      field: 'externalId',
+      code: 'DUPLICATE_MEMBER',
+    });
     const byEmail = await app.graphql(ENROLL, { input: { email: 'DUP@example.com' } }, admin);
     expect(byEmail.data?.enrollMember).toMatchObject({ __typename: 'DuplicateMemberError', field: 'email' });
   });
@@ -79,7 +83,13 @@ describe('enrollMember', () => {
 
 describe('updateMember', () => {
   it('changes only the given fields and clears fields set to null', async () => {
-    const { globalId } = await enroll(app, { externalId: 'upd-1', email: 'upd@example.com', name: 'Old', birthday: '1980-01-01', consents: { sms: true } });
+    const { globalId } = await enroll(app, {
+      externalId: 'upd-1',
+      email: 'upd@example.com',
+      name: 'Old',
+      birthday: '1980-01-01',
+      consents: { sms: true },
+    });
     app.clock.set('2026-11-24T08:00:00Z');
     const response = await app.graphql(UPDATE, { input: { id: globalId, name: 'New', birthday: null, consents: { email: true } } }, admin);
     expect(response.data?.updateMember.member).toMatchObject({
@@ -117,8 +127,14 @@ describe('updateMember by the member itself', () => {
     expect(own.data?.updateMember.member).toMatchObject({ name: 'Me', consents: { sms: true } });
     const takeover = await app.graphql(UPDATE, { input: { id: globalId, externalId: 'cus_victim', email: 'victim@example.com' } }, token);
     expect(takeover.data?.updateMember).toMatchObject({ __typename: 'InvalidInputError' });
-    expect(takeover.data?.updateMember.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toEqual(['input.externalId', 'input.email']);
-    expect((await app.graphql(MEMBER, { id: globalId }, admin)).data?.member).toMatchObject({ externalId: 'self-1', email: 'self@example.com' });
+    expect(takeover.data?.updateMember.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toEqual([
+      'input.externalId',
+      'input.email',
+    ]);
+    expect((await app.graphql(MEMBER, { id: globalId }, admin)).data?.member).toMatchObject({
+      externalId: 'self-1',
+      email: 'self@example.com',
+    });
   });
 
   it('never leaves a member without an externalId or an email', async () => {
@@ -130,7 +146,13 @@ describe('updateMember by the member itself', () => {
 
 describe('eraseMember', () => {
   it('removes personal data and consents, keeps an anonymous member, and is idempotent', async () => {
-    const { globalId } = await enroll(app, { externalId: 'gdpr-1', email: 'gdpr@example.com', name: 'Grace', birthday: '1985-05-05', consents: { email: true, sms: true } });
+    const { globalId } = await enroll(app, {
+      externalId: 'gdpr-1',
+      email: 'gdpr@example.com',
+      name: 'Grace',
+      birthday: '1985-05-05',
+      consents: { email: true, sms: true },
+    });
     app.clock.set('2026-12-01T00:00:00Z');
     const erased = await app.graphql(ERASE, { input: { id: globalId } }, admin);
     expect(erased.data?.eraseMember.member).toEqual({

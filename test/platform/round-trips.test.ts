@@ -24,7 +24,11 @@ beforeAll(async () => {
   await createOffer(app, { effect: { amountOff: { amount: 100 } }, perMemberLimit: 3, conditions: { orderNumber: 2 } });
   await createOffer(app, { effect: { stampCard: { stampsRequired: 5, items: { categories: ['coffee'] } } } });
   ada = await enroll(app, { email: 'ada@example.com' });
-  await recordOrder(app, { memberId: ada.globalId, total: 20_000, lines: [{ sku: 'latte', category: 'coffee', quantity: 1, unitPrice: 20_000 }] });
+  await recordOrder(app, {
+    memberId: ada.globalId,
+    total: 20_000,
+    lines: [{ sku: 'latte', category: 'coffee', quantity: 1, unitPrice: 20_000 }],
+  });
 });
 afterAll(() => app.close());
 
@@ -37,7 +41,11 @@ async function sequentialRoundTrips(request: () => Promise<unknown>) {
 }
 
 describe('sequential round trips per request (DESIGN.md §3: one read batch, one write batch)', () => {
-  const cart = () => ({ memberId: ada.globalId, total: 5_000, lines: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPrice: 2_500 }] });
+  const cart = () => ({
+    memberId: ada.globalId,
+    total: 5_000,
+    lines: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPrice: 2_500 }],
+  });
   const admin = () => app.token({ role: 'admin' });
 
   it('quote: one, its offers included', async () => {
@@ -48,22 +56,51 @@ describe('sequential round trips per request (DESIGN.md §3: one read batch, one
     expect(await sequentialRoundTrips(async () => expect((await recordOrder(app, cart())).__typename).toBe('RecordOrderPayload'))).toBe(3);
     const bare = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on RecordOrderPayload { pointsEarned pointsBalance appliedOffers { discount } } } }`;
     const input = { ...cart(), currency: 'EUR', orderId: key('order'), idempotencyKey: key() };
-    expect(await sequentialRoundTrips(async () => expect((await app.graphql(bare, { input }, await admin())).data?.recordOrder.__typename).toBe('RecordOrderPayload'))).toBe(2);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await app.graphql(bare, { input }, await admin())).data?.recordOrder.__typename).toBe('RecordOrderPayload'),
+      ),
+    ).toBe(2);
   });
 
   it('redeemPoints, topUpWallet: one read, one write', async () => {
     const redeem = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { __typename ... on PointsPayload { pointsBalance } } }`;
-    expect(await sequentialRoundTrips(async () => expect((await app.graphql(redeem, { input: { memberId: ada.globalId, points: 10, idempotencyKey: key() } }, await admin())).data?.redeemPoints.__typename).toBe('PointsPayload'))).toBe(2);
-    expect(await sequentialRoundTrips(async () => expect((await mutate(app, TOP_UP, { memberId: ada.globalId, currency: 'EUR', amount: 1_000 })).__typename).toBe('WalletPayload'))).toBe(2);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect(
+          (await app.graphql(redeem, { input: { memberId: ada.globalId, points: 10, idempotencyKey: key() } }, await admin())).data
+            ?.redeemPoints.__typename,
+        ).toBe('PointsPayload'),
+      ),
+    ).toBe(2);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await mutate(app, TOP_UP, { memberId: ada.globalId, currency: 'EUR', amount: 1_000 })).__typename).toBe('WalletPayload'),
+      ),
+    ).toBe(2);
     // Asking for the transfer itself reads it back.
-    expect(await sequentialRoundTrips(async () => expect((await mutate(app, REDEEM, { memberId: ada.globalId, points: 10 })).__typename).toBe('PointsPayload'))).toBe(3);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await mutate(app, REDEEM, { memberId: ada.globalId, points: 10 })).__typename).toBe('PointsPayload'),
+      ),
+    ).toBe(3);
   });
 
   it('enrollMember: the write, then the member read back', async () => {
-    expect(await sequentialRoundTrips(async () => expect((await app.graphql(ENROLL, { input: { email: `${key()}@example.com` } }, await admin())).data?.enrollMember.__typename).toBe('MemberPayload'))).toBe(2);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await app.graphql(ENROLL, { input: { email: `${key()}@example.com` } }, await admin())).data?.enrollMember.__typename).toBe(
+          'MemberPayload',
+        ),
+      ),
+    ).toBe(2);
   });
 
   it('the member page (balances, tier, progress, offers): the member, then everything else at once', async () => {
-    expect(await sequentialRoundTrips(async () => expect((await app.graphql(MEMBER_PAGE, { id: ada.globalId }, await admin())).errors).toBeUndefined())).toBe(2);
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await app.graphql(MEMBER_PAGE, { id: ada.globalId }, await admin())).errors).toBeUndefined(),
+      ),
+    ).toBe(2);
   });
 });

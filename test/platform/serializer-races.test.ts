@@ -29,8 +29,13 @@ async function tierRace(options: typeof withSerializer) {
   const { globalId } = await enroll(app, { email: 'threshold@example.com' });
   const storefront = await app.token({ role: 'storefront' });
   const results = await concurrently(
-    [1, 2, 3].map((index) => () =>
-      app.graphql(RECORD_ORDER_WITH_TIER, { input: { memberId: globalId, orderId: `tier-race-${index}`, currency: 'EUR', total: 4_000, idempotencyKey: key() } }, storefront),
+    [1, 2, 3].map(
+      (index) => () =>
+        app.graphql(
+          RECORD_ORDER_WITH_TIER,
+          { input: { memberId: globalId, orderId: `tier-race-${index}`, currency: 'EUR', total: 4_000, idempotencyKey: key() } },
+          storefront,
+        ),
     ),
   );
   const orders = results.map((result) => result.data!.recordOrder);
@@ -40,20 +45,37 @@ async function tierRace(options: typeof withSerializer) {
 /** A card of three stamps; three orders of one stamped coffee each at once. */
 async function stampRace(options: typeof withSerializer) {
   app = await createTestApp(options);
-  const card = await createOffer(app, { name: 'Third coffee free', effect: { stampCard: { stampsRequired: 3, items: { skus: ['COFFEE'] } } } });
+  const card = await createOffer(app, {
+    name: 'Third coffee free',
+    effect: { stampCard: { stampsRequired: 3, items: { skus: ['COFFEE'] } } },
+  });
   const { globalId } = await enroll(app, { email: 'stamps@example.com' });
   const storefront = await app.token({ role: 'storefront' });
   const results = await concurrently(
-    [1, 2, 3].map((index) => () =>
-      app.graphql(
-        RECORD_CHECKOUT,
-        { input: { memberId: globalId, orderId: `stamp-race-${index}`, currency: 'EUR', total: 300, lines: [{ sku: 'COFFEE', quantity: 1, unitPrice: 300 }], idempotencyKey: key() } },
-        storefront,
-      ),
+    [1, 2, 3].map(
+      (index) => () =>
+        app.graphql(
+          RECORD_CHECKOUT,
+          {
+            input: {
+              memberId: globalId,
+              orderId: `stamp-race-${index}`,
+              currency: 'EUR',
+              total: 300,
+              lines: [{ sku: 'COFFEE', quantity: 1, unitPrice: 300 }],
+              idempotencyKey: key(),
+            },
+          },
+          storefront,
+        ),
     ),
   );
   const orders = results.map((result) => result.data!.recordOrder);
-  const cards = await app.graphql(`query($id: ID!) { member(id: $id) { stampCards { offer { id } lifetimeStamps rewardsEarned } } }`, { id: globalId }, await app.token({ role: 'admin' }));
+  const cards = await app.graphql(
+    `query($id: ID!) { member(id: $id) { stampCards { offer { id } lifetimeStamps rewardsEarned } } }`,
+    { id: globalId },
+    await app.token({ role: 'admin' }),
+  );
   return { orders, card: cards.data!.member.stampCards.find((entry: any) => entry.offer.id === card.id) };
 }
 
@@ -62,7 +84,9 @@ async function identifierRace(options: typeof withSerializer) {
   app = await createTestApp(options);
   const { globalId } = await enroll(app, { email: 'both@example.com', externalId: 'crm-1' });
   const admin = await app.token({ role: 'admin' });
-  const results = await concurrently([{ email: null }, { externalId: null }].map((change) => () => app.graphql(UPDATE, { input: { id: globalId, ...change } }, admin)));
+  const results = await concurrently(
+    [{ email: null }, { externalId: null }].map((change) => () => app.graphql(UPDATE, { input: { id: globalId, ...change } }, admin)),
+  );
   const member = await app.graphql(`query($id: ID!) { member(id: $id) { email externalId } }`, { id: globalId }, admin);
   return { outcomes: results.map((result) => result.data!.updateMember.__typename).sort(), member: member.data!.member };
 }

@@ -45,7 +45,11 @@ describe('keyed queue', () => {
 });
 
 describe('in-process serializer', () => {
-  const deps = { db: {} as Database, clock: fixedClock('2026-01-01T00:00:00Z'), fingerprints: { secret: 'a-fingerprint-key-for-the-serializer-test', previousSecrets: [] } };
+  const deps = {
+    db: {} as Database,
+    clock: fixedClock('2026-01-01T00:00:00Z'),
+    fingerprints: { secret: 'a-fingerprint-key-for-the-serializer-test', previousSecrets: [] },
+  };
   const registry: CommandRegistry = {
     echo: async (_deps, input: { at: Date | string }) => ({ received: input }),
     missing: async (_deps, input: { memberId: string }) => {
@@ -70,7 +74,7 @@ describe('in-process serializer', () => {
 
   it('copies input as an RPC would, so callers cannot share mutable state with a command', async () => {
     const input = { at: 'x', nested: { value: 1 } };
-    const result = await serializer.execute<{ received: typeof input }>('p:m', 'echo', input);
+    const result: { received: typeof input } = await serializer.execute('p:m', 'echo', input);
     expect(result.received).toEqual(input);
     expect(result.received).not.toBe(input);
   });

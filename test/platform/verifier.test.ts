@@ -24,10 +24,21 @@ describe('JWKS verification', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const rs256 = (claims: Record<string, unknown>, key = privateKey) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'key-1' }).setSubject('m-1').setIssuer('https://id.example.com').setAudience('edge-loyalty').setExpirationTime('5m').sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+      .setSubject('m-1')
+      .setIssuer('https://id.example.com')
+      .setAudience('edge-loyalty')
+      .setExpirationTime('5m')
+      .sign(key);
 
   it('accepts an RS256 token signed by a key of the JWKS, with issuer and audience checked', async () => {
-    const verify = createTokenVerifier({ jwksUrl, issuer: 'https://id.example.com', audience: 'edge-loyalty', usingDevelopmentSecret: false });
+    const verify = createTokenVerifier({
+      jwksUrl,
+      issuer: 'https://id.example.com',
+      audience: 'edge-loyalty',
+      usingDevelopmentSecret: false,
+    });
     await expect(verify(await rs256({ role: 'member', program: 'acme' }))).resolves.toEqual({
       role: 'member',
       programId: 'acme',
@@ -37,7 +48,12 @@ describe('JWKS verification', () => {
   });
 
   it('rejects another key, a wrong audience, and an HS256 token when JWKS is configured', async () => {
-    const verify = createTokenVerifier({ jwksUrl, issuer: 'https://id.example.com', audience: 'edge-loyalty', usingDevelopmentSecret: false });
+    const verify = createTokenVerifier({
+      jwksUrl,
+      issuer: 'https://id.example.com',
+      audience: 'edge-loyalty',
+      usingDevelopmentSecret: false,
+    });
     const stranger = await generateKeyPair('RS256');
     await expect(verify(await rs256({ role: 'admin', program: 'acme' }, stranger.privateKey))).rejects.toThrow(AuthenticationError);
     const wrongAudience = createTokenVerifier({ jwksUrl, audience: 'someone-else', usingDevelopmentSecret: false });
@@ -51,13 +67,21 @@ describe('shared-secret verification', () => {
   const secret = 'a-shared-secret-that-is-long-enough-to-use';
   it('maps claims to a principal for every role', async () => {
     const verify = createTokenVerifier({ secret, usingDevelopmentSecret: false });
-    await expect(verify(await signToken(secret, { role: 'storefront', programId: 'acme', subject: 'shop-key' }))).resolves.toEqual({ role: 'storefront', programId: 'acme', subject: 'shop-key' });
-    await expect(verify(await signToken(secret, { role: 'partner', programId: 'acme', subject: 'p', partnerId: 'beans' }))).resolves.toMatchObject({ role: 'partner', partnerId: 'beans' });
+    await expect(verify(await signToken(secret, { role: 'storefront', programId: 'acme', subject: 'shop-key' }))).resolves.toEqual({
+      role: 'storefront',
+      programId: 'acme',
+      subject: 'shop-key',
+    });
+    await expect(
+      verify(await signToken(secret, { role: 'partner', programId: 'acme', subject: 'p', partnerId: 'beans' })),
+    ).resolves.toMatchObject({ role: 'partner', partnerId: 'beans' });
   });
 
   it('checks issuer and audience when configured', async () => {
     const verify = createTokenVerifier({ secret, issuer: 'me', audience: 'you', usingDevelopmentSecret: false });
     await expect(verify(await signToken(secret, { role: 'admin', programId: 'acme', subject: 'x' }))).rejects.toThrow(AuthenticationError);
-    await expect(verify(await signToken(secret, { role: 'admin', programId: 'acme', subject: 'x', issuer: 'me', audience: 'you' }))).resolves.toMatchObject({ role: 'admin' });
+    await expect(
+      verify(await signToken(secret, { role: 'admin', programId: 'acme', subject: 'x', issuer: 'me', audience: 'you' })),
+    ).resolves.toMatchObject({ role: 'admin' });
   });
 });

@@ -86,7 +86,10 @@ describe('hrana bridge: HTTP envelope', () => {
     expect(executed.response.result.rows).toEqual([[{ type: 'integer', value: '42' }]]);
     expect(described.response.result).toEqual({
       params: [{ name: ':sku' }, { name: '?2' }],
-      cols: [{ name: 'id', decltype: 'INTEGER' }, { name: 'sku', decltype: 'TEXT' }],
+      cols: [
+        { name: 'id', decltype: 'INTEGER' },
+        { name: 'sku', decltype: 'TEXT' },
+      ],
       is_explain: false,
       is_readonly: true,
     });
@@ -122,8 +125,20 @@ describe('hrana bridge: HTTP envelope', () => {
               step("SELECT 'ok0'", { type: 'ok', step: 0 }),
               step("SELECT 'ok1'", { type: 'ok', step: 1 }),
               step("SELECT 'err1'", { type: 'error', step: 1 }),
-              step("SELECT 'and'", { type: 'and', conds: [{ type: 'ok', step: 0 }, { type: 'error', step: 1 }] }),
-              step("SELECT 'or'", { type: 'or', conds: [{ type: 'ok', step: 1 }, { type: 'not', cond: { type: 'ok', step: 3 } }] }),
+              step("SELECT 'and'", {
+                type: 'and',
+                conds: [
+                  { type: 'ok', step: 0 },
+                  { type: 'error', step: 1 },
+                ],
+              }),
+              step("SELECT 'or'", {
+                type: 'or',
+                conds: [
+                  { type: 'ok', step: 1 },
+                  { type: 'not', cond: { type: 'ok', step: 3 } },
+                ],
+              }),
               step("SELECT 'auto'", { type: 'is_autocommit' }),
             ],
           },
@@ -148,7 +163,13 @@ describe('hrana bridge: HTTP envelope', () => {
     expect(opened.json.results.map((r: { type: string }) => r.type)).toEqual(['ok', 'ok']);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect((await post({ baton: opened.json.baton, requests: [] })).status).toBe(404);
-    const other = await post({ requests: [execute("INSERT INTO items (sku) VALUES ('after')"), execute("DELETE FROM items WHERE sku IN ('abandoned', 'after')"), { type: 'close' }] });
+    const other = await post({
+      requests: [
+        execute("INSERT INTO items (sku) VALUES ('after')"),
+        execute("DELETE FROM items WHERE sku IN ('abandoned', 'after')"),
+        { type: 'close' },
+      ],
+    });
     expect(other.json.results.map((r: { type: string }) => r.type)).toEqual(['ok', 'ok', 'ok']);
     expect(other.json.results[1].response.result.affected_row_count).toBe(1);
     shortLived.close();
@@ -166,7 +187,10 @@ describe('hrana bridge: @libsql/client/web', () => {
     const rs = await client.execute({ sql: 'SELECT sku, qty FROM items WHERE qty >= :min ORDER BY id', args: { min: 4 } });
     expect(rs.columns).toEqual(['sku', 'qty']);
     expect(rs.columnTypes).toEqual(['TEXT', 'INTEGER']);
-    expect(rs.rows.map((r) => [r.sku, r.qty])).toEqual([['a-2', 5], ['a-3', 7]]);
+    expect(rs.rows.map((r) => [r.sku, r.qty])).toEqual([
+      ['a-2', 5],
+      ['a-3', 7],
+    ]);
     expect(rs.rowsAffected).toBe(0);
 
     const updated = await client.execute({ sql: 'UPDATE items SET qty = qty + 1 WHERE sku LIKE ?', args: ['a-%'] });

@@ -80,10 +80,18 @@ describe('npm run token', () => {
   });
 
   it('reads the member from its id or its GraphQL id, and asks for help with --help or -h', () => {
-    expect(parseTokenArguments(['--role', 'member', '--member', encodeGlobalID('Member', 'm1')])).toMatchObject({ role: 'member', memberId: 'm1' });
+    expect(parseTokenArguments(['--role', 'member', '--member', encodeGlobalID('Member', 'm1')])).toMatchObject({
+      role: 'member',
+      memberId: 'm1',
+    });
     expect(parseTokenArguments(['--role', 'member', '--member', 'm1'])).toMatchObject({ memberId: 'm1' });
     expect(parseTokenArguments(['--role', 'partner', '--partner', 'beans', '--expires', '7d'])).toEqual({
-      role: 'partner', partnerId: 'beans', expires: '7d', memberId: undefined, programId: undefined, subject: undefined,
+      role: 'partner',
+      partnerId: 'beans',
+      expires: '7d',
+      memberId: undefined,
+      programId: undefined,
+      subject: undefined,
     });
     expect(parseTokenArguments(['--help'])).toBeNull();
     expect(parseTokenArguments(['-h'])).toBeNull();

@@ -42,7 +42,11 @@ describe('scripts/webhooks-listen.ts', () => {
     expect(output).toContain('listen-1');
 
     const port = /localhost:(\d+)\/hooks/.exec(output)![1];
-    const forged = await fetch(`http://127.0.0.1:${port}/hooks`, { method: 'POST', body: '{"type":"points.earned"}', headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' } });
+    const forged = await fetch(`http://127.0.0.1:${port}/hooks`, {
+      method: 'POST',
+      body: '{"type":"points.earned"}',
+      headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+    });
     expect(forged.status).toBe(401);
     await expect.poll(() => output).toContain('✘ refused');
   });

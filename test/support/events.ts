@@ -40,14 +40,35 @@ export const enumOf = (type: string) => type.toUpperCase().replace('.', '_');
 /** The program's whole feed (or a filtered part), as the envelope a webhook would carry. */
 export async function readEvents(app: TestApp, filter: { types?: string[]; memberId?: string; programId?: string } = {}) {
   const token = await app.token({ role: 'admin', programId: filter.programId ?? 'acme' });
-  const all: Array<{ id: string; type: string; version: number; programId: string; timestamp: string; data: Record<string, any>; cursor: string }> = [];
+  const all: Array<{
+    id: string;
+    type: string;
+    version: number;
+    programId: string;
+    timestamp: string;
+    data: Record<string, any>;
+    cursor: string;
+  }> = [];
   let after: string | null = null;
   for (;;) {
-    const response: GraphQLResponse = await app.graphql(EVENTS, { after, first: 100, types: filter.types?.map(enumOf), memberId: filter.memberId }, token);
+    const response: GraphQLResponse = await app.graphql(
+      EVENTS,
+      { after, first: 100, types: filter.types?.map(enumOf), memberId: filter.memberId },
+      token,
+    );
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    const page: { edges: Array<{ cursor: string; node: any }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = response.data!.events;
+    const page: { edges: Array<{ cursor: string; node: any }>; pageInfo: { hasNextPage: boolean; endCursor: string } } =
+      response.data!.events;
     for (const { cursor, node } of page.edges) {
-      all.push({ id: node.id, type: node.type.toLowerCase().replace('_', '.'), version: node.version, programId: filter.programId ?? 'acme', timestamp: node.occurredAt, data: node.data, cursor });
+      all.push({
+        id: node.id,
+        type: node.type.toLowerCase().replace('_', '.'),
+        version: node.version,
+        programId: filter.programId ?? 'acme',
+        timestamp: node.occurredAt,
+        data: node.data,
+        cursor,
+      });
     }
     if (!page.pageInfo.hasNextPage) return all;
     after = page.pageInfo.endCursor;

@@ -31,8 +31,16 @@ export const IMPORT_MEMBERS = `mutation($input: ImportMembersInput!) { importMem
   ... on ImportMembersPayload { created updated ${rejectedFields} } ... on Error { code message } } }`;
 
 /** Imports orders as admin; returns the payload (fails the test on a GraphQL error). */
-export async function importOrders(app: TestApp, orders: Record<string, unknown>[], options: { earnPoints?: boolean; token?: string } = {}) {
-  const response = await app.graphql(IMPORT_ORDERS, { input: { orders, ...(options.earnPoints ? { earnPoints: true } : {}) } }, options.token ?? (await app.token({ role: 'admin' })));
+export async function importOrders(
+  app: TestApp,
+  orders: Record<string, unknown>[],
+  options: { earnPoints?: boolean; token?: string } = {},
+) {
+  const response = await app.graphql(
+    IMPORT_ORDERS,
+    { input: { orders, ...(options.earnPoints ? { earnPoints: true } : {}) } },
+    options.token ?? (await app.token({ role: 'admin' })),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.importOrders as Record<string, any>;
 }

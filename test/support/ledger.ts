@@ -7,23 +7,23 @@ const errorFields = `... on Error { code message } ... on InvalidInputError { is
 
 export const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
   ... on RecordOrderPayload { orderId pointsRedeemed pointsEarned pointsBalance replayed pointsPayment { amount currency } amountPaid { amount } }
-  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } } }`;
 export const REFUND_ORDER = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
   ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsNotRecovered pointsReturned pointsBalance replayed }
-  ... on RefundExceedsOrder { refundable } } }`;
+  ... on RefundExceedsOrderError { refundable } } }`;
 export const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { __typename ${errorFields}
   ... on PointsPayload { points pointsBalance replayed transfer { id kind amount reason } }
-  ... on InsufficientPoints { requested available } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on InsufficientPointsError { requested available } ... on BelowMinimumRedemptionError { minimum } } }`;
 export const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename ${errorFields}
   ... on PointsPayload { points pointsBalance replayed transfer { id kind amount reason } }
-  ... on InsufficientPoints { requested available } } }`;
+  ... on InsufficientPointsError { requested available } } }`;
 export const REVERSE = `mutation($input: ReverseTransferInput!) { reverseTransfer(input: $input) { __typename ${errorFields}
   ... on ReverseTransferPayload { replayed reversal { id kind amount reversesTransferId reason } }
-  ... on TransferNotReversible { reason } } }`;
+  ... on TransferNotReversibleError { reason } } }`;
 const walletFields = `__typename ${errorFields} ... on WalletPayload { amount bonus fromBonus fromCash replayed wallet { currency cash bonus total } }`;
 export const TOP_UP = `mutation($input: WalletInput!) { topUpWallet(input: $input) { ${walletFields} } }`;
 export const SPEND_WALLET = `mutation($input: WalletInput!) { spendWallet(input: $input) { ${walletFields}
-  ... on InsufficientWalletBalance { currency available } } }`;
+  ... on InsufficientWalletBalanceError { currency available } } }`;
 export const UPDATE_RULES = `mutation($input: UpdateProgramRulesInput!) { updateProgramRules(input: $input) { __typename ${errorFields}
   ... on ProgramRulesPayload { rules { currency earnPoints earnPerAmount earnRounding pointsLifetimeMonths redeemPoints redeemValue minimumRedemption walletBonusThreshold walletBonusBasisPoints } } } }`;
 export const MEMBER_LEDGER = `query($id: ID!) { member(id: $id) { pointsBalance walletBalances { currency cash bonus total }

@@ -19,7 +19,7 @@ export const CREATE_OFFER = `mutation($input: CreateOfferInput!) { createOffer(i
 export const UPDATE_OFFER = `mutation($input: UpdateOfferInput!) { updateOffer(input: $input) { __typename ${errorFields} ... on OfferPayload { offer { ${OFFER_FIELDS} } } } }`;
 export const OFFER_STATS = `query($id: ID!) { node(id: $id) { ... on Offer { stats { redemptions redemptionsLeft discountGiven budgetLeft bonusPointsGiven } } } }`;
 export const CREATE_CODE = `mutation($input: CreatePromoCodeInput!) { createPromoCode(input: $input) { __typename ${errorFields}
-  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCode { value } } }`;
+  ... on PromoCodePayload { promoCode { code maxUses uses perMemberLimit minimumSpend expiresAt assignedMemberId } } ... on DuplicatePromoCodeError { value } } }`;
 export const GENERATE_CODES = `mutation($input: GeneratePromoCodesInput!) { generatePromoCodes(input: $input) { __typename ${errorFields}
   ... on GeneratePromoCodesPayload { batch { id prefix count csv codes(first: 10) { edges { node { code maxUses uses } } pageInfo { hasNextPage endCursor } } } } } }`;
 export const ASSIGN_CODE = `mutation($input: AssignPromoCodeInput!) { assignPromoCode(input: $input) { __typename ${errorFields}
@@ -34,16 +34,16 @@ export const CHECKOUT_FIELDS = `total { amount currency } discount { amount } to
 
 export const QUOTE = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields}
   ... on Quote { ${CHECKOUT_FIELDS} }
-  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } } }`;
 
 export const RECORD_CHECKOUT = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ${errorFields}
   ... on RecordOrderPayload { orderId pointsBalance replayed ${CHECKOUT_FIELDS} }
-  ... on CheckoutChanged { expectedDiscount currentDiscount }
-  ... on InsufficientPoints { requested available } } }`;
+  ... on CheckoutChangedError { expectedDiscount currentDiscount }
+  ... on InsufficientPointsError { requested available } } }`;
 
 export const REFUND_CHECKOUT = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename ${errorFields}
   ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsReturned pointsBalance stampsReturned walletReturned offersReleased replayed }
-  ... on RefundExceedsOrder { refundable } } }`;
+  ... on RefundExceedsOrderError { refundable } } }`;
 
 export const AVAILABLE_OFFERS = `query($id: ID!) { member(id: $id) { availableOffers { codes offer { id name } } stampCards { offer { id } stampsRequired stamps untilReward lifetimeStamps rewardsEarned } } }`;
 
@@ -77,7 +77,14 @@ let orders = 0;
 export async function recordOrder(app: TestApp, input: Record<string, unknown>, token?: string) {
   const response = await app.graphql(
     RECORD_CHECKOUT,
-    { input: { currency: 'EUR', orderId: `order-${++orders}-${Math.random().toString(36).slice(2, 8)}`, idempotencyKey: key('order'), ...input } },
+    {
+      input: {
+        currency: 'EUR',
+        orderId: `order-${++orders}-${Math.random().toString(36).slice(2, 8)}`,
+        idempotencyKey: key('order'),
+        ...input,
+      },
+    },
     token ?? (await app.token({ role: 'storefront' })),
   );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
@@ -85,7 +92,11 @@ export async function recordOrder(app: TestApp, input: Record<string, unknown>, 
 }
 
 export async function refundOrder(app: TestApp, input: Record<string, unknown>) {
-  const response = await app.graphql(REFUND_CHECKOUT, { input: { idempotencyKey: key('refund'), ...input } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    REFUND_CHECKOUT,
+    { input: { idempotencyKey: key('refund'), ...input } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.refundOrder as Record<string, any>;
 }
@@ -93,11 +104,22 @@ export async function refundOrder(app: TestApp, input: Record<string, unknown>) 
 export async function offerStats(app: TestApp, offerId: string) {
   const response = await app.graphql(OFFER_STATS, { id: offerId }, await adminToken(app));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return response.data!.node.stats as { redemptions: number; redemptionsLeft: number | null; discountGiven: number; budgetLeft: number | null; bonusPointsGiven: number };
+  return response.data!.node.stats as {
+    redemptions: number;
+    redemptionsLeft: number | null;
+    discountGiven: number;
+    budgetLeft: number | null;
+    bonusPointsGiven: number;
+  };
 }
 
 /** A cart's `total` from its lines, for carts written as lines only. */
-export const line = (sku: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) => ({ sku, quantity, unitPrice, ...extra });
+export const line = (sku: string, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}) => ({
+  sku,
+  quantity,
+  unitPrice,
+  ...extra,
+});
 
 /**
  * After each test: the clock back at TEST_NOW and the offers in `created` archived, so that a

@@ -40,7 +40,8 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(
     ...(examples ? { examples } : {}),
   });
   if (!details.failed) {
-    if (details.interrupted) console.warn(`[fast-check] time budget reached after ${details.numRuns} of ${settings.numRuns} runs (seed ${details.seed})`);
+    if (details.interrupted)
+      console.warn(`[fast-check] time budget reached after ${details.numRuns} of ${settings.numRuns} runs (seed ${details.seed})`);
     return;
   }
   const replay = `FC_SEED=${details.seed}${details.counterexamplePath ? ` FC_PATH=${details.counterexamplePath}` : ''}`;

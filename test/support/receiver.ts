@@ -10,7 +10,9 @@ export interface Received {
  * A webhook receiver on 127.0.0.1: records every request and answers with `respond` (200 unless
  * told otherwise), so a test can fail, hang, redirect or flood on purpose.
  */
-export async function startReceiver(respond: (request: Received, index: number, res: ServerResponse) => void = (_request, _index, res) => res.end('ok')) {
+export async function startReceiver(
+  respond: (request: Received, index: number, res: ServerResponse) => void = (_request, _index, res) => res.end('ok'),
+) {
   const received: Received[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -26,6 +28,10 @@ export async function startReceiver(respond: (request: Received, index: number, 
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -14,7 +14,7 @@ export const REFERRAL_PROFILE = `query($id: ID!) { member(id: $id) { referralCod
 export const REFERRAL_STATS = `{ program { referralStats { invited joined converted rejected conversionRate rewardsIssued pointsIssued } } }`;
 export const TRACK_VISIT = `mutation($input: TrackReferralVisitInput!) { trackReferralVisit(input: $input) { known } }`;
 export const ENROLL_REFERRED = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ${errorFields}
-  ... on MemberPayload { member { id } } ... on ReferralCodeNotFound { referralCode } } }`;
+  ... on MemberPayload { member { id } } ... on ReferralCodeNotFoundError { referralCode } } }`;
 
 export async function configureReferrals(app: TestApp, input: Record<string, unknown>) {
   const response = await app.graphql(CONFIGURE_REFERRALS, { input }, await app.token({ role: 'admin' }));
@@ -95,7 +95,11 @@ export async function readReferralSettings(app: TestApp, token?: string) {
 
 /** A member's points balance, read by an admin. */
 export async function pointsOf(app: TestApp, memberGlobalId: string): Promise<number> {
-  const response = await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: memberGlobalId }, await app.token({ role: 'admin' }));
+  const response = await app.graphql(
+    `query($id: ID!) { member(id: $id) { pointsBalance } }`,
+    { id: memberGlobalId },
+    await app.token({ role: 'admin' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.member.pointsBalance as number;
 }

@@ -80,15 +80,29 @@ export async function createTestApp(
 ) {
   const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
   const clock = fixedClock(options.now ?? TEST_NOW);
-  const config = loadConfig({ JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env }, 'node');
+  const config = loadConfig(
+    { JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env },
+    'node',
+  );
   const { fingerprints } = config;
-  const serializer = options.withoutSerializer
+  const serializer: Serializer<typeof commandRegistry> = options.withoutSerializer
     ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
     : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   // The caller's address: tests name one (x-client-address) to act as several clients.
   const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
   const events = eventsOptions(config);
-  const deps = { db, clock, serializer, config, fingerprints, afterErasure, rateLimiter: createMemoryRateLimiter(config.rateLimits), clientAddress, logger: options.logger, events };
+  const deps = {
+    db,
+    clock,
+    serializer,
+    config,
+    fingerprints,
+    afterErasure,
+    rateLimiter: createMemoryRateLimiter(config.rateLimits),
+    clientAddress,
+    logger: options.logger,
+    events,
+  };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
   await programs.ensure({ id: 'globex', name: 'Globex Books' });

@@ -13,11 +13,11 @@ export const SETTINGS_FIELDS = `metric window windowMonths downgradeGraceDays`;
 export const CONFIGURE_TIERS = `mutation($input: ConfigureTiersInput!) { configureTiers(input: $input) { __typename ${errorFields}
   ... on TierSettingsPayload { settings { ${SETTINGS_FIELDS} } } } }`;
 export const CREATE_TIER = `mutation($input: CreateTierInput!) { createTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTier { field } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTierError { field } } }`;
 export const UPDATE_TIER = `mutation($input: UpdateTierInput!) { updateTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTier { field } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on DuplicateTierError { field } } }`;
 export const DELETE_TIER = `mutation($input: DeleteTierInput!) { deleteTier(input: $input) { __typename ${errorFields}
-  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on TierInUse { members } } }`;
+  ... on TierPayload { tier { ${TIER_FIELDS} } } ... on TierInUseError { members } } }`;
 export const PROGRAM_TIERS = `{ program { tierSettings { ${SETTINGS_FIELDS} } tiers { ${TIER_FIELDS} } } }`;
 
 /** recordOrder with the tier it lifted the member into. */
@@ -42,7 +42,12 @@ export const EXPIRING_SOON = `query($id: ID!, $days: Int!) { member(id: $id) { p
   pointsExpiringSoon(days: $days) { points until lots { amount remaining expiresAt } } } }`;
 export const LIABILITY = `{ program { liability { points } } }`;
 
-export type TierSettingsInput = { metric: 'SPEND' | 'POINTS_EARNED'; window: 'ROLLING_MONTHS' | 'CALENDAR_YEAR'; windowMonths?: number | null; downgradeGraceDays?: number | null };
+export type TierSettingsInput = {
+  metric: 'SPEND' | 'POINTS_EARNED';
+  window: 'ROLLING_MONTHS' | 'CALENDAR_YEAR';
+  windowMonths?: number | null;
+  downgradeGraceDays?: number | null;
+};
 
 const adminOf = (app: TestApp, programId: string) => app.token({ role: 'admin', programId });
 
@@ -78,7 +83,12 @@ export const LADDER = [
 ] as const;
 
 /** Configures the program and creates `LADDER` (or the given tiers). */
-export async function setUpTiers(app: TestApp, settings: Partial<TierSettingsInput> = {}, tiers: ReadonlyArray<Record<string, unknown>> = LADDER, programId = 'acme') {
+export async function setUpTiers(
+  app: TestApp,
+  settings: Partial<TierSettingsInput> = {},
+  tiers: ReadonlyArray<Record<string, unknown>> = LADDER,
+  programId = 'acme',
+) {
   await configureTiers(app, { metric: 'SPEND', window: 'ROLLING_MONTHS', windowMonths: 12, downgradeGraceDays: 0, ...settings }, programId);
   const created: Record<string, { id: string; name: string }> = {};
   for (const tier of tiers) {
@@ -92,9 +102,22 @@ export async function setUpTiers(app: TestApp, settings: Partial<TierSettingsInp
  * Records an order in EUR for the member, optionally at a given instant (the clock moves there and
  * stays). Returns the payload: `pointsEarned`, `upgradedTier { name }` …
  */
-export async function placeOrder(app: TestApp, memberGlobalId: string, orderId: string, total: number, options: { at?: string; redeemPoints?: number; programId?: string } = {}) {
+export async function placeOrder(
+  app: TestApp,
+  memberGlobalId: string,
+  orderId: string,
+  total: number,
+  options: { at?: string; redeemPoints?: number; programId?: string } = {},
+) {
   if (options.at) app.clock.set(options.at);
-  const input = { memberId: memberGlobalId, orderId, currency: 'EUR', total, redeemPoints: options.redeemPoints ?? 0, idempotencyKey: key('order') };
+  const input = {
+    memberId: memberGlobalId,
+    orderId,
+    currency: 'EUR',
+    total,
+    redeemPoints: options.redeemPoints ?? 0,
+    idempotencyKey: key('order'),
+  };
   const result = await send(app, RECORD_ORDER_WITH_TIER, input, await adminOf(app, options.programId ?? 'acme'));
   expect(result.__typename, JSON.stringify(result)).toBe('RecordOrderPayload');
   return result as { pointsEarned: number; pointsBalance: number; upgradedTier: { name: string } | null };
@@ -113,7 +136,8 @@ export async function standingOf(app: TestApp, memberGlobalId: string, programId
 }
 
 /** The name of the member's tier, or null. */
-export const tierOf = async (app: TestApp, memberGlobalId: string, programId = 'acme') => (await standingOf(app, memberGlobalId, programId)).tier;
+export const tierOf = async (app: TestApp, memberGlobalId: string, programId = 'acme') =>
+  (await standingOf(app, memberGlobalId, programId)).tier;
 
 export type JobName = 'EXPIRE_POINTS' | 'RECALCULATE_TIERS' | 'SETTLE_REFERRALS' | 'REKEY_FINGERPRINTS';
 
@@ -122,7 +146,16 @@ export async function runJob(app: TestApp, job: JobName, now?: string, programId
   const result = await send(app, RUN_JOB, { job, ...(now ? { now } : {}) }, await adminOf(app, programId));
   expect(result.__typename, JSON.stringify(result)).toBe('RunJobPayload');
   expect(result.run.error, 'the run recorded an error').toBeNull();
-  return result.run as { job: string; trigger: string; now: string; startedAt: string; finishedAt: string | null; processed: number; cursor: string | null; error: string | null };
+  return result.run as {
+    job: string;
+    trigger: string;
+    now: string;
+    startedAt: string;
+    finishedAt: string | null;
+    processed: number;
+    cursor: string | null;
+    error: string | null;
+  };
 }
 
 /** Moves the clock to `now` and runs the job as of that instant, as the daily cron would. */
@@ -149,5 +182,8 @@ export async function liabilityPoints(app: TestApp, programId = 'acme') {
 export async function expiringSoon(app: TestApp, memberGlobalId: string, days: number) {
   const response = await app.graphql(EXPIRING_SOON, { id: memberGlobalId, days }, await adminOf(app, 'acme'));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return response.data!.member as { pointsBalance: number; pointsExpiringSoon: { points: number; until: string; lots: Array<Record<string, any>> } };
+  return response.data!.member as {
+    pointsBalance: number;
+    pointsExpiringSoon: { points: number; until: string; lots: Array<Record<string, any>> };
+  };
 }

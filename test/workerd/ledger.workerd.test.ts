@@ -24,7 +24,7 @@ describe('MemberLedger Durable Object serializes value movements', () => {
     );
     const outcomes = results.map((result) => result.data.redeemPoints.__typename);
     expect(outcomes.filter((name) => name === 'PointsPayload')).toHaveLength(37);
-    expect(outcomes.filter((name) => name === 'InsufficientPoints')).toHaveLength(63);
+    expect(outcomes.filter((name) => name === 'InsufficientPointsError')).toHaveLength(63);
     expect((await graphql(BALANCE, { id: memberId }, admin)).data.member.pointsBalance).toBe(0);
 
     // A retry of a successful redemption answers from the first result and moves nothing.

@@ -14,7 +14,10 @@ export function workerdLibsqlBinding(): (request: Request) => Promise<Response> 
   const open = async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-workerd-')), 'loyalty.db');
     const { client } = await openNodeDatabase({ url: `file:${path}` });
-    await client.execute({ sql: "insert into programs (id, name, created_at) values ('acme', 'Acme Coffee', 0), ('globex', 'Globex Books', 0)", args: [] });
+    await client.execute({
+      sql: "insert into programs (id, name, created_at) values ('acme', 'Acme Coffee', 0), ('globex', 'Globex Books', 0)",
+      args: [],
+    });
     client.close();
     return createHranaBridge({ path });
   };

@@ -25,7 +25,9 @@ describe('the Worker: rate limits through the Rate Limiting binding, token rules
     expect(statuses.filter((status) => status === 200)).toHaveLength(40);
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
     expect(refused!.headers.get('retry-after')).toBe('60');
-    expect(await refused!.json()).toEqual({ errors: [{ message: 'Too many requests: try again in 60 s', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 60 } }] });
+    expect(await refused!.json()).toEqual({
+      errors: [{ message: 'Too many requests: try again in 60 s', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 60 } }],
+    });
     // Another address has its own budget.
     expect((await post({ query: '{ __typename }' }, { 'cf-connecting-ip': '192.0.2.77' })).status).toBe(200);
   });
@@ -33,9 +35,21 @@ describe('the Worker: rate limits through the Rate Limiting binding, token rules
   it('refuses a token without exp and one that lives longer than the limit', async () => {
     const key = new TextEncoder().encode(SECRET);
     const now = Math.floor(Date.now() / 1000);
-    const noExpiry = await new SignJWT({ role: 'admin', program: 'acme' }).setProtectedHeader({ alg: 'HS256' }).setSubject('ops').setIssuedAt(now).sign(key);
-    const tooLong = await new SignJWT({ role: 'admin', program: 'acme' }).setProtectedHeader({ alg: 'HS256' }).setSubject('ops').setIssuedAt(now).setExpirationTime(now + 30 * 86_400).sign(key);
-    for (const [token, message] of [[noExpiry, /no expiry/], [tooLong, /lives too long/]] as const) {
+    const noExpiry = await new SignJWT({ role: 'admin', program: 'acme' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ops')
+      .setIssuedAt(now)
+      .sign(key);
+    const tooLong = await new SignJWT({ role: 'admin', program: 'acme' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ops')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 30 * 86_400)
+      .sign(key);
+    for (const [token, message] of [
+      [noExpiry, /no expiry/],
+      [tooLong, /lives too long/],
+    ] as const) {
       const response = await post({ query: '{ program { id } }' }, { authorization: `Bearer ${token}` });
       expect(response.status).toBe(401);
       const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
@@ -46,6 +60,8 @@ describe('the Worker: rate limits through the Rate Limiting binding, token rules
   it('refuses a body over 1 MB with 413', async () => {
     const response = await post({ query: '{ __typename }', variables: { padding: 'x'.repeat(1024 * 1024) } });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });

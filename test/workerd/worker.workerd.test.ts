@@ -39,7 +39,7 @@ const ERASE = `mutation($input: EraseMemberInput!) { eraseMember(input: $input) 
 function writesAfterAllRead(commands: number): CommandDeps {
   const config = loadConfig(workerEnv, 'workers');
   const db = createWorkerDatabase(config, workerEnv);
-  let waiting: Array<() => void> = [];
+  const waiting: Array<() => void> = [];
   const allRead = () =>
     new Promise<void>((release) => {
       waiting.push(release);
@@ -67,13 +67,31 @@ async function identifiersOf(memberId: string) {
 
 // The race tests order in globex, so that their tiers and offers change none of the orders other workerd tests record in acme.
 const globexAdmin = () => signToken(SECRET, { role: 'admin', programId: 'globex', subject: 'workerd-test' });
-const orderInput = (memberId: string, index: number, total: number) => ({ memberId, orderId: `${memberId}-${index}`, currency: 'EUR', total, idempotencyKey: `${memberId}-${index}` });
+const orderInput = (memberId: string, index: number, total: number) => ({
+  memberId,
+  orderId: `${memberId}-${index}`,
+  currency: 'EUR',
+  total,
+  idempotencyKey: `${memberId}-${index}`,
+});
 
 /** recordOrder commands run at once on this Worker's own database, with no serializer: all read, then all write. */
 async function recordWithoutSerializer(inputs: Array<ReturnType<typeof orderInput> & { lines?: unknown[] }>) {
   const deps = writesAfterAllRead(inputs.length);
   const outcomes = await Promise.all(
-    inputs.map((input) => runCommand(commandRegistry, deps, 'checkout.recordOrder', { lines: [], codes: [], attributes: {}, redeemPoints: 0, expectedDiscount: null, walletPayment: null, placedAt: null, ...input, programId: 'globex' })),
+    inputs.map((input) =>
+      runCommand(commandRegistry, deps, 'checkout.recordOrder', {
+        lines: [],
+        codes: [],
+        attributes: {},
+        redeemPoints: 0,
+        expectedDiscount: null,
+        walletPayment: null,
+        placedAt: null,
+        ...input,
+        programId: 'globex',
+      }),
+    ),
   );
   return outcomes.map((outcome) => {
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
@@ -108,7 +126,7 @@ describe('Worker fetch', () => {
     });
   });
 
-  it('enrolls, updates (inside the member\'s Durable Object) and erases a member over libSQL', async () => {
+  it("enrolls, updates (inside the member's Durable Object) and erases a member over libSQL", async () => {
     const token = await admin();
     const enrolled = await graphql(ENROLL, { input: { email: 'Worker@Example.com', name: 'Wanda' } }, token);
     expect(enrolled.data.enrollMember).toMatchObject({ __typename: 'MemberPayload', member: { email: 'worker@example.com' } });
@@ -126,12 +144,14 @@ describe('Worker fetch', () => {
     expect(afterErase.data.updateMember).toEqual({ __typename: 'MemberErasedError', code: 'MEMBER_ERASED' });
   });
 
-  it('serializes one member\'s read-modify-writes in its Durable Object; run without it, they interleave', async () => {
+  it("serializes one member's read-modify-writes in its Durable Object; run without it, they interleave", async () => {
     // Each update keeps "an externalId or an email" by reading the row first: one clears the email,
     // the other the externalId. In order, the second sees the first and is refused.
     const token = await admin();
     const serialized = await enrollWith(token, { email: 'busy@example.com', externalId: 'busy-1' });
-    const outcomes = await Promise.all([{ email: null }, { externalId: null }].map((change) => graphql(UPDATE, { input: { id: serialized.id, ...change } }, token)));
+    const outcomes = await Promise.all(
+      [{ email: null }, { externalId: null }].map((change) => graphql(UPDATE, { input: { id: serialized.id, ...change } }, token)),
+    );
     expect(outcomes.map((outcome) => outcome.data.updateMember.__typename).sort()).toEqual(['InvalidInputError', 'MemberPayload']);
     expect(await identifiersOf(serialized.memberId)).toHaveLength(1);
 
@@ -140,7 +160,9 @@ describe('Worker fetch', () => {
     const unserialized = await enrollWith(token, { email: 'racy@example.com', externalId: 'racy-1' });
     const deps = writesAfterAllRead(2);
     const results = await Promise.all(
-      [{ email: null }, { externalId: null }].map((update) => runCommand(commandRegistry, deps, 'members.update', { programId: 'acme', memberId: unserialized.memberId, update })),
+      [{ email: null }, { externalId: null }].map((update) =>
+        runCommand(commandRegistry, deps, 'members.update', { programId: 'acme', memberId: unserialized.memberId, update }),
+      ),
     );
     expect(results.map((result) => result.ok)).toEqual([true, true]);
     expect(await identifiersOf(unserialized.memberId)).toEqual([]);
@@ -148,15 +170,31 @@ describe('Worker fetch', () => {
 
   it('upgrades a member exactly once when concurrent orders cross a tier threshold together; without it, never', async () => {
     const token = await globexAdmin();
-    const configured = await graphql(`mutation { configureTiers(input: { metric: SPEND, window: ROLLING_MONTHS, windowMonths: 12, downgradeGraceDays: 0 }) { __typename } }`, {}, token);
+    const configured = await graphql(
+      `mutation { configureTiers(input: { metric: SPEND, window: ROLLING_MONTHS, windowMonths: 12, downgradeGraceDays: 0 }) { __typename } }`,
+      {},
+      token,
+    );
     expect(configured.data.configureTiers.__typename).toBe('TierSettingsPayload');
-    const silver = await graphql(`mutation { createTier(input: { name: "Silver", threshold: 10000, earnMultiplierPermille: 1500 }) { __typename } }`, {}, token);
+    const silver = await graphql(
+      `mutation { createTier(input: { name: "Silver", threshold: 10000, earnMultiplierPermille: 1500 }) { __typename } }`,
+      {},
+      token,
+    );
     expect(silver.data.createTier.__typename).toBe('TierPayload');
 
     const serialized = await enrollWith(token, { email: 'threshold@example.com' });
-    const orders = await Promise.all([1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: orderInput(serialized.id, index, 4_000) }, token)));
-    expect(orders.map((result) => result.data.recordOrder.__typename)).toEqual(['RecordOrderPayload', 'RecordOrderPayload', 'RecordOrderPayload']);
-    expect(orders.filter((result) => result.data.recordOrder.upgradedTier).map((result) => result.data.recordOrder.upgradedTier)).toEqual([{ name: 'Silver' }]);
+    const orders = await Promise.all(
+      [1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: orderInput(serialized.id, index, 4_000) }, token)),
+    );
+    expect(orders.map((result) => result.data.recordOrder.__typename)).toEqual([
+      'RecordOrderPayload',
+      'RecordOrderPayload',
+      'RecordOrderPayload',
+    ]);
+    expect(orders.filter((result) => result.data.recordOrder.upgradedTier).map((result) => result.data.recordOrder.upgradedTier)).toEqual([
+      { name: 'Silver' },
+    ]);
     expect(await tierNameOf(serialized.id, token)).toBe('Silver');
 
     const unserialized = await enrollWith(token, { email: 'racy-threshold@example.com' });
@@ -167,16 +205,24 @@ describe('Worker fetch', () => {
 
   it('gives the third stamp of concurrent stamp-card orders its free unit exactly once; without it, never', async () => {
     const token = await globexAdmin();
-    const offer = await graphql(`mutation { createOffer(input: { name: "Third coffee free", effect: { stampCard: { stampsRequired: 3, items: { skus: ["COFFEE"] } } } }) { __typename } }`, {}, token);
+    const offer = await graphql(
+      `mutation { createOffer(input: { name: "Third coffee free", effect: { stampCard: { stampsRequired: 3, items: { skus: ["COFFEE"] } } } }) { __typename } }`,
+      {},
+      token,
+    );
     expect(offer.data.createOffer.__typename).toBe('OfferPayload');
     const coffee = [{ sku: 'COFFEE', category: null, quantity: 1, unitPrice: 300, attributes: {} }];
 
     const serialized = await enrollWith(token, { email: 'stamps@example.com' });
-    const orders = await Promise.all([1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: { ...orderInput(serialized.id, index, 300), lines: coffee } }, token)));
+    const orders = await Promise.all(
+      [1, 2, 3].map((index) => graphql(RECORD_ORDER, { input: { ...orderInput(serialized.id, index, 300), lines: coffee } }, token)),
+    );
     expect(orders.map((result) => result.data.recordOrder.discount.amount).sort()).toEqual([0, 0, 300]);
 
     const unserialized = await enrollWith(token, { email: 'racy-stamps@example.com' });
-    const results = await recordWithoutSerializer([1, 2, 3].map((index) => ({ ...orderInput(unserialized.memberId, index, 300), lines: coffee })));
+    const results = await recordWithoutSerializer(
+      [1, 2, 3].map((index) => ({ ...orderInput(unserialized.memberId, index, 300), lines: coffee })),
+    );
     expect(results.map((result) => result.discount)).toEqual([0, 0, 0]);
   });
 
@@ -232,7 +278,15 @@ describe('Worker scheduled', () => {
       args: [cron],
     });
     expect(runs.rows.map((row) => ({ ...row }))).toEqual(
-      jobs.flatMap((job) => programs.map((programId) => ({ job, program_id: programId, scheduled_for: scheduledTime, finished_at: expect.any(Number), error: null }))),
+      jobs.flatMap((job) =>
+        programs.map((programId) => ({
+          job,
+          program_id: programId,
+          scheduled_for: scheduledTime,
+          finished_at: expect.any(Number),
+          error: null,
+        })),
+      ),
     );
   });
 });

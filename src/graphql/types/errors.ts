@@ -1,4 +1,4 @@
-import { DomainError, InvalidInputError, type InputIssue } from '../../platform/errors';
+import { type DomainError, InvalidInputError, type InputIssue } from '../../platform/errors';
 import { builder } from '../builder';
 
 /** Implemented by every typed error result; `code` is stable and machine-readable. */

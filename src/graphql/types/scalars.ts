@@ -31,7 +31,10 @@ builder.scalarType('SafeInt', {
 function parseAttributes(value: unknown): Record<string, string | number | boolean> {
   const isPlainObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   const entries = isPlainObject ? Object.entries(value) : [];
-  const valid = isPlainObject && entries.length <= 50 && entries.every(([key, item]) => key.length <= 100 && ['string', 'number', 'boolean'].includes(typeof item));
+  const valid =
+    isPlainObject &&
+    entries.length <= 50 &&
+    entries.every(([key, item]) => key.length <= 100 && ['string', 'number', 'boolean'].includes(typeof item));
   if (!valid) throw badInput('Attributes must be an object of at most 50 keys with string, number or boolean values');
   return value as Record<string, string | number | boolean>;
 }
@@ -50,7 +53,8 @@ function parseObject(value: unknown): Record<string, unknown> {
 }
 
 builder.scalarType('JSONObject', {
-  description: 'A JSON object: as input, the field that takes it states its limits and refuses what breaks them with InvalidInputError; as output, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
+  description:
+    'A JSON object: as input, the field that takes it states its limits and refuses what breaks them with InvalidInputError; as output, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
   serialize: (value) => value,
   parseValue: parseObject,
   parseLiteral: (ast) => parseObject(valueFromASTUntyped(ast as ValueNode)),

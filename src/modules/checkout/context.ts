@@ -1,24 +1,24 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import { spendablePoints } from '../ledger/domain/lots';
-import { CurrencyMismatchError, InsufficientPointsError } from '../ledger/errors';
-import { openLots, walletBalances } from '../ledger/repository';
-import { splitWalletSpend } from '../ledger/domain/wallet';
-import { findMember } from '../members/repository';
-import { MemberErasedError, MemberNotFoundError } from '../members/errors';
-import { evaluateOffers } from '../offers/domain/evaluate';
-import type { Shopper } from '../offers/domain/eligibility';
-import { matchCodes, memberStamps, memberUsage } from '../offers/repository';
-import { activeAutomaticOffers } from '../offers/active-offers';
-import { loadRules } from '../rules/service';
-import { referralStanding, type ReferralStanding } from '../referrals/repository';
-import type { Offer } from '../offers/domain/offer';
+import { spendablePoints } from '../ledger';
+import { CurrencyMismatchError, InsufficientPointsError } from '../ledger';
+import { openLots, walletBalances } from '../ledger';
+import { splitWalletSpend } from '../ledger';
+import { findMember } from '../members';
+import { MemberErasedError, MemberNotFoundError } from '../members';
+import { evaluateOffers } from '../offers';
+import type { Shopper } from '../offers';
+import { matchCodes, memberStamps, memberUsage } from '../offers';
+import { activeAutomaticOffers } from '../offers';
+import { loadRules } from '../rules';
+import { referralStanding, type ReferralStanding } from '../referrals';
+import type { Offer } from '../offers';
 import type { PromoCodeRow } from '../../../schema';
-import type { ProgramRules } from '../rules/domain';
-import { loadTierContext, type TierContext } from '../tiers/order-effects';
-import { usageWindows } from '../offers/domain/limits';
-import { BASE_EARN_MULTIPLIER } from '../ledger/domain/points';
+import type { ProgramRules } from '../rules';
+import { loadTierContext, type TierContext } from '../tiers';
+import { usageWindows } from '../offers';
+import { BASE_EARN_MULTIPLIER } from '../ledger';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
 import { memberInSegments } from '../segments';
 import { checkPlacedAt } from './domain/placed-at';
@@ -115,7 +115,14 @@ const sameWindows = (a: ReadonlyMap<string, Date>, b: ReadonlyMap<string, Date>)
  * only if the offers now ask for other windows. What the offers do not need is not used, as before.
  * With `metricAt`, the tier context carries the member's qualifying metric at that instant.
  */
-export async function loadShopper(db: Database, programId: string, memberId: string | null, now: Date, needs: ShopperNeeds | Promise<ShopperNeeds>, metricAt?: Date) {
+export async function loadShopper(
+  db: Database,
+  programId: string,
+  memberId: string | null,
+  now: Date,
+  needs: ShopperNeeds | Promise<ShopperNeeds>,
+  metricAt?: Date,
+) {
   if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
   const seen = lastUsageSince.get(db) ?? lastUsageSince.set(db, new Map()).get(db)!;
   const guess = seen.get(programId) ?? new Map<string, Date>();
@@ -167,7 +174,11 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
-    return needsOf([...automatic, ...matched.map((match) => match.offer)], matched.map((match) => match.promoCode), at);
+    return needsOf(
+      [...automatic, ...matched.map((match) => match.offer)],
+      matched.map((match) => match.promoCode),
+      at,
+    );
   });
   const wallet = cart.walletPayment;
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
@@ -180,7 +191,14 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
   checkPlacedAt(at, now, rules.maxBackdateDays);
   const lines = cart.lines.map((line, lineNo) => ({ ...line, lineNo }));
-  const evaluation = evaluateOffers({ now: at, cart: { ...cart, lines }, shopper, automaticOffers, enteredCodes, maxDiscountBasisPoints: rules.maxDiscountBasisPoints });
+  const evaluation = evaluateOffers({
+    now: at,
+    cart: { ...cart, lines },
+    shopper,
+    automaticOffers,
+    enteredCodes,
+    maxDiscountBasisPoints: rules.maxDiscountBasisPoints,
+  });
   const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
   const walletSplit = splitWalletSpend(walletBalance, priced.walletPayment, cart.currency);

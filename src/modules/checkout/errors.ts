@@ -1,10 +1,34 @@
 import { DomainError, registerDomainErrors } from '../../platform/errors';
 
+export class DuplicateOrderError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'DUPLICATE_ORDER';
+  constructor(orderId: string) {
+    super({ orderId }, `Order ${orderId} is already recorded (under another idempotency key)`);
+  }
+}
+
+export class OrderNotFoundError extends DomainError<{ orderId: string }> {
+  static override readonly code = 'ORDER_NOT_FOUND';
+  constructor(orderId: string) {
+    super({ orderId }, `No order ${orderId} in this program`);
+  }
+}
+
+export class RefundExceedsOrderError extends DomainError<{ orderId: string; requested: number; refundable: number }> {
+  static override readonly code = 'REFUND_EXCEEDS_ORDER';
+  constructor(orderId: string, requested: number, refundable: number) {
+    super({ orderId, requested, refundable }, `Refund of ${requested} exceeds what is left to refund on order ${orderId} (${refundable})`);
+  }
+}
+
 /** The storefront priced the order with a discount checkout no longer gives (an offer ran out, a code was used). */
 export class CheckoutChangedError extends DomainError<{ expectedDiscount: number; currentDiscount: number }> {
   static override readonly code = 'CHECKOUT_CHANGED';
   constructor(expectedDiscount: number, currentDiscount: number) {
-    super({ expectedDiscount, currentDiscount }, `The cart discount is now ${currentDiscount}, not the expected ${expectedDiscount}: quote it again`);
+    super(
+      { expectedDiscount, currentDiscount },
+      `The cart discount is now ${currentDiscount}, not the expected ${expectedDiscount}: quote it again`,
+    );
   }
 }
 
@@ -21,7 +45,12 @@ export class PlacedAtOutOfRangeError extends DomainError<{ placedAt: string; ear
   static override readonly code = 'PLACED_AT_OUT_OF_RANGE';
   constructor(placedAt: Date, earliest: Date, latest: Date) {
     const [given, from, to] = [placedAt, earliest, latest].map((date) => date.toISOString()) as [string, string, string];
-    super({ placedAt: given, earliest: from, latest: to }, placedAt > latest ? `placedAt ${given} is in the future (now is ${to})` : `placedAt ${given} is before ${from}, the earliest this program accepts`);
+    super(
+      { placedAt: given, earliest: from, latest: to },
+      placedAt > latest
+        ? `placedAt ${given} is in the future (now is ${to})`
+        : `placedAt ${given} is before ${from}, the earliest this program accepts`,
+    );
   }
 }
 
@@ -45,8 +74,21 @@ export class OrderOfAnotherMemberError extends DomainError<{ orderId: string }> 
 export class ClaimWindowClosedError extends DomainError<{ orderId: string; claimableUntil: string }> {
   static override readonly code = 'CLAIM_WINDOW_CLOSED';
   constructor(orderId: string, claimableUntil: Date) {
-    super({ orderId, claimableUntil: claimableUntil.toISOString() }, `Order ${orderId} could be claimed until ${claimableUntil.toISOString()}`);
+    super(
+      { orderId, claimableUntil: claimableUntil.toISOString() },
+      `Order ${orderId} could be claimed until ${claimableUntil.toISOString()}`,
+    );
   }
 }
 
-registerDomainErrors(CheckoutChangedError, CheckoutContendedError, PlacedAtOutOfRangeError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError);
+registerDomainErrors(
+  DuplicateOrderError,
+  OrderNotFoundError,
+  RefundExceedsOrderError,
+  CheckoutChangedError,
+  CheckoutContendedError,
+  PlacedAtOutOfRangeError,
+  OrderAlreadyClaimedError,
+  OrderOfAnotherMemberError,
+  ClaimWindowClosedError,
+);

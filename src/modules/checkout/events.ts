@@ -1,6 +1,6 @@
 import type { PlannedEvent } from '../../platform/outbox';
-import { pointsEvent } from '../ledger/commands/points';
-import type { RecordedApplication } from '../offers/repository';
+import { pointsEvent } from '../ledger';
+import type { RecordedApplication } from '../offers';
 
 interface RecordedOrder {
   memberId: string | null;
@@ -16,14 +16,36 @@ interface RecordedOrder {
 }
 
 /** What recording an order reports: the order, its points payment and earn, and each offer it used. */
-export function recordedOrderEvents(order: RecordedOrder, balanceBefore: number, applied: RecordedApplication[], transferOf: (kind: string) => string | null): PlannedEvent[] {
+export function recordedOrderEvents(
+  order: RecordedOrder,
+  balanceBefore: number,
+  applied: RecordedApplication[],
+  transferOf: (kind: string) => string | null,
+): PlannedEvent[] {
   const { memberId, orderId } = order;
   const events: PlannedEvent[] = [{ type: 'order.recorded', memberId, data: { ...order } }];
   if (memberId && order.pointsRedeemed > 0) {
-    events.push(pointsEvent('points.redeemed', { memberId, points: order.pointsRedeemed, pointsBalance: balanceBefore - order.pointsRedeemed, transferId: transferOf('order_payment') }, { orderId }));
+    events.push(
+      pointsEvent(
+        'points.redeemed',
+        {
+          memberId,
+          points: order.pointsRedeemed,
+          pointsBalance: balanceBefore - order.pointsRedeemed,
+          transferId: transferOf('order_payment'),
+        },
+        { orderId },
+      ),
+    );
   }
   if (memberId && order.pointsEarned > 0) {
-    events.push(pointsEvent('points.earned', { memberId, points: order.pointsEarned, pointsBalance: order.pointsBalance ?? 0, transferId: transferOf('earn') }, { orderId }));
+    events.push(
+      pointsEvent(
+        'points.earned',
+        { memberId, points: order.pointsEarned, pointsBalance: order.pointsBalance ?? 0, transferId: transferOf('earn') },
+        { orderId },
+      ),
+    );
   }
   for (const application of applied) {
     if (!application.offerId) continue;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, text, whole, withoutControlCharacters } from '../../platform/validation';
 import { MAX_POINTS, MAX_QUANTITY } from '../../platform/bounds';
-import { currencySchema } from '../rules/domain';
-import { enteredCodesSchema } from '../offers/domain/codes';
-import { idempotencyKeySchema } from '../ledger/inputs';
+import { currencySchema } from '../rules';
+import { enteredCodesSchema } from '../offers';
+import { idempotencyKeySchema } from '../ledger';
 
 const attributes = z
   .record(withoutControlCharacters(z.string().max(64)), z.union([withoutControlCharacters(z.string().max(200)), z.number(), z.boolean()]))
@@ -18,7 +18,9 @@ export const cartFields = {
     .array(
       z.object({
         sku: text(128),
-        category: text(128).nullish().transform((category) => category ?? null),
+        category: text(128)
+          .nullish()
+          .transform((category) => category ?? null),
         quantity: whole(1, MAX_QUANTITY),
         unitPrice: whole(0, MAX_AMOUNT),
         attributes,
@@ -44,25 +46,42 @@ export const cartFields = {
 };
 
 /** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */
-export function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(cart: Cart, context: z.RefinementCtx) {
+export function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(
+  cart: Cart,
+  context: z.RefinementCtx,
+) {
   const linesTotal = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   if (cart.total == null && cart.lines.length === 0) context.addIssue({ code: 'custom', path: ['total'], message: 'give total or lines' });
   else if (linesTotal > MAX_AMOUNT) context.addIssue({ code: 'custom', path: ['lines'], message: `must add up to at most ${MAX_AMOUNT}` });
-  else if (cart.total != null && cart.total < linesTotal) context.addIssue({ code: 'custom', path: ['total'], message: `must be at least the sum of the lines (${linesTotal})` });
+  else if (cart.total != null && cart.total < linesTotal)
+    context.addIssue({ code: 'custom', path: ['total'], message: `must be at least the sum of the lines (${linesTotal})` });
   return { ...cart, total: cart.total ?? linesTotal };
 }
 
-export const quoteCartSchema = z.object({ ...cartFields, memberId: z.string().nullish().transform((id) => id ?? null) }).transform(withTotal);
+export const quoteCartSchema = z
+  .object({
+    ...cartFields,
+    memberId: z
+      .string()
+      .nullish()
+      .transform((id) => id ?? null),
+  })
+  .transform(withTotal);
 export type QuoteCart = z.output<typeof quoteCartSchema>;
 
 export const recordOrderSchema = z
   .object({
     ...cartFields,
     /** Null: a guest's order (codes, caps and budgets count it; it earns points once a member claims it). */
-    memberId: z.string().nullish().transform((id) => id ?? null),
+    memberId: z
+      .string()
+      .nullish()
+      .transform((id) => id ?? null),
     orderId: text(128),
     idempotencyKey: idempotencyKeySchema,
-    expectedDiscount: whole(0, MAX_AMOUNT).nullish().transform((discount) => discount ?? null),
+    expectedDiscount: whole(0, MAX_AMOUNT)
+      .nullish()
+      .transform((discount) => discount ?? null),
   })
   .transform(withTotal);
 export type RecordOrderRequest = z.output<typeof recordOrderSchema>;
@@ -72,7 +91,9 @@ export const claimOrderSchema = z.object({ orderId: text(128), idempotencyKey: i
 export const refundOrderSchema = z
   .object({
     orderId: text(128),
-    amount: whole(0, MAX_AMOUNT).nullish().transform((amount) => amount ?? null),
+    amount: whole(0, MAX_AMOUNT)
+      .nullish()
+      .transform((amount) => amount ?? null),
     lines: z
       .array(z.object({ sku: text(128), quantity: whole(1, MAX_QUANTITY) }))
       .min(1, 'at least one line')

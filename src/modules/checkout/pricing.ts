@@ -1,10 +1,10 @@
-import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment, wholeStepsOf } from '../ledger/domain/points';
-import { mulDivRounded, type ProgramRules } from '../rules/domain';
+import { BASE_EARN_MULTIPLIER, earnedPoints, maximumRedeemablePoints, planPointsPayment, wholeStepsOf } from '../ledger';
+import { mulDivRounded, type ProgramRules } from '../rules';
 import { MAX_BALANCE } from '../../platform/bounds';
 import { InvalidInputError } from '../../platform/errors';
-import type { Evaluation } from '../offers/domain/evaluate';
-import { WalletPaymentExceedsTotalError } from '../ledger/errors';
-import type { RecordedApplication } from '../offers/repository';
+import type { Evaluation } from '../offers';
+import { WalletPaymentExceedsTotalError } from '../ledger';
+import type { RecordedApplication } from '../offers';
 
 export interface PricedCart extends Omit<Evaluation, 'applied'> {
   total: number;
@@ -73,7 +73,9 @@ function boundedPointsEarned(basePoints: number, applied: Array<{ bonusPoints: n
   for (const { bonusPoints } of applied) {
     points += bonusPoints;
     if (points > MAX_BALANCE) {
-      throw new InvalidInputError([{ path: ['input', 'total'], message: `this order would earn more than ${MAX_BALANCE} points, the most one order may earn` }]);
+      throw new InvalidInputError([
+        { path: ['input', 'total'], message: `this order would earn more than ${MAX_BALANCE} points, the most one order may earn` },
+      ]);
     }
   }
   return points;

@@ -1,6 +1,6 @@
-import { REST_OF_ORDER } from '../offers/domain/allocation';
-import type { NotApplied } from '../offers/domain/evaluate';
-import type { NextStep } from '../offers/domain/effects';
+import { REST_OF_ORDER } from '../offers';
+import type { NotApplied } from '../offers';
+import type { NextStep } from '../offers';
 import type { Checkout, CheckoutCart } from './context';
 
 export interface AppliedOfferResult {
@@ -57,9 +57,26 @@ export function quoteResult(cart: CheckoutCart, { priced, pointsRedeemable }: Ch
     amountToPay: priced.amountToPay,
     pointsEarned: priced.pointsEarned,
     pointsRedeemable,
-    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep })),
+    applied: priced.applied.map(({ offerId, tierId, effect, code, discount, gift, bonusPoints, stamps, freeUnits, nextStep }) => ({
+      offerId,
+      tierId,
+      effect,
+      code,
+      discount,
+      gift,
+      bonusPoints,
+      stamps,
+      freeUnits,
+      nextStep,
+    })),
     notApplied: priced.notApplied,
-    lines: cart.lines.map((line, lineNo) => ({ lineNo, sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+    lines: cart.lines.map((line, lineNo) => ({
+      lineNo,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: priced.lineDiscounts.get(lineNo) ?? 0,
+    })),
     restOfOrderDiscount: priced.lineDiscounts.get(REST_OF_ORDER) ?? 0,
   };
 }

@@ -1,21 +1,22 @@
 import type { Clock } from '../../platform/clock';
+import type { checkoutCommands } from './commands';
+import type { referralCommands } from '../referrals';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { OrderNotFoundError } from '../ledger/errors';
-import { MemberErasedError } from '../members/errors';
-import type { RecordOrderInput, RecordOrderResult } from './commands/record-order';
-import type { RefundOrderInput, RefundOrderResult } from './commands/refund-order';
-import type { ClaimOrderInput, ClaimOrderResult } from './commands/claim-order';
+import { OrderNotFoundError } from './errors';
+import { MemberErasedError } from '../members';
+import type { RecordOrderInput } from './commands/record-order';
+import type { RefundOrderInput } from './commands/refund-order';
+import type { ClaimOrderInput } from './commands/claim-order';
 import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
-import { codeEligibility, shopperEligibility } from '../offers/domain/eligibility';
-import { byEvaluationOrder } from '../offers/domain/evaluate';
-import type { Offer } from '../offers/domain/offer';
-import { heldCodes } from '../offers/repository';
-import { activeAutomaticOffers } from '../offers/active-offers';
+import { codeEligibility, shopperEligibility } from '../offers';
+import { byEvaluationOrder } from '../offers';
+import type { Offer } from '../offers';
+import { heldCodes } from '../offers';
+import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
 import { findOrder } from './repository';
-import { createReferralsService } from '../referrals/service';
-import type { Replayable } from '../ledger/operation';
+import { createReferralsService } from '../referrals';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
@@ -26,7 +27,15 @@ export type CheckoutService = ReturnType<typeof createCheckoutService>;
 const orderKey = (programId: string, memberId: string | null, orderId: string) => memberKey(programId, memberId ?? `guest:${orderId}`);
 
 /** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
-export function createCheckoutService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createCheckoutService({
+  db,
+  clock,
+  serializer,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof checkoutCommands & typeof referralCommands>;
+}) {
   const referrals = createReferralsService({ db, clock, serializer });
   return {
     /**
@@ -36,7 +45,13 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async availableOffers(programId: string, memberId: string) {
       const now = clock.now();
       const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), heldCodes(db, programId, memberId)]);
-      const needs = offersInPlay.then(([automatic, held]) => needsOf([...automatic, ...held.map(({ offer }) => offer)], held.map(({ promoCode }) => promoCode), now));
+      const needs = offersInPlay.then(([automatic, held]) =>
+        needsOf(
+          [...automatic, ...held.map(({ offer }) => offer)],
+          held.map(({ promoCode }) => promoCode),
+          now,
+        ),
+      );
       const [loaded, [automatic, held]] = await Promise.all([
         // An erased member can no longer use offers: what is left of them to read is none.
         loadShopper(db, programId, memberId, now, needs).catch((error: unknown) => {
@@ -64,14 +79,14 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
-      return serializer.execute<Replayable<RecordOrderResult>>(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
+      return serializer.execute(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
     },
 
     /** Links a guest's order to a member, who earns its points; in the guest order's serializer, with its refunds. */
     async claimOrder(programId: string, input: Omit<ClaimOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      return serializer.execute<Replayable<ClaimOrderResult>>(orderKey(programId, order.memberId, input.orderId), 'checkout.claimOrder', { ...input, programId });
+      return serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.claimOrder', { ...input, programId });
     },
 
     /**
@@ -81,7 +96,10 @@ export function createCheckoutService({ db, clock, serializer }: { db: Database;
     async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute<Replayable<RefundOrderResult>>(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', { ...input, programId });
+      const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', {
+        ...input,
+        programId,
+      });
       // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
       if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
       return result;

@@ -14,5 +14,12 @@ export interface EventEnvelope {
 }
 
 export function envelopeOf(event: Pick<EventRow, 'id' | 'type' | 'version' | 'programId' | 'occurredAt' | 'data'>): EventEnvelope {
-  return { id: event.id, type: event.type, version: event.version, programId: event.programId, timestamp: event.occurredAt.toISOString(), data: event.data };
+  return {
+    id: event.id,
+    type: event.type,
+    version: event.version,
+    programId: event.programId,
+    timestamp: event.occurredAt.toISOString(),
+    data: event.data,
+  };
 }

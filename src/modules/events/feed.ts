@@ -50,13 +50,25 @@ export async function pruneEventsBefore(db: Database, before: Date, chunk: numbe
   const notYetQueued = db
     .select({ id: webhookEndpoints.id })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.programId, events.programId), eq(webhookEndpoints.status, 'enabled'), lt(webhookEndpoints.cursorSeq, events.seq)));
+    .where(
+      and(
+        eq(webhookEndpoints.programId, events.programId),
+        eq(webhookEndpoints.status, 'enabled'),
+        lt(webhookEndpoints.cursorSeq, events.seq),
+      ),
+    );
   const old = await db
     .select({ seq: events.seq })
     .from(events)
     .where(and(lt(events.occurredAt, before), notExists(awaited), notExists(notYetQueued)))
     .orderBy(asc(events.seq))
     .limit(chunk);
-  if (old.length > 0) await db.delete(events).where(inArray(events.seq, old.map((row) => row.seq)));
+  if (old.length > 0)
+    await db.delete(events).where(
+      inArray(
+        events.seq,
+        old.map((row) => row.seq),
+      ),
+    );
   return old.length;
 }

@@ -1,5 +1,11 @@
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
-import { webhookDeliveryStatuses, type EventRow, type WebhookAttemptRow, type WebhookDeliveryRow, type WebhookEndpointRow } from '../../../schema';
+import {
+  webhookDeliveryStatuses,
+  type EventRow,
+  type WebhookAttemptRow,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from '../../../schema';
 import { builder } from '../../graphql/builder';
 import { connectionById } from '../../graphql/connections';
 import { programIdOf } from '../../graphql/context';
@@ -7,7 +13,7 @@ import { requireId } from '../../graphql/global-ids';
 import { parseInput } from '../../graphql/parse-input';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { eventTypes, type EventType } from '../../platform/outbox';
-import { memberIdFrom } from '../members/schema';
+import { memberIdFrom } from '../members';
 import { WebhookDeliveryNotFoundError, WebhookEndpointNotFoundError } from './errors';
 import { eventCursor } from './feed';
 import { endpointUpdateSchema, newEndpointSchema } from './webhooks/endpoints';
@@ -16,10 +22,16 @@ const admin = { admin: true };
 
 /** `member.enrolled` ↔ MEMBER_ENROLLED */
 const EventTypeEnum = builder.enumType('EventType', {
-  values: Object.fromEntries(eventTypes.map((type) => [type.toUpperCase().replace('.', '_'), { value: type }])) as Record<string, { value: EventType }>,
+  values: Object.fromEntries(eventTypes.map((type) => [type.toUpperCase().replace('.', '_'), { value: type }])) as Record<
+    string,
+    { value: EventType }
+  >,
 });
 const DeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
-  values: Object.fromEntries(webhookDeliveryStatuses.map((status) => [status.toUpperCase(), { value: status }])) as Record<string, { value: WebhookDeliveryRow['status'] }>,
+  values: Object.fromEntries(webhookDeliveryStatuses.map((status) => [status.toUpperCase(), { value: status }])) as Record<
+    string,
+    { value: WebhookDeliveryRow['status'] }
+  >,
 });
 
 const EventObject = builder.objectRef<EventRow>('Event').implement({
@@ -40,7 +52,11 @@ builder.queryField('events', (t) =>
     args: { types: t.arg({ type: [EventTypeEnum] }), memberId: t.arg.id() },
     resolve: (_root, args, context) =>
       resolveCursorConnection<Promise<EventRow[]>>({ args, toCursor: eventCursor }, (page) =>
-        context.services.events.feed(programIdOf(context), { types: args.types?.length ? args.types : null, memberId: args.memberId ? memberIdFrom(args.memberId) : null }, page),
+        context.services.events.feed(
+          programIdOf(context),
+          { types: args.types?.length ? args.types : null, memberId: args.memberId ? memberIdFrom(args.memberId) : null },
+          page,
+        ),
       ),
   }),
 );
@@ -69,7 +85,11 @@ const WebhookDeliveryType = builder.node(builder.objectRef<WebhookDeliveryRow>('
     replay: t.boolean({ resolve: (delivery) => delivery.replayId !== '' }),
     status: t.field({ type: DeliveryStatus, resolve: (delivery) => delivery.status }),
     attempts: t.exposeInt('totalAttempts'),
-    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (delivery) => (delivery.status === 'pending' ? delivery.nextAttemptAt : null) }),
+    nextAttemptAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (delivery) => (delivery.status === 'pending' ? delivery.nextAttemptAt : null),
+    }),
     lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -120,12 +140,22 @@ builder.queryFields((t) => ({
     authScopes: admin,
     args: { endpointId: t.arg.id({ required: true }), status: t.arg({ type: DeliveryStatus }) },
     resolve: (_root, args, context) =>
-      connectionById(args, (page) => context.services.events.deliveries(programIdOf(context), endpointIdFrom(args.endpointId), args.status ?? null, page)),
+      connectionById(args, (page) =>
+        context.services.events.deliveries(programIdOf(context), endpointIdFrom(args.endpointId), args.status ?? null, page),
+      ),
   }),
 }));
 
-builder.objectType(WebhookEndpointNotFoundError, { name: 'WebhookEndpointNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
-builder.objectType(WebhookDeliveryNotFoundError, { name: 'WebhookDeliveryNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(WebhookEndpointNotFoundError, {
+  name: 'WebhookEndpointNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+builder.objectType(WebhookDeliveryNotFoundError, {
+  name: 'WebhookDeliveryNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
 
 const CreateWebhookEndpointInput = builder.inputType('CreateWebhookEndpointInput', {
   fields: (t) => ({
@@ -147,7 +177,9 @@ const WebhookEndpointRefInput = builder.inputType('WebhookEndpointRefInput', { f
 const RotateWebhookSecretInput = builder.inputType('RotateWebhookSecretInput', {
   fields: (t) => ({ id: t.id({ required: true }), graceHours: t.int() }),
 });
-const RetryWebhookDeliveryInput = builder.inputType('RetryWebhookDeliveryInput', { fields: (t) => ({ deliveryId: t.id({ required: true }) }) });
+const RetryWebhookDeliveryInput = builder.inputType('RetryWebhookDeliveryInput', {
+  fields: (t) => ({ deliveryId: t.id({ required: true }) }),
+});
 const ReplayEventsInput = builder.inputType('ReplayEventsInput', {
   fields: (t) => ({
     endpointId: t.id({ required: true }),
@@ -184,7 +216,8 @@ builder.mutationFields((t) => ({
     authScopes: admin,
     args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true }) },
     errors: { directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
-    resolve: (_root, { input }, context) => context.services.events.createEndpoint(programIdOf(context), parseInput(newEndpointSchema, input)),
+    resolve: (_root, { input }, context) =>
+      context.services.events.createEndpoint(programIdOf(context), parseInput(newEndpointSchema, input)),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointPayload,
@@ -199,14 +232,16 @@ builder.mutationFields((t) => ({
     authScopes: admin,
     args: { input: t.arg({ type: WebhookEndpointRefInput, required: true }) },
     errors: endpointErrors('DisableWebhookEndpointResult'),
-    resolve: (_root, { input }, context) => context.services.events.updateEndpoint(programIdOf(context), endpointIdFrom(input.id), { enabled: false }),
+    resolve: (_root, { input }, context) =>
+      context.services.events.updateEndpoint(programIdOf(context), endpointIdFrom(input.id), { enabled: false }),
   }),
   rotateWebhookSecret: t.field({
     type: WebhookSecretPayload,
     authScopes: admin,
     args: { input: t.arg({ type: RotateWebhookSecretInput, required: true }) },
     errors: endpointErrors('RotateWebhookSecretResult'),
-    resolve: (_root, { input }, context) => context.services.events.rotateSecret(programIdOf(context), endpointIdFrom(input.id), input.graceHours ?? null),
+    resolve: (_root, { input }, context) =>
+      context.services.events.rotateSecret(programIdOf(context), endpointIdFrom(input.id), input.graceHours ?? null),
   }),
   sendTestEvent: t.field({
     type: WebhookDeliveryPayload,
@@ -228,6 +263,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ReplayEventsInput, required: true }) },
     errors: endpointErrors('ReplayEventsResult'),
     resolve: (_root, { input }, context) =>
-      context.services.events.replayEvents(programIdOf(context), endpointIdFrom(input.endpointId), { from: input.from, to: input.to, types: input.types?.length ? input.types : null }),
+      context.services.events.replayEvents(programIdOf(context), endpointIdFrom(input.endpointId), {
+        from: input.from,
+        to: input.to,
+        types: input.types?.length ? input.types : null,
+      }),
   }),
 }));

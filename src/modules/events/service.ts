@@ -1,5 +1,12 @@
 import { and, asc, eq, gte, inArray, lte, max, sql } from 'drizzle-orm';
-import { events, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '../../../schema';
+import {
+  events,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
@@ -37,13 +44,19 @@ export function createEventsService(deps: { db: Database; clock: Clock; events?:
   const options = deps.events ?? strictEventsOptions;
 
   async function requireEndpoint(programId: string, endpointId: string): Promise<WebhookEndpointRow> {
-    const [endpoint] = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.programId, programId), eq(webhookEndpoints.id, endpointId)));
+    const [endpoint] = await db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.programId, programId), eq(webhookEndpoints.id, endpointId)));
     if (!endpoint) throw new WebhookEndpointNotFoundError(endpointId);
     return endpoint;
   }
 
   async function requireDelivery(programId: string, deliveryId: string): Promise<WebhookDeliveryRow> {
-    const [delivery] = await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.programId, programId), eq(webhookDeliveries.id, deliveryId)));
+    const [delivery] = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.programId, programId), eq(webhookDeliveries.id, deliveryId)));
     if (!delivery) throw new WebhookDeliveryNotFoundError(deliveryId);
     return delivery;
   }
@@ -59,17 +72,35 @@ export function createEventsService(deps: { db: Database; clock: Clock; events?:
 
     endpoints(programId: string, page: KeysetPage) {
       const { conditions, orderBy, limit } = keyset(webhookEndpoints.id, page);
-      return db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.programId, programId), ...conditions)).orderBy(orderBy).limit(limit);
+      return db
+        .select()
+        .from(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.programId, programId), ...conditions))
+        .orderBy(orderBy)
+        .limit(limit);
     },
 
     /** A new endpoint gets the events from now on (older ones with `replayEvents`) and a secret, returned this once. */
     async createEndpoint(programId: string, input: NewEndpoint) {
       await checkEndpointUrl(input.url, options.urlPolicy);
       const now = clock.now();
-      const [latest] = await db.select({ seq: max(events.seq) }).from(events).where(eq(events.programId, programId));
+      const [latest] = await db
+        .select({ seq: max(events.seq) })
+        .from(events)
+        .where(eq(events.programId, programId));
       const [endpoint] = await db
         .insert(webhookEndpoints)
-        .values({ id: newId(), programId, url: input.url, description: input.description ?? null, eventTypes: input.eventTypes, secret: newWebhookSecret(), cursorSeq: latest?.seq ?? 0, createdAt: now, updatedAt: now })
+        .values({
+          id: newId(),
+          programId,
+          url: input.url,
+          description: input.description ?? null,
+          eventTypes: input.eventTypes,
+          secret: newWebhookSecret(),
+          cursorSeq: latest?.seq ?? 0,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning();
       return endpoint!;
     },
@@ -100,13 +131,20 @@ export function createEventsService(deps: { db: Database; clock: Clock; events?:
     async rotateSecret(programId: string, endpointId: string, graceHours: number | null) {
       const hours = graceHours ?? DEFAULT_ROTATION_GRACE_HOURS;
       if (!Number.isInteger(hours) || hours < 0 || hours > MAX_ROTATION_GRACE_HOURS) {
-        throw new InvalidInputError([{ path: ['input', 'graceHours'], message: `must be a whole number of hours from 0 to ${MAX_ROTATION_GRACE_HOURS}` }]);
+        throw new InvalidInputError([
+          { path: ['input', 'graceHours'], message: `must be a whole number of hours from 0 to ${MAX_ROTATION_GRACE_HOURS}` },
+        ]);
       }
       const endpoint = await requireEndpoint(programId, endpointId);
       const now = clock.now();
       const [rotated] = await db
         .update(webhookEndpoints)
-        .set({ secret: newWebhookSecret(), previousSecret: endpoint.secret, previousSecretExpiresAt: new Date(now.getTime() + hours * 3_600_000), updatedAt: now })
+        .set({
+          secret: newWebhookSecret(),
+          previousSecret: endpoint.secret,
+          previousSecretExpiresAt: new Date(now.getTime() + hours * 3_600_000),
+          updatedAt: now,
+        })
         .where(eq(webhookEndpoints.id, endpoint.id))
         .returning();
       return rotated!;
@@ -131,13 +169,24 @@ export function createEventsService(deps: { db: Database; clock: Clock; events?:
       return db
         .select()
         .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.programId, programId), eq(webhookDeliveries.endpointId, endpointId), status ? eq(webhookDeliveries.status, status) : undefined, ...conditions))
+        .where(
+          and(
+            eq(webhookDeliveries.programId, programId),
+            eq(webhookDeliveries.endpointId, endpointId),
+            status ? eq(webhookDeliveries.status, status) : undefined,
+            ...conditions,
+          ),
+        )
         .orderBy(orderBy)
         .limit(limit);
     },
 
     attempts: (deliveryIds: readonly string[]) =>
-      db.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, [...deliveryIds])).orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.attempt)),
+      db
+        .select()
+        .from(webhookAttempts)
+        .where(inArray(webhookAttempts.deliveryId, [...deliveryIds]))
+        .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.attempt)),
 
     /** Attempts a delivery again now, with a fresh round of the retry schedule. */
     async retryDelivery(programId: string, deliveryId: string) {
@@ -156,21 +205,42 @@ export function createEventsService(deps: { db: Database; clock: Clock; events?:
      */
     async replayEvents(programId: string, endpointId: string, window: { from: Date; to: Date; types: EventType[] | null }) {
       const endpoint = await requireEndpoint(programId, endpointId);
-      if (window.from.getTime() > window.to.getTime()) throw new InvalidInputError([{ path: ['input', 'to'], message: 'must not be before `from`' }]);
+      if (window.from.getTime() > window.to.getTime())
+        throw new InvalidInputError([{ path: ['input', 'to'], message: 'must not be before `from`' }]);
       const replayed = await db
         .select({ seq: events.seq, id: events.id, type: events.type })
         .from(events)
-        .where(and(eq(events.programId, programId), gte(events.occurredAt, window.from), lte(events.occurredAt, window.to), inArray(events.type, window.types ?? endpoint.eventTypes)))
+        .where(
+          and(
+            eq(events.programId, programId),
+            gte(events.occurredAt, window.from),
+            lte(events.occurredAt, window.to),
+            inArray(events.type, window.types ?? endpoint.eventTypes),
+          ),
+        )
         .orderBy(asc(events.seq))
         .limit(MAX_REPLAY_EVENTS + 1);
       if (replayed.length > MAX_REPLAY_EVENTS) {
-        throw new InvalidInputError([{ path: ['input', 'from'], message: `the window holds more than ${MAX_REPLAY_EVENTS} events: replay a narrower one` }]);
+        throw new InvalidInputError([
+          { path: ['input', 'from'], message: `the window holds more than ${MAX_REPLAY_EVENTS} events: replay a narrower one` },
+        ]);
       }
       const now = clock.now();
       const replayId = newId();
-      const rows = replayed.map((event) => ({ id: newId(), programId, endpointId, eventSeq: event.seq, eventId: event.id, eventType: event.type, replayId, nextAttemptAt: now, createdAt: now }));
+      const rows = replayed.map((event) => ({
+        id: newId(),
+        programId,
+        endpointId,
+        eventSeq: event.seq,
+        eventId: event.id,
+        eventType: event.type,
+        replayId,
+        nextAttemptAt: now,
+        createdAt: now,
+      }));
       const chunks = [];
-      for (let start = 0; start < rows.length; start += REPLAY_INSERT_CHUNK) chunks.push(db.insert(webhookDeliveries).values(rows.slice(start, start + REPLAY_INSERT_CHUNK)));
+      for (let start = 0; start < rows.length; start += REPLAY_INSERT_CHUNK)
+        chunks.push(db.insert(webhookDeliveries).values(rows.slice(start, start + REPLAY_INSERT_CHUNK)));
       const [first, ...rest] = chunks;
       if (first) await db.batch([first, ...rest]);
       return { endpoint, replayId, queued: rows.length };

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { memberPurchaseCounts, memberStats, offerApplications, orderLines, orderRefunds, orders, promoCodes } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
-import type { PurchaseKeyKind } from '../../../schema/history';
+import type { PurchaseKeyKind } from '../../../schema';
 
 export interface OrderFilter {
   memberId?: string | null;
@@ -19,15 +19,26 @@ export function listOrders(db: Database, programId: string, filter: OrderFilter,
   if (filter.memberId) conditions.push(eq(orders.memberId, filter.memberId));
   if (filter.from) conditions.push(gte(orders.createdAt, filter.from));
   if (filter.to) conditions.push(lt(orders.createdAt, filter.to));
-  return db.select().from(orders).where(and(...conditions)).orderBy(orderBy).limit(limit);
+  return db
+    .select()
+    .from(orders)
+    .where(and(...conditions))
+    .orderBy(orderBy)
+    .limit(limit);
 }
 
 export function ordersByPks(db: Database, programId: string, orderPks: readonly string[]) {
-  return db.select().from(orders).where(and(eq(orders.programId, programId), inArray(orders.id, [...orderPks])));
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.programId, programId), inArray(orders.id, [...orderPks])));
 }
 
 export function orderByOrderId(db: Database, programId: string, orderId: string) {
-  return db.select().from(orders).where(and(eq(orders.programId, programId), eq(orders.orderId, orderId)));
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.programId, programId), eq(orders.orderId, orderId)));
 }
 
 /** Lines, applied offers and refunds of many orders: one round trip whatever their number. */
@@ -58,7 +69,14 @@ export function purchasesOf(db: Database, programId: string, memberId: string, k
   return db
     .select({ key: memberPurchaseCounts.key, orders: orderCount })
     .from(memberPurchaseCounts)
-    .where(and(eq(memberPurchaseCounts.programId, programId), eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.kind, kind), gte(memberPurchaseCounts.day, fromDay)))
+    .where(
+      and(
+        eq(memberPurchaseCounts.programId, programId),
+        eq(memberPurchaseCounts.memberId, memberId),
+        eq(memberPurchaseCounts.kind, kind),
+        gte(memberPurchaseCounts.day, fromDay),
+      ),
+    )
     .groupBy(memberPurchaseCounts.key)
     .orderBy(desc(orderCount), memberPurchaseCounts.key)
     .limit(limit);

@@ -2,7 +2,8 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
 import type { MemberStatsRow, OrderRow, PurchaseKeyKind } from '../../../schema';
-import { averageOrderValue, dayNumber } from './domain/stats';
+import { averageOrderValue } from './domain/stats';
+import { dayNumber } from '../../platform/time';
 import { listOrders, orderByOrderId, orderDetails, ordersByPks, purchasesOf, statsOf, type OrderFilter } from './repository';
 
 type Details = Awaited<ReturnType<typeof orderDetails>>;
@@ -33,7 +34,9 @@ export function createHistoryService({ db, clock }: { db: Database; clock: Clock
     return rows.map((row) => ({
       ...row,
       lines: lines.filter((line) => line.orderId === row.id),
-      appliedOffers: applications.filter(({ application }) => application.orderPk === row.id).map(({ application, code }) => ({ ...application, code })),
+      appliedOffers: applications
+        .filter(({ application }) => application.orderPk === row.id)
+        .map(({ application, code }) => ({ ...application, code })),
       refunds: refunds.filter((refund) => refund.orderPk === row.id),
     }));
   }

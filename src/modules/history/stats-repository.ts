@@ -19,7 +19,14 @@ export function statsStatements(db: Database, programId: string, memberId: strin
     delta.orderCount >= 0 && delta.spend >= 0
       ? db
           .insert(memberStats)
-          .values({ programId, memberId, firstOrderAt: delta.placedAt, lastOrderAt: delta.placedAt, orderCount: delta.orderCount, totalSpend: delta.spend })
+          .values({
+            programId,
+            memberId,
+            firstOrderAt: delta.placedAt,
+            lastOrderAt: delta.placedAt,
+            orderCount: delta.orderCount,
+            totalSpend: delta.spend,
+          })
           .onConflictDoUpdate({
             target: memberStats.memberId,
             set: {
@@ -41,7 +48,14 @@ export function statsStatements(db: Database, programId: string, memberId: strin
       : db
           .update(memberPurchaseCounts)
           .set({ orders: sql`${memberPurchaseCounts.orders} + ${orders}` })
-          .where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.kind, kind), eq(memberPurchaseCounts.key, key), eq(memberPurchaseCounts.day, day))),
+          .where(
+            and(
+              eq(memberPurchaseCounts.memberId, memberId),
+              eq(memberPurchaseCounts.kind, kind),
+              eq(memberPurchaseCounts.key, key),
+              eq(memberPurchaseCounts.day, day),
+            ),
+          ),
   );
   const emptied = delta.purchases.some((purchase) => purchase.orders < 0)
     ? [db.delete(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.orders, 0)))]
@@ -50,19 +64,33 @@ export function statsStatements(db: Database, programId: string, memberId: strin
 }
 
 const MULTI_ROW_CHUNK = 500;
-const chunks = <T>(items: T[], size = MULTI_ROW_CHUNK) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+const chunks = <T>(items: T[], size = MULTI_ROW_CHUNK) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 /**
  * What many new orders (an import) add to their members' stats, merged per member and per
  * purchase key and day, as a few multi-row upserts: a thousand orders cost a handful of statements.
  */
 export function addedStatsStatements(db: Database, programId: string, added: Array<{ memberId: string; delta: StatsDelta }>) {
-  const perMember = new Map<string, { memberId: string; programId: string; firstOrderAt: Date; lastOrderAt: Date; orderCount: number; totalSpend: number }>();
-  const perKey = new Map<string, { programId: string; memberId: string; kind: StatsDelta['purchases'][number]['kind']; key: string; day: number; orders: number }>();
+  const perMember = new Map<
+    string,
+    { memberId: string; programId: string; firstOrderAt: Date; lastOrderAt: Date; orderCount: number; totalSpend: number }
+  >();
+  const perKey = new Map<
+    string,
+    { programId: string; memberId: string; kind: StatsDelta['purchases'][number]['kind']; key: string; day: number; orders: number }
+  >();
   for (const { memberId, delta } of added) {
-    const stats = perMember.get(memberId) ?? { memberId, programId, firstOrderAt: delta.placedAt, lastOrderAt: delta.placedAt, orderCount: 0, totalSpend: 0 };
-    stats.firstOrderAt = delta.placedAt < stats.firstOrderAt ? delta.placedAt : stats.firstOrderAt;
-    stats.lastOrderAt = delta.placedAt > stats.lastOrderAt ? delta.placedAt : stats.lastOrderAt;
+    const stats = perMember.get(memberId) ?? {
+      memberId,
+      programId,
+      firstOrderAt: delta.placedAt,
+      lastOrderAt: delta.placedAt,
+      orderCount: 0,
+      totalSpend: 0,
+    };
+    if (delta.placedAt < stats.firstOrderAt) stats.firstOrderAt = delta.placedAt;
+    if (delta.placedAt > stats.lastOrderAt) stats.lastOrderAt = delta.placedAt;
     stats.orderCount += delta.orderCount;
     stats.totalSpend += delta.spend;
     perMember.set(memberId, stats);

@@ -1,9 +1,9 @@
 import { builder } from '../../graphql/builder';
 import { programIdOf } from '../../graphql/context';
 import { upperCaseEnum } from '../../graphql/enums';
-import { CartLineInput } from '../checkout/schema/orders';
-import { profileFields } from '../members/schema';
-import { importRejectionCodes, type ImportRejection } from './domain';
+import { CartLineInput } from '../checkout';
+import { profileFields } from '../members';
+import { importRejectionCodes, type ImportRejection } from './inputs';
 import type { ImportMembersResult, ImportOrdersResult } from './service';
 
 const ImportRejectionCode = upperCaseEnum('ImportRejectionCode', importRejectionCodes);
@@ -69,13 +69,16 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ImportOrdersInput, required: true }) },
     errors: { types: [], directResult: true, union: { name: 'ImportOrdersResult' } },
     resolve: (_root, { input }, context) =>
-      context.services.imports.importOrders(programIdOf(context), input.orders as unknown as Record<string, unknown>[], { earnPoints: input.earnPoints ?? false }),
+      context.services.imports.importOrders(programIdOf(context), input.orders as unknown as Record<string, unknown>[], {
+        earnPoints: input.earnPoints ?? false,
+      }),
   }),
   importMembers: t.field({
     type: ImportMembersPayload,
     authScopes: { admin: true },
     args: { input: t.arg({ type: ImportMembersInput, required: true }) },
     errors: { types: [], directResult: true, union: { name: 'ImportMembersResult' } },
-    resolve: (_root, { input }, context) => context.services.imports.importMembers(programIdOf(context), input.members as unknown as Record<string, unknown>[]),
+    resolve: (_root, { input }, context) =>
+      context.services.imports.importMembers(programIdOf(context), input.members as unknown as Record<string, unknown>[]),
   }),
 }));

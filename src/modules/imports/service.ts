@@ -1,19 +1,16 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import pMap from 'p-map';
-import { members } from '../../../schema';
+import { members, orders } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
-import { constraintViolation } from '../../platform/db/constraint-errors';
+import { columnTarget, constraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError, InvalidInputError } from '../../platform/errors';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
-import { DuplicateOrderError } from '../ledger/errors';
-import { loadRules } from '../rules/service';
-import { existingOrderIds, newOrderStatements } from '../checkout/repository';
-import { createMembersService } from '../members/service';
-import { DuplicateMemberError } from '../members/errors';
-import { enrollmentSchema, profileUpdateSchema } from '../members/domain';
-import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './domain';
-import { asNewOrder, type ImportOrderInput } from './import-order-command';
+import { loadRules } from '../rules';
+import { DuplicateOrderError, existingOrderIds, newOrderStatements } from '../checkout';
+import { DuplicateMemberError, enrollmentSchema, profileUpdateSchema, type Enrollment, type Member, type ProfileUpdate } from '../members';
+import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './inputs';
+import { asNewOrder, type importOrderCommand, type ImportOrderInput } from './import-order-command';
 
 export interface ImportOrdersResult {
   imported: number;
@@ -32,15 +29,28 @@ export interface ImportMembersResult {
 const CONCURRENCY = 8;
 
 function checkSize(rows: unknown[], field: string) {
-  if (rows.length > MAX_IMPORT_ROWS) throw new InvalidInputError([{ path: ['input', field], message: `at most ${MAX_IMPORT_ROWS} rows per call (the import CLI streams any number)` }]);
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new InvalidInputError([
+      { path: ['input', field], message: `at most ${MAX_IMPORT_ROWS} rows per call (the import CLI streams any number)` },
+    ]);
 }
 
 export type ImportsService = ReturnType<typeof createImportsService>;
 
 /** Brings history from another system in: past orders and members, up to 1,000 rows a call. */
-export function createImportsService(deps: { db: Database; clock: Clock; serializer: Serializer; fingerprints: Parameters<typeof createMembersService>[0]['fingerprints'] }) {
-  const { db, clock, serializer } = deps;
-  const membersService = createMembersService(deps);
+/** How members are enrolled and changed across modules (the use cases in src/use-cases, handed in by the app). */
+export interface MemberWrites {
+  enroll(programId: string, enrollment: Enrollment): Promise<Member>;
+  update(programId: string, memberId: string, update: ProfileUpdate): Promise<Member>;
+}
+
+export function createImportsService(deps: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<{ 'imports.importOrder': typeof importOrderCommand }>;
+  memberWrites: MemberWrites;
+}) {
+  const { db, clock, serializer, memberWrites } = deps;
 
   /** Parses and checks every row; returns those to write (with their member) and the rejections. */
   async function prepare(programId: string, rows: Record<string, unknown>[], now: Date) {
@@ -56,7 +66,10 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
     const [rules, known, existing] = await Promise.all([
       loadRules(db, programId),
       externalIds.length
-        ? db.select({ id: members.id, externalId: members.externalId }).from(members).where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
+        ? db
+            .select({ id: members.id, externalId: members.externalId })
+            .from(members)
+            .where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
         : [],
       orderIds.length ? existingOrderIds(db, programId, orderIds) : [],
     ]);
@@ -69,9 +82,23 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
       const rejection = orderRowRejection(order, index, rules.currency, now);
       const memberId = memberIds.get(order.memberExternalId);
       if (rejection) rejected.push(rejection);
-      else if (seen.has(order.orderId)) rejected.push({ index, id: order.orderId, code: 'duplicate_in_request', message: 'this order id is on an earlier row of this call', path: ['orderId'] });
+      else if (seen.has(order.orderId))
+        rejected.push({
+          index,
+          id: order.orderId,
+          code: 'duplicate_in_request',
+          message: 'this order id is on an earlier row of this call',
+          path: ['orderId'],
+        });
       else if (done.has(order.orderId)) skipped++;
-      else if (!memberId) rejected.push({ index, id: order.orderId, code: 'member_not_found', message: `no active member has externalId ${order.memberExternalId}`, path: ['memberExternalId'] });
+      else if (!memberId)
+        rejected.push({
+          index,
+          id: order.orderId,
+          code: 'member_not_found',
+          message: `no active member has externalId ${order.memberExternalId}`,
+          path: ['memberExternalId'],
+        });
       else toWrite.push({ index, memberId, order });
       seen.add(order.orderId);
     }
@@ -102,7 +129,7 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
             await writeWithoutPoints(programId, toWrite);
           } catch (error) {
             // Another import of the same order ids committed first: read again, they are skipped now.
-            if (attempt < 3 && constraintViolation(error)?.targets.includes('orders.order_id')) continue;
+            if (attempt < 3 && constraintViolation(error)?.targets.includes(columnTarget(orders.orderId))) continue;
             throw error;
           }
           return { imported: toWrite.length, skipped, rejected: rejected.sort((a, b) => a.index - b.index) };
@@ -112,13 +139,18 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
         await pMap(
           toWrite,
           async ({ index, memberId, order }) => {
-            const input: Omit<ImportOrderInput, 'programId'> = { memberId, idempotencyKey: `import:${order.orderId}`, order: { ...order, placedAtMs: order.placedAt.getTime() } };
+            const input: Omit<ImportOrderInput, 'programId'> = {
+              memberId,
+              idempotencyKey: `import:${order.orderId}`,
+              order: { ...order, placedAtMs: order.placedAt.getTime() },
+            };
             try {
               await serializer.execute(memberKey(programId, memberId), 'imports.importOrder', { ...input, programId });
               imported++;
             } catch (error) {
               if (error instanceof DuplicateOrderError) alreadyThere++;
-              else if (error instanceof DomainError) rejected.push({ index, id: order.orderId, code: 'invalid_input', message: error.message, path: [] });
+              else if (error instanceof DomainError)
+                rejected.push({ index, id: order.orderId, code: 'invalid_input', message: error.message, path: [] });
               else throw error;
             }
           },
@@ -136,7 +168,10 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
       let updated = 0;
       const externalIds = rows.flatMap((row) => (typeof row.externalId === 'string' ? [row.externalId.trim()] : []));
       const known = externalIds.length
-        ? await db.select({ id: members.id, externalId: members.externalId }).from(members).where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
+        ? await db
+            .select({ id: members.id, externalId: members.externalId })
+            .from(members)
+            .where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
         : [];
       const memberIds = new Map(known.map((member) => [member.externalId, member.id]));
       const seen = new Set<string>();
@@ -144,22 +179,43 @@ export function createImportsService(deps: { db: Database; clock: Clock; seriali
         rows.map((row, index) => ({ row, index })),
         async ({ row, index }) => {
           const id = typeof row.externalId === 'string' ? row.externalId.trim() : null;
-          if (!id) return void rejected.push({ index, id: null, code: 'invalid_input', message: 'externalId: required to import a member', path: ['externalId'] });
-          if (seen.has(id)) return void rejected.push({ index, id, code: 'duplicate_in_request', message: 'this externalId is on an earlier row of this call', path: ['externalId'] });
+          if (!id)
+            return void rejected.push({
+              index,
+              id: null,
+              code: 'invalid_input',
+              message: 'externalId: required to import a member',
+              path: ['externalId'],
+            });
+          if (seen.has(id))
+            return void rejected.push({
+              index,
+              id,
+              code: 'duplicate_in_request',
+              message: 'this externalId is on an earlier row of this call',
+              path: ['externalId'],
+            });
           seen.add(id);
           const memberId = memberIds.get(id);
           const parsed = memberId ? profileUpdateSchema.safeParse(row) : enrollmentSchema.safeParse(row);
           if (!parsed.success) return void rejected.push(parseRejection(parsed.error, index, id));
           try {
             if (memberId) {
-              await membersService.update(programId, memberId, parsed.data);
+              await memberWrites.update(programId, memberId, parsed.data);
               updated++;
             } else {
-              await membersService.enroll(programId, parsed.data as Parameters<typeof membersService.enroll>[1]);
+              await memberWrites.enroll(programId, parsed.data as Enrollment);
               created++;
             }
           } catch (error) {
-            if (error instanceof DuplicateMemberError) rejected.push({ index, id, code: 'duplicate_member', message: `${error.details.field} belongs to another member`, path: [error.details.field] });
+            if (error instanceof DuplicateMemberError)
+              rejected.push({
+                index,
+                id,
+                code: 'duplicate_member',
+                message: `${error.details.field} belongs to another member`,
+                path: [error.details.field],
+              });
             else if (error instanceof DomainError) rejected.push({ index, id, code: 'invalid_input', message: error.message, path: [] });
             else throw error;
           }

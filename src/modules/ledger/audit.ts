@@ -51,8 +51,17 @@ const add = (sums: Map<string, bigint>, key: string, amount: unknown) => sums.se
  */
 export async function auditLedger(db: Database, programId: string, { chunkRows = AUDIT_CHUNK_ROWS } = {}): Promise<AuditViolation[]> {
   const memberPoints = accountKinds.memberPoints.kind;
-  const found: Record<Invariant, AuditViolation[]> = { unitSum: [], balance: [], memberLots: [], lot: [], transferLots: [], floor: [], idempotency: [] };
-  const violation = (invariant: Invariant, subject: unknown, detail: string) => found[invariant].push({ invariant: INVARIANTS[invariant], subject: String(subject), detail });
+  const found: Record<Invariant, AuditViolation[]> = {
+    unitSum: [],
+    balance: [],
+    memberLots: [],
+    lot: [],
+    transferLots: [],
+    floor: [],
+    idempotency: [],
+  };
+  const violation = (invariant: Invariant, subject: unknown, detail: string) =>
+    found[invariant].push({ invariant: INVARIANTS[invariant], subject: String(subject), detail });
 
   // Transfers: what each account's balance must be, and whether each points transfer of a member
   // records its lots (the movements' sum is one primary-key range per transfer).
@@ -71,7 +80,8 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
     (row) => {
       add(transferred, String(row.credit), row.amount);
       add(transferred, String(row.debit), -(row.amount as number));
-      if (row.expected !== null && row.expected !== row.recorded) violation('transferLots', row.key, `moves ${row.expected} points, its lot movements add up to ${row.recorded}`);
+      if (row.expected !== null && row.expected !== row.recorded)
+        violation('transferLots', row.key, `moves ${row.expected} points, its lot movements add up to ${row.recorded}`);
     },
   );
 
@@ -109,7 +119,8 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       if (row.floor !== null && balance < BigInt(row.floor as number)) violation('floor', id, `balance ${balance} is below ${row.floor}`);
     },
   );
-  for (const [unit, sum] of [...perUnit].sort(([a], [b]) => (a < b ? -1 : 1))) if (sum !== 0n) violation('unitSum', unit, `sum of balances is ${sum}`);
+  for (const [unit, sum] of [...perUnit].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (sum !== 0n) violation('unitSum', unit, `sum of balances is ${sum}`);
 
   // Idempotency keys: grouped in key order on the (program, key) index, so a key's uses are never split across chunks.
   for (const table of [sql`operations`, sql`transfers`]) {

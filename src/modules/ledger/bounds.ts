@@ -2,19 +2,20 @@ import { isWholeWithin, MAX_BALANCE } from '../../platform/bounds';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import { InvalidInputError } from '../../platform/errors';
 import type { PlannedTransfer } from './plan';
+import { checks } from '../../../schema';
 
 /** The database guards (migration 0005) that keep stored amounts whole and within platform/bounds.ts. */
-export const rangeGuards = [
-  'accounts_balance_range',
-  'transfers_amount_range',
-  'lots_amount_range',
-  'lot_movements_delta_range',
-  'orders_amounts_range',
-  'order_lines_range',
-  'offers_counters_range',
-  'offer_applications_range',
-  'stamp_cards_range',
-  'referrals_points_range',
+export const rangeGuards: string[] = [
+  checks.accountsBalanceRange,
+  checks.transfersAmountRange,
+  checks.lotsAmountRange,
+  checks.lotMovementsDeltaRange,
+  checks.ordersAmountsRange,
+  checks.orderLinesRange,
+  checks.offersCountersRange,
+  checks.offerApplicationsRange,
+  checks.stampCardsRange,
+  checks.referralsPointsRange,
 ];
 
 const balanceLimitIssue = (path: string[]) => ({
@@ -36,7 +37,12 @@ export function checkPlannedAmounts(planned: PlannedTransfer[]): void {
   for (const transfer of planned) {
     const deltas = [...(transfer.lotDeltas ?? []).map(({ delta }) => delta)];
     if (!isWholeWithin(transfer.amount, 1, MAX_BALANCE) || deltas.some((delta) => !isWholeWithin(Math.abs(delta), 1, MAX_BALANCE))) {
-      throw new InvalidInputError([{ path: ['input'], message: `would move ${transfer.amount} ${transfer.debit.unit}: amounts must be whole numbers from 1 to ${MAX_BALANCE}` }]);
+      throw new InvalidInputError([
+        {
+          path: ['input'],
+          message: `would move ${transfer.amount} ${transfer.debit.unit}: amounts must be whole numbers from 1 to ${MAX_BALANCE}`,
+        },
+      ]);
     }
   }
 }

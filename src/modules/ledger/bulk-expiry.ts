@@ -23,17 +23,34 @@ export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFI
  * expiry for `asOf` is already recorded (UNIQUE key). The caller then falls back to the members'
  * serializers. Returns the members whose points expired.
  */
-export async function expireMembersInBulk({ db, clock }: CommandDeps, programId: string, memberIds: string[], asOf: Date): Promise<string[]> {
+export async function expireMembersInBulk(
+  { db, clock }: CommandDeps,
+  programId: string,
+  memberIds: string[],
+  asOf: Date,
+): Promise<string[]> {
   if (memberIds.length === 0) return [];
   const [expiredLots, balances] = await db.batch([
     db
       .select({ id: lots.id, memberId: lots.memberId, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt })
       .from(lots)
-      .where(and(eq(lots.programId, programId), inArray(lots.memberId, memberIds), sql`${lots.remaining} > 0`, sql`${lots.expiresAt} <= ${asOf.getTime()}`)),
+      .where(
+        and(
+          eq(lots.programId, programId),
+          inArray(lots.memberId, memberIds),
+          sql`${lots.remaining} > 0`,
+          sql`${lots.expiresAt} <= ${asOf.getTime()}`,
+        ),
+      ),
     db
       .select({ id: accounts.id, balance: accounts.balance })
       .from(accounts)
-      .where(inArray(accounts.id, memberIds.map((memberId) => account(programId, 'memberPoints', POINTS, memberId).id))),
+      .where(
+        inArray(
+          accounts.id,
+          memberIds.map((memberId) => account(programId, 'memberPoints', POINTS, memberId).id),
+        ),
+      ),
   ]);
   const lotsOf = new Map<string, typeof expiredLots>();
   for (const lot of expiredLots) lotsOf.set(lot.memberId, [...(lotsOf.get(lot.memberId) ?? []), lot]);
@@ -63,13 +80,21 @@ export async function expireMembersInBulk({ db, clock }: CommandDeps, programId:
         programId,
         idempotencyKey: plan.idempotencyKey,
         command: 'ledger.expirePoints',
-        requestHash: requestHash('ledger.expirePoints', { programId, memberId: plan.memberId, asOf: at, idempotencyKey: plan.idempotencyKey }),
+        requestHash: requestHash('ledger.expirePoints', {
+          programId,
+          memberId: plan.memberId,
+          asOf: at,
+          idempotencyKey: plan.idempotencyKey,
+        }),
         memberId: plan.memberId,
         result: plan.result,
         createdAt: now,
       })),
     ),
-    db.insert(accounts).values({ ...expired, balance: 0, createdAt: now }).onConflictDoNothing(),
+    db
+      .insert(accounts)
+      .values({ ...expired, balance: 0, createdAt: now })
+      .onConflictDoNothing(),
     db.insert(transfers).values(
       plans.map((plan) => ({
         id: plan.transferId,
@@ -89,10 +114,16 @@ export async function expireMembersInBulk({ db, clock }: CommandDeps, programId:
       db,
       programId,
       now,
-      plans.map((plan) => pointsEvent('points.expired', plan.result, { lots: plan.deltas.map(({ lotId, delta }) => ({ lotId, points: -delta })) })),
+      plans.map((plan) =>
+        pointsEvent('points.expired', plan.result, { lots: plan.deltas.map(({ lotId, delta }) => ({ lotId, points: -delta })) }),
+      ),
     ),
-    db.insert(lotMovements).values(plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta })))),
-    db.run(sql`update lots set remaining = lots.remaining + changes.column2 from (values ${valuesList(lotChanges)}) as changes where lots.id = changes.column1`),
+    db
+      .insert(lotMovements)
+      .values(plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta })))),
+    db.run(
+      sql`update lots set remaining = lots.remaining + changes.column2 from (values ${valuesList(lotChanges)}) as changes where lots.id = changes.column1`,
+    ),
     db.run(
       sql`update accounts set balance = accounts.balance + changes.column2
         from (values ${valuesList([...plans.map((plan) => [plan.memberPoints.id, -plan.points]), [expired.id, total]])}) as changes

@@ -22,7 +22,13 @@ export class RedemptionExceedsTotalError extends DomainError<{ requested: number
 }
 
 /** Points pay in whole steps (e.g. 2 points = 1 cent); `lower`/`higher` are the nearest amounts this order takes. */
-export class PointsNotWholeStepError extends DomainError<{ requested: number; stepPoints: number; stepValue: number; lower: number | null; higher: number | null }> {
+export class PointsNotWholeStepError extends DomainError<{
+  requested: number;
+  stepPoints: number;
+  stepValue: number;
+  lower: number | null;
+  higher: number | null;
+}> {
   static override readonly code = 'POINTS_NOT_WHOLE_STEP';
   constructor(requested: number, step: { points: number; value: number }, lower: number | null, higher: number | null) {
     const nearest = [lower, higher].filter((amount) => amount !== null).join(' or ');
@@ -51,27 +57,6 @@ export class IdempotencyConflictError extends DomainError<{ idempotencyKey: stri
   static override readonly code = 'IDEMPOTENCY_CONFLICT';
   constructor(idempotencyKey: string) {
     super({ idempotencyKey }, `Idempotency key "${idempotencyKey}" was already used for a different request`);
-  }
-}
-
-export class DuplicateOrderError extends DomainError<{ orderId: string }> {
-  static override readonly code = 'DUPLICATE_ORDER';
-  constructor(orderId: string) {
-    super({ orderId }, `Order ${orderId} is already recorded (under another idempotency key)`);
-  }
-}
-
-export class OrderNotFoundError extends DomainError<{ orderId: string }> {
-  static override readonly code = 'ORDER_NOT_FOUND';
-  constructor(orderId: string) {
-    super({ orderId }, `No order ${orderId} in this program`);
-  }
-}
-
-export class RefundExceedsOrderError extends DomainError<{ orderId: string; requested: number; refundable: number }> {
-  static override readonly code = 'REFUND_EXCEEDS_ORDER';
-  constructor(orderId: string, requested: number, refundable: number) {
-    super({ orderId, requested, refundable }, `Refund of ${requested} exceeds what is left to refund on order ${orderId} (${refundable})`);
   }
 }
 
@@ -104,9 +89,6 @@ registerDomainErrors(
   WalletPaymentExceedsTotalError,
   InsufficientWalletBalanceError,
   IdempotencyConflictError,
-  DuplicateOrderError,
-  OrderNotFoundError,
-  RefundExceedsOrderError,
   CurrencyMismatchError,
   TransferNotFoundError,
   TransferNotReversibleError,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, prose, text, whole, withoutControlCharacters } from '../../platform/validation';
 import { MAX_POINTS } from '../../platform/bounds';
-import { currencySchema } from '../rules/domain';
+import { currencySchema } from '../rules';
 
 /** Keys the engine itself uses (scheduled jobs); a client key can never take one of them first. */
 export const SYSTEM_KEY_PREFIX = 'system:';
@@ -15,8 +15,12 @@ export const idempotencyKeySchema = key;
 
 export const redeemPointsSchema = z.object({
   points: whole(1, MAX_POINTS),
-  reason: prose(500).nullish().transform((reason) => reason ?? null),
-  reference: text(200).nullish().transform((reference) => reference ?? null),
+  reason: prose(500)
+    .nullish()
+    .transform((reason) => reason ?? null),
+  reference: text(200)
+    .nullish()
+    .transform((reference) => reference ?? null),
   idempotencyKey: key,
 });
 
@@ -29,7 +33,9 @@ export const adjustPointsSchema = z.object({
 export const walletSchema = z.object({
   currency: currencySchema,
   amount: whole(1, MAX_AMOUNT),
-  reference: text(200).nullish().transform((reference) => reference ?? null),
+  reference: text(200)
+    .nullish()
+    .transform((reference) => reference ?? null),
   idempotencyKey: key,
 });
 

@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { operations } from '../../../schema';
 import type { Command, CommandDeps } from '../../platform/serializer/commands';
-import { constraintViolation, type ConstraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation, type ConstraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { eventStatements, type PlannedEvent } from '../../platform/outbox';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
+import { type Statement, writeBatch } from '../../platform/db/database';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
-import { ledgerStatements, type Statement } from './writer';
+import { ledgerStatements } from './writer';
 
 export interface LedgerCommandInput {
   programId: string;
@@ -42,7 +43,9 @@ export type Replayable<Result> = Result & { replayed: boolean };
 /** Fingerprint of a request without its key; node:crypto hashes synchronously on Node and Workers (nodejs_compat). */
 export function requestHash<Input extends LedgerCommandInput>(command: string, input: Input): string {
   const { idempotencyKey: _key, ...request } = input;
-  return createHash('sha256').update(canonicalize({ command, request }) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize({ command, request }) ?? '')
+    .digest('hex');
 }
 
 async function replay<Result>(deps: CommandDeps, input: LedgerCommandInput, hash: string): Promise<Replayable<Result> | null> {
@@ -101,16 +104,15 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         result: prepared.result,
         createdAt: now,
       };
-      const [first, ...rest] = [
-        ...ledgerStatements(deps.db, operation, prepared.transfers),
-        ...(prepared.statements ?? []),
-        ...eventStatements(deps.db, input.programId, now, prepared.events ?? []),
-      ];
       try {
-        await deps.db.batch([first!, ...rest]);
+        await writeBatch(deps.db, [
+          ...ledgerStatements(deps.db, operation, prepared.transfers),
+          ...(prepared.statements ?? []),
+          ...eventStatements(deps.db, input.programId, now, prepared.events ?? []),
+        ]);
       } catch (error) {
         const violation = constraintViolation(error);
-        if (violation?.kind === 'unique' && violation.targets.includes('operations.idempotency_key')) {
+        if (violation?.kind === 'unique' && violation.targets.includes(columnTarget(operations.idempotencyKey))) {
           const earlier = await replay<Result>(deps, input, hash);
           if (earlier) return earlier;
         }

@@ -6,7 +6,10 @@ import { DAY_MS } from '../../platform/time';
 import { accountKinds, POINTS } from './accounts';
 
 export function accountsOfOwner(db: Database, accountIds: string[]) {
-  return db.select({ id: accounts.id, ownerType: accounts.ownerType, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, accountIds));
+  return db
+    .select({ id: accounts.id, ownerType: accounts.ownerType, ownerId: accounts.ownerId })
+    .from(accounts)
+    .where(inArray(accounts.id, accountIds));
 }
 
 /** Points balances of many members in one query (for the DataLoader behind `Member.pointsBalance`). */
@@ -102,7 +105,10 @@ export function listMemberTransfers(db: Database, programId: string, memberId: s
 }
 
 export function transfersByIds(db: Database, programId: string, ids: readonly string[]) {
-  return db.select().from(transfers).where(and(eq(transfers.programId, programId), inArray(transfers.id, [...ids])));
+  return db
+    .select()
+    .from(transfers)
+    .where(and(eq(transfers.programId, programId), inArray(transfers.id, [...ids])));
 }
 
 /** Points held by all members of the program: what the program owes. */
@@ -115,7 +121,13 @@ export async function outstandingPoints(db: Database, programId: string): Promis
 }
 
 /** Members holding points in lots whose expiry has come, after `cursor`, in id order. */
-export async function membersWithExpiredLots(db: Database, programId: string, now: Date, cursor: string | null, limit: number): Promise<string[]> {
+export async function membersWithExpiredLots(
+  db: Database,
+  programId: string,
+  now: Date,
+  cursor: string | null,
+  limit: number,
+): Promise<string[]> {
   const rows = await db
     .selectDistinct({ memberId: lots.memberId })
     .from(lots)

@@ -16,14 +16,24 @@ export function memberBalance(db: Database, programId: string, memberId: string,
 
 /** A member's wallet in one currency: cash and (non-withdrawable) bonus credit. */
 export async function walletBalances(db: Database, programId: string, memberId: string, currency: string) {
-  const [cash, bonus] = await Promise.all([memberBalance(db, programId, memberId, 'memberWalletCash', currency), memberBalance(db, programId, memberId, 'memberWalletBonus', currency)]);
+  const [cash, bonus] = await Promise.all([
+    memberBalance(db, programId, memberId, 'memberWalletCash', currency),
+    memberBalance(db, programId, memberId, 'memberWalletBonus', currency),
+  ]);
   return { cash, bonus };
 }
 
 /** A member's lots that still hold points. */
 export function openLots(db: Database, programId: string, memberId: string): Promise<Array<LotState & { sourceTransferId: string }>> {
   return db
-    .select({ id: lots.id, remaining: lots.remaining, earnedAt: lots.earnedAt, expiresAt: lots.expiresAt, vestsAt: lots.vestsAt, sourceTransferId: lots.sourceTransferId })
+    .select({
+      id: lots.id,
+      remaining: lots.remaining,
+      earnedAt: lots.earnedAt,
+      expiresAt: lots.expiresAt,
+      vestsAt: lots.vestsAt,
+      sourceTransferId: lots.sourceTransferId,
+    })
     .from(lots)
     .where(and(eq(lots.programId, programId), eq(lots.memberId, memberId), gt(lots.remaining, 0)));
 }

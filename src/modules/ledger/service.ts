@@ -1,18 +1,28 @@
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
+import type { CommandInput } from '../../platform/serializer/commands';
 import { memberKey, type MemberKey, type Serializer } from '../../platform/serializer/serializer';
 import type { KeysetPage } from '../../platform/db/keyset';
-import { loadRules } from '../rules/service';
+import { loadRules } from '../rules';
 import { auditLedger } from './audit';
 import { pointsPaymentValue } from './domain/points';
-import { accountsOfOwner, expiringLots, listLots, listMemberTransfers, outstandingPoints, pendingPoints, pointsBalances, transfersByIds, walletBalances } from './queries';
-import { ledgerCommands, type LedgerCommandName } from './commands';
+import {
+  accountsOfOwner,
+  expiringLots,
+  listLots,
+  listMemberTransfers,
+  outstandingPoints,
+  pendingPoints,
+  pointsBalances,
+  transfersByIds,
+  walletBalances,
+} from './queries';
+import type { ledgerCommands, LedgerCommandName } from './commands';
 import { TransferNotFoundError } from './errors';
 import { findTransfer } from './repository';
 
 type CommandOf<Name extends LedgerCommandName> = (typeof ledgerCommands)[Name];
-type InputOf<Name extends LedgerCommandName> = Omit<Parameters<CommandOf<Name>>[1], 'programId'>;
-type ResultOf<Name extends LedgerCommandName> = Awaited<ReturnType<CommandOf<Name>>>;
+type InputOf<Name extends LedgerCommandName> = Omit<CommandInput<CommandOf<Name>>, 'programId'>;
 
 export type LedgerService = ReturnType<typeof createLedgerService>;
 
@@ -20,9 +30,18 @@ export type LedgerService = ReturnType<typeof createLedgerService>;
  * The ledger's use cases. Every value-moving call runs in the serializer of the member it touches;
  * refunds and reversals first look up which member that is.
  */
-export function createLedgerService({ db, clock, serializer }: { db: Database; clock: Clock; serializer: Serializer }) {
+export function createLedgerService({
+  db,
+  clock,
+  serializer,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof ledgerCommands>;
+}) {
   function run<Name extends LedgerCommandName>(key: MemberKey, name: Name, programId: string, input: InputOf<Name>) {
-    return serializer.execute<ResultOf<Name>>(key, name, { ...input, programId });
+    // The spread loses the link between `Name` and its input that TypeScript cannot follow through `Omit`.
+    return serializer.execute(key, name, { ...input, programId } as CommandInput<CommandOf<Name>>);
   }
   const forMember =
     <Name extends LedgerCommandName>(name: Name) =>

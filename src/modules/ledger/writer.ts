@@ -1,11 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
 import type { PlannedTransfer } from './plan';
-
-export type Statement = BatchItem<'sqlite'>;
 
 export interface OperationRecord {
   id: string;
@@ -61,7 +58,16 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
 
   const newLots = planned.flatMap((transfer) =>
     transfer.newLot
-      ? [{ ...transfer.newLot, programId: operation.programId, accountId: transfer.credit.id, sourceTransferId: transfer.id, amount: transfer.amount, remaining: 0 }]
+      ? [
+          {
+            ...transfer.newLot,
+            programId: operation.programId,
+            accountId: transfer.credit.id,
+            sourceTransferId: transfer.id,
+            amount: transfer.amount,
+            remaining: 0,
+          },
+        ]
       : [],
   );
   if (newLots.length > 0) statements.push(db.insert(lots).values(newLots));
@@ -73,13 +79,23 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
   if (movements.length > 0) {
     statements.push(db.insert(lotMovements).values(movements));
     for (const { lotId, delta } of movements) {
-      statements.push(db.update(lots).set({ remaining: sql`${lots.remaining} + ${delta}` }).where(eq(lots.id, lotId)));
+      statements.push(
+        db
+          .update(lots)
+          .set({ remaining: sql`${lots.remaining} + ${delta}` })
+          .where(eq(lots.id, lotId)),
+      );
     }
   }
 
   for (const [accountId, change] of netChange) {
     if (change !== 0) {
-      statements.push(db.update(accounts).set({ balance: sql`${accounts.balance} + ${change}` }).where(eq(accounts.id, accountId)));
+      statements.push(
+        db
+          .update(accounts)
+          .set({ balance: sql`${accounts.balance} + ${change}` })
+          .where(eq(accounts.id, accountId)),
+      );
     }
   }
   return statements;

@@ -2,25 +2,18 @@ import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
 import { MAX_AMOUNT } from '../../platform/bounds';
 import { text, withoutControlCharacters } from '../../platform/validation';
+import { escapeLike } from '../../platform/like';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 const externalId = text(128);
 const email = z.string().transform(normalizeEmail).pipe(z.email('must be a valid email address').max(254));
 const name = text(200);
-const birthday = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(isCalendarDate, 'must be a real calendar date')
+const birthday = z.iso
+  .date('must be a real calendar date as YYYY-MM-DD')
   .refine((value) => value >= '1900-01-01', 'must be after 1900')
   .refine((value) => value <= latestBirthday(), 'must not be in the future');
 
@@ -34,15 +27,21 @@ export const MAX_ATTRIBUTE_TEXT = 256;
 export const MAX_TAGS = 50;
 
 /** A member attribute: a small scalar (text up to 256 characters, a whole number within the money bound, a boolean). */
-const attributeValue = z.union([
-  withoutControlCharacters(z.string().max(MAX_ATTRIBUTE_TEXT, `must be at most ${MAX_ATTRIBUTE_TEXT} characters`)),
-  z.number().int('must be a whole number').min(-MAX_AMOUNT).max(MAX_AMOUNT, `must be within ±${MAX_AMOUNT}`),
-  z.boolean(),
-], { error: `must be text (≤ ${MAX_ATTRIBUTE_TEXT} characters), a whole number or a boolean` });
+const attributeValue = z.union(
+  [
+    withoutControlCharacters(z.string().max(MAX_ATTRIBUTE_TEXT, `must be at most ${MAX_ATTRIBUTE_TEXT} characters`)),
+    z.number().int('must be a whole number').min(-MAX_AMOUNT).max(MAX_AMOUNT, `must be within ±${MAX_AMOUNT}`),
+    z.boolean(),
+  ],
+  { error: `must be text (≤ ${MAX_ATTRIBUTE_TEXT} characters), a whole number or a boolean` },
+);
 
 /** Your own facts about a customer: at most 50 keys (1–64 characters) of small scalar values. */
 export const memberAttributesSchema = z
-  .record(withoutControlCharacters(z.string().trim().min(1, 'keys must not be empty').max(64, 'keys must be at most 64 characters')), attributeValue)
+  .record(
+    withoutControlCharacters(z.string().trim().min(1, 'keys must not be empty').max(64, 'keys must be at most 64 characters')),
+    attributeValue,
+  )
   .refine((attributes) => Object.keys(attributes).length <= MAX_ATTRIBUTES, `must have at most ${MAX_ATTRIBUTES} keys`);
 
 /** Normalizes a tag as stored and compared: trimmed, lower-case. */
@@ -170,9 +169,9 @@ export function erasureColumns(now: Date) {
   };
 }
 
-/** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything starting with "50". */
+/** What a member search matches: the text anywhere, case-insensitively, wildcards taken literally. */
 export function likePattern(search: string): string {
-  return `%${search.trim().toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${escapeLike(search.trim().toLowerCase())}%`;
 }
 
 /**

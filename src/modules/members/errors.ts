@@ -23,4 +23,12 @@ export class MemberErasedError extends DomainError<{ memberId: string }> {
   }
 }
 
-registerDomainErrors(DuplicateMemberError, MemberNotFoundError, MemberErasedError);
+/** A referral code given at enrollment that no active member of the program holds. */
+export class ReferralCodeNotFoundError extends DomainError<{ code: string }> {
+  static override readonly code = 'REFERRAL_CODE_NOT_FOUND';
+  constructor(code: string) {
+    super({ code }, `No member of this program has the referral code ${code}`);
+  }
+}
+
+registerDomainErrors(DuplicateMemberError, MemberNotFoundError, MemberErasedError, ReferralCodeNotFoundError);

@@ -1,14 +1,18 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import { constraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
 import { likePattern, type MemberFilter } from './domain';
+import { escapeLike } from '../../platform/like';
 
 /** Member rows of one program; every query is scoped by `programId`. */
 export async function findMember(db: Database, programId: string, memberId: string): Promise<MemberRow | undefined> {
-  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.id, memberId)));
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.id, memberId)));
   return member;
 }
 
@@ -29,11 +33,22 @@ export async function requireActiveMember(db: Database, { programId, memberId }:
 
 export async function findMembersByIds(db: Database, programId: string, memberIds: readonly string[]) {
   if (memberIds.length === 0) return [];
-  return db.select().from(members).where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
+  return membersByIds(db, programId, memberIds);
+}
+
+/** The program's members among `memberIds`, as a query another module can put in its read batch. */
+export function membersByIds(db: Database, programId: string, memberIds: readonly string[]) {
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
 }
 
 export async function findMemberByExternalId(db: Database, programId: string, externalId: string) {
-  const [member] = await db.select().from(members).where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
+  const [member] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.externalId, externalId)));
   return member;
 }
 
@@ -77,8 +92,8 @@ export function attributeMatch(value: string | number | boolean): SQL {
 export function asDuplicateMemberError(error: unknown): DuplicateMemberError | null {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'unique') return null;
-  if (violation.targets.includes('members.email')) return new DuplicateMemberError('email');
-  if (violation.targets.includes('members.external_id')) return new DuplicateMemberError('externalId');
+  if (violation.targets.includes(columnTarget(members.email))) return new DuplicateMemberError('email');
+  if (violation.targets.includes(columnTarget(members.externalId))) return new DuplicateMemberError('externalId');
   return null;
 }
 
@@ -91,4 +106,37 @@ export async function activeMemberIds(db: Database, programId: string, cursor: s
     .orderBy(members.id)
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+/** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */
+export function activeMemberEmails(
+  db: Database,
+  programId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<Array<{ id: string; email: string }>> {
+  return db
+    .select({ id: members.id, email: sql<string>`${members.email}` })
+    .from(members)
+    .where(
+      and(
+        eq(members.programId, programId),
+        eq(members.status, 'active'),
+        isNotNull(members.email),
+        cursor ? gt(members.id, cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(members.id))
+    .limit(limit);
+}
+
+/**
+ * A SQL condition another module can put in its batch: a member of the program other than
+ * `exceptMemberId` has this email identity (`local@domain`), or the same address with a `+tag`
+ * (emails are stored lower-cased). Evaluated inside the batch, so it sees a sign-up of the same instant.
+ */
+export function otherMemberWithEmailIdentity(programId: string, identity: string, exceptMemberId: string): SQL {
+  const [local = '', domain = ''] = identity.split('@');
+  const tagged = `${escapeLike(local)}+%@${escapeLike(domain)}`;
+  return sql`exists (select 1 from ${members} where program_id = ${programId} and id <> ${exceptMemberId} and (email = ${identity} or email like ${tagged} escape '\\'))`;
 }

@@ -5,10 +5,15 @@ import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
 import { InvalidInputError } from '../../platform/errors';
 import { enrollmentSchema, memberFilterSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
-import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
+import { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
-import { ReferralCodeNotFoundError } from '../referrals/errors';
+
+builder.objectType(ReferralCodeNotFoundError, {
+  name: 'ReferralCodeNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
+});
 
 builder.objectType(DuplicateMemberError, {
   name: 'DuplicateMemberError',
@@ -81,7 +86,10 @@ export const profileFields = (t: InputFieldBuilder) => ({
 });
 
 const EnrollMemberInput = builder.inputType('EnrollMemberInput', {
-  fields: (t) => ({ ...profileFields(t), referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }) }),
+  fields: (t) => ({
+    ...profileFields(t),
+    referralCode: t.string({ description: 'The code of the member who referred this one; attributed once' }),
+  }),
 });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
@@ -162,8 +170,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { externalId: t.arg.string({ required: true }) },
     authScopes: { admin: true, storefront: true },
-    resolve: (_root, { externalId }, context) =>
-      context.services.members.getByExternalId(programIdOf(context), externalId),
+    resolve: (_root, { externalId }, context) => context.services.members.getByExternalId(programIdOf(context), externalId),
   }),
   members: t.connection({
     type: MemberType,
@@ -172,7 +179,9 @@ builder.queryFields((t) => ({
     authScopes: { admin: true, storefront: true },
     resolve: (_root, args, context) => {
       const filter = parseInput(memberFilterSchema, { tags: args.tags, attributes: args.attributes });
-      return connectionById(args, (page) => context.services.members.list(programIdOf(context), { ...page, search: args.search, ...filter }));
+      return connectionById(args, (page) =>
+        context.services.members.list(programIdOf(context), { ...page, search: args.search, ...filter }),
+      );
     },
   }),
   me: t.field({
@@ -181,8 +190,6 @@ builder.queryFields((t) => ({
     description: 'The member a member token belongs to',
     authScopes: { member: true },
     resolve: (_root, _args, context) =>
-      context.principal?.role === 'member'
-        ? context.services.members.get(context.principal.programId, context.principal.memberId)
-        : null,
+      context.principal?.role === 'member' ? context.services.members.get(context.principal.programId, context.principal.memberId) : null,
   }),
 }));

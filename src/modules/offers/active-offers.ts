@@ -1,7 +1,6 @@
 import { and, eq, isNotNull, or, sql } from 'drizzle-orm';
 import { offerRevisions, offers } from '../../../schema';
-import type { Database } from '../../platform/db/database';
-import type { Statement } from '../ledger/writer';
+import type { Database, Statement } from '../../platform/db/database';
 import type { Offer } from './domain/offer';
 
 interface Cached {

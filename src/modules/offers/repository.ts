@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { offerApplications, offers, promoCodes, stampCards } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import { offerApplications, offers, promoCodes, stampCards, checks } from '../../../schema';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
-import type { Statement } from '../ledger/writer';
 import type { Application } from './domain/evaluate';
 import { stampsReturnedBy, type StampCardState } from './domain/effects';
 import { matchesItems } from './domain/offer';
@@ -37,12 +36,21 @@ export function heldCodes(db: Database, programId: string, memberId: string) {
  * counts only the redemptions from that instant (its per-member limit counts per period).
  */
 export async function memberUsage(db: Database, programId: string, memberId: string, since: ReadonlyMap<string, Date> = new Map()) {
-  const from = since.size === 0 ? sql`0` : sql`case ${offerApplications.offerId} ${sql.join([...since].map(([offerId, at]) => sql`when ${offerId} then ${at.getTime()}`), sql` `)} else 0 end`;
+  const from =
+    since.size === 0
+      ? sql`0`
+      : sql`case ${offerApplications.offerId} ${sql.join(
+          [...since].map(([offerId, at]) => sql`when ${offerId} then ${at.getTime()}`),
+          sql` `,
+        )} else 0 end`;
   const rows = await db
     .select({
       offerId: offerApplications.offerId,
       codeId: offerApplications.codeId,
-      redemptions: sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption} and ${offerApplications.createdAt} >= ${from})`.mapWith(Number),
+      redemptions:
+        sql<number>`count(*) filter (where ${offerApplications.countsAsRedemption} and ${offerApplications.createdAt} >= ${from})`.mapWith(
+          Number,
+        ),
       uses: sql<number>`count(*)`.mapWith(Number),
     })
     .from(offerApplications)
@@ -69,7 +77,11 @@ export async function memberStamps(db: Database, programId: string, memberId: st
  * Statements that record what the offers did on an order, for the order's own batch. The counter
  * updates are the cross-member guards: past a cap, budget or a code's uses, the CHECK trips.
  */
-export function applicationStatements(db: Database, order: { programId: string; memberId: string | null; orderPk: string; at: Date }, applied: RecordedApplication[]): Statement[] {
+export function applicationStatements(
+  db: Database,
+  order: { programId: string; memberId: string | null; orderPk: string; at: Date },
+  applied: RecordedApplication[],
+): Statement[] {
   const fromOffers = applied.filter((application) => application.offerId !== null);
   if (fromOffers.length === 0) return [];
   const statements: Statement[] = [
@@ -100,10 +112,21 @@ export function applicationStatements(db: Database, order: { programId: string; 
       statements.push(
         db
           .insert(stampCards)
-          .values({ offerId: application.offerId!, memberId: order.memberId, programId: order.programId, stamps: application.stamps, rewards: application.freeUnits, updatedAt: order.at })
+          .values({
+            offerId: application.offerId!,
+            memberId: order.memberId,
+            programId: order.programId,
+            stamps: application.stamps,
+            rewards: application.freeUnits,
+            updatedAt: order.at,
+          })
           .onConflictDoUpdate({
             target: [stampCards.offerId, stampCards.memberId],
-            set: { stamps: sql`${stampCards.stamps} + ${application.stamps}`, rewards: sql`${stampCards.rewards} + ${application.freeUnits}`, updatedAt: order.at },
+            set: {
+              stamps: sql`${stampCards.stamps} + ${application.stamps}`,
+              rewards: sql`${stampCards.rewards} + ${application.freeUnits}`,
+              updatedAt: order.at,
+            },
           }),
       );
     }
@@ -134,7 +157,13 @@ function counterStatements(db: Database, application: Counted, sign: 1 | -1): St
         .where(eq(offers.id, application.offerId)),
     );
   }
-  if (application.codeId) statements.push(db.update(promoCodes).set({ uses: sql`${promoCodes.uses} + ${sign}` }).where(eq(promoCodes.id, application.codeId)));
+  if (application.codeId)
+    statements.push(
+      db
+        .update(promoCodes)
+        .set({ uses: sql`${promoCodes.uses} + ${sign}` })
+        .where(eq(promoCodes.id, application.codeId)),
+    );
   return statements;
 }
 
@@ -143,7 +172,11 @@ function counterStatements(db: Database, application: Counted, sign: 1 | -1): St
  * codes come back (a single-use code can be used again), and the stamps it earned and the free
  * units it got are taken off the member's card.
  */
-export async function releaseStatements(db: Database, orderPk: string, at: Date): Promise<{ statements: Statement[]; stampsReturned: number }> {
+export async function releaseStatements(
+  db: Database,
+  orderPk: string,
+  at: Date,
+): Promise<{ statements: Statement[]; stampsReturned: number }> {
   const rows = await db
     .select()
     .from(offerApplications)
@@ -189,19 +222,30 @@ export async function stampReturnStatements(
     .select({ application: offerApplications, effect: offers.effect })
     .from(offerApplications)
     .innerJoin(offers, eq(offers.id, offerApplications.offerId))
-    .where(and(eq(offerApplications.orderPk, order.orderPk), isNull(offerApplications.releasedAt), sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`));
+    .where(
+      and(
+        eq(offerApplications.orderPk, order.orderPk),
+        isNull(offerApplications.releasedAt),
+        sql`${offerApplications.stamps} > ${offerApplications.stampsReturned}`,
+      ),
+    );
   const returned = stampsReturnedBy(
     rows.flatMap(({ application, effect }) => {
       if (!application.memberId) return [];
       // Orders recorded before stamped lines were kept: the lines the card's items match.
       const stampedLines =
-        application.stampedLines.length > 0 || effect.kind !== 'stamp_card' ? application.stampedLines : order.lines.filter((line) => matchesItems(effect.items, line)).map((line) => line.lineNo);
+        application.stampedLines.length > 0 || effect.kind !== 'stamp_card'
+          ? application.stampedLines
+          : order.lines.filter((line) => matchesItems(effect.items, line)).map((line) => line.lineNo);
       return [{ ...application, memberId: application.memberId, stampedLines }];
     }),
     returnedUnits,
   );
   const statements: Statement[] = returned.flatMap(({ applicationId, offerId, memberId, stamps }) => [
-    db.update(offerApplications).set({ stampsReturned: sql`${offerApplications.stampsReturned} + ${stamps}` }).where(eq(offerApplications.id, applicationId)),
+    db
+      .update(offerApplications)
+      .set({ stampsReturned: sql`${offerApplications.stampsReturned} + ${stamps}` })
+      .where(eq(offerApplications.id, applicationId)),
     db
       .update(stampCards)
       .set({ stamps: sql`${stampCards.stamps} - ${stamps}`, updatedAt: at })
@@ -211,4 +255,4 @@ export async function stampReturnStatements(
 }
 
 /** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */
-export const crossMemberGuards = ['offers_redemption_cap', 'offers_budget', 'promo_codes_uses'];
+export const crossMemberGuards: string[] = [checks.offersRedemptionCap, checks.offersBudget, checks.promoCodesUses];

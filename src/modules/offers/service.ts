@@ -1,17 +1,18 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import { offers, promoCodeBatches, promoCodes, stampCards, tiers, type OfferStatus, type PromoCodeRow } from '../../../schema';
+import { offers, promoCodeBatches, promoCodes, stampCards, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { requireActiveMember } from '../members/repository';
+import { requireActiveMember } from '../members';
 import { codesCsv, generateCodes, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
 import { normalizeCode } from '../../platform/codes';
 import { applyOfferUpdate, hasLimitForPeriod, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
+import { existingTierIds } from '../tiers';
 import { existingSegmentIds } from '../segments';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
@@ -21,8 +22,10 @@ const INSERT_CHUNK = 1000;
 function belowCountersError(error: unknown): InvalidInputError | null {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'check') return null;
-  if (violation.targets.includes('offers_redemption_cap')) return new InvalidInputError([{ path: ['input', 'maxRedemptions'], message: 'must not be below the redemptions so far' }]);
-  if (violation.targets.includes('offers_budget')) return new InvalidInputError([{ path: ['input', 'budget'], message: 'must not be below the discount given so far' }]);
+  if (violation.targets.includes(checks.offersRedemptionCap))
+    return new InvalidInputError([{ path: ['input', 'maxRedemptions'], message: 'must not be below the redemptions so far' }]);
+  if (violation.targets.includes(checks.offersBudget))
+    return new InvalidInputError([{ path: ['input', 'budget'], message: 'must not be below the discount given so far' }]);
   return null;
 }
 
@@ -31,7 +34,10 @@ export type OffersService = ReturnType<typeof createOffersService>;
 /** Offer and promo-code administration, and what members hold. */
 export function createOffersService({ db, clock }: { db: Database; clock: Clock }) {
   async function requireOffer(programId: string, offerId: string): Promise<Offer> {
-    const [offer] = await db.select().from(offers).where(and(eq(offers.programId, programId), eq(offers.id, offerId)));
+    const [offer] = await db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.programId, programId), eq(offers.id, offerId)));
     if (!offer) throw new OfferNotFoundError(offerId);
     return offer;
   }
@@ -39,19 +45,24 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
   async function checkSegments(programId: string, segmentIds: string[] = []) {
     if (segmentIds.length === 0) return;
     const known = await existingSegmentIds(db, programId, segmentIds);
-    if (known.length !== segmentIds.length) throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: 'a segment does not exist in this program' }]);
+    if (known.length !== segmentIds.length)
+      throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: 'a segment does not exist in this program' }]);
   }
 
   async function checkTiers(programId: string, tierIds: string[]) {
     if (tierIds.length === 0) return;
-    const known = await db.select({ id: tiers.id }).from(tiers).where(and(eq(tiers.programId, programId), inArray(tiers.id, tierIds)));
-    if (known.length !== new Set(tierIds).size) throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: 'a tier does not exist in this program' }]);
+    const known = await existingTierIds(db, programId, tierIds);
+    if (known.length !== new Set(tierIds).size)
+      throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: 'a tier does not exist in this program' }]);
   }
 
   return {
     requireOffer,
     async byIds(programId: string, ids: readonly string[]) {
-      const rows = await db.select().from(offers).where(and(eq(offers.programId, programId), inArray(offers.id, [...ids])));
+      const rows = await db
+        .select()
+        .from(offers)
+        .where(and(eq(offers.programId, programId), inArray(offers.id, [...ids])));
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
     },
 
@@ -59,24 +70,44 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       const { conditions, orderBy, limit } = keyset(offers.id, page);
       const where: SQL[] = [eq(offers.programId, programId), ...conditions];
       if (page.status) where.push(eq(offers.status, page.status));
-      return db.select().from(offers).where(and(...where)).orderBy(orderBy).limit(limit);
+      return db
+        .select()
+        .from(offers)
+        .where(and(...where))
+        .orderBy(orderBy)
+        .limit(limit);
     },
 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
       await checkTiers(programId, offer.conditions.tierIds);
       await checkSegments(programId, offer.conditions.segmentIds);
       const now = clock.now();
-      const [[row]] = await db.batch([db.insert(offers).values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now }).returning(), bumpRevision(db, programId)]);
+      const [[row]] = await db.batch([
+        db
+          .insert(offers)
+          .values({ id: newId(), programId, ...offer, createdAt: now, updatedAt: now })
+          .returning(),
+        bumpRevision(db, programId),
+      ]);
       return row!;
     },
 
     async update(programId: string, offerId: string, update: OfferUpdate): Promise<Offer> {
       const next = applyOfferUpdate(await requireOffer(programId, offerId), update);
       if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
-      if (!hasLimitForPeriod(next)) throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
+      if (!hasLimitForPeriod(next))
+        throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
       if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
-      const { id: _id, programId: _program, createdAt: _created, redemptions: _r, discountGiven: _d, bonusPointsGiven: _b, ...changes } = next;
+      const {
+        id: _id,
+        programId: _program,
+        createdAt: _created,
+        redemptions: _r,
+        discountGiven: _d,
+        bonusPointsGiven: _b,
+        ...changes
+      } = next;
       try {
         const [[row]] = await db.batch([
           db
@@ -134,7 +165,10 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     },
 
     async batchesByIds(programId: string, ids: readonly string[]) {
-      const rows = await db.select().from(promoCodeBatches).where(and(eq(promoCodeBatches.programId, programId), inArray(promoCodeBatches.id, [...ids])));
+      const rows = await db
+        .select()
+        .from(promoCodeBatches)
+        .where(and(eq(promoCodeBatches.programId, programId), inArray(promoCodeBatches.id, [...ids])));
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
     },
 
@@ -143,7 +177,12 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       const where: SQL[] = [eq(promoCodes.programId, programId), ...conditions];
       if (filter.offerId) where.push(eq(promoCodes.offerId, filter.offerId));
       if (filter.batchId) where.push(eq(promoCodes.batchId, filter.batchId));
-      return db.select().from(promoCodes).where(and(...where)).orderBy(orderBy).limit(limit);
+      return db
+        .select()
+        .from(promoCodes)
+        .where(and(...where))
+        .orderBy(orderBy)
+        .limit(limit);
     },
 
     async batchCsv(programId: string, batchId: string): Promise<string> {
@@ -175,7 +214,9 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
         .innerJoin(offers, eq(offers.id, stampCards.offerId))
         .where(and(eq(stampCards.programId, programId), eq(stampCards.memberId, memberId), eq(offers.status, 'active')))
         .orderBy(asc(offers.id));
-      return cards.flatMap(({ offer, ...card }) => (offer.effect.kind === 'stamp_card' ? [{ ...card, offer, stampsRequired: offer.effect.stampsRequired }] : []));
+      return cards.flatMap(({ offer, ...card }) =>
+        offer.effect.kind === 'stamp_card' ? [{ ...card, offer, stampsRequired: offer.effect.stampsRequired }] : [],
+      );
     },
   };
 }

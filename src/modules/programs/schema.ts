@@ -3,11 +3,10 @@ import { programIdOf } from '../../graphql/context';
 import type { Program } from './service';
 
 export const ProgramType = builder.node(builder.objectRef<Program>('Program'), {
-  description: 'A brand\'s loyalty program: the tenant every token is bound to',
+  description: "A brand's loyalty program: the tenant every token is bound to",
   id: { resolve: (program) => program.id },
   authScopes: (program, context) => context.principal?.programId === program.id,
-  loadOne: (id, context) =>
-    context.principal?.programId === id ? context.services.programs.get(id) : Promise.resolve(undefined),
+  loadOne: (id, context) => (context.principal?.programId === id ? context.services.programs.get(id) : Promise.resolve(undefined)),
   fields: (t) => ({
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

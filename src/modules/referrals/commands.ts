@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { members, orders, referrals } from '../../../schema';
 import { newId } from '../../platform/ids';
-import { account, POINTS } from '../ledger/accounts';
-import { planClawback, sumDeltas } from '../ledger/domain/lots';
-import { lotExpiry } from '../ledger/domain/points';
-import { ledgerCommand, type LedgerCommandInput } from '../ledger/operation';
-import type { PlannedTransfer } from '../ledger/plan';
-import { expiredFromLot, lotCreatedBy, memberBalance, openLots, transfersOfKind } from '../ledger/repository';
-import { loadRules } from '../rules/service';
+import { account, POINTS } from '../ledger';
+import { planClawback, sumDeltas } from '../ledger';
+import { lotExpiry } from '../ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../ledger';
+import type { PlannedTransfer } from '../ledger';
+import { expiredFromLot, lotCreatedBy, memberBalance, openLots, transfersOfKind } from '../ledger';
+import { loadRules } from '../rules';
 import { ReferralNotDueError } from './errors';
 
 export interface SettleReferralInput extends LedgerCommandInput {
@@ -36,75 +36,94 @@ export interface SettleReferralResult {
  * Anything else moves nothing and records nothing (ReferralNotDue). Keyed by the referral and the
  * status it leaves, each move happens once.
  */
-export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleReferralResult>('referrals.settle', async ({ db }, input, now) => {
-  const { programId, referralId, from } = input;
-  const [found] = await db
-    .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
-    .from(referrals)
-    .innerJoin(orders, eq(orders.id, referrals.orderPk))
-    .innerJoin(members, eq(members.id, referrals.referrerId))
-    .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
-  if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
-  const { referral, orderRefundedAt } = found;
-  const referrerId = referral.referrerId;
-  const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);
-  const stillFrom = and(eq(referrals.id, referralId), eq(referrals.status, from));
-  const rejected = (reason: 'order_refunded' | 'referrer_inactive', transfers: PlannedTransfer[] = [], points = 0) => ({
-    memberId: referrerId,
-    transfers,
-    statements: [db.update(referrals).set({ status: 'rejected', rejectionReason: reason, pointsClawedBack: points }).where(stillFrom)],
-    result: { referralId, referrerId, points, status: 'rejected' as const },
-  });
-
-  if (from === 'converted') {
-    if (orderRefundedAt) return rejected('order_refunded');
-    if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
-    if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
-    const transfers: PlannedTransfer[] = [];
-    const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, referrerId, 'memberPoints')]);
-    if (referral.rewardPoints > 0) {
-      transfers.push({
-        id: newId(),
-        debit: account(programId, 'pointsIssued', POINTS),
-        credit: memberPoints,
-        amount: referral.rewardPoints,
-        kind: 'referral_reward',
-        ref: referralId,
-        metadata: { rung: referral.rung, refereeId: referral.refereeId },
-        newLot: { id: newId(), memberId: referrerId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
-      });
-    }
-    return {
+export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleReferralResult>(
+  'referrals.settle',
+  async ({ db }, input, now) => {
+    const { programId, referralId, from } = input;
+    const [found] = await db
+      .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
+      .from(referrals)
+      .innerJoin(orders, eq(orders.id, referrals.orderPk))
+      .innerJoin(members, eq(members.id, referrals.referrerId))
+      .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
+    if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
+    const { referral, orderRefundedAt } = found;
+    const referrerId = referral.referrerId;
+    const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);
+    const stillFrom = and(eq(referrals.id, referralId), eq(referrals.status, from));
+    const rejected = (reason: 'order_refunded' | 'referrer_inactive', transfers: PlannedTransfer[] = [], points = 0) => ({
       memberId: referrerId,
       transfers,
-      statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
-      result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
-      events: [
-        {
-          type: 'referral.rewarded' as const,
-          memberId: referrerId,
-          data: {
-            referralId,
-            referrerId,
-            refereeId: referral.refereeId,
-            points: referral.rewardPoints,
-            pointsBalance: balance + referral.rewardPoints,
-            transferId: transfers[0]?.id ?? null,
-          },
-        },
-      ],
-    };
-  }
+      statements: [db.update(referrals).set({ status: 'rejected', rejectionReason: reason, pointsClawedBack: points }).where(stillFrom)],
+      result: { referralId, referrerId, points, status: 'rejected' as const },
+    });
 
-  if (!orderRefundedAt) throw new ReferralNotDueError(referralId, from);
-  const [reward] = await transfersOfKind(db, programId, referralId, ['referral_reward']);
-  const rewardLot = reward ? await lotCreatedBy(db, reward.id) : null;
-  const expired = rewardLot ? await expiredFromLot(db, rewardLot.id) : 0;
-  const clawback = planClawback(await openLots(db, programId, referrerId), Math.max(0, referral.rewardPoints - expired), rewardLot?.id ?? null);
-  const points = -sumDeltas(clawback);
-  const transfers: PlannedTransfer[] =
-    points > 0 ? [{ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: points, kind: 'referral_clawback', ref: referralId, lotDeltas: clawback }] : [];
-  return rejected('order_refunded', transfers, points);
-});
+    if (from === 'converted') {
+      if (orderRefundedAt) return rejected('order_refunded');
+      if (!referral.confirmAfter || referral.confirmAfter.getTime() > now.getTime()) throw new ReferralNotDueError(referralId, from);
+      if (found.referrerStatus !== 'active') return rejected('referrer_inactive');
+      const transfers: PlannedTransfer[] = [];
+      const [rules, balance] = await Promise.all([loadRules(db, programId), memberBalance(db, programId, referrerId, 'memberPoints')]);
+      if (referral.rewardPoints > 0) {
+        transfers.push({
+          id: newId(),
+          debit: account(programId, 'pointsIssued', POINTS),
+          credit: memberPoints,
+          amount: referral.rewardPoints,
+          kind: 'referral_reward',
+          ref: referralId,
+          metadata: { rung: referral.rung, refereeId: referral.refereeId },
+          newLot: { id: newId(), memberId: referrerId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
+        });
+      }
+      return {
+        memberId: referrerId,
+        transfers,
+        statements: [db.update(referrals).set({ status: 'confirmed', confirmedAt: now }).where(stillFrom)],
+        result: { referralId, referrerId, points: referral.rewardPoints, status: 'confirmed' as const },
+        events: [
+          {
+            type: 'referral.rewarded' as const,
+            memberId: referrerId,
+            data: {
+              referralId,
+              referrerId,
+              refereeId: referral.refereeId,
+              points: referral.rewardPoints,
+              pointsBalance: balance + referral.rewardPoints,
+              transferId: transfers[0]?.id ?? null,
+            },
+          },
+        ],
+      };
+    }
+
+    if (!orderRefundedAt) throw new ReferralNotDueError(referralId, from);
+    const [reward] = await transfersOfKind(db, programId, referralId, ['referral_reward']);
+    const rewardLot = reward ? await lotCreatedBy(db, reward.id) : null;
+    const expired = rewardLot ? await expiredFromLot(db, rewardLot.id) : 0;
+    const clawback = planClawback(
+      await openLots(db, programId, referrerId),
+      Math.max(0, referral.rewardPoints - expired),
+      rewardLot?.id ?? null,
+    );
+    const points = -sumDeltas(clawback);
+    const transfers: PlannedTransfer[] =
+      points > 0
+        ? [
+            {
+              id: newId(),
+              debit: memberPoints,
+              credit: account(programId, 'pointsIssued', POINTS),
+              amount: points,
+              kind: 'referral_clawback',
+              ref: referralId,
+              lotDeltas: clawback,
+            },
+          ]
+        : [];
+    return rejected('order_refunded', transfers, points);
+  },
+);
 
 export const referralCommands = { 'referrals.settle': settleReferralCommand };

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
-import { emailFingerprints, members } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import { and, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { emailFingerprints } from '../../../schema';
+import type { Database, Statement } from '../../platform/db/database';
 import { knownKeyIds, type FingerprintKeys } from '../../platform/fingerprints';
-import type { Statement } from '../ledger/writer';
 import { emailFingerprint, legacyEmailFingerprint, recognisedEmailFingerprints } from './fingerprints';
+import { activeMemberEmails } from '../members';
 
 /**
  * One chunk of re-keying a program's email fingerprints: for each active member's address, a
@@ -14,23 +14,31 @@ import { emailFingerprint, legacyEmailFingerprint, recognisedEmailFingerprints }
  * under a key still listed in FINGERPRINT_PREVIOUS_SECRETS stay until that key is removed.
  */
 export async function rekeyFingerprints(db: Database, keys: FingerprintKeys, programId: string, cursor: string | null, limit: number) {
-  const page = await db
-    .select({ id: members.id, email: members.email })
-    .from(members)
-    .where(and(eq(members.programId, programId), eq(members.status, 'active'), isNotNull(members.email), cursor ? gt(members.id, cursor) : undefined))
-    .orderBy(asc(members.id))
-    .limit(limit);
+  const page = await activeMemberEmails(db, programId, cursor, limit);
 
   const addresses = page.map(({ email }) => {
     const current = emailFingerprint(keys, programId, email!);
-    const older = [legacyEmailFingerprint(programId, email!), ...recognisedEmailFingerprints(keys, programId, email!)].filter((hash) => hash !== current.hash);
+    const older = [legacyEmailFingerprint(programId, email!), ...recognisedEmailFingerprints(keys, programId, email!)].filter(
+      (hash) => hash !== current.hash,
+    );
     return { current, older };
   });
   // One read for the chunk: every older fingerprint of its addresses.
-  const found = addresses.length === 0 ? [] : await db
-    .select({ hash: emailFingerprints.hash, createdAt: emailFingerprints.createdAt })
-    .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, addresses.flatMap(({ older }) => older))));
+  const found =
+    addresses.length === 0
+      ? []
+      : await db
+          .select({ hash: emailFingerprints.hash, createdAt: emailFingerprints.createdAt })
+          .from(emailFingerprints)
+          .where(
+            and(
+              eq(emailFingerprints.programId, programId),
+              inArray(
+                emailFingerprints.hash,
+                addresses.flatMap(({ older }) => older),
+              ),
+            ),
+          );
   const firstSeenByHash = new Map(found.map((row) => [row.hash, row.createdAt.getTime()]));
 
   const statements: Statement[] = [];
@@ -43,14 +51,24 @@ export async function rekeyFingerprints(db: Database, keys: FingerprintKeys, pro
       db
         .insert(emailFingerprints)
         .values({ programId, ...current, createdAt: firstSeen })
-        .onConflictDoUpdate({ target: [emailFingerprints.programId, emailFingerprints.hash], set: { createdAt: sql`min(${emailFingerprints.createdAt}, ${firstSeen.getTime()})` } }),
+        .onConflictDoUpdate({
+          target: [emailFingerprints.programId, emailFingerprints.hash],
+          set: { createdAt: sql`min(${emailFingerprints.createdAt}, ${firstSeen.getTime()})` },
+        }),
       db.delete(emailFingerprints).where(whereOlder),
     );
   }
   const done = page.length < limit;
   if (done) {
     statements.push(
-      db.delete(emailFingerprints).where(and(eq(emailFingerprints.programId, programId), or(isNull(emailFingerprints.keyId), notInArray(emailFingerprints.keyId, knownKeyIds(keys))))),
+      db
+        .delete(emailFingerprints)
+        .where(
+          and(
+            eq(emailFingerprints.programId, programId),
+            or(isNull(emailFingerprints.keyId), notInArray(emailFingerprints.keyId, knownKeyIds(keys))),
+          ),
+        ),
     );
   }
   const [head, ...rest] = statements;

@@ -1,17 +1,35 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { emailFingerprints, members, referralCodes, referralConversionCounts, referrals, referralSettings, type ReferralRow } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import {
+  emailFingerprints,
+  referralCodes,
+  referralConversionCounts,
+  referrals,
+  referralSettings,
+  type ReferralRow,
+  checks,
+} from '../../../schema';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { eventCatalog, eventStatement } from '../../platform/outbox';
 import { events } from '../../../schema';
 import { normalizeCode, randomCodes } from '../../platform/codes';
 import type { ConstraintViolation } from '../../platform/db/constraint-errors';
-import { DAY_MS } from '../../platform/time';
-import type { Statement } from '../ledger/writer';
-import { defaultReferralSettings, emailIdentity, periodKey, rungFor, type ReferralSettings } from './domain';
+import { columnTarget } from '../../platform/db/constraint-errors';
+import {
+  canConvert,
+  conversionFraud,
+  defaultReferralSettings,
+  emailIdentity,
+  enrollmentFraud,
+  periodKey,
+  planConversion,
+  rungFor,
+  sameEmailIdentity,
+  type ReferralSettings,
+} from './domain';
 import { emailFingerprint, recognisedEmailFingerprints } from './fingerprints';
 import type { FingerprintKeys } from '../../platform/fingerprints';
-import { ReferralCodeNotFoundError } from './errors';
+import { findMember, membersByIds, otherMemberWithEmailIdentity, ReferralCodeNotFoundError } from '../members';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
 export const newReferralCode = randomCodes(8);
@@ -26,7 +44,12 @@ export async function loadReferralSettings(db: Database, programId: string): Pro
 /** Referrals that count for the referrer's ladder: converted, whether the reward is issued yet or not. */
 const COUNTING = ['converted', 'confirmed'] as const;
 
-export async function conversionsOf(db: Database, programId: string, referrerId: string, statuses: ReadonlyArray<'converted' | 'confirmed'> = COUNTING) {
+export async function conversionsOf(
+  db: Database,
+  programId: string,
+  referrerId: string,
+  statuses: ReadonlyArray<'converted' | 'confirmed'> = COUNTING,
+) {
   const [row] = await db
     .select({ conversions: count() })
     .from(referrals)
@@ -36,7 +59,10 @@ export async function conversionsOf(db: Database, programId: string, referrerId:
 
 /** Statements that remember an email for good (keyed, one-way), so its owner is never "new" again. */
 export function fingerprintStatement(db: Database, keys: FingerprintKeys, programId: string, email: string, at: Date): Statement {
-  return db.insert(emailFingerprints).values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at }).onConflictDoNothing();
+  return db
+    .insert(emailFingerprints)
+    .values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })
+    .onConflictDoNothing();
 }
 
 /**
@@ -57,20 +83,24 @@ export async function enrollmentStatements(
   if (!enrollment.referralCode) return [codeRow, ...fingerprint];
 
   const code = normalizeCode(enrollment.referralCode);
-  const [referrer] = await db
-    .select({ memberId: referralCodes.memberId, email: members.email })
+  const [owner] = await db
+    .select({ memberId: referralCodes.memberId })
     .from(referralCodes)
-    .innerJoin(members, eq(members.id, referralCodes.memberId))
-    .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code), eq(members.status, 'active')));
-  if (!referrer) throw new ReferralCodeNotFoundError(code);
-  const selfReferral = email !== null && referrer.email !== null && emailIdentity(email) === emailIdentity(referrer.email);
+    .where(and(eq(referralCodes.programId, programId), eq(referralCodes.code, code)));
+  const referrer = owner ? await findMember(db, programId, owner.memberId) : undefined;
+  if (referrer?.status !== 'active') throw new ReferralCodeNotFoundError(code);
+  // The rules decide for both answers to "seen before"; the batch itself finds which holds.
+  const selfReferral = sameEmailIdentity(email, referrer.email);
+  const ifNew = enrollmentFraud({ selfReferral, seenBefore: false });
+  const ifSeen = enrollmentFraud({ selfReferral, seenBefore: true });
   const seenBefore = email ? emailSeenBefore(keys, programId, email, memberId) : sql`0`;
+  const status = (fraud: string | null) => (fraud ? 'rejected' : 'pending');
   const referralId = newId();
   const referral = db.run(sql`
     insert into ${referrals} (id, program_id, referrer_id, referee_id, status, rejection_reason, reward_points, points_clawed_back, created_at)
-    select ${referralId}, ${programId}, ${referrer.memberId}, ${memberId},
-      case when ${selfReferral ? 1 : 0} or ${seenBefore} then 'rejected' else 'pending' end,
-      case when ${selfReferral ? 1 : 0} then 'self_referral' when ${seenBefore} then 'not_new_to_program' end,
+    select ${referralId}, ${programId}, ${referrer.id}, ${memberId},
+      case when ${seenBefore} then ${status(ifSeen)} else ${status(ifNew)} end,
+      case when ${seenBefore} then ${ifSeen} else ${ifNew} end,
       0, 0, ${at.getTime()}`);
   // The outcome is decided inside the batch (above), so the event reads it back from the row.
   const attributed = db.run(sql`
@@ -88,15 +118,15 @@ export async function enrollmentStatements(
  * same once its `+tag` is dropped (emails are stored lower-cased).
  */
 function emailSeenBefore(keys: FingerprintKeys, programId: string, email: string, newMemberId: string) {
-  const identity = emailIdentity(email);
-  const [local, domain] = identity.split('@') as [string, string];
-  const tagged = `${local.replace(/[\\%_]/g, (char) => `\\${char}`)}+%@${domain.replace(/[\\%_]/g, (char) => `\\${char}`)}`;
   return sql`(exists (select 1 from ${emailFingerprints} where program_id = ${programId} and ${inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))})
-    or exists (select 1 from ${members} where program_id = ${programId} and id <> ${newMemberId} and (email = ${identity} or email like ${tagged} escape '\\')))`;
+    or ${otherMemberWithEmailIdentity(programId, emailIdentity(email), newMemberId)})`;
 }
 
 export async function referralOfReferee(db: Database, programId: string, refereeId: string): Promise<ReferralRow | undefined> {
-  const [row] = await db.select().from(referrals).where(and(eq(referrals.programId, programId), eq(referrals.refereeId, refereeId)));
+  const [row] = await db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.programId, programId), eq(referrals.refereeId, refereeId)));
   return row;
 }
 
@@ -115,74 +145,87 @@ export async function conversionStatements(
   { referral, settings }: Pick<ReferralStanding, 'referral' | 'settings'>,
   order: { programId: string; orderPk: string; amount: number; at: Date },
 ): Promise<Statement[]> {
-  if (referral?.status !== 'pending') return [];
-  if (order.amount < settings.minimumOrderAmount) return [];
-  const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
-  const fraud = await fraudSinceEnrollment(db, keys, order.programId, referral);
-  if (fraud) return [db.update(referrals).set({ status: 'rejected', rejectionReason: fraud, orderPk: order.orderPk }).where(pendingOnly)];
-
-  const period = periodKey(settings.capPeriod, order.at);
-  if (settings.capPerPeriod !== null) {
-    const [counter] = await db
+  if (!referral || !canConvert(referral, settings, order.amount)) return [];
+  const { programId, at } = order;
+  const period = periodKey(settings.capPeriod, at);
+  // Everything the rules look at, in one round trip; the fingerprint only once the email is known.
+  const [people, counters, [numbers]] = await db.batch([
+    membersByIds(db, programId, [referral.refereeId, referral.referrerId]),
+    db
       .select({ conversions: referralConversionCounts.conversions })
       .from(referralConversionCounts)
-      .where(and(eq(referralConversionCounts.referrerId, referral.referrerId), eq(referralConversionCounts.period, period)));
-    if ((counter?.conversions ?? 0) >= settings.capPerPeriod) {
-      return [db.update(referrals).set({ status: 'rejected', rejectionReason: 'cap_reached', orderPk: order.orderPk }).where(pendingOnly)];
-    }
-  }
+      .where(and(eq(referralConversionCounts.referrerId, referral.referrerId), eq(referralConversionCounts.period, period))),
+    db
+      .select({
+        counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number),
+        lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number),
+      })
+      .from(referrals)
+      .where(and(eq(referrals.programId, programId), eq(referrals.referrerId, referral.referrerId))),
+  ]);
+  const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email ?? null;
+  const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email ?? null;
+  const fingerprintedAt =
+    refereeEmail && !sameEmailIdentity(refereeEmail, referrerEmail) ? await fingerprintedSince(db, keys, programId, refereeEmail) : null;
+  const plan = planConversion({
+    settings,
+    at,
+    fraud: conversionFraud({ refereeEmail, referrerEmail, fingerprintedAt, referralCreatedAt: referral.createdAt }),
+    conversionsInPeriod: counters[0]?.conversions ?? 0,
+    conversionsCounting: numbers?.counting ?? 0,
+    lastConversionSeq: numbers?.lastSeq ?? 0,
+  });
 
-  const [numbers] = await db
-    .select({ counting: sql<number>`count(*) filter (where ${referrals.status} in ('converted', 'confirmed'))`.mapWith(Number), lastSeq: sql<number>`coalesce(max(${referrals.conversionSeq}), 0)`.mapWith(Number) })
-    .from(referrals)
-    .where(and(eq(referrals.programId, order.programId), eq(referrals.referrerId, referral.referrerId)));
-  const rung = rungFor(settings.rungs, (numbers?.counting ?? 0) + 1);
-  const rewardPoints = settings.rewardKind === 'points' ? (rung?.rung.points ?? 0) : 0;
-  const confirmAfter = new Date(order.at.getTime() + settings.holdingDays * DAY_MS);
+  const pendingOnly = and(eq(referrals.id, referral.id), eq(referrals.status, 'pending'));
+  if (plan.kind === 'reject')
+    return [db.update(referrals).set({ status: 'rejected', rejectionReason: plan.reason, orderPk: order.orderPk }).where(pendingOnly)];
+  const { rung, rewardPoints, confirmAfter, conversionSeq } = plan;
   return [
     db
       .update(referrals)
-      .set({ status: 'converted', orderPk: order.orderPk, rung: rung?.number ?? null, rewardPoints, convertedAt: order.at, confirmAfter, conversionSeq: (numbers?.lastSeq ?? 0) + 1 })
+      .set({ status: 'converted', orderPk: order.orderPk, rung, rewardPoints, convertedAt: at, confirmAfter, conversionSeq })
       .where(pendingOnly),
     db.run(sql`
       insert into ${referralConversionCounts} (referrer_id, program_id, period, conversions, cap)
-      select ${referral.referrerId}, ${order.programId}, ${period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
+      select ${referral.referrerId}, ${programId}, ${plan.period}, 1, ${settings.capPerPeriod ?? 2_147_483_647}
       where exists (select 1 from ${referrals} where id = ${referral.id} and order_pk = ${order.orderPk} and status = 'converted')
       on conflict (referrer_id, period) do update set conversions = conversions + 1, cap = excluded.cap`),
     eventStatement(db, order.programId, order.at, {
       type: 'referral.converted',
       memberId: referral.refereeId,
-      data: { referralId: referral.id, referrerId: referral.referrerId, refereeId: referral.refereeId, rung: rung?.number ?? null, rewardPoints, confirmAfter: confirmAfter.toISOString() },
+      data: {
+        referralId: referral.id,
+        referrerId: referral.referrerId,
+        refereeId: referral.refereeId,
+        rung,
+        rewardPoints,
+        confirmAfter: confirmAfter.toISOString(),
+      },
     }),
   ];
 }
 
-/**
- * The fraud rules again, at conversion, for a referee who gave an email only after enrolling: the
- * referrer's own address (same identity), or one the program had seen before the referral.
- */
-async function fraudSinceEnrollment(db: Database, keys: FingerprintKeys, programId: string, referral: ReferralRow): Promise<'self_referral' | 'not_new_to_program' | null> {
-  const people = await db
-    .select({ id: members.id, email: members.email })
-    .from(members)
-    .where(and(eq(members.programId, programId), inArray(members.id, [referral.refereeId, referral.referrerId])));
-  const refereeEmail = people.find((person) => person.id === referral.refereeId)?.email;
-  const referrerEmail = people.find((person) => person.id === referral.referrerId)?.email;
-  if (!refereeEmail) return null;
-  if (referrerEmail && emailIdentity(refereeEmail) === emailIdentity(referrerEmail)) return 'self_referral';
+/** When the program first fingerprinted this email identity (under any recognised key), or null. */
+async function fingerprintedSince(db: Database, keys: FingerprintKeys, programId: string, email: string): Promise<Date | null> {
   const [fingerprint] = await db
     .select({ createdAt: emailFingerprints.createdAt })
     .from(emailFingerprints)
-    .where(and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, refereeEmail))))
+    .where(
+      and(eq(emailFingerprints.programId, programId), inArray(emailFingerprints.hash, recognisedEmailFingerprints(keys, programId, email))),
+    )
     .orderBy(emailFingerprints.createdAt)
     .limit(1);
-  return fingerprint && fingerprint.createdAt.getTime() < referral.createdAt.getTime() ? 'not_new_to_program' : null;
+  return fingerprint?.createdAt ?? null;
 }
+
+/** A new member's random referral code that another member drew first (rare): draw again. */
+export const referralCodeTaken = (violation: ConstraintViolation | null) =>
+  violation?.kind === 'unique' && violation.targets.includes(columnTarget(referralCodes.code));
 
 /** A conversion that lost a race to another referee of the same referrer: prepare it again. */
 export const lostReferralRace = (violation: ConstraintViolation) =>
-  (violation.kind === 'check' && violation.targets.includes('referral_conversion_counts_cap')) ||
-  (violation.kind === 'unique' && violation.targets.includes('referrals.conversion_seq'));
+  (violation.kind === 'check' && violation.targets.includes(checks.referralConversionCountsCap)) ||
+  (violation.kind === 'unique' && violation.targets.includes(columnTarget(referrals.conversionSeq)));
 
 /** The referral an order converted, while its reward is held or issued: what a full refund must undo. */
 export async function referralConvertedBy(db: Database, programId: string, orderPk: string) {
@@ -200,7 +243,10 @@ export async function referralConvertedBy(db: Database, programId: string, order
  */
 export async function referralStanding(db: Database, programId: string, memberId: string) {
   const [settings, referral] = await Promise.all([loadReferralSettings(db, programId), referralOfReferee(db, programId, memberId)]);
-  const discountRung = settings.rewardKind === 'discount' && settings.rungs.length > 0 ? rungFor(settings.rungs, await conversionsOf(db, programId, memberId, ['confirmed'])) : null;
+  const discountRung =
+    settings.rewardKind === 'discount' && settings.rungs.length > 0
+      ? rungFor(settings.rungs, await conversionsOf(db, programId, memberId, ['confirmed']))
+      : null;
   return {
     referral: referral ?? null,
     settings,

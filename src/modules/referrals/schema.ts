@@ -4,19 +4,15 @@ import { programIdOf } from '../../graphql/context';
 import { connectionById } from '../../graphql/connections';
 import { upperCaseEnum } from '../../graphql/enums';
 import { parseInput } from '../../graphql/parse-input';
-import { MemberType } from '../members/schema';
-import { ProgramType } from '../programs/schema';
+import { MemberType } from '../members';
+import { ProgramType } from '../programs';
 import { referralSettingsSchema, type ReferralSettings } from './domain';
-import { ReferralCodeNotFoundError } from './errors';
-import { ErrorInterface } from '../../graphql/types/errors';
 
-builder.objectType(ReferralCodeNotFoundError, {
-  name: 'ReferralCodeNotFound',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ referralCode: t.string({ resolve: (error) => error.details.code }) }),
-});
-
-const ReferralRewardKind = upperCaseEnum('ReferralRewardKind', referralRewardKinds, 'POINTS per conversion, or a standing DISCOUNT for the referrer');
+const ReferralRewardKind = upperCaseEnum(
+  'ReferralRewardKind',
+  referralRewardKinds,
+  'POINTS per conversion, or a standing DISCOUNT for the referrer',
+);
 const CapPeriod = upperCaseEnum('ReferralCapPeriod', capPeriods, 'Calendar periods, UTC; weeks start on Monday');
 const ReferralStatus = upperCaseEnum('ReferralStatus', referralStatuses);
 const RejectionReason = upperCaseEnum('ReferralRejectionReason', rejectionReasons);
@@ -26,24 +22,33 @@ const ReferralRungType = builder.objectRef<ReferralRung>('ReferralRung').impleme
   fields: (t) => ({
     fromConversions: t.exposeInt('fromConversions', { description: 'From this many converted referrals on' }),
     points: t.exposeInt('points', { nullable: true, description: 'POINTS ladder: points for each conversion on this rung' }),
-    discountBasisPoints: t.exposeInt('discountBasisPoints', { nullable: true, description: 'DISCOUNT ladder: the referrer\'s standing discount, 500 = 5 %' }),
+    discountBasisPoints: t.exposeInt('discountBasisPoints', {
+      nullable: true,
+      description: "DISCOUNT ladder: the referrer's standing discount, 500 = 5 %",
+    }),
   }),
 });
 
 const ReferralSettingsType = builder.objectRef<ReferralSettings>('ReferralSettings').implement({
   fields: (t) => ({
     shareBaseUrl: t.exposeString('shareBaseUrl', { nullable: true }),
-    minimumOrderAmount: t.expose('minimumOrderAmount', { type: 'SafeInt', description: 'A referee\'s order converts the referral from this amount on (after discounts)' }),
+    minimumOrderAmount: t.expose('minimumOrderAmount', {
+      type: 'SafeInt',
+      description: "A referee's order converts the referral from this amount on (after discounts)",
+    }),
     holdingDays: t.exposeInt('holdingDays', { description: 'Rewards wait this long for returns before they are issued' }),
     rewardKind: t.field({ type: ReferralRewardKind, resolve: (settings) => settings.rewardKind }),
-    rungs: t.field({ type: [ReferralRungType], resolve: (settings) => [...settings.rungs].sort((a, b) => a.fromConversions - b.fromConversions) }),
+    rungs: t.field({
+      type: [ReferralRungType],
+      resolve: (settings) => [...settings.rungs].sort((a, b) => a.fromConversions - b.fromConversions),
+    }),
     capPerPeriod: t.exposeInt('capPerPeriod', { nullable: true, description: 'Most conversions per referrer per period; null: no cap' }),
     capPeriod: t.field({ type: CapPeriod, resolve: (settings) => settings.capPeriod }),
   }),
 });
 
 const ReferralType = builder.objectRef<ReferralRow>('Referral').implement({
-  description: 'A friend who joined with the member\'s code',
+  description: "A friend who joined with the member's code",
   fields: (t) => ({
     status: t.field({ type: ReferralStatus, resolve: (referral) => referral.status }),
     rejectionReason: t.field({ type: RejectionReason, nullable: true, resolve: (referral) => referral.rejectionReason }),
@@ -52,9 +57,10 @@ const ReferralType = builder.objectRef<ReferralRow>('Referral').implement({
       nullable: true,
       description: 'Admins and storefronts only: a member never sees another member',
       authScopes: { admin: true, storefront: true },
-      resolve: (referral, _args, context) => context.services.members.get(referral.programId, referral.refereeId).then((member) => member ?? null),
+      resolve: (referral, _args, context) =>
+        context.services.members.get(referral.programId, referral.refereeId).then((member) => member ?? null),
     }),
-    rung: t.exposeInt('rung', { nullable: true, description: 'The referrer\'s rung when it converted' }),
+    rung: t.exposeInt('rung', { nullable: true, description: "The referrer's rung when it converted" }),
     rewardPoints: t.exposeInt('rewardPoints', { description: 'Points this referral brings (pending until confirmed)' }),
     pointsClawedBack: t.exposeInt('pointsClawedBack'),
     joinedAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -65,11 +71,19 @@ const ReferralType = builder.objectRef<ReferralRow>('Referral').implement({
 });
 
 const ReferralStandingType = builder
-  .objectRef<{ rewardKind: ReferralSettings['rewardKind']; conversions: number; number: number; rung: ReferralRung | null; next: ReferralRung | null }>('ReferralStanding')
+  .objectRef<{
+    rewardKind: ReferralSettings['rewardKind'];
+    conversions: number;
+    number: number;
+    rung: ReferralRung | null;
+    next: ReferralRung | null;
+  }>('ReferralStanding')
   .implement({
     fields: (t) => ({
       rewardKind: t.field({ type: ReferralRewardKind, resolve: (standing) => standing.rewardKind }),
-      conversions: t.exposeInt('conversions', { description: 'Converted referrals that count for the ladder (DISCOUNT ladders count confirmed ones)' }),
+      conversions: t.exposeInt('conversions', {
+        description: 'Converted referrals that count for the ladder (DISCOUNT ladders count confirmed ones)',
+      }),
       number: t.exposeInt('number', { description: 'The rung, from 1; 0 below the first' }),
       rung: t.expose('rung', { type: ReferralRungType, nullable: true }),
       next: t.expose('next', { type: ReferralRungType, nullable: true }),
@@ -77,7 +91,15 @@ const ReferralStandingType = builder
   });
 
 const ReferralStatsType = builder
-  .objectRef<{ invited: number; joined: number; converted: number; rejected: number; conversionRate: number; rewardsIssued: number; pointsIssued: number }>('ReferralStats')
+  .objectRef<{
+    invited: number;
+    joined: number;
+    converted: number;
+    rejected: number;
+    conversionRate: number;
+    rewardsIssued: number;
+    pointsIssued: number;
+  }>('ReferralStats')
   .implement({
     fields: (t) => ({
       invited: t.exposeInt('invited', { description: 'Tracked visits of share links (trackReferralVisit)' }),
@@ -91,19 +113,37 @@ const ReferralStatsType = builder
   });
 
 builder.objectFields(ProgramType, (t) => ({
-  referralSettings: t.field({ type: ReferralSettingsType, authScopes: { admin: true, storefront: true, member: true }, resolve: (program, _args, context) => context.services.referrals.settings(program.id) }),
-  referralStats: t.field({ type: ReferralStatsType, authScopes: admin, resolve: (program, _args, context) => context.services.referrals.stats(program.id) }),
+  referralSettings: t.field({
+    type: ReferralSettingsType,
+    authScopes: { admin: true, storefront: true, member: true },
+    resolve: (program, _args, context) => context.services.referrals.settings(program.id),
+  }),
+  referralStats: t.field({
+    type: ReferralStatsType,
+    authScopes: admin,
+    resolve: (program, _args, context) => context.services.referrals.stats(program.id),
+  }),
 }));
 
 builder.objectFields(MemberType, (t) => ({
-  referralCode: t.string({ description: 'The member\'s own code to share', resolve: (member, _args, context) => context.services.referrals.codeOf(member.programId, member.id) }),
-  referralLink: t.string({ nullable: true, description: 'The share link; null until the program sets shareBaseUrl', resolve: (member, _args, context) => context.services.referrals.linkOf(member.programId, member.id) }),
+  referralCode: t.string({
+    description: "The member's own code to share",
+    resolve: (member, _args, context) => context.services.referrals.codeOf(member.programId, member.id),
+  }),
+  referralLink: t.string({
+    nullable: true,
+    description: 'The share link; null until the program sets shareBaseUrl',
+    resolve: (member, _args, context) => context.services.referrals.linkOf(member.programId, member.id),
+  }),
   referrals: t.connection({
     type: ReferralType,
-    description: 'Friends who joined with this member\'s code, newest first',
+    description: "Friends who joined with this member's code, newest first",
     resolve: (member, args, context) => connectionById(args, (page) => context.services.referrals.list(member.programId, member.id, page)),
   }),
-  referralRung: t.field({ type: ReferralStandingType, resolve: (member, _args, context) => context.services.referrals.rungOf(member.programId, member.id) }),
+  referralRung: t.field({
+    type: ReferralStandingType,
+    resolve: (member, _args, context) => context.services.referrals.rungOf(member.programId, member.id),
+  }),
 }));
 
 const ReferralRungInput = builder.inputType('ReferralRungInput', {
@@ -131,7 +171,9 @@ builder.mutationFields((t) => ({
     authScopes: admin,
     args: { input: t.arg({ type: ConfigureReferralsInput, required: true }) },
     errors: { directResult: true, union: { name: 'ConfigureReferralsResult' } },
-    resolve: async (_root, { input }, context) => ({ settings: await context.services.referrals.configure(programIdOf(context), parseInput(referralSettingsSchema, input)) }),
+    resolve: async (_root, { input }, context) => ({
+      settings: await context.services.referrals.configure(programIdOf(context), parseInput(referralSettingsSchema, input)),
+    }),
   }),
   trackReferralVisit: t.field({
     type: builder.objectRef<{ known: boolean }>('TrackReferralVisitPayload').implement({
@@ -139,7 +181,14 @@ builder.mutationFields((t) => ({
     }),
     description: 'Counts a visit of a share link (an invitation), for referralStats.invited',
     authScopes: { admin: true, storefront: true },
-    args: { input: t.arg({ type: builder.inputType('TrackReferralVisitInput', { fields: (f) => ({ code: f.string({ required: true }) }) }), required: true }) },
-    resolve: async (_root, { input }, context) => ({ known: await context.services.referrals.trackVisit(programIdOf(context), input.code) }),
+    args: {
+      input: t.arg({
+        type: builder.inputType('TrackReferralVisitInput', { fields: (f) => ({ code: f.string({ required: true }) }) }),
+        required: true,
+      }),
+    },
+    resolve: async (_root, { input }, context) => ({
+      known: await context.services.referrals.trackVisit(programIdOf(context), input.code),
+    }),
   }),
 }));

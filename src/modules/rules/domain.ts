@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { roundingModes, type ProgramRulesRow } from '../../../schema';
-import { MAX_BASIS_POINTS, MAX_EARN_POINTS, MAX_EARN_POINTS_PER_MINOR_UNIT, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../../platform/bounds';
+import { roundingModes } from '../../../schema/values';
+import type { ProgramRulesRow } from '../../../schema';
+import {
+  MAX_BASIS_POINTS,
+  MAX_EARN_POINTS,
+  MAX_EARN_POINTS_PER_MINOR_UNIT,
+  MAX_POINTS,
+  MAX_RATE_TERM,
+  MAX_REDEEM_VALUE_PER_POINT,
+} from '../../platform/bounds';
 import { InvalidInputError, type InputIssue } from '../../platform/errors';
 
 export type ProgramRules = Omit<ProgramRulesRow, 'programId' | 'updatedAt'>;
@@ -66,10 +74,16 @@ export type RulesUpdate = z.output<typeof rulesUpdateSchema>;
 export function rateIssues(rules: ProgramRules): InputIssue[] {
   const issues: InputIssue[] = [];
   if (rules.earnPoints > rules.earnPerAmount * MAX_EARN_POINTS_PER_MINOR_UNIT) {
-    issues.push({ path: ['input', 'earnPoints'], message: `must be at most earnPerAmount (${rules.earnPerAmount}): at most ${MAX_EARN_POINTS_PER_MINOR_UNIT} point per minor unit` });
+    issues.push({
+      path: ['input', 'earnPoints'],
+      message: `must be at most earnPerAmount (${rules.earnPerAmount}): at most ${MAX_EARN_POINTS_PER_MINOR_UNIT} point per minor unit`,
+    });
   }
   if (rules.redeemValue > rules.redeemPoints * MAX_REDEEM_VALUE_PER_POINT) {
-    issues.push({ path: ['input', 'redeemValue'], message: `must be at most ${MAX_REDEEM_VALUE_PER_POINT} × redeemPoints (${rules.redeemPoints}): a point pays at most ${MAX_REDEEM_VALUE_PER_POINT} minor units` });
+    issues.push({
+      path: ['input', 'redeemValue'],
+      message: `must be at most ${MAX_REDEEM_VALUE_PER_POINT} × redeemPoints (${rules.redeemPoints}): a point pays at most ${MAX_REDEEM_VALUE_PER_POINT} minor units`,
+    });
   }
   return issues;
 }
@@ -95,7 +109,8 @@ export function mulDivRounded(factors: number[], divisor: number, mode: ProgramR
   const denominator = BigInt(divisor);
   const quotient = numerator / denominator;
   const remainder = numerator % denominator;
-  const rounded = remainder === 0n || mode === 'down' ? quotient : mode === 'up' || remainder * 2n >= denominator ? quotient + 1n : quotient;
+  const rounded =
+    remainder === 0n || mode === 'down' ? quotient : mode === 'up' || remainder * 2n >= denominator ? quotient + 1n : quotient;
   // The bounds on inputs and settings keep every result safe (platform/bounds.ts); this never trips.
   if (rounded > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${rounded} is past Number.MAX_SAFE_INTEGER`);
   return Number(rounded);

@@ -2,7 +2,7 @@ import { upperCaseEnum } from '../../graphql/enums';
 import { builder } from '../../graphql/builder';
 import { programIdOf } from '../../graphql/context';
 import { parseInput } from '../../graphql/parse-input';
-import { ProgramType } from '../programs/schema';
+import { ProgramType } from '../programs';
 import { roundingModes } from '../../../schema';
 import { rulesUpdateSchema, type ProgramRules } from './domain';
 
@@ -25,9 +25,15 @@ const ProgramRulesType = builder.objectRef<ProgramRules>('ProgramRules').impleme
       nullable: true,
       description: 'Most of an order total that offers and the tier discount may take off together, in 1/100 %; null: no cap',
     }),
-    maxBackdateDays: t.exposeInt('maxBackdateDays', { description: 'How many days in the past an order\'s placedAt may be (a till that syncs late)' }),
-    pointsVestingDays: t.exposeInt('pointsVestingDays', { description: 'Days until the points an order earns vest (its return window); pending until then. 0: at once' }),
-    guestClaimDays: t.exposeInt('guestClaimDays', { description: 'How many days after a guest order (its placedAt) a member may claim it; 0: never' }),
+    maxBackdateDays: t.exposeInt('maxBackdateDays', {
+      description: "How many days in the past an order's placedAt may be (a till that syncs late)",
+    }),
+    pointsVestingDays: t.exposeInt('pointsVestingDays', {
+      description: 'Days until the points an order earns vest (its return window); pending until then. 0: at once',
+    }),
+    guestClaimDays: t.exposeInt('guestClaimDays', {
+      description: 'How many days after a guest order (its placedAt) a member may claim it; 0: never',
+    }),
   }),
 });
 
@@ -40,7 +46,8 @@ builder.objectField(ProgramType, 'rules', (t) =>
 );
 
 const UpdateProgramRulesInput = builder.inputType('UpdateProgramRulesInput', {
-  description: 'Omitted fields keep their value; `pointsLifetimeMonths: null` makes new points never expire, `maxDiscountBasisPoints: null` removes the cap',
+  description:
+    'Omitted fields keep their value; `pointsLifetimeMonths: null` makes new points never expire, `maxDiscountBasisPoints: null` removes the cap',
   fields: (t) => ({
     currency: t.string(),
     earnPoints: t.int(),
@@ -66,7 +73,7 @@ const RulesPayload = builder.objectRef<{ rules: ProgramRules }>('ProgramRulesPay
 builder.mutationField('updateProgramRules', (t) =>
   t.field({
     type: RulesPayload,
-    description: 'Changes the program\'s rules; they apply to operations from now on, never retroactively',
+    description: "Changes the program's rules; they apply to operations from now on, never retroactively",
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateProgramRulesInput, required: true }) },
     errors: { directResult: true, union: { name: 'UpdateProgramRulesResult' } },

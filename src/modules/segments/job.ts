@@ -16,7 +16,13 @@ export const refreshSegmentsJob: Job = {
     const [segment] = await db
       .select()
       .from(segments)
-      .where(and(eq(segments.programId, programId!), eq(segments.status, 'active'), position === 'at' ? eq(segments.id, segmentId) : gt(segments.id, segmentId)))
+      .where(
+        and(
+          eq(segments.programId, programId!),
+          eq(segments.status, 'active'),
+          position === 'at' ? eq(segments.id, segmentId) : gt(segments.id, segmentId),
+        ),
+      )
       .orderBy(asc(segments.id))
       .limit(1);
     if (!segment) return position === 'at' ? { processed: 0, cursor: `after:${segmentId}` } : { processed: 0, cursor: null };

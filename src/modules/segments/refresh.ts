@@ -25,11 +25,22 @@ export async function segmentCondition(db: Database, segment: SegmentRow, now: D
  */
 export async function refreshChunk(db: Database, segment: SegmentRow, now: Date): Promise<{ done: boolean }> {
   const next = segment.generation + 1;
-  const inProgram = and(eq(members.programId, segment.programId), segment.refreshCursor ? gt(members.id, segment.refreshCursor) : undefined);
-  const [upper] = await db.select({ id: members.id }).from(members).where(inProgram).orderBy(members.id).limit(1).offset(REFRESH_CHUNK - 1);
+  const inProgram = and(
+    eq(members.programId, segment.programId),
+    segment.refreshCursor ? gt(members.id, segment.refreshCursor) : undefined,
+  );
+  const [upper] = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(inProgram)
+    .orderBy(members.id)
+    .limit(1)
+    .offset(REFRESH_CHUNK - 1);
   const condition = await segmentCondition(db, segment, now);
   const range = and(inProgram, upper ? sql`${members.id} <= ${upper.id}` : undefined, eq(members.status, 'active'), condition);
-  const insert = db.run(sql`insert or ignore into ${segmentMembers} (segment_id, generation, member_id) select ${segment.id}, ${next}, ${members.id} from ${members} where ${range}`);
+  const insert = db.run(
+    sql`insert or ignore into ${segmentMembers} (segment_id, generation, member_id) select ${segment.id}, ${next}, ${members.id} from ${members} where ${range}`,
+  );
   if (upper) {
     await db.batch([insert, db.update(segments).set({ refreshCursor: upper.id }).where(eq(segments.id, segment.id))]);
     return { done: false };

@@ -5,7 +5,7 @@ import { requireId } from '../../graphql/global-ids';
 import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
 import { text } from '../../platform/validation';
-import { MemberType } from '../members/schema';
+import { MemberType } from '../members';
 import type { SegmentRow } from '../../../schema';
 import { SegmentNotFoundError } from './errors';
 import { z } from 'zod';
@@ -73,7 +73,12 @@ builder.mutationFields((t) => ({
     errors: { ...segmentErrors, union: { name: 'UpdateSegmentResult' } },
     resolve: async (_root, { input }, context) => {
       const name = input.name == null ? null : parseInput(nameSchema, { name: input.name }).name;
-      return { segment: await context.services.segments.update(programIdOf(context), segmentIdFrom(input.id), { name, definition: input.definition }) };
+      return {
+        segment: await context.services.segments.update(programIdOf(context), segmentIdFrom(input.id), {
+          name,
+          definition: input.definition,
+        }),
+      };
     },
   }),
   archiveSegment: t.field({
@@ -81,14 +86,18 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     args: { input: t.arg({ type: SegmentIdInput, required: true }) },
     errors: { ...segmentErrors, union: { name: 'ArchiveSegmentResult' } },
-    resolve: async (_root, { input }, context) => ({ segment: await context.services.segments.archive(programIdOf(context), segmentIdFrom(input.id)) }),
+    resolve: async (_root, { input }, context) => ({
+      segment: await context.services.segments.archive(programIdOf(context), segmentIdFrom(input.id)),
+    }),
   }),
   refreshSegment: t.field({
     type: SegmentPayload,
     authScopes: { admin: true },
     args: { input: t.arg({ type: SegmentIdInput, required: true }) },
     errors: { ...segmentErrors, union: { name: 'RefreshSegmentResult' } },
-    resolve: async (_root, { input }, context) => ({ segment: await context.services.segments.refresh(programIdOf(context), segmentIdFrom(input.id)) }),
+    resolve: async (_root, { input }, context) => ({
+      segment: await context.services.segments.refresh(programIdOf(context), segmentIdFrom(input.id)),
+    }),
   }),
 }));
 
@@ -97,7 +106,8 @@ builder.queryFields((t) => ({
     type: SegmentType,
     args: { includeArchived: t.arg.boolean({ defaultValue: false }) },
     authScopes: program,
-    resolve: (_root, args, context) => connectionById(args, (page) => context.services.segments.list(programIdOf(context), page, args.includeArchived ?? false)),
+    resolve: (_root, args, context) =>
+      connectionById(args, (page) => context.services.segments.list(programIdOf(context), page, args.includeArchived ?? false)),
   }),
   segment: t.field({
     type: SegmentType,

@@ -20,7 +20,8 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
     try {
       parseDefinition(json);
     } catch (error) {
-      if (error instanceof DefinitionError) throw new InvalidInputError(error.issues.map((issue) => ({ path: definitionPath(issue.path), message: issue.message })));
+      if (error instanceof DefinitionError)
+        throw new InvalidInputError(error.issues.map((issue) => ({ path: definitionPath(issue.path), message: issue.message })));
       throw error;
     }
     const references = referencesOf(json);
@@ -30,17 +31,41 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
         if (reference.kind === 'tier') return tierIds.has(reference.name) ? null : reference;
         const [found] =
           reference.kind === 'tag'
-            ? await db.select({ id: members.id }).from(members).where(and(eq(members.programId, programId), sql`exists (select 1 from json_each(${members.tags}) where value = ${reference.name})`)).limit(1)
-            : await db.select({ key: memberPurchaseCounts.key }).from(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.programId, programId), eq(memberPurchaseCounts.kind, 'category'), eq(memberPurchaseCounts.key, reference.name))).limit(1);
+            ? await db
+                .select({ id: members.id })
+                .from(members)
+                .where(
+                  and(
+                    eq(members.programId, programId),
+                    sql`exists (select 1 from json_each(${members.tags}) where value = ${reference.name})`,
+                  ),
+                )
+                .limit(1)
+            : await db
+                .select({ key: memberPurchaseCounts.key })
+                .from(memberPurchaseCounts)
+                .where(
+                  and(
+                    eq(memberPurchaseCounts.programId, programId),
+                    eq(memberPurchaseCounts.kind, 'category'),
+                    eq(memberPurchaseCounts.key, reference.name),
+                  ),
+                )
+                .limit(1);
         return found ? null : reference;
       }),
     );
-    const issues = unknown.flatMap((reference) => (reference ? [{ path: definitionPath(reference.path), message: `unknown ${reference.kind} "${reference.name}" in this program` }] : []));
+    const issues = unknown.flatMap((reference) =>
+      reference ? [{ path: definitionPath(reference.path), message: `unknown ${reference.kind} "${reference.name}" in this program` }] : [],
+    );
     if (issues.length > 0) throw new InvalidInputError(issues);
   }
 
   async function find(programId: string, segmentId: string) {
-    const [segment] = await db.select().from(segments).where(and(eq(segments.programId, programId), eq(segments.id, segmentId)));
+    const [segment] = await db
+      .select()
+      .from(segments)
+      .where(and(eq(segments.programId, programId), eq(segments.id, segmentId)));
     if (!segment) throw new SegmentNotFoundError(segmentId);
     return segment;
   }
@@ -58,14 +83,19 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
     /** A new definition starts a refresh over (what a previous one had half-written is dropped). */
     async update(programId: string, segmentId: string, input: { name?: string | null; definition?: unknown }) {
       const segment = await find(programId, segmentId);
-      if (segment.status === 'archived') throw new InvalidInputError([{ path: ['input', 'id'], message: 'an archived segment cannot change' }]);
+      if (segment.status === 'archived')
+        throw new InvalidInputError([{ path: ['input', 'id'], message: 'an archived segment cannot change' }]);
       if (input.definition !== undefined && input.definition !== null) await checkDefinition(programId, input.definition);
       const now = clock.now();
       const redefined = input.definition !== undefined && input.definition !== null;
       await db.batch([
         db
           .update(segments)
-          .set({ ...(input.name ? { name: input.name } : {}), ...(redefined ? { definition: input.definition, refreshCursor: null } : {}), updatedAt: now })
+          .set({
+            ...(input.name ? { name: input.name } : {}),
+            ...(redefined ? { definition: input.definition, refreshCursor: null } : {}),
+            updatedAt: now,
+          })
           .where(eq(segments.id, segmentId)),
         db.delete(segmentMembers).where(and(eq(segmentMembers.segmentId, segmentId), gt(segmentMembers.generation, segment.generation))),
       ]);
@@ -81,7 +111,8 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
 
     async refresh(programId: string, segmentId: string) {
       const segment = await find(programId, segmentId);
-      if (segment.status === 'archived') throw new InvalidInputError([{ path: ['input', 'id'], message: 'an archived segment is not refreshed' }]);
+      if (segment.status === 'archived')
+        throw new InvalidInputError([{ path: ['input', 'id'], message: 'an archived segment is not refreshed' }]);
       await refreshSegmentFully(db, segmentId, clock.now());
       return find(programId, segmentId);
     },
@@ -89,7 +120,12 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
     get: (programId: string, segmentId: string) => find(programId, segmentId).catch(() => null),
 
     byIds: (programId: string, segmentIds: readonly string[]) =>
-      segmentIds.length ? db.select().from(segments).where(and(eq(segments.programId, programId), inArray(segments.id, [...segmentIds]))) : Promise.resolve([]),
+      segmentIds.length
+        ? db
+            .select()
+            .from(segments)
+            .where(and(eq(segments.programId, programId), inArray(segments.id, [...segmentIds])))
+        : Promise.resolve([]),
 
     list(programId: string, page: KeysetPage, includeArchived: boolean) {
       const { conditions, orderBy, limit } = keyset(segments.id, page);
@@ -132,9 +168,18 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
  * about the member alone, read from the last refresh where it ranks the whole program (RFM).
  * Archived and unknown segments contain no one.
  */
-export async function memberInSegments(db: Database, programId: string, memberId: string, segmentIds: string[], now: Date): Promise<Set<string>> {
+export async function memberInSegments(
+  db: Database,
+  programId: string,
+  memberId: string,
+  segmentIds: string[],
+  now: Date,
+): Promise<Set<string>> {
   if (segmentIds.length === 0) return new Set();
-  const rows = await db.select().from(segments).where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds), eq(segments.status, 'active')));
+  const rows = await db
+    .select()
+    .from(segments)
+    .where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds), eq(segments.status, 'active')));
   const inside = new Set<string>();
   await Promise.all(
     rows.map(async (segment) => {
@@ -142,11 +187,24 @@ export async function memberInSegments(db: Database, programId: string, memberId
         ? await db
             .select({ one: sql`1` })
             .from(segmentMembers)
-            .where(and(eq(segmentMembers.segmentId, segment.id), eq(segmentMembers.generation, segment.generation), eq(segmentMembers.memberId, memberId)))
+            .where(
+              and(
+                eq(segmentMembers.segmentId, segment.id),
+                eq(segmentMembers.generation, segment.generation),
+                eq(segmentMembers.memberId, memberId),
+              ),
+            )
         : await db
             .select({ one: sql`1` })
             .from(members)
-            .where(and(eq(members.programId, programId), eq(members.id, memberId), eq(members.status, 'active'), await segmentCondition(db, segment, now)));
+            .where(
+              and(
+                eq(members.programId, programId),
+                eq(members.id, memberId),
+                eq(members.status, 'active'),
+                await segmentCondition(db, segment, now),
+              ),
+            );
       if (hit) inside.add(segment.id);
     }),
   );
@@ -155,5 +213,8 @@ export async function memberInSegments(db: Database, programId: string, memberId
 
 /** Which of these ids are segments of the program (archived ones included). */
 export function existingSegmentIds(db: Database, programId: string, segmentIds: string[]) {
-  return db.select({ id: segments.id }).from(segments).where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds)));
+  return db
+    .select({ id: segments.id })
+    .from(segments)
+    .where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds)));
 }

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { accounts, memberPurchaseCounts, members, memberStats, memberTiers, orders } from '../../../schema';
-import { dayNumber } from '../history';
-import { attributeMatch } from '../members/repository';
+import { dayNumber } from '../../platform/time';
+import { attributeMatch } from '../members';
 import type { Condition, Definition } from './domain/definition';
 
 const DAY_MS = 86_400_000;
@@ -12,10 +12,17 @@ export interface CompileContext {
   tierIds: Map<string, string>;
 }
 
-const list = (values: ReadonlyArray<string | number>) => sql.join(values.map((value) => sql`${value}`), sql`, `);
+const list = (values: ReadonlyArray<string | number>) =>
+  sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
 
 function between(expression: SQL, bounds: { min?: number; max?: number }): SQL {
-  const parts = [bounds.min !== undefined ? sql`${expression} >= ${bounds.min}` : null, bounds.max !== undefined ? sql`${expression} <= ${bounds.max}` : null].filter((part): part is SQL => part !== null);
+  const parts = [
+    bounds.min !== undefined ? sql`${expression} >= ${bounds.min}` : null,
+    bounds.max !== undefined ? sql`${expression} <= ${bounds.max}` : null,
+  ].filter((part): part is SQL => part !== null);
   return parts.length ? sql.join(parts, sql` and `) : sql`1`;
 }
 
@@ -61,7 +68,9 @@ function condition(node: Condition, context: CompileContext): SQL {
     case 'birthdayMonth':
       return sql`cast(substr(${members.birthday}, 6, 2) as integer) in (${list(node.test.in)})`;
     case 'consent':
-      return { email: sql`${members.consentEmail} = 1`, sms: sql`${members.consentSms} = 1`, push: sql`${members.consentPush} = 1` }[node.test];
+      return { email: sql`${members.consentEmail} = 1`, sms: sql`${members.consentSms} = 1`, push: sql`${members.consentPush} = 1` }[
+        node.test
+      ];
     case 'pointsBalance':
       return between(
         sql`coalesce((select ${accounts.balance} from ${accounts} where ${accounts.programId} = ${members.programId} and ${accounts.ownerType} = 'member' and ${accounts.ownerId} = ${members.id} and ${accounts.kind} = 'points' and ${accounts.unit} = 'POINTS'), 0)`,
@@ -69,17 +78,26 @@ function condition(node: Condition, context: CompileContext): SQL {
       );
     case 'orderCount': {
       const { withinDays, ...bounds } = node.test;
-      return between(withinDays === undefined ? stat(sql`${memberStats.orderCount}`) : ordersSince(now - withinDays * DAY_MS, sql`count(*)`), bounds);
+      return between(
+        withinDays === undefined ? stat(sql`${memberStats.orderCount}`) : ordersSince(now - withinDays * DAY_MS, sql`count(*)`),
+        bounds,
+      );
     }
     case 'spend': {
       const { withinDays, ...bounds } = node.test;
       const paid = sql`coalesce(sum(${orders.total} - ${orders.discount} - ${orders.refundedAmount}), 0)`;
-      return between(withinDays === undefined ? stat(sql`${memberStats.totalSpend}`) : ordersSince(now - withinDays * DAY_MS, paid), bounds);
+      return between(
+        withinDays === undefined ? stat(sql`${memberStats.totalSpend}`) : ordersSince(now - withinDays * DAY_MS, paid),
+        bounds,
+      );
     }
     case 'daysSinceLastOrder': {
       // Whole days since the last order: at least min ⇔ last ≤ now − min days; at most max ⇔ last > now − (max + 1) days.
       const { min, max } = node.test;
-      const bounds = [min !== undefined ? sql`${memberStats.lastOrderAt} <= ${now - min * DAY_MS}` : null, max !== undefined ? sql`${memberStats.lastOrderAt} > ${now - (max + 1) * DAY_MS}` : null].filter((part): part is SQL => part !== null);
+      const bounds = [
+        min !== undefined ? sql`${memberStats.lastOrderAt} <= ${now - min * DAY_MS}` : null,
+        max !== undefined ? sql`${memberStats.lastOrderAt} > ${now - (max + 1) * DAY_MS}` : null,
+      ].filter((part): part is SQL => part !== null);
       return sql`exists (select 1 from ${memberStats} where ${memberStats.memberId} = ${members.id} and ${memberStats.lastOrderAt} is not null and ${sql.join(bounds, sql` and `)})`;
     }
     case 'bought': {
@@ -90,7 +108,9 @@ function condition(node: Condition, context: CompileContext): SQL {
         where ${memberPurchaseCounts.memberId} = ${members.id} and ${memberPurchaseCounts.kind} = ${kind} and ${memberPurchaseCounts.key} = ${key} and ${memberPurchaseCounts.day} >= ${fromDay}) >= ${atLeast}`;
     }
     case 'rfm': {
-      const tests = (['recency', 'frequency', 'monetary'] as const).flatMap((score) => (node.test[score] ? [between(sql.raw(score), node.test[score])] : []));
+      const tests = (['recency', 'frequency', 'monetary'] as const).flatMap((score) =>
+        node.test[score] ? [between(sql.raw(score), node.test[score])] : [],
+      );
       return sql`${members.id} in (select member_id from ${rfmScores()} where ${sql.join(tests, sql` and `)})`;
     }
   }
@@ -101,8 +121,16 @@ function condition(node: Condition, context: CompileContext): SQL {
  * knows nothing of tables). Every leaf is coalesced to false, so `not` of an unknown is true.
  */
 export function compileDefinition(definition: Definition, context: CompileContext): SQL {
-  if ('all' in definition) return sql`(${sql.join(definition.all.map((child) => compileDefinition(child, context)), sql` and `)})`;
-  if ('any' in definition) return sql`(${sql.join(definition.any.map((child) => compileDefinition(child, context)), sql` or `)})`;
+  if ('all' in definition)
+    return sql`(${sql.join(
+      definition.all.map((child) => compileDefinition(child, context)),
+      sql` and `,
+    )})`;
+  if ('any' in definition)
+    return sql`(${sql.join(
+      definition.any.map((child) => compileDefinition(child, context)),
+      sql` or `,
+    )})`;
   if ('not' in definition) return sql`not ${compileDefinition(definition.not, context)}`;
   return sql`coalesce((${condition(definition, context)}), 0)`;
 }

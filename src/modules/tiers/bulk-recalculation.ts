@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
 import { planRecalculation, tierFor, type TierSettings } from './domain';
 import { clampedSum, metricTerms } from './repository';
-import { loadRules } from '../rules/service';
+import { loadRules } from '../rules';
 
 export interface BulkRecalculation {
   /** Active members looked at, in id order (the last is the job's cursor). */
@@ -23,7 +23,13 @@ export interface BulkRecalculation {
  * whose tier or orders a command changed in between is left as that command set it (no history row
  * either), and the next run recalculates it from the state that won.
  */
-export async function recalculateTiersInBulk(db: Database, programId: string, now: Date, cursor: string | null, limit: number): Promise<BulkRecalculation> {
+export async function recalculateTiersInBulk(
+  db: Database,
+  programId: string,
+  now: Date,
+  cursor: string | null,
+  limit: number,
+): Promise<BulkRecalculation> {
   const [[[settingsRow], tiers], rules] = await Promise.all([
     db.batch([
       db.select().from(tierSettings).where(eq(tierSettings.programId, programId)),
@@ -33,9 +39,15 @@ export async function recalculateTiersInBulk(db: Database, programId: string, no
   ]);
   if (!settingsRow) return { memberIds: [], changed: 0 };
   const settings: TierSettings = settingsRow;
-  const { start, end, startInclusive, measure } = metricTerms(settings, now, settings.pendingPointsCount === 'at_vesting' ? rules.pointsVestingDays : 0);
+  const { start, end, startInclusive, measure } = metricTerms(
+    settings,
+    now,
+    settings.pendingPointsCount === 'at_vesting' ? rules.pointsVestingDays : 0,
+  );
   // A member's qualifying metric, as `qualifyingMetric` computes it: one range of the (program, member, created_at) index.
-  const metricOf = (memberId: SQL) => sql`(select ${clampedSum(measure)} from ${orders} where ${orders.programId} = ${programId} and ${orders.memberId} = ${memberId}
+  const metricOf = (
+    memberId: SQL,
+  ) => sql`(select ${clampedSum(measure)} from ${orders} where ${orders.programId} = ${programId} and ${orders.memberId} = ${memberId}
     and ${orders.createdAt} ${startInclusive ? sql`>=` : sql`>`} ${start.getTime()} and ${orders.createdAt} <= ${end.getTime()})`;
   const standings = await db
     .select({
@@ -54,16 +66,35 @@ export async function recalculateTiersInBulk(db: Database, programId: string, no
   if (tiers.length === 0) return { memberIds, changed: 0 };
 
   const tierById = new Map(tiers.map((tier) => [tier.id, tier]));
-  const changes: Array<{ memberId: string; fromTierId: string | null; toTierId: string | null; reason: 'upgrade' | 'downgrade'; metric: number; since: number | null }> = [];
+  const changes: Array<{
+    memberId: string;
+    fromTierId: string | null;
+    toTierId: string | null;
+    reason: 'upgrade' | 'downgrade';
+    metric: number;
+    since: number | null;
+  }> = [];
   const clocks: Array<{ memberId: string; downgradeDueSince: number | null; since: number; metric: number }> = [];
   for (const standing of standings) {
     const current = standing.tierId ? (tierById.get(standing.tierId) ?? null) : null;
     const state = standing.since ? { since: standing.since, downgradeDueSince: standing.downgradeDueSince } : null;
     const change = planRecalculation(current, state, tierFor(tiers, standing.metric), now, settings.downgradeGraceDays);
     if (change.kind !== 'none') {
-      changes.push({ memberId: standing.memberId, fromTierId: current?.id ?? null, toTierId: change.to?.id ?? null, reason: change.kind, metric: standing.metric, since: state?.since.getTime() ?? null });
+      changes.push({
+        memberId: standing.memberId,
+        fromTierId: current?.id ?? null,
+        toTierId: change.to?.id ?? null,
+        reason: change.kind,
+        metric: standing.metric,
+        since: state?.since.getTime() ?? null,
+      });
     } else if (state && state.downgradeDueSince?.getTime() !== change.downgradeDueSince?.getTime()) {
-      clocks.push({ memberId: standing.memberId, downgradeDueSince: change.downgradeDueSince?.getTime() ?? null, since: state.since.getTime(), metric: standing.metric });
+      clocks.push({
+        memberId: standing.memberId,
+        downgradeDueSince: change.downgradeDueSince?.getTime() ?? null,
+        since: state.since.getTime(),
+        metric: standing.metric,
+      });
     }
   }
 

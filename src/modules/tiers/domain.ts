@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { pendingCounts, tierMetrics, tierWindows, type MemberTierRow, type TierRow, type TierSettingsRow } from '../../../schema';
+import { pendingCounts, tierMetrics, tierWindows } from '../../../schema/values';
+import type { MemberTierRow, TierRow, TierSettingsRow } from '../../../schema';
 import { addMonthsUtc, DAY_MS, startOfUtcYear } from '../../platform/time';
 import { MAX_MULTIPLIER_PERMILLE } from '../../platform/bounds';
 import { text } from '../../platform/validation';
@@ -18,7 +19,12 @@ export const byThreshold = (a: Tier, b: Tier) => a.threshold - b.threshold;
 
 /** The highest tier whose threshold the metric reaches, or null below the lowest. */
 export function tierFor(tiers: Tier[], metric: number): Tier | null {
-  return [...tiers].sort(byThreshold).filter((tier) => metric >= tier.threshold).at(-1) ?? null;
+  return (
+    [...tiers]
+      .sort(byThreshold)
+      .filter((tier) => metric >= tier.threshold)
+      .at(-1) ?? null
+  );
 }
 
 export function nextTierAbove(tiers: Tier[], current: Tier | null): Tier | null {
@@ -37,7 +43,13 @@ export type TierChange =
  * qualifies again keeps the tier and the clock stops. A recalculation as of an instant before the
  * member's last tier change (a late or resumed run) leaves that newer decision alone.
  */
-export function planRecalculation(current: Tier | null, state: Pick<MemberTierRow, 'downgradeDueSince' | 'since'> | null, qualifying: Tier | null, now: Date, graceDays: number): TierChange {
+export function planRecalculation(
+  current: Tier | null,
+  state: Pick<MemberTierRow, 'downgradeDueSince' | 'since'> | null,
+  qualifying: Tier | null,
+  now: Date,
+  graceDays: number,
+): TierChange {
   if (state && state.since.getTime() > now.getTime()) return { kind: 'none', downgradeDueSince: state.downgradeDueSince };
   if (rank(qualifying) > rank(current)) return { kind: 'upgrade', to: qualifying, downgradeDueSince: null };
   if (rank(qualifying) === rank(current)) return { kind: 'none', downgradeDueSince: null };
@@ -55,9 +67,24 @@ export function upgradeOnOrder(current: Tier | null, tiers: Tier[], metricAfterO
 export const tierSettingsSchema = z.object({
   metric: z.enum(tierMetrics),
   window: z.enum(tierWindows),
-  windowMonths: z.number().int().min(1, 'must be at least 1').max(120, 'must be at most 120').nullish().transform((months) => months ?? 12),
-  downgradeGraceDays: z.number().int().min(0, 'must not be negative').max(3650).nullish().transform((days) => days ?? 0),
-  pendingPointsCount: z.enum(pendingCounts).nullish().transform((count) => count ?? 'at_once'),
+  windowMonths: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(120, 'must be at most 120')
+    .nullish()
+    .transform((months) => months ?? 12),
+  downgradeGraceDays: z
+    .number()
+    .int()
+    .min(0, 'must not be negative')
+    .max(3650)
+    .nullish()
+    .transform((days) => days ?? 0),
+  pendingPointsCount: z
+    .enum(pendingCounts)
+    .nullish()
+    .transform((count) => count ?? 'at_once'),
 });
 
 const tierFields = {

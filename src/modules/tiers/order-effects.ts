@@ -1,5 +1,4 @@
-import type { Database } from '../../platform/db/database';
-import type { Statement } from '../ledger/writer';
+import type { Database, Statement } from '../../platform/db/database';
 import { upgradeOnOrder, type Tier, type TierSettings } from './domain';
 import { listTiers, loadTierSettings, memberTierState, qualifyingMetric, tierChangeStatements, tierNowAndAt } from './repository';
 
@@ -26,7 +25,13 @@ const sameMetric = (a: TierSettings, b: TierSettings) =>
  * trip: the metric needs the settings' window, so it is read with the settings last seen for the
  * program and read again only if the settings read alongside it differ (rare: an admin changed them).
  */
-export async function loadTierContext(db: Database, programId: string, memberId: string, at: Date, now?: Date): Promise<TierContext | null> {
+export async function loadTierContext(
+  db: Database,
+  programId: string,
+  memberId: string,
+  at: Date,
+  now?: Date,
+): Promise<TierContext | null> {
   const seen = lastSettings.get(db) ?? lastSettings.set(db, new Map()).get(db)!;
   const guess = now && seen.get(programId);
   const [settings, tiers, state, guessedMetric] = await Promise.all([
@@ -39,7 +44,11 @@ export async function loadTierContext(db: Database, programId: string, memberId:
   if (!settings || tiers.length === 0) return null;
   const [standing, metric] = await Promise.all([
     tierNowAndAt(db, programId, memberId, tiers, at, state),
-    !now ? null : guess && guessedMetric !== null && sameMetric(guess, settings) ? guessedMetric : qualifyingMetric(db, programId, memberId, settings, now),
+    !now
+      ? null
+      : guess && guessedMetric !== null && sameMetric(guess, settings)
+        ? guessedMetric
+        : qualifyingMetric(db, programId, memberId, settings, now),
   ]);
   return { settings, tiers, ...standing, metric };
 }
@@ -54,13 +63,22 @@ export async function upgradeForOrder(
   order: { programId: string; memberId: string; now: Date; spend: number; pointsEarned: number; vestsAt: Date | null },
 ): Promise<{ statements: Statement[]; upgradedTo: Tier | null }> {
   // With pendingPointsCount at_vesting, an order still in its return window does not count yet.
-  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now) return { statements: [], upgradedTo: null };
+  if (context.settings.pendingPointsCount === 'at_vesting' && order.vestsAt && order.vestsAt > order.now)
+    return { statements: [], upgradedTo: null };
   const before = context.metric ?? (await qualifyingMetric(db, order.programId, order.memberId, context.settings, order.now));
   const after = before + (context.settings.metric === 'spend' ? order.spend : order.pointsEarned);
   const upgradedTo = upgradeOnOrder(context.current, context.tiers, after);
   if (!upgradedTo) return { statements: [], upgradedTo: null };
   return {
     upgradedTo,
-    statements: tierChangeStatements(db, { programId: order.programId, memberId: order.memberId, from: context.current, to: upgradedTo, reason: 'upgrade', metricValue: after, at: order.now }),
+    statements: tierChangeStatements(db, {
+      programId: order.programId,
+      memberId: order.memberId,
+      from: context.current,
+      to: upgradedTo,
+      reason: 'upgrade',
+      metricValue: after,
+      at: order.now,
+    }),
   };
 }

@@ -1,11 +1,10 @@
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { eventStatement } from '../../platform/outbox';
-import type { Statement } from '../ledger/writer';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
-import { loadRules } from '../rules/service';
+import { loadRules } from '../rules';
 import { DAY_MS } from '../../platform/time';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
@@ -20,7 +19,10 @@ export function listTiers(db: Database, programId: string): Promise<Tier[]> {
 }
 
 export async function memberTierState(db: Database, programId: string, memberId: string) {
-  const [row] = await db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), eq(memberTiers.memberId, memberId)));
+  const [row] = await db
+    .select()
+    .from(memberTiers)
+    .where(and(eq(memberTiers.programId, programId), eq(memberTiers.memberId, memberId)));
   return row ?? null;
 }
 
@@ -29,7 +31,13 @@ export async function memberTierState(db: Database, programId: string, memberId:
  * window. With `pendingPointsCount: at_vesting`, an order counts only once its points vested (the
  * program's pointsVestingDays after it was placed).
  */
-export async function qualifyingMetric(db: Database, programId: string, memberId: string, settings: TierSettings, now: Date): Promise<number> {
+export async function qualifyingMetric(
+  db: Database,
+  programId: string,
+  memberId: string,
+  settings: TierSettings,
+  now: Date,
+): Promise<number> {
   const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
   const { start, end, startInclusive, measure } = metricTerms(settings, now, vestingDays);
   const [row] = await db
@@ -55,7 +63,10 @@ export function metricTerms(settings: TierSettings, now: Date, vestingDays: numb
   const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
   const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
   const end = vestedBy < windowEnd ? vestedBy : windowEnd;
-  const measure = settings.metric === 'spend' ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}` : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
+  const measure =
+    settings.metric === 'spend'
+      ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}`
+      : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
   return { start, end, startInclusive, measure };
 }
 
@@ -65,15 +76,34 @@ export const clampedSum = (measure: SQL) => sql`min(coalesce(sum(${measure}), 0)
 /** Writes a tier change and its history row; part of the caller's batch. */
 export function tierChangeStatements(
   db: Database,
-  change: { programId: string; memberId: string; from: Tier | null; to: Tier | null; reason: 'upgrade' | 'downgrade'; metricValue: number; at: Date },
+  change: {
+    programId: string;
+    memberId: string;
+    from: Tier | null;
+    to: Tier | null;
+    reason: 'upgrade' | 'downgrade';
+    metricValue: number;
+    at: Date;
+  },
 ): Statement[] {
-  const state = { memberId: change.memberId, programId: change.programId, tierId: change.to?.id ?? null, since: change.at, downgradeDueSince: null };
+  const state = {
+    memberId: change.memberId,
+    programId: change.programId,
+    tierId: change.to?.id ?? null,
+    since: change.at,
+    downgradeDueSince: null,
+  };
   return [
     db.insert(memberTiers).values(state).onConflictDoUpdate({ target: memberTiers.memberId, set: state }),
     eventStatement(db, change.programId, change.at, {
       type: change.reason === 'upgrade' ? 'tier.upgraded' : 'tier.downgraded',
       memberId: change.memberId,
-      data: { memberId: change.memberId, fromTierId: change.from?.id ?? null, toTierId: change.to?.id ?? null, metricValue: change.metricValue },
+      data: {
+        memberId: change.memberId,
+        fromTierId: change.from?.id ?? null,
+        toTierId: change.to?.id ?? null,
+        metricValue: change.metricValue,
+      },
     }),
     db.insert(tierHistory).values({
       id: newId(),
@@ -99,7 +129,14 @@ export async function currentTier(db: Database, programId: string, memberId: str
  * tier changed since, then the latest change up to `at` in the tier history. `known`: the member's
  * tier state, when the caller read it already.
  */
-export async function tierNowAndAt(db: Database, programId: string, memberId: string, all: Tier[], at: Date, known?: Awaited<ReturnType<typeof memberTierState>>) {
+export async function tierNowAndAt(
+  db: Database,
+  programId: string,
+  memberId: string,
+  all: Tier[],
+  at: Date,
+  known?: Awaited<ReturnType<typeof memberTierState>>,
+) {
   const state = known === undefined ? await memberTierState(db, programId, memberId) : known;
   const byId = (id: string | null | undefined) => all.find((tier) => tier.id === id) ?? null;
   if (!state || state.since <= at) return { current: byId(state?.tierId), held: byId(state?.tierId) };
@@ -115,4 +152,14 @@ export async function tierNowAndAt(db: Database, programId: string, memberId: st
 /** An erased member holds no tier any more (its history stays, anonymous like the member). */
 export function forgetMemberTier(db: Database, memberId: string): Statement {
   return db.delete(memberTiers).where(eq(memberTiers.memberId, memberId));
+}
+
+/** Which of `tierIds` are tiers of the program (for other modules that refer to tiers). */
+export async function existingTierIds(db: Database, programId: string, tierIds: readonly string[]): Promise<string[]> {
+  if (tierIds.length === 0) return [];
+  const rows = await db
+    .select({ id: tiers.id })
+    .from(tiers)
+    .where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
+  return rows.map((row) => row.id);
 }

@@ -5,8 +5,8 @@ import { programIdOf, type GraphQLContext } from '../../graphql/context';
 import { requireId } from '../../graphql/global-ids';
 import { parseInput } from '../../graphql/parse-input';
 import { ErrorInterface } from '../../graphql/types/errors';
-import { MemberType } from '../members/schema';
-import { ProgramType } from '../programs/schema';
+import { MemberType } from '../members';
+import { ProgramType } from '../programs';
 import { newTierSchema, tierSettingsSchema, tierUpdateSchema, type Tier, type TierSettings } from './domain';
 import { DuplicateTierError, TierInUseError, TierNotFoundError } from './errors';
 import { connectionById } from '../../graphql/connections';
@@ -40,8 +40,14 @@ const TierSettingsType = builder.objectRef<TierSettings>('TierSettings').impleme
     metric: t.field({ type: TierMetric, resolve: (settings) => settings.metric }),
     window: t.field({ type: TierWindow, resolve: (settings) => settings.window }),
     windowMonths: t.exposeInt('windowMonths', { description: 'For ROLLING_MONTHS' }),
-    downgradeGraceDays: t.exposeInt('downgradeGraceDays', { description: 'How long a due downgrade waits for the member to qualify again' }),
-    pendingPointsCount: t.field({ type: PendingPointsCount, description: 'Whether an order counts toward tier progress at once or once its points vest', resolve: (settings) => settings.pendingPointsCount }),
+    downgradeGraceDays: t.exposeInt('downgradeGraceDays', {
+      description: 'How long a due downgrade waits for the member to qualify again',
+    }),
+    pendingPointsCount: t.field({
+      type: PendingPointsCount,
+      description: 'Whether an order counts toward tier progress at once or once its points vest',
+      resolve: (settings) => settings.pendingPointsCount,
+    }),
   }),
 });
 
@@ -61,7 +67,15 @@ builder.objectFields(ProgramType, (t) => ({
 }));
 
 const TierProgressType = builder
-  .objectRef<{ metric: TierSettings['metric']; value: number; windowStart: Date; windowEnd: Date; current: Tier | null; next: Tier | null; missing: number }>('TierProgress')
+  .objectRef<{
+    metric: TierSettings['metric'];
+    value: number;
+    windowStart: Date;
+    windowEnd: Date;
+    current: Tier | null;
+    next: Tier | null;
+    missing: number;
+  }>('TierProgress')
   .implement({
     fields: (t) => ({
       metric: t.field({ type: TierMetric, resolve: (progress) => progress.metric }),
@@ -82,8 +96,16 @@ async function tierById(context: GraphQLContext, programId: string, tierId: stri
 
 const TierChangeType = builder.objectRef<TierHistoryRow>('TierChange').implement({
   fields: (t) => ({
-    from: t.field({ type: TierType, nullable: true, resolve: (change, _args, context) => tierById(context, change.programId, change.fromTierId) }),
-    to: t.field({ type: TierType, nullable: true, resolve: (change, _args, context) => tierById(context, change.programId, change.toTierId) }),
+    from: t.field({
+      type: TierType,
+      nullable: true,
+      resolve: (change, _args, context) => tierById(context, change.programId, change.fromTierId),
+    }),
+    to: t.field({
+      type: TierType,
+      nullable: true,
+      resolve: (change, _args, context) => tierById(context, change.programId, change.toTierId),
+    }),
     reason: t.exposeString('reason', { description: 'upgrade or downgrade' }),
     metricValue: t.expose('metricValue', { type: 'SafeInt' }),
     at: t.expose('at', { type: 'DateTime' }),
@@ -106,21 +128,18 @@ builder.objectFields(MemberType, (t) => ({
   tierHistory: t.connection({
     type: TierChangeType,
     description: 'Tier changes, newest first',
-    resolve: (member, args, context) =>
-      connectionById(args, (page) =>
-        context.services.tiers.history(member.programId, member.id, page),
-      ),
+    resolve: (member, args, context) => connectionById(args, (page) => context.services.tiers.history(member.programId, member.id, page)),
   }),
 }));
 
-builder.objectType(TierNotFoundError, { name: 'TierNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(TierNotFoundError, { name: 'TierNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(DuplicateTierError, {
-  name: 'DuplicateTier',
+  name: 'DuplicateTierError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ field: t.string({ resolve: (error) => error.details.field }) }),
 });
 builder.objectType(TierInUseError, {
-  name: 'TierInUse',
+  name: 'TierInUseError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ members: t.int({ resolve: (error) => error.details.members }) }),
 });

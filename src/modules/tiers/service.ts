@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Clock } from '../../platform/clock';
-import { constraintViolation } from '../../platform/db/constraint-errors';
+import { columnTarget, constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { newId } from '../../platform/ids';
@@ -15,7 +15,7 @@ export type NewTier = Pick<Tier, 'name' | 'threshold' | 'earnMultiplierPermille'
 function asDuplicateTier(error: unknown) {
   const violation = constraintViolation(error);
   if (violation?.kind !== 'unique') return error;
-  return new DuplicateTierError(violation.targets.includes('tiers.name') ? 'name' : 'threshold');
+  return new DuplicateTierError(violation.targets.includes(columnTarget(tiers.name)) ? 'name' : 'threshold');
 }
 
 export type TiersService = ReturnType<typeof createTiersService>;
@@ -23,7 +23,10 @@ export type TiersService = ReturnType<typeof createTiersService>;
 /** Tier configuration (admin) and each member's standing. */
 export function createTiersService({ db, clock }: { db: Database; clock: Clock }) {
   async function requireTier(programId: string, tierId: string) {
-    const [tier] = await db.select().from(tiers).where(and(eq(tiers.programId, programId), eq(tiers.id, tierId)));
+    const [tier] = await db
+      .select()
+      .from(tiers)
+      .where(and(eq(tiers.programId, programId), eq(tiers.id, tierId)));
     if (!tier) throw new TierNotFoundError(tierId);
     return tier;
   }
@@ -44,14 +47,21 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
 
     async create(programId: string, tier: NewTier) {
       const row = { id: newId(), programId, ...tier, createdAt: clock.now() };
-      await db.insert(tiers).values(row).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+      await db
+        .insert(tiers)
+        .values(row)
+        .catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
       return row;
     },
 
     async update(programId: string, tierId: string, patch: Partial<NewTier>) {
       await requireTier(programId, tierId);
       if (Object.keys(patch).length > 0) {
-        await db.update(tiers).set(patch).where(eq(tiers.id, tierId)).catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
+        await db
+          .update(tiers)
+          .set(patch)
+          .where(eq(tiers.id, tierId))
+          .catch((error: unknown) => Promise.reject(asDuplicateTier(error)));
       }
       return requireTier(programId, tierId);
     },
@@ -67,7 +77,10 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
     /** The tiers many members hold, in one query each for states and tiers (behind `Member.tier`). */
     async memberTiers(programId: string, memberIds: readonly string[]) {
       const [states, all] = await Promise.all([
-        db.select().from(memberTiers).where(and(eq(memberTiers.programId, programId), inArray(memberTiers.memberId, [...memberIds]))),
+        db
+          .select()
+          .from(memberTiers)
+          .where(and(eq(memberTiers.programId, programId), inArray(memberTiers.memberId, [...memberIds]))),
         listTiers(db, programId),
       ]);
       const tierOf = new Map(states.map((state) => [state.memberId, all.find((tier) => tier.id === state.tierId) ?? null]));
@@ -83,7 +96,15 @@ export function createTiersService({ db, clock }: { db: Database; clock: Clock }
       const value = metric!;
       const next = nextTierAbove(all, current);
       const { start, end } = qualifyingWindow(settings, now);
-      return { metric: settings.metric, value, windowStart: start, windowEnd: end, current, next, missing: next ? Math.max(0, next.threshold - value) : 0 };
+      return {
+        metric: settings.metric,
+        value,
+        windowStart: start,
+        windowEnd: end,
+        current,
+        next,
+        missing: next ? Math.max(0, next.threshold - value) : 0,
+      };
     },
 
     /** Tier changes, newest first. */

@@ -18,7 +18,8 @@ function checkLifetime(claims: { exp?: number; iat?: number }, maxSeconds: numbe
   const now = Math.floor(Date.now() / 1000);
   if (claims.iat !== undefined && claims.iat > now + clockSkew) throw new AuthenticationError('Token issued in the future (iat)');
   const lifetime = claims.exp! - (claims.iat ?? now);
-  if (lifetime > maxSeconds) throw new AuthenticationError(`Token lives too long: at most ${maxSeconds} seconds from iat to exp for this role`);
+  if (lifetime > maxSeconds)
+    throw new AuthenticationError(`Token lives too long: at most ${maxSeconds} seconds from iat to exp for this role`);
 }
 
 /**
@@ -56,7 +57,8 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       ({ payload } = await verify(token));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AuthenticationError('Token expired');
-      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp') throw new AuthenticationError('Token has no expiry (exp): every token must expire');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp')
+        throw new AuthenticationError('Token has no expiry (exp): every token must expire');
       if (error instanceof joseErrors.JOSEError) throw new AuthenticationError('Invalid token');
       throw error;
     }

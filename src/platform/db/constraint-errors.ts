@@ -1,3 +1,5 @@
+import { getTableName, type Column } from 'drizzle-orm';
+
 /**
  * Reads a SQLite constraint failure out of an error thrown by drizzle or the libSQL client
  * (drizzle wraps the driver error in `cause`), so services can map a tripped guard to a typed error.
@@ -20,10 +22,24 @@ export function constraintViolation(error: unknown): ConstraintViolation | null 
     for (const [kind, pattern] of patterns) {
       const match = pattern.exec(current.message);
       if (match) {
-        const targets = (match[1] ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+        const targets = (match[1] ?? '')
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
         return { kind, targets };
       }
     }
   }
   return null;
+}
+
+/**
+ * How SQLite names a column in a UNIQUE or NOT NULL failure (`table.column`), derived from the
+ * table definition so that the mapping and the table cannot drift apart.
+ *
+ * @example
+ * if (violation.kind === 'unique' && violation.targets.includes(columnTarget(members.email))) …
+ */
+export function columnTarget(column: Column): string {
+  return `${getTableName(column.table)}.${column.name}`;
 }

@@ -1,4 +1,5 @@
 import type { Client } from '@libsql/client';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import * as tables from '../../../schema';
 
@@ -10,4 +11,17 @@ export type Database = LibSQLDatabase<typeof tables>;
  */
 export function createDatabase(client: Client): Database {
   return drizzle(client, { schema: tables });
+}
+
+/** One write of a batch: any drizzle query, or raw `db.run(sql…)`. Modules contribute these to a command's batch. */
+export type Statement = BatchItem<'sqlite'>;
+
+/**
+ * Writes statements as one atomic batch (one round trip, one implicit transaction: DESIGN.md §3);
+ * nothing to write makes no call. drizzle's `batch` wants a non-empty tuple, which a list built from
+ * several modules' contributions cannot promise to the type checker.
+ */
+export async function writeBatch(db: Database, statements: readonly Statement[]): Promise<void> {
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
 }

@@ -6,6 +6,12 @@ import { sql, type SQL } from 'drizzle-orm';
  */
 export const valuesList = (rows: Array<Array<string | number | null>>): SQL =>
   sql.join(
-    rows.map((row) => sql`(${sql.join(row.map((value) => sql`${value}`), sql`, `)})`),
+    rows.map(
+      (row) =>
+        sql`(${sql.join(
+          row.map((value) => sql`${value}`),
+          sql`, `,
+        )})`,
+    ),
     sql`, `,
   );

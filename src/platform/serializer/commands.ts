@@ -14,8 +14,15 @@ export interface CommandDeps {
 /** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */
 export type Command<Input, Result> = (deps: CommandDeps, input: Input) => Promise<Result>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Commands by name; each has its own input and result types, which `Serializer<Registry>` keeps. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds commands of every input and result type
 export type CommandRegistry = Record<string, Command<any, any>>;
+
+/** The input a command takes. */
+export type CommandInput<C> = C extends Command<infer Input, infer _Result> ? Input : never;
+
+/** What a command resolves to. */
+export type CommandResult<C> = C extends Command<infer _Input, infer Result> ? Result : never;
 
 export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedDomainError };
 
@@ -23,12 +30,7 @@ export type CommandOutcome = { ok: true; value: unknown } | { ok: false; error: 
  * Runs a command by name and turns expected (domain) failures into data, so that the outcome looks
  * the same whether it ran in this process or crossed a Durable Object RPC boundary.
  */
-export async function runCommand(
-  registry: CommandRegistry,
-  deps: CommandDeps,
-  name: string,
-  input: unknown,
-): Promise<CommandOutcome> {
+export async function runCommand(registry: CommandRegistry, deps: CommandDeps, name: string, input: unknown): Promise<CommandOutcome> {
   const command = registry[name];
   if (!command) throw new Error(`Unknown command "${name}"`);
   try {

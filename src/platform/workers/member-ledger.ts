@@ -1,28 +1,37 @@
 import { DurableObject } from 'cloudflare:workers';
-import { commandRegistry } from '../../commands';
 import { loadConfig } from '../../config';
 import { systemClock } from '../clock';
-import { runCommand, type CommandDeps, type CommandOutcome } from '../serializer/commands';
+import { type CommandDeps, type CommandOutcome, type CommandRegistry, runCommand } from '../serializer/commands';
 import { createKeyedQueue } from '../serializer/keyed-queue';
-import type { WorkerEnv } from './env';
 import { createWorkerDatabase } from './database';
+import type { WorkerEnv } from './env';
 
 /**
- * One instance per member (named `programId:memberId`): the Workers transport of the per-member
- * serializer. Commands arrive by RPC and run one at a time. The queue is needed even here, because
- * a Durable Object accepts new calls while an earlier one awaits its libSQL fetch.
+ * The class of the `MemberLedger` Durable Object, for a registry of commands: one instance per member
+ * (named `programId:memberId`), the Workers transport of the per-member serializer. Commands arrive
+ * by RPC and run one at a time. The queue is needed even here, because a Durable Object accepts new
+ * calls while an earlier one awaits its libSQL fetch. The worker entry passes the registry, so this
+ * layer knows no module.
+ *
+ * @example
+ * export class MemberLedger extends memberLedgerClass(commandRegistry) {}
  */
-export class MemberLedger extends DurableObject<WorkerEnv> {
-  readonly #queue = createKeyedQueue();
-  readonly #deps: CommandDeps;
+export function memberLedgerClass(registry: CommandRegistry) {
+  return class MemberLedger extends DurableObject<WorkerEnv> {
+    readonly #queue = createKeyedQueue();
+    readonly #deps: CommandDeps;
 
-  constructor(state: DurableObjectState, env: WorkerEnv) {
-    super(state, env);
-    const config = loadConfig(env, 'workers');
-    this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock, fingerprints: config.fingerprints };
-  }
+    constructor(state: DurableObjectState, env: WorkerEnv) {
+      super(state, env);
+      const config = loadConfig(env, 'workers');
+      this.#deps = { db: createWorkerDatabase(config, env), clock: systemClock, fingerprints: config.fingerprints };
+    }
 
-  execute(command: string, input: unknown): Promise<CommandOutcome> {
-    return this.#queue.run('member', () => runCommand(commandRegistry, this.#deps, command, input));
-  }
+    execute(command: string, input: unknown): Promise<CommandOutcome> {
+      return this.#queue.run('member', () => runCommand(registry, this.#deps, command, input));
+    }
+  };
 }
+
+/** What the serializer calls on a member's Durable Object. */
+export type MemberLedgerObject = InstanceType<ReturnType<typeof memberLedgerClass>>;

@@ -26,7 +26,13 @@ describe('the outbox', () => {
   });
 
   it('writes an event with each change, in commit order, each matching its JSON Schema and carrying no personal data', async () => {
-    const ada = await enroll(app, { externalId: 'shop-ada', email: 'ada@example.com', name: 'Ada Lovelace', birthday: '1990-12-10', consents: { email: true } });
+    const ada = await enroll(app, {
+      externalId: 'shop-ada',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      birthday: '1990-12-10',
+      consents: { email: true },
+    });
     await app.graphql(UPDATE, { input: { id: ada.globalId, name: 'Ada King', email: 'ada.king@example.com' } }, admin);
     await mutate(app, ADJUST, { memberId: ada.globalId, points: 500, reason: 'welcome' });
     await mutate(app, REDEEM, { memberId: ada.globalId, points: 100, reason: 'a mug', reference: 'reward-1' });
@@ -60,7 +66,11 @@ describe('the outbox', () => {
     const text = JSON.stringify(events);
     for (const personal of ['ada@example.com', 'ada.king', 'Ada', '1990-12-10']) expect(text).not.toContain(personal);
     expect(events[1]!.data.changed).toEqual(['email', 'name']);
-    expect(events.find((event) => event.type === 'order.recorded')!.data).toMatchObject({ orderId: 'outbox-order-1', total: 2000, pointsEarned: 20 });
+    expect(events.find((event) => event.type === 'order.recorded')!.data).toMatchObject({
+      orderId: 'outbox-order-1',
+      total: 2000,
+      pointsEarned: 20,
+    });
     expect(events.at(-2)!.data).toMatchObject({ points: 50, reversesTransferId: expect.any(String) });
     // Cursors are the commit order.
     expect(events.map((event) => Number(event.cursor))).toEqual(events.map((event) => Number(event.cursor)).sort((a, b) => a - b));
@@ -101,9 +111,9 @@ describe('the outbox', () => {
     await recordOrder(app, { memberId: globalId, total: 1000, orderId: 'atomic-1' });
     const before = await countEvents();
     const duplicate = await recordOrder(app, { memberId: globalId, total: 3000, orderId: 'atomic-1' });
-    expect(duplicate.__typename).toBe('DuplicateOrder');
+    expect(duplicate.__typename).toBe('DuplicateOrderError');
     const refused = await mutate(app, REDEEM, { memberId: globalId, points: 1_000_000, reason: 'too much' });
-    expect(refused.__typename).toBe('InsufficientPoints');
+    expect(refused.__typename).toBe('InsufficientPointsError');
     expect(await countEvents()).toBe(before);
   });
 
@@ -111,9 +121,18 @@ describe('the outbox', () => {
     const { globalId, memberId } = await enroll(app, { externalId: 'shop-gone', email: 'gone@example.com', consents: { sms: true } });
     await mutate(app, ADJUST, { memberId: globalId, points: 30, reason: 'before' });
     await app.graphql(ERASE, { input: { id: globalId } }, admin);
-    const result = await app.deps.serializer.execute<{ points: number }>(`acme:${memberId}`, 'ledger.expirePoints', { programId: 'acme', memberId, idempotencyKey: key('late'), asOf: '2099-01-01T00:00:00.000Z' });
+    const result = await app.deps.serializer.execute(`acme:${memberId}`, 'ledger.expirePoints', {
+      programId: 'acme',
+      memberId,
+      idempotencyKey: key('late'),
+      asOf: '2099-01-01T00:00:00.000Z',
+    });
     const after = (await readEvents(app, { memberId: globalId })).filter((event) => event.type !== 'member.enrolled');
-    expect(after.map((event) => event.type)).toEqual(['points.adjusted', 'member.erased', ...(result.points > 0 ? ['points.expired'] : [])]);
+    expect(after.map((event) => event.type)).toEqual([
+      'points.adjusted',
+      'member.erased',
+      ...(result.points > 0 ? ['points.expired'] : []),
+    ]);
     expect(JSON.stringify(after)).not.toMatch(/gone@|shop-gone/);
     // Erasure also removed the external id from the member's earlier events.
     const enrolled = await readEvents(app, { memberId: globalId, types: ['member.enrolled'] });
@@ -128,7 +147,9 @@ describe('the outbox', () => {
       { after: middle.cursor },
       admin,
     );
-    expect(response.data!.events.edges.map((edge: any) => edge.node.id)).toEqual(all.slice(all.indexOf(middle) + 1).map((event) => event.id));
+    expect(response.data!.events.edges.map((edge: any) => edge.node.id)).toEqual(
+      all.slice(all.indexOf(middle) + 1).map((event) => event.id),
+    );
     const enrolled = await readEvents(app, { types: ['member.enrolled'] });
     expect(enrolled.length).toBeGreaterThan(0);
     expect(enrolled.every((event) => event.type === 'member.enrolled')).toBe(true);
@@ -137,7 +158,11 @@ describe('the outbox', () => {
 
   it('is for admins only, and refuses a cursor it did not issue', async () => {
     for (const role of ['storefront', 'member'] as const) {
-      const response = await app.graphql(`{ events(first: 1) { edges { node { id } } } }`, {}, await app.token({ role, subject: 'someone' }));
+      const response = await app.graphql(
+        `{ events(first: 1) { edges { node { id } } } }`,
+        {},
+        await app.token({ role, subject: 'someone' }),
+      );
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     const bad = await app.graphql(`{ events(after: "drop table", first: 1) { edges { node { id } } } }`, {}, admin);

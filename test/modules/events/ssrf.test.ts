@@ -56,7 +56,9 @@ describe('endpoint URLs in production', () => {
 
   it('createWebhookEndpoint refuses them with a typed error and stores nothing', async () => {
     const service = createEventsService({ db: app.db, clock: app.clock, events: { ...app.deps.events, urlPolicy: production } });
-    await expect(service.createEndpoint('acme', { url: 'https://inside.example.com/x', eventTypes: ['member.enrolled'] })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(
+      service.createEndpoint('acme', { url: 'https://inside.example.com/x', eventTypes: ['member.enrolled'] }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
     expect(await service.endpoints('acme', { limit: 10, inverted: false })).toEqual([]);
   });
 
@@ -65,7 +67,10 @@ describe('endpoint URLs in production', () => {
     const development = createEventsService({ db: app.db, clock: app.clock, events: app.deps.events });
     const endpoint = await development.createEndpoint('acme', { url: receiver.url, eventTypes: ['member.enrolled'] });
     await enroll(app, { externalId: 'ssrf-1' });
-    await dispatchWebhooks({ db: app.db, clock: app.clock, fetch, urlPolicy: production }, { deadline: app.clock.now().getTime() + 10_000 });
+    await dispatchWebhooks(
+      { db: app.db, clock: app.clock, fetch, urlPolicy: production },
+      { deadline: app.clock.now().getTime() + 10_000 },
+    );
     expect(receiver.received).toHaveLength(0);
     const [delivery] = await development.deliveries('acme', endpoint.id, null, { limit: 1, inverted: false });
     expect(delivery!.lastError).toMatch(/refused: the URL must be an https/);

@@ -48,7 +48,8 @@ async function createEndpoint(url: string, eventTypes: string[], token = admin) 
   return response.data!.createWebhookEndpoint;
 }
 
-const dispatch = (timeoutMs?: number) => dispatchWebhooks({ ...dispatchDeps(app.deps), timeoutMs }, { deadline: app.clock.now().getTime() + 30_000 });
+const dispatch = (timeoutMs?: number) =>
+  dispatchWebhooks({ ...dispatchDeps(app.deps), timeoutMs }, { deadline: app.clock.now().getTime() + 30_000 });
 const advance = (ms: number) => app.clock.set(new Date(app.clock.now().getTime() + ms));
 
 async function deliveries(endpointId: string, status?: string) {
@@ -83,7 +84,9 @@ describe('webhook deliveries', () => {
     expect(() => new Webhook(other).verify(hooks.received[0]!.body, hooks.received[0]!.headers)).toThrow();
 
     const log = await deliveries(created.endpoint.id);
-    expect(log.map((delivery: any) => [delivery.status, delivery.attempts, delivery.lastStatusCode])).toEqual(Array(3).fill(['SUCCEEDED', 1, 200]));
+    expect(log.map((delivery: any) => [delivery.status, delivery.attempts, delivery.lastStatusCode])).toEqual(
+      Array(3).fill(['SUCCEEDED', 1, 200]),
+    );
     expect(hooks.received.map((request) => request.headers['webhook-id'])).toEqual(log.map((delivery: any) => delivery.webhookId));
     await dispatch();
     expect(hooks.received).toHaveLength(3);
@@ -187,7 +190,13 @@ describe('webhook deliveries', () => {
     const created = await createEndpoint(hooks.url, ['member.enrolled']);
     await enroll(app, { externalId: 'hook-410' });
     await dispatch();
-    const endpoint = (await app.graphql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled disabledReason } } }`, { id: created.endpoint.id }, admin)).data!.node;
+    const endpoint = (
+      await app.graphql(
+        `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled disabledReason } } }`,
+        { id: created.endpoint.id },
+        admin,
+      )
+    ).data!.node;
     expect(endpoint).toEqual({ enabled: false, disabledReason: expect.stringMatching(/410/) });
     const disabled = await readEvents(app, { types: ['webhook.endpoint_disabled'] });
     expect(disabled.at(-1)!.data).toMatchObject({ reason: expect.stringMatching(/410/) });
@@ -213,7 +222,9 @@ describe('webhook deliveries', () => {
     const firstFailure = app.clock.now().getTime();
     for (let pass = 0; pass < 100; pass++) {
       await dispatch();
-      const state = (await app.graphql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled } } }`, { id: created.endpoint.id }, admin)).data!.node;
+      const state = (
+        await app.graphql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { enabled } } }`, { id: created.endpoint.id }, admin)
+      ).data!.node;
       if (!state.enabled) break;
       expect(app.clock.now().getTime() - firstFailure).toBeLessThan(5 * 86_400_000);
       const [next] = await deliveries(created.endpoint.id, 'PENDING');
@@ -286,11 +297,18 @@ describe('replay, retry and test events', () => {
     await dispatch();
     expect((await deliveries(created.endpoint.id))[0]).toMatchObject({ status: 'SUCCEEDED', attempts: 9 });
 
-    const replay = await app.graphql(REPLAY, { input: { endpointId: created.endpoint.id, from, to: app.clock.now().toISOString() } }, admin);
+    const replay = await app.graphql(
+      REPLAY,
+      { input: { endpointId: created.endpoint.id, from, to: app.clock.now().toISOString() } },
+      admin,
+    );
     expect(replay.data!.replayEvents).toEqual({ __typename: 'ReplayEventsPayload', queued: 1 });
     await dispatch();
     const successes = hooks.received.slice(-2);
-    expect(successes.map((request) => JSON.parse(request.body).id)).toEqual([JSON.parse(successes[0]!.body).id, JSON.parse(successes[0]!.body).id]);
+    expect(successes.map((request) => JSON.parse(request.body).id)).toEqual([
+      JSON.parse(successes[0]!.body).id,
+      JSON.parse(successes[0]!.body).id,
+    ]);
     expect(successes[0]!.headers['webhook-id']).not.toBe(successes[1]!.headers['webhook-id']);
 
     const tested = await app.graphql(TEST_EVENT, { input: { id: created.endpoint.id } }, admin);
@@ -315,14 +333,22 @@ describe('webhook endpoints', () => {
     const mine = await createEndpoint('http://localhost:4000/hooks', ['member.enrolled']);
     const globex = await app.token({ role: 'admin', programId: 'globex' });
     const theirs = await app.graphql(UPDATE, { input: { id: mine.endpoint.id, url: 'http://localhost:1/x' } }, globex);
-    expect(theirs.data!.updateWebhookEndpoint.__typename).toBe('WebhookEndpointNotFound');
-    const replay = await app.graphql(REPLAY, { input: { endpointId: mine.endpoint.id, from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' } }, globex);
-    expect(replay.data!.replayEvents.__typename).toBe('WebhookEndpointNotFound');
+    expect(theirs.data!.updateWebhookEndpoint.__typename).toBe('WebhookEndpointNotFoundError');
+    const replay = await app.graphql(
+      REPLAY,
+      { input: { endpointId: mine.endpoint.id, from: '2020-01-01T00:00:00Z', to: '2030-01-01T00:00:00Z' } },
+      globex,
+    );
+    expect(replay.data!.replayEvents.__typename).toBe('WebhookEndpointNotFoundError');
     expect((await app.graphql(DELIVERIES, { endpointId: mine.endpoint.id }, globex)).data!.webhookDeliveries.edges).toEqual([]);
     const listed = await app.graphql(`{ webhookEndpoints(first: 50) { edges { node { id } } } }`, {}, globex);
     expect(listed.data!.webhookEndpoints.edges).toEqual([]);
     for (const role of ['storefront', 'member'] as const) {
-      const forbidden = await app.graphql(CREATE, { input: { url: 'http://localhost:4000/hooks', eventTypes: ['MEMBER_ENROLLED'] } }, await app.token({ role, subject: 'x' }));
+      const forbidden = await app.graphql(
+        CREATE,
+        { input: { url: 'http://localhost:4000/hooks', eventTypes: ['MEMBER_ENROLLED'] } },
+        await app.token({ role, subject: 'x' }),
+      );
       expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     await retire(mine.endpoint.id);

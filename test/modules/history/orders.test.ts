@@ -14,8 +14,13 @@ describe('orders you can read', () => {
     app = await createTestApp();
     ada = await enroll(app, { email: 'ada@example.com' });
     ben = await enroll(app, { email: 'ben@example.com' });
-    offerId = (await createOffer(app, { name: 'Tea 10%', effect: { percentOff: { basisPoints: 1000, items: { categories: ['tea'] } } } })).id;
-    await recordOrder(app, { memberId: ada.globalId, orderId: 'A-1', lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('MUG', 1, 1500)] });
+    offerId = (await createOffer(app, { name: 'Tea 10%', effect: { percentOff: { basisPoints: 1000, items: { categories: ['tea'] } } } }))
+      .id;
+    await recordOrder(app, {
+      memberId: ada.globalId,
+      orderId: 'A-1',
+      lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('MUG', 1, 1500)],
+    });
     await recordOrder(app, { memberId: ada.globalId, orderId: 'A-2', lines: [line('BEANS', 1, 2000, { category: 'coffee' })] });
     await recordOrder(app, { memberId: ben.globalId, orderId: 'B-1', lines: [line('BEANS', 3, 2000, { category: 'coffee' })] });
     await refundOrder(app, { orderId: 'A-1', lines: [{ sku: 'GREEN', quantity: 1 }] });
@@ -61,7 +66,11 @@ describe('orders you can read', () => {
   });
 
   it('member.orders lists the member’s own', async () => {
-    const response = await app.graphql(`query($id: ID!) { member(id: $id) { orders(first: 5) { edges { node { orderId } } } } }`, { id: ben.globalId }, await app.token({ role: 'admin' }));
+    const response = await app.graphql(
+      `query($id: ID!) { member(id: $id) { orders(first: 5) { edges { node { orderId } } } } }`,
+      { id: ben.globalId },
+      await app.token({ role: 'admin' }),
+    );
     expect(response.data!.member.orders.edges.map((edge: any) => edge.node.orderId)).toEqual(['B-1']);
   });
 
@@ -76,14 +85,22 @@ describe('orders you can read', () => {
     const stranger = await app.token({ role: 'admin', programId: 'globex' });
     expect((await app.graphql(ORDERS, { first: 10 }, stranger)).data!.orders.edges).toEqual([]);
     expect((await app.graphql(ORDER, { orderId: 'A-1' }, stranger)).data!.order).toBeNull();
-    const viaNode = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Order { orderId } } }`, { id: (await app.graphql(ORDER, { orderId: 'A-1' }, await app.token({ role: 'admin' }))).data!.order.id }, stranger);
+    const viaNode = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on Order { orderId } } }`,
+      { id: (await app.graphql(ORDER, { orderId: 'A-1' }, await app.token({ role: 'admin' }))).data!.order.id },
+      stranger,
+    );
     expect(viaNode.data!.node).toBeNull();
     expect((await app.graphql(ORDERS, { first: 1 })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('reads a page in a constant number of round trips', async () => {
     for (let index = 0; index < 12; index++) {
-      await recordOrder(app, { memberId: ben.globalId, orderId: `B-bulk-${index}`, lines: [line('GREEN', 1, 1000, { category: 'tea' }), line('MUG', 1, 1500)] });
+      await recordOrder(app, {
+        memberId: ben.globalId,
+        orderId: `B-bulk-${index}`,
+        lines: [line('GREEN', 1, 1000, { category: 'tea' }), line('MUG', 1, 1500)],
+      });
     }
     await refundOrder(app, { orderId: 'B-bulk-3', amount: 100 });
     const admin = await app.token({ role: 'admin' });

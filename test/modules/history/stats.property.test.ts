@@ -28,9 +28,31 @@ const orderLine = fc.record({
 });
 
 const step = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('order' as const), daysLater: fc.integer({ min: 0, max: 40 }), lines: fc.array(orderLine, { minLength: 0, maxLength: 4 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('refundAmount' as const), order: fc.nat(), share: fc.double({ min: 0, max: 1.2, noNaN: true }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('refundLines' as const), order: fc.nat(), sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      daysLater: fc.integer({ min: 0, max: 40 }),
+      lines: fc.array(orderLine, { minLength: 0, maxLength: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refundAmount' as const),
+      order: fc.nat(),
+      share: fc.double({ min: 0, max: 1.2, noNaN: true }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refundLines' as const),
+      order: fc.nat(),
+      sku: fc.constantFrom(...SKUS),
+      quantity: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
 );
 
 interface Row {
@@ -43,7 +65,11 @@ async function rows(app: TestApp, sql: string, args: unknown[]) {
 
 /** The stats as the orders say they are, computed from scratch (independently of the code under test). */
 async function recomputed(app: TestApp, memberId: string) {
-  const orders = await rows(app, 'select id, created_at, total, discount, refunded_amount, fully_refunded_at from orders where member_id = ?', [memberId]);
+  const orders = await rows(
+    app,
+    'select id, created_at, total, discount, refunded_amount, fully_refunded_at from orders where member_id = ?',
+    [memberId],
+  );
   const counted = orders.filter((order) => order.fully_refunded_at === null);
   const placed = orders.map((order) => Number(order.created_at));
   const counts = new Map<string, number>();
@@ -93,20 +119,28 @@ describe('member stats', () => {
                 if (recorded.__typename === 'RecordOrderPayload') orderIds.push(recorded.orderId);
               } else if (orderIds.length > 0) {
                 const orderId = orderIds[action.order % orderIds.length]!;
-                const order = (await rows(app, 'select total - discount - refunded_amount as left from orders where order_id = ?', [orderId]))[0]!;
+                const order = (
+                  await rows(app, 'select total - discount - refunded_amount as left from orders where order_id = ?', [orderId])
+                )[0]!;
                 const input =
                   action.kind === 'refundAmount'
                     ? { amount: Math.max(0, Math.floor(Number(order.left) * action.share)) }
                     : { lines: [{ sku: action.sku, quantity: action.quantity }] };
                 const storefront = await app.token({ role: 'storefront' });
-                const response = await app.graphql(REFUND_CHECKOUT, { input: { orderId, idempotencyKey: key('refund'), ...input } }, storefront);
+                const response = await app.graphql(
+                  REFUND_CHECKOUT,
+                  { input: { orderId, idempotencyKey: key('refund'), ...input } },
+                  storefront,
+                );
                 expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
               }
             }
             const expected = await recomputed(app, member.memberId);
             const { skus, categories, ...stats } = await memberStats(app, member.globalId);
             expect(stats).toEqual(expected.stats);
-            const stored = await rows(app, 'select kind, key, day, orders from member_purchase_counts where member_id = ?', [member.memberId]);
+            const stored = await rows(app, 'select kind, key, day, orders from member_purchase_counts where member_id = ?', [
+              member.memberId,
+            ]);
             expect(new Map(stored.map((row) => [`${row.kind}|${row.key}|${row.day}`, Number(row.orders)]))).toEqual(expected.counts);
             const lifetime = (kind: string) => {
               const totals = new Map<string, number>();

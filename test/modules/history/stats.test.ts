@@ -18,7 +18,15 @@ describe('member stats', () => {
 
   it('are empty before the first order', async () => {
     const member = await enroll(app, { email: 'new@example.com' });
-    expect(await memberStats(app, member.globalId)).toEqual({ firstOrderAt: null, lastOrderAt: null, orderCount: 0, totalSpend: 0, averageOrderValue: null, skus: [], categories: [] });
+    expect(await memberStats(app, member.globalId)).toEqual({
+      firstOrderAt: null,
+      lastOrderAt: null,
+      orderCount: 0,
+      totalSpend: 0,
+      averageOrderValue: null,
+      skus: [],
+      categories: [],
+    });
   });
 
   it('follow orders and refunds; "k times within N days" counts whole UTC days, today included', async () => {
@@ -26,7 +34,11 @@ describe('member stats', () => {
     app.clock.set(day(0));
     await recordOrder(app, { memberId: member.globalId, orderId: 'T-1', lines: [line('GREEN', 1, 1000, { category: 'tea' })] });
     app.clock.set(day(10));
-    await recordOrder(app, { memberId: member.globalId, orderId: 'T-2', lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('BLACK', 1, 500, { category: 'tea' })] });
+    await recordOrder(app, {
+      memberId: member.globalId,
+      orderId: 'T-2',
+      lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('BLACK', 1, 500, { category: 'tea' })],
+    });
     await recordOrder(app, { memberId: member.globalId, orderId: 'T-3', lines: [line('BEANS', 1, 2001, { category: 'coffee' })] });
     expect(await memberStats(app, member.globalId)).toEqual({
       firstOrderAt: day(0).toISOString(),
@@ -46,12 +58,23 @@ describe('member stats', () => {
     });
     const admin = await app.token({ role: 'admin' });
     const within = async (days: number) => (await app.graphql(WINDOWS, { id: member.globalId, days }, admin)).data!.member.stats.purchases;
-    expect(await within(10)).toEqual([{ key: 'coffee', orders: 1 }, { key: 'tea', orders: 1 }]);
-    expect(await within(11)).toEqual([{ key: 'tea', orders: 2 }, { key: 'coffee', orders: 1 }]);
+    expect(await within(10)).toEqual([
+      { key: 'coffee', orders: 1 },
+      { key: 'tea', orders: 1 },
+    ]);
+    expect(await within(11)).toEqual([
+      { key: 'tea', orders: 2 },
+      { key: 'coffee', orders: 1 },
+    ]);
 
     await refundOrder(app, { orderId: 'T-3', amount: 2001 });
     await refundOrder(app, { orderId: 'T-2', amount: 500 });
-    expect(await memberStats(app, member.globalId)).toMatchObject({ orderCount: 2, totalSpend: 3000, averageOrderValue: 1500, lastOrderAt: day(10).toISOString() });
+    expect(await memberStats(app, member.globalId)).toMatchObject({
+      orderCount: 2,
+      totalSpend: 3000,
+      averageOrderValue: 1500,
+      lastOrderAt: day(10).toISOString(),
+    });
     expect(await within(11)).toEqual([{ key: 'tea', orders: 2 }]);
   });
 
@@ -67,9 +90,17 @@ describe('member stats', () => {
     expect(await roundTripsFor(8)).toBe(await roundTripsFor(2));
     const member = await enroll(app, { email: 'private@example.com' });
     const other = await enroll(app, { email: 'other@example.com' });
-    const asOther = await app.graphql(`query($id: ID!) { member(id: $id) { stats { orderCount } } }`, { id: member.globalId }, await app.token({ role: 'member', subject: other.memberId }));
+    const asOther = await app.graphql(
+      `query($id: ID!) { member(id: $id) { stats { orderCount } } }`,
+      { id: member.globalId },
+      await app.token({ role: 'member', subject: other.memberId }),
+    );
     expect(asOther.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const asSelf = await app.graphql(`query($id: ID!) { member(id: $id) { stats { orderCount } } }`, { id: member.globalId }, await app.token({ role: 'member', subject: member.memberId }));
+    const asSelf = await app.graphql(
+      `query($id: ID!) { member(id: $id) { stats { orderCount } } }`,
+      { id: member.globalId },
+      await app.token({ role: 'member', subject: member.memberId }),
+    );
     expect(asSelf.data!.member.stats.orderCount).toBe(0);
   });
   it('count a guest order for no one until a member claims it, then as it stands after its refunds', async () => {
@@ -78,8 +109,18 @@ describe('member stats', () => {
     await recordOrder(app, { orderId: 'G-1', lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('MUG', 1, 500)] });
     await refundOrder(app, { orderId: 'G-1', lines: [{ sku: 'MUG', quantity: 1 }] });
     expect((await memberStats(app, member.globalId)).orderCount).toBe(0);
-    const claimed = await app.graphql(`mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename } }`, { input: { orderId: 'G-1', memberId: member.globalId, idempotencyKey: key('claim') } }, await app.token({ role: 'storefront' }));
+    const claimed = await app.graphql(
+      `mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename } }`,
+      { input: { orderId: 'G-1', memberId: member.globalId, idempotencyKey: key('claim') } },
+      await app.token({ role: 'storefront' }),
+    );
     expect(claimed.data!.claimOrder.__typename).toBe('ClaimOrderPayload');
-    expect(await memberStats(app, member.globalId)).toMatchObject({ orderCount: 1, totalSpend: 2000, firstOrderAt: day(0).toISOString(), skus: [{ key: 'GREEN', orders: 1 }], categories: [{ key: 'tea', orders: 1 }] });
+    expect(await memberStats(app, member.globalId)).toMatchObject({
+      orderCount: 1,
+      totalSpend: 2000,
+      firstOrderAt: day(0).toISOString(),
+      skus: [{ key: 'GREEN', orders: 1 }],
+      categories: [{ key: 'tea', orders: 1 }],
+    });
   });
 });

@@ -20,7 +20,14 @@ describe('importMembers', () => {
   it('creates or updates by external id and rejects bad rows one by one', async () => {
     await inFreshApp(async (app) => {
       const first = await importMembers(app, [
-        { externalId: 'C-1', email: 'ada@example.com', name: 'Ada', tags: ['Imported'], attributes: { shop: 'Paris' }, consents: { email: true } },
+        {
+          externalId: 'C-1',
+          email: 'ada@example.com',
+          name: 'Ada',
+          tags: ['Imported'],
+          attributes: { shop: 'Paris' },
+          consents: { email: true },
+        },
         { externalId: 'C-2', email: 'not an email' },
         { externalId: 'C-3', email: 'ada@example.com' },
         { externalId: 'C-1', name: 'Twice' },
@@ -33,9 +40,20 @@ describe('importMembers', () => {
       ]);
       const again = await importMembers(app, [{ externalId: 'C-1', name: 'Ada Lovelace', tags: ['vip'] }]);
       expect(again).toMatchObject({ created: 0, updated: 1, rejected: [] });
-      const member = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!.memberByExternalId;
-      expect(member).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', tags: ['vip'], attributes: { shop: 'Paris' }, consents: { email: true } });
-      const storefront = await app.graphql(`mutation { importMembers(input: { members: [{ externalId: "X" }] }) { __typename } }`, {}, await app.token({ role: 'storefront' }));
+      const member = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!
+        .memberByExternalId;
+      expect(member).toMatchObject({
+        email: 'ada@example.com',
+        name: 'Ada Lovelace',
+        tags: ['vip'],
+        attributes: { shop: 'Paris' },
+        consents: { email: true },
+      });
+      const storefront = await app.graphql(
+        `mutation { importMembers(input: { members: [{ externalId: "X" }] }) { __typename } }`,
+        {},
+        await app.token({ role: 'storefront' }),
+      );
       expect(storefront.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
   });
@@ -45,7 +63,8 @@ describe('importOrders', () => {
   it('imports past orders once, rejects bad rows with their index and why, and they count for history and stats', async () => {
     await inFreshApp(async (app) => {
       const { member } = await importMembers(app, [{ externalId: 'C-1', email: 'ada@example.com' }]).then(async () => ({
-        member: (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!.memberByExternalId,
+        member: (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!
+          .memberByExternalId,
       }));
       const rows = [
         order('OLD-1', { placedAt: daysAgo(400), lines: [line('BEANS', 1, 2500, { category: 'coffee' })] }),
@@ -78,8 +97,14 @@ describe('importOrders', () => {
         orderCount: 2,
         totalSpend: 4000,
         averageOrderValue: 2000,
-        skus: [{ key: 'BEANS', orders: 1 }, { key: 'GREEN', orders: 1 }],
-        categories: [{ key: 'coffee', orders: 1 }, { key: 'tea', orders: 1 }],
+        skus: [
+          { key: 'BEANS', orders: 1 },
+          { key: 'GREEN', orders: 1 },
+        ],
+        categories: [
+          { key: 'coffee', orders: 1 },
+          { key: 'tea', orders: 1 },
+        ],
       });
       const live = await recordOrder(app, { memberId: member.id, lines: [line('MUG', 1, 900)] });
       const history = await app.graphql(ORDERS, { memberId: member.id, first: 10 }, await app.token({ role: 'admin' }));
@@ -95,7 +120,8 @@ describe('importOrders', () => {
   it('counts imported orders for orderNumber and withinDaysOfLastOrder offers', async () => {
     await inFreshApp(async (app) => {
       await importMembers(app, [{ externalId: 'C-1', email: 'ada@example.com' }]);
-      const memberId = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!.memberByExternalId.id;
+      const memberId = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!
+        .memberByExternalId.id;
       await createOffer(app, { name: 'Second order', conditions: { orderNumber: 2 }, effect: { amountOff: { amount: 300 } } });
       await createOffer(app, { name: 'Come back', conditions: { withinDaysOfLastOrder: 7 }, effect: { amountOff: { amount: 100 } } });
       await importOrders(app, [order('OLD-1', { placedAt: daysAgo(3) })]);
@@ -107,9 +133,14 @@ describe('importOrders', () => {
   it('earns points at the base rate when asked, once, with a sound ledger', async () => {
     await inFreshApp(async (app) => {
       await importMembers(app, [{ externalId: 'C-1', email: 'ada@example.com' }]);
-      const memberId = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!.memberByExternalId.id;
+      const memberId = (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'C-1' }, await app.token({ role: 'admin' }))).data!
+        .memberByExternalId.id;
       const rows = [order('E-1'), order('E-2', { lines: [line('BEANS', 3, 1000)] }), order('E-3', { currency: 'USD' })];
-      expect(await importOrders(app, rows, { earnPoints: true })).toMatchObject({ imported: 2, skipped: 0, rejected: [{ index: 2, code: 'CURRENCY_MISMATCH' }] });
+      expect(await importOrders(app, rows, { earnPoints: true })).toMatchObject({
+        imported: 2,
+        skipped: 0,
+        rejected: [{ index: 2, code: 'CURRENCY_MISMATCH' }],
+      });
       expect(await importOrders(app, rows.slice(0, 2), { earnPoints: true })).toMatchObject({ imported: 0, skipped: 2 });
       expect((await memberLedger(app, memberId)).pointsBalance).toBe(50);
       expect((await memberStats(app, memberId)).orderCount).toBe(2);
@@ -124,9 +155,18 @@ describe('importOrders', () => {
       expect(response.data!.importOrders).toMatchObject({ __typename: 'InvalidInputError' });
       const storefront = await app.graphql(IMPORT_ORDERS, { input: { orders: [order('S-1')] } }, await app.token({ role: 'storefront' }));
       expect(storefront.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const globex = await importOrders(app, [order('G-1', { currency: 'EUR' })], { token: await app.token({ role: 'admin', programId: 'globex' }) });
-      expect(globex.rejected.map((rejection: any) => rejection.code)).toEqual([expect.stringMatching(/MEMBER_NOT_FOUND|CURRENCY_MISMATCH/)]);
-      expect(await importOrders(app, Array.from({ length: 1000 }, (_, index) => order(`N-${index}`)))).toMatchObject({ imported: 1000 });
+      const globex = await importOrders(app, [order('G-1', { currency: 'EUR' })], {
+        token: await app.token({ role: 'admin', programId: 'globex' }),
+      });
+      expect(globex.rejected.map((rejection: any) => rejection.code)).toEqual([
+        expect.stringMatching(/MEMBER_NOT_FOUND|CURRENCY_MISMATCH/),
+      ]);
+      expect(
+        await importOrders(
+          app,
+          Array.from({ length: 1000 }, (_, index) => order(`N-${index}`)),
+        ),
+      ).toMatchObject({ imported: 1000 });
     });
   });
 });

@@ -43,7 +43,13 @@ beforeEach(async () => {
   app = await createTestApp();
   const { globalId, memberId } = await enroll(app, { email: 'audited@example.com' });
   // Two orders (two lots), a redemption drawing from the first lot, and a wallet top-up.
-  await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'audit-1', currency: 'EUR', total: 10_000, idempotencyKey: 'order-key-1' });
+  await mutate(app, RECORD_ORDER, {
+    memberId: globalId,
+    orderId: 'audit-1',
+    currency: 'EUR',
+    total: 10_000,
+    idempotencyKey: 'order-key-1',
+  });
   app.clock.set(new Date(app.clock.now().getTime() + 60_000));
   await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'audit-2', currency: 'EUR', total: 5_000 });
   const redeemed = await mutate(app, REDEEM, { memberId: globalId, points: 30 });
@@ -70,17 +76,25 @@ afterEach(() => app.close());
 
 /** The violations as (invariant, subject) pairs, in a stable order. */
 const found = async (programId = 'acme') =>
-  (await audit(programId)).violations.map(({ invariant, subject }) => ({ invariant, subject })).sort((a, b) => `${a.invariant}${a.subject}`.localeCompare(`${b.invariant}${b.subject}`));
+  (await audit(programId)).violations
+    .map(({ invariant, subject }) => ({ invariant, subject }))
+    .sort((a, b) => `${a.invariant}${a.subject}`.localeCompare(`${b.invariant}${b.subject}`));
 
 const expected = (...pairs: Array<[string, string]>) =>
-  pairs.map(([invariant, subject]) => ({ invariant, subject })).sort((a, b) => `${a.invariant}${a.subject}`.localeCompare(`${b.invariant}${b.subject}`));
+  pairs
+    .map(([invariant, subject]) => ({ invariant, subject }))
+    .sort((a, b) => `${a.invariant}${a.subject}`.localeCompare(`${b.invariant}${b.subject}`));
 
 describe('ledgerAudit finds each broken invariant', () => {
   it('a balance that its transfers do not explain (and the unit no longer sums to zero)', async () => {
     await sql('update accounts set balance = balance + 7 where id = ?', ids.walletCash);
     const { sound, violations } = await audit();
     expect(sound).toBe(false);
-    expect(violations).toContainEqual({ invariant: INVARIANT.balance, subject: ids.walletCash, detail: 'balance 2507, transfers add up to 2500' });
+    expect(violations).toContainEqual({
+      invariant: INVARIANT.balance,
+      subject: ids.walletCash,
+      detail: 'balance 2507, transfers add up to 2500',
+    });
     expect(await found()).toEqual(expected([INVARIANT.balance, ids.walletCash], [INVARIANT.unitSum, 'EUR']));
     // Another tenant's audit does not see it.
     expect(await audit('globex')).toEqual({ sound: true, violations: [] });
@@ -101,7 +115,11 @@ describe('ledgerAudit finds each broken invariant', () => {
   it("a transfer's lot records moved to another transfer (every lot still adds up)", async () => {
     await sql('update lot_movements set transfer_id = ? where transfer_id = ?', ids.secondEarn, ids.redeem);
     const { violations } = await audit();
-    expect(violations).toContainEqual({ invariant: INVARIANT.transferLots, subject: ids.redeem, detail: 'moves -30 points, its lot movements add up to 0' });
+    expect(violations).toContainEqual({
+      invariant: INVARIANT.transferLots,
+      subject: ids.redeem,
+      detail: 'moves -30 points, its lot movements add up to 0',
+    });
     expect(await found()).toEqual(expected([INVARIANT.transferLots, ids.redeem], [INVARIANT.transferLots, ids.secondEarn]));
   });
 

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_AMOUNT, MAX_BALANCE, MAX_EARN_POINTS, MAX_MULTIPLIER_PERMILLE, MAX_POINTS, MAX_RATE_TERM, MAX_REDEEM_VALUE_PER_POINT } from '../../../src/platform/bounds';
+import {
+  MAX_AMOUNT,
+  MAX_BALANCE,
+  MAX_EARN_POINTS,
+  MAX_MULTIPLIER_PERMILLE,
+  MAX_POINTS,
+  MAX_RATE_TERM,
+  MAX_REDEEM_VALUE_PER_POINT,
+} from '../../../src/platform/bounds';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ADJUST, expectLedgerSound, key, RULES, UPDATE_RULES } from '../../support/ledger';
@@ -36,12 +44,16 @@ const scenario = fc
     held: edgy(0, MAX_POINTS),
     redeemShareOfHeld: fc.double({ min: 0, max: 1, noNaN: true }),
     total: fc.oneof(edgy(0, MAX_AMOUNT), fc.integer({ min: 0, max: 10_000 })),
-    /** Most payments are whole steps (the rest must be refused as PointsNotWholeStep). */
+    /** Most payments are whole steps (the rest must be refused as PointsNotWholeStepError). */
     wholeSteps: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
   })
   .map((drawn) => {
     const earnPoints = Math.min(MAX_EARN_POINTS, drawn.earnPerAmount, Math.floor(drawn.earnPerAmount * drawn.earnPointsShare));
-    const redeemValue = Math.min(MAX_RATE_TERM, drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT, Math.floor(drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT * drawn.redeemShare));
+    const redeemValue = Math.min(
+      MAX_RATE_TERM,
+      drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT,
+      Math.floor(drawn.redeemPoints * MAX_REDEEM_VALUE_PER_POINT * drawn.redeemShare),
+    );
     const redeem = Math.floor(drawn.held * drawn.redeemShareOfHeld);
     const stepPoints = redeemValue === 0 ? 1 : drawn.redeemPoints / gcd(drawn.redeemPoints, redeemValue);
     return { ...drawn, earnPoints, redeemValue, redeem: drawn.wholeSteps ? redeem - (redeem % stepPoints) : redeem };
@@ -84,14 +96,14 @@ function expected(
   run: Scenario,
   balanceBefore: number,
   issuedBefore: number,
-): { refused: 'RedemptionExceedsTotal' | 'PointsNotWholeStep' | 'InvalidInputError' } | { payment: bigint; earned: bigint } {
+): { refused: 'RedemptionExceedsTotalError' | 'PointsNotWholeStepError' | 'InvalidInputError' } | { payment: bigint; earned: bigint } {
   if (run.redeem > 0) {
     // Points pay in whole steps only (the fewest points worth a whole minor unit), never past the order.
-    if (run.redeemValue === 0) return { refused: 'RedemptionExceedsTotal' };
+    if (run.redeemValue === 0) return { refused: 'RedemptionExceedsTotalError' };
     const divisor = gcd(run.redeemPoints, run.redeemValue);
     const [stepPoints, stepValue] = [run.redeemPoints / divisor, run.redeemValue / divisor];
-    if (run.redeem % stepPoints !== 0) return { refused: 'PointsNotWholeStep' };
-    if (BigInt(run.redeem / stepPoints) * BigInt(stepValue) > BigInt(run.total)) return { refused: 'RedemptionExceedsTotal' };
+    if (run.redeem % stepPoints !== 0) return { refused: 'PointsNotWholeStepError' };
+    if (BigInt(run.redeem / stepPoints) * BigInt(stepValue) > BigInt(run.total)) return { refused: 'RedemptionExceedsTotalError' };
   }
   const payment = (BigInt(run.redeem) * BigInt(run.redeemValue)) / BigInt(run.redeemPoints);
   const paid = BigInt(run.total) - payment;
@@ -100,7 +112,8 @@ function expected(
   const earned = base + bonus;
   // One order, the member's balance, and the program's points-issued account (every run earns into it) are each bounded.
   const past = (amount: bigint) => amount > BigInt(MAX_BALANCE);
-  if (past(earned) || past(BigInt(balanceBefore - run.redeem) + earned) || past(BigInt(issuedBefore) + earned)) return { refused: 'InvalidInputError' };
+  if (past(earned) || past(BigInt(balanceBefore - run.redeem) + earned) || past(BigInt(issuedBefore) + earned))
+    return { refused: 'InvalidInputError' };
   return { payment, earned };
 }
 
@@ -124,13 +137,21 @@ describe('overflow: random rules and totals up to their maxima', () => {
   afterAll(() => app.close());
 
   const send = (query: string, input: Record<string, unknown>) => sendAs(app, query, input, admin);
-  const balanceOf = async (memberId: string) => (await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: memberId }, admin)).data!.member.pointsBalance as number;
+  const balanceOf = async (memberId: string) =>
+    (await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: memberId }, admin)).data!.member
+      .pointsBalance as number;
 
   it('answers a typed error that wrote nothing, or exact integers; the audit stays sound', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (run) => {
         runNo++;
-        const rules = { earnPoints: run.earnPoints, earnPerAmount: run.earnPerAmount, earnRounding: run.earnRounding, redeemPoints: run.redeemPoints, redeemValue: run.redeemValue };
+        const rules = {
+          earnPoints: run.earnPoints,
+          earnPerAmount: run.earnPerAmount,
+          earnRounding: run.earnRounding,
+          redeemPoints: run.redeemPoints,
+          redeemValue: run.redeemValue,
+        };
         if (run.overRate) {
           const before = (await app.graphql(RULES, {}, admin)).data!.program.rules;
           const perAmount = Math.min(run.earnPerAmount, MAX_EARN_POINTS - 1);
@@ -144,14 +165,30 @@ describe('overflow: random rules and totals up to their maxima', () => {
 
         const { globalId } = await enroll(app, { email: `overflow-${runNo}@example.com` });
         // An order of nothing puts the member in the tier (threshold 0) and earns nothing.
-        const first = await send(RECORD_CHECKOUT, { memberId: globalId, orderId: `o-${runNo}-0`, currency: 'EUR', total: 0, idempotencyKey: key() });
+        const first = await send(RECORD_CHECKOUT, {
+          memberId: globalId,
+          orderId: `o-${runNo}-0`,
+          currency: 'EUR',
+          total: 0,
+          idempotencyKey: key(),
+        });
         expect(first.__typename).toBe('RecordOrderPayload');
         issued += first.pointsEarned;
-        if (run.held > 0) expect((await send(ADJUST, { memberId: globalId, points: run.held, reason: 'setup', idempotencyKey: key() })).__typename).toBe('PointsPayload');
+        if (run.held > 0)
+          expect((await send(ADJUST, { memberId: globalId, points: run.held, reason: 'setup', idempotencyKey: key() })).__typename).toBe(
+            'PointsPayload',
+          );
 
         // What the member holds now (the first order may have earned a fixed bonus).
         const before = await balanceOf(globalId);
-        const input = { memberId: globalId, orderId: `o-${runNo}`, currency: 'EUR', total: run.total, redeemPoints: run.redeem, idempotencyKey: key() };
+        const input = {
+          memberId: globalId,
+          orderId: `o-${runNo}`,
+          currency: 'EUR',
+          total: run.total,
+          redeemPoints: run.redeem,
+          idempotencyKey: key(),
+        };
         const result = await send(RECORD_CHECKOUT, input);
         const want = expected(run, before, issued);
         outcomes[result.__typename] = (outcomes[result.__typename] ?? 0) + 1;
@@ -159,11 +196,14 @@ describe('overflow: random rules and totals up to their maxima', () => {
           expect(result.__typename, JSON.stringify({ run, result })).toBe(want.refused);
           expect(await balanceOf(globalId)).toBe(before);
           // The order id was not taken: nothing of the order was written.
-          expect((await send(RECORD_CHECKOUT, { ...input, total: 0, redeemPoints: 0, idempotencyKey: key() })).__typename).toBe('RecordOrderPayload');
+          expect((await send(RECORD_CHECKOUT, { ...input, total: 0, redeemPoints: 0, idempotencyKey: key() })).__typename).toBe(
+            'RecordOrderPayload',
+          );
           return;
         }
         expect(result.__typename, JSON.stringify({ run, result })).toBe('RecordOrderPayload');
-        for (const value of [result.pointsEarned, result.pointsBalance, result.pointsPayment.amount, result.amountPaid.amount]) expect(Number.isSafeInteger(value)).toBe(true);
+        for (const value of [result.pointsEarned, result.pointsBalance, result.pointsPayment.amount, result.amountPaid.amount])
+          expect(Number.isSafeInteger(value)).toBe(true);
         expect(BigInt(result.pointsEarned)).toBe(want.earned);
         expect(BigInt(result.pointsPayment.amount)).toBe(want.payment);
         expect(BigInt(result.pointsBalance)).toBe(BigInt(before - run.redeem) + want.earned);
@@ -173,7 +213,11 @@ describe('overflow: random rules and totals up to their maxima', () => {
         expect({ ...replay, replayed: false }).toEqual(result);
         expect(replay.replayed).toBe(true);
       }),
-      { numRuns: RUNS, seed: SEED, examples: [[everythingAtItsMaximum], [{ ...everythingAtItsMaximum, tierPermille: 1000, bonus: { points: MAX_POINTS } }]] },
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        examples: [[everythingAtItsMaximum], [{ ...everythingAtItsMaximum, tierPermille: 1000, bonus: { points: MAX_POINTS } }]],
+      },
     );
     // Every kind of answer was reached, so the property is not passing on one branch only.
     expect(Object.keys(outcomes), JSON.stringify(outcomes)).toEqual(expect.arrayContaining(['InvalidInputError', 'RecordOrderPayload']));

@@ -25,7 +25,10 @@ async function redeemRace(app: TestApp) {
         const response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: REDEEM, variables: { input: { memberId: globalId, points: 10, idempotencyKey: `race-${index}` } } }),
+          body: JSON.stringify({
+            query: REDEEM,
+            variables: { input: { memberId: globalId, points: 10, idempotencyKey: `race-${index}` } },
+          }),
         });
         return (await response.json()) as { data: { redeemPoints: { __typename: string } } };
       }),
@@ -44,11 +47,11 @@ describe('one member, 100 concurrent redemptions covering 37', () => {
   it.each([
     ['through the per-member serializer', false],
     ['without the serializer: the database constraints alone', true],
-  ])('%s: exactly 37 succeed, the rest are InsufficientPoints', async (_name, withoutSerializer) => {
+  ])('%s: exactly 37 succeed, the rest are InsufficientPointsError', async (_name, withoutSerializer) => {
     app = await createTestApp({ withoutSerializer, networkLatency: true });
     const { outcomes, ledger } = await redeemRace(app);
     expect(outcomes.filter((name) => name === 'PointsPayload')).toHaveLength(37);
-    expect(outcomes.filter((name) => name === 'InsufficientPoints')).toHaveLength(63);
+    expect(outcomes.filter((name) => name === 'InsufficientPointsError')).toHaveLength(63);
     expect(ledger.pointsBalance).toBe(0);
     await expectLedgerSound(app);
   });

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/services';
 import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { ADJUST, inFreshApp, MEMBER_TRANSFER_FIELDS, RECORD_ORDER, REDEEM, REFUND_ORDER, REVERSE, setRules, SPEND_WALLET, TOP_UP } from '../../support/ledger';
+import {
+  ADJUST,
+  inFreshApp,
+  MEMBER_TRANSFER_FIELDS,
+  RECORD_ORDER,
+  REDEEM,
+  REFUND_ORDER,
+  REVERSE,
+  setRules,
+  SPEND_WALLET,
+  TOP_UP,
+} from '../../support/ledger';
 import { assertProperty, propertySettings } from '../../support/property';
 import { LedgerModel, type ModelRules, type Outcome, type Reversible } from './ledger-model';
 
@@ -35,21 +46,59 @@ type Action =
 const member = fc.integer({ min: 0, max: MEMBERS - 1 });
 const currency = fc.constantFrom<Currency>('EUR', 'USD');
 const memberAction: fc.Arbitrary<MemberAction> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('order' as const), member, total: fc.oneof(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: 1_000_000 })), redeem: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('order' as const),
+      member,
+      total: fc.oneof(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: 1_000_000 })),
+      redeem: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })),
+    }),
+  },
   // Mostly small parts, so that an order is often refunded in several steps.
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('refund' as const), order: fc.nat(), fraction: fc.oneof(fc.double({ min: 0.01, max: 0.4, noNaN: true }), fc.double({ min: 0.01, max: 1.2, noNaN: true })) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('refund' as const),
+      order: fc.nat(),
+      fraction: fc.oneof(fc.double({ min: 0.01, max: 0.4, noNaN: true }), fc.double({ min: 0.01, max: 1.2, noNaN: true })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('redeem' as const), member, points: fc.integer({ min: 1, max: 300 }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('adjust' as const), member, points: fc.integer({ min: -200, max: 500 }).filter((points) => points !== 0) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('topUp' as const), member, currency, amount: fc.integer({ min: 1, max: 20_000 }) }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('spend' as const), member, currency, amount: fc.integer({ min: 1, max: 15_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('adjust' as const),
+      member,
+      points: fc.integer({ min: -200, max: 500 }).filter((points) => points !== 0),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('topUp' as const), member, currency, amount: fc.integer({ min: 1, max: 20_000 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('spend' as const), member, currency, amount: fc.integer({ min: 1, max: 15_000 }) }),
+  },
 );
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: memberAction },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('expire' as const), member, days: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 300, max: 400 })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('expire' as const),
+      member,
+      days: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 300, max: 400 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('wait' as const), days: fc.integer({ min: 1, max: 400 }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('reverse' as const), transfer: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('retry' as const), request: fc.nat(), changed: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('concurrently' as const), actions: fc.array(memberAction, { minLength: 2, maxLength: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('concurrently' as const), actions: fc.array(memberAction, { minLength: 2, maxLength: 3 }) }),
+  },
 );
 const rules: fc.Arbitrary<ModelRules> = fc.record({
   earnPoints: fc.constantFrom(1, 1, 3, 7),
@@ -70,7 +119,15 @@ type Params =
   | { kind: 'topUp' | 'spend'; member: number; currency: Currency; amount: number }
   | { kind: 'reverse'; transfer: Reversible; reason: string };
 
-const DOCUMENT = { order: RECORD_ORDER, refund: REFUND_ORDER, redeem: REDEEM, adjust: ADJUST, topUp: TOP_UP, spend: SPEND_WALLET, reverse: REVERSE };
+const DOCUMENT = {
+  order: RECORD_ORDER,
+  refund: REFUND_ORDER,
+  redeem: REDEEM,
+  adjust: ADJUST,
+  topUp: TOP_UP,
+  spend: SPEND_WALLET,
+  reverse: REVERSE,
+};
 const SUCCESS = new Set(['RecordOrderPayload', 'RefundOrderPayload', 'PointsPayload', 'WalletPayload', 'ReverseTransferPayload']);
 
 /** The same request with one value changed: what a client bug reusing a key would send. */
@@ -111,7 +168,14 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
   const inputOf = (params: Params, idempotencyKey: string): Record<string, unknown> => {
     switch (params.kind) {
       case 'order':
-        return { memberId: members[params.member]!.globalId, orderId: params.orderId, currency: 'EUR', total: params.total, redeemPoints: params.redeem, idempotencyKey };
+        return {
+          memberId: members[params.member]!.globalId,
+          orderId: params.orderId,
+          currency: 'EUR',
+          total: params.total,
+          redeemPoints: params.redeem,
+          idempotencyKey,
+        };
       case 'refund':
         return { orderId: params.orderId, amount: params.amount, idempotencyKey };
       case 'redeem':
@@ -155,7 +219,9 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
   /** Checks an answer against the model, and keeps what later steps need (orders, reversible transfers). */
   const settle = async (params: Params, key: string, data: Record<string, any>) => {
     const { deltas, ...expected } = expectedOf(params);
-    expect(data, JSON.stringify({ params: { ...params, transfer: undefined }, expected })).toMatchObject(SUCCESS.has(expected.__typename) ? { ...expected, replayed: false } : expected);
+    expect(data, JSON.stringify({ params: { ...params, transfer: undefined }, expected })).toMatchObject(
+      SUCCESS.has(expected.__typename) ? { ...expected, replayed: false } : expected,
+    );
     if (!SUCCESS.has(data.__typename)) return;
     stored.set(key, { params, data });
     if (params.kind === 'order') {
@@ -163,7 +229,13 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
       orderTotals.set(params.orderId, params.total);
     }
     if (params.kind === 'redeem' || params.kind === 'adjust') {
-      model.reversible.push({ id: data.transfer.id, member: params.member, kind: 'points', deltas: deltas as Array<{ lot: any; delta: number }>, reversed: false });
+      model.reversible.push({
+        id: data.transfer.id,
+        member: params.member,
+        kind: 'points',
+        deltas: deltas as Array<{ lot: any; delta: number }>,
+        reversed: false,
+      });
     }
     if (params.kind === 'spend') {
       const latest = await app.graphql(LATEST_TRANSFERS, { id: members[params.member]!.globalId }, admin);
@@ -172,7 +244,15 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
       for (const { node } of (latest.data!.member.transfers.edges as Array<{ node: Record<string, any> }>).slice(0, parts)) {
         expect(node.kind).toBe('WALLET_SPEND');
         const bucket = String(node.debit.kind).toLowerCase() === 'wallet_bonus' ? 'bonus' : 'cash';
-        model.reversible.push({ id: node.id, member: params.member, kind: 'wallet', currency: params.currency, bucket, amount: node.amount, reversed: false });
+        model.reversible.push({
+          id: node.id,
+          member: params.member,
+          kind: 'wallet',
+          currency: params.currency,
+          bucket,
+          amount: node.amount,
+          reversed: false,
+        });
       }
     }
   };
@@ -196,7 +276,8 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
         return { kind: step.type, member: step.member, currency: step.currency, amount: step.amount };
     }
   };
-  const memberOf = (params: Params) => (params.kind === 'refund' ? model.memberOfOrder(params.orderId)! : params.kind === 'reverse' ? params.transfer.member : params.member);
+  const memberOf = (params: Params) =>
+    params.kind === 'refund' ? model.memberOfOrder(params.orderId)! : params.kind === 'reverse' ? params.transfer.member : params.member;
 
   const compareWithModel = async (context: unknown) => {
     const responses = await Promise.all(members.map((one) => app.graphql(MEMBER_VIEW, { id: one.globalId }, admin)));
@@ -263,7 +344,7 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
           // The first attempt failed and stored nothing: the key is free, the request runs now.
           await settle(params, earlier.key, data);
         } else if (step.changed) {
-          expect(data.__typename).toBe('IdempotencyConflict');
+          expect(data.__typename).toBe('IdempotencyConflictError');
         } else {
           expect(data).toEqual({ ...first.data, replayed: true });
         }
@@ -283,7 +364,16 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
 
 const order = (member: number, total: number, redeem = 0): Action => ({ type: 'order', member, total, redeem });
 const refund = (fraction: number): Action => ({ type: 'refund', order: 0, fraction });
-const defaultRules: ModelRules = { earnPoints: 1, earnPerAmount: 100, earnRounding: 'DOWN', pointsLifetimeMonths: 12, minimumRedemption: 10, walletBonusThreshold: 5_000, walletBonusBasisPoints: 500, currency: 'EUR' };
+const defaultRules: ModelRules = {
+  earnPoints: 1,
+  earnPerAmount: 100,
+  earnRounding: 'DOWN',
+  pointsLifetimeMonths: 12,
+  minimumRedemption: 10,
+  walletBonusThreshold: 5_000,
+  walletBonusBasisPoints: 500,
+  currency: 'EUR',
+};
 
 /**
  * Always run first. Partial refunds whose shares round differently one by one than on the running
@@ -292,20 +382,27 @@ const defaultRules: ModelRules = { earnPoints: 1, earnPerAmount: 100, earnRoundi
  */
 const examples: Array<[ModelRules, Action[]]> = [
   [defaultRules, [order(0, 1_000), refund(0.15), refund(0.15), refund(0.7)]],
-  [{ ...defaultRules, earnPoints: 7, earnRounding: 'HALF_UP' }, [{ type: 'adjust', member: 1, points: 500 }, order(1, 99_999, 333), refund(0.123), refund(0.123), refund(0.123), refund(0.631)]],
+  [
+    { ...defaultRules, earnPoints: 7, earnRounding: 'HALF_UP' },
+    [{ type: 'adjust', member: 1, points: 500 }, order(1, 99_999, 333), refund(0.123), refund(0.123), refund(0.123), refund(0.631)],
+  ],
   [defaultRules, [order(2, 20_000), { type: 'expire', member: 2, days: 370 }, refund(0.5), refund(0.5)]],
 ];
 
 const settings = propertySettings(40, 150);
 
 describe('the ledger against a reference model', () => {
-  it('agrees after every step of random command sequences, with concurrency, retries, refunds, reversals and expiry', async () => {
-    await assertProperty(
-      fc.asyncProperty(rules, fc.array(action, { minLength: 5, maxLength: 40 }), (ruleSet, actions) =>
-        inFreshApp((app) => play(app, ruleSet, actions), { networkLatency: true }),
-      ),
-      settings,
-      examples,
-    );
-  }, settings.testTimeoutMs);
+  it(
+    'agrees after every step of random command sequences, with concurrency, retries, refunds, reversals and expiry',
+    async () => {
+      await assertProperty(
+        fc.asyncProperty(rules, fc.array(action, { minLength: 5, maxLength: 40 }), (ruleSet, actions) =>
+          inFreshApp((app) => play(app, ruleSet, actions), { networkLatency: true }),
+        ),
+        settings,
+        examples,
+      );
+    },
+    settings.testTimeoutMs,
+  );
 });

@@ -68,7 +68,15 @@ export function addMonths(at: number, months: number): number {
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth() + months;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+  return Date.UTC(
+    year,
+    month,
+    Math.min(date.getUTCDate(), lastDay),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    date.getUTCMilliseconds(),
+  );
 }
 
 const expiryOf = (lot: ModelLot) => lot.expiresAt ?? Number.POSITIVE_INFINITY;
@@ -107,7 +115,14 @@ export class LedgerModel {
   }
 
   private newLot(member: number, amount: number): ModelLot {
-    const lot = { seq: ++this.lotSeq, amount, remaining: amount, earnedAt: this.now, expiresAt: this.rules.pointsLifetimeMonths === null ? null : addMonths(this.now, this.rules.pointsLifetimeMonths), expired: 0 };
+    const lot = {
+      seq: ++this.lotSeq,
+      amount,
+      remaining: amount,
+      earnedAt: this.now,
+      expiresAt: this.rules.pointsLifetimeMonths === null ? null : addMonths(this.now, this.rules.pointsLifetimeMonths),
+      expired: 0,
+    };
     this.lots[member]!.push(lot);
     return lot;
   }
@@ -129,15 +144,16 @@ export class LedgerModel {
   /** Spends from unexpired lots, earliest expiry first, or says why not. */
   private spend(member: number, points: number): Outcome | Array<{ lot: ModelLot; delta: number }> {
     const available = this.spendable(member);
-    if (points > available) return { __typename: 'InsufficientPoints', requested: points, available };
+    if (points > available) return { __typename: 'InsufficientPointsError', requested: points, available };
     return this.take(this.lots[member]!.filter((lot) => !this.isExpired(lot)).sort(fifo), points);
   }
 
   order(member: number, orderId: string, total: number, redeem: number): Outcome {
-    if (redeem > 0 && redeem < this.rules.minimumRedemption) return { __typename: 'BelowMinimumRedemption', minimum: this.rules.minimumRedemption };
+    if (redeem > 0 && redeem < this.rules.minimumRedemption)
+      return { __typename: 'BelowMinimumRedemptionError', minimum: this.rules.minimumRedemption };
     // Default redemption rate: 100 points pay 1.00, so a point pays one minor unit.
     const payment = redeem;
-    if (payment > total) return { __typename: 'RedemptionExceedsTotal', maximum: total };
+    if (payment > total) return { __typename: 'RedemptionExceedsTotalError', maximum: total };
     const before = this.balance(member);
     const drawn = this.spend(member, redeem);
     if (!Array.isArray(drawn)) return drawn;
@@ -155,7 +171,15 @@ export class LedgerModel {
       earnLot,
       outstanding: new Map(drawn.map(({ lot, delta }) => [lot, -delta])),
     });
-    return { __typename: 'RecordOrderPayload', orderId, pointsRedeemed: redeem, pointsEarned: earned, pointsBalance: before - redeem + earned, pointsPayment: { amount: payment }, amountPaid: { amount: total - payment } };
+    return {
+      __typename: 'RecordOrderPayload',
+      orderId,
+      pointsRedeemed: redeem,
+      pointsEarned: earned,
+      pointsBalance: before - redeem + earned,
+      pointsPayment: { amount: payment },
+      amountPaid: { amount: total - payment },
+    };
   }
 
   memberOfOrder(orderId: string): number | null {
@@ -169,7 +193,7 @@ export class LedgerModel {
   refund(orderId: string, amount: number): Outcome {
     const order = this.orders.get(orderId)!;
     const refundable = order.net - order.refunded;
-    if (amount > refundable) return { __typename: 'RefundExceedsOrder', refundable };
+    if (amount > refundable) return { __typename: 'RefundExceedsOrderError', refundable };
     const refundedAfter = order.refunded + amount;
     const share = (points: number) => (order.net === 0 ? 0 : mulDiv(points, refundedAfter, order.net, 'HALF_UP'));
     const toClawBack = share(order.pointsEarned) - order.clawbackDue;
@@ -210,7 +234,7 @@ export class LedgerModel {
   }
 
   redeem(member: number, points: number): Outcome {
-    if (points < this.rules.minimumRedemption) return { __typename: 'BelowMinimumRedemption', minimum: this.rules.minimumRedemption };
+    if (points < this.rules.minimumRedemption) return { __typename: 'BelowMinimumRedemptionError', minimum: this.rules.minimumRedemption };
     const before = this.balance(member);
     const drawn = this.spend(member, points);
     if (!Array.isArray(drawn)) return drawn;
@@ -235,7 +259,10 @@ export class LedgerModel {
   }
 
   topUp(member: number, currency: string, amount: number): Outcome {
-    const bonus = currency === this.rules.currency && amount >= this.rules.walletBonusThreshold ? mulDiv(amount, this.rules.walletBonusBasisPoints, 10_000, 'DOWN') : 0;
+    const bonus =
+      currency === this.rules.currency && amount >= this.rules.walletBonusThreshold
+        ? mulDiv(amount, this.rules.walletBonusBasisPoints, 10_000, 'DOWN')
+        : 0;
     const wallet = this.wallet(member, currency);
     wallet.cash += amount;
     wallet.bonus += bonus;
@@ -245,7 +272,8 @@ export class LedgerModel {
   /** Bonus credit first (it cannot be withdrawn), then cash; all or nothing. */
   spendWallet(member: number, currency: string, amount: number): Outcome {
     const wallet = this.wallets[member]!.get(currency) ?? { cash: 0, bonus: 0 };
-    if (amount > wallet.cash + wallet.bonus) return { __typename: 'InsufficientWalletBalance', currency, available: wallet.cash + wallet.bonus };
+    if (amount > wallet.cash + wallet.bonus)
+      return { __typename: 'InsufficientWalletBalanceError', currency, available: wallet.cash + wallet.bonus };
     const fromBonus = Math.min(wallet.bonus, amount);
     wallet.bonus -= fromBonus;
     wallet.cash -= amount - fromBonus;
@@ -254,9 +282,10 @@ export class LedgerModel {
 
   /** Undoes a redemption, an adjustment or a wallet spend, once, unless what it credited is spent. */
   reverse(transfer: Reversible): Outcome {
-    if (transfer.reversed) return { __typename: 'TransferNotReversible', reason: 'it is already reversed' };
+    if (transfer.reversed) return { __typename: 'TransferNotReversibleError', reason: 'it is already reversed' };
     if (transfer.kind === 'points') {
-      if (transfer.deltas.some(({ lot, delta }) => delta > lot.remaining)) return { __typename: 'TransferNotReversible', reason: 'the points it credited have been spent' };
+      if (transfer.deltas.some(({ lot, delta }) => delta > lot.remaining))
+        return { __typename: 'TransferNotReversibleError', reason: 'the points it credited have been spent' };
       for (const { lot, delta } of transfer.deltas) lot.remaining -= delta;
     } else {
       this.wallet(transfer.member, transfer.currency)[transfer.bucket] += transfer.amount;
@@ -283,13 +312,17 @@ export class LedgerModel {
   view(member: number) {
     return {
       pointsBalance: this.balance(member),
-      walletBalances: [...this.wallets[member]!].map(([currency, { cash, bonus }]) => ({ currency, cash, bonus, total: cash + bonus })).sort((a, b) => a.currency.localeCompare(b.currency)),
-      lots: [...this.lots[member]!].sort((a, b) => b.seq - a.seq).map((lot) => ({
-        amount: lot.amount,
-        remaining: lot.remaining,
-        earnedAt: new Date(lot.earnedAt).toISOString(),
-        expiresAt: lot.expiresAt === null ? null : new Date(lot.expiresAt).toISOString(),
-      })),
+      walletBalances: [...this.wallets[member]!]
+        .map(([currency, { cash, bonus }]) => ({ currency, cash, bonus, total: cash + bonus }))
+        .sort((a, b) => a.currency.localeCompare(b.currency)),
+      lots: [...this.lots[member]!]
+        .sort((a, b) => b.seq - a.seq)
+        .map((lot) => ({
+          amount: lot.amount,
+          remaining: lot.remaining,
+          earnedAt: new Date(lot.earnedAt).toISOString(),
+          expiresAt: lot.expiresAt === null ? null : new Date(lot.expiresAt).toISOString(),
+        })),
     };
   }
 }

@@ -63,7 +63,8 @@ describe('balances, lots and transfers', () => {
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     return response.data!.member.lots;
   };
-  const amounts = (connection: { edges: Array<{ node: { amount?: number; kind?: string } }> }) => connection.edges.map((edge) => edge.node.amount);
+  const amounts = (connection: { edges: Array<{ node: { amount?: number; kind?: string } }> }) =>
+    connection.edges.map((edge) => edge.node.amount);
 
   it('shows the balance and no wallets yet', async () => {
     expect(await memberLedger(app, member.globalId)).toMatchObject({ pointsBalance: 120, walletBalances: [] }); // 150 − 30
@@ -229,11 +230,28 @@ describe('authorization', () => {
       name: 'recordOrder',
       field: 'recordOrder',
       query: RECORD_ORDER,
-      variables: async () => ({ input: { memberId: ada.globalId, orderId: fresh('order'), currency: 'EUR', total: 100, idempotencyKey: fresh('k') } }),
+      variables: async () => ({
+        input: { memberId: ada.globalId, orderId: fresh('order'), currency: 'EUR', total: 100, idempotencyKey: fresh('k') },
+      }),
     },
-    { name: 'refundOrder', field: 'refundOrder', query: REFUND_ORDER, variables: async () => ({ input: { orderId: 'big', amount: 1, idempotencyKey: fresh('k') } }) },
-    { name: 'redeemPoints (own points)', field: 'redeemPoints', query: REDEEM, variables: async () => ({ input: { memberId: ada.globalId, points: 1, idempotencyKey: fresh('k') } }) },
-    { name: 'adjustPoints', field: 'adjustPoints', query: ADJUST, variables: async () => ({ input: { memberId: ada.globalId, points: 5, reason: 'x', idempotencyKey: fresh('k') } }) },
+    {
+      name: 'refundOrder',
+      field: 'refundOrder',
+      query: REFUND_ORDER,
+      variables: async () => ({ input: { orderId: 'big', amount: 1, idempotencyKey: fresh('k') } }),
+    },
+    {
+      name: 'redeemPoints (own points)',
+      field: 'redeemPoints',
+      query: REDEEM,
+      variables: async () => ({ input: { memberId: ada.globalId, points: 1, idempotencyKey: fresh('k') } }),
+    },
+    {
+      name: 'adjustPoints',
+      field: 'adjustPoints',
+      query: ADJUST,
+      variables: async () => ({ input: { memberId: ada.globalId, points: 5, reason: 'x', idempotencyKey: fresh('k') } }),
+    },
     {
       name: 'reverseTransfer',
       field: 'reverseTransfer',
@@ -243,9 +261,24 @@ describe('authorization', () => {
         return { input: { transferId: transfer.id, reason: 'x', idempotencyKey: fresh('k') } };
       },
     },
-    { name: 'topUpWallet', field: 'topUpWallet', query: TOP_UP, variables: async () => ({ input: { memberId: ada.globalId, currency: 'EUR', amount: 1, idempotencyKey: fresh('k') } }) },
-    { name: 'spendWallet', field: 'spendWallet', query: SPEND_WALLET, variables: async () => ({ input: { memberId: ada.globalId, currency: 'EUR', amount: 1, idempotencyKey: fresh('k') } }) },
-    { name: 'updateProgramRules', field: 'updateProgramRules', query: UPDATE_RULES, variables: async () => ({ input: { minimumRedemption: 0 } }) },
+    {
+      name: 'topUpWallet',
+      field: 'topUpWallet',
+      query: TOP_UP,
+      variables: async () => ({ input: { memberId: ada.globalId, currency: 'EUR', amount: 1, idempotencyKey: fresh('k') } }),
+    },
+    {
+      name: 'spendWallet',
+      field: 'spendWallet',
+      query: SPEND_WALLET,
+      variables: async () => ({ input: { memberId: ada.globalId, currency: 'EUR', amount: 1, idempotencyKey: fresh('k') } }),
+    },
+    {
+      name: 'updateProgramRules',
+      field: 'updateProgramRules',
+      query: UPDATE_RULES,
+      variables: async () => ({ input: { minimumRedemption: 0 } }),
+    },
     { name: 'program.rules', field: 'program', query: RULES, variables: async () => ({}) },
     { name: 'program.liability', field: 'program', query: LIABILITY, variables: async () => ({}) },
     { name: 'ledgerAudit', field: 'ledgerAudit', query: AUDIT, variables: async () => ({}) },
@@ -253,7 +286,7 @@ describe('authorization', () => {
     { name: 'member ledger (other member)', field: 'member', query: MEMBER_LEDGER_READ, variables: async () => ({ id: bob.globalId }) },
     { name: 'me ledger', field: 'me', query: ME_LEDGER, variables: async () => ({}) },
     { name: 'node (own transfer)', field: 'node', query: NODE_TRANSFER, variables: async () => ({ id: adaTransfer }) },
-    { name: 'node (other member\'s transfer)', field: 'node', query: NODE_TRANSFER, variables: async () => ({ id: bobTransfer }) },
+    { name: "node (other member's transfer)", field: 'node', query: NODE_TRANSFER, variables: async () => ({ id: bobTransfer }) },
   ];
 
   // Which roles may run each operation; every other role must be refused. The member token is Ada's.
@@ -273,7 +306,7 @@ describe('authorization', () => {
     'member ledger (other member)': ['admin', 'storefront'],
     'me ledger': ['member'],
     'node (own transfer)': ['admin', 'storefront', 'member'],
-    'node (other member\'s transfer)': ['admin', 'storefront'],
+    "node (other member's transfer)": ['admin', 'storefront'],
   };
 
   const cases = operations.flatMap((operation) =>
@@ -304,12 +337,26 @@ describe('authorization', () => {
     expect(viaMe.data?.me.transfers.edges.length).toBeGreaterThan(0);
   });
 
-  it('returns a member\'s own transfer by node id with all its fields but the idempotency key', async () => {
+  it("returns a member's own transfer by node id with all its fields but the idempotency key", async () => {
     const response = await app.graphql(NODE_TRANSFER, { id: adaTransfer }, tokens.member);
-    expect(response.data?.node).toMatchObject({ __typename: 'Transfer', id: adaTransfer, kind: 'ADJUSTMENT', amount: 1_000_000, reason: 'fixture' });
-    const withKey = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`, { id: adaTransfer }, tokens.member);
+    expect(response.data?.node).toMatchObject({
+      __typename: 'Transfer',
+      id: adaTransfer,
+      kind: 'ADJUSTMENT',
+      amount: 1_000_000,
+      reason: 'fixture',
+    });
+    const withKey = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`,
+      { id: adaTransfer },
+      tokens.member,
+    );
     expect(withKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const asStorefront = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`, { id: adaTransfer }, tokens.storefront);
+    const asStorefront = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on Transfer { idempotencyKey } } }`,
+      { id: adaTransfer },
+      tokens.storefront,
+    );
     expect(asStorefront.data?.node.idempotencyKey).toEqual(expect.any(String));
   });
 
@@ -342,16 +389,23 @@ describe('tenancy: a program sees nothing of another', () => {
 
   const adaBalance = async () => (await memberLedger(app, ada.globalId)).pointsBalance;
 
-  it('cannot refund an order of another program: OrderNotFound', async () => {
+  it('cannot refund an order of another program: OrderNotFoundError', async () => {
     const result = await mutate(app, REFUND_ORDER, { orderId: 'acme-order', amount: 10_000 }, globexAdmin);
-    expect(result).toMatchObject({ __typename: 'OrderNotFound', code: 'ORDER_NOT_FOUND' });
-    const storefront = await mutate(app, REFUND_ORDER, { orderId: 'acme-order', amount: 10_000 }, await app.token({ role: 'storefront', programId: 'globex' }));
-    expect(storefront.__typename).toBe('OrderNotFound');
+    expect(result).toMatchObject({ __typename: 'OrderNotFoundError', code: 'ORDER_NOT_FOUND' });
+    const storefront = await mutate(
+      app,
+      REFUND_ORDER,
+      { orderId: 'acme-order', amount: 10_000 },
+      await app.token({ role: 'storefront', programId: 'globex' }),
+    );
+    expect(storefront.__typename).toBe('OrderNotFoundError');
     expect(await adaBalance()).toBe(600);
   });
 
-  it('cannot reverse a transfer of another program: TransferNotFound', async () => {
-    expect(await mutate(app, REVERSE, { transferId: adaTransfer, reason: 'x' }, globexAdmin)).toMatchObject({ __typename: 'TransferNotFound' });
+  it('cannot reverse a transfer of another program: TransferNotFoundError', async () => {
+    expect(await mutate(app, REVERSE, { transferId: adaTransfer, reason: 'x' }, globexAdmin)).toMatchObject({
+      __typename: 'TransferNotFoundError',
+    });
     expect(await adaBalance()).toBe(600);
   });
 
@@ -366,7 +420,7 @@ describe('tenancy: a program sees nothing of another', () => {
     expect(await memberLedger(app, ada.globalId)).toMatchObject({ pointsBalance: 600, walletBalances: [] });
   });
 
-  it('does not find another program\'s transfers or members by id', async () => {
+  it("does not find another program's transfers or members by id", async () => {
     const node = await app.graphql(NODE_TRANSFER, { id: adaTransfer }, globexAdmin);
     expect(node.errors).toBeUndefined();
     expect(node.data?.node).toBeNull();
@@ -374,7 +428,7 @@ describe('tenancy: a program sees nothing of another', () => {
     expect(member.data?.member ?? null).toBeNull();
   });
 
-  it('keeps each program\'s audit, liability and transfers to itself', async () => {
+  it("keeps each program's audit, liability and transfers to itself", async () => {
     const audit = await app.graphql(AUDIT, {}, globexAdmin);
     expect(audit.data?.ledgerAudit).toEqual({ sound: true, violations: [] });
     const liability = await app.graphql(LIABILITY, {}, globexAdmin);

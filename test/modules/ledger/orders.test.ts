@@ -3,7 +3,18 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ERASE } from '../../support/operations';
-import { ADJUST, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf, freshLedgerApp, closeSoundly } from '../../support/ledger';
+import {
+  ADJUST,
+  lotsOf,
+  memberLedger,
+  mutate,
+  REDEEM,
+  REFUND_ORDER,
+  setRules,
+  transfersOf,
+  freshLedgerApp,
+  closeSoundly,
+} from '../../support/ledger';
 
 /**
  * recordOrder from the outside: points are earned on what was paid, points pay part of an order
@@ -14,9 +25,9 @@ import { ADJUST, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, t
 const RECORD_ORDER = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename
   ... on Error { code message } ... on InvalidInputError { issues { path message } }
   ... on RecordOrderPayload { orderId pointsRedeemed pointsEarned pointsBalance replayed pointsPayment { amount currency } amountPaid { amount } }
-  ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum }
-  ... on PointsNotWholeStep { requested stepPoints stepValue lower higher }
-  ... on CurrencyMismatch { expected } ... on DuplicateOrder { orderId } ... on IdempotencyConflict { idempotencyKey } } }`;
+  ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum }
+  ... on PointsNotWholeStepError { requested stepPoints stepValue lower higher }
+  ... on CurrencyMismatchError { expected } ... on DuplicateOrderError { orderId } ... on IdempotencyConflictError { idempotencyKey } } }`;
 
 let app: TestApp;
 let member: { globalId: string; memberId: string };
@@ -71,7 +82,7 @@ describe('earning', () => {
     expect(await lotsOf(app, member.globalId)).toEqual([]);
     expect(await transfersOf(app, member.globalId)).toEqual([]);
     // They are recorded all the same: the order ids are taken.
-    expect(await order({ orderId: 'free', total: 0 })).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(await order({ orderId: 'free', total: 0 })).toMatchObject({ __typename: 'DuplicateOrderError' });
   });
 
   it('accepts the currency in lower case and stores lines and attributes', async () => {
@@ -178,17 +189,20 @@ describe('expiry', () => {
       });
     });
 
-    it('does not spend a lot at the very instant it expires: InsufficientPoints counts only unexpired points', async () => {
+    it('does not spend a lot at the very instant it expires: InsufficientPointsError counts only unexpired points', async () => {
       app.clock.set('2027-11-23T10:00:00Z');
       const result = await order({ orderId: 'too-late', total: 1_000, redeemPoints: 31 });
-      expect(result).toMatchObject({ __typename: 'InsufficientPoints', code: 'INSUFFICIENT_POINTS', requested: 31, available: 30 });
+      expect(result).toMatchObject({ __typename: 'InsufficientPointsError', code: 'INSUFFICIENT_POINTS', requested: 31, available: 30 });
 
       const redeem = await mutate(app, REDEEM, { memberId: member.globalId, points: 31 });
-      expect(redeem).toMatchObject({ __typename: 'InsufficientPoints', requested: 31, available: 30 });
+      expect(redeem).toMatchObject({ __typename: 'InsufficientPointsError', requested: 31, available: 30 });
 
       // The balance still shows the expired points until the expiry job runs; nothing was spent.
       expect(await balance()).toBe(130);
-      expect(await order({ orderId: 'too-late', total: 1_000, redeemPoints: 30 })).toMatchObject({ pointsRedeemed: 30, pointsBalance: 100 + 9 });
+      expect(await order({ orderId: 'too-late', total: 1_000, redeemPoints: 30 })).toMatchObject({
+        pointsRedeemed: 30,
+        pointsBalance: 100 + 9,
+      });
       expect((await lotsOf(app, member.globalId)).map((lot) => lot.remaining)).toEqual([9, 0, 100]);
     });
   });
@@ -200,12 +214,20 @@ describe('expiry', () => {
     ['2027-03-31T23:59:59Z', 1, '2027-04-30T23:59:59.000Z'],
     ['2028-02-29T10:00:00Z', 12, '2029-02-28T10:00:00.000Z'],
     ['2027-08-15T10:00:00Z', 6, '2028-02-15T10:00:00.000Z'],
-  ])('points earned at %s with %i months expire at %s (same instant, clamped to the end of the month)', async (earnedAt, months, expiresAt) => {
-    await setRules(app, { pointsLifetimeMonths: months });
-    app.clock.set(earnedAt);
-    await earn(10, 'clamped');
-    expect((await lotsOf(app, member.globalId))[0]).toEqual({ amount: 10, remaining: 10, earnedAt: new Date(earnedAt).toISOString(), expiresAt });
-  });
+  ])(
+    'points earned at %s with %i months expire at %s (same instant, clamped to the end of the month)',
+    async (earnedAt, months, expiresAt) => {
+      await setRules(app, { pointsLifetimeMonths: months });
+      app.clock.set(earnedAt);
+      await earn(10, 'clamped');
+      expect((await lotsOf(app, member.globalId))[0]).toEqual({
+        amount: 10,
+        remaining: 10,
+        earnedAt: new Date(earnedAt).toISOString(),
+        expiresAt,
+      });
+    },
+  );
 });
 
 describe('refusals', () => {
@@ -213,32 +235,49 @@ describe('refusals', () => {
     await earn(500);
     await setRules(app, { minimumRedemption: 100 });
     expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 99 })).toMatchObject({
-      __typename: 'BelowMinimumRedemption',
+      __typename: 'BelowMinimumRedemptionError',
       code: 'BELOW_MINIMUM_REDEMPTION',
       minimum: 100,
     });
-    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 0 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsRedeemed: 0 });
+    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 0 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsRedeemed: 0,
+    });
     expect(await order({ orderId: 'min-2', total: 1_000 })).toMatchObject({ __typename: 'RecordOrderPayload' });
-    expect(await order({ orderId: 'min-3', total: 1_000, redeemPoints: 100 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsRedeemed: 100 });
+    expect(await order({ orderId: 'min-3', total: 1_000, redeemPoints: 100 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsRedeemed: 100,
+    });
   });
 
   it('refuses points worth more than the order, with the most it could take', async () => {
     await earn(1_000);
     expect(await order({ orderId: 'over', total: 250, redeemPoints: 251 })).toMatchObject({
-      __typename: 'RedemptionExceedsTotal',
+      __typename: 'RedemptionExceedsTotalError',
       code: 'REDEMPTION_EXCEEDS_TOTAL',
       maximum: 250,
     });
     expect(await balance()).toBe(1_000);
-    expect(await order({ orderId: 'over', total: 250, redeemPoints: 250 })).toMatchObject({ __typename: 'RecordOrderPayload', amountPaid: { amount: 0 } });
+    expect(await order({ orderId: 'over', total: 250, redeemPoints: 250 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      amountPaid: { amount: 0 },
+    });
   });
 
   it('computes the maximum with an uneven redemption value (3 points pay 2 minor units): whole steps only', async () => {
     await earn(100);
     await setRules(app, { redeemPoints: 3, redeemValue: 2 });
     // 15 points (5 steps) pay 10, the whole order; 16 would pay floor(32 / 3) = 10 too, one point for nothing.
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 18 })).toMatchObject({ __typename: 'RedemptionExceedsTotal', maximum: 15 });
-    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({ __typename: 'PointsNotWholeStep', code: 'POINTS_NOT_WHOLE_STEP', lower: 15, higher: null });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 18 })).toMatchObject({
+      __typename: 'RedemptionExceedsTotalError',
+      maximum: 15,
+    });
+    expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 16 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      code: 'POINTS_NOT_WHOLE_STEP',
+      lower: 15,
+      higher: null,
+    });
     expect(await balance()).toBe(100);
     expect(await order({ orderId: 'uneven', total: 10, redeemPoints: 15 })).toMatchObject({
       pointsPayment: { amount: 10 },
@@ -249,13 +288,17 @@ describe('refusals', () => {
 
   it('refuses more points than the member holds', async () => {
     await earn(40);
-    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({ __typename: 'InsufficientPoints', requested: 41, available: 40 });
+    expect(await order({ orderId: 'poor', total: 1_000, redeemPoints: 41 })).toMatchObject({
+      __typename: 'InsufficientPointsError',
+      requested: 41,
+      available: 40,
+    });
     expect(await balance()).toBe(40);
   });
 
-  it('refuses an order in another currency than the program\'s', async () => {
+  it("refuses an order in another currency than the program's", async () => {
     expect(await order({ orderId: 'usd', currency: 'USD', total: 1_000 })).toMatchObject({
-      __typename: 'CurrencyMismatch',
+      __typename: 'CurrencyMismatchError',
       code: 'CURRENCY_MISMATCH',
       expected: 'EUR',
     });
@@ -263,13 +306,15 @@ describe('refusals', () => {
     expect(await order({ orderId: 'usd', total: 1_000 })).toMatchObject({ __typename: 'RecordOrderPayload' });
   });
 
-  it('records an order id once: the same order under another key is DuplicateOrder and moves nothing', async () => {
+  it('records an order id once: the same order under another key is DuplicateOrderError and moves nothing', async () => {
     await earn(100, 'dup');
     const again = await order({ orderId: 'dup', total: 10_000 });
-    expect(again).toMatchObject({ __typename: 'DuplicateOrder', code: 'DUPLICATE_ORDER', orderId: 'dup' });
+    expect(again).toMatchObject({ __typename: 'DuplicateOrderError', code: 'DUPLICATE_ORDER', orderId: 'dup' });
     // Also for another member of the program.
     const other = await enroll(app, { email: 'other@example.com' });
-    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(await mutate(app, RECORD_ORDER, { memberId: other.globalId, orderId: 'dup', currency: 'EUR', total: 500 })).toMatchObject({
+      __typename: 'DuplicateOrderError',
+    });
     expect(await balance()).toBe(100);
     expect(await balance(other.globalId)).toBe(0);
   });
@@ -278,7 +323,12 @@ describe('refusals', () => {
     await earn(100, 'shared-id');
     const globexAdmin = await app.token({ role: 'admin', programId: 'globex' });
     const globexMember = await enroll(app, { email: 'ada@example.com' }, globexAdmin);
-    const result = await mutate(app, RECORD_ORDER, { memberId: globexMember.globalId, orderId: 'shared-id', currency: 'EUR', total: 700 }, globexAdmin);
+    const result = await mutate(
+      app,
+      RECORD_ORDER,
+      { memberId: globexMember.globalId, orderId: 'shared-id', currency: 'EUR', total: 700 },
+      globexAdmin,
+    );
     expect(result).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 7, pointsBalance: 7 });
   });
 });
@@ -307,22 +357,22 @@ describe('idempotency', () => {
     expect(await balance()).toBe(10);
   });
 
-  it('answers the same key with another input with IdempotencyConflict, and moves nothing', async () => {
+  it('answers the same key with another input with IdempotencyConflictError, and moves nothing', async () => {
     await order({ orderId: 'conflict-1', total: 1_000, idempotencyKey: 'conflict' });
     const changed = await order({ orderId: 'conflict-1', total: 2_000, idempotencyKey: 'conflict' });
-    expect(changed).toMatchObject({ __typename: 'IdempotencyConflict', code: 'IDEMPOTENCY_CONFLICT', idempotencyKey: 'conflict' });
+    expect(changed).toMatchObject({ __typename: 'IdempotencyConflictError', code: 'IDEMPOTENCY_CONFLICT', idempotencyKey: 'conflict' });
     // The key is taken for any other request, even of another kind.
     const otherOrder = await order({ orderId: 'conflict-2', total: 1_000, idempotencyKey: 'conflict' });
-    expect(otherOrder.__typename).toBe('IdempotencyConflict');
+    expect(otherOrder.__typename).toBe('IdempotencyConflictError');
     const redeem = await mutate(app, REDEEM, { memberId: member.globalId, points: 1, idempotencyKey: 'conflict' });
-    expect(redeem.__typename).toBe('IdempotencyConflict');
+    expect(redeem.__typename).toBe('IdempotencyConflictError');
     expect(await balance()).toBe(10);
     expect(await transfersOf(app, member.globalId)).toHaveLength(1);
   });
 
   it('does not remember a refused request: a retry after topping up the points succeeds', async () => {
     const input = { orderId: 'later', total: 1_000, redeemPoints: 50, idempotencyKey: 'later' };
-    expect((await order(input)).__typename).toBe('InsufficientPoints');
+    expect((await order(input)).__typename).toBe('InsufficientPointsError');
     await earn(50);
     expect(await order(input)).toMatchObject({ __typename: 'RecordOrderPayload', replayed: false, pointsRedeemed: 50 });
   });
@@ -350,13 +400,19 @@ describe('members', () => {
     const globex = await enroll(app, { email: 'eve@example.com' }, await app.token({ role: 'admin', programId: 'globex' }));
     const result = await mutate(app, RECORD_ORDER, { memberId: globex.globalId, orderId: 'cross', currency: 'EUR', total: 1_000 });
     expect(result).toMatchObject({ __typename: 'MemberNotFoundError' });
-    const globexLedger = await app.graphql(`query($id: ID!) { member(id: $id) { pointsBalance } }`, { id: globex.globalId }, await app.token({ role: 'admin', programId: 'globex' }));
+    const globexLedger = await app.graphql(
+      `query($id: ID!) { member(id: $id) { pointsBalance } }`,
+      { id: globex.globalId },
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     expect(globexLedger.data?.member.pointsBalance).toBe(0);
   });
 
   it('lets a storefront record orders', async () => {
     const storefront = await app.token({ role: 'storefront' });
-    expect(await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'shop', currency: 'EUR', total: 800 }, storefront)).toMatchObject({
+    expect(
+      await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'shop', currency: 'EUR', total: 800 }, storefront),
+    ).toMatchObject({
       __typename: 'RecordOrderPayload',
       pointsEarned: 8,
     });
@@ -388,7 +444,16 @@ describe('invalid input', () => {
   it('refuses non-integer amounts at the GraphQL layer (SafeInt), before anything runs', async () => {
     const response = await app.graphql(
       RECORD_ORDER,
-      { input: { memberId: member.globalId, orderId: 'float', currency: 'EUR', total: 1_000, lines: [{ sku: 'A', quantity: 1, unitPrice: 9.99 }], idempotencyKey: 'float' } },
+      {
+        input: {
+          memberId: member.globalId,
+          orderId: 'float',
+          currency: 'EUR',
+          total: 1_000,
+          lines: [{ sku: 'A', quantity: 1, unitPrice: 9.99 }],
+          idempotencyKey: 'float',
+        },
+      },
       await app.token({ role: 'admin' }),
     );
     expect(response.errors?.[0]?.message).toMatch(/SafeInt must be a whole number/);
@@ -398,26 +463,40 @@ describe('invalid input', () => {
 
   it('refunds cannot reach an order that was refused', async () => {
     await order({ orderId: 'never', total: -5 });
-    expect(await mutate(app, REFUND_ORDER, { orderId: 'never', amount: 1 })).toMatchObject({ __typename: 'OrderNotFound' });
+    expect(await mutate(app, REFUND_ORDER, { orderId: 'never', amount: 1 })).toMatchObject({ __typename: 'OrderNotFoundError' });
   });
 });
 
 describe('adjustments feed orders too', () => {
   it('lets an adjustment credit pay for an order', async () => {
     await mutate(app, ADJUST, { memberId: member.globalId, points: 100, reason: 'welcome' });
-    expect(await order({ orderId: 'adj', total: 500, redeemPoints: 100 })).toMatchObject({ pointsPayment: { amount: 100 }, pointsEarned: 4, pointsBalance: 4 });
+    expect(await order({ orderId: 'adj', total: 500, redeemPoints: 100 })).toMatchObject({
+      pointsPayment: { amount: 100 },
+      pointsEarned: 4,
+      pointsBalance: 4,
+    });
   });
 });
 
 describe('large amounts', () => {
   it('earns beyond 2^31 points and rounds rate products in exact integers', async () => {
-    await app.graphql('mutation { updateProgramRules(input: { earnPoints: 1, earnPerAmount: 1 }) { __typename } }', {}, await app.token({ role: 'admin' }));
+    await app.graphql(
+      'mutation { updateProgramRules(input: { earnPoints: 1, earnPerAmount: 1 }) { __typename } }',
+      {},
+      await app.token({ role: 'admin' }),
+    );
     const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'big', currency: 'EUR', total: 3_000_000_000 });
     expect(result).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 3_000_000_000, pointsBalance: 3_000_000_000 });
   });
 
   it('keeps the reserved system: prefix away from client idempotency keys', async () => {
-    const result = await mutate(app, RECORD_ORDER, { memberId: member.globalId, orderId: 'sys', currency: 'EUR', total: 100, idempotencyKey: 'system:expire/x' });
+    const result = await mutate(app, RECORD_ORDER, {
+      memberId: member.globalId,
+      orderId: 'sys',
+      currency: 'EUR',
+      total: 100,
+      idempotencyKey: 'system:expire/x',
+    });
     expect(result).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'idempotencyKey'] }] });
   });
 });

@@ -33,23 +33,44 @@ async function balance() {
 describe('pending points', () => {
   it('count in the balance and lots at once, spendable from the vesting instant', async () => {
     await recordOrder(app, { memberId, orderId: 'p-1', total: 2000 });
-    expect(await balance()).toEqual({ pointsBalance: 20, pendingPoints: 20, lots: [{ amount: 20, remaining: 20, earnedAt: TEST_NOW, vestsAt: later(14) }] });
+    expect(await balance()).toEqual({
+      pointsBalance: 20,
+      pendingPoints: 20,
+      lots: [{ amount: 20, remaining: 20, earnedAt: TEST_NOW, vestsAt: later(14) }],
+    });
     expect(await quote(app, { memberId, total: 1000 })).toMatchObject({ pointsRedeemable: 0 });
-    expect(await recordOrder(app, { memberId, total: 1000, redeemPoints: 10 })).toMatchObject({ __typename: 'InsufficientPoints', available: 0 });
-    expect(await mutate(app, REDEEM, { memberId, points: 1, reason: 'reward', reference: null })).toMatchObject({ __typename: 'InsufficientPoints', available: 0 });
+    expect(await recordOrder(app, { memberId, total: 1000, redeemPoints: 10 })).toMatchObject({
+      __typename: 'InsufficientPointsError',
+      available: 0,
+    });
+    expect(await mutate(app, REDEEM, { memberId, points: 1, reason: 'reward', reference: null })).toMatchObject({
+      __typename: 'InsufficientPointsError',
+      available: 0,
+    });
     app.clock.set(later(14, -1));
     expect((await balance()).pendingPoints).toBe(20);
     app.clock.set(later(14));
     expect(await balance()).toMatchObject({ pointsBalance: 20, pendingPoints: 0 });
-    expect(await recordOrder(app, { memberId, total: 1000, redeemPoints: 20 })).toMatchObject({ pointsPayment: { amount: 20 }, pointsEarned: 9, pointsBalance: 9 });
+    expect(await recordOrder(app, { memberId, total: 1000, redeemPoints: 20 })).toMatchObject({
+      pointsPayment: { amount: 20 },
+      pointsEarned: 9,
+      pointsBalance: 9,
+    });
     expect(await balance()).toMatchObject({ pointsBalance: 9, pendingPoints: 9 });
   });
 
   it('a refund in the window takes them back in full (none "not recovered")', async () => {
     await recordOrder(app, { memberId, orderId: 'p-2', total: 4000 });
     app.clock.set(later(5));
-    expect(await mutate(app, REFUND_ORDER, { orderId: 'p-2', amount: 1000 })).toMatchObject({ pointsClawedBack: 10, pointsNotRecovered: 0 });
-    expect(await mutate(app, REFUND_ORDER, { orderId: 'p-2', amount: 3000 })).toMatchObject({ pointsClawedBack: 30, pointsNotRecovered: 0, pointsBalance: 0 });
+    expect(await mutate(app, REFUND_ORDER, { orderId: 'p-2', amount: 1000 })).toMatchObject({
+      pointsClawedBack: 10,
+      pointsNotRecovered: 0,
+    });
+    expect(await mutate(app, REFUND_ORDER, { orderId: 'p-2', amount: 3000 })).toMatchObject({
+      pointsClawedBack: 30,
+      pointsNotRecovered: 0,
+      pointsBalance: 0,
+    });
     expect(await balance()).toMatchObject({ pointsBalance: 0, pendingPoints: 0 });
   });
 
@@ -59,11 +80,11 @@ describe('pending points', () => {
     expect(await balance()).toMatchObject({ pointsBalance: 20, pendingPoints: 0, lots: [{ vestsAt: null }] });
     expect((await lotsOf(app, memberId))[0]).toMatchObject({ remaining: 20 });
   });
-
 });
 
 describe('tier progress and pending points', () => {
-  const tierOf = async () => (await app.graphql(MEMBER_TIER, { id: memberId }, await app.token({ role: 'admin' }))).data!.member.tier?.name ?? null;
+  const tierOf = async () =>
+    (await app.graphql(MEMBER_TIER, { id: memberId }, await app.token({ role: 'admin' }))).data!.member.tier?.name ?? null;
 
   it('AT_ONCE (default): the order lifts the member at once', async () => {
     await setUpTiers(app, { metric: 'POINTS_EARNED' }, [{ name: 'Silver', threshold: 15 }]);

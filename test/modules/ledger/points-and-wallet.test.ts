@@ -20,16 +20,16 @@ import {
  * redeemPoints, adjustPoints, reverseTransfer and the wallet from the outside. Default rules: EUR,
  * 1 point per 100 paid, 12-month points, no minimum redemption, no wallet bonus.
  */
-const errorFields = `__typename ... on Error { code message } ... on InvalidInputError { issues { path message } } ... on IdempotencyConflict { idempotencyKey }`;
+const errorFields = `__typename ... on Error { code message } ... on InvalidInputError { issues { path message } } ... on IdempotencyConflictError { idempotencyKey }`;
 const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { ${errorFields}
   ... on PointsPayload { points pointsBalance replayed transfer { ${TRANSFER_FIELDS} } }
-  ... on InsufficientPoints { requested available } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on InsufficientPointsError { requested available } ... on BelowMinimumRedemptionError { minimum } } }`;
 const ADJUST = `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { ${errorFields}
   ... on PointsPayload { points pointsBalance replayed transfer { ${TRANSFER_FIELDS} } }
-  ... on InsufficientPoints { requested available } } }`;
+  ... on InsufficientPointsError { requested available } } }`;
 const REVERSE = `mutation($input: ReverseTransferInput!) { reverseTransfer(input: $input) { ${errorFields}
   ... on ReverseTransferPayload { replayed reversal { ${TRANSFER_FIELDS} } }
-  ... on TransferNotReversible { reason } ... on TransferNotFound { transferId } } }`;
+  ... on TransferNotReversibleError { reason } ... on TransferNotFoundError { transferId } } }`;
 
 let app: TestApp;
 let member: { globalId: string; memberId: string };
@@ -88,9 +88,18 @@ describe('redeemPoints', () => {
 
   it('refuses more than the spendable points, and below the minimum redemption', async () => {
     await adjust(300);
-    expect(await redeem({ points: 301 })).toMatchObject({ __typename: 'InsufficientPoints', code: 'INSUFFICIENT_POINTS', requested: 301, available: 300 });
+    expect(await redeem({ points: 301 })).toMatchObject({
+      __typename: 'InsufficientPointsError',
+      code: 'INSUFFICIENT_POINTS',
+      requested: 301,
+      available: 300,
+    });
     await setRules(app, { minimumRedemption: 50 });
-    expect(await redeem({ points: 49 })).toMatchObject({ __typename: 'BelowMinimumRedemption', code: 'BELOW_MINIMUM_REDEMPTION', minimum: 50 });
+    expect(await redeem({ points: 49 })).toMatchObject({
+      __typename: 'BelowMinimumRedemptionError',
+      code: 'BELOW_MINIMUM_REDEMPTION',
+      minimum: 50,
+    });
     expect((await ledger()).pointsBalance).toBe(300);
     expect(await redeem({ points: 50 })).toMatchObject({ pointsBalance: 250 });
   });
@@ -112,18 +121,24 @@ describe('redeemPoints', () => {
     await adjust(100);
     const first = await redeem({ points: 30, idempotencyKey: 'redeem-1' });
     expect(await redeem({ points: 30, idempotencyKey: 'redeem-1' })).toEqual({ ...first, replayed: true });
-    expect(await redeem({ points: 31, idempotencyKey: 'redeem-1' })).toMatchObject({ __typename: 'IdempotencyConflict', idempotencyKey: 'redeem-1' });
+    expect(await redeem({ points: 31, idempotencyKey: 'redeem-1' })).toMatchObject({
+      __typename: 'IdempotencyConflictError',
+      idempotencyKey: 'redeem-1',
+    });
     expect((await ledger()).pointsBalance).toBe(70);
   });
 
   it('may be called by a storefront', async () => {
     await adjust(100);
-    expect(await redeem({ points: 40 }, await app.token({ role: 'storefront' }))).toMatchObject({ __typename: 'PointsPayload', pointsBalance: 60 });
+    expect(await redeem({ points: 40 }, await app.token({ role: 'storefront' }))).toMatchObject({
+      __typename: 'PointsPayload',
+      pointsBalance: 60,
+    });
   });
 });
 
 describe('adjustPoints', () => {
-  it('credits a new lot with the program\'s lifetime, the reason on the transfer', async () => {
+  it("credits a new lot with the program's lifetime, the reason on the transfer", async () => {
     const result = await adjust(250, { reason: 'Goodwill: late delivery' });
     expect(result).toMatchObject({
       __typename: 'PointsPayload',
@@ -156,7 +171,13 @@ describe('adjustPoints', () => {
     expect(result).toMatchObject({
       points: -150,
       pointsBalance: 50,
-      transfer: { kind: 'ADJUSTMENT', amount: 150, reason: 'Fraudulent order', debit: MEMBER_POINTS, credit: { ownerType: 'program', kind: 'points_adjustments' } },
+      transfer: {
+        kind: 'ADJUSTMENT',
+        amount: 150,
+        reason: 'Fraudulent order',
+        debit: MEMBER_POINTS,
+        credit: { ownerType: 'program', kind: 'points_adjustments' },
+      },
     });
     expect(await remaining()).toEqual([50, 0]); // B, A
   });
@@ -165,9 +186,9 @@ describe('adjustPoints', () => {
     await adjust(100); // expires 2027-11-23T10:00Z
     app.clock.set('2027-06-01T10:00:00Z');
     await adjust(100);
-    expect(await adjust(-201)).toMatchObject({ __typename: 'InsufficientPoints', requested: 201, available: 200 });
+    expect(await adjust(-201)).toMatchObject({ __typename: 'InsufficientPointsError', requested: 201, available: 200 });
     app.clock.set('2027-11-23T10:00:00Z');
-    expect(await adjust(-101)).toMatchObject({ __typename: 'InsufficientPoints', requested: 101, available: 100 });
+    expect(await adjust(-101)).toMatchObject({ __typename: 'InsufficientPointsError', requested: 101, available: 100 });
     expect((await ledger()).pointsBalance).toBe(200);
   });
 
@@ -182,14 +203,22 @@ describe('adjustPoints', () => {
   });
 
   it('requires a reason (the schema makes it mandatory)', async () => {
-    const response = await app.graphql(ADJUST, { input: { memberId: member.globalId, points: 10, idempotencyKey: 'no-reason' } }, await app.token({ role: 'admin' }));
+    const response = await app.graphql(
+      ADJUST,
+      { input: { memberId: member.globalId, points: 10, idempotencyKey: 'no-reason' } },
+      await app.token({ role: 'admin' }),
+    );
     expect(response.errors?.[0]?.message).toMatch(/reason/);
     expect((await ledger()).pointsBalance).toBe(0);
   });
 
   it.each(['storefront', 'member'] as const)('is refused for a %s token (FORBIDDEN) and moves nothing', async (role) => {
     const token = await app.token({ role, subject: role === 'member' ? member.memberId : 'shop' });
-    const response = await app.graphql(ADJUST, { input: { memberId: member.globalId, points: 1_000, reason: 'please', idempotencyKey: `adj-${role}` } }, token);
+    const response = await app.graphql(
+      ADJUST,
+      { input: { memberId: member.globalId, points: 1_000, reason: 'please', idempotencyKey: `adj-${role}` } },
+      token,
+    );
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(response.data?.adjustPoints ?? null).toBeNull();
     expect((await ledger()).pointsBalance).toBe(0);
@@ -247,7 +276,9 @@ describe('reverseTransfer', () => {
     await spend(400);
     const [spendTransfer] = await transfersOf(app, member.globalId);
     expect(spendTransfer).toMatchObject({ kind: 'WALLET_SPEND', amount: 400, unit: 'EUR' });
-    expect(await reverse(spendTransfer!.id)).toMatchObject({ reversal: { amount: 400, unit: 'EUR', credit: { ownerType: 'member', kind: 'wallet_cash', unit: 'EUR' } } });
+    expect(await reverse(spendTransfer!.id)).toMatchObject({
+      reversal: { amount: 400, unit: 'EUR', credit: { ownerType: 'member', kind: 'wallet_cash', unit: 'EUR' } },
+    });
     expect((await ledger()).walletBalances).toEqual([{ currency: 'EUR', cash: 1_000, bonus: 0, total: 1_000 }]);
   });
 
@@ -267,7 +298,7 @@ describe('reverseTransfer', () => {
       expect(transfer, kind).toBeDefined();
       const result = await reverse(transfer!.id);
       expect(result, kind).toMatchObject({
-        __typename: 'TransferNotReversible',
+        __typename: 'TransferNotReversibleError',
         code: 'TRANSFER_NOT_REVERSIBLE',
         reason: `${kind.toLowerCase()} transfers are not reversed this way`,
       });
@@ -282,14 +313,20 @@ describe('reverseTransfer', () => {
     const redeemed = await redeem({ points: 60 });
     const first = await reverse(redeemed.transfer.id, { idempotencyKey: 'reverse-1' });
     expect(await reverse(redeemed.transfer.id, { idempotencyKey: 'reverse-1' })).toEqual({ ...first, replayed: true });
-    expect(await reverse(redeemed.transfer.id)).toMatchObject({ __typename: 'TransferNotReversible', reason: 'it is already reversed' });
+    expect(await reverse(redeemed.transfer.id)).toMatchObject({
+      __typename: 'TransferNotReversibleError',
+      reason: 'it is already reversed',
+    });
     expect((await ledger()).pointsBalance).toBe(100);
   });
 
   it('refuses to reverse a credit whose points have been spent, until the spending is reversed', async () => {
     const credit = await adjust(100);
     const redeemed = await redeem({ points: 30 });
-    expect(await reverse(credit.transfer.id)).toMatchObject({ __typename: 'TransferNotReversible', reason: 'the points it credited have been spent' });
+    expect(await reverse(credit.transfer.id)).toMatchObject({
+      __typename: 'TransferNotReversibleError',
+      reason: 'the points it credited have been spent',
+    });
     expect((await ledger()).pointsBalance).toBe(70);
 
     await reverse(redeemed.transfer.id);
@@ -301,14 +338,14 @@ describe('reverseTransfer', () => {
     ['an unknown transfer', () => encodeGlobalID('Transfer', '01900000-0000-7000-8000-000000000000')],
     ['a malformed id', () => 'garbage'],
     ['the id of a member', () => member.globalId],
-  ])('answers TransferNotFound for %s', async (_name, transferId) => {
-    expect(await reverse(transferId())).toMatchObject({ __typename: 'TransferNotFound', code: 'TRANSFER_NOT_FOUND' });
+  ])('answers TransferNotFoundError for %s', async (_name, transferId) => {
+    expect(await reverse(transferId())).toMatchObject({ __typename: 'TransferNotFoundError', code: 'TRANSFER_NOT_FOUND' });
   });
 
-  it('answers TransferNotFound for a transfer of another program', async () => {
+  it('answers TransferNotFoundError for a transfer of another program', async () => {
     const credit = await adjust(100);
     const globexAdmin = await app.token({ role: 'admin', programId: 'globex' });
-    expect(await reverse(credit.transfer.id, {}, globexAdmin)).toMatchObject({ __typename: 'TransferNotFound' });
+    expect(await reverse(credit.transfer.id, {}, globexAdmin)).toMatchObject({ __typename: 'TransferNotFoundError' });
     expect((await ledger()).pointsBalance).toBe(100);
   });
 
@@ -318,7 +355,11 @@ describe('reverseTransfer', () => {
     expect(invalid).toMatchObject({ __typename: 'InvalidInputError' });
     expect(invalid.issues).toContainEqual({ path: ['input', 'reason'], message: 'must not be empty' });
 
-    const response = await app.graphql(REVERSE, { input: { transferId: credit.transfer.id, reason: 'x', idempotencyKey: 'sf' } }, await app.token({ role: 'storefront' }));
+    const response = await app.graphql(
+      REVERSE,
+      { input: { transferId: credit.transfer.id, reason: 'x', idempotencyKey: 'sf' } },
+      await app.token({ role: 'storefront' }),
+    );
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await ledger()).pointsBalance).toBe(100);
   });
@@ -359,7 +400,14 @@ describe('wallet', () => {
     await setRules(app, { walletBonusThreshold: 10_000, walletBonusBasisPoints: 500 });
     expect(await topUp(amount)).toMatchObject({ amount, bonus, wallet: { cash: amount, bonus, total: amount + bonus } });
     const kinds = (await transfersOf(app, member.globalId)).map((transfer) => [transfer.kind, transfer.amount]);
-    expect(kinds).toEqual(bonus > 0 ? [['WALLET_BONUS', bonus], ['WALLET_TOP_UP', amount]] : [['WALLET_TOP_UP', amount]]);
+    expect(kinds).toEqual(
+      bonus > 0
+        ? [
+            ['WALLET_BONUS', bonus],
+            ['WALLET_TOP_UP', amount],
+          ]
+        : [['WALLET_TOP_UP', amount]],
+    );
   });
 
   it('writes no bonus transfer when the bonus rounds down to 0', async () => {
@@ -387,7 +435,12 @@ describe('wallet', () => {
   it('refuses to spend more than cash plus bonus, and moves nothing', async () => {
     await setRules(app, { walletBonusBasisPoints: 500 });
     await topUp(1_000); // bonus 50
-    expect(await spend(1_051)).toMatchObject({ __typename: 'InsufficientWalletBalance', code: 'INSUFFICIENT_WALLET_BALANCE', currency: 'EUR', available: 1_050 });
+    expect(await spend(1_051)).toMatchObject({
+      __typename: 'InsufficientWalletBalanceError',
+      code: 'INSUFFICIENT_WALLET_BALANCE',
+      currency: 'EUR',
+      available: 1_050,
+    });
     expect((await ledger()).walletBalances).toEqual([{ currency: 'EUR', cash: 1_000, bonus: 50, total: 1_050 }]);
     expect(await spend(1_050)).toMatchObject({ fromBonus: 50, fromCash: 1_000, wallet: { total: 0 } });
   });
@@ -395,8 +448,16 @@ describe('wallet', () => {
   it('keeps currencies apart', async () => {
     await topUp(1_000);
     await topUp(3_000, { currency: 'usd' });
-    expect(await spend(3_500, { currency: 'USD' })).toMatchObject({ __typename: 'InsufficientWalletBalance', currency: 'USD', available: 3_000 });
-    expect(await spend(1, { currency: 'GBP' })).toMatchObject({ __typename: 'InsufficientWalletBalance', currency: 'GBP', available: 0 });
+    expect(await spend(3_500, { currency: 'USD' })).toMatchObject({
+      __typename: 'InsufficientWalletBalanceError',
+      currency: 'USD',
+      available: 3_000,
+    });
+    expect(await spend(1, { currency: 'GBP' })).toMatchObject({
+      __typename: 'InsufficientWalletBalanceError',
+      currency: 'GBP',
+      available: 0,
+    });
     expect(await spend(3_000, { currency: 'USD' })).toMatchObject({ wallet: { currency: 'USD', cash: 0, bonus: 0, total: 0 } });
     expect((await ledger()).walletBalances).toEqual([
       { currency: 'EUR', cash: 1_000, bonus: 0, total: 1_000 },
@@ -419,7 +480,7 @@ describe('wallet', () => {
   it('replays a retried top-up and refuses the key with another amount', async () => {
     const first = await topUp(1_000, { idempotencyKey: 'top-1' });
     expect(await topUp(1_000, { idempotencyKey: 'top-1' })).toEqual({ ...first, replayed: true });
-    expect(await topUp(2_000, { idempotencyKey: 'top-1' })).toMatchObject({ __typename: 'IdempotencyConflict' });
+    expect(await topUp(2_000, { idempotencyKey: 'top-1' })).toMatchObject({ __typename: 'IdempotencyConflictError' });
     const firstSpend = await spend(100, { idempotencyKey: 'spend-1' });
     expect(await spend(100, { idempotencyKey: 'spend-1' })).toEqual({ ...firstSpend, replayed: true });
     expect((await ledger()).walletBalances).toEqual([{ currency: 'EUR', cash: 900, bonus: 0, total: 900 }]);
@@ -445,7 +506,11 @@ describe('wallet', () => {
     await spend(300, {}, storefront);
     const memberToken = await app.token({ role: 'member', subject: member.memberId });
     for (const query of [TOP_UP, SPEND_WALLET]) {
-      const response = await app.graphql(query, { input: { memberId: member.globalId, currency: 'EUR', amount: 100, idempotencyKey: `m-${query.length}` } }, memberToken);
+      const response = await app.graphql(
+        query,
+        { input: { memberId: member.globalId, currency: 'EUR', amount: 100, idempotencyKey: `m-${query.length}` } },
+        memberToken,
+      );
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect((await ledger()).walletBalances).toEqual([{ currency: 'EUR', cash: 700, bonus: 0, total: 700 }]);

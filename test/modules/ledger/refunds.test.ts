@@ -10,7 +10,7 @@ import { ADJUST, lotsOf, memberLedger, mutate, RECORD_ORDER, REDEEM, freshLedger
 const REFUND = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename
   ... on Error { code message } ... on InvalidInputError { issues { path message } }
   ... on RefundOrderPayload { orderId amount totalRefunded pointsClawedBack pointsNotRecovered pointsReturned pointsBalance replayed }
-  ... on RefundExceedsOrder { refundable } ... on OrderNotFound { orderId } ... on IdempotencyConflict { idempotencyKey } } }`;
+  ... on RefundExceedsOrderError { refundable } ... on OrderNotFoundError { orderId } ... on IdempotencyConflictError { idempotencyKey } } }`;
 
 let app: TestApp;
 let member: { globalId: string; memberId: string };
@@ -53,9 +53,39 @@ describe('refunds by amount', () => {
     // Clawed back: round(7 × 333/999 = 2.33) = 2, round(7 × 666/999 = 4.67) − 2 = 3, 7 − 5 = 2.
     // Returned:    round(250 × 333/999 = 83.3) = 83, round(250 × 666/999 = 166.7) − 83 = 84, 250 − 167 = 83.
     expect(answers).toEqual([
-      { __typename: 'RefundOrderPayload', orderId: 'odd', amount: 333, totalRefunded: 333, pointsClawedBack: 2, pointsNotRecovered: 0, pointsReturned: 83, pointsBalance: 338, replayed: false },
-      { __typename: 'RefundOrderPayload', orderId: 'odd', amount: 333, totalRefunded: 666, pointsClawedBack: 3, pointsNotRecovered: 0, pointsReturned: 84, pointsBalance: 419, replayed: false },
-      { __typename: 'RefundOrderPayload', orderId: 'odd', amount: 333, totalRefunded: 999, pointsClawedBack: 2, pointsNotRecovered: 0, pointsReturned: 83, pointsBalance: 500, replayed: false },
+      {
+        __typename: 'RefundOrderPayload',
+        orderId: 'odd',
+        amount: 333,
+        totalRefunded: 333,
+        pointsClawedBack: 2,
+        pointsNotRecovered: 0,
+        pointsReturned: 83,
+        pointsBalance: 338,
+        replayed: false,
+      },
+      {
+        __typename: 'RefundOrderPayload',
+        orderId: 'odd',
+        amount: 333,
+        totalRefunded: 666,
+        pointsClawedBack: 3,
+        pointsNotRecovered: 0,
+        pointsReturned: 84,
+        pointsBalance: 419,
+        replayed: false,
+      },
+      {
+        __typename: 'RefundOrderPayload',
+        orderId: 'odd',
+        amount: 333,
+        totalRefunded: 999,
+        pointsClawedBack: 2,
+        pointsNotRecovered: 0,
+        pointsReturned: 83,
+        pointsBalance: 500,
+        replayed: false,
+      },
     ]);
     // Back where the member was before the order: the 500 lot is whole again, the order's lot empty.
     expect((await lotsOf(app, member.globalId)).map(({ amount, remaining }) => [amount, remaining])).toEqual([
@@ -76,7 +106,7 @@ describe('refunds by amount', () => {
       expect(await balance()).toBe(500);
 
       const more = await refund({ orderId: 'odd', amount: 1 });
-      expect(more).toMatchObject({ __typename: 'RefundExceedsOrder', code: 'REFUND_EXCEEDS_ORDER', refundable: 0 });
+      expect(more).toMatchObject({ __typename: 'RefundExceedsOrderError', code: 'REFUND_EXCEEDS_ORDER', refundable: 0 });
     },
   );
 
@@ -90,18 +120,26 @@ describe('refunds by amount', () => {
   it('refuses more than is left to refund, with what is refundable, and changes nothing', async () => {
     await order({ orderId: 'thousand', total: 1_000 }); // 10 points; balance 267
     expect(await refund({ orderId: 'thousand', amount: 400 })).toMatchObject({ pointsClawedBack: 4, pointsBalance: 263 });
-    expect(await refund({ orderId: 'thousand', amount: 601 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 600 });
+    expect(await refund({ orderId: 'thousand', amount: 601 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 600 });
     expect(await balance()).toBe(263);
-    expect(await refund({ orderId: 'thousand', amount: 600 })).toMatchObject({ totalRefunded: 1_000, pointsClawedBack: 6, pointsBalance: 257 });
+    expect(await refund({ orderId: 'thousand', amount: 600 })).toMatchObject({
+      totalRefunded: 1_000,
+      pointsClawedBack: 6,
+      pointsBalance: 257,
+    });
   });
 
   it('refuses an order of 0 with nothing refundable', async () => {
     await order({ orderId: 'zero', total: 0 });
-    expect(await refund({ orderId: 'zero', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 0 });
+    expect(await refund({ orderId: 'zero', amount: 1 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 0 });
   });
 
-  it('answers OrderNotFound for an unknown order', async () => {
-    expect(await refund({ orderId: 'nope', amount: 100 })).toMatchObject({ __typename: 'OrderNotFound', code: 'ORDER_NOT_FOUND', orderId: 'nope' });
+  it('answers OrderNotFoundError for an unknown order', async () => {
+    expect(await refund({ orderId: 'nope', amount: 100 })).toMatchObject({
+      __typename: 'OrderNotFoundError',
+      code: 'ORDER_NOT_FOUND',
+      orderId: 'nope',
+    });
   });
 
   it('lets a storefront refund', async () => {
@@ -136,7 +174,10 @@ describe('many partial refunds of a large order', () => {
   it('return exactly the 33,333 points that paid, and claw back exactly the 666 earned, over seven refunds', async () => {
     await adjust(40_000);
     // 33,333 points pay 333.33 of 999.99; the 666.66 paid otherwise earns 666 points.
-    expect(await order({ orderId: 'paid-with-points', total: 99_999, redeemPoints: 33_333 })).toMatchObject({ pointsEarned: 666, pointsBalance: 40_000 - 33_333 + 666 });
+    expect(await order({ orderId: 'paid-with-points', total: 99_999, redeemPoints: 33_333 })).toMatchObject({
+      pointsEarned: 666,
+      pointsBalance: 40_000 - 33_333 + 666,
+    });
     // 33,333 × 14,285 / 99,999 = 4,761.76: rounded alone, six of these would return 4,762 each.
     const amounts = [...Array(6).fill(14_285), 14_289];
     const answers = await refundInSteps('paid-with-points', amounts);
@@ -157,7 +198,7 @@ describe('many partial refunds of a large order', () => {
 });
 
 describe('refunds by lines', () => {
-  it('prices the refunded quantities from the order\'s lines', async () => {
+  it("prices the refunded quantities from the order's lines", async () => {
     // 2 × 1500 + 1 × 2000 = 5000: 50 points.
     await order({
       orderId: 'lines',
@@ -173,7 +214,15 @@ describe('refunds by lines', () => {
       pointsClawedBack: 15, // 50 × 1500/5000
       pointsBalance: 35,
     });
-    expect(await refund({ orderId: 'lines', lines: [{ sku: 'MUG', quantity: 1 }, { sku: 'BEANS', quantity: 1 }] })).toMatchObject({
+    expect(
+      await refund({
+        orderId: 'lines',
+        lines: [
+          { sku: 'MUG', quantity: 1 },
+          { sku: 'BEANS', quantity: 1 },
+        ],
+      }),
+    ).toMatchObject({
       amount: 3_500,
       totalRefunded: 5_000,
       pointsClawedBack: 35,
@@ -195,19 +244,46 @@ describe('refunds by lines', () => {
       ],
     });
     expect(await refund({ orderId: 'split-sku', lines: [{ sku: 'CUP', quantity: 2 }] })).toMatchObject({ amount: 1_500 }); // 1000 + 500
-    expect(await refund({ orderId: 'split-sku', lines: [{ sku: 'CUP', quantity: 1 }] })).toMatchObject({ amount: 500, totalRefunded: 2_000 });
+    expect(await refund({ orderId: 'split-sku', lines: [{ sku: 'CUP', quantity: 1 }] })).toMatchObject({
+      amount: 500,
+      totalRefunded: 2_000,
+    });
   });
 
   it('counts a SKU repeated in the refund against the same lines', async () => {
     await order({ orderId: 'repeat', total: 1_400, lines: [{ sku: 'TEA', quantity: 2, unitPrice: 700 }] });
-    expect((await refund({ orderId: 'repeat', lines: [{ sku: 'TEA', quantity: 2 }, { sku: 'TEA', quantity: 1 }] })).__typename).toBe('InvalidInputError');
-    expect(await refund({ orderId: 'repeat', lines: [{ sku: 'TEA', quantity: 1 }, { sku: 'TEA', quantity: 1 }] })).toMatchObject({ amount: 1_400 });
+    expect(
+      (
+        await refund({
+          orderId: 'repeat',
+          lines: [
+            { sku: 'TEA', quantity: 2 },
+            { sku: 'TEA', quantity: 1 },
+          ],
+        })
+      ).__typename,
+    ).toBe('InvalidInputError');
+    expect(
+      await refund({
+        orderId: 'repeat',
+        lines: [
+          { sku: 'TEA', quantity: 1 },
+          { sku: 'TEA', quantity: 1 },
+        ],
+      }),
+    ).toMatchObject({ amount: 1_400 });
   });
 
   it.each([
     ['a SKU not on the order', [{ sku: 'SCONE', quantity: 1 }]],
     ['more than was ordered', [{ sku: 'BEANS', quantity: 3 }]],
-    ['one bad line among good ones', [{ sku: 'MUG', quantity: 1 }, { sku: 'SCONE', quantity: 1 }]],
+    [
+      'one bad line among good ones',
+      [
+        { sku: 'MUG', quantity: 1 },
+        { sku: 'SCONE', quantity: 1 },
+      ],
+    ],
   ])('refuses %s with InvalidInputError and changes nothing', async (_name, lines) => {
     await order({
       orderId: 'lines',
@@ -222,7 +298,15 @@ describe('refunds by lines', () => {
     expect(result.issues).toEqual([{ path: ['input', 'lines'], message: expect.any(String) }]);
     expect(await balance()).toBe(50);
     // The order and its lines are untouched: all of it can still be refunded by lines.
-    expect(await refund({ orderId: 'lines', lines: [{ sku: 'BEANS', quantity: 2 }, { sku: 'MUG', quantity: 1 }] })).toMatchObject({
+    expect(
+      await refund({
+        orderId: 'lines',
+        lines: [
+          { sku: 'BEANS', quantity: 2 },
+          { sku: 'MUG', quantity: 1 },
+        ],
+      }),
+    ).toMatchObject({
       amount: 5_000,
       totalRefunded: 5_000,
       pointsClawedBack: 50,
@@ -237,13 +321,20 @@ describe('refunds by lines', () => {
   it('refuses lines the order has already refunded by amount, and keeps the line quantities', async () => {
     await order({ orderId: 'partly', total: 2_000, lines: [{ sku: 'BAG', quantity: 2, unitPrice: 1_000 }] });
     expect(await refund({ orderId: 'partly', amount: 1_500 })).toMatchObject({ totalRefunded: 1_500 });
-    expect(await refund({ orderId: 'partly', lines: [{ sku: 'BAG', quantity: 1 }] })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 500 });
+    expect(await refund({ orderId: 'partly', lines: [{ sku: 'BAG', quantity: 1 }] })).toMatchObject({
+      __typename: 'RefundExceedsOrderError',
+      refundable: 500,
+    });
     expect(await refund({ orderId: 'partly', amount: 500 })).toMatchObject({ totalRefunded: 2_000 });
   });
 
   it('refunds a free line of a free order (nothing to refund, nothing to move)', async () => {
     await order({ orderId: 'gift', total: 0, lines: [{ sku: 'SAMPLE', quantity: 1, unitPrice: 0 }] });
-    const response = await app.graphql(REFUND, { input: { orderId: 'gift', lines: [{ sku: 'SAMPLE', quantity: 1 }], idempotencyKey: 'gift-refund' } }, await app.token({ role: 'admin' }));
+    const response = await app.graphql(
+      REFUND,
+      { input: { orderId: 'gift', lines: [{ sku: 'SAMPLE', quantity: 1 }], idempotencyKey: 'gift-refund' } },
+      await app.token({ role: 'admin' }),
+    );
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     expect(response.data?.refundOrder).toMatchObject({
       __typename: 'RefundOrderPayload',
@@ -270,7 +361,7 @@ describe('points already spent', () => {
     expect(await balance()).toBe(0);
   });
 
-  it('takes from the order\'s own lot first, then the earliest-expiring others', async () => {
+  it("takes from the order's own lot first, then the earliest-expiring others", async () => {
     await order({ orderId: 'own', total: 10_000 }); // lot O: 100, expires 2027-11-23
     app.clock.set('2026-12-01T10:00:00Z');
     await adjust(50); // lot X: 50, expires 2027-12-01
@@ -278,20 +369,36 @@ describe('points already spent', () => {
     await mutate(app, REDEEM, { memberId: member.globalId, points: 80 }); // from O (earliest expiry): O 20, X 50, Y 30
 
     // Half the order: 50 points to take back: O's 20, then X's 30.
-    expect(await refund({ orderId: 'own', amount: 5_000 })).toMatchObject({ pointsClawedBack: 50, pointsNotRecovered: 0, pointsBalance: 50 });
+    expect(await refund({ orderId: 'own', amount: 5_000 })).toMatchObject({
+      pointsClawedBack: 50,
+      pointsNotRecovered: 0,
+      pointsBalance: 50,
+    });
     expect((await lotsOf(app, member.globalId)).map((lot) => lot.remaining)).toEqual([30, 20, 0]); // Y, X, O
     // The other half: 50 more, but the member holds only 50: X's 20 and Y's 30. The balance stops at 0.
-    expect(await refund({ orderId: 'own', amount: 5_000 })).toMatchObject({ pointsClawedBack: 50, pointsNotRecovered: 0, pointsBalance: 0 });
+    expect(await refund({ orderId: 'own', amount: 5_000 })).toMatchObject({
+      pointsClawedBack: 50,
+      pointsNotRecovered: 0,
+      pointsBalance: 0,
+    });
   });
 
   it('does not chase points it could not recover in later refunds of the same order', async () => {
     await order({ orderId: 'chase', total: 10_000 }); // 100 points
     await mutate(app, REDEEM, { memberId: member.globalId, points: 80 }); // 20 left
     // Half refunded: 50 to take back, the member holds 20.
-    expect(await refund({ orderId: 'chase', amount: 5_000 })).toMatchObject({ pointsClawedBack: 20, pointsNotRecovered: 30, pointsBalance: 0 });
+    expect(await refund({ orderId: 'chase', amount: 5_000 })).toMatchObject({
+      pointsClawedBack: 20,
+      pointsNotRecovered: 30,
+      pointsBalance: 0,
+    });
     await order({ orderId: 'later', total: 4_000 }); // 40 new points
     // The rest: 50 more of the order's points to take back, from the new lot (40 held).
-    expect(await refund({ orderId: 'chase', amount: 5_000 })).toMatchObject({ pointsClawedBack: 40, pointsNotRecovered: 10, pointsBalance: 0 });
+    expect(await refund({ orderId: 'chase', amount: 5_000 })).toMatchObject({
+      pointsClawedBack: 40,
+      pointsNotRecovered: 10,
+      pointsBalance: 0,
+    });
   });
 
   it('recovers earned points from the points the same refund returns', async () => {
@@ -350,7 +457,7 @@ describe('idempotency', () => {
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await balance()).toBe(7);
     // Only 300 was refunded: 700 are left.
-    expect(await refund({ orderId: 'retry', amount: 701 })).toMatchObject({ __typename: 'RefundExceedsOrder', refundable: 700 });
+    expect(await refund({ orderId: 'retry', amount: 701 })).toMatchObject({ __typename: 'RefundExceedsOrderError', refundable: 700 });
   });
 
   it('replays a refund by lines', async () => {
@@ -363,10 +470,10 @@ describe('idempotency', () => {
     expect(await refund({ orderId: 'retry-lines', lines: [{ sku: 'A', quantity: 1 }] })).toMatchObject({ amount: 200, totalRefunded: 600 });
   });
 
-  it('answers the same key with another amount with IdempotencyConflict', async () => {
+  it('answers the same key with another amount with IdempotencyConflictError', async () => {
     await refund({ orderId: 'retry', amount: 300, idempotencyKey: 'refund-2' });
     expect(await refund({ orderId: 'retry', amount: 400, idempotencyKey: 'refund-2' })).toMatchObject({
-      __typename: 'IdempotencyConflict',
+      __typename: 'IdempotencyConflictError',
       idempotencyKey: 'refund-2',
     });
     expect(await balance()).toBe(7);

@@ -70,7 +70,15 @@ describe('updateProgramRules', () => {
 
     // A second partial update keeps the first one.
     const again = await setRules(app, { minimumRedemption: 500, walletBonusThreshold: 10_000, walletBonusBasisPoints: 250 });
-    const expected = { ...DEFAULT_RULES, earnPoints: 3, earnPerAmount: 200, earnRounding: 'HALF_UP', minimumRedemption: 500, walletBonusThreshold: 10_000, walletBonusBasisPoints: 250 };
+    const expected = {
+      ...DEFAULT_RULES,
+      earnPoints: 3,
+      earnPerAmount: 200,
+      earnRounding: 'HALF_UP',
+      minimumRedemption: 500,
+      walletBonusThreshold: 10_000,
+      walletBonusBasisPoints: 250,
+    };
     expect(again).toEqual(expected);
     expect(await readRules()).toEqual(expected);
 
@@ -138,17 +146,27 @@ describe('updateProgramRules', () => {
   ] as const)('is refused for %s (%s) and changes nothing', async (role, code) => {
     const { memberId } = await enroll(app, { email: 'member@example.com' });
     const token =
-      role === 'anonymous' ? undefined : await app.token({ role, subject: role === 'member' ? memberId : `test-${role}`, partnerId: role === 'partner' ? 'beans-inc' : undefined });
+      role === 'anonymous'
+        ? undefined
+        : await app.token({
+            role,
+            subject: role === 'member' ? memberId : `test-${role}`,
+            partnerId: role === 'partner' ? 'beans-inc' : undefined,
+          });
     const response = await app.graphql(UPDATE_RULES, { input: { earnPoints: 50 } }, token);
     expect(response.errors?.[0]?.extensions?.code).toBe(code);
     expect(response.data?.updateProgramRules ?? null).toBeNull();
     expect(await readRules()).toEqual(DEFAULT_RULES);
   });
 
-  it('changes only the rules of the admin\'s own program', async () => {
+  it("changes only the rules of the admin's own program", async () => {
     await setRules(app, { earnPoints: 7, currency: 'GBP' }, 'globex');
     expect(await readRules()).toEqual(DEFAULT_RULES);
-    expect(await readRules(await app.token({ role: 'admin', programId: 'globex' }))).toEqual({ ...DEFAULT_RULES, earnPoints: 7, currency: 'GBP' });
+    expect(await readRules(await app.token({ role: 'admin', programId: 'globex' }))).toEqual({
+      ...DEFAULT_RULES,
+      earnPoints: 7,
+      currency: 'GBP',
+    });
   });
 });
 
@@ -196,7 +214,7 @@ describe('new rules apply to later orders, never to earlier ones', () => {
     await setRules(app, { currency: 'USD' });
     const { globalId } = await enroll(app, { email: 'usd@example.com' });
     const eur = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'usd-1', currency: 'EUR', total: 1_000 });
-    expect(eur).toMatchObject({ __typename: 'CurrencyMismatch', code: 'CURRENCY_MISMATCH' });
+    expect(eur).toMatchObject({ __typename: 'CurrencyMismatchError', code: 'CURRENCY_MISMATCH' });
     const usd = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'usd-1', currency: 'USD', total: 1_000 });
     expect(usd).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 10, pointsPayment: { amount: 0, currency: 'USD' } });
   });
@@ -206,11 +224,23 @@ describe('new rules apply to later orders, never to earlier ones', () => {
     await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'value-1', currency: 'EUR', total: 50_000 }); // 500 points
     await setRules(app, { minimumRedemption: 200, redeemPoints: 200, redeemValue: 100 });
 
-    const below = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'value-2', currency: 'EUR', total: 1_000, redeemPoints: 199 });
-    expect(below).toMatchObject({ __typename: 'BelowMinimumRedemption', minimum: 200 });
+    const below = await mutate(app, RECORD_ORDER, {
+      memberId: globalId,
+      orderId: 'value-2',
+      currency: 'EUR',
+      total: 1_000,
+      redeemPoints: 199,
+    });
+    expect(below).toMatchObject({ __typename: 'BelowMinimumRedemptionError', minimum: 200 });
 
     // 300 points at 200 points per 100 minor units pay 150; 850 is paid and earns 8.
-    const paid = await mutate(app, RECORD_ORDER, { memberId: globalId, orderId: 'value-2', currency: 'EUR', total: 1_000, redeemPoints: 300 });
+    const paid = await mutate(app, RECORD_ORDER, {
+      memberId: globalId,
+      orderId: 'value-2',
+      currency: 'EUR',
+      total: 1_000,
+      redeemPoints: 300,
+    });
     expect(paid).toMatchObject({ pointsPayment: { amount: 150 }, amountPaid: { amount: 850 }, pointsEarned: 8, pointsBalance: 208 });
   });
 });

@@ -6,14 +6,14 @@ import { maximumRedeemablePoints, planPointsPayment, pointsPaymentValue, redempt
 import { redeemablePoints } from '../../../src/modules/checkout/pricing';
 import { PointsNotWholeStepError } from '../../../src/modules/ledger/errors';
 import type { TestApp } from '../../support/test-app';
-import { closeSoundly, freshLedgerApp, memberLedger, mutate, ADJUST, setRules, transfersOf } from '../../support/ledger';
+import { closeSoundly, freshLedgerApp, mutate, ADJUST, setRules, transfersOf } from '../../support/ledger';
 import { quote } from '../../support/offers';
 
 /** Points pay an order only in whole steps: no point is taken for a fraction of a cent. */
 
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on Error { code message }
   ... on RecordOrderPayload { pointsRedeemed pointsBalance pointsPayment { amount } amountPaid { amount } }
-  ... on PointsNotWholeStep { requested stepPoints stepValue lower higher } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } } }`;
+  ... on PointsNotWholeStepError { requested stepPoints stepValue lower higher } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } } }`;
 
 const rates = fc.record({
   redeemPoints: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1_000_000_000 })),
@@ -56,7 +56,8 @@ describe('whole steps (pure)', () => {
         } catch (error) {
           if (!(error instanceof PointsNotWholeStepError)) return;
           const { lower, higher } = error.details;
-          for (const valid of [lower, higher]) if (valid !== null) expect(planPointsPayment(valid, total, rules)).toBeLessThanOrEqual(total);
+          for (const valid of [lower, higher])
+            if (valid !== null) expect(planPointsPayment(valid, total, rules)).toBeLessThanOrEqual(total);
           if (lower !== null) expect(lower).toBeLessThan(points);
           if (higher !== null) expect(higher).toBeGreaterThan(points);
         }
@@ -87,21 +88,45 @@ describe('whole steps through recordOrder and quote', () => {
 
   it('refuses 333 points on a 5.00 order (they would pay 1.66 and waste one), writing nothing', async () => {
     const transfersBefore = await transfersOf(app, member.globalId);
-    expect(await order({ orderId: 'odd', total: 500, redeemPoints: 333 })).toMatchObject({ __typename: 'PointsNotWholeStep', code: 'POINTS_NOT_WHOLE_STEP', requested: 333, lower: 332, higher: 334 });
+    expect(await order({ orderId: 'odd', total: 500, redeemPoints: 333 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      code: 'POINTS_NOT_WHOLE_STEP',
+      requested: 333,
+      lower: 332,
+      higher: 334,
+    });
     expect(await transfersOf(app, member.globalId)).toEqual(transfersBefore);
-    expect(await order({ orderId: 'odd', total: 500, redeemPoints: 332 })).toMatchObject({ pointsPayment: { amount: 166 }, amountPaid: { amount: 334 }, pointsBalance: 168 + 3 });
+    expect(await order({ orderId: 'odd', total: 500, redeemPoints: 332 })).toMatchObject({
+      pointsPayment: { amount: 166 },
+      amountPaid: { amount: 334 },
+      pointsBalance: 168 + 3,
+    });
   });
 
   it('quote refuses the same way and offers whole steps as pointsRedeemable', async () => {
-    expect(await quote(app, { memberId: member.globalId, total: 100, redeemPoints: 201 })).toMatchObject({ __typename: 'PointsNotWholeStep' });
+    expect(await quote(app, { memberId: member.globalId, total: 100, redeemPoints: 201 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+    });
     await mutate(app, ADJUST, { memberId: member.globalId, points: -1, reason: 'odd balance' });
     expect(await quote(app, { memberId: member.globalId, total: 10_000 })).toMatchObject({ pointsRedeemable: 498 });
   });
 
   it('respects the minimum redemption in the neighbours it names', async () => {
     await setRules(app, { minimumRedemption: 250 });
-    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 251 })).toMatchObject({ __typename: 'PointsNotWholeStep', lower: 250, higher: 252 });
-    expect(await order({ orderId: 'min', total: 125, redeemPoints: 251 })).toMatchObject({ __typename: 'PointsNotWholeStep', lower: 250, higher: null });
-    expect(await order({ orderId: 'min', total: 100, redeemPoints: 251 })).toMatchObject({ __typename: 'PointsNotWholeStep', lower: null, higher: null });
+    expect(await order({ orderId: 'min', total: 1_000, redeemPoints: 251 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      lower: 250,
+      higher: 252,
+    });
+    expect(await order({ orderId: 'min', total: 125, redeemPoints: 251 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      lower: 250,
+      higher: null,
+    });
+    expect(await order({ orderId: 'min', total: 100, redeemPoints: 251 })).toMatchObject({
+      __typename: 'PointsNotWholeStepError',
+      lower: null,
+      higher: null,
+    });
   });
 });

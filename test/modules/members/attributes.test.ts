@@ -24,9 +24,17 @@ describe('member attributes and tags', () => {
   };
 
   it('are set at enrollment, replaced by updates, normalized, and found by search', async () => {
-    const ada = await enroll(app, { email: 'ada@example.com', attributes: { shop: 'Rue Cler', kids: 2, vip: true }, tags: [' Wholesale ', 'wholesale', 'NEWS'] });
+    const ada = await enroll(app, {
+      email: 'ada@example.com',
+      attributes: { shop: 'Rue Cler', kids: 2, vip: true },
+      tags: [' Wholesale ', 'wholesale', 'NEWS'],
+    });
     expect(await profile(ada.globalId)).toEqual({ attributes: { shop: 'Rue Cler', kids: 2, vip: true }, tags: ['wholesale', 'news'] });
-    await enroll(app, { email: 'ben@example.com', attributes: { shop: 'Rue Cler', kids: '2', vip: 1 }, tags: ['news'] }, await app.token({ role: 'storefront' }));
+    await enroll(
+      app,
+      { email: 'ben@example.com', attributes: { shop: 'Rue Cler', kids: '2', vip: 1 }, tags: ['news'] },
+      await app.token({ role: 'storefront' }),
+    );
     expect(await emails({ tags: ['NEWS'] })).toEqual(['ada@example.com', 'ben@example.com']);
     expect(await emails({ tags: ['news', 'wholesale'] })).toEqual(['ada@example.com']);
     expect(await emails({ attributes: { shop: 'Rue Cler' } })).toEqual(['ada@example.com', 'ben@example.com']);
@@ -58,7 +66,10 @@ describe('member attributes and tags', () => {
     for (const [input, path] of cases) {
       const response = await app.graphql(UPDATE, { input: { id: member.globalId, ...input } }, admin);
       expect(response.data!.updateMember.__typename, JSON.stringify(input)).toBe('InvalidInputError');
-      expect(response.data!.updateMember.issues.map((issue: any) => issue.path), JSON.stringify(input)).toContainEqual(path);
+      expect(
+        response.data!.updateMember.issues.map((issue: any) => issue.path),
+        JSON.stringify(input),
+      ).toContainEqual(path);
     }
     const atLimit = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`k${index}`, 'v'.repeat(256)]));
     expect(await profile(member.globalId)).toEqual({ attributes: { a: 1 }, tags: ['x'] });
@@ -71,7 +82,11 @@ describe('member attributes and tags', () => {
 
   it('are the program’s: a member may not set them; other tenants do not see them; erasure clears them', async () => {
     const member = await enroll(app, { email: 'self@example.com', attributes: { vip: true }, tags: ['gold'] });
-    const asSelf = await app.graphql(UPDATE, { input: { id: member.globalId, tags: ['hacker'] } }, await app.token({ role: 'member', subject: member.memberId }));
+    const asSelf = await app.graphql(
+      UPDATE,
+      { input: { id: member.globalId, tags: ['hacker'] } },
+      await app.token({ role: 'member', subject: member.memberId }),
+    );
     expect(asSelf.data!.updateMember.__typename).toBe('InvalidInputError');
     const stranger = await app.token({ role: 'admin', programId: 'globex' });
     const foreign = await app.graphql(SEARCH, { tags: ['gold'] }, stranger);

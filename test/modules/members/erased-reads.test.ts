@@ -25,9 +25,17 @@ describe('an erased member reads as what is left, never an error', () => {
     await createOffer(app, { name: 'Ten off', effect: { percentOff: { basisPoints: 1000 } } });
     await enroll(app, { email: 'kept@example.com', name: 'Kept' });
     erased = await enroll(app, { email: 'gone@example.com', name: 'Gone', externalId: 'cus_gone' });
-    const order = await app.graphql(RECORD_ORDER, { input: { memberId: erased.globalId, orderId: 'o-1', currency: 'EUR', total: 5000, idempotencyKey: key() } }, admin);
+    const order = await app.graphql(
+      RECORD_ORDER,
+      { input: { memberId: erased.globalId, orderId: 'o-1', currency: 'EUR', total: 5000, idempotencyKey: key() } },
+      admin,
+    );
     expect(order.data?.recordOrder.__typename).toBe('RecordOrderPayload');
-    const result = await app.graphql(`mutation($input: EraseMemberInput!) { eraseMember(input: $input) { __typename } }`, { input: { id: erased.globalId } }, admin);
+    const result = await app.graphql(
+      `mutation($input: EraseMemberInput!) { eraseMember(input: $input) { __typename } }`,
+      { input: { id: erased.globalId } },
+      admin,
+    );
     expect(result.data?.eraseMember.__typename).toBe('MemberPayload');
   });
   afterAll(() => closeSoundly(app));
@@ -35,7 +43,15 @@ describe('an erased member reads as what is left, never an error', () => {
   it('member(id) answers every field: no personal data, its ledger history, no offers', async () => {
     const response = await app.graphql(`query($id: ID!) { member(id: $id) { ${MEMBER_FIELDS} } }`, { id: erased.globalId }, admin);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    expect(response.data!.member).toMatchObject({ status: 'ERASED', email: null, name: null, externalId: null, availableOffers: [], stampCards: [], pointsBalance: 45 });
+    expect(response.data!.member).toMatchObject({
+      status: 'ERASED',
+      email: null,
+      name: null,
+      externalId: null,
+      availableOffers: [],
+      stampCards: [],
+      pointsBalance: 45,
+    });
     expect(response.data!.member.transfers.edges).toEqual([{ node: { kind: 'EARN', amount: 45 } }]);
   });
 
@@ -43,7 +59,12 @@ describe('an erased member reads as what is left, never an error', () => {
     const response = await app.graphql(`{ members(first: 3) { edges { node { ${PAGE_FIELDS} } } } }`, {}, admin);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     const nodes = response.data!.members.edges.map((edge: { node: Record<string, unknown> }) => edge.node);
-    expect(nodes.map((node: Record<string, unknown>) => [node.status, node.email])).toEqual(expect.arrayContaining([['ACTIVE', 'kept@example.com'], ['ERASED', null]]));
+    expect(nodes.map((node: Record<string, unknown>) => [node.status, node.email])).toEqual(
+      expect.arrayContaining([
+        ['ACTIVE', 'kept@example.com'],
+        ['ERASED', null],
+      ]),
+    );
     const kept = nodes.find((node: Record<string, unknown>) => node.email === 'kept@example.com');
     expect(kept.availableOffers).toEqual([{ codes: [], offer: { name: 'Ten off' } }]);
   });

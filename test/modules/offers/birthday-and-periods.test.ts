@@ -7,7 +7,8 @@ import { limitPeriodStart } from '../../../src/modules/offers/domain/limits';
 
 const { app, offer } = appWithOffers({ effect: { amountOff: { amount: 100 } } });
 let members = 0;
-const member = async (birthday?: string) => (await enroll(app(), { email: `periods-${++members}@example.com`, ...(birthday ? { birthday } : {}) })).globalId;
+const member = async (birthday?: string) =>
+  (await enroll(app(), { email: `periods-${++members}@example.com`, ...(birthday ? { birthday } : {}) })).globalId;
 const reasonFor = async (memberId: string | null, offerId: string) => {
   const result = await quote(app(), { ...(memberId ? { memberId } : {}), total: 1000 });
   return result.appliedOffers.some((applied: { offer: { id: string } | null }) => applied.offer?.id === offerId)
@@ -41,7 +42,12 @@ describe('birthdayMonth', () => {
 
 describe('per-member limit per period', () => {
   it('"once a year on your birthday": once per calendar year, again from 1 January', async () => {
-    const gift = await offer({ name: 'Birthday treat', perMemberLimit: 1, perMemberLimitPeriod: 'YEAR', conditions: { birthdayMonth: true } });
+    const gift = await offer({
+      name: 'Birthday treat',
+      perMemberLimit: 1,
+      perMemberLimitPeriod: 'YEAR',
+      conditions: { birthdayMonth: true },
+    });
     expect(gift).toMatchObject({ perMemberLimit: 1 });
     const shopper = await member('1990-11-25');
     expect(await recordOrder(app(), { memberId: shopper, total: 1000 })).toMatchObject({ discount: { amount: 100 } });
@@ -74,7 +80,12 @@ describe('per-member limit per period', () => {
 
   it('rolling periods end now: a redemption counts until the same instant a period later', async () => {
     const rolling = await offer({ name: 'Rolling day', perMemberLimit: 1, perMemberLimitPeriod: 'DAY', perMemberLimitWindow: 'ROLLING' });
-    const rollingMonth = await offer({ name: 'Rolling month', perMemberLimit: 1, perMemberLimitPeriod: 'MONTH', perMemberLimitWindow: 'ROLLING' });
+    const rollingMonth = await offer({
+      name: 'Rolling month',
+      perMemberLimit: 1,
+      perMemberLimitPeriod: 'MONTH',
+      perMemberLimitWindow: 'ROLLING',
+    });
     const shopper = await member();
     await recordOrder(app(), { memberId: shopper, total: 1000 });
     app().clock.set('2026-11-24T09:59:59.999Z');
@@ -105,11 +116,21 @@ describe('per-member limit per period', () => {
 
   it('refuses a period without a limit, on create and update, changing nothing', async () => {
     const admin = await app().token({ role: 'admin' });
-    const refused = await app().graphql(CREATE_OFFER, { input: { name: 'Broken', perMemberLimitPeriod: 'DAY', effect: { amountOff: { amount: 1 } } } }, admin);
-    expect(refused.data!.createOffer).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'perMemberLimitPeriod'] }] });
+    const refused = await app().graphql(
+      CREATE_OFFER,
+      { input: { name: 'Broken', perMemberLimitPeriod: 'DAY', effect: { amountOff: { amount: 1 } } } },
+      admin,
+    );
+    expect(refused.data!.createOffer).toMatchObject({
+      __typename: 'InvalidInputError',
+      issues: [{ path: ['input', 'perMemberLimitPeriod'] }],
+    });
     const limited = await offer({ name: 'Limited', perMemberLimit: 1, perMemberLimitPeriod: 'WEEK', status: 'PAUSED' });
     const cleared = await app().graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null } }, admin);
-    expect(cleared.data!.updateOffer).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'perMemberLimitPeriod'] }] });
+    expect(cleared.data!.updateOffer).toMatchObject({
+      __typename: 'InvalidInputError',
+      issues: [{ path: ['input', 'perMemberLimitPeriod'] }],
+    });
     const both = await app().graphql(UPDATE_OFFER, { input: { id: limited.id, perMemberLimit: null, perMemberLimitPeriod: null } }, admin);
     expect(both.data!.updateOffer).toMatchObject({ __typename: 'OfferPayload', offer: { perMemberLimit: null } });
   });

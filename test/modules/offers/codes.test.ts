@@ -58,7 +58,9 @@ type Quote = Record<string, any>;
 const about = (quoted: Quote, offerId: string) => {
   expect(['Quote', 'RecordOrderPayload'], JSON.stringify(quoted)).toContain(quoted.__typename);
   return {
-    applied: (quoted.appliedOffers as Array<Record<string, any>>).filter((entry) => entry.offer?.id === offerId).map(({ discount, code }) => ({ discount, code })),
+    applied: (quoted.appliedOffers as Array<Record<string, any>>)
+      .filter((entry) => entry.offer?.id === offerId)
+      .map(({ discount, code }) => ({ discount, code })),
     notApplied: (quoted.notApplied as Array<Record<string, any>>).filter((entry) => entry.offerId === offerId),
   };
 };
@@ -69,7 +71,11 @@ const refused = (offerId: string, code: string | null, reason: string, threshold
 });
 
 /** A 20.00 cart with the given codes. */
-const cart = (memberId: string | undefined, codes: string[], total = 2000) => ({ ...(memberId ? { memberId } : {}), lines: [line('BEANS', 1, total)], codes });
+const cart = (memberId: string | undefined, codes: string[], total = 2000) => ({
+  ...(memberId ? { memberId } : {}),
+  lines: [line('BEANS', 1, total)],
+  codes,
+});
 const order = (memberId: string, codes: string[], total = 2000) => recordOrder(app, { ...cart(memberId, codes, total), total });
 
 /**
@@ -89,9 +95,15 @@ async function codesOf(offerId: string) {
 describe('reusable codes', () => {
   it('without maxUses a code is used again and again, by one member and by many', async () => {
     const reusable = await offer({ name: 'Reusable' });
-    expect(await createCode({ offerId: reusable.id, code: 'WELCOME' })).toMatchObject({ code: 'WELCOME', maxUses: null, uses: 0, perMemberLimit: null });
+    expect(await createCode({ offerId: reusable.id, code: 'WELCOME' })).toMatchObject({
+      code: 'WELCOME',
+      maxUses: null,
+      uses: 0,
+      perMemberLimit: null,
+    });
     const [a, b] = [await newMember(), await newMember()];
-    for (const member of [a, a, a, b, b]) expect(about(await order(member.globalId, ['welcome']), reusable.id)).toEqual(applied(200, 'WELCOME'));
+    for (const member of [a, a, a, b, b])
+      expect(about(await order(member.globalId, ['welcome']), reusable.id)).toEqual(applied(200, 'WELCOME'));
     expect(about(await quote(app, cart(a.globalId, ['WELCOME'])), reusable.id)).toEqual(applied(200, 'WELCOME'));
     expect(about(await quote(app, cart(undefined, ['WELCOME'])), reusable.id)).toEqual(applied(200, 'WELCOME'));
     expect(await offerStats(app, reusable.id)).toMatchObject({ redemptions: 5, discountGiven: 1000 });
@@ -107,7 +119,10 @@ describe('reusable codes', () => {
     expect(about(await quote(app, cart(d.globalId, ['three'])), three.id)).toEqual(applied(200, 'THREE'));
     expect(about(await order(a.globalId, ['three']), three.id)).toEqual(applied(200, 'THREE'));
     expect(await codesOf(three.id)).toMatchObject([{ code: 'THREE', uses: 3, maxUses: 3 }]);
-    for (const member of [c, d, a]) expect(about(await quote(app, cart(member.globalId, ['three'])), three.id)).toEqual(refused(three.id, 'THREE', 'CODE_USAGE_LIMIT_REACHED'));
+    for (const member of [c, d, a])
+      expect(about(await quote(app, cart(member.globalId, ['three'])), three.id)).toEqual(
+        refused(three.id, 'THREE', 'CODE_USAGE_LIMIT_REACHED'),
+      );
     expect(about(await quote(app, cart(undefined, ['three'])), three.id)).toEqual(refused(three.id, 'THREE', 'CODE_USAGE_LIMIT_REACHED'));
     const fourth = await order(c.globalId, ['three']);
     expect(about(fourth, three.id)).toEqual(refused(three.id, 'THREE', 'CODE_USAGE_LIMIT_REACHED'));
@@ -121,11 +136,15 @@ describe('reusable codes', () => {
     await createCode({ offerId: once.id, code: 'ONCE-EACH', perMemberLimit: 1 });
     const [a, b] = [await newMember(), await newMember()];
     expect(about(await order(a.globalId, ['once-each']), once.id)).toEqual(applied(200, 'ONCE-EACH'));
-    expect(about(await quote(app, cart(a.globalId, ['once-each'])), once.id)).toEqual(refused(once.id, 'ONCE-EACH', 'CODE_MEMBER_LIMIT_REACHED'));
+    expect(about(await quote(app, cart(a.globalId, ['once-each'])), once.id)).toEqual(
+      refused(once.id, 'ONCE-EACH', 'CODE_MEMBER_LIMIT_REACHED'),
+    );
     expect(about(await order(a.globalId, ['once-each']), once.id)).toEqual(refused(once.id, 'ONCE-EACH', 'CODE_MEMBER_LIMIT_REACHED'));
     expect(about(await quote(app, cart(b.globalId, ['once-each'])), once.id)).toEqual(applied(200, 'ONCE-EACH'));
     expect(about(await order(b.globalId, ['once-each']), once.id)).toEqual(applied(200, 'ONCE-EACH'));
-    expect(about(await quote(app, cart(b.globalId, ['once-each'])), once.id)).toEqual(refused(once.id, 'ONCE-EACH', 'CODE_MEMBER_LIMIT_REACHED'));
+    expect(about(await quote(app, cart(b.globalId, ['once-each'])), once.id)).toEqual(
+      refused(once.id, 'ONCE-EACH', 'CODE_MEMBER_LIMIT_REACHED'),
+    );
     // A guest cannot be counted: README "A guest gets MEMBERS_ONLY: a per-member limit needs to know the member".
     expect(about(await quote(app, cart(undefined, ['once-each'])), once.id)).toEqual(refused(once.id, 'ONCE-EACH', 'MEMBERS_ONLY'));
     expect(await codesOf(once.id)).toMatchObject([{ code: 'ONCE-EACH', uses: 2, perMemberLimit: 1 }]);
@@ -138,9 +157,15 @@ describe('single-use codes', () => {
     await createCode({ offerId: single.id, code: 'ONLY-ONCE', maxUses: 1 });
     const [a, b] = [await newMember(), await newMember()];
     expect(about(await order(a.globalId, ['only-once']), single.id)).toEqual(applied(500, 'ONLY-ONCE'));
-    expect(about(await quote(app, cart(a.globalId, ['only-once'])), single.id)).toEqual(refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'));
-    expect(about(await quote(app, cart(b.globalId, ['only-once'])), single.id)).toEqual(refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'));
-    expect(about(await quote(app, cart(undefined, ['only-once'])), single.id)).toEqual(refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'));
+    expect(about(await quote(app, cart(a.globalId, ['only-once'])), single.id)).toEqual(
+      refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'),
+    );
+    expect(about(await quote(app, cart(b.globalId, ['only-once'])), single.id)).toEqual(
+      refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'),
+    );
+    expect(about(await quote(app, cart(undefined, ['only-once'])), single.id)).toEqual(
+      refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'),
+    );
     const second = await order(b.globalId, ['only-once']);
     expect(about(second, single.id)).toEqual(refused(single.id, 'ONLY-ONCE', 'CODE_ALREADY_USED'));
     expect(await codesOf(single.id)).toMatchObject([{ code: 'ONLY-ONCE', uses: 1, maxUses: 1 }]);
@@ -153,14 +178,24 @@ describe('what a code checks', () => {
     await createCode({ offerId: shared.id, code: 'FROM10', minimumSpend: 1000 });
     await createCode({ offerId: shared.id, code: 'FROM30', minimumSpend: 3000 });
     const member = await newMember();
-    expect(about(await quote(app, cart(member.globalId, ['from10'], 999)), shared.id)).toEqual(refused(shared.id, 'FROM10', 'BELOW_THRESHOLD', 1000));
+    expect(about(await quote(app, cart(member.globalId, ['from10'], 999)), shared.id)).toEqual(
+      refused(shared.id, 'FROM10', 'BELOW_THRESHOLD', 1000),
+    );
     expect(about(await quote(app, cart(member.globalId, ['from10'], 1000)), shared.id)).toEqual(applied(300, 'FROM10'));
-    expect(about(await quote(app, cart(member.globalId, ['from30'], 2000)), shared.id)).toEqual(refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000));
-    expect(about(await quote(app, cart(member.globalId, ['from30'], 2999)), shared.id)).toEqual(refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000));
+    expect(about(await quote(app, cart(member.globalId, ['from30'], 2000)), shared.id)).toEqual(
+      refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000),
+    );
+    expect(about(await quote(app, cart(member.globalId, ['from30'], 2999)), shared.id)).toEqual(
+      refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000),
+    );
     expect(about(await quote(app, cart(member.globalId, ['from30'], 3000)), shared.id)).toEqual(applied(300, 'FROM30'));
-    expect(about(await quote(app, cart(undefined, ['from30'], 500)), shared.id)).toEqual(refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000));
+    expect(about(await quote(app, cart(undefined, ['from30'], 500)), shared.id)).toEqual(
+      refused(shared.id, 'FROM30', 'BELOW_THRESHOLD', 3000),
+    );
     // The threshold is on the cart total before discounts, shipping included.
-    expect(about(await quote(app, { memberId: member.globalId, total: 3200, lines: [line('BEANS', 1, 2900)], codes: ['FROM30'] }), shared.id)).toEqual(applied(300, 'FROM30'));
+    expect(
+      about(await quote(app, { memberId: member.globalId, total: 3200, lines: [line('BEANS', 1, 2900)], codes: ['FROM30'] }), shared.id),
+    ).toEqual(applied(300, 'FROM30'));
   });
 
   it('an expired code is CODE_EXPIRED', async () => {
@@ -169,15 +204,22 @@ describe('what a code checks', () => {
     await createCode({ offerId: expiring.id, code: 'LAST-WEEK', expiresAt: '2026-11-16T00:00:00Z' });
     const member = await newMember();
     expect(about(await quote(app, cart(member.globalId, ['until-nov30'])), expiring.id)).toEqual(applied(200, 'UNTIL-NOV30'));
-    expect(about(await quote(app, cart(member.globalId, ['last-week'])), expiring.id)).toEqual(refused(expiring.id, 'LAST-WEEK', 'CODE_EXPIRED'));
+    expect(about(await quote(app, cart(member.globalId, ['last-week'])), expiring.id)).toEqual(
+      refused(expiring.id, 'LAST-WEEK', 'CODE_EXPIRED'),
+    );
     expect(about(await quote(app, cart(undefined, ['last-week'])), expiring.id)).toEqual(refused(expiring.id, 'LAST-WEEK', 'CODE_EXPIRED'));
     app.clock.set('2026-11-29T23:59:59Z');
     expect(about(await quote(app, cart(member.globalId, ['until-nov30'])), expiring.id)).toEqual(applied(200, 'UNTIL-NOV30'));
     app.clock.set('2026-12-01T00:00:00Z');
-    expect(about(await quote(app, cart(member.globalId, ['until-nov30'])), expiring.id)).toEqual(refused(expiring.id, 'UNTIL-NOV30', 'CODE_EXPIRED'));
+    expect(about(await quote(app, cart(member.globalId, ['until-nov30'])), expiring.id)).toEqual(
+      refused(expiring.id, 'UNTIL-NOV30', 'CODE_EXPIRED'),
+    );
     const late = await order(member.globalId, ['until-nov30']);
     expect(about(late, expiring.id)).toEqual(refused(expiring.id, 'UNTIL-NOV30', 'CODE_EXPIRED'));
-    expect(await codesOf(expiring.id)).toMatchObject([{ code: 'UNTIL-NOV30', uses: 0 }, { code: 'LAST-WEEK', uses: 0 }]);
+    expect(await codesOf(expiring.id)).toMatchObject([
+      { code: 'UNTIL-NOV30', uses: 0 },
+      { code: 'LAST-WEEK', uses: 0 },
+    ]);
   });
 
   it('codes are stored upper case and matched case-insensitively, trimmed', async () => {
@@ -216,7 +258,10 @@ describe('what a code checks', () => {
       applied: [{ discount: 200, code: 'TWIN-B' }],
       notApplied: [{ offerId: twin.id, tierId: null, code: 'TWIN-A', reason: 'DUPLICATE_CODE_FOR_OFFER', threshold: null }],
     });
-    expect(await codesOf(twin.id)).toMatchObject([{ code: 'TWIN-A', uses: 0 }, { code: 'TWIN-B', uses: 1 }]);
+    expect(await codesOf(twin.id)).toMatchObject([
+      { code: 'TWIN-A', uses: 0 },
+      { code: 'TWIN-B', uses: 1 },
+    ]);
   });
 
   it('a codeRequired offer does not apply without a code and is not listed in notApplied', async () => {
@@ -258,18 +303,36 @@ describe('how codes and their offers are checked together', () => {
     expect(about(await order(a.globalId, ['used-assigned'], 6000), ordered.id)).toEqual(applied(100, 'USED-ASSIGNED'));
     expect(about(await order(a.globalId, ['limit-small'], 1000), ordered.id)).toEqual(applied(100, 'LIMIT-SMALL'));
     app.clock.set('2026-11-26T00:00:00Z');
-    expect(about(await quote(app, cart(a.globalId, ['used-expired'])), ordered.id)).toEqual(refused(ordered.id, 'USED-EXPIRED', 'CODE_EXPIRED'));
-    expect(about(await quote(app, cart(b.globalId, ['used-assigned'], 100)), ordered.id)).toEqual(refused(ordered.id, 'USED-ASSIGNED', 'CODE_ALREADY_USED'));
-    expect(about(await quote(app, cart(b.globalId, ['assigned-small'], 100)), ordered.id)).toEqual(refused(ordered.id, 'ASSIGNED-SMALL', 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'));
-    expect(about(await quote(app, cart(a.globalId, ['limit-small'], 100)), ordered.id)).toEqual(refused(ordered.id, 'LIMIT-SMALL', 'CODE_MEMBER_LIMIT_REACHED'));
-    expect(about(await quote(app, cart(b.globalId, ['limit-small'], 100)), ordered.id)).toEqual(refused(ordered.id, 'LIMIT-SMALL', 'BELOW_THRESHOLD', 1000));
+    expect(about(await quote(app, cart(a.globalId, ['used-expired'])), ordered.id)).toEqual(
+      refused(ordered.id, 'USED-EXPIRED', 'CODE_EXPIRED'),
+    );
+    expect(about(await quote(app, cart(b.globalId, ['used-assigned'], 100)), ordered.id)).toEqual(
+      refused(ordered.id, 'USED-ASSIGNED', 'CODE_ALREADY_USED'),
+    );
+    expect(about(await quote(app, cart(b.globalId, ['assigned-small'], 100)), ordered.id)).toEqual(
+      refused(ordered.id, 'ASSIGNED-SMALL', 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'),
+    );
+    expect(about(await quote(app, cart(a.globalId, ['limit-small'], 100)), ordered.id)).toEqual(
+      refused(ordered.id, 'LIMIT-SMALL', 'CODE_MEMBER_LIMIT_REACHED'),
+    );
+    expect(about(await quote(app, cart(b.globalId, ['limit-small'], 100)), ordered.id)).toEqual(
+      refused(ordered.id, 'LIMIT-SMALL', 'BELOW_THRESHOLD', 1000),
+    );
   });
 
-  it('a usable code brings its offer in; the offer\'s own window, limits and conditions then refuse it, naming the code', async () => {
+  it("a usable code brings its offer in; the offer's own window, limits and conditions then refuse it, naming the code", async () => {
     const later = await offer({ name: 'Starts later (code)', startsAt: '2026-12-01T00:00:00Z' });
     const capped = await offer({ name: 'Capped (code)', maxRedemptions: 1, effect: { amountOff: { amount: 100 } } });
-    const bigBasket = await offer({ name: 'Offer minimum above code minimum', conditions: { minimumSpend: 3000 }, effect: { amountOff: { amount: 100 } } });
-    const members = await offer({ name: 'Members only (code)', conditions: { audience: 'MEMBERS' }, effect: { amountOff: { amount: 100 } } });
+    const bigBasket = await offer({
+      name: 'Offer minimum above code minimum',
+      conditions: { minimumSpend: 3000 },
+      effect: { amountOff: { amount: 100 } },
+    });
+    const members = await offer({
+      name: 'Members only (code)',
+      conditions: { audience: 'MEMBERS' },
+      effect: { amountOff: { amount: 100 } },
+    });
     await createCode({ offerId: later.id, code: 'LATER' });
     await createCode({ offerId: capped.id, code: 'CAPPED' });
     await createCode({ offerId: bigBasket.id, code: 'BIG-BASKET', minimumSpend: 1000 });
@@ -281,7 +344,9 @@ describe('how codes and their offers are checked together', () => {
     expect(about(quoted, capped.id)).toEqual(refused(capped.id, 'CAPPED', 'LIMIT_REACHED'));
     expect(about(quoted, bigBasket.id)).toEqual(refused(bigBasket.id, 'BIG-BASKET', 'BELOW_THRESHOLD', 3000));
     expect(quoted.discount.amount).toBe(0);
-    expect(about(await quote(app, cart(undefined, ['members-code'])), members.id)).toEqual(refused(members.id, 'MEMBERS-CODE', 'MEMBERS_ONLY'));
+    expect(about(await quote(app, cart(undefined, ['members-code'])), members.id)).toEqual(
+      refused(members.id, 'MEMBERS-CODE', 'MEMBERS_ONLY'),
+    );
     expect(about(await quote(app, cart(b.globalId, ['members-code'])), members.id)).toEqual(applied(100, 'MEMBERS-CODE'));
     app.clock.set('2026-12-01T00:00:00Z');
     expect(about(await quote(app, cart(b.globalId, ['later'])), later.id)).toEqual(applied(200, 'LATER'));
@@ -299,14 +364,23 @@ describe('how codes and their offers are checked together', () => {
     });
   });
 
-  it('a full refund gives a member\'s code use back; a partial refund does not', async () => {
+  it("a full refund gives a member's code use back; a partial refund does not", async () => {
     const once = await offer({ name: 'Code once each (refunds)', effect: { amountOff: { amount: 100 } } });
     await createCode({ offerId: once.id, code: 'REFUND-ONCE', perMemberLimit: 1 });
     const member = await newMember();
-    const used = await recordOrder(app, { memberId: member.globalId, total: 2000, lines: [line('BEANS', 2, 1000)], codes: ['refund-once'] });
+    const used = await recordOrder(app, {
+      memberId: member.globalId,
+      total: 2000,
+      lines: [line('BEANS', 2, 1000)],
+      codes: ['refund-once'],
+    });
     expect(about(used, once.id)).toEqual(applied(100, 'REFUND-ONCE'));
-    expect(await refundOrder(app, { orderId: used.orderId, lines: [{ sku: 'BEANS', quantity: 1 }] })).toMatchObject({ offersReleased: false });
-    expect(about(await quote(app, cart(member.globalId, ['refund-once'])), once.id)).toEqual(refused(once.id, 'REFUND-ONCE', 'CODE_MEMBER_LIMIT_REACHED'));
+    expect(await refundOrder(app, { orderId: used.orderId, lines: [{ sku: 'BEANS', quantity: 1 }] })).toMatchObject({
+      offersReleased: false,
+    });
+    expect(about(await quote(app, cart(member.globalId, ['refund-once'])), once.id)).toEqual(
+      refused(once.id, 'REFUND-ONCE', 'CODE_MEMBER_LIMIT_REACHED'),
+    );
     expect(await refundOrder(app, { orderId: used.orderId, amount: 950 })).toMatchObject({ offersReleased: true });
     expect(about(await quote(app, cart(member.globalId, ['refund-once'])), once.id)).toEqual(applied(100, 'REFUND-ONCE'));
     expect(await codesOf(once.id)).toMatchObject([{ code: 'REFUND-ONCE', uses: 0 }]);
@@ -317,26 +391,43 @@ describe('assigned codes', () => {
   it('only the member it is assigned to may use it: another member gets CODE_ASSIGNED_TO_ANOTHER_MEMBER, a guest MEMBERS_ONLY', async () => {
     const personal = await offer({ name: 'Personal' });
     const [a, b] = [await newMember(), await newMember()];
-    expect(await createCode({ offerId: personal.id, code: 'FOR-A', assignedMemberId: a.globalId })).toMatchObject({ code: 'FOR-A', assignedMemberId: a.globalId });
+    expect(await createCode({ offerId: personal.id, code: 'FOR-A', assignedMemberId: a.globalId })).toMatchObject({
+      code: 'FOR-A',
+      assignedMemberId: a.globalId,
+    });
     await createCode({ offerId: personal.id, code: 'LATER-A' });
-    const assigned = await app.graphql(ASSIGN_CODE, { input: { code: 'later-a', memberId: a.globalId } }, await app.token({ role: 'admin' }));
-    expect(assigned.data?.assignPromoCode).toEqual({ __typename: 'AssignPromoCodePayload', promoCode: { code: 'LATER-A', assignedMemberId: a.globalId } });
+    const assigned = await app.graphql(
+      ASSIGN_CODE,
+      { input: { code: 'later-a', memberId: a.globalId } },
+      await app.token({ role: 'admin' }),
+    );
+    expect(assigned.data?.assignPromoCode).toEqual({
+      __typename: 'AssignPromoCodePayload',
+      promoCode: { code: 'LATER-A', assignedMemberId: a.globalId },
+    });
 
     for (const code of ['FOR-A', 'LATER-A']) {
-      expect(about(await quote(app, cart(b.globalId, [code])), personal.id), code).toEqual(refused(personal.id, code, 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'));
+      expect(about(await quote(app, cart(b.globalId, [code])), personal.id), code).toEqual(
+        refused(personal.id, code, 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'),
+      );
       expect(about(await quote(app, cart(undefined, [code])), personal.id), code).toEqual(refused(personal.id, code, 'MEMBERS_ONLY'));
       expect(about(await quote(app, cart(a.globalId, [code])), personal.id), code).toEqual(applied(200, code));
     }
-    expect(about(await order(b.globalId, ['for-a']), personal.id)).toEqual(refused(personal.id, 'FOR-A', 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'));
+    expect(about(await order(b.globalId, ['for-a']), personal.id)).toEqual(
+      refused(personal.id, 'FOR-A', 'CODE_ASSIGNED_TO_ANOTHER_MEMBER'),
+    );
     expect(about(await order(a.globalId, ['for-a']), personal.id)).toEqual(applied(200, 'FOR-A'));
-    expect(await codesOf(personal.id)).toMatchObject([{ code: 'FOR-A', uses: 1 }, { code: 'LATER-A', uses: 0 }]);
+    expect(await codesOf(personal.id)).toMatchObject([
+      { code: 'FOR-A', uses: 1 },
+      { code: 'LATER-A', uses: 0 },
+    ]);
   });
 
-  it('assignPromoCode: unknown code is PromoCodeNotFound, unknown member MemberNotFound', async () => {
+  it('assignPromoCode: unknown code is PromoCodeNotFoundError, unknown member MemberNotFound', async () => {
     const admin = await app.token({ role: 'admin' });
     const member = await newMember();
     const unknownCode = await app.graphql(ASSIGN_CODE, { input: { code: 'NO-SUCH-CODE', memberId: member.globalId } }, admin);
-    expect(unknownCode.data?.assignPromoCode).toMatchObject({ __typename: 'PromoCodeNotFound', code: 'PROMO_CODE_NOT_FOUND' });
+    expect(unknownCode.data?.assignPromoCode).toMatchObject({ __typename: 'PromoCodeNotFoundError', code: 'PROMO_CODE_NOT_FOUND' });
     const personal = await offer({ name: 'Assign errors' });
     await createCode({ offerId: personal.id, code: 'ASSIGN-ME' });
     const globexMember = await enroll(app, { email: 'globex-assign@example.com' }, await app.token({ role: 'admin', programId: 'globex' }));
@@ -349,25 +440,35 @@ describe('assigned codes', () => {
 });
 
 describe('createPromoCode errors', () => {
-  it('a code that exists in any case is DuplicatePromoCode; the same text in another program is fine', async () => {
+  it('a code that exists in any case is DuplicatePromoCodeError; the same text in another program is fine', async () => {
     const first = await offer({ name: 'Summer' });
     const second = await offer({ name: 'Other summer' });
     await createCode({ offerId: first.id, code: 'Summer' });
-    for (const [offerId, code] of [[first.id, 'SUMMER'], [second.id, 'summer'], [second.id, ' Summer ']] as const) {
+    for (const [offerId, code] of [
+      [first.id, 'SUMMER'],
+      [second.id, 'summer'],
+      [second.id, ' Summer '],
+    ] as const) {
       const duplicate = await createCodeOrError(app, { offerId, code });
-      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCode', code: 'DUPLICATE_PROMO_CODE', value: 'SUMMER' });
+      expect(duplicate, code).toMatchObject({ __typename: 'DuplicatePromoCodeError', code: 'DUPLICATE_PROMO_CODE', value: 'SUMMER' });
     }
     expect(await codesOf(first.id)).toHaveLength(1);
     expect(await codesOf(second.id)).toHaveLength(0);
 
     const globex = await app.token({ role: 'admin', programId: 'globex' });
-    const globexOffer = await createOffer(app, { name: 'Globex summer', codeRequired: true, effect: { percentOff: { basisPoints: 500 } } }, globex);
+    const globexOffer = await createOffer(
+      app,
+      { name: 'Globex summer', codeRequired: true, effect: { percentOff: { basisPoints: 500 } } },
+      globex,
+    );
     const globexCode = await app.graphql(CREATE_CODE, { input: { offerId: globexOffer.id, code: 'summer' } }, globex);
     expect(globexCode.data?.createPromoCode).toMatchObject({ __typename: 'PromoCodePayload', promoCode: { code: 'SUMMER' } });
     // Each program's SUMMER unlocks its own offer.
     expect(about(await quote(app, cart(undefined, ['summer'])), first.id)).toEqual(applied(200, 'SUMMER'));
     const inGlobex = await quote(app, cart(undefined, ['summer']), await app.token({ role: 'storefront', programId: 'globex' }));
-    expect(inGlobex.appliedOffers).toEqual([expect.objectContaining({ offer: { id: globexOffer.id, name: 'Globex summer' }, code: 'SUMMER', discount: 100 })]);
+    expect(inGlobex.appliedOffers).toEqual([
+      expect.objectContaining({ offer: { id: globexOffer.id, name: 'Globex summer' }, code: 'SUMMER', discount: 100 }),
+    ]);
     const archived = await app.graphql(UPDATE_OFFER, { input: { id: globexOffer.id, status: 'ARCHIVED' } }, globex);
     expect(archived.data?.updateOffer.__typename).toBe('OfferPayload');
   });
@@ -386,18 +487,26 @@ describe('createPromoCode errors', () => {
     expect(await codesOf(target.id)).toEqual([]);
   });
 
-  it('an unknown offer (or another program\'s, or not an offer id) is OfferNotFound', async () => {
+  it("an unknown offer (or another program's, or not an offer id) is OfferNotFoundError", async () => {
     const member = await newMember();
-    const globexOffer = await createOffer(app, { name: 'Globex only', codeRequired: true, effect: { percentOff: { basisPoints: 500 } } }, await app.token({ role: 'admin', programId: 'globex' }));
+    const globexOffer = await createOffer(
+      app,
+      { name: 'Globex only', codeRequired: true, effect: { percentOff: { basisPoints: 500 } } },
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     const live = await offer({ name: 'Real offer' });
     const unknownId = live.id.replace(/.$/, (last: string) => (last === 'A' ? 'B' : 'A'));
     for (const offerId of [globexOffer.id, member.globalId, 'garbage', unknownId]) {
       const result = await createCodeOrError(app, { offerId, code: 'ORPHAN' });
-      expect(result, offerId).toMatchObject({ __typename: 'OfferNotFound', code: 'OFFER_NOT_FOUND' });
+      expect(result, offerId).toMatchObject({ __typename: 'OfferNotFoundError', code: 'OFFER_NOT_FOUND' });
       const batch = await app.graphql(GENERATE_CODES, { input: { offerId, count: 3 } }, await app.token({ role: 'admin' }));
-      expect(batch.data?.generatePromoCodes, offerId).toMatchObject({ __typename: 'OfferNotFound' });
+      expect(batch.data?.generatePromoCodes, offerId).toMatchObject({ __typename: 'OfferNotFoundError' });
     }
-    const archived = await app.graphql(UPDATE_OFFER, { input: { id: globexOffer.id, status: 'ARCHIVED' } }, await app.token({ role: 'admin', programId: 'globex' }));
+    const archived = await app.graphql(
+      UPDATE_OFFER,
+      { input: { id: globexOffer.id, status: 'ARCHIVED' } },
+      await app.token({ role: 'admin', programId: 'globex' }),
+    );
     expect(archived.data?.updateOffer.__typename).toBe('OfferPayload');
     const orphan = await quote(app, cart(undefined, ['orphan']));
     expect(orphan.notApplied).toContainEqual({ offerId: null, tierId: null, code: 'ORPHAN', reason: 'UNKNOWN_CODE', threshold: null });
@@ -443,14 +552,24 @@ describe('generated batches', () => {
       expect(code.code).toMatch(RANDOM);
       expect(code).toMatchObject({ maxUses: 1, uses: 0, expiresAt: null });
     }
-    expect(seen.slice(0, 100).map((code) => code.code)).toEqual(batch.batch.codes.edges.map((edge: { node: { code: string } }) => edge.node.code));
+    expect(seen.slice(0, 100).map((code) => code.code)).toEqual(
+      batch.batch.codes.edges.map((edge: { node: { code: string } }) => edge.node.code),
+    );
     // Smaller pages reach the same codes.
     const firstFive = await app.graphql(BATCH, { id: batch.batch.id, first: 5 }, admin);
     expect(firstFive.data!.node.codes.edges.map((edge: { node: { code: string } }) => edge.node.code)).toEqual(codes.slice(0, 5));
-    const nextFive = await app.graphql(BATCH, { id: batch.batch.id, first: 5, after: firstFive.data!.node.codes.pageInfo.endCursor }, admin);
+    const nextFive = await app.graphql(
+      BATCH,
+      { id: batch.batch.id, first: 5, after: firstFive.data!.node.codes.pageInfo.endCursor },
+      admin,
+    );
     expect(nextFive.data!.node.codes.edges.map((edge: { node: { code: string } }) => edge.node.code)).toEqual(codes.slice(5, 10));
     // The offer lists them too.
-    const offerCodes = await app.graphql(`query($id: ID!, $first: Int) { node(id: $id) { ... on Offer { codes(first: $first) { pageInfo { hasNextPage } } } } }`, { id: black.id, first: 100 }, admin);
+    const offerCodes = await app.graphql(
+      `query($id: ID!, $first: Int) { node(id: $id) { ... on Offer { codes(first: $first) { pageInfo { hasNextPage } } } } }`,
+      { id: black.id, first: 100 },
+      admin,
+    );
     expect(offerCodes.data!.node.codes.pageInfo.hasNextPage).toBe(true);
 
     // CSV: header and one row per code, RFC 4180 line ends.
@@ -477,7 +596,9 @@ describe('generated batches', () => {
     expect(rowsAfter).toHaveLength(251);
     expect(rowsAfter.filter((row) => row === `${used},1,1,`)).toHaveLength(1);
     expect(rowsAfter.filter((row) => row.endsWith(',0,1,'))).toHaveLength(249);
-    expect(about(await quote(app, cart((await newMember()).globalId, [used])), black.id)).toEqual(refused(black.id, used, 'CODE_ALREADY_USED'));
+    expect(about(await quote(app, cart((await newMember()).globalId, [used])), black.id)).toEqual(
+      refused(black.id, used, 'CODE_ALREADY_USED'),
+    );
     // Another code of the batch still works.
     expect(about(await quote(app, cart(member.globalId, [codes[0]!])), black.id)).toEqual(applied(500, codes[0]!));
   });
@@ -497,8 +618,16 @@ describe('generated batches', () => {
     const codes = batch.codes.edges.map((edge: { node: { code: string } }) => edge.node.code) as string[];
     expect(codes).toHaveLength(5);
     for (const code of codes) expect(code).toMatch(/^XMAS[2346789ABCDEFGHJKMNPQRTUVWXYZ]{6}$/);
-    expect(batch.csv.trim().split('\r\n').slice(1).every((row: string) => row.endsWith(',0,1,2026-12-26T00:00:00.000Z'))).toBe(true);
-    expect(about(await quote(app, cart(undefined, [codes[0]!], 1400)), small.id)).toEqual(refused(small.id, codes[0]!, 'BELOW_THRESHOLD', 1500));
+    expect(
+      batch.csv
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .every((row: string) => row.endsWith(',0,1,2026-12-26T00:00:00.000Z')),
+    ).toBe(true);
+    expect(about(await quote(app, cart(undefined, [codes[0]!], 1400)), small.id)).toEqual(
+      refused(small.id, codes[0]!, 'BELOW_THRESHOLD', 1500),
+    );
     expect(about(await quote(app, cart(undefined, [codes[0]!], 1500)), small.id)).toEqual(applied(150, codes[0]!));
     app.clock.set('2026-12-27T00:00:00Z');
     expect(about(await quote(app, cart(undefined, [codes[0]!], 1500)), small.id)).toEqual(refused(small.id, codes[0]!, 'CODE_EXPIRED'));
@@ -582,18 +711,29 @@ describe('authorization from the outside', () => {
       for (const operation of adminOnly()) {
         const response = await app.graphql(operation.query, operation.variables, tokens[role] || undefined);
         const field = Object.keys(response.data ?? {})[0];
-        expect(response.errors?.[0]?.extensions?.code, `${role} → ${operation.name}`).toBe(role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+        expect(response.errors?.[0]?.extensions?.code, `${role} → ${operation.name}`).toBe(
+          role === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+        );
         expect(field === undefined ? null : response.data![field], `${role} → ${operation.name}`).toBeNull();
       }
     }
     expect(await app.graphql(OFFERS, {}, tokens.admin)).toEqual(before);
     expect(await codesOf(shared.id)).toEqual(codesBefore);
-    const offerNow = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Offer { name status } } }`, { id: shared.id }, tokens.admin);
+    const offerNow = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on Offer { name status } } }`,
+      { id: shared.id },
+      tokens.admin,
+    );
     expect(offerNow.data?.node).toEqual({ name: 'Auth shared', status: 'ACTIVE' });
   });
 
   it('a member token quotes for itself (memberId omitted or its own) but not for another member', async () => {
-    const membersOnly = await offer({ name: 'Members only (auth)', codeRequired: false, conditions: { audience: 'MEMBERS' }, effect: { amountOff: { amount: 100 } } });
+    const membersOnly = await offer({
+      name: 'Members only (auth)',
+      codeRequired: false,
+      conditions: { audience: 'MEMBERS' },
+      effect: { amountOff: { amount: 100 } },
+    });
     const personal = await offer({ name: 'Ada personal (auth)' });
     await createCode({ offerId: personal.id, code: 'ADA-ONLY', assignedMemberId: ada.globalId });
 
@@ -615,14 +755,27 @@ describe('authorization from the outside', () => {
     // Recording is for admins and storefronts only: a member cannot record its own order.
     const selfOrder = await app.graphql(
       RECORD_CHECKOUT,
-      { input: { currency: 'EUR', memberId: ada.globalId, orderId: 'member-self-order', idempotencyKey: 'member-self-order', total: 2000, lines: [line('BEANS', 1, 2000)], codes: ['ada-only'] } },
+      {
+        input: {
+          currency: 'EUR',
+          memberId: ada.globalId,
+          orderId: 'member-self-order',
+          idempotencyKey: 'member-self-order',
+          total: 2000,
+          lines: [line('BEANS', 1, 2000)],
+          codes: ['ada-only'],
+        },
+      },
       tokens.member,
     );
     expect(selfOrder.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(selfOrder.data?.recordOrder ?? null).toBeNull();
     expect(await codesOf(personal.id)).toMatchObject([{ code: 'ADA-ONLY', uses: 0 }]);
 
-    for (const [role, code] of [['anonymous', 'UNAUTHENTICATED'], ['partner', 'FORBIDDEN']] as const) {
+    for (const [role, code] of [
+      ['anonymous', 'UNAUTHENTICATED'],
+      ['partner', 'FORBIDDEN'],
+    ] as const) {
       const response = await app.graphql(QUOTE, { cart: { currency: 'EUR', ...cart(undefined, []) } }, tokens[role] || undefined);
       expect(response.errors?.[0]?.extensions?.code, role).toBe(code);
       expect(response.data?.quote ?? null, role).toBeNull();
@@ -653,7 +806,7 @@ describe('authorization from the outside', () => {
     expect(admin.data?.node.codes.edges).toEqual([{ node: { code: 'PRIVATE-STATS' } }]);
   });
 
-  it('another program sees none of acme\'s offers, and acme\'s codes are UNKNOWN_CODE there', async () => {
+  it("another program sees none of acme's offers, and acme's codes are UNKNOWN_CODE there", async () => {
     const target = await offer({ name: 'Acme only' });
     await createCode({ offerId: target.id, code: 'ACME-ONLY' });
     const read = `query($id: ID!) { node(id: $id) { id ... on Offer { name } } }`;
@@ -664,8 +817,15 @@ describe('authorization from the outside', () => {
       expect(node.data?.node, role).toBeNull();
       const listed = await app.graphql(OFFERS, {}, globex);
       expect(listed.errors, JSON.stringify(listed.errors)).toBeUndefined();
-      expect(listed.data?.offers.edges.map((edge: { node: { id: string } }) => edge.node.id), role).not.toContain(target.id);
-      const active = await app.graphql(`query($first: Int = 100) { offers(first: $first, status: ACTIVE) { edges { node { id } } } }`, {}, globex);
+      expect(
+        listed.data?.offers.edges.map((edge: { node: { id: string } }) => edge.node.id),
+        role,
+      ).not.toContain(target.id);
+      const active = await app.graphql(
+        `query($first: Int = 100) { offers(first: $first, status: ACTIVE) { edges { node { id } } } }`,
+        {},
+        globex,
+      );
       expect(active.data?.offers.edges, role).toEqual([]);
     }
     const inGlobex = await quote(app, cart(undefined, ['acme-only']), await app.token({ role: 'storefront', programId: 'globex' }));
@@ -674,12 +834,12 @@ describe('authorization from the outside', () => {
     // Nor can globex's admin attach codes to it or assign acme's code.
     const globexAdmin = await app.token({ role: 'admin', programId: 'globex' });
     const attach = await app.graphql(CREATE_CODE, { input: { offerId: target.id, code: 'GLOBEX-ON-ACME' } }, globexAdmin);
-    expect(attach.data?.createPromoCode.__typename).toBe('OfferNotFound');
+    expect(attach.data?.createPromoCode.__typename).toBe('OfferNotFoundError');
     const globexMember = await enroll(app, { email: 'globex-codes@example.com' }, globexAdmin);
     const assign = await app.graphql(ASSIGN_CODE, { input: { code: 'ACME-ONLY', memberId: globexMember.globalId } }, globexAdmin);
-    expect(assign.data?.assignPromoCode.__typename).toBe('PromoCodeNotFound');
+    expect(assign.data?.assignPromoCode.__typename).toBe('PromoCodeNotFoundError');
     const change = await app.graphql(UPDATE_OFFER, { input: { id: target.id, status: 'PAUSED' } }, globexAdmin);
-    expect(change.data?.updateOffer.__typename).toBe('OfferNotFound');
+    expect(change.data?.updateOffer.__typename).toBe('OfferNotFoundError');
     // Acme still has it, unchanged.
     expect(about(await quote(app, cart(undefined, ['acme-only'])), target.id)).toEqual(applied(200, 'ACME-ONLY'));
   });

@@ -59,11 +59,34 @@ const appliedOffer = (
   created: { id: string; name: string },
   effect: string,
   discount: number,
-  extra: Partial<{ gift: { sku: string; quantity: number } | null; bonusPoints: number; stamps: number; freeUnits: number; code: string | null }> = {},
-) => ({ offer: { id: created.id, name: created.name }, tier: null, effect, code: null, discount, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0, ...extra });
+  extra: Partial<{
+    gift: { sku: string; quantity: number } | null;
+    bonusPoints: number;
+    stamps: number;
+    freeUnits: number;
+    code: string | null;
+  }> = {},
+) => ({
+  offer: { id: created.id, name: created.name },
+  tier: null,
+  effect,
+  code: null,
+  discount,
+  gift: null,
+  bonusPoints: 0,
+  stamps: 0,
+  freeUnits: 0,
+  ...extra,
+});
 
 /** What `notApplied` lists for an automatic offer that did not apply. */
-const skipped = (created: { id: string }, reason: string, threshold: number | null = null) => ({ offerId: created.id, tierId: null, code: null, reason, threshold });
+const skipped = (created: { id: string }, reason: string, threshold: number | null = null) => ({
+  offerId: created.id,
+  tierId: null,
+  code: null,
+  reason,
+  threshold,
+});
 
 const lineDiscounts = (result: Record<string, any>) => (result.lines as Array<{ discount: number }>).map((quoted) => quoted.discount);
 const lineTotals = (result: Record<string, any>) => (result.lines as Array<{ total: number }>).map((quoted) => quoted.total);
@@ -102,7 +125,14 @@ describe('percentOff', () => {
     // 15 % of 1750 = 262.5 → 263; shares 150.29 / 75.14 / 37.57 → 150 / 75 / 37, the 1 left to the largest remainder (37.57).
     const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 1000), line('TEA', 1, 500), line('MUG', 1, 250)] });
     expect(quoted.__typename).toBe('Quote');
-    expect(money(quoted)).toEqual({ total: 1750, discount: 263, totalAfterDiscount: 1487, amountPaid: 1487, pointsEarned: 14, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1750,
+      discount: 263,
+      totalAfterDiscount: 1487,
+      amountPaid: 1487,
+      pointsEarned: 14,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([150, 75, 38]);
     expect(lineTotals(quoted)).toEqual([850, 425, 212]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(fifteen, 'PERCENT_OFF', 263)]);
@@ -111,24 +141,59 @@ describe('percentOff', () => {
 
   it('on SKUs discounts only the lines with those SKUs (15 % of 999 = 149.85 → 150)', async () => {
     const beans = await offer(ctx, { name: '15 % off beans', effect: { percentOff: { basisPoints: 1500, items: { skus: ['BEANS'] } } } });
-    const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 999, { category: 'coffee' }), line('TEA', 1, 990, { category: 'tea' }), line('MUG', 2, 250, { category: 'merch' })] });
-    expect(money(quoted)).toEqual({ total: 2489, discount: 150, totalAfterDiscount: 2339, amountPaid: 2339, pointsEarned: 23, restOfOrderDiscount: 0 });
+    const quoted = await quote(ctx.app, {
+      lines: [
+        line('BEANS', 1, 999, { category: 'coffee' }),
+        line('TEA', 1, 990, { category: 'tea' }),
+        line('MUG', 2, 250, { category: 'merch' }),
+      ],
+    });
+    expect(money(quoted)).toEqual({
+      total: 2489,
+      discount: 150,
+      totalAfterDiscount: 2339,
+      amountPaid: 2339,
+      pointsEarned: 23,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([150, 0, 0]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(beans, 'PERCENT_OFF', 150)]);
   });
 
   it('on categories discounts only the lines in those categories (15 % of 990 = 148.5 → 149, half-up)', async () => {
     const tea = await offer(ctx, { name: '15 % off tea', effect: { percentOff: { basisPoints: 1500, items: { categories: ['tea'] } } } });
-    const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 999, { category: 'coffee' }), line('TEA', 1, 990, { category: 'tea' }), line('MUG', 2, 250, { category: 'merch' })] });
-    expect(money(quoted)).toEqual({ total: 2489, discount: 149, totalAfterDiscount: 2340, amountPaid: 2340, pointsEarned: 23, restOfOrderDiscount: 0 });
+    const quoted = await quote(ctx.app, {
+      lines: [
+        line('BEANS', 1, 999, { category: 'coffee' }),
+        line('TEA', 1, 990, { category: 'tea' }),
+        line('MUG', 2, 250, { category: 'merch' }),
+      ],
+    });
+    expect(money(quoted)).toEqual({
+      total: 2489,
+      discount: 149,
+      totalAfterDiscount: 2340,
+      amountPaid: 2340,
+      pointsEarned: 23,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([0, 149, 0]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(tea, 'PERCENT_OFF', 149)]);
   });
 
   it('on SKUs and categories together rounds once on the matching lines together (15 % of 1989 = 298.35 → 298, not 150 + 149)', async () => {
-    const both = await offer(ctx, { name: '15 % off beans and tea', effect: { percentOff: { basisPoints: 1500, items: { skus: ['BEANS'], categories: ['tea'] } } } });
+    const both = await offer(ctx, {
+      name: '15 % off beans and tea',
+      effect: { percentOff: { basisPoints: 1500, items: { skus: ['BEANS'], categories: ['tea'] } } },
+    });
     // Shares of 298 over 999 / 990: 149.67 / 148.33 → 149 / 148, the 1 left to BEANS (the larger remainder).
-    const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 999, { category: 'coffee' }), line('TEA', 1, 990, { category: 'tea' }), line('MUG', 2, 250, { category: 'merch' })] });
+    const quoted = await quote(ctx.app, {
+      lines: [
+        line('BEANS', 1, 999, { category: 'coffee' }),
+        line('TEA', 1, 990, { category: 'tea' }),
+        line('MUG', 2, 250, { category: 'merch' }),
+      ],
+    });
     expect(quoted.discount.amount).toBe(298);
     expect(lineDiscounts(quoted)).toEqual([150, 148, 0]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(both, 'PERCENT_OFF', 298)]);
@@ -151,7 +216,10 @@ describe('percentOff', () => {
   });
 
   it('on items the cart does not hold does not apply (NO_MATCHING_ITEMS)', async () => {
-    const pastry = await offer(ctx, { name: '20 % off pastry', effect: { percentOff: { basisPoints: 2000, items: { skus: ['CROISSANT'], categories: ['pastry'] } } } });
+    const pastry = await offer(ctx, {
+      name: '20 % off pastry',
+      effect: { percentOff: { basisPoints: 2000, items: { skus: ['CROISSANT'], categories: ['pastry'] } } },
+    });
     const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 999, { category: 'coffee' })] });
     expect(quoted.discount.amount).toBe(0);
     expect(quoted.appliedOffers).toEqual([]);
@@ -166,7 +234,14 @@ describe('amountOff and the rest of the order (shipping)', () => {
     const threeHundred = await offer(ctx, { name: '3.00 off', effect: { amountOff: { amount: 300 } } });
     // 300 over 1000 / 500 / 250: 171.43 / 85.71 / 42.86 → 171 / 85 / 42; the 2 left to 42.86 and 85.71.
     const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 1000), line('TEA', 1, 500), line('MUG', 1, 250)] });
-    expect(money(quoted)).toEqual({ total: 1750, discount: 300, totalAfterDiscount: 1450, amountPaid: 1450, pointsEarned: 14, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1750,
+      discount: 300,
+      totalAfterDiscount: 1450,
+      amountPaid: 1450,
+      pointsEarned: 14,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([171, 86, 43]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(threeHundred, 'AMOUNT_OFF', 300)]);
   });
@@ -189,9 +264,20 @@ describe('amountOff and the rest of the order (shipping)', () => {
   it('on items is split over the matching lines together', async () => {
     const pastry = await offer(ctx, { name: '1.00 off pastry', effect: { amountOff: { amount: 100, items: { categories: ['pastry'] } } } });
     const quoted = await quote(ctx.app, {
-      lines: [line('CROISSANT', 1, 300, { category: 'pastry' }), line('COFFEE', 1, 350, { category: 'drinks' }), line('MUFFIN', 1, 200, { category: 'pastry' })],
+      lines: [
+        line('CROISSANT', 1, 300, { category: 'pastry' }),
+        line('COFFEE', 1, 350, { category: 'drinks' }),
+        line('MUFFIN', 1, 200, { category: 'pastry' }),
+      ],
     });
-    expect(money(quoted)).toEqual({ total: 850, discount: 100, totalAfterDiscount: 750, amountPaid: 750, pointsEarned: 7, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 850,
+      discount: 100,
+      totalAfterDiscount: 750,
+      amountPaid: 750,
+      pointsEarned: 7,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([60, 0, 40]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(pastry, 'AMOUNT_OFF', 100)]);
   });
@@ -199,7 +285,14 @@ describe('amountOff and the rest of the order (shipping)', () => {
   it('on items never takes more than the matching items cost, even when the total would allow it', async () => {
     const mugs = await offer(ctx, { name: '50.00 off mugs', effect: { amountOff: { amount: 5000, items: { skus: ['MUG'] } } } });
     const quoted = await quote(ctx.app, { total: 2500, lines: [line('MUG', 1, 300), line('BEANS', 1, 1000)] });
-    expect(money(quoted)).toEqual({ total: 2500, discount: 300, totalAfterDiscount: 2200, amountPaid: 2200, pointsEarned: 22, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 2500,
+      discount: 300,
+      totalAfterDiscount: 2200,
+      amountPaid: 2200,
+      pointsEarned: 22,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([300, 0]);
     expect(lineTotals(quoted)).toEqual([0, 1000]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(mugs, 'AMOUNT_OFF', 300)]);
@@ -209,18 +302,36 @@ describe('amountOff and the rest of the order (shipping)', () => {
     const ten = await offer(ctx, { name: '10 % off', effect: { percentOff: { basisPoints: 1000 } } });
     // total 1800 = lines 1500 + 300 shipping; 10 % = 180 → 100 / 50 on the lines and 30 on the rest.
     const quoted = await quote(ctx.app, { total: 1800, lines: [line('A', 1, 1000), line('B', 1, 500)] });
-    expect(money(quoted)).toEqual({ total: 1800, discount: 180, totalAfterDiscount: 1620, amountPaid: 1620, pointsEarned: 16, restOfOrderDiscount: 30 });
+    expect(money(quoted)).toEqual({
+      total: 1800,
+      discount: 180,
+      totalAfterDiscount: 1620,
+      amountPaid: 1620,
+      pointsEarned: 16,
+      restOfOrderDiscount: 30,
+    });
     expect(lineDiscounts(quoted)).toEqual([100, 50]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(ten, 'PERCENT_OFF', 180)]);
   });
 
   it('a SKU discount never falls on the rest of the order; a later order-wide one takes its share of what is left', async () => {
-    const skuOffer = await offer(ctx, { name: '10 % off A', priority: 10, effect: { percentOff: { basisPoints: 1000, items: { skus: ['A'] } } } });
+    const skuOffer = await offer(ctx, {
+      name: '10 % off A',
+      priority: 10,
+      effect: { percentOff: { basisPoints: 1000, items: { skus: ['A'] } } },
+    });
     const orderWide = await offer(ctx, { name: '3.40 off', priority: 0, effect: { amountOff: { amount: 340 } } });
     // A: 10 % of 1000 = 100 (rest untouched). Then 340 over what is left, 900 / 500 / 300 (of 1700): 180 / 100 / 60.
     const cart = { total: 1800, lines: [line('A', 1, 1000), line('B', 1, 500)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 1800, discount: 440, totalAfterDiscount: 1360, amountPaid: 1360, pointsEarned: 13, restOfOrderDiscount: 60 });
+    expect(money(quoted)).toEqual({
+      total: 1800,
+      discount: 440,
+      totalAfterDiscount: 1360,
+      amountPaid: 1360,
+      pointsEarned: 13,
+      restOfOrderDiscount: 60,
+    });
     expect(lineDiscounts(quoted)).toEqual([280, 100]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(skuOffer, 'PERCENT_OFF', 100), appliedOffer(orderWide, 'AMOUNT_OFF', 340)]);
 
@@ -234,7 +345,14 @@ describe('amountOff and the rest of the order (shipping)', () => {
   it('an amount off SKUs with shipping in the total takes nothing from the shipping', async () => {
     await offer(ctx, { name: '50.00 off B', effect: { amountOff: { amount: 5000, items: { skus: ['B'] } } } });
     const quoted = await quote(ctx.app, { total: 1800, lines: [line('A', 1, 1000), line('B', 1, 500)] });
-    expect(money(quoted)).toEqual({ total: 1800, discount: 500, totalAfterDiscount: 1300, amountPaid: 1300, pointsEarned: 13, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1800,
+      discount: 500,
+      totalAfterDiscount: 1300,
+      amountPaid: 1300,
+      pointsEarned: 13,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([0, 500]);
   });
 });
@@ -249,43 +367,93 @@ describe('combo', () => {
 
     // One set: 350 + 300 = 650 at 550 → 100 off, split 53.85 / 46.15 → 54 / 46.
     const one = await quote(ctx.app, { lines: [coffee(1), croissant(1)] });
-    expect(money(one)).toEqual({ total: 650, discount: 100, totalAfterDiscount: 550, amountPaid: 550, pointsEarned: 5, restOfOrderDiscount: 0 });
+    expect(money(one)).toEqual({
+      total: 650,
+      discount: 100,
+      totalAfterDiscount: 550,
+      amountPaid: 550,
+      pointsEarned: 5,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(one)).toEqual([54, 46]);
     expect(one.appliedOffers).toEqual([appliedOffer(breakfast, 'COMBO', 100)]);
 
     // Two coffees and one croissant: still one set, 100 off (on one coffee's 350 and the croissant).
     const unmatched = await quote(ctx.app, { lines: [coffee(2), croissant(1)] });
-    expect(money(unmatched)).toEqual({ total: 1000, discount: 100, totalAfterDiscount: 900, amountPaid: 900, pointsEarned: 9, restOfOrderDiscount: 0 });
+    expect(money(unmatched)).toEqual({
+      total: 1000,
+      discount: 100,
+      totalAfterDiscount: 900,
+      amountPaid: 900,
+      pointsEarned: 9,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(unmatched)).toEqual([54, 46]);
 
     // Two sets: 200 off, split over 700 / 600: 107.69 / 92.31 → 108 / 92.
     const two = await quote(ctx.app, { lines: [coffee(2), croissant(2), line('WATER', 1, 150)] });
-    expect(money(two)).toEqual({ total: 1450, discount: 200, totalAfterDiscount: 1250, amountPaid: 1250, pointsEarned: 12, restOfOrderDiscount: 0 });
+    expect(money(two)).toEqual({
+      total: 1450,
+      discount: 200,
+      totalAfterDiscount: 1250,
+      amountPaid: 1250,
+      pointsEarned: 12,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(two)).toEqual([108, 92, 0]);
   });
 
   it('bundleBasisPoints: a percentage off each set, rounded half-up (15 % of 650 = 97.5 → 98)', async () => {
-    const breakfast = await offer(ctx, { name: 'Breakfast −15 %', effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundleBasisPoints: 1500 } } });
+    const breakfast = await offer(ctx, {
+      name: 'Breakfast −15 %',
+      effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundleBasisPoints: 1500 } },
+    });
     // 98 over 350 / 300: 52.77 / 45.23 → 52 / 45, the 1 left to the coffee. The muffin is in no set.
     const quoted = await quote(ctx.app, { lines: [coffee(1), croissant(1), line('MUFFIN', 1, 250)] });
-    expect(money(quoted)).toEqual({ total: 900, discount: 98, totalAfterDiscount: 802, amountPaid: 802, pointsEarned: 8, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 900,
+      discount: 98,
+      totalAfterDiscount: 802,
+      amountPaid: 802,
+      pointsEarned: 8,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([53, 45, 0]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(breakfast, 'COMBO', 98)]);
   });
 
   it('bundleBasisPoints after another offer is a percentage of what that offer left of the set (discounts compound)', async () => {
     const ten = await offer(ctx, { name: '10 % off', priority: 10, effect: { percentOff: { basisPoints: 1000 } } });
-    const breakfast = await offer(ctx, { name: 'Breakfast −20 %', priority: 0, effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundleBasisPoints: 2000 } } });
+    const breakfast = await offer(ctx, {
+      name: 'Breakfast −20 %',
+      priority: 0,
+      effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundleBasisPoints: 2000 } },
+    });
     // 10 % of 650 = 65 (35 / 30) leaves 315 + 270 = 585 of the set; 20 % of 585 = 117 (63 / 54), not 20 % of the 650 gross (130).
     const quoted = await quote(ctx.app, { lines: [coffee(1), croissant(1)] });
     expect(quoted.appliedOffers).toEqual([appliedOffer(ten, 'PERCENT_OFF', 65), appliedOffer(breakfast, 'COMBO', 117)]);
-    expect(money(quoted)).toEqual({ total: 650, discount: 182, totalAfterDiscount: 468, amountPaid: 468, pointsEarned: 4, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 650,
+      discount: 182,
+      totalAfterDiscount: 468,
+      amountPaid: 468,
+      pointsEarned: 4,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([98, 84]);
   });
 
   it('without every SKU of the set it does not apply (NO_MATCHING_ITEMS); a bundle price above the set gives nothing (NOTHING_TO_DISCOUNT)', async () => {
-    const breakfast = await offer(ctx, { name: 'Breakfast 5.50', priority: 1, effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 550 } } });
-    const pricey = await offer(ctx, { name: 'Breakfast 7.00', priority: 0, effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 700 } } });
+    const breakfast = await offer(ctx, {
+      name: 'Breakfast 5.50',
+      priority: 1,
+      effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 550 } },
+    });
+    const pricey = await offer(ctx, {
+      name: 'Breakfast 7.00',
+      priority: 0,
+      effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 700 } },
+    });
     const coffeeOnly = await quote(ctx.app, { lines: [coffee(3)] });
     expect(coffeeOnly.discount.amount).toBe(0);
     expect(coffeeOnly.appliedOffers).toEqual([]);
@@ -310,7 +478,14 @@ describe('gift with purchase', () => {
 
     const cart = { lines: [line('BEANS', 2, 1000)] };
     const reached = await quote(ctx.app, cart);
-    expect(money(reached)).toEqual({ total: 2000, discount: 0, totalAfterDiscount: 2000, amountPaid: 2000, pointsEarned: 20, restOfOrderDiscount: 0 });
+    expect(money(reached)).toEqual({
+      total: 2000,
+      discount: 0,
+      totalAfterDiscount: 2000,
+      amountPaid: 2000,
+      pointsEarned: 20,
+      restOfOrderDiscount: 0,
+    });
     expect(reached.gifts).toEqual([{ sku: 'TOTE', quantity: 1 }]);
     expect(reached.appliedOffers).toEqual([appliedOffer(tote, 'GIFT', 0, { gift: { sku: 'TOTE', quantity: 1 } })]);
     expect(reached.notApplied).toEqual([]);
@@ -331,7 +506,10 @@ describe('gift with purchase', () => {
   });
 
   it('by weight: Σ quantity × the line attribute must reach minimumWeight; lines without the attribute weigh nothing', async () => {
-    const scoop = await offer(ctx, { name: 'Free scoop from 1 kg', effect: { gift: { sku: 'SCOOP', quantity: 2, minimumWeight: 1000, weightAttribute: 'weight' } } });
+    const scoop = await offer(ctx, {
+      name: 'Free scoop from 1 kg',
+      effect: { gift: { sku: 'SCOOP', quantity: 2, minimumWeight: 1000, weightAttribute: 'weight' } },
+    });
     const bag = (quantity: number, sku = 'BEANS') => line(sku, quantity, 800, { attributes: { weight: 250 } });
 
     // 3 × 250 = 750 g, however much the cart costs (a heavy price, a weightless mug).
@@ -342,7 +520,14 @@ describe('gift with purchase', () => {
 
     // 3 × 250 + 1 × 250 over two lines = 1000 g.
     const heavy = await quote(ctx.app, { lines: [bag(3), bag(1, 'GROUND'), line('MUG', 1, 1500)] });
-    expect(money(heavy)).toEqual({ total: 4700, discount: 0, totalAfterDiscount: 4700, amountPaid: 4700, pointsEarned: 47, restOfOrderDiscount: 0 });
+    expect(money(heavy)).toEqual({
+      total: 4700,
+      discount: 0,
+      totalAfterDiscount: 4700,
+      amountPaid: 4700,
+      pointsEarned: 47,
+      restOfOrderDiscount: 0,
+    });
     expect(heavy.gifts).toEqual([{ sku: 'SCOOP', quantity: 2 }]);
     expect(heavy.appliedOffers).toEqual([appliedOffer(scoop, 'GIFT', 0, { gift: { sku: 'SCOOP', quantity: 2 } })]);
     expect(heavy.notApplied).toEqual([]);
@@ -358,7 +543,14 @@ describe('bonusPoints', () => {
     const cart = { memberId, lines: [line('BEANS', 1, 1234)] };
     // 1234 paid → 12 points, + 50.
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 1234, discount: 0, totalAfterDiscount: 1234, amountPaid: 1234, pointsEarned: 62, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1234,
+      discount: 0,
+      totalAfterDiscount: 1234,
+      amountPaid: 1234,
+      pointsEarned: 62,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([appliedOffer(fifty, 'BONUS_POINTS', 0, { bonusPoints: 50 })]);
 
     const before = await pointsBalance(ctx.app, memberId);
@@ -378,8 +570,18 @@ describe('bonusPoints', () => {
     // 1490 − 149 = 1341 paid → 13 base points; bonus floor(13 × 500 / 1000) = floor(6.5) = 6 → 19.
     const cart = { memberId, lines: [line('BEANS', 1, 1490)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 1490, discount: 149, totalAfterDiscount: 1341, amountPaid: 1341, pointsEarned: 19, restOfOrderDiscount: 0 });
-    expect(quoted.appliedOffers).toEqual([appliedOffer(discount, 'PERCENT_OFF', 149), appliedOffer(boost, 'BONUS_POINTS', 0, { bonusPoints: 6 })]);
+    expect(money(quoted)).toEqual({
+      total: 1490,
+      discount: 149,
+      totalAfterDiscount: 1341,
+      amountPaid: 1341,
+      pointsEarned: 19,
+      restOfOrderDiscount: 0,
+    });
+    expect(quoted.appliedOffers).toEqual([
+      appliedOffer(discount, 'PERCENT_OFF', 149),
+      appliedOffer(boost, 'BONUS_POINTS', 0, { bonusPoints: 6 }),
+    ]);
 
     const before = await pointsBalance(ctx.app, memberId);
     const recorded = await record(ctx.app, cart);
@@ -418,7 +620,10 @@ describe('stampCard', () => {
   let card: CreatedOffer;
   beforeAll(async () => {
     // Created outside the tests so that it stays active for the whole describe.
-    card = (await createOffer(ctx.app, { name: 'Ninth coffee free', effect: { stampCard: { stampsRequired: 9, items: { skus: ['COFFEE'] } } } })) as CreatedOffer;
+    card = (await createOffer(ctx.app, {
+      name: 'Ninth coffee free',
+      effect: { stampCard: { stampsRequired: 9, items: { skus: ['COFFEE'] } } },
+    })) as CreatedOffer;
   });
   const cardOf = async (memberId: string) => (await stampCardsOf(ctx.app, memberId)).find((entry) => entry.offer.id === card.id);
 
@@ -440,7 +645,14 @@ describe('stampCard', () => {
       expect(recorded.stampsEarned).toBe(order.stamps);
       expect(recorded.discount.amount).toBe(0);
       collected += order.stamps;
-      expect(await cardOf(memberId)).toEqual({ offer: { id: card.id }, stampsRequired: 9, stamps: collected, untilReward: 9 - collected, lifetimeStamps: collected, rewardsEarned: 0 });
+      expect(await cardOf(memberId)).toEqual({
+        offer: { id: card.id },
+        stampsRequired: 9,
+        stamps: collected,
+        untilReward: 9 - collected,
+        lifetimeStamps: collected,
+        rewardsEarned: 0,
+      });
     }
     expect(collected).toBe(8);
     // Stamp progress alone is not a redemption.
@@ -449,13 +661,27 @@ describe('stampCard', () => {
     // The ninth: two coffees at different prices; the cheaper (320) is free. 2 stamps → 10 → 1 on the new card.
     const cart = { memberId, lines: [line('COFFEE', 1, 350), line('COFFEE', 1, 320)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 670, discount: 320, totalAfterDiscount: 350, amountPaid: 350, pointsEarned: 3, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 670,
+      discount: 320,
+      totalAfterDiscount: 350,
+      amountPaid: 350,
+      pointsEarned: 3,
+      restOfOrderDiscount: 0,
+    });
     expect(lineDiscounts(quoted)).toEqual([0, 320]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(card, 'STAMP_CARD', 320, { stamps: 2, freeUnits: 1 })]);
     const recorded = await record(ctx.app, cart);
     expect(money(recorded)).toEqual(money(quoted));
     expect(recorded.appliedOffers).toEqual(quoted.appliedOffers);
-    expect(await cardOf(memberId)).toEqual({ offer: { id: card.id }, stampsRequired: 9, stamps: 1, untilReward: 8, lifetimeStamps: 10, rewardsEarned: 1 });
+    expect(await cardOf(memberId)).toEqual({
+      offer: { id: card.id },
+      stampsRequired: 9,
+      stamps: 1,
+      untilReward: 8,
+      lifetimeStamps: 10,
+      rewardsEarned: 1,
+    });
     expect(await offerStats(ctx.app, card.id)).toMatchObject({ redemptions: 1, discountGiven: 320 });
   });
 
@@ -463,11 +689,25 @@ describe('stampCard', () => {
     const memberId = await member(ctx);
     const cart = { memberId, lines: [line('COFFEE', 10, 350)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 3500, discount: 350, totalAfterDiscount: 3150, amountPaid: 3150, pointsEarned: 31, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 3500,
+      discount: 350,
+      totalAfterDiscount: 3150,
+      amountPaid: 3150,
+      pointsEarned: 31,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([appliedOffer(card, 'STAMP_CARD', 350, { stamps: 10, freeUnits: 1 })]);
     expect(quoted.stampsEarned).toBe(10);
     await record(ctx.app, cart);
-    expect(await cardOf(memberId)).toEqual({ offer: { id: card.id }, stampsRequired: 9, stamps: 1, untilReward: 8, lifetimeStamps: 10, rewardsEarned: 1 });
+    expect(await cardOf(memberId)).toEqual({
+      offer: { id: card.id },
+      stampsRequired: 9,
+      stamps: 1,
+      untilReward: 8,
+      lifetimeStamps: 10,
+      rewardsEarned: 1,
+    });
 
     // 8 more reach 18: the second card completes, one more free.
     const next = await quote(ctx.app, { memberId, lines: [line('COFFEE', 8, 350)] });
@@ -496,7 +736,14 @@ describe('stacking', () => {
     const first = await offer(ctx, { name: '10 % A', priority: 2, effect: { percentOff: { basisPoints: 1000 } } });
     const second = await offer(ctx, { name: '10 % B', priority: 1, effect: { percentOff: { basisPoints: 1000 } } });
     const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 1000)] });
-    expect(money(quoted)).toEqual({ total: 1000, discount: 190, totalAfterDiscount: 810, amountPaid: 810, pointsEarned: 8, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1000,
+      discount: 190,
+      totalAfterDiscount: 810,
+      amountPaid: 810,
+      pointsEarned: 8,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([appliedOffer(first, 'PERCENT_OFF', 100), appliedOffer(second, 'PERCENT_OFF', 90)]);
     expect(lineDiscounts(quoted)).toEqual([190]);
   });
@@ -523,12 +770,24 @@ describe('stacking', () => {
 
   it('an exclusive offer stops the lower-priority offers; the higher-priority ones already applied stay', async () => {
     const high = await offer(ctx, { name: '10 % high', priority: 10, effect: { percentOff: { basisPoints: 1000 } } });
-    const exclusive = await offer(ctx, { name: '1.00 off exclusive', priority: 5, exclusive: true, effect: { amountOff: { amount: 100 } } });
+    const exclusive = await offer(ctx, {
+      name: '1.00 off exclusive',
+      priority: 5,
+      exclusive: true,
+      effect: { amountOff: { amount: 100 } },
+    });
     const low = await offer(ctx, { name: '10 % low', priority: 1, effect: { percentOff: { basisPoints: 1000 } } });
     const gift = await offer(ctx, { name: 'Gift low', priority: 0, effect: { gift: { sku: 'TOTE', minimumAmount: 1 } } });
     const cart = { lines: [line('BEANS', 1, 1000)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 1000, discount: 200, totalAfterDiscount: 800, amountPaid: 800, pointsEarned: 8, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1000,
+      discount: 200,
+      totalAfterDiscount: 800,
+      amountPaid: 800,
+      pointsEarned: 8,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([appliedOffer(high, 'PERCENT_OFF', 100), appliedOffer(exclusive, 'AMOUNT_OFF', 100)]);
     expect(quoted.notApplied).toEqual([skipped(low, 'EXCLUDED_BY_EXCLUSIVE_OFFER'), skipped(gift, 'EXCLUDED_BY_EXCLUSIVE_OFFER')]);
     expect(quoted.gifts).toEqual([]);
@@ -542,7 +801,13 @@ describe('stacking', () => {
 
   it('an exclusive offer that does not apply stops nothing', async () => {
     const high = await offer(ctx, { name: '10 % high', priority: 10, effect: { percentOff: { basisPoints: 1000 } } });
-    const exclusive = await offer(ctx, { name: 'Exclusive from 50.00', priority: 5, exclusive: true, conditions: { minimumSpend: 5000 }, effect: { amountOff: { amount: 100 } } });
+    const exclusive = await offer(ctx, {
+      name: 'Exclusive from 50.00',
+      priority: 5,
+      exclusive: true,
+      conditions: { minimumSpend: 5000 },
+      effect: { amountOff: { amount: 100 } },
+    });
     const low = await offer(ctx, { name: '10 % low', priority: 1, effect: { percentOff: { basisPoints: 1000 } } });
     const quoted = await quote(ctx.app, { lines: [line('BEANS', 1, 1000)] });
     expect(quoted.discount.amount).toBe(190);
@@ -555,7 +820,14 @@ describe('stacking', () => {
     const later = await offer(ctx, { name: '10 % later', priority: 0, effect: { percentOff: { basisPoints: 1000 } } });
     const cart = { total: 1500, lines: [line('A', 1, 700), line('B', 1, 500)] };
     const quoted = await quote(ctx.app, cart);
-    expect(money(quoted)).toEqual({ total: 1500, discount: 1500, totalAfterDiscount: 0, amountPaid: 0, pointsEarned: 0, restOfOrderDiscount: 300 });
+    expect(money(quoted)).toEqual({
+      total: 1500,
+      discount: 1500,
+      totalAfterDiscount: 0,
+      amountPaid: 0,
+      pointsEarned: 0,
+      restOfOrderDiscount: 300,
+    });
     expect(lineDiscounts(quoted)).toEqual([700, 500]);
     expect(lineTotals(quoted)).toEqual([0, 0]);
     expect(quoted.appliedOffers).toEqual([appliedOffer(huge, 'AMOUNT_OFF', 1500)]);
@@ -585,8 +857,19 @@ describe('program discount cap (maxDiscountBasisPoints)', () => {
     // Cap 20 % of 1000 = 200: 150, then 10 % of 850 = 85 cut to 50, then nothing left for 30.
     const cart = { lines: [line('BEANS', 1, 1000)] };
     const quoted = await quote(ctx.app, { ...cart, memberId: await member(ctx) });
-    expect(money(quoted)).toEqual({ total: 1000, discount: 200, totalAfterDiscount: 800, amountPaid: 800, pointsEarned: 18, restOfOrderDiscount: 0 });
-    expect(quoted.appliedOffers).toEqual([appliedOffer(first, 'PERCENT_OFF', 150), appliedOffer(second, 'PERCENT_OFF', 50), appliedOffer(bonus, 'BONUS_POINTS', 0, { bonusPoints: 10 })]);
+    expect(money(quoted)).toEqual({
+      total: 1000,
+      discount: 200,
+      totalAfterDiscount: 800,
+      amountPaid: 800,
+      pointsEarned: 18,
+      restOfOrderDiscount: 0,
+    });
+    expect(quoted.appliedOffers).toEqual([
+      appliedOffer(first, 'PERCENT_OFF', 150),
+      appliedOffer(second, 'PERCENT_OFF', 50),
+      appliedOffer(bonus, 'BONUS_POINTS', 0, { bonusPoints: 10 }),
+    ]);
     expect(quoted.notApplied).toEqual([skipped(third, 'DISCOUNT_CAP_REACHED')]);
 
     // The cap is a bound: 20 % of 999 = 199.8 allows 199 at most (150 + 49).
@@ -617,7 +900,11 @@ describe('offer budget', () => {
     const memberId = await member(ctx);
     const cart = { memberId, lines: [line('BEANS', 1, 1000)] };
 
-    for (const expected of [{ discount: 100, budgetLeft: 150 }, { discount: 100, budgetLeft: 50 }, { discount: 50, budgetLeft: 0 }]) {
+    for (const expected of [
+      { discount: 100, budgetLeft: 150 },
+      { discount: 100, budgetLeft: 50 },
+      { discount: 50, budgetLeft: 0 },
+    ]) {
       const quoted = await quote(ctx.app, cart);
       expect(quoted.appliedOffers).toEqual([appliedOffer(budgeted, 'AMOUNT_OFF', expected.discount)]);
       const recorded = await record(ctx.app, cart);
@@ -625,7 +912,13 @@ describe('offer budget', () => {
       expect(recorded.totalAfterDiscount.amount).toBe(1000 - expected.discount);
       expect((await offerStats(ctx.app, budgeted.id)).budgetLeft).toBe(expected.budgetLeft);
     }
-    expect(await offerStats(ctx.app, budgeted.id)).toEqual({ redemptions: 3, redemptionsLeft: null, discountGiven: 250, budgetLeft: 0, bonusPointsGiven: 0 });
+    expect(await offerStats(ctx.app, budgeted.id)).toEqual({
+      redemptions: 3,
+      redemptionsLeft: null,
+      discountGiven: 250,
+      budgetLeft: 0,
+      bonusPointsGiven: 0,
+    });
 
     const fourth = await quote(ctx.app, cart);
     expect(fourth.discount.amount).toBe(0);
@@ -651,11 +944,28 @@ describe('tier standing discount', () => {
     expect(qualifying.discount.amount).toBe(0);
     expect(await tierOf(ctx.app, memberId)).toBe('Regular');
   });
-  const tierApplied = (discount: number) => ({ offer: null, tier: { id: tier.id, name: 'Regular' }, effect: 'TIER_DISCOUNT', code: null, discount, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 });
+  const tierApplied = (discount: number) => ({
+    offer: null,
+    tier: { id: tier.id, name: 'Regular' },
+    effect: 'TIER_DISCOUNT',
+    code: null,
+    discount,
+    gift: null,
+    bonusPoints: 0,
+    stamps: 0,
+    freeUnits: 0,
+  });
 
   it('applies 5 % for a member of the tier, rounded half-up (5 % of 1990 = 99.5 → 100)', async () => {
     const quoted = await quote(ctx.app, { memberId, lines: [line('BEANS', 1, 1990)] });
-    expect(money(quoted)).toEqual({ total: 1990, discount: 100, totalAfterDiscount: 1890, amountPaid: 1890, pointsEarned: 18, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1990,
+      discount: 100,
+      totalAfterDiscount: 1890,
+      amountPaid: 1890,
+      pointsEarned: 18,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([tierApplied(100)]);
     expect(quoted.notApplied).toEqual([]);
   });
@@ -665,7 +975,14 @@ describe('tier standing discount', () => {
     // 10 % of 1990 = 199; then 5 % of 1791 = 89.55 → 90.
     const cart = { lines: [line('BEANS', 1, 1990)] };
     const quoted = await quote(ctx.app, { ...cart, memberId });
-    expect(money(quoted)).toEqual({ total: 1990, discount: 289, totalAfterDiscount: 1701, amountPaid: 1701, pointsEarned: 17, restOfOrderDiscount: 0 });
+    expect(money(quoted)).toEqual({
+      total: 1990,
+      discount: 289,
+      totalAfterDiscount: 1701,
+      amountPaid: 1701,
+      pointsEarned: 17,
+      restOfOrderDiscount: 0,
+    });
     expect(quoted.appliedOffers).toEqual([appliedOffer(ten, 'PERCENT_OFF', 199), tierApplied(90)]);
 
     const recorded = await record(ctx.app, { ...cart, memberId });
@@ -673,7 +990,14 @@ describe('tier standing discount', () => {
     expect(recorded.appliedOffers).toEqual(quoted.appliedOffers);
 
     const guest = await quote(ctx.app, cart);
-    expect(money(guest)).toEqual({ total: 1990, discount: 199, totalAfterDiscount: 1791, amountPaid: 1791, pointsEarned: 17, restOfOrderDiscount: 0 });
+    expect(money(guest)).toEqual({
+      total: 1990,
+      discount: 199,
+      totalAfterDiscount: 1791,
+      amountPaid: 1791,
+      pointsEarned: 17,
+      restOfOrderDiscount: 0,
+    });
     expect(guest.appliedOffers).toEqual([appliedOffer(ten, 'PERCENT_OFF', 199)]);
     expect(guest.notApplied).toEqual([]);
 
@@ -708,7 +1032,9 @@ describe('tier standing discount', () => {
     const quoted = await quote(ctx.app, { memberId, lines: [line('BEANS', 1, 1990)] });
     expect(quoted.discount.amount).toBe(100);
     expect(quoted.appliedOffers).toEqual([appliedOffer(exclusive, 'AMOUNT_OFF', 100)]);
-    expect(quoted.notApplied).toEqual([{ offerId: null, tierId: tier.id, code: null, reason: 'EXCLUDED_BY_EXCLUSIVE_OFFER', threshold: null }]);
+    expect(quoted.notApplied).toEqual([
+      { offerId: null, tierId: tier.id, code: null, reason: 'EXCLUDED_BY_EXCLUSIVE_OFFER', threshold: null },
+    ]);
   });
 });
 
@@ -726,9 +1052,17 @@ describe('invalid effect input', () => {
     { name: 'an empty effect', effect: {}, path: ['input', 'effect'] },
     { name: 'no effect at all', effect: undefined, path: ['input', 'effect'] },
     { name: 'a combo of one SKU', effect: { combo: { skus: ['COFFEE'], bundlePrice: 300 } }, path: ['input', 'effect', 'combo', 'skus'] },
-    { name: 'a combo with bundlePrice and bundleBasisPoints', effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 300, bundleBasisPoints: 1000 } }, path: ['input', 'effect', 'combo'] },
+    {
+      name: 'a combo with bundlePrice and bundleBasisPoints',
+      effect: { combo: { skus: ['COFFEE', 'CROISSANT'], bundlePrice: 300, bundleBasisPoints: 1000 } },
+      path: ['input', 'effect', 'combo'],
+    },
     { name: 'percentOff of 0', effect: { percentOff: { basisPoints: 0 } }, path: ['input', 'effect', 'percentOff', 'basisPoints'] },
-    { name: 'percentOff over 100 %', effect: { percentOff: { basisPoints: 10_001 } }, path: ['input', 'effect', 'percentOff', 'basisPoints'] },
+    {
+      name: 'percentOff over 100 %',
+      effect: { percentOff: { basisPoints: 10_001 } },
+      path: ['input', 'effect', 'percentOff', 'basisPoints'],
+    },
     { name: 'amountOff of 0', effect: { amountOff: { amount: 0 } }, path: ['input', 'effect', 'amountOff', 'amount'] },
   ];
 

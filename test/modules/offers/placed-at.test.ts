@@ -11,7 +11,7 @@ import { setUpTiers } from '../../support/tiers';
  * TEST_NOW is 2026-11-23T10:00:00Z.
  */
 
-const FIELDS = `__typename ... on Error { code message } ... on PlacedAtOutOfRange { earliest latest } ... on InvalidInputError { issues { path message } }`;
+const FIELDS = `__typename ... on Error { code message } ... on PlacedAtOutOfRangeError { earliest latest } ... on InvalidInputError { issues { path message } }`;
 const CHECKOUT = `discount { amount } pointsEarned pointsPayment { amount } appliedOffers { offer { name } discount } notApplied { reason code }`;
 const RECORD = `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { ${FIELDS} ... on RecordOrderPayload { pointsBalance ${CHECKOUT} } } }`;
 const QUOTE = `query($cart: QuoteCartInput!) { quote(cart: $cart) { ${FIELDS} ... on Quote { ${CHECKOUT} } } }`;
@@ -30,21 +30,34 @@ afterEach(() => closeSoundly(app));
 
 async function record(input: Record<string, unknown>) {
   const orderId = `till-${++orders}`;
-  const response = await app.graphql(RECORD, { input: { memberId, currency: 'EUR', total: 1000, orderId, idempotencyKey: orderId, ...input } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    RECORD,
+    { input: { memberId, currency: 'EUR', total: 1000, orderId, idempotencyKey: orderId, ...input } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.recordOrder;
 }
 async function quoteAt(cart: Record<string, unknown>) {
-  const response = await app.graphql(QUOTE, { cart: { memberId, currency: 'EUR', total: 1000, ...cart } }, await app.token({ role: 'storefront' }));
+  const response = await app.graphql(
+    QUOTE,
+    { cart: { memberId, currency: 'EUR', total: 1000, ...cart } },
+    await app.token({ role: 'storefront' }),
+  );
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.quote;
 }
 
 describe('the window', () => {
   it('accepts placedAt from now back to 7 days by default; refuses a millisecond outside, writing nothing', async () => {
-    expect(await record({ placedAt: ago(7, 1) })).toMatchObject({ __typename: 'PlacedAtOutOfRange', code: 'PLACED_AT_OUT_OF_RANGE', earliest: ago(7), latest: TEST_NOW });
-    expect(await record({ placedAt: ago(-1 / DAY) })).toMatchObject({ __typename: 'PlacedAtOutOfRange' });
-    expect(await quoteAt({ placedAt: ago(0, -1) })).toMatchObject({ __typename: 'PlacedAtOutOfRange' });
+    expect(await record({ placedAt: ago(7, 1) })).toMatchObject({
+      __typename: 'PlacedAtOutOfRangeError',
+      code: 'PLACED_AT_OUT_OF_RANGE',
+      earliest: ago(7),
+      latest: TEST_NOW,
+    });
+    expect(await record({ placedAt: ago(-1 / DAY) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError' });
+    expect(await quoteAt({ placedAt: ago(0, -1) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError' });
     expect(await transfersOf(app, memberId)).toEqual([]);
     expect(await record({ placedAt: ago(7) })).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 10 });
     expect(await record({ placedAt: TEST_NOW })).toMatchObject({ __typename: 'RecordOrderPayload' });
@@ -52,11 +65,15 @@ describe('the window', () => {
 
   it('follows the program rule maxBackdateDays (0 to 365)', async () => {
     await setRules(app, { maxBackdateDays: 0 });
-    expect(await record({ placedAt: ago(0, 1) })).toMatchObject({ __typename: 'PlacedAtOutOfRange' });
+    expect(await record({ placedAt: ago(0, 1) })).toMatchObject({ __typename: 'PlacedAtOutOfRangeError' });
     expect(await record({ placedAt: TEST_NOW })).toMatchObject({ __typename: 'RecordOrderPayload' });
     await setRules(app, { maxBackdateDays: 365 });
     expect(await record({ placedAt: ago(365) })).toMatchObject({ __typename: 'RecordOrderPayload' });
-    const tooMany = await app.graphql(`mutation { updateProgramRules(input: { maxBackdateDays: 366 }) { __typename ... on InvalidInputError { issues { path } } } }`, {}, await app.token({ role: 'admin' }));
+    const tooMany = await app.graphql(
+      `mutation { updateProgramRules(input: { maxBackdateDays: 366 }) { __typename ... on InvalidInputError { issues { path } } } }`,
+      {},
+      await app.token({ role: 'admin' }),
+    );
     expect(tooMany.data!.updateProgramRules).toEqual({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'maxBackdateDays'] }] });
   });
 });
@@ -69,11 +86,21 @@ describe('evaluated as of placedAt', () => {
     await createCode(app, { offerId: coded.id, code: 'LASTWEEK', expiresAt: ago(1) });
     const cart = { placedAt: ago(2), codes: ['LASTWEEK'] };
     const quoted = await quoteAt(cart);
-    expect(quoted).toMatchObject({ discount: { amount: 110 }, appliedOffers: [{ offer: { name: 'Ended yesterday' } }, { offer: { name: 'Coded' } }], notApplied: [{ reason: 'NOT_STARTED' }] });
+    expect(quoted).toMatchObject({
+      discount: { amount: 110 },
+      appliedOffers: [{ offer: { name: 'Ended yesterday' } }, { offer: { name: 'Coded' } }],
+      notApplied: [{ reason: 'NOT_STARTED' }],
+    });
     const { pointsBalance, ...recorded } = await record(cart);
     expect({ ...recorded, __typename: 'Quote' }).toEqual(quoted);
     // Now the code has expired and the offers swapped.
-    expect(await quoteAt({ codes: ['LASTWEEK'] })).toMatchObject({ discount: { amount: 50 }, notApplied: expect.arrayContaining([{ reason: 'CODE_EXPIRED', code: 'LASTWEEK' }, { reason: 'EXPIRED', code: null }]) });
+    expect(await quoteAt({ codes: ['LASTWEEK'] })).toMatchObject({
+      discount: { amount: 50 },
+      notApplied: expect.arrayContaining([
+        { reason: 'CODE_EXPIRED', code: 'LASTWEEK' },
+        { reason: 'EXPIRED', code: null },
+      ]),
+    });
   });
 
   it('points: earned when placed (the lot expires counting from then); lots spendable as of then', async () => {
@@ -81,8 +108,12 @@ describe('evaluated as of placedAt', () => {
     app.clock.set(ago(32)); // a lot that expires 1 day before now: spendable 2 days ago, not now
     await mutate(app, ADJUST, { memberId, points: 300, reason: 'fixture' });
     app.clock.set(TEST_NOW);
-    expect(await quoteAt({ redeemPoints: 100 })).toMatchObject({ __typename: 'InsufficientPoints' });
-    expect(await record({ placedAt: ago(2), redeemPoints: 100 })).toMatchObject({ __typename: 'RecordOrderPayload', pointsPayment: { amount: 100 }, pointsEarned: 9 });
+    expect(await quoteAt({ redeemPoints: 100 })).toMatchObject({ __typename: 'InsufficientPointsError' });
+    expect(await record({ placedAt: ago(2), redeemPoints: 100 })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      pointsPayment: { amount: 100 },
+      pointsEarned: 9,
+    });
     const [earned] = await lotsOf(app, memberId);
     expect(earned).toEqual({ amount: 9, remaining: 9, earnedAt: ago(2), expiresAt: '2026-12-21T10:00:00.000Z' });
   });

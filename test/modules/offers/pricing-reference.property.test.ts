@@ -52,7 +52,8 @@ interface Cart {
 const percent = (amount: number, basisPoints: number) => Number((BigInt(amount) * BigInt(basisPoints) * 2n + 10_000n) / 20_000n);
 
 const matches = (items: Items, line: Line) =>
-  items === null || ('skus' in items ? items.skus.includes(line.sku) : CATEGORY[line.sku] !== null && items.categories.includes(CATEGORY[line.sku]!));
+  items === null ||
+  ('skus' in items ? items.skus.includes(line.sku) : CATEGORY[line.sku] !== null && items.categories.includes(CATEGORY[line.sku]!));
 
 /** Splits `amount` over parts in proportion to their weights; the largest remainders (then the earlier part) get the leftover units. */
 function split(amount: number, parts: Array<{ key: number | typeof REST; weight: number }>): Map<number | typeof REST, number> {
@@ -77,7 +78,10 @@ interface OfferCounters {
 /** What the README says the cart gets: the applied discounts in order, per line, and the points earned. */
 function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Cart, program: Program) {
   const total = cart.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + cart.shipping;
-  const left = new Map<number | typeof REST, number>([...cart.lines.map((line, lineNo) => [lineNo, line.quantity * line.unitPrice] as const), [REST, cart.shipping]]);
+  const left = new Map<number | typeof REST, number>([
+    ...cart.lines.map((line, lineNo) => [lineNo, line.quantity * line.unitPrice] as const),
+    [REST, cart.shipping],
+  ]);
   const cap = program.capBasisPoints === null ? Number.POSITIVE_INFINITY : Math.floor((total * program.capBasisPoints) / 10_000);
   let discount = 0;
   let stopped = false;
@@ -91,7 +95,8 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
     discount += amount;
     return amount;
   };
-  const partsOf = (keys: Array<number | typeof REST>) => keys.map((key) => ({ key, weight: left.get(key)! })).filter((part) => part.weight > 0);
+  const partsOf = (keys: Array<number | typeof REST>) =>
+    keys.map((key) => ({ key, weight: left.get(key)! })).filter((part) => part.weight > 0);
 
   // Highest priority first; equal priorities in the order the offers were created.
   const order = offers.map((offer, index) => ({ offer, index })).sort((a, b) => b.offer.priority - a.offer.priority || a.index - b.index);
@@ -103,13 +108,18 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
     let given = 0;
     if ('combo' in offer.effect) {
       const combo = offer.effect.combo;
-      const sets = Math.min(...combo.skus.map((sku) => cart.lines.filter((line) => line.sku === sku).reduce((sum, line) => sum + line.quantity, 0)));
+      const sets = Math.min(
+        ...combo.skus.map((sku) => cart.lines.filter((line) => line.sku === sku).reduce((sum, line) => sum + line.quantity, 0)),
+      );
       if (sets === 0) continue;
       // The cheapest units of each SKU make the sets; each takes what those units have left.
       const parts: Array<{ key: number; weight: number }> = [];
       for (const sku of combo.skus) {
         let units = sets;
-        const lines = cart.lines.map((line, lineNo) => ({ line, lineNo })).filter(({ line }) => line.sku === sku).sort((a, b) => a.line.unitPrice - b.line.unitPrice || a.lineNo - b.lineNo);
+        const lines = cart.lines
+          .map((line, lineNo) => ({ line, lineNo }))
+          .filter(({ line }) => line.sku === sku)
+          .sort((a, b) => a.line.unitPrice - b.line.unitPrice || a.lineNo - b.lineNo);
         for (const { line, lineNo } of lines) {
           const taken = Math.min(units, line.quantity);
           units -= taken;
@@ -118,7 +128,8 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
       }
       const nonEmpty = parts.filter((part) => part.weight > 0);
       const setsLeft = nonEmpty.reduce((sum, part) => sum + part.weight, 0);
-      const wanted = combo.bundlePrice !== undefined ? Math.max(0, setsLeft - sets * combo.bundlePrice) : percent(setsLeft, combo.bundleBasisPoints!);
+      const wanted =
+        combo.bundlePrice !== undefined ? Math.max(0, setsLeft - sets * combo.bundlePrice) : percent(setsLeft, combo.bundleBasisPoints!);
       given = give(Math.min(wanted, setsLeft), nonEmpty, budgetLeft);
     } else {
       const { items } = 'percentOff' in offer.effect ? offer.effect.percentOff : offer.effect.amountOff;
@@ -126,7 +137,8 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
       if (items !== null && lineNos.length === 0) continue;
       const parts = partsOf(items === null ? [...lineNos, REST] : lineNos);
       const base = parts.reduce((sum, part) => sum + part.weight, 0);
-      const wanted = 'percentOff' in offer.effect ? percent(base, offer.effect.percentOff.basisPoints) : Math.min(offer.effect.amountOff.amount, base);
+      const wanted =
+        'percentOff' in offer.effect ? percent(base, offer.effect.percentOff.basisPoints) : Math.min(offer.effect.amountOff.amount, base);
       given = give(wanted, parts, budgetLeft);
     }
     if (given === 0) continue;
@@ -135,7 +147,14 @@ function referenceQuote(offers: OfferSpec[], counters: OfferCounters[], cart: Ca
   }
   if (!stopped && program.tier && program.tier.discountBasisPoints > 0) {
     const parts = partsOf([...cart.lines.map((_, lineNo) => lineNo), REST]);
-    const given = give(percent(parts.reduce((sum, part) => sum + part.weight, 0), program.tier.discountBasisPoints), parts, Number.POSITIVE_INFINITY);
+    const given = give(
+      percent(
+        parts.reduce((sum, part) => sum + part.weight, 0),
+        program.tier.discountBasisPoints,
+      ),
+      parts,
+      Number.POSITIVE_INFINITY,
+    );
     if (given > 0) applied.push({ offer: 'tier', discount: given });
   }
   const multiplier = program.tier?.earnMultiplierPermille ?? 1000;
@@ -162,9 +181,9 @@ const effect: fc.Arbitrary<Effect> = fc.oneof(
   fc.record({ percentOff: fc.record({ basisPoints, items }) }),
   fc.record({ amountOff: fc.record({ amount: fc.integer({ min: 1, max: 2_500 }), items }) }),
   fc.record({
-    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.boolean(), fc.integer({ min: 0, max: 1_500 }), basisPoints).map(([skus, byPrice, price, bp]) =>
-      byPrice ? { skus, bundlePrice: price } : { skus, bundleBasisPoints: bp },
-    ),
+    combo: fc
+      .tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.boolean(), fc.integer({ min: 0, max: 1_500 }), basisPoints)
+      .map(([skus, byPrice, price, bp]) => (byPrice ? { skus, bundlePrice: price } : { skus, bundleBasisPoints: bp })),
   }),
 );
 const offer: fc.Arbitrary<OfferSpec> = fc.record({
@@ -176,10 +195,23 @@ const offer: fc.Arbitrary<OfferSpec> = fc.record({
 });
 const program: fc.Arbitrary<Program> = fc.record({
   capBasisPoints: fc.option(fc.constantFrom(0, 1_500, 5_000, 9_999), { freq: 3 }),
-  tier: fc.option(fc.record({ discountBasisPoints: fc.constantFrom(0, 500, 1_234, 10_000), earnMultiplierPermille: fc.constantFrom(1_000, 1_500, 2_000) }), { freq: 2 }),
+  tier: fc.option(
+    fc.record({
+      discountBasisPoints: fc.constantFrom(0, 500, 1_234, 10_000),
+      earnMultiplierPermille: fc.constantFrom(1_000, 1_500, 2_000),
+    }),
+    { freq: 2 },
+  ),
 });
 const cart: fc.Arbitrary<Cart> = fc.record({
-  lines: fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 4 }), unitPrice: fc.oneof(fc.constantFrom(0, 100, 333, 999), fc.integer({ min: 0, max: 1_500 })) }), { maxLength: 4 }),
+  lines: fc.array(
+    fc.record({
+      sku: fc.constantFrom(...SKUS),
+      quantity: fc.integer({ min: 1, max: 4 }),
+      unitPrice: fc.oneof(fc.constantFrom(0, 100, 333, 999), fc.integer({ min: 0, max: 1_500 })),
+    }),
+    { maxLength: 4 },
+  ),
   shipping: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 800 })),
   record: fc.boolean(),
 });
@@ -196,13 +228,28 @@ async function play(app: TestApp, offers: OfferSpec[], setup: Program, carts: Ca
   }
   const ids: string[] = [];
   for (const [index, spec] of offers.entries()) {
-    ids.push((await createOffer(app, { name: `Offer ${index}`, effect: spec.effect, priority: spec.priority, exclusive: spec.exclusive, budget: spec.budget, maxRedemptions: spec.maxRedemptions })).id);
+    ids.push(
+      (
+        await createOffer(app, {
+          name: `Offer ${index}`,
+          effect: spec.effect,
+          priority: spec.priority,
+          exclusive: spec.exclusive,
+          budget: spec.budget,
+          maxRedemptions: spec.maxRedemptions,
+        })
+      ).id,
+    );
   }
   const counters: OfferCounters[] = offers.map(() => ({ redemptions: 0, discountGiven: 0 }));
 
   for (const current of carts) {
     const lines = current.lines.map((line) => ({ ...line, category: CATEGORY[line.sku] }));
-    const input = { memberId: globalId, total: lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + current.shipping, lines };
+    const input = {
+      memberId: globalId,
+      total: lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + current.shipping,
+      lines,
+    };
     const expected = referenceQuote(offers, counters, current, setup);
     const quoted = await quote(app, input);
     const context = JSON.stringify({ cart: current, expected, counters });
@@ -211,7 +258,10 @@ async function play(app: TestApp, offers: OfferSpec[], setup: Program, carts: Ca
       {
         total: quoted.total.amount,
         discount: quoted.discount.amount,
-        applied: (quoted.appliedOffers as Array<Record<string, any>>).map((applied) => ({ offer: applied.tier ? 'tier' : ids.indexOf(applied.offer.id), discount: applied.discount })),
+        applied: (quoted.appliedOffers as Array<Record<string, any>>).map((applied) => ({
+          offer: applied.tier ? 'tier' : ids.indexOf(applied.offer.id),
+          discount: applied.discount,
+        })),
         lineDiscounts: (quoted.lines as Array<{ discount: number }>).map((line) => line.discount),
         restOfOrderDiscount: quoted.restOfOrderDiscount,
         pointsEarned: quoted.pointsEarned,
@@ -229,7 +279,14 @@ async function play(app: TestApp, offers: OfferSpec[], setup: Program, carts: Ca
   }
 }
 
-const plain = (effect: Effect, extra: Partial<OfferSpec> = {}): OfferSpec => ({ effect, priority: 0, exclusive: false, budget: null, maxRedemptions: null, ...extra });
+const plain = (effect: Effect, extra: Partial<OfferSpec> = {}): OfferSpec => ({
+  effect,
+  priority: 0,
+  exclusive: false,
+  budget: null,
+  maxRedemptions: null,
+  ...extra,
+});
 const noProgram: Program = { capBasisPoints: null, tier: null };
 
 /**
@@ -238,23 +295,77 @@ const noProgram: Program = { capBasisPoints: null, tier: null };
  * combo after a percentage; the tier's discount after an offer, under a cap.
  */
 const examples: Array<[OfferSpec[], Program, Cart[]]> = [
-  [[plain({ percentOff: { basisPoints: 3_333, items: null } }), plain({ percentOff: { basisPoints: 1_500, items: { skus: ['A'] } } })], noProgram, [{ lines: [{ sku: 'A', quantity: 3, unitPrice: 333 }, { sku: 'C', quantity: 1, unitPrice: 155 }], shipping: 15, record: false }]],
-  [[plain({ amountOff: { amount: 500, items: null } }), plain({ percentOff: { basisPoints: 5_000, items: null } }, { priority: 1 })], noProgram, [{ lines: [{ sku: 'B', quantity: 1, unitPrice: 1_999 }], shipping: 0, record: false }]],
-  [[plain({ amountOff: { amount: 700, items: null } }, { budget: 1_000 })], noProgram, Array.from({ length: 3 }, () => ({ lines: [{ sku: 'D', quantity: 1, unitPrice: 1_000 }], shipping: 0, record: true }))],
-  [[plain({ percentOff: { basisPoints: 1_000, items: null } }, { priority: 1 }), plain({ combo: { skus: ['A', 'C'], bundlePrice: 500 } })], noProgram, [{ lines: [{ sku: 'A', quantity: 2, unitPrice: 350 }, { sku: 'C', quantity: 1, unitPrice: 420 }], shipping: 0, record: false }]],
-  [[plain({ percentOff: { basisPoints: 1_000, items: { categories: ['drinks'] } } })], { capBasisPoints: 1_500, tier: { discountBasisPoints: 1_234, earnMultiplierPermille: 1_500 } }, [{ lines: [{ sku: 'A', quantity: 2, unitPrice: 999 }, { sku: 'C', quantity: 1, unitPrice: 1_234 }], shipping: 99, record: false }]],
+  [
+    [plain({ percentOff: { basisPoints: 3_333, items: null } }), plain({ percentOff: { basisPoints: 1_500, items: { skus: ['A'] } } })],
+    noProgram,
+    [
+      {
+        lines: [
+          { sku: 'A', quantity: 3, unitPrice: 333 },
+          { sku: 'C', quantity: 1, unitPrice: 155 },
+        ],
+        shipping: 15,
+        record: false,
+      },
+    ],
+  ],
+  [
+    [plain({ amountOff: { amount: 500, items: null } }), plain({ percentOff: { basisPoints: 5_000, items: null } }, { priority: 1 })],
+    noProgram,
+    [{ lines: [{ sku: 'B', quantity: 1, unitPrice: 1_999 }], shipping: 0, record: false }],
+  ],
+  [
+    [plain({ amountOff: { amount: 700, items: null } }, { budget: 1_000 })],
+    noProgram,
+    Array.from({ length: 3 }, () => ({ lines: [{ sku: 'D', quantity: 1, unitPrice: 1_000 }], shipping: 0, record: true })),
+  ],
+  [
+    [plain({ percentOff: { basisPoints: 1_000, items: null } }, { priority: 1 }), plain({ combo: { skus: ['A', 'C'], bundlePrice: 500 } })],
+    noProgram,
+    [
+      {
+        lines: [
+          { sku: 'A', quantity: 2, unitPrice: 350 },
+          { sku: 'C', quantity: 1, unitPrice: 420 },
+        ],
+        shipping: 0,
+        record: false,
+      },
+    ],
+  ],
+  [
+    [plain({ percentOff: { basisPoints: 1_000, items: { categories: ['drinks'] } } })],
+    { capBasisPoints: 1_500, tier: { discountBasisPoints: 1_234, earnMultiplierPermille: 1_500 } },
+    [
+      {
+        lines: [
+          { sku: 'A', quantity: 2, unitPrice: 999 },
+          { sku: 'C', quantity: 1, unitPrice: 1_234 },
+        ],
+        shipping: 99,
+        record: false,
+      },
+    ],
+  ],
 ];
 
 const settings = propertySettings(25, 90);
 
 describe('quote against a reference evaluator', () => {
-  it('gives every random cart the discounts, line shares and points the README describes', async () => {
-    await assertProperty(
-      fc.asyncProperty(fc.array(offer, { minLength: 1, maxLength: 4 }), program, fc.array(cart, { minLength: 1, maxLength: 8 }), (offers, setup, carts) =>
-        inFreshApp((app) => play(app, offers, setup, carts)),
-      ),
-      settings,
-      examples,
-    );
-  }, settings.testTimeoutMs);
+  it(
+    'gives every random cart the discounts, line shares and points the README describes',
+    async () => {
+      await assertProperty(
+        fc.asyncProperty(
+          fc.array(offer, { minLength: 1, maxLength: 4 }),
+          program,
+          fc.array(cart, { minLength: 1, maxLength: 8 }),
+          (offers, setup, carts) => inFreshApp((app) => play(app, offers, setup, carts)),
+        ),
+        settings,
+        examples,
+      );
+    },
+    settings.testTimeoutMs,
+  );
 });

@@ -36,14 +36,23 @@ const basisPoints = fc.oneof(fc.constantFrom(500, 1000, 2500, 3333, 5000, 10_000
 const steps = <Field extends 'amount' | 'basisPoints'>(field: Field, max: number) =>
   fc
     .uniqueArray(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 3 })
-    .chain((spends) => fc.uniqueArray(fc.integer({ min: 1, max }), { minLength: spends.length, maxLength: spends.length }).map((values) => [spends, values] as const))
+    .chain((spends) =>
+      fc
+        .uniqueArray(fc.integer({ min: 1, max }), { minLength: spends.length, maxLength: spends.length })
+        .map((values) => [spends, values] as const),
+    )
     .map(([spends, values]) => {
       const sortedValues = [...values].sort((a, b) => a - b);
       return [...spends].sort((a, b) => a - b).map((minimumSpend, index) => ({ minimumSpend, [field]: sortedValues[index]! }));
     });
 
 const effect = fc.oneof(
-  fc.record({ percentOff: fc.oneof(fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }), fc.record({ steps: steps('basisPoints', 10_000), items: fc.option(items, { freq: 2 }) })) }),
+  fc.record({
+    percentOff: fc.oneof(
+      fc.record({ basisPoints, items: fc.option(items, { freq: 2 }) }),
+      fc.record({ steps: steps('basisPoints', 10_000), items: fc.option(items, { freq: 2 }) }),
+    ),
+  }),
   fc.record({
     amountOff: fc.oneof(
       fc.record({ amount: fc.integer({ min: 1, max: 2500 }), items: fc.option(items, { freq: 2 }) }),
@@ -51,9 +60,20 @@ const effect = fc.oneof(
     ),
   }),
   fc.record({
-    combo: fc.tuple(fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }), fc.constantFrom('price', 'basisPoints', 'amount'), fc.integer({ min: 0, max: 1500 }), basisPoints).map(([skus, by, price, bp]) =>
-      by === 'price' ? { skus, bundlePrice: price } : by === 'basisPoints' ? { skus, bundleBasisPoints: bp } : { skus, bundleAmountOff: Math.max(1, price) },
-    ),
+    combo: fc
+      .tuple(
+        fc.subarray([...SKUS], { minLength: 2, maxLength: 3 }),
+        fc.constantFrom('price', 'basisPoints', 'amount'),
+        fc.integer({ min: 0, max: 1500 }),
+        basisPoints,
+      )
+      .map(([skus, by, price, bp]) =>
+        by === 'price'
+          ? { skus, bundlePrice: price }
+          : by === 'basisPoints'
+            ? { skus, bundleBasisPoints: bp }
+            : { skus, bundleAmountOff: Math.max(1, price) },
+      ),
   }),
   fc.record({
     gift: fc.oneof(
@@ -61,7 +81,12 @@ const effect = fc.oneof(
       fc.record({ sku: fc.constant('GIFT'), minimumWeight: fc.integer({ min: 1, max: 2000 }), weightAttribute: fc.constant('weight') }),
     ),
   }),
-  fc.record({ bonusPoints: fc.oneof(fc.record({ points: fc.integer({ min: 1, max: 300 }) }), fc.record({ multiplierPermille: fc.integer({ min: 1001, max: 3000 }) })) }),
+  fc.record({
+    bonusPoints: fc.oneof(
+      fc.record({ points: fc.integer({ min: 1, max: 300 }) }),
+      fc.record({ multiplierPermille: fc.integer({ min: 1001, max: 3000 }) }),
+    ),
+  }),
   fc.record({ stampCard: fc.record({ stampsRequired: fc.integer({ min: 2, max: 5 }), items }) }),
 );
 
@@ -99,7 +124,9 @@ const offerSpec = fc.record({
   maxRedemptions: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
   budget: fc.option(fc.integer({ min: 1, max: 3000 }), { freq: 2 }),
   perMemberLimit: rarely(fc.integer({ min: 1, max: 2 })),
-  limitPeriod: fc.option(fc.record({ period: fc.constantFrom('DAY', 'WEEK', 'MONTH', 'YEAR'), window: fc.constantFrom('CALENDAR', 'ROLLING') })),
+  limitPeriod: fc.option(
+    fc.record({ period: fc.constantFrom('DAY', 'WEEK', 'MONTH', 'YEAR'), window: fc.constantFrom('CALENDAR', 'ROLLING') }),
+  ),
   conditions,
   codes: fc.array(codeSpec, { maxLength: 2 }),
 });
@@ -111,7 +138,11 @@ const setupSpec = fc.record({
   /** Days an order's points stay pending (0: spendable at once). */
   pointsVestingDays: fc.constantFrom(0, 0, 3),
   /** Points per value: whole steps of 1, 2 (100 = 0.50) or 3 points (3 = 0.02). */
-  redeemRate: fc.constantFrom({ redeemPoints: 100, redeemValue: 100 }, { redeemPoints: 100, redeemValue: 50 }, { redeemPoints: 3, redeemValue: 2 }),
+  redeemRate: fc.constantFrom(
+    { redeemPoints: 100, redeemValue: 100 },
+    { redeemPoints: 100, redeemValue: 50 },
+    { redeemPoints: 3, redeemValue: 2 },
+  ),
   tier: fc.option(
     fc.record({
       threshold: fc.integer({ min: 1, max: 4000 }),
@@ -165,7 +196,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       attributes: fc.option(fc.record({ ownCup: fc.boolean() })),
       backdateHours: fc.option(fc.integer({ min: 0, max: 24 * 8 }), { freq: 3 }),
       walletAmount: fc.option(fc.integer({ min: 1, max: 2500 }), { freq: 3 }),
-      redeem: fc.option(fc.record({ of: fc.constantFrom('redeemable' as const, 'redeemable' as const, 'balance' as const, 'overBalance' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }), { freq: 2 }),
+      redeem: fc.option(
+        fc.record({
+          of: fc.constantFrom('redeemable' as const, 'redeemable' as const, 'balance' as const, 'overBalance' as const),
+          fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+        }),
+        { freq: 2 },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 20 }) }) },
@@ -175,8 +212,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 // ——— Running it ———
 
 const errorFields = `... on Error { code message } ... on InvalidInputError { issues { path message } }`;
-const pointsErrors = `... on PlacedAtOutOfRange { earliest } ... on WalletPaymentExceedsTotal { maximum } ... on InsufficientWalletBalance { available } ... on InsufficientPoints { requested available } ... on RedemptionExceedsTotal { maximum } ... on BelowMinimumRedemption { minimum } ... on CurrencyMismatch { expected }
-  ... on PointsNotWholeStep { lower higher }`;
+const pointsErrors = `... on PlacedAtOutOfRangeError { earliest } ... on WalletPaymentExceedsTotalError { maximum } ... on InsufficientWalletBalanceError { available } ... on InsufficientPointsError { requested available } ... on RedemptionExceedsTotalError { maximum } ... on BelowMinimumRedemptionError { minimum } ... on CurrencyMismatchError { expected }
+  ... on PointsNotWholeStepError { lower higher }`;
 /** What the newer effects add: a stepped offer's next step, how far a threshold is. */
 const STEP_FIELDS = `appliedOffers { nextStep { minimumSpend amount basisPoints missing } } notApplied { missing } walletPayment { amount } amountToPay { amount }`;
 const QUOTE_CART = `query($cart: QuoteCartInput!) { quote(cart: $cart) { __typename ${errorFields} ${pointsErrors} ... on Quote { ${CHECKOUT_FIELDS} ${STEP_FIELDS} } } }`;
@@ -193,20 +230,29 @@ interface Recorded {
 }
 
 /** What the README calls a redemption: the offer gave something on the order. */
-const gaveSomething = (applied: Record<string, any>) => applied.discount > 0 || applied.gift !== null || applied.bonusPoints > 0 || applied.freeUnits > 0;
+const gaveSomething = (applied: Record<string, any>) =>
+  applied.discount > 0 || applied.gift !== null || applied.bonusPoints > 0 || applied.freeUnits > 0;
 
 type Setup = typeof setupSpec extends fc.Arbitrary<infer T> ? T : never;
 
 async function play(app: TestApp, setup: Setup, steps: Step[]) {
   const storefront = await app.token({ role: 'storefront' });
-  await setRules(app, { maxDiscountBasisPoints: setup.maxDiscountBasisPoints, minimumRedemption: setup.minimumRedemption, ...setup.redeemRate, pointsVestingDays: setup.pointsVestingDays, walletBonusThreshold: 1, walletBonusBasisPoints: 1000 });
+  await setRules(app, {
+    maxDiscountBasisPoints: setup.maxDiscountBasisPoints,
+    minimumRedemption: setup.minimumRedemption,
+    ...setup.redeemRate,
+    pointsVestingDays: setup.pointsVestingDays,
+    walletBonusThreshold: 1,
+    walletBonusBasisPoints: 1000,
+  });
   if (setup.tier) await setUpTiers(app, { metric: 'SPEND' }, [{ name: 'Regular', ...setup.tier }]);
 
   const birthdays = ['1990-11-25', null, '1988-02-29'];
   const members = [];
   for (let index = 0; index < 3; index++) {
     members.push(await enroll(app, { email: `shopper-${index}@example.com`, ...(birthdays[index] ? { birthday: birthdays[index] } : {}) }));
-    if (setup.startingPoints[index]! > 0) await mutate(app, ADJUST, { memberId: members[index]!.globalId, points: setup.startingPoints[index], reason: 'fixture' });
+    if (setup.startingPoints[index]! > 0)
+      await mutate(app, ADJUST, { memberId: members[index]!.globalId, points: setup.startingPoints[index], reason: 'fixture' });
     await mutate(app, TOP_UP, { memberId: members[index]!.globalId, currency: 'EUR', amount: 2000, reference: null });
   }
 
@@ -224,7 +270,9 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       maxRedemptions: spec.maxRedemptions,
       budget: spec.budget,
       perMemberLimit: spec.perMemberLimit,
-      ...(spec.perMemberLimit !== null && spec.limitPeriod ? { perMemberLimitPeriod: spec.limitPeriod.period, perMemberLimitWindow: spec.limitPeriod.window } : {}),
+      ...(spec.perMemberLimit !== null && spec.limitPeriod
+        ? { perMemberLimitPeriod: spec.limitPeriod.period, perMemberLimitWindow: spec.limitPeriod.window }
+        : {}),
       conditions: spec.conditions,
       ...window,
     });
@@ -257,9 +305,15 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       const order = open[current.order % Math.max(open.length, 1)];
       if (!order) continue;
       const net = order.total - order.discount;
-      const byLines = [...order.lines.reduce((sums, line) => sums.set(line.sku, (sums.get(line.sku) ?? 0) + line.quantity), new Map<string, number>())].map(([sku, quantity]) => ({ sku, quantity }));
+      const byLines = [
+        ...order.lines.reduce((sums, line) => sums.set(line.sku, (sums.get(line.sku) ?? 0) + line.quantity), new Map<string, number>()),
+      ].map(([sku, quantity]) => ({ sku, quantity }));
       const refund = await refundOrder(app, net > 0 ? { orderId: order.orderId, amount: net } : { orderId: order.orderId, lines: byLines });
-      expect(refund, `full refund of ${order.orderId}`).toMatchObject({ __typename: 'RefundOrderPayload', totalRefunded: net, offersReleased: true });
+      expect(refund, `full refund of ${order.orderId}`).toMatchObject({
+        __typename: 'RefundOrderPayload',
+        totalRefunded: net,
+        offersReleased: true,
+      });
       order.released = true;
       continue;
     }
@@ -274,11 +328,23 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
       ...(line.weight === null ? {} : { attributes: { weight: line.weight } }),
     }));
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) + current.shipping;
-    const entered = current.codes.map(({ index, lower }) => (codes.length === 0 ? 'NOPE-1' : lower ? codes[index % codes.length]!.code.toLowerCase() : codes[index % codes.length]!.code));
+    const entered = current.codes.map(({ index, lower }) =>
+      codes.length === 0 ? 'NOPE-1' : lower ? codes[index % codes.length]!.code.toLowerCase() : codes[index % codes.length]!.code,
+    );
     if (current.unknownCode) entered.push('UNKNOWN-CODE');
-    const placedAt = current.backdateHours === null ? null : new Date(app.clock.now().getTime() - current.backdateHours * 3_600_000).toISOString();
+    const placedAt =
+      current.backdateHours === null ? null : new Date(app.clock.now().getTime() - current.backdateHours * 3_600_000).toISOString();
     const walletPayment = current.walletAmount === null ? null : { amount: current.walletAmount, currency: 'EUR' };
-    const base = { memberId: member?.globalId ?? null, currency: 'EUR', total, lines, codes: entered, attributes: current.attributes, placedAt, walletPayment };
+    const base = {
+      memberId: member?.globalId ?? null,
+      currency: 'EUR',
+      total,
+      lines,
+      codes: entered,
+      attributes: current.attributes,
+      placedAt,
+      walletPayment,
+    };
     let redeemPoints = 0;
     if (current.redeem?.of === 'redeemable') {
       // Within what the quote says the member could pay with: the usual storefront flow.
@@ -328,9 +394,16 @@ async function play(app: TestApp, setup: Setup, steps: Step[]) {
     }
     expect(quote.restOfOrderDiscount, context).toBeGreaterThanOrEqual(0);
     expect(quote.restOfOrderDiscount, context).toBeLessThanOrEqual(current.shipping);
-    expect((quote.lines as Array<{ discount: number }>).reduce((sum, line) => sum + line.discount, 0) + quote.restOfOrderDiscount, context).toBe(discount);
-    expect((quote.appliedOffers as Array<{ discount: number }>).reduce((sum, applied) => sum + applied.discount, 0), context).toBe(discount);
-    if (setup.maxDiscountBasisPoints !== null) expect(discount, context).toBeLessThanOrEqual(Math.floor((total * setup.maxDiscountBasisPoints) / 10_000));
+    expect(
+      (quote.lines as Array<{ discount: number }>).reduce((sum, line) => sum + line.discount, 0) + quote.restOfOrderDiscount,
+      context,
+    ).toBe(discount);
+    expect(
+      (quote.appliedOffers as Array<{ discount: number }>).reduce((sum, applied) => sum + applied.discount, 0),
+      context,
+    ).toBe(discount);
+    if (setup.maxDiscountBasisPoints !== null)
+      expect(discount, context).toBeLessThanOrEqual(Math.floor((total * setup.maxDiscountBasisPoints) / 10_000));
 
     recorded.push({ orderId, total, discount, lines: current.lines, applied: quote.appliedOffers, released: false });
   }
@@ -359,7 +432,8 @@ const CODE_USES = `query($id: ID!) { node(id: $id) { ... on Offer { codes(first:
 async function codeUses(app: TestApp, offerId: string, code: string) {
   const response = await app.graphql(CODE_USES, { id: offerId }, await app.token({ role: 'admin' }));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return (response.data!.node.codes.edges as Array<{ node: { code: string; uses: number } }>).find((edge) => edge.node.code === code)!.node.uses;
+  return (response.data!.node.codes.edges as Array<{ node: { code: string; uses: number } }>).find((edge) => edge.node.code === code)!.node
+    .uses;
 }
 
 /** A program with no limits, caps or tier, and one offer of the given effect. */
@@ -405,17 +479,26 @@ const plainCart = (lines: Array<{ sku: string; quantity: number; unitPrice: numb
  */
 const examples: Array<[Setup, Step[]]> = [
   [plainSetup({ bonusPoints: { multiplierPermille: 1500 } }), [plainCart([{ sku: 'A', quantity: 1, unitPrice: 150 }])]],
-  [plainSetup({ bonusPoints: { multiplierPermille: 1001 } }, { amountOff: { amount: 1 } }), [plainCart([], 1), { type: 'advance', days: 1 }, plainCart([], 1)]],
+  [
+    plainSetup({ bonusPoints: { multiplierPermille: 1001 } }, { amountOff: { amount: 1 } }),
+    [plainCart([], 1), { type: 'advance', days: 1 }, plainCart([], 1)],
+  ],
 ];
 
 const settings = propertySettings(20, 90);
 
 describe('quote and recordOrder agree', () => {
-  it('on random programs and carts, to the minor unit; the offers count what the orders gave', async () => {
-    await assertProperty(
-      fc.asyncProperty(setupSpec, fc.array(step, { minLength: 3, maxLength: 14 }), (setup, steps) => inFreshApp((app) => play(app, setup, steps))),
-      settings,
-      examples,
-    );
-  }, settings.testTimeoutMs);
+  it(
+    'on random programs and carts, to the minor unit; the offers count what the orders gave',
+    async () => {
+      await assertProperty(
+        fc.asyncProperty(setupSpec, fc.array(step, { minLength: 3, maxLength: 14 }), (setup, steps) =>
+          inFreshApp((app) => play(app, setup, steps)),
+        ),
+        settings,
+        examples,
+      );
+    },
+    settings.testTimeoutMs,
+  );
 });

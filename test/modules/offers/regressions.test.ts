@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger, setRules } from '../../support/ledger';
-import { AVAILABLE_OFFERS, UPDATE_OFFER, createCode, createOffer, line, offerStats, quote, recordOrder, refundOrder } from '../../support/offers';
+import {
+  AVAILABLE_OFFERS,
+  UPDATE_OFFER,
+  createCode,
+  createOffer,
+  line,
+  offerStats,
+  quote,
+  recordOrder,
+  refundOrder,
+} from '../../support/offers';
 
 /**
  * Regressions found in review of checkout, stamp cards, promo codes and offer visibility, through
@@ -27,7 +37,14 @@ const newMember = async () => enroll(app, { email: `regressions-${++members}@exa
 
 const admin = () => app.token({ role: 'admin' });
 
-type Card = { offer: { id: string }; stampsRequired: number; stamps: number; untilReward: number; lifetimeStamps: number; rewardsEarned: number };
+type Card = {
+  offer: { id: string };
+  stampsRequired: number;
+  stamps: number;
+  untilReward: number;
+  lifetimeStamps: number;
+  rewardsEarned: number;
+};
 
 async function stampCards(memberGlobalId: string, token?: string) {
   const response = await app.graphql(AVAILABLE_OFFERS, { id: memberGlobalId }, token ?? (await admin()));
@@ -44,7 +61,13 @@ async function cardOf(memberGlobalId: string, offerId: string) {
 }
 
 /** What `appliedOffers` lists for a stamp card. */
-const stampCardApplied = (offer: Record<string, any> & { id: string }, discount: number, stamps: number, freeUnits: number, code: string | null = null) => ({
+const stampCardApplied = (
+  offer: Record<string, any> & { id: string },
+  discount: number,
+  stamps: number,
+  freeUnits: number,
+  code: string | null = null,
+) => ({
   offer: { id: offer.id, name: offer.name },
   tier: null,
   effect: 'STAMP_CARD',
@@ -90,16 +113,23 @@ describe('a cart whose total defaults to the sum of its lines', () => {
     expect((await memberLedger(app, globalId)).pointsBalance).toBe(0);
     // The order id is still free: the refused order was never written.
     const recorded = await recordOrder(app, { memberId: globalId, orderId: 'too-much', lines: [line('GOLD', 1, 100_000_000_000)] });
-    expect(recorded).toMatchObject({ __typename: 'RecordOrderPayload', total: { amount: 100_000_000_000 }, pointsEarned: 1_000_000_000, replayed: false });
+    expect(recorded).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      total: { amount: 100_000_000_000 },
+      pointsEarned: 1_000_000_000,
+      replayed: false,
+    });
   });
 });
 
 describe('an order id recorded already', () => {
-  it('is DuplicateOrder even when the new request would fail otherwise (points it cannot pay, a guard it trips)', async () => {
+  it('is DuplicateOrderError even when the new request would fail otherwise (points it cannot pay, a guard it trips)', async () => {
     const { globalId } = await newMember();
-    expect(await recordOrder(app, { memberId: globalId, orderId: 'once-only', lines: [line('TEA', 1, 500)] })).toMatchObject({ __typename: 'RecordOrderPayload' });
+    expect(await recordOrder(app, { memberId: globalId, orderId: 'once-only', lines: [line('TEA', 1, 500)] })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+    });
     const again = await recordOrder(app, { memberId: globalId, orderId: 'once-only', lines: [line('TEA', 1, 500)], redeemPoints: 500 });
-    expect(again).toMatchObject({ __typename: 'DuplicateOrder', code: 'DUPLICATE_ORDER' });
+    expect(again).toMatchObject({ __typename: 'DuplicateOrderError', code: 'DUPLICATE_ORDER' });
     expect((await memberLedger(app, globalId)).pointsBalance).toBe(5);
   });
 });
@@ -111,20 +141,35 @@ describe('an order that cost nothing and has no lines', () => {
     await createCode(app, { offerId: offer.id, code: 'ON-THE-HOUSE', maxUses: 1 });
     const free = await recordOrder(app, { memberId: globalId, orderId: 'free-no-lines', total: 1_000, codes: ['on-the-house'] });
     expect(free).toMatchObject({ discount: { amount: 1_000 }, totalAfterDiscount: { amount: 0 } });
-    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({ __typename: 'RefundOrderPayload', amount: 0, offersReleased: true });
+    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      amount: 0,
+      offersReleased: true,
+    });
     expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
-    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: false });
-    expect((await quote(app, { memberId: globalId, total: 1_000, codes: ['on-the-house'] })).appliedOffers).toMatchObject([{ code: 'ON-THE-HOUSE', discount: 1_000 }]);
+    expect(await refundOrder(app, { orderId: 'free-no-lines', amount: 0 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: false,
+    });
+    expect((await quote(app, { memberId: globalId, total: 1_000, codes: ['on-the-house'] })).appliedOffers).toMatchObject([
+      { code: 'ON-THE-HOUSE', discount: 1_000 },
+    ]);
 
     await recordOrder(app, { memberId: globalId, orderId: 'paid', total: 1_000 });
-    expect(await refundOrder(app, { orderId: 'paid', amount: 0 })).toMatchObject({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'amount'], message: expect.stringContaining('at least 1') }] });
+    expect(await refundOrder(app, { orderId: 'paid', amount: 0 })).toMatchObject({
+      __typename: 'InvalidInputError',
+      issues: [{ path: ['input', 'amount'], message: expect.stringContaining('at least 1') }],
+    });
   });
 });
 
 describe('a stamp card under the program cap (maxDiscountBasisPoints)', () => {
   it('gives no part of a free unit: the unit stays due, whole, and the card is full until the cap allows it', async () => {
     await setRules(app, { maxDiscountBasisPoints: 1000 });
-    const card = await createOffer(app, { name: 'Every 2nd coffee free', effect: { stampCard: { stampsRequired: 2, items: { skus: ['COFFEE'] } } } });
+    const card = await createOffer(app, {
+      name: 'Every 2nd coffee free',
+      effect: { stampCard: { stampsRequired: 2, items: { skus: ['COFFEE'] } } },
+    });
     const { globalId } = await newMember();
 
     // 2 × 350: the 2nd coffee is due free (350), but the cap allows 10 % of 700 = 70: no partial free unit.
@@ -135,7 +180,13 @@ describe('a stamp card under the program cap (maxDiscountBasisPoints)', () => {
     expect(quoted.notApplied).toEqual([skipped(card.id, 'DISCOUNT_CAP_REACHED')]);
 
     const recorded = await recordOrder(app, cart);
-    expect(recorded).toMatchObject({ __typename: 'RecordOrderPayload', discount: { amount: 0 }, amountPaid: { amount: 700 }, stampsEarned: 2, pointsEarned: 7 });
+    expect(recorded).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      discount: { amount: 0 },
+      amountPaid: { amount: 700 },
+      stampsEarned: 2,
+      pointsEarned: 7,
+    });
     expect(recorded.appliedOffers).toEqual([stampCardApplied(card, 0, 2, 0)]);
     expect(recorded.notApplied).toEqual([skipped(card.id, 'DISCOUNT_CAP_REACHED')]);
     expect(recorded.lines.map((recordedLine: { discount: number }) => recordedLine.discount)).toEqual([0]);
@@ -156,25 +207,50 @@ describe('a stamp card under the program cap (maxDiscountBasisPoints)', () => {
   it('still stamps when a higher-priority offer has used up the cap (DISCOUNT_CAP_REACHED), the free unit staying due', async () => {
     await setRules(app, { maxDiscountBasisPoints: 1000 });
     const seventy = await createOffer(app, { name: '0.70 off', priority: 10, effect: { amountOff: { amount: 70 } } });
-    const card = await createOffer(app, { name: 'Every 2nd tea free', effect: { stampCard: { stampsRequired: 2, items: { skus: ['TEA'] } } } });
+    const card = await createOffer(app, {
+      name: 'Every 2nd tea free',
+      effect: { stampCard: { stampsRequired: 2, items: { skus: ['TEA'] } } },
+    });
     const { globalId, memberId } = await newMember();
 
     // The cap is 70 of 700: all of it goes to the higher-priority offer; the card's free unit is held back, its 2 stamps count.
     const recorded = await recordOrder(app, { memberId: globalId, lines: [line('TEA', 2, 350)] });
     expect(recorded).toMatchObject({ __typename: 'RecordOrderPayload', discount: { amount: 70 }, stampsEarned: 2 });
     expect(recorded.appliedOffers).toEqual([
-      { offer: { id: seventy.id, name: seventy.name }, tier: null, effect: 'AMOUNT_OFF', code: null, discount: 70, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 },
+      {
+        offer: { id: seventy.id, name: seventy.name },
+        tier: null,
+        effect: 'AMOUNT_OFF',
+        code: null,
+        discount: 70,
+        gift: null,
+        bonusPoints: 0,
+        stamps: 0,
+        freeUnits: 0,
+      },
       stampCardApplied(card, 0, 2, 0),
     ]);
     expect(recorded.notApplied).toEqual([skipped(card.id, 'DISCOUNT_CAP_REACHED')]);
     expect(await cardOf(globalId, card.id)).toEqual({ stampsRequired: 2, stamps: 2, untilReward: 1, lifetimeStamps: 2, rewardsEarned: 0 });
-    expect((await stampCards(globalId, await app.token({ role: 'member', subject: memberId }))).map((one) => one.lifetimeStamps)).toEqual([2]);
+    expect((await stampCards(globalId, await app.token({ role: 'member', subject: memberId }))).map((one) => one.lifetimeStamps)).toEqual([
+      2,
+    ]);
 
     // Once the cap is lifted the due unit comes, whole.
     await setRules(app, { maxDiscountBasisPoints: null });
     const next = await recordOrder(app, { memberId: globalId, lines: [line('TEA', 1, 350)] });
     expect(next.appliedOffers).toEqual([
-      { offer: { id: seventy.id, name: seventy.name }, tier: null, effect: 'AMOUNT_OFF', code: null, discount: 70, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 },
+      {
+        offer: { id: seventy.id, name: seventy.name },
+        tier: null,
+        effect: 'AMOUNT_OFF',
+        code: null,
+        discount: 70,
+        gift: null,
+        bonusPoints: 0,
+        stamps: 0,
+        freeUnits: 0,
+      },
       stampCardApplied(card, 280, 1, 1),
     ]);
     expect(await cardOf(globalId, card.id)).toMatchObject({ lifetimeStamps: 3, rewardsEarned: 1 });
@@ -190,9 +266,22 @@ describe('a stamp card behind an exclusive offer', () => {
       conditions: { attributes: { promo: true } },
       effect: { amountOff: { amount: 50 } },
     });
-    const card = await createOffer(app, { name: 'Every 2nd coffee free', effect: { stampCard: { stampsRequired: 2, items: { skus: ['COFFEE'] } } } });
+    const card = await createOffer(app, {
+      name: 'Every 2nd coffee free',
+      effect: { stampCard: { stampsRequired: 2, items: { skus: ['COFFEE'] } } },
+    });
     const { globalId } = await newMember();
-    const exclusiveApplied = { offer: { id: exclusive.id, name: exclusive.name }, tier: null, effect: 'AMOUNT_OFF', code: null, discount: 50, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 };
+    const exclusiveApplied = {
+      offer: { id: exclusive.id, name: exclusive.name },
+      tier: null,
+      effect: 'AMOUNT_OFF',
+      code: null,
+      discount: 50,
+      gift: null,
+      bonusPoints: 0,
+      stamps: 0,
+      freeUnits: 0,
+    };
 
     // 1st coffee with the exclusive offer: it stamps (no free unit due yet, so nothing is refused).
     const promo = { attributes: { promo: true } };
@@ -224,7 +313,10 @@ describe('a stamp card behind an exclusive offer', () => {
 
 describe('a stamp card after refunds of orders with free units', () => {
   it('never reads more stamps than the card holds nor untilReward below 1, and never gives more free units than units bought', async () => {
-    const card = await createOffer(app, { name: 'Every 3rd muffin free', effect: { stampCard: { stampsRequired: 3, items: { skus: ['MUFFIN'] } } } });
+    const card = await createOffer(app, {
+      name: 'Every 3rd muffin free',
+      effect: { stampCard: { stampsRequired: 3, items: { skus: ['MUFFIN'] } } },
+    });
     const { globalId } = await newMember();
     const orders: Array<[string, number, number, number]> = [
       // [order id, muffins, free units, discount]
@@ -243,7 +335,10 @@ describe('a stamp card after refunds of orders with free units', () => {
 
     // Both free muffins refunded in full: their stamps and free units leave the card (8 − 2 stamps, 2 − 2 free units).
     for (const orderId of ['muffins-2', 'muffins-4']) {
-      expect(await refundOrder(app, { orderId, lines: [{ sku: 'MUFFIN', quantity: 1 }] }), orderId).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
+      expect(await refundOrder(app, { orderId, lines: [{ sku: 'MUFFIN', quantity: 1 }] }), orderId).toMatchObject({
+        __typename: 'RefundOrderPayload',
+        offersReleased: true,
+      });
     }
     expect(await cardOf(globalId, card.id)).toEqual({ stampsRequired: 3, stamps: 3, untilReward: 1, lifetimeStamps: 6, rewardsEarned: 0 });
 
@@ -266,17 +361,27 @@ const CODE_USES = `query($id: ID!) { node(id: $id) { ... on Offer { codes(first:
 async function codeUses(offerId: string, code: string) {
   const response = await app.graphql(CODE_USES, { id: offerId }, await admin());
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return (response.data!.node.codes.edges as Array<{ node: { code: string; uses: number } }>).find((edge) => edge.node.code === code)!.node.uses;
+  return (response.data!.node.codes.edges as Array<{ node: { code: string; uses: number } }>).find((edge) => edge.node.code === code)!.node
+    .uses;
 }
 
 describe('a single-use code on a code-required stamp card', () => {
   it('is used by an order that only stamped: another member gets CODE_ALREADY_USED; a full refund gives the use back', async () => {
-    const card = await createOffer(app, { name: 'Stamp with a code', codeRequired: true, effect: { stampCard: { stampsRequired: 3, items: { skus: ['COFFEE'] } } } });
+    const card = await createOffer(app, {
+      name: 'Stamp with a code',
+      codeRequired: true,
+      effect: { stampCard: { stampsRequired: 3, items: { skus: ['COFFEE'] } } },
+    });
     await createCode(app, { offerId: card.id, code: 'STAMPONCE', maxUses: 1 });
     const ada = await newMember();
     const bob = await newMember();
 
-    const stamped = await recordOrder(app, { memberId: ada.globalId, orderId: 'stamp-once', lines: [line('COFFEE', 1, 350)], codes: ['stamponce'] });
+    const stamped = await recordOrder(app, {
+      memberId: ada.globalId,
+      orderId: 'stamp-once',
+      lines: [line('COFFEE', 1, 350)],
+      codes: ['stamponce'],
+    });
     expect(stamped).toMatchObject({ __typename: 'RecordOrderPayload', discount: { amount: 0 }, stampsEarned: 1 });
     expect(stamped.appliedOffers).toEqual([stampCardApplied(card, 0, 1, 0, 'STAMPONCE')]);
     expect(await codeUses(card.id, 'STAMPONCE')).toBe(1);
@@ -288,12 +393,20 @@ describe('a single-use code on a code-required stamp card', () => {
     expect(refused.appliedOffers).toEqual([]);
     expect(refused.notApplied).toEqual([skipped(card.id, 'CODE_ALREADY_USED', 'STAMPONCE')]);
     const bobOrder = await recordOrder(app, { ...bobCart, orderId: 'bob-refused' });
-    expect(bobOrder).toMatchObject({ __typename: 'RecordOrderPayload', stampsEarned: 0, appliedOffers: [], notApplied: [skipped(card.id, 'CODE_ALREADY_USED', 'STAMPONCE')] });
+    expect(bobOrder).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      stampsEarned: 0,
+      appliedOffers: [],
+      notApplied: [skipped(card.id, 'CODE_ALREADY_USED', 'STAMPONCE')],
+    });
     expect(await cardOf(bob.globalId, card.id)).toBeUndefined();
     expect(await codeUses(card.id, 'STAMPONCE')).toBe(1);
 
     // A full refund of the order that used it gives the use back.
-    expect(await refundOrder(app, { orderId: 'stamp-once', amount: 350 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
+    expect(await refundOrder(app, { orderId: 'stamp-once', amount: 350 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
     expect(await codeUses(card.id, 'STAMPONCE')).toBe(0);
     const accepted = await quote(app, bobCart);
     expect(accepted.appliedOffers).toEqual([stampCardApplied(card, 0, 1, 0, 'STAMPONCE')]);
@@ -337,14 +450,26 @@ describe('what a member may read of offers', () => {
     }
   });
 
-  it('never reads an offer\'s budget or maxRedemptions (FORBIDDEN); admins and storefronts do', async () => {
+  it("never reads an offer's budget or maxRedemptions (FORBIDDEN); admins and storefronts do", async () => {
     const { memberId } = await newMember();
     const member = await app.token({ role: 'member', subject: memberId });
-    const limited = await createOffer(app, { name: 'Limited', budget: 100_000, maxRedemptions: 500, effect: { percentOff: { basisPoints: 500 } } });
+    const limited = await createOffer(app, {
+      name: 'Limited',
+      budget: 100_000,
+      maxRedemptions: 500,
+      effect: { percentOff: { basisPoints: 500 } },
+    });
 
     for (const field of ['budget', 'maxRedemptions']) {
-      const asMember = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Offer { name ${field} } } }`, { id: limited.id }, member);
-      expect(asMember.errors?.map((error) => error.extensions?.code), JSON.stringify(asMember)).toEqual(['FORBIDDEN']);
+      const asMember = await app.graphql(
+        `query($id: ID!) { node(id: $id) { ... on Offer { name ${field} } } }`,
+        { id: limited.id },
+        member,
+      );
+      expect(
+        asMember.errors?.map((error) => error.extensions?.code),
+        JSON.stringify(asMember),
+      ).toEqual(['FORBIDDEN']);
       expect(asMember.data?.node?.[field] ?? null, field).toBeNull();
     }
     const both = await app.graphql(OFFER_LIMITS, { id: limited.id }, member);
@@ -362,7 +487,10 @@ describe('what a member may read of offers', () => {
   it('member.stampCards leaves out cards of archived stamp-card offers', async () => {
     const { globalId, memberId } = await newMember();
     const kept = await createOffer(app, { name: 'Coffee card', effect: { stampCard: { stampsRequired: 5, items: { skus: ['COFFEE'] } } } });
-    const retired = await createOffer(app, { name: 'Old tea card', effect: { stampCard: { stampsRequired: 5, items: { skus: ['TEA'] } } } });
+    const retired = await createOffer(app, {
+      name: 'Old tea card',
+      effect: { stampCard: { stampsRequired: 5, items: { skus: ['TEA'] } } },
+    });
     await recordOrder(app, { memberId: globalId, lines: [line('COFFEE', 1, 350), line('TEA', 2, 300)] });
     expect((await stampCards(globalId)).map((card) => card.offer.id).sort()).toEqual([kept.id, retired.id].sort());
 

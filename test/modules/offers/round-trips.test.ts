@@ -12,7 +12,18 @@ beforeAll(async () => {
   app = await createTestApp();
   memberId = (await enroll(app, { email: 'trips@example.com' })).globalId;
   await mutate(app, TOP_UP, { memberId, currency: 'EUR', amount: 5000, reference: null });
-  const save = await createOffer(app, { name: 'Stepped', codeRequired: true, effect: { amountOff: { steps: [{ minimumSpend: 0, amount: 50 }, { minimumSpend: 3000, amount: 300 }] } } });
+  const save = await createOffer(app, {
+    name: 'Stepped',
+    codeRequired: true,
+    effect: {
+      amountOff: {
+        steps: [
+          { minimumSpend: 0, amount: 50 },
+          { minimumSpend: 3000, amount: 300 },
+        ],
+      },
+    },
+  });
   await createCode(app, { offerId: save.id, code: 'TRIPS' });
   await recordOrder(app, { memberId, total: 100 }); // warms the program's offers cache
 });

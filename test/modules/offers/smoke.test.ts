@@ -21,10 +21,18 @@ describe('checkout smoke', () => {
     const quoted = await quote(app, cart);
     expect(quoted).toMatchObject({ discount: { amount: 180 }, totalAfterDiscount: { amount: 1620 }, pointsEarned: 16 });
     const recorded = await recordOrder(app, { ...cart, orderId: 'smoke-1', total: 1800 });
-    expect(recorded).toMatchObject({ __typename: 'RecordOrderPayload', discount: { amount: 180 }, pointsEarned: 16, lines: [{ discount: 180, total: 1620 }] });
+    expect(recorded).toMatchObject({
+      __typename: 'RecordOrderPayload',
+      discount: { amount: 180 },
+      pointsEarned: 16,
+      lines: [{ discount: 180, total: 1620 }],
+    });
     expect((await quote(app, cart)).notApplied).toMatchObject([{ reason: 'CODE_ALREADY_USED' }]);
     expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 1, discountGiven: 180 });
-    expect(await refundOrder(app, { orderId: 'smoke-1', lines: [{ sku: 'MUG', quantity: 1 }] })).toMatchObject({ amount: 810, offersReleased: false });
+    expect(await refundOrder(app, { orderId: 'smoke-1', lines: [{ sku: 'MUG', quantity: 1 }] })).toMatchObject({
+      amount: 810,
+      offersReleased: false,
+    });
     expect(await refundOrder(app, { orderId: 'smoke-1', amount: 810 })).toMatchObject({ amount: 810, offersReleased: true });
     expect(await offerStats(app, offer.id)).toMatchObject({ redemptions: 0, discountGiven: 0 });
     expect((await quote(app, cart)).appliedOffers).toMatchObject([{ code: 'SAVE10', discount: 180 }]);

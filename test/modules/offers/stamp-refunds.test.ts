@@ -15,7 +15,11 @@ const STAMP_CARDS = `query($id: ID!) { member(id: $id) { stampCards { offer { id
 async function cardOf(app: TestApp, memberId: string, offerId: string) {
   const response = await app.graphql(STAMP_CARDS, { id: memberId }, await app.token({ role: 'admin' }));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  const { offer, ...card } = (response.data!.member.stampCards as Array<Record<string, any>>).find((one) => one.offer.id === offerId) ?? { offer: null, lifetimeStamps: 0, rewardsEarned: 0 };
+  const { offer, ...card } = (response.data!.member.stampCards as Array<Record<string, any>>).find((one) => one.offer.id === offerId) ?? {
+    offer: null,
+    lifetimeStamps: 0,
+    rewardsEarned: 0,
+  };
   return card;
 }
 
@@ -27,7 +31,9 @@ describe('stamps and partial refunds', () => {
   let offerId: string;
   const card = () => cardOf(app, memberId, offerId);
   const stampCard = async (stampsRequired: number) => {
-    offerId = (await createOffer(app, { name: 'Coffee card', effect: { stampCard: { stampsRequired, items: { categories: ['coffee'] } } } })).id;
+    offerId = (
+      await createOffer(app, { name: 'Coffee card', effect: { stampCard: { stampsRequired, items: { categories: ['coffee'] } } } })
+    ).id;
   };
   beforeEach(async () => {
     app = await createTestApp();
@@ -47,14 +53,22 @@ describe('stamps and partial refunds', () => {
 
   it('a refund of stamps that paid for a free unit puts the card into debt, which the next stamps repay first', async () => {
     await stampCard(3);
-    expect(await recordOrder(app, { memberId, orderId: 'three', lines: [coffee(3)] })).toMatchObject({ appliedOffers: [{ stamps: 3, freeUnits: 1 }] });
+    expect(await recordOrder(app, { memberId, orderId: 'three', lines: [coffee(3)] })).toMatchObject({
+      appliedOffers: [{ stamps: 3, freeUnits: 1 }],
+    });
     expect(await refundOrder(app, { orderId: 'three', lines: [{ sku: 'COFFEE', quantity: 2 }] })).toMatchObject({ stampsReturned: 2 });
     expect(await card()).toEqual({ stamps: 0, untilReward: 5, stampsOwed: 2, lifetimeStamps: 1, rewardsEarned: 1 });
     // Two stamps repay the debt; no free unit.
-    expect(await recordOrder(app, { memberId, lines: [coffee(2)] })).toMatchObject({ discount: { amount: 0 }, appliedOffers: [{ stamps: 2, freeUnits: 0 }] });
+    expect(await recordOrder(app, { memberId, lines: [coffee(2)] })).toMatchObject({
+      discount: { amount: 0 },
+      appliedOffers: [{ stamps: 2, freeUnits: 0 }],
+    });
     expect(await card()).toMatchObject({ stamps: 0, untilReward: 3, stampsOwed: 0 });
     // Then every 3rd unit again: 3 more kept units, one more free (6 kept, 2 free).
-    expect(await recordOrder(app, { memberId, lines: [coffee(3)] })).toMatchObject({ discount: { amount: 350 }, appliedOffers: [{ stamps: 3, freeUnits: 1 }] });
+    expect(await recordOrder(app, { memberId, lines: [coffee(3)] })).toMatchObject({
+      discount: { amount: 350 },
+      appliedOffers: [{ stamps: 3, freeUnits: 1 }],
+    });
   });
 
   it('takes back only the stamps of matching lines, never more than the order gave, and the full refund the rest', async () => {
@@ -73,16 +87,38 @@ describe('stamps and partial refunds', () => {
     await stampCard(10);
     await recordOrder(app, { memberId, orderId: 'old', lines: [coffee(4), line('CAKE', 1, 400)] });
     await app.client.execute("update offer_applications set stamped_lines = '[]'"); // as migration 0006 left older orders
-    expect(await refundOrder(app, { orderId: 'old', lines: [{ sku: 'COFFEE', quantity: 3 }, { sku: 'CAKE', quantity: 1 }] })).toMatchObject({ stampsReturned: 3 });
+    expect(
+      await refundOrder(app, {
+        orderId: 'old',
+        lines: [
+          { sku: 'COFFEE', quantity: 3 },
+          { sku: 'CAKE', quantity: 1 },
+        ],
+      }),
+    ).toMatchObject({ stampsReturned: 3 });
     expect(await card()).toMatchObject({ lifetimeStamps: 1 });
   });
 });
 
-type Step = { type: 'order'; coffees: number; cakes: number } | { type: 'refund'; order: number; coffees: number; full: boolean };
 const steps = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ type: fc.constant('order' as const), coffees: fc.integer({ min: 0, max: 6 }), cakes: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('refund' as const), order: fc.nat(), coffees: fc.integer({ min: 1, max: 6 }), full: fc.boolean() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        type: fc.constant('order' as const),
+        coffees: fc.integer({ min: 0, max: 6 }),
+        cakes: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('refund' as const),
+        order: fc.nat(),
+        coffees: fc.integer({ min: 1, max: 6 }),
+        full: fc.boolean(),
+      }),
+    },
   ),
   { minLength: 2, maxLength: 14 },
 );
@@ -94,18 +130,39 @@ describe('the stamp property', () => {
         const app = await createTestApp();
         try {
           const memberId = (await enroll(app, { email: 'property@example.com' })).globalId;
-          const offerId = (await createOffer(app, { name: 'Card', effect: { stampCard: { stampsRequired, items: { categories: ['coffee'] } } } })).id;
-          const orders: Array<{ orderId: string; coffees: number; cakes: number; returned: number; cakesReturned: number; freeUnits: number; released: boolean }> = [];
+          const offerId = (
+            await createOffer(app, { name: 'Card', effect: { stampCard: { stampsRequired, items: { categories: ['coffee'] } } } })
+          ).id;
+          const orders: Array<{
+            orderId: string;
+            coffees: number;
+            cakes: number;
+            returned: number;
+            cakesReturned: number;
+            freeUnits: number;
+            released: boolean;
+          }> = [];
           const kept = () => orders.filter((order) => !order.released).reduce((sum, order) => sum + order.coffees - order.returned, 0);
           const given = () => orders.filter((order) => !order.released).reduce((sum, order) => sum + order.freeUnits, 0);
           for (const [index, step] of plan.entries()) {
             if (step.type === 'order') {
               if (step.coffees + step.cakes === 0) continue;
-              const lines = [...(step.coffees > 0 ? [coffee(step.coffees)] : []), ...(step.cakes > 0 ? [line('CAKE', step.cakes, 400)] : [])];
+              const lines = [
+                ...(step.coffees > 0 ? [coffee(step.coffees)] : []),
+                ...(step.cakes > 0 ? [line('CAKE', step.cakes, 400)] : []),
+              ];
               const givenBefore = given();
               const result = await recordOrder(app, { memberId, orderId: `o-${index}`, lines });
               const freeUnits = (result.appliedOffers as Array<{ freeUnits: number }>).reduce((sum, applied) => sum + applied.freeUnits, 0);
-              orders.push({ orderId: `o-${index}`, coffees: step.coffees, cakes: step.cakes, returned: 0, cakesReturned: 0, freeUnits, released: false });
+              orders.push({
+                orderId: `o-${index}`,
+                coffees: step.coffees,
+                cakes: step.cakes,
+                returned: 0,
+                cakesReturned: 0,
+                freeUnits,
+                released: false,
+              });
               // A new free unit only when the kept units pay for every free unit given, this one included.
               if (freeUnits > 0) expect(given(), JSON.stringify({ plan, orders })).toBeLessThanOrEqual(Math.floor(kept() / stampsRequired));
               expect(given()).toBeLessThanOrEqual(Math.max(givenBefore, Math.floor(kept() / stampsRequired)));
@@ -116,7 +173,10 @@ describe('the stamp property', () => {
               const coffeesLeft = order.coffees - order.returned;
               const cakesLeft = order.cakes - order.cakesReturned;
               const refundLines = step.full
-                ? [...(coffeesLeft > 0 ? [{ sku: 'COFFEE', quantity: coffeesLeft }] : []), ...(cakesLeft > 0 ? [{ sku: 'CAKE', quantity: cakesLeft }] : [])]
+                ? [
+                    ...(coffeesLeft > 0 ? [{ sku: 'COFFEE', quantity: coffeesLeft }] : []),
+                    ...(cakesLeft > 0 ? [{ sku: 'CAKE', quantity: cakesLeft }] : []),
+                  ]
                 : coffeesLeft > 0
                   ? [{ sku: 'COFFEE', quantity: Math.min(step.coffees, coffeesLeft) }]
                   : [];

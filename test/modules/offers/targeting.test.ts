@@ -66,7 +66,9 @@ type Quote = Record<string, any>;
 const about = (quoted: Quote, offerId: string) => {
   expect(['Quote', 'RecordOrderPayload'], JSON.stringify(quoted)).toContain(quoted.__typename);
   return {
-    applied: (quoted.appliedOffers as Array<Record<string, any>>).filter((entry) => entry.offer?.id === offerId).map(({ discount, code }) => ({ discount, code })),
+    applied: (quoted.appliedOffers as Array<Record<string, any>>)
+      .filter((entry) => entry.offer?.id === offerId)
+      .map(({ discount, code }) => ({ discount, code })),
     notApplied: (quoted.notApplied as Array<Record<string, any>>).filter((entry) => entry.offerId === offerId),
   };
 };
@@ -85,7 +87,11 @@ async function createCode(app: TestApp, input: Record<string, unknown>) {
 }
 
 /** A 20.00 cart. */
-const cart = (memberId?: string, extra: Record<string, unknown> = {}) => ({ ...(memberId ? { memberId } : {}), lines: [line('LATTE', 1, 2000)], ...extra });
+const cart = (memberId?: string, extra: Record<string, unknown> = {}) => ({
+  ...(memberId ? { memberId } : {}),
+  lines: [line('LATTE', 1, 2000)],
+  ...extra,
+});
 
 describe('audience', () => {
   it('EVERYONE (the default) reaches guests and members', async () => {
@@ -131,9 +137,13 @@ describe('audience', () => {
 });
 
 describe('tierIds', () => {
-  it('holds when the member\'s current tier is listed', async () => {
+  it("holds when the member's current tier is listed", async () => {
     const goldOnly = await offer({ name: 'Gold only', conditions: { tierIds: [tiers.Gold!.id] } });
-    const both = await offer({ name: 'Silver or Gold', conditions: { tierIds: [tiers.Silver!.id, tiers.Gold!.id] }, effect: { amountOff: { amount: 100 } } });
+    const both = await offer({
+      name: 'Silver or Gold',
+      conditions: { tierIds: [tiers.Silver!.id, tiers.Gold!.id] },
+      effect: { amountOff: { amount: 100 } },
+    });
     expect(goldOnly.conditions.tiers).toEqual([{ id: tiers.Gold!.id, name: 'Gold' }]);
     expect(both.conditions.tiers.map((tier: { name: string }) => tier.name).sort()).toEqual(['Gold', 'Silver']);
     const noTier = await newMember();
@@ -186,7 +196,11 @@ describe('tierIds', () => {
     const existing = await offer({ name: 'To update', conditions: { tierIds: [tiers.Gold!.id] } });
     const update = await app.graphql(UPDATE_OFFER, { input: { id: existing.id, conditions: { tierIds: [wrongIds[0]] } } }, admin);
     expect(update.data?.updateOffer.__typename, JSON.stringify(update)).toBe('InvalidInputError');
-    const reread = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Offer { conditions { tiers { id } } } } }`, { id: existing.id }, admin);
+    const reread = await app.graphql(
+      `query($id: ID!) { node(id: $id) { ... on Offer { conditions { tiers { id } } } } }`,
+      { id: existing.id },
+      admin,
+    );
     expect(reread.data?.node.conditions.tiers).toEqual([{ id: tiers.Gold!.id }]);
   });
 });
@@ -212,7 +226,11 @@ describe('birthday window', () => {
 
   it('wraps around the new year, both ways', async () => {
     const three = await offer({ name: 'Birthday ±3 (new year)', conditions: { birthdayWindowDays: 3 } });
-    const one = await offer({ name: 'Birthday ±1 (new year)', conditions: { birthdayWindowDays: 1 }, effect: { amountOff: { amount: 50 } } });
+    const one = await offer({
+      name: 'Birthday ±1 (new year)',
+      conditions: { birthdayWindowDays: 1 },
+      effect: { amountOff: { amount: 50 } },
+    });
     const newYearsEve = await newMember({ birthday: '1985-12-31' });
     const newYear = await newMember({ birthday: '1985-01-02' });
     app.clock.set('2027-01-02T10:00:00Z');
@@ -255,14 +273,16 @@ describe('order attributes', () => {
     expect(about(await quote(app, cart(member.globalId, { attributes: { ownCup: true } })), eco.id)).toEqual(applied(eco.id, 30));
     expect(about(await quote(app, cart(undefined, { attributes: { ownCup: true, table: 4 } })), eco.id)).toEqual(applied(eco.id, 30));
     for (const attributes of [{ ownCup: false }, { ownCup: 'true' }, { ownCup: 1 }, {}, { other: true }]) {
-      expect(about(await quote(app, cart(member.globalId, { attributes })), eco.id), JSON.stringify(attributes)).toEqual(refused(eco.id, 'ATTRIBUTES_NOT_MATCHED'));
+      expect(about(await quote(app, cart(member.globalId, { attributes })), eco.id), JSON.stringify(attributes)).toEqual(
+        refused(eco.id, 'ATTRIBUTES_NOT_MATCHED'),
+      );
     }
     expect(about(await quote(app, cart(member.globalId)), eco.id)).toEqual(refused(eco.id, 'ATTRIBUTES_NOT_MATCHED'));
   });
 });
 
 describe('order number', () => {
-  it('orderNumber 1 and 2 follow the member\'s recorded orders', async () => {
+  it("orderNumber 1 and 2 follow the member's recorded orders", async () => {
     const first = await offer({ name: 'First order', conditions: { orderNumber: 1 }, effect: { amountOff: { amount: 500 } } });
     const second = await offer({ name: 'Second order', conditions: { orderNumber: 2 }, effect: { amountOff: { amount: 300 } } });
     const member = await newMember();
@@ -294,7 +314,11 @@ describe('order number', () => {
 
 describe('come-back offer (withinDaysOfLastOrder)', () => {
   it('holds while the previous order is at most 7 days old', async () => {
-    const comeBack = await offer({ name: 'Come back', conditions: { withinDaysOfLastOrder: 7 }, effect: { percentOff: { basisPoints: 1500 } } });
+    const comeBack = await offer({
+      name: 'Come back',
+      conditions: { withinDaysOfLastOrder: 7 },
+      effect: { percentOff: { basisPoints: 1500 } },
+    });
     const member = await newMember();
     expect(about(await quote(app, cart(member.globalId)), comeBack.id)).toEqual(refused(comeBack.id, 'NO_RECENT_ORDER'));
     expect(about(await quote(app, cart()), comeBack.id)).toEqual(refused(comeBack.id, 'MEMBERS_ONLY'));
@@ -323,15 +347,26 @@ describe('minimum spend', () => {
     const member = await newMember();
     expect(about(await quote(app, cart(member.globalId)), threshold.id)).toEqual(refused(threshold.id, 'BELOW_THRESHOLD', 2500));
     expect(about(await quote(app, cart()), threshold.id)).toEqual(refused(threshold.id, 'BELOW_THRESHOLD', 2500));
-    expect(about(await quote(app, { memberId: member.globalId, lines: [line('LATTE', 1, 2499)] }), threshold.id)).toEqual(refused(threshold.id, 'BELOW_THRESHOLD', 2500));
-    expect(about(await quote(app, { memberId: member.globalId, lines: [line('LATTE', 1, 2500)] }), threshold.id)).toEqual(applied(threshold.id, 250));
+    expect(about(await quote(app, { memberId: member.globalId, lines: [line('LATTE', 1, 2499)] }), threshold.id)).toEqual(
+      refused(threshold.id, 'BELOW_THRESHOLD', 2500),
+    );
+    expect(about(await quote(app, { memberId: member.globalId, lines: [line('LATTE', 1, 2500)] }), threshold.id)).toEqual(
+      applied(threshold.id, 250),
+    );
     // The cart total counts what no line covers (shipping) too.
-    expect(about(await quote(app, { memberId: member.globalId, total: 2600, lines: [line('LATTE', 1, 2000)] }), threshold.id)).toEqual(applied(threshold.id, 250));
+    expect(about(await quote(app, { memberId: member.globalId, total: 2600, lines: [line('LATTE', 1, 2000)] }), threshold.id)).toEqual(
+      applied(threshold.id, 250),
+    );
   });
 
   it('is checked on the total before discounts, not on what earlier offers leave', async () => {
     const big = await offer({ name: 'Big first', priority: 10, effect: { amountOff: { amount: 1000 } } });
-    const threshold = await offer({ name: 'Spend 25 after big', priority: 1, conditions: { minimumSpend: 2500 }, effect: { amountOff: { amount: 100 } } });
+    const threshold = await offer({
+      name: 'Spend 25 after big',
+      priority: 1,
+      conditions: { minimumSpend: 2500 },
+      effect: { amountOff: { amount: 100 } },
+    });
     const quoted = await quote(app, { lines: [line('LATTE', 1, 3000)] });
     expect(about(quoted, big.id)).toEqual(applied(big.id, 1000));
     expect(about(quoted, threshold.id)).toEqual(applied(threshold.id, 100));
@@ -409,12 +444,15 @@ describe('limits', () => {
     expect(await offerStats(app, once.id)).toMatchObject({ redemptions: 1 });
   });
 
-  it('a full refund gives the member\'s use back; a partial one does not', async () => {
+  it("a full refund gives the member's use back; a partial one does not", async () => {
     const once = await offer({ name: 'Once each (refunds)', perMemberLimit: 1, effect: { amountOff: { amount: 100 } } });
     const member = await newMember();
     const used = await recordOrder(app, { memberId: member.globalId, total: 2000, lines: [line('LATTE', 2, 1000)] });
     expect(about(used, once.id)).toEqual(applied(once.id, 100));
-    expect(await refundOrder(app, { orderId: used.orderId, lines: [{ sku: 'LATTE', quantity: 1 }] })).toMatchObject({ amount: 950, offersReleased: false });
+    expect(await refundOrder(app, { orderId: used.orderId, lines: [{ sku: 'LATTE', quantity: 1 }] })).toMatchObject({
+      amount: 950,
+      offersReleased: false,
+    });
     expect(about(await quote(app, cart(member.globalId)), once.id)).toEqual(refused(once.id, 'MEMBER_LIMIT_REACHED'));
     expect(await refundOrder(app, { orderId: used.orderId, amount: 950 })).toMatchObject({ amount: 950, offersReleased: true });
     expect(about(await quote(app, cart(member.globalId)), once.id)).toEqual(applied(once.id, 100));
@@ -428,10 +466,16 @@ describe('member.availableOffers', () => {
     const holder = await newMember({ birthday: '1990-06-01' });
     const other = await newMember();
     const automatic = await offer({ name: 'Automatic', priority: 5 });
-    const bigSpend = await offer({ name: 'Big spend (cart condition)', priority: 3, conditions: { minimumSpend: 1_000_000, attributes: { ownCup: true } } });
+    const bigSpend = await offer({
+      name: 'Big spend (cart condition)',
+      priority: 3,
+      conditions: { minimumSpend: 1_000_000, attributes: { ownCup: true } },
+    });
     const held = await offer({ name: 'Held code', priority: 1, codeRequired: true });
     const heldAutomatic = await offer({ name: 'Held code of an automatic offer', priority: 7 });
-    await offer({ name: 'Not held', priority: 20, codeRequired: true }).then((made) => createCode(app, { offerId: made.id, code: 'NOT-HELD' }));
+    await offer({ name: 'Not held', priority: 20, codeRequired: true }).then((made) =>
+      createCode(app, { offerId: made.id, code: 'NOT-HELD' }),
+    );
     await offer({ name: 'Member-only tiers', priority: 30, conditions: { audience: 'MEMBER_ONLY_TIERS' } });
     await offer({ name: 'Birthday', priority: 31, conditions: { birthdayWindowDays: 3 } });
     await offer({ name: 'Gold only', priority: 32, conditions: { tierIds: [tiers.Gold!.id] } });
@@ -440,20 +484,37 @@ describe('member.availableOffers', () => {
     await offer({ name: 'Not started', priority: 35, startsAt: '2026-12-01T00:00:00Z' });
     await offer({ name: 'Ended', priority: 36, endsAt: '2026-11-01T00:00:00Z' });
     const paused = await offer({ name: 'Paused', priority: 37 });
-    expect((await app.graphql(UPDATE_OFFER, { input: { id: paused.id, status: 'PAUSED' } }, admin)).data?.updateOffer.__typename).toBe('OfferPayload');
+    expect((await app.graphql(UPDATE_OFFER, { input: { id: paused.id, status: 'PAUSED' } }, admin)).data?.updateOffer.__typename).toBe(
+      'OfferPayload',
+    );
     const expiredCodeOffer = await offer({ name: 'Expired held code', priority: 38, codeRequired: true });
-    await createCode(app, { offerId: expiredCodeOffer.id, code: 'HELD-EXPIRED', expiresAt: '2026-11-01T00:00:00Z', assignedMemberId: holder.globalId });
+    await createCode(app, {
+      offerId: expiredCodeOffer.id,
+      code: 'HELD-EXPIRED',
+      expiresAt: '2026-11-01T00:00:00Z',
+      assignedMemberId: holder.globalId,
+    });
     const pausedCodeOffer = await offer({ name: 'Paused held code', priority: 39, codeRequired: true });
     await createCode(app, { offerId: pausedCodeOffer.id, code: 'HELD-PAUSED', assignedMemberId: holder.globalId });
-    expect((await app.graphql(UPDATE_OFFER, { input: { id: pausedCodeOffer.id, status: 'PAUSED' } }, admin)).data?.updateOffer.__typename).toBe('OfferPayload');
+    expect(
+      (await app.graphql(UPDATE_OFFER, { input: { id: pausedCodeOffer.id, status: 'PAUSED' } }, admin)).data?.updateOffer.__typename,
+    ).toBe('OfferPayload');
 
     await createCode(app, { offerId: held.id, code: 'held-one' });
     await createCode(app, { offerId: held.id, code: 'HELD-TWO' });
     await createCode(app, { offerId: held.id, code: 'HELD-OTHER' });
     await createCode(app, { offerId: heldAutomatic.id, code: 'HELD-AUTO' });
-    for (const [code, member] of [['Held-One', holder], ['held-two', holder], ['HELD-OTHER', other], ['held-auto', holder]] as const) {
+    for (const [code, member] of [
+      ['Held-One', holder],
+      ['held-two', holder],
+      ['HELD-OTHER', other],
+      ['held-auto', holder],
+    ] as const) {
       const assigned = await app.graphql(ASSIGN_CODE, { input: { code, memberId: member.globalId } }, admin);
-      expect(assigned.data?.assignPromoCode, JSON.stringify(assigned)).toEqual({ __typename: 'AssignPromoCodePayload', promoCode: { code: code.toUpperCase(), assignedMemberId: member.globalId } });
+      expect(assigned.data?.assignPromoCode, JSON.stringify(assigned)).toEqual({
+        __typename: 'AssignPromoCodePayload',
+        promoCode: { code: code.toUpperCase(), assignedMemberId: member.globalId },
+      });
     }
 
     const listed = await app.graphql(AVAILABLE_OFFERS, { id: holder.globalId }, admin);
@@ -473,13 +534,22 @@ describe('member.availableOffers', () => {
     expect(own.data!.member.availableOffers).toEqual(listed.data!.member.availableOffers);
 
     // Another member's token cannot read them.
-    const foreign = await app.graphql(AVAILABLE_OFFERS, { id: holder.globalId }, await app.token({ role: 'member', subject: other.memberId }));
+    const foreign = await app.graphql(
+      AVAILABLE_OFFERS,
+      { id: holder.globalId },
+      await app.token({ role: 'member', subject: other.memberId }),
+    );
     expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(foreign.data?.member ?? null).toBeNull();
 
     // The other member holds only its own code.
     const others = await app.graphql(AVAILABLE_OFFERS, { id: other.globalId }, admin);
-    expect((others.data!.member.availableOffers as Array<{ codes: string[]; offer: { name: string } }>).map((entry) => ({ name: entry.offer.name, codes: entry.codes }))).toEqual([
+    expect(
+      (others.data!.member.availableOffers as Array<{ codes: string[]; offer: { name: string } }>).map((entry) => ({
+        name: entry.offer.name,
+        codes: entry.codes,
+      })),
+    ).toEqual([
       { name: 'Held code of an automatic offer', codes: [] },
       { name: 'Automatic', codes: [] },
       { name: 'Big spend (cart condition)', codes: [] },
@@ -491,10 +561,19 @@ describe('member.availableOffers', () => {
     const admin = await app.token({ role: 'admin' });
     const member = await newMember();
     const once = await offer({ name: 'Once (available)', perMemberLimit: 1, priority: 2, effect: { amountOff: { amount: 100 } } });
-    const coded = await offer({ name: 'Single-use held (available)', priority: 1, codeRequired: true, effect: { amountOff: { amount: 50 } } });
+    const coded = await offer({
+      name: 'Single-use held (available)',
+      priority: 1,
+      codeRequired: true,
+      effect: { amountOff: { amount: 50 } },
+    });
     await createCode(app, { offerId: coded.id, code: 'HELD-SINGLE', maxUses: 1, assignedMemberId: member.globalId });
     const names = async () =>
-      ((await app.graphql(AVAILABLE_OFFERS, { id: member.globalId }, admin)).data!.member.availableOffers as Array<{ offer: { name: string } }>).map((entry) => entry.offer.name);
+      (
+        (await app.graphql(AVAILABLE_OFFERS, { id: member.globalId }, admin)).data!.member.availableOffers as Array<{
+          offer: { name: string };
+        }>
+      ).map((entry) => entry.offer.name);
     expect(await names()).toEqual(['Once (available)', 'Single-use held (available)']);
     const order = await recordOrder(app, { ...cart(member.globalId, { codes: ['held-single'] }), total: 2000 });
     expect(about(order, once.id)).toEqual(applied(once.id, 100));
@@ -509,12 +588,23 @@ describe('a quote writes nothing', () => {
     const member = await newMember();
     const stamps = await offer({ name: 'Every 3rd coffee', effect: { stampCard: { stampsRequired: 3, items: { skus: ['COFFEE'] } } } });
     const first = await offer({ name: 'First order (quote only)', conditions: { orderNumber: 1 }, effect: { amountOff: { amount: 100 } } });
-    const coded = await offer({ name: 'Single-use (quote only)', codeRequired: true, maxRedemptions: 1, effect: { amountOff: { amount: 50 } } });
+    const coded = await offer({
+      name: 'Single-use (quote only)',
+      codeRequired: true,
+      maxRedemptions: 1,
+      effect: { amountOff: { amount: 50 } },
+    });
     await createCode(app, { offerId: coded.id, code: 'QUOTE-ONLY', maxUses: 1 });
     const shoppingCart = { memberId: member.globalId, lines: [line('COFFEE', 5, 300)], codes: ['quote-only'] };
     const stampCards = async () => (await app.graphql(AVAILABLE_OFFERS, { id: member.globalId }, admin)).data!.member.stampCards;
     const codeUses = async () =>
-      (await app.graphql(`query($id: ID!) { node(id: $id) { ... on Offer { codes(first: 10) { edges { node { code uses } } } } } }`, { id: coded.id }, admin)).data!.node.codes.edges;
+      (
+        await app.graphql(
+          `query($id: ID!) { node(id: $id) { ... on Offer { codes(first: 10) { edges { node { code uses } } } } } }`,
+          { id: coded.id },
+          admin,
+        )
+      ).data!.node.codes.edges;
     const statsBefore = await Promise.all([stamps.id, first.id, coded.id].map((id) => offerStats(app, id)));
     const ledgerBefore = await memberLedger(app, member.globalId);
     expect(await stampCards()).toEqual([]);

@@ -3,7 +3,16 @@ import { createTestApp, type TestApp } from '../../support/test-app';
 import { closeSoundly, key, memberLedger, transfersOf } from '../../support/ledger';
 import { recordOrder, refundOrder } from '../../support/offers';
 import { RUN_JOB, runJobAt } from '../../support/tiers';
-import { configureReferrals, enrollReferee, enrollReferrer, referralOf, referralProfile, referralsOf, referralStats, type ReferralMember } from '../../support/referrals';
+import {
+  configureReferrals,
+  enrollReferee,
+  enrollReferrer,
+  referralOf,
+  referralProfile,
+  referralsOf,
+  referralStats,
+  type ReferralMember,
+} from '../../support/referrals';
 
 /**
  * Referral rewards under orders recorded at the same instant. With `networkLatency` every
@@ -30,18 +39,29 @@ async function referees(app: TestApp, referrer: ReferralMember, count: number, p
   return made;
 }
 
-const rewardTransfers = async (app: TestApp, member: ReferralMember) => (await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'REFERRAL_REWARD');
+const rewardTransfers = async (app: TestApp, member: ReferralMember) =>
+  (await transfersOf(app, member.globalId)).filter((transfer) => transfer.kind === 'REFERRAL_REWARD');
 
 describe.each(modes)('concurrent first orders of one referee, %s', (_name, withoutSerializer) => {
   it('convert the referral exactly once: one reward, counted once, credited once', async () => {
     app = await createTestApp({ networkLatency: true, withoutSerializer });
-    await configureReferrals(app, { minimumOrderAmount: 2000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }, { fromConversions: 2, points: 900 }], capPerPeriod: 2 });
+    await configureReferrals(app, {
+      minimumOrderAmount: 2000,
+      holdingDays: 14,
+      rungs: [
+        { fromConversions: 1, points: 500 },
+        { fromConversions: 2, points: 900 },
+      ],
+      capPerPeriod: 2,
+    });
     const referrer = await enrollReferrer(app, 'one-referrer@example.com');
     const [referee] = await referees(app, referrer, 1, 'eager');
     const token = await app.token({ role: 'storefront' });
 
     const orderIds = [1, 2, 3, 4, 5].map((index) => `eager-${index}`);
-    const results = await Promise.all(orderIds.map((orderId) => recordOrder(app!, { memberId: referee!.globalId, orderId, total: 3000 }, token)));
+    const results = await Promise.all(
+      orderIds.map((orderId) => recordOrder(app!, { memberId: referee!.globalId, orderId, total: 3000 }, token)),
+    );
     expect(results.map((result) => result.__typename)).toEqual(Array(5).fill('RecordOrderPayload'));
     expect((await memberLedger(app, referee!.globalId)).pointsBalance).toBe(5 * 30);
 
@@ -81,12 +101,20 @@ describe.each(modes)('concurrent first orders of one referee, %s', (_name, witho
 describe.each(modes)('concurrent first orders of different referees of one referrer, %s', (_name, withoutSerializer) => {
   it('with capPerPeriod 2: exactly 2 conversions, the others CAP_REACHED, every order recorded', async () => {
     app = await createTestApp({ networkLatency: true, withoutSerializer });
-    await configureReferrals(app, { minimumOrderAmount: 2000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }], capPerPeriod: 2, capPeriod: 'MONTH' });
+    await configureReferrals(app, {
+      minimumOrderAmount: 2000,
+      holdingDays: 14,
+      rungs: [{ fromConversions: 1, points: 500 }],
+      capPerPeriod: 2,
+      capPeriod: 'MONTH',
+    });
     const referrer = await enrollReferrer(app, 'popular@example.com');
     const friends = await referees(app, referrer, 6, 'rush');
     const token = await app.token({ role: 'storefront' });
 
-    const results = await Promise.all(friends.map((friend, index) => recordOrder(app!, { memberId: friend.globalId, orderId: `rush-${index}`, total: 2500 }, token)));
+    const results = await Promise.all(
+      friends.map((friend, index) => recordOrder(app!, { memberId: friend.globalId, orderId: `rush-${index}`, total: 2500 }, token)),
+    );
     expect(results.map((result) => result.__typename)).toEqual(Array(6).fill('RecordOrderPayload'));
     for (const friend of friends) expect((await memberLedger(app, friend.globalId)).pointsBalance).toBe(25);
 
@@ -116,7 +144,9 @@ describe.each(modes)('concurrent first orders of different referees of one refer
     const referrer = await enrollReferrer(app, 'climber@example.com');
     const friends = await referees(app, referrer, 6, 'crowd');
     const token = await app.token({ role: 'storefront' });
-    const results = await Promise.all(friends.map((friend, index) => recordOrder(app!, { memberId: friend.globalId, orderId: `crowd-${index}`, total: 2500 }, token)));
+    const results = await Promise.all(
+      friends.map((friend, index) => recordOrder(app!, { memberId: friend.globalId, orderId: `crowd-${index}`, total: 2500 }, token)),
+    );
     expect(results.map((result) => result.__typename)).toEqual(Array(6).fill('RecordOrderPayload'));
 
     const listed = await referralsOf(app, referrer.globalId);
@@ -139,7 +169,8 @@ describe.each(modes)('settling at the same instant, %s', (_name, withoutSerializ
     app.clock.set(DUE);
     const admin = await app.token({ role: 'admin' });
     const runs = await Promise.all([1, 2].map(() => app!.graphql(RUN_JOB, { input: { job: 'SETTLE_REFERRALS', now: DUE } }, admin)));
-    for (const run of runs) expect(run.data?.runJob, JSON.stringify(run)).toMatchObject({ __typename: 'RunJobPayload', run: { error: null } });
+    for (const run of runs)
+      expect(run.data?.runJob, JSON.stringify(run)).toMatchObject({ __typename: 'RunJobPayload', run: { error: null } });
     expect((await referralsOf(app, referrer.globalId)).map((referral) => referral.status)).toEqual(Array(3).fill('CONFIRMED'));
     expect((await memberLedger(app, referrer.globalId)).pointsBalance).toBe(1500);
     expect(await rewardTransfers(app, referrer)).toHaveLength(3);
@@ -165,9 +196,17 @@ describe.each(modes)('settling at the same instant, %s', (_name, withoutSerializ
     expect(run.data?.runJob.__typename, JSON.stringify(run)).toBe('RunJobPayload');
     // Whatever the job did not do, the next run does; and nothing twice.
     await runJobAt(app, 'SETTLE_REFERRALS', '2026-12-08T11:00:00.000Z');
-    expect(await referralOf(app, referrer.globalId, friend!.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', pointsClawedBack: 500 });
+    expect(await referralOf(app, referrer.globalId, friend!.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+      pointsClawedBack: 500,
+    });
     expect((await memberLedger(app, referrer.globalId)).pointsBalance).toBe(0);
-    expect((await transfersOf(app, referrer.globalId)).filter((transfer) => transfer.kind === 'REFERRAL_CLAWBACK').map((transfer) => transfer.amount)).toEqual([500]);
+    expect(
+      (await transfersOf(app, referrer.globalId))
+        .filter((transfer) => transfer.kind === 'REFERRAL_CLAWBACK')
+        .map((transfer) => transfer.amount),
+    ).toEqual([500]);
   });
 });
 
@@ -179,18 +218,23 @@ describe('concurrent enrollments of one person', () => {
     const token = await app.token({ role: 'storefront' });
     const ENROLL_WITH_CODE = `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { __typename ... on MemberPayload { member { id } } } }`;
     const results = await Promise.all(
-      ['twin+one@example.com', 'twin+two@example.com', 'Twin+three@example.com'].map((email) => app!.graphql(ENROLL_WITH_CODE, { input: { email, referralCode: referrer.code } }, token)),
+      ['twin+one@example.com', 'twin+two@example.com', 'Twin+three@example.com'].map((email) =>
+        app!.graphql(ENROLL_WITH_CODE, { input: { email, referralCode: referrer.code } }, token),
+      ),
     );
     for (const result of results) expect(result.data?.enrollMember.__typename, JSON.stringify(result)).toBe('MemberPayload');
     const listed = await referralsOf(app, referrer.globalId);
     expect(listed).toHaveLength(3);
     expect(listed.filter((referral) => referral.status === 'PENDING')).toHaveLength(1);
-    expect(listed.filter((referral) => referral.status === 'REJECTED').map((referral) => referral.rejectionReason)).toEqual(['NOT_NEW_TO_PROGRAM', 'NOT_NEW_TO_PROGRAM']);
+    expect(listed.filter((referral) => referral.status === 'REJECTED').map((referral) => referral.rejectionReason)).toEqual([
+      'NOT_NEW_TO_PROGRAM',
+      'NOT_NEW_TO_PROGRAM',
+    ]);
   });
 });
 
 describe.each(modes)('a full refund racing the settle job at the end of the holding period, %s', (_name, withoutSerializer) => {
-  it('whichever comes first, the refunded order\'s reward ends REJECTED (ORDER_REFUNDED) and the referrer keeps none of it', async () => {
+  it("whichever comes first, the refunded order's reward ends REJECTED (ORDER_REFUNDED) and the referrer keeps none of it", async () => {
     app = await createTestApp({ networkLatency: true, withoutSerializer });
     await configureReferrals(app, { minimumOrderAmount: 1000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }] });
     const admin = await app.token({ role: 'admin' });

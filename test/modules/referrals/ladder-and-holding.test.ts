@@ -5,7 +5,16 @@ import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger, mutate, REDEEM, transfersOf } from '../../support/ledger';
 import { createOffer, line, quote, recordOrder, refundOrder, UPDATE_OFFER } from '../../support/offers';
 import { configureTiers, createTier, runJob, runJobAt, tierOf } from '../../support/tiers';
-import { configureReferrals, enrollReferee, enrollReferrer, referralOf, referralProfile, referralsOf, referralStats, type ReferralMember } from '../../support/referrals';
+import {
+  configureReferrals,
+  enrollReferee,
+  enrollReferrer,
+  referralOf,
+  referralProfile,
+  referralsOf,
+  referralStats,
+  type ReferralMember,
+} from '../../support/referrals';
 
 /**
  * The referrer's side: the POINTS ladder (points per conversion by its number), the DISCOUNT ladder
@@ -41,7 +50,7 @@ describe('POINTS ladder', () => {
   });
   afterAll(() => closeSoundly(app));
 
-  it('conversions 1–2 earn 500, 3–5 750, 6 and on 1000, by the conversion\'s number; referralRung follows', async () => {
+  it("conversions 1–2 earn 500, 3–5 750, 6 and on 1000, by the conversion's number; referralRung follows", async () => {
     expect((await referralProfile(app, referrer.globalId)).referralRung).toEqual({
       rewardKind: 'POINTS',
       conversions: 0,
@@ -64,9 +73,17 @@ describe('POINTS ladder', () => {
     for (const [index, step] of expected.entries()) {
       const referee = await enrollReferee(app, referrer.code, `climber-${index + 1}@example.com`);
       await recordOrder(app, { memberId: referee.globalId, total: 1000 + index });
-      expect(await referralOf(app, referrer.globalId, referee.globalId), `conversion ${index + 1}`).toMatchObject({ status: 'CONVERTED', rewardPoints: step.points, rung: step.rung });
+      expect(await referralOf(app, referrer.globalId, referee.globalId), `conversion ${index + 1}`).toMatchObject({
+        status: 'CONVERTED',
+        rewardPoints: step.points,
+        rung: step.rung,
+      });
       const { referralRung } = await referralProfile(app, referrer.globalId);
-      expect(referralRung, `after conversion ${index + 1}`).toMatchObject({ conversions: index + 1, number: step.rung, next: step.next === null ? null : { fromConversions: step.next } });
+      expect(referralRung, `after conversion ${index + 1}`).toMatchObject({
+        conversions: index + 1,
+        number: step.rung,
+        next: step.next === null ? null : { fromConversions: step.next },
+      });
     }
     expect((await referralProfile(app, referrer.globalId)).referralRung).toEqual({
       rewardKind: 'POINTS',
@@ -117,14 +134,40 @@ describe('DISCOUNT ladder: a standing discount for the referrer', () => {
   });
   afterAll(() => closeSoundly(app));
 
-  const referralApplied = (discount: number) => ({ offer: null, tier: null, effect: 'REFERRAL_DISCOUNT', code: null, discount, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 });
-  const tierApplied = (discount: number) => ({ offer: null, tier: { id: tier.id, name: 'Regular' }, effect: 'TIER_DISCOUNT', code: null, discount, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 });
+  const referralApplied = (discount: number) => ({
+    offer: null,
+    tier: null,
+    effect: 'REFERRAL_DISCOUNT',
+    code: null,
+    discount,
+    gift: null,
+    bonusPoints: 0,
+    stamps: 0,
+    freeUnits: 0,
+  });
+  const tierApplied = (discount: number) => ({
+    offer: null,
+    tier: { id: tier.id, name: 'Regular' },
+    effect: 'TIER_DISCOUNT',
+    code: null,
+    discount,
+    gift: null,
+    bonusPoints: 0,
+    stamps: 0,
+    freeUnits: 0,
+  });
 
   it('counts CONFIRMED conversions only: no discount while the reward is held, 5 % once it is issued; no points', async () => {
     const friend = await enrollReferee(app, referrer.code, 'discount-friend@example.com');
     await recordOrder(app, { memberId: friend.globalId, total: 2000 });
     expect(await referralOf(app, referrer.globalId, friend.globalId)).toMatchObject({ status: 'CONVERTED', rewardPoints: 0 });
-    expect((await referralProfile(app, referrer.globalId)).referralRung).toEqual({ rewardKind: 'DISCOUNT', conversions: 0, number: 0, rung: null, next: { fromConversions: 1 } });
+    expect((await referralProfile(app, referrer.globalId)).referralRung).toEqual({
+      rewardKind: 'DISCOUNT',
+      conversions: 0,
+      number: 0,
+      rung: null,
+      next: { fromConversions: 1 },
+    });
     const held = await quote(app, { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] });
     expect(held.discount.amount).toBe(0);
     expect(held.appliedOffers).toEqual([]);
@@ -168,7 +211,17 @@ describe('DISCOUNT ladder: a standing discount for the referrer', () => {
     const cart = { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] };
     const quoted = await quote(app, cart);
     expect(quoted.appliedOffers).toEqual([
-      { offer: { id: offer.id, name: 'Ten euros off' }, tier: null, effect: 'AMOUNT_OFF', code: null, discount: 1000, gift: null, bonusPoints: 0, stamps: 0, freeUnits: 0 },
+      {
+        offer: { id: offer.id, name: 'Ten euros off' },
+        tier: null,
+        effect: 'AMOUNT_OFF',
+        code: null,
+        discount: 1000,
+        gift: null,
+        bonusPoints: 0,
+        stamps: 0,
+        freeUnits: 0,
+      },
       tierApplied(900),
       referralApplied(405),
     ]);
@@ -191,11 +244,17 @@ describe('DISCOUNT ladder: a standing discount for the referrer', () => {
   });
 
   it('climbs to 10 % at 3 confirmed conversions (converted ones do not count yet)', async () => {
-    const friends = [await enrollReferee(app, referrer.code, 'discount-friend-2@example.com'), await enrollReferee(app, referrer.code, 'discount-friend-3@example.com')];
+    const friends = [
+      await enrollReferee(app, referrer.code, 'discount-friend-2@example.com'),
+      await enrollReferee(app, referrer.code, 'discount-friend-3@example.com'),
+    ];
     for (const friend of friends) await recordOrder(app, { memberId: friend.globalId, total: 1500 });
     expect((await referralProfile(app, referrer.globalId)).referralRung).toMatchObject({ conversions: 1, number: 1 });
     // Still 5 %: tier 1000, then 5 % of 9000.
-    expect((await quote(app, { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] })).appliedOffers).toEqual([tierApplied(1000), referralApplied(450)]);
+    expect((await quote(app, { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] })).appliedOffers).toEqual([
+      tierApplied(1000),
+      referralApplied(450),
+    ]);
 
     await runJobAt(app, 'SETTLE_REFERRALS', inDays(TEST_NOW, 7));
     app.clock.set(TEST_NOW);
@@ -207,7 +266,10 @@ describe('DISCOUNT ladder: a standing discount for the referrer', () => {
       next: null,
     });
     // Tier 1000, then 10 % of 9000 = 900.
-    expect((await quote(app, { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] })).appliedOffers).toEqual([tierApplied(1000), referralApplied(900)]);
+    expect((await quote(app, { memberId: referrer.globalId, total: 10_000, lines: [line('BEANS', 1, 10_000)] })).appliedOffers).toEqual([
+      tierApplied(1000),
+      referralApplied(900),
+    ]);
     // Only the points of its own two orders (19000 paid → 190; 7695 → 76): a DISCOUNT ladder issues no points.
     expect(await balance(app, referrer)).toBe(190 + 76);
   });
@@ -282,7 +344,13 @@ describe('holding period and refunds', () => {
     app.clock.set('2026-12-01T12:00:00.000Z');
     const refunded = await refundOrder(app, { orderId: 'returned-early', amount: 3000 });
     expect(refunded).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true, pointsClawedBack: order.pointsEarned });
-    expect(await status()).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', rewardPoints: 500, pointsClawedBack: 0, confirmedAt: null });
+    expect(await status()).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+      rewardPoints: 500,
+      pointsClawedBack: 0,
+      confirmedAt: null,
+    });
 
     expect((await runJobAt(app, 'SETTLE_REFERRALS', DUE)).processed).toBe(0);
     expect((await runJobAt(app, 'SETTLE_REFERRALS', '2027-01-01T00:00:00.000Z')).processed).toBe(0);
@@ -295,15 +363,24 @@ describe('holding period and refunds', () => {
 
   it('a partial refund changes nothing, before or after confirmation; the refund that completes a full refund does', async () => {
     await recordOrder(app, { memberId: referee.globalId, orderId: 'returned-in-parts', total: 3000 });
-    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1500 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: false });
+    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1500 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: false,
+    });
     expect(await status()).toMatchObject({ status: 'CONVERTED', rewardPoints: 500 });
     await runJobAt(app, 'SETTLE_REFERRALS', DUE);
     expect(await status()).toMatchObject({ status: 'CONFIRMED', rewardPoints: 500, pointsClawedBack: 0 });
-    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1499 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: false });
+    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1499 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: false,
+    });
     expect(await status()).toMatchObject({ status: 'CONFIRMED', pointsClawedBack: 0 });
     expect(await balance(app, referrer)).toBe(500);
 
-    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
+    expect(await refundOrder(app, { orderId: 'returned-in-parts', amount: 1 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
     expect(await status()).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', pointsClawedBack: 500 });
     expect(await balance(app, referrer)).toBe(0);
   });
@@ -313,8 +390,16 @@ describe('holding period and refunds', () => {
     await runJobAt(app, 'SETTLE_REFERRALS', DUE);
     expect(await balance(app, referrer)).toBe(500);
     app.clock.set('2026-12-10T10:00:00.000Z');
-    expect(await refundOrder(app, { orderId: 'returned-late', amount: 3000 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
-    expect(await status()).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', rewardPoints: 500, pointsClawedBack: 500 });
+    expect(await refundOrder(app, { orderId: 'returned-late', amount: 3000 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
+    expect(await status()).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+      rewardPoints: 500,
+      pointsClawedBack: 500,
+    });
     expect(await balance(app, referrer)).toBe(0);
     const movements = (await transfersOf(app, referrer.globalId)).filter((transfer) => transfer.kind.startsWith('REFERRAL'));
     expect(movements.map((transfer) => [transfer.kind, transfer.amount])).toEqual([
@@ -335,12 +420,20 @@ describe('holding period and refunds', () => {
     const redeemed = await mutate(app, REDEEM, { memberId: referrer.globalId, points: 400, reason: 'A mug' });
     expect(redeemed).toMatchObject({ __typename: 'PointsPayload', pointsBalance: 100 });
     app.clock.set('2026-12-10T10:00:00.000Z');
-    expect(await refundOrder(app, { orderId: 'spent-then-returned', amount: 3000 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
+    expect(await refundOrder(app, { orderId: 'spent-then-returned', amount: 3000 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
   }
 
   it('a referrer who spent the reward loses only what is left of it, never going negative', async () => {
     await spendThenRefund();
-    expect(await status()).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', rewardPoints: 500, pointsClawedBack: 100 });
+    expect(await status()).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+      rewardPoints: 500,
+      pointsClawedBack: 100,
+    });
     expect(await balance(app, referrer)).toBe(0);
     const clawbacks = (await transfersOf(app, referrer.globalId)).filter((transfer) => transfer.kind === 'REFERRAL_CLAWBACK');
     expect(clawbacks.map((transfer) => transfer.amount)).toEqual([100]);
@@ -352,7 +445,11 @@ describe('holding period and refunds', () => {
   it('referralStats.pointsIssued counts the points issued minus those clawed back, also when the clawback was partial', async () => {
     await spendThenRefund();
     // Issued 500, clawed back 100: 400 stayed with the referrer (and the ledger says so).
-    expect((await transfersOf(app, referrer.globalId)).filter((transfer) => transfer.kind.startsWith('REFERRAL')).map((transfer) => [transfer.kind, transfer.amount])).toEqual([
+    expect(
+      (await transfersOf(app, referrer.globalId))
+        .filter((transfer) => transfer.kind.startsWith('REFERRAL'))
+        .map((transfer) => [transfer.kind, transfer.amount]),
+    ).toEqual([
       ['REFERRAL_CLAWBACK', 100],
       ['REFERRAL_REWARD', 500],
     ]);

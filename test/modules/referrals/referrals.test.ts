@@ -113,7 +113,16 @@ describe('enrolling with a referral code', () => {
     const listed = await referralsOf(app, referrer.globalId);
     expect(listed.map((referral) => referral.referee.id)).toEqual([spaced.globalId, lower.globalId]);
     for (const referral of listed) {
-      expect(referral).toMatchObject({ status: 'PENDING', rejectionReason: null, rung: null, rewardPoints: 0, pointsClawedBack: 0, convertedAt: null, confirmAfter: null, confirmedAt: null });
+      expect(referral).toMatchObject({
+        status: 'PENDING',
+        rejectionReason: null,
+        rung: null,
+        rewardPoints: 0,
+        pointsClawedBack: 0,
+        convertedAt: null,
+        confirmAfter: null,
+        confirmedAt: null,
+      });
       expect(iso(referral.joinedAt)).toBe(TEST_NOW);
     }
     // The referee has a code of its own, and no referrals yet.
@@ -122,11 +131,11 @@ describe('enrolling with a referral code', () => {
     expect((await referralProfile(app, lower.globalId)).referrals).toEqual([]);
   });
 
-  it('an unknown code is ReferralCodeNotFound and writes nothing: no member, and the email is still new to the program', async () => {
+  it('an unknown code is ReferralCodeNotFoundError and writes nothing: no member, and the email is still new to the program', async () => {
     const email = fresh('unknown');
     const statsBefore = await referralStats(app);
     const result = await enrollReferred(app, { email, referralCode: 'ZZZZ2222' });
-    expect(result).toMatchObject({ __typename: 'ReferralCodeNotFound', code: 'REFERRAL_CODE_NOT_FOUND', referralCode: 'ZZZZ2222' });
+    expect(result).toMatchObject({ __typename: 'ReferralCodeNotFoundError', code: 'REFERRAL_CODE_NOT_FOUND', referralCode: 'ZZZZ2222' });
     expect(result.message).toContain('ZZZZ2222');
     expect(await membersMatching(app, email)).toEqual([]);
     expect(await referralStats(app)).toEqual(statsBefore);
@@ -137,13 +146,13 @@ describe('enrolling with a referral code', () => {
     expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'PENDING', rejectionReason: null });
   });
 
-  it('an erased member\'s code is ReferralCodeNotFound, and nothing is written', async () => {
+  it("an erased member's code is ReferralCodeNotFoundError, and nothing is written", async () => {
     const referrer = await enrollReferrer(app, fresh('erased-referrer'));
     const erased = await app.graphql(ERASE, { input: { id: referrer.globalId } }, await admin(app));
     expect(erased.data?.eraseMember.__typename, JSON.stringify(erased)).toBe('MemberPayload');
     const email = fresh('late-friend');
     const result = await enrollReferred(app, { email, referralCode: referrer.code });
-    expect(result.__typename).toBe('ReferralCodeNotFound');
+    expect(result.__typename).toBe('ReferralCodeNotFoundError');
     expect(await membersMatching(app, email)).toEqual([]);
     expect(await referralsOf(app, referrer.globalId)).toEqual([]);
   });
@@ -162,9 +171,13 @@ describe('enrolling with a referral code', () => {
   it('a code of another program is not found there', async () => {
     const referrer = await enrollReferrer(app, fresh('acme-only'));
     const email = fresh('globex-customer');
-    const response = await app.graphql(ENROLL, { input: { email, referralCode: referrer.code } }, await app.token({ role: 'storefront', programId: 'globex' }));
+    const response = await app.graphql(
+      ENROLL,
+      { input: { email, referralCode: referrer.code } },
+      await app.token({ role: 'storefront', programId: 'globex' }),
+    );
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    expect(response.data!.enrollMember.__typename).toBe('ReferralCodeNotFound');
+    expect(response.data!.enrollMember.__typename).toBe('ReferralCodeNotFoundError');
     expect(await referralsOf(app, referrer.globalId)).toEqual([]);
   });
 });
@@ -182,7 +195,12 @@ describe('conversion', () => {
     const referee = await enrollReferee(app, referrer.code, fresh('buyer'));
     const small = await recordOrder(app, { memberId: referee.globalId, total: 1999 });
     expect(small).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 19 });
-    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'PENDING', rung: null, rewardPoints: 0, convertedAt: null });
+    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({
+      status: 'PENDING',
+      rung: null,
+      rewardPoints: 0,
+      convertedAt: null,
+    });
 
     app.clock.set('2026-11-25T08:30:00.000Z');
     try {
@@ -237,14 +255,25 @@ describe('the referee side: referredOnly offers', () => {
     app = await createTestApp();
     await configureReferrals(app, { minimumOrderAmount: 2000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }] });
     referrer = await enrollReferrer(app, 'welcomer@example.com');
-    welcome = await createOffer(app, { name: 'Welcome, friend', conditions: { referredOnly: true, orderNumber: 1 }, effect: { percentOff: { basisPoints: 1000 } } });
-    loyal = await createOffer(app, { name: 'Friends only, always', codeRequired: true, conditions: { referredOnly: true }, effect: { amountOff: { amount: 100 } } });
+    welcome = await createOffer(app, {
+      name: 'Welcome, friend',
+      conditions: { referredOnly: true, orderNumber: 1 },
+      effect: { percentOff: { basisPoints: 1000 } },
+    });
+    loyal = await createOffer(app, {
+      name: 'Friends only, always',
+      codeRequired: true,
+      conditions: { referredOnly: true },
+      effect: { amountOff: { amount: 100 } },
+    });
     expect((await createCode(app, { offerId: loyal.id, code: 'FRIENDS' })).__typename).toBe('PromoCodePayload');
   });
   afterAll(() => closeSoundly(app));
 
   const about = (result: Record<string, any>, offerId: string) => ({
-    applied: (result.appliedOffers as Array<Record<string, any>>).filter((entry) => entry.offer?.id === offerId).map((entry) => entry.discount),
+    applied: (result.appliedOffers as Array<Record<string, any>>)
+      .filter((entry) => entry.offer?.id === offerId)
+      .map((entry) => entry.discount),
     refused: (result.notApplied as Array<Record<string, any>>).filter((entry) => entry.offerId === offerId).map((entry) => entry.reason),
   });
 
@@ -272,8 +301,14 @@ describe('the referee side: referredOnly offers', () => {
 
   it('a member who joined without a code gets NOT_REFERRED; a guest MEMBERS_ONLY', async () => {
     const stranger = await enroll(app, { email: fresh('unreferred') });
-    expect(about(await quote(app, { memberId: stranger.globalId, total: 3000 }), welcome.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
-    expect(about(await quote(app, { memberId: stranger.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
+    expect(about(await quote(app, { memberId: stranger.globalId, total: 3000 }), welcome.id)).toEqual({
+      applied: [],
+      refused: ['NOT_REFERRED'],
+    });
+    expect(about(await quote(app, { memberId: stranger.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({
+      applied: [],
+      refused: ['NOT_REFERRED'],
+    });
     const recorded = await recordOrder(app, { memberId: stranger.globalId, total: 3000 });
     expect(about(recorded, welcome.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
     expect(about(await quote(app, { total: 3000 }), welcome.id)).toEqual({ applied: [], refused: ['MEMBERS_ONLY'] });
@@ -282,24 +317,45 @@ describe('the referee side: referredOnly offers', () => {
   it('a referee whose referral was rejected (self-referral, not new) gets NOT_REFERRED', async () => {
     const self = await enrollReferee(app, referrer.code, 'Welcomer+again@Example.com');
     expect(await referralOf(app, referrer.globalId, self.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'SELF_REFERRAL' });
-    expect(about(await quote(app, { memberId: self.globalId, total: 3000 }), welcome.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
+    expect(about(await quote(app, { memberId: self.globalId, total: 3000 }), welcome.id)).toEqual({
+      applied: [],
+      refused: ['NOT_REFERRED'],
+    });
 
     const gone = await enroll(app, { email: 'returning@example.com' });
     const erased = await app.graphql(ERASE, { input: { id: gone.globalId } }, await admin(app));
     expect(erased.data?.eraseMember.__typename).toBe('MemberPayload');
     const back = await enrollReferee(app, referrer.code, 'returning@example.com');
-    expect(await referralOf(app, referrer.globalId, back.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'NOT_NEW_TO_PROGRAM' });
-    expect(about(await quote(app, { memberId: back.globalId, total: 3000 }), welcome.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
+    expect(await referralOf(app, referrer.globalId, back.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'NOT_NEW_TO_PROGRAM',
+    });
+    expect(about(await quote(app, { memberId: back.globalId, total: 3000 }), welcome.id)).toEqual({
+      applied: [],
+      refused: ['NOT_REFERRED'],
+    });
   });
 
   it('a referee whose referral was rejected after a refund is no longer referred (NOT_REFERRED)', async () => {
     const referee = await enrollReferee(app, referrer.code, fresh('refunder'));
     const first = await recordOrder(app, { memberId: referee.globalId, total: 5000 });
     expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'CONVERTED' });
-    expect(about(await quote(app, { memberId: referee.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({ applied: [100], refused: [] });
-    expect(await refundOrder(app, { orderId: first.orderId, amount: first.totalAfterDiscount.amount })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
-    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED' });
-    expect(about(await quote(app, { memberId: referee.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({ applied: [], refused: ['NOT_REFERRED'] });
+    expect(about(await quote(app, { memberId: referee.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({
+      applied: [100],
+      refused: [],
+    });
+    expect(await refundOrder(app, { orderId: first.orderId, amount: first.totalAfterDiscount.amount })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
+    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+    });
+    expect(about(await quote(app, { memberId: referee.globalId, total: 3000, codes: ['FRIENDS'] }), loyal.id)).toEqual({
+      applied: [],
+      refused: ['NOT_REFERRED'],
+    });
   });
 });
 
@@ -310,7 +366,14 @@ describe('queries: referrals, rung and program stats', () => {
   const refs: Record<string, { globalId: string; memberId: string; code: string }> = {};
   beforeAll(async () => {
     app = await createTestApp();
-    await configureReferrals(app, { minimumOrderAmount: 1000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }, { fromConversions: 2, points: 800 }] });
+    await configureReferrals(app, {
+      minimumOrderAmount: 1000,
+      holdingDays: 14,
+      rungs: [
+        { fromConversions: 1, points: 500 },
+        { fromConversions: 2, points: 800 },
+      ],
+    });
     ann = await enrollReferrer(app, 'ann@example.com');
     ben = await enrollReferrer(app, 'ben@example.com');
     refs.a1 = await enrollReferee(app, ann.code, 'a1@example.com');
@@ -327,7 +390,7 @@ describe('queries: referrals, rung and program stats', () => {
   });
   afterAll(() => closeSoundly(app));
 
-  it('member.referrals lists the member\'s referrals newest first, with status and rejection reason', async () => {
+  it("member.referrals lists the member's referrals newest first, with status and rejection reason", async () => {
     const listed = await referralsOf(app, ann.globalId);
     expect(listed.map((referral) => [referral.referee.email, referral.status, referral.rejectionReason, referral.rewardPoints])).toEqual([
       ['a4@example.com', 'CONVERTED', null, 800],
@@ -335,7 +398,9 @@ describe('queries: referrals, rung and program stats', () => {
       ['a2@example.com', 'PENDING', null, 0],
       ['a1@example.com', 'CONVERTED', null, 500],
     ]);
-    expect((await referralsOf(app, ben.globalId)).map((referral) => [referral.referee.email, referral.status, referral.rejectionReason])).toEqual([
+    expect(
+      (await referralsOf(app, ben.globalId)).map((referral) => [referral.referee.email, referral.status, referral.rejectionReason]),
+    ).toEqual([
       ['known+new@example.com', 'REJECTED', 'NOT_NEW_TO_PROGRAM'],
       ['b1@example.com', 'CONVERTED', null],
     ]);
@@ -389,7 +454,15 @@ describe('queries: referrals, rung and program stats', () => {
       expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
       return response.data!.trackReferralVisit.known as boolean;
     };
-    expect(await referralStats(app)).toEqual({ invited: 0, joined: 6, converted: 3, rejected: 2, conversionRate: 0.5, rewardsIssued: 0, pointsIssued: 0 });
+    expect(await referralStats(app)).toEqual({
+      invited: 0,
+      joined: 6,
+      converted: 3,
+      rejected: 2,
+      conversionRate: 0.5,
+      rewardsIssued: 0,
+      pointsIssued: 0,
+    });
     expect(await track(ann.code)).toBe(true);
     expect(await track(ann.code.toLowerCase())).toBe(true);
     expect(await track(` ${ben.code} `, await admin(app))).toBe(true);
@@ -397,23 +470,47 @@ describe('queries: referrals, rung and program stats', () => {
     expect(await referralStats(app)).toMatchObject({ invited: 3 });
 
     await runJobAt(app, 'SETTLE_REFERRALS', inDays(TEST_NOW, 14));
-    expect(await referralStats(app)).toEqual({ invited: 3, joined: 6, converted: 3, rejected: 2, conversionRate: 0.5, rewardsIssued: 3, pointsIssued: 500 + 800 + 500 });
+    expect(await referralStats(app)).toEqual({
+      invited: 3,
+      joined: 6,
+      converted: 3,
+      rejected: 2,
+      conversionRate: 0.5,
+      rewardsIssued: 3,
+      pointsIssued: 500 + 800 + 500,
+    });
     expect((await memberLedger(app, ann.globalId)).pointsBalance).toBe(1300);
     expect((await memberLedger(app, ben.globalId)).pointsBalance).toBe(500);
     // globex has nothing of it.
     const globex = await app.graphql(REFERRAL_STATS, {}, await admin(app, 'globex'));
-    expect(globex.data?.program.referralStats).toEqual({ invited: 0, joined: 0, converted: 0, rejected: 0, conversionRate: 0, rewardsIssued: 0, pointsIssued: 0 });
+    expect(globex.data?.program.referralStats).toEqual({
+      invited: 0,
+      joined: 0,
+      converted: 0,
+      rejected: 0,
+      conversionRate: 0,
+      rewardsIssued: 0,
+      pointsIssued: 0,
+    });
   });
 
   it('referee is for admins and storefronts: a member token reading its own referrals gets FORBIDDEN for it, the rest is visible', async () => {
-    const storefront = await app.graphql(`query($id: ID!) { member(id: $id) { referrals(first: 10) { edges { node { status referee { email } } } } } }`, { id: ben.globalId }, await app.token({ role: 'storefront' }));
+    const storefront = await app.graphql(
+      `query($id: ID!) { member(id: $id) { referrals(first: 10) { edges { node { status referee { email } } } } } }`,
+      { id: ben.globalId },
+      await app.token({ role: 'storefront' }),
+    );
     expect(storefront.errors, JSON.stringify(storefront.errors)).toBeUndefined();
     expect(storefront.data!.member.referrals.edges.map((edge: any) => edge.node)).toEqual([
       { status: 'REJECTED', referee: { email: 'known+new@example.com' } },
       { status: 'CONFIRMED', referee: { email: 'b1@example.com' } },
     ]);
 
-    const own = await app.graphql(`query($id: ID!) { member(id: $id) { referrals(first: 10) { edges { node { status rejectionReason referee { email } } } } } }`, { id: ben.globalId }, await app.token({ role: 'member', subject: ben.memberId }));
+    const own = await app.graphql(
+      `query($id: ID!) { member(id: $id) { referrals(first: 10) { edges { node { status rejectionReason referee { email } } } } } }`,
+      { id: ben.globalId },
+      await app.token({ role: 'member', subject: ben.memberId }),
+    );
     expect(own.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     expect(JSON.stringify(own.data)).not.toContain('@example.com');
     expect(own.data?.member?.referrals?.edges?.map((edge: any) => edge.node)).toEqual([
@@ -427,7 +524,15 @@ describe('authorization', () => {
   let app: TestApp;
   let ada: { globalId: string; memberId: string; code: string };
   let bob: { globalId: string; memberId: string; code: string };
-  const settings = { shareBaseUrl: 'https://acme.example/join', minimumOrderAmount: 1500, holdingDays: 10, rewardKind: 'POINTS', rungs: [{ fromConversions: 1, points: 300 }], capPerPeriod: 5, capPeriod: 'WEEK' };
+  const settings = {
+    shareBaseUrl: 'https://acme.example/join',
+    minimumOrderAmount: 1500,
+    holdingDays: 10,
+    rewardKind: 'POINTS',
+    rungs: [{ fromConversions: 1, points: 300 }],
+    capPerPeriod: 5,
+    capPeriod: 'WEEK',
+  };
   beforeAll(async () => {
     app = await createTestApp();
     await configureReferrals(app, settings);
@@ -441,8 +546,16 @@ describe('authorization', () => {
 
   it('configureReferrals is for admins only; anyone else changes nothing', async () => {
     const input = { ...settings, minimumOrderAmount: 1, holdingDays: 0 };
-    for (const [role, code] of [['storefront', 'FORBIDDEN'], ['member', 'FORBIDDEN'], ['partner', 'FORBIDDEN']] as const) {
-      const token = await app.token({ role, subject: role === 'member' ? ada.memberId : `test-${role}`, ...(role === 'partner' ? { partnerId: 'p1' } : {}) });
+    for (const [role, code] of [
+      ['storefront', 'FORBIDDEN'],
+      ['member', 'FORBIDDEN'],
+      ['partner', 'FORBIDDEN'],
+    ] as const) {
+      const token = await app.token({
+        role,
+        subject: role === 'member' ? ada.memberId : `test-${role}`,
+        ...(role === 'partner' ? { partnerId: 'p1' } : {}),
+      });
       const response = await app.graphql(CONFIGURE_REFERRALS, { input }, token);
       expect(response.errors?.[0]?.extensions?.code, role).toBe(code);
       expect(response.data?.configureReferrals ?? null, role).toBeNull();
@@ -458,10 +571,15 @@ describe('authorization', () => {
     expect(await readReferralSettings(app, await admin(app, 'globex'))).toMatchObject({ minimumOrderAmount: 1, holdingDays: 0 });
   });
 
-  it('a member reads its own code, link, referrals and rung, but not another member\'s', async () => {
+  it("a member reads its own code, link, referrals and rung, but not another member's", async () => {
     const adaToken = await app.token({ role: 'member', subject: ada.memberId });
     const own = await referralProfile(app, ada.globalId, adaToken);
-    expect(own).toMatchObject({ referralCode: ada.code, referralLink: `https://acme.example/join?ref=${ada.code}`, referrals: [{ status: 'PENDING' }], referralRung: { conversions: 0 } });
+    expect(own).toMatchObject({
+      referralCode: ada.code,
+      referralLink: `https://acme.example/join?ref=${ada.code}`,
+      referrals: [{ status: 'PENDING' }],
+      referralRung: { conversions: 0 },
+    });
 
     const other = await app.graphql(REFERRAL_PROFILE, { id: bob.globalId }, adaToken);
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -476,12 +594,16 @@ describe('authorization', () => {
       expect(response.errors?.[0]?.extensions?.code, role).toBe('FORBIDDEN');
       expect(JSON.stringify(response.data ?? null)).not.toContain('joined');
     }
-    const tracked = await app.graphql(TRACK_VISIT, { input: { code: ada.code } }, await app.token({ role: 'member', subject: ada.memberId }));
+    const tracked = await app.graphql(
+      TRACK_VISIT,
+      { input: { code: ada.code } },
+      await app.token({ role: 'member', subject: ada.memberId }),
+    );
     expect(tracked.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await referralStats(app)).toMatchObject({ invited: 0, joined: 1 });
   });
 
-  it('a globex token sees nothing of acme: not its members\' codes, referrals or stats, and acme\'s codes are unknown there', async () => {
+  it("a globex token sees nothing of acme: not its members' codes, referrals or stats, and acme's codes are unknown there", async () => {
     for (const role of ['admin', 'storefront'] as const) {
       const token = await app.token({ role, programId: 'globex' });
       const profile = await app.graphql(REFERRAL_PROFILE, { id: ada.globalId }, token);
@@ -492,12 +614,28 @@ describe('authorization', () => {
       expect(tracked.data!.trackReferralVisit.known, role).toBe(false);
     }
     const stats = await app.graphql(REFERRAL_STATS, {}, await admin(app, 'globex'));
-    expect(stats.data?.program.referralStats).toEqual({ invited: 0, joined: 0, converted: 0, rejected: 0, conversionRate: 0, rewardsIssued: 0, pointsIssued: 0 });
+    expect(stats.data?.program.referralStats).toEqual({
+      invited: 0,
+      joined: 0,
+      converted: 0,
+      rejected: 0,
+      conversionRate: 0,
+      rewardsIssued: 0,
+      pointsIssued: 0,
+    });
     expect(await referralStats(app)).toMatchObject({ invited: 0, joined: 1 });
     // A globex member token cannot read acme's member either.
-    const globexMember = await app.graphql(`mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { ... on MemberPayload { member { id } } } }`, { input: { email: 'g@example.com' } }, await admin(app, 'globex'));
+    const globexMember = await app.graphql(
+      `mutation($input: EnrollMemberInput!) { enrollMember(input: $input) { ... on MemberPayload { member { id } } } }`,
+      { input: { email: 'g@example.com' } },
+      await admin(app, 'globex'),
+    );
     const globexMemberId = decodeGlobalID(globexMember.data!.enrollMember.member.id).id;
-    const asGlobexMember = await app.graphql(REFERRAL_PROFILE, { id: ada.globalId }, await app.token({ role: 'member', programId: 'globex', subject: globexMemberId }));
+    const asGlobexMember = await app.graphql(
+      REFERRAL_PROFILE,
+      { id: ada.globalId },
+      await app.token({ role: 'member', programId: 'globex', subject: globexMemberId }),
+    );
     expect(asGlobexMember.data?.member ?? null).toBeNull();
     expect(JSON.stringify(asGlobexMember)).not.toContain(ada.code);
   });
@@ -505,7 +643,17 @@ describe('authorization', () => {
 
 describe('configureReferrals: bad input', () => {
   let app: TestApp;
-  const valid = { shareBaseUrl: 'https://acme.example/join', minimumOrderAmount: 2000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }, { fromConversions: 3, points: 750 }], capPerPeriod: 3, capPeriod: 'MONTH' };
+  const valid = {
+    shareBaseUrl: 'https://acme.example/join',
+    minimumOrderAmount: 2000,
+    holdingDays: 14,
+    rungs: [
+      { fromConversions: 1, points: 500 },
+      { fromConversions: 3, points: 750 },
+    ],
+    capPerPeriod: 3,
+    capPeriod: 'MONTH',
+  };
   let saved: Record<string, unknown>;
   beforeAll(async () => {
     app = await createTestApp();
@@ -532,16 +680,30 @@ describe('configureReferrals: bad input', () => {
   });
 
   it('a POINTS ladder rung without points (POINTS explicit or by default)', async () => {
-    expect(await refused({ ...valid, rungs: [{ fromConversions: 1, points: 500 }, { fromConversions: 3 }] })).toEqual([['input', 'rungs', '1', 'points']]);
-    expect(await refused({ ...valid, rewardKind: 'POINTS', rungs: [{ fromConversions: 1, discountBasisPoints: 500 }] })).toEqual([['input', 'rungs', '0', 'points']]);
+    expect(await refused({ ...valid, rungs: [{ fromConversions: 1, points: 500 }, { fromConversions: 3 }] })).toEqual([
+      ['input', 'rungs', '1', 'points'],
+    ]);
+    expect(await refused({ ...valid, rewardKind: 'POINTS', rungs: [{ fromConversions: 1, discountBasisPoints: 500 }] })).toEqual([
+      ['input', 'rungs', '0', 'points'],
+    ]);
   });
 
   it('a DISCOUNT ladder rung without discountBasisPoints', async () => {
-    expect(await refused({ ...valid, rewardKind: 'DISCOUNT', rungs: [{ fromConversions: 1, points: 500 }] })).toEqual([['input', 'rungs', '0', 'discountBasisPoints']]);
+    expect(await refused({ ...valid, rewardKind: 'DISCOUNT', rungs: [{ fromConversions: 1, points: 500 }] })).toEqual([
+      ['input', 'rungs', '0', 'discountBasisPoints'],
+    ]);
   });
 
   it('two rungs with the same fromConversions', async () => {
-    expect(await refused({ ...valid, rungs: [{ fromConversions: 2, points: 500 }, { fromConversions: 2, points: 750 }] })).toEqual([['input', 'rungs']]);
+    expect(
+      await refused({
+        ...valid,
+        rungs: [
+          { fromConversions: 2, points: 500 },
+          { fromConversions: 2, points: 750 },
+        ],
+      }),
+    ).toEqual([['input', 'rungs']]);
   });
 
   it('a negative minimum, a holding period out of range, a zero cap, a rung from 0 conversions', async () => {
@@ -553,12 +715,26 @@ describe('configureReferrals: bad input', () => {
   });
 
   it('several mistakes at once are all reported, with their paths', async () => {
-    const paths = await refused({ ...valid, shareBaseUrl: 'ftp://x.example', minimumOrderAmount: -5, rungs: [{ fromConversions: 1 }, { fromConversions: 1, points: 5 }] });
-    expect(paths).toEqual(expect.arrayContaining([['input', 'shareBaseUrl'], ['input', 'minimumOrderAmount']]));
+    const paths = await refused({
+      ...valid,
+      shareBaseUrl: 'ftp://x.example',
+      minimumOrderAmount: -5,
+      rungs: [{ fromConversions: 1 }, { fromConversions: 1, points: 5 }],
+    });
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        ['input', 'shareBaseUrl'],
+        ['input', 'minimumOrderAmount'],
+      ]),
+    );
   });
 
   it('the settings are unchanged by all of it, and a valid input still replaces them', async () => {
-    expect(await readReferralSettings(app)).toEqual({ ...valid, rewardKind: 'POINTS', rungs: valid.rungs.map((rung) => ({ ...rung, discountBasisPoints: null })) });
+    expect(await readReferralSettings(app)).toEqual({
+      ...valid,
+      rewardKind: 'POINTS',
+      rungs: valid.rungs.map((rung) => ({ ...rung, discountBasisPoints: null })),
+    });
     expect(await configureReferrals(app, { rewardKind: 'DISCOUNT', rungs: [{ fromConversions: 1, discountBasisPoints: 250 }] })).toEqual({
       shareBaseUrl: null,
       minimumOrderAmount: 0,

@@ -7,7 +7,16 @@ import { closeSoundly, memberLedger, transfersOf } from '../../support/ledger';
 import { ERASE, UPDATE } from '../../support/operations';
 import { recordOrder, refundOrder } from '../../support/offers';
 import { RUN_JOB, runJobAt } from '../../support/tiers';
-import { configureReferrals, enrollReferee, enrollReferred, enrollReferrer, referralOf, referralProfile, referralStats, type ReferralMember } from '../../support/referrals';
+import {
+  configureReferrals,
+  enrollReferee,
+  enrollReferred,
+  enrollReferrer,
+  referralOf,
+  referralProfile,
+  referralStats,
+  type ReferralMember,
+} from '../../support/referrals';
 
 /**
  * Regressions found in review of referrals (README "Referrals"), through GraphQL only:
@@ -59,7 +68,10 @@ async function erase(app: TestApp, globalId: string) {
  * (the one direct database write these tests make).
  */
 async function forgetFingerprint(app: TestApp, email: string) {
-  const deleted = await app.client.execute({ sql: 'delete from email_fingerprints where program_id = ? and hash = ?', args: ['acme', emailFingerprint(app.config.fingerprints, 'acme', email).hash] });
+  const deleted = await app.client.execute({
+    sql: 'delete from email_fingerprints where program_id = ? and hash = ?',
+    args: ['acme', emailFingerprint(app.config.fingerprints, 'acme', email).hash],
+  });
   expect(deleted.rowsAffected, `fingerprint of ${email}`).toBe(1);
 }
 
@@ -76,20 +88,32 @@ describe('members enrolled before email fingerprints existed', () => {
     // A stored address with a +tag is the same person as the bare one.
     const veteran = await enrollReferee(app, referrer.code, 'Veteran@Example.com');
     const newcomer = await enrollReferee(app, referrer.code, 'brand-new@example.com');
-    expect(await referralOf(app, referrer.globalId, oldTimer.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'NOT_NEW_TO_PROGRAM', rewardPoints: 0 });
-    expect(await referralOf(app, referrer.globalId, veteran.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'NOT_NEW_TO_PROGRAM', rewardPoints: 0 });
+    expect(await referralOf(app, referrer.globalId, oldTimer.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'NOT_NEW_TO_PROGRAM',
+      rewardPoints: 0,
+    });
+    expect(await referralOf(app, referrer.globalId, veteran.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'NOT_NEW_TO_PROGRAM',
+      rewardPoints: 0,
+    });
     // The new member's own row (written in the same batch) does not count against it.
     expect(await referralOf(app, referrer.globalId, newcomer.globalId)).toMatchObject({ status: 'PENDING', rejectionReason: null });
 
     // Their orders convert nothing; the newcomer's does.
     for (const referee of [oldTimer, veteran, newcomer]) await recordOrder(app, { memberId: referee.globalId, total: 2000 });
-    expect(await referralOf(app, referrer.globalId, oldTimer.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'NOT_NEW_TO_PROGRAM', convertedAt: null });
+    expect(await referralOf(app, referrer.globalId, oldTimer.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'NOT_NEW_TO_PROGRAM',
+      convertedAt: null,
+    });
     expect(await referralOf(app, referrer.globalId, newcomer.globalId)).toMatchObject({ status: 'CONVERTED', rewardPoints: 500 });
   });
 });
 
 describe('a referee who gives an email only after enrolling', () => {
-  it('with the referrer\'s own email identity: the first qualifying order rejects the referral (SELF_REFERRAL), no reward', async () => {
+  it("with the referrer's own email identity: the first qualifying order rejects the referral (SELF_REFERRAL), no reward", async () => {
     app = await referralApp();
     const referrer = await enrollReferrer(app, 'ada@example.com');
     const referee = await enrollWithoutEmail(app, referrer.code, 'pos-4711');
@@ -98,11 +122,20 @@ describe('a referee who gives an email only after enrolling', () => {
     await setEmail(app, referee, 'ada+alt@example.com');
     const order = await recordOrder(app, { memberId: referee.globalId, total: 2000 });
     expect(order).toMatchObject({ __typename: 'RecordOrderPayload', pointsEarned: 20 });
-    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'SELF_REFERRAL', rewardPoints: 0, convertedAt: null, confirmAfter: null });
+    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'SELF_REFERRAL',
+      rewardPoints: 0,
+      convertedAt: null,
+      confirmAfter: null,
+    });
     expect((await referralProfile(app, referrer.globalId)).referralRung).toMatchObject({ conversions: 0 });
 
     await runJobAt(app, 'SETTLE_REFERRALS', inDays(TEST_NOW, 30));
-    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'SELF_REFERRAL' });
+    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'SELF_REFERRAL',
+    });
     expect(await balance(app, referrer)).toBe(0);
     expect(await referralStats(app)).toMatchObject({ converted: 0, rejected: 1, rewardsIssued: 0, pointsIssued: 0 });
   });
@@ -124,7 +157,12 @@ describe('a referee who gives an email only after enrolling', () => {
 
     await recordOrder(app, { memberId: referee.globalId, total: 2000 });
     await recordOrder(app, { memberId: fresh.globalId, total: 2000 });
-    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'NOT_NEW_TO_PROGRAM', rewardPoints: 0, convertedAt: null });
+    expect(await referralOf(app, referrer.globalId, referee.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'NOT_NEW_TO_PROGRAM',
+      rewardPoints: 0,
+      convertedAt: null,
+    });
     expect(await referralOf(app, referrer.globalId, fresh.globalId)).toMatchObject({ status: 'CONVERTED', rewardPoints: 500, rung: 1 });
     expect((await referralProfile(app, referrer.globalId)).referralRung).toMatchObject({ conversions: 1 });
 
@@ -147,13 +185,20 @@ describe('a full refund after the settle job confirmed the reward', () => {
     expect(await balance(app, referrer)).toBe(500);
 
     app.clock.set(inMinutes(converted.confirmAfter, 1));
-    expect(await refundOrder(app, { orderId: 'confirmed-order', amount: 1500 })).toMatchObject({ __typename: 'RefundOrderPayload', offersReleased: true });
-    expect(await referralOf(app, referrer.globalId, friend.globalId)).toMatchObject({ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', pointsClawedBack: 500 });
+    expect(await refundOrder(app, { orderId: 'confirmed-order', amount: 1500 })).toMatchObject({
+      __typename: 'RefundOrderPayload',
+      offersReleased: true,
+    });
+    expect(await referralOf(app, referrer.globalId, friend.globalId)).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'ORDER_REFUNDED',
+      pointsClawedBack: 500,
+    });
     expect(await balance(app, referrer)).toBe(0);
     expect(await clawbacks(app, referrer)).toEqual([500]);
   });
 
-  it('also when the job confirms it while the refund is under way: the refund\'s follow-up takes the reward back itself', async () => {
+  it("also when the job confirms it while the refund is under way: the refund's follow-up takes the reward back itself", async () => {
     app = await referralApp({ networkLatency: true });
     const admin = await app.token({ role: 'admin' });
     const turns = async (count: number) => {
@@ -191,7 +236,9 @@ describe('a full refund after the settle job confirmed the reward', () => {
       // No later run: what the two left is final.
       for (const { lag, referrer, friend } of pairs) {
         const referral = await referralOf(app, referrer.globalId, friend.globalId);
-        outcomes.push(`round ${round}, refund ${lag} turns after the run: ${referral.status}/${referral.rejectionReason}, referrer keeps ${await balance(app, referrer)}`);
+        outcomes.push(
+          `round ${round}, refund ${lag} turns after the run: ${referral.status}/${referral.rejectionReason}, referrer keeps ${await balance(app, referrer)}`,
+        );
       }
     }
     expect(outcomes).toEqual(outcomes.map((outcome) => outcome.replace(/: .*$/, ': REJECTED/ORDER_REFUNDED, referrer keeps 0')));

@@ -14,7 +14,12 @@ afterAll(() => closeSoundly(app));
 
 describe('referrals smoke', () => {
   it('converts on the first qualifying order, holds the reward, confirms it, and claws it back after a refund', async () => {
-    await configureReferrals(app, { shareBaseUrl: 'https://acme.example/join', minimumOrderAmount: 2000, holdingDays: 14, rungs: [{ fromConversions: 1, points: 500 }] });
+    await configureReferrals(app, {
+      shareBaseUrl: 'https://acme.example/join',
+      minimumOrderAmount: 2000,
+      holdingDays: 14,
+      rungs: [{ fromConversions: 1, points: 500 }],
+    });
     const referrer = await enroll(app, { email: 'ref@example.com' });
     const { referralCode, referralLink } = await referralProfile(app, referrer.globalId);
     expect(referralCode).toMatch(/^[2346789ABCDEFGHJKMNPQRTUVWXYZ]{8}$/);
@@ -33,6 +38,8 @@ describe('referrals smoke', () => {
     expect(confirmed.referrals).toMatchObject([{ status: 'CONFIRMED' }]);
     expect(await referralStats(app)).toMatchObject({ joined: 1, converted: 1, rewardsIssued: 1, pointsIssued: 500 });
     expect(await refundOrder(app, { orderId: 'first-big', amount: 3000 })).toMatchObject({ offersReleased: true });
-    expect((await referralProfile(app, referrer.globalId)).referrals).toMatchObject([{ status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', pointsClawedBack: 500 }]);
+    expect((await referralProfile(app, referrer.globalId)).referrals).toMatchObject([
+      { status: 'REJECTED', rejectionReason: 'ORDER_REFUNDED', pointsClawedBack: 500 },
+    ]);
   });
 });

@@ -14,9 +14,21 @@ describe('segment conditions, each at its boundaries', () => {
     app = await createTestApp();
     await setUpTiers(app, {}, [{ name: 'Silver', threshold: 5000, earnMultiplierPermille: 1000 }]);
     app.clock.set(at(-200));
-    const ada = await enroll(app, { email: 'ada@example.com', birthday: '1990-03-15', consents: { email: true }, tags: ['vip', 'tea'], attributes: { shop: 'Paris', kids: 2 } });
+    const ada = await enroll(app, {
+      email: 'ada@example.com',
+      birthday: '1990-03-15',
+      consents: { email: true },
+      tags: ['vip', 'tea'],
+      attributes: { shop: 'Paris', kids: 2 },
+    });
     app.clock.set(at(-50));
-    const ben = await enroll(app, { email: 'ben@example.com', birthday: '1985-11-02', consents: { sms: true }, tags: ['tea'], attributes: { shop: 'Lyon', kids: 0 } });
+    const ben = await enroll(app, {
+      email: 'ben@example.com',
+      birthday: '1985-11-02',
+      consents: { sms: true },
+      tags: ['tea'],
+      attributes: { shop: 'Lyon', kids: 0 },
+    });
     app.clock.set(at(0));
     await enroll(app, { email: 'cy@example.com' });
     for (const [days, who, orderLine] of [
@@ -67,7 +79,19 @@ describe('segment conditions, each at its boundaries', () => {
     ['bought sku', { bought: { sku: 'BEANS' } }, ['ada']],
     ['not', { not: { tags: { any: ['tea'] } } }, ['cy']],
     ['any', { any: [{ consent: 'sms' }, { birthdayMonth: { in: [3] } }] }, ['ada', 'ben']],
-    ['all', { all: [{ tags: { any: ['tea'] } }, { daysSinceLastOrder: { min: 30 } }, { spend: { max: 1000 } }, { consent: 'sms' }, { not: { tier: { in: ['Silver'] } } }] }, ['ben']],
+    [
+      'all',
+      {
+        all: [
+          { tags: { any: ['tea'] } },
+          { daysSinceLastOrder: { min: 30 } },
+          { spend: { max: 1000 } },
+          { consent: 'sms' },
+          { not: { tier: { in: ['Silver'] } } },
+        ],
+      },
+      ['ben'],
+    ],
   ];
   it.each(cases)('%s', async (_name, definition, expected) => {
     expect(await segmentEmails(app, definition)).toEqual(expected);

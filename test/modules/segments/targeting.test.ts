@@ -11,7 +11,11 @@ describe('offers targeting segments', () => {
       const regular = await enroll(app, { email: 'regular@example.com', tags: ['regular'] });
       const vips = (await createSegment(app, { tags: { any: ['vip'] } }, 'VIPs')).segment;
       const tea = (await createSegment(app, { bought: { sku: 'TEA', atLeast: 1 } }, 'Tea buyers')).segment;
-      const offer = await createOffer(app, { name: 'For VIPs and tea buyers', conditions: { segmentIds: [vips.id, tea.id] }, effect: { amountOff: { amount: 100 } } });
+      const offer = await createOffer(app, {
+        name: 'For VIPs and tea buyers',
+        conditions: { segmentIds: [vips.id, tea.id] },
+        effect: { amountOff: { amount: 100 } },
+      });
       const reasonFor = (result: Record<string, any>) => result.notApplied.find((entry: any) => entry.offerId === offer.id)?.reason ?? null;
       const cart = { lines: [line('MUG', 1, 1000)] };
 
@@ -31,7 +35,11 @@ describe('offers targeting segments', () => {
       // Live for one member: buying tea puts the regular in the second segment before any refresh.
       await recordOrder(app, { lines: [line('TEA', 1, 500)], memberId: regular.globalId });
       expect(reasonFor(await quote(app, { ...cart, memberId: regular.globalId }))).toBeNull();
-      const conditions = await app.graphql(`query($id: ID!) { node(id: $id) { ... on Offer { conditions { segments { name } } } } }`, { id: offer.id }, await app.token({ role: 'admin' }));
+      const conditions = await app.graphql(
+        `query($id: ID!) { node(id: $id) { ... on Offer { conditions { segments { name } } } } }`,
+        { id: offer.id },
+        await app.token({ role: 'admin' }),
+      );
       expect(conditions.data!.node.conditions.segments.map((segment: any) => segment.name).sort()).toEqual(['Tea buyers', 'VIPs']);
     });
   });
@@ -45,7 +53,10 @@ describe('offers targeting segments', () => {
         { input: { name: 'x', conditions: { segmentIds: [vips.id] }, effect: { amountOff: { amount: 1 } } } },
         await app.token({ role: 'admin', programId: 'globex' }),
       );
-      expect(response.data!.createOffer).toEqual({ __typename: 'InvalidInputError', issues: [{ path: ['input', 'conditions', 'segmentIds'] }] });
+      expect(response.data!.createOffer).toEqual({
+        __typename: 'InvalidInputError',
+        issues: [{ path: ['input', 'conditions', 'segmentIds'] }],
+      });
     });
   });
 });

@@ -1,7 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
-import { ADJUST, closeSoundly, freshLedgerApp, lotsOf, memberLedger, mutate, REDEEM, REFUND_ORDER, setRules, transfersOf } from '../../support/ledger';
+import {
+  ADJUST,
+  closeSoundly,
+  freshLedgerApp,
+  lotsOf,
+  memberLedger,
+  mutate,
+  REDEEM,
+  REFUND_ORDER,
+  setRules,
+  transfersOf,
+} from '../../support/ledger';
 import { expiringSoon, jobRunsOf, liabilityPoints, placeOrder, runJob, runJobAt } from '../../support/tiers';
 import { runJobNow } from '../../../src/jobs/runner';
 import { expirePointsJob } from '../../../src/jobs/expire-points';
@@ -27,7 +38,8 @@ afterEach(() => closeSoundly(app));
 const expire = (now: string, programId = 'acme') => runJobAt(app, 'EXPIRE_POINTS', now, programId);
 const balance = async (globalId = ada.globalId) => (await memberLedger(app, globalId)).pointsBalance;
 /** Credits `points` in a new lot earned at the clock's instant (an operator's adjustment). */
-const adjust = (memberGlobalId: string, points: number, token?: string) => mutate(app, ADJUST, { memberId: memberGlobalId, points, reason: 'seed' }, token);
+const adjust = (memberGlobalId: string, points: number, token?: string) =>
+  mutate(app, ADJUST, { memberId: memberGlobalId, points, reason: 'seed' }, token);
 const redeem = (points: number) => mutate(app, REDEEM, { memberId: ada.globalId, points });
 
 describe('the expiry instant', () => {
@@ -173,7 +185,11 @@ describe('pointsExpiringSoon', () => {
       until: '2027-11-23T10:00:00.000Z',
       lots: [{ amount: 100, remaining: 100, expiresAt: '2027-11-23T10:00:00.000Z' }],
     });
-    expect((await expiringSoon(app, ada.globalId, 29)).pointsExpiringSoon).toEqual({ points: 0, until: '2027-11-22T10:00:00.000Z', lots: [] });
+    expect((await expiringSoon(app, ada.globalId, 29)).pointsExpiringSoon).toEqual({
+      points: 0,
+      until: '2027-11-22T10:00:00.000Z',
+      lots: [],
+    });
     // 70 days reach 2028-01-02: both lots, A first.
     expect((await expiringSoon(app, ada.globalId, 70)).pointsExpiringSoon).toMatchObject({
       points: 140,
@@ -182,7 +198,10 @@ describe('pointsExpiringSoon', () => {
 
     // Spending takes A first, so fewer points are about to expire.
     await redeem(30);
-    expect((await expiringSoon(app, ada.globalId, 30)).pointsExpiringSoon).toMatchObject({ points: 70, lots: [{ amount: 100, remaining: 70 }] });
+    expect((await expiringSoon(app, ada.globalId, 30)).pointsExpiringSoon).toMatchObject({
+      points: 70,
+      lots: [{ amount: 100, remaining: 70 }],
+    });
   });
 
   it('leaves out lots already expired, whether or not the job has run', async () => {
@@ -200,7 +219,11 @@ describe('pointsExpiringSoon', () => {
 
   it('a member reads its own', async () => {
     app.clock.set('2027-11-01T00:00:00Z');
-    const response = await app.graphql(`{ me { pointsExpiringSoon(days: 30) { points until } } }`, {}, await app.token({ role: 'member', subject: ada.memberId }));
+    const response = await app.graphql(
+      `{ me { pointsExpiringSoon(days: 30) { points until } } }`,
+      {},
+      await app.token({ role: 'member', subject: ada.memberId }),
+    );
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     expect(response.data!.me.pointsExpiringSoon).toEqual({ points: 100, until: '2027-12-01T00:00:00.000Z' });
   });
@@ -276,7 +299,12 @@ describe('many members', () => {
     const now = new Date('2027-11-23T10:00:00Z');
     app.clock.set(now);
     // No time budget: one chunk of 100 members, then the run waits with its cursor.
-    const partial = await runJobNow(app.deps, expirePointsJob({ chunkSize: 100 }), { now, trigger: 'manual', programId: 'acme', budgetMs: 0 });
+    const partial = await runJobNow(app.deps, expirePointsJob({ chunkSize: 100 }), {
+      now,
+      trigger: 'manual',
+      programId: 'acme',
+      budgetMs: 0,
+    });
     expect(partial).toMatchObject({ processed: 100, finishedAt: null, error: null });
     expect(partial.cursor).toEqual(expect.any(String));
     expect(await liabilityPoints(app)).toBe(500); // 50 members × 10 points still to expire

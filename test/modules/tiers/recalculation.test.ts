@@ -5,7 +5,19 @@ import type { TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { ERASE } from '../../support/operations';
 import { closeSoundly, freshLedgerApp, mutate, REFUND_ORDER } from '../../support/ledger';
-import { JOB_RUNS, RUN_JOB, UPDATE_TIER, jobRunsOf, placeOrder, runJob, runJobAt, send, setUpTiers, standingOf, tierOf } from '../../support/tiers';
+import {
+  JOB_RUNS,
+  RUN_JOB,
+  UPDATE_TIER,
+  jobRunsOf,
+  placeOrder,
+  runJob,
+  runJobAt,
+  send,
+  setUpTiers,
+  standingOf,
+  tierOf,
+} from '../../support/tiers';
 
 /**
  * The recalculate-tiers job, run by an admin through `runJob(RECALCULATE_TIERS, now)`: the window
@@ -38,17 +50,28 @@ describe('rolling window', () => {
   it('excludes an order placed exactly N months before now; one placed a second later still counts', async () => {
     await setUpTiers(app, { window: 'ROLLING_MONTHS', windowMonths: 12 });
     await placeOrder(app, ada.globalId, 'a', 6_000, { at: '2026-11-23T10:00:00Z' });
-    expect(await placeOrder(app, ada.globalId, 'b', 4_000, { at: '2026-11-23T10:00:01Z' })).toMatchObject({ upgradedTier: { name: 'Silver' } });
+    expect(await placeOrder(app, ada.globalId, 'b', 4_000, { at: '2026-11-23T10:00:01Z' })).toMatchObject({
+      upgradedTier: { name: 'Silver' },
+    });
 
     // Window (2026-11-23T09:59:59, 2027-11-23T09:59:59]: both orders, 10,000.
     expect(await recalculate('2027-11-23T09:59:59Z')).toMatchObject({ processed: 1 });
-    expect(await standingOf(app, ada.globalId)).toMatchObject({ tier: 'Silver', progress: { value: 10_000, windowStart: '2026-11-23T09:59:59.000Z' } });
+    expect(await standingOf(app, ada.globalId)).toMatchObject({
+      tier: 'Silver',
+      progress: { value: 10_000, windowStart: '2026-11-23T09:59:59.000Z' },
+    });
 
     // Window (2026-11-23T10:00:00, 2027-11-23T10:00:00]: order a is exactly 12 months old and out; b is in.
     await recalculate('2027-11-23T10:00:00Z');
     const standing = await standingOf(app, ada.globalId);
     expect(standing.tier).toBeNull();
-    expect(standing.history[0]).toEqual({ from: { name: 'Silver' }, to: null, reason: 'downgrade', metricValue: 4_000, at: '2027-11-23T10:00:00.000Z' });
+    expect(standing.history[0]).toEqual({
+      from: { name: 'Silver' },
+      to: null,
+      reason: 'downgrade',
+      metricValue: 4_000,
+      at: '2027-11-23T10:00:00.000Z',
+    });
 
     // A second later b is out too.
     app.clock.set('2027-11-23T10:00:01Z');
@@ -65,7 +88,11 @@ describe('rolling window', () => {
     // 2027-03-31T10:00 − 1 month = 2027-02-28T10:00 (31 March has no 31 February): Ada's order sits
     // exactly on the excluded start, Bob's is a second inside.
     expect(await recalculate('2027-03-31T10:00:00Z')).toMatchObject({ processed: 2 });
-    expect(await standingOf(app, ada.globalId)).toMatchObject({ tier: null, progress: { value: 0, windowStart: '2027-02-28T10:00:00.000Z' }, history: [] });
+    expect(await standingOf(app, ada.globalId)).toMatchObject({
+      tier: null,
+      progress: { value: 0, windowStart: '2027-02-28T10:00:00.000Z' },
+      history: [],
+    });
     expect((await standingOf(app, bob.globalId)).history).toEqual([
       { from: null, to: { name: 'Silver' }, reason: 'upgrade', metricValue: 10_000, at: '2027-03-31T10:00:00.000Z' },
     ]);
@@ -83,7 +110,10 @@ describe('rolling window', () => {
     // 12 months old and out, Ada's leap-day order is in.
     await recalculate('2029-02-28T10:00:00Z');
     expect(await tierOf(app, bob.globalId)).toBeNull();
-    expect(await standingOf(app, ada.globalId)).toMatchObject({ tier: 'Silver', progress: { value: 10_000, windowStart: '2028-02-28T10:00:00.000Z' } });
+    expect(await standingOf(app, ada.globalId)).toMatchObject({
+      tier: 'Silver',
+      progress: { value: 10_000, windowStart: '2028-02-28T10:00:00.000Z' },
+    });
 
     // The last second of 28 February 2029: start 2028-02-28T23:59:59, the leap-day order still counts.
     await recalculate('2029-02-28T23:59:59Z');
@@ -91,7 +121,13 @@ describe('rolling window', () => {
 
     // 1 March 2029: start 2028-03-01T00:00, the leap-day order is out.
     await recalculate('2029-03-01T00:00:00Z');
-    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({ from: { name: 'Silver' }, to: null, reason: 'downgrade', metricValue: 0, at: '2029-03-01T00:00:00.000Z' });
+    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({
+      from: { name: 'Silver' },
+      to: null,
+      reason: 'downgrade',
+      metricValue: 0,
+      at: '2029-03-01T00:00:00.000Z',
+    });
   });
 });
 
@@ -99,14 +135,27 @@ describe('calendar year', () => {
   it('counts from 1 January 00:00:00 UTC inclusive: 31 December 23:59:59 is last year', async () => {
     await setUpTiers(app, { window: 'CALENDAR_YEAR' });
     const bob = await enrollBob();
-    expect(await placeOrder(app, ada.globalId, 'ada-nye', 10_000, { at: '2026-12-31T23:59:59Z' })).toMatchObject({ upgradedTier: { name: 'Silver' } });
+    expect(await placeOrder(app, ada.globalId, 'ada-nye', 10_000, { at: '2026-12-31T23:59:59Z' })).toMatchObject({
+      upgradedTier: { name: 'Silver' },
+    });
     expect(await recalculate('2026-12-31T23:59:59Z')).toMatchObject({ processed: 2 });
     expect(await tierOf(app, ada.globalId)).toBe('Silver');
 
-    expect(await placeOrder(app, bob.globalId, 'bob-nyd', 10_000, { at: '2027-01-01T00:00:00Z' })).toMatchObject({ upgradedTier: { name: 'Silver' } });
+    expect(await placeOrder(app, bob.globalId, 'bob-nyd', 10_000, { at: '2027-01-01T00:00:00Z' })).toMatchObject({
+      upgradedTier: { name: 'Silver' },
+    });
     await recalculate('2027-01-01T00:00:00Z');
-    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({ from: { name: 'Silver' }, to: null, reason: 'downgrade', metricValue: 0, at: '2027-01-01T00:00:00.000Z' });
-    expect(await standingOf(app, bob.globalId)).toMatchObject({ tier: 'Silver', progress: { value: 10_000, windowStart: '2027-01-01T00:00:00.000Z' } });
+    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({
+      from: { name: 'Silver' },
+      to: null,
+      reason: 'downgrade',
+      metricValue: 0,
+      at: '2027-01-01T00:00:00.000Z',
+    });
+    expect(await standingOf(app, bob.globalId)).toMatchObject({
+      tier: 'Silver',
+      progress: { value: 10_000, windowStart: '2027-01-01T00:00:00.000Z' },
+    });
     expect((await standingOf(app, bob.globalId)).history).toHaveLength(1);
   });
 });
@@ -119,11 +168,23 @@ describe('downgrades', () => {
 
     expect(await tierOf(app, ada.globalId)).toBe('Gold');
     await recalculate('2026-11-24T02:30:00Z');
-    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({ from: { name: 'Gold' }, to: { name: 'Silver' }, reason: 'downgrade', metricValue: 15_000, at: '2026-11-24T02:30:00.000Z' });
+    expect((await standingOf(app, ada.globalId)).history[0]).toEqual({
+      from: { name: 'Gold' },
+      to: { name: 'Silver' },
+      reason: 'downgrade',
+      metricValue: 15_000,
+      at: '2026-11-24T02:30:00.000Z',
+    });
 
     await refund('big', 15_000);
     await recalculate('2026-11-25T02:30:00Z');
-    expect((await standingOf(app, ada.globalId)).history.map((change) => [change.from?.name ?? null, change.to?.name ?? null, change.metricValue])).toEqual([
+    expect(
+      (await standingOf(app, ada.globalId)).history.map((change) => [
+        change.from?.name ?? null,
+        change.to?.name ?? null,
+        change.metricValue,
+      ]),
+    ).toEqual([
       ['Silver', null, 0],
       ['Gold', 'Silver', 15_000],
       [null, 'Gold', 60_000],
@@ -158,7 +219,13 @@ describe('downgrades', () => {
       await recalculate('2026-12-28T02:30:00Z'); // +30 days
       const after = await standingOf(app, ada.globalId);
       expect(after.tier).toBeNull();
-      expect(after.history[0]).toEqual({ from: { name: 'Silver' }, to: null, reason: 'downgrade', metricValue: 7_000, at: '2026-12-28T02:30:00.000Z' });
+      expect(after.history[0]).toEqual({
+        from: { name: 'Silver' },
+        to: null,
+        reason: 'downgrade',
+        metricValue: 7_000,
+        at: '2026-12-28T02:30:00.000Z',
+      });
       expect(await downgradeDueSince(ada.memberId)).toBeNull();
     });
 
@@ -194,7 +261,9 @@ describe('downgrades', () => {
       expect(await tierOf(app, bob.globalId)).toBeNull();
 
       await recalculate(D0);
-      expect((await standingOf(app, bob.globalId)).history).toEqual([{ from: null, to: { name: 'Silver' }, reason: 'upgrade', metricValue: 6_000, at: '2026-11-28T02:30:00.000Z' }]);
+      expect((await standingOf(app, bob.globalId)).history).toEqual([
+        { from: null, to: { name: 'Silver' }, reason: 'upgrade', metricValue: 6_000, at: '2026-11-28T02:30:00.000Z' },
+      ]);
       // Ada (7,000) qualifies again for the lowered Silver: nothing is due.
       expect(await downgradeDueSince(ada.memberId)).toBeNull();
     });
@@ -207,7 +276,9 @@ describe('a run as of an earlier instant', () => {
     // reaches her late (a run resumed after its time budget, or one started by hand for 02:30): as
     // of 02:30 her metric is 0, but her tier dates from 02:45 and is not the run's to take back.
     await setUpTiers(app, { downgradeGraceDays: 0 });
-    expect(await placeOrder(app, ada.globalId, 'o-1', 12_000, { at: '2026-11-24T02:45:00Z' })).toMatchObject({ upgradedTier: { name: 'Silver' } });
+    expect(await placeOrder(app, ada.globalId, 'o-1', 12_000, { at: '2026-11-24T02:45:00Z' })).toMatchObject({
+      upgradedTier: { name: 'Silver' },
+    });
     app.clock.set('2026-11-24T02:50:00Z');
     await runJob(app, 'RECALCULATE_TIERS', '2026-11-24T02:30:00Z');
 
@@ -290,7 +361,11 @@ describe('job runs', () => {
 
     const page = await app.graphql(JOB_RUNS, { first: 2 }, await app.token({ role: 'admin' }));
     expect(page.data!.jobRuns.pageInfo.hasNextPage).toBe(true);
-    const rest = await app.graphql(JOB_RUNS, { first: 2, after: page.data!.jobRuns.pageInfo.endCursor }, await app.token({ role: 'admin' }));
+    const rest = await app.graphql(
+      JOB_RUNS,
+      { first: 2, after: page.data!.jobRuns.pageInfo.endCursor },
+      await app.token({ role: 'admin' }),
+    );
     expect(rest.data!.jobRuns.edges.map((edge: any) => edge.node)).toEqual([manual]);
   });
 
@@ -318,7 +393,14 @@ describe('job runs', () => {
     ['partner', 'FORBIDDEN'],
     ['anonymous', 'UNAUTHENTICATED'],
   ] as const)('refuses runJob and jobRuns for %s (%s)', async (role, code) => {
-    const token = role === 'anonymous' ? undefined : await app.token({ role, subject: role === 'member' ? ada.memberId : `test-${role}`, partnerId: role === 'partner' ? 'beans-inc' : undefined });
+    const token =
+      role === 'anonymous'
+        ? undefined
+        : await app.token({
+            role,
+            subject: role === 'member' ? ada.memberId : `test-${role}`,
+            partnerId: role === 'partner' ? 'beans-inc' : undefined,
+          });
     const run = await app.graphql(RUN_JOB, { input: { job: 'EXPIRE_POINTS' } }, token);
     expect(run.errors?.[0]?.extensions?.code).toBe(code);
     expect(run.data?.runJob ?? null).toBeNull();

@@ -40,7 +40,8 @@ beforeEach(async () => {
 });
 afterEach(() => closeSoundly(app));
 
-const order = (orderId: string, total: number, options: { at?: string; redeemPoints?: number } = {}) => placeOrder(app, member.globalId, orderId, total, options);
+const order = (orderId: string, total: number, options: { at?: string; redeemPoints?: number } = {}) =>
+  placeOrder(app, member.globalId, orderId, total, options);
 const refund = (orderId: string, amount: number) => mutate(app, REFUND_ORDER, { orderId, amount });
 const programTiers = async (token?: string) => {
   const response = await app.graphql(PROGRAM_TIERS, {}, token ?? (await app.token({ role: 'admin' })));
@@ -65,7 +66,12 @@ describe('configureTiers', () => {
     });
     // Configuring again replaces the whole settings.
     await configureTiers(app, { metric: 'POINTS_EARNED', window: 'CALENDAR_YEAR', windowMonths: 6, downgradeGraceDays: 30 });
-    expect((await programTiers()).tierSettings).toEqual({ metric: 'POINTS_EARNED', window: 'CALENDAR_YEAR', windowMonths: 6, downgradeGraceDays: 30 });
+    expect((await programTiers()).tierSettings).toEqual({
+      metric: 'POINTS_EARNED',
+      window: 'CALENDAR_YEAR',
+      windowMonths: 6,
+      downgradeGraceDays: 30,
+    });
   });
 
   it('accepts the bounds: 1 to 120 months, 0 to 3,650 days of grace', async () => {
@@ -84,7 +90,12 @@ describe('configureTiers', () => {
     const result = await send(app, CONFIGURE_TIERS, { metric: 'POINTS_EARNED', window: 'ROLLING_MONTHS', ...invalid });
     const issues = issuesOf(result);
     expect(issues).toEqual([{ path: ['input', field], message: message ?? expect.any(String) }]);
-    expect((await programTiers()).tierSettings).toEqual({ metric: 'SPEND', window: 'ROLLING_MONTHS', windowMonths: 6, downgradeGraceDays: 7 });
+    expect((await programTiers()).tierSettings).toEqual({
+      metric: 'SPEND',
+      window: 'ROLLING_MONTHS',
+      windowMonths: 6,
+      downgradeGraceDays: 7,
+    });
   });
 
   it.each([
@@ -93,7 +104,14 @@ describe('configureTiers', () => {
     ['partner', 'FORBIDDEN'],
     ['anonymous', 'UNAUTHENTICATED'],
   ] as const)('is refused for %s (%s) and changes nothing', async (role, code) => {
-    const token = role === 'anonymous' ? undefined : await app.token({ role, subject: role === 'member' ? member.memberId : `test-${role}`, partnerId: role === 'partner' ? 'beans-inc' : undefined });
+    const token =
+      role === 'anonymous'
+        ? undefined
+        : await app.token({
+            role,
+            subject: role === 'member' ? member.memberId : `test-${role}`,
+            partnerId: role === 'partner' ? 'beans-inc' : undefined,
+          });
     const response = await app.graphql(CONFIGURE_TIERS, { input: { metric: 'SPEND', window: 'CALENDAR_YEAR' } }, token);
     expect(response.errors?.[0]?.extensions?.code).toBe(code);
     expect(response.data?.configureTiers ?? null).toBeNull();
@@ -103,13 +121,32 @@ describe('configureTiers', () => {
 
 describe('createTier, updateTier, deleteTier', () => {
   it('creates tiers with defaults (×1, no discount, no member-only offers) and lists them lowest threshold first', async () => {
-    const gold = await createTier(app, { name: 'Gold', threshold: 50_000, earnMultiplierPermille: 2_000, discountBasisPoints: 500, memberOnlyOffers: true });
+    const gold = await createTier(app, {
+      name: 'Gold',
+      threshold: 50_000,
+      earnMultiplierPermille: 2_000,
+      discountBasisPoints: 500,
+      memberOnlyOffers: true,
+    });
     const silver = await createTier(app, { name: '  Silver  ', threshold: 10_000 });
-    expect(silver).toEqual({ id: expect.any(String), name: 'Silver', threshold: 10_000, earnMultiplierPermille: 1_000, discountBasisPoints: 0, memberOnlyOffers: false });
+    expect(silver).toEqual({
+      id: expect.any(String),
+      name: 'Silver',
+      threshold: 10_000,
+      earnMultiplierPermille: 1_000,
+      discountBasisPoints: 0,
+      memberOnlyOffers: false,
+    });
 
     // Created Gold first, listed Silver first.
     expect((await programTiers()).tiers).toEqual([silver, gold]);
-    expect(gold).toMatchObject({ name: 'Gold', threshold: 50_000, earnMultiplierPermille: 2_000, discountBasisPoints: 500, memberOnlyOffers: true });
+    expect(gold).toMatchObject({
+      name: 'Gold',
+      threshold: 50_000,
+      earnMultiplierPermille: 2_000,
+      discountBasisPoints: 500,
+      memberOnlyOffers: true,
+    });
   });
 
   it('accepts a tier at threshold 0 and thresholds beyond 32-bit integers', async () => {
@@ -137,61 +174,96 @@ describe('createTier, updateTier, deleteTier', () => {
     expect((await programTiers()).tiers).toEqual([]);
   });
 
-  it('refuses a second tier with the same name or the same threshold (DuplicateTier)', async () => {
+  it('refuses a second tier with the same name or the same threshold (DuplicateTierError)', async () => {
     await createTier(app, { name: 'Silver', threshold: 10_000 });
-    expect(await send(app, CREATE_TIER, { name: 'Silver', threshold: 20_000 })).toMatchObject({ __typename: 'DuplicateTier', code: 'DUPLICATE_TIER', field: 'name' });
-    expect(await send(app, CREATE_TIER, { name: 'Gold', threshold: 10_000 })).toMatchObject({ __typename: 'DuplicateTier', code: 'DUPLICATE_TIER', field: 'threshold' });
+    expect(await send(app, CREATE_TIER, { name: 'Silver', threshold: 20_000 })).toMatchObject({
+      __typename: 'DuplicateTierError',
+      code: 'DUPLICATE_TIER',
+      field: 'name',
+    });
+    expect(await send(app, CREATE_TIER, { name: 'Gold', threshold: 10_000 })).toMatchObject({
+      __typename: 'DuplicateTierError',
+      code: 'DUPLICATE_TIER',
+      field: 'threshold',
+    });
     // The name is trimmed before it is compared.
-    expect(await send(app, CREATE_TIER, { name: ' Silver ', threshold: 30_000 })).toMatchObject({ __typename: 'DuplicateTier', field: 'name' });
+    expect(await send(app, CREATE_TIER, { name: ' Silver ', threshold: 30_000 })).toMatchObject({
+      __typename: 'DuplicateTierError',
+      field: 'name',
+    });
     expect((await programTiers()).tiers.map((tier) => tier.name)).toEqual(['Silver']);
   });
 
-  it('updates only the given fields; the same values as another tier are DuplicateTier', async () => {
+  it('updates only the given fields; the same values as another tier are DuplicateTierError', async () => {
     const silver = await createTier(app, { name: 'Silver', threshold: 10_000, earnMultiplierPermille: 1_500, discountBasisPoints: 200 });
     await createTier(app, { name: 'Gold', threshold: 50_000 });
 
     const updated = await send(app, UPDATE_TIER, { id: silver.id, threshold: 12_000, memberOnlyOffers: true });
     expect(updated).toEqual({
       __typename: 'TierPayload',
-      tier: { id: silver.id, name: 'Silver', threshold: 12_000, earnMultiplierPermille: 1_500, discountBasisPoints: 200, memberOnlyOffers: true },
+      tier: {
+        id: silver.id,
+        name: 'Silver',
+        threshold: 12_000,
+        earnMultiplierPermille: 1_500,
+        discountBasisPoints: 200,
+        memberOnlyOffers: true,
+      },
     });
     // An empty patch is harmless and returns the tier as it is.
     expect(await send(app, UPDATE_TIER, { id: silver.id })).toMatchObject({ tier: { threshold: 12_000 } });
 
-    expect(await send(app, UPDATE_TIER, { id: silver.id, name: 'Gold' })).toMatchObject({ __typename: 'DuplicateTier', field: 'name' });
-    expect(await send(app, UPDATE_TIER, { id: silver.id, threshold: 50_000 })).toMatchObject({ __typename: 'DuplicateTier', field: 'threshold' });
-    expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, threshold: -10 }))).toEqual([{ path: ['input', 'threshold'], message: 'must not be negative' }]);
-    expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, name: '' }))).toEqual([{ path: ['input', 'name'], message: 'must not be empty' }]);
+    expect(await send(app, UPDATE_TIER, { id: silver.id, name: 'Gold' })).toMatchObject({
+      __typename: 'DuplicateTierError',
+      field: 'name',
+    });
+    expect(await send(app, UPDATE_TIER, { id: silver.id, threshold: 50_000 })).toMatchObject({
+      __typename: 'DuplicateTierError',
+      field: 'threshold',
+    });
+    expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, threshold: -10 }))).toEqual([
+      { path: ['input', 'threshold'], message: 'must not be negative' },
+    ]);
+    expect(issuesOf(await send(app, UPDATE_TIER, { id: silver.id, name: '' }))).toEqual([
+      { path: ['input', 'name'], message: 'must not be empty' },
+    ]);
     expect((await programTiers()).tiers.map((tier) => [tier.name, tier.threshold])).toEqual([
       ['Silver', 12_000],
       ['Gold', 50_000],
     ]);
   });
 
-  it('answers TierNotFound for unknown ids, ids of other types, and tiers of another program', async () => {
+  it('answers TierNotFoundError for unknown ids, ids of other types, and tiers of another program', async () => {
     const globexTier = await createTier(app, { name: 'Silver', threshold: 10_000 }, 'globex');
     const unknown = encodeGlobalID('Tier', '0190f1b2-0000-7000-8000-000000000000');
     for (const id of [unknown, member.globalId, globexTier.id, 'not-a-global-id']) {
-      expect(await send(app, UPDATE_TIER, { id, name: 'Renamed' }), id).toMatchObject({ __typename: 'TierNotFound', code: 'TIER_NOT_FOUND' });
-      expect(await send(app, DELETE_TIER, { id }), id).toMatchObject({ __typename: 'TierNotFound', code: 'TIER_NOT_FOUND' });
+      expect(await send(app, UPDATE_TIER, { id, name: 'Renamed' }), id).toMatchObject({
+        __typename: 'TierNotFoundError',
+        code: 'TIER_NOT_FOUND',
+      });
+      expect(await send(app, DELETE_TIER, { id }), id).toMatchObject({ __typename: 'TierNotFoundError', code: 'TIER_NOT_FOUND' });
     }
     // globex's tier is untouched.
     expect((await programTiers(await app.token({ role: 'admin', programId: 'globex' }))).tiers).toEqual([globexTier]);
   });
 
-  it('deletes a tier nobody holds; refuses (TierInUse, with the count) while members hold it', async () => {
+  it('deletes a tier nobody holds; refuses (TierInUseError, with the count) while members hold it', async () => {
     const tiers = await setUpTiers(app);
     const bob = await enroll(app, { email: 'bob@example.com' });
     await order('ada-1', 12_000);
     await placeOrder(app, bob.globalId, 'bob-1', 15_000);
 
-    expect(await send(app, DELETE_TIER, { id: tiers.Silver!.id })).toMatchObject({ __typename: 'TierInUse', code: 'TIER_IN_USE', members: 2 });
+    expect(await send(app, DELETE_TIER, { id: tiers.Silver!.id })).toMatchObject({
+      __typename: 'TierInUseError',
+      code: 'TIER_IN_USE',
+      members: 2,
+    });
     expect(await tierOf(app, member.globalId)).toBe('Silver');
 
     const deleted = await send(app, DELETE_TIER, { id: tiers.Platinum!.id });
     expect(deleted).toMatchObject({ __typename: 'TierPayload', tier: { name: 'Platinum', threshold: 200_000 } });
     expect((await programTiers()).tiers.map((tier) => tier.name)).toEqual(['Silver', 'Gold']);
-    expect(await send(app, DELETE_TIER, { id: tiers.Platinum!.id })).toMatchObject({ __typename: 'TierNotFound' });
+    expect(await send(app, DELETE_TIER, { id: tiers.Platinum!.id })).toMatchObject({ __typename: 'TierNotFoundError' });
 
     // Once recalculation has moved both members down (full refunds, grace 0), Silver can go.
     await refund('ada-1', 12_000);
@@ -220,7 +292,14 @@ describe('createTier, updateTier, deleteTier', () => {
     ['anonymous', 'UNAUTHENTICATED'],
   ] as const)('refuses create, update and delete for %s (%s)', async (role, code) => {
     const silver = await createTier(app, { name: 'Silver', threshold: 10_000 });
-    const token = role === 'anonymous' ? undefined : await app.token({ role, subject: role === 'member' ? member.memberId : `test-${role}`, partnerId: role === 'partner' ? 'beans-inc' : undefined });
+    const token =
+      role === 'anonymous'
+        ? undefined
+        : await app.token({
+            role,
+            subject: role === 'member' ? member.memberId : `test-${role}`,
+            partnerId: role === 'partner' ? 'beans-inc' : undefined,
+          });
     for (const [document, input] of [
       [CREATE_TIER, { name: 'Gold', threshold: 50_000 }],
       [UPDATE_TIER, { id: silver.id, threshold: 1 }],
@@ -258,7 +337,9 @@ describe('upgrade on order', () => {
     expect(await order('o-2', 4_000)).toMatchObject({ upgradedTier: { name: 'Silver' } });
     const standing = await standingOf(app, member.globalId);
     expect(standing.tier).toBe('Silver');
-    expect(standing.history).toEqual([{ from: null, to: { name: 'Silver' }, reason: 'upgrade', metricValue: 10_000, at: '2026-11-23T10:00:00.000Z' }]);
+    expect(standing.history).toEqual([
+      { from: null, to: { name: 'Silver' }, reason: 'upgrade', metricValue: 10_000, at: '2026-11-23T10:00:00.000Z' },
+    ]);
 
     // Further orders below Gold change nothing.
     expect(await order('o-3', 1_000)).toMatchObject({ upgradedTier: null });
@@ -269,7 +350,9 @@ describe('upgrade on order', () => {
     expect(await order('big', 60_000)).toMatchObject({ upgradedTier: { name: 'Gold' }, pointsEarned: 600 });
     const standing = await standingOf(app, member.globalId);
     expect(standing.tier).toBe('Gold');
-    expect(standing.history).toEqual([{ from: null, to: { name: 'Gold' }, reason: 'upgrade', metricValue: 60_000, at: '2026-11-23T10:00:00.000Z' }]);
+    expect(standing.history).toEqual([
+      { from: null, to: { name: 'Gold' }, reason: 'upgrade', metricValue: 60_000, at: '2026-11-23T10:00:00.000Z' },
+    ]);
   });
 
   it('a replayed order answers its first result and upgrades once; a duplicate order upgrades nobody', async () => {
@@ -284,7 +367,7 @@ describe('upgrade on order', () => {
     // The same order id under another key is refused as a whole: its 60,000 would have lifted the
     // member to Gold (72,000), but nothing of its batch is written, the upgrade included.
     const duplicate = await send(app, RECORD_ORDER_WITH_TIER, { ...input, total: 60_000, idempotencyKey: 'order-o-1-bis' });
-    expect(duplicate).toMatchObject({ __typename: 'DuplicateOrder' });
+    expect(duplicate).toMatchObject({ __typename: 'DuplicateOrderError' });
     const standing = await standingOf(app, member.globalId);
     expect(standing.tier).toBe('Silver');
     expect(standing.history).toHaveLength(1);
@@ -311,7 +394,11 @@ describe('upgrade on order', () => {
   it('counts the whole order total as spend, including the part paid with points', async () => {
     expect(await order('earn', 5_000)).toMatchObject({ pointsEarned: 50 });
     // 5,000 of which 50 points pay 50: spend 5,000 + 5,000 = 10,000 (Silver); earned on 4,950 paid at ×1 = 49.
-    expect(await order('pay', 5_000, { redeemPoints: 50 })).toMatchObject({ pointsEarned: 49, amountPaid: { amount: 4_950 }, upgradedTier: { name: 'Silver' } });
+    expect(await order('pay', 5_000, { redeemPoints: 50 })).toMatchObject({
+      pointsEarned: 49,
+      amountPaid: { amount: 4_950 },
+      upgradedTier: { name: 'Silver' },
+    });
   });
 
   it('refunds lower the metric at once but do not downgrade before recalculation', async () => {
@@ -330,7 +417,13 @@ describe('upgrade on order', () => {
     await runJobAt(app, 'RECALCULATE_TIERS', '2026-11-24T02:30:00Z');
     standing = await standingOf(app, member.globalId);
     expect(standing.tier).toBeNull();
-    expect(standing.history[0]).toEqual({ from: { name: 'Silver' }, to: null, reason: 'downgrade', metricValue: 7_000, at: '2026-11-24T02:30:00.000Z' });
+    expect(standing.history[0]).toEqual({
+      from: { name: 'Silver' },
+      to: null,
+      reason: 'downgrade',
+      metricValue: 7_000,
+      at: '2026-11-24T02:30:00.000Z',
+    });
     expect(await order('o-3', 1_000)).toMatchObject({ pointsEarned: 10 });
   });
 
@@ -380,8 +473,17 @@ describe('POINTS_EARNED metric', () => {
     // 9,999 → 99 points: one short of Bronze though the spend is nearly 100.00.
     expect(await order('o-1', 9_999)).toMatchObject({ pointsEarned: 99, upgradedTier: null });
     // An operator's adjustment is not earned on an order: it does not count.
-    await mutate(app, `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }`, { memberId: member.globalId, points: 1_000, reason: 'goodwill' });
-    expect((await standingOf(app, member.globalId)).progress).toMatchObject({ metric: 'POINTS_EARNED', value: 99, nextTier: { name: 'Bronze' }, missing: 1 });
+    await mutate(app, `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }`, {
+      memberId: member.globalId,
+      points: 1_000,
+      reason: 'goodwill',
+    });
+    expect((await standingOf(app, member.globalId)).progress).toMatchObject({
+      metric: 'POINTS_EARNED',
+      value: 99,
+      nextTier: { name: 'Bronze' },
+      missing: 1,
+    });
     // 200, of which 100 paid with points: 1 point earned on the 100 paid, 99 + 1 = 100 → Bronze.
     expect(await order('o-2', 200, { redeemPoints: 100 })).toMatchObject({ pointsEarned: 1, upgradedTier: { name: 'Bronze' } });
     expect((await standingOf(app, member.globalId)).history[0]).toMatchObject({ to: { name: 'Bronze' }, metricValue: 100 });
@@ -392,14 +494,24 @@ describe('POINTS_EARNED metric', () => {
     expect(await order('o-2', 20_000)).toMatchObject({ pointsEarned: 200, upgradedTier: { name: 'Silver' } }); // 300 points
     // At Silver (×2) 5,000 earns 100 points, and the metric grows by those 100.
     expect(await order('o-3', 5_000)).toMatchObject({ pointsEarned: 100 });
-    expect((await standingOf(app, member.globalId)).progress).toMatchObject({ value: 400, currentTier: { name: 'Silver' }, nextTier: null, missing: 0 });
+    expect((await standingOf(app, member.globalId)).progress).toMatchObject({
+      value: 400,
+      currentTier: { name: 'Silver' },
+      nextTier: null,
+      missing: 0,
+    });
 
     // Refunding all of o-2 claws back its 200 points: 200 left.
     await refund('o-2', 20_000);
     expect((await standingOf(app, member.globalId)).progress).toMatchObject({ value: 200, currentTier: { name: 'Silver' } });
     expect(await tierOf(app, member.globalId)).toBe('Silver');
     await runJobAt(app, 'RECALCULATE_TIERS', '2026-11-24T02:30:00Z');
-    expect((await standingOf(app, member.globalId)).history[0]).toMatchObject({ from: { name: 'Silver' }, to: { name: 'Bronze' }, reason: 'downgrade', metricValue: 200 });
+    expect((await standingOf(app, member.globalId)).history[0]).toMatchObject({
+      from: { name: 'Silver' },
+      to: { name: 'Bronze' },
+      reason: 'downgrade',
+      metricValue: 200,
+    });
   });
 });
 
@@ -419,17 +531,41 @@ describe('tierProgress', () => {
   it('reports the metric in the window, the current and next tier and what is missing', async () => {
     await setUpTiers(app);
     const window = { metric: 'SPEND', windowStart: '2025-11-23T10:00:00.000Z', windowEnd: '2026-11-23T10:00:00.000Z' };
-    expect((await standingOf(app, member.globalId)).progress).toEqual({ ...window, value: 0, currentTier: null, nextTier: { name: 'Silver' }, missing: 10_000 });
+    expect((await standingOf(app, member.globalId)).progress).toEqual({
+      ...window,
+      value: 0,
+      currentTier: null,
+      nextTier: { name: 'Silver' },
+      missing: 10_000,
+    });
 
     await order('o-1', 3_000);
-    expect((await standingOf(app, member.globalId)).progress).toEqual({ ...window, value: 3_000, currentTier: null, nextTier: { name: 'Silver' }, missing: 7_000 });
+    expect((await standingOf(app, member.globalId)).progress).toEqual({
+      ...window,
+      value: 3_000,
+      currentTier: null,
+      nextTier: { name: 'Silver' },
+      missing: 7_000,
+    });
 
     await order('o-2', 12_000);
-    expect((await standingOf(app, member.globalId)).progress).toEqual({ ...window, value: 15_000, currentTier: { name: 'Silver' }, nextTier: { name: 'Gold' }, missing: 35_000 });
+    expect((await standingOf(app, member.globalId)).progress).toEqual({
+      ...window,
+      value: 15_000,
+      currentTier: { name: 'Silver' },
+      nextTier: { name: 'Gold' },
+      missing: 35_000,
+    });
 
     // At the top there is no next tier and nothing is missing.
     await order('o-3', 200_000);
-    expect((await standingOf(app, member.globalId)).progress).toEqual({ ...window, value: 215_000, currentTier: { name: 'Platinum' }, nextTier: null, missing: 0 });
+    expect((await standingOf(app, member.globalId)).progress).toEqual({
+      ...window,
+      value: 215_000,
+      currentTier: { name: 'Platinum' },
+      nextTier: null,
+      missing: 0,
+    });
   });
 
   it('follows the clock: the window ends now, and a calendar year starts on 1 January UTC', async () => {
@@ -519,7 +655,7 @@ describe('tenancy', () => {
     // acme's tiers are invisible to globex's admin.
     const node = await app.graphql(`query($id: ID!) { node(id: $id) { id } }`, { id: acmeTiers.Gold!.id }, globexAdmin);
     expect(node.data?.node ?? null).toBeNull();
-    expect(await send(app, DELETE_TIER, { id: acmeTiers.Platinum!.id }, globexAdmin)).toMatchObject({ __typename: 'TierNotFound' });
+    expect(await send(app, DELETE_TIER, { id: acmeTiers.Platinum!.id }, globexAdmin)).toMatchObject({ __typename: 'TierNotFoundError' });
     expect((await programTiers()).tiers).toHaveLength(3);
   });
 });

@@ -1,17 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { offerApplications, orders } from '../../../../schema';
+import { offerApplications, orders, transfers } from '../../../../schema';
+import { columnTarget } from '../../../platform/db/constraint-errors';
 import { newId } from '../../../platform/ids';
-import { account, POINTS } from '../../ledger/accounts';
-import { lotExpiry, lotVesting } from '../../ledger/domain/points';
-import { OrderNotFoundError } from '../../ledger/errors';
-import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
-import { memberBalance } from '../../ledger/repository';
-import { requireActiveMember } from '../../members/repository';
-import { loadRules } from '../../rules/service';
+import { account, POINTS } from '../../ledger';
+import { lotExpiry, lotVesting } from '../../ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
+import { memberBalance } from '../../ledger';
+import { requireActiveMember } from '../../members';
+import { loadRules } from '../../rules';
 import { checkClaim, claimablePoints } from '../domain/claim';
 import { findOrder, linesOf, orderForStats } from '../repository';
 import { statsDelta, statsStatements } from '../../history';
-import { pointsEvent } from '../../ledger/commands/points';
+import { OrderNotFoundError } from '../errors';
+import { pointsEvent } from '../../ledger';
 
 export interface ClaimOrderInput extends LedgerCommandInput {
   orderId: string;
@@ -36,7 +37,11 @@ export interface ClaimOrderResult {
  */
 export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult>('checkout.claimOrder', async ({ db }, input, now) => {
   const { programId, orderId, memberId } = input;
-  const [order, rules] = await Promise.all([findOrder(db, programId, orderId), loadRules(db, programId), requireActiveMember(db, { programId, memberId })]);
+  const [order, rules] = await Promise.all([
+    findOrder(db, programId, orderId),
+    loadRules(db, programId),
+    requireActiveMember(db, { programId, memberId }),
+  ]);
   if (!order) throw new OrderNotFoundError(orderId);
   checkClaim(order, memberId, rules.guestClaimDays, now);
   const points = claimablePoints(order);
@@ -78,6 +83,6 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
       ...statsStatements(db, programId, memberId, statsDelta(null, orderForStats(order, lines))),
     ],
     // Another claim got in first (possible only without the serializer): answer as it left the order.
-    retryOn: (violation) => violation.kind === 'unique' && violation.targets.includes('transfers.ref'),
+    retryOn: (violation) => violation.kind === 'unique' && violation.targets.includes(columnTarget(transfers.ref)),
   };
 });

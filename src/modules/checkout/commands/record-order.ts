@@ -1,21 +1,22 @@
-import { upgradeForOrder } from '../../tiers/order-effects';
+import { upgradeForOrder } from '../../tiers';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
-import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { account, POINTS } from '../../ledger/accounts';
-import { planSpend, sumDeltas } from '../../ledger/domain/lots';
-import { lotExpiry, lotVesting } from '../../ledger/domain/points';
-import { DuplicateOrderError, InsufficientWalletBalanceError } from '../../ledger/errors';
-import { walletBalances } from '../../ledger/repository';
-import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
-import type { PlannedTransfer } from '../../ledger/plan';
-import { insufficientPointsOnViolation } from '../../ledger/commands/points-guard';
+import { columnTarget, type ConstraintViolation } from '../../../platform/db/constraint-errors';
+import { checks, orders } from '../../../../schema';
+import { account, POINTS } from '../../ledger';
+import { planSpend, sumDeltas } from '../../ledger';
+import { lotExpiry, lotVesting } from '../../ledger';
+import { InsufficientWalletBalanceError } from '../../ledger';
+import { walletBalances } from '../../ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
+import type { PlannedTransfer } from '../../ledger';
+import { insufficientPointsOnViolation } from '../../ledger';
 import { recordedOrderEvents } from '../events';
-import { checkBalanceLimit } from '../../ledger/bounds';
-import { applicationStatements, crossMemberGuards } from '../../offers/repository';
-import { conversionStatements, lostReferralRace } from '../../referrals/repository';
+import { checkBalanceLimit } from '../../ledger';
+import { applicationStatements, crossMemberGuards } from '../../offers';
+import { conversionStatements, lostReferralRace } from '../../referrals';
 import { checkoutCart, type CheckoutCart } from '../context';
-import { CheckoutChangedError, CheckoutContendedError } from '../errors';
+import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
 import { findOrder, newOrderStatements } from '../repository';
 
@@ -62,7 +63,14 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   }
   const tierUpgrade =
     tierContext && memberId
-      ? await upgradeForOrder(db, tierContext, { programId, memberId, now, spend: priced.totalAfterDiscount, pointsEarned: priced.pointsEarned, vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) })
+      ? await upgradeForOrder(db, tierContext, {
+          programId,
+          memberId,
+          now,
+          spend: priced.totalAfterDiscount,
+          pointsEarned: priced.pointsEarned,
+          vestsAt: lotVesting(at, checkout.rules.pointsVestingDays),
+        })
       : { statements: [], upgradedTo: null };
 
   const planned: PlannedTransfer[] = [];
@@ -96,18 +104,42 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
         ...(input.placedAt ? { placedAt: input.placedAt } : {}),
       },
       // A backdated order's points were earned when it was placed, and expire counting from then.
-      newLot: { id: newId(), memberId: memberId!, earnedAt: at, expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths), vestsAt: lotVesting(at, checkout.rules.pointsVestingDays) },
+      newLot: {
+        id: newId(),
+        memberId: memberId!,
+        earnedAt: at,
+        expiresAt: lotExpiry(at, checkout.rules.pointsLifetimeMonths),
+        vestsAt: lotVesting(at, checkout.rules.pointsVestingDays),
+      },
     });
   }
 
   const { fromBonus, fromCash } = checkout.walletSplit;
   const walletSpent = account(programId, 'walletSpent', input.currency);
-  for (const [kind, amount] of [['memberWalletBonus', fromBonus], ['memberWalletCash', fromCash]] as const) {
-    if (amount > 0) planned.push({ id: newId(), debit: account(programId, kind, input.currency, memberId!), credit: walletSpent, amount, kind: 'order_wallet_payment', ref: orderId });
+  for (const [kind, amount] of [
+    ['memberWalletBonus', fromBonus],
+    ['memberWalletCash', fromCash],
+  ] as const) {
+    if (amount > 0)
+      planned.push({
+        id: newId(),
+        debit: account(programId, kind, input.currency, memberId!),
+        credit: walletSpent,
+        amount,
+        kind: 'order_wallet_payment',
+        ref: orderId,
+      });
   }
 
   const orderPk = newId();
-  const referral = checkout.referral ? await conversionStatements(db, deps.fingerprints, checkout.referral, { programId, orderPk, amount: priced.totalAfterDiscount, at: now }) : [];
+  const referral = checkout.referral
+    ? await conversionStatements(db, deps.fingerprints, checkout.referral, {
+        programId,
+        orderPk,
+        amount: priced.totalAfterDiscount,
+        at: now,
+      })
+    : [];
   // The member's balance is the sum of their open lots (a ledger invariant the audit checks).
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
@@ -126,16 +158,18 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
-      ...newOrderStatements(db, [{
-        ...recorded,
-        orderPk,
-        programId,
-        pointsPayment: priced.pointsPayment,
-        walletBonusPayment: fromBonus,
-        attributes: input.attributes,
-        placedAt: at,
-        lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-      }]),
+      ...newOrderStatements(db, [
+        {
+          ...recorded,
+          orderPk,
+          programId,
+          pointsPayment: priced.pointsPayment,
+          walletBonusPayment: fromBonus,
+          attributes: input.attributes,
+          placedAt: at,
+          lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+        },
+      ]),
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
@@ -144,13 +178,18 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     retryOn: lostRace,
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
-      if ((violation.kind === 'unique' && violation.targets.includes('orders.order_id')) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
+      if (
+        (violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) ||
+        (await findOrder(db, programId, orderId))
+      )
+        return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       if (!memberId) return null;
       // A balance's floor tripped: the wallet if another command spent it since, else the points.
-      if (priced.walletPayment > 0 && violation.kind === 'check' && violation.targets.includes('accounts_floor')) {
+      if (priced.walletPayment > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)) {
         const wallet = await walletBalances(db, programId, memberId, input.currency);
-        if (wallet.cash + wallet.bonus < priced.walletPayment) return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
+        if (wallet.cash + wallet.bonus < priced.walletPayment)
+          return new InsufficientWalletBalanceError(input.currency, priced.walletPayment, wallet.cash + wallet.bonus);
       }
       return insufficientPointsOnViolation(deps, programId, memberId, priced.pointsRedeemed, now)(violation);
     },

@@ -1,19 +1,19 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { orderLines, orders } from '../../../../schema';
+import { checks, orderLines, orders } from '../../../../schema';
 import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
-import { account, POINTS } from '../../ledger/accounts';
-import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger/domain/lots';
-import { OrderNotFoundError, RefundExceedsOrderError } from '../../ledger/errors';
-import { ledgerCommand, type LedgerCommandInput } from '../../ledger/operation';
+import { account, POINTS } from '../../ledger';
+import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
 import type { CommandDeps } from '../../../platform/serializer/commands';
-import type { PlannedTransfer } from '../../ledger/plan';
-import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger/repository';
-import { releaseStatements, stampReturnStatements } from '../../offers/repository';
-import { referralConvertedBy } from '../../referrals/repository';
+import type { PlannedTransfer } from '../../ledger';
+import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger';
+import { releaseStatements, stampReturnStatements } from '../../offers';
+import { referralConvertedBy } from '../../referrals';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
 import { findOrder, linesOf, orderForStats } from '../repository';
 import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
+import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
@@ -69,7 +69,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   if (input.lines) {
     const allocated = allocateRefundLines(lines, input.lines);
     if (!allocated) {
-      throw new InvalidInputError([{ path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' }]);
+      throw new InvalidInputError([
+        { path: ['input', 'lines'], message: 'a SKU is not on the order, or more is refunded than is left of it' },
+      ]);
     }
     ({ amount, allocations: lineAllocations } = allocated);
   }
@@ -87,7 +89,9 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const returned = points?.returned ?? 0;
   const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
-  const stampReturns = offersReleased ? await releaseStatements(db, order.id, now) : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
+  const stampReturns = offersReleased
+    ? await releaseStatements(db, order.id, now)
+    : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
   const statsBefore = orderForStats(order, lines);
   const statsAfter = orderForStats(
@@ -154,11 +158,22 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     ],
     retryOn: (violation) => violation.kind === 'check',
     onViolation: async (violation) =>
-      violation.kind === 'check' && violation.targets.some((target) => target.startsWith('order'))
+      violation.kind === 'check' && violation.targets.some((target) => orderGuards.includes(target))
         ? new RefundExceedsOrderError(orderId, amount, refundable)
         : null,
   };
 });
+
+/** The guards on an order's amounts and quantities: tripped, they mean another refund took what was left. */
+const orderGuards: string[] = [
+  checks.ordersAmounts,
+  checks.ordersAmountsRange,
+  checks.ordersRefundInRange,
+  checks.ordersPointsBackInRange,
+  checks.ordersWallet,
+  checks.orderLinesQuantities,
+  checks.orderLinesRange,
+];
 
 /** The member's lots as they will be once `returns` are applied (a returned-to lot may be empty now). */
 function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn: LotState[], returns: LotDelta[]) {
@@ -176,7 +191,21 @@ function lotsAfter(open: Array<LotState & { sourceTransferId?: string }>, drawn:
  */
 async function pointsBack(
   db: CommandDeps['db'],
-  { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }: { programId: string; memberId: string; orderId: string; order: { pointsClawedBack: number }; pointsToClawBack: number; pointsToReturn: number },
+  {
+    programId,
+    memberId,
+    orderId,
+    order,
+    pointsToClawBack,
+    pointsToReturn,
+  }: {
+    programId: string;
+    memberId: string;
+    orderId: string;
+    order: { pointsClawedBack: number };
+    pointsToClawBack: number;
+    pointsToReturn: number;
+  },
 ) {
   const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
   const orderTransfers = await transfersOfKind(db, programId, orderId, ['earn', 'order_payment', 'refund_return', 'refund_clawback']);
@@ -184,31 +213,57 @@ async function pointsBack(
 
   // Returned points go back first, so that the clawback can take from them: a full refund of an
   // order paid with points and whose earned points were spent still undoes the order exactly.
-  const paymentTransferIds = orderTransfers.filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return').map((transfer) => transfer.id);
+  const paymentTransferIds = orderTransfers
+    .filter((transfer) => transfer.kind === 'order_payment' || transfer.kind === 'refund_return')
+    .map((transfer) => transfer.id);
   const drawn = (await netLotMovements(db, paymentTransferIds)).map((lot) => ({ ...lot, outstanding: -lot.net }));
   const returns = planReturn(drawn, pointsToReturn);
   if (returns.length > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'pointsRedeemed', POINTS), credit: memberPoints, amount: sumDeltas(returns), kind: 'refund_return', ref: orderId, lotDeltas: returns });
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'pointsRedeemed', POINTS),
+      credit: memberPoints,
+      amount: sumDeltas(returns),
+      kind: 'refund_return',
+      ref: orderId,
+      lotDeltas: returns,
+    });
   }
 
   // Earned points that expired went back to the program already: they are not taken a second time.
   const earnTransferId = orderTransfers.find((transfer) => transfer.kind === 'earn')?.id;
   const orderLot = earnTransferId ? await lotCreatedBy(db, earnTransferId) : null;
   const expired = orderLot ? await expiredFromLot(db, orderLot.id) : 0;
-  const clawedSoFar = orderTransfers.filter((transfer) => transfer.kind === 'refund_clawback').reduce((sum, transfer) => sum + transfer.amount, 0);
+  const clawedSoFar = orderTransfers
+    .filter((transfer) => transfer.kind === 'refund_clawback')
+    .reduce((sum, transfer) => sum + transfer.amount, 0);
   const clawable = Math.max(0, Math.min(pointsToClawBack, order.pointsClawedBack + pointsToClawBack - expired - clawedSoFar));
   const lots = lotsAfter(await openLots(db, programId, memberId), drawn, returns);
   const clawback = planClawback(lots, clawable, orderLot?.id ?? null);
   const clawedBack = -sumDeltas(clawback);
   if (clawedBack > 0) {
-    planned.push({ id: newId(), debit: memberPoints, credit: account(programId, 'pointsIssued', POINTS), amount: clawedBack, kind: 'refund_clawback', ref: orderId, lotDeltas: clawback });
+    planned.push({
+      id: newId(),
+      debit: memberPoints,
+      credit: account(programId, 'pointsIssued', POINTS),
+      amount: clawedBack,
+      kind: 'refund_clawback',
+      ref: orderId,
+      lotDeltas: clawback,
+    });
   }
 
   return { planned, clawedBack, returned: sumDeltas(returns), balanceBefore: await memberBalance(db, programId, memberId, 'memberPoints') };
 }
 
 /** Transfers that give the wallet back its share of a refund: to bonus credit and to cash as it paid. */
-function walletReturns(programId: string, memberId: string | null, currency: string, orderId: string, back: { bonus: number; cash: number }): PlannedTransfer[] {
+function walletReturns(
+  programId: string,
+  memberId: string | null,
+  currency: string,
+  orderId: string,
+  back: { bonus: number; cash: number },
+): PlannedTransfer[] {
   if (!memberId) return [];
   const spent = account(programId, 'walletSpent', currency);
   return (
@@ -216,5 +271,18 @@ function walletReturns(programId: string, memberId: string | null, currency: str
       ['memberWalletBonus', back.bonus],
       ['memberWalletCash', back.cash],
     ] as const
-  ).flatMap(([kind, amount]) => (amount > 0 ? [{ id: newId(), debit: spent, credit: account(programId, kind, currency, memberId), amount, kind: 'refund_wallet_return' as const, ref: orderId }] : []));
+  ).flatMap(([kind, amount]) =>
+    amount > 0
+      ? [
+          {
+            id: newId(),
+            debit: spent,
+            credit: account(programId, kind, currency, memberId),
+            amount,
+            kind: 'refund_wallet_return' as const,
+            ref: orderId,
+          },
+        ]
+      : [],
+  );
 }

@@ -5,7 +5,12 @@ import { ClaimWindowClosedError, OrderAlreadyClaimedError, OrderOfAnotherMemberE
  * Whether `memberId` may claim the order now: a guest's order (no member yet), placed at most
  * `guestClaimDays` days ago. Throws the typed reason otherwise.
  */
-export function checkClaim(order: { orderId: string; memberId: string | null; createdAt: Date }, memberId: string, guestClaimDays: number, now: Date): void {
+export function checkClaim(
+  order: { orderId: string; memberId: string | null; createdAt: Date },
+  memberId: string,
+  guestClaimDays: number,
+  now: Date,
+): void {
   if (order.memberId === memberId) throw new OrderAlreadyClaimedError(order.orderId);
   if (order.memberId !== null) throw new OrderOfAnotherMemberError(order.orderId);
   const claimableUntil = new Date(order.createdAt.getTime() + guestClaimDays * DAY_MS);

@@ -54,7 +54,8 @@ export interface OrderLineState {
 }
 
 /** What the first `units` units of a line were paid after its discount (half-up, cumulative, so all units add up exactly). */
-const paidFor = (line: OrderLineState, units: number) => mulDivRounded([line.quantity * line.unitPrice - line.discount, units], line.quantity, 'half_up');
+const paidFor = (line: OrderLineState, units: number) =>
+  mulDivRounded([line.quantity * line.unitPrice - line.discount, units], line.quantity, 'half_up');
 
 /**
  * Allocates refunded quantities to order lines by SKU (first lines first). Returns the amount (what

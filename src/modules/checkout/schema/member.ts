@@ -1,7 +1,7 @@
 import { builder } from '../../../graphql/builder';
-import { MemberType } from '../../members/schema';
-import type { Offer } from '../../offers/domain/offer';
-import { OfferType } from '../../offers/schema/types';
+import { MemberType } from '../../members';
+import type { Offer } from '../../offers';
+import { OfferType } from '../../offers';
 
 const AvailableOfferType = builder.objectRef<{ offer: Offer; codes: string[] }>('AvailableOffer').implement({
   fields: (t) => ({
@@ -17,7 +17,10 @@ const StampCardType = builder.objectRef<{ offer: Offer; stamps: number; rewards:
     return {
       offer: t.field({ type: OfferType, resolve: (card) => card.offer }),
       stampsRequired: t.int({ resolve: required }),
-      stamps: t.int({ description: 'Stamps on the current card (a full card: the next unit is free)', resolve: (card) => Math.min(required(card), Math.max(0, card.stamps - card.rewards * required(card))) }),
+      stamps: t.int({
+        description: 'Stamps on the current card (a full card: the next unit is free)',
+        resolve: (card) => Math.min(required(card), Math.max(0, card.stamps - card.rewards * required(card))),
+      }),
       untilReward: t.int({
         description: 'Matching units to buy until one is free; 1: the next one is free',
         resolve: (card) => Math.max(1, (card.rewards + 1) * required(card) - card.stamps),
@@ -35,7 +38,8 @@ const StampCardType = builder.objectRef<{ offer: Offer; stamps: number; rewards:
 builder.objectFields(MemberType, (t) => ({
   availableOffers: t.field({
     type: [AvailableOfferType],
-    description: 'Offers this member can use now, highest priority first; conditions on the cart (minimum spend, attributes) are checked at checkout',
+    description:
+      'Offers this member can use now, highest priority first; conditions on the cart (minimum spend, attributes) are checked at checkout',
     resolve: (member, _args, context) => context.services.checkout.availableOffers(member.programId, member.id),
   }),
   stampCards: t.field({

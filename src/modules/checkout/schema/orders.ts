@@ -3,19 +3,56 @@ import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId } from '../../../graphql/global-ids';
 import { parseInput } from '../../../graphql/parse-input';
 import { ErrorInterface } from '../../../graphql/types/errors';
-import * as ledgerErrors from '../../ledger/errors';
-import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger/schema/shared';
-import { loadMember, memberIdFrom, MemberType } from '../../members/schema';
-import { TierType } from '../../tiers/schema';
+import {
+  BelowMinimumRedemptionError,
+  CurrencyMismatchError,
+  IdempotencyConflictError,
+  InsufficientPointsError,
+  InsufficientWalletBalanceError,
+  PointsNotWholeStepError,
+  RedemptionExceedsTotalError,
+  WalletPaymentExceedsTotalError,
+} from '../../ledger';
+import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger';
+import { loadMember, memberIdFrom, MemberType } from '../../members';
+import { TierType } from '../../tiers';
 import type { RecordOrderResult } from '../commands/record-order';
 import type { RefundOrderResult } from '../commands/refund-order';
 import type { ClaimOrderResult } from '../commands/claim-order';
-import { CheckoutChangedError, CheckoutContendedError, ClaimWindowClosedError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, PlacedAtOutOfRangeError } from '../errors';
+import {
+  CheckoutChangedError,
+  CheckoutContendedError,
+  ClaimWindowClosedError,
+  DuplicateOrderError,
+  OrderAlreadyClaimedError,
+  OrderNotFoundError,
+  OrderOfAnotherMemberError,
+  PlacedAtOutOfRangeError,
+  RefundExceedsOrderError,
+} from '../errors';
 import { claimOrderSchema, quoteCartSchema, recordOrderSchema, refundOrderSchema } from '../inputs';
 import { QuoteType, quoteFieldsOf } from './types';
 
+builder.objectType(DuplicateOrderError, {
+  name: 'DuplicateOrderError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(OrderNotFoundError, {
+  name: 'OrderNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ orderId: t.string({ resolve: (error) => error.details.orderId }) }),
+});
+
+builder.objectType(RefundExceedsOrderError, {
+  name: 'RefundExceedsOrderError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ refundable: t.field({ type: 'SafeInt', resolve: (error) => error.details.refundable }) }),
+});
+
 builder.objectType(CheckoutChangedError, {
-  name: 'CheckoutChanged',
+  name: 'CheckoutChangedError',
   description: 'The cart no longer gets the expected discount (an offer ran out, a code was used): quote again; nothing was recorded',
   interfaces: [ErrorInterface],
   fields: (t) => ({
@@ -24,15 +61,19 @@ builder.objectType(CheckoutChangedError, {
   }),
 });
 builder.objectType(PlacedAtOutOfRangeError, {
-  name: 'PlacedAtOutOfRange',
-  description: 'placedAt is in the future or further back than the program\'s maxBackdateDays; nothing was recorded',
+  name: 'PlacedAtOutOfRangeError',
+  description: "placedAt is in the future or further back than the program's maxBackdateDays; nothing was recorded",
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    earliest: t.field({ type: 'DateTime', description: 'The earliest placedAt accepted now', resolve: (error) => new Date(error.details.earliest) }),
+    earliest: t.field({
+      type: 'DateTime',
+      description: 'The earliest placedAt accepted now',
+      resolve: (error) => new Date(error.details.earliest),
+    }),
     latest: t.field({ type: 'DateTime', description: 'Now', resolve: (error) => new Date(error.details.latest) }),
   }),
 });
-builder.objectType(CheckoutContendedError, { name: 'CheckoutContended', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(CheckoutContendedError, { name: 'CheckoutContendedError', interfaces: [ErrorInterface], fields: () => ({}) });
 
 export const CartLineInput = builder.inputType('OrderLineInput', {
   fields: (t) => ({
@@ -45,10 +86,10 @@ export const CartLineInput = builder.inputType('OrderLineInput', {
 });
 
 const WalletPaymentInput = builder.inputType('WalletPaymentInput', {
-  description: 'Part of the order paid from the member\'s wallet (bonus credit first, then cash)',
+  description: "Part of the order paid from the member's wallet (bonus credit first, then cash)",
   fields: (t) => ({
     amount: t.field({ type: 'SafeInt', required: true, description: 'Minor units' }),
-    currency: t.string({ required: true, description: 'Must be the order\'s currency' }),
+    currency: t.string({ required: true, description: "Must be the order's currency" }),
   }),
 });
 
@@ -58,7 +99,8 @@ const cartFields = {
   redeemPoints: { description: 'Points to pay part of the order with' },
   attributes: { description: 'Order attributes offers can target, e.g. { ownCup: true }' },
   placedAt: {
-    description: 'When the order was placed, for a till that syncs late: offers, codes, tiers and points are evaluated as of then; at most the program\'s maxBackdateDays ago, never in the future (default: now)',
+    description:
+      "When the order was placed, for a till that syncs late: offers, codes, tiers and points are evaluated as of then; at most the program's maxBackdateDays ago, never in the future (default: now)",
   },
 };
 
@@ -81,14 +123,20 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
     memberId: t.id({ description: 'Omit for a guest: codes, caps and budgets count the order; a member can claim it later (claimOrder)' }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
     currency: t.string({ required: true, ...cartFields.currency }),
-    total: t.field({ type: 'SafeInt', description: 'Order total in minor units, before discounts and points; at least the sum of the lines, which it defaults to' }),
+    total: t.field({
+      type: 'SafeInt',
+      description: 'Order total in minor units, before discounts and points; at least the sum of the lines, which it defaults to',
+    }),
     lines: t.field({ type: [CartLineInput] }),
     codes: t.stringList(cartFields.codes),
     attributes: t.field({ type: 'Attributes', ...cartFields.attributes }),
     redeemPoints: t.int(cartFields.redeemPoints),
     placedAt: t.field({ type: 'DateTime', ...cartFields.placedAt }),
     walletPayment: t.field({ type: WalletPaymentInput, description: 'Pay part of what discounts and points leave from the wallet' }),
-    expectedDiscount: t.field({ type: 'SafeInt', description: 'The discount the customer was charged with (from quote); refused with CheckoutChanged if it differs now' }),
+    expectedDiscount: t.field({
+      type: 'SafeInt',
+      description: 'The discount the customer was charged with (from quote); refused with CheckoutChangedError if it differs now',
+    }),
     idempotencyKey: idempotencyKeyField(t),
   }),
 });
@@ -111,7 +159,12 @@ const RecordOrderPayload = builder.objectRef<WithProgram<RecordOrderResult>>('Re
 RecordOrderPayload.implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
+    member: t.field({
+      type: MemberType,
+      nullable: true,
+      description: 'Null for a guest order',
+      resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null),
+    }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
     upgradedTier: t.field({
       type: TierType,
@@ -138,50 +191,85 @@ const ClaimOrderPayload = builder.objectRef<WithProgram<ClaimOrderResult>>('Clai
   description: 'A guest order now linked to the member',
   fields: (t) => ({
     orderId: t.exposeString('orderId', { description: 'The order claimed' }),
-    member: t.field({ type: MemberType, description: 'The member it now belongs to', resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context) }),
-    pointsEarned: t.expose('pointsEarned', { type: 'SafeInt', description: 'What the order earned when recorded, less what refunds took since' }),
-    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt', description: 'The member\'s points after the claim' }),
+    member: t.field({
+      type: MemberType,
+      description: 'The member it now belongs to',
+      resolve: (result, _args, context) => loadMember(result.programId, result.memberId, context),
+    }),
+    pointsEarned: t.expose('pointsEarned', {
+      type: 'SafeInt',
+      description: 'What the order earned when recorded, less what refunds took since',
+    }),
+    pointsBalance: t.expose('pointsBalance', { type: 'SafeInt', description: "The member's points after the claim" }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
 });
 for (const [error, name] of [
-  [OrderAlreadyClaimedError, 'OrderAlreadyClaimed'],
-  [OrderOfAnotherMemberError, 'OrderOfAnotherMember'],
+  [OrderAlreadyClaimedError, 'OrderAlreadyClaimedError'],
+  [OrderOfAnotherMemberError, 'OrderOfAnotherMemberError'],
 ] as const) {
   builder.objectType(error, {
     name,
-    description: name === 'OrderAlreadyClaimed' ? 'The order already belongs to this member; nothing changed' : 'The order belongs to another member; nothing changed',
+    description:
+      name === 'OrderAlreadyClaimedError'
+        ? 'The order already belongs to this member; nothing changed'
+        : 'The order belongs to another member; nothing changed',
     interfaces: [ErrorInterface],
     fields: (t) => ({ orderId: t.string({ description: 'The order asked for', resolve: (found) => found.details.orderId }) }),
   });
 }
 builder.objectType(ClaimWindowClosedError, {
-  name: 'ClaimWindowClosed',
-  description: 'The guest order is older than the program\'s guestClaimDays',
+  name: 'ClaimWindowClosedError',
+  description: "The guest order is older than the program's guestClaimDays",
   interfaces: [ErrorInterface],
-  fields: (t) => ({ claimableUntil: t.field({ type: 'DateTime', description: 'The last instant it could be claimed', resolve: (error) => new Date(error.details.claimableUntil) }) }),
+  fields: (t) => ({
+    claimableUntil: t.field({
+      type: 'DateTime',
+      description: 'The last instant it could be claimed',
+      resolve: (error) => new Date(error.details.claimableUntil),
+    }),
+  }),
 });
 
 const RefundOrderPayload = builder.objectRef<WithProgram<RefundOrderResult>>('RefundOrderPayload').implement({
   fields: (t) => ({
     orderId: t.exposeString('orderId'),
-    member: t.field({ type: MemberType, nullable: true, description: 'Null for a guest order', resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null) }),
+    member: t.field({
+      type: MemberType,
+      nullable: true,
+      description: 'Null for a guest order',
+      resolve: (result, _args, context) => (result.memberId ? loadMember(result.programId, result.memberId, context) : null),
+    }),
     amount: t.expose('amount', { type: 'SafeInt', description: 'Refunded by this request, minor units' }),
     totalRefunded: t.expose('totalRefunded', { type: 'SafeInt' }),
     pointsClawedBack: t.expose('pointsClawedBack', { type: 'SafeInt' }),
     pointsNotRecovered: t.expose('pointsNotRecovered', { type: 'SafeInt', description: 'Earned points already spent, so not taken back' }),
     pointsReturned: t.expose('pointsReturned', { type: 'SafeInt' }),
-    walletReturned: t.expose('walletReturned', { type: 'SafeInt', description: 'Given back to the wallet, in proportion to what the wallet paid (bonus credit to bonus)' }),
+    walletReturned: t.expose('walletReturned', {
+      type: 'SafeInt',
+      description: 'Given back to the wallet, in proportion to what the wallet paid (bonus credit to bonus)',
+    }),
     pointsBalance: t.expose('pointsBalance', { type: 'SafeInt' }),
-    stampsReturned: t.exposeInt('stampsReturned', { description: 'Stamps taken off stamp cards for the units this refund returned (a full refund: all the order gave)' }),
+    stampsReturned: t.exposeInt('stampsReturned', {
+      description: 'Stamps taken off stamp cards for the units this refund returned (a full refund: all the order gave)',
+    }),
     offersReleased: t.exposeBoolean('offersReleased', {
-      description: 'This refund completed a full refund: the order\'s offer redemptions, code uses and stamps were given back',
+      description: "This refund completed a full refund: the order's offer redemptions, code uses and stamps were given back",
     }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
 });
 
-const pointsPaymentErrors = [PlacedAtOutOfRangeError, ledgerErrors.WalletPaymentExceedsTotalError, ledgerErrors.InsufficientWalletBalanceError, ledgerErrors.CurrencyMismatchError, ledgerErrors.InsufficientPointsError, ledgerErrors.BelowMinimumRedemptionError, ledgerErrors.RedemptionExceedsTotalError, ledgerErrors.PointsNotWholeStepError];
+const pointsPaymentErrors = [
+  PlacedAtOutOfRangeError,
+  WalletPaymentExceedsTotalError,
+  InsufficientWalletBalanceError,
+  CurrencyMismatchError,
+  InsufficientPointsError,
+  BelowMinimumRedemptionError,
+  RedemptionExceedsTotalError,
+  PointsNotWholeStepError,
+];
 const storefront = { admin: true, storefront: true };
 /** A member token quotes for its own member when the cart names none. */
 const ownMemberId = ({ principal }: GraphQLContext) => (principal?.role === 'member' ? principal.memberId : null);
@@ -195,7 +283,11 @@ builder.queryField('quote', (t) =>
       self: cart.memberId == null ? (ownMemberId(context) ?? '') : (decodeId('Member', cart.memberId) ?? ''),
     }),
     args: { cart: t.arg({ type: QuoteCartInput, required: true }) },
-    errors: { types: [memberCommandErrors[0]!, memberCommandErrors[1]!, ...pointsPaymentErrors], directResult: true, union: { name: 'QuoteResult' } },
+    errors: {
+      types: [memberCommandErrors[0]!, memberCommandErrors[1]!, ...pointsPaymentErrors],
+      directResult: true,
+      union: { name: 'QuoteResult' },
+    },
     resolve: async (_root, { cart }, context) => {
       const programId = programIdOf(context);
       const memberId = cart.memberId == null ? ownMemberId(context) : memberIdFrom(cart.memberId);
@@ -215,11 +307,12 @@ builder.queryField('quote', (t) =>
 builder.mutationFields((t) => ({
   recordOrder: t.field({
     type: RecordOrderPayload,
-    description: 'Records an order as quote prices it: applies offers once, spends `redeemPoints` as payment, earns points on what was paid',
+    description:
+      'Records an order as quote prices it: applies offers once, spends `redeemPoints` as payment, earns points on what was paid',
     authScopes: storefront,
     args: { input: t.arg({ type: RecordOrderInput, required: true }) },
     errors: {
-      types: [...memberCommandErrors, ledgerErrors.DuplicateOrderError, ...pointsPaymentErrors, CheckoutChangedError, CheckoutContendedError],
+      types: [...memberCommandErrors, DuplicateOrderError, ...pointsPaymentErrors, CheckoutChangedError, CheckoutContendedError],
       directResult: true,
       union: { name: 'RecordOrderResult' },
     },
@@ -231,11 +324,11 @@ builder.mutationFields((t) => ({
   }),
   claimOrder: t.field({
     type: ClaimOrderPayload,
-    description: 'Links a guest order to a member, once, within the program\'s guestClaimDays: they earn its points as of the order',
+    description: "Links a guest order to a member, once, within the program's guestClaimDays: they earn its points as of the order",
     authScopes: storefront,
     args: { input: t.arg({ type: ClaimOrderInput, required: true }) },
     errors: {
-      types: [...memberCommandErrors, ledgerErrors.OrderNotFoundError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError],
+      types: [...memberCommandErrors, OrderNotFoundError, OrderAlreadyClaimedError, OrderOfAnotherMemberError, ClaimWindowClosedError],
       directResult: true,
       union: { name: 'ClaimOrderResult' },
     },
@@ -247,11 +340,12 @@ builder.mutationFields((t) => ({
   }),
   refundOrder: t.field({
     type: RefundOrderPayload,
-    description: 'Refunds part or all of an order: takes back points earned on it, returns points that paid for it; a full refund gives its offer and code uses back',
+    description:
+      'Refunds part or all of an order: takes back points earned on it, returns points that paid for it; a full refund gives its offer and code uses back',
     authScopes: storefront,
     args: { input: t.arg({ type: RefundOrderInput, required: true }) },
     errors: {
-      types: [ledgerErrors.IdempotencyConflictError, ledgerErrors.OrderNotFoundError, ledgerErrors.RefundExceedsOrderError],
+      types: [IdempotencyConflictError, OrderNotFoundError, RefundExceedsOrderError],
       directResult: true,
       union: { name: 'RefundOrderResult' },
     },

@@ -2,18 +2,27 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
-import { MoneyType } from '../../ledger/schema/types';
-import { notAppliedReasons } from '../../offers/domain/reasons';
-import type { NotApplied } from '../../offers/domain/evaluate';
-import type { Offer } from '../../offers/domain/offer';
-import type { NextStep } from '../../offers/domain/effects';
-import { OfferType } from '../../offers/schema/types';
-import { TierType } from '../../tiers/schema';
-import type { Tier } from '../../tiers/domain';
+import { MoneyType } from '../../ledger';
+import { notAppliedReasons } from '../../offers';
+import type { NotApplied } from '../../offers';
+import type { Offer } from '../../offers';
+import type { NextStep } from '../../offers';
+import { OfferType } from '../../offers';
+import { TierType } from '../../tiers';
+import type { Tier } from '../../tiers';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
-const AppliedEffect = upperCaseEnum('AppliedEffect', ['percent_off', 'amount_off', 'combo', 'gift', 'bonus_points', 'stamp_card', 'tier_discount', 'referral_discount'] as const);
+const AppliedEffect = upperCaseEnum('AppliedEffect', [
+  'percent_off',
+  'amount_off',
+  'combo',
+  'gift',
+  'bonus_points',
+  'stamp_card',
+  'tier_discount',
+  'referral_discount',
+] as const);
 
 type InProgram<T> = T & { programId: string };
 
@@ -32,7 +41,7 @@ const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
 });
 
 export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
-  description: 'An offer (or the member\'s tier discount) that applied, and what it gave',
+  description: "An offer (or the member's tier discount) that applied, and what it gave",
   fields: (t) => ({
     offer: t.loadable({
       type: OfferType,
@@ -53,7 +62,11 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
       nullable: true,
       resolve: async (applied, _args, context) => {
         if (!applied.tierId) return null;
-        return (context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined) ?? (await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ?? null;
+        return (
+          (context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined) ??
+          (await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ??
+          null
+        );
       },
     }),
     effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
@@ -63,7 +76,11 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
     bonusPoints: t.expose('bonusPoints', { type: 'SafeInt' }),
     stamps: t.exposeInt('stamps', { description: 'Stamp-card stamps this order earns' }),
     freeUnits: t.exposeInt('freeUnits', { description: 'Stamp-card units this order gets free' }),
-    nextStep: t.expose('nextStep', { type: NextStepType, nullable: true, description: 'For a stepped offer: the next step up, and how far the cart is from it' }),
+    nextStep: t.expose('nextStep', {
+      type: NextStepType,
+      nullable: true,
+      description: 'For a stepped offer: the next step up, and how far the cart is from it',
+    }),
   }),
 });
 
@@ -74,8 +91,16 @@ export const NotAppliedType = builder.objectRef<NotApplied>('NotAppliedOffer').i
     tierId: t.id({ nullable: true, resolve: (entry) => (entry.tierId ? encodeGlobalID('Tier', entry.tierId) : null) }),
     code: t.exposeString('code', { nullable: true, description: 'The code as entered (normalized)' }),
     reason: t.field({ type: NotAppliedReason, resolve: (entry) => entry.reason }),
-    threshold: t.expose('threshold', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: the amount (or weight) the cart must reach' }),
-    missing: t.expose('missing', { type: 'SafeInt', nullable: true, description: 'For BELOW_THRESHOLD: how much more the cart needs to reach it' }),
+    threshold: t.expose('threshold', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'For BELOW_THRESHOLD: the amount (or weight) the cart must reach',
+    }),
+    missing: t.expose('missing', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'For BELOW_THRESHOLD: how much more the cart needs to reach it',
+    }),
   }),
 });
 
@@ -86,7 +111,11 @@ const QuotedLineType = builder.objectRef<QuotedLine>('QuotedLine').implement({
     quantity: t.exposeInt('quantity'),
     unitPrice: t.expose('unitPrice', { type: 'SafeInt' }),
     discount: t.expose('discount', { type: 'SafeInt', description: 'The part of the discount on this line' }),
-    total: t.field({ type: 'SafeInt', description: 'quantity × unitPrice − discount', resolve: (line) => line.quantity * line.unitPrice - line.discount }),
+    total: t.field({
+      type: 'SafeInt',
+      description: 'quantity × unitPrice − discount',
+      resolve: (line) => line.quantity * line.unitPrice - line.discount,
+    }),
   }),
 });
 
@@ -96,16 +125,47 @@ const money = (amount: number, currency: string) => ({ amount, currency });
 export function quoteFieldsOf<Parent extends InProgram<QuoteResult>>(ref: ReturnType<typeof builder.objectRef<Parent>>) {
   builder.objectFields(ref, (t) => ({
     total: t.field({ type: MoneyType, description: 'Before discounts and points', resolve: (quote) => money(quote.total, quote.currency) }),
-    discount: t.field({ type: MoneyType, description: 'Taken off by offers and the tier discount', resolve: (quote) => money(quote.discount, quote.currency) }),
+    discount: t.field({
+      type: MoneyType,
+      description: 'Taken off by offers and the tier discount',
+      resolve: (quote) => money(quote.discount, quote.currency),
+    }),
     totalAfterDiscount: t.field({ type: MoneyType, resolve: (quote) => money(quote.totalAfterDiscount, quote.currency) }),
     pointsRedeemed: t.field({ type: 'SafeInt', resolve: (quote) => quote.pointsRedeemed }),
-    pointsPayment: t.field({ type: MoneyType, description: 'What the redeemed points pay', resolve: (quote) => money(quote.pointsPayment, quote.currency) }),
-    amountPaid: t.field({ type: MoneyType, description: 'What is paid otherwise; points are earned on this', resolve: (quote) => money(quote.amountDue, quote.currency) }),
-    walletPayment: t.field({ type: MoneyType, description: 'Paid from the member\'s wallet (part of amountPaid)', resolve: (quote) => money(quote.walletPayment, quote.currency) }),
-    amountToPay: t.field({ type: MoneyType, description: 'Left to pay after discounts, points and the wallet', resolve: (quote) => money(quote.amountToPay, quote.currency) }),
-    pointsEarned: t.field({ type: 'SafeInt', description: 'Base points at the tier multiplier, plus bonus points', resolve: (quote) => quote.pointsEarned }),
-    pointsRedeemable: t.field({ type: 'SafeInt', description: 'Most points the member could pay this cart with', resolve: (quote) => quote.pointsRedeemable }),
-    appliedOffers: t.field({ type: [AppliedOfferType], resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })) }),
+    pointsPayment: t.field({
+      type: MoneyType,
+      description: 'What the redeemed points pay',
+      resolve: (quote) => money(quote.pointsPayment, quote.currency),
+    }),
+    amountPaid: t.field({
+      type: MoneyType,
+      description: 'What is paid otherwise; points are earned on this',
+      resolve: (quote) => money(quote.amountDue, quote.currency),
+    }),
+    walletPayment: t.field({
+      type: MoneyType,
+      description: "Paid from the member's wallet (part of amountPaid)",
+      resolve: (quote) => money(quote.walletPayment, quote.currency),
+    }),
+    amountToPay: t.field({
+      type: MoneyType,
+      description: 'Left to pay after discounts, points and the wallet',
+      resolve: (quote) => money(quote.amountToPay, quote.currency),
+    }),
+    pointsEarned: t.field({
+      type: 'SafeInt',
+      description: 'Base points at the tier multiplier, plus bonus points',
+      resolve: (quote) => quote.pointsEarned,
+    }),
+    pointsRedeemable: t.field({
+      type: 'SafeInt',
+      description: 'Most points the member could pay this cart with',
+      resolve: (quote) => quote.pointsRedeemable,
+    }),
+    appliedOffers: t.field({
+      type: [AppliedOfferType],
+      resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })),
+    }),
     notApplied: t.field({ type: [NotAppliedType], resolve: (quote) => quote.notApplied }),
     gifts: t.field({ type: [GiftType], resolve: (quote) => quote.applied.flatMap((applied) => (applied.gift ? [applied.gift] : [])) }),
     stampsEarned: t.int({ resolve: (quote) => quote.applied.reduce((sum, applied) => sum + applied.stamps, 0) }),

@@ -1,6 +1,13 @@
 import { and, asc, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import pMap from 'p-map';
-import { events, webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '../../../../schema';
+import {
+  events,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from '../../../../schema';
 import type { Clock } from '../../../platform/clock';
 import type { Database } from '../../../platform/db/database';
 import { newId } from '../../../platform/ids';
@@ -74,7 +81,13 @@ async function claim({ db, clock }: DispatchDeps, endpointId: string): Promise<W
   const [claimed] = await db
     .update(webhookEndpoints)
     .set({ leaseUntil: new Date(now.getTime() + LEASE_MS) })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.status, 'enabled'), or(isNull(webhookEndpoints.leaseUntil), lt(webhookEndpoints.leaseUntil, now))))
+    .where(
+      and(
+        eq(webhookEndpoints.id, endpointId),
+        eq(webhookEndpoints.status, 'enabled'),
+        or(isNull(webhookEndpoints.leaseUntil), lt(webhookEndpoints.leaseUntil, now)),
+      ),
+    )
     .returning();
   return claimed;
 }
@@ -93,12 +106,26 @@ async function fanOut({ db, clock }: DispatchDeps, endpoint: WebhookEndpointRow)
     const wanted = next.filter((event) => endpoint.eventTypes.includes(event.type));
     const lastSeq = next.at(-1)!.seq;
     await db.batch([
-      db.update(webhookEndpoints).set({ cursorSeq: lastSeq }).where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.cursorSeq, endpoint.cursorSeq))),
+      db
+        .update(webhookEndpoints)
+        .set({ cursorSeq: lastSeq })
+        .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.cursorSeq, endpoint.cursorSeq))),
       ...(wanted.length > 0
         ? [
             db
               .insert(webhookDeliveries)
-              .values(wanted.map((event) => ({ id: newId(), programId: endpoint.programId, endpointId: endpoint.id, eventSeq: event.seq, eventId: event.id, eventType: event.type, nextAttemptAt: now, createdAt: now })))
+              .values(
+                wanted.map((event) => ({
+                  id: newId(),
+                  programId: endpoint.programId,
+                  endpointId: endpoint.id,
+                  eventSeq: event.seq,
+                  eventId: event.id,
+                  eventType: event.type,
+                  nextAttemptAt: now,
+                  createdAt: now,
+                })),
+              )
               .onConflictDoNothing(),
           ]
         : []),
@@ -141,19 +168,33 @@ async function attempt(deps: DispatchDeps, endpoint: WebhookEndpointRow, deliver
     const body = JSON.stringify(envelopeOf(event));
     http = refused
       ? { status: null, retryAfter: null, body: '', durationMs: 0, error: `refused: the URL ${refused}` }
-      : await postWebhook(deps.fetch, endpoint.url, signedHeaders(delivery.id, at, body, activeSecrets(endpoint, at)), body, deps.timeoutMs);
+      : await postWebhook(
+          deps.fetch,
+          endpoint.url,
+          signedHeaders(delivery.id, at, body, activeSecrets(endpoint, at)),
+          body,
+          deps.timeoutMs,
+        );
   }
   const attemptNo = delivery.attempts + 1;
   const decision = event
     ? decideAfterAttempt({ status: http.status, retryAfterSeconds: parseRetryAfter(http.retryAfter, at) }, attemptNo, at)
     : ({ kind: 'failed' } as const);
-  const error = http.error ?? (decision.kind === 'succeeded' ? null : `HTTP ${http.status}${http.body ? `: ${http.body.slice(0, 200)}` : ''}`);
+  const error =
+    http.error ?? (decision.kind === 'succeeded' ? null : `HTTP ${http.status}${http.body ? `: ${http.body.slice(0, 200)}` : ''}`);
   const failingSince = decision.kind === 'succeeded' ? null : (endpoint.failingSince ?? at);
   const failingTooLong = failingSince !== null && at.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS;
   const disableReason = decision.kind === 'disable_endpoint' ? decision.reason : failingTooLong ? 'every delivery failed for 5 days' : null;
 
   await db.batch([
-    db.insert(webhookAttempts).values({ deliveryId: delivery.id, attempt: delivery.totalAttempts + 1, at, statusCode: http.status, durationMs: http.durationMs, error }),
+    db.insert(webhookAttempts).values({
+      deliveryId: delivery.id,
+      attempt: delivery.totalAttempts + 1,
+      at,
+      statusCode: http.status,
+      durationMs: http.durationMs,
+      error,
+    }),
     db
       .update(webhookDeliveries)
       .set({
@@ -172,7 +213,13 @@ async function attempt(deps: DispatchDeps, endpoint: WebhookEndpointRow, deliver
       .set(disableReason ? { failingSince, status: 'disabled', disabledReason: disableReason, updatedAt: at } : { failingSince })
       .where(eq(webhookEndpoints.id, endpoint.id)),
     ...(disableReason
-      ? [eventStatement(db, endpoint.programId, at, { type: 'webhook.endpoint_disabled', memberId: null, data: { endpointId: endpoint.id, url: endpoint.url, reason: disableReason } })]
+      ? [
+          eventStatement(db, endpoint.programId, at, {
+            type: 'webhook.endpoint_disabled',
+            memberId: null,
+            data: { endpointId: endpoint.id, url: endpoint.url, reason: disableReason },
+          }),
+        ]
       : []),
   ]);
   endpoint.failingSince = failingSince;
@@ -180,8 +227,12 @@ async function attempt(deps: DispatchDeps, endpoint: WebhookEndpointRow, deliver
 }
 
 /** The secrets that sign now: the current one, and the previous one until its grace period ends. */
-export function activeSecrets(endpoint: Pick<WebhookEndpointRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, at: Date): string[] {
-  const previousActive = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > at.getTime();
+export function activeSecrets(
+  endpoint: Pick<WebhookEndpointRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  at: Date,
+): string[] {
+  const previousActive =
+    endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > at.getTime();
   return previousActive ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
 

@@ -12,13 +12,22 @@ const eventTypeList = z
   .max(subscribableEventTypes.length)
   .transform((types, context) => {
     const unknown = types.filter((type) => !(subscribableEventTypes as string[]).includes(type));
-    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `unknown event type(s): ${unknown.join(', ')}; known: ${subscribableEventTypes.join(', ')}` });
+    if (unknown.length > 0)
+      context.addIssue({
+        code: 'custom',
+        message: `unknown event type(s): ${unknown.join(', ')}; known: ${subscribableEventTypes.join(', ')}`,
+      });
     return [...new Set(types)].sort() as EventType[];
   });
 const description = z.string().trim().max(500).nullish();
 
 export const newEndpointSchema = z.object({ url: z.string().trim(), eventTypes: eventTypeList, description });
-export const endpointUpdateSchema = z.object({ url: z.string().trim().nullish(), eventTypes: eventTypeList.nullish(), description, enabled: z.boolean().nullish() });
+export const endpointUpdateSchema = z.object({
+  url: z.string().trim().nullish(),
+  eventTypes: eventTypeList.nullish(),
+  description,
+  enabled: z.boolean().nullish(),
+});
 
 /** Longest grace period during which the previous secret still signs after a rotation. */
 export const MAX_ROTATION_GRACE_HOURS = 7 * 24;

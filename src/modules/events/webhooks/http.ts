@@ -45,7 +45,13 @@ async function readBounded(response: Response, limit: number): Promise<string> {
  * success), and the whole exchange, reading the answer included, ends after `timeoutMs`: a
  * receiver that hangs or streams forever never holds the dispatcher.
  */
-export async function postWebhook(fetcher: Fetch, url: string, headers: Record<string, string>, body: string, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<HttpAttempt> {
+export async function postWebhook(
+  fetcher: Fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs = DELIVERY_TIMEOUT_MS,
+): Promise<HttpAttempt> {
   const started = performance.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
@@ -61,7 +67,13 @@ export async function postWebhook(fetcher: Fetch, url: string, headers: Record<s
     const text = await readBounded(response, MAX_RESPONSE_BYTES).catch(() => '');
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text, durationMs: elapsed(), error: null };
   } catch (error) {
-    const reason = controller.signal.aborted ? `timed out: ${(controller.signal.reason as Error).message}` : error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
+    const reason = controller.signal.aborted
+      ? `timed out: ${(controller.signal.reason as Error).message}`
+      : error instanceof Error
+        ? error.cause instanceof Error
+          ? `${error.message}: ${error.cause.message}`
+          : error.message
+        : String(error);
     return { status: null, retryAfter: null, body: '', durationMs: elapsed(), error: reason };
   } finally {
     clearTimeout(timer);

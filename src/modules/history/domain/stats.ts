@@ -1,9 +1,5 @@
-import type { PurchaseKeyKind } from '../../../../schema/history';
-
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 UTC: the bucket purchase counts are kept in. */
-export const dayNumber = (at: Date) => Math.floor(at.getTime() / DAY_MS);
+import type { PurchaseKeyKind } from '../../../../schema/values';
+import { dayNumber } from '../../../platform/time';
 
 export interface PurchasedLine {
   sku: string;
@@ -38,7 +34,11 @@ export function heldPurchaseKeys(order: Pick<OrderForStats, 'fullyRefunded' | 'l
   const held = new Map<string, PurchaseKey>();
   for (const line of order.lines) {
     if (line.refundedQuantity >= line.quantity) continue;
-    for (const entry of [{ kind: 'sku' as const, key: line.sku }, ...(line.category ? [{ kind: 'category' as const, key: line.category }] : [])]) held.set(keyOf(entry), entry);
+    for (const entry of [
+      { kind: 'sku' as const, key: line.sku },
+      ...(line.category ? [{ kind: 'category' as const, key: line.category }] : []),
+    ])
+      held.set(keyOf(entry), entry);
   }
   return [...held.values()];
 }
@@ -76,4 +76,5 @@ export function statsDelta(before: OrderForStats | null, after: OrderForStats): 
 }
 
 /** Average order value in minor units (rounded down); null without orders. */
-export const averageOrderValue = (stats: { orderCount: number; totalSpend: number }) => (stats.orderCount === 0 ? null : Math.floor(stats.totalSpend / stats.orderCount));
+export const averageOrderValue = (stats: { orderCount: number; totalSpend: number }) =>
+  stats.orderCount === 0 ? null : Math.floor(stats.totalSpend / stats.orderCount);

@@ -2,10 +2,9 @@ import { builder } from '../../../graphql/builder';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { connectionById } from '../../../graphql/connections';
 import { decodeId } from '../../../graphql/global-ids';
-import { MoneyType } from '../../ledger/schema/types';
-import { memberIdFrom, MemberType } from '../../members/schema';
-import type { Member } from '../../members/service';
-import { OfferType } from '../../offers/schema/types';
+import { MoneyType } from '../../ledger';
+import { memberIdFrom, MemberType, type Member } from '../../members';
+import { OfferType } from '../../offers';
 import type { OrderView } from '../service';
 
 const money = (order: OrderView, amount: number) => ({ amount, currency: order.currency });
@@ -93,7 +92,9 @@ builder.queryFields((t) => ({
     }),
     resolve: (_root, args, context) => {
       const memberId = args.memberId == null ? ownMemberId(context) : memberIdFrom(args.memberId);
-      return connectionById(args, (page) => context.services.history.orders(programIdOf(context), { memberId, from: args.from, to: args.to }, page));
+      return connectionById(args, (page) =>
+        context.services.history.orders(programIdOf(context), { memberId, from: args.from, to: args.to }, page),
+      );
     },
   }),
   order: t.field({
@@ -115,6 +116,8 @@ builder.objectFields(MemberType, (t) => ({
     type: OrderType,
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
     resolve: (member, args, context) =>
-      connectionById(args, (page) => context.services.history.orders(member.programId, { memberId: member.id, from: args.from, to: args.to }, page)),
+      connectionById(args, (page) =>
+        context.services.history.orders(member.programId, { memberId: member.id, from: args.from, to: args.to }, page),
+      ),
   }),
 }));

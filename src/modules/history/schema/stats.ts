@@ -1,8 +1,8 @@
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
-import { MemberType } from '../../members/schema';
-import { purchaseKeyKinds } from '../../../../schema/history';
+import { MemberType } from '../../members';
+import { purchaseKeyKinds } from '../../../../schema/values';
 import type { MemberStats } from '../service';
 
 const PurchaseKind = upperCaseEnum('PurchaseKind', purchaseKeyKinds);
@@ -29,7 +29,13 @@ const MemberStatsType = builder.objectRef<MemberStats>('MemberStats').implement(
       },
       resolve: (stats, { kind, withinDays, first }, context) => {
         const window = withinDays == null ? null : Math.min(Math.max(withinDays, 1), MAX_WINDOW_DAYS);
-        return context.services.history.purchases(stats.programId, stats.memberId, kind, window, Math.min(Math.max(first ?? 20, 1), MAX_PURCHASE_KEYS));
+        return context.services.history.purchases(
+          stats.programId,
+          stats.memberId,
+          kind,
+          window,
+          Math.min(Math.max(first ?? 20, 1), MAX_PURCHASE_KEYS),
+        );
       },
     }),
   }),

@@ -3,6 +3,7 @@ import type { ConstraintViolation } from '../../../platform/db/constraint-errors
 import { spendablePoints } from '../domain/lots';
 import { InsufficientPointsError } from '../errors';
 import { openLots } from '../repository';
+import { checks } from '../../../../schema';
 
 /**
  * Without the serializer (or if it ever failed), two spends can plan on the same points; the
@@ -12,7 +13,7 @@ import { openLots } from '../repository';
 export function insufficientPointsOnViolation(deps: CommandDeps, programId: string, memberId: string, requested: number, now: Date) {
   return async (violation: ConstraintViolation) => {
     if (violation.kind !== 'check') return null;
-    if (!violation.targets.some((target) => target === 'accounts_floor' || target === 'lots_remaining_in_range')) return null;
+    if (!violation.targets.some((target) => target === checks.accountsFloor || target === checks.lotsRemainingInRange)) return null;
     return new InsufficientPointsError(requested, spendablePoints(await openLots(deps.db, programId, memberId), now));
   };
 }

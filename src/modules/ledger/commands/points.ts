@@ -1,5 +1,5 @@
-import { requireActiveMember } from '../../members/repository';
-import { loadRules } from '../../rules/service';
+import { requireActiveMember } from '../../members';
+import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
@@ -10,7 +10,11 @@ import { memberBalance, openLots } from '../repository';
 import { insufficientPointsOnViolation } from './points-guard';
 
 /** The outbox event of a points movement: who, how many, the balance after. */
-export function pointsEvent(type: 'points.earned' | 'points.redeemed' | 'points.adjusted' | 'points.expired', movement: PointsMovementResult, extra: Record<string, unknown> = {}): PlannedEvent {
+export function pointsEvent(
+  type: 'points.earned' | 'points.redeemed' | 'points.adjusted' | 'points.expired',
+  movement: PointsMovementResult,
+  extra: Record<string, unknown> = {},
+): PlannedEvent {
   const { memberId, points, pointsBalance, transferId } = movement;
   return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
 }
@@ -30,38 +34,43 @@ export interface RedeemPointsInput extends LedgerCommandInput {
 }
 
 /** Spends points on something other than an order payment (a reward, a voucher), FIFO by expiry. */
-export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>('ledger.redeemPoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId, points } = input;
-  // Every read at once: one round trip (DESIGN.md §3).
-  const [, rules, lots, balance] = await Promise.all([
-    requireActiveMember(db, { programId, memberId }),
-    loadRules(db, programId),
-    openLots(db, programId, memberId),
-    memberBalance(db, programId, memberId, 'memberPoints'),
-  ]);
-  checkMinimumRedemption(points, rules);
-  const draws = planSpend(lots, points, now);
-  const transferId = newId();
-  return {
-    memberId,
-    transfers: [
-      {
-        id: transferId,
-        debit: account(programId, 'memberPoints', POINTS, memberId),
-        credit: account(programId, 'pointsRedeemed', POINTS),
-        amount: points,
-        kind: 'redeem',
-        ref: input.reference,
-        metadata: input.reason ? { reason: input.reason } : undefined,
-        lotDeltas: draws,
-      },
-    ],
-    result: { memberId, points, pointsBalance: balance - points, transferId },
-    events: [pointsEvent('points.redeemed', { memberId, points, pointsBalance: balance - points, transferId }, { reference: input.reference })],
-    onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
-  };
-});
+export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>(
+  'ledger.redeemPoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId, points } = input;
+    // Every read at once: one round trip (DESIGN.md §3).
+    const [, rules, lots, balance] = await Promise.all([
+      requireActiveMember(db, { programId, memberId }),
+      loadRules(db, programId),
+      openLots(db, programId, memberId),
+      memberBalance(db, programId, memberId, 'memberPoints'),
+    ]);
+    checkMinimumRedemption(points, rules);
+    const draws = planSpend(lots, points, now);
+    const transferId = newId();
+    return {
+      memberId,
+      transfers: [
+        {
+          id: transferId,
+          debit: account(programId, 'memberPoints', POINTS, memberId),
+          credit: account(programId, 'pointsRedeemed', POINTS),
+          amount: points,
+          kind: 'redeem',
+          ref: input.reference,
+          metadata: input.reason ? { reason: input.reason } : undefined,
+          lotDeltas: draws,
+        },
+      ],
+      result: { memberId, points, pointsBalance: balance - points, transferId },
+      events: [
+        pointsEvent('points.redeemed', { memberId, points, pointsBalance: balance - points, transferId }, { reference: input.reference }),
+      ],
+      onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
+    };
+  },
+);
 
 export interface AdjustPointsInput extends LedgerCommandInput {
   memberId: string;
@@ -71,31 +80,39 @@ export interface AdjustPointsInput extends LedgerCommandInput {
 }
 
 /** An operator's correction, with the reason recorded on the transfer. */
-export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>('ledger.adjustPoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId, points } = input;
-  const [, rules, lots, balance] = await Promise.all([
-    requireActiveMember(db, { programId, memberId }),
-    loadRules(db, programId),
-    openLots(db, programId, memberId),
-    memberBalance(db, programId, memberId, 'memberPoints'),
-  ]);
-  const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
-  const adjustments = account(programId, 'pointsAdjustments', POINTS);
-  const transferId = newId();
-  const common = { id: transferId, amount: Math.abs(points), kind: 'adjustment' as const, ref: null, metadata: { reason: input.reason } };
-  const transfer =
-    points > 0
-      ? { ...common, debit: adjustments, credit: memberPoints, newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) } }
-      : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(lots, -points, now) };
-  return {
-    memberId,
-    transfers: [transfer],
-    result: { memberId, points, pointsBalance: balance + points, transferId },
-    events: [pointsEvent('points.adjusted', { memberId, points, pointsBalance: balance + points, transferId })],
-    onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
-  };
-});
+export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>(
+  'ledger.adjustPoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId, points } = input;
+    const [, rules, lots, balance] = await Promise.all([
+      requireActiveMember(db, { programId, memberId }),
+      loadRules(db, programId),
+      openLots(db, programId, memberId),
+      memberBalance(db, programId, memberId, 'memberPoints'),
+    ]);
+    const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+    const adjustments = account(programId, 'pointsAdjustments', POINTS);
+    const transferId = newId();
+    const common = { id: transferId, amount: Math.abs(points), kind: 'adjustment' as const, ref: null, metadata: { reason: input.reason } };
+    const transfer =
+      points > 0
+        ? {
+            ...common,
+            debit: adjustments,
+            credit: memberPoints,
+            newLot: { id: newId(), memberId, earnedAt: now, expiresAt: lotExpiry(now, rules.pointsLifetimeMonths) },
+          }
+        : { ...common, debit: memberPoints, credit: adjustments, lotDeltas: planSpend(lots, -points, now) };
+    return {
+      memberId,
+      transfers: [transfer],
+      result: { memberId, points, pointsBalance: balance + points, transferId },
+      events: [pointsEvent('points.adjusted', { memberId, points, pointsBalance: balance + points, transferId })],
+      onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
+    };
+  },
+);
 
 export interface ExpirePointsInput extends LedgerCommandInput {
   memberId: string;
@@ -107,19 +124,40 @@ export interface ExpirePointsInput extends LedgerCommandInput {
  * Moves what is left of the member's lots whose expiry has come to the program's breakage account.
  * The job keys it by member and run time, so running it twice at the same `now` moves nothing.
  */
-export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>('ledger.expirePoints', async (deps, input, now) => {
-  const { db } = deps;
-  const { programId, memberId } = input;
-  const [lots, balance] = await Promise.all([openLots(db, programId, memberId), memberBalance(db, programId, memberId, 'memberPoints')]);
-  const expiring = planExpiry(lots, input.asOf ? new Date(input.asOf) : now);
-  const points = -sumDeltas(expiring);
-  const transferId = points > 0 ? newId() : null;
-  return {
-    memberId,
-    transfers: transferId
-      ? [{ id: transferId, debit: account(programId, 'memberPoints', POINTS, memberId), credit: account(programId, 'pointsExpired', POINTS), amount: points, kind: 'expiry', ref: null, lotDeltas: expiring }]
-      : [],
-    result: { memberId, points, pointsBalance: balance - points, transferId },
-    events: transferId ? [pointsEvent('points.expired', { memberId, points, pointsBalance: balance - points, transferId }, { lots: expiring.map(({ lotId, delta }) => ({ lotId, points: -delta })) })] : [],
-  };
-});
+export const expirePointsCommand = ledgerCommand<ExpirePointsInput, PointsMovementResult>(
+  'ledger.expirePoints',
+  async (deps, input, now) => {
+    const { db } = deps;
+    const { programId, memberId } = input;
+    const [lots, balance] = await Promise.all([openLots(db, programId, memberId), memberBalance(db, programId, memberId, 'memberPoints')]);
+    const expiring = planExpiry(lots, input.asOf ? new Date(input.asOf) : now);
+    const points = -sumDeltas(expiring);
+    const transferId = points > 0 ? newId() : null;
+    return {
+      memberId,
+      transfers: transferId
+        ? [
+            {
+              id: transferId,
+              debit: account(programId, 'memberPoints', POINTS, memberId),
+              credit: account(programId, 'pointsExpired', POINTS),
+              amount: points,
+              kind: 'expiry',
+              ref: null,
+              lotDeltas: expiring,
+            },
+          ]
+        : [],
+      result: { memberId, points, pointsBalance: balance - points, transferId },
+      events: transferId
+        ? [
+            pointsEvent(
+              'points.expired',
+              { memberId, points, pointsBalance: balance - points, transferId },
+              { lots: expiring.map(({ lotId, delta }) => ({ lotId, points: -delta })) },
+            ),
+          ]
+        : [],
+    };
+  },
+);

@@ -1,5 +1,6 @@
-import { requireActiveMember } from '../../members/repository';
-import { loadRules } from '../../rules/service';
+import { checks } from '../../../../schema';
+import { requireActiveMember } from '../../members';
+import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account } from '../accounts';
@@ -34,35 +35,88 @@ function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletRe
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
   // Every read at once: one round trip (DESIGN.md §3).
-  const [, rules, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), loadRules(deps.db, programId), walletBalances(deps.db, programId, memberId, currency)]);
+  const [, rules, before] = await Promise.all([
+    requireActiveMember(deps.db, { programId, memberId }),
+    loadRules(deps.db, programId),
+    walletBalances(deps.db, programId, memberId, currency),
+  ]);
   const bonus = topUpBonus(amount, currency, rules);
   const planned: PlannedTransfer[] = [
-    { id: newId(), debit: account(programId, 'walletFunding', currency), credit: account(programId, 'memberWalletCash', currency, memberId), amount, kind: 'wallet_top_up', ref: input.reference },
+    {
+      id: newId(),
+      debit: account(programId, 'walletFunding', currency),
+      credit: account(programId, 'memberWalletCash', currency, memberId),
+      amount,
+      kind: 'wallet_top_up',
+      ref: input.reference,
+    },
   ];
   if (bonus > 0) {
-    planned.push({ id: newId(), debit: account(programId, 'walletBonusIssued', currency), credit: account(programId, 'memberWalletBonus', currency, memberId), amount: bonus, kind: 'wallet_bonus', ref: input.reference });
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'walletBonusIssued', currency),
+      credit: account(programId, 'memberWalletBonus', currency, memberId),
+      amount: bonus,
+      kind: 'wallet_bonus',
+      ref: input.reference,
+    });
   }
-  const result = { memberId, currency, amount, bonus, fromBonus: 0, fromCash: 0, balance: { cash: before.cash + amount, bonus: before.bonus + bonus } };
+  const result = {
+    memberId,
+    currency,
+    amount,
+    bonus,
+    fromBonus: 0,
+    fromCash: 0,
+    balance: { cash: before.cash + amount, bonus: before.bonus + bonus },
+  };
   return { memberId, transfers: planned, result, events: [walletEvent('wallet.topped_up', result, input.reference)] };
 });
 
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  const [, before] = await Promise.all([requireActiveMember(deps.db, { programId, memberId }), walletBalances(deps.db, programId, memberId, currency)]);
+  const [, before] = await Promise.all([
+    requireActiveMember(deps.db, { programId, memberId }),
+    walletBalances(deps.db, programId, memberId, currency),
+  ]);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
-  if (fromBonus > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletBonus', currency, memberId), credit: spent, amount: fromBonus, kind: 'wallet_spend', ref: input.reference });
-  if (fromCash > 0) planned.push({ id: newId(), debit: account(programId, 'memberWalletCash', currency, memberId), credit: spent, amount: fromCash, kind: 'wallet_spend', ref: input.reference });
-  const result = { memberId, currency, amount, bonus: 0, fromBonus, fromCash, balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus } };
+  if (fromBonus > 0)
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'memberWalletBonus', currency, memberId),
+      credit: spent,
+      amount: fromBonus,
+      kind: 'wallet_spend',
+      ref: input.reference,
+    });
+  if (fromCash > 0)
+    planned.push({
+      id: newId(),
+      debit: account(programId, 'memberWalletCash', currency, memberId),
+      credit: spent,
+      amount: fromCash,
+      kind: 'wallet_spend',
+      ref: input.reference,
+    });
+  const result = {
+    memberId,
+    currency,
+    amount,
+    bonus: 0,
+    fromBonus,
+    fromCash,
+    balance: { cash: before.cash - fromCash, bonus: before.bonus - fromBonus },
+  };
   return {
     memberId,
     transfers: planned,
     result,
     events: [walletEvent('wallet.spent', result, input.reference)],
     onViolation: async (violation) => {
-      if (violation.kind !== 'check' || !violation.targets.includes('accounts_floor')) return null;
+      if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
       const now = await walletBalances(deps.db, programId, memberId, currency);
       return new InsufficientWalletBalanceError(currency, amount, now.cash + now.bonus);
     },

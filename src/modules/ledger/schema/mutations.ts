@@ -2,7 +2,7 @@ import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { parseInput } from '../../../graphql/parse-input';
 import { requireId } from '../../../graphql/global-ids';
-import { memberIdFrom } from '../../members/schema';
+import { memberIdFrom } from '../../members';
 import * as errors from '../errors';
 import { adjustPointsSchema, redeemPointsSchema, reverseTransferSchema, walletSchema } from '../inputs';
 import { idempotencyKeyField, inProgram, memberCommandErrors } from './shared';
@@ -53,7 +53,11 @@ builder.mutationFields((t) => ({
     type: PointsPayload,
     authScopes: storefront,
     args: { input: t.arg({ type: RedeemPointsInput, required: true }) },
-    errors: { types: [...memberErrors, errors.InsufficientPointsError, errors.BelowMinimumRedemptionError], directResult: true, union: { name: 'RedeemPointsResult' } },
+    errors: {
+      types: [...memberErrors, errors.InsufficientPointsError, errors.BelowMinimumRedemptionError],
+      directResult: true,
+      union: { name: 'RedeemPointsResult' },
+    },
     resolve: async (_root, { input }, context) => {
       const programId = programIdOf(context);
       const memberId = memberIdFrom(input.memberId);
@@ -62,7 +66,7 @@ builder.mutationFields((t) => ({
   }),
   adjustPoints: t.field({
     type: PointsPayload,
-    description: 'An operator\'s correction with a reason: credits a new lot, or debits earliest-expiring first',
+    description: "An operator's correction with a reason: credits a new lot, or debits earliest-expiring first",
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdjustPointsInput, required: true }) },
     errors: { types: [...memberErrors, errors.InsufficientPointsError], directResult: true, union: { name: 'AdjustPointsResult' } },
@@ -77,16 +81,23 @@ builder.mutationFields((t) => ({
     description: 'Writes the mirror image of a redeem, adjustment or wallet spend (orders are undone with refundOrder)',
     authScopes: { admin: true },
     args: { input: t.arg({ type: ReverseTransferInput, required: true }) },
-    errors: { types: [errors.IdempotencyConflictError, errors.TransferNotFoundError, errors.TransferNotReversibleError], directResult: true, union: { name: 'ReverseTransferResult' } },
+    errors: {
+      types: [errors.IdempotencyConflictError, errors.TransferNotFoundError, errors.TransferNotReversibleError],
+      directResult: true,
+      union: { name: 'ReverseTransferResult' },
+    },
     resolve: async (_root, { input }, context) => {
       const programId = programIdOf(context);
       const transferId = requireId('Transfer', input.transferId, (id) => new errors.TransferNotFoundError(id));
-      return inProgram(programId, context.services.ledger.reverseTransfer(programId, { transferId, ...parseInput(reverseTransferSchema, input) }));
+      return inProgram(
+        programId,
+        context.services.ledger.reverseTransfer(programId, { transferId, ...parseInput(reverseTransferSchema, input) }),
+      );
     },
   }),
   topUpWallet: t.field({
     type: WalletPayload,
-    description: 'Adds stored value; a top-up over the program\'s threshold earns bonus credit',
+    description: "Adds stored value; a top-up over the program's threshold earns bonus credit",
     authScopes: storefront,
     args: { input: t.arg({ type: WalletInput, required: true }) },
     errors: { types: memberErrors, directResult: true, union: { name: 'TopUpWalletResult' } },

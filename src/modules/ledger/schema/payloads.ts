@@ -1,11 +1,10 @@
 import { builder } from '../../../graphql/builder';
-import { loadMember, MemberType } from '../../members/schema';
+import { loadMember, MemberType } from '../../members';
 import type { PointsMovementResult } from '../commands/points';
 import type { WalletResult } from '../commands/wallet';
 import type { ReverseTransferResult } from '../commands/reverse-transfer';
 import { replayedDescription, type WithProgram } from './shared';
 import { TransferType, WalletBalanceType } from './types';
-
 
 export const PointsPayload = builder.objectRef<WithProgram<PointsMovementResult>>('PointsPayload').implement({
   fields: (t) => ({

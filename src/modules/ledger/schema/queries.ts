@@ -1,8 +1,8 @@
 import type { LotRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
-import { MemberType } from '../../members/schema';
-import { ProgramType } from '../../programs/schema';
+import { MemberType } from '../../members';
+import { ProgramType } from '../../programs';
 import { AuditViolationType, LotType, MoneyType, TransferType, WalletBalanceType } from './types';
 import { connectionById } from '../../../graphql/connections';
 
@@ -23,7 +23,7 @@ builder.objectFields(MemberType, (t) => ({
   }),
   pendingPoints: t.loadable({
     type: 'SafeInt',
-    description: 'Part of pointsBalance not spendable yet: earned by orders still in the program\'s return window (pointsVestingDays)',
+    description: "Part of pointsBalance not spendable yet: earned by orders still in the program's return window (pointsVestingDays)",
     load: (memberIds: string[], context) => context.services.ledger.pendingPoints(programIdOf(context), memberIds),
     resolve: (member) => member.id,
   }),
@@ -49,11 +49,9 @@ builder.objectFields(MemberType, (t) => ({
   }),
   transfers: t.connection({
     type: TransferType,
-    description: 'Every movement of this member\'s points and wallets, newest first',
+    description: "Every movement of this member's points and wallets, newest first",
     resolve: (member, args, context) =>
-      connectionById(args, (page) =>
-        context.services.ledger.transfers(member.programId, member.id, page),
-      ),
+      connectionById(args, (page) => context.services.ledger.transfers(member.programId, member.id, page)),
   }),
 }));
 
@@ -61,7 +59,11 @@ const LiabilityType = builder.objectRef<{ points: number; value: { amount: numbe
   description: 'What the program owes its members',
   fields: (t) => ({
     points: t.expose('points', { type: 'SafeInt', description: 'Points held by all members' }),
-    value: t.field({ type: MoneyType, description: 'Their worth at the current redemption value', resolve: (liability) => liability.value }),
+    value: t.field({
+      type: MoneyType,
+      description: 'Their worth at the current redemption value',
+      resolve: (liability) => liability.value,
+    }),
   }),
 });
 
@@ -73,12 +75,14 @@ builder.objectField(ProgramType, 'liability', (t) =>
   }),
 );
 
-const LedgerAuditType = builder.objectRef<{ violations: Array<{ invariant: string; subject: string; detail: string }> }>('LedgerAudit').implement({
-  fields: (t) => ({
-    sound: t.boolean({ resolve: (audit) => audit.violations.length === 0 }),
-    violations: t.field({ type: [AuditViolationType], resolve: (audit) => audit.violations }),
-  }),
-});
+const LedgerAuditType = builder
+  .objectRef<{ violations: Array<{ invariant: string; subject: string; detail: string }> }>('LedgerAudit')
+  .implement({
+    fields: (t) => ({
+      sound: t.boolean({ resolve: (audit) => audit.violations.length === 0 }),
+      violations: t.field({ type: [AuditViolationType], resolve: (audit) => audit.violations }),
+    }),
+  });
 
 builder.queryField('ledgerAudit', (t) =>
   t.field({

@@ -1,5 +1,5 @@
 import type { InputFieldBuilder } from '../../../graphql/builder';
-import { MemberErasedError, MemberNotFoundError } from '../../members/errors';
+import { MemberErasedError, MemberNotFoundError } from '../../members';
 import { IdempotencyConflictError } from '../errors';
 import type { Replayable } from '../operation';
 
@@ -7,7 +7,8 @@ import type { Replayable } from '../operation';
 export const idempotencyKeyField = (t: InputFieldBuilder) =>
   t.string({ required: true, description: 'Unique per intended operation; a retry with the same key and input returns the first result' });
 
-export const replayedDescription = 'True when this answers a retry of an earlier request with the same idempotency key: nothing moved again';
+export const replayedDescription =
+  'True when this answers a retry of an earlier request with the same idempotency key: nothing moved again';
 
 export type WithProgram<Result> = Replayable<Result> & { programId: string };
 

@@ -39,7 +39,10 @@ export const TransferType = builder.node(builder.objectRef<TransferRow>('Transfe
     credit: t.field({ type: AccountRefType, resolve: (transfer) => transfer.creditAccountId }),
     ref: t.exposeString('ref', { nullable: true, description: 'The order id or reference it belongs to' }),
     reason: t.string({ nullable: true, resolve: (transfer) => (transfer.metadata?.reason as string | undefined) ?? null }),
-    idempotencyKey: t.exposeString('idempotencyKey', { authScopes: { admin: true, storefront: true }, description: 'The key of the request that wrote it (not shown to members)' }),
+    idempotencyKey: t.exposeString('idempotencyKey', {
+      authScopes: { admin: true, storefront: true },
+      description: 'The key of the request that wrote it (not shown to members)',
+    }),
     reversesTransferId: t.field({
       type: 'ID',
       nullable: true,
@@ -56,7 +59,11 @@ export const LotType = builder.objectRef<LotRow>('PointsLot').implement({
     remaining: t.expose('remaining', { type: 'SafeInt' }),
     earnedAt: t.expose('earnedAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
-    vestsAt: t.expose('vestsAt', { type: 'DateTime', nullable: true, description: 'Pending (counted, not spendable) until then; null: spendable from the start' }),
+    vestsAt: t.expose('vestsAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Pending (counted, not spendable) until then; null: spendable from the start',
+    }),
   }),
 });
 

@@ -39,7 +39,9 @@ export const codeBatchSchema = z.object({
     .pipe(z.string().regex(/^[A-Z0-9_-]{0,16}$/, 'must be at most 16 letters, digits, - or _'))
     .nullish()
     .transform((prefix) => prefix ?? ''),
-  length: whole(6, 32).nullish().transform((length) => length ?? 10),
+  length: whole(6, 32)
+    .nullish()
+    .transform((length) => length ?? 10),
   ...codeLimits,
 });
 export type CodeBatchRequest = z.output<typeof codeBatchSchema>;

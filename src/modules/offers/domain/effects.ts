@@ -100,7 +100,10 @@ function unitsClaim(state: CartState, taken: Array<{ line: CartLine; units: numb
  * cart total, or the matching lines' when the effect targets items): fixed, or its highest step
  * reached, with the next step up.
  */
-function rateOf(effect: Extract<OfferEffect, { kind: 'percent_off' | 'amount_off' }>, spend: number): { value: number; nextStep?: NextStep | null } | Refusal {
+function rateOf(
+  effect: Extract<OfferEffect, { kind: 'percent_off' | 'amount_off' }>,
+  spend: number,
+): { value: number; nextStep?: NextStep | null } | Refusal {
   const fixed = effect.kind === 'percent_off' ? effect.basisPoints : effect.amount;
   if (!effect.steps) return { value: fixed! };
   const steps = effect.steps.map((step) => ({ minimumSpend: step.minimumSpend, value: 'amount' in step ? step.amount : step.basisPoints }));
@@ -157,14 +160,23 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
       return { discount: 0, buckets: [], gift: { sku: effect.sku, quantity: effect.quantity } };
     }
     case 'bonus_points':
-      return { discount: 0, buckets: [], bonus: effect.points !== null ? { points: effect.points } : { multiplierPermille: effect.multiplierPermille! } };
+      return {
+        discount: 0,
+        buckets: [],
+        bonus: effect.points !== null ? { points: effect.points } : { multiplierPermille: effect.multiplierPermille! },
+      };
     case 'stamp_card': {
       const lines = matchingLines(state, effect.items);
       if ('reason' in lines) return lines;
       const stamps = lines.reduce((units, line) => units + line.quantity, 0);
       // Free units due (a refund or a cap may have left some for later), at most the matching units bought.
       const freeUnits = Math.min(stamps, Math.max(0, Math.floor((card.stamps + stamps) / effect.stampsRequired) - card.rewards));
-      return { ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left), stamps, stampedLines: lines.map((line) => line.lineNo), freeUnits };
+      return {
+        ...unitsClaim(state, cheapestUnits(lines, freeUnits), (left) => left),
+        stamps,
+        stampedLines: lines.map((line) => line.lineNo),
+        freeUnits,
+      };
     }
   }
 }
@@ -173,10 +185,9 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
  * The stamps a partial refund takes back: every returned unit of a line that stamped a card took a
  * stamp, up to the stamps the order still holds on it.
  */
-export function stampsReturnedBy<Application extends { id: string; offerId: string; memberId: string; stamps: number; stampsReturned: number; stampedLines: number[] }>(
-  applications: Application[],
-  returnedUnits: Map<number, number>,
-) {
+export function stampsReturnedBy<
+  Application extends { id: string; offerId: string; memberId: string; stamps: number; stampsReturned: number; stampedLines: number[] },
+>(applications: Application[], returnedUnits: Map<number, number>) {
   return applications.flatMap((application) => {
     const units = application.stampedLines.reduce((sum, lineNo) => sum + (returnedUnits.get(lineNo) ?? 0), 0);
     const stamps = Math.min(units, application.stamps - application.stampsReturned);

@@ -57,28 +57,43 @@ const shopperChecks: Check[] = [
     return audience === 'member_only_tiers' && !shopper.tier?.memberOnlyOffers ? refuse('tier_not_eligible') : null;
   },
   ({ referredOnly }, shopper) => (referredOnly ? (needsMember(shopper) ?? (shopper.referred ? null : refuse('not_referred'))) : null),
-  ({ tierIds }, shopper) => (tierIds.length === 0 ? null : (needsMember(shopper) ?? (shopper.tier && tierIds.includes(shopper.tier.id) ? null : refuse('tier_not_eligible')))),
+  ({ tierIds }, shopper) =>
+    tierIds.length === 0
+      ? null
+      : (needsMember(shopper) ?? (shopper.tier && tierIds.includes(shopper.tier.id) ? null : refuse('tier_not_eligible'))),
   ({ birthdayWindowDays }, shopper, _cart, now) =>
     birthdayWindowDays === null
       ? null
-      : (needsMember(shopper) ?? (shopper.birthday && daysFromBirthday(shopper.birthday, now) <= birthdayWindowDays ? null : refuse('not_birthday_window'))),
+      : (needsMember(shopper) ??
+        (shopper.birthday && daysFromBirthday(shopper.birthday, now) <= birthdayWindowDays ? null : refuse('not_birthday_window'))),
   ({ birthdayMonth }, shopper, _cart, now) =>
-    !birthdayMonth ? null : (needsMember(shopper) ?? (shopper.birthday && Number(shopper.birthday.slice(5, 7)) === now.getUTCMonth() + 1 ? null : refuse('not_birthday_month'))),
+    !birthdayMonth
+      ? null
+      : (needsMember(shopper) ??
+        (shopper.birthday && Number(shopper.birthday.slice(5, 7)) === now.getUTCMonth() + 1 ? null : refuse('not_birthday_month'))),
   ({ orderNumber }, shopper) =>
-    orderNumber === null ? null : (needsMember(shopper) ?? (shopper.priorOrders + 1 === orderNumber ? null : refuse('order_number_not_matched'))),
+    orderNumber === null
+      ? null
+      : (needsMember(shopper) ?? (shopper.priorOrders + 1 === orderNumber ? null : refuse('order_number_not_matched'))),
   ({ withinDaysOfLastOrder }, shopper, _cart, now) =>
     withinDaysOfLastOrder === null
       ? null
       : (needsMember(shopper) ??
-        (shopper.lastOrderAt && now.getTime() - shopper.lastOrderAt.getTime() <= withinDaysOfLastOrder * DAY_MS ? null : refuse('no_recent_order'))),
+        (shopper.lastOrderAt && now.getTime() - shopper.lastOrderAt.getTime() <= withinDaysOfLastOrder * DAY_MS
+          ? null
+          : refuse('no_recent_order'))),
   ({ segmentIds = [] }, shopper) =>
-    segmentIds.length === 0 ? null : (needsMember(shopper) ?? (segmentIds.some((id) => shopper.segmentIds.has(id)) ? null : refuse('not_in_segment'))),
+    segmentIds.length === 0
+      ? null
+      : (needsMember(shopper) ?? (segmentIds.some((id) => shopper.segmentIds.has(id)) ? null : refuse('not_in_segment'))),
 ];
 
 /** Conditions on the cart itself. */
 const cartChecks: Check[] = [
-  ({ attributes }, _shopper, cart) => (Object.entries(attributes).every(([name, value]) => cart.attributes[name] === value) ? null : refuse('attributes_not_matched')),
-  ({ minimumSpend }, _shopper, cart) => (minimumSpend !== null && cart.total < minimumSpend ? belowThreshold(minimumSpend, cart.total) : null),
+  ({ attributes }, _shopper, cart) =>
+    Object.entries(attributes).every(([name, value]) => cart.attributes[name] === value) ? null : refuse('attributes_not_matched'),
+  ({ minimumSpend }, _shopper, cart) =>
+    minimumSpend !== null && cart.total < minimumSpend ? belowThreshold(minimumSpend, cart.total) : null,
 ];
 
 const firstRefusal = (checks: Check[], offer: Offer, shopper: Shopper, cart: CartFacts, now: Date) => {
@@ -115,7 +130,12 @@ export function offerEligibility(offer: Offer, shopper: Shopper, cart: CartFacts
   return shopperEligibility(offer, shopper, now) ?? firstRefusal(cartChecks, offer, shopper, cart, now);
 }
 
-export function memberLimitRefusal(limit: number | null, shopper: Shopper, used: number, reason: 'member_limit_reached' | 'code_member_limit_reached'): Refusal | null {
+export function memberLimitRefusal(
+  limit: number | null,
+  shopper: Shopper,
+  used: number,
+  reason: 'member_limit_reached' | 'code_member_limit_reached',
+): Refusal | null {
   if (limit === null) return null;
   return needsMember(shopper) ?? (used >= limit ? refuse(reason) : null);
 }
@@ -123,7 +143,8 @@ export function memberLimitRefusal(limit: number | null, shopper: Shopper, used:
 /** Whether an entered code can be used by this shopper on this cart (its offer is checked apart); without a cart, on some cart. */
 export function codeEligibility(code: PromoCodeRow, shopper: Shopper, cart: CartFacts | null, now: Date): Refusal | null {
   if (code.expiresAt && code.expiresAt.getTime() <= now.getTime()) return refuse('code_expired');
-  if (code.maxUses !== null && code.uses >= code.maxUses) return refuse(code.maxUses === 1 ? 'code_already_used' : 'code_usage_limit_reached');
+  if (code.maxUses !== null && code.uses >= code.maxUses)
+    return refuse(code.maxUses === 1 ? 'code_already_used' : 'code_usage_limit_reached');
   if (code.assignedMemberId !== null && code.assignedMemberId !== shopper.memberId) {
     return shopper.memberId === null ? refuse('members_only') : refuse('code_assigned_to_another_member');
   }

@@ -26,8 +26,10 @@ export interface EvaluationInput {
 /** The member's standing discounts, applied after the offers: their tier's, then their referral rung's. */
 function standingDiscounts(shopper: Shopper) {
   const discounts: Array<{ effect: 'tier_discount' | 'referral_discount'; tierId: string | null; basisPoints: number }> = [];
-  if (shopper.tier && shopper.tier.discountBasisPoints > 0) discounts.push({ effect: 'tier_discount', tierId: shopper.tier.id, basisPoints: shopper.tier.discountBasisPoints });
-  if (shopper.referralDiscountBasisPoints > 0) discounts.push({ effect: 'referral_discount', tierId: null, basisPoints: shopper.referralDiscountBasisPoints });
+  if (shopper.tier && shopper.tier.discountBasisPoints > 0)
+    discounts.push({ effect: 'tier_discount', tierId: shopper.tier.id, basisPoints: shopper.tier.discountBasisPoints });
+  if (shopper.referralDiscountBasisPoints > 0)
+    discounts.push({ effect: 'referral_discount', tierId: null, basisPoints: shopper.referralDiscountBasisPoints });
   return discounts;
 }
 
@@ -114,7 +116,10 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
   const state: CartState = {
     total: cart.total,
     lines: cart.lines,
-    remaining: new Map([...cart.lines.map((line) => [line.lineNo, line.quantity * line.unitPrice] as const), [REST_OF_ORDER, cart.total - subtotal]]),
+    remaining: new Map([
+      ...cart.lines.map((line) => [line.lineNo, line.quantity * line.unitPrice] as const),
+      [REST_OF_ORDER, cart.total - subtotal],
+    ]),
   };
   const cap = input.maxDiscountBasisPoints === null ? Infinity : Math.floor((cart.total * input.maxDiscountBasisPoints) / 10_000);
   let discount = 0;
@@ -172,7 +177,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
     if (isStampCard && ('reason' in granted || granted.amount < claim.discount)) {
       // A stamp card keeps counting what the member buys; a free unit that an exclusive offer, the
       // budget or the cap keeps from this order stays due for a later one, whole.
-      if ((claim.freeUnits ?? 0) > 0) skip('reason' in granted ? granted : refuse(budgetLeft < claim.discount ? 'budget_exhausted' : 'discount_cap_reached'));
+      if ((claim.freeUnits ?? 0) > 0)
+        skip('reason' in granted ? granted : refuse(budgetLeft < claim.discount ? 'budget_exhausted' : 'discount_cap_reached'));
       applied.push({ ...application, discount: 0, lineDiscounts: [], freeUnits: 0, countsAsRedemption: false });
       continue;
     }
@@ -195,16 +201,36 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
     const skip = (refusal: Refusal) => notApplied.push({ offerId: null, tierId: standing.tierId, code: null, ...refusal });
     // A standing discount is a percentage off whatever the order has left.
     const claim = claimOf({ kind: 'percent_off', basisPoints: standing.basisPoints, items: null }, state, EMPTY_CARD) as EffectClaim;
-    const granted = stoppedBy ? refuse('excluded_by_exclusive_offer') : claim.discount === 0 ? refuse('nothing_to_discount') : grant(claim, Infinity);
+    const granted = stoppedBy
+      ? refuse('excluded_by_exclusive_offer')
+      : claim.discount === 0
+        ? refuse('nothing_to_discount')
+        : grant(claim, Infinity);
     if ('reason' in granted) {
       skip(granted);
       continue;
     }
     const lineDiscounts = take(claim, granted.amount);
-    applied.push({ offerId: null, tierId: standing.tierId, effect: standing.effect, codeId: null, code: null, discount: granted.amount, lineDiscounts, gift: null, nextStep: null, bonus: null, stamps: 0, stampedLines: [], freeUnits: 0, countsAsRedemption: false });
+    applied.push({
+      offerId: null,
+      tierId: standing.tierId,
+      effect: standing.effect,
+      codeId: null,
+      code: null,
+      discount: granted.amount,
+      lineDiscounts,
+      gift: null,
+      nextStep: null,
+      bonus: null,
+      stamps: 0,
+      stampedLines: [],
+      freeUnits: 0,
+      countsAsRedemption: false,
+    });
   }
 
   const lineDiscounts = new Map<number, number>();
-  for (const application of applied) for (const { lineNo, amount } of application.lineDiscounts) lineDiscounts.set(lineNo, (lineDiscounts.get(lineNo) ?? 0) + amount);
+  for (const application of applied)
+    for (const { lineNo, amount } of application.lineDiscounts) lineDiscounts.set(lineNo, (lineDiscounts.get(lineNo) ?? 0) + amount);
   return { discount, applied, notApplied, lineDiscounts };
 }

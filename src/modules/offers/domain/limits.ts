@@ -20,8 +20,15 @@ export function limitPeriodStart(period: LimitPeriod, window: LimitWindow, now: 
 }
 
 /** For each offer whose per-member limit counts per period: since when its redemptions count. */
-export function usageWindows(offers: Array<{ id: string; perMemberLimit: number | null; perMemberLimitPeriod: LimitPeriod | null; perMemberLimitWindow: LimitWindow }>, now: Date): Map<string, Date> {
+export function usageWindows(
+  offers: Array<{ id: string; perMemberLimit: number | null; perMemberLimitPeriod: LimitPeriod | null; perMemberLimitWindow: LimitWindow }>,
+  now: Date,
+): Map<string, Date> {
   return new Map(
-    offers.flatMap((offer) => (offer.perMemberLimit !== null && offer.perMemberLimitPeriod !== null ? [[offer.id, limitPeriodStart(offer.perMemberLimitPeriod, offer.perMemberLimitWindow, now)] as const] : [])),
+    offers.flatMap((offer) =>
+      offer.perMemberLimit !== null && offer.perMemberLimitPeriod !== null
+        ? [[offer.id, limitPeriodStart(offer.perMemberLimitPeriod, offer.perMemberLimitWindow, now)] as const]
+        : [],
+    ),
   );
 }

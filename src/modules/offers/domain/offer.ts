@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { limitPeriods, limitWindows, type OfferRow } from '../../../../schema';
+import { limitPeriods, limitWindows } from '../../../../schema/values';
+import type { OfferRow } from '../../../../schema';
 import { MAX_AMOUNT, optional, prose, text, whole, withoutControlCharacters } from '../../../platform/validation';
 import { MAX_MULTIPLIER_PERMILLE, MAX_POINTS } from '../../../platform/bounds';
 import { amountStepsSchema, percentStepsSchema, type AmountStep, type PercentStep } from './steps';
@@ -50,7 +51,14 @@ export type OfferEffect =
    */
   | { kind: 'combo'; skus: string[]; bundlePrice: number | null; bundleBasisPoints: number | null; bundleAmountOff?: number | null }
   /** A gift when the cart total or the total weight (a line attribute × quantity) reaches the threshold. */
-  | { kind: 'gift'; sku: string; quantity: number; minimumAmount: number | null; minimumWeight: number | null; weightAttribute: string | null }
+  | {
+      kind: 'gift';
+      sku: string;
+      quantity: number;
+      minimumAmount: number | null;
+      minimumWeight: number | null;
+      weightAttribute: string | null;
+    }
   /** Fixed points, or a multiplier (permille) on the points the order earns. */
   | { kind: 'bonus_points'; points: number | null; multiplierPermille: number | null }
   /** Every `stampsRequired`-th matching unit a member buys is free. */
@@ -64,8 +72,16 @@ const basisPoints = whole(1, 10_000);
 
 const itemMatchSchema = z
   .object({
-    skus: z.array(label(128)).max(500).nullish().transform((skus) => skus ?? []),
-    categories: z.array(label(128)).max(100).nullish().transform((categories) => categories ?? []),
+    skus: z
+      .array(label(128))
+      .max(500)
+      .nullish()
+      .transform((skus) => skus ?? []),
+    categories: z
+      .array(label(128))
+      .max(100)
+      .nullish()
+      .transform((categories) => categories ?? []),
   })
   .refine((items) => items.skus.length + items.categories.length > 0, 'name at least one SKU or category');
 
@@ -96,7 +112,9 @@ export const effectInputSchema = z
     gift: z
       .object({
         sku: label(128),
-        quantity: whole(1, 1000).nullish().transform((quantity) => quantity ?? 1),
+        quantity: whole(1, 1000)
+          .nullish()
+          .transform((quantity) => quantity ?? 1),
         minimumAmount: optional(whole(0, MAX_AMOUNT)),
         minimumWeight: optional(whole(1, MAX_AMOUNT)),
         weightAttribute: optional(label(64)),
@@ -117,7 +135,14 @@ export const effectInputSchema = z
       return z.NEVER;
     }
     const [name, value] = given[0]! as [keyof typeof input, never];
-    const kinds = { percentOff: 'percent_off', amountOff: 'amount_off', combo: 'combo', gift: 'gift', bonusPoints: 'bonus_points', stampCard: 'stamp_card' } as const;
+    const kinds = {
+      percentOff: 'percent_off',
+      amountOff: 'amount_off',
+      combo: 'combo',
+      gift: 'gift',
+      bonusPoints: 'bonus_points',
+      stampCard: 'stamp_card',
+    } as const;
     return { kind: kinds[name], ...(value as object) } as OfferEffect;
   });
 
@@ -125,21 +150,49 @@ const attributesSchema = z.record(label(64), z.union([withoutControlCharacters(z
 
 export const conditionsInputSchema = z
   .object({
-    audience: z.enum(audiences).nullish().transform((audience) => audience ?? 'everyone'),
-    tierIds: z.array(z.string()).max(50).nullish().transform((ids) => ids ?? []),
-    referredOnly: z.boolean().nullish().transform((referredOnly) => referredOnly ?? false),
+    audience: z
+      .enum(audiences)
+      .nullish()
+      .transform((audience) => audience ?? 'everyone'),
+    tierIds: z
+      .array(z.string())
+      .max(50)
+      .nullish()
+      .transform((ids) => ids ?? []),
+    referredOnly: z
+      .boolean()
+      .nullish()
+      .transform((referredOnly) => referredOnly ?? false),
     birthdayWindowDays: optional(whole(0, 31)),
-    birthdayMonth: z.boolean().nullish().transform((birthdayMonth) => birthdayMonth ?? false),
+    birthdayMonth: z
+      .boolean()
+      .nullish()
+      .transform((birthdayMonth) => birthdayMonth ?? false),
     attributes: attributesSchema.nullish().transform((attributes) => attributes ?? {}),
     orderNumber: optional(whole(1, 1000)),
     withinDaysOfLastOrder: optional(whole(1, 3650)),
     minimumSpend: optional(whole(1, MAX_AMOUNT)),
-    segmentIds: z.array(z.string()).max(20, 'at most 20 segments').nullish().transform((ids) => [...new Set(ids ?? [])]),
+    segmentIds: z
+      .array(z.string())
+      .max(20, 'at most 20 segments')
+      .nullish()
+      .transform((ids) => [...new Set(ids ?? [])]),
   })
   .nullish()
   .transform(
     (conditions): OfferConditions =>
-      conditions ?? { audience: 'everyone', tierIds: [], referredOnly: false, birthdayWindowDays: null, birthdayMonth: false, attributes: {}, orderNumber: null, withinDaysOfLastOrder: null, minimumSpend: null, segmentIds: [] },
+      conditions ?? {
+        audience: 'everyone',
+        tierIds: [],
+        referredOnly: false,
+        birthdayWindowDays: null,
+        birthdayMonth: false,
+        attributes: {},
+        orderNumber: null,
+        withinDaysOfLastOrder: null,
+        minimumSpend: null,
+        segmentIds: [],
+      },
   );
 
 const offerFields = {
@@ -160,10 +213,12 @@ const offerFields = {
   effect: effectInputSchema,
 };
 
-const validWindow = (offer: { startsAt?: Date | null; endsAt?: Date | null }) => !offer.startsAt || !offer.endsAt || offer.startsAt < offer.endsAt;
+const validWindow = (offer: { startsAt?: Date | null; endsAt?: Date | null }) =>
+  !offer.startsAt || !offer.endsAt || offer.startsAt < offer.endsAt;
 const windowIssue = { message: 'endsAt must be after startsAt', path: ['endsAt'] };
 /** A period says how often the per-member limit comes back: it needs the limit. */
-export const hasLimitForPeriod = (offer: { perMemberLimit?: number | null; perMemberLimitPeriod?: string | null }) => !offer.perMemberLimitPeriod || offer.perMemberLimit != null;
+export const hasLimitForPeriod = (offer: { perMemberLimit?: number | null; perMemberLimitPeriod?: string | null }) =>
+  !offer.perMemberLimitPeriod || offer.perMemberLimit != null;
 const periodIssue = { message: 'perMemberLimitPeriod needs perMemberLimit', path: ['perMemberLimitPeriod'] };
 
 export const newOfferSchema = z

@@ -37,7 +37,12 @@ export interface Refusal {
   missing?: number;
 }
 
-export const refuse = (reason: NotAppliedReason, threshold?: number): Refusal => (threshold === undefined ? { reason } : { reason, threshold });
+export const refuse = (reason: NotAppliedReason, threshold?: number): Refusal =>
+  threshold === undefined ? { reason } : { reason, threshold };
 
 /** The cart reaches `reached` of `threshold`: BELOW_THRESHOLD, with how much is missing. */
-export const belowThreshold = (threshold: number, reached: number): Refusal => ({ reason: 'below_threshold', threshold, missing: threshold - reached });
+export const belowThreshold = (threshold: number, reached: number): Refusal => ({
+  reason: 'below_threshold',
+  threshold,
+  missing: threshold - reached,
+});

@@ -29,14 +29,30 @@ function stepsOf<Step extends { minimumSpend: number }>(step: z.ZodType<Step>, g
       for (let index = 1; index < steps.length; index++) {
         const [below, current] = [steps[index - 1]!, steps[index]!];
         if (current.minimumSpend <= below.minimumSpend) {
-          context.addIssue({ code: 'custom', path: [index, 'minimumSpend'], message: `steps must ascend by minimumSpend, without duplicates (${current.minimumSpend} after ${below.minimumSpend})` });
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'minimumSpend'],
+            message: `steps must ascend by minimumSpend, without duplicates (${current.minimumSpend} after ${below.minimumSpend})`,
+          });
         } else if (gives(current) <= gives(below)) {
-          context.addIssue({ code: 'custom', path: [index, field], message: `a step must give more than the one below it (${gives(current)} after ${gives(below)})` });
+          context.addIssue({
+            code: 'custom',
+            path: [index, field],
+            message: `a step must give more than the one below it (${gives(current)} after ${gives(below)})`,
+          });
         }
       }
     });
 }
 
 const minimumSpend = whole(0, MAX_AMOUNT);
-export const amountStepsSchema = stepsOf<AmountStep>(z.object({ minimumSpend, amount: whole(1, MAX_AMOUNT) }), (step) => step.amount, 'amount');
-export const percentStepsSchema = stepsOf<PercentStep>(z.object({ minimumSpend, basisPoints: whole(1, 10_000) }), (step) => step.basisPoints, 'basisPoints');
+export const amountStepsSchema = stepsOf<AmountStep>(
+  z.object({ minimumSpend, amount: whole(1, MAX_AMOUNT) }),
+  (step) => step.amount,
+  'amount',
+);
+export const percentStepsSchema = stepsOf<PercentStep>(
+  z.object({ minimumSpend, basisPoints: whole(1, 10_000) }),
+  (step) => step.basisPoints,
+  'basisPoints',
+);

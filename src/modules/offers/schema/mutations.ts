@@ -5,18 +5,18 @@ import { parseInput } from '../../../graphql/parse-input';
 import { connectionById } from '../../../graphql/connections';
 import { ErrorInterface } from '../../../graphql/types/errors';
 import { InvalidInputError } from '../../../platform/errors';
-import { MemberErasedError, MemberNotFoundError } from '../../members/errors';
-import { memberIdFrom } from '../../members/schema';
+import { MemberErasedError, MemberNotFoundError } from '../../members';
+import { memberIdFrom } from '../../members';
 import { codeBatchSchema, newPromoCodeSchema } from '../domain/codes';
 import { newOfferSchema, offerUpdateSchema, type Offer } from '../domain/offer';
 import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
 import { LimitPeriod, LimitWindow, OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
 
-builder.objectType(OfferNotFoundError, { name: 'OfferNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
-builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFound', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(OfferNotFoundError, { name: 'OfferNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
+builder.objectType(PromoCodeNotFoundError, { name: 'PromoCodeNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
 builder.objectType(DuplicatePromoCodeError, {
-  name: 'DuplicatePromoCode',
+  name: 'DuplicatePromoCodeError',
   interfaces: [ErrorInterface],
   fields: (t) => ({ value: t.string({ description: 'The code, as stored', resolve: (error) => error.details.code }) }),
 });
@@ -26,7 +26,7 @@ const ItemMatchInput = builder.inputType('ItemMatchInput', {
 });
 
 const stepInputDescription =
-  'The highest step whose minimumSpend the spend before discounts reaches applies (the cart total, or the matching lines\' when items is set); ascending, each giving more than the one below';
+  "The highest step whose minimumSpend the spend before discounts reaches applies (the cart total, or the matching lines' when items is set); ascending, each giving more than the one below";
 
 const OfferEffectInput = builder.inputType('OfferEffectInput', {
   description: 'Give exactly one',
@@ -41,7 +41,11 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
               builder.inputType('PercentStepInput', {
                 description: 'From minimumSpend on, basisPoints off',
                 fields: (s) => ({
-                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
+                  minimumSpend: s.field({
+                    type: 'SafeInt',
+                    required: true,
+                    description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)',
+                  }),
                   basisPoints: s.int({ required: true, description: '1 to 10,000 (1500 = 15 %); more than the step below' }),
                 }),
               }),
@@ -62,8 +66,16 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
               builder.inputType('AmountStepInput', {
                 description: 'From minimumSpend on, amount off',
                 fields: (s) => ({
-                  minimumSpend: s.field({ type: 'SafeInt', required: true, description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)' }),
-                  amount: s.field({ type: 'SafeInt', required: true, description: 'Minor units off (1 to 100,000,000,000); more than the step below' }),
+                  minimumSpend: s.field({
+                    type: 'SafeInt',
+                    required: true,
+                    description: 'Spend before discounts that reaches this step, minor units (0 to 100,000,000,000)',
+                  }),
+                  amount: s.field({
+                    type: 'SafeInt',
+                    required: true,
+                    description: 'Minor units off (1 to 100,000,000,000); more than the step below',
+                  }),
                 }),
               }),
             ],
@@ -75,12 +87,16 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
     }),
     combo: t.field({
       type: builder.inputType('ComboInput', {
-        description: 'Give one of bundlePrice (per set of one of each SKU), bundleBasisPoints (off each set) or bundleAmountOff (minor units off each set)',
+        description:
+          'Give one of bundlePrice (per set of one of each SKU), bundleBasisPoints (off each set) or bundleAmountOff (minor units off each set)',
         fields: (f) => ({
           skus: f.stringList({ required: true }),
           bundlePrice: f.field({ type: 'SafeInt' }),
           bundleBasisPoints: f.int(),
-          bundleAmountOff: f.field({ type: 'SafeInt', description: 'Minor units off each complete set, e.g. 50 = 0.50 off coffee + croissant' }),
+          bundleAmountOff: f.field({
+            type: 'SafeInt',
+            description: 'Minor units off each complete set, e.g. 50 = 0.50 off coffee + croissant',
+          }),
         }),
       }),
     }),
@@ -104,7 +120,10 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
     }),
     stampCard: t.field({
       type: builder.inputType('StampCardInput', {
-        fields: (f) => ({ stampsRequired: f.int({ required: true, description: 'Every Nth matching unit is free' }), items: f.field({ type: ItemMatchInput, required: true }) }),
+        fields: (f) => ({
+          stampsRequired: f.int({ required: true, description: 'Every Nth matching unit is free' }),
+          items: f.field({ type: ItemMatchInput, required: true }),
+        }),
       }),
     }),
   }),
@@ -116,7 +135,7 @@ const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     tierIds: t.idList(),
     referredOnly: t.boolean({ description: 'Only members who joined through a referral, e.g. a welcome discount for referees' }),
     birthdayWindowDays: t.int(),
-    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)' }),
+    birthdayMonth: t.boolean({ description: "Only in the month of the member's birthday (UTC)" }),
     attributes: t.field({ type: 'Attributes', description: 'Order attributes that must equal these values, e.g. { ownCup: true }' }),
     orderNumber: t.int({ description: '1: first order, 2: second …' }),
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
@@ -137,7 +156,7 @@ const offerFields = (t: InputFieldBuilder) => ({
   maxRedemptions: t.int(),
   budget: t.field({ type: 'SafeInt' }),
   perMemberLimit: t.int(),
-  perMemberLimitPeriod: t.field({ type: LimitPeriod, description: 'perMemberLimit counts per period (omit: over the offer\'s life)' }),
+  perMemberLimitPeriod: t.field({ type: LimitPeriod, description: "perMemberLimit counts per period (omit: over the offer's life)" }),
   perMemberLimitWindow: t.field({ type: LimitWindow, description: 'Default CALENDAR' }),
   conditions: t.field({ type: OfferConditionsInput }),
   effect: t.field({ type: OfferEffectInput }),
@@ -183,12 +202,24 @@ function tierIdFrom(globalId: string | number): string {
 const tierIdsFrom = (ids: Array<string | number> | null | undefined) => ids?.map(tierIdFrom);
 function segmentIdFrom(globalId: string | number): string {
   const id = decodeId('Segment', globalId);
-  if (id === null) throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
+  if (id === null)
+    throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
   return id;
 }
-const withTierIds = <Input extends { conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null }>(input: Input) =>
+const withTierIds = <
+  Input extends { conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null },
+>(
+  input: Input,
+) =>
   input.conditions
-    ? { ...input, conditions: { ...input.conditions, tierIds: tierIdsFrom(input.conditions.tierIds), segmentIds: input.conditions.segmentIds?.map(segmentIdFrom) } }
+    ? {
+        ...input,
+        conditions: {
+          ...input.conditions,
+          tierIds: tierIdsFrom(input.conditions.tierIds),
+          segmentIds: input.conditions.segmentIds?.map(segmentIdFrom),
+        },
+      }
     : input;
 const admin = { admin: true };
 
@@ -200,7 +231,9 @@ builder.mutationFields((t) => ({
     authScopes: admin,
     args: { input: t.arg({ type: CreateOfferInput, required: true }) },
     errors: { directResult: true, union: { name: 'CreateOfferResult' } },
-    resolve: async (_root, { input }, context) => ({ offer: await context.services.offers.create(programIdOf(context), parseInput(newOfferSchema, withTierIds(input))) }),
+    resolve: async (_root, { input }, context) => ({
+      offer: await context.services.offers.create(programIdOf(context), parseInput(newOfferSchema, withTierIds(input))),
+    }),
   }),
   updateOffer: t.field({
     type: OfferPayload,
@@ -219,7 +252,11 @@ builder.mutationFields((t) => ({
     description: 'A code for an offer: reusable (maxUses null or many, optional per-member limit) or single-use (maxUses 1)',
     authScopes: admin,
     args: { input: t.arg({ type: CreatePromoCodeInput, required: true }) },
-    errors: { types: [OfferNotFoundError, DuplicatePromoCodeError, MemberNotFoundError, MemberErasedError], directResult: true, union: { name: 'CreatePromoCodeResult' } },
+    errors: {
+      types: [OfferNotFoundError, DuplicatePromoCodeError, MemberNotFoundError, MemberErasedError],
+      directResult: true,
+      union: { name: 'CreatePromoCodeResult' },
+    },
     resolve: async (_root, { input: { offerId, assignedMemberId, ...code } }, context) => ({
       promoCode: await context.services.offers.createCode(
         programIdOf(context),
@@ -247,7 +284,11 @@ builder.mutationFields((t) => ({
     description: 'Gives a code to one member: only they can use it, and it shows in their availableOffers',
     authScopes: admin,
     args: { input: t.arg({ type: AssignPromoCodeInput, required: true }) },
-    errors: { types: [PromoCodeNotFoundError, MemberNotFoundError, MemberErasedError], directResult: true, union: { name: 'AssignPromoCodeResult' } },
+    errors: {
+      types: [PromoCodeNotFoundError, MemberNotFoundError, MemberErasedError],
+      directResult: true,
+      union: { name: 'AssignPromoCodeResult' },
+    },
     resolve: async (_root, { input }, context) => ({
       promoCode: await context.services.offers.assignCode(programIdOf(context), input.code, memberIdFrom(input.memberId)),
     }),
@@ -257,9 +298,10 @@ builder.mutationFields((t) => ({
 builder.queryField('offers', (t) =>
   t.connection({
     type: OfferType,
-    description: 'The program\'s offers, oldest first',
+    description: "The program's offers, oldest first",
     authScopes: { admin: true, storefront: true },
     args: { status: t.arg({ type: OfferStatus }) },
-    resolve: (_root, args, context) => connectionById(args, (page) => context.services.offers.list(programIdOf(context), { ...page, status: args.status ?? null })),
+    resolve: (_root, args, context) =>
+      connectionById(args, (page) => context.services.offers.list(programIdOf(context), { ...page, status: args.status ?? null })),
   }),
 );

@@ -1,18 +1,26 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { limitPeriods, limitWindows, offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
-import { SegmentType } from '../../segments/schema';
+import { SegmentType } from '../../segments';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
 import { connectionById } from '../../../graphql/connections';
-import { TierType } from '../../tiers/schema';
+import { TierType } from '../../tiers';
 import { audiences, type ItemMatch, type Offer, type OfferConditions, type OfferEffect } from '../domain/offer';
 import type { AmountStep, PercentStep } from '../domain/steps';
 
 export const OfferStatus = upperCaseEnum('OfferStatus', offerStatuses);
 export const LimitPeriod = upperCaseEnum('LimitPeriod', limitPeriods, 'The period a per-member limit counts in: DAY, WEEK, MONTH or YEAR');
-export const LimitWindow = upperCaseEnum('LimitWindow', limitWindows, 'CALENDAR: the current UTC day, ISO week (from Monday), month or year; ROLLING: the last 24 hours, 7 days, month or 12 months');
-export const OfferAudience = upperCaseEnum('OfferAudience', audiences, 'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers');
+export const LimitWindow = upperCaseEnum(
+  'LimitWindow',
+  limitWindows,
+  'CALENDAR: the current UTC day, ISO week (from Monday), month or year; ROLLING: the last 24 hours, 7 days, month or 12 months',
+);
+export const OfferAudience = upperCaseEnum(
+  'OfferAudience',
+  audiences,
+  'MEMBER_ONLY_TIERS: members whose current tier has memberOnlyOffers',
+);
 
 const admin = { admin: true };
 
@@ -23,7 +31,7 @@ const ItemMatchType = builder.objectRef<ItemMatch>('ItemMatch').implement({
 
 type EffectOf<Kind extends OfferEffect['kind']> = Extract<OfferEffect, { kind: Kind }>;
 
-const spendDescription = 'From this spend before discounts (the cart total, or the matching lines\' when items is set), minor units';
+const spendDescription = "From this spend before discounts (the cart total, or the matching lines' when items is set), minor units";
 export const AmountStepType = builder.objectRef<AmountStep>('AmountStep').implement({
   description: 'One step of a stepped amountOff: from minimumSpend on, amount off',
   fields: (t) => ({
@@ -41,7 +49,8 @@ export const PercentStepType = builder.objectRef<PercentStep>('PercentStep').imp
 const stepsDescription = 'Stepped: the highest step the spend reaches applies (null: the fixed value applies)';
 
 const PercentOffEffect = builder.objectRef<EffectOf<'percent_off'>>('PercentOffEffect').implement({
-  description: 'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit. Or stepped by spend',
+  description:
+    'basisPoints / 100 % off the order, or off the matching lines when items is set; half-up to the minor unit. Or stepped by spend',
   fields: (t) => ({
     basisPoints: t.exposeInt('basisPoints', { nullable: true, description: 'Null when stepped' }),
     steps: t.field({ type: [PercentStepType], nullable: true, description: stepsDescription, resolve: (effect) => effect.steps ?? null }),
@@ -57,12 +66,18 @@ const AmountOffEffect = builder.objectRef<EffectOf<'amount_off'>>('AmountOffEffe
   }),
 });
 const ComboEffect = builder.objectRef<EffectOf<'combo'>>('ComboEffect').implement({
-  description: 'One of each SKU bought together: each complete set at bundlePrice, bundleBasisPoints off the set, or bundleAmountOff off the set',
+  description:
+    'One of each SKU bought together: each complete set at bundlePrice, bundleBasisPoints off the set, or bundleAmountOff off the set',
   fields: (t) => ({
     skus: t.exposeStringList('skus'),
     bundlePrice: t.expose('bundlePrice', { type: 'SafeInt', nullable: true }),
     bundleBasisPoints: t.exposeInt('bundleBasisPoints', { nullable: true }),
-    bundleAmountOff: t.field({ type: 'SafeInt', nullable: true, description: 'Minor units off each complete set', resolve: (effect) => effect.bundleAmountOff ?? null }),
+    bundleAmountOff: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Minor units off each complete set',
+      resolve: (effect) => effect.bundleAmountOff ?? null,
+    }),
   }),
 });
 const GiftEffect = builder.objectRef<EffectOf<'gift'>>('GiftEffect').implement({
@@ -77,7 +92,10 @@ const GiftEffect = builder.objectRef<EffectOf<'gift'>>('GiftEffect').implement({
 });
 const BonusPointsEffect = builder.objectRef<EffectOf<'bonus_points'>>('BonusPointsEffect').implement({
   description: 'Fixed bonus points, or a multiplier on the points the order earns (1500 = ×1.5)',
-  fields: (t) => ({ points: t.exposeInt('points', { nullable: true }), multiplierPermille: t.exposeInt('multiplierPermille', { nullable: true }) }),
+  fields: (t) => ({
+    points: t.exposeInt('points', { nullable: true }),
+    multiplierPermille: t.exposeInt('multiplierPermille', { nullable: true }),
+  }),
 });
 const StampCardEffect = builder.objectRef<EffectOf<'stamp_card'>>('StampCardEffect').implement({
   description: 'Every stampsRequired-th matching unit a member buys is free (the cheapest matching unit of that order)',
@@ -109,16 +127,26 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
       resolve: async (conditions, _args, context) =>
         (await context.services.tiers.byIds(conditions.programId, conditions.tierIds)).filter((tier) => tier !== null),
     }),
-    referredOnly: t.boolean({ description: 'Only members who joined through a referral', resolve: (conditions) => conditions.referredOnly ?? false }),
-    birthdayWindowDays: t.exposeInt('birthdayWindowDays', { nullable: true, description: 'Days before or after the member\'s birthday' }),
-    birthdayMonth: t.boolean({ description: 'Only in the month of the member\'s birthday (UTC)', resolve: (conditions) => conditions.birthdayMonth ?? false }),
+    referredOnly: t.boolean({
+      description: 'Only members who joined through a referral',
+      resolve: (conditions) => conditions.referredOnly ?? false,
+    }),
+    birthdayWindowDays: t.exposeInt('birthdayWindowDays', { nullable: true, description: "Days before or after the member's birthday" }),
+    birthdayMonth: t.boolean({
+      description: "Only in the month of the member's birthday (UTC)",
+      resolve: (conditions) => conditions.birthdayMonth ?? false,
+    }),
     attributes: t.expose('attributes', { type: 'Attributes', description: 'Order attributes that must equal these values' }),
-    orderNumber: t.exposeInt('orderNumber', { nullable: true, description: '1: the member\'s first order, 2: the second …' }),
-    withinDaysOfLastOrder: t.exposeInt('withinDaysOfLastOrder', { nullable: true, description: 'Come-back: the previous order was at most this many days ago' }),
+    orderNumber: t.exposeInt('orderNumber', { nullable: true, description: "1: the member's first order, 2: the second …" }),
+    withinDaysOfLastOrder: t.exposeInt('withinDaysOfLastOrder', {
+      nullable: true,
+      description: 'Come-back: the previous order was at most this many days ago',
+    }),
     minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', nullable: true, description: 'Cart total before discounts, minor units' }),
     segments: t.field({
       type: [SegmentType],
-      resolve: (conditions, _args, context) => (conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : []),
+      resolve: (conditions, _args, context) =>
+        conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : [],
     }),
   }),
 });
@@ -127,9 +155,16 @@ const OfferStatsType = builder.objectRef<Offer>('OfferStats').implement({
   description: 'Counted on recorded orders; a full refund gives its redemption back',
   fields: (t) => ({
     redemptions: t.exposeInt('redemptions'),
-    redemptionsLeft: t.int({ nullable: true, resolve: (offer) => (offer.maxRedemptions === null ? null : offer.maxRedemptions - offer.redemptions) }),
+    redemptionsLeft: t.int({
+      nullable: true,
+      resolve: (offer) => (offer.maxRedemptions === null ? null : offer.maxRedemptions - offer.redemptions),
+    }),
     discountGiven: t.expose('discountGiven', { type: 'SafeInt', description: 'Minor units' }),
-    budgetLeft: t.field({ type: 'SafeInt', nullable: true, resolve: (offer) => (offer.budget === null ? null : offer.budget - offer.discountGiven) }),
+    budgetLeft: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      resolve: (offer) => (offer.budget === null ? null : offer.budget - offer.discountGiven),
+    }),
     bonusPointsGiven: t.expose('bonusPointsGiven', { type: 'SafeInt' }),
   }),
 });
@@ -161,7 +196,8 @@ export const PromoCodeBatchType = builder.node(builder.objectRef<PromoCodeBatchR
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     codes: t.connection({
       type: PromoCodeType,
-      resolve: (batch, args, context) => connectionById(args, (page) => context.services.offers.listCodes(batch.programId, { batchId: batch.id }, page)),
+      resolve: (batch, args, context) =>
+        connectionById(args, (page) => context.services.offers.listCodes(batch.programId, { batchId: batch.id }, page)),
     }),
     csv: t.string({
       description: 'Every code of the batch as CSV (code,uses,max_uses,expires_at), for printing or mailing',
@@ -187,17 +223,32 @@ export const OfferType = builder.node(builder.objectRef<Offer>('Offer'), {
     startsAt: t.expose('startsAt', { type: 'DateTime', nullable: true }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
     maxRedemptions: t.exposeInt('maxRedemptions', { nullable: true, authScopes: { admin: true, storefront: true } }),
-    budget: t.expose('budget', { type: 'SafeInt', nullable: true, description: 'Most discount in total, minor units', authScopes: { admin: true, storefront: true } }),
+    budget: t.expose('budget', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Most discount in total, minor units',
+      authScopes: { admin: true, storefront: true },
+    }),
     perMemberLimit: t.exposeInt('perMemberLimit', { nullable: true }),
-    perMemberLimitPeriod: t.field({ type: LimitPeriod, nullable: true, description: 'Null: perMemberLimit counts over the offer\'s life', resolve: (offer) => offer.perMemberLimitPeriod }),
-    perMemberLimitWindow: t.field({ type: LimitWindow, description: 'How the period is measured: CALENDAR (UTC) or ROLLING (ending now)', resolve: (offer) => offer.perMemberLimitWindow }),
+    perMemberLimitPeriod: t.field({
+      type: LimitPeriod,
+      nullable: true,
+      description: "Null: perMemberLimit counts over the offer's life",
+      resolve: (offer) => offer.perMemberLimitPeriod,
+    }),
+    perMemberLimitWindow: t.field({
+      type: LimitWindow,
+      description: 'How the period is measured: CALENDAR (UTC) or ROLLING (ending now)',
+      resolve: (offer) => offer.perMemberLimitWindow,
+    }),
     conditions: t.field({ type: OfferConditionsType, resolve: (offer) => ({ ...offer.conditions, programId: offer.programId }) }),
     effect: t.field({ type: OfferEffectType, resolve: (offer) => offer.effect }),
     stats: t.field({ type: OfferStatsType, authScopes: admin, resolve: (offer) => offer }),
     codes: t.connection({
       type: PromoCodeType,
       authScopes: admin,
-      resolve: (offer, args, context) => connectionById(args, (page) => context.services.offers.listCodes(offer.programId, { offerId: offer.id }, page)),
+      resolve: (offer, args, context) =>
+        connectionById(args, (page) => context.services.offers.listCodes(offer.programId, { offerId: offer.id }, page)),
     }),
   }),
 });

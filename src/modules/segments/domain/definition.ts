@@ -28,9 +28,22 @@ const conditionShapes = {
     .strict()
     .refine((tags) => tags.any || tags.all, 'give any, all or both'),
   attribute: z
-    .object({ key: text(64), equals: scalar.optional(), in: z.array(scalar).min(1).max(50).optional(), min: z.number().int().optional(), max: z.number().int().optional(), exists: z.boolean().optional() })
+    .object({
+      key: text(64),
+      equals: scalar.optional(),
+      in: z.array(scalar).min(1).max(50).optional(),
+      min: z.number().int().optional(),
+      max: z.number().int().optional(),
+      exists: z.boolean().optional(),
+    })
     .strict()
-    .refine((test) => [test.equals, test.in, test.exists].filter((given) => given !== undefined).length + (test.min !== undefined || test.max !== undefined ? 1 : 0) === 1, 'give exactly one of equals, in, min/max or exists'),
+    .refine(
+      (test) =>
+        [test.equals, test.in, test.exists].filter((given) => given !== undefined).length +
+          (test.min !== undefined || test.max !== undefined ? 1 : 0) ===
+        1,
+      'give exactly one of equals, in, min/max or exists',
+    ),
   enrolled: z
     .object({ from: instant.optional(), to: instant.optional() })
     .strict()
@@ -106,12 +119,17 @@ export function parseDefinition(json: unknown): Definition {
       return null;
     }
     if (++conditions > MAX_CONDITIONS) {
-      if (conditions === MAX_CONDITIONS + 1) issues.push({ path: [...path, key], message: `at most ${MAX_CONDITIONS} conditions in one definition` });
+      if (conditions === MAX_CONDITIONS + 1)
+        issues.push({ path: [...path, key], message: `at most ${MAX_CONDITIONS} conditions in one definition` });
       return null;
     }
     const parsed = conditionShapes[key as ConditionKind].safeParse(value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ path: [...path, key, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))], message: issue.message });
+      for (const issue of parsed.error.issues)
+        issues.push({
+          path: [...path, key, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))],
+          message: issue.message,
+        });
       return null;
     }
     return { kind: key, test: parsed.data } as Condition;
@@ -140,10 +158,16 @@ export function referencesOf(json: unknown) {
     if (!isObject(node)) return;
     for (const [key, value] of Object.entries(node)) {
       const here = [...path, key];
-      if (key === 'tier' && isObject(value) && Array.isArray(value.in)) value.in.forEach((name, index) => found.push({ kind: 'tier', name: String(name), path: [...here, 'in', index] }));
+      if (key === 'tier' && isObject(value) && Array.isArray(value.in))
+        value.in.forEach((name, index) => found.push({ kind: 'tier', name: String(name), path: [...here, 'in', index] }));
       else if (key === 'tags' && isObject(value))
-        for (const list of ['any', 'all'] as const) if (Array.isArray(value[list])) (value[list] as unknown[]).forEach((name, index) => found.push({ kind: 'tag', name: String(name).trim().toLowerCase(), path: [...here, list, index] }));
-      if (key === 'bought' && isObject(value) && typeof value.category === 'string') found.push({ kind: 'category', name: value.category.trim(), path: [...here, 'category'] });
+        for (const list of ['any', 'all'] as const)
+          if (Array.isArray(value[list]))
+            (value[list] as unknown[]).forEach((name, index) =>
+              found.push({ kind: 'tag', name: String(name).trim().toLowerCase(), path: [...here, list, index] }),
+            );
+      if (key === 'bought' && isObject(value) && typeof value.category === 'string')
+        found.push({ kind: 'category', name: value.category.trim(), path: [...here, 'category'] });
       if (key === 'all' || key === 'any' || key === 'not') walk(value, here);
     }
   };

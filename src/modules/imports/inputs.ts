@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, text, whole } from '../../platform/validation';
-import { cartFields, withTotal } from '../checkout/inputs';
+import { cartFields, withTotal } from '../checkout';
 
 /** The most rows one import call takes; the CLI streams any number through calls of this size. */
 export const MAX_IMPORT_ROWS = 1000;
@@ -24,7 +24,15 @@ export const importOrderSchema = z
 
 export type ImportOrder = z.output<typeof importOrderSchema>;
 
-export const importRejectionCodes = ['invalid_input', 'unknown_currency', 'currency_mismatch', 'future_placed_at', 'member_not_found', 'duplicate_in_request', 'duplicate_member'] as const;
+export const importRejectionCodes = [
+  'invalid_input',
+  'unknown_currency',
+  'currency_mismatch',
+  'future_placed_at',
+  'member_not_found',
+  'duplicate_in_request',
+  'duplicate_member',
+] as const;
 export type ImportRejectionCode = (typeof importRejectionCodes)[number];
 
 /** Why one row of an import was not imported; `index` is its position in the call. */
@@ -43,10 +51,22 @@ export interface ImportRejection {
  */
 export function orderRowRejection(order: ImportOrder, index: number, programCurrency: string, now: Date): ImportRejection | null {
   if (order.placedAt.getTime() >= now.getTime()) {
-    return { index, id: order.orderId, code: 'future_placed_at', message: `placedAt must be in the past (before ${now.toISOString()})`, path: ['placedAt'] };
+    return {
+      index,
+      id: order.orderId,
+      code: 'future_placed_at',
+      message: `placedAt must be in the past (before ${now.toISOString()})`,
+      path: ['placedAt'],
+    };
   }
   if (order.currency !== programCurrency) {
-    return { index, id: order.orderId, code: 'currency_mismatch', message: `must be the program currency ${programCurrency}`, path: ['currency'] };
+    return {
+      index,
+      id: order.orderId,
+      code: 'currency_mismatch',
+      message: `must be the program currency ${programCurrency}`,
+      path: ['currency'],
+    };
   }
   return null;
 }

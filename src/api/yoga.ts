@@ -6,11 +6,11 @@ import { AuthenticationError, type TokenVerifier } from '../platform/auth/verifi
 import { describeCause, isDatabaseUnreachable } from '../platform/db/health';
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
-import type { GraphQLContext } from './context';
-import { graphiqlOptions } from './graphiql';
-import { hideOriginalErrors } from './hide-original-errors';
-import { limitPlugins } from './limits';
-import { rateLimitExpensiveOperations } from './rate-limit';
+import type { GraphQLContext } from '../graphql/context';
+import { graphiqlOptions } from '../graphql/graphiql';
+import { hideOriginalErrors } from '../graphql/hide-original-errors';
+import { limitPlugins } from '../graphql/limits';
+import { rateLimitExpensiveOperations } from '../graphql/rate-limit';
 import type { Principal } from '../platform/auth/principal';
 import type { RateLimiter } from '../platform/rate-limit/limiter';
 import { schema } from './schema';
@@ -60,7 +60,12 @@ export async function authenticate(request: Request, verifyToken: TokenVerifier,
  * graphql-yoga over the Pothos schema. Expected errors keep their message and `extensions.code`;
  * anything unexpected is masked. GraphiQL and introspection are off in production.
  */
-export function createGraphQLServer({ config, services, rateLimiter, logger }: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
+export function createGraphQLServer({
+  config,
+  services,
+  rateLimiter,
+  logger,
+}: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
   const production = !config.graphql.introspection;
   return createYoga<RequestContext, GraphQLContext>({
     schema,
@@ -93,6 +98,11 @@ export function createGraphQLServer({ config, services, rateLimiter, logger }: Y
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ authentication, rateLimitKey }) => ({ principal: await authentication, services, rateLimitKey, readInRequest: new Map() }),
+    context: async ({ authentication, rateLimitKey }) => ({
+      principal: await authentication,
+      services,
+      rateLimitKey,
+      readInRequest: new Map(),
+    }),
   });
 }

@@ -1,0 +1,9 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { checkoutCommands } from './commands';
+export { DuplicateOrderError } from './errors';
+export { cartFields, withTotal } from './inputs';
+export { existingOrderIds, findOrder, newOrderStatements, type NewOrder } from './repository';
+export { CartLineInput } from './schema/orders';
+export { createCheckoutService, type CheckoutService } from './service';

@@ -1,0 +1,25 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { activeAutomaticOffers } from './active-offers';
+export { REST_OF_ORDER } from './domain/allocation';
+export { enteredCodesSchema } from './domain/codes';
+export type { NextStep } from './domain/effects';
+export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
+export { byEvaluationOrder, evaluateOffers, type Evaluation, type NotApplied } from './domain/evaluate';
+export { usageWindows } from './domain/limits';
+export type { Offer } from './domain/offer';
+export { notAppliedReasons } from './domain/reasons';
+export {
+  applicationStatements,
+  crossMemberGuards,
+  heldCodes,
+  matchCodes,
+  memberStamps,
+  memberUsage,
+  releaseStatements,
+  stampReturnStatements,
+  type RecordedApplication,
+} from './repository';
+export { OfferType } from './schema/types';
+export { createOffersService, type OffersService } from './service';

@@ -1,0 +1,9 @@
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { recalculateTiersInBulk } from './bulk-recalculation';
+export type { Tier } from './domain';
+export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
+export { existingTierIds, forgetMemberTier, loadTierSettings } from './repository';
+export { TierType } from './schema';
+export { createTiersService, type TiersService } from './service';

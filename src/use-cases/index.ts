@@ -1,0 +1,28 @@
+import type { Clock } from '../platform/clock';
+import type { Database } from '../platform/db/database';
+import type { FingerprintKeys } from '../platform/fingerprints';
+import type { Serializer } from '../platform/serializer/serializer';
+import { enrollMember } from './enroll-member';
+import { eraseMember, erasureCommands } from './erase-member';
+import { profileCommands, updateMember } from './update-member';
+
+/**
+ * Workflows that span modules, built only on the modules' public surfaces (`src/modules/<name>/index.ts`).
+ * Their serialized commands join the registry in src/commands.ts.
+ */
+export const useCaseCommands = { ...profileCommands, ...erasureCommands };
+
+export interface MemberLifecycleDeps {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof useCaseCommands>;
+  fingerprints: FingerprintKeys;
+  afterErasure?: () => Promise<void>;
+}
+
+/** A member's lifecycle across modules: enrollment (members, referrals), profile changes (members, referrals), erasure (members, tiers). */
+export function createMemberLifecycle(deps: MemberLifecycleDeps) {
+  return { enroll: enrollMember(deps), update: updateMember(deps), erase: eraseMember(deps) };
+}
+
+export type MemberLifecycle = ReturnType<typeof createMemberLifecycle>;
