@@ -11,5 +11,6 @@ export * from './offers';
 export * from './referrals';
 export * from './history';
 export * from './segments';
+export * from './partners';
 export * from './outbox';
 export * from './webhooks';

@@ -4,7 +4,7 @@
  */
 
 // ledger
-export const ownerTypes = ['member', 'program'] as const;
+export const ownerTypes = ['member', 'program', 'partner'] as const;
 export type OwnerType = (typeof ownerTypes)[number];
 // history
 export const purchaseKeyKinds = ['sku', 'category'] as const;
@@ -15,6 +15,13 @@ export type MemberStatus = (typeof memberStatuses)[number];
 // offers
 export const offerStatuses = ['active', 'paused', 'archived'] as const;
 export type OfferStatus = (typeof offerStatuses)[number];
+// partners
+export const partnerStatuses = ['active', 'suspended', 'archived'] as const;
+export type PartnerStatus = (typeof partnerStatuses)[number];
+export const partnerFundings = ['prepaid', 'postpaid'] as const;
+export type PartnerFunding = (typeof partnerFundings)[number];
+export const partnerCampaignStatuses = ['draft', 'submitted', 'active', 'paused', 'ended'] as const;
+export type PartnerCampaignStatus = (typeof partnerCampaignStatuses)[number];
 // referrals
 export const referralRewardKinds = ['points', 'discount'] as const;
 export type ReferralRewardKind = (typeof referralRewardKinds)[number];

@@ -5,6 +5,7 @@
  *   npm run token -- --help
  * Signs with JWT_SECRET (or the development secret when Node may use it) for DEFAULT_PROGRAM_ID.
  * Warnings (stderr) when the program or member is not in the local database: such a token is refused.
+ * A partner token is signed only for a partner that exists in the database and is ACTIVE.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -144,6 +145,30 @@ async function warnAboutUnknownIds(config: Config, programId: string, memberId: 
   }
 }
 
+/** Why no token is signed for this partner (unknown, or not ACTIVE), or null when it may be. */
+export async function partnerRefusal(config: Config, programId: string, partnerId: string): Promise<string | null> {
+  const { url } = config.libsql;
+  if (url.startsWith('file:') && !existsSync(url.slice('file:'.length))) {
+    return `there is no local database at ${url}, so partner "${partnerId}" cannot exist: \`npm start\` creates it, then createPartner`;
+  }
+  const client = createClient({ url, authToken: config.libsql.authToken });
+  try {
+    const found = await client.execute({
+      sql: 'select status from partners where id = ? and program_id = ?',
+      args: [partnerId, programId],
+    });
+    const status = found.rows[0]?.status;
+    if (status === undefined)
+      return `partner "${partnerId}" does not exist in program "${programId}" (${url}): create it with createPartner`;
+    if (status !== 'active') return `partner "${partnerId}" is ${String(status).toUpperCase()}: only an ACTIVE partner gets a token`;
+    return null;
+  } catch (error) {
+    return `could not check partner "${partnerId}" in ${url}: ${(error as Error).message}`;
+  } finally {
+    client.close();
+  }
+}
+
 async function main() {
   const fail = (message: string): never => {
     console.error(`npm run token: ${message}\nRun \`npm run token -- --help\` for the options.`);
@@ -164,6 +189,10 @@ async function main() {
   const secret = config.auth.secret ?? fail('JWT_JWKS_URL is set: tokens come from your identity provider, not from this script');
   const programId = request.programId ?? config.defaultProgram.id;
   await warnAboutUnknownIds(config, programId, request.memberId);
+  if (request.partnerId) {
+    const refusal = await partnerRefusal(config, programId, request.partnerId);
+    if (refusal) fail(refusal);
+  }
   const token = await signToken(secret, {
     role: request.role,
     programId,

@@ -4,6 +4,7 @@ import { referralCommands } from './modules/referrals';
 import type { CommandRegistry } from './platform/serializer/commands';
 import { importOrderCommand } from './modules/imports';
 import { useCaseCommands } from './use-cases';
+import { partnerCommands } from './modules/partners';
 
 /**
  * Every command that runs inside a member's serializer, by name. The Node queue and the
@@ -14,6 +15,7 @@ export const commandRegistry = {
   ...checkoutCommands,
   ...referralCommands,
   'imports.importOrder': importOrderCommand,
+  ...partnerCommands,
   ...useCaseCommands,
 } satisfies CommandRegistry;
 

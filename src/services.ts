@@ -16,6 +16,7 @@ import { createReferralsService, type ReferralsService } from './modules/referra
 import { createHistoryService, type HistoryService } from './modules/history';
 import { createImportsService, type ImportsService } from './modules/imports';
 import { createSegmentsService, type SegmentsService } from './modules/segments';
+import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
@@ -44,6 +45,7 @@ export interface Services {
   history: HistoryService;
   imports: ImportsService;
   segments: SegmentsService;
+  partners: PartnersService;
   events: EventsService;
 }
 
@@ -62,6 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
     history: createHistoryService(deps),
     imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
     segments: createSegmentsService(deps),
+    partners: createPartnersService(deps),
     events: createEventsService(deps),
   };
 }

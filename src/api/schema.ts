@@ -14,6 +14,7 @@ import '../modules/referrals';
 import '../modules/history';
 import '../modules/imports';
 import '../modules/segments';
+import '../modules/partners';
 import '../modules/events';
 import '../jobs/schema';
 

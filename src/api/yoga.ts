@@ -53,6 +53,11 @@ export async function authenticate(request: Request, verifyToken: TokenVerifier,
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
   }
+  if (principal.role === 'partner' && !(await services.partners.isActive(principal.programId, principal.partnerId))) {
+    throw new GraphQLError(`The token's partner "${principal.partnerId}" does not exist or is not ACTIVE`, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
   return principal;
 }
 

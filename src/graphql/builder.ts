@@ -18,6 +18,10 @@ export interface AuthScopes {
   member: boolean;
   /** A member token whose subject is the given member id. */
   self: string;
+  /** A partner token (for the partner's own records). */
+  partner: boolean;
+  /** A partner token of the given partner id. */
+  ownPartner: string;
 }
 
 /** The one Pothos builder; it defines no types itself (module `schema.ts` files do). */
@@ -41,6 +45,8 @@ export const builder = new SchemaBuilder<{
       storefront: principal?.role === 'storefront',
       member: principal?.role === 'member',
       self: (memberId) => principal?.role === 'member' && principal.memberId === memberId,
+      partner: principal?.role === 'partner',
+      ownPartner: (partnerId) => principal?.role === 'partner' && principal.partnerId === partnerId,
     }),
     unauthorizedError: (_parent, context) =>
       context.principal

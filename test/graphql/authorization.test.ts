@@ -25,7 +25,12 @@ beforeAll(async () => {
   tokens.admin = await app.token({ role: 'admin' });
   tokens.storefront = await app.token({ role: 'storefront' });
   tokens.member = await app.token({ role: 'member', subject: ada.memberId });
-  tokens.partner = await app.token({ role: 'partner', partnerId: 'beans-inc' });
+  const beans = await app.graphql(
+    `mutation { createPartner(input: { name: "Beans Inc", funding: PREPAID, costShareBasisPoints: 10000 }) { ... on PartnerPayload { partner { id } } } }`,
+    {},
+    tokens.admin,
+  );
+  tokens.partner = await app.token({ role: 'partner', partnerId: atob(beans.data!.createPartner.partner.id).split(':')[1] });
   tokens.anonymous = '';
 });
 afterAll(() => app.close());

@@ -36,7 +36,34 @@ describe('npm run token', () => {
       sql: "insert into members (id, program_id, email, created_at, updated_at) values (?, 'default', 'ada@example.com', 0, 0)",
       args: [memberId],
     });
+    for (const [id, status] of [
+      ['bakery', 'active'],
+      ['closed', 'suspended'],
+      ['gone', 'archived'],
+    ]) {
+      await opened.client.execute({
+        sql: "insert into partners (id, program_id, name, status, funding, currency, cost_share_basis_points, created_at, updated_at) values (?, 'default', ?, ?, 'prepaid', 'EUR', 10000, 0, 0)",
+        args: [id!, id!, status!],
+      });
+    }
     opened.client.close();
+  });
+
+  it('signs a partner token only for a partner that exists and is ACTIVE', async () => {
+    const partnerToken = (partner: string) => token(['--role', 'partner', '--partner', partner], { LIBSQL_URL: database });
+    const [active, unknown, suspended, archived] = await Promise.all([
+      partnerToken('bakery'),
+      partnerToken('nobody'),
+      partnerToken('closed'),
+      partnerToken('gone'),
+    ]);
+    expect(active.code).toBe(0);
+    expect(decodeJwt(active.stdout.trim())).toMatchObject({ role: 'partner', partner: 'bakery' });
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/partner "nobody" does not exist in program "default"/);
+    expect(suspended).toMatchObject({ code: 2, stdout: '' });
+    expect(suspended.stderr).toMatch(/partner "closed" is SUSPENDED/);
+    expect(archived.stderr).toMatch(/partner "gone" is ARCHIVED/);
   });
 
   it('prints only the token on stdout, signed with the development secret for the default program', async () => {

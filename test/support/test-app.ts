@@ -24,6 +24,8 @@ export const UNTHROTTLED = Object.fromEntries(
   ['ANONYMOUS', 'MEMBER', 'PARTNER', 'ADMIN', 'STOREFRONT', 'EXPENSIVE'].map((bucket) => [`RATE_LIMIT_${bucket}_PER_MINUTE`, '10000000']),
 );
 export const TEST_NOW = '2026-11-23T10:00:00.000Z';
+/** The partner whose tokens the role matrices use (an ACTIVE partner of acme, created when its first token is signed). */
+export const STOCK_PARTNER_ID = 'beans-inc';
 
 let template: Promise<string> | undefined;
 
@@ -108,8 +110,16 @@ export async function createTestApp(
   await programs.ensure({ id: 'globex', name: 'Globex Books' });
   const app = createApp(deps);
 
-  const token = (request: Partial<TokenRequest> & Pick<TokenRequest, 'role'>) =>
-    signToken(TEST_SECRET, { programId: 'acme', subject: `test-${request.role}`, ...request });
+  const token = async (request: Partial<TokenRequest> & Pick<TokenRequest, 'role'>) => {
+    // Partner tokens work only for a partner that exists and is ACTIVE: the role matrices' stock partner is created on first use.
+    if (request.partnerId === STOCK_PARTNER_ID) {
+      await client.execute({
+        sql: "insert or ignore into partners (id, program_id, name, status, funding, currency, cost_share_basis_points, created_at, updated_at) values (?, ?, 'Beans Inc', 'active', 'prepaid', 'EUR', 10000, 0, 0)",
+        args: [STOCK_PARTNER_ID, request.programId ?? 'acme'],
+      });
+    }
+    return signToken(TEST_SECRET, { programId: 'acme', subject: `test-${request.role}`, ...request });
+  };
 
   async function graphql<Data = Record<string, any>>(
     query: string,

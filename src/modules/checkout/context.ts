@@ -14,6 +14,7 @@ import { activeAutomaticOffers } from '../offers';
 import { loadRules } from '../rules';
 import { referralStanding, type ReferralStanding } from '../referrals';
 import type { Offer } from '../offers';
+import { offerFunders, type CampaignFunder } from '../partners';
 import type { PromoCodeRow } from '../../../schema';
 import type { ProgramRules } from '../rules';
 import { loadTierContext, type TierContext } from '../tiers';
@@ -52,6 +53,8 @@ export interface Checkout {
   walletSplit: { fromBonus: number; fromCash: number };
   /** The offers this checkout read (automatic ones and those of the codes entered), as of its read. */
   offersRead: Offer[];
+  /** The partners funding offers of the codes entered, by offer id. */
+  funders: Map<string, CampaignFunder>;
 }
 
 const NO_USES = new Map<string, number>();
@@ -180,13 +183,23 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
       at,
     );
   });
+  // Only code-required offers are partner campaigns: the codes entered say which partners to read.
+  const funders = offersInPlay.then(([, entered]) =>
+    offerFunders(
+      db,
+      programId,
+      entered.flatMap(({ match }) => (match ? [match.offer.id] : [])),
+    ),
+  );
   const wallet = cart.walletPayment;
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance] = await Promise.all([
-    loadRules(db, programId),
-    offersInPlay,
-    loadShopper(db, programId, cart.memberId, at, needs, now),
-    wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
-  ]);
+  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance, fundersByOffer] =
+    await Promise.all([
+      loadRules(db, programId),
+      offersInPlay,
+      loadShopper(db, programId, cart.memberId, at, needs, now),
+      wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
+      funders,
+    ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
   if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
   checkPlacedAt(at, now, rules.maxBackdateDays);
@@ -198,6 +211,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     automaticOffers,
     enteredCodes,
     maxDiscountBasisPoints: rules.maxDiscountBasisPoints,
+    funders: fundersByOffer,
   });
   const priced = priceCart(evaluation, cart, rules, tierContext?.held?.earnMultiplierPermille ?? BASE_EARN_MULTIPLIER);
   if (cart.redeemPoints > spendable) throw new InsufficientPointsError(cart.redeemPoints, spendable);
@@ -213,5 +227,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     pointsRedeemable: redeemablePoints(spendable, priced.totalAfterDiscount, rules),
     walletSplit,
     offersRead: [...automaticOffers, ...enteredCodes.flatMap(({ match }) => (match ? [match.offer] : []))],
+    funders: fundersByOffer,
   };
 }

@@ -17,6 +17,16 @@ export const accountKinds = {
   walletFunding: { ownerType: 'program', kind: 'wallet_funding', floor: null },
   walletBonusIssued: { ownerType: 'program', kind: 'wallet_bonus_issued', floor: null },
   walletSpent: { ownerType: 'program', kind: 'wallet_spent', floor: null },
+  /** A prepaid partner's money held by the host: never below 0. */
+  partnerDeposit: { ownerType: 'partner', kind: 'partner_deposit', floor: 0 },
+  /** What a postpaid partner owes the host (negative: owed); its floor is minus the credit limit. */
+  partnerReceivable: { ownerType: 'partner', kind: 'partner_receivable', floor: null },
+  /** Money partners paid in or took out, the other side of their deposits. */
+  partnerFunds: { ownerType: 'program', kind: 'partner_funds', floor: null },
+  /** The partners' shares of the voucher discounts the program gave. */
+  partnerFundedDiscounts: { ownerType: 'program', kind: 'partner_funded_discounts', floor: null },
+  /** Fees the program charged partners per redemption. */
+  partnerFees: { ownerType: 'program', kind: 'partner_fees', floor: null },
 } as const satisfies Record<string, { ownerType: OwnerType; kind: string; floor: number | null }>;
 
 export type AccountKind = keyof typeof accountKinds;
@@ -31,11 +41,14 @@ export interface AccountRef {
   floor: number | null;
 }
 
-/** Names an account; its id is derived from its parts, so it can be created on first use. */
-export function account(programId: string, kind: AccountKind, unit: string, memberId?: string): AccountRef {
+/**
+ * Names an account; its id is derived from its parts, so it can be created on first use. `ownerId`
+ * is the member (or partner) of member (or partner) accounts.
+ */
+export function account(programId: string, kind: AccountKind, unit: string, owner?: string): AccountRef {
   const { ownerType, kind: kindName, floor } = accountKinds[kind];
-  const ownerId = ownerType === 'member' ? memberId : programId;
-  if (!ownerId) throw new Error(`Account ${kind} needs a member id`);
+  const ownerId = ownerType === 'program' ? programId : owner;
+  if (!ownerId) throw new Error(`Account ${kind} needs a ${ownerType} id`);
   return { id: `${programId}/${ownerType}/${ownerId}/${kindName}/${unit}`, programId, ownerType, ownerId, kind: kindName, unit, floor };
 }
 

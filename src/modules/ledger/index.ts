@@ -1,7 +1,7 @@
 // Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
 import './schema';
 
-export { POINTS, account } from './accounts';
+export { POINTS, account, parseAccountId, type AccountRef } from './accounts';
 export { checkBalanceLimit } from './bounds';
 export { expireMembersInBulk, expiryKey } from './bulk-expiry';
 export { ledgerCommands } from './commands';
@@ -29,7 +29,7 @@ export {
   WalletPaymentExceedsTotalError,
 } from './errors';
 export { SYSTEM_KEY_PREFIX, idempotencyKeySchema } from './inputs';
-export { ledgerCommand, type LedgerCommandInput } from './operation';
+export { ledgerCommand, type LedgerCommandInput, type Replayable } from './operation';
 export type { PlannedTransfer } from './plan';
 export { membersWithExpiredLots } from './queries';
 export { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind, walletBalances } from './repository';

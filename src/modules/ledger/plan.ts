@@ -17,6 +17,12 @@ export const transferKinds = [
   'refund_wallet_return',
   'referral_reward',
   'referral_clawback',
+  'partner_deposit',
+  'partner_withdrawal',
+  'partner_share',
+  'partner_fee',
+  'partner_share_return',
+  'partner_fee_return',
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 

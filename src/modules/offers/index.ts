@@ -6,9 +6,9 @@ export { REST_OF_ORDER } from './domain/allocation';
 export { enteredCodesSchema } from './domain/codes';
 export type { NextStep } from './domain/effects';
 export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
-export { byEvaluationOrder, evaluateOffers, type Evaluation, type NotApplied } from './domain/evaluate';
+export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
 export { usageWindows } from './domain/limits';
-export type { Offer } from './domain/offer';
+export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';
 export {
   applicationStatements,
@@ -21,5 +21,6 @@ export {
   stampReturnStatements,
   type RecordedApplication,
 } from './repository';
-export { OfferType } from './schema/types';
-export { createOffersService, type OffersService } from './service';
+export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';
+export { OfferEffectType, OfferType, PromoCodeType } from './schema/types';
+export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';

@@ -31,6 +31,22 @@ function belowCountersError(error: unknown): InvalidInputError | null {
 
 export type OffersService = ReturnType<typeof createOffersService>;
 
+/** Writes a new offer in another module's batch (a partner campaign is backed by one). */
+export function newOfferStatements(db: Database, programId: string, offer: NewOffer & { id: string }, now: Date) {
+  return [db.insert(offers).values({ ...offer, programId, createdAt: now, updatedAt: now }), bumpRevision(db, programId)] as const;
+}
+
+/** Changes an offer in another module's batch; checkout sees the change through the revision. */
+export function offerChangeStatements(db: Database, programId: string, offerId: string, changes: Partial<NewOffer>, now: Date) {
+  return [
+    db
+      .update(offers)
+      .set({ ...changes, updatedAt: now })
+      .where(and(eq(offers.programId, programId), eq(offers.id, offerId))),
+    bumpRevision(db, programId),
+  ] as const;
+}
+
 /** Offer and promo-code administration, and what members hold. */
 export function createOffersService({ db, clock }: { db: Database; clock: Clock }) {
   async function requireOffer(programId: string, offerId: string): Promise<Offer> {

@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
+import { createTestApp, STOCK_PARTNER_ID, TEST_NOW, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import { closeSoundly, memberLedger } from '../../support/ledger';
 import { ERASE, ENROLL, MEMBERS } from '../../support/operations';
@@ -554,7 +554,7 @@ describe('authorization', () => {
       const token = await app.token({
         role,
         subject: role === 'member' ? ada.memberId : `test-${role}`,
-        ...(role === 'partner' ? { partnerId: 'p1' } : {}),
+        ...(role === 'partner' ? { partnerId: STOCK_PARTNER_ID } : {}),
       });
       const response = await app.graphql(CONFIGURE_REFERRALS, { input }, token);
       expect(response.errors?.[0]?.extensions?.code, role).toBe(code);

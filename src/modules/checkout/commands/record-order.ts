@@ -15,6 +15,7 @@ import { recordedOrderEvents } from '../events';
 import { checkBalanceLimit } from '../../ledger';
 import { applicationStatements, crossMemberGuards } from '../../offers';
 import { conversionStatements, lostReferralRace } from '../../referrals';
+import { partnerFundingTransfers } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
@@ -131,6 +132,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       });
   }
 
+  // Partners pay their share of their vouchers' discounts, and their fees, in this same batch.
+  const partnerFunding = partnerFundingTransfers({ programId, orderId, currency: input.currency }, priced.applied, checkout.funders);
+  planned.push(...partnerFunding);
+
   const orderPk = newId();
   const referral = checkout.referral
     ? await conversionStatements(db, deps.fingerprints, checkout.referral, {
@@ -175,7 +180,9 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...referral,
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
-    retryOn: lostRace,
+    // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
+    retryOn: (violation) =>
+      lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if (

@@ -13,6 +13,7 @@ import { referralConvertedBy } from '../../referrals';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
 import { findOrder, linesOf, orderForStats } from '../repository';
 import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
+import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
@@ -84,10 +85,21 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
   const { pointsToClawBack, pointsToReturn, walletToReturn } = refundShares(order, amount);
   // A guest order moved no points: its share is only counted, so that a claim earns what is left.
   const points = memberId ? await pointsBack(db, { programId, memberId, orderId, order, pointsToClawBack, pointsToReturn }) : null;
-  const planned = [...(points?.planned ?? []), ...walletReturns(programId, order.memberId, order.currency, orderId, walletToReturn)];
+  const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
+  const partnerTransfers = await transfersOfKind(db, programId, orderId, [...chargeKinds, ...returnKinds]);
+  const partnerReturns = partnerRefundTransfers(
+    orderId,
+    partnerTransfers.filter((transfer) => (chargeKinds as readonly string[]).includes(transfer.kind)),
+    partnerTransfers.filter((transfer) => (returnKinds as readonly string[]).includes(transfer.kind)),
+    { net: netTotal(order), refundedAfter: order.refundedAmount + amount, full: offersReleased || order.fullyRefundedAt !== null },
+  );
+  const planned = [
+    ...(points?.planned ?? []),
+    ...walletReturns(programId, order.memberId, order.currency, orderId, walletToReturn),
+    ...partnerReturns,
+  ];
   const clawedBack = points?.clawedBack ?? 0;
   const returned = points?.returned ?? 0;
-  const offersReleased = order.fullyRefundedAt === null && isFullRefund(order, amount, lines, lineAllocations);
   // A partial refund by lines takes back the stamps of the units it returns; a full one all the order left.
   const stampReturns = offersReleased
     ? await releaseStatements(db, order.id, now)

@@ -1,5 +1,6 @@
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
+import type { Database } from '../../../platform/db/database';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
@@ -17,6 +18,17 @@ export function pointsEvent(
 ): PlannedEvent {
   const { memberId, points, pointsBalance, transferId } = movement;
   return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
+}
+
+/** What a points movement of an active member reads, all at once: one round trip (DESIGN.md §3). */
+async function readPointsState(db: Database, programId: string, memberId: string) {
+  const [, rules, lots, balance] = await Promise.all([
+    requireActiveMember(db, { programId, memberId }),
+    loadRules(db, programId),
+    openLots(db, programId, memberId),
+    memberBalance(db, programId, memberId, 'memberPoints'),
+  ]);
+  return { rules, lots, balance };
 }
 
 export interface PointsMovementResult {
@@ -37,15 +49,8 @@ export interface RedeemPointsInput extends LedgerCommandInput {
 export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMovementResult>(
   'ledger.redeemPoints',
   async (deps, input, now) => {
-    const { db } = deps;
     const { programId, memberId, points } = input;
-    // Every read at once: one round trip (DESIGN.md §3).
-    const [, rules, lots, balance] = await Promise.all([
-      requireActiveMember(db, { programId, memberId }),
-      loadRules(db, programId),
-      openLots(db, programId, memberId),
-      memberBalance(db, programId, memberId, 'memberPoints'),
-    ]);
+    const { rules, lots, balance } = await readPointsState(deps.db, programId, memberId);
     checkMinimumRedemption(points, rules);
     const draws = planSpend(lots, points, now);
     const transferId = newId();
@@ -83,14 +88,8 @@ export interface AdjustPointsInput extends LedgerCommandInput {
 export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMovementResult>(
   'ledger.adjustPoints',
   async (deps, input, now) => {
-    const { db } = deps;
     const { programId, memberId, points } = input;
-    const [, rules, lots, balance] = await Promise.all([
-      requireActiveMember(db, { programId, memberId }),
-      loadRules(db, programId),
-      openLots(db, programId, memberId),
-      memberBalance(db, programId, memberId, 'memberPoints'),
-    ]);
+    const { rules, lots, balance } = await readPointsState(deps.db, programId, memberId);
     const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
     const adjustments = account(programId, 'pointsAdjustments', POINTS);
     const transferId = newId();

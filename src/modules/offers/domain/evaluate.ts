@@ -1,6 +1,6 @@
 import type { PromoCodeRow } from '../../../../schema';
 import { allocate, REST_OF_ORDER } from './allocation';
-import { claimOf, EMPTY_CARD, type CartLine, type CartState, type EffectClaim, type NextStep } from './effects';
+import { claimOf, EMPTY_CARD, percentOf, type CartLine, type CartState, type EffectClaim, type NextStep } from './effects';
 import { codeEligibility, offerEligibility, type Shopper } from './eligibility';
 import type { EffectKind, Offer } from './offer';
 import { refuse, type Refusal } from './reasons';
@@ -21,6 +21,27 @@ export interface EvaluationInput {
   /** Codes as entered (normalized) and the stored code each matched, with its offer. */
   enteredCodes: Array<{ code: string; match: { promoCode: PromoCodeRow; offer: Offer } | null }>;
   maxDiscountBasisPoints: number | null;
+  /** Who funds an offer other than the program (a partner brand), by offer id; absent: the program alone. */
+  funders?: ReadonlyMap<string, OfferFunder>;
+}
+
+/**
+ * A third party that pays part of an offer's discount plus a fee per redemption, from funds that
+ * can run out (`available`: what it may still spend, Infinity when unbounded).
+ */
+export interface OfferFunder {
+  funderId: string;
+  /** Why the offer's codes cannot apply now: its funder is suspended, or its vouchers are void (campaign ended). */
+  blockedBy: 'partner_suspended' | 'voucher_void' | null;
+  costShareBasisPoints: number;
+  feePerRedemption: number;
+  available: number;
+}
+
+/** What a funder pays for a redemption that took `discount` off: its share (half-up) and the fee. */
+export function funderCost(funder: Pick<OfferFunder, 'costShareBasisPoints' | 'feePerRedemption'>, discount: number) {
+  const share = percentOf(discount, funder.costShareBasisPoints);
+  return { share, fee: funder.feePerRedemption, total: share + funder.feePerRedemption };
 }
 
 /** The member's standing discounts, applied after the offers: their tier's, then their referral rung's. */
@@ -138,8 +159,14 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
     return [...shares].map(([lineNo, share]) => ({ lineNo, amount: share }));
   };
 
+  const funderSpent = new Map<string, number>();
   for (const { offer, promoCode, code } of candidatesOf(input, notApplied)) {
     const skip = (refusal: Refusal) => notApplied.push({ offerId: offer.id, tierId: null, code, ...refusal });
+    const funder = input.funders?.get(offer.id);
+    if (funder?.blockedBy) {
+      skip(refuse(funder.blockedBy));
+      continue;
+    }
     const isStampCard = offer.effect.kind === 'stamp_card';
     if (stoppedBy && !isStampCard) {
       skip(refuse('excluded_by_exclusive_offer'));
@@ -185,6 +212,16 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
     if ('reason' in granted) {
       skip(granted);
       continue;
+    }
+    if (funder) {
+      // The funder pays its share and fee from what it has left: if that does not cover them, the offer does not apply.
+      const cost = funderCost(funder, granted.amount).total;
+      const spent = funderSpent.get(funder.funderId) ?? 0;
+      if (spent + cost > funder.available) {
+        skip(refuse('partner_budget_exhausted'));
+        continue;
+      }
+      funderSpent.set(funder.funderId, spent + cost);
     }
     applied.push({
       ...application,

@@ -27,6 +27,9 @@ export const notAppliedReasons = [
   'nothing_to_discount',
   'excluded_by_exclusive_offer',
   'discount_cap_reached',
+  'partner_budget_exhausted',
+  'partner_suspended',
+  'voucher_void',
 ] as const;
 export type NotAppliedReason = (typeof notAppliedReasons)[number];
 

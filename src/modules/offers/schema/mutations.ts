@@ -28,7 +28,7 @@ const ItemMatchInput = builder.inputType('ItemMatchInput', {
 const stepInputDescription =
   "The highest step whose minimumSpend the spend before discounts reaches applies (the cart total, or the matching lines' when items is set); ascending, each giving more than the one below";
 
-const OfferEffectInput = builder.inputType('OfferEffectInput', {
+export const OfferEffectInput = builder.inputType('OfferEffectInput', {
   description: 'Give exactly one',
   fields: (t) => ({
     percentOff: t.field({
@@ -129,7 +129,7 @@ const OfferEffectInput = builder.inputType('OfferEffectInput', {
   }),
 });
 
-const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
+export const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
   fields: (t) => ({
     audience: t.field({ type: OfferAudience, description: 'Default EVERYONE (guests included)' }),
     tierIds: t.idList(),

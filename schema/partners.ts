@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, index, uniqueIndex, check } from 'drizzle-orm/sqlite-core';
+import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
+import { MAX_AMOUNT, MAX_BALANCE, MAX_BASIS_POINTS, MAX_QUANTITY } from '../src/platform/bounds';
+import { offers } from './offers';
+import { partnerCampaignStatuses, partnerFundings, partnerStatuses } from './values';
+import { checks } from './constraints';
+
+/**
+ * A partner brand of the host program and its commercial terms: what share of each voucher discount
+ * it funds, the fee the host charges per redemption, and how it pays (a prepaid deposit, or a credit
+ * limit billed per settlement period).
+ */
+export const partners = sqliteTable(
+  'partners',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    name: text('name').notNull(),
+    status: text('status', { enum: partnerStatuses }).notNull(),
+    contactName: text('contact_name'),
+    contactEmail: text('contact_email'),
+    funding: text('funding', { enum: partnerFundings }).notNull(),
+    /** ISO currency of the deposit, receivable and fees. */
+    currency: text('currency').notNull(),
+    /** POSTPAID only: most the partner may owe, minor units. */
+    creditLimit: integer('credit_limit'),
+    costShareBasisPoints: integer('cost_share_basis_points').notNull(),
+    feePerRedemption: integer('fee_per_redemption').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('partners_program').on(t.programId, t.id),
+    check(checks.partnersStatus, sql`${t.status} in ('active', 'suspended', 'archived')`),
+    check(
+      checks.partnersFunding,
+      sql`(${t.funding} = 'prepaid' and ${t.creditLimit} is null) or (${t.funding} = 'postpaid' and ${t.creditLimit} is not null)`,
+    ),
+    check(
+      checks.partnersTermsRange,
+      sql`${wholeWithin(t.costShareBasisPoints, 0, MAX_BASIS_POINTS)} and ${wholeWithin(t.feePerRedemption, 0, MAX_AMOUNT)} and ${nullOrWholeWithin(t.creditLimit, 0, MAX_AMOUNT)}`,
+    ),
+  ],
+);
+
+/**
+ * A cross-promotion a partner funds in the host program. Its effect, conditions, validity, per-member
+ * limit and money budget live in the offer it is backed by (`offer_id`), so checkout evaluates and
+ * guards it like any offer; the offer is live only while the campaign is ACTIVE and its partner too.
+ * `vouchers_issued` is guarded against `voucher_limit` by a CHECK, as offers guard their counters.
+ */
+export const partnerCampaigns = sqliteTable(
+  'partner_campaigns',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    status: text('status', { enum: partnerCampaignStatuses }).notNull(),
+    /** Why the host sent the campaign back to DRAFT; cleared when it is submitted again. */
+    rejectionReason: text('rejection_reason'),
+    voucherLimit: integer('voucher_limit').notNull(),
+    vouchersIssued: integer('vouchers_issued').notNull().default(0),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('partner_campaigns_partner').on(t.programId, t.partnerId, t.id),
+    index('partner_campaigns_offer').on(t.offerId),
+    check(checks.partnerCampaignsStatus, sql`${t.status} in ('draft', 'submitted', 'active', 'paused', 'ended')`),
+    check(
+      checks.partnerCampaignsVoucherLimit,
+      sql`${wholeWithin(t.voucherLimit, 1, MAX_QUANTITY)} and ${wholeWithin(t.vouchersIssued, 0, MAX_QUANTITY)} and ${t.vouchersIssued} <= ${t.voucherLimit}`,
+    ),
+  ],
+);
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type PartnerCampaignRow = typeof partnerCampaigns.$inferSelect;
+
+/**
+ * A closed settlement period of a partner: the statement of its transfers from `from` (the previous
+ * period's `until`) to `until`, frozen with its totals. Transfers are immutable and a period closes
+ * only up to now, so the statement recomputed later equals these totals (the ledger audit checks it).
+ */
+export const settlementPeriods = sqliteTable(
+  'settlement_periods',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    from: integer('from', { mode: 'timestamp_ms' }).notNull(),
+    until: integer('until', { mode: 'timestamp_ms' }).notNull(),
+    currency: text('currency').notNull(),
+    lineCount: integer('line_count').notNull(),
+    discount: integer('discount').notNull(),
+    partnerShare: integer('partner_share').notNull(),
+    fees: integer('fees').notNull(),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('settlement_periods_partner_until').on(t.partnerId, t.until),
+    /** Periods follow each other: two closes racing from the same start cannot both be written. */
+    uniqueIndex('settlement_periods_partner_from').on(t.partnerId, t.from),
+    check(checks.settlementPeriodsWindow, sql`${t.from} < ${t.until}`),
+    check(
+      checks.settlementPeriodsRange,
+      sql`${wholeWithin(t.discount, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.partnerShare, -MAX_BALANCE, MAX_BALANCE)} and ${wholeWithin(t.fees, -MAX_BALANCE, MAX_BALANCE)}`,
+    ),
+  ],
+);
+export type SettlementPeriodRow = typeof settlementPeriods.$inferSelect;

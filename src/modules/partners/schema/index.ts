@@ -1,0 +1,4 @@
+import './types';
+import './errors';
+import './mutations';
+import './settlement';
