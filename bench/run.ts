@@ -8,12 +8,14 @@ import { checkoutBenchmark } from './checkout';
 import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
+import { segmentsBenchmark } from './segments';
 
 const scenarios = {
   ledger: ledgerBenchmark,
   jobs: jobsBenchmark,
   checkout: checkoutBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
+  segments: segmentsBenchmark,
 };
 
 const { values, positionals } = parseArgs({

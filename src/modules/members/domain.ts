@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
-import { text } from '../../platform/validation';
+import { MAX_AMOUNT } from '../../platform/bounds';
+import { text, withoutControlCharacters } from '../../platform/validation';
 import { escapeLike } from '../../platform/like';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
@@ -21,6 +22,41 @@ function latestBirthday(): string {
   return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
+export const MAX_ATTRIBUTES = 50;
+export const MAX_ATTRIBUTE_TEXT = 256;
+export const MAX_TAGS = 50;
+
+/** A member attribute: a small scalar (text up to 256 characters, a whole number within the money bound, a boolean). */
+const attributeValue = z.union(
+  [
+    withoutControlCharacters(z.string().max(MAX_ATTRIBUTE_TEXT, `must be at most ${MAX_ATTRIBUTE_TEXT} characters`)),
+    z.number().int('must be a whole number').min(-MAX_AMOUNT).max(MAX_AMOUNT, `must be within ±${MAX_AMOUNT}`),
+    z.boolean(),
+  ],
+  { error: `must be text (≤ ${MAX_ATTRIBUTE_TEXT} characters), a whole number or a boolean` },
+);
+
+/** Your own facts about a customer: at most 50 keys (1–64 characters) of small scalar values. */
+export const memberAttributesSchema = z
+  .record(
+    withoutControlCharacters(z.string().trim().min(1, 'keys must not be empty').max(64, 'keys must be at most 64 characters')),
+    attributeValue,
+  )
+  .refine((attributes) => Object.keys(attributes).length <= MAX_ATTRIBUTES, `must have at most ${MAX_ATTRIBUTES} keys`);
+
+/** Normalizes a tag as stored and compared: trimmed, lower-case. */
+export const normalizeTag = (tag: string) => tag.trim().toLowerCase();
+
+/** Labels: at most 50, each 1–64 characters, stored lower-case without duplicates. */
+export const tagsSchema = z
+  .array(text(64).transform(normalizeTag))
+  .transform((tags) => [...new Set(tags)])
+  .refine((tags) => tags.length <= MAX_TAGS, `must have at most ${MAX_TAGS} different tags`);
+
+/** Members having every tag and every attribute value given. */
+export const memberFilterSchema = z.object({ tags: tagsSchema.nullish(), attributes: memberAttributesSchema.nullish() });
+export type MemberFilter = z.output<typeof memberFilterSchema>;
+
 export const consentsSchema = z.object({
   email: z.boolean().nullish(),
   sms: z.boolean().nullish(),
@@ -35,6 +71,8 @@ export const enrollmentSchema = z
     name: name.nullish(),
     birthday: birthday.nullish(),
     consents: consentsSchema.nullish(),
+    attributes: memberAttributesSchema.nullish(),
+    tags: tagsSchema.nullish(),
     referralCode: text(32).nullish(),
   })
   .refine((input) => input.externalId || input.email, {
@@ -49,13 +87,20 @@ export const profileUpdateSchema = z.object({
   name: name.nullish(),
   birthday: birthday.nullish(),
   consents: consentsSchema.nullish(),
+  /** Replaces all attributes; `{}` or null clears them. */
+  attributes: memberAttributesSchema.nullish(),
+  /** Replaces all tags; `[]` or null clears them. */
+  tags: tagsSchema.nullish(),
 });
 
 export type Enrollment = z.output<typeof enrollmentSchema>;
 export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
 type Consents = z.output<typeof consentsSchema>;
 
-type ProfileColumns = Pick<MemberRow, 'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush'>;
+type ProfileColumns = Pick<
+  MemberRow,
+  'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush' | 'attributes' | 'tags'
+>;
 
 function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
   const columns: Partial<ProfileColumns> = {};
@@ -75,6 +120,8 @@ export function enrollmentColumns(enrollment: Enrollment): ProfileColumns {
     consentEmail: false,
     consentSms: false,
     consentPush: false,
+    attributes: enrollment.attributes ?? {},
+    tags: enrollment.tags ?? [],
     ...consentColumns(enrollment.consents),
   };
 }
@@ -85,6 +132,8 @@ export function profileUpdateColumns(update: ProfileUpdate): Partial<ProfileColu
   for (const key of ['externalId', 'email', 'name', 'birthday'] as const) {
     if (update[key] !== undefined) columns[key] = update[key];
   }
+  if (update.attributes !== undefined) columns.attributes = update.attributes ?? {};
+  if (update.tags !== undefined) columns.tags = update.tags ?? [];
   return columns;
 }
 
@@ -94,7 +143,7 @@ export function keepsAnIdentifier(profile: { externalId: string | null; email: s
 }
 
 /** Fields the program owns: a member token may change its name, birthday and consents, not these. */
-export const programOwnedFields = ['externalId', 'email'] as const;
+export const programOwnedFields = ['externalId', 'email', 'attributes', 'tags'] as const;
 
 export function selfUpdateIssues(update: ProfileUpdate) {
   return programOwnedFields
@@ -112,6 +161,8 @@ export function erasureColumns(now: Date) {
     consentEmail: false,
     consentSms: false,
     consentPush: false,
+    attributes: {},
+    tags: [],
     status: 'erased' as const,
     erasedAt: now,
     updatedAt: now,
