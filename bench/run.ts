@@ -9,6 +9,7 @@ import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
 import { remindersBenchmark } from './reminders';
+import { segmentsBenchmark } from './segments';
 
 const scenarios = {
   ledger: ledgerBenchmark,
@@ -16,6 +17,7 @@ const scenarios = {
   reminders: remindersBenchmark,
   checkout: checkoutBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
+  segments: segmentsBenchmark,
 };
 
 const { values, positionals } = parseArgs({

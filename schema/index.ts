@@ -9,6 +9,8 @@ export * from './orders';
 export * from './tiers';
 export * from './offers';
 export * from './referrals';
+export * from './history';
+export * from './segments';
 export * from './partners';
 export * from './outbox';
 export * from './webhooks';

@@ -23,6 +23,10 @@ export const members = sqliteTable(
     consentSms: integer('consent_sms', { mode: 'boolean' }).notNull().default(false),
     consentPush: integer('consent_push', { mode: 'boolean' }).notNull().default(false),
     status: text('status', { enum: memberStatuses }).notNull().default('active'),
+    /** Your own data about the customer (at most 50 keys of small scalar values; see members/domain). */
+    attributes: text('attributes', { mode: 'json' }).$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'`),
+    /** Labels for segmenting, normalized lower-case, without duplicates. */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
     erasedAt: integer('erased_at', { mode: 'timestamp_ms' }),
@@ -31,6 +35,7 @@ export const members = sqliteTable(
     uniqueIndex('members_program_external_id').on(t.programId, t.externalId),
     uniqueIndex('members_program_email').on(t.programId, t.email),
     index('members_program_id').on(t.programId, t.id),
+    check(checks.membersProfileJson, sql`json_type(${t.attributes}) = 'object' and json_type(${t.tags}) = 'array'`),
     check(checks.membersStatus, sql`${t.status} in ('active', 'erased')`),
     check(
       checks.membersErasedHasNoPersonalData,

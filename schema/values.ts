@@ -6,6 +6,9 @@
 // ledger
 export const ownerTypes = ['member', 'program', 'partner'] as const;
 export type OwnerType = (typeof ownerTypes)[number];
+// history
+export const purchaseKeyKinds = ['sku', 'category'] as const;
+export type PurchaseKeyKind = (typeof purchaseKeyKinds)[number];
 // members
 export const memberStatuses = ['active', 'erased'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
@@ -31,6 +34,9 @@ export type RejectionReason = (typeof rejectionReasons)[number];
 // rules
 export const roundingModes = ['down', 'half_up', 'up'] as const;
 export type RoundingMode = (typeof roundingModes)[number];
+// segments
+export const segmentStatuses = ['active', 'archived'] as const;
+export type SegmentStatus = (typeof segmentStatuses)[number];
 // tiers
 export const tierMetrics = ['spend', 'points_earned'] as const;
 export type TierMetric = (typeof tierMetrics)[number];

@@ -2,6 +2,7 @@ import { checkoutCommands } from './modules/checkout';
 import { ledgerCommands } from './modules/ledger';
 import { referralCommands } from './modules/referrals';
 import type { CommandRegistry } from './platform/serializer/commands';
+import { importOrderCommand } from './modules/imports';
 import { useCaseCommands } from './use-cases';
 import { partnerCommands } from './modules/partners';
 
@@ -13,6 +14,7 @@ export const commandRegistry = {
   ...ledgerCommands,
   ...checkoutCommands,
   ...referralCommands,
+  'imports.importOrder': importOrderCommand,
   ...partnerCommands,
   ...useCaseCommands,
 } satisfies CommandRegistry;

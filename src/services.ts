@@ -13,6 +13,9 @@ import { createJobsService, type JobsService } from './jobs/service';
 import { createOffersService, type OffersService } from './modules/offers';
 import { createCheckoutService, type CheckoutService } from './modules/checkout';
 import { createReferralsService, type ReferralsService } from './modules/referrals';
+import { createHistoryService, type HistoryService } from './modules/history';
+import { createImportsService, type ImportsService } from './modules/imports';
+import { createSegmentsService, type SegmentsService } from './modules/segments';
 import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 import { createRemindersService, type RemindersService } from './modules/reminders';
@@ -40,15 +43,19 @@ export interface Services {
   offers: OffersService;
   checkout: CheckoutService;
   referrals: ReferralsService;
+  history: HistoryService;
+  imports: ImportsService;
+  segments: SegmentsService;
   partners: PartnersService;
   events: EventsService;
   reminders: RemindersService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const memberLifecycle = createMemberLifecycle(deps);
   return {
     programs: createProgramsService(deps),
-    members: { ...createMembersService(deps), ...createMemberLifecycle(deps) },
+    members: { ...createMembersService(deps), ...memberLifecycle },
     rules: createRulesService(deps),
     ledger: createLedgerService(deps),
     tiers: createTiersService(deps),
@@ -56,6 +63,9 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: createCheckoutService(deps),
     referrals: createReferralsService(deps),
+    history: createHistoryService(deps),
+    imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
+    segments: createSegmentsService(deps),
     partners: createPartnersService(deps),
     events: createEventsService(deps),
     reminders: createRemindersService(deps),

@@ -33,7 +33,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     SafeInt: { Input: number; Output: number };
     Attributes: { Input: Record<string, string | number | boolean>; Output: Record<string, unknown> };
-    JSONObject: { Input: never; Output: Record<string, unknown> };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],

@@ -4,14 +4,23 @@ import { pruneJobRuns } from './prune-job-runs';
 import { recalculateTiers } from './recalculate-tiers';
 import { rekeyFingerprints } from './rekey-fingerprints';
 import { settleReferrals } from './settle-referrals';
+import { refreshSegmentsJob } from '../modules/segments';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 import { sendReminders } from './send-reminders';
 
 export const jobs: Record<string, Job> = Object.fromEntries(
-  [expirePoints, recalculateTiers, pruneJobRuns, settleReferrals, rekeyFingerprints, dispatchWebhooksJob, pruneEvents, sendReminders].map(
-    (job) => [job.name, job],
-  ),
+  [
+    expirePoints,
+    recalculateTiers,
+    pruneJobRuns,
+    settleReferrals,
+    rekeyFingerprints,
+    dispatchWebhooksJob,
+    pruneEvents,
+    refreshSegmentsJob,
+    sendReminders,
+  ].map((job) => [job.name, job]),
 );
 
 /**
@@ -22,7 +31,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name],
   '20 * * * *': [sendReminders.name],
-  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name],
+  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
   '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
   '* * * * *': [dispatchWebhooksJob.name],
 };

@@ -17,3 +17,6 @@ export function startOfUtcYear(at: Date): Date {
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Days since 1970-01-01 UTC (purchase counts are kept per such day). */
+export const dayNumber = (at: Date) => Math.floor(at.getTime() / DAY_MS);

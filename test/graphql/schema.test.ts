@@ -19,7 +19,7 @@ describe('schema/schema.graphql', () => {
         .join(', ')}): ${field.type}`;
     expect(signature(schema.getMutationType()!.getFields().enrollMember!)).toBe('(input: EnrollMemberInput!): EnrollMemberResult!');
     expect(signature(schema.getQueryType()!.getFields().members!)).toBe(
-      '(after: String, before: String, first: Int, last: Int, search: String): QueryMembersConnection!',
+      '(after: String, attributes: JSONObject, before: String, first: Int, last: Int, search: String, tags: [String!]): QueryMembersConnection!',
     );
   });
 });

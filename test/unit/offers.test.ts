@@ -60,6 +60,7 @@ const member: Shopper = {
   offerUses: new Map(),
   codeUses: new Map(),
   stamps: new Map(),
+  segmentIds: new Set(),
 };
 const guest: Shopper = { ...member, memberId: null };
 

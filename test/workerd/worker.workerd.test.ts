@@ -265,7 +265,7 @@ describe('Worker scheduled', () => {
   // Each Cron Trigger of wrangler.toml and the runs it must leave: one per program for program jobs.
   it.each([
     ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
-    ['30 2 * * *', ['recalculate-tiers', 'rekey-fingerprints'], ['acme', 'globex']],
+    ['30 2 * * *', ['recalculate-tiers', 'refresh-segments', 'rekey-fingerprints'], ['acme', 'globex']],
     ['15 3 * * *', ['prune-events', 'prune-job-runs'], [null]],
     ['* * * * *', ['dispatch-webhooks'], [null]],
   ])('cron "%s" runs %s and records each run', async (cron, jobs, programs) => {

@@ -46,10 +46,16 @@ builder.scalarType('Attributes', {
   parseLiteral: (ast) => parseAttributes(valueFromASTUntyped(ast as ValueNode)),
 });
 
+function parseObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('JSONObject must be a JSON object');
+  // Literals come back as null-prototype objects: a JSON round trip makes plain ones for the code behind.
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
 builder.scalarType('JSONObject', {
-  description: 'A JSON object, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
+  description:
+    'A JSON object: as input, the field that takes it states its limits and refuses what breaks them with InvalidInputError; as output, as documented where it is returned (an event payload follows its JSON Schema under schema/events/)',
   serialize: (value) => value,
-  parseValue: () => {
-    throw badInput('JSONObject is output only');
-  },
+  parseValue: parseObject,
+  parseLiteral: (ast) => parseObject(valueFromASTUntyped(ast as ValueNode)),
 });

@@ -21,6 +21,7 @@ import { loadTierContext, type TierContext } from '../tiers';
 import { usageWindows } from '../offers';
 import { BASE_EARN_MULTIPLIER } from '../ledger';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
+import { memberInSegments } from '../segments';
 import { checkPlacedAt } from './domain/placed-at';
 
 export interface CheckoutCart {
@@ -74,6 +75,8 @@ export interface ShopperNeeds {
   stamps: boolean;
   /** Offers whose per-member limit counts per period, and since when (usageWindows). */
   usageSince: ReadonlyMap<string, Date>;
+  /** The segments the offers in play target: the member is checked against these only. */
+  segmentIds: string[];
 }
 
 /** What the offers in play (and the codes entered) need to know of the member at `at`. */
@@ -83,6 +86,7 @@ export function needsOf(offers: Offer[], codes: PromoCodeRow[], at: Date): Shopp
     usage: offers.some((offer) => offer.perMemberLimit !== null) || codes.some((code) => code.perMemberLimit !== null),
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
     usageSince: usageWindows(offers, at),
+    segmentIds: [...new Set(offers.flatMap((offer) => offer.conditions.segmentIds ?? []))],
   };
 }
 
@@ -97,6 +101,7 @@ const GUEST: Shopper = {
   offerUses: NO_USES,
   codeUses: NO_USES,
   stamps: new Map(),
+  segmentIds: new Set(),
 };
 
 /** The per-period usage windows each program's offers last asked for, per database: the guess for the next read. */
@@ -137,11 +142,15 @@ export async function loadShopper(
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
   seen.set(programId, wanted.usageSince);
-  const usage = !wanted.usage
-    ? { offerUses: NO_USES, codeUses: NO_USES }
-    : sameWindows(guess, wanted.usageSince)
-      ? guessedUsage
-      : await memberUsage(db, programId, memberId, wanted.usageSince);
+  // Offers that target segments cost one more round trip: the member checked against those segments.
+  const [usage, segmentIds] = await Promise.all([
+    !wanted.usage
+      ? { offerUses: NO_USES, codeUses: NO_USES }
+      : sameWindows(guess, wanted.usageSince)
+        ? guessedUsage
+        : memberUsage(db, programId, memberId, wanted.usageSince),
+    memberInSegments(db, programId, memberId, wanted.segmentIds, now),
+  ]);
   const tier = tierContext?.held ?? null;
   const shopper: Shopper = {
     memberId,
@@ -152,6 +161,7 @@ export async function loadShopper(
     referred: referral.referred,
     referralDiscountBasisPoints: referral.discountBasisPoints,
     stamps: wanted.stamps ? stamps : new Map(),
+    segmentIds,
   };
   return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral };
 }

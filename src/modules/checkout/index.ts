@@ -2,5 +2,8 @@
 import './schema';
 
 export { checkoutCommands } from './commands';
-export { lastOrderDates } from './repository';
+export { DuplicateOrderError } from './errors';
+export { cartFields, withTotal } from './inputs';
+export { existingOrderIds, findOrder, lastOrderDates, newOrderStatements, type NewOrder } from './repository';
+export { CartLineInput } from './schema/orders';
 export { createCheckoutService, type CheckoutService } from './service';

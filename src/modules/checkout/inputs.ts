@@ -10,7 +10,8 @@ const attributes = z
   .nullish()
   .transform((values) => values ?? {});
 
-const cartFields = {
+/** The fields of a cart that an order, quoted, recorded or imported, shares. */
+export const cartFields = {
   currency: currencySchema,
   total: whole(0, MAX_AMOUNT).nullish(),
   lines: z
@@ -45,7 +46,7 @@ const cartFields = {
 };
 
 /** The total defaults to the sum of the lines; when given it must cover them (the rest is shipping, fees …). */
-function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(
+export function withTotal<Cart extends { total?: number | null; lines: Array<{ quantity: number; unitPrice: number }> }>(
   cart: Cart,
   context: z.RefinementCtx,
 ) {

@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { orderLines, orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
+import { addedStatsStatements, statsDelta } from '../history';
 
 export function findOrder(db: Database, programId: string, orderId: string) {
   return db.query.orders.findFirst({ where: and(eq(orders.programId, programId), eq(orders.orderId, orderId)) });
@@ -23,4 +24,76 @@ export function lastOrderDates(db: Database, programId: string, afterMemberId: s
       ),
     )
     .groupBy(orders.memberId);
+}
+
+export function existingOrderIds(db: Database, programId: string, orderIds: string[]) {
+  return db
+    .select({ orderId: orders.orderId })
+    .from(orders)
+    .where(and(eq(orders.programId, programId), inArray(orders.orderId, orderIds)));
+}
+
+/** A new order's row (its columns but the key and time), its lines, and when it was placed. */
+export type NewOrder = Omit<typeof orders.$inferInsert, 'id' | 'createdAt'> & {
+  orderPk: string;
+  placedAt: Date;
+  lines: Array<{
+    sku: string;
+    category: string | null;
+    quantity: number;
+    unitPrice: number;
+    discount: number;
+    attributes?: Record<string, unknown>;
+  }>;
+};
+
+/** An order as its member's stats see it (refunds and claims change what it counts for). */
+export function orderForStats(
+  order: { createdAt: Date; total: number; discount: number; refundedAmount: number; fullyRefundedAt: Date | null },
+  lines: Array<{ sku: string; category: string | null; quantity: number; refundedQuantity: number }>,
+) {
+  return {
+    placedAt: order.createdAt,
+    netTotal: order.total - order.discount,
+    refundedAmount: order.refundedAmount,
+    fullyRefunded: order.fullyRefundedAt !== null,
+    lines,
+  };
+}
+
+const ROWS_PER_INSERT = 500;
+const inChunks = <T>(items: T[]) =>
+  Array.from({ length: Math.ceil(items.length / ROWS_PER_INSERT) }, (_, index) =>
+    items.slice(index * ROWS_PER_INSERT, (index + 1) * ROWS_PER_INSERT),
+  );
+
+/**
+ * The rows of new orders (one recorded, or an import's thousand) and what they add to their
+ * members' stats, as a few multi-row statements for one batch.
+ */
+export function newOrderStatements(db: Database, newOrders: NewOrder[]) {
+  const orderRows = newOrders.map(({ orderPk, placedAt, lines: _lines, ...columns }) => ({ id: orderPk, ...columns, createdAt: placedAt }));
+  const lineRows = newOrders.flatMap((order) => order.lines.map((line, lineNo) => ({ orderId: order.orderPk, lineNo, ...line })));
+  // A guest's order counts for no one until a member claims it.
+  const added = newOrders.flatMap((order) =>
+    order.memberId
+      ? [
+          {
+            memberId: order.memberId,
+            delta: statsDelta(
+              null,
+              orderForStats(
+                { createdAt: order.placedAt, total: order.total, discount: order.discount ?? 0, refundedAmount: 0, fullyRefundedAt: null },
+                order.lines.map((line) => ({ ...line, refundedQuantity: 0 })),
+              ),
+            ),
+          },
+        ]
+      : [],
+  );
+  return [
+    ...inChunks(orderRows).map((rows) => db.insert(orders).values(rows)),
+    ...inChunks(lineRows).map((rows) => db.insert(orderLines).values(rows)),
+    ...(added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : []),
+  ];
 }

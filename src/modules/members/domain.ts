@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MemberRow } from '../../../schema';
-import { text } from '../../platform/validation';
+import { MAX_AMOUNT } from '../../platform/bounds';
+import { text, withoutControlCharacters } from '../../platform/validation';
 import { escapeLike } from '../../platform/like';
 
 /** Trimmed and lower-cased: the form in which emails are stored and compared. */
@@ -33,6 +34,41 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+export const MAX_ATTRIBUTES = 50;
+export const MAX_ATTRIBUTE_TEXT = 256;
+export const MAX_TAGS = 50;
+
+/** A member attribute: a small scalar (text up to 256 characters, a whole number within the money bound, a boolean). */
+const attributeValue = z.union(
+  [
+    withoutControlCharacters(z.string().max(MAX_ATTRIBUTE_TEXT, `must be at most ${MAX_ATTRIBUTE_TEXT} characters`)),
+    z.number().int('must be a whole number').min(-MAX_AMOUNT).max(MAX_AMOUNT, `must be within ±${MAX_AMOUNT}`),
+    z.boolean(),
+  ],
+  { error: `must be text (≤ ${MAX_ATTRIBUTE_TEXT} characters), a whole number or a boolean` },
+);
+
+/** Your own facts about a customer: at most 50 keys (1–64 characters) of small scalar values. */
+export const memberAttributesSchema = z
+  .record(
+    withoutControlCharacters(z.string().trim().min(1, 'keys must not be empty').max(64, 'keys must be at most 64 characters')),
+    attributeValue,
+  )
+  .refine((attributes) => Object.keys(attributes).length <= MAX_ATTRIBUTES, `must have at most ${MAX_ATTRIBUTES} keys`);
+
+/** Normalizes a tag as stored and compared: trimmed, lower-case. */
+export const normalizeTag = (tag: string) => tag.trim().toLowerCase();
+
+/** Labels: at most 50, each 1–64 characters, stored lower-case without duplicates. */
+export const tagsSchema = z
+  .array(text(64).transform(normalizeTag))
+  .transform((tags) => [...new Set(tags)])
+  .refine((tags) => tags.length <= MAX_TAGS, `must have at most ${MAX_TAGS} different tags`);
+
+/** Members having every tag and every attribute value given. */
+export const memberFilterSchema = z.object({ tags: tagsSchema.nullish(), attributes: memberAttributesSchema.nullish() });
+export type MemberFilter = z.output<typeof memberFilterSchema>;
+
 export const consentsSchema = z.object({
   email: z.boolean().nullish(),
   sms: z.boolean().nullish(),
@@ -48,6 +84,8 @@ export const enrollmentSchema = z
     birthday: birthday.nullish(),
     timeZone: timeZone.nullish(),
     consents: consentsSchema.nullish(),
+    attributes: memberAttributesSchema.nullish(),
+    tags: tagsSchema.nullish(),
     referralCode: text(32).nullish(),
   })
   .refine((input) => input.externalId || input.email, {
@@ -63,6 +101,10 @@ export const profileUpdateSchema = z.object({
   birthday: birthday.nullish(),
   timeZone: timeZone.nullish(),
   consents: consentsSchema.nullish(),
+  /** Replaces all attributes; `{}` or null clears them. */
+  attributes: memberAttributesSchema.nullish(),
+  /** Replaces all tags; `[]` or null clears them. */
+  tags: tagsSchema.nullish(),
 });
 
 export type Enrollment = z.output<typeof enrollmentSchema>;
@@ -71,7 +113,7 @@ type Consents = z.output<typeof consentsSchema>;
 
 type ProfileColumns = Pick<
   MemberRow,
-  'externalId' | 'email' | 'name' | 'birthday' | 'timeZone' | 'consentEmail' | 'consentSms' | 'consentPush'
+  'externalId' | 'email' | 'name' | 'birthday' | 'timeZone' | 'consentEmail' | 'consentSms' | 'consentPush' | 'attributes' | 'tags'
 >;
 
 function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
@@ -93,6 +135,8 @@ export function enrollmentColumns(enrollment: Enrollment): ProfileColumns {
     consentEmail: false,
     consentSms: false,
     consentPush: false,
+    attributes: enrollment.attributes ?? {},
+    tags: enrollment.tags ?? [],
     ...consentColumns(enrollment.consents),
   };
 }
@@ -103,6 +147,8 @@ export function profileUpdateColumns(update: ProfileUpdate): Partial<ProfileColu
   for (const key of ['externalId', 'email', 'name', 'birthday', 'timeZone'] as const) {
     if (update[key] !== undefined) columns[key] = update[key];
   }
+  if (update.attributes !== undefined) columns.attributes = update.attributes ?? {};
+  if (update.tags !== undefined) columns.tags = update.tags ?? [];
   return columns;
 }
 
@@ -112,7 +158,7 @@ export function keepsAnIdentifier(profile: { externalId: string | null; email: s
 }
 
 /** Fields the program owns: a member token may change its name, birthday and consents, not these. */
-export const programOwnedFields = ['externalId', 'email'] as const;
+export const programOwnedFields = ['externalId', 'email', 'attributes', 'tags'] as const;
 
 export function selfUpdateIssues(update: ProfileUpdate) {
   return programOwnedFields
@@ -131,6 +177,8 @@ export function erasureColumns(now: Date) {
     consentEmail: false,
     consentSms: false,
     consentPush: false,
+    attributes: {},
+    tags: [],
     status: 'erased' as const,
     erasedAt: now,
     updatedAt: now,

@@ -6,19 +6,20 @@
 // Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
 import './schema';
 
-export type { Enrollment, ProfileUpdate } from './domain';
-export { MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
+export { enrollmentSchema, profileUpdateSchema, type Enrollment, type ProfileUpdate } from './domain';
+export { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 export { enrollmentStatement, erasureStatements, profileUpdateStatement } from './lifecycle';
 export {
   activeMemberEmails,
   activeMemberIds,
   activeMembersChunk,
   asDuplicateMemberError,
+  attributeMatch,
   findMember,
   membersByIds,
   otherMemberWithEmailIdentity,
   requireActiveMember,
   type MemberRef,
 } from './repository';
-export { MemberType, loadMember, memberIdFrom } from './schema';
+export { MemberType, loadMember, memberIdFrom, profileFields } from './schema';
 export { createMembersService, type Member, type MembersService } from './service';

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database';
 import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError } from './errors';
-import { likePattern } from './domain';
+import { likePattern, type MemberFilter } from './domain';
 import { escapeLike } from '../../platform/like';
 
 /** Member rows of one program; every query is scoped by `programId`. */
@@ -52,7 +52,7 @@ export async function findMemberByExternalId(db: Database, programId: string, ex
   return member;
 }
 
-export interface MemberPage extends KeysetPage {
+export interface MemberPage extends KeysetPage, MemberFilter {
   search?: string | null;
 }
 
@@ -70,12 +70,22 @@ export function listMembers(db: Database, programId: string, page: MemberPage): 
       )!,
     );
   }
+  for (const tag of page.tags ?? []) conditions.push(sql`exists (select 1 from json_each(${members.tags}) where value = ${tag})`);
+  for (const [key, value] of Object.entries(page.attributes ?? {})) {
+    conditions.push(sql`exists (select 1 from json_each(${members.attributes}) where key = ${key} and ${attributeMatch(value)})`);
+  }
   return db
     .select()
     .from(members)
     .where(and(...conditions))
     .orderBy(orderBy)
     .limit(limit);
+}
+
+/** A json_each row holding exactly this scalar (JSON's own types: 1 is not true, "1" is not 1). */
+export function attributeMatch(value: string | number | boolean): SQL {
+  if (typeof value === 'boolean') return sql`type = ${value ? 'true' : 'false'}`;
+  return typeof value === 'number' ? sql`type = 'integer' and value = ${value}` : sql`type = 'text' and value = ${value}`;
 }
 
 /** Maps the UNIQUE indexes on (program, externalId) and (program, email) to a typed error. */

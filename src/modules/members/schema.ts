@@ -4,7 +4,7 @@ import { ErrorInterface } from '../../graphql/types/errors';
 import { parseInput } from '../../graphql/parse-input';
 import { decodeId, requireId } from '../../graphql/global-ids';
 import { InvalidInputError } from '../../platform/errors';
-import { enrollmentSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
+import { enrollmentSchema, memberFilterSchema, profileUpdateSchema, selfUpdateIssues } from './domain';
 import { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
 import type { Member } from './service';
 import { connectionById } from '../../graphql/connections';
@@ -62,6 +62,8 @@ export const MemberType = builder.node(builder.objectRef<Member>('Member'), {
     birthday: t.exposeString('birthday', { nullable: true, description: 'YYYY-MM-DD' }),
     timeZone: t.exposeString('timeZone', { nullable: true }),
     consents: t.field({ type: Consents, resolve: (member) => member }),
+    attributes: t.field({ type: 'JSONObject', resolve: (member) => member.attributes }),
+    tags: t.exposeStringList('tags'),
     status: t.expose('status', { type: MemberStatus }),
     enrolledAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -69,18 +71,20 @@ export const MemberType = builder.node(builder.objectRef<Member>('Member'), {
   }),
 });
 
-const ConsentsInput = builder.inputType('ConsentsInput', {
+export const ConsentsInput = builder.inputType('ConsentsInput', {
   description: 'Omitted channels keep their current consent',
   fields: (t) => ({ email: t.boolean(), sms: t.boolean(), push: t.boolean() }),
 });
 
-const profileFields = (t: InputFieldBuilder) => ({
+export const profileFields = (t: InputFieldBuilder) => ({
   externalId: t.string({ description: 'Your id for this customer (unique in the program)' }),
   email: t.string({ description: 'Unique in the program; stored lower-case' }),
   name: t.string(),
   birthday: t.string({ description: 'YYYY-MM-DD' }),
   timeZone: t.string(),
   consents: t.field({ type: ConsentsInput }),
+  attributes: t.field({ type: 'JSONObject' }),
+  tags: t.stringList(),
 });
 
 const EnrollMemberInput = builder.inputType('EnrollMemberInput', {
@@ -173,10 +177,14 @@ builder.queryFields((t) => ({
   members: t.connection({
     type: MemberType,
     description: 'Members of the program, oldest enrollment first; `search` matches email, name or externalId',
-    args: { search: t.arg.string() },
+    args: { search: t.arg.string(), tags: t.arg.stringList(), attributes: t.arg({ type: 'JSONObject' }) },
     authScopes: { admin: true, storefront: true },
-    resolve: (_root, args, context) =>
-      connectionById(args, (page) => context.services.members.list(programIdOf(context), { ...page, search: args.search })),
+    resolve: (_root, args, context) => {
+      const filter = parseInput(memberFilterSchema, { tags: args.tags, attributes: args.attributes });
+      return connectionById(args, (page) =>
+        context.services.members.list(programIdOf(context), { ...page, search: args.search, ...filter }),
+      );
+    },
   }),
   me: t.field({
     type: MemberType,

@@ -13,6 +13,7 @@ import { applyOfferUpdate, hasLimitForPeriod, isWindowValid, type NewOffer, type
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
 import { existingTierIds } from '../tiers';
+import { existingSegmentIds } from '../segments';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
 const INSERT_CHUNK = 1000;
@@ -57,6 +58,13 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     return offer;
   }
 
+  async function checkSegments(programId: string, segmentIds: string[] = []) {
+    if (segmentIds.length === 0) return;
+    const known = await existingSegmentIds(db, programId, segmentIds);
+    if (known.length !== segmentIds.length)
+      throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: 'a segment does not exist in this program' }]);
+  }
+
   async function checkTiers(programId: string, tierIds: string[]) {
     if (tierIds.length === 0) return;
     const known = await existingTierIds(db, programId, tierIds);
@@ -88,6 +96,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
       await checkTiers(programId, offer.conditions.tierIds);
+      await checkSegments(programId, offer.conditions.segmentIds);
       const now = clock.now();
       const [[row]] = await db.batch([
         db
@@ -105,6 +114,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       if (!hasLimitForPeriod(next))
         throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
+      if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
       const {
         id: _id,
         programId: _program,

@@ -9,7 +9,8 @@ import { memberBalance } from '../../ledger';
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { checkClaim, claimablePoints } from '../domain/claim';
-import { findOrder } from '../repository';
+import { findOrder, linesOf, orderForStats } from '../repository';
+import { statsDelta, statsStatements } from '../../history';
 import { OrderNotFoundError } from '../errors';
 import { pointsEvent } from '../../ledger';
 
@@ -44,7 +45,7 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
   if (!order) throw new OrderNotFoundError(orderId);
   checkClaim(order, memberId, rules.guestClaimDays, now);
   const points = claimablePoints(order);
-  const balance = await memberBalance(db, programId, memberId, 'memberPoints');
+  const [balance, lines] = await Promise.all([memberBalance(db, programId, memberId, 'memberPoints'), linesOf(db, order.id)]);
   const earn = points > 0 ? newId() : null;
   const claimed = { memberId, points, pointsBalance: balance + points, transferId: earn };
   return {
@@ -78,6 +79,8 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
     statements: [
       db.update(orders).set({ memberId, claimedAt: now }).where(eq(orders.id, order.id)),
       db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, order.id)),
+      // The order now counts for the member's stats, as it stands after its refunds.
+      ...statsStatements(db, programId, memberId, statsDelta(null, orderForStats(order, lines))),
     ],
     // Another claim got in first (possible only without the serializer): answer as it left the order.
     retryOn: (violation) => violation.kind === 'unique' && violation.targets.includes(columnTarget(transfers.ref)),

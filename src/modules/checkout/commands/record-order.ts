@@ -2,7 +2,7 @@ import { upgradeForOrder } from '../../tiers';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
 import { columnTarget, type ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { checks, orderLines, orders } from '../../../../schema';
+import { checks, orders } from '../../../../schema';
 import { account, POINTS } from '../../ledger';
 import { planSpend, sumDeltas } from '../../ledger';
 import { lotExpiry, lotVesting } from '../../ledger';
@@ -19,7 +19,7 @@ import { partnerFundingTransfers } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
-import { findOrder } from '../repository';
+import { findOrder, newOrderStatements } from '../repository';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -163,24 +163,18 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
-      db.insert(orders).values({
-        ...recorded,
-        id: orderPk,
-        programId,
-        pointsPayment: priced.pointsPayment,
-        walletBonusPayment: fromBonus,
-        attributes: input.attributes,
-        createdAt: at,
-      }),
-      ...(input.lines.length > 0
-        ? [
-            db
-              .insert(orderLines)
-              .values(
-                input.lines.map((line, lineNo) => ({ orderId: orderPk, lineNo, ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-              ),
-          ]
-        : []),
+      ...newOrderStatements(db, [
+        {
+          ...recorded,
+          orderPk,
+          programId,
+          pointsPayment: priced.pointsPayment,
+          walletBonusPayment: fromBonus,
+          attributes: input.attributes,
+          placedAt: at,
+          lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+        },
+      ]),
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,

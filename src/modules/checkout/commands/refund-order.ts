@@ -11,7 +11,8 @@ import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 import { releaseStatements, stampReturnStatements } from '../../offers';
 import { referralConvertedBy } from '../../referrals';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
-import { findOrder, linesOf } from '../repository';
+import { findOrder, linesOf, orderForStats } from '../repository';
+import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
 import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 
@@ -104,6 +105,11 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
     ? await releaseStatements(db, order.id, now)
     : await stampReturnStatements(db, { orderPk: order.id, lines }, lineAllocations, now);
   const referral = offersReleased ? await referralConvertedBy(db, programId, order.id) : null;
+  const statsBefore = orderForStats(order, lines);
+  const statsAfter = orderForStats(
+    { ...order, refundedAmount: order.refundedAmount + amount, fullyRefundedAt: order.fullyRefundedAt ?? (offersReleased ? now : null) },
+    lines.map((line) => ({ ...line, refundedQuantity: line.refundedQuantity + (lineAllocations.get(line.lineNo) ?? 0) })),
+  );
   return {
     memberId,
     transfers: planned,
@@ -139,6 +145,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
           .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
       ),
       ...stampReturns.statements,
+      refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
+      ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
       ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only

@@ -75,7 +75,7 @@ builder.objectType(PlacedAtOutOfRangeError, {
 });
 builder.objectType(CheckoutContendedError, { name: 'CheckoutContendedError', interfaces: [ErrorInterface], fields: () => ({}) });
 
-const CartLineInput = builder.inputType('OrderLineInput', {
+export const CartLineInput = builder.inputType('OrderLineInput', {
   fields: (t) => ({
     sku: t.string({ required: true }),
     category: t.string(),

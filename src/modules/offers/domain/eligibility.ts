@@ -24,6 +24,8 @@ export interface Shopper {
   codeUses: ReadonlyMap<string, number>;
   /** Stamp-card progress per offer. */
   stamps: ReadonlyMap<string, StampCardState>;
+  /** Of the segments the offers in play target, those the member is in. */
+  segmentIds: ReadonlySet<string>;
 }
 
 export interface CartFacts {
@@ -80,6 +82,10 @@ const shopperChecks: Check[] = [
         (shopper.lastOrderAt && now.getTime() - shopper.lastOrderAt.getTime() <= withinDaysOfLastOrder * DAY_MS
           ? null
           : refuse('no_recent_order'))),
+  ({ segmentIds = [] }, shopper) =>
+    segmentIds.length === 0
+      ? null
+      : (needsMember(shopper) ?? (segmentIds.some((id) => shopper.segmentIds.has(id)) ? null : refuse('not_in_segment'))),
 ];
 
 /** Conditions on the cart itself. */

@@ -34,6 +34,8 @@ export interface OfferConditions {
   withinDaysOfLastOrder: number | null;
   /** Cart total before discounts, minor units. */
   minimumSpend: number | null;
+  /** Only members in at least one of these segments (empty or absent: anyone). */
+  segmentIds?: string[];
 }
 
 /**
@@ -170,6 +172,11 @@ export const conditionsInputSchema = z
     orderNumber: optional(whole(1, 1000)),
     withinDaysOfLastOrder: optional(whole(1, 3650)),
     minimumSpend: optional(whole(1, MAX_AMOUNT)),
+    segmentIds: z
+      .array(z.string())
+      .max(20, 'at most 20 segments')
+      .nullish()
+      .transform((ids) => [...new Set(ids ?? [])]),
   })
   .nullish()
   .transform(
@@ -184,6 +191,7 @@ export const conditionsInputSchema = z
         orderNumber: null,
         withinDaysOfLastOrder: null,
         minimumSpend: null,
+        segmentIds: [],
       },
   );
 

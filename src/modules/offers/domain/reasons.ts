@@ -18,6 +18,7 @@ export const notAppliedReasons = [
   'attributes_not_matched',
   'order_number_not_matched',
   'no_recent_order',
+  'not_in_segment',
   'below_threshold',
   'limit_reached',
   'budget_exhausted',

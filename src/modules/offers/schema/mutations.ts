@@ -140,6 +140,7 @@ export const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     orderNumber: t.int({ description: '1: first order, 2: second …' }),
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
     minimumSpend: t.field({ type: 'SafeInt', description: 'Cart total before discounts, minor units' }),
+    segmentIds: t.idList(),
   }),
 });
 
@@ -199,8 +200,27 @@ function tierIdFrom(globalId: string | number): string {
   return id;
 }
 const tierIdsFrom = (ids: Array<string | number> | null | undefined) => ids?.map(tierIdFrom);
-const withTierIds = <Input extends { conditions?: { tierIds?: Array<string | number> | null } | null }>(input: Input) =>
-  input.conditions ? { ...input, conditions: { ...input.conditions, tierIds: tierIdsFrom(input.conditions.tierIds) } } : input;
+function segmentIdFrom(globalId: string | number): string {
+  const id = decodeId('Segment', globalId);
+  if (id === null)
+    throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
+  return id;
+}
+const withTierIds = <
+  Input extends { conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null },
+>(
+  input: Input,
+) =>
+  input.conditions
+    ? {
+        ...input,
+        conditions: {
+          ...input.conditions,
+          tierIds: tierIdsFrom(input.conditions.tierIds),
+          segmentIds: input.conditions.segmentIds?.map(segmentIdFrom),
+        },
+      }
+    : input;
 const admin = { admin: true };
 
 OfferPayload.implement({ fields: (t) => ({ offer: t.field({ type: OfferType, resolve: (payload) => payload.offer }) }) });

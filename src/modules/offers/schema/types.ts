@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { limitPeriods, limitWindows, offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
+import { SegmentType } from '../../segments';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
@@ -142,6 +143,11 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
       description: 'Come-back: the previous order was at most this many days ago',
     }),
     minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', nullable: true, description: 'Cart total before discounts, minor units' }),
+    segments: t.field({
+      type: [SegmentType],
+      resolve: (conditions, _args, context) =>
+        conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : [],
+    }),
   }),
 });
 

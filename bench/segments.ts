@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { members } from '../schema';
+import { commandRegistry } from '../src/commands';
+import { loadConfig } from '../src/config';
+import { createProgramsService } from '../src/modules/programs/service';
+import { createServices } from '../src/services';
+import { systemClock } from '../src/platform/clock';
+import { openNodeDatabase } from '../src/platform/node/database';
+import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
+import { freshDataDir, writeResults } from './lib';
+
+const PROGRAM = 'bench';
+const DAY_MS = 86_400_000;
+const CALL = 1000;
+const SKUS = Array.from({ length: 200 }, (_, index) => `SKU-${index}`);
+const CATEGORIES = ['tea', 'coffee', 'kitchen', 'gifts', 'snacks', 'books', 'cups', 'beans'];
+
+let samples: number[] = [];
+/** Records resident memory now (the embedded database answers on the event loop, so timers alone would miss the busy stretches). */
+const sample = () => samples.push(process.memoryUsage().rss / 1e6);
+
+/** Resident memory in MB, sampled every 250 ms and after each call while `work` runs: flat means no row set is held. */
+async function sampled<T>(work: () => Promise<T>) {
+  samples = [];
+  sample();
+  const timer = setInterval(sample, 250);
+  const started = performance.now();
+  try {
+    const result = await work();
+    sample();
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) },
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * `npm run bench -- segments [--members 100000]`: members, then ten orders each on average, are
+ * imported through the import service (1,000 rows a call, as `npm run import` sends them); then a
+ * segment of five conditions is refreshed over every member, its count read, and member stats read.
+ */
+export async function segmentsBenchmark({ members: memberCount }: { members: number }) {
+  const orderCount = memberCount * 10;
+  const file = join(freshDataDir(), 'segments.db');
+  const config = loadConfig(
+    { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
+    'node',
+  );
+  const { db, client } = await openNodeDatabase(config.libsql);
+  const clock = systemClock;
+  const deps = {
+    db,
+    clock,
+    fingerprints: config.fingerprints,
+    serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints }),
+  };
+  await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
+  const services = createServices(deps);
+  const now = Date.now();
+
+  const memberImport = await sampled(async () => {
+    for (let offset = 0; offset < memberCount; offset += CALL) {
+      const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => {
+        const n = offset + index;
+        return {
+          externalId: `C-${n}`,
+          email: `c${n}@bench.test`,
+          birthday: `19${50 + (n % 50)}-${String(1 + (n % 12)).padStart(2, '0')}-15`,
+          consents: { email: n % 3 === 0 },
+          tags: n % 5 === 0 ? ['vip'] : ['regular'],
+          attributes: { store: n % 2 ? 'Lyon' : 'Paris' },
+        };
+      });
+      const result = await services.imports.importMembers(PROGRAM, rows);
+      if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
+      sample();
+    }
+  });
+  const orderImport = await sampled(async () => {
+    for (let offset = 0; offset < orderCount; offset += CALL) {
+      const rows = Array.from({ length: Math.min(CALL, orderCount - offset) }, (_, index) => {
+        const n = offset + index;
+        const member = (n * 7919) % memberCount;
+        return {
+          memberExternalId: `C-${member}`,
+          orderId: `O-${n}`,
+          placedAt: new Date(now - (1 + ((n * 104_729) % 730)) * DAY_MS),
+          currency: 'EUR',
+          lines: [
+            { sku: SKUS[n % SKUS.length], category: CATEGORIES[n % CATEGORIES.length], quantity: 1 + (n % 3), unitPrice: 500 + (n % 5000) },
+            { sku: SKUS[(n * 31) % SKUS.length], category: CATEGORIES[(n * 3) % CATEGORIES.length], quantity: 1, unitPrice: 900 },
+          ],
+        };
+      });
+      const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints: false });
+      if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
+      sample();
+    }
+  });
+
+  const definition = {
+    all: [
+      { bought: { category: 'tea', atLeast: 2, withinDays: 365 } },
+      { daysSinceLastOrder: { min: 30 } },
+      { spend: { min: 20_000 } },
+      { tags: { any: ['vip', 'regular'] } },
+      { not: { consent: 'sms' } },
+    ],
+  };
+  const refresh = await sampled(() => services.segments.create(PROGRAM, { name: 'Lapsed tea drinkers', definition }));
+  const countTimes: number[] = [];
+  for (let index = 0; index < 20; index++) {
+    const started = performance.now();
+    await services.segments.get(PROGRAM, refresh.result.id);
+    countTimes.push(performance.now() - started);
+  }
+  const ids = (await db.select({ id: members.id }).from(members).limit(1000)).map((row) => row.id);
+  const statsStarted = performance.now();
+  for (const id of ids) await services.history.stats(PROGRAM, [id]);
+  const statsMs = (performance.now() - statsStarted) / ids.length;
+
+  const results = {
+    members: memberCount,
+    orders: orderCount,
+    memberImport: {
+      seconds: +memberImport.seconds.toFixed(1),
+      rowsPerSecond: Math.round(memberCount / memberImport.seconds),
+      rssMb: memberImport.rssMb,
+    },
+    orderImport: {
+      seconds: +orderImport.seconds.toFixed(1),
+      rowsPerSecond: Math.round(orderCount / orderImport.seconds),
+      rssMb: orderImport.rssMb,
+    },
+    refresh: { seconds: +refresh.seconds.toFixed(2), conditions: 5, matched: refresh.result.memberCount, rssMb: refresh.rssMb },
+    segmentCountMs: { median: +countTimes.sort((a, b) => a - b)[10]!.toFixed(2) },
+    memberStatsReadMs: +statsMs.toFixed(3),
+  };
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`written to ${writeResults('segments', results)}`);
+  client.close();
+}

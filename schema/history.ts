@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import { programIdColumn, nullOrWholeWithin, wholeWithin } from './columns';
+import { memberIdColumn } from './members';
+import { purchaseKeyKinds } from './values';
+import { checks } from './constraints';
+import { orders } from './orders';
+import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
+import { sqliteTable, text, integer, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
+
+/** One refund of an order, as the refund command recorded it (the order keeps the running totals). */
+export const orderRefunds = sqliteTable(
+  'order_refunds',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    orderPk: text('order_pk')
+      .notNull()
+      .references(() => orders.id),
+    amount: integer('amount').notNull(),
+    pointsClawedBack: integer('points_clawed_back').notNull(),
+    pointsReturned: integer('points_returned').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('order_refunds_order').on(t.orderPk, t.createdAt),
+    check(
+      checks.orderRefundsRange,
+      sql`${wholeWithin(t.amount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
+    ),
+  ],
+);
+
+/**
+ * A member's purchase figures, kept current in the batch of every order, refund and import
+ * (DESIGN.md §12). An order counts while it is not fully refunded; spend is what was paid after
+ * discounts and refunds. First and last order are over every order placed.
+ */
+export const memberStats = sqliteTable(
+  'member_stats',
+  {
+    memberId: memberIdColumn().primaryKey(),
+    programId: programIdColumn(),
+    firstOrderAt: integer('first_order_at', { mode: 'timestamp_ms' }),
+    lastOrderAt: integer('last_order_at', { mode: 'timestamp_ms' }),
+    orderCount: integer('order_count').notNull().default(0),
+    totalSpend: integer('total_spend').notNull().default(0),
+  },
+  (t) => [
+    index('member_stats_program_last_order').on(t.programId, t.lastOrderAt),
+    index('member_stats_program_spend').on(t.programId, t.totalSpend),
+    check(checks.memberStatsRange, sql`${wholeWithin(t.orderCount, 0, MAX_BALANCE)} and ${wholeWithin(t.totalSpend, 0, MAX_BALANCE)}`),
+    check(
+      checks.memberStatsDates,
+      sql`${nullOrWholeWithin(t.firstOrderAt, 0, 8_640_000_000_000_000)} and (${t.firstOrderAt} is null) = (${t.lastOrderAt} is null)`,
+    ),
+  ],
+);
+
+/**
+ * How many of a member's orders (not fully refunded, with an unrefunded unit of it) bought a SKU or a
+ * category, per UTC day of the order: "k times within N days" sums the days of the window. One row
+ * per member, key and day the member bought it on, so it grows with order lines, never beyond them.
+ */
+export const memberPurchaseCounts = sqliteTable(
+  'member_purchase_counts',
+  {
+    programId: programIdColumn(),
+    memberId: memberIdColumn(),
+    kind: text('kind', { enum: purchaseKeyKinds }).notNull(),
+    key: text('key').notNull(),
+    /** Days since 1970-01-01 (UTC) of the orders counted. */
+    day: integer('day').notNull(),
+    orders: integer('orders').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.kind, t.key, t.day] }),
+    index('member_purchase_counts_program_key').on(t.programId, t.kind, t.key, t.day),
+    check(checks.memberPurchaseCountsKind, sql`${t.kind} in ('sku', 'category')`),
+    check(checks.memberPurchaseCountsRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)}`),
+  ],
+);
+
+export type MemberStatsRow = typeof memberStats.$inferSelect;
+export type OrderRefundRow = typeof orderRefunds.$inferSelect;

@@ -1,0 +1,9 @@
+/** Purchase history: what other modules may use (the stats statements an order change adds to its batch). */
+
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { statsDelta, heldPurchaseKeys, type OrderForStats, type StatsDelta } from './domain/stats';
+export { addedStatsStatements, statsStatements } from './stats-repository';
+export { refundRecordStatement } from './refunds-repository';
+export { createHistoryService, type HistoryService } from './service';

@@ -1,0 +1,2 @@
+import './orders';
+import './stats';

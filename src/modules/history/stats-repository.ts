@@ -1,0 +1,129 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { memberPurchaseCounts, memberStats } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import type { StatsDelta } from './domain/stats';
+
+/**
+ * The statements that apply a stats delta, for the batch of the order change it comes from. The
+ * member's row is created on its first order; purchase counts that drop to zero are deleted.
+ */
+export function statsStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
+  const placedAt = delta.placedAt.getTime();
+  const totals = {
+    orderCount: sql`${memberStats.orderCount} + ${delta.orderCount}`,
+    totalSpend: sql`${memberStats.totalSpend} + ${delta.spend}`,
+  };
+  // SQLite checks an upsert's candidate row before its conflict, so what takes away is an update:
+  // the order being refunded created the row.
+  const stats =
+    delta.orderCount >= 0 && delta.spend >= 0
+      ? db
+          .insert(memberStats)
+          .values({
+            programId,
+            memberId,
+            firstOrderAt: delta.placedAt,
+            lastOrderAt: delta.placedAt,
+            orderCount: delta.orderCount,
+            totalSpend: delta.spend,
+          })
+          .onConflictDoUpdate({
+            target: memberStats.memberId,
+            set: {
+              firstOrderAt: sql`min(coalesce(${memberStats.firstOrderAt}, ${placedAt}), ${placedAt})`,
+              lastOrderAt: sql`max(coalesce(${memberStats.lastOrderAt}, ${placedAt}), ${placedAt})`,
+              ...totals,
+            },
+          })
+      : db.update(memberStats).set(totals).where(eq(memberStats.memberId, memberId));
+  const purchases = delta.purchases.map(({ kind, key, day, orders }) =>
+    orders > 0
+      ? db
+          .insert(memberPurchaseCounts)
+          .values({ programId, memberId, kind, key, day, orders })
+          .onConflictDoUpdate({
+            target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
+            set: { orders: sql`${memberPurchaseCounts.orders} + ${orders}` },
+          })
+      : db
+          .update(memberPurchaseCounts)
+          .set({ orders: sql`${memberPurchaseCounts.orders} + ${orders}` })
+          .where(
+            and(
+              eq(memberPurchaseCounts.memberId, memberId),
+              eq(memberPurchaseCounts.kind, kind),
+              eq(memberPurchaseCounts.key, key),
+              eq(memberPurchaseCounts.day, day),
+            ),
+          ),
+  );
+  const emptied = delta.purchases.some((purchase) => purchase.orders < 0)
+    ? [db.delete(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.orders, 0)))]
+    : [];
+  return [stats, ...purchases, ...emptied];
+}
+
+const MULTI_ROW_CHUNK = 500;
+const chunks = <T>(items: T[], size = MULTI_ROW_CHUNK) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+/**
+ * What many new orders (an import) add to their members' stats, merged per member and per
+ * purchase key and day, as a few multi-row upserts: a thousand orders cost a handful of statements.
+ */
+export function addedStatsStatements(db: Database, programId: string, added: Array<{ memberId: string; delta: StatsDelta }>) {
+  const perMember = new Map<
+    string,
+    { memberId: string; programId: string; firstOrderAt: Date; lastOrderAt: Date; orderCount: number; totalSpend: number }
+  >();
+  const perKey = new Map<
+    string,
+    { programId: string; memberId: string; kind: StatsDelta['purchases'][number]['kind']; key: string; day: number; orders: number }
+  >();
+  for (const { memberId, delta } of added) {
+    const stats = perMember.get(memberId) ?? {
+      memberId,
+      programId,
+      firstOrderAt: delta.placedAt,
+      lastOrderAt: delta.placedAt,
+      orderCount: 0,
+      totalSpend: 0,
+    };
+    if (delta.placedAt < stats.firstOrderAt) stats.firstOrderAt = delta.placedAt;
+    if (delta.placedAt > stats.lastOrderAt) stats.lastOrderAt = delta.placedAt;
+    stats.orderCount += delta.orderCount;
+    stats.totalSpend += delta.spend;
+    perMember.set(memberId, stats);
+    for (const { kind, key, day, orders } of delta.purchases) {
+      const id = `${memberId}\u0000${kind}\u0000${key}\u0000${day}`;
+      const entry = perKey.get(id) ?? { programId, memberId, kind, key, day, orders: 0 };
+      entry.orders += orders;
+      perKey.set(id, entry);
+    }
+  }
+  return [
+    ...chunks([...perMember.values()]).map((rows) =>
+      db
+        .insert(memberStats)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: memberStats.memberId,
+          set: {
+            firstOrderAt: sql`min(coalesce(${memberStats.firstOrderAt}, excluded.first_order_at), excluded.first_order_at)`,
+            lastOrderAt: sql`max(coalesce(${memberStats.lastOrderAt}, excluded.last_order_at), excluded.last_order_at)`,
+            orderCount: sql`${memberStats.orderCount} + excluded.order_count`,
+            totalSpend: sql`${memberStats.totalSpend} + excluded.total_spend`,
+          },
+        }),
+    ),
+    ...chunks([...perKey.values()]).map((rows) =>
+      db
+        .insert(memberPurchaseCounts)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
+          set: { orders: sql`${memberPurchaseCounts.orders} + excluded.orders` },
+        }),
+    ),
+  ];
+}

@@ -1,0 +1,8 @@
+/** Segments: what other modules may use (offers check a member against segments at checkout). */
+
+// Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
+import './schema';
+
+export { SegmentType } from './schema';
+export { createSegmentsService, existingSegmentIds, memberInSegments, type SegmentsService } from './service';
+export { refreshSegmentsJob } from './job';

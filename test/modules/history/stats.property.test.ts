@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_AMOUNT } from '../../../src/platform/bounds';
+import { inFreshApp } from '../../support/ledger';
+import { enroll } from '../../support/members';
+import { recordOrder } from '../../support/offers';
+import { memberStats } from '../../support/history';
+import { REFUND_CHECKOUT } from '../../support/offers';
+import { key } from '../../support/ledger';
+import { assertProperty, propertySettings } from '../../support/property';
+import { TEST_NOW, type TestApp } from '../../support/test-app';
+
+/**
+ * "Member stats equal a recomputation from the orders": random histories of orders (lines of a few
+ * SKUs and categories, amounts up to the maxima, days apart) and refunds (by amount or by lines,
+ * partial, full, or refused), after which every stat and every per-day purchase count must be what
+ * the orders and their lines now say.
+ */
+
+const SKUS = ['GREEN', 'BLACK', 'BEANS', 'MUG'] as const;
+const CATEGORY: Record<string, string | null> = { GREEN: 'tea', BLACK: 'tea', BEANS: 'coffee', MUG: null };
+const DAY = 86_400_000;
+
+const orderLine = fc.record({
+  sku: fc.constantFrom(...SKUS),
+  quantity: fc.integer({ min: 1, max: 3 }),
+  unitPrice: fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.constant(Math.floor(MAX_AMOUNT / 12))),
+});
+
+const step = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      daysLater: fc.integer({ min: 0, max: 40 }),
+      lines: fc.array(orderLine, { minLength: 0, maxLength: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refundAmount' as const),
+      order: fc.nat(),
+      share: fc.double({ min: 0, max: 1.2, noNaN: true }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refundLines' as const),
+      order: fc.nat(),
+      sku: fc.constantFrom(...SKUS),
+      quantity: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+);
+
+interface Row {
+  [column: string]: unknown;
+}
+
+async function rows(app: TestApp, sql: string, args: unknown[]) {
+  return (await app.client.execute({ sql, args: args as never })).rows as unknown as Row[];
+}
+
+/** The stats as the orders say they are, computed from scratch (independently of the code under test). */
+async function recomputed(app: TestApp, memberId: string) {
+  const orders = await rows(
+    app,
+    'select id, created_at, total, discount, refunded_amount, fully_refunded_at from orders where member_id = ?',
+    [memberId],
+  );
+  const counted = orders.filter((order) => order.fully_refunded_at === null);
+  const placed = orders.map((order) => Number(order.created_at));
+  const counts = new Map<string, number>();
+  for (const order of counted) {
+    const lines = await rows(app, 'select sku, category, quantity, refunded_quantity from order_lines where order_id = ?', [order.id]);
+    const held = new Set<string>();
+    for (const line of lines.filter((candidate) => Number(candidate.refunded_quantity) < Number(candidate.quantity))) {
+      held.add(`sku|${line.sku}`);
+      if (line.category !== null) held.add(`category|${line.category}`);
+    }
+    const day = Math.floor(Number(order.created_at) / DAY);
+    for (const entry of held) counts.set(`${entry}|${day}`, (counts.get(`${entry}|${day}`) ?? 0) + 1);
+  }
+  const totalSpend = orders.reduce((sum, order) => sum + Number(order.total) - Number(order.discount) - Number(order.refunded_amount), 0);
+  return {
+    stats: {
+      firstOrderAt: placed.length ? new Date(Math.min(...placed)).toISOString() : null,
+      lastOrderAt: placed.length ? new Date(Math.max(...placed)).toISOString() : null,
+      orderCount: counted.length,
+      totalSpend,
+      averageOrderValue: counted.length ? Math.floor(totalSpend / counted.length) : null,
+    },
+    counts,
+  };
+}
+
+describe('member stats', () => {
+  const settings = propertySettings(25, 60);
+  it(
+    'equal a recomputation from the orders on random histories with refunds',
+    async () => {
+      await inFreshApp(async (app) => {
+        let run = 0;
+        await assertProperty(
+          fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+            app.clock.set(TEST_NOW);
+            const member = await enroll(app, { email: `m${++run}@example.com` });
+            const orderIds: string[] = [];
+            let now = new Date(TEST_NOW).getTime();
+            for (const action of steps) {
+              if (action.kind === 'order') {
+                now += action.daysLater * DAY + 1;
+                app.clock.set(new Date(now));
+                const lines = action.lines.map((line) => ({ ...line, category: CATEGORY[line.sku] }));
+                const total = lines.length ? undefined : 1000;
+                const recorded = await recordOrder(app, { memberId: member.globalId, lines, ...(total ? { total } : {}) });
+                if (recorded.__typename === 'RecordOrderPayload') orderIds.push(recorded.orderId);
+              } else if (orderIds.length > 0) {
+                const orderId = orderIds[action.order % orderIds.length]!;
+                const order = (
+                  await rows(app, 'select total - discount - refunded_amount as left from orders where order_id = ?', [orderId])
+                )[0]!;
+                const input =
+                  action.kind === 'refundAmount'
+                    ? { amount: Math.max(0, Math.floor(Number(order.left) * action.share)) }
+                    : { lines: [{ sku: action.sku, quantity: action.quantity }] };
+                const storefront = await app.token({ role: 'storefront' });
+                const response = await app.graphql(
+                  REFUND_CHECKOUT,
+                  { input: { orderId, idempotencyKey: key('refund'), ...input } },
+                  storefront,
+                );
+                expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+              }
+            }
+            const expected = await recomputed(app, member.memberId);
+            const { skus, categories, ...stats } = await memberStats(app, member.globalId);
+            expect(stats).toEqual(expected.stats);
+            const stored = await rows(app, 'select kind, key, day, orders from member_purchase_counts where member_id = ?', [
+              member.memberId,
+            ]);
+            expect(new Map(stored.map((row) => [`${row.kind}|${row.key}|${row.day}`, Number(row.orders)]))).toEqual(expected.counts);
+            const lifetime = (kind: string) => {
+              const totals = new Map<string, number>();
+              for (const [entry, orders] of expected.counts) {
+                const [entryKind, entryKey] = entry.split('|');
+                if (entryKind === kind) totals.set(entryKey!, (totals.get(entryKey!) ?? 0) + orders);
+              }
+              return totals;
+            };
+            expect(new Map(skus.map((entry: any) => [entry.key, entry.orders]))).toEqual(lifetime('sku'));
+            expect(new Map(categories.map((entry: any) => [entry.key, entry.orders]))).toEqual(lifetime('category'));
+          }),
+          settings,
+        );
+      });
+    },
+    settings.testTimeoutMs,
+  );
+});

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enroll } from '../../support/members';
+import { line, recordOrder, refundOrder } from '../../support/offers';
+import { key } from '../../support/ledger';
+import { memberStats } from '../../support/history';
+import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
+
+const DAY = 86_400_000;
+const day = (days: number) => new Date(new Date(TEST_NOW).getTime() + days * DAY);
+const WINDOWS = `query($id: ID!, $days: Int) { member(id: $id) { stats { purchases(kind: CATEGORY, withinDays: $days) { key orders } } } }`;
+
+describe('member stats', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('are empty before the first order', async () => {
+    const member = await enroll(app, { email: 'new@example.com' });
+    expect(await memberStats(app, member.globalId)).toEqual({
+      firstOrderAt: null,
+      lastOrderAt: null,
+      orderCount: 0,
+      totalSpend: 0,
+      averageOrderValue: null,
+      skus: [],
+      categories: [],
+    });
+  });
+
+  it('follow orders and refunds; "k times within N days" counts whole UTC days, today included', async () => {
+    const member = await enroll(app, { email: 'tea@example.com' });
+    app.clock.set(day(0));
+    await recordOrder(app, { memberId: member.globalId, orderId: 'T-1', lines: [line('GREEN', 1, 1000, { category: 'tea' })] });
+    app.clock.set(day(10));
+    await recordOrder(app, {
+      memberId: member.globalId,
+      orderId: 'T-2',
+      lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('BLACK', 1, 500, { category: 'tea' })],
+    });
+    await recordOrder(app, { memberId: member.globalId, orderId: 'T-3', lines: [line('BEANS', 1, 2001, { category: 'coffee' })] });
+    expect(await memberStats(app, member.globalId)).toEqual({
+      firstOrderAt: day(0).toISOString(),
+      lastOrderAt: day(10).toISOString(),
+      orderCount: 3,
+      totalSpend: 5501,
+      averageOrderValue: 1833,
+      skus: [
+        { key: 'GREEN', orders: 2 },
+        { key: 'BEANS', orders: 1 },
+        { key: 'BLACK', orders: 1 },
+      ],
+      categories: [
+        { key: 'tea', orders: 2 },
+        { key: 'coffee', orders: 1 },
+      ],
+    });
+    const admin = await app.token({ role: 'admin' });
+    const within = async (days: number) => (await app.graphql(WINDOWS, { id: member.globalId, days }, admin)).data!.member.stats.purchases;
+    expect(await within(10)).toEqual([
+      { key: 'coffee', orders: 1 },
+      { key: 'tea', orders: 1 },
+    ]);
+    expect(await within(11)).toEqual([
+      { key: 'tea', orders: 2 },
+      { key: 'coffee', orders: 1 },
+    ]);
+
+    await refundOrder(app, { orderId: 'T-3', amount: 2001 });
+    await refundOrder(app, { orderId: 'T-2', amount: 500 });
+    expect(await memberStats(app, member.globalId)).toMatchObject({
+      orderCount: 2,
+      totalSpend: 3000,
+      averageOrderValue: 1500,
+      lastOrderAt: day(10).toISOString(),
+    });
+    expect(await within(11)).toEqual([{ key: 'tea', orders: 2 }]);
+  });
+
+  it('are read for a page of members in a constant number of round trips, and only by those who may see the member', async () => {
+    const query = `query($first: Int) { members(first: $first) { edges { node { stats { orderCount totalSpend } } } } }`;
+    const admin = await app.token({ role: 'admin' });
+    for (let index = 0; index < 6; index++) await enroll(app, { email: `page${index}@example.com` });
+    const roundTripsFor = async (first: number) => {
+      const before = app.roundTrips.count;
+      expect((await app.graphql(query, { first }, admin)).errors).toBeUndefined();
+      return app.roundTrips.count - before;
+    };
+    expect(await roundTripsFor(8)).toBe(await roundTripsFor(2));
+    const member = await enroll(app, { email: 'private@example.com' });
+    const other = await enroll(app, { email: 'other@example.com' });
+    const asOther = await app.graphql(
+      `query($id: ID!) { member(id: $id) { stats { orderCount } } }`,
+      { id: member.globalId },
+      await app.token({ role: 'member', subject: other.memberId }),
+    );
+    expect(asOther.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asSelf = await app.graphql(
+      `query($id: ID!) { member(id: $id) { stats { orderCount } } }`,
+      { id: member.globalId },
+      await app.token({ role: 'member', subject: member.memberId }),
+    );
+    expect(asSelf.data!.member.stats.orderCount).toBe(0);
+  });
+  it('count a guest order for no one until a member claims it, then as it stands after its refunds', async () => {
+    const member = await enroll(app, { email: 'claimer@example.com' });
+    app.clock.set(day(0));
+    await recordOrder(app, { orderId: 'G-1', lines: [line('GREEN', 2, 1000, { category: 'tea' }), line('MUG', 1, 500)] });
+    await refundOrder(app, { orderId: 'G-1', lines: [{ sku: 'MUG', quantity: 1 }] });
+    expect((await memberStats(app, member.globalId)).orderCount).toBe(0);
+    const claimed = await app.graphql(
+      `mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename } }`,
+      { input: { orderId: 'G-1', memberId: member.globalId, idempotencyKey: key('claim') } },
+      await app.token({ role: 'storefront' }),
+    );
+    expect(claimed.data!.claimOrder.__typename).toBe('ClaimOrderPayload');
+    expect(await memberStats(app, member.globalId)).toMatchObject({
+      orderCount: 1,
+      totalSpend: 2000,
+      firstOrderAt: day(0).toISOString(),
+      skus: [{ key: 'GREEN', orders: 1 }],
+      categories: [{ key: 'tea', orders: 1 }],
+    });
+  });
+});
