@@ -666,6 +666,7 @@ export const apiReference: Record<string, string> = {
   'ImportMemberInput.externalId': 'Your id for the customer: the key of the import.',
   'ImportMemberInput.name': 'Display name.',
   'ImportMemberInput.consents': 'Marketing consents per channel.',
+  'ImportMemberInput.timeZone': 'IANA time zone such as Europe/Berlin (validated); null means UTC.',
   'ImportMemberInput.attributes':
     'Same limits as `enrollMember` (50 keys, small scalar values); replaces the attributes of an existing member.',
   'ImportMemberInput.tags': 'Same limits as `enrollMember`; replaces the tags of an existing member.',
