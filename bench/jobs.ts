@@ -122,7 +122,7 @@ export async function seed(db: Database, count: number, at: Date) {
 const eqId = (id: string) => eq(accounts.id, id);
 
 /** Samples the heap while `work` runs; the peak shows whether memory stays bounded. */
-async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+export async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
   let peak = process.memoryUsage().heapUsed;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
   try {
@@ -131,6 +131,24 @@ async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak
   } finally {
     clearInterval(timer);
   }
+}
+
+/** A fresh embedded database whose round trips are metered, with the bench program and the app's deps on it. */
+export async function openBenchProgram(file: string, clock = systemClock) {
+  let meter: RoundTripMeter | undefined;
+  const { db, client } = await openNodeDatabase({
+    url: `file:${join(freshDataDir(), file)}`,
+    wrapClient: (raw) => {
+      const metered = meterRoundTrips(raw);
+      meter = metered.meter;
+      return metered.client;
+    },
+  });
+  const { fingerprints } = loadConfig({}, 'node');
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const deps = { db, clock, serializer, fingerprints };
+  await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
+  return { db, client, deps, meter: () => meter! };
 }
 
 /**
@@ -145,19 +163,8 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   const seededAt = new Date('2026-01-15T00:00:00Z');
   // Jobs run "as of" their `now`; the clock only stamps writes and measures the 25 s budget.
   const clock = systemClock;
-  let meter: RoundTripMeter | undefined;
-  const { db, client } = await openNodeDatabase({
-    url: `file:${join(freshDataDir(), 'jobs.db')}`,
-    wrapClient: (raw) => {
-      const metered = meterRoundTrips(raw);
-      meter = metered.meter;
-      return metered.client;
-    },
-  });
-  const { fingerprints } = loadConfig({}, 'node');
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
-  const deps = { db, clock, serializer, fingerprints };
-  await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
+  const { db, client, deps, meter: meterOf } = await openBenchProgram('jobs.db', clock);
+  const meter = meterOf();
 
   let started = performance.now();
   await seed(db, count, seededAt);
@@ -196,13 +203,13 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
 
   const results: Record<string, unknown> = {};
   const audit = async (name: string) => {
-    meter!.reset();
+    meter.reset();
     started = performance.now();
     const violations = await auditLedger(db, PROGRAM);
     const seconds = (performance.now() - started) / 1000;
-    results[name] = { seconds, sound: violations.length === 0, calls: meter!.count, longestCallMs: meter!.longestMs };
+    results[name] = { seconds, sound: violations.length === 0, calls: meter.count, longestCallMs: meter.longestMs };
     console.log(
-      `${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter!.count} reads, longest ${meter!.longestMs.toFixed(1)} ms`,
+      `${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter.count} reads, longest ${meter.longestMs.toFixed(1)} ms`,
     );
     return violations.length === 0;
   };
@@ -240,7 +247,7 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
 
   await audit('audit before');
   for (const { name, job, now, changed } of runs) {
-    meter!.reset();
+    meter.reset();
     const stampedFrom = Date.now();
     started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -266,12 +273,12 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
       invocations,
       heapBeforeMb: heapBefore / 2 ** 20,
       peakHeapMb: measured.peak / 2 ** 20,
-      longestCallMs: meter!.longestMs,
+      longestCallMs: meter.longestMs,
       error: run.error,
     };
     console.log(
       `${name.padEnd(30)} ${count} members (${changes} changed) in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, ` +
-        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, longest call ${meter!.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, longest call ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
     );
   }
   const sound = await audit('audit after');

@@ -8,11 +8,13 @@ import { checkoutBenchmark } from './checkout';
 import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
+import { remindersBenchmark } from './reminders';
 import { segmentsBenchmark } from './segments';
 
 const scenarios = {
   ledger: ledgerBenchmark,
   jobs: jobsBenchmark,
+  reminders: remindersBenchmark,
   checkout: checkoutBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
   segments: segmentsBenchmark,

@@ -14,3 +14,4 @@ export * from './segments';
 export * from './partners';
 export * from './outbox';
 export * from './webhooks';
+export * from './reminders';

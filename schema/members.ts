@@ -17,6 +17,8 @@ export const members = sqliteTable(
     email: text('email'),
     name: text('name'),
     birthday: text('birthday'),
+    /** IANA time zone (e.g. Europe/Berlin) for reminders' quiet hours; null: the program's UTC. */
+    timeZone: text('time_zone'),
     consentEmail: integer('consent_email', { mode: 'boolean' }).notNull().default(false),
     consentSms: integer('consent_sms', { mode: 'boolean' }).notNull().default(false),
     consentPush: integer('consent_push', { mode: 'boolean' }).notNull().default(false),

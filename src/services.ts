@@ -18,6 +18,7 @@ import { createImportsService, type ImportsService } from './modules/imports';
 import { createSegmentsService, type SegmentsService } from './modules/segments';
 import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
+import { createRemindersService, type RemindersService } from './modules/reminders';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -47,6 +48,7 @@ export interface Services {
   segments: SegmentsService;
   partners: PartnersService;
   events: EventsService;
+  reminders: RemindersService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -66,5 +68,6 @@ export function createServices(deps: ServiceDeps): Services {
     segments: createSegmentsService(deps),
     partners: createPartnersService(deps),
     events: createEventsService(deps),
+    reminders: createRemindersService(deps),
   };
 }

@@ -16,6 +16,7 @@ import '../modules/imports';
 import '../modules/segments';
 import '../modules/partners';
 import '../modules/events';
+import '../modules/reminders';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

@@ -7,6 +7,7 @@ import { settleReferrals } from './settle-referrals';
 import { refreshSegmentsJob } from '../modules/segments';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
+import { sendReminders } from './send-reminders';
 
 export const jobs: Record<string, Job> = Object.fromEntries(
   [
@@ -18,6 +19,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
     dispatchWebhooksJob,
     pruneEvents,
     refreshSegmentsJob,
+    sendReminders,
   ].map((job) => [job.name, job]),
 );
 
@@ -28,6 +30,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
  */
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name],
+  '20 * * * *': [sendReminders.name],
   '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
   '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
   '* * * * *': [dispatchWebhooksJob.name],

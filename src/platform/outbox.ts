@@ -26,6 +26,9 @@ export const eventCatalog = {
   'referral.attributed': 1,
   'referral.converted': 1,
   'referral.rewarded': 1,
+  'points.expiring': 1,
+  'member.lapsed': 1,
+  'member.birthday_upcoming': 1,
   'webhook.endpoint_disabled': 1,
   'webhook.test': 1,
 } as const;

@@ -22,6 +22,18 @@ function latestBirthday(): string {
   return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** An IANA time zone the runtime knows (`Europe/Berlin`), stored in its canonical spelling. */
+const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin');
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const MAX_ATTRIBUTES = 50;
 export const MAX_ATTRIBUTE_TEXT = 256;
 export const MAX_TAGS = 50;
@@ -70,6 +82,7 @@ export const enrollmentSchema = z
     email: email.nullish(),
     name: name.nullish(),
     birthday: birthday.nullish(),
+    timeZone: timeZone.nullish(),
     consents: consentsSchema.nullish(),
     attributes: memberAttributesSchema.nullish(),
     tags: tagsSchema.nullish(),
@@ -86,6 +99,7 @@ export const profileUpdateSchema = z.object({
   email: email.nullish(),
   name: name.nullish(),
   birthday: birthday.nullish(),
+  timeZone: timeZone.nullish(),
   consents: consentsSchema.nullish(),
   /** Replaces all attributes; `{}` or null clears them. */
   attributes: memberAttributesSchema.nullish(),
@@ -99,7 +113,7 @@ type Consents = z.output<typeof consentsSchema>;
 
 type ProfileColumns = Pick<
   MemberRow,
-  'externalId' | 'email' | 'name' | 'birthday' | 'consentEmail' | 'consentSms' | 'consentPush' | 'attributes' | 'tags'
+  'externalId' | 'email' | 'name' | 'birthday' | 'timeZone' | 'consentEmail' | 'consentSms' | 'consentPush' | 'attributes' | 'tags'
 >;
 
 function consentColumns(consents: Consents | null | undefined): Partial<ProfileColumns> {
@@ -117,6 +131,7 @@ export function enrollmentColumns(enrollment: Enrollment): ProfileColumns {
     email: enrollment.email ?? null,
     name: enrollment.name ?? null,
     birthday: enrollment.birthday ?? null,
+    timeZone: enrollment.timeZone ?? null,
     consentEmail: false,
     consentSms: false,
     consentPush: false,
@@ -129,7 +144,7 @@ export function enrollmentColumns(enrollment: Enrollment): ProfileColumns {
 /** The columns an update changes: only the keys present in the input. */
 export function profileUpdateColumns(update: ProfileUpdate): Partial<ProfileColumns> {
   const columns: Partial<ProfileColumns> = consentColumns(update.consents);
-  for (const key of ['externalId', 'email', 'name', 'birthday'] as const) {
+  for (const key of ['externalId', 'email', 'name', 'birthday', 'timeZone'] as const) {
     if (update[key] !== undefined) columns[key] = update[key];
   }
   if (update.attributes !== undefined) columns.attributes = update.attributes ?? {};
@@ -158,6 +173,7 @@ export function erasureColumns(now: Date) {
     email: null,
     name: null,
     birthday: null,
+    timeZone: null,
     consentEmail: false,
     consentSms: false,
     consentPush: false,

@@ -12,6 +12,7 @@ export { enrollmentStatement, erasureStatements, profileUpdateStatement } from '
 export {
   activeMemberEmails,
   activeMemberIds,
+  activeMembersChunk,
   asDuplicateMemberError,
   attributeMatch,
   findMember,

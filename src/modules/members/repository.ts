@@ -108,6 +108,23 @@ export async function activeMemberIds(db: Database, programId: string, cursor: s
   return rows.map((row) => row.id);
 }
 
+/** A chunk of a program's active members after `cursor` (id order), with what reminders need of them; a query builder to batch. */
+export function activeMembersChunk(db: Database, programId: string, cursor: string | null, limit: number) {
+  return db
+    .select({
+      id: members.id,
+      birthday: members.birthday,
+      timeZone: members.timeZone,
+      consentEmail: members.consentEmail,
+      consentSms: members.consentSms,
+      consentPush: members.consentPush,
+    })
+    .from(members)
+    .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? gt(members.id, cursor) : undefined))
+    .orderBy(asc(members.id))
+    .limit(limit);
+}
+
 /** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */
 export function activeMemberEmails(
   db: Database,

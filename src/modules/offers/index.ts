@@ -5,6 +5,7 @@ export { activeAutomaticOffers } from './active-offers';
 export { REST_OF_ORDER } from './domain/allocation';
 export { enteredCodesSchema } from './domain/codes';
 export type { NextStep } from './domain/effects';
+export { OfferNotFoundError } from './errors';
 export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
 export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
 export { usageWindows } from './domain/limits';
@@ -21,6 +22,7 @@ export {
   stampReturnStatements,
   type RecordedApplication,
 } from './repository';
+export { drawPersonalCode, personalCodesStatement, type PersonalCode } from './personal-codes';
 export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';
 export { OfferEffectType, OfferType, PromoCodeType } from './schema/types';
 export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';

@@ -1,0 +1,82 @@
+import { runJob } from '../src/jobs/runner';
+import { sendReminders } from '../src/jobs/send-reminders';
+import { createRemindersService } from '../src/modules/reminders';
+import { openBenchProgram, PROGRAM, seed, withPeakHeap } from './jobs';
+import { writeResults } from './lib';
+
+/**
+ * `npm run bench -- reminders [--members 100000]`: the send-reminders job over every member of a
+ * program on the embedded database, in invocations of a Worker-like 25 s budget. Members are seeded
+ * as for `jobs` (one order and one lot each, over 10 days), 9 in 10 consent to a channel, and they
+ * live in three time zones, so a run meets every decision: sent, held for quiet hours, suppressed
+ * without consent, and (lapsed and expiring competing under a cap of 1) suppressed by the cap.
+ * Reports members per second, the decisions, the peak heap and the longest single database call.
+ */
+export async function remindersBenchmark({ members: count = 100_000 }: { members?: number }) {
+  const seededAt = new Date('2026-01-15T00:00:00Z');
+  const { db, client, deps, meter: meterOf } = await openBenchProgram('reminders.db');
+  const meter = meterOf();
+  let started = performance.now();
+  await seed(db, count, seededAt);
+  await client.execute(`update members set consent_email = (rowid % 10 <> 0), consent_push = (rowid % 3 = 0),
+    time_zone = case rowid % 3 when 0 then null when 1 then 'America/Los_Angeles' else 'Europe/Berlin' end`);
+  console.log(`seeded ${count} members in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await createRemindersService(deps).updateSettings(PROGRAM, {
+    pointsExpiringLeadDays: [7, 30],
+    lapsedAfterDays: [45, 90],
+    frequencyCap: { maxReminders: 1, perDays: 7 },
+  });
+
+  const decisions = async () =>
+    Object.fromEntries(
+      (await client.execute(`select status || coalesce(':' || suppressed_because, ''), count(*) from reminders group by 1`)).rows.map(
+        (row) => [row[0], Number(row[1])],
+      ),
+    );
+  const results: Record<string, unknown> = {};
+  const runs = [
+    // 12:00 UTC: 04:00 in Los Angeles (quiet, held), 13:00 in Berlin. About half the lots expire within 30 days; everyone lapsed 90 days.
+    { name: 'first run', now: new Date('2026-12-20T12:00:00Z') },
+    { name: 'same now again (idempotent)', now: new Date('2026-12-20T12:00:00Z') },
+    // 16:00 UTC: 08:00 in Los Angeles, the held reminders go out.
+    { name: 'quiet hours over', now: new Date('2026-12-20T16:00:00Z') },
+  ];
+  for (const { name, now } of runs) {
+    meter.reset();
+    const eventsBefore = Number((await client.execute('select count(*) from events')).rows[0]![0]);
+    started = performance.now();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const measured = await withPeakHeap(async () => {
+      let invocations = 0;
+      let run;
+      do {
+        invocations++;
+        run = await runJob(deps, sendReminders, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
+      } while (!run.finishedAt);
+      return { run, invocations };
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const events = Number((await client.execute('select count(*) from events')).rows[0]![0]) - eventsBefore;
+    const { run, invocations } = measured.value;
+    results[name] = {
+      members: count,
+      seconds,
+      membersPerSecond: count / seconds,
+      eventsWritten: events,
+      decisions: await decisions(),
+      invocations,
+      heapBeforeMb: heapBefore / 2 ** 20,
+      peakHeapMb: measured.peak / 2 ** 20,
+      roundTrips: meter.count,
+      longestCallMs: meter.longestMs,
+      error: run.error,
+    };
+    console.log(
+      `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${events} events, ${invocations} invocation(s), ` +
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+    );
+    console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
+  }
+  console.log(`results: ${writeResults('reminders', { scenario: 'reminders', at: new Date().toISOString(), members: count, results })}`);
+  client.close();
+}

@@ -1,0 +1,34 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { promoCodes } from '../../../schema';
+import type { Database } from '../../platform/db/database';
+import { newId } from '../../platform/ids';
+import { generateCodes } from './domain/codes';
+
+/** A single-use code of an existing offer, for one member only; `key` ties it to what issues it. */
+export interface PersonalCode {
+  key: string;
+  offerId: string;
+  memberId: string;
+  code: string;
+  expiresAt: Date;
+}
+
+/** Draws a personal code (e.g. `WINBACK-7KQ2M9XA`) for another module to issue in its own batch. */
+export function drawPersonalCode(prefix: string, key: string, offerId: string, memberId: string, expiresAt: Date): PersonalCode {
+  return { key, offerId, memberId, code: generateCodes(prefix, 8, 1)[0]!, expiresAt };
+}
+
+/**
+ * Issues personal codes as one multi-row statement for another module's batch, only those whose
+ * row `c` (with `c.key`) passes `issuedIf`: so a reminder suppressed in the same batch issues none.
+ */
+export function personalCodesStatement(db: Database, programId: string, codes: PersonalCode[], issuedIf: SQL, now: Date) {
+  const rows = JSON.stringify(codes.map((code) => ({ id: newId(), ...code, expiresAt: code.expiresAt.getTime() })));
+  return db.run(sql`
+    insert into ${promoCodes} (id, program_id, offer_id, code, max_uses, expires_at, assigned_member_id, uses, created_at)
+    select c.id, ${programId}, c.offer_id, c.code, 1, c.expires_at, c.member_id, 0, ${now.getTime()}
+    from (select json_extract(j.value, '$.id') as id, json_extract(j.value, '$.key') as key, json_extract(j.value, '$.offerId') as offer_id,
+            json_extract(j.value, '$.code') as code, json_extract(j.value, '$.memberId') as member_id, json_extract(j.value, '$.expiresAt') as expires_at
+          from json_each(${rows}) j) c
+    where ${issuedIf}`);
+}
