@@ -51,33 +51,17 @@ export interface PlannedEvent {
  * await db.batch([db.update(members).set(columns).where(…), eventStatement(db, programId, now, { type: 'member.updated', memberId, data })]);
  */
 export function eventStatement(db: Database, programId: string, at: Date, event: PlannedEvent, id = newId()) {
-  return db.insert(events).values({
-    id,
-    programId,
-    type: event.type,
-    version: eventCatalog[event.type],
-    memberId: event.memberId,
-    data: event.data,
-    occurredAt: at,
-  });
+  return db.insert(events).values(eventRow(programId, at, event, id));
+}
+
+function eventRow(programId: string, at: Date, event: PlannedEvent, id: string) {
+  return { id, programId, type: event.type, version: eventCatalog[event.type], memberId: event.memberId, data: event.data, occurredAt: at };
 }
 
 /** Several events of one batch as one multi-row statement, in order; no statement when the list is empty. */
 export function eventStatements(db: Database, programId: string, at: Date, planned: PlannedEvent[]) {
   if (planned.length === 0) return [];
-  return [
-    db.insert(events).values(
-      planned.map((event) => ({
-        id: newId(),
-        programId,
-        type: event.type,
-        version: eventCatalog[event.type],
-        memberId: event.memberId,
-        data: event.data,
-        occurredAt: at,
-      })),
-    ),
-  ];
+  return [db.insert(events).values(planned.map((event) => eventRow(programId, at, event, newId())))];
 }
 
 /**
