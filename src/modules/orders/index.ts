@@ -1,8 +1,13 @@
-// Reads of the order tables (written by checkout's commands) for the modules below checkout: tiers and referrals.
+// The order tables' reads (checkout's commands write them): below tiers and referrals, so they and checkout, imports and reminders share one set.
 export {
+  existingOrderIds,
+  findOrder,
+  lastOrderDates,
+  linesOf,
   memberOrdersTotal,
   memberOrdersTotalSql,
   orderFullyRefundedAtSql,
+  orderHistory,
   type OrderMeasure,
   type PlacedWithin,
 } from './repository';

@@ -1,5 +1,5 @@
-import { and, eq, gt, gte, lte, sql, type Column, type SQL } from 'drizzle-orm';
-import { orders } from '../../../schema';
+import { and, eq, gt, gte, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
+import { orderLines, orders } from '../../../schema';
 import type { tierMetrics } from '../../../schema/values';
 import type { Database } from '../../platform/db/database';
 
@@ -58,4 +58,43 @@ export function orderFullyRefundedAtSql(orderPk: SQL | Column): SQL<Date | null>
   return sql<Date | null>`(select ${orders.fullyRefundedAt} from ${orders} where ${orders.id} = ${orderPk})`.mapWith(
     orders.fullyRefundedAt,
   );
+}
+
+export function findOrder(db: Database, programId: string, orderId: string) {
+  return db.query.orders.findFirst({ where: and(eq(orders.programId, programId), eq(orders.orderId, orderId)) });
+}
+
+export function linesOf(db: Database, orderPk: string) {
+  return db.select().from(orderLines).where(eq(orderLines.orderId, orderPk)).orderBy(orderLines.lineNo);
+}
+
+/** Each member's last order (when it was placed) among the members in (afterMemberId, lastMemberId]; a query builder to batch. */
+export function lastOrderDates(db: Database, programId: string, afterMemberId: string | null, lastMemberId: string) {
+  return db
+    .select({ memberId: sql<string>`${orders.memberId}`, lastOrderAt: sql<Date>`max(${orders.createdAt})`.mapWith(orders.createdAt) })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.programId, programId),
+        afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
+        sql`${orders.memberId} <= ${lastMemberId}`,
+      ),
+    )
+    .groupBy(orders.memberId);
+}
+
+export function existingOrderIds(db: Database, programId: string, orderIds: string[]) {
+  return db
+    .select({ orderId: orders.orderId })
+    .from(orders)
+    .where(and(eq(orders.programId, programId), inArray(orders.orderId, orderIds)));
+}
+
+/** The member's orders placed up to `at`: how many, and the last one's time. */
+export async function orderHistory(db: Database, programId: string, memberId: string, at: Date) {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)`.mapWith(Number), last: sql<number | null>`max(${orders.createdAt})` })
+    .from(orders)
+    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId), lte(orders.createdAt, at)));
+  return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
 }
