@@ -1,5 +1,3 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
-import { orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { spendablePoints } from '../ledger';
 import { CurrencyMismatchError, InsufficientPointsError } from '../ledger';
@@ -11,6 +9,7 @@ import { evaluateOffers } from '../offers';
 import type { Shopper } from '../offers';
 import { matchCodes, memberStamps, memberUsage } from '../offers';
 import { activeAutomaticOffers } from '../offers';
+import { orderHistory } from '../orders';
 import { loadRules } from '../rules';
 import { referralStanding, type ReferralStanding } from '../referrals';
 import type { Offer } from '../offers';
@@ -58,15 +57,6 @@ export interface Checkout {
 }
 
 const NO_USES = new Map<string, number>();
-
-/** The member's orders placed up to `at`: how many, and the last one's time. */
-async function orderHistory(db: Database, programId: string, memberId: string, at: Date) {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)`.mapWith(Number), last: sql<number | null>`max(${orders.createdAt})` })
-    .from(orders)
-    .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId), lte(orders.createdAt, at)));
-  return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
-}
 
 /** What of the member's history the offers in play can ask about; the rest is not read. */
 export interface ShopperNeeds {

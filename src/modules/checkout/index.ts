@@ -4,6 +4,6 @@ import './schema';
 export { checkoutCommands } from './commands';
 export { DuplicateOrderError } from './errors';
 export { cartFields, withTotal } from './inputs';
-export { existingOrderIds, findOrder, lastOrderDates, newOrderStatements, type NewOrder } from './repository';
+export { newOrderStatements, type NewOrder } from './repository';
 export { CartLineInput } from './schema/orders';
 export { createCheckoutService, type CheckoutService } from './service';

@@ -15,7 +15,7 @@ import type { Offer } from '../offers';
 import { heldCodes } from '../offers';
 import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
-import { findOrder } from './repository';
+import { findOrder } from '../orders';
 import { createReferralsService } from '../referrals';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;

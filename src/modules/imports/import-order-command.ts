@@ -13,7 +13,8 @@ import {
   type LedgerCommandInput,
 } from '../ledger';
 import { loadRules } from '../rules';
-import { DuplicateOrderError, findOrder, newOrderStatements, type NewOrder } from '../checkout';
+import { DuplicateOrderError, newOrderStatements, type NewOrder } from '../checkout';
+import { findOrder } from '../orders';
 import type { ImportOrder } from './inputs';
 
 export interface ImportOrderInput extends LedgerCommandInput {

@@ -7,7 +7,8 @@ import { columnTarget, constraintViolation } from '../../platform/db/constraint-
 import { DomainError, InvalidInputError } from '../../platform/errors';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { loadRules } from '../rules';
-import { DuplicateOrderError, existingOrderIds, newOrderStatements } from '../checkout';
+import { DuplicateOrderError, newOrderStatements } from '../checkout';
+import { existingOrderIds } from '../orders';
 import { DuplicateMemberError, enrollmentSchema, profileUpdateSchema, type Enrollment, type Member, type ProfileUpdate } from '../members';
 import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './inputs';
 import { asNewOrder, type importOrderCommand, type ImportOrderInput } from './import-order-command';

@@ -17,6 +17,7 @@ export {
   attributeMatch,
   findMember,
   membersByIds,
+  memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,
   type MemberRef,

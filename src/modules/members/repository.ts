@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { members, type MemberRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation, columnTarget } from '../../platform/db/constraint-errors';
@@ -14,6 +14,11 @@ export async function findMember(db: Database, programId: string, memberId: stri
     .from(members)
     .where(and(eq(members.programId, programId), eq(members.id, memberId)));
   return member;
+}
+
+/** The member's status (null for no such member) as a scalar subquery, for another module's read of rows that name a member (`memberId`: their column). */
+export function memberStatusSql(memberId: SQL | Column): SQL<MemberRow['status'] | null> {
+  return sql<MemberRow['status'] | null>`(select ${members.status} from ${members} where ${members.id} = ${memberId})`;
 }
 
 export interface MemberRef {

@@ -13,6 +13,7 @@ export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffe
 export { notAppliedReasons } from './domain/reasons';
 export {
   applicationStatements,
+  claimApplicationsStatement,
   crossMemberGuards,
   heldCodes,
   matchCodes,

@@ -256,3 +256,8 @@ export async function stampReturnStatements(
 
 /** CHECKs that guard limits shared by all members: a batch that trips one lost a race. */
 export const crossMemberGuards: string[] = [checks.offersRedemptionCap, checks.offersBudget, checks.promoCodesUses];
+
+/** A claimed guest order's offer applications now count for the member who claimed it; part of the claim's batch. */
+export function claimApplicationsStatement(db: Database, orderPk: string, memberId: string): Statement {
+  return db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, orderPk));
+}

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { members, orders, referrals } from '../../../schema';
+import { referrals } from '../../../schema';
 import { newId } from '../../platform/ids';
 import { account, POINTS } from '../ledger';
 import { planClawback, sumDeltas } from '../ledger';
@@ -7,6 +7,8 @@ import { lotExpiry } from '../ledger';
 import { ledgerCommand, type LedgerCommandInput } from '../ledger';
 import type { PlannedTransfer } from '../ledger';
 import { expiredFromLot, lotCreatedBy, memberBalance, openLots, transfersOfKind } from '../ledger';
+import { memberStatusSql } from '../members';
+import { orderFullyRefundedAtSql } from '../orders';
 import { loadRules } from '../rules';
 import { ReferralNotDueError } from './errors';
 
@@ -41,12 +43,17 @@ export const settleReferralCommand = ledgerCommand<SettleReferralInput, SettleRe
   async ({ db }, input, now) => {
     const { programId, referralId, from } = input;
     const [found] = await db
-      .select({ referral: referrals, orderRefundedAt: orders.fullyRefundedAt, referrerStatus: members.status })
+      .select({
+        referral: referrals,
+        orderRefundedAt: orderFullyRefundedAtSql(referrals.orderPk),
+        referrerStatus: memberStatusSql(referrals.referrerId),
+      })
       .from(referrals)
-      .innerJoin(orders, eq(orders.id, referrals.orderPk))
-      .innerJoin(members, eq(members.id, referrals.referrerId))
       .where(and(eq(referrals.programId, programId), eq(referrals.id, referralId)));
-    if (found?.referral.status !== from) throw new ReferralNotDueError(referralId, from);
+    // A referral settles only with its conversion's order and its referrer (as the former inner joins required).
+    if (found?.referral.status !== from || found.referral.orderPk === null || found.referrerStatus === null) {
+      throw new ReferralNotDueError(referralId, from);
+    }
     const { referral, orderRefundedAt } = found;
     const referrerId = referral.referrerId;
     const memberPoints = account(programId, 'memberPoints', POINTS, referrerId);

@@ -1,4 +1,4 @@
-import { lastOrderDates } from '../checkout';
+import { lastOrderDates } from '../orders';
 import { openLotsExpiringWithin } from '../ledger';
 import { activeMembersChunk, membersByIds } from '../members';
 import { drawPersonalCode, type PersonalCode } from '../offers';

@@ -1,11 +1,12 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { events, members, memberTiers, orders, tiers as tiersTable, tierSettings } from '../../../schema';
+import { events, members, memberTiers, tiers as tiersTable, tierSettings } from '../../../schema';
 import { eventCatalog } from '../../platform/outbox';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
 import { planRecalculation, tierFor, type TierSettings } from './domain';
-import { clampedSum, metricTerms } from './repository';
+import { countedOrders } from './repository';
+import { memberOrdersTotalSql } from '../orders';
 import { loadRules } from '../rules';
 
 export interface BulkRecalculation {
@@ -39,23 +40,16 @@ export async function recalculateTiersInBulk(
   ]);
   if (!settingsRow) return { memberIds: [], changed: 0 };
   const settings: TierSettings = settingsRow;
-  const { start, end, startInclusive, measure } = metricTerms(
-    settings,
-    now,
-    settings.pendingPointsCount === 'at_vesting' ? rules.pointsVestingDays : 0,
-  );
+  const counted = countedOrders(settings, now, settings.pendingPointsCount === 'at_vesting' ? rules.pointsVestingDays : 0);
   // A member's qualifying metric, as `qualifyingMetric` computes it: one range of the (program, member, created_at) index.
-  const metricOf = (
-    memberId: SQL,
-  ) => sql`(select ${clampedSum(measure)} from ${orders} where ${orders.programId} = ${programId} and ${orders.memberId} = ${memberId}
-    and ${orders.createdAt} ${startInclusive ? sql`>=` : sql`>`} ${start.getTime()} and ${orders.createdAt} <= ${end.getTime()})`;
+  const metricOf = (memberId: SQL) => memberOrdersTotalSql(programId, memberId, settings.metric, counted);
   const standings = await db
     .select({
       memberId: members.id,
       tierId: memberTiers.tierId,
       since: memberTiers.since,
       downgradeDueSince: memberTiers.downgradeDueSince,
-      metric: sql<number>`${metricOf(sql`${members.id}`)}`.mapWith(Number),
+      metric: metricOf(sql`${members.id}`),
     })
     .from(members)
     .leftJoin(memberTiers, eq(memberTiers.memberId, members.id))

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { memberTiers, orders, tierHistory, tiers, tierSettings } from '../../../schema';
+import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { eventStatement } from '../../platform/outbox';
 import { qualifyingWindow, type Tier, type TierSettings } from './domain';
+import { memberOrdersTotal, type PlacedWithin } from '../orders';
 import { loadRules } from '../rules';
 import { DAY_MS } from '../../platform/time';
 
@@ -39,39 +40,18 @@ export async function qualifyingMetric(
   now: Date,
 ): Promise<number> {
   const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
-  const { start, end, startInclusive, measure } = metricTerms(settings, now, vestingDays);
-  const [row] = await db
-    .select({ value: sql<number>`${clampedSum(measure)}`.mapWith(Number) })
-    .from(orders)
-    .where(
-      and(
-        eq(orders.programId, programId),
-        eq(orders.memberId, memberId),
-        startInclusive ? gte(orders.createdAt, start) : gt(orders.createdAt, start),
-        lte(orders.createdAt, end),
-      ),
-    );
-  return row?.value ?? 0;
+  return memberOrdersTotal(db, programId, memberId, settings.metric, countedOrders(settings, now, vestingDays));
 }
 
 /**
- * Which orders count toward the metric at `now` (the window, ending `vestingDays` earlier with
- * `pendingPointsCount: at_vesting`) and what each counts: shared by `qualifyingMetric` and the
- * set-based recalculation.
+ * Which orders count toward the metric at `now`: the window, ending `vestingDays` earlier with
+ * `pendingPointsCount: at_vesting`. Shared by `qualifyingMetric` and the set-based recalculation.
  */
-export function metricTerms(settings: TierSettings, now: Date, vestingDays: number) {
+export function countedOrders(settings: TierSettings, now: Date, vestingDays: number): PlacedWithin {
   const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
   const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
-  const end = vestedBy < windowEnd ? vestedBy : windowEnd;
-  const measure =
-    settings.metric === 'spend'
-      ? sql`${orders.total} - ${orders.discount} - ${orders.refundedAmount}`
-      : sql`${orders.pointsEarned} - ${orders.pointsClawedBack}`;
-  return { start, end, startInclusive, measure };
+  return { start, end: vestedBy < windowEnd ? vestedBy : windowEnd, startInclusive };
 }
-
-/** Clamped: years of large orders could sum past 2^53, and only which threshold (≤ 1e12) is reached matters. */
-export const clampedSum = (measure: SQL) => sql`min(coalesce(sum(${measure}), 0), ${Number.MAX_SAFE_INTEGER})`;
 
 /** Writes a tier change and its history row; part of the caller's batch. */
 export function tierChangeStatements(

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { offerApplications, orders, transfers } from '../../../../schema';
+import { orders, transfers } from '../../../../schema';
 import { columnTarget } from '../../../platform/db/constraint-errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
@@ -9,8 +9,10 @@ import { memberBalance } from '../../ledger';
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { checkClaim, claimablePoints } from '../domain/claim';
-import { findOrder, linesOf, orderForStats } from '../repository';
+import { findOrder, linesOf } from '../../orders';
+import { orderForStats } from '../repository';
 import { statsDelta, statsStatements } from '../../history';
+import { claimApplicationsStatement } from '../../offers';
 import { OrderNotFoundError } from '../errors';
 import { pointsEvent } from '../../ledger';
 
@@ -78,7 +80,7 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
     ],
     statements: [
       db.update(orders).set({ memberId, claimedAt: now }).where(eq(orders.id, order.id)),
-      db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, order.id)),
+      claimApplicationsStatement(db, order.id, memberId),
       // The order now counts for the member's stats, as it stands after its refunds.
       ...statsStatements(db, programId, memberId, statsDelta(null, orderForStats(order, lines))),
     ],

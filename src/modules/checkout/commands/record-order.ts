@@ -19,7 +19,8 @@ import { partnerFundingTransfers } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
-import { findOrder, newOrderStatements } from '../repository';
+import { findOrder } from '../../orders';
+import { newOrderStatements } from '../repository';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>

@@ -11,7 +11,8 @@ import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 import { releaseStatements, stampReturnStatements } from '../../offers';
 import { referralConvertedBy } from '../../referrals';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
-import { findOrder, linesOf, orderForStats } from '../repository';
+import { findOrder, linesOf } from '../../orders';
+import { orderForStats } from '../repository';
 import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
 import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';

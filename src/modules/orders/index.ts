@@ -1,0 +1,13 @@
+// The order tables' reads (checkout's commands write them): below tiers and referrals, so they and checkout, imports and reminders share one set.
+export {
+  existingOrderIds,
+  findOrder,
+  lastOrderDates,
+  linesOf,
+  memberOrdersTotal,
+  memberOrdersTotalSql,
+  orderFullyRefundedAtSql,
+  orderHistory,
+  type OrderMeasure,
+  type PlacedWithin,
+} from './repository';
