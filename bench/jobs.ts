@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { accounts, lotMovements, lots, members, operations, orders, transfers } from '../schema';
+import { accounts, lotMovements, lots, members, operations, orders, transfers, type JobRunRow } from '../schema';
 import { commandRegistry } from '../src/commands';
 import { loadConfig } from '../src/config';
 import { jobs } from '../src/jobs/schedule';
+import type { Job } from '../src/jobs/job';
 import { runJob } from '../src/jobs/runner';
 import { account, POINTS } from '../src/modules/ledger/accounts';
 import { auditLedger } from '../src/modules/ledger/audit';
 import { createProgramsService } from '../src/modules/programs/service';
-import { createServices } from '../src/services';
+import { createServices, type ServiceDeps } from '../src/services';
 import { systemClock } from '../src/platform/clock';
 import type { Database } from '../src/platform/db/database';
 import { newId } from '../src/platform/ids';
@@ -122,6 +123,17 @@ export async function seed(db: Database, count: number, at: Date) {
 const eqId = (id: string) => eq(accounts.id, id);
 
 /** Samples the heap while `work` runs; the peak shows whether memory stays bounded. */
+/** Runs a job to the end as a Worker would: invocations of at most 25 s, each resuming the last. */
+export async function runInWorkerSizedInvocations(deps: ServiceDeps, job: Job, now: Date) {
+  let invocations = 0;
+  let run: JobRunRow;
+  do {
+    invocations++;
+    run = await runJob(deps, job, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
+  } while (!run.finishedAt);
+  return { run, invocations };
+}
+
 export async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
   let peak = process.memoryUsage().heapUsed;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 50);
@@ -251,15 +263,7 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
     const stampedFrom = Date.now();
     started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
-    const measured = await withPeakHeap(async () => {
-      let invocations = 0;
-      let run;
-      do {
-        invocations++;
-        run = await runJob(deps, jobs[job]!, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
-      } while (!run.finishedAt);
-      return { run, invocations };
-    });
+    const measured = await withPeakHeap(() => runInWorkerSizedInvocations(deps, jobs[job]!, now));
     const seconds = (performance.now() - started) / 1000;
     const { run, invocations } = measured.value;
     // Tier changes are stamped with the job's `now`, expiries with the clock.

@@ -1,7 +1,6 @@
-import { runJob } from '../src/jobs/runner';
 import { sendReminders } from '../src/jobs/send-reminders';
 import { createRemindersService } from '../src/modules/reminders';
-import { openBenchProgram, PROGRAM, seed, withPeakHeap } from './jobs';
+import { openBenchProgram, PROGRAM, runInWorkerSizedInvocations, seed, withPeakHeap } from './jobs';
 import { writeResults } from './lib';
 
 /**
@@ -46,15 +45,7 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
     const eventsBefore = Number((await client.execute('select count(*) from events')).rows[0]![0]);
     started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
-    const measured = await withPeakHeap(async () => {
-      let invocations = 0;
-      let run;
-      do {
-        invocations++;
-        run = await runJob(deps, sendReminders, { now, trigger: 'bench', programId: PROGRAM, deadline: Date.now() + 25_000 });
-      } while (!run.finishedAt);
-      return { run, invocations };
-    });
+    const measured = await withPeakHeap(() => runInWorkerSizedInvocations(deps, sendReminders, now));
     const seconds = (performance.now() - started) / 1000;
     const events = Number((await client.execute('select count(*) from events')).rows[0]![0]) - eventsBefore;
     const { run, invocations } = measured.value;
