@@ -11,6 +11,7 @@ export {
   globalControlGroup,
   heldOut,
   isRunning,
+  memberArms,
   memberHoldouts,
   NO_HOLDOUTS,
   type Exposure,

@@ -39,10 +39,7 @@ export function heldOut(holdouts: Holdouts, experimentId: string | null | undefi
   return experimentId != null && holdouts.arms.get(experimentId) === 'control';
 }
 
-/**
- * The member's arms in the experiments named (those running at `at`, whose segment, if any, holds
- * the member now) and whether the member is in the global control group. Two reads at most, together.
- */
+/** The member's arms in the experiments named (see `memberArms`) and whether the member is in the global control group. */
 export async function memberHoldouts(
   db: Database,
   programId: string,
@@ -50,7 +47,20 @@ export async function memberHoldouts(
   experimentIds: readonly string[],
   at: Date,
 ): Promise<Holdouts> {
-  const [global, named] = await Promise.all([globalControlGroup(db, programId), experimentsByIds(db, programId, experimentIds)]);
+  const [global, arms] = await Promise.all([globalControlGroup(db, programId), memberArms(db, programId, memberId, experimentIds, at)]);
+  return { globalControl: inGlobalControl(global.salt, memberId, global.basisPoints), arms };
+}
+
+/** The member's arm in each of the named experiments that runs at `at` and whose segment (if any) holds the member now. */
+export async function memberArms(
+  db: Database,
+  programId: string,
+  memberId: string,
+  experimentIds: readonly string[],
+  at: Date,
+): Promise<Map<string, ExperimentArm>> {
+  if (experimentIds.length === 0) return new Map();
+  const named = await experimentsByIds(db, programId, experimentIds);
   const running = named.filter((experiment) => isRunning(experiment, at));
   const segmentIds = [...new Set(running.flatMap((experiment) => (experiment.segmentId ? [experiment.segmentId] : [])))];
   const inSegments = await memberInSegments(db, programId, memberId, segmentIds, at);
@@ -58,7 +68,7 @@ export async function memberHoldouts(
   for (const experiment of running)
     if (!experiment.segmentId || inSegments.has(experiment.segmentId))
       arms.set(experiment.id, armOf(experiment.salt, memberId, experiment.holdoutBasisPoints));
-  return { globalControl: inGlobalControl(global.salt, memberId, global.basisPoints), arms };
+  return arms;
 }
 
 export interface Exposure {

@@ -21,6 +21,8 @@ import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } fro
 import { quoteResult, type QuoteResult } from '../quote';
 import { findOrder } from '../../orders';
 import { newOrderStatements } from '../repository';
+import { exposureStatements } from '../../experiments';
+import { offerExposures } from '../exposures';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -179,6 +181,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+      ...exposureStatements(db, offerExposures(memberId, at, checkout.offersRead, checkout.experimentArms, priced)),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
