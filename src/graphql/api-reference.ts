@@ -1047,7 +1047,8 @@ export const apiReference: Record<string, string> = {
   'Reminder.memberId': 'The member’s global id.',
   'Reminder.reason': 'Its dedupe key within the member and type, e.g. `30d:<lot id>` or `45d:<last order ms>`.',
   'Reminder.status': 'Sent, held or suppressed.',
-  'Reminder.suppressedBecause': '`frequency_cap` or `no_consent` when suppressed; null otherwise.',
+  'Reminder.suppressedBecause':
+    '`frequency_cap`, `no_consent` or `holdout` (the member is in the global control group or the control group of the reminders’ experiment) when suppressed; null otherwise.',
   'Reminder.eventId': 'The id of its event once sent; null otherwise.',
   'Reminder.data': 'The event’s payload (as in `schema/events/<type>.v1.json`).',
   'Reminder.decidedAt': 'The reminder run (`now`) that decided it.',
@@ -1087,6 +1088,9 @@ export const apiReference: Record<string, string> = {
   'UpdateReminderSettingsInput.lapsedOfferId': 'An existing offer of the program (global id) for win-back codes; null turns them off.',
   'UpdateReminderSettingsInput.birthdayOfferId': 'An existing offer of the program (global id) for birthday codes; null turns them off.',
   'UpdateReminderSettingsInput.offerCodeValidDays': '1-366 days.',
+  'UpdateReminderSettingsInput.experimentId': 'An experiment of the program (global id) the reminders take part in; null: none.',
+  'ReminderSettings.experimentId':
+    'The experiment (global id) the reminders take part in: while it runs, its control members get none (suppressed, `holdout`); null: none.',
   ReminderSettingsPayload: 'The settings after the update.',
   'ReminderSettingsPayload.settings': 'The program’s reminder settings now.',
   // ---- Insights: retention, purchases, cohorts ----

@@ -6,6 +6,7 @@ import './schema';
 export { armOf, inGlobalControl, splitBucket, BUCKETS } from './domain/split';
 export { ExperimentNotFoundError } from './errors';
 export {
+  audienceHoldouts,
   experimentsByIds,
   exposureStatements,
   globalControlGroup,
@@ -14,6 +15,7 @@ export {
   memberArms,
   memberHoldouts,
   NO_HOLDOUTS,
+  type AudienceHoldouts,
   type Exposure,
   type Holdouts,
 } from './repository';

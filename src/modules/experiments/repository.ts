@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { experimentExposures, experiments, globalControlGroups, type ExperimentRow } from '../../../schema';
 import type { ExperimentArm, ExposureSubject } from '../../../schema/values';
 import type { Database } from '../../platform/db/database';
-import { memberInSegments } from '../segments';
+import { memberInSegments, segmentMembersSql } from '../segments';
 import { armOf, inGlobalControl } from './domain/split';
 
 /** The program's global control group: its share (0 when never set) and the salt of its split. */
@@ -105,4 +105,46 @@ export async function exposureCounts(db: Database, experimentId: string) {
     .groupBy(experimentExposures.arm);
   const of = (arm: ExperimentArm) => rows.find((row) => row.arm === arm)?.members ?? 0;
   return { treatment: of('treatment'), control: of('control') };
+}
+
+/** Who of a set of members (a job's chunk) is held out at `at`, and their arm in the experiment named (null: none). */
+export interface AudienceHoldouts {
+  /** The member's arm, when the experiment runs at `at` and the member takes part (its segment, as last refreshed, holds it). */
+  armOf(memberId: string): ExperimentArm | null;
+  /** Held out: in the global control group, or in the experiment's control group. */
+  heldOut(memberId: string): boolean;
+}
+
+/**
+ * For marketing that goes to many members at once (reminders, a partner campaign's audience): one
+ * read of the global control group and of the experiment, and one of its segment's members among `memberIds`.
+ */
+export async function audienceHoldouts(
+  db: Database,
+  programId: string,
+  experimentId: string | null,
+  memberIds: readonly string[],
+  at: Date,
+): Promise<AudienceHoldouts> {
+  const [global, [experiment]] = await Promise.all([
+    globalControlGroup(db, programId),
+    experimentId ? experimentsByIds(db, programId, [experimentId]) : Promise.resolve([]),
+  ]);
+  const running = experiment && isRunning(experiment, at) ? experiment : null;
+  let inSegment: Set<string> | null = null;
+  if (running?.segmentId && memberIds.length > 0) {
+    const rows = await db.all<{ member_id: string }>(
+      sql`select member_id from (${segmentMembersSql(programId, running.segmentId)}) where member_id in (${sql.join(
+        memberIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    inSegment = new Set(rows.map((row) => row.member_id));
+  }
+  const armOfMember = (memberId: string): ExperimentArm | null =>
+    running && (!inSegment || inSegment.has(memberId)) ? armOf(running.salt, memberId, running.holdoutBasisPoints) : null;
+  return {
+    armOf: armOfMember,
+    heldOut: (memberId) => inGlobalControl(global.salt, memberId, global.basisPoints) || armOfMember(memberId) === 'control',
+  };
 }
