@@ -1280,7 +1280,6 @@ export const apiReference: Record<string, string> = {
   'Estimate.significant': 'pValue < 0.05.',
   // ---- Insights: liability ----
   'Query.liability': 'What the program owes now: open points by expiry month and their value, wallets, breakage and redemption (admin).',
-  'Query.liability.earnMonths': 'How many months of earning `earnCohorts` covers, ending this month (1-120, default 24).',
   LiabilityReport: 'Liability and breakage now.',
   'LiabilityReport.asOf': 'When it was computed.',
   'LiabilityReport.currency': 'Currency of every money value (the program’s).',
@@ -1293,7 +1292,9 @@ export const apiReference: Record<string, string> = {
   'LiabilityReport.pointsExpired': 'Points expired so far.',
   'LiabilityReport.redemptionRate': 'pointsRedeemed / pointsEarned × 100; null when nothing was earned.',
   'LiabilityReport.breakageRate': 'pointsExpired / pointsEarned × 100; null when nothing was earned.',
-  'LiabilityReport.earnCohorts': 'Per month of earning (oldest first): earned, expired, still open, breakage.',
+  'LiabilityReport.earnCohorts':
+    'Per month of earning (oldest first): earned, expired, still open, breakage. Reads every lot of those months and the expiry movements: ask only when shown.',
+  'LiabilityReport.earnCohorts.months': 'How many months, ending with this one (1-120, default 24).',
   'LiabilityReport.partnerFunding': 'Discounts given on orders and the part partners paid (reads every order: ask only when needed).',
   'LiabilityReport.definitions': 'The words used, each with its meaning.',
   PointsExpiryMonth: 'Open points expiring in one month.',

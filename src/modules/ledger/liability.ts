@@ -47,12 +47,10 @@ export async function openPointsByExpiryMonth(db: Database, programId: string, m
 /** Points earned (lot amounts) and still open per month of earning: one range of `lots_program_earned` per month. */
 export function earnedByMonthQuery(programId: string, months: readonly MonthRange[]): SQL {
   return sql`with months(label, start, finish) as (values ${monthValues(months)})
-    select months.label as month,
-      (select coalesce(sum(${lots.amount}), 0) from ${lots} indexed by lots_program_earned
-        where ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish) as earned,
-      (select coalesce(sum(${lots.remaining}), 0) from ${lots} indexed by lots_program_earned
-        where ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish) as outstanding
-    from months`;
+    select months.label as month, coalesce(sum(${lots.amount}), 0) as earned, coalesce(sum(${lots.remaining}), 0) as outstanding
+    from months left join ${lots} indexed by lots_program_earned
+      on ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish
+    group by months.label order by months.start`;
 }
 
 /** Points that expired, by the month the expired lots were earned in: the expiry transfers (credited to the expired account) and their lot movements. */

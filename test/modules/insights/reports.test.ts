@@ -124,10 +124,10 @@ describe('cohorts by month of first counted order', () => {
   });
 });
 
-const LIABILITY = `query($months: Int) { liability(earnMonths: $months) { __typename ... on LiabilityReport {
+const LIABILITY = `query($months: Int) { liability { __typename ... on LiabilityReport {
   asOf currency outstandingPoints outstandingValue byExpiryMonth { month points value } wallet { cash bonus total }
   pointsEarned pointsRedeemed pointsExpired redemptionRate breakageRate
-  earnCohorts { month earned expired outstanding breakageRate } partnerFunding { discounts partnerFunded share } } } }`;
+  earnCohorts(months: $months) { month earned expired outstanding breakageRate } partnerFunding { discounts partnerFunded share } } } }`;
 
 describe('liability and breakage', () => {
   let app: TestApp;
