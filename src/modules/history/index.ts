@@ -4,6 +4,6 @@
 import './schema';
 
 export { statsDelta, heldPurchaseKeys, type OrderForStats, type StatsDelta } from './domain/stats';
-export { addedStatsStatements, statsStatements } from './stats-repository';
+export { addedStatsStatements, memberIdsOrderingBefore, statsStatements } from './stats-repository';
 export { refundRecordStatement } from './refunds-repository';
 export { createHistoryService, type HistoryService } from './service';

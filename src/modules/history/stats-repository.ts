@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import type { StatsDelta } from './domain/stats';
@@ -126,4 +126,19 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
         }),
     ),
   ];
+}
+
+/** Members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
+export async function memberIdsOrderingBefore(db: Database, programId: string, before: Date, within: SQL | null): Promise<string[]> {
+  const rows = await db
+    .select({ id: memberStats.memberId })
+    .from(memberStats)
+    .where(
+      and(
+        eq(memberStats.programId, programId),
+        sql`${memberStats.firstOrderAt} < ${before.getTime()}`,
+        within ? sql`${memberStats.memberId} in (${within})` : undefined,
+      ),
+    );
+  return rows.map((row) => row.id);
 }

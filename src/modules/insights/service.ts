@@ -7,6 +7,7 @@ import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
 import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
 import { memberIdsEnrolledBefore } from '../members';
+import { memberIdsOrderingBefore } from '../history';
 import { cohortActivity, countCustomersInWindows, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
 import { cohortTable, type CohortTable } from './domain/cohorts';
@@ -218,13 +219,15 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const length = end - start;
       const windows = { earlier: start - 2 * length, before: start - length, during: start, end };
       const scope = await scopeOf(db, programId, { segmentId: experiment.segmentId, tierId: null });
-      const [memberIds, ordered] = await Promise.all([
-        memberIdsEnrolledBefore(db, programId, new Date(Math.max(end, start + 1)), scope.members),
+      const measuredUntil = new Date(Math.max(end, start + 1));
+      const [enrolled, ordering, ordered] = await Promise.all([
+        memberIdsEnrolledBefore(db, programId, measuredUntil, scope.members),
+        // Members imported after the fact take part when their history says they were customers by then.
+        memberIdsOrderingBefore(db, programId, measuredUntil, scope.members),
         length === 0 ? [] : memberWindows(db, scope, windows),
       ]);
       const byMember = new Map(ordered.map((row) => [row.memberId, row]));
-      // Members imported after the fact with their order history take part too.
-      const population = new Set([...memberIds, ...byMember.keys()]);
+      const population = new Set([...enrolled, ...ordering]);
       const members = function* (): Generator<MemberWindows> {
         for (const memberId of population) {
           const row = byMember.get(memberId);
