@@ -1287,7 +1287,8 @@ export const apiReference: Record<string, string> = {
   'LiabilityReport.outstandingValue': 'Their value at the program’s redemption rate, minor units.',
   'LiabilityReport.byExpiryMonth': 'Open points by the month they expire in, soonest first; points that never expire last (month null).',
   'LiabilityReport.wallet': 'Stored value members hold.',
-  'LiabilityReport.pointsEarned': 'Points issued so far, net of clawbacks.',
+  'LiabilityReport.pointsEarned':
+    'Points issued so far (earned on orders, bonuses and adjustments, net of clawbacks): outstanding + redeemed + expired.',
   'LiabilityReport.pointsRedeemed': 'Points redeemed so far, net of refunds.',
   'LiabilityReport.pointsExpired': 'Points expired so far.',
   'LiabilityReport.redemptionRate': 'pointsRedeemed / pointsEarned × 100; null when nothing was earned.',

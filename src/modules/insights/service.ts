@@ -263,6 +263,8 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         .map((bucket) => ({ month: bucket.month, points: bucket.points, value: value(bucket.points) }));
       if (range.never > 0) byExpiryMonth.push({ month: null, points: range.never, value: value(range.never) });
       const outstandingPoints = byExpiryMonth.reduce((total, bucket) => total + bucket.points, 0);
+      // Every point issued (earned, bonuses, adjustments, net of clawbacks) is still open, redeemed or expired.
+      const issued = outstandingPoints + totals.redeemed + totals.expired;
       return {
         programId,
         asOf,
@@ -271,11 +273,11 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         outstandingValue: value(outstandingPoints),
         byExpiryMonth,
         wallet: { cash: totals.walletCash, bonus: totals.walletBonus, total: totals.walletCash + totals.walletBonus },
-        pointsEarned: totals.earned,
+        pointsEarned: issued,
         pointsRedeemed: totals.redeemed,
         pointsExpired: totals.expired,
-        redemptionRate: share(totals.redeemed, totals.earned),
-        breakageRate: share(totals.expired, totals.earned),
+        redemptionRate: share(totals.redeemed, issued),
+        breakageRate: share(totals.expired, issued),
         definitions: liabilityDefinitions,
       };
     },
