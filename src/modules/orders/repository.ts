@@ -144,7 +144,11 @@ export function linesOfOrders(db: Database, orderPks: string[]) {
 
 /** The refunds of many orders, by order then time; a query builder to batch. */
 export function refundsOfOrders(db: Database, orderPks: string[]) {
-  return db.select().from(orderRefunds).where(inArray(orderRefunds.orderPk, orderPks)).orderBy(orderRefunds.orderPk, orderRefunds.createdAt);
+  return db
+    .select()
+    .from(orderRefunds)
+    .where(inArray(orderRefunds.orderPk, orderPks))
+    .orderBy(orderRefunds.orderPk, orderRefunds.createdAt);
 }
 
 /**

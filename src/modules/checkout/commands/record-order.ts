@@ -1,8 +1,8 @@
 import { upgradeForOrder } from '../../tiers';
 import { newId } from '../../../platform/ids';
 import { DomainError } from '../../../platform/errors';
-import { columnTarget, type ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { checks, orders } from '../../../../schema';
+import type { ConstraintViolation } from '../../../platform/db/constraint-errors';
+import { checks } from '../../../../schema';
 import { account, POINTS } from '../../ledger';
 import { planSpend, sumDeltas } from '../../ledger';
 import { lotExpiry, lotVesting } from '../../ledger';
@@ -19,8 +19,8 @@ import { partnerFundingTransfers } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
-import { findOrder } from '../../orders';
-import { newOrderStatements } from '../repository';
+import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../../orders';
+import { newOrderStatsStatements } from '../../history';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -153,6 +153,16 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
   const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
   const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
+  const order: NewOrder = {
+    ...recorded,
+    orderPk,
+    programId,
+    pointsPayment: priced.pointsPayment,
+    walletBonusPayment: fromBonus,
+    attributes: input.attributes,
+    placedAt: at,
+    lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+  };
   return {
     memberId,
     transfers: planned,
@@ -164,18 +174,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
-      ...newOrderStatements(db, [
-        {
-          ...recorded,
-          orderPk,
-          programId,
-          pointsPayment: priced.pointsPayment,
-          walletBonusPayment: fromBonus,
-          attributes: input.attributes,
-          placedAt: at,
-          lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-        },
-      ]),
+      ...newOrderStatements(db, [order]),
+      ...newOrderStatsStatements(db, [order]),
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
@@ -186,11 +186,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
-      if (
-        (violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) ||
-        (await findOrder(db, programId, orderId))
-      )
-        return new DuplicateOrderError(orderId);
+      if (orderIdTaken(violation) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       if (!memberId) return null;
       // A balance's floor tripped: the wallet if another command spent it since, else the points.

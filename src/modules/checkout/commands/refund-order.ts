@@ -1,5 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { checks, orderLines, orders } from '../../../../schema';
+import { checks } from '../../../../schema';
 import { InvalidInputError } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
@@ -11,9 +10,8 @@ import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 import { releaseStatements, stampReturnStatements } from '../../offers';
 import { referralConvertedBy } from '../../referrals';
 import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
-import { findOrder, linesOf } from '../../orders';
-import { orderForStats } from '../repository';
-import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
+import { findOrder, fullyRefundedStatement, linesOf, refundRecordStatement, refundStatements } from '../../orders';
+import { orderForStats, statsDelta, statsStatements } from '../../history';
 import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 
@@ -129,26 +127,16 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       referralToSettle: referral as RefundOrderResult['referralToSettle'],
     },
     statements: [
-      db
-        .update(orders)
-        .set({
-          refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
-          pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
-          pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
-          walletReturned: sql`${orders.walletReturned} + ${walletToReturn.bonus + walletToReturn.cash}`,
-          walletBonusReturned: sql`${orders.walletBonusReturned} + ${walletToReturn.bonus}`,
-        })
-        .where(eq(orders.id, order.id)),
-      ...[...lineAllocations].map(([lineNo, quantity]) =>
-        db
-          .update(orderLines)
-          .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
-          .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
+      ...refundStatements(
+        db,
+        order.id,
+        { amount, pointsClawedBack: pointsToClawBack, pointsReturned: pointsToReturn, walletReturned: walletToReturn },
+        lineAllocations,
       ),
       ...stampReturns.statements,
       refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
       ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
-      ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
+      ...(offersReleased ? [fullyRefundedStatement(db, order.id, now)] : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
     // without the serializer): prepare again on what it left, which then refuses what is too much.
