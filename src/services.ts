@@ -5,12 +5,12 @@ import type { Serializer } from './platform/serializer/serializer';
 import type { AppCommands } from './commands';
 import { createProgramsService, type ProgramsService } from './modules/programs';
 import { createMembersService, type MembersService } from './modules/members';
-import { createMemberLifecycle, type MemberLifecycle } from './use-cases';
+import { createMemberLifecycle, createOrderWorkflows, type MemberLifecycle, type OrderWorkflows } from './use-cases';
 import { createRulesService, type RulesService } from './modules/rules';
 import { createLedgerService, type LedgerService } from './modules/ledger';
 import { createTiersService, type TiersService } from './modules/tiers';
 import { createJobsService, type JobsService } from './jobs/service';
-import { createOffersService, type OffersService } from './modules/offers';
+import { applicationsOfOrders, createOffersService, type OffersService } from './modules/offers';
 import { createCheckoutService, type CheckoutService } from './modules/checkout';
 import { createReferralsService, type ReferralsService } from './modules/referrals';
 import { createHistoryService, type HistoryService } from './modules/history';
@@ -43,7 +43,8 @@ export interface Services {
   tiers: TiersService;
   jobs: JobsService;
   offers: OffersService;
-  checkout: CheckoutService;
+  /** Checkout's quotes and claims, with the cross-module order workflows (record, refund). */
+  checkout: CheckoutService & OrderWorkflows;
   referrals: ReferralsService;
   history: HistoryService;
   imports: ImportsService;
@@ -65,9 +66,9 @@ export function createServices(deps: ServiceDeps): Services {
     tiers: createTiersService(deps),
     jobs: createJobsService(deps),
     offers: createOffersService(deps),
-    checkout: createCheckoutService(deps),
+    checkout: { ...createCheckoutService(deps), ...createOrderWorkflows(deps) },
     referrals: createReferralsService(deps),
-    history: createHistoryService(deps),
+    history: createHistoryService({ ...deps, applicationsOfOrders }),
     imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
     segments: createSegmentsService(deps),
     partners: createPartnersService(deps),

@@ -3,7 +3,13 @@
 // Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
 import './schema';
 
-export { statsDelta, heldPurchaseKeys, type OrderForStats, type StatsDelta } from './domain/stats';
-export { addedStatsStatements, memberIdsOrderingBefore, statsStatements } from './stats-repository';
-export { refundRecordStatement } from './refunds-repository';
+export { statsDelta, heldPurchaseKeys, orderForStats, type OrderForStats, type StatsDelta } from './domain/stats';
+export {
+  anyPurchaseOf,
+  customerScoresSql,
+  memberLastOrderSql,
+  memberPurchasesSinceSql,
+  memberStatSql,
+} from './repository';
+export { memberIdsOrderingBefore, newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';
