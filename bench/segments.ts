@@ -39,16 +39,8 @@ async function sampled<T>(work: () => Promise<T>) {
   }
 }
 
-/**
- * The program the segments and insights benchmarks run on: `memberCount` members, then ten orders
- * each on average over the last two years, imported through the import service (1,000 rows a call,
- * as `npm run import` sends them); with `earnPoints`, the orders earn points (lots) as they go.
- */
-export async function seedBenchProgram(
-  { members: memberCount, earnPoints = false }: { members: number; earnPoints?: boolean },
-  name: string,
-) {
-  const orderCount = memberCount * 10;
+/** A fresh embedded database for a benchmark, migrated, with the app's deps over it. */
+export async function openBenchDatabase(name: string) {
   const file = join(freshDataDir(), `${name}.db`);
   const config = loadConfig(
     { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
@@ -62,6 +54,17 @@ export async function seedBenchProgram(
     fingerprints: config.fingerprints,
     serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints }),
   };
+  return { db, client, deps };
+}
+
+/**
+ * The program the segments benchmark runs on: `memberCount` members, then ten orders
+ * each on average over the last two years, imported through the import service (1,000 rows a call,
+ * as `npm run import` sends them).
+ */
+export async function seedBenchProgram({ members: memberCount }: { members: number }, name: string) {
+  const orderCount = memberCount * 10;
+  const { db, client, deps } = await openBenchDatabase(name);
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
   const services = createServices(deps);
   const now = Date.now();
@@ -99,7 +102,7 @@ export async function seedBenchProgram(
           ],
         };
       });
-      const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints });
+      const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints: false });
       if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
       sample();
     }

@@ -14,10 +14,16 @@ import { cohortTable, type CohortTable } from './domain/cohorts';
 import { compareArms, NO_ORDERS, type ExperimentComparison, type MemberWindows } from './domain/experiment-report';
 import { earnCohort, pointsValue, share, type EarnCohort, type ExpiryBucket } from './domain/liability';
 import { countPeriods, monthIndex, monthLabel, monthStart, periodSpans, type InsightPeriod, type Span } from './domain/periods';
-import { retentionDefinitions, retentionFigures, type RetentionFigures } from './domain/retention';
+import { retentionFigures, type RetentionFigures } from './domain/retention';
 import { EMPTY_TOTALS, periodFigures, type PeriodFigures } from './domain/series';
 import { scopeOf, type MemberFilter } from './scope';
-import { experimentDefinitions, purchaseDefinitions, cohortDefinitions, liabilityDefinitions } from './domain/definitions';
+import {
+  cohortDefinitions,
+  experimentDefinitions,
+  liabilityDefinitions,
+  purchaseDefinitions,
+  retentionDefinitions,
+} from './domain/definitions';
 
 type Definitions = Array<{ term: string; meaning: string }>;
 

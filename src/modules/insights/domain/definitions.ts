@@ -6,6 +6,24 @@ const countedOrder = {
   meaning: 'An order of a member that is not fully refunded; a partly refunded order counts, at what was paid minus what was refunded.',
 };
 
+/** The words of the retention report (its window in days is part of them). */
+export const retentionDefinitions = (activityWindowDays: number) => [
+  {
+    term: 'customer',
+    meaning: `A member with at least one counted order placed in the ${activityWindowDays} days up to and including the instant (after t − ${activityWindowDays} days, at or before t).`,
+  },
+  countedOrder,
+  { term: 'S', meaning: 'Customers at the start of the period (at `from`).' },
+  { term: 'E', meaning: 'Customers at the end of the period (at `to`).' },
+  {
+    term: 'N',
+    meaning:
+      'New customers: customers at the end who were not customers at the start (first-time buyers and lapsed members who came back). A member who became a customer and lapsed again within the period is in neither E nor N.',
+  },
+  { term: 'retention rate', meaning: '((E − N) / S) × 100, in percent; undefined when S = 0.' },
+  { term: 'churn', meaning: '100 − retention rate, in percent.' },
+];
+
 export const purchaseDefinitions: Definitions = [
   countedOrder,
   { term: 'period', meaning: 'A calendar day, ISO week (from Monday) or month in UTC; the first and last are cut at `from` and `to`.' },

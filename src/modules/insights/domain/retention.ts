@@ -37,21 +37,3 @@ export function retentionFigures(counts: RetentionCounts): RetentionFigures {
     undefinedReason: s === 0 ? 'No customers at the start of the period (S = 0): the rate divides by S, so it is undefined.' : null,
   };
 }
-
-/** The words of the report, returned with every report so a reader never has to guess. */
-export const retentionDefinitions = (activityWindowDays: number) => [
-  {
-    term: 'customer',
-    meaning: `A member with at least one counted order placed in the ${activityWindowDays} days up to and including the instant (after t − ${activityWindowDays} days, at or before t).`,
-  },
-  { term: 'counted order', meaning: 'An order of a member that is not fully refunded; a partly refunded order counts, at its net value.' },
-  { term: 'S', meaning: 'Customers at the start of the period (at `from`).' },
-  { term: 'E', meaning: 'Customers at the end of the period (at `to`).' },
-  {
-    term: 'N',
-    meaning:
-      'New customers: customers at the end who were not customers at the start (first-time buyers and lapsed members who came back). A member who became a customer and lapsed again within the period is in neither E nor N.',
-  },
-  { term: 'retention rate', meaning: '((E − N) / S) × 100, in percent; undefined when S = 0.' },
-  { term: 'churn', meaning: '100 − retention rate, in percent.' },
-];

@@ -80,77 +80,53 @@ const CohortTableType = builder
     }),
   });
 
-builder.queryFields((t) => ({
-  retention: t.field({
-    type: RetentionReportType,
-    authScopes: admin,
-    args: {
-      from: t.arg({ type: 'DateTime', required: true }),
-      to: t.arg({ type: 'DateTime', required: true }),
-      activityWindowDays: t.arg.int({ defaultValue: 365 }),
-      segmentId: t.arg.id(),
-      tierId: t.arg.id(),
-    },
-    errors: { types: filterErrors, directResult: true, union: { name: 'RetentionResult' } },
-    resolve: (_root, args, context) =>
-      context.services.insights.retention(programIdOf(context), {
-        from: args.from,
-        to: args.to,
-        activityWindowDays: args.activityWindowDays ?? 365,
-        ...memberFilterOf(args),
-      }),
-  }),
-  retentionSeries: t.field({
-    type: RetentionSeriesType,
-    authScopes: admin,
-    args: {
-      from: t.arg({ type: 'DateTime', required: true }),
-      to: t.arg({ type: 'DateTime', required: true }),
-      period: t.arg({ type: InsightPeriod, required: true }),
-      activityWindowDays: t.arg.int({ defaultValue: 365 }),
-      segmentId: t.arg.id(),
-      tierId: t.arg.id(),
-    },
-    errors: { types: filterErrors, directResult: true, union: { name: 'RetentionSeriesResult' } },
-    resolve: (_root, args, context) =>
-      context.services.insights.retentionSeries(programIdOf(context), {
-        from: args.from,
-        to: args.to,
-        period: args.period,
-        activityWindowDays: args.activityWindowDays ?? 365,
-        ...memberFilterOf(args),
-      }),
-  }),
-  purchaseSeries: t.field({
-    type: PurchaseSeriesType,
-    authScopes: admin,
-    args: {
-      from: t.arg({ type: 'DateTime', required: true }),
-      to: t.arg({ type: 'DateTime', required: true }),
-      period: t.arg({ type: InsightPeriod, required: true }),
-      segmentId: t.arg.id(),
-      tierId: t.arg.id(),
-    },
-    errors: { types: filterErrors, directResult: true, union: { name: 'PurchaseSeriesResult' } },
-    resolve: (_root, args, context) =>
-      context.services.insights.purchaseSeries(programIdOf(context), {
-        from: args.from,
-        to: args.to,
-        period: args.period,
-        ...memberFilterOf(args),
-      }),
-  }),
-  cohorts: t.field({
-    type: CohortTableType,
-    authScopes: admin,
-    args: {
-      months: t.arg.int({ defaultValue: 24 }),
-      to: t.arg({ type: 'DateTime' }),
-      segmentId: t.arg.id(),
-      tierId: t.arg.id(),
-    },
-    errors: { types: filterErrors, directResult: true, union: { name: 'CohortsResult' } },
-    resolve: (_root, args, context) =>
-      context.services.insights.cohorts(programIdOf(context), { months: args.months ?? 24, to: args.to ?? null, ...memberFilterOf(args) }),
-  }),
-}));
+builder.queryFields((t) => {
+  // Every report over a time range takes the range and the same member filters.
+  const range = () => ({ from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime', required: true }) });
+  const filters = () => ({ segmentId: t.arg.id(), tierId: t.arg.id() });
+  const activityWindowDays = () => t.arg.int({ defaultValue: 365 });
+  const period = () => t.arg({ type: InsightPeriod, required: true });
+  const errors = (name: string) => ({ types: filterErrors, directResult: true as const, union: { name } });
+  return {
+    retention: t.field({
+      type: RetentionReportType,
+      authScopes: admin,
+      args: { ...range(), activityWindowDays: activityWindowDays(), ...filters() },
+      errors: errors('RetentionResult'),
+      resolve: (_root, { activityWindowDays: days, ...args }, context) =>
+        context.services.insights.retention(programIdOf(context), { ...args, activityWindowDays: days ?? 365, ...memberFilterOf(args) }),
+    }),
+    retentionSeries: t.field({
+      type: RetentionSeriesType,
+      authScopes: admin,
+      args: { ...range(), period: period(), activityWindowDays: activityWindowDays(), ...filters() },
+      errors: errors('RetentionSeriesResult'),
+      resolve: (_root, { activityWindowDays: days, ...args }, context) =>
+        context.services.insights.retentionSeries(programIdOf(context), {
+          ...args,
+          activityWindowDays: days ?? 365,
+          ...memberFilterOf(args),
+        }),
+    }),
+    purchaseSeries: t.field({
+      type: PurchaseSeriesType,
+      authScopes: admin,
+      args: { ...range(), period: period(), ...filters() },
+      errors: errors('PurchaseSeriesResult'),
+      resolve: (_root, args, context) =>
+        context.services.insights.purchaseSeries(programIdOf(context), { ...args, ...memberFilterOf(args) }),
+    }),
+    cohorts: t.field({
+      type: CohortTableType,
+      authScopes: admin,
+      args: { months: t.arg.int({ defaultValue: 24 }), to: t.arg({ type: 'DateTime' }), ...filters() },
+      errors: errors('CohortsResult'),
+      resolve: (_root, args, context) =>
+        context.services.insights.cohorts(programIdOf(context), {
+          months: args.months ?? 24,
+          to: args.to ?? null,
+          ...memberFilterOf(args),
+        }),
+    }),
+  };
+});
