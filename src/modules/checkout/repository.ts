@@ -1,5 +1,6 @@
 import { orderLines, orders } from '../../../schema';
 import type { Database } from '../../platform/db/database';
+import { insertRows } from '../../platform/db/insert-rows';
 import { addedStatsStatements, statsDelta } from '../history';
 
 /** A new order's row (its columns but the key and time), its lines, and when it was placed. */
@@ -30,12 +31,6 @@ export function orderForStats(
   };
 }
 
-const ROWS_PER_INSERT = 500;
-const inChunks = <T>(items: T[]) =>
-  Array.from({ length: Math.ceil(items.length / ROWS_PER_INSERT) }, (_, index) =>
-    items.slice(index * ROWS_PER_INSERT, (index + 1) * ROWS_PER_INSERT),
-  );
-
 /**
  * The rows of new orders (one recorded, or an import's thousand) and what they add to their
  * members' stats, as a few multi-row statements for one batch.
@@ -61,8 +56,8 @@ export function newOrderStatements(db: Database, newOrders: NewOrder[]) {
       : [],
   );
   return [
-    ...inChunks(orderRows).map((rows) => db.insert(orders).values(rows)),
-    ...inChunks(lineRows).map((rows) => db.insert(orderLines).values(rows)),
+    ...insertRows(db, orders, orderRows),
+    ...insertRows(db, orderLines, lineRows),
     ...(added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : []),
   ];
 }
