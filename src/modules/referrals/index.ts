@@ -12,6 +12,7 @@ export { rekeyFingerprints } from './rekey';
 export {
   conversionStatements,
   enrollmentStatements,
+  enrollmentsStatements,
   fingerprintStatement,
   lostReferralRace,
   referralCodeTaken,

@@ -34,14 +34,17 @@ const textOf = (fragment: SQL) => {
  * drizzle's builder walks every parameter through its SQL tree, which costs an import about as much
  * as SQLite's own work: here each row's values are mapped column by column, as drizzle maps them
  * (JSON, timestamps), and the text is joined once. As with drizzle's insert, every column is
- * written and a value not given takes the column's default. `onConflictDoUpdate` is drizzle's,
- * with expressions only (`excluded.…`), no parameters.
+ * written and a value not given takes the column's default. `onConflictDoUpdate` and
+ * `onConflictDoNothing` are drizzle's, the first with expressions only (`excluded.…`), no parameters.
  */
 export function insertRows<Table extends SQLiteTable>(
   db: Database,
   table: Table,
   rows: ReadonlyArray<Table['$inferInsert']>,
-  options: { onConflictDoUpdate?: { target: Column | Column[]; set: Partial<Record<keyof Table['$inferInsert'], SQL>> } } = {},
+  options: {
+    onConflictDoUpdate?: { target: Column | Column[]; set: Partial<Record<keyof Table['$inferInsert'], SQL>> };
+    onConflictDoNothing?: boolean;
+  } = {},
 ): Statement[] {
   if (rows.length === 0) return [];
   const columns = Object.entries(getTableColumns(table)) as Array<[string, Column]>;
@@ -49,7 +52,9 @@ export function insertRows<Table extends SQLiteTable>(
   const upsert = options.onConflictDoUpdate;
   const tail = upsert
     ? ` ${textOf(sql`on conflict ${[upsert.target].flat()} do update set ${dialect.buildUpdateSet(table, upsert.set as Record<string, SQL>)}`)}`
-    : '';
+    : options.onConflictDoNothing
+      ? ' on conflict do nothing'
+      : '';
   // A column default that is SQL (not a value) goes into the text where the row has no value.
   const defaultTexts = columns.map(([, column]) => (is(column.default, SQL) ? textOf(column.default) : null));
   const rowsPerStatement = Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns.length));
