@@ -4,6 +4,8 @@ import './schema';
 export { checkoutCommands } from './commands';
 export { DuplicateOrderError } from './errors';
 export { cartFields, withTotal } from './inputs';
+export { forgetMemberCarts, idleCarts, quoteCarts } from './carts';
+export type { QuoteResult } from './quote';
 export { newOrderStatements, type NewOrder } from './repository';
 export { CartLineInput } from './schema/orders';
 export { createCheckoutService, type CheckoutService } from './service';

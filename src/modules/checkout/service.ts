@@ -15,6 +15,7 @@ import type { Offer } from '../offers';
 import { heldCodes } from '../offers';
 import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
+import { trackCart, type TrackCartRequest } from './carts';
 import { findOrder } from '../orders';
 import { createReferralsService } from '../referrals';
 
@@ -76,6 +77,11 @@ export function createCheckoutService({
     async quote(programId: string, cart: CheckoutCart) {
       const checkout = await checkoutCart(db, programId, cart, clock.now());
       return { ...quoteResult(cart, checkout), offersRead: checkout.offersRead, tiersRead: checkout.tierContext?.tiers ?? [] };
+    },
+
+    /** Records the member's cart as it is now, answering with its quote; an empty cart is forgotten. */
+    trackCart(programId: string, cart: TrackCartRequest) {
+      return trackCart(db, programId, cart, clock.now());
     },
 
     recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {

@@ -4,6 +4,7 @@ export {
   findOrder,
   lastOrderDates,
   linesOf,
+  measuredOrdersSince,
   memberOrdersTotal,
   memberOrdersTotalSql,
   orderFullyRefundedAtSql,

@@ -117,6 +117,21 @@ export async function decideReminders(
   ]);
 }
 
+/** The candidates whose (member, type, reason) is not recorded yet: one probe of the dedupe index each. */
+export async function undecided<Candidate extends { memberId: string; type: string; reason: string }>(
+  db: Database,
+  programId: string,
+  candidates: Candidate[],
+): Promise<Candidate[]> {
+  const keys = JSON.stringify(candidates.map(({ memberId, type, reason }) => [memberId, type, reason]));
+  const decided = await db.all<{ key: number }>(sql`
+    select j.key as key from json_each(${keys}) j
+    where exists (select 1 from ${reminders} r where r.program_id = ${programId} and r.member_id = j.value ->> 0
+      and r.type = j.value ->> 1 and r.reason = j.value ->> 2)`);
+  const known = new Set(decided.map((row) => Number(row.key)));
+  return candidates.filter((_candidate, index) => !known.has(index));
+}
+
 /** Held reminders whose time has come, a chunk at a time (id order). */
 export function heldRemindersDue(db: Database, programId: string, now: Date, cursor: string | null, limit: number) {
   return db

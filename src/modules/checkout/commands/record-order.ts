@@ -21,6 +21,7 @@ import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } fro
 import { quoteResult, type QuoteResult } from '../quote';
 import { findOrder } from '../../orders';
 import { newOrderStatements } from '../repository';
+import { clearCartStatement } from '../carts';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -30,6 +31,8 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   /** Null for a guest. */
   memberId: string | null;
   orderId: string;
+  /** The tracked cart the order was placed from, which it ends; null when none. */
+  cartId?: string | null;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
 }
@@ -179,6 +182,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+      ...(input.cartId ? [clearCartStatement(db, programId, input.cartId)] : []),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
