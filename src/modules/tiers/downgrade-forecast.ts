@@ -1,14 +1,8 @@
 import { Cron } from 'croner';
-import { addMonthsUtc, DAY_MS } from '../../platform/time';
-import { countedOrders, tierFor, type Tier, type TierSettings } from './domain';
+import { countedOrders, planRecalculation, tierFor, type Tier, type TierSettings } from './domain';
 
 /** When the recalculate-tiers job runs (UTC); the job schedule maps this expression to it. */
 export const TIER_RECALCULATION_CRON = '30 2 * * *';
-
-/** The first tier recalculation at or after `at`. */
-export function recalculationAtOrAfter(at: Date): Date {
-  return new Cron(TIER_RECALCULATION_CRON, { timezone: 'UTC' }).nextRun(new Date(at.getTime() - 1))!;
-}
 
 export interface MeasuredOrder {
   placedAt: Date;
@@ -53,48 +47,40 @@ function metricOverTime(orders: MeasuredOrder[], settings: TierSettings, vesting
   };
 }
 
-/**
- * The instants after which an order may stop counting: the window's start passes it (a rolling
- * window: `months` after it, or the 1st of the month after that when a shorter month clamps the
- * day; a calendar year: the next 1 January). The metric only falls at these instants.
- */
-function dropOutInstants(orders: MeasuredOrder[], settings: TierSettings): number[] {
-  return orders.flatMap(({ placedAt }) => {
-    if (settings.window === 'calendar_year') return [Date.UTC(placedAt.getUTCFullYear() + 1, 0, 1)];
-    const after = addMonthsUtc(placedAt, settings.windowMonths);
-    return [after.getTime(), Date.UTC(after.getUTCFullYear(), after.getUTCMonth() + 1, 1)];
-  });
+/** Every tier recalculation in [from, until], in order. */
+export function recalculationsBetween(from: Date, until: Date): Date[] {
+  const schedule = new Cron(TIER_RECALCULATION_CRON, { timezone: 'UTC' });
+  const runs: Date[] = [];
+  for (let next = schedule.nextRun(new Date(from.getTime() - 1)); next && next <= until; next = schedule.nextRun(next)) runs.push(next);
+  return runs;
 }
 
 /**
- * When recalculation would downgrade a member holding `tier` if they place no further order, as
- * `planRecalculation` decides: the metric first falls below the tier (now, or when an order leaves
- * the window), the next recalculation finds the downgrade due and starts the grace clock (or the
- * clock already runs), and the first recalculation `downgradeGraceDays` later downgrades. Null when
- * that is after `until`.
+ * When recalculation would downgrade a member holding `tier` if they place no further order: the
+ * coming recalculations (`recalculations`, in order) replayed with `planRecalculation`, each on the
+ * metric as it will be then (orders leave the window, pending ones vest), the grace clock carried
+ * from one to the next as the job stores it. Null when none of them downgrades (or one upgrades).
  */
 export function forecastDowngrade(input: {
   tier: Tier;
   tiers: Tier[];
-  downgradeDueSince: Date | null;
+  state: { since: Date; downgradeDueSince: Date | null };
   orders: MeasuredOrder[];
   settings: TierSettings;
   vestingDays: number;
-  now: Date;
-  until: Date;
+  recalculations: Date[];
 }): DowngradeForecast | null {
-  const { tier, tiers, settings, now, until } = input;
+  const { tier, tiers, settings } = input;
   const metricAt = metricOverTime(input.orders, settings, input.vestingDays);
-  const below = (at: Date) => (tierFor(tiers, metricAt(at))?.threshold ?? -1) < tier.threshold;
-  const candidates = [now.getTime(), ...dropOutInstants(input.orders, settings)]
-    .filter((time) => time >= now.getTime() && time <= until.getTime())
-    .sort((a, b) => a - b);
-  const fallsAt = candidates.map((time) => new Date(time)).find(below);
-  if (!fallsAt) return null;
-  const clockStart =
-    input.downgradeDueSince && fallsAt.getTime() === now.getTime() ? input.downgradeDueSince : recalculationAtOrAfter(fallsAt);
-  const downgradeAt = recalculationAtOrAfter(new Date(clockStart.getTime() + settings.downgradeGraceDays * DAY_MS));
-  if (downgradeAt > until) return null;
-  const metricAtDowngrade = metricAt(downgradeAt);
-  return { tier, to: tierFor(tiers, metricAtDowngrade), downgradeAt, metricAtDowngrade, missing: tier.threshold - metricAtDowngrade };
+  let downgradeDueSince = input.state.downgradeDueSince;
+  for (const at of input.recalculations) {
+    const metric = metricAt(at);
+    const qualifying = tierFor(tiers, metric);
+    const change = planRecalculation(tier, { since: input.state.since, downgradeDueSince }, qualifying, at, settings.downgradeGraceDays);
+    if (change.kind === 'upgrade') return null;
+    if (change.kind === 'downgrade')
+      return { tier, to: change.to, downgradeAt: at, metricAtDowngrade: metric, missing: tier.threshold - metric };
+    downgradeDueSince = change.downgradeDueSince;
+  }
+  return null;
 }

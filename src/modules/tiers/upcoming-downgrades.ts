@@ -5,11 +5,11 @@ import { DAY_MS } from '../../platform/time';
 import { measuredOrdersSince } from '../orders';
 import { loadRules } from '../rules';
 import type { TierSettings } from './domain';
-import { forecastDowngrade, type DowngradeForecast, type MeasuredOrder } from './downgrade-forecast';
+import { forecastDowngrade, recalculationsBetween, type DowngradeForecast, type MeasuredOrder } from './downgrade-forecast';
 
 /**
- * The members in (afterMemberId, lastMemberId] whom recalculation would downgrade by `until` if
- * they place no further order, with when and what they lack. One round trip: the settings, the
+ * The members in (afterMemberId, lastMemberId] whom a recalculation from `now` to `until` would
+ * downgrade if they place no further order, with when and what they lack. One round trip: the settings, the
  * tiers, the members' tier states and their orders that may still count (from a month-generous
  * start of the window: the forecast applies the exact one).
  */
@@ -34,7 +34,12 @@ export async function upcomingDowngrades(
       db.select().from(tierSettings).where(eq(tierSettings.programId, programId)),
       db.select().from(tiersTable).where(eq(tiersTable.programId, programId)).orderBy(asc(tiersTable.threshold)),
       db
-        .select({ memberId: memberTiers.memberId, tierId: memberTiers.tierId, downgradeDueSince: memberTiers.downgradeDueSince })
+        .select({
+          memberId: memberTiers.memberId,
+          tierId: memberTiers.tierId,
+          since: memberTiers.since,
+          downgradeDueSince: memberTiers.downgradeDueSince,
+        })
         .from(memberTiers)
         .where(holding),
       measuredOrdersSince(
@@ -57,18 +62,18 @@ export async function upcomingDowngrades(
     list.push({ placedAt: order.placedAt, value: settings.metric === 'spend' ? order.spend : order.pointsEarned });
   }
   const tierById = new Map(tiers.map((tier) => [tier.id, tier]));
-  return held.flatMap(({ memberId, tierId, downgradeDueSince }) => {
+  const recalculations = recalculationsBetween(now, until);
+  return held.flatMap(({ memberId, tierId, since, downgradeDueSince }) => {
     const tier = tierId ? tierById.get(tierId) : undefined;
     if (!tier) return [];
     const forecast = forecastDowngrade({
       tier,
       tiers,
-      downgradeDueSince,
+      state: { since, downgradeDueSince },
       orders: ordersOf.get(memberId) ?? [],
       settings,
       vestingDays,
-      now,
-      until,
+      recalculations,
     });
     return forecast ? [{ ...forecast, memberId, metric: settings.metric }] : [];
   });
