@@ -60,12 +60,14 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
       peakHeapMb: measured.peak / 2 ** 20,
       roundTrips: meter.count,
       longestCallMs: meter.longestMs,
+      longestCallSql: meter.longestSql.replace(/\s+/g, ' ').slice(0, 300),
       error: run.error,
     };
     console.log(
       `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${events} events, ${invocations} invocation(s), ` +
         `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
     );
+    console.log(`  longest call: ${meter.longestSql.replace(/\s+/g, ' ').slice(0, 300)}`);
     console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
   }
   console.log(`results: ${writeResults('reminders', { scenario: 'reminders', at: new Date().toISOString(), members: count, results })}`);

@@ -12,4 +12,6 @@ CREATE TABLE `carts` (
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `carts_member` ON `carts` (`program_id`,`member_id`,`updated_at`);
+CREATE INDEX `carts_member` ON `carts` (`program_id`,`member_id`,`updated_at`);--> statement-breakpoint
+DROP INDEX `reminders_held`;--> statement-breakpoint
+CREATE INDEX `reminders_status_id` ON `reminders` (`program_id`,`status`,`id`,`due_at`);

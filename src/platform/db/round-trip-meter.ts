@@ -14,6 +14,8 @@ export interface RoundTripMeter {
   readonly sequential: number;
   /** The longest single call (ms, without the simulated delay): on Node the embedded database answers on the event loop. */
   readonly longestMs: number;
+  /** The SQL of that longest call (its first statement, for a batch), to find what to index. */
+  readonly longestSql: string;
   reset(): void;
 }
 
@@ -33,6 +35,7 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   let answeredDepth = 0;
   let sequential = 0;
   let longestMs = 0;
+  let longestSql = '';
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -45,11 +48,15 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestMs() {
       return longestMs;
     },
+    get longestSql() {
+      return longestSql;
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
       sequential = 0;
       longestMs = 0;
+      longestSql = '';
       epoch++;
     },
   };
@@ -70,7 +77,11 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
           try {
             return await method(...args);
           } finally {
-            if (started === epoch) longestMs = Math.max(longestMs, performance.now() - start);
+            const took = performance.now() - start;
+            if (started === epoch && took > longestMs) {
+              longestMs = took;
+              longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
+            }
           }
         } finally {
           if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
@@ -79,4 +90,10 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     },
   });
   return { client: metered, meter };
+}
+
+/** The SQL text of an `execute` or `batch` statement argument. */
+function sqlOf(statement: unknown): string {
+  if (typeof statement === 'string') return statement;
+  return (statement as { sql?: string } | undefined)?.sql ?? '';
 }
