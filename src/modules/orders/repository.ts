@@ -68,18 +68,21 @@ export function linesOf(db: Database, orderPk: string) {
   return db.select().from(orderLines).where(eq(orderLines.orderId, orderPk)).orderBy(orderLines.lineNo);
 }
 
+/** Orders of the members in (afterMemberId, lastMemberId] (a chunk of a job; the last id may be a subquery). */
+function ofMembersBetween(programId: string, afterMemberId: string | null, lastMemberId: string | SQL) {
+  return and(
+    eq(orders.programId, programId),
+    afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
+    sql`${orders.memberId} <= ${lastMemberId}`,
+  );
+}
+
 /** Each member's last order (when it was placed) among the members in (afterMemberId, lastMemberId]; a query builder to batch. */
 export function lastOrderDates(db: Database, programId: string, afterMemberId: string | null, lastMemberId: string | SQL) {
   return db
     .select({ memberId: sql<string>`${orders.memberId}`, lastOrderAt: sql<Date>`max(${orders.createdAt})`.mapWith(orders.createdAt) })
     .from(orders)
-    .where(
-      and(
-        eq(orders.programId, programId),
-        afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
-        sql`${orders.memberId} <= ${lastMemberId}`,
-      ),
-    )
+    .where(ofMembersBetween(programId, afterMemberId, lastMemberId))
     .groupBy(orders.memberId);
 }
 
@@ -107,9 +110,7 @@ export function measuredOrdersSince(
     .from(orders)
     .where(
       and(
-        eq(orders.programId, programId),
-        afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
-        sql`${orders.memberId} <= ${lastMemberId}`,
+        ofMembersBetween(programId, afterMemberId, lastMemberId),
         sql`${orders.createdAt} > ${since}`,
         sql`${orders.memberId} in ${memberIds}`,
       ),

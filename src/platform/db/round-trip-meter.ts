@@ -14,6 +14,11 @@ export interface RoundTripMeter {
   readonly sequential: number;
   /** The longest single call (ms, without the simulated delay): on Node the embedded database answers on the event loop. */
   readonly longestMs: number;
+  /**
+   * The most process CPU time (ms) any single call took, where the runtime can tell (Node): on a
+   * loaded machine wall time also counts waiting for a core, this counts only the work.
+   */
+  readonly longestCpuMs: number;
   /** The SQL of that longest call (its first statement, for a batch), to find what to index. */
   readonly longestSql: string;
   reset(): void;
@@ -36,6 +41,7 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   let sequential = 0;
   let longestMs = 0;
   let longestSql = '';
+  let longestCpuMs = 0;
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -51,12 +57,16 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestSql() {
       return longestSql;
     },
+    get longestCpuMs() {
+      return longestCpuMs;
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
       sequential = 0;
       longestMs = 0;
       longestSql = '';
+      longestCpuMs = 0;
       epoch++;
     },
   };
@@ -74,10 +84,12 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
         try {
           if (options.before) await options.before();
           const start = performance.now();
+          const cpuStart = cpuMs();
           try {
             return await method(...args);
           } finally {
             const took = performance.now() - start;
+            if (started === epoch) longestCpuMs = Math.max(longestCpuMs, cpuMs() - cpuStart);
             if (started === epoch && took > longestMs) {
               longestMs = took;
               longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
@@ -96,4 +108,10 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
 function sqlOf(statement: unknown): string {
   if (typeof statement === 'string') return statement;
   return (statement as { sql?: string } | undefined)?.sql ?? '';
+}
+
+/** The process's CPU time so far (ms), or 0 where there is no `process.cpuUsage` (Workers). */
+function cpuMs(): number {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : 0;
 }
