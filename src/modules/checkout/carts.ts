@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { carts, type CartRow } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
@@ -109,6 +109,14 @@ export function idleCarts(db: Database, programId: string, afterMemberId: string
         lte(carts.updatedAt, idleSince),
       ),
     );
+}
+
+/** The program's carts of these ids that are still open. */
+export function cartsByIds(db: Database, programId: string, cartIds: string[]) {
+  return db
+    .select({ cartId: carts.cartId, updatedAt: carts.updatedAt })
+    .from(carts)
+    .where(and(eq(carts.programId, programId), inArray(carts.cartId, cartIds)));
 }
 
 /**

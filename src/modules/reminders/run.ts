@@ -1,5 +1,5 @@
 import type { CartRow } from '../../../schema';
-import { idleCarts, quoteCarts } from '../checkout';
+import { cartsByIds, idleCarts, quoteCarts } from '../checkout';
 import { lastOrderDates } from '../orders';
 import { openLotsExpiringWithin } from '../ledger';
 import { activeMembersChunk, activeMembersChunkEnd, membersByIds } from '../members';
@@ -50,16 +50,22 @@ export async function runReminderStep(
 
 async function releaseStep(db: Database, programId: string, now: Date, after: string | null, chunkSize: number): Promise<ReminderStep> {
   const due = await heldRemindersDue(db, programId, now, after, chunkSize);
-  const consents = new Map(
-    (due.length === 0 ? [] : await membersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))])).map((member) => [
-      member.id,
-      member,
-    ]),
-  );
+  const cartIds = due.flatMap((reminder) => (reminder.cartId ? [reminder.cartId] : []));
+  const [members, carts] =
+    due.length === 0
+      ? [[], []]
+      : await Promise.all([
+          membersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))]),
+          cartIds.length > 0 ? cartsByIds(db, programId, cartIds) : [],
+        ]);
+  const consents = new Map(members.map((member) => [member.id, member]));
+  const idleSince = new Map(carts.map((cart) => [cart.cartId, cart.updatedAt.toISOString()]));
   await releaseHeldReminders(
     db,
     programId,
-    due.map(({ id, memberId }) => {
+    due.map(({ id, memberId, cartId, lastActivityAt }) => {
+      // A cart ordered, emptied or changed while its reminder waited is not abandoned (any more).
+      if (cartId && idleSince.get(cartId) !== lastActivityAt) return { id, channels: [], suppressedBecause: 'cart_ended' };
       const member = consents.get(memberId);
       return { id, channels: member && member.status === 'active' ? allowedChannels(member) : [] };
     }),

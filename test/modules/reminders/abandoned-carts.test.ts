@@ -196,14 +196,28 @@ describe('trackCart and cart.abandoned', () => {
     const late = '2026-11-23T19:30:00.000Z';
     app.clock.set(late);
     await trackCart({ memberId: ada.globalId, cartId: 'cart-ada-late' });
+    await trackCart({ memberId: ada.globalId, cartId: 'cart-ada-bought' });
     await setReminderSettings(app, { frequencyCap: { maxReminders: 5, perDays: 7 } });
     await runReminders(app, at(late, 4 * HOUR)); // 00:30 in Berlin
-    expect(await remindersOf(app, { status: 'HELD' })).toMatchObject([{ type: 'CART_ABANDONED', dueAt: '2026-11-24T07:00:00.000Z' }]);
+    expect(await remindersOf(app, { status: 'HELD' })).toMatchObject([
+      { type: 'CART_ABANDONED', dueAt: '2026-11-24T07:00:00.000Z' },
+      { type: 'CART_ABANDONED', dueAt: '2026-11-24T07:00:00.000Z' },
+    ]);
     expect((await readEvents(app, { types: ['cart.abandoned'] })).map((event) => event.data.cartId).sort()).toEqual([
       'cart-ada',
       'cart-cy',
     ]);
+    // Bought while its reminder waited: it does not go out.
+    app.clock.set('2026-11-24T06:00:00.000Z');
+    expect(await recordOrder(app, { memberId: ada.globalId, cartId: 'cart-ada-bought', lines })).toMatchObject({
+      __typename: 'RecordOrderPayload',
+    });
     await runReminders(app, '2026-11-24T07:00:00.000Z');
+    const suppressed = await remindersOf(app, { type: 'CART_ABANDONED', status: 'SUPPRESSED' });
+    expect(suppressed.map((reminder) => [reminder.data.cartId, reminder.suppressedBecause]).sort()).toEqual([
+      ['cart-ada-bought', 'cart_ended'],
+      ['cart-silent', 'no_consent'],
+    ]);
     const events = await readEvents(app, { types: ['cart.abandoned'] });
     expect(events.map((event) => event.data.cartId).sort()).toEqual(['cart-ada', 'cart-ada-late', 'cart-cy']);
     events.forEach(expectValidEvent);
