@@ -1057,7 +1057,8 @@ export const apiReference: Record<string, string> = {
   'Reminder.memberId': 'The member’s global id.',
   'Reminder.reason': 'Its dedupe key within the member and type, e.g. `30d:<lot id>` or `45d:<last order ms>`.',
   'Reminder.status': 'Sent, held or suppressed.',
-  'Reminder.suppressedBecause': '`frequency_cap` or `no_consent` when suppressed; null otherwise.',
+  'Reminder.suppressedBecause':
+    '`frequency_cap`, `no_consent` or `cart_ended` (a held abandoned-cart reminder whose cart was ordered or changed) when suppressed; null otherwise.',
   'Reminder.eventId': 'The id of its event once sent; null otherwise.',
   'Reminder.data': 'The event’s payload (as in `schema/events/<type>.v1.json`).',
   'Reminder.decidedAt': 'The reminder run (`now`) that decided it.',
