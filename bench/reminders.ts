@@ -83,13 +83,14 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
       peakHeapMb: measured.peak / 2 ** 20,
       roundTrips: meter.count,
       longestCallMs: meter.longestMs,
+      longestCallOwnMs: meter.longestOwnMs,
       longestCallCpuMs: meter.longestCpuMs,
       longestCallSql: meter.longestSql.replace(/\s+/g, ' ').slice(0, 300),
       error: run.error,
     };
     console.log(
       `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${events} events, ${invocations} invocation(s), ` +
-        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms (CPU ${meter.longestCpuMs.toFixed(1)} ms)${run.error ? `, ERROR ${run.error}` : ''}`,
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms (its own ${meter.longestOwnMs.toFixed(1)} ms, CPU ${meter.longestCpuMs.toFixed(1)} ms)${run.error ? `, ERROR ${run.error}` : ''}`,
     );
     console.log(`  longest call: ${meter.longestSql.replace(/\s+/g, ' ').slice(0, 300)}`);
     console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
