@@ -8,7 +8,7 @@ import {
   tierFor,
   upgradeOnOrder,
 } from '../../src/modules/tiers/domain';
-import { forecastDowngrade, recalculationsBetween } from '../../src/modules/tiers/downgrade-forecast';
+import { forecastDowngrade, recalculationSchedule, recalculationsBetween } from '../../src/modules/tiers/downgrade-forecast';
 
 const now = new Date('2026-06-15T00:00:00Z');
 const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000);
@@ -84,7 +84,8 @@ describe('downgrade forecast', () => {
     downgradeGraceDays: 5,
     pendingPointsCount: 'at_vesting',
   };
-  const horizon = recalculationsBetween(now, day(60));
+  const runs = recalculationsBetween(now, day(60));
+  const horizon = (vestingDays: number) => recalculationSchedule(runs, settings, vestingDays);
   // Silver held on an order that leaves the window in a day; a newer one is still pending.
   const orders = [
     { placedAt: new Date(Date.UTC(2025, 5, 16, 12)), value: 100 },
@@ -97,8 +98,7 @@ describe('downgrade forecast', () => {
       state: { since: day(-100), downgradeDueSince: null },
       orders,
       settings,
-      vestingDays,
-      recalculations: horizon,
+      recalculations: horizon(vestingDays),
     });
 
   it('replays the coming recalculations: the grace clock starts at the first that finds the member below, the downgrade comes grace days later', () => {
@@ -111,8 +111,7 @@ describe('downgrade forecast', () => {
       state: { since: day(-100), downgradeDueSince: new Date('2026-06-14T02:30:00Z') },
       orders,
       settings,
-      vestingDays: 0,
-      recalculations: horizon,
+      recalculations: horizon(0),
     });
     expect(running).toMatchObject({ downgradeAt: new Date('2026-06-19T02:30:00Z'), to: silver, metricAtDowngrade: 100, missing: 400 });
   });

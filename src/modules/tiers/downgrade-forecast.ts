@@ -20,11 +20,17 @@ export interface DowngradeForecast {
   missing: number;
 }
 
+/** A coming recalculation, and which orders count at it (the same for every member: computed once). */
+export interface Recalculation {
+  at: Date;
+  counted: ReturnType<typeof countedOrders>;
+}
+
 /**
- * The member's qualifying metric at any instant from now on, if no order is added: the orders
- * `countedOrders` counts at that instant (the window, and vesting), summed over prefix sums.
+ * The member's qualifying metric at a coming recalculation if no order is added: the orders it
+ * counts (the window, and vesting), summed over prefix sums.
  */
-function metricOverTime(orders: MeasuredOrder[], settings: TierSettings, vestingDays: number) {
+function metricOverTime(orders: MeasuredOrder[]) {
   const sorted = [...orders].sort((a, b) => a.placedAt.getTime() - b.placedAt.getTime());
   const times = sorted.map((order) => order.placedAt.getTime());
   const prefix = [0];
@@ -39,20 +45,30 @@ function metricOverTime(orders: MeasuredOrder[], settings: TierSettings, vesting
     }
     return low;
   };
-  return (at: Date) => {
-    const { start, end, startInclusive } = countedOrders(settings, at, vestingDays);
+  return ({ counted: { start, end, startInclusive } }: Recalculation) => {
     const from = countUpTo(start.getTime(), !startInclusive);
     const to = countUpTo(end.getTime(), true);
     return to > from ? prefix[to]! - prefix[from]! : 0;
   };
 }
 
+/** The last schedule computed: every chunk of a run asks for the same one, and croner takes a while. */
+let lastSchedule: { key: string; runs: Date[] } | null = null;
+
 /** Every tier recalculation in [from, until], in order. */
 export function recalculationsBetween(from: Date, until: Date): Date[] {
+  const key = `${from.getTime()}:${until.getTime()}`;
+  if (lastSchedule?.key === key) return lastSchedule.runs;
   const schedule = new Cron(TIER_RECALCULATION_CRON, { timezone: 'UTC' });
   const runs: Date[] = [];
   for (let next = schedule.nextRun(new Date(from.getTime() - 1)); next && next <= until; next = schedule.nextRun(next)) runs.push(next);
+  lastSchedule = { key, runs };
   return runs;
+}
+
+/** The coming recalculations with what each counts, for a program's settings. */
+export function recalculationSchedule(runs: Date[], settings: TierSettings, vestingDays: number): Recalculation[] {
+  return runs.map((at) => ({ at, counted: countedOrders(settings, at, vestingDays) }));
 }
 
 /**
@@ -67,14 +83,14 @@ export function forecastDowngrade(input: {
   state: { since: Date; downgradeDueSince: Date | null };
   orders: MeasuredOrder[];
   settings: TierSettings;
-  vestingDays: number;
-  recalculations: Date[];
+  recalculations: Recalculation[];
 }): DowngradeForecast | null {
   const { tier, tiers, settings } = input;
-  const metricAt = metricOverTime(input.orders, settings, input.vestingDays);
+  const metricAt = metricOverTime(input.orders);
   let downgradeDueSince = input.state.downgradeDueSince;
-  for (const at of input.recalculations) {
-    const metric = metricAt(at);
+  for (const recalculation of input.recalculations) {
+    const { at } = recalculation;
+    const metric = metricAt(recalculation);
     const qualifying = tierFor(tiers, metric);
     const change = planRecalculation(tier, { since: input.state.since, downgradeDueSince }, qualifying, at, settings.downgradeGraceDays);
     if (change.kind === 'upgrade') return null;

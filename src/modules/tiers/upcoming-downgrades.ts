@@ -5,7 +5,13 @@ import { DAY_MS } from '../../platform/time';
 import { measuredOrdersSince } from '../orders';
 import { loadRules } from '../rules';
 import type { TierSettings } from './domain';
-import { forecastDowngrade, recalculationsBetween, type DowngradeForecast, type MeasuredOrder } from './downgrade-forecast';
+import {
+  forecastDowngrade,
+  recalculationSchedule,
+  recalculationsBetween,
+  type DowngradeForecast,
+  type MeasuredOrder,
+} from './downgrade-forecast';
 
 /**
  * The members in (afterMemberId, lastMemberId] whom a recalculation from `now` to `until` would
@@ -62,7 +68,7 @@ export async function upcomingDowngrades(
     list.push({ placedAt: order.placedAt, value: settings.metric === 'spend' ? order.spend : order.pointsEarned });
   }
   const tierById = new Map(tiers.map((tier) => [tier.id, tier]));
-  const recalculations = recalculationsBetween(now, until);
+  const recalculations = recalculationSchedule(recalculationsBetween(now, until), settings, vestingDays);
   return held.flatMap(({ memberId, tierId, since, downgradeDueSince }) => {
     const tier = tierId ? tierById.get(tierId) : undefined;
     if (!tier) return [];
@@ -72,7 +78,6 @@ export async function upcomingDowngrades(
       state: { since, downgradeDueSince },
       orders: ordersOf.get(memberId) ?? [],
       settings,
-      vestingDays,
       recalculations,
     });
     return forecast ? [{ ...forecast, memberId, metric: settings.metric }] : [];
