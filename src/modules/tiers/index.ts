@@ -6,6 +6,6 @@ export { TIER_RECALCULATION_CRON, type DowngradeForecast } from './downgrade-for
 export { upcomingDowngrades } from './upcoming-downgrades';
 export type { Tier } from './domain';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
-export { existingTierIds, forgetMemberTier, loadTierSettings } from './repository';
+export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName } from './repository';
 export { TierType } from './schema';
 export { createTiersService, type TiersService } from './service';
