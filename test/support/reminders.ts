@@ -25,6 +25,19 @@ export async function setReminderSettings(app: TestApp, input: Record<string, un
   return result.settings;
 }
 
+/** Turns every reminder off and quiet hours too, but for the settings given (a test of one reminder type). */
+export function remindOnly(app: TestApp, settings: Record<string, unknown>) {
+  return setReminderSettings(app, {
+    pointsExpiringLeadDays: [],
+    lapsedAfterDays: [],
+    birthdayLeadDays: [],
+    cartAbandonedAfterHours: [],
+    tierDowngradeLeadDays: [],
+    quietHours: null,
+    ...settings,
+  });
+}
+
 /** Runs the reminder job for acme as of `now` (ISO), to the end. */
 export async function runReminders(app: TestApp, now: string, programId = 'acme') {
   const run = await runJobNow(app.deps, sendReminders, { now: new Date(now), trigger: 'manual', programId });

@@ -6,7 +6,7 @@ import { closeSoundly } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { createOffer, quote, recordOrder } from '../../support/offers';
 import { ERASE } from '../../support/operations';
-import { remindersOf, runReminders, setReminderSettings, TRACK_CART } from '../../support/reminders';
+import { remindersOf, remindOnly, runReminders, setReminderSettings, TRACK_CART } from '../../support/reminders';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
 const HOUR = 3_600_000;
@@ -17,14 +17,7 @@ let app: TestApp;
 beforeEach(async () => {
   app = await createTestApp();
   // Only abandoned carts, at 4 hours, and no quiet hours unless a test sets them.
-  await setReminderSettings(app, {
-    pointsExpiringLeadDays: [],
-    lapsedAfterDays: [],
-    birthdayLeadDays: [],
-    tierDowngradeLeadDays: [],
-    cartAbandonedAfterHours: [4],
-    quietHours: null,
-  });
+  await remindOnly(app, { cartAbandonedAfterHours: [4] });
 });
 afterEach(() => closeSoundly(app));
 

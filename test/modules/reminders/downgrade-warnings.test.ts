@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectValidEvent, readEvents } from '../../support/events';
 import { closeSoundly } from '../../support/ledger';
 import { enroll } from '../../support/members';
-import { remindersOf, runReminders, setReminderSettings } from '../../support/reminders';
+import { remindersOf, remindOnly, runReminders, setReminderSettings } from '../../support/reminders';
 import { runJobAt, placeOrder, setUpTiers, tierOf } from '../../support/tiers';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
@@ -14,14 +14,7 @@ const emailOnly = { email: true };
 let app: TestApp;
 beforeEach(async () => {
   app = await createTestApp();
-  await setReminderSettings(app, {
-    pointsExpiringLeadDays: [],
-    lapsedAfterDays: [],
-    birthdayLeadDays: [],
-    cartAbandonedAfterHours: [],
-    tierDowngradeLeadDays: [7],
-    quietHours: null,
-  });
+  await remindOnly(app, { tierDowngradeLeadDays: [7] });
 });
 afterEach(() => closeSoundly(app));
 
