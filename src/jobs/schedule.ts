@@ -8,6 +8,7 @@ import { refreshSegmentsJob } from '../modules/segments';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 import { sendReminders } from './send-reminders';
+import { TIER_RECALCULATION_CRON } from '../modules/tiers';
 
 export const jobs: Record<string, Job> = Object.fromEntries(
   [
@@ -31,7 +32,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name],
   '20 * * * *': [sendReminders.name],
-  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
+  [TIER_RECALCULATION_CRON]: [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
   '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
   '* * * * *': [dispatchWebhooksJob.name],
 };
