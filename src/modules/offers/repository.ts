@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { offerApplications, offers, promoCodes, stampCards, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -18,11 +18,33 @@ function codesWithOffers(db: Database, programId: string, condition: SQL) {
     .where(and(eq(promoCodes.programId, programId), condition));
 }
 
-/** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
-export async function matchCodes(db: Database, programId: string, codes: string[]) {
-  if (codes.length === 0) return [];
-  const rows = await codesWithOffers(db, programId, inArray(promoCodes.code, codes));
-  return codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null }));
+/** A member's auto-applying codes that are still usable at `at`: unused, not void, not expired. */
+const usableAutoCodes = (memberId: string, at: Date) =>
+  and(
+    eq(promoCodes.assignedMemberId, memberId),
+    eq(promoCodes.autoApply, true),
+    isNull(promoCodes.voidedAt),
+    or(isNull(promoCodes.maxUses), lt(promoCodes.uses, promoCodes.maxUses)),
+    or(isNull(promoCodes.expiresAt), gt(promoCodes.expiresAt, at)),
+  );
+
+/**
+ * Entered codes (normalized) with the stored code and offer each matches, in the order entered;
+ * then, for a member, the usable codes that apply themselves (their partner vouchers), as if entered.
+ * One query either way.
+ */
+export async function matchCodes(db: Database, programId: string, codes: string[], member?: { memberId: string | null; at: Date }) {
+  const held = member?.memberId ? usableAutoCodes(member.memberId, member.at) : undefined;
+  if (codes.length === 0 && !held) return [];
+  const entered = codes.length > 0 ? inArray(promoCodes.code, codes) : undefined;
+  const rows = await codesWithOffers(db, programId, (entered && held ? or(entered, held) : (entered ?? held))!);
+  const auto = rows.filter(
+    (row) => row.promoCode.autoApply && row.promoCode.assignedMemberId === member?.memberId && !codes.includes(row.promoCode.code),
+  );
+  return [
+    ...codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null })),
+    ...auto.sort((a, b) => a.promoCode.id.localeCompare(b.promoCode.id)).map((row) => ({ code: row.promoCode.code, match: row })),
+  ];
 }
 
 /** Codes given to a member, with their offers. */
@@ -143,7 +165,7 @@ interface Counted {
 }
 
 /** The offer's counters move with a redemption; a code's uses with every order it was applied to. */
-function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
+export function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
   const statements: Statement[] = [];
   if (application.countsAsRedemption) {
     statements.push(

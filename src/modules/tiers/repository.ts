@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -143,3 +143,7 @@ export async function existingTierIds(db: Database, programId: string, tierIds: 
     .where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
   return rows.map((row) => row.id);
 }
+
+/** SQL: the member `memberId` (a column or value of the caller's query) holds one of `tierIds` now. */
+export const holdsTierCondition = (memberId: SQLWrapper, tierIds: readonly string[]): SQL =>
+  sql`exists (select 1 from ${memberTiers} where ${memberTiers.memberId} = ${memberId} and ${inArray(memberTiers.tierId, [...tierIds])})`;

@@ -15,7 +15,7 @@ import { recordedOrderEvents } from '../events';
 import { checkBalanceLimit } from '../../ledger';
 import { applicationStatements, crossMemberGuards } from '../../offers';
 import { conversionStatements, lostReferralRace } from '../../referrals';
-import { partnerFundingTransfers } from '../../partners';
+import { giftVoucherPlan, partnerFundingTransfers, lostVoucherRace, type GiftOutcome } from '../../partners';
 import { checkoutCart, type CheckoutCart } from '../context';
 import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
 import { quoteResult, type QuoteResult } from '../quote';
@@ -41,6 +41,8 @@ export interface RecordOrderResult extends QuoteResult {
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
+  /** The partner vouchers the order earned (partnerVoucher offers), each with its code or why it was not given. */
+  partnerVouchers: GiftOutcome[];
 }
 
 /**
@@ -138,6 +140,16 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   planned.push(...partnerFunding);
 
   const orderPk = newId();
+  // Partner gifts: each partnerVoucher offer that applied gives its campaign's voucher in this batch.
+  const gifts = await giftVoucherPlan(
+    db,
+    { programId, memberId, orderPk, at },
+    priced.applied.flatMap((application) => {
+      const offer = checkout.offersRead.find((read) => read.id === application.offerId);
+      return offer?.effect.kind === 'partner_voucher' ? [{ offer, campaignId: offer.effect.campaignId }] : [];
+    }),
+    now,
+  );
   const referral = checkout.referral
     ? await conversionStatements(db, deps.fingerprints, checkout.referral, {
         programId,
@@ -162,6 +174,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       memberId,
       pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
+      partnerVouchers: gifts.outcomes,
     },
     statements: [
       ...newOrderStatements(db, [
@@ -179,11 +192,15 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+      ...gifts.statements,
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
+    // So is a campaign's last voucher another order took first (the order then records without it), or a drawn code taken.
     retryOn: (violation) =>
-      lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
+      lostRace(violation) ||
+      lostVoucherRace(violation) ||
+      (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if (

@@ -14,7 +14,7 @@ import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundL
 import { findOrder, linesOf } from '../../orders';
 import { orderForStats } from '../repository';
 import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
-import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
+import { chargeKinds, partnerRefundTransfers, returnKinds, voidOrderVoucherStatements } from '../../partners';
 import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
@@ -149,6 +149,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
       ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
       ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
+      // The partner vouchers the order earned are void once it is refunded in full, unless used already.
+      ...(offersReleased ? voidOrderVoucherStatements(db, order.id, now) : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
     // without the serializer): prepare again on what it left, which then refuses what is too much.

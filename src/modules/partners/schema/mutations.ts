@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../../platform/errors';
 import { text, whole } from '../../../platform/validation';
 import { z } from 'zod';
 import { IdempotencyConflictError, idempotencyKeyField, replayedDescription } from '../../ledger';
-import { OfferConditionsInput, OfferEffectInput } from '../../offers';
+import { OfferConditionsInput, OfferEffectInput, withDecodedIds } from '../../offers';
 import type { PartnerFundsResult } from '../commands';
 import {
   fundsMovementSchema,
@@ -283,7 +283,7 @@ builder.mutationFields((t) => ({
       const campaign = await context.services.partners.createCampaign(
         programIdOf(context),
         partnerId,
-        parseInput(newPartnerCampaignSchema, fields),
+        parseInput(newPartnerCampaignSchema, withDecodedIds(fields)),
       );
       return { campaign: await view(context, campaign) };
     },
@@ -300,7 +300,7 @@ builder.mutationFields((t) => ({
         programIdOf(context),
         actorOf(context),
         campaignIdFrom(globalId),
-        parseInput(partnerCampaignUpdateSchema, changes),
+        parseInput(partnerCampaignUpdateSchema, withDecodedIds(changes)),
       );
       return { campaign: await view(context, campaign) };
     },

@@ -1,0 +1,168 @@
+import { and, asc, eq, gt, notExists, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  members,
+  offers,
+  partnerCampaigns,
+  partnerPublications,
+  partners,
+  partnerVouchers,
+  type PartnerPublicationRow,
+} from '../../../schema';
+import { constraintViolation } from '../../platform/db/constraint-errors';
+import { type Database, writeBatch } from '../../platform/db/database';
+import { InvalidInputError } from '../../platform/errors';
+import { inSegmentsCondition, existingSegmentIds } from '../segments';
+import { existingTierIds, holdsTierCondition } from '../tiers';
+import { lostVoucherRace, voucherGrantStatements } from './vouchers';
+
+/** Members one publishing chunk gives vouchers to: one read and one write batch each. */
+export const PUBLISH_CHUNK = 500;
+
+/** Who a campaign is published to: every active member, or those holding one of some tiers, or in one of some segments. */
+export const audienceSchema = z
+  .object({
+    all: z.boolean().nullish(),
+    tierIds: z.array(z.string()).min(1).max(50).nullish(),
+    segmentIds: z.array(z.string()).min(1).max(20).nullish(),
+  })
+  .refine(
+    (audience) => [audience.all === true, audience.tierIds != null, audience.segmentIds != null].filter(Boolean).length === 1,
+    'give exactly one of all: true, tierIds or segmentIds',
+  )
+  .transform((audience) => ({
+    all: audience.all === true,
+    tierIds: [...new Set(audience.tierIds ?? [])],
+    segmentIds: [...new Set(audience.segmentIds ?? [])],
+  }));
+export type Audience = z.output<typeof audienceSchema>;
+
+/** Every tier and segment the audience names exists in the program (InvalidInputError with the path otherwise). */
+export async function checkAudience(db: Database, programId: string, audience: Audience) {
+  const [tiers, segments] = await Promise.all([
+    existingTierIds(db, programId, audience.tierIds),
+    audience.segmentIds.length > 0
+      ? existingSegmentIds(db, programId, audience.segmentIds).then((rows) => rows.map((row) => row.id))
+      : ([] as string[]),
+  ]);
+  const issues = [
+    ...audience.tierIds
+      .filter((id) => !tiers.includes(id))
+      .map((id) => ({ path: ['input', 'audience', 'tierIds'], message: `no tier ${id} in this program` })),
+    ...audience.segmentIds
+      .filter((id) => !segments.includes(id))
+      .map((id) => ({ path: ['input', 'audience', 'segmentIds'], message: `no segment ${id} in this program` })),
+  ];
+  if (issues.length > 0) throw new InvalidInputError(issues);
+}
+
+/** SQL: the member row is in the audience. */
+function audienceCondition(audience: Audience): SQL | undefined {
+  if (audience.tierIds.length > 0) return holdsTierCondition(members.id, audience.tierIds);
+  if (audience.segmentIds.length > 0) return inSegmentsCondition(members.id, audience.segmentIds);
+  return undefined;
+}
+
+/** Why a publication stopped before the end of its audience. */
+export type PublicationStop = 'voucher_limit_reached' | 'budget_exhausted' | 'campaign_not_active' | 'partner_suspended';
+
+/**
+ * One chunk of a publication: the next members of its audience (by id, after its cursor) who hold
+ * no published voucher of the campaign get one, within what the voucher limit leaves; the cursor,
+ * the count and (at the end) the status move in the same batch as the vouchers, so a publication
+ * stopped anywhere resumes where it stopped and never gives a member two. A campaign no longer
+ * ACTIVE, a partner no longer ACTIVE, a spent budget or the voucher limit ends it early, said in
+ * `stoppedBy`. Returns how many vouchers it gave and whether the publication is done.
+ */
+export async function publishChunk(db: Database, first: PartnerPublicationRow, now: Date): Promise<{ issued: number; done: boolean }> {
+  let publication = first;
+  for (let attempt = 1; ; attempt++) {
+    const [[state], candidates] = await db.batch([
+      db
+        .select({ campaign: partnerCampaigns, partnerStatus: partners.status, offer: offers })
+        .from(partnerCampaigns)
+        .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
+        .innerJoin(offers, eq(offers.id, partnerCampaigns.offerId))
+        .where(eq(partnerCampaigns.id, publication.campaignId)),
+      db
+        .select({ id: members.id })
+        .from(members)
+        .where(
+          and(
+            eq(members.programId, publication.programId),
+            eq(members.status, 'active'),
+            publication.cursor ? gt(members.id, publication.cursor) : undefined,
+            audienceCondition(publication.audience),
+            notExists(
+              db
+                .select({ one: sql`1` })
+                .from(partnerVouchers)
+                .where(
+                  and(
+                    eq(partnerVouchers.campaignId, publication.campaignId),
+                    eq(partnerVouchers.memberId, members.id),
+                    sql`${partnerVouchers.publicationId} is not null`,
+                  ),
+                ),
+            ),
+          ),
+        )
+        .orderBy(asc(members.id))
+        .limit(PUBLISH_CHUNK),
+    ]);
+    const { campaign, offer, partnerStatus } = state!;
+    const stop: PublicationStop | null =
+      campaign.status !== 'active' || (offer.endsAt && offer.endsAt <= now)
+        ? 'campaign_not_active'
+        : partnerStatus !== 'active'
+          ? 'partner_suspended'
+          : offer.budget !== null && offer.discountGiven >= offer.budget
+            ? 'budget_exhausted'
+            : candidates.length > 0 && campaign.vouchersIssued >= campaign.voucherLimit
+              ? 'voucher_limit_reached'
+              : null;
+    const given = stop ? [] : candidates.slice(0, campaign.voucherLimit - campaign.vouchersIssued);
+    const done = stop !== null || candidates.length < PUBLISH_CHUNK;
+    const { statements } = voucherGrantStatements(
+      db,
+      publication.programId,
+      given.map((member) => ({ campaign, memberId: member.id, expiresAt: offer.endsAt, publicationId: publication.id })),
+      now,
+    );
+    try {
+      await writeBatch(db, [
+        ...statements,
+        db
+          .update(partnerPublications)
+          .set({
+            cursor: given.at(-1)?.id ?? publication.cursor,
+            issued: sql`${partnerPublications.issued} + ${given.length}`,
+            ...(done ? { status: 'done' as const, stoppedBy: stop, finishedAt: now } : {}),
+          })
+          .where(eq(partnerPublications.id, publication.id)),
+      ]);
+      return { issued: given.length, done };
+    } catch (error) {
+      // Another issue of the campaign (or another run of this publication) got in first: read again.
+      const violation = constraintViolation(error);
+      if (attempt < 5 && violation && (lostVoucherRace(violation) || violation.kind === 'unique')) {
+        const [latest] = await db.select().from(partnerPublications).where(eq(partnerPublications.id, publication.id));
+        if (!latest || latest.status === 'done') return { issued: 0, done: true };
+        publication = latest;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/** The program's oldest publication still running, if any: the one the job works on next. */
+export async function nextRunningPublication(db: Database, programId: string): Promise<PartnerPublicationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(partnerPublications)
+    .where(and(eq(partnerPublications.programId, programId), eq(partnerPublications.status, 'running')))
+    .orderBy(asc(partnerPublications.id))
+    .limit(1);
+  return row;
+}
