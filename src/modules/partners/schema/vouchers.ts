@@ -86,7 +86,7 @@ const PartnerPublicationType = builder.objectRef<PartnerPublicationRow>('Partner
     status: t.field({ type: PublicationStatus, resolve: (publication) => publication.status }),
     issued: t.exposeInt('issued'),
     stoppedBy: t.field({
-      type: PublicationStop,
+      type: PublicationStopEnum,
       nullable: true,
       resolve: (publication) => publication.stoppedBy as PublicationStop | null,
     }),
