@@ -1158,6 +1158,7 @@ export const apiReference: Record<string, string> = {
   'PartnerStatsTotals.orderValueInfluenced': 'What the orders its vouchers were redeemed on came to before discounts.',
   'PartnerStatsTotals.redeemed': 'Redemptions.',
   'PartnerStatsTotals.redemptionRate': 'redeemed ÷ issued; null when nothing was issued.',
+  'AppliedEffect.PARTNER_VOUCHER': 'A partner gift: the order earns a partner voucher (see partnerVouchers on the order).',
   'PartnerVoucher.status': 'ISSUED, REDEEMED, VOID or EXPIRED.',
   PartnerVoucherInput: 'A partner gift: a voucher of an ACTIVE partner campaign of this program (whose partner is ACTIVE).',
   PartnerVoucherStatus: 'Where a voucher stands.',

@@ -122,7 +122,9 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
               ? 'voucher_limit_reached'
               : null;
     const given = stop ? [] : candidates.slice(0, campaign.voucherLimit - campaign.vouchersIssued);
-    const done = stop !== null || candidates.length < PUBLISH_CHUNK;
+    // The limit left room for only some of this chunk: the publication ends there.
+    const stoppedBy = stop ?? (given.length < candidates.length ? 'voucher_limit_reached' : null);
+    const done = stoppedBy !== null || candidates.length < PUBLISH_CHUNK;
     const { statements } = voucherGrantStatements(
       db,
       publication.programId,
@@ -137,7 +139,7 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
           .set({
             cursor: given.at(-1)?.id ?? publication.cursor,
             issued: sql`${partnerPublications.issued} + ${given.length}`,
-            ...(done ? { status: 'done' as const, stoppedBy: stop, finishedAt: now } : {}),
+            ...(done ? { status: 'done' as const, stoppedBy, finishedAt: now } : {}),
           })
           .where(eq(partnerPublications.id, publication.id)),
       ]);

@@ -17,6 +17,7 @@ import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
+import { normalizeCode } from '../../platform/codes';
 import { newId } from '../../platform/ids';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { createOffersService, newOfferStatements, offerChangeStatements, type NewOffer } from '../offers';
@@ -421,10 +422,13 @@ export function createPartnersService({
       programId: string,
       input: Omit<RedeemVoucherInput, 'programId' | 'idempotencyKey'> & { idempotencyKey: string | null },
     ) {
-      const found = await findVoucherCode(db, programId, input.code);
+      // Normalized first: the same voucher typed in lower case is the same request.
+      const code = normalizeCode(input.code);
+      const found = await findVoucherCode(db, programId, code);
       const key = found?.promoCode.assignedMemberId ?? partnerSerializerKey(input.partnerId);
       return serializer.execute(memberKey(programId, key), 'partners.redeemVoucher', {
         ...input,
+        code,
         programId,
         idempotencyKey: input.idempotencyKey ?? `redeemVoucher:${input.partnerId}:${input.orderReference}`,
       });
