@@ -1113,7 +1113,7 @@ export const apiReference: Record<string, string> = {
   'Mutation.publishPartnerCampaign':
     'Host: gives every member of an audience a personal voucher of an ACTIVE campaign, once per member and campaign, within its voucher limit and budget. Runs in chunks through the jobs runner (`jobRuns`); a large audience continues in the next runs.',
   'Mutation.redeemVoucher':
-    'Partner: redeems a voucher of one of its own campaigns at its own till. Idempotent by orderReference (or idempotencyKey); the host’s part of the discount and the fee move in the ledger and appear in the partner’s statement.',
+    'Partner (or the host on its behalf, with partnerId): redeems a voucher of one of the partner’s own campaigns at the partner’s own till. Idempotent by orderReference (or idempotencyKey); the host’s part of the discount and the fee move in the ledger and appear in the partner’s statement.',
   'OfferEffectInput.partnerVoucher': 'A voucher of a partner campaign for the member whose order qualifies (a partner gift).',
   PartnerAudienceInput: 'Give exactly one: all, tierIds or segmentIds.',
   'PartnerAudienceInput.all': 'true: every active member.',

@@ -399,13 +399,24 @@ describe('redeemVoucher at the partner’s till', () => {
     for (const amount of [0, -5, MAX_AMOUNT + 1]) {
       expect((await redeem({ code: codes.Florist, orderReference: 'bad', amount })).__typename).toBe('InvalidInputError');
     }
-    // The host's admin and members do not redeem at a partner's till.
-    const asAdmin = await app.graphql(
+    // The host redeems on a partner's behalf only naming it; a partner never for another; a member never.
+    const asAdmin = await run(app, REDEEM_VOUCHER, { code: codes.Florist, orderReference: 'x', amount: 100 });
+    expect(asAdmin.issues[0].path).toEqual(['input', 'partnerId']);
+    const forOther = await redeem({ partnerId: florist.id, code: codes.Florist, orderReference: 'x', amount: 100 });
+    expect(forOther.code).toBe('PARTNER_NOT_FOUND');
+    const asMember = await app.graphql(
       REDEEM_VOUCHER,
       { input: { code: codes.Florist, orderReference: 'x', amount: 100 } },
-      await admin(app),
+      await app.token({ role: 'member', subject: ada.memberId }),
     );
-    expect(asAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(asMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const onBehalf = await run(app, REDEEM_VOUCHER, {
+      partnerId: florist.id,
+      code: codes.Florist,
+      orderReference: 'florist-1',
+      amount: 100,
+    });
+    expect(onBehalf).toMatchObject({ __typename: 'RedeemVoucherPayload', discount: 20 });
 
     expect(
       (await memberVouchers(app, ada.globalId)).vouchers.edges.find((edge: any) => edge.node.partnerName === 'Bakery').node.status,

@@ -185,11 +185,12 @@ const redeemVoucherSchema = z.object({
 builder.mutationField('redeemVoucher', (t) =>
   t.field({
     type: RedeemVoucherPayload,
-    authScopes: { partner: true },
+    authScopes: adminOrPartner,
     args: {
       input: t.arg({
         type: builder.inputType('RedeemVoucherInput', {
           fields: (f) => ({
+            partnerId: f.id({ description: 'Host only (required there): the partner whose till it is; a partner token redeems at its own' }),
             code: f.string({ required: true }),
             orderReference: f.string({ required: true }),
             amount: f.field({ type: 'SafeInt', required: true }),
@@ -201,6 +202,7 @@ builder.mutationField('redeemVoucher', (t) =>
     },
     errors: {
       types: [
+        errors.PartnerNotFoundError,
         errors.VoucherNotFoundError,
         errors.VoucherOfAnotherPartnerError,
         errors.VoucherAlreadyRedeemedError,
@@ -214,11 +216,16 @@ builder.mutationField('redeemVoucher', (t) =>
       union: { name: 'RedeemVoucherResult' },
     },
     resolve: async (_root, { input }, context) => {
-      const principal = context.principal;
-      if (principal?.role !== 'partner') throw new Error('redeemVoucher is for partner tokens');
+      const actor = partnerActor(context);
+      const { partnerId: globalId, ...fields } = input;
+      const named = globalId == null ? null : requireId('Partner', globalId, (raw) => new errors.PartnerNotFoundError(raw));
+      if (actor.kind === 'partner' && named && named !== actor.partnerId) throw new errors.PartnerNotFoundError(String(globalId));
+      const partnerId = actor.kind === 'partner' ? actor.partnerId : named;
+      if (!partnerId) throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner whose till it is' }]);
       const programId = programIdOf(context);
-      const parsed = parseInput(redeemVoucherSchema, input);
-      return { ...(await context.services.partners.redeemVoucher(programId, { ...parsed, partnerId: principal.partnerId })), programId };
+      const parsed = parseInput(redeemVoucherSchema, fields);
+      await context.services.partners.requirePartner(programId, partnerId);
+      return { ...(await context.services.partners.redeemVoucher(programId, { ...parsed, partnerId })), programId };
     },
   }),
 );
