@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PartnerPublicationRow, PartnerRow } from '../../../../schema';
 import { builder, type ObjectFieldBuilder } from '../../../graphql/builder';
 import { connectionById } from '../../../graphql/connections';
-import { programIdOf, type GraphQLContext } from '../../../graphql/context';
+import { programIdOf } from '../../../graphql/context';
 import { decodeId, requireId } from '../../../graphql/global-ids';
 import { upperCaseEnum } from '../../../graphql/enums';
 import { parseInput } from '../../../graphql/parse-input';
@@ -18,6 +18,7 @@ import { audienceSchema, type PublicationStop } from '../publication';
 import type { PartnerDayStats } from '../stats';
 import type { RedeemVoucherResult } from '../till';
 import type { GiftOutcome, MemberVoucherRow } from '../vouchers';
+import { actingPartnerId, actorOf, visiblePartnerId, windowSchema } from './actor';
 import { campaignViews, PartnerCampaignType, PartnerType, PartnerVoucherType } from './types';
 
 const admin = { admin: true };
@@ -190,7 +191,9 @@ builder.mutationField('redeemVoucher', (t) =>
       input: t.arg({
         type: builder.inputType('RedeemVoucherInput', {
           fields: (f) => ({
-            partnerId: f.id({ description: 'Host only (required there): the partner whose till it is; a partner token redeems at its own' }),
+            partnerId: f.id({
+              description: 'Host only (required there): the partner whose till it is; a partner token redeems at its own',
+            }),
             code: f.string({ required: true }),
             orderReference: f.string({ required: true }),
             amount: f.field({ type: 'SafeInt', required: true }),
@@ -216,12 +219,8 @@ builder.mutationField('redeemVoucher', (t) =>
       union: { name: 'RedeemVoucherResult' },
     },
     resolve: async (_root, { input }, context) => {
-      const actor = partnerActor(context);
       const { partnerId: globalId, ...fields } = input;
-      const named = globalId == null ? null : requireId('Partner', globalId, (raw) => new errors.PartnerNotFoundError(raw));
-      if (actor.kind === 'partner' && named && named !== actor.partnerId) throw new errors.PartnerNotFoundError(String(globalId));
-      const partnerId = actor.kind === 'partner' ? actor.partnerId : named;
-      if (!partnerId) throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner whose till it is' }]);
+      const partnerId = actingPartnerId(context, globalId, 'whose till it is');
       const programId = programIdOf(context);
       const parsed = parseInput(redeemVoucherSchema, fields);
       await context.services.partners.requirePartner(programId, partnerId);
@@ -262,12 +261,6 @@ const PartnerStatsType = builder.objectRef<StatsView>('PartnerStats').implement(
   }),
 });
 
-/** The partner a token asks about: any for the host, only itself for a partner token (another is "not found"). */
-function partnerActor(context: GraphQLContext) {
-  const principal = context.principal;
-  return principal?.role === 'partner' ? ({ kind: 'partner', partnerId: principal.partnerId } as const) : ({ kind: 'admin' } as const);
-}
-
 const MAX_STATS_DAYS = 366;
 
 builder.queryField('partnerStats', (t) =>
@@ -281,18 +274,8 @@ builder.queryField('partnerStats', (t) =>
     },
     errors: { types: [errors.PartnerNotFoundError], directResult: true, union: { name: 'PartnerStatsResult' } },
     resolve: (_root, args, context) => {
-      const { from, to } = parseInput(
-        z
-          .object({ from: z.date(), to: z.date() })
-          .refine((window) => window.from < window.to, { message: 'must be after from', path: ['to'] })
-          .refine((window) => window.to.getTime() - window.from.getTime() <= MAX_STATS_DAYS * 86_400_000, {
-            message: `at most ${MAX_STATS_DAYS} days`,
-            path: ['to'],
-          }),
-        args,
-      );
-      const partnerId = requireId('Partner', args.partnerId, (raw) => new errors.PartnerNotFoundError(raw));
-      return context.services.partners.stats(programIdOf(context), partnerId, from, to, partnerActor(context));
+      const { from, to } = parseInput(windowSchema(MAX_STATS_DAYS), args);
+      return context.services.partners.stats(programIdOf(context), visiblePartnerId(context, args.partnerId), from, to, actorOf(context));
     },
   }),
 );
