@@ -12,9 +12,14 @@ export { usageWindows } from './domain/limits';
 export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';
 export {
+  applicationsOfOrders,
   applicationStatements,
   claimApplicationsStatement,
+  codesByIds,
+  codesIssuedByDay,
   counterStatements,
+  offersByIds,
+  redemptionsByDay,
   crossMemberGuards,
   heldCodes,
   matchCodes,
@@ -26,9 +31,11 @@ export {
 } from './repository';
 export {
   autoApplyCodesStatement,
+  codeTaken,
   drawCodes,
   drawPersonalCode,
   personalCodesStatement,
+  unusedCodeSql,
   voidUnusedCodesStatement,
   type PersonalCode,
 } from './personal-codes';

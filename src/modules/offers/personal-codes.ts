@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { promoCodes } from '../../../schema';
+import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { generateCodes } from './domain/codes';
@@ -59,3 +60,11 @@ export function voidUnusedCodesStatement(db: Database, codeIds: SQL, at: Date) {
     .set({ voidedAt: at })
     .where(and(inArray(promoCodes.id, codeIds), eq(promoCodes.uses, 0), isNull(promoCodes.voidedAt)));
 }
+
+/** SQL: the code `codeId` (a column or value of the caller's query) is unused and not void. */
+export const unusedCodeSql = (codeId: SQL) =>
+  sql`exists (select 1 from ${promoCodes} where ${promoCodes.id} = ${codeId} and ${promoCodes.uses} = 0 and ${promoCodes.voidedAt} is null)`;
+
+/** A tripped UNIQUE index on a code: the code drawn exists already in the program (draw again). */
+export const codeTaken = (violation: ConstraintViolation) =>
+  violation.kind === 'unique' && violation.targets.includes(columnTarget(promoCodes.code));

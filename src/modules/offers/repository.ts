@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { offerApplications, offers, promoCodes, stampCards, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -282,4 +282,77 @@ export const crossMemberGuards: string[] = [checks.offersRedemptionCap, checks.o
 /** A claimed guest order's offer applications now count for the member who claimed it; part of the claim's batch. */
 export function claimApplicationsStatement(db: Database, orderPk: string, memberId: string): Statement {
   return db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, orderPk));
+}
+
+/** The offers applied to many orders, with the promo code entered for each, by order; a query builder to batch. */
+export function applicationsOfOrders(db: Database, orderPks: string[]) {
+  return db
+    .select({ application: offerApplications, code: promoCodes.code })
+    .from(offerApplications)
+    .leftJoin(promoCodes, eq(promoCodes.id, offerApplications.codeId))
+    .where(inArray(offerApplications.orderPk, orderPks))
+    .orderBy(offerApplications.orderPk, offerApplications.id);
+}
+
+/** Codes by id, in no particular order. */
+export function codesByIds(db: Database, ids: readonly string[]) {
+  return ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .select()
+        .from(promoCodes)
+        .where(inArray(promoCodes.id, [...ids]));
+}
+
+/** Offers by id, in no particular order. */
+export function offersByIds(db: Database, ids: readonly string[]) {
+  return ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .select()
+        .from(offers)
+        .where(inArray(offers.id, [...ids]));
+}
+
+const utcDay = (column: Column) => sql<number>`cast(${column} / 86400000 as integer)`.mapWith(Number);
+
+/** How many codes of these offers were made per UTC day number in [from, until). */
+export function codesIssuedByDay(db: Database, offerIds: readonly string[], from: Date, until: Date) {
+  if (offerIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ day: utcDay(promoCodes.createdAt), count: sql<number>`count(*)`.mapWith(Number) })
+    .from(promoCodes)
+    .where(and(inArray(promoCodes.offerId, [...offerIds]), gte(promoCodes.createdAt, from), lt(promoCodes.createdAt, until)))
+    .groupBy(utcDay(promoCodes.createdAt));
+}
+
+/**
+ * The standing redemptions of these offers (a full refund releases one) per UTC day number of the
+ * order in [from, until), with the sum of `orderValue` over their orders (a subquery over the order's row id).
+ */
+export function redemptionsByDay(
+  db: Database,
+  offerIds: readonly string[],
+  from: Date,
+  until: Date,
+  orderValue: (orderPk: Column) => SQL<number>,
+) {
+  if (offerIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({
+      day: utcDay(offerApplications.createdAt),
+      count: sql<number>`count(*)`.mapWith(Number),
+      value: sql<number>`coalesce(sum(${orderValue(offerApplications.orderPk)}), 0)`.mapWith(Number),
+    })
+    .from(offerApplications)
+    .where(
+      and(
+        inArray(offerApplications.offerId, [...offerIds]),
+        eq(offerApplications.countsAsRedemption, true),
+        isNull(offerApplications.releasedAt),
+        gte(offerApplications.createdAt, from),
+        lt(offerApplications.createdAt, until),
+      ),
+    )
+    .groupBy(utcDay(offerApplications.createdAt));
 }

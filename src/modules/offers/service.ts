@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { offers, promoCodeBatches, promoCodes, stampCards, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
 import type { Clock } from '../../platform/clock';
-import { columnTarget, constraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation } from '../../platform/db/constraint-errors';
 import { type Database, type Statement, writeBatch } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
@@ -27,6 +27,7 @@ import {
   VoucherCampaignNotFoundError,
 } from './errors';
 import { bumpRevision } from './active-offers';
+import { codeTaken } from './personal-codes';
 import { existingTierIds } from '../tiers';
 import { existingSegmentIds } from '../segments';
 
@@ -231,7 +232,8 @@ export function createOffersService({
           await writeBatch(db, [...alongside, db.insert(promoCodeBatches).values(batch), ...inserts]);
           return batch;
         } catch (error) {
-          if (attempt < 10 && constraintViolation(error)?.targets.includes(columnTarget(promoCodes.code))) continue;
+          const violation = constraintViolation(error);
+          if (attempt < 10 && violation && codeTaken(violation)) continue;
           throw error;
         }
       }

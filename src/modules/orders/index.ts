@@ -11,6 +11,7 @@ export {
   memberOrdersTotalSql,
   orderByOrderId,
   orderFullyRefundedAtSql,
+  orderTotalSql,
   orderHistory,
   ordersByPks,
   refundsOfOrders,

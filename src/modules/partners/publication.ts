@@ -1,22 +1,16 @@
-import { and, asc, eq, gt, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, notExists, sql, type Column, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import {
-  members,
-  offers,
-  partnerCampaigns,
-  partnerPublications,
-  partners,
-  partnerVouchers,
-  type PartnerPublicationRow,
-} from '../../../schema';
+import { partnerCampaigns, partnerPublications, partners, partnerVouchers, type PartnerPublicationRow } from '../../../schema';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { type Database, writeBatch } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
+import { activeMemberIds } from '../members';
+import { offersByIds } from '../offers';
 import { inSegmentsCondition, existingSegmentIds } from '../segments';
-import { existingTierIds, holdsTierCondition } from '../tiers';
+import { existingTierIds, memberInTiersSql } from '../tiers';
 import { lostVoucherRace, voucherGrantStatements } from './vouchers';
 
-/** Members one publishing chunk gives vouchers to: one read and one write batch each. */
+/** Members one publishing chunk gives vouchers to: a few reads and one write batch each. */
 export const PUBLISH_CHUNK = 500;
 
 /** Who a campaign is published to: every active member, or those holding one of some tiers, or in one of some segments. */
@@ -56,10 +50,10 @@ export async function checkAudience(db: Database, programId: string, audience: A
   if (issues.length > 0) throw new InvalidInputError(issues);
 }
 
-/** SQL: the member row is in the audience. */
-function audienceCondition(audience: Audience): SQL | undefined {
-  if (audience.tierIds.length > 0) return holdsTierCondition(members.id, audience.tierIds);
-  if (audience.segmentIds.length > 0) return inSegmentsCondition(members.id, audience.segmentIds);
+/** SQL: the member (its id column in the caller's query) is in the audience. */
+function audienceCondition(audience: Audience, memberId: Column): SQL | undefined {
+  if (audience.tierIds.length > 0) return memberInTiersSql(memberId, audience.tierIds);
+  if (audience.segmentIds.length > 0) return inSegmentsCondition(memberId, audience.segmentIds);
   return undefined;
 }
 
@@ -77,40 +71,32 @@ export type PublicationStop = 'voucher_limit_reached' | 'budget_exhausted' | 'ca
 export async function publishChunk(db: Database, first: PartnerPublicationRow, now: Date): Promise<{ issued: number; done: boolean }> {
   let publication = first;
   for (let attempt = 1; ; attempt++) {
-    const [[state], candidates] = await db.batch([
+    const [[state], candidates] = await Promise.all([
       db
-        .select({ campaign: partnerCampaigns, partnerStatus: partners.status, offer: offers })
+        .select({ campaign: partnerCampaigns, partnerStatus: partners.status })
         .from(partnerCampaigns)
         .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-        .innerJoin(offers, eq(offers.id, partnerCampaigns.offerId))
         .where(eq(partnerCampaigns.id, publication.campaignId)),
-      db
-        .select({ id: members.id })
-        .from(members)
-        .where(
-          and(
-            eq(members.programId, publication.programId),
-            eq(members.status, 'active'),
-            publication.cursor ? gt(members.id, publication.cursor) : undefined,
-            audienceCondition(publication.audience),
-            notExists(
-              db
-                .select({ one: sql`1` })
-                .from(partnerVouchers)
-                .where(
-                  and(
-                    eq(partnerVouchers.campaignId, publication.campaignId),
-                    eq(partnerVouchers.memberId, members.id),
-                    sql`${partnerVouchers.publicationId} is not null`,
-                  ),
+      activeMemberIds(db, publication.programId, publication.cursor, PUBLISH_CHUNK, (memberId) =>
+        and(
+          audienceCondition(publication.audience, memberId),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(partnerVouchers)
+              .where(
+                and(
+                  eq(partnerVouchers.campaignId, publication.campaignId),
+                  eq(partnerVouchers.memberId, memberId),
+                  sql`${partnerVouchers.publicationId} is not null`,
                 ),
-            ),
+              ),
           ),
-        )
-        .orderBy(asc(members.id))
-        .limit(PUBLISH_CHUNK),
+        ),
+      ),
     ]);
-    const { campaign, offer, partnerStatus } = state!;
+    const { campaign, partnerStatus } = state!;
+    const offer = (await offersByIds(db, [campaign.offerId]))[0]!;
     const stop: PublicationStop | null =
       campaign.status !== 'active' || (offer.endsAt && offer.endsAt <= now)
         ? 'campaign_not_active'
@@ -128,7 +114,7 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
     const { statements } = voucherGrantStatements(
       db,
       publication.programId,
-      given.map((member) => ({ campaign, memberId: member.id, expiresAt: offer.endsAt, publicationId: publication.id })),
+      given.map((memberId) => ({ campaign, memberId, expiresAt: offer.endsAt, publicationId: publication.id })),
       now,
     );
     try {
@@ -137,7 +123,7 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
         db
           .update(partnerPublications)
           .set({
-            cursor: given.at(-1)?.id ?? publication.cursor,
+            cursor: given.at(-1) ?? publication.cursor,
             issued: sql`${partnerPublications.issued} + ${given.length}`,
             ...(done ? { status: 'done' as const, stoppedBy, finishedAt: now } : {}),
           })

@@ -173,3 +173,15 @@ export function voucherCounterStatement(db: Database, campaignId: string, count:
     .set({ vouchersIssued: sql`${partnerCampaigns.vouchersIssued} + ${count}`, updatedAt: now })
     .where(eq(partnerCampaigns.id, campaignId));
 }
+
+/** The partner's shares of discounts per UTC day number in [from, until), net of what refunds gave back. */
+export async function partnerSharesByDay(db: Database, programId: string, partnerId: string, from: Date, until: Date) {
+  const rows = await db.all<{ day: number; funded: number }>(sql`
+    select cast(t.created_at / 86400000 as integer) as day,
+      coalesce(sum(case t.kind when 'partner_share' then t.amount else -t.amount end), 0) as funded
+    from transfers t join accounts a on a.id = t.debit_account_id or a.id = t.credit_account_id
+    where t.program_id = ${programId} and a.owner_type = 'partner' and a.owner_id = ${partnerId}
+      and t.kind in ('partner_share', 'partner_share_return') and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
+    group by 1`);
+  return rows.map((row) => ({ day: Number(row.day), funded: Number(row.funded) }));
+}

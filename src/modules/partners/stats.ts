@@ -1,6 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { partnerTillRedemptions } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { DAY_MS, dayNumber } from '../../platform/time';
+import { codesIssuedByDay, redemptionsByDay } from '../offers';
+import { orderTotalSql } from '../orders';
+import { campaignsOfPartner, partnerSharesByDay } from './repository';
 
 /** A partner's vouchers on one UTC day. */
 export interface PartnerDayStats {
@@ -22,39 +26,36 @@ const rate = (redeemed: number, issued: number) => (issued === 0 ? null : Math.r
 /**
  * The partner's voucher statistics per UTC day in [from, until): every day of the window, so a
  * chart needs no gaps filled, and the totals of the window. Each figure is one aggregate query
- * over indexed rows of this partner's campaigns, read concurrently.
+ * over the rows of this partner's campaigns (through the offers, orders and ledger surfaces), read concurrently.
  */
 export async function partnerDailyStats(db: Database, programId: string, partnerId: string, from: Date, until: Date) {
-  const window = { from: from.getTime(), until: until.getTime() };
-  const day = (column: string) => sql.raw(`cast(${column} / ${DAY_MS} as integer)`);
+  const offerIds = (await campaignsOfPartner(db, programId, partnerId)).map((campaign) => campaign.offerId);
+  const tillDay = sql<number>`cast(${partnerTillRedemptions.createdAt} / ${DAY_MS} as integer)`.mapWith(Number);
   const [issued, hostRedemptions, tillRedemptions, funded] = await Promise.all([
-    db.all<{ day: number; n: number }>(sql`
-      select ${day('pc.created_at')} as day, count(*) as n
-      from partner_campaigns c join promo_codes pc on pc.offer_id = c.offer_id
-      where c.program_id = ${programId} and c.partner_id = ${partnerId} and pc.created_at >= ${window.from} and pc.created_at < ${window.until}
-      group by 1`),
-    db.all<{ day: number; n: number; value: number }>(sql`
-      select ${day('oa.created_at')} as day, count(*) as n, coalesce(sum(o.total), 0) as value
-      from partner_campaigns c join offer_applications oa on oa.offer_id = c.offer_id join orders o on o.id = oa.order_pk
-      where c.program_id = ${programId} and c.partner_id = ${partnerId} and oa.counts_as_redemption = 1 and oa.released_at is null
-        and oa.created_at >= ${window.from} and oa.created_at < ${window.until}
-      group by 1`),
-    db.all<{ day: number; n: number; value: number; funded: number }>(sql`
-      select ${day('created_at')} as day, count(*) as n, coalesce(sum(amount), 0) as value, coalesce(sum(partner_share), 0) as funded
-      from partner_till_redemptions
-      where program_id = ${programId} and partner_id = ${partnerId} and created_at >= ${window.from} and created_at < ${window.until}
-      group by 1`),
-    db.all<{ day: number; funded: number }>(sql`
-      select ${day('t.created_at')} as day,
-        coalesce(sum(case t.kind when 'partner_share' then t.amount else -t.amount end), 0) as funded
-      from transfers t join accounts a on a.id = t.debit_account_id or a.id = t.credit_account_id
-      where t.program_id = ${programId} and a.owner_type = 'partner' and a.owner_id = ${partnerId}
-        and t.kind in ('partner_share', 'partner_share_return') and t.created_at >= ${window.from} and t.created_at < ${window.until}
-      group by 1`),
+    codesIssuedByDay(db, offerIds, from, until),
+    redemptionsByDay(db, offerIds, from, until, orderTotalSql),
+    db
+      .select({
+        day: tillDay,
+        count: sql<number>`count(*)`.mapWith(Number),
+        value: sql<number>`coalesce(sum(${partnerTillRedemptions.amount}), 0)`.mapWith(Number),
+        funded: sql<number>`coalesce(sum(${partnerTillRedemptions.partnerShare}), 0)`.mapWith(Number),
+      })
+      .from(partnerTillRedemptions)
+      .where(
+        and(
+          eq(partnerTillRedemptions.programId, programId),
+          eq(partnerTillRedemptions.partnerId, partnerId),
+          gte(partnerTillRedemptions.createdAt, from),
+          lt(partnerTillRedemptions.createdAt, until),
+        ),
+      )
+      .groupBy(tillDay),
+    partnerSharesByDay(db, programId, partnerId, from, until),
   ]);
   const byDay = new Map<number, PartnerDayStats>();
   const first = dayNumber(from);
-  const last = Math.ceil(window.until / DAY_MS);
+  const last = Math.ceil(until.getTime() / DAY_MS);
   for (let number = first; number < last; number++) {
     byDay.set(number, {
       day: new Date(number * DAY_MS),
@@ -66,17 +67,12 @@ export async function partnerDailyStats(db: Database, programId: string, partner
     });
   }
   const at = (number: number) => byDay.get(Number(number))!;
-  for (const row of issued) at(row.day).issued += Number(row.n);
-  for (const row of hostRedemptions) {
-    at(row.day).redeemed += Number(row.n);
-    at(row.day).orderValueInfluenced += Number(row.value);
+  for (const row of issued) at(row.day).issued += row.count;
+  for (const row of [...hostRedemptions, ...tillRedemptions]) {
+    at(row.day).redeemed += row.count;
+    at(row.day).orderValueInfluenced += row.value;
   }
-  for (const row of tillRedemptions) {
-    at(row.day).redeemed += Number(row.n);
-    at(row.day).orderValueInfluenced += Number(row.value);
-    at(row.day).discountFunded += Number(row.funded);
-  }
-  for (const row of funded) at(row.day).discountFunded += Number(row.funded);
+  for (const row of [...tillRedemptions, ...funded]) at(row.day).discountFunded += row.funded;
   const days = [...byDay.values()].map((stats) => ({ ...stats, redemptionRate: rate(stats.redeemed, stats.issued) }));
   const sum = (pick: (stats: PartnerDayStats) => number) => days.reduce((total, stats) => total + pick(stats), 0);
   const totals = {

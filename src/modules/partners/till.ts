@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { checks, offers, partnerCampaigns, partners, partnerTillRedemptions, promoCodes } from '../../../schema';
+import { checks, partnerCampaigns, partners, partnerTillRedemptions } from '../../../schema';
 import { normalizeCode } from '../../platform/codes';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { account, ledgerCommand, type LedgerCommandInput, type PlannedTransfer } from '../ledger';
-import { counterStatements, funderCost } from '../offers';
+import { counterStatements, funderCost, matchCodes } from '../offers';
 import { tillPricing } from './domain';
 import {
   InsufficientPartnerFundsError,
@@ -42,14 +42,15 @@ export interface RedeemVoucherResult {
 
 /** A voucher code with its offer and, when it belongs to a partner campaign, the campaign and partner. */
 export async function findVoucherCode(db: Database, programId: string, code: string) {
-  const [row] = await db
-    .select({ promoCode: promoCodes, offer: offers, campaign: partnerCampaigns, partner: partners })
-    .from(promoCodes)
-    .innerJoin(offers, eq(offers.id, promoCodes.offerId))
-    .leftJoin(partnerCampaigns, eq(partnerCampaigns.offerId, offers.id))
-    .leftJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-    .where(and(eq(promoCodes.programId, programId), eq(promoCodes.code, normalizeCode(code))));
-  return row;
+  const [entry] = await matchCodes(db, programId, [normalizeCode(code)]);
+  if (!entry?.match) return undefined;
+  const { promoCode, offer } = entry.match;
+  const [owner] = await db
+    .select({ campaign: partnerCampaigns, partner: partners })
+    .from(partnerCampaigns)
+    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
+    .where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.offerId, offer.id)));
+  return { promoCode, offer, campaign: owner?.campaign ?? null, partner: owner?.partner ?? null };
 }
 
 /**

@@ -1,19 +1,27 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import {
   checks,
-  offers,
   partnerCampaigns,
   partners,
   partnerVouchers,
-  promoCodes,
   type PartnerCampaignRow,
+  type PartnerVoucherRow,
   type PromoCodeRow,
 } from '../../../schema';
-import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
+import type { ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database, Statement } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { newId } from '../../platform/ids';
-import { autoApplyCodesStatement, drawCodes, voidUnusedCodesStatement, type Offer } from '../offers';
+import {
+  autoApplyCodesStatement,
+  codesByIds,
+  codeTaken,
+  drawCodes,
+  offersByIds,
+  unusedCodeSql,
+  voidUnusedCodesStatement,
+  type Offer,
+} from '../offers';
 import { voucherCounterStatement } from './repository';
 
 /** Length of a personal voucher code: 29^10 ≈ 4 × 10^14 codes, as the partner's generated ones. */
@@ -91,8 +99,7 @@ export function voucherGrantStatements(
  * first), or a drawn code collided with an existing one.
  */
 export const lostVoucherRace = (violation: ConstraintViolation) =>
-  (violation.kind === 'check' && violation.targets.includes(checks.partnerCampaignsVoucherLimit)) ||
-  (violation.kind === 'unique' && violation.targets.includes(columnTarget(promoCodes.code)));
+  (violation.kind === 'check' && violation.targets.includes(checks.partnerCampaignsVoucherLimit)) || codeTaken(violation);
 
 /** Why an order that qualified for a partner gift got no voucher. */
 export type GiftRefusal = 'voucher_limit_reached' | 'campaign_not_active' | 'partner_suspended';
@@ -118,11 +125,10 @@ export async function giftVoucherPlan(
   now: Date,
 ): Promise<{ statements: Statement[]; outcomes: GiftOutcome[] }> {
   if (gifts.length === 0 || !order.memberId) return { statements: [], outcomes: [] };
-  const rows = await db
-    .select({ campaign: partnerCampaigns, partnerStatus: partners.status, endsAt: offers.endsAt })
+  const campaigns = await db
+    .select({ campaign: partnerCampaigns, partnerStatus: partners.status })
     .from(partnerCampaigns)
     .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-    .innerJoin(offers, eq(offers.id, partnerCampaigns.offerId))
     .where(
       and(
         eq(partnerCampaigns.programId, order.programId),
@@ -132,6 +138,14 @@ export async function giftVoucherPlan(
         ),
       ),
     );
+  const campaignOffers = await offersByIds(
+    db,
+    campaigns.map((row) => row.campaign.offerId),
+  );
+  const rows = campaigns.map((row) => ({
+    ...row,
+    endsAt: campaignOffers.find((offer) => offer.id === row.campaign.offerId)?.endsAt ?? null,
+  }));
   const grants: VoucherGrant[] = [];
   const outcomes: GiftOutcome[] = [];
   const granted: number[] = [];
@@ -164,8 +178,8 @@ export async function giftVoucherPlan(
  * while the codes still read as unused.
  */
 export function voidOrderVoucherStatements(db: Database, orderPk: string, at: Date): Statement[] {
-  const unusedOfCampaign = sql`(select count(*) from ${partnerVouchers} pv join ${promoCodes} pc on pc.id = pv.code_id
-    where pv.order_pk = ${orderPk} and pv.campaign_id = ${partnerCampaigns.id} and pc.uses = 0 and pc.voided_at is null)`;
+  const unusedOfCampaign = sql`(select count(*) from ${partnerVouchers} pv
+    where pv.order_pk = ${orderPk} and pv.campaign_id = ${partnerCampaigns.id} and ${unusedCodeSql(sql`pv.code_id`)})`;
   return [
     db
       .update(partnerCampaigns)
@@ -180,25 +194,38 @@ export function voidOrderVoucherStatements(db: Database, orderPk: string, at: Da
   ];
 }
 
-/** A member's personal vouchers with their code, campaign, offer and partner name: newest first. */
-export function memberVouchers(db: Database, programId: string, memberId: string, page: KeysetPage) {
+/** A member's personal voucher with its code, campaign, offer and partner name. */
+export interface MemberVoucherRow {
+  id: string;
+  voucher: PartnerVoucherRow;
+  code: PromoCodeRow;
+  campaign: PartnerCampaignRow;
+  offer: Offer;
+  partnerName: string;
+}
+
+/** A page of a member's personal vouchers, newest first: read here, then their codes and offers through the offers module. */
+export async function memberVouchers(db: Database, programId: string, memberId: string, page: KeysetPage): Promise<MemberVoucherRow[]> {
   const { conditions, orderBy, limit } = keyset(partnerVouchers.id, page, true);
-  return db
-    .select({
-      id: partnerVouchers.id,
-      voucher: partnerVouchers,
-      code: promoCodes,
-      campaign: partnerCampaigns,
-      offer: offers,
-      partnerName: partners.name,
-    })
+  const rows = await db
+    .select({ voucher: partnerVouchers, campaign: partnerCampaigns, partnerName: partners.name })
     .from(partnerVouchers)
-    .innerJoin(promoCodes, eq(promoCodes.id, partnerVouchers.codeId))
     .innerJoin(partnerCampaigns, eq(partnerCampaigns.id, partnerVouchers.campaignId))
-    .innerJoin(offers, eq(offers.id, partnerCampaigns.offerId))
     .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
     .where(and(eq(partnerVouchers.programId, programId), eq(partnerVouchers.memberId, memberId), ...conditions))
     .orderBy(orderBy)
     .limit(limit);
+  const [codes, campaignOffers] = await Promise.all([
+    codesByIds(
+      db,
+      rows.map((row) => row.voucher.codeId),
+    ),
+    offersByIds(db, [...new Set(rows.map((row) => row.campaign.offerId))]),
+  ]);
+  return rows.map((row) => ({
+    ...row,
+    id: row.voucher.id,
+    code: codes.find((code) => code.id === row.voucher.codeId)!,
+    offer: campaignOffers.find((offer) => offer.id === row.campaign.offerId)!,
+  }));
 }
-export type MemberVoucherRow = Awaited<ReturnType<typeof memberVouchers>>[number];
