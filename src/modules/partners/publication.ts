@@ -1,6 +1,6 @@
 import { and, asc, eq, notExists, sql, type Column, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { partnerCampaigns, partnerPublications, partners, partnerVouchers, type PartnerPublicationRow } from '../../../schema';
+import { partnerCampaigns, partnerPublications, partnerVouchers, type PartnerPublicationRow } from '../../../schema';
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { type Database, writeBatch } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
@@ -8,6 +8,7 @@ import { activeMemberIds } from '../members';
 import { offersByIds } from '../offers';
 import { inSegmentsCondition, existingSegmentIds } from '../segments';
 import { existingTierIds, memberInTiersSql } from '../tiers';
+import { campaignsWithPartners } from './repository';
 import { lostVoucherRace, voucherGrantStatements } from './vouchers';
 
 /** Members one publishing chunk gives vouchers to: a few reads and one write batch each. */
@@ -72,11 +73,7 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
   let publication = first;
   for (let attempt = 1; ; attempt++) {
     const [[state], candidates] = await Promise.all([
-      db
-        .select({ campaign: partnerCampaigns, partnerStatus: partners.status })
-        .from(partnerCampaigns)
-        .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-        .where(eq(partnerCampaigns.id, publication.campaignId)),
+      campaignsWithPartners(db, publication.programId, eq(partnerCampaigns.id, publication.campaignId)),
       activeMemberIds(db, publication.programId, publication.cursor, PUBLISH_CHUNK, (memberId) =>
         and(
           audienceCondition(publication.audience, memberId),
@@ -95,12 +92,12 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
         ),
       ),
     ]);
-    const { campaign, partnerStatus } = state!;
+    const { campaign, partner } = state!;
     const offer = (await offersByIds(db, [campaign.offerId]))[0]!;
     const stop: PublicationStop | null =
       campaign.status !== 'active' || (offer.endsAt && offer.endsAt <= now)
         ? 'campaign_not_active'
-        : partnerStatus !== 'active'
+        : partner.status !== 'active'
           ? 'partner_suspended'
           : offer.budget !== null && offer.discountGiven >= offer.budget
             ? 'budget_exhausted'

@@ -185,3 +185,12 @@ export async function partnerSharesByDay(db: Database, programId: string, partne
     group by 1`);
   return rows.map((row) => ({ day: Number(row.day), funded: Number(row.funded) }));
 }
+
+/** The program's campaigns that meet `condition`, each with its partner. */
+export function campaignsWithPartners(db: Database, programId: string, condition: SQL) {
+  return db
+    .select({ campaign: partnerCampaigns, partner: partners })
+    .from(partnerCampaigns)
+    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
+    .where(and(eq(partnerCampaigns.programId, programId), condition));
+}

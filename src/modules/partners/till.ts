@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { checks, partnerCampaigns, partners, partnerTillRedemptions } from '../../../schema';
+import { eq } from 'drizzle-orm';
+import { checks, partnerCampaigns, partnerTillRedemptions } from '../../../schema';
 import { normalizeCode } from '../../platform/codes';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -15,7 +15,7 @@ import {
   VoucherOfAnotherPartnerError,
   VoucherVoidError,
 } from './errors';
-import { fundingAccount, fundingBalances } from './repository';
+import { campaignsWithPartners, fundingAccount, fundingBalances } from './repository';
 
 export interface RedeemVoucherInput extends LedgerCommandInput {
   partnerId: string;
@@ -45,11 +45,7 @@ export async function findVoucherCode(db: Database, programId: string, code: str
   const [entry] = await matchCodes(db, programId, [normalizeCode(code)]);
   if (!entry?.match) return undefined;
   const { promoCode, offer } = entry.match;
-  const [owner] = await db
-    .select({ campaign: partnerCampaigns, partner: partners })
-    .from(partnerCampaigns)
-    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-    .where(and(eq(partnerCampaigns.programId, programId), eq(partnerCampaigns.offerId, offer.id)));
+  const [owner] = await campaignsWithPartners(db, programId, eq(partnerCampaigns.offerId, offer.id));
   return { promoCode, offer, campaign: owner?.campaign ?? null, partner: owner?.partner ?? null };
 }
 

@@ -22,7 +22,7 @@ import {
   voidUnusedCodesStatement,
   type Offer,
 } from '../offers';
-import { voucherCounterStatement } from './repository';
+import { campaignsWithPartners, voucherCounterStatement } from './repository';
 
 /** Length of a personal voucher code: 29^10 ≈ 4 × 10^14 codes, as the partner's generated ones. */
 const VOUCHER_CODE_LENGTH = 10;
@@ -125,19 +125,14 @@ export async function giftVoucherPlan(
   now: Date,
 ): Promise<{ statements: Statement[]; outcomes: GiftOutcome[] }> {
   if (gifts.length === 0 || !order.memberId) return { statements: [], outcomes: [] };
-  const campaigns = await db
-    .select({ campaign: partnerCampaigns, partnerStatus: partners.status })
-    .from(partnerCampaigns)
-    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
-    .where(
-      and(
-        eq(partnerCampaigns.programId, order.programId),
-        inArray(
-          partnerCampaigns.id,
-          gifts.map((gift) => gift.campaignId),
-        ),
-      ),
-    );
+  const campaigns = await campaignsWithPartners(
+    db,
+    order.programId,
+    inArray(
+      partnerCampaigns.id,
+      gifts.map((gift) => gift.campaignId),
+    ),
+  );
   const campaignOffers = await offersByIds(
     db,
     campaigns.map((row) => row.campaign.offerId),
@@ -153,7 +148,7 @@ export async function giftVoucherPlan(
     const found = rows.find((row) => row.campaign.id === campaignId);
     const reason: GiftRefusal | null = !found
       ? 'campaign_not_active'
-      : found.partnerStatus !== 'active'
+      : found.partner.status !== 'active'
         ? 'partner_suspended'
         : found.campaign.status !== 'active' || (found.endsAt && found.endsAt <= order.at)
           ? 'campaign_not_active'
