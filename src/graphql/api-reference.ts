@@ -933,6 +933,10 @@ export const apiReference: Record<string, string> = {
   'EventType.MEMBER_BIRTHDAY_UPCOMING':
     '`member.birthday_upcoming` (reminder): the birthday is a configured number of days away in the member’s time zone, and the channels to use.',
   'EventType.WEBHOOK_TEST': '`webhook.test`: sent by `sendTestEvent` to one endpoint only.',
+  'EventType.CART_ABANDONED':
+    '`cart.abandoned` (reminder): a tracked cart idled for a configured number of hours, with its quote now (discounts, offers, points to earn) and the channels to use.',
+  'EventType.TIER_DOWNGRADE_WARNING':
+    '`tier.downgrade_warning` (reminder): recalculation would downgrade the member within a lead time, with the tier, the tier below, when, and what is missing to keep it.',
   'Query.events':
     'Admin: the pull feed, oldest first in commit order. Keep `pageInfo.endCursor` and pass it as `after` to resume exactly where you stopped.',
   'Query.events.types': 'Only events of these types.',
@@ -1031,12 +1035,18 @@ export const apiReference: Record<string, string> = {
   'Query.reminders.status': 'Only reminders in this state.',
   'Query.reminders.type': 'Only reminders of this type.',
   'Query.reminders.memberId': 'Only this member’s reminders (global id).',
+  TrackCartInput: 'A member’s cart as it is now.',
+  TrackCartPayload: 'The cart as tracked, and what it gets now.',
+  'TrackCartPayload.cartId': 'Your cart id.',
+  'TrackCartPayload.member': 'The member whose cart it is.',
   'Mutation.updateReminderSettings':
     'Admin: changes the reminder settings; omitted fields keep their value, `quietHours: null` turns quiet hours off.',
   ReminderType: 'What a reminder is about; each is also an event type.',
   'ReminderType.POINTS_EXPIRING': 'Points expire within a lead time.',
   'ReminderType.MEMBER_LAPSED': 'No order for a number of days.',
   'ReminderType.MEMBER_BIRTHDAY_UPCOMING': 'A birthday is near.',
+  'ReminderType.CART_ABANDONED': 'A tracked cart idled for a number of hours.',
+  'ReminderType.TIER_DOWNGRADE_WARNING': 'Recalculation would downgrade the member within a lead time.',
   ReminderStatus: 'What became of a reminder.',
   'ReminderStatus.SENT': 'Its event is in the outbox (feed and webhooks).',
   'ReminderStatus.HELD': 'Waiting for the end of quiet hours in the member’s time zone (`dueAt`).',
@@ -1047,7 +1057,8 @@ export const apiReference: Record<string, string> = {
   'Reminder.memberId': 'The member’s global id.',
   'Reminder.reason': 'Its dedupe key within the member and type, e.g. `30d:<lot id>` or `45d:<last order ms>`.',
   'Reminder.status': 'Sent, held or suppressed.',
-  'Reminder.suppressedBecause': '`frequency_cap` or `no_consent` when suppressed; null otherwise.',
+  'Reminder.suppressedBecause':
+    '`frequency_cap`, `no_consent` or `cart_ended` (a held abandoned-cart reminder whose cart was ordered or changed) when suppressed; null otherwise.',
   'Reminder.eventId': 'The id of its event once sent; null otherwise.',
   'Reminder.data': 'The event’s payload (as in `schema/events/<type>.v1.json`).',
   'Reminder.decidedAt': 'The reminder run (`now`) that decided it.',
@@ -1058,6 +1069,8 @@ export const apiReference: Record<string, string> = {
   'ReminderSettings.lapsedAfterDays':
     'Days without an order after which a member counts as lapsed, e.g. [45, 90]; each threshold reminds once per last order.',
   'ReminderSettings.birthdayLeadDays': 'Days before a birthday (in the member’s time zone) to remind, e.g. [7].',
+  'ReminderSettings.cartAbandonedAfterHours': 'Hours a tracked cart idles before cart.abandoned, e.g. [4] or [1, 24].',
+  'ReminderSettings.tierDowngradeLeadDays': 'Days before a tier downgrade (at the recalculation that would make it) to warn, e.g. [14].',
   'ReminderSettings.frequencyCap': 'At most this many reminders per member in a rolling window, across types.',
   'ReminderSettings.priorities': 'Which reminder types the cap keeps first (first = highest); unlisted types follow in the default order.',
   'ReminderSettings.quietHours': 'Local hours (member’s time zone) in which nothing goes out; held reminders go after. Null: none.',
@@ -1081,6 +1094,8 @@ export const apiReference: Record<string, string> = {
   'UpdateReminderSettingsInput.pointsExpiringLeadDays': 'Up to 5 distinct values, 1-366 days; [] turns points.expiring off.',
   'UpdateReminderSettingsInput.lapsedAfterDays': 'Up to 5 distinct values, 1-3660 days; [] turns member.lapsed off.',
   'UpdateReminderSettingsInput.birthdayLeadDays': 'Up to 5 distinct values, 1-366 days; [] turns member.birthday_upcoming off.',
+  'UpdateReminderSettingsInput.cartAbandonedAfterHours': 'Up to 5 distinct values, 1-720 hours; [] turns cart.abandoned off.',
+  'UpdateReminderSettingsInput.tierDowngradeLeadDays': 'Up to 5 distinct values, 1-366 days; [] turns tier.downgrade_warning off.',
   'UpdateReminderSettingsInput.frequencyCap': 'The per-member cap.',
   'UpdateReminderSettingsInput.priorities': 'Types in priority order, no repeats.',
   'UpdateReminderSettingsInput.quietHours': 'The quiet window; null turns quiet hours off.',

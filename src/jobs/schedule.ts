@@ -9,6 +9,7 @@ import { publishPartnerCampaignsJob } from '../modules/partners';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 import { sendReminders } from './send-reminders';
+import { TIER_RECALCULATION_CRON } from '../modules/tiers';
 
 export const jobs: Record<string, Job> = Object.fromEntries(
   [
@@ -33,7 +34,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
 export const jobsByCron: Record<string, string[]> = {
   '5 * * * *': [expirePoints.name, settleReferrals.name, publishPartnerCampaignsJob.name],
   '20 * * * *': [sendReminders.name],
-  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
+  [TIER_RECALCULATION_CRON]: [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
   '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
   '* * * * *': [dispatchWebhooksJob.name],
 };

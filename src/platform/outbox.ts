@@ -29,6 +29,8 @@ export const eventCatalog = {
   'points.expiring': 1,
   'member.lapsed': 1,
   'member.birthday_upcoming': 1,
+  'cart.abandoned': 1,
+  'tier.downgrade_warning': 1,
   'webhook.endpoint_disabled': 1,
   'webhook.test': 1,
 } as const;

@@ -21,6 +21,7 @@ import {
   CheckoutChangedError,
   CheckoutContendedError,
   checkoutCart,
+  clearCartStatement,
   DuplicateOrderError,
   orderKey,
   quoteResult,
@@ -38,6 +39,8 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   /** Null for a guest. */
   memberId: string | null;
   orderId: string;
+  /** The tracked cart the order was placed from, which it ends; null when none. */
+  cartId?: string | null;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
 }
@@ -190,6 +193,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...tierUpgrade.statements,
       ...referral,
       ...gifts.statements,
+      ...(input.cartId ? [clearCartStatement(db, programId, input.cartId)] : []),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).

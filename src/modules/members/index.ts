@@ -13,6 +13,7 @@ export {
   activeMemberEmails,
   activeMemberIds,
   activeMembersChunk,
+  activeMembersChunkEnd,
   asDuplicateMemberError,
   attributeMatch,
   findMember,

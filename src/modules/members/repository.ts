@@ -144,6 +144,16 @@ export function activeMembersChunk(db: Database, programId: string, cursor: stri
     .limit(limit);
 }
 
+/**
+ * The last member id of `activeMembersChunk` with the same arguments, as a scalar subquery: the
+ * chunk's other reads take their member range from it, so they all go in one round trip.
+ */
+export function activeMembersChunkEnd(programId: string, cursor: string | null, limit: number): SQL<string> {
+  return sql<string>`(select max(chunk.id) from (select ${members.id} as id from ${members}
+    where ${members.programId} = ${programId} and ${members.status} = 'active' ${cursor ? sql`and ${members.id} > ${cursor}` : sql``}
+    order by ${members.id} limit ${limit}) as chunk)`;
+}
+
 /** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */
 export function activeMemberEmails(
   db: Database,

@@ -7,6 +7,7 @@ export {
   linesOfOrders,
   listOrders,
   memberOrdersSinceSql,
+  measuredOrdersSince,
   memberOrdersTotal,
   memberOrdersTotalSql,
   orderByOrderId,

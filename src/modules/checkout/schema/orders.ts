@@ -122,6 +122,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
   fields: (t) => ({
     memberId: t.id({ description: 'Omit for a guest: codes, caps and budgets count the order; a member can claim it later (claimOrder)' }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
+    cartId: t.string({ description: 'The cart tracked with trackCart that this order was placed from: recording the order ends it' }),
     currency: t.string({ required: true, ...cartFields.currency }),
     total: t.field({
       type: 'SafeInt',
