@@ -103,11 +103,25 @@ export function asDuplicateMemberError(error: unknown): DuplicateMemberError | n
 }
 
 /** Ids of the program's active members after `cursor`, in id order; for jobs. */
-export async function activeMemberIds(db: Database, programId: string, cursor: string | null, limit: number): Promise<string[]> {
+export async function activeMemberIds(
+  db: Database,
+  programId: string,
+  cursor: string | null,
+  limit: number,
+  /** A further condition over the member's id column (e.g. a tier or segment subquery). */
+  where?: (memberId: Column) => SQL | undefined,
+): Promise<string[]> {
   const rows = await db
     .select({ id: members.id })
     .from(members)
-    .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? sql`${members.id} > ${cursor}` : undefined))
+    .where(
+      and(
+        eq(members.programId, programId),
+        eq(members.status, 'active'),
+        cursor ? sql`${members.id} > ${cursor}` : undefined,
+        where?.(members.id),
+      ),
+    )
     .orderBy(members.id)
     .limit(limit);
   return rows.map((row) => row.id);

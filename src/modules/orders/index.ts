@@ -12,6 +12,7 @@ export {
   memberOrdersTotalSql,
   orderByOrderId,
   orderFullyRefundedAtSql,
+  orderTotalSql,
   orderHistory,
   ordersByPks,
   refundsOfOrders,

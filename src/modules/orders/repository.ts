@@ -54,6 +54,11 @@ export function memberOrdersTotalSql(programId: string, memberId: SQL, measure: 
   return sql<number>`(select ${clampedSum(measure)} from ${orders} where ${placedBy(programId, memberId, window)})`.mapWith(Number);
 }
 
+/** What the order (by its row id, e.g. a column of the caller's table) came to before discounts; a scalar subquery. */
+export function orderTotalSql(orderPk: SQL | Column): SQL<number> {
+  return sql<number>`(select ${orders.total} from ${orders} where ${orders.id} = ${orderPk})`.mapWith(Number);
+}
+
 /** When the order (by its row id, e.g. a column of the caller's table) was fully refunded, null while it is not; a scalar subquery. */
 export function orderFullyRefundedAtSql(orderPk: SQL | Column): SQL<Date | null> {
   return sql<Date | null>`(select ${orders.fullyRefundedAt} from ${orders} where ${orders.id} = ${orderPk})`.mapWith(

@@ -1,3 +1,4 @@
+import { EarnedPartnerVoucherType } from '../../partners';
 import { builder } from '../../../graphql/builder';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId } from '../../../graphql/global-ids';
@@ -172,6 +173,11 @@ RecordOrderPayload.implement({
       description: 'The tier this order lifted the member into, if any',
       resolve: async (result, _args, context) =>
         result.upgradedTierId ? ((await context.services.tiers.byIds(result.programId, [result.upgradedTierId]))[0] ?? null) : null,
+    }),
+    partnerVouchers: t.field({
+      type: [EarnedPartnerVoucherType],
+      description: 'Partner vouchers the order earned (partnerVoucher offers), or why one was not given',
+      resolve: (result) => result.partnerVouchers ?? [],
     }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),
