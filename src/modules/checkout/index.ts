@@ -8,7 +8,8 @@ export { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError, Orde
 export { recordedOrderEvents } from './events';
 export { offerExposures } from './exposures';
 export { cartFields, withTotal } from './inputs';
-export { quoteResult } from './quote';
+export { cartsByIds, clearCartStatement, forgetMemberCarts, idleCarts, quoteCarts } from './carts';
+export { quoteResult, type QuoteResult } from './quote';
 export type { RecordOrderResult, RefundOrderResult } from './results';
 export { CartLineInput } from './schema/orders';
 export { createCheckoutService, orderKey, type CheckoutService } from './service';

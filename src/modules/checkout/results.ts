@@ -1,3 +1,4 @@
+import type { GiftOutcome } from '../partners';
 import type { QuoteResult } from './quote';
 
 /** What recording an order answers (the use case in src/use-cases/record-order.ts computes it). */
@@ -8,6 +9,8 @@ export interface RecordOrderResult extends QuoteResult {
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
+  /** The partner vouchers the order earned (partnerVoucher offers), each with its code or why it was not given. */
+  partnerVouchers: GiftOutcome[];
 }
 
 /** What refunding an order answers (the use case in src/use-cases/refund-order.ts computes it). */

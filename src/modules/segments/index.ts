@@ -6,5 +6,5 @@ import './schema';
 export { SegmentType, segmentIdFrom } from './schema';
 export { SegmentNotFoundError } from './errors';
 export { segmentMembersSql } from './refresh';
-export { createSegmentsService, existingSegmentIds, memberInSegments, type SegmentsService } from './service';
+export { createSegmentsService, existingSegmentIds, inSegmentsCondition, memberInSegments, type SegmentsService } from './service';
 export { refreshSegmentsJob } from './job';
