@@ -15,4 +15,5 @@ export * from './partners';
 export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
+export * from './experiments';
 export * from './carts';

@@ -18,6 +18,7 @@ export {
   attributeMatch,
   findMember,
   membersByIds,
+  memberIdsEnrolledBefore,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,
