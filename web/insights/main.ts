@@ -190,12 +190,31 @@ function signOut(): void {
   page.token.focus();
 }
 
-/** The last twelve months up to today (UTC), by month. */
-function defaultRange(): void {
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The period from the address (`?from=2026-01-01&to=2026-06-30&period=WEEK`, so that a view can be
+ * shared), else the last twelve months up to today (UTC), by month.
+ */
+function initialRange(): void {
+  const params = new URLSearchParams(location.search);
   const today = new Date();
-  const from = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate()));
-  page.to.value = format.day(today.toISOString());
-  page.from.value = format.day(from.toISOString());
+  const yearAgo = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate()));
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  page.from.value = DAY.test(from) ? from : format.day(yearAgo.toISOString());
+  page.to.value = DAY.test(to) ? to : format.day(today.toISOString());
+  const period = params.get('period')?.toUpperCase();
+  if (period && [...page.period.options].some((option) => option.value === period)) page.period.value = period;
+}
+
+/** Keeps the address in step with the period shown. */
+function rememberRange(): void {
+  const params = new URLSearchParams(location.search);
+  params.set('from', page.from.value);
+  params.set('to', page.to.value);
+  params.set('period', page.period.value);
+  history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
 page.signIn.addEventListener('submit', (event) => {
@@ -210,12 +229,13 @@ page.filters.addEventListener('submit', (event) => {
     return;
   }
   showError(page.error, undefined);
+  rememberRange();
   void loadAll();
 });
 page.experiment.addEventListener('change', () => {
   if (session) void loadExperiment(session.token, session.currency);
 });
 
-defaultRange();
+initialRange();
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) void signIn(saved);
