@@ -17,6 +17,7 @@ export {
   attributeMatch,
   findMember,
   membersByIds,
+  memberIdsEnrolledBefore,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,

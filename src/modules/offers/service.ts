@@ -13,6 +13,7 @@ import { applyOfferUpdate, hasLimitForPeriod, isWindowValid, type NewOffer, type
 import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
 import { bumpRevision } from './active-offers';
 import { existingTierIds } from '../tiers';
+import { experimentsByIds } from '../experiments';
 import { existingSegmentIds } from '../segments';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
@@ -58,7 +59,9 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     return offer;
   }
 
-  async function checkSegments(programId: string, segmentIds: string[] = []) {
+  async function checkSegments(programId: string, segmentIds: string[] = [], experimentId: string | null = null) {
+    if (experimentId && (await experimentsByIds(db, programId, [experimentId])).length === 0)
+      throw new InvalidInputError([{ path: ['input', 'conditions', 'experimentId'], message: 'no such experiment in this program' }]);
     if (segmentIds.length === 0) return;
     const known = await existingSegmentIds(db, programId, segmentIds);
     if (known.length !== segmentIds.length)
@@ -96,7 +99,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
       await checkTiers(programId, offer.conditions.tierIds);
-      await checkSegments(programId, offer.conditions.segmentIds);
+      await checkSegments(programId, offer.conditions.segmentIds, offer.conditions.experimentId);
       const now = clock.now();
       const [[row]] = await db.batch([
         db
@@ -114,7 +117,7 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       if (!hasLimitForPeriod(next))
         throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
       if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
-      if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
+      if (update.conditions) await checkSegments(programId, update.conditions.segmentIds, update.conditions.experimentId);
       const {
         id: _id,
         programId: _program,

@@ -11,3 +11,17 @@ export {
   type OrderMeasure,
   type PlacedWithin,
 } from './repository';
+export {
+  cohortActivity,
+  cohortActivityQuery,
+  countCustomersInWindows,
+  customersInWindows,
+  discountsGiven,
+  memberWindows,
+  memberWindowsQuery,
+  periodTotals,
+  periodTotalsQuery,
+  type CountedOrdersScope,
+  type ExperimentWindows,
+  type OpenClosed,
+} from './aggregates';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -142,4 +142,9 @@ export async function existingTierIds(db: Database, programId: string, tierIds: 
     .from(tiers)
     .where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
   return rows.map((row) => row.id);
+}
+
+/** The ids of the members whose current tier is `tierId`, as a subquery (`member_id in (…)`) for set-based reports. */
+export function tierMembersSql(programId: string, tierId: string) {
+  return sql`select ${memberTiers.memberId} from ${memberTiers} where ${memberTiers.programId} = ${programId} and ${memberTiers.tierId} = ${tierId}`;
 }

@@ -36,6 +36,8 @@ export interface OfferConditions {
   minimumSpend: number | null;
   /** Only members in at least one of these segments (empty or absent: anyone). */
   segmentIds?: string[];
+  /** Part of this experiment: while it runs, its control members do not get the offer (absent: none). */
+  experimentId?: string | null;
 }
 
 /**
@@ -177,6 +179,7 @@ export const conditionsInputSchema = z
       .max(20, 'at most 20 segments')
       .nullish()
       .transform((ids) => [...new Set(ids ?? [])]),
+    experimentId: optional(z.string()),
   })
   .nullish()
   .transform(
@@ -192,6 +195,7 @@ export const conditionsInputSchema = z
         withinDaysOfLastOrder: null,
         minimumSpend: null,
         segmentIds: [],
+        experimentId: null,
       },
   );
 

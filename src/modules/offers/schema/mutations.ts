@@ -141,6 +141,7 @@ export const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
     minimumSpend: t.field({ type: 'SafeInt', description: 'Cart total before discounts, minor units' }),
     segmentIds: t.idList(),
+    experimentId: t.id({ description: 'While this experiment runs, its control members do not get the offer (checkout says HOLDOUT)' }),
   }),
 });
 
@@ -206,8 +207,20 @@ function segmentIdFrom(globalId: string | number): string {
     throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
   return id;
 }
+function experimentIdFrom(globalId: string | number): string {
+  const id = decodeId('Experiment', globalId);
+  if (id === null)
+    throw new InvalidInputError([{ path: ['input', 'conditions', 'experimentId'], message: `${globalId} is not an experiment id` }]);
+  return id;
+}
 const withTierIds = <
-  Input extends { conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null },
+  Input extends {
+    conditions?: {
+      tierIds?: Array<string | number> | null;
+      segmentIds?: Array<string | number> | null;
+      experimentId?: string | number | null;
+    } | null;
+  },
 >(
   input: Input,
 ) =>
@@ -218,6 +231,8 @@ const withTierIds = <
           ...input.conditions,
           tierIds: tierIdsFrom(input.conditions.tierIds),
           segmentIds: input.conditions.segmentIds?.map(segmentIdFrom),
+          experimentId:
+            input.conditions.experimentId == null ? input.conditions.experimentId : experimentIdFrom(input.conditions.experimentId),
         },
       }
     : input;
