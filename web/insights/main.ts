@@ -26,6 +26,7 @@ const page = {
   from: byId<HTMLInputElement>('from'),
   to: byId<HTMLInputElement>('to'),
   period: byId<HTMLSelectElement>('period'),
+  activityWindow: byId<HTMLInputElement>('window'),
   experiment: byId<HTMLSelectElement>('experiment-id'),
   experimentWarning: byId<HTMLParagraphElement>('experiment-warning'),
 };
@@ -42,21 +43,41 @@ function showError(element: HTMLElement, message: string | undefined): void {
   element.hidden = message === undefined;
 }
 
-/** Loads one section: busy while it loads, its own error shown (and its chart hidden) when it fails. */
-async function loadSection(id: string, render: (section: HTMLElement) => Promise<void>): Promise<void> {
+/** The latest load of each section: an answer to an earlier one (the filters changed since) is dropped. */
+const latestLoad = new Map<string, number>();
+
+/**
+ * Loads one section: busy while it loads, then shows what came back, or its own error (and hides its
+ * chart) when the request failed.
+ */
+async function loadSection<Data>(
+  id: string,
+  fetchData: () => Promise<Data>,
+  show: (section: HTMLElement, data: Data) => void,
+): Promise<void> {
   const section = byId<HTMLElement>(id);
-  const error = section.querySelector<HTMLElement>('.error')!;
+  const errorLine = section.querySelector<HTMLElement>('.error')!;
+  const load = (latestLoad.get(id) ?? 0) + 1;
+  latestLoad.set(id, load);
   section.setAttribute('aria-busy', 'true');
+  let data: Data;
+  let failure: unknown;
   try {
-    await render(section);
-    showError(error, undefined);
-    section.classList.remove('failed');
-  } catch (failure) {
-    showError(error, `Could not load this section: ${describe(failure)}`);
-    section.classList.add('failed');
-  } finally {
-    section.setAttribute('aria-busy', 'false');
+    data = await fetchData();
+  } catch (error) {
+    failure = error;
   }
+  if (latestLoad.get(id) !== load) return;
+  try {
+    if (failure !== undefined) throw failure;
+    show(section, data!);
+    showError(errorLine, undefined);
+    section.classList.remove('failed');
+  } catch (reason) {
+    showError(errorLine, `Could not load this section: ${describe(reason)}`);
+    section.classList.add('failed');
+  }
+  section.setAttribute('aria-busy', 'false');
 }
 
 const canvasOf = (section: HTMLElement) => section.querySelector('canvas')!;
@@ -70,21 +91,25 @@ function range(): { from: string; to: string } {
 }
 
 function loadRetention(token: string) {
-  return loadSection('retention', async (section) => {
-    const { from, to } = range();
-    const result = await retentionOverTime(token, from, to, page.period.value as Period);
-    const { total } = result;
-    fillSummary(byId('retention-summary'), [
-      ['Customers at the start (S)', format.count(total.customersAtStart)],
-      ['Customers at the end (E)', format.count(total.customersAtEnd)],
-      ['New customers (N)', format.count(total.newCustomers)],
-      ['Retention rate ((E − N) / S × 100)', format.optional(total.rate, format.percent)],
-      ['Churn (100 − retention rate)', format.optional(total.churn, format.percent)],
-      ...(total.undefinedReason ? ([['Why no rate', total.undefinedReason]] as Array<[string, string]>) : []),
-    ]);
-    drawRetention(canvasOf(section), result.periods, result.purchases);
-    fillRetentionTable(tableOf(section), result.periods, result.purchases, result.currency);
-  });
+  const { from, to } = range();
+  const query = { from, to, period: page.period.value as Period, activityWindowDays: page.activityWindow.valueAsNumber };
+  return loadSection(
+    'retention',
+    () => retentionOverTime(token, query),
+    (section, result) => {
+      const { total } = result;
+      fillSummary(byId('retention-summary'), [
+        ['Customers at the start (S)', format.count(total.customersAtStart)],
+        ['Customers at the end (E)', format.count(total.customersAtEnd)],
+        ['New customers (N)', format.count(total.newCustomers)],
+        ['Retention rate ((E − N) / S × 100)', format.optional(total.rate, format.percent)],
+        ['Churn (100 − retention rate)', format.optional(total.churn, format.percent)],
+        ...(total.undefinedReason ? ([['Why no rate', total.undefinedReason]] as Array<[string, string]>) : []),
+      ]);
+      drawRetention(canvasOf(section), result.periods, result.purchases);
+      fillRetentionTable(tableOf(section), result.periods, result.purchases, result.currency);
+    },
+  );
 }
 
 /** Months from the first chosen day's month to the last's, inclusive, capped. */
@@ -96,48 +121,61 @@ function cohortMonths(): number {
 }
 
 function loadCohorts(token: string) {
-  return loadSection('cohorts', async (section) => {
-    const table = await cohorts(token, range().to, cohortMonths());
-    drawCohorts(canvasOf(section), table);
-    fillCohortTable(tableOf(section), table);
-  });
+  const to = range().to;
+  const months = cohortMonths();
+  return loadSection(
+    'cohorts',
+    () => cohorts(token, to, months),
+    (section, table) => {
+      drawCohorts(canvasOf(section), table);
+      fillCohortTable(tableOf(section), table);
+    },
+  );
 }
 
 function loadExperiment(token: string, currency: string) {
-  return loadSection('experiment', async (section) => {
-    const id = page.experiment.value;
-    const figure = section.querySelector('figure')!;
-    const details = section.querySelector('details')!;
-    figure.hidden = details.hidden = !id;
-    if (!id) {
-      showError(page.experimentWarning, 'No experiment yet: create one with the createExperiment mutation, then reload this page.');
-      return;
-    }
-    const report = await experimentReport(token, id);
-    const { treatment, control } = report;
-    const sizes = `Treatment: ${format.count(treatment.during.members)} members (${format.count(treatment.during.buyers)} buyers); control: ${format.count(control.during.members)} members (${format.count(control.during.buyers)} buyers).`;
-    showError(page.experimentWarning, [sizes, ...report.warnings].join(' '));
-    drawLift(canvasOf(section), report.comparisons);
-    fillExperimentTable(tableOf(section), report.comparisons, currency);
-  });
+  const id = page.experiment.value;
+  return loadSection(
+    'experiment',
+    async () => (id ? experimentReport(token, id) : null),
+    (section, report) => {
+      section.querySelector('figure')!.hidden = section.querySelector('details')!.hidden = !report;
+      if (!report) {
+        showError(page.experimentWarning, 'No experiment yet: create one with the createExperiment mutation, then reload this page.');
+        return;
+      }
+      const { treatment, control } = report;
+      const arm = (name: string, figures: { members: number; buyers: number }) =>
+        `${name}: ${format.count(figures.members)} members (${format.count(figures.buyers)} buyers)`;
+      showError(
+        page.experimentWarning,
+        [`${arm('Treatment', treatment.during)}; ${arm('control', control.during)}.`, ...report.warnings].join(' '),
+      );
+      drawLift(canvasOf(section), report.comparisons);
+      fillExperimentTable(tableOf(section), report.comparisons, currency);
+    },
+  );
 }
 
 function loadLiability(token: string) {
-  return loadSection('liability', async (section) => {
-    const report = await liability(token);
-    const money = (value: number) => format.money(value, report.currency);
-    fillSummary(byId('liability-summary'), [
-      ['As of', report.asOf],
-      ['Outstanding points', format.count(report.outstandingPoints)],
-      ['Their value', money(report.outstandingValue)],
-      ['Wallets: cash', money(report.wallet.cash)],
-      ['Wallets: bonus', money(report.wallet.bonus)],
-      ['Breakage so far (expired / earned)', format.optional(report.breakageRate, format.percent)],
-      ['Redemption rate', format.optional(report.redemptionRate, format.percent)],
-    ]);
-    drawLiability(canvasOf(section), report);
-    fillLiabilityTable(tableOf(section), report);
-  });
+  return loadSection(
+    'liability',
+    () => liability(token),
+    (section, report) => {
+      const money = (value: number) => format.money(value, report.currency);
+      fillSummary(byId('liability-summary'), [
+        ['As of', report.asOf],
+        ['Outstanding points', format.count(report.outstandingPoints)],
+        ['Their value', money(report.outstandingValue)],
+        ['Wallets: cash', money(report.wallet.cash)],
+        ['Wallets: bonus', money(report.wallet.bonus)],
+        ['Breakage so far (expired / earned)', format.optional(report.breakageRate, format.percent)],
+        ['Redemption rate', format.optional(report.redemptionRate, format.percent)],
+      ]);
+      drawLiability(canvasOf(section), report);
+      fillLiabilityTable(tableOf(section), report);
+    },
+  );
 }
 
 async function loadAll(): Promise<void> {
@@ -193,8 +231,8 @@ function signOut(): void {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The period from the address (`?from=2026-01-01&to=2026-06-30&period=WEEK`, so that a view can be
- * shared), else the last twelve months up to today (UTC), by month.
+ * The view from the address (`?from=2026-01-01&to=2026-06-30&period=WEEK&window=90`, so that it can
+ * be shared), else the last twelve months up to today (UTC), by month, with a 365-day activity window.
  */
 function initialRange(): void {
   const params = new URLSearchParams(location.search);
@@ -206,6 +244,8 @@ function initialRange(): void {
   page.to.value = DAY.test(to) ? to : format.day(today.toISOString());
   const period = params.get('period')?.toUpperCase();
   if (period && [...page.period.options].some((option) => option.value === period)) page.period.value = period;
+  const activityWindow = Number(params.get('window'));
+  if (Number.isInteger(activityWindow) && activityWindow > 0) page.activityWindow.value = String(activityWindow);
 }
 
 /** Keeps the address in step with the period shown. */
@@ -214,6 +254,7 @@ function rememberRange(): void {
   params.set('from', page.from.value);
   params.set('to', page.to.value);
   params.set('period', page.period.value);
+  params.set('window', page.activityWindow.value);
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 

@@ -75,9 +75,9 @@ export interface RetentionOverTime {
 
 const RETENTION_FIELDS = 'from to customersAtStart customersAtEnd newCustomers retainedCustomers lostCustomers rate churn undefinedReason';
 
-const RETENTION = `query InsightsRetention($from: DateTime!, $to: DateTime!, $period: InsightPeriod!) {
-  retention(from: $from, to: $to) { __typename ... on RetentionReport { ${RETENTION_FIELDS} } ${ERROR} }
-  retentionSeries(from: $from, to: $to, period: $period) {
+const RETENTION = `query InsightsRetention($from: DateTime!, $to: DateTime!, $period: InsightPeriod!, $activityWindowDays: Int!) {
+  retention(from: $from, to: $to, activityWindowDays: $activityWindowDays) { __typename ... on RetentionReport { ${RETENTION_FIELDS} } ${ERROR} }
+  retentionSeries(from: $from, to: $to, period: $period, activityWindowDays: $activityWindowDays) {
     __typename ... on RetentionSeries { points { ${RETENTION_FIELDS} } } ${ERROR}
   }
   purchaseSeries(from: $from, to: $to, period: $period) {
@@ -92,12 +92,20 @@ const RETENTION = `query InsightsRetention($from: DateTime!, $to: DateTime!, $pe
 
 type Typed<T, Name extends string> = T & { __typename: Name };
 
-export async function retentionOverTime(token: string, from: string, to: string, period: Period): Promise<RetentionOverTime> {
+export interface RetentionQuery {
+  from: string;
+  to: string;
+  period: Period;
+  /** A customer at an instant: a member with an order in the days before it (365 by default). */
+  activityWindowDays: number;
+}
+
+export async function retentionOverTime(token: string, variables: RetentionQuery): Promise<RetentionOverTime> {
   const data = await request<{
     retention: Typed<RetentionReport, 'RetentionReport'> | ErrorResult;
     retentionSeries: Typed<{ points: RetentionReport[] }, 'RetentionSeries'> | ErrorResult;
     purchaseSeries: Typed<{ currency: string; points: PurchasePeriod[] }, 'PurchaseSeries'> | ErrorResult;
-  }>(token, RETENTION, { from, to, period });
+  }>(token, RETENTION, { ...variables });
   const purchases = unwrap(data.purchaseSeries, 'PurchaseSeries');
   return {
     total: unwrap(data.retention, 'RetentionReport'),
