@@ -188,6 +188,7 @@ describe('the insights page at /insights', () => {
         await page.locator(`#${section} .error`).isVisible(),
         `${section}: ${await page.locator(`#${section} .error`).textContent()}`,
       ).toBe(false);
+      expect(await page.isVisible(`#${section} .empty`), section).toBe(false);
       const ink = await chartInk(page, section);
       expect(ink.points, section).toBeGreaterThan(0);
       expect(ink.painted, section).toBeGreaterThan(2_000);
@@ -247,6 +248,22 @@ describe('the insights page at /insights', () => {
     await allSectionsLoaded(page);
     expect(await page.isVisible('#liability canvas')).toBe(true);
     expect(page.url()).toContain('period=DAY');
+    await page.context().close();
+  });
+
+  it("says when there is nothing to draw: another program's admin sees none of this one's history", async () => {
+    const { page } = await offlinePage(browser, server.origin);
+    await page.goto(`${server.origin}/insights?from=${RANGE.from}&to=${RANGE.to}`);
+    await signIn(page, await app.token({ role: 'admin', programId: 'globex' }));
+    await page.locator('#dashboard').waitFor();
+    await allSectionsLoaded(page);
+    expect(await page.textContent('#signed-in-as')).toBe('Program: Globex Books');
+    for (const section of ['retention', 'cohorts', 'liability']) {
+      expect(await page.isVisible(`#${section} .empty`), section).toBe(true);
+      expect((await chartInk(page, section)).points, section).toBe(0);
+    }
+    expect(await page.textContent('#experiment-warning')).toMatch(/^No experiment yet/);
+    expect(await page.isVisible('#experiment canvas')).toBe(false);
     await page.context().close();
   });
 

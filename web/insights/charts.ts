@@ -30,11 +30,16 @@ const BLUE = '#1f5fa8';
 const ORANGE = '#c25400';
 const GREY = '#6b7280';
 
-/** Replaces whatever the canvas showed; `data-points` tells how many values the new chart plots. */
+/**
+ * Replaces whatever the canvas showed; `data-points` tells how many values the new chart plots, and
+ * the section says so in words when there is nothing to plot.
+ */
 function draw<Type extends ChartType>(canvas: HTMLCanvasElement, config: ChartConfiguration<Type>, points: number): void {
   Chart.getChart(canvas)?.destroy();
   new Chart(canvas, config);
   canvas.dataset.points = String(points);
+  const empty = canvas.closest('section')?.querySelector<HTMLElement>('.empty');
+  if (empty) empty.hidden = points > 0;
 }
 
 const definedCount = (values: Array<number | null>) => values.filter((value) => value !== null).length;
@@ -130,7 +135,8 @@ export function drawCohorts(canvas: HTMLCanvasElement, cohorts: Cohort[]): void 
         },
       },
     },
-    cells.length,
+    // Empty cohorts come with cells too (share 0): only members make something to draw.
+    cohorts.filter((cohort) => cohort.members > 0).reduce((count, cohort) => count + cohort.cells.length, 0),
   );
 }
 
