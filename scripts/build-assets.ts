@@ -12,10 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, context, type BuildOptions } from 'esbuild';
-import { GRAPHIQL_FILES, PAGES, PUBLIC_DIRECTORY } from '../src/platform/web/assets';
+import { GRAPHIQL_FILES, INSIGHTS_FILES, PAGES, PUBLIC_DIRECTORY } from '../src/platform/web/assets';
 
 const INSIGHTS_SOURCE = 'web/insights';
-const INSIGHTS_FILES = { script: '/assets/insights/insights.js', stylesheet: '/assets/insights/insights.css' };
 
 /** The strings `@graphql-yoga/render-graphiql` inlines into its page; its package exports only the renderer. */
 interface GraphiQLBuild {

@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { WorkerEnv } from '../../src/platform/workers/env';
-import { GRAPHIQL_FILES } from '../../src/platform/web/assets';
+import { GRAPHIQL_FILES, INSIGHTS_FILES } from '../../src/platform/web/assets';
 
 const ORIGIN = 'http://edge-loyalty.test';
 
@@ -24,7 +24,11 @@ describe('static assets on the Worker', () => {
     const page = await exports.default.fetch(`${ORIGIN}/insights`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(await page.text()).toContain('<title>');
+    const html = await page.text();
+    for (const path of Object.values(INSIGHTS_FILES)) {
+      expect(html).toContain(path);
+      expect((await (env as unknown as WorkerEnv).ASSETS.fetch(`${ORIGIN}${path}`)).status, path).toBe(200);
+    }
     expect((await exports.default.fetch(`${ORIGIN}/assets/no-such-file.js`)).status).toBe(404);
   });
 });

@@ -23,6 +23,12 @@ export const GRAPHIQL_FILES = {
   graphqlWorker: `${ASSETS_PATH}/graphiql/graphql.worker.js`,
 } as const;
 
+/** The insights page's files (web/insights/index.html links them by these paths). */
+export const INSIGHTS_FILES = {
+  script: `${ASSETS_PATH}/insights/insights.js`,
+  stylesheet: `${ASSETS_PATH}/insights/insights.css`,
+} as const;
+
 /** Pages served at a route of their own: route → file in `public/`. */
 export const PAGES: Readonly<Record<string, string>> = { '/insights': '/insights.html' };
 
