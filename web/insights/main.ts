@@ -33,7 +33,7 @@ const page = {
 
 let session: (Session & { token: string }) | undefined;
 
-function describe(error: unknown): string {
+function explain(error: unknown): string {
   if (error instanceof ApiError) return error.code ? `${error.message} (${error.code})` : error.message;
   return error instanceof Error ? error.message : String(error);
 }
@@ -74,7 +74,7 @@ async function loadSection<Data>(
     showError(errorLine, undefined);
     section.classList.remove('failed');
   } catch (reason) {
-    showError(errorLine, `Could not load this section: ${describe(reason)}`);
+    showError(errorLine, `Could not load this section: ${explain(reason)}`);
     section.classList.add('failed');
   }
   section.setAttribute('aria-busy', 'false');
@@ -203,11 +203,12 @@ async function signIn(token: string): Promise<void> {
     session = { ...opened, token };
   } catch (error) {
     sessionStorage.removeItem(TOKEN_KEY);
-    showError(page.error, `Sign-in failed: ${describe(error)}`);
+    showError(page.error, `Sign-in failed: ${explain(error)}`);
     page.signIn.hidden = false;
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
+  page.token.value = '';
   page.signIn.hidden = true;
   page.signOut.hidden = false;
   page.signedInAs.hidden = false;
