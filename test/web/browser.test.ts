@@ -286,9 +286,12 @@ describe('the insights page at /insights', () => {
     const { page, foreignRequests } = await offlinePage(browser, server.origin);
     await page.goto(`${server.origin}/insights`);
     const cases: Array<[string, RegExp]> = [
-      ['not-a-token', /^Sign-in failed: .+\(UNAUTHENTICATED\)$/],
-      [await app.token({ role: 'admin', expiresIn: '-1h' }), /^Sign-in failed: .*expired.*\(UNAUTHENTICATED\)$/i],
-      [await app.token({ role: 'storefront' }), /^Sign-in failed: Not allowed for this token \(FORBIDDEN\)$/],
+      ['not-a-token', /^Sign-in failed: .+\(UNAUTHENTICATED\)\.$/],
+      [await app.token({ role: 'admin', expiresIn: '-1h' }), /^Sign-in failed: .*expired.*\(UNAUTHENTICATED\)\.$/i],
+      [
+        await app.token({ role: 'storefront' }),
+        /^Sign-in failed: Not allowed for this token \(FORBIDDEN\)\. The insights need an admin token\.$/,
+      ],
     ];
     for (const [token, message] of cases) {
       await signIn(page, token);

@@ -203,7 +203,9 @@ async function signIn(token: string): Promise<void> {
     session = { ...opened, token };
   } catch (error) {
     sessionStorage.removeItem(TOKEN_KEY);
-    showError(page.error, `Sign-in failed: ${explain(error)}`);
+    const hint = error instanceof ApiError && error.code === 'FORBIDDEN' ? ' The insights need an admin token.' : '';
+    const reason = explain(error);
+    showError(page.error, `Sign-in failed: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}${hint}`);
     page.signIn.hidden = false;
     return;
   }
