@@ -10,7 +10,7 @@ import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
 import { freshDataDir, writeResults } from './lib';
 
-const PROGRAM = 'bench';
+export const PROGRAM = 'bench';
 const DAY_MS = 86_400_000;
 const CALL = 1000;
 const SKUS = Array.from({ length: 200 }, (_, index) => `SKU-${index}`);
@@ -40,13 +40,16 @@ async function sampled<T>(work: () => Promise<T>) {
 }
 
 /**
- * `npm run bench -- segments [--members 100000]`: members, then ten orders each on average, are
- * imported through the import service (1,000 rows a call, as `npm run import` sends them); then a
- * segment of five conditions is refreshed over every member, its count read, and member stats read.
+ * The program the segments and insights benchmarks run on: `memberCount` members, then ten orders
+ * each on average over the last two years, imported through the import service (1,000 rows a call,
+ * as `npm run import` sends them); with `earnPoints`, the orders earn points (lots) as they go.
  */
-export async function segmentsBenchmark({ members: memberCount }: { members: number }) {
+export async function seedBenchProgram(
+  { members: memberCount, earnPoints = false }: { members: number; earnPoints?: boolean },
+  name: string,
+) {
   const orderCount = memberCount * 10;
-  const file = join(freshDataDir(), 'segments.db');
+  const file = join(freshDataDir(), `${name}.db`);
   const config = loadConfig(
     { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
     'node',
@@ -62,7 +65,6 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
   const services = createServices(deps);
   const now = Date.now();
-
   const memberImport = await sampled(async () => {
     for (let offset = 0; offset < memberCount; offset += CALL) {
       const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => {
@@ -97,11 +99,21 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
           ],
         };
       });
-      const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints: false });
+      const result = await services.imports.importOrders(PROGRAM, rows, { earnPoints });
       if (result.rejected.length) throw new Error(JSON.stringify(result.rejected[0]));
       sample();
     }
   });
+
+  return { db, client, deps, services, now, memberCount, orderCount, memberImport, orderImport };
+}
+
+/**
+ * `npm run bench -- segments [--members 100000]`: the seeded program, then a segment of five
+ * conditions is refreshed over every member, its count read, and member stats read.
+ */
+export async function segmentsBenchmark(options: { members: number }) {
+  const { db, client, services, memberCount, orderCount, memberImport, orderImport } = await seedBenchProgram(options, 'segments');
 
   const definition = {
     all: [

@@ -15,4 +15,4 @@ export * from './partners';
 export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
-export * from './insights';
+export * from './experiments';

@@ -1047,7 +1047,8 @@ export const apiReference: Record<string, string> = {
   'Reminder.memberId': 'The member’s global id.',
   'Reminder.reason': 'Its dedupe key within the member and type, e.g. `30d:<lot id>` or `45d:<last order ms>`.',
   'Reminder.status': 'Sent, held or suppressed.',
-  'Reminder.suppressedBecause': '`frequency_cap` or `no_consent` when suppressed; null otherwise.',
+  'Reminder.suppressedBecause':
+    '`frequency_cap`, `no_consent` or `holdout` (the member is in the global control group or the control group of the reminders’ experiment) when suppressed; null otherwise.',
   'Reminder.eventId': 'The id of its event once sent; null otherwise.',
   'Reminder.data': 'The event’s payload (as in `schema/events/<type>.v1.json`).',
   'Reminder.decidedAt': 'The reminder run (`now`) that decided it.',
@@ -1087,6 +1088,9 @@ export const apiReference: Record<string, string> = {
   'UpdateReminderSettingsInput.lapsedOfferId': 'An existing offer of the program (global id) for win-back codes; null turns them off.',
   'UpdateReminderSettingsInput.birthdayOfferId': 'An existing offer of the program (global id) for birthday codes; null turns them off.',
   'UpdateReminderSettingsInput.offerCodeValidDays': '1-366 days.',
+  'UpdateReminderSettingsInput.experimentId': 'An experiment of the program (global id) the reminders take part in; null: none.',
+  'ReminderSettings.experimentId':
+    'The experiment (global id) the reminders take part in: while it runs, its control members get none (suppressed, `holdout`); null: none.',
   ReminderSettingsPayload: 'The settings after the update.',
   'ReminderSettingsPayload.settings': 'The program’s reminder settings now.',
   // ---- Insights: retention, purchases, cohorts ----
@@ -1276,7 +1280,6 @@ export const apiReference: Record<string, string> = {
   'Estimate.significant': 'pValue < 0.05.',
   // ---- Insights: liability ----
   'Query.liability': 'What the program owes now: open points by expiry month and their value, wallets, breakage and redemption (admin).',
-  'Query.liability.earnMonths': 'How many months of earning `earnCohorts` covers, ending this month (1-120, default 24).',
   LiabilityReport: 'Liability and breakage now.',
   'LiabilityReport.asOf': 'When it was computed.',
   'LiabilityReport.currency': 'Currency of every money value (the program’s).',
@@ -1284,12 +1287,15 @@ export const apiReference: Record<string, string> = {
   'LiabilityReport.outstandingValue': 'Their value at the program’s redemption rate, minor units.',
   'LiabilityReport.byExpiryMonth': 'Open points by the month they expire in, soonest first; points that never expire last (month null).',
   'LiabilityReport.wallet': 'Stored value members hold.',
-  'LiabilityReport.pointsEarned': 'Points issued so far, net of clawbacks.',
+  'LiabilityReport.pointsEarned':
+    'Points issued so far (earned on orders, bonuses and adjustments, net of clawbacks): outstanding + redeemed + expired.',
   'LiabilityReport.pointsRedeemed': 'Points redeemed so far, net of refunds.',
   'LiabilityReport.pointsExpired': 'Points expired so far.',
   'LiabilityReport.redemptionRate': 'pointsRedeemed / pointsEarned × 100; null when nothing was earned.',
   'LiabilityReport.breakageRate': 'pointsExpired / pointsEarned × 100; null when nothing was earned.',
-  'LiabilityReport.earnCohorts': 'Per month of earning (oldest first): earned, expired, still open, breakage.',
+  'LiabilityReport.earnCohorts':
+    'Per month of earning (oldest first): earned, expired, still open, breakage. Reads every lot of those months and the expiry movements: ask only when shown.',
+  'LiabilityReport.earnCohorts.months': 'How many months, ending with this one (1-120, default 24).',
   'LiabilityReport.partnerFunding': 'Discounts given on orders and the part partners paid (reads every order: ask only when needed).',
   'LiabilityReport.definitions': 'The words used, each with its meaning.',
   PointsExpiryMonth: 'Open points expiring in one month.',

@@ -15,6 +15,7 @@ import { checkBalanceLimit } from '../modules/ledger';
 import { applicationStatements, crossMemberGuards } from '../modules/offers';
 import { conversionStatements, lostReferralRace } from '../modules/referrals';
 import { partnerFundingTransfers } from '../modules/partners';
+import { exposureStatements } from '../modules/experiments';
 import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../modules/orders';
 import { newOrderStatsStatements } from '../modules/history';
 import {
@@ -22,6 +23,7 @@ import {
   CheckoutContendedError,
   checkoutCart,
   DuplicateOrderError,
+  offerExposures,
   orderKey,
   quoteResult,
   recordedOrderEvents,
@@ -178,6 +180,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+      ...exposureStatements(db, offerExposures(memberId, at, checkout.offersRead, checkout.experimentArms, priced)),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).

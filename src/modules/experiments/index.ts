@@ -6,13 +6,16 @@ import './schema';
 export { armOf, inGlobalControl, splitBucket, BUCKETS } from './domain/split';
 export { ExperimentNotFoundError } from './errors';
 export {
+  audienceHoldouts,
   experimentsByIds,
   exposureStatements,
   globalControlGroup,
   heldOut,
   isRunning,
+  memberArms,
   memberHoldouts,
   NO_HOLDOUTS,
+  type AudienceHoldouts,
   type Exposure,
   type Holdouts,
 } from './repository';

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { experimentExposures, experiments, globalControlGroups, type ExperimentRow } from '../../../schema';
 import type { ExperimentArm, ExposureSubject } from '../../../schema/values';
 import type { Database } from '../../platform/db/database';
-import { memberInSegments } from '../segments';
+import { memberInSegments, segmentMembersSql } from '../segments';
 import { armOf, inGlobalControl } from './domain/split';
 
 /** The program's global control group: its share (0 when never set) and the salt of its split. */
@@ -39,10 +39,7 @@ export function heldOut(holdouts: Holdouts, experimentId: string | null | undefi
   return experimentId != null && holdouts.arms.get(experimentId) === 'control';
 }
 
-/**
- * The member's arms in the experiments named (those running at `at`, whose segment, if any, holds
- * the member now) and whether the member is in the global control group. Two reads at most, together.
- */
+/** The member's arms in the experiments named (see `memberArms`) and whether the member is in the global control group. */
 export async function memberHoldouts(
   db: Database,
   programId: string,
@@ -50,7 +47,20 @@ export async function memberHoldouts(
   experimentIds: readonly string[],
   at: Date,
 ): Promise<Holdouts> {
-  const [global, named] = await Promise.all([globalControlGroup(db, programId), experimentsByIds(db, programId, experimentIds)]);
+  const [global, arms] = await Promise.all([globalControlGroup(db, programId), memberArms(db, programId, memberId, experimentIds, at)]);
+  return { globalControl: inGlobalControl(global.salt, memberId, global.basisPoints), arms };
+}
+
+/** The member's arm in each of the named experiments that runs at `at` and whose segment (if any) holds the member now. */
+export async function memberArms(
+  db: Database,
+  programId: string,
+  memberId: string,
+  experimentIds: readonly string[],
+  at: Date,
+): Promise<Map<string, ExperimentArm>> {
+  if (experimentIds.length === 0) return new Map();
+  const named = await experimentsByIds(db, programId, experimentIds);
   const running = named.filter((experiment) => isRunning(experiment, at));
   const segmentIds = [...new Set(running.flatMap((experiment) => (experiment.segmentId ? [experiment.segmentId] : [])))];
   const inSegments = await memberInSegments(db, programId, memberId, segmentIds, at);
@@ -58,7 +68,7 @@ export async function memberHoldouts(
   for (const experiment of running)
     if (!experiment.segmentId || inSegments.has(experiment.segmentId))
       arms.set(experiment.id, armOf(experiment.salt, memberId, experiment.holdoutBasisPoints));
-  return { globalControl: inGlobalControl(global.salt, memberId, global.basisPoints), arms };
+  return arms;
 }
 
 export interface Exposure {
@@ -95,4 +105,46 @@ export async function exposureCounts(db: Database, experimentId: string) {
     .groupBy(experimentExposures.arm);
   const of = (arm: ExperimentArm) => rows.find((row) => row.arm === arm)?.members ?? 0;
   return { treatment: of('treatment'), control: of('control') };
+}
+
+/** Who of a set of members (a job's chunk) is held out at `at`, and their arm in the experiment named (null: none). */
+export interface AudienceHoldouts {
+  /** The member's arm, when the experiment runs at `at` and the member takes part (its segment, as last refreshed, holds it). */
+  armOf(memberId: string): ExperimentArm | null;
+  /** Held out: in the global control group, or in the experiment's control group. */
+  heldOut(memberId: string): boolean;
+}
+
+/**
+ * For marketing that goes to many members at once (reminders, a partner campaign's audience): one
+ * read of the global control group and of the experiment, and one of its segment's members among `memberIds`.
+ */
+export async function audienceHoldouts(
+  db: Database,
+  programId: string,
+  experimentId: string | null,
+  memberIds: readonly string[],
+  at: Date,
+): Promise<AudienceHoldouts> {
+  const [global, [experiment]] = await Promise.all([
+    globalControlGroup(db, programId),
+    experimentId ? experimentsByIds(db, programId, [experimentId]) : Promise.resolve([]),
+  ]);
+  const running = experiment && isRunning(experiment, at) ? experiment : null;
+  let inSegment: Set<string> | null = null;
+  if (running?.segmentId && memberIds.length > 0) {
+    const rows = await db.all<{ member_id: string }>(
+      sql`select member_id from (${segmentMembersSql(programId, running.segmentId)}) where member_id in (${sql.join(
+        memberIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    inSegment = new Set(rows.map((row) => row.member_id));
+  }
+  const armOfMember = (memberId: string): ExperimentArm | null =>
+    running && (!inSegment || inSegment.has(memberId)) ? armOf(running.salt, memberId, running.holdoutBasisPoints) : null;
+  return {
+    armOf: armOfMember,
+    heldOut: (memberId) => inGlobalControl(global.salt, memberId, global.basisPoints) || armOfMember(memberId) === 'control',
+  };
 }

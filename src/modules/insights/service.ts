@@ -7,6 +7,7 @@ import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
 import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
 import { memberIdsEnrolledBefore } from '../members';
+import { memberIdsOrderingBefore } from '../history';
 import { cohortActivity, countCustomersInWindows, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
 import { cohortTable, type CohortTable } from './domain/cohorts';
@@ -54,7 +55,6 @@ export interface LiabilityReport {
   pointsExpired: number;
   redemptionRate: number | null;
   breakageRate: number | null;
-  earnCohorts: EarnCohort[];
   definitions: Definitions;
 }
 
@@ -82,17 +82,20 @@ function checkWindow(days: number) {
     ]);
 }
 
-/** A CASE over `spans` mapping a time column to the index of its span (spans are ordered and contiguous). */
-function spanIndex(spans: readonly Span[]) {
+/**
+ * A CASE mapping a time column to the number of the range it falls in: ranges are contiguous and in
+ * order, given by their exclusive ends; the first is numbered `first`.
+ */
+export function rangeNumber(ends: readonly number[], first = 0) {
   return (createdAt: SQL) =>
     sql`case ${sql.join(
-      spans.map((span, index) => sql`when ${createdAt} < ${span.end.getTime()} then ${index}`),
+      ends.map((end, index) => sql`when ${createdAt} < ${end} then ${first + index}`),
       sql` `,
     )} end`;
 }
 
 /** Month numbers (months since 0000-01) of [first, last] as ranges in milliseconds. */
-function monthRanges(first: number, last: number): MonthRange[] {
+export function monthRanges(first: number, last: number): MonthRange[] {
   const ranges: MonthRange[] = [];
   for (let month = first; month <= last; month++)
     ranges.push({ label: monthLabel(month), start: monthStart(month).getTime(), end: monthStart(month + 1).getTime() });
@@ -152,7 +155,13 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         ]);
       const spans = periodSpans(input.from, input.to, input.period);
       const [scope, rules] = await Promise.all([scopeOf(db, programId, input), loadRules(db, programId)]);
-      const rows = await periodTotals(db, scope, input.from.getTime(), input.to.getTime(), spanIndex(spans));
+      const rows = await periodTotals(
+        db,
+        scope,
+        input.from.getTime(),
+        input.to.getTime(),
+        rangeNumber(spans.map((span) => span.end.getTime())),
+      );
       const byBucket = new Map(rows.map((row) => [row.bucket, row]));
       return {
         period: input.period,
@@ -176,13 +185,17 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const lastMonth = monthIndex(new Date(to.getTime() - 1));
       const firstMonth = lastMonth - input.months + 1;
       const months = monthRanges(firstMonth, lastMonth);
-      const monthOf = (createdAt: SQL) =>
-        sql`case ${sql.join(
-          months.map((month, index) => sql`when ${createdAt} < ${month.end} then ${firstMonth + index}`),
-          sql` `,
-        )} end`;
       const scope = await scopeOf(db, programId, input);
-      const rows = await cohortActivity(db, scope, months[0]!.start, to.getTime(), monthOf);
+      const rows = await cohortActivity(
+        db,
+        scope,
+        months[0]!.start,
+        to.getTime(),
+        rangeNumber(
+          months.map((month) => month.end),
+          firstMonth,
+        ),
+      );
       const sizes = new Map<number, number>();
       const buyers = new Map<string, number>();
       for (const row of rows) {
@@ -206,13 +219,15 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const length = end - start;
       const windows = { earlier: start - 2 * length, before: start - length, during: start, end };
       const scope = await scopeOf(db, programId, { segmentId: experiment.segmentId, tierId: null });
-      const [memberIds, ordered] = await Promise.all([
-        memberIdsEnrolledBefore(db, programId, new Date(Math.max(end, start + 1)), scope.members),
+      const measuredUntil = new Date(Math.max(end, start + 1));
+      const [enrolled, ordering, ordered] = await Promise.all([
+        memberIdsEnrolledBefore(db, programId, measuredUntil, scope.members),
+        // Members imported after the fact take part when their history says they were customers by then.
+        memberIdsOrderingBefore(db, programId, measuredUntil, scope.members),
         length === 0 ? [] : memberWindows(db, scope, windows),
       ]);
       const byMember = new Map(ordered.map((row) => [row.memberId, row]));
-      // Members imported after the fact with their order history take part too.
-      const population = new Set([...memberIds, ...byMember.keys()]);
+      const population = new Set([...enrolled, ...ordering]);
       const members = function* (): Generator<MemberWindows> {
         for (const memberId of population) {
           const row = byMember.get(memberId);
@@ -234,18 +249,10 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
     },
 
     /** What the program owes: open points by expiry month and their value, wallets, and what became of the points earned. */
-    async liability(programId: string, input: { earnMonths: number }): Promise<LiabilityReport> {
-      if (!Number.isInteger(input.earnMonths) || input.earnMonths < 1 || input.earnMonths > MAX_EARN_MONTHS)
-        throw new InvalidInputError([{ path: ['earnMonths'], message: `a whole number of months from 1 to ${MAX_EARN_MONTHS}` }]);
+    async liability(programId: string): Promise<LiabilityReport> {
       const asOf = clock.now();
       const rules = await loadRules(db, programId);
-      const lastEarnMonth = monthIndex(asOf);
-      const earnMonths = monthRanges(lastEarnMonth - input.earnMonths + 1, lastEarnMonth);
-      const [range, totals, cohorts] = await Promise.all([
-        openLotsExpiryRange(db, programId),
-        programTotals(db, programId, rules.currency),
-        earnCohortTotals(db, programId, earnMonths),
-      ]);
+      const [range, totals] = await Promise.all([openLotsExpiryRange(db, programId), programTotals(db, programId, rules.currency)]);
       const expiring =
         range.first === null || range.last === null
           ? []
@@ -256,6 +263,8 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         .map((bucket) => ({ month: bucket.month, points: bucket.points, value: value(bucket.points) }));
       if (range.never > 0) byExpiryMonth.push({ month: null, points: range.never, value: value(range.never) });
       const outstandingPoints = byExpiryMonth.reduce((total, bucket) => total + bucket.points, 0);
+      // Every point issued (earned, bonuses, adjustments, net of clawbacks) is still open, redeemed or expired.
+      const issued = outstandingPoints + totals.redeemed + totals.expired;
       return {
         programId,
         asOf,
@@ -264,14 +273,22 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         outstandingValue: value(outstandingPoints),
         byExpiryMonth,
         wallet: { cash: totals.walletCash, bonus: totals.walletBonus, total: totals.walletCash + totals.walletBonus },
-        pointsEarned: totals.earned,
+        pointsEarned: issued,
         pointsRedeemed: totals.redeemed,
         pointsExpired: totals.expired,
-        redemptionRate: share(totals.redeemed, totals.earned),
-        breakageRate: share(totals.expired, totals.earned),
-        earnCohorts: cohorts.map((cohort) => earnCohort(cohort.month, cohort.earned, cohort.expired, cohort.outstanding)),
+        redemptionRate: share(totals.redeemed, issued),
+        breakageRate: share(totals.expired, issued),
         definitions: liabilityDefinitions,
       };
+    },
+
+    /** The points earned in each of the `months` months up to `asOf`'s and what became of them (breakage so far); oldest first. */
+    async earnCohorts(programId: string, asOf: Date, months: number): Promise<EarnCohort[]> {
+      if (!Number.isInteger(months) || months < 1 || months > MAX_EARN_MONTHS)
+        throw new InvalidInputError([{ path: ['months'], message: `a whole number of months from 1 to ${MAX_EARN_MONTHS}` }]);
+      const last = monthIndex(asOf);
+      const cohorts = await earnCohortTotals(db, programId, monthRanges(last - months + 1, last));
+      return cohorts.map((cohort) => earnCohort(cohort.month, cohort.earned, cohort.expired, cohort.outstanding));
     },
 
     /** Discounts given on orders, and the part partners paid for (their share of voucher discounts). */

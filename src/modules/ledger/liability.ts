@@ -47,12 +47,10 @@ export async function openPointsByExpiryMonth(db: Database, programId: string, m
 /** Points earned (lot amounts) and still open per month of earning: one range of `lots_program_earned` per month. */
 export function earnedByMonthQuery(programId: string, months: readonly MonthRange[]): SQL {
   return sql`with months(label, start, finish) as (values ${monthValues(months)})
-    select months.label as month,
-      (select coalesce(sum(${lots.amount}), 0) from ${lots} indexed by lots_program_earned
-        where ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish) as earned,
-      (select coalesce(sum(${lots.remaining}), 0) from ${lots} indexed by lots_program_earned
-        where ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish) as outstanding
-    from months`;
+    select months.label as month, coalesce(sum(${lots.amount}), 0) as earned, coalesce(sum(${lots.remaining}), 0) as outstanding
+    from months left join ${lots} indexed by lots_program_earned
+      on ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish
+    group by months.label order by months.start`;
 }
 
 /** Points that expired, by the month the expired lots were earned in: the expiry transfers (credited to the expired account) and their lot movements. */
@@ -84,15 +82,14 @@ export async function earnCohortTotals(db: Database, programId: string, months: 
 }
 
 /**
- * The program accounts' balances behind the totals (earned = −points issued, redeemed, expired,
- * partner-funded discounts in `currency`) and the members' wallets: cash and bonus credit owed.
+ * The program accounts' balances behind the totals (points redeemed and expired, partner-funded
+ * discounts in `currency`) and the members' wallets: cash and bonus credit owed.
  */
 export function programTotalsQuery(programId: string, currency: string): SQL {
   const balance = (id: string) => sql`coalesce((select ${accounts.balance} from ${accounts} where ${accounts.id} = ${id}), 0)`;
   const wallets = (kind: string) =>
     sql`coalesce((select sum(${accounts.balance}) from ${accounts} indexed by accounts_program_kind where ${accounts.programId} = ${programId} and ${accounts.kind} = ${kind} and ${accounts.unit} = ${currency}), 0)`;
-  return sql`select ${balance(account(programId, 'pointsIssued', POINTS).id)} as issued,
-    ${balance(account(programId, 'pointsRedeemed', POINTS).id)} as redeemed,
+  return sql`select ${balance(account(programId, 'pointsRedeemed', POINTS).id)} as redeemed,
     ${balance(account(programId, 'pointsExpired', POINTS).id)} as expired,
     ${balance(account(programId, 'partnerFundedDiscounts', currency).id)} as partner_funded,
     ${wallets('wallet_cash')} as wallet_cash,
@@ -103,7 +100,6 @@ export async function programTotals(db: Database, programId: string, currency: s
   const [row] = await db.all<Record<string, number>>(programTotalsQuery(programId, currency));
   const of = (key: string) => Number(row?.[key] ?? 0);
   return {
-    earned: -of('issued'),
     redeemed: of('redeemed'),
     expired: of('expired'),
     partnerFunded: Math.abs(of('partner_funded')),

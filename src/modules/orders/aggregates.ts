@@ -87,14 +87,21 @@ export async function periodTotals(db: Database, scope: CountedOrdersScope, from
  * `month` maps `created_at` to a month number.
  */
 export function cohortActivityQuery(scope: CountedOrdersScope, from: number, to: number, month: (createdAt: SQL) => SQL): SQL {
+  // In index order (member, time) each member's first order and previous order come from window
+  // functions without a sort; a row counts when it is the member's first in its month.
   return sql`with placed as (
-      select ${orders.memberId} as member_id, ${orders.createdAt} as created_at
+      select ${orders.createdAt} as created_at,
+             min(${orders.createdAt}) over by_member as first_at,
+             lag(${orders.createdAt}) over by_member as previous
       from ${orders} indexed by orders_counted_by_member
-      where ${counted(scope)} and ${orders.createdAt} < ${to}),
-    firsts as (select member_id, min(created_at) as first_at from placed group by member_id having min(created_at) >= ${from}),
-    active as (select distinct placed.member_id, ${month(sql`firsts.first_at`)} as first_month, ${month(sql`placed.created_at`)} as month
-      from placed join firsts on firsts.member_id = placed.member_id)
-    select first_month, month, count(*) as members from active group by first_month, month`;
+      where ${counted(scope)} and ${orders.createdAt} < ${to}
+      window by_member as (partition by ${orders.memberId} order by ${orders.createdAt})),
+    months as (select ${month(sql`first_at`)} as first_month, ${month(sql`created_at`)} as month,
+        case when previous is null then null else ${month(sql`previous`)} end as previous_month
+      from placed where first_at >= ${from})
+    select first_month, month, count(*) as members from months
+    where previous_month is null or previous_month <> month
+    group by first_month, month`;
 }
 
 export async function cohortActivity(db: Database, scope: CountedOrdersScope, from: number, to: number, month: (createdAt: SQL) => SQL) {

@@ -19,6 +19,16 @@ export {
   type PlacedWithin,
 } from './repository';
 export {
+  claimStatement,
+  fullyRefundedStatement,
+  newOrderStatements,
+  orderIdTaken,
+  refundRecordStatement,
+  refundStatements,
+  type NewOrder,
+  type RefundCounts,
+} from './statements';
+export {
   cohortActivity,
   cohortActivityQuery,
   countCustomersInWindows,
@@ -32,13 +42,3 @@ export {
   type ExperimentWindows,
   type OpenClosed,
 } from './aggregates';
-export {
-  claimStatement,
-  fullyRefundedStatement,
-  newOrderStatements,
-  orderIdTaken,
-  refundRecordStatement,
-  refundStatements,
-  type NewOrder,
-  type RefundCounts,
-} from './statements';

@@ -4,7 +4,7 @@ import './schema';
 export { recalculateTiersInBulk } from './bulk-recalculation';
 export type { Tier } from './domain';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
-export { existingTierIds, forgetMemberTier, loadTierSettings, tierMembersSql } from './repository';
+export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName, tierMembersSql } from './repository';
 export { TierNotFoundError } from './errors';
 export { TierType, tierIdFrom } from './schema';
 export { createTiersService, type TiersService } from './service';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -147,4 +147,15 @@ export async function existingTierIds(db: Database, programId: string, tierIds: 
 /** The ids of the members whose current tier is `tierId`, as a subquery (`member_id in (…)`) for set-based reports. */
 export function tierMembersSql(programId: string, tierId: string) {
   return sql`select ${memberTiers.memberId} from ${memberTiers} where ${memberTiers.programId} = ${programId} and ${memberTiers.tierId} = ${tierId}`;
+}
+
+/** The program's tier ids by tier name. */
+export async function tierIdsByName(db: Database, programId: string) {
+  const rows = await db.select({ id: tiers.id, name: tiers.name }).from(tiers).where(eq(tiers.programId, programId));
+  return new Map(rows.map((tier) => [tier.name, tier.id]));
+}
+
+/** Whether the member holds one of the tiers; a condition over the caller's member id column. */
+export function memberInTiersSql(memberId: Column, tierIds: string[]): SQL {
+  return sql`exists (select 1 from ${memberTiers} where ${memberTiers.memberId} = ${memberId} and ${inArray(memberTiers.tierId, tierIds)})`;
 }

@@ -72,7 +72,11 @@ export const liabilityDefinitions: Definitions = [
   },
   { term: 'wallet', meaning: 'Stored value members hold in the program currency: cash they paid in, and bonus credit the program gave.' },
   { term: 'breakage', meaning: 'Points that expired unused / points earned × 100, per month of earning and over all time.' },
-  { term: 'redemption rate', meaning: 'Points redeemed (net of refunds) / points earned (net of clawbacks) × 100.' },
+  {
+    term: 'points earned',
+    meaning: 'Every point issued (on orders, as bonuses and adjustments, net of clawbacks): outstanding + redeemed + expired.',
+  },
+  { term: 'redemption rate', meaning: 'Points redeemed (net of refunds) / points earned × 100.' },
   {
     term: 'partner-funded share',
     meaning: 'The part of the discounts given on orders that partners paid for their vouchers / all discounts given × 100.',

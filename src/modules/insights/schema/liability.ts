@@ -51,7 +51,11 @@ const LiabilityReportType = builder.objectRef<LiabilityReport>('LiabilityReport'
     pointsExpired: t.expose('pointsExpired', { type: 'SafeInt' }),
     redemptionRate: t.exposeFloat('redemptionRate', { nullable: true }),
     breakageRate: t.exposeFloat('breakageRate', { nullable: true }),
-    earnCohorts: t.field({ type: [EarnCohortType], resolve: (report) => report.earnCohorts }),
+    earnCohorts: t.field({
+      type: [EarnCohortType],
+      args: { months: t.arg.int({ defaultValue: 24 }) },
+      resolve: (report, args, context) => context.services.insights.earnCohorts(report.programId, report.asOf, args.months ?? 24),
+    }),
     partnerFunding: t.field({
       type: PartnerFundingType,
       resolve: (report, _args, context) => context.services.insights.partnerFunding(report.programId, report.currency),
@@ -64,8 +68,7 @@ builder.queryFields((t) => ({
   liability: t.field({
     type: LiabilityReportType,
     authScopes: { admin: true },
-    args: { earnMonths: t.arg.int({ defaultValue: 24 }) },
     errors: { types: [], directResult: true, union: { name: 'LiabilityResult' } },
-    resolve: (_root, args, context) => context.services.insights.liability(programIdOf(context), { earnMonths: args.earnMonths ?? 24 }),
+    resolve: (_root, _args, context) => context.services.insights.liability(programIdOf(context)),
   }),
 }));
