@@ -7,6 +7,7 @@ import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
+import { diskAssets } from './platform/node/assets';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
@@ -38,6 +39,7 @@ async function main() {
     rateLimiter,
     clientAddress: nodeClientAddress(config.trustProxy),
     events,
+    assets: diskAssets(),
   };
 
   await createProgramsService(deps).ensure(config.defaultProgram);

@@ -9,6 +9,7 @@ import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
 import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
+import { diskAssets } from '../../src/platform/node/assets';
 import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
 import { eventsOptions } from '../../src/modules/events';
@@ -104,6 +105,7 @@ export async function createTestApp(
     clientAddress,
     logger: options.logger,
     events,
+    assets: diskAssets(),
   };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });
