@@ -52,8 +52,7 @@ async function runPilot(app: TestApp, programId: string, plantedEffect: boolean)
   const seen = { TREATMENT: 0, CONTROL: 0 };
   const orders: Record<string, unknown>[] = [];
   for (const [externalId, arm] of arms) {
-    const i = seen[arm] ?? 0;
-    seen[arm] = i + 1;
+    const i = seen[arm]++;
     const base = i % 3;
     const during = base + (plantedEffect && arm === 'TREATMENT' && i % 2 === 0 ? 1 : 0);
     const place = (from: number, count: number, tag: string) => {
