@@ -7,7 +7,7 @@ import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
 import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
 import { memberIdsEnrolledBefore } from '../members';
-import { memberIdsOrderingBefore } from '../history';
+import { anyOrderPlacedSince, memberIdsOrderingBefore, monthlyCohorts } from '../history';
 import { cohortActivity, countCustomersInWindows, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
 import { cohortTable, type CohortTable } from './domain/cohorts';
@@ -192,16 +192,20 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const firstMonth = lastMonth - input.months + 1;
       const months = monthRanges(firstMonth, lastMonth);
       const scope = await scopeOf(db, programId, input);
-      const rows = await cohortActivity(
-        db,
-        scope,
-        months[0]!.start,
-        to.getTime(),
-        rangeNumber(
-          months.map((month) => month.end),
-          firstMonth,
-        ),
-      );
+      // Monthly activity answers exactly unless `to` cuts its last month short before orders placed later that month.
+      const wholeLastMonth = to.getTime() === months.at(-1)!.end || !(await anyOrderPlacedSince(db, programId, to));
+      const rows = wholeLastMonth
+        ? await monthlyCohorts(db, scope, firstMonth, lastMonth)
+        : await cohortActivity(
+            db,
+            scope,
+            months[0]!.start,
+            to.getTime(),
+            rangeNumber(
+              months.map((month) => month.end),
+              firstMonth,
+            ),
+          );
       const sizes = new Map<number, number>();
       const buyers = new Map<string, number>();
       for (const row of rows) {
