@@ -12,5 +12,5 @@ export {
   memberStatSql,
 } from './repository';
 export { anyOrderPlacedSince, monthlyCohorts, monthlyCohortsQuery, type MonthlyActivityScope } from './monthly-activity';
-export { memberIdsOrderingBefore, newOrderStatsStatements, statsStatements } from './stats-repository';
+export { memberIdsOrderingBeforeSql, newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';

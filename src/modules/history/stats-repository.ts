@@ -186,17 +186,9 @@ export function newOrderStatsStatements(db: Database, newOrders: NewOrder[]) {
   return added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : [];
 }
 
-/** Members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
-export async function memberIdsOrderingBefore(db: Database, programId: string, before: Date, within: SQL | null): Promise<string[]> {
-  const rows = await db
-    .select({ id: memberStats.memberId })
-    .from(memberStats)
-    .where(
-      and(
-        eq(memberStats.programId, programId),
-        sql`${memberStats.firstOrderAt} < ${before.getTime()}`,
-        within ? sql`${memberStats.memberId} in (${within})` : undefined,
-      ),
-    );
-  return rows.map((row) => row.id);
+/** SQL: ids (`member_id`) of members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
+export function memberIdsOrderingBeforeSql(programId: string, before: Date, within: SQL | null): SQL {
+  return sql`select ${memberStats.memberId} as member_id from ${memberStats} where ${memberStats.programId} = ${programId} and ${memberStats.firstOrderAt} < ${before.getTime()}${
+    within ? sql` and ${memberStats.memberId} in (${within})` : sql``
+  }`;
 }

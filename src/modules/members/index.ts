@@ -18,7 +18,7 @@ export {
   attributeMatch,
   findMember,
   membersByIds,
-  memberIdsEnrolledBefore,
+  memberIdsEnrolledBeforeSql,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,
