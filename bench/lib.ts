@@ -42,7 +42,7 @@ export const UNTHROTTLED = Object.fromEntries(
 );
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
-export function startApp(port: number, databaseFile: string): Promise<Server> {
+export function startApp(port: number, databaseFile: string, env: Record<string, string> = {}): Promise<Server> {
   return startServer(
     'src/node.ts',
     {
@@ -53,6 +53,7 @@ export function startApp(port: number, databaseFile: string): Promise<Server> {
       DEFAULT_PROGRAM_ID: BENCH_PROGRAM,
       NODE_ENV: 'production',
       ...UNTHROTTLED,
+      ...env,
     },
     /\/graphql/,
   );

@@ -15,3 +15,4 @@ export * from './partners';
 export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
+export * from './state-versions';

@@ -24,7 +24,7 @@ async function main() {
   const { db, afterErasure } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
   const { fingerprints } = config;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });
   const rateLimiter = createMemoryRateLimiter(config.rateLimits);
   const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address);
   const events = eventsOptions(config, resolveHost);

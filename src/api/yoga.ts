@@ -9,6 +9,7 @@ import type { Services } from '../services';
 import type { GraphQLContext } from '../graphql/context';
 import { graphiqlOptions } from '../graphql/graphiql';
 import { hideOriginalErrors } from '../graphql/hide-original-errors';
+import { jitExecution } from '../graphql/jit';
 import { limitPlugins } from '../graphql/limits';
 import { rateLimitExpensiveOperations } from '../graphql/rate-limit';
 import type { Principal } from '../platform/auth/principal';
@@ -84,6 +85,14 @@ export function createGraphQLServer({
       ...limitPlugins({ production }),
       rateLimitExpensiveOperations(rateLimiter),
       ...(production ? [useDisableIntrospection(), hideOriginalErrors()] : []),
+      ...(config.graphql.jit
+        ? [
+            jitExecution({
+              onCompileError: (errors) =>
+                logger.warn(`GraphQL: runs on graphql-js, graphql-jit cannot compile it: ${errors.map((e) => e.message).join('; ')}`),
+            }),
+          ]
+        : []),
     ],
     maskedErrors: {
       maskError(error, message, isDev) {

@@ -89,7 +89,7 @@ export async function createTestApp(
   const { fingerprints } = config;
   const serializer: Serializer<typeof commandRegistry> = options.withoutSerializer
     ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
-    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });
   // The caller's address: tests name one (x-client-address) to act as several clients.
   const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
   const events = eventsOptions(config);
