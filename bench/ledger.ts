@@ -93,7 +93,10 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
         { seconds, connections },
       );
       const ofBaseline = (path: string) => paths[path]!.requestsPerSecond / paths.baseline!.requestsPerSecond;
-      results[name] = { paths, ratios: { 'graphql/baseline': ofBaseline('graphql'), 'graphql-no-jit/baseline': ofBaseline('graphql-no-jit') } };
+      results[name] = {
+        paths,
+        ratios: { 'graphql/baseline': ofBaseline('graphql'), 'graphql-no-jit/baseline': ofBaseline('graphql-no-jit') },
+      };
     }
 
     const audit = await ledgerAudit(app.url, admin);

@@ -42,9 +42,10 @@ function migratedTemplate(): Promise<string> {
 }
 
 /** A fresh database file with migrations applied, for one test file; it meters round trips. */
-export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
-  copyFileSync(await migratedTemplate(), path);
+export async function freshDatabase(options: { networkLatency?: boolean; databaseFile?: string } = {}) {
+  // With `databaseFile`, a second connection to another app's database: a second app instance.
+  const path = options.databaseFile ?? join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
+  if (!options.databaseFile) copyFileSync(await migratedTemplate(), path);
   let roundTrips: RoundTripMeter | undefined;
   const opened = await openNodeDatabase({
     url: `file:${path}`,
@@ -78,10 +79,21 @@ export interface GraphQLResponse<Data = Record<string, any>> {
  * so that every test can also check that nothing crosses tenants.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean; now?: string; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    withoutSerializer?: boolean;
+    networkLatency?: boolean;
+    now?: string;
+    logger?: Logger;
+    /** Another app's database file and clock: this app is a second instance over the same database (its own serializer and memory). */
+    sharing?: { databaseFile: string; clock: ReturnType<typeof fixedClock> };
+  } = {},
 ) {
-  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
-  const clock = fixedClock(options.now ?? TEST_NOW);
+  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase({
+    ...options,
+    databaseFile: options.sharing?.databaseFile,
+  });
+  const clock = options.sharing?.clock ?? fixedClock(options.now ?? TEST_NOW);
   const config = loadConfig(
     { JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env },
     'node',
