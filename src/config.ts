@@ -112,7 +112,10 @@ export interface Config {
   libsql: { url: string; authToken?: string };
   port: number;
   defaultProgram: { id: string; name: string };
-  /** `jit`: execute with graphql-jit (GRAPHQL_JIT, default true); false runs graphql-js, for comparison. */
+  /**
+   * `jit`: Node executes with graphql-jit (GRAPHQL_JIT, default true; false runs graphql-js, for
+   * comparison). Never on Workers, which refuse code generated at run time.
+   */
   graphql: { graphiql: boolean; introspection: boolean; jit: boolean };
   /**
    * How many members' hot state (lots, balances, rules) the Node serializer keeps in memory
@@ -182,7 +185,7 @@ export function loadConfig(env: object, runtime: Runtime): Config {
       id: vars.DEFAULT_PROGRAM_ID ?? 'default',
       name: vars.DEFAULT_PROGRAM_NAME ?? 'Default program',
     },
-    graphql: { graphiql: !isProduction, introspection: !isProduction, jit: vars.GRAPHQL_JIT !== 'false' },
+    graphql: { graphiql: !isProduction, introspection: !isProduction, jit: runtime === 'node' && vars.GRAPHQL_JIT !== 'false' },
     memberStateCacheSize: vars.MEMBER_STATE_CACHE_SIZE ?? 10_000,
     fingerprints: {
       secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET,

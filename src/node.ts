@@ -8,6 +8,7 @@ import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { nodeGraphQLPlugins } from './platform/node/graphql-jit';
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs';
@@ -38,6 +39,7 @@ async function main() {
     rateLimiter,
     clientAddress: nodeClientAddress(config.trustProxy),
     events,
+    graphqlPlugins: nodeGraphQLPlugins(config),
   };
 
   await createProgramsService(deps).ensure(config.defaultProgram);

@@ -1,4 +1,4 @@
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config';
@@ -9,7 +9,6 @@ import type { Services } from '../services';
 import type { GraphQLContext } from '../graphql/context';
 import { graphiqlOptions } from '../graphql/graphiql';
 import { hideOriginalErrors } from '../graphql/hide-original-errors';
-import { jitExecution } from '../graphql/jit';
 import { limitPlugins } from '../graphql/limits';
 import { rateLimitExpensiveOperations } from '../graphql/rate-limit';
 import type { Principal } from '../platform/auth/principal';
@@ -22,6 +21,8 @@ export interface YogaDeps {
   rateLimiter: RateLimiter;
   /** Receives unexpected (masked) errors with their stack. */
   logger: Pick<Console, 'log' | 'warn' | 'error'>;
+  /** The runtime's own plugins, last: Node's graphql-jit execution (platform/node/graphql-jit.ts). */
+  plugins?: Plugin[];
 }
 
 /** What the HTTP layer hands yoga with each request: the caller, authenticated once, and who they count as. */
@@ -71,6 +72,7 @@ export function createGraphQLServer({
   services,
   rateLimiter,
   logger,
+  plugins = [],
 }: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
   const production = !config.graphql.introspection;
   return createYoga<RequestContext, GraphQLContext>({
@@ -85,14 +87,7 @@ export function createGraphQLServer({
       ...limitPlugins({ production }),
       rateLimitExpensiveOperations(rateLimiter),
       ...(production ? [useDisableIntrospection(), hideOriginalErrors()] : []),
-      ...(config.graphql.jit
-        ? [
-            jitExecution({
-              onCompileError: (errors) =>
-                logger.warn(`GraphQL: runs on graphql-js, graphql-jit cannot compile it: ${errors.map((e) => e.message).join('; ')}`),
-            }),
-          ]
-        : []),
+      ...plugins,
     ],
     maskedErrors: {
       maskError(error, message, isDev) {

@@ -8,6 +8,7 @@ import { fixedClock } from '../../src/platform/clock';
 import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
+import { nodeGraphQLPlugins } from '../../src/platform/node/graphql-jit';
 import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
 import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
@@ -116,6 +117,7 @@ export async function createTestApp(
     clientAddress,
     logger: options.logger,
     events,
+    graphqlPlugins: nodeGraphQLPlugins(config, options.logger),
   };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });

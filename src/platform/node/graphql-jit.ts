@@ -2,8 +2,12 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { execute, Kind, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { Config } from '../../config';
 
 /**
+ * Node only: Workers refuse code generated from strings (graphql-jit's `new Function`), so the
+ * Worker runs graphql-js and never bundles this.
+ *
  * Executes documents with graphql-jit (compiled once per parsed document, then a plain function call
  * per request) instead of graphql-js's interpreter. A document graphql-jit cannot compile runs on
  * graphql-js as before: the envelop plugin alone would answer it with the compiler's error. So does a
@@ -48,4 +52,12 @@ export function jitExecution(options: { onCompileError?: (errors: readonly Graph
       };
     },
   };
+}
+
+/** The GraphQL plugins of the Node app: graphql-jit unless GRAPHQL_JIT=false. */
+export function nodeGraphQLPlugins(config: Config, logger: Pick<Console, 'warn'> = console): Plugin[] {
+  if (!config.graphql.jit) return [];
+  const warn = (errors: readonly GraphQLError[]) =>
+    logger.warn(`GraphQL: runs on graphql-js, graphql-jit cannot compile it: ${errors.map((error) => error.message).join('; ')}`);
+  return [jitExecution({ onCompileError: warn })];
 }
