@@ -5,7 +5,7 @@ import type { Serializer } from './platform/serializer/serializer';
 import type { AppCommands } from './commands';
 import { createProgramsService, type ProgramsService } from './modules/programs';
 import { createMembersService, type MembersService } from './modules/members';
-import { createMemberLifecycle, type MemberLifecycle } from './use-cases';
+import { createMemberLifecycle, createOrderWorkflows, type MemberLifecycle, type OrderWorkflows } from './use-cases';
 import { createRulesService, type RulesService } from './modules/rules';
 import { createLedgerService, type LedgerService } from './modules/ledger';
 import { createTiersService, type TiersService } from './modules/tiers';
@@ -41,7 +41,8 @@ export interface Services {
   tiers: TiersService;
   jobs: JobsService;
   offers: OffersService;
-  checkout: CheckoutService;
+  /** Checkout's quotes and claims, with the cross-module order workflows (record, refund). */
+  checkout: CheckoutService & OrderWorkflows;
   referrals: ReferralsService;
   history: HistoryService;
   imports: ImportsService;
@@ -61,7 +62,7 @@ export function createServices(deps: ServiceDeps): Services {
     tiers: createTiersService(deps),
     jobs: createJobsService(deps),
     offers: createOffersService(deps),
-    checkout: createCheckoutService(deps),
+    checkout: { ...createCheckoutService(deps), ...createOrderWorkflows(deps) },
     referrals: createReferralsService(deps),
     history: createHistoryService(deps),
     imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),

@@ -1,6 +1,4 @@
-import { and, asc, eq, gt, isNotNull, lte, or, type SQL } from 'drizzle-orm';
-import { orders, referrals } from '../../schema';
-import { createReferralsService } from '../modules/referrals';
+import { createReferralsService, dueReferrals } from '../modules/referrals';
 import { CHUNK_SIZE, forEachMember, nextCursor, type Job } from './job';
 
 /**
@@ -13,22 +11,7 @@ export const settleReferrals: Job = {
   scope: 'program',
   async step(deps, { programId, now, cursor }) {
     const service = createReferralsService(deps);
-    const refunded = isNotNull(orders.fullyRefundedAt);
-    const conditions: SQL[] = [
-      eq(referrals.programId, programId!),
-      or(
-        and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)),
-        and(eq(referrals.status, 'confirmed'), refunded),
-      )!,
-    ];
-    if (cursor) conditions.push(gt(referrals.id, cursor));
-    const due = await deps.db
-      .select({ id: referrals.id, referrerId: referrals.referrerId, status: referrals.status })
-      .from(referrals)
-      .innerJoin(orders, eq(orders.id, referrals.orderPk))
-      .where(and(...conditions))
-      .orderBy(asc(referrals.id))
-      .limit(CHUNK_SIZE);
+    const due = await dueReferrals(deps.db, programId!, now, cursor, CHUNK_SIZE);
     const byId = new Map(due.map((referral) => [referral.id, referral]));
     const failures = await forEachMember([...byId.keys()], (id) => {
       const referral = byId.get(id)!;

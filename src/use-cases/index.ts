@@ -5,12 +5,15 @@ import type { Serializer } from '../platform/serializer/serializer';
 import { enrollMember } from './enroll-member';
 import { eraseMember, erasureCommands } from './erase-member';
 import { profileCommands, updateMember } from './update-member';
+import { recordingCommands, recordOrder } from './record-order';
+import { refundCommands, refundOrder } from './refund-order';
+import type { referralCommands } from '../modules/referrals';
 
 /**
  * Workflows that span modules, built only on the modules' public surfaces (`src/modules/<name>/index.ts`).
  * Their serialized commands join the registry in src/commands.ts.
  */
-export const useCaseCommands = { ...profileCommands, ...erasureCommands };
+export const useCaseCommands = { ...profileCommands, ...erasureCommands, ...recordingCommands, ...refundCommands };
 
 export interface MemberLifecycleDeps {
   db: Database;
@@ -26,3 +29,16 @@ export function createMemberLifecycle(deps: MemberLifecycleDeps) {
 }
 
 export type MemberLifecycle = ReturnType<typeof createMemberLifecycle>;
+
+export interface OrderWorkflowDeps {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof useCaseCommands & typeof referralCommands>;
+}
+
+/** An order's workflows across modules: recording it (checkout, ledger, offers, tiers, referrals, partners, orders, history) and refunding it. */
+export function createOrderWorkflows(deps: OrderWorkflowDeps) {
+  return { recordOrder: recordOrder(deps), refundOrder: refundOrder(deps) };
+}
+
+export type OrderWorkflows = ReturnType<typeof createOrderWorkflows>;

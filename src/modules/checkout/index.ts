@@ -2,8 +2,12 @@
 import './schema';
 
 export { checkoutCommands } from './commands';
-export { DuplicateOrderError } from './errors';
+export { checkoutCart, type CheckoutCart } from './context';
+export { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from './domain/refund';
+export { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError } from './errors';
+export { recordedOrderEvents } from './events';
 export { cartFields, withTotal } from './inputs';
-export { newOrderStatements, type NewOrder } from './repository';
+export { quoteResult } from './quote';
+export type { RecordOrderResult, RefundOrderResult } from './results';
 export { CartLineInput } from './schema/orders';
-export { createCheckoutService, type CheckoutService } from './service';
+export { createCheckoutService, orderKey, type CheckoutService } from './service';

@@ -1,12 +1,9 @@
 import type { Clock } from '../../platform/clock';
 import type { checkoutCommands } from './commands';
-import type { referralCommands } from '../referrals';
 import type { Database } from '../../platform/db/database';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { OrderNotFoundError } from './errors';
 import { MemberErasedError } from '../members';
-import type { RecordOrderInput } from './commands/record-order';
-import type { RefundOrderInput } from './commands/refund-order';
 import type { ClaimOrderInput } from './commands/claim-order';
 import { checkoutCart, loadShopper, needsOf, type CheckoutCart } from './context';
 import { codeEligibility, shopperEligibility } from '../offers';
@@ -16,7 +13,6 @@ import { heldCodes } from '../offers';
 import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
 import { findOrder } from '../orders';
-import { createReferralsService } from '../referrals';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
@@ -24,9 +20,10 @@ export type CheckoutService = ReturnType<typeof createCheckoutService>;
  * The serializer an order's commands run in: its member's, or for a guest's order (no member's
  * balances to order) one of its own, which its refunds and its claim share.
  */
-const orderKey = (programId: string, memberId: string | null, orderId: string) => memberKey(programId, memberId ?? `guest:${orderId}`);
+export const orderKey = (programId: string, memberId: string | null, orderId: string) =>
+  memberKey(programId, memberId ?? `guest:${orderId}`);
 
-/** Quotes carts (pure, no writes) and records and refunds orders in the member's serializer. */
+/** Quotes carts (pure, no writes) and links guest orders to the members who claim them. */
 export function createCheckoutService({
   db,
   clock,
@@ -34,9 +31,8 @@ export function createCheckoutService({
 }: {
   db: Database;
   clock: Clock;
-  serializer: Serializer<typeof checkoutCommands & typeof referralCommands>;
+  serializer: Serializer<typeof checkoutCommands>;
 }) {
-  const referrals = createReferralsService({ db, clock, serializer });
   return {
     /**
      * Offers the member can use now on a suitable cart (conditions on the cart itself, like a
@@ -78,31 +74,11 @@ export function createCheckoutService({
       return { ...quoteResult(cart, checkout), offersRead: checkout.offersRead, tiersRead: checkout.tierContext?.tiers ?? [] };
     },
 
-    recordOrder(programId: string, input: Omit<RecordOrderInput, 'programId'>) {
-      return serializer.execute(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
-    },
-
     /** Links a guest's order to a member, who earns its points; in the guest order's serializer, with its refunds. */
     async claimOrder(programId: string, input: Omit<ClaimOrderInput, 'programId'>) {
       const order = await findOrder(db, programId, input.orderId);
       if (!order) throw new OrderNotFoundError(input.orderId);
       return serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.claimOrder', { ...input, programId });
-    },
-
-    /**
-     * Refunds in the customer's serializer; an issued referral reward the refund cancels is then
-     * taken back in the referrer's (the settle-referrals job retries it if this step fails).
-     */
-    async refundOrder(programId: string, input: Omit<RefundOrderInput, 'programId'>) {
-      const order = await findOrder(db, programId, input.orderId);
-      if (!order) throw new OrderNotFoundError(input.orderId);
-      const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', {
-        ...input,
-        programId,
-      });
-      // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
-      if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
-      return result;
     },
   };
 }

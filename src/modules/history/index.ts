@@ -3,7 +3,6 @@
 // Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
 import './schema';
 
-export { statsDelta, heldPurchaseKeys, type OrderForStats, type StatsDelta } from './domain/stats';
-export { addedStatsStatements, statsStatements } from './stats-repository';
-export { refundRecordStatement } from './refunds-repository';
+export { statsDelta, heldPurchaseKeys, orderForStats, type OrderForStats, type StatsDelta } from './domain/stats';
+export { newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';

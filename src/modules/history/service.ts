@@ -4,7 +4,8 @@ import type { KeysetPage } from '../../platform/db/keyset';
 import type { MemberStatsRow, OrderRow, PurchaseKeyKind } from '../../../schema';
 import { averageOrderValue } from './domain/stats';
 import { dayNumber } from '../../platform/time';
-import { listOrders, orderByOrderId, orderDetails, ordersByPks, purchasesOf, statsOf, type OrderFilter } from './repository';
+import { orderDetails, purchasesOf, statsOf } from './repository';
+import { listOrders, orderByOrderId, ordersByPks, type OrderFilter } from '../orders';
 
 type Details = Awaited<ReturnType<typeof orderDetails>>;
 

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import type { StatsDelta } from './domain/stats';
+import type { NewOrder } from '../orders';
+import { orderForStats, statsDelta, type StatsDelta } from './domain/stats';
 
 /**
  * The statements that apply a stats delta, for the batch of the order change it comes from. The
@@ -126,4 +127,26 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
         }),
     ),
   ];
+}
+
+/** What new orders (one recorded, or an import's thousand) add to their members' stats, for the batch that writes them. */
+export function newOrderStatsStatements(db: Database, newOrders: NewOrder[]) {
+  // A guest's order counts for no one until a member claims it.
+  const added = newOrders.flatMap((order) =>
+    order.memberId
+      ? [
+          {
+            memberId: order.memberId,
+            delta: statsDelta(
+              null,
+              orderForStats(
+                { createdAt: order.placedAt, total: order.total, discount: order.discount ?? 0, refundedAmount: 0, fullyRefundedAt: null },
+                order.lines.map((line) => ({ ...line, refundedQuantity: 0 })),
+              ),
+            ),
+          },
+        ]
+      : [],
+  );
+  return added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : [];
 }

@@ -1,5 +1,3 @@
-import { orders } from '../../../schema';
-import { columnTarget } from '../../platform/db/constraint-errors';
 import { newId, newIdAt } from '../../platform/ids';
 import {
   account,
@@ -13,8 +11,9 @@ import {
   type LedgerCommandInput,
 } from '../ledger';
 import { loadRules } from '../rules';
-import { DuplicateOrderError, newOrderStatements, type NewOrder } from '../checkout';
-import { findOrder } from '../orders';
+import { DuplicateOrderError } from '../checkout';
+import { newOrderStatsStatements } from '../history';
+import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../orders';
 import type { ImportOrder } from './inputs';
 
 export interface ImportOrderInput extends LedgerCommandInput {
@@ -38,6 +37,7 @@ export const importOrderCommand = ledgerCommand<ImportOrderInput, { orderId: str
     const pointsEarned = earnedPoints(order.total - order.discount, rules);
     checkBalanceLimit(balance + pointsEarned, ['input', 'orders']);
     const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
+    const imported = asNewOrder(programId, memberId, order, placedAt, pointsEarned);
     return {
       memberId,
       result: { orderId: order.orderId, pointsEarned },
@@ -62,12 +62,9 @@ export const importOrderCommand = ledgerCommand<ImportOrderInput, { orderId: str
               },
             ]
           : [],
-      statements: newOrderStatements(db, [asNewOrder(programId, memberId, order, placedAt, pointsEarned)]),
+      statements: [...newOrderStatements(db, [imported]), ...newOrderStatsStatements(db, [imported])],
       onViolation: async (violation) =>
-        (violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) ||
-        (await findOrder(db, programId, order.orderId))
-          ? new DuplicateOrderError(order.orderId)
-          : null,
+        orderIdTaken(violation) || (await findOrder(db, programId, order.orderId)) ? new DuplicateOrderError(order.orderId) : null,
     };
   },
 );

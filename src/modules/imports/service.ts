@@ -1,14 +1,15 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import pMap from 'p-map';
-import { members, orders } from '../../../schema';
+import { members } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
-import { columnTarget, constraintViolation } from '../../platform/db/constraint-errors';
+import { constraintViolation } from '../../platform/db/constraint-errors';
 import { DomainError, InvalidInputError } from '../../platform/errors';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { loadRules } from '../rules';
-import { DuplicateOrderError, newOrderStatements } from '../checkout';
-import { existingOrderIds } from '../orders';
+import { DuplicateOrderError } from '../checkout';
+import { newOrderStatsStatements } from '../history';
+import { existingOrderIds, newOrderStatements, orderIdTaken } from '../orders';
 import { DuplicateMemberError, enrollmentSchema, profileUpdateSchema, type Enrollment, type Member, type ProfileUpdate } from '../members';
 import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './inputs';
 import { asNewOrder, type importOrderCommand, type ImportOrderInput } from './import-order-command';
@@ -107,10 +108,8 @@ export function createImportsService(deps: {
   }
 
   async function writeWithoutPoints(programId: string, toWrite: Array<{ memberId: string; order: ImportOrder }>) {
-    const statements = newOrderStatements(
-      db,
-      toWrite.map(({ memberId, order }) => asNewOrder(programId, memberId, order, order.placedAt, 0)),
-    );
+    const newOrders = toWrite.map(({ memberId, order }) => asNewOrder(programId, memberId, order, order.placedAt, 0));
+    const statements = [...newOrderStatements(db, newOrders), ...newOrderStatsStatements(db, newOrders)];
     const [first, ...rest] = statements;
     if (first) await db.batch([first, ...rest]);
   }
@@ -130,7 +129,7 @@ export function createImportsService(deps: {
             await writeWithoutPoints(programId, toWrite);
           } catch (error) {
             // Another import of the same order ids committed first: read again, they are skipped now.
-            if (attempt < 3 && constraintViolation(error)?.targets.includes(columnTarget(orders.orderId))) continue;
+            if (attempt < 3 && orderIdTaken(constraintViolation(error))) continue;
             throw error;
           }
           return { imported: toWrite.length, skipped, rejected: rejected.sort((a, b) => a.index - b.index) };

@@ -1,13 +1,30 @@
-// The order tables' reads (checkout's commands write them): below tiers and referrals, so they and checkout, imports and reminders share one set.
+// The order tables: their reads, and the statements that write them for the batches of the commands that record, claim, refund and import orders.
 export {
   existingOrderIds,
   findOrder,
   lastOrderDates,
   linesOf,
+  linesOfOrders,
+  listOrders,
+  memberOrdersSinceSql,
   memberOrdersTotal,
   memberOrdersTotalSql,
+  orderByOrderId,
   orderFullyRefundedAtSql,
   orderHistory,
+  ordersByPks,
+  refundsOfOrders,
+  type OrderFilter,
   type OrderMeasure,
   type PlacedWithin,
 } from './repository';
+export {
+  claimStatement,
+  fullyRefundedStatement,
+  newOrderStatements,
+  orderIdTaken,
+  refundRecordStatement,
+  refundStatements,
+  type NewOrder,
+  type RefundCounts,
+} from './statements';

@@ -1,7 +1,8 @@
-import { and, eq, gt, gte, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
-import { orderLines, orders } from '../../../schema';
+import { and, eq, gt, gte, inArray, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
+import { orderLines, orderRefunds, orders } from '../../../schema';
 import type { tierMetrics } from '../../../schema/values';
 import type { Database } from '../../platform/db/database';
+import { keyset, type KeysetPage } from '../../platform/db/keyset';
 
 /** What a tier counts on an order: its net spend or its net points earned. */
 export type OrderMeasure = (typeof tierMetrics)[number];
@@ -97,4 +98,65 @@ export async function orderHistory(db: Database, programId: string, memberId: st
     .from(orders)
     .where(and(eq(orders.programId, programId), eq(orders.memberId, memberId), lte(orders.createdAt, at)));
   return { priorOrders: row?.count ?? 0, lastOrderAt: row?.last == null ? null : new Date(Number(row.last)) };
+}
+
+export interface OrderFilter {
+  memberId?: string | null;
+  /** Orders placed at or after this instant. */
+  from?: Date | null;
+  /** Orders placed before this instant. */
+  to?: Date | null;
+}
+
+/** One keyset page of a program's orders, newest first. */
+export function listOrders(db: Database, programId: string, filter: OrderFilter, page: KeysetPage) {
+  const { conditions: position, orderBy, limit } = keyset(orders.id, page, true);
+  const conditions: SQL[] = [eq(orders.programId, programId), ...position];
+  if (filter.memberId) conditions.push(eq(orders.memberId, filter.memberId));
+  if (filter.from) conditions.push(gte(orders.createdAt, filter.from));
+  if (filter.to) conditions.push(lt(orders.createdAt, filter.to));
+  return db
+    .select()
+    .from(orders)
+    .where(and(...conditions))
+    .orderBy(orderBy)
+    .limit(limit);
+}
+
+export function ordersByPks(db: Database, programId: string, orderPks: readonly string[]) {
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.programId, programId), inArray(orders.id, [...orderPks])));
+}
+
+export function orderByOrderId(db: Database, programId: string, orderId: string) {
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.programId, programId), eq(orders.orderId, orderId)));
+}
+
+/** The lines of many orders, by order then line; a query builder to batch. */
+export function linesOfOrders(db: Database, orderPks: string[]) {
+  return db.select().from(orderLines).where(inArray(orderLines.orderId, orderPks)).orderBy(orderLines.orderId, orderLines.lineNo);
+}
+
+/** The refunds of many orders, by order then time; a query builder to batch. */
+export function refundsOfOrders(db: Database, orderPks: string[]) {
+  return db
+    .select()
+    .from(orderRefunds)
+    .where(inArray(orderRefunds.orderPk, orderPks))
+    .orderBy(orderRefunds.orderPk, orderRefunds.createdAt);
+}
+
+/**
+ * A member's orders placed since `since` (epoch ms) and not fully refunded, counted or summed by
+ * what was paid (total − discount − refunded); a scalar subquery over the caller's member columns.
+ */
+export function memberOrdersSinceSql(member: { programId: Column; id: Column }, since: number, aggregate: 'count' | 'paid'): SQL {
+  const select =
+    aggregate === 'count' ? sql`count(*)` : sql`coalesce(sum(${orders.total} - ${orders.discount} - ${orders.refundedAmount}), 0)`;
+  return sql`(select ${select} from ${orders} where ${orders.programId} = ${member.programId} and ${orders.memberId} = ${member.id} and ${orders.createdAt} >= ${since} and ${orders.fullyRefundedAt} is null)`;
 }

@@ -11,6 +11,7 @@ export { referralCommands } from './commands';
 export { rekeyFingerprints } from './rekey';
 export {
   conversionStatements,
+  dueReferrals,
   enrollmentStatements,
   fingerprintStatement,
   lostReferralRace,

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import {
   emailFingerprints,
   referralCodes,
@@ -30,6 +30,7 @@ import {
 import { emailFingerprint, recognisedEmailFingerprints } from './fingerprints';
 import type { FingerprintKeys } from '../../platform/fingerprints';
 import { findMember, membersByIds, otherMemberWithEmailIdentity, ReferralCodeNotFoundError } from '../members';
+import { orderFullyRefundedAtSql } from '../orders';
 
 /** Referral codes: 8 characters, 29^8 ≈ 5 × 10^11 of them. */
 export const newReferralCode = randomCodes(8);
@@ -234,6 +235,28 @@ export async function referralConvertedBy(db: Database, programId: string, order
     .from(referrals)
     .where(and(eq(referrals.programId, programId), eq(referrals.orderPk, orderPk), inArray(referrals.status, ['converted', 'confirmed'])));
   return referral ?? null;
+}
+
+/**
+ * Referrals due to move on, by id after `cursor`: held rewards whose holding period is over, and
+ * converted or confirmed referrals whose order was fully refunded.
+ */
+export function dueReferrals(db: Database, programId: string, now: Date, cursor: string | null, limit: number) {
+  const refunded = isNotNull(orderFullyRefundedAtSql(referrals.orderPk));
+  const conditions: SQL[] = [
+    eq(referrals.programId, programId),
+    or(
+      and(eq(referrals.status, 'converted'), or(lte(referrals.confirmAfter, now), refunded)),
+      and(eq(referrals.status, 'confirmed'), refunded),
+    )!,
+  ];
+  if (cursor) conditions.push(gt(referrals.id, cursor));
+  return db
+    .select({ id: referrals.id, referrerId: referrals.referrerId, status: referrals.status })
+    .from(referrals)
+    .where(and(...conditions))
+    .orderBy(asc(referrals.id))
+    .limit(limit);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { accounts, memberPurchaseCounts, members, memberStats, memberTiers, orders } from '../../../schema';
+import { accounts, memberPurchaseCounts, members, memberStats, memberTiers } from '../../../schema';
 import { dayNumber } from '../../platform/time';
 import { attributeMatch } from '../members';
+import { memberOrdersSinceSql } from '../orders';
 import type { Condition, Definition } from './domain/definition';
 
 const DAY_MS = 86_400_000;
@@ -25,10 +26,6 @@ function between(expression: SQL, bounds: { min?: number; max?: number }): SQL {
   ].filter((part): part is SQL => part !== null);
   return parts.length ? sql.join(parts, sql` and `) : sql`1`;
 }
-
-/** Orders counted within a window: placed since `since`, not fully refunded. */
-const ordersSince = (since: number, select: SQL) =>
-  sql`(select ${select} from ${orders} where ${orders.programId} = ${members.programId} and ${orders.memberId} = ${members.id} and ${orders.createdAt} >= ${since} and ${orders.fullyRefundedAt} is null)`;
 
 const stat = (column: SQL) => sql`coalesce((select ${column} from ${memberStats} where ${memberStats.memberId} = ${members.id}), 0)`;
 
@@ -79,15 +76,14 @@ function condition(node: Condition, context: CompileContext): SQL {
     case 'orderCount': {
       const { withinDays, ...bounds } = node.test;
       return between(
-        withinDays === undefined ? stat(sql`${memberStats.orderCount}`) : ordersSince(now - withinDays * DAY_MS, sql`count(*)`),
+        withinDays === undefined ? stat(sql`${memberStats.orderCount}`) : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'count'),
         bounds,
       );
     }
     case 'spend': {
       const { withinDays, ...bounds } = node.test;
-      const paid = sql`coalesce(sum(${orders.total} - ${orders.discount} - ${orders.refundedAmount}), 0)`;
       return between(
-        withinDays === undefined ? stat(sql`${memberStats.totalSpend}`) : ordersSince(now - withinDays * DAY_MS, paid),
+        withinDays === undefined ? stat(sql`${memberStats.totalSpend}`) : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'paid'),
         bounds,
       );
     }

@@ -1,5 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { orders, transfers } from '../../../../schema';
+import { transfers } from '../../../../schema';
 import { columnTarget } from '../../../platform/db/constraint-errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
@@ -9,9 +8,8 @@ import { memberBalance } from '../../ledger';
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { checkClaim, claimablePoints } from '../domain/claim';
-import { findOrder, linesOf } from '../../orders';
-import { orderForStats } from '../repository';
-import { statsDelta, statsStatements } from '../../history';
+import { claimStatement, findOrder, linesOf } from '../../orders';
+import { orderForStats, statsDelta, statsStatements } from '../../history';
 import { claimApplicationsStatement } from '../../offers';
 import { OrderNotFoundError } from '../errors';
 import { pointsEvent } from '../../ledger';
@@ -79,7 +77,7 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
       ...(earn ? [pointsEvent('points.earned', claimed, { orderId })] : []),
     ],
     statements: [
-      db.update(orders).set({ memberId, claimedAt: now }).where(eq(orders.id, order.id)),
+      claimStatement(db, order.id, memberId, now),
       claimApplicationsStatement(db, order.id, memberId),
       // The order now counts for the member's stats, as it stands after its refunds.
       ...statsStatements(db, programId, memberId, statsDelta(null, orderForStats(order, lines))),

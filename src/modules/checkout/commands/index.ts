@@ -1,10 +1,6 @@
-import { recordOrderCommand } from './record-order';
-import { refundOrderCommand } from './refund-order';
 import { claimOrderCommand } from './claim-order';
 
-/** Orders: the commands that run checkout inside the member's serializer. */
+/** Checkout's own command in an order's serializer (recording and refunding an order are use cases: src/use-cases/). */
 export const checkoutCommands = {
-  'checkout.recordOrder': recordOrderCommand,
-  'checkout.refundOrder': refundOrderCommand,
   'checkout.claimOrder': claimOrderCommand,
 };

@@ -16,8 +16,7 @@ import {
 import { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from '../../ledger';
 import { loadMember, memberIdFrom, MemberType } from '../../members';
 import { TierType } from '../../tiers';
-import type { RecordOrderResult } from '../commands/record-order';
-import type { RefundOrderResult } from '../commands/refund-order';
+import type { RecordOrderResult, RefundOrderResult } from '../results';
 import type { ClaimOrderResult } from '../commands/claim-order';
 import {
   CheckoutChangedError,

@@ -18,6 +18,20 @@ export interface OrderForStats {
   lines: PurchasedLine[];
 }
 
+/** An order as its member's stats see it (refunds and claims change what it counts for). */
+export function orderForStats(
+  order: { createdAt: Date; total: number; discount: number; refundedAmount: number; fullyRefundedAt: Date | null },
+  lines: PurchasedLine[],
+): OrderForStats {
+  return {
+    placedAt: order.createdAt,
+    netTotal: order.total - order.discount,
+    refundedAmount: order.refundedAmount,
+    fullyRefunded: order.fullyRefundedAt !== null,
+    lines,
+  };
+}
+
 export interface PurchaseKey {
   kind: PurchaseKeyKind;
   key: string;

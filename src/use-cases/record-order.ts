@@ -1,26 +1,34 @@
-import { upgradeForOrder } from '../../tiers';
-import { newId } from '../../../platform/ids';
-import { DomainError } from '../../../platform/errors';
-import { columnTarget, type ConstraintViolation } from '../../../platform/db/constraint-errors';
-import { checks, orders } from '../../../../schema';
-import { account, POINTS } from '../../ledger';
-import { planSpend, sumDeltas } from '../../ledger';
-import { lotExpiry, lotVesting } from '../../ledger';
-import { InsufficientWalletBalanceError } from '../../ledger';
-import { walletBalances } from '../../ledger';
-import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
-import type { PlannedTransfer } from '../../ledger';
-import { insufficientPointsOnViolation } from '../../ledger';
-import { recordedOrderEvents } from '../events';
-import { checkBalanceLimit } from '../../ledger';
-import { applicationStatements, crossMemberGuards } from '../../offers';
-import { conversionStatements, lostReferralRace } from '../../referrals';
-import { partnerFundingTransfers } from '../../partners';
-import { checkoutCart, type CheckoutCart } from '../context';
-import { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError } from '../errors';
-import { quoteResult, type QuoteResult } from '../quote';
-import { findOrder } from '../../orders';
-import { newOrderStatements } from '../repository';
+import { upgradeForOrder } from '../modules/tiers';
+import { newId } from '../platform/ids';
+import { DomainError } from '../platform/errors';
+import type { ConstraintViolation } from '../platform/db/constraint-errors';
+import { checks } from '../../schema';
+import { account, POINTS } from '../modules/ledger';
+import { planSpend, sumDeltas } from '../modules/ledger';
+import { lotExpiry, lotVesting } from '../modules/ledger';
+import { InsufficientWalletBalanceError } from '../modules/ledger';
+import { walletBalances } from '../modules/ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../modules/ledger';
+import type { PlannedTransfer } from '../modules/ledger';
+import { insufficientPointsOnViolation } from '../modules/ledger';
+import { checkBalanceLimit } from '../modules/ledger';
+import { applicationStatements, crossMemberGuards } from '../modules/offers';
+import { conversionStatements, lostReferralRace } from '../modules/referrals';
+import { partnerFundingTransfers } from '../modules/partners';
+import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../modules/orders';
+import { newOrderStatsStatements } from '../modules/history';
+import {
+  CheckoutChangedError,
+  CheckoutContendedError,
+  checkoutCart,
+  DuplicateOrderError,
+  orderKey,
+  quoteResult,
+  recordedOrderEvents,
+  type CheckoutCart,
+  type RecordOrderResult,
+} from '../modules/checkout';
+import type { Serializer } from '../platform/serializer/serializer';
 
 /** A shared limit another member's order took first (an offer cap, a code, a referrer's rung or cap): evaluate again. */
 const lostRace = (violation: ConstraintViolation) =>
@@ -32,15 +40,6 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   orderId: string;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
-}
-
-export interface RecordOrderResult extends QuoteResult {
-  orderId: string;
-  memberId: string | null;
-  /** The member's balance after the order; 0 for a guest. */
-  pointsBalance: number;
-  /** The tier this order lifted the member into, if any. */
-  upgradedTierId: string | null;
 }
 
 /**
@@ -153,6 +152,16 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
   const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
   const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
+  const order: NewOrder = {
+    ...recorded,
+    orderPk,
+    programId,
+    pointsPayment: priced.pointsPayment,
+    walletBonusPayment: fromBonus,
+    attributes: input.attributes,
+    placedAt: at,
+    lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
+  };
   return {
     memberId,
     transfers: planned,
@@ -164,18 +173,8 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
     },
     statements: [
-      ...newOrderStatements(db, [
-        {
-          ...recorded,
-          orderPk,
-          programId,
-          pointsPayment: priced.pointsPayment,
-          walletBonusPayment: fromBonus,
-          attributes: input.attributes,
-          placedAt: at,
-          lines: input.lines.map((line, lineNo) => ({ ...line, discount: priced.lineDiscounts.get(lineNo) ?? 0 })),
-        },
-      ]),
+      ...newOrderStatements(db, [order]),
+      ...newOrderStatsStatements(db, [order]),
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
@@ -186,11 +185,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
-      if (
-        (violation.kind === 'unique' && violation.targets.includes(columnTarget(orders.orderId))) ||
-        (await findOrder(db, programId, orderId))
-      )
-        return new DuplicateOrderError(orderId);
+      if (orderIdTaken(violation) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);
       if (lostRace(violation)) return new CheckoutContendedError(orderId);
       if (!memberId) return null;
       // A balance's floor tripped: the wallet if another command spent it since, else the points.
@@ -203,3 +198,11 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
     },
   };
 });
+
+export const recordingCommands = { 'checkout.recordOrder': recordOrderCommand };
+
+/** Records an order in its member's serializer (a guest's order in one of its own). */
+export function recordOrder({ serializer }: { serializer: Serializer<typeof recordingCommands> }) {
+  return (programId: string, input: Omit<RecordOrderInput, 'programId'>) =>
+    serializer.execute(orderKey(programId, input.memberId, input.orderId), 'checkout.recordOrder', { ...input, programId });
+}

@@ -1,51 +1,37 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { checks, orderLines, orders } from '../../../../schema';
-import { InvalidInputError } from '../../../platform/errors';
-import { newId } from '../../../platform/ids';
-import { account, POINTS } from '../../ledger';
-import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../../ledger';
-import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
-import type { CommandDeps } from '../../../platform/serializer/commands';
-import type { PlannedTransfer } from '../../ledger';
-import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../../ledger';
-import { releaseStatements, stampReturnStatements } from '../../offers';
-import { referralConvertedBy } from '../../referrals';
-import { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from '../domain/refund';
-import { findOrder, linesOf } from '../../orders';
-import { orderForStats } from '../repository';
-import { refundRecordStatement, statsDelta, statsStatements } from '../../history';
-import { chargeKinds, partnerRefundTransfers, returnKinds } from '../../partners';
-import { OrderNotFoundError, RefundExceedsOrderError } from '../errors';
+import { checks } from '../../schema';
+import { InvalidInputError } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { account, POINTS } from '../modules/ledger';
+import { planClawback, planReturn, sumDeltas, type LotDelta, type LotState } from '../modules/ledger';
+import { ledgerCommand, type LedgerCommandInput } from '../modules/ledger';
+import type { CommandDeps } from '../platform/serializer/commands';
+import type { PlannedTransfer } from '../modules/ledger';
+import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind } from '../modules/ledger';
+import { releaseStatements, stampReturnStatements } from '../modules/offers';
+import { findOrder, fullyRefundedStatement, linesOf, refundRecordStatement, refundStatements } from '../modules/orders';
+import { orderForStats, statsDelta, statsStatements } from '../modules/history';
+import { chargeKinds, partnerRefundTransfers, returnKinds } from '../modules/partners';
+import {
+  allocateRefundLines,
+  isFullRefund,
+  netTotal,
+  OrderNotFoundError,
+  orderKey,
+  RefundExceedsOrderError,
+  refundShares,
+  type RefundLine,
+  type RefundOrderResult,
+} from '../modules/checkout';
+import { createReferralsService, referralConvertedBy, type referralCommands } from '../modules/referrals';
+import type { Clock } from '../platform/clock';
+import type { Database } from '../platform/db/database';
+import type { Serializer } from '../platform/serializer/serializer';
 
 /** Exactly one of `amount` (minor units) or `lines` (SKU and quantity) says what is refunded. */
 export interface RefundOrderInput extends LedgerCommandInput {
   orderId: string;
   amount: number | null;
   lines: RefundLine[] | null;
-}
-
-export interface RefundOrderResult {
-  orderId: string;
-  /** Null for a guest order nobody claimed. */
-  memberId: string | null;
-  amount: number;
-  totalRefunded: number;
-  pointsClawedBack: number;
-  /**
-   * Points the refund should have taken back but could not: the member had spent them (the program
-   * absorbs them), or they had expired (the program has them back already).
-   */
-  pointsNotRecovered: number;
-  pointsReturned: number;
-  /** Money given back to the wallet (bonus credit and cash together). */
-  walletReturned: number;
-  pointsBalance: number;
-  /** Stamps taken off the member's stamp cards for the units this refund returned. */
-  stampsReturned: number;
-  /** True when this refund completed a full refund: the order's offer and code uses were given back. */
-  offersReleased: boolean;
-  /** The referral this order converted, which the full refund cancels (in the referrer's serializer, next). */
-  referralToSettle: { id: string; referrerId: string; status: 'converted' | 'confirmed' } | null;
 }
 
 /**
@@ -129,26 +115,16 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       referralToSettle: referral as RefundOrderResult['referralToSettle'],
     },
     statements: [
-      db
-        .update(orders)
-        .set({
-          refundedAmount: sql`${orders.refundedAmount} + ${amount}`,
-          pointsClawedBack: sql`${orders.pointsClawedBack} + ${pointsToClawBack}`,
-          pointsReturned: sql`${orders.pointsReturned} + ${pointsToReturn}`,
-          walletReturned: sql`${orders.walletReturned} + ${walletToReturn.bonus + walletToReturn.cash}`,
-          walletBonusReturned: sql`${orders.walletBonusReturned} + ${walletToReturn.bonus}`,
-        })
-        .where(eq(orders.id, order.id)),
-      ...[...lineAllocations].map(([lineNo, quantity]) =>
-        db
-          .update(orderLines)
-          .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${quantity}` })
-          .where(and(eq(orderLines.orderId, order.id), eq(orderLines.lineNo, lineNo))),
+      ...refundStatements(
+        db,
+        order.id,
+        { amount, pointsClawedBack: pointsToClawBack, pointsReturned: pointsToReturn, walletReturned: walletToReturn },
+        lineAllocations,
       ),
       ...stampReturns.statements,
       refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
       ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
-      ...(offersReleased ? [db.update(orders).set({ fullyRefundedAt: now }).where(eq(orders.id, order.id))] : []),
+      ...(offersReleased ? [fullyRefundedStatement(db, order.id, now)] : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
     // without the serializer): prepare again on what it left, which then refuses what is too much.
@@ -298,4 +274,33 @@ function walletReturns(
         ]
       : [],
   );
+}
+
+export const refundCommands = { 'checkout.refundOrder': refundOrderCommand };
+
+/**
+ * Refunds in the customer's serializer; an issued referral reward the refund cancels is then
+ * taken back in the referrer's (the settle-referrals job retries it if this step fails).
+ */
+export function refundOrder({
+  db,
+  clock,
+  serializer,
+}: {
+  db: Database;
+  clock: Clock;
+  serializer: Serializer<typeof refundCommands & typeof referralCommands>;
+}) {
+  const referrals = createReferralsService({ db, clock, serializer });
+  return async (programId: string, input: Omit<RefundOrderInput, 'programId'>) => {
+    const order = await findOrder(db, programId, input.orderId);
+    if (!order) throw new OrderNotFoundError(input.orderId);
+    const result = await serializer.execute(orderKey(programId, order.memberId, input.orderId), 'checkout.refundOrder', {
+      ...input,
+      programId,
+    });
+    // If this follow-up fails, the settle-referrals job finds the fully refunded order and settles it.
+    if (result.referralToSettle) await referrals.settleRefunded(programId, result.referralToSettle.id).catch(() => undefined);
+    return result;
+  };
 }
