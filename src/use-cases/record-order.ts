@@ -149,6 +149,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
   checkBalanceLimit(pointsBalance, ['input', 'total']);
+  const appliedIds = new Set(priced.applied.map((applied) => applied.offerId));
   const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
   const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
   const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
@@ -171,6 +172,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       memberId,
       pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
+    },
+    alongside: {
+      offersApplied: checkout.offersRead.filter((offer) => appliedIds.has(offer.id)),
+      tiersRead: checkout.tierContext?.tiers ?? [],
     },
     statements: [
       ...newOrderStatements(db, [order]),

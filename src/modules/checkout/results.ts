@@ -1,3 +1,5 @@
+import type { Offer } from '../offers';
+import type { Tier } from '../tiers';
 import type { QuoteResult } from './quote';
 
 /** What recording an order answers (the use case in src/use-cases/record-order.ts computes it). */
@@ -8,6 +10,13 @@ export interface RecordOrderResult extends QuoteResult {
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
+  /**
+   * The applied offers as the order read them, so that the response shows them without reading them
+   * again; not kept for replays of the request, which read them.
+   */
+  offersApplied?: Offer[];
+  /** The program's tiers as the order read them (an applied tier discount names one); likewise. */
+  tiersRead?: Tier[];
 }
 
 /** What refunding an order answers (the use case in src/use-cases/refund-order.ts computes it). */

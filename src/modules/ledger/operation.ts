@@ -37,6 +37,11 @@ export interface PreparedOperation<Result> {
   retryOn?: (violation: ConstraintViolation) => boolean;
   /** The plan was made from the serializer's memory of the member: its guards and read-back (`ledgerStateMemory`). */
   memory?: BatchMemory;
+  /**
+   * Returned with this run's result but not stored for replays: what the caller's response may show
+   * without reading it again (a replay answers without it).
+   */
+  alongside?: Partial<Result>;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -142,7 +147,7 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         throw mapped ?? error;
       }
       memory?.committed(results.slice(results.length - memory.readBack.length));
-      return { ...prepared.result, replayed: false };
+      return { ...prepared.result, ...prepared.alongside, replayed: false };
     }
   };
 }
