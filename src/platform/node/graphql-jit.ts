@@ -1,6 +1,6 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import { execute, Kind, type ExecutionArgs, type GraphQLError } from 'graphql';
+import { Kind, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Config } from '../../config';
 
@@ -39,15 +39,16 @@ export function jitExecution(options: { onCompileError?: (errors: readonly Graph
     onPluginInit({ addPlugin }) {
       addPlugin(useGraphQlJit({}, { enableIf: compiles }) as Plugin);
     },
-    onExecute({ args }) {
+    onExecute({ args, executeFn }) {
       if (!compiles(args)) return;
       return {
         // graphql-jit words a variable its scalar refuses as "Expected type SafeInt", dropping the
-        // scalar's own message. No resolver ran (the result has no data): graphql-js coerces again and
-        // answers with the scalar's message.
+        // scalar's own message. No resolver ran (the result has no data): yoga's own executor (which
+        // this plugin replaced) coerces again, and answers with the scalar's message and a 400.
         async onExecuteDone({ result, setResult }) {
           if (isAsyncIterable(result) || result.data !== undefined || !result.errors?.length) return;
-          setResult(await execute(args));
+          const again = await executeFn(args);
+          if (!isAsyncIterable(again)) setResult(again);
         },
       };
     },
