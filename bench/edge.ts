@@ -144,8 +144,19 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
       variables: { input: { memberId: memberAt(index), currency: 'EUR', amount: 1000, idempotencyKey: `${run}-${index}` } },
     }),
   });
-  /** Members 0–9 only (request i: member i mod 10), acting again and again. */
+  /** Members 0–9 only (request i: member i mod 10), acting again and again; funded so that their redeems never run out. */
   const activeMember = (index: number) => member(index % 10);
+  for (let index = 0; index < 10; index++) {
+    const funded = await app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...tokens.offers.admin },
+      body: JSON.stringify({
+        query: `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }`,
+        variables: { input: { memberId: activeMember(index), points: 1_000_000, reason: 'bench', idempotencyKey: `fund-${index}` } },
+      }),
+    });
+    if (!(await funded.text()).includes('PointsPayload')) throw new Error(`could not fund active member ${index}`);
+  }
   const operations: Record<string, Operation> = {
     'recordOrder (no offer)': order('plain'),
     'recordOrder (200 offers)': order('offers'),
