@@ -36,7 +36,7 @@ afterAll(() => {
 });
 
 /** graphql-jit gives its errors no `locations` (optional in the GraphQL spec); everything else must match. */
-function withoutLocations(body: { errors?: Array<Record<string, unknown>> }) {
+function withoutLocations(body: { errors?: Array<Record<string, unknown>> }): any {
   return { ...body, ...(body.errors ? { errors: body.errors.map(({ locations: _locations, ...error }) => error) } : {}) };
 }
 
