@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll } from '../support/members';
 import { key, mutate, REDEEM, TOP_UP } from '../support/ledger';
-import { createOffer, quote, recordOrder } from '../support/offers';
+import { createCode, createOffer, quote, recordOrder } from '../support/offers';
 import { ENROLL } from '../support/operations';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { setUpTiers } from '../support/tiers';
@@ -23,6 +23,9 @@ beforeAll(async () => {
   await createOffer(app, { effect: { percentOff: { basisPoints: 500 } } });
   await createOffer(app, { effect: { amountOff: { amount: 100 } }, perMemberLimit: 3, conditions: { orderNumber: 2 } });
   await createOffer(app, { effect: { stampCard: { stampsRequired: 5, items: { categories: ['coffee'] } } } });
+  // A code entered at checkout: its offer, and the partner funding it if any, are read with everything else.
+  const coded = await createOffer(app, { effect: { amountOff: { amount: 50 } }, codeRequired: true });
+  await createCode(app, { offerId: coded.id, code: 'SAVE50' });
   ada = await enroll(app, { email: 'ada@example.com' });
   await recordOrder(app, {
     memberId: ada.globalId,
@@ -43,13 +46,18 @@ async function sequentialRoundTrips(request: () => Promise<unknown>) {
 describe('sequential round trips per request (DESIGN.md §3: one read batch, one write batch)', () => {
   const cart = () => ({
     memberId: ada.globalId,
+    codes: ['SAVE50'],
     total: 5_000,
     lines: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPrice: 2_500 }],
   });
   const admin = () => app.token({ role: 'admin' });
 
-  it('quote: one, its offers included', async () => {
-    expect(await sequentialRoundTrips(async () => expect((await quote(app, cart())).appliedOffers.length).toBeGreaterThan(0))).toBe(1);
+  it('quote: one, its offers and the code entered included', async () => {
+    expect(
+      await sequentialRoundTrips(async () =>
+        expect((await quote(app, cart())).appliedOffers.map((applied: { code: string | null }) => applied.code)).toContain('SAVE50'),
+      ),
+    ).toBe(1);
   });
 
   it('recordOrder: one read, one write, the applied offers’ fields included (the command hands back the offers it read)', async () => {

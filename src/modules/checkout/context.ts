@@ -174,13 +174,7 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     );
   });
   // Only code-required offers are partner campaigns: the codes entered say which partners to read.
-  const funders = offersInPlay.then(([, entered]) =>
-    offerFunders(
-      db,
-      programId,
-      entered.flatMap(({ match }) => (match ? [match.offer.id] : [])),
-    ),
-  );
+  const funders = offerFunders(db, programId, cart.codes);
   const wallet = cart.walletPayment;
   const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance, fundersByOffer] =
     await Promise.all([

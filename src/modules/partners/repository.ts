@@ -1,5 +1,13 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
+import {
+  accounts,
+  partnerCampaigns,
+  partners,
+  promoCodes,
+  settlementPeriods,
+  type PartnerCampaignRow,
+  type PartnerRow,
+} from '../../../schema';
 import type { StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
@@ -85,11 +93,16 @@ export function campaignsOfPartner(db: Database, programId: string, partnerId: s
 export type CampaignFunder = OfferFunder & { partner: PartnerRow; campaignId: string };
 
 /**
- * The funders of those of `offerIds` that back partner campaigns, in one query: the partner, its
+ * The funders of the offers of the promo codes `codes` that back partner campaigns, in one query: the partner, its
  * terms and what its funding account can still pay (the deposit, or the credit left).
  */
-export async function offerFunders(db: Database, programId: string, offerIds: readonly string[]): Promise<Map<string, CampaignFunder>> {
-  if (offerIds.length === 0) return new Map();
+export async function offerFunders(db: Database, programId: string, codes: readonly string[]): Promise<Map<string, CampaignFunder>> {
+  if (codes.length === 0) return new Map();
+  // The offers of the codes entered, found by the codes themselves: read at once with the codes, not after them.
+  const offersOfCodes = db
+    .select({ offerId: promoCodes.offerId })
+    .from(promoCodes)
+    .where(and(eq(promoCodes.programId, programId), inArray(promoCodes.code, [...codes])));
   const rows = await db
     .select({ campaign: partnerCampaigns, partner: partners, balance: accounts.balance })
     .from(partnerCampaigns)
@@ -103,7 +116,7 @@ export async function offerFunders(db: Database, programId: string, offerIds: re
         sql`${accounts.kind} = case ${partners.funding} when 'prepaid' then 'partner_deposit' else 'partner_receivable' end`,
       ),
     )
-    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.offerId, [...offerIds])));
+    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.offerId, offersOfCodes)));
   return new Map(
     rows.map(({ campaign, partner, balance }) => [
       campaign.offerId,
