@@ -63,7 +63,7 @@ function stateOf(programId: string, memberId: string, [status, rules, lots, bala
  * changes what is kept), else read in one round trip and kept. Guard a write planned from it with
  * `ledgerStateMemory`.
  */
-export async function memberLedgerState(deps: CommandDeps, programId: string, memberId: string): Promise<MemberLedgerState> {
+async function memberLedgerState(deps: CommandDeps, programId: string, memberId: string): Promise<MemberLedgerState> {
   const kept = deps.hotState?.get() as MemberLedgerState | undefined;
   if (kept && kept.programId === programId && kept.memberId === memberId) return structuredClone(kept);
   const state = stateOf(programId, memberId, await deps.db.batch(stateReads(deps.db, programId, memberId)));
@@ -71,9 +71,11 @@ export async function memberLedgerState(deps: CommandDeps, programId: string, me
   return structuredClone(state);
 }
 
-/** Throws the member's typed error unless the state shows an active member. */
-export function requireActiveIn(state: MemberLedgerState): void {
-  checkActive(state.memberId, state.status);
+/** `memberLedgerState` of a member that exists and is not erased (else the member's typed error). */
+export async function activeMemberLedgerState(deps: CommandDeps, programId: string, memberId: string): Promise<MemberLedgerState> {
+  const state = await memberLedgerState(deps, programId, memberId);
+  checkActive(memberId, state.status);
+  return state;
 }
 
 export function balanceIn(state: MemberLedgerState, kind: AccountKind, unit = POINTS): number {

@@ -6,7 +6,7 @@ import { planExpiry, planSpend, sumDeltas } from '../domain/lots';
 import { checkMinimumRedemption, lotExpiry } from '../domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import { memberBalance, openLots } from '../repository';
-import { balanceIn, ledgerStateMemory, memberLedgerState, requireActiveIn } from '../hot-state';
+import { activeMemberLedgerState, balanceIn, ledgerStateMemory } from '../hot-state';
 import { insufficientPointsOnViolation } from './points-guard';
 
 /** The outbox event of a points movement: who, how many, the balance after. */
@@ -24,8 +24,7 @@ export function pointsEvent(
  * one round trip (DESIGN.md §3); `memory` guards the write planned from it.
  */
 async function readPointsState(deps: CommandDeps, programId: string, memberId: string) {
-  const state = await memberLedgerState(deps, programId, memberId);
-  requireActiveIn(state);
+  const state = await activeMemberLedgerState(deps, programId, memberId);
   return { rules: state.rules, lots: state.lots, balance: balanceIn(state, 'memberPoints'), memory: ledgerStateMemory(deps, state) };
 }
 

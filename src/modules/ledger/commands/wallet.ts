@@ -7,7 +7,7 @@ import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
 import { walletBalances } from '../repository';
-import { ledgerStateMemory, memberLedgerState, requireActiveIn, walletIn } from '../hot-state';
+import { activeMemberLedgerState, ledgerStateMemory, walletIn } from '../hot-state';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -34,8 +34,7 @@ function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletRe
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
   // From the serializer's memory, or every read at once: one round trip (DESIGN.md §3).
-  const state = await memberLedgerState(deps, programId, memberId);
-  requireActiveIn(state);
+  const state = await activeMemberLedgerState(deps, programId, memberId);
   const { rules } = state;
   const before = walletIn(state, currency);
   const bonus = topUpBonus(amount, currency, rules);
@@ -80,8 +79,7 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  const state = await memberLedgerState(deps, programId, memberId);
-  requireActiveIn(state);
+  const state = await activeMemberLedgerState(deps, programId, memberId);
   const before = walletIn(state, currency);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
