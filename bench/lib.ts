@@ -152,6 +152,9 @@ export async function measure(
   for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
   const results: Record<string, LoadResult> = {};
   for (const [name, target] of Object.entries(targets)) results[name] = await run(target, name, 'run');
+  // autocannon stops at its deadline without waiting for the requests still in flight: let the
+  // servers finish them, so that what runs next (the ledger audit, another path) sees no half-done load.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   return results;
 }
 
