@@ -3,32 +3,8 @@ import { programIdColumn, nullOrWholeWithin, wholeWithin } from './columns';
 import { memberIdColumn } from './members';
 import { purchaseKeyKinds } from './values';
 import { checks } from './constraints';
-import { orders } from './orders';
-import { MAX_AMOUNT, MAX_BALANCE } from '../src/platform/bounds';
+import { MAX_BALANCE } from '../src/platform/bounds';
 import { sqliteTable, text, integer, index, check, primaryKey } from 'drizzle-orm/sqlite-core';
-
-/** One refund of an order, as the refund command recorded it (the order keeps the running totals). */
-export const orderRefunds = sqliteTable(
-  'order_refunds',
-  {
-    id: text('id').primaryKey(),
-    programId: programIdColumn(),
-    orderPk: text('order_pk')
-      .notNull()
-      .references(() => orders.id),
-    amount: integer('amount').notNull(),
-    pointsClawedBack: integer('points_clawed_back').notNull(),
-    pointsReturned: integer('points_returned').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-  },
-  (t) => [
-    index('order_refunds_order').on(t.orderPk, t.createdAt),
-    check(
-      checks.orderRefundsRange,
-      sql`${wholeWithin(t.amount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
-    ),
-  ],
-);
 
 /**
  * A member's purchase figures, kept current in the batch of every order, refund and import
@@ -81,4 +57,3 @@ export const memberPurchaseCounts = sqliteTable(
 );
 
 export type MemberStatsRow = typeof memberStats.$inferSelect;
-export type OrderRefundRow = typeof orderRefunds.$inferSelect;

@@ -96,5 +96,29 @@ export const orderLines = sqliteTable(
   ],
 );
 
+/** One refund of an order, as the refund command recorded it (the order keeps the running totals). */
+export const orderRefunds = sqliteTable(
+  'order_refunds',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    orderPk: text('order_pk')
+      .notNull()
+      .references(() => orders.id),
+    amount: integer('amount').notNull(),
+    pointsClawedBack: integer('points_clawed_back').notNull(),
+    pointsReturned: integer('points_returned').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('order_refunds_order').on(t.orderPk, t.createdAt),
+    check(
+      checks.orderRefundsRange,
+      sql`${wholeWithin(t.amount, 0, MAX_AMOUNT)} and ${wholeWithin(t.pointsClawedBack, 0, MAX_BALANCE)} and ${wholeWithin(t.pointsReturned, 0, MAX_BALANCE)}`,
+    ),
+  ],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OrderRefundRow = typeof orderRefunds.$inferSelect;

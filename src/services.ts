@@ -10,7 +10,7 @@ import { createRulesService, type RulesService } from './modules/rules';
 import { createLedgerService, type LedgerService } from './modules/ledger';
 import { createTiersService, type TiersService } from './modules/tiers';
 import { createJobsService, type JobsService } from './jobs/service';
-import { createOffersService, type OffersService } from './modules/offers';
+import { applicationsOfOrders, createOffersService, type OffersService } from './modules/offers';
 import { createCheckoutService, type CheckoutService } from './modules/checkout';
 import { createReferralsService, type ReferralsService } from './modules/referrals';
 import { createHistoryService, type HistoryService } from './modules/history';
@@ -64,7 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
     offers: createOffersService(deps),
     checkout: { ...createCheckoutService(deps), ...createOrderWorkflows(deps) },
     referrals: createReferralsService(deps),
-    history: createHistoryService(deps),
+    history: createHistoryService({ ...deps, applicationsOfOrders }),
     imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
     segments: createSegmentsService(deps),
     partners: createPartnersService(deps),

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { jobRuns, programs, type JobRunRow } from '../../schema';
+import { jobRuns, type JobRunRow } from '../../schema';
+import { allProgramIds } from '../modules/programs';
 import { newId } from '../platform/ids';
 import type { ServiceDeps } from '../services';
 import type { Job } from './job';
@@ -108,7 +109,7 @@ export async function runScheduledJobs(deps: ServiceDeps, cron: string, now: Dat
   const names = jobsByCron[cron];
   if (!names) throw new Error(`No jobs are mapped to cron "${cron}" (src/jobs/schedule.ts)`);
   const deadline = deps.clock.now().getTime() + budgetMs;
-  const programIds = (await deps.db.select({ id: programs.id }).from(programs).orderBy(programs.id)).map((program) => program.id);
+  const programIds = await allProgramIds(deps.db);
   const runs: JobRunRow[] = [];
   for (const name of names) {
     const job = jobs[name]!;

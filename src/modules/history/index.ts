@@ -4,5 +4,12 @@
 import './schema';
 
 export { statsDelta, heldPurchaseKeys, orderForStats, type OrderForStats, type StatsDelta } from './domain/stats';
+export {
+  anyPurchaseOf,
+  customerScoresSql,
+  memberLastOrderSql,
+  memberPurchasesSinceSql,
+  memberStatSql,
+} from './repository';
 export { newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';

@@ -1,19 +1,21 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import { memberPurchaseCounts, memberStats, offerApplications, promoCodes } from '../../../schema';
+import { and, desc, eq, gte, inArray, sql, type Column, type SQL } from 'drizzle-orm';
+import { memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import type { PurchaseKeyKind } from '../../../schema';
+import type { applicationsOfOrders } from '../offers';
 import { linesOfOrders, refundsOfOrders } from '../orders';
 
+/**
+ * The offers module's read of the offers applied to orders. History cannot import offers (offers →
+ * segments → history), so the composition root (src/services.ts) passes it in.
+ */
+export type ApplicationsOfOrders = typeof applicationsOfOrders;
+
 /** Lines, applied offers and refunds of many orders: one round trip whatever their number. */
-export async function orderDetails(db: Database, orderPks: string[]) {
+export async function orderDetails(db: Database, applicationsOf: ApplicationsOfOrders, orderPks: string[]) {
   const [lines, applications, refunds] = await db.batch([
     linesOfOrders(db, orderPks),
-    db
-      .select({ application: offerApplications, code: promoCodes.code })
-      .from(offerApplications)
-      .leftJoin(promoCodes, eq(promoCodes.id, offerApplications.codeId))
-      .where(inArray(offerApplications.orderPk, orderPks))
-      .orderBy(offerApplications.orderPk, offerApplications.id),
+    applicationsOf(db, orderPks),
     refundsOfOrders(db, orderPks),
   ]);
   return { lines, applications, refunds };
@@ -43,4 +45,43 @@ export function purchasesOf(db: Database, programId: string, memberId: string, k
     .groupBy(memberPurchaseCounts.key)
     .orderBy(desc(orderCount), memberPurchaseCounts.key)
     .limit(limit);
+}
+
+/** Whether any member of the program bought the SKU or category; a query builder (one row or none). */
+export function anyPurchaseOf(db: Database, programId: string, kind: PurchaseKeyKind, key: string) {
+  return db
+    .select({ key: memberPurchaseCounts.key })
+    .from(memberPurchaseCounts)
+    .where(and(eq(memberPurchaseCounts.programId, programId), eq(memberPurchaseCounts.kind, kind), eq(memberPurchaseCounts.key, key)))
+    .limit(1);
+}
+
+/** A member's lifetime order count or spend (0 without orders); a scalar subquery over the caller's member id column. */
+export function memberStatSql(memberId: Column, stat: 'orderCount' | 'totalSpend'): SQL {
+  return sql`coalesce((select ${memberStats[stat]} from ${memberStats} where ${memberStats.memberId} = ${memberId}), 0)`;
+}
+
+/** Whether the member's last order was placed at or before `atMost` and after `after` (epoch ms; each optional, one given); false without orders. */
+export function memberLastOrderSql(memberId: Column, bounds: { atMost?: number; after?: number }): SQL {
+  const tests = [
+    bounds.atMost !== undefined ? sql`${memberStats.lastOrderAt} <= ${bounds.atMost}` : null,
+    bounds.after !== undefined ? sql`${memberStats.lastOrderAt} > ${bounds.after}` : null,
+  ].filter((part): part is SQL => part !== null);
+  return sql`exists (select 1 from ${memberStats} where ${memberStats.memberId} = ${memberId} and ${memberStats.lastOrderAt} is not null and ${sql.join(tests, sql` and `)})`;
+}
+
+/** The member's orders that bought the SKU or category on `fromDay` (days since 1970-01-01) or later; a scalar subquery. */
+export function memberPurchasesSinceSql(memberId: Column, kind: PurchaseKeyKind, key: string, fromDay: number): SQL {
+  return sql`(select coalesce(sum(${memberPurchaseCounts.orders}), 0) from ${memberPurchaseCounts}
+        where ${memberPurchaseCounts.memberId} = ${memberId} and ${memberPurchaseCounts.kind} = ${kind} and ${memberPurchaseCounts.key} = ${key} and ${memberPurchaseCounts.day} >= ${fromDay})`;
+}
+
+/**
+ * One row per customer of the program (a member with a counted order): `member_id`, and `score`
+ * (a window expression) of the last order's time as `recency`, of the order count as `frequency` and
+ * of the spend as `monetary`; a subquery over the caller's program id column.
+ */
+export function customerScoresSql(programId: Column, score: (measure: SQL) => SQL): SQL {
+  return sql`(select member_id, ${score(sql`last_order_at`)} as recency, ${score(sql`order_count`)} as frequency, ${score(sql`total_spend`)} as monetary
+    from ${memberStats} where ${memberStats.programId} = ${programId} and ${memberStats.orderCount} > 0)`;
 }

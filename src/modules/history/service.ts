@@ -4,7 +4,7 @@ import type { KeysetPage } from '../../platform/db/keyset';
 import type { MemberStatsRow, OrderRow, PurchaseKeyKind } from '../../../schema';
 import { averageOrderValue } from './domain/stats';
 import { dayNumber } from '../../platform/time';
-import { orderDetails, purchasesOf, statsOf } from './repository';
+import { orderDetails, purchasesOf, statsOf, type ApplicationsOfOrders } from './repository';
 import { listOrders, orderByOrderId, ordersByPks, type OrderFilter } from '../orders';
 
 type Details = Awaited<ReturnType<typeof orderDetails>>;
@@ -23,13 +23,21 @@ export interface MemberStats extends Omit<MemberStatsRow, 'programId'> {
 
 export type HistoryService = ReturnType<typeof createHistoryService>;
 
+export interface HistoryDeps {
+  db: Database;
+  clock: Clock;
+  /** The offers module's read, passed in by src/services.ts (history sits below offers). */
+  applicationsOfOrders: ApplicationsOfOrders;
+}
+
 /** Reads of purchase history and member stats; every read is scoped by program. */
-export function createHistoryService({ db, clock }: { db: Database; clock: Clock }) {
+export function createHistoryService({ db, clock, applicationsOfOrders }: HistoryDeps) {
   /** Two round trips whatever the number of orders: the orders, then all their details in one batch. */
   async function withDetails(rows: OrderRow[]): Promise<OrderView[]> {
     if (rows.length === 0) return [];
     const { lines, applications, refunds } = await orderDetails(
       db,
+      applicationsOfOrders,
       rows.map((row) => row.id),
     );
     return rows.map((row) => ({

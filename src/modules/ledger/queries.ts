@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { accounts, lots, transfers } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
@@ -192,4 +192,9 @@ export function openLotsExpiringWithin(
         sql`${lots.expiresAt} > ${now.getTime()} and ${lots.expiresAt} <= ${until.getTime()}`,
       ),
     );
+}
+
+/** A member's points balance (0 before its first movement); a scalar subquery over the caller's member columns. */
+export function memberPointsBalanceSql(member: { programId: Column; id: Column }): SQL {
+  return sql`coalesce((select ${accounts.balance} from ${accounts} where ${accounts.programId} = ${member.programId} and ${accounts.ownerType} = 'member' and ${accounts.ownerId} = ${member.id} and ${accounts.kind} = 'points' and ${accounts.unit} = 'POINTS'), 0)`;
 }

@@ -12,6 +12,7 @@ export { usageWindows } from './domain/limits';
 export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';
 export {
+  applicationsOfOrders,
   applicationStatements,
   claimApplicationsStatement,
   crossMemberGuards,

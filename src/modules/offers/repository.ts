@@ -261,3 +261,13 @@ export const crossMemberGuards: string[] = [checks.offersRedemptionCap, checks.o
 export function claimApplicationsStatement(db: Database, orderPk: string, memberId: string): Statement {
   return db.update(offerApplications).set({ memberId }).where(eq(offerApplications.orderPk, orderPk));
 }
+
+/** The offers applied to many orders, with the promo code entered for each, by order; a query builder to batch. */
+export function applicationsOfOrders(db: Database, orderPks: string[]) {
+  return db
+    .select({ application: offerApplications, code: promoCodes.code })
+    .from(offerApplications)
+    .leftJoin(promoCodes, eq(promoCodes.id, offerApplications.codeId))
+    .where(inArray(offerApplications.orderPk, orderPks))
+    .orderBy(offerApplications.orderPk, offerApplications.id);
+}

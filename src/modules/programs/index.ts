@@ -2,4 +2,4 @@
 import './schema';
 
 export { ProgramType } from './schema';
-export { createProgramsService, type ProgramsService } from './service';
+export { allProgramIds, createProgramsService, type ProgramsService } from './service';

@@ -31,3 +31,8 @@ export function createProgramsService(deps: { db: Database; clock: Clock }): Pro
     },
   };
 }
+
+/** Every program's id, in id order (the jobs runner runs a program job for each). */
+export async function allProgramIds(db: Database): Promise<string[]> {
+  return (await db.select({ id: programs.id }).from(programs).orderBy(programs.id)).map((program) => program.id);
+}

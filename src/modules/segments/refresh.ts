@@ -1,16 +1,12 @@
 import { and, count, eq, gt, sql } from 'drizzle-orm';
-import { members, segmentMembers, segments, tiers, type SegmentRow } from '../../../schema';
+import { members, segmentMembers, segments, type SegmentRow } from '../../../schema';
 import type { Database } from '../../platform/db/database';
+import { tierIdsByName } from '../tiers';
 import { parseDefinition } from './domain/definition';
 import { compileDefinition } from './sql';
 
 /** Members one refresh chunk covers: one set-based insert … select each. */
 export const REFRESH_CHUNK = 5000;
-
-export async function tierIdsByName(db: Database, programId: string) {
-  const rows = await db.select({ id: tiers.id, name: tiers.name }).from(tiers).where(eq(tiers.programId, programId));
-  return new Map(rows.map((tier) => [tier.name, tier.id]));
-}
 
 /** The SQL condition of a stored segment at `now`. */
 export async function segmentCondition(db: Database, segment: SegmentRow, now: Date) {

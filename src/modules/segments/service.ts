@@ -1,12 +1,14 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
-import { memberPurchaseCounts, members, segmentMembers, segments, type SegmentRow } from '../../../schema';
+import { members, segmentMembers, segments, type SegmentRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { newId } from '../../platform/ids';
 import { DefinitionError, needsProgramWideScores, parseDefinition, referencesOf } from './domain/definition';
-import { refreshSegmentFully, segmentCondition, tierIdsByName } from './refresh';
+import { refreshSegmentFully, segmentCondition } from './refresh';
+import { anyPurchaseOf } from '../history';
+import { tierIdsByName } from '../tiers';
 import { SegmentNotFoundError } from './errors';
 
 const definitionPath = (path: Array<string | number>) => ['input', 'definition', ...path.map(String)];
@@ -41,17 +43,7 @@ export function createSegmentsService({ db, clock }: { db: Database; clock: Cloc
                   ),
                 )
                 .limit(1)
-            : await db
-                .select({ key: memberPurchaseCounts.key })
-                .from(memberPurchaseCounts)
-                .where(
-                  and(
-                    eq(memberPurchaseCounts.programId, programId),
-                    eq(memberPurchaseCounts.kind, 'category'),
-                    eq(memberPurchaseCounts.key, reference.name),
-                  ),
-                )
-                .limit(1);
+            : await anyPurchaseOf(db, programId, 'category', reference.name);
         return found ? null : reference;
       }),
     );

@@ -1,8 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { accounts, memberPurchaseCounts, members, memberStats, memberTiers } from '../../../schema';
+import { members } from '../../../schema';
 import { dayNumber } from '../../platform/time';
+import { customerScoresSql, memberLastOrderSql, memberPurchasesSinceSql, memberStatSql } from '../history';
+import { memberPointsBalanceSql } from '../ledger';
 import { attributeMatch } from '../members';
 import { memberOrdersSinceSql } from '../orders';
+import { memberInTiersSql } from '../tiers';
 import type { Condition, Definition } from './domain/definition';
 
 const DAY_MS = 86_400_000;
@@ -27,26 +30,23 @@ function between(expression: SQL, bounds: { min?: number; max?: number }): SQL {
   return parts.length ? sql.join(parts, sql` and `) : sql`1`;
 }
 
-const stat = (column: SQL) => sql`coalesce((select ${column} from ${memberStats} where ${memberStats.memberId} = ${members.id}), 0)`;
-
 /**
  * Recency, frequency and monetary scores 1–5 of the program's customers (members with a counted
  * order): each is 1 + ⌊5 × (rank − 1) / customers⌋ with equal values ranked equal, so ties share a score
  * and the most recent, most frequent, biggest spenders score 5.
  */
 function rfmScores() {
-  const score = (order: SQL) => sql`1 + (rank() over (order by ${order}) - 1) * 5 / count(*) over ()`;
-  return sql`(select member_id, ${score(sql`last_order_at`)} as recency, ${score(sql`order_count`)} as frequency, ${score(sql`total_spend`)} as monetary
-    from ${memberStats} where ${memberStats.programId} = ${members.programId} and ${memberStats.orderCount} > 0)`;
+  return customerScoresSql(members.programId, (order) => sql`1 + (rank() over (order by ${order}) - 1) * 5 / count(*) over ()`);
 }
 
 function condition(node: Condition, context: CompileContext): SQL {
   const now = context.now.getTime();
   switch (node.kind) {
-    case 'tier': {
-      const ids = node.test.in.map((name) => context.tierIds.get(name) ?? '');
-      return sql`exists (select 1 from ${memberTiers} where ${memberTiers.memberId} = ${members.id} and ${memberTiers.tierId} in (${list(ids)}))`;
-    }
+    case 'tier':
+      return memberInTiersSql(
+        members.id,
+        node.test.in.map((name) => context.tierIds.get(name) ?? ''),
+      );
     case 'tags': {
       const has = (tag: string) => sql`exists (select 1 from json_each(${members.tags}) where value = ${tag.trim().toLowerCase()})`;
       const parts = [...(node.test.all ?? []).map(has), ...(node.test.any ? [sql`(${sql.join(node.test.any.map(has), sql` or `)})`] : [])];
@@ -69,39 +69,38 @@ function condition(node: Condition, context: CompileContext): SQL {
         node.test
       ];
     case 'pointsBalance':
-      return between(
-        sql`coalesce((select ${accounts.balance} from ${accounts} where ${accounts.programId} = ${members.programId} and ${accounts.ownerType} = 'member' and ${accounts.ownerId} = ${members.id} and ${accounts.kind} = 'points' and ${accounts.unit} = 'POINTS'), 0)`,
-        node.test,
-      );
+      return between(memberPointsBalanceSql(members), node.test);
     case 'orderCount': {
       const { withinDays, ...bounds } = node.test;
       return between(
-        withinDays === undefined ? stat(sql`${memberStats.orderCount}`) : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'count'),
+        withinDays === undefined
+          ? memberStatSql(members.id, 'orderCount')
+          : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'count'),
         bounds,
       );
     }
     case 'spend': {
       const { withinDays, ...bounds } = node.test;
       return between(
-        withinDays === undefined ? stat(sql`${memberStats.totalSpend}`) : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'paid'),
+        withinDays === undefined
+          ? memberStatSql(members.id, 'totalSpend')
+          : memberOrdersSinceSql(members, now - withinDays * DAY_MS, 'paid'),
         bounds,
       );
     }
     case 'daysSinceLastOrder': {
       // Whole days since the last order: at least min ⇔ last ≤ now − min days; at most max ⇔ last > now − (max + 1) days.
       const { min, max } = node.test;
-      const bounds = [
-        min !== undefined ? sql`${memberStats.lastOrderAt} <= ${now - min * DAY_MS}` : null,
-        max !== undefined ? sql`${memberStats.lastOrderAt} > ${now - (max + 1) * DAY_MS}` : null,
-      ].filter((part): part is SQL => part !== null);
-      return sql`exists (select 1 from ${memberStats} where ${memberStats.memberId} = ${members.id} and ${memberStats.lastOrderAt} is not null and ${sql.join(bounds, sql` and `)})`;
+      return memberLastOrderSql(members.id, {
+        atMost: min === undefined ? undefined : now - min * DAY_MS,
+        after: max === undefined ? undefined : now - (max + 1) * DAY_MS,
+      });
     }
     case 'bought': {
       const { sku, category, atLeast, withinDays } = node.test;
-      const [kind, key] = sku !== undefined ? ['sku', sku] : ['category', category!];
+      const [kind, key] = sku !== undefined ? (['sku', sku] as const) : (['category', category!] as const);
       const fromDay = withinDays === undefined ? Number.MIN_SAFE_INTEGER : dayNumber(context.now) - withinDays + 1;
-      return sql`(select coalesce(sum(${memberPurchaseCounts.orders}), 0) from ${memberPurchaseCounts}
-        where ${memberPurchaseCounts.memberId} = ${members.id} and ${memberPurchaseCounts.kind} = ${kind} and ${memberPurchaseCounts.key} = ${key} and ${memberPurchaseCounts.day} >= ${fromDay}) >= ${atLeast}`;
+      return sql`${memberPurchasesSinceSql(members.id, kind, key, fromDay)} >= ${atLeast}`;
     }
     case 'rfm': {
       const tests = (['recency', 'frequency', 'monetary'] as const).flatMap((score) =>

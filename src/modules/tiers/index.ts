@@ -4,6 +4,6 @@ import './schema';
 export { recalculateTiersInBulk } from './bulk-recalculation';
 export type { Tier } from './domain';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
-export { existingTierIds, forgetMemberTier, loadTierSettings } from './repository';
+export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName } from './repository';
 export { TierType } from './schema';
 export { createTiersService, type TiersService } from './service';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -142,4 +142,15 @@ export async function existingTierIds(db: Database, programId: string, tierIds: 
     .from(tiers)
     .where(and(eq(tiers.programId, programId), inArray(tiers.id, [...tierIds])));
   return rows.map((row) => row.id);
+}
+
+/** The program's tier ids by tier name. */
+export async function tierIdsByName(db: Database, programId: string) {
+  const rows = await db.select({ id: tiers.id, name: tiers.name }).from(tiers).where(eq(tiers.programId, programId));
+  return new Map(rows.map((tier) => [tier.name, tier.id]));
+}
+
+/** Whether the member holds one of the tiers; a condition over the caller's member id column. */
+export function memberInTiersSql(memberId: Column, tierIds: string[]): SQL {
+  return sql`exists (select 1 from ${memberTiers} where ${memberTiers.memberId} = ${memberId} and ${inArray(memberTiers.tierId, tierIds)})`;
 }
