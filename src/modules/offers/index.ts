@@ -23,6 +23,7 @@ export {
   releaseStatements,
   stampReturnStatements,
   type RecordedApplication,
+  offerIdsOfCodes,
 } from './repository';
 export { drawPersonalCode, personalCodesStatement, type PersonalCode } from './personal-codes';
 export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';

@@ -25,6 +25,14 @@ export async function matchCodes(db: Database, programId: string, codes: string[
   return codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null }));
 }
 
+/** The offers of the promo codes `codes`, as a subquery another module's read can filter by (checkout's partner funders). */
+export function offerIdsOfCodes(db: Database, programId: string, codes: readonly string[]) {
+  return db
+    .select({ offerId: promoCodes.offerId })
+    .from(promoCodes)
+    .where(and(eq(promoCodes.programId, programId), inArray(promoCodes.code, [...codes])));
+}
+
 /** Codes given to a member, with their offers. */
 export function heldCodes(db: Database, programId: string, memberId: string) {
   return codesWithOffers(db, programId, eq(promoCodes.assignedMemberId, memberId));

@@ -3,7 +3,6 @@ import {
   accounts,
   partnerCampaigns,
   partners,
-  promoCodes,
   settlementPeriods,
   type PartnerCampaignRow,
   type PartnerRow,
@@ -12,7 +11,7 @@ import type { StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { account, type AccountRef } from '../ledger';
-import type { OfferFunder } from '../offers';
+import { offerIdsOfCodes, type OfferFunder } from '../offers';
 
 /** The account a partner's money sits in: its deposit (prepaid), or its receivable, floored at minus its credit limit (postpaid). */
 export function fundingAccount(partner: Pick<PartnerRow, 'programId' | 'id' | 'funding' | 'currency' | 'creditLimit'>): AccountRef {
@@ -99,10 +98,7 @@ export type CampaignFunder = OfferFunder & { partner: PartnerRow; campaignId: st
 export async function offerFunders(db: Database, programId: string, codes: readonly string[]): Promise<Map<string, CampaignFunder>> {
   if (codes.length === 0) return new Map();
   // The offers of the codes entered, found by the codes themselves: read at once with the codes, not after them.
-  const offersOfCodes = db
-    .select({ offerId: promoCodes.offerId })
-    .from(promoCodes)
-    .where(and(eq(promoCodes.programId, programId), inArray(promoCodes.code, [...codes])));
+  const offersOfCodes = offerIdsOfCodes(db, programId, codes);
   const rows = await db
     .select({ campaign: partnerCampaigns, partner: partners, balance: accounts.balance })
     .from(partnerCampaigns)
