@@ -1,12 +1,5 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import {
-  accounts,
-  partnerCampaigns,
-  partners,
-  settlementPeriods,
-  type PartnerCampaignRow,
-  type PartnerRow,
-} from '../../../schema';
+import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
 import type { StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
