@@ -163,6 +163,19 @@ export async function openBenchProgram(file: string, clock = systemClock) {
   return { db, client, deps, meter: () => meter! };
 }
 
+/** Tiers on spend over a rolling 12 months without grace; returns the tiers service to create them with. */
+export async function configureBenchTiers(deps: ServiceDeps) {
+  const tiers = createServices(deps).tiers;
+  await tiers.configure(PROGRAM, {
+    metric: 'spend',
+    window: 'rolling_months',
+    windowMonths: 12,
+    downgradeGraceDays: 0,
+    pendingPointsCount: 'at_once',
+  });
+  return tiers;
+}
+
 /**
  * `npm run bench -- jobs [--members 100000]`: the ledger audit, recalculate-tiers and expire-points
  * over every member of a program on the embedded database, each job in invocations of a Worker-like
@@ -183,14 +196,7 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
   const seedSeconds = (performance.now() - started) / 1000;
   console.log(`seeded ${count} members with an order and a lot each (a tenth per day over 10 days) in ${seedSeconds.toFixed(1)} s`);
 
-  const tiers = createServices(deps).tiers;
-  await tiers.configure(PROGRAM, {
-    metric: 'spend',
-    window: 'rolling_months',
-    windowMonths: 12,
-    downgradeGraceDays: 0,
-    pendingPointsCount: 'at_once',
-  });
+  const tiers = await configureBenchTiers(deps);
   await tiers.create(PROGRAM, {
     name: 'Bronze',
     threshold: 0,

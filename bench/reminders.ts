@@ -1,13 +1,14 @@
 import { sendReminders } from '../src/jobs/send-reminders';
 import { createRemindersService } from '../src/modules/reminders';
-import { openBenchProgram, PROGRAM, runInWorkerSizedInvocations, seed, withPeakHeap } from './jobs';
+import { configureBenchTiers, openBenchProgram, PROGRAM, runInWorkerSizedInvocations, seed, withPeakHeap } from './jobs';
 import { writeResults } from './lib';
 
 /**
  * `npm run bench -- reminders [--members 100000]`: the send-reminders job over every member of a
  * program on the embedded database, in invocations of a Worker-like 25 s budget. Members are seeded
- * as for `jobs` (one order and one lot each, over 10 days), 9 in 10 consent to a channel, and they
- * live in three time zones, so a run meets every decision: sent, held for quiet hours, suppressed
+ * as for `jobs` (one order and one lot each, over 10 days), 9 in 10 consent to a channel, they live
+ * in three time zones, all hold a tier (whose downgrade the job forecasts) and a tenth left a cart
+ * (which the job quotes), so a run meets every decision: sent, held for quiet hours, suppressed
  * without consent, and (lapsed and expiring competing under a cap of 1) suppressed by the cap.
  * Reports members per second, the decisions, the peak heap and the longest single database call.
  */
@@ -20,9 +21,31 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
   await client.execute(`update members set consent_email = (rowid % 10 <> 0), consent_push = (rowid % 3 = 0),
     time_zone = case rowid % 3 when 0 then null when 1 then 'America/Los_Angeles' else 'Europe/Berlin' end`);
   console.log(`seeded ${count} members in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // Everyone holds Silver on their one order, so every member's downgrade is forecast (the orders
+  // leave the 12-month window a year after the seed); a tenth left a cart, idle since the seed.
+  const silver = await (await configureBenchTiers(deps)).create(PROGRAM, {
+    name: 'Silver',
+    threshold: 1_000,
+    earnMultiplierPermille: 1000,
+    discountBasisPoints: 500,
+    memberOnlyOffers: false,
+  });
+
+  await client.execute({
+    sql: `insert into member_tiers (member_id, program_id, tier_id, since, downgrade_due_since) select id, program_id, ?, ?, null from members`,
+    args: [silver.id, seededAt.getTime()],
+  });
+  await client.execute({
+    sql: `insert into carts (program_id, cart_id, member_id, currency, lines, codes, attributes, updated_at)
+      select program_id, 'cart-' || rowid, id, 'EUR', '[{"sku":"BEANS","category":null,"quantity":2,"unitPrice":1250,"attributes":{}}]', '[]', '{}', ?
+      from members where rowid % 10 = 5`,
+    args: [seededAt.getTime()],
+  });
   await createRemindersService(deps).updateSettings(PROGRAM, {
     pointsExpiringLeadDays: [7, 30],
     lapsedAfterDays: [45, 90],
+    cartAbandonedAfterHours: [4],
+    tierDowngradeLeadDays: [30],
     frequencyCap: { maxReminders: 1, perDays: 7 },
   });
 
@@ -60,12 +83,16 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
       peakHeapMb: measured.peak / 2 ** 20,
       roundTrips: meter.count,
       longestCallMs: meter.longestMs,
+      longestCallOwnMs: meter.longestOwnMs,
+      longestCallCpuMs: meter.longestCpuMs,
+      longestCallSql: meter.longestSql.replace(/\s+/g, ' ').slice(0, 300),
       error: run.error,
     };
     console.log(
       `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${events} events, ${invocations} invocation(s), ` +
-        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, ${meter.count} calls, longest ${meter.longestMs.toFixed(1)} ms (its own ${meter.longestOwnMs.toFixed(1)} ms, CPU ${meter.longestCpuMs.toFixed(1)} ms)${run.error ? `, ERROR ${run.error}` : ''}`,
     );
+    console.log(`  longest call: ${meter.longestSql.replace(/\s+/g, ' ').slice(0, 300)}`);
     console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
   }
   console.log(`results: ${writeResults('reminders', { scenario: 'reminders', at: new Date().toISOString(), members: count, results })}`);

@@ -16,3 +16,4 @@ export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
 export * from './state-versions';
+export * from './carts';

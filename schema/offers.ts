@@ -104,6 +104,10 @@ export const promoCodes = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     assignedMemberId: text('assigned_member_id').references(() => members.id),
     uses: integer('uses').notNull().default(0),
+    /** A personal code that applies itself at its member's checkout, as if entered (a partner voucher). */
+    autoApply: integer('auto_apply', { mode: 'boolean' }).notNull().default(false),
+    /** When the code stopped being usable for good (e.g. the order that earned it was refunded). */
+    voidedAt: integer('voided_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [

@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex, check } from 'drizzle-orm/sqlite-core';
 import { programIdColumn, wholeWithin, nullOrWholeWithin } from './columns';
 import { MAX_AMOUNT, MAX_BALANCE, MAX_BASIS_POINTS, MAX_QUANTITY } from '../src/platform/bounds';
-import { offers } from './offers';
-import { partnerCampaignStatuses, partnerFundings, partnerStatuses } from './values';
+import { offers, promoCodes } from './offers';
+import { memberIdColumn } from './members';
+import { orders } from './orders';
+import { partnerCampaignStatuses, partnerFundings, partnerPublicationStatuses, partnerStatuses } from './values';
 import { checks } from './constraints';
 
 /**
@@ -117,3 +119,105 @@ export const settlementPeriods = sqliteTable(
   ],
 );
 export type SettlementPeriodRow = typeof settlementPeriods.$inferSelect;
+
+/**
+ * What a campaign was published to: an audience of host members, each given a personal voucher in
+ * chunks by the `publish-partner-campaigns` job. `cursor` (the last member id covered) moves in the
+ * same batch as the vouchers of its chunk, so a publication stopped anywhere resumes exactly.
+ */
+export const partnerPublications = sqliteTable(
+  'partner_publications',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => partnerCampaigns.id),
+    /** `{ all: true }`, `{ tierIds: [...] }` or `{ segmentIds: [...] }`. */
+    audience: text('audience', { mode: 'json' }).$type<{ all: boolean; tierIds: string[]; segmentIds: string[] }>().notNull(),
+    status: text('status', { enum: partnerPublicationStatuses }).notNull(),
+    cursor: text('cursor'),
+    issued: integer('issued').notNull().default(0),
+    /** Why it stopped before the end of the audience: VOUCHER_LIMIT_REACHED, BUDGET_EXHAUSTED, CAMPAIGN_NOT_ACTIVE. */
+    stoppedBy: text('stopped_by'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('partner_publications_status').on(t.programId, t.status, t.id),
+    index('partner_publications_campaign').on(t.campaignId, t.id),
+    check(checks.partnerPublicationsStatus, sql`${t.status} in ('running', 'done')`),
+    check(checks.partnerPublicationsRange, wholeWithin(t.issued, 0, MAX_QUANTITY)),
+  ],
+);
+export type PartnerPublicationRow = typeof partnerPublications.$inferSelect;
+
+/**
+ * A personal voucher of a partner campaign given to one host member: published to an audience
+ * (once per member and campaign) or earned by a host order (voided by that order's full refund
+ * while unused). The code itself is a single-use, auto-applying promo code of the campaign's offer.
+ */
+export const partnerVouchers = sqliteTable(
+  'partner_vouchers',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => partnerCampaigns.id),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => promoCodes.id),
+    memberId: memberIdColumn(),
+    publicationId: text('publication_id').references(() => partnerPublications.id),
+    orderPk: text('order_pk').references(() => orders.id),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('partner_vouchers_code').on(t.codeId),
+    /** Published never twice to the same member for the same campaign. */
+    uniqueIndex('partner_vouchers_published').on(t.campaignId, t.memberId).where(sql`${t.publicationId} is not null`),
+    /** One voucher of a campaign per order that earns it. */
+    uniqueIndex('partner_vouchers_order').on(t.orderPk, t.campaignId),
+    index('partner_vouchers_member').on(t.programId, t.memberId, t.id),
+  ],
+);
+export type PartnerVoucherRow = typeof partnerVouchers.$inferSelect;
+
+/**
+ * A host-issued voucher redeemed at the partner's own till (`redeemVoucher`): the order there is
+ * the partner's, so only its reference and amount are known. One per partner and order reference.
+ */
+export const partnerTillRedemptions = sqliteTable(
+  'partner_till_redemptions',
+  {
+    id: text('id').primaryKey(),
+    programId: programIdColumn(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => partnerCampaigns.id),
+    codeId: text('code_id')
+      .notNull()
+      .references(() => promoCodes.id),
+    memberId: text('member_id'),
+    orderReference: text('order_reference').notNull(),
+    amount: integer('amount').notNull(),
+    discount: integer('discount').notNull(),
+    /** The part of the discount the partner bears itself (the host pays the rest back). */
+    partnerShare: integer('partner_share').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('partner_till_redemptions_reference').on(t.partnerId, t.orderReference),
+    uniqueIndex('partner_till_redemptions_code').on(t.codeId),
+    index('partner_till_redemptions_partner').on(t.programId, t.partnerId, t.createdAt),
+    check(
+      checks.partnerTillRedemptionsRange,
+      sql`${wholeWithin(t.amount, 1, MAX_AMOUNT)} and ${wholeWithin(t.discount, 0, MAX_AMOUNT)} and ${wholeWithin(t.partnerShare, 0, MAX_AMOUNT)} and ${t.discount} <= ${t.amount} and ${t.partnerShare} <= ${t.discount}`,
+    ),
+  ],
+);
+export type PartnerTillRedemptionRow = typeof partnerTillRedemptions.$inferSelect;

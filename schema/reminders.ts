@@ -39,7 +39,8 @@ export const reminders = sqliteTable(
   (t) => [
     uniqueIndex('reminders_dedupe').on(t.programId, t.memberId, t.type, t.reason),
     index('reminders_member_due').on(t.programId, t.memberId, t.dueAt),
-    index('reminders_held').on(t.programId, t.status, t.dueAt),
+    // Held reminders in id order (the release's keyset), due_at covered: no sort of every held one per chunk.
+    index('reminders_status_id').on(t.programId, t.status, t.id, t.dueAt),
     index('reminders_program').on(t.programId, t.id),
     check('reminders_status', sql`${t.status} in ('sent', 'held', 'suppressed')`),
     check('reminders_suppressed_has_why', sql`(${t.status} = 'suppressed') = (${t.suppressedBecause} is not null)`),

@@ -22,6 +22,8 @@ export const partnerFundings = ['prepaid', 'postpaid'] as const;
 export type PartnerFunding = (typeof partnerFundings)[number];
 export const partnerCampaignStatuses = ['draft', 'submitted', 'active', 'paused', 'ended'] as const;
 export type PartnerCampaignStatus = (typeof partnerCampaignStatuses)[number];
+export const partnerPublicationStatuses = ['running', 'done'] as const;
+export type PartnerPublicationStatus = (typeof partnerPublicationStatuses)[number];
 // referrals
 export const referralRewardKinds = ['points', 'discount'] as const;
 export type ReferralRewardKind = (typeof referralRewardKinds)[number];

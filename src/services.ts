@@ -54,6 +54,7 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const memberLifecycle = createMemberLifecycle(deps);
+  const partners = createPartnersService(deps);
   return {
     programs: createProgramsService(deps),
     members: { ...createMembersService(deps), ...memberLifecycle },
@@ -61,13 +62,13 @@ export function createServices(deps: ServiceDeps): Services {
     ledger: createLedgerService(deps),
     tiers: createTiersService(deps),
     jobs: createJobsService(deps),
-    offers: createOffersService(deps),
+    offers: createOffersService({ ...deps, voucherCampaigns: partners.voucherCampaignStatus }),
     checkout: { ...createCheckoutService(deps), ...createOrderWorkflows(deps) },
     referrals: createReferralsService(deps),
     history: createHistoryService({ ...deps, applicationsOfOrders }),
     imports: createImportsService({ ...deps, memberWrites: memberLifecycle }),
     segments: createSegmentsService(deps),
-    partners: createPartnersService(deps),
+    partners,
     events: createEventsService(deps),
     reminders: createRemindersService(deps),
   };

@@ -5,9 +5,11 @@ import { recalculateTiers } from './recalculate-tiers';
 import { rekeyFingerprints } from './rekey-fingerprints';
 import { settleReferrals } from './settle-referrals';
 import { refreshSegmentsJob } from '../modules/segments';
+import { publishPartnerCampaignsJob } from '../modules/partners';
 import { dispatchWebhooksJob } from './dispatch-webhooks';
 import { pruneEvents } from './prune-events';
 import { sendReminders } from './send-reminders';
+import { TIER_RECALCULATION_CRON } from '../modules/tiers';
 
 export const jobs: Record<string, Job> = Object.fromEntries(
   [
@@ -20,6 +22,7 @@ export const jobs: Record<string, Job> = Object.fromEntries(
     pruneEvents,
     refreshSegmentsJob,
     sendReminders,
+    publishPartnerCampaignsJob,
   ].map((job) => [job.name, job]),
 );
 
@@ -29,9 +32,9 @@ export const jobs: Record<string, Job> = Object.fromEntries(
  * both lists equal.
  */
 export const jobsByCron: Record<string, string[]> = {
-  '5 * * * *': [expirePoints.name, settleReferrals.name],
+  '5 * * * *': [expirePoints.name, settleReferrals.name, publishPartnerCampaignsJob.name],
   '20 * * * *': [sendReminders.name],
-  '30 2 * * *': [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
+  [TIER_RECALCULATION_CRON]: [recalculateTiers.name, rekeyFingerprints.name, refreshSegmentsJob.name],
   '15 3 * * *': [pruneJobRuns.name, pruneEvents.name],
   '* * * * *': [dispatchWebhooksJob.name],
 };

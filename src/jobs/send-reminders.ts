@@ -11,5 +11,8 @@ export const sendRemindersJob = ({ chunkSize }: { chunkSize: number }): Job => (
   step: (deps, { programId, now, cursor }) => runReminderStep(deps.db, programId!, now, cursor, chunkSize),
 });
 
-/** Members per chunk: two set-based reads and one batch of two statements each. */
-export const sendReminders = sendRemindersJob({ chunkSize: 500 });
+/**
+ * Members per chunk: one read batch (and the tier forecast's alongside), one write batch. Small
+ * enough that no single call runs past ~50 ms at 100,000 members (`npm run bench -- reminders`).
+ */
+export const sendReminders = sendRemindersJob({ chunkSize: 100 });

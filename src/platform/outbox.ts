@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { events } from '../../schema';
 import type { Database } from './db/database';
+import { insertRows } from './db/insert-rows';
 import { newId } from './ids';
 
 /**
@@ -29,6 +30,8 @@ export const eventCatalog = {
   'points.expiring': 1,
   'member.lapsed': 1,
   'member.birthday_upcoming': 1,
+  'cart.abandoned': 1,
+  'tier.downgrade_warning': 1,
   'webhook.endpoint_disabled': 1,
   'webhook.test': 1,
 } as const;
@@ -58,10 +61,13 @@ function eventRow(programId: string, at: Date, event: PlannedEvent, id: string) 
   return { id, programId, type: event.type, version: eventCatalog[event.type], memberId: event.memberId, data: event.data, occurredAt: at };
 }
 
-/** Several events of one batch as one multi-row statement, in order; no statement when the list is empty. */
+/** Several events of one batch as multi-row statements, in order; no statement when the list is empty. */
 export function eventStatements(db: Database, programId: string, at: Date, planned: PlannedEvent[]) {
-  if (planned.length === 0) return [];
-  return [db.insert(events).values(planned.map((event) => eventRow(programId, at, event, newId())))];
+  return insertRows(
+    db,
+    events,
+    planned.map((event) => eventRow(programId, at, event, newId())),
+  );
 }
 
 /**

@@ -1,12 +1,17 @@
 import {
   asDuplicateMemberError,
   enrollmentStatement,
+  enrollmentsStatements,
   findMember,
   MemberNotFoundError,
   type Enrollment,
   type Member,
 } from '../modules/members';
-import { enrollmentStatements as referralEnrollmentStatements, referralCodeTaken } from '../modules/referrals';
+import {
+  enrollmentStatements as referralEnrollmentStatements,
+  enrollmentsStatements as referralEnrollmentsStatements,
+  referralCodeTaken,
+} from '../modules/referrals';
 import type { Clock } from '../platform/clock';
 import { constraintViolation } from '../platform/db/constraint-errors';
 import { type Database, writeBatch } from '../platform/db/database';
@@ -38,6 +43,34 @@ export function enrollMember({ db, clock, fingerprints }: { db: Database; clock:
       const enrolled = await findMember(db, programId, member.id);
       if (!enrolled) throw new MemberNotFoundError(member.id);
       return enrolled;
+    }
+  };
+}
+
+/**
+ * Enrolls many members who come without a referral code (an import) in one batch of multi-row
+ * statements, with what `enrollMember` writes for each. All or nothing: an identifier another member
+ * has (or two of the list share) fails the whole batch with a `DuplicateMemberError`.
+ */
+export function enrollMembers({ db, clock, fingerprints }: { db: Database; clock: Clock; fingerprints: FingerprintKeys }) {
+  return async (programId: string, enrollments: Enrollment[]): Promise<Array<{ id: string }>> => {
+    for (let attempt = 1; ; attempt++) {
+      const now = clock.now();
+      const { members, inserts, events } = enrollmentsStatements(db, programId, enrollments, now);
+      const referral = referralEnrollmentsStatements(
+        db,
+        fingerprints,
+        programId,
+        members.map((member) => ({ memberId: member.id, email: member.email })),
+        now,
+      );
+      try {
+        await writeBatch(db, [...inserts, ...referral, ...events]);
+      } catch (error) {
+        if (attempt < 3 && referralCodeTaken(constraintViolation(error))) continue;
+        throw asDuplicateMemberError(error) ?? error;
+      }
+      return members.map(({ id }) => ({ id }));
     }
   };
 }

@@ -1,18 +1,19 @@
 import { erasureStatements, findMember, MemberNotFoundError, type Member, type MemberRef } from '../modules/members';
 import { forgetMemberTier } from '../modules/tiers';
+import { forgetMemberCarts } from '../modules/checkout';
 import { type Database, writeBatch } from '../platform/db/database';
 import type { Command } from '../platform/serializer/commands';
 import { memberKey, type Serializer } from '../platform/serializer/serializer';
 
 /**
  * GDPR erasure, in the member's serializer: personal data and consents are gone (members), and so is
- * the member's tier standing (tiers), in one batch. Erasing twice is not an error: the second call
+ * the member's tier standing (tiers) and open carts (checkout), in one batch. Erasing twice is not an error: the second call
  * finds nothing left to erase.
  */
 export const eraseMemberCommand: Command<MemberRef, MemberRef & { alreadyErased: boolean }> = async ({ db, clock }, ref) => {
   const erasure = await erasureStatements(db, ref, clock.now());
   if (!erasure) return { ...ref, alreadyErased: true };
-  await writeBatch(db, [...erasure, forgetMemberTier(db, ref.memberId)]);
+  await writeBatch(db, [...erasure, forgetMemberTier(db, ref.memberId), forgetMemberCarts(db, ref.memberId)]);
   return { ...ref, alreadyErased: false };
 };
 

@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock';
 import type { Database } from '../platform/db/database';
 import type { FingerprintKeys } from '../platform/fingerprints';
 import type { Serializer } from '../platform/serializer/serializer';
-import { enrollMember } from './enroll-member';
+import { enrollMember, enrollMembers } from './enroll-member';
 import { eraseMember, erasureCommands } from './erase-member';
 import { profileCommands, updateMember } from './update-member';
 import { recordingCommands, recordOrder } from './record-order';
@@ -25,7 +25,7 @@ export interface MemberLifecycleDeps {
 
 /** A member's lifecycle across modules: enrollment (members, referrals), profile changes (members, referrals), erasure (members, tiers). */
 export function createMemberLifecycle(deps: MemberLifecycleDeps) {
-  return { enroll: enrollMember(deps), update: updateMember(deps), erase: eraseMember(deps) };
+  return { enroll: enrollMember(deps), enrollMany: enrollMembers(deps), update: updateMember(deps), erase: eraseMember(deps) };
 }
 
 export type MemberLifecycle = ReturnType<typeof createMemberLifecycle>;

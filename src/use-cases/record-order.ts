@@ -14,13 +14,14 @@ import { insufficientPointsOnViolation } from '../modules/ledger';
 import { checkBalanceLimit } from '../modules/ledger';
 import { applicationStatements, crossMemberGuards } from '../modules/offers';
 import { conversionStatements, lostReferralRace } from '../modules/referrals';
-import { partnerFundingTransfers } from '../modules/partners';
+import { giftVoucherPlan, lostVoucherRace, partnerFundingTransfers } from '../modules/partners';
 import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../modules/orders';
 import { newOrderStatsStatements } from '../modules/history';
 import {
   CheckoutChangedError,
   CheckoutContendedError,
   checkoutCart,
+  clearCartStatement,
   DuplicateOrderError,
   orderKey,
   quoteResult,
@@ -38,6 +39,8 @@ export interface RecordOrderInput extends LedgerCommandInput, CheckoutCart {
   /** Null for a guest. */
   memberId: string | null;
   orderId: string;
+  /** The tracked cart the order was placed from, which it ends; null when none. */
+  cartId?: string | null;
   /** When given, the order is refused unless checkout still takes exactly this much off. */
   expectedDiscount: number | null;
 }
@@ -137,6 +140,16 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   planned.push(...partnerFunding);
 
   const orderPk = newId();
+  // Partner gifts: each partnerVoucher offer that applied gives its campaign's voucher in this batch.
+  const gifts = await giftVoucherPlan(
+    db,
+    { programId, memberId, orderPk, at },
+    priced.applied.flatMap((application) => {
+      const offer = checkout.offersRead.find((read) => read.id === application.offerId);
+      return offer?.effect.kind === 'partner_voucher' ? [{ offer, campaignId: offer.effect.campaignId }] : [];
+    }),
+    now,
+  );
   const referral = checkout.referral
     ? await conversionStatements(db, deps.fingerprints, checkout.referral, {
         programId,
@@ -172,6 +185,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       memberId,
       pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
+      partnerVouchers: gifts.outcomes,
     },
     alongside: {
       offersApplied: checkout.offersRead.filter((offer) => appliedIds.has(offer.id)),
@@ -183,11 +197,16 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...applicationStatements(db, { programId, memberId, orderPk, at }, priced.applied),
       ...tierUpgrade.statements,
       ...referral,
+      ...gifts.statements,
+      ...(input.cartId ? [clearCartStatement(db, programId, input.cartId)] : []),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).
+    // So is a campaign's last voucher another order took first (the order then records without it), or a drawn code taken.
     retryOn: (violation) =>
-      lostRace(violation) || (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
+      lostRace(violation) ||
+      lostVoucherRace(violation) ||
+      (partnerFunding.length > 0 && violation.kind === 'check' && violation.targets.includes(checks.accountsFloor)),
     onViolation: async (violation) => {
       // The order's own row comes last in the batch: a recorded order id may trip another guard first.
       if (orderIdTaken(violation) || (await findOrder(db, programId, orderId))) return new DuplicateOrderError(orderId);

@@ -10,7 +10,7 @@ import { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 import { releaseStatements, stampReturnStatements } from '../modules/offers';
 import { findOrder, fullyRefundedStatement, linesOf, refundRecordStatement, refundStatements } from '../modules/orders';
 import { orderForStats, statsDelta, statsStatements } from '../modules/history';
-import { chargeKinds, partnerRefundTransfers, returnKinds } from '../modules/partners';
+import { chargeKinds, partnerRefundTransfers, returnKinds, voidOrderVoucherStatements } from '../modules/partners';
 import {
   allocateRefundLines,
   isFullRefund,
@@ -125,6 +125,8 @@ export const refundOrderCommand = ledgerCommand<RefundOrderInput, RefundOrderRes
       refundRecordStatement(db, { programId, orderPk: order.id, amount, pointsClawedBack: clawedBack, pointsReturned: returned, at: now }),
       ...(memberId ? statsStatements(db, programId, memberId, statsDelta(statsBefore, statsAfter)) : []),
       ...(offersReleased ? [fullyRefundedStatement(db, order.id, now)] : []),
+      // The partner vouchers the order earned are void once it is refunded in full, unless used already.
+      ...(offersReleased ? voidOrderVoucherStatements(db, order.id, now) : []),
     ],
     // Once prepared, a guard trips when another refund of this order got in first (possible only
     // without the serializer): prepare again on what it left, which then refuses what is too much.

@@ -22,12 +22,13 @@ function partnerMayCall(scopes: Scopes): boolean {
   return Boolean(granted.partner || granted.authenticated || 'ownPartner' in granted);
 }
 
-const PARTNER_QUERIES = ['node', 'nodes', 'partner', 'partnerCampaigns', 'program', 'settlementStatement'];
+const PARTNER_QUERIES = ['node', 'nodes', 'partner', 'partnerCampaigns', 'partnerStats', 'program', 'settlementStatement'];
 const PARTNER_MUTATIONS = [
   'createPartnerCampaign',
   'endPartnerCampaign',
   'generatePartnerVouchers',
   'pausePartnerCampaign',
+  'redeemVoucher',
   'resumePartnerCampaign',
   'submitPartnerCampaign',
   'updatePartnerCampaign',
@@ -66,7 +67,7 @@ describe('the partner role over every field of the schema', () => {
         visit(getNamedType(field.type), `${root.name}.${field.name}`);
       }
     }
-    for (const forbidden of ['Member', 'Order', 'Transfer', 'PromoCode', 'Referral', 'Lot']) {
+    for (const forbidden of ['Member', 'MemberVoucher', 'Order', 'Transfer', 'PromoCode', 'Referral', 'Lot', 'Segment', 'Tier']) {
       expect(reached.get(forbidden), `${forbidden} reached via ${reached.get(forbidden)}`).toBeUndefined();
     }
     const personal = [...reached.keys()].flatMap((name) => {

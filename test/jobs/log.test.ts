@@ -19,6 +19,8 @@ describe('job run log lines', () => {
       'job expire-points program=globex processed=0 duration=0ms errors=none',
       'job settle-referrals program=acme processed=0 duration=0ms errors=none',
       'job settle-referrals program=globex processed=0 duration=0ms errors=none',
+      'job publish-partner-campaigns program=acme processed=0 duration=0ms errors=none',
+      'job publish-partner-campaigns program=globex processed=0 duration=0ms errors=none',
     ]);
   });
 

@@ -103,6 +103,8 @@ describe('job runs', () => {
       'expire-points/globex',
       'settle-referrals/acme',
       'settle-referrals/globex',
+      'publish-partner-campaigns/acme',
+      'publish-partner-campaigns/globex',
     ]);
   });
 

@@ -24,6 +24,10 @@ export const REJECT_CAMPAIGN = `mutation($input: RejectPartnerCampaignInput!) { 
 export const GENERATE_VOUCHERS = `mutation($input: GeneratePartnerVouchersInput!) { generatePartnerVouchers(input: $input) { __typename ${errorFields}
   ... on PartnerVoucherBatch { count csv vouchers(first: 100) { edges { node { code redeemed } } } } ... on VoucherLimitReachedError { requested left } } }`;
 
+export const REDEEM_VOUCHER = `mutation($input: RedeemVoucherInput!) { redeemVoucher(input: $input) { __typename ${errorFields}
+  ... on RedeemVoucherPayload { code orderReference amount discount amountToPay partnerShare hostShare fee replayed campaign { id } }
+  ... on VoucherNotRedeemableError { reason } ... on VoucherExpiredError { expiredAt } } }`;
+
 /** Runs a mutation and returns its result union member; fails the test on a GraphQL error. */
 export async function run(app: TestApp, query: string, input: Record<string, unknown>, token?: string) {
   const response = await app.graphql(query, { input }, token ?? (await app.token({ role: 'admin' })));

@@ -66,4 +66,62 @@ describe('partner vouchers through the MemberLedger Durable Objects', () => {
     expect(after.data.partner.balance).toBe(0);
     expect((await graphql(`{ ledgerAudit { sound } }`, {}, admin)).data.ledgerAudit.sound).toBe(true);
   }, 120_000);
+
+  it('50 qualifying orders at the same instant against a partner gift limited to 19 vouchers give exactly 19, and record all 50', async () => {
+    const admin = await signToken(SECRET, { role: 'admin', programId: 'acme', subject: 'workerd-test' });
+    const storefront = await signToken(SECRET, { role: 'storefront', programId: 'acme', subject: 'shop' });
+    const partner = await graphql(
+      `mutation { createPartner(input: { name: "Workerd florist", funding: PREPAID, costShareBasisPoints: 10000 }) { ... on PartnerPayload { partner { id } } } }`,
+      {},
+      admin,
+    );
+    const partnerId = partner.data.createPartner.partner.id as string;
+    const created = await graphql(
+      `mutation($id: ID!) { createPartnerCampaign(input: { partnerId: $id, name: "Flowers", effect: { percentOff: { basisPoints: 1000 } }, budget: 100000, voucherLimit: 19 }) { ... on PartnerCampaignPayload { campaign { id } } } }`,
+      { id: partnerId },
+      admin,
+    );
+    const campaignId = created.data.createPartnerCampaign.campaign.id as string;
+    for (const action of ['submitPartnerCampaign', 'approvePartnerCampaign']) {
+      await graphql(`mutation($id: ID!) { ${action}(input: { campaignId: $id }) { __typename } }`, { id: campaignId }, admin);
+    }
+    const gift = await graphql(
+      `mutation($id: ID!) { createOffer(input: { name: "Gift", effect: { partnerVoucher: { campaignId: $id } }, conditions: { minimumSpend: 3000 } }) { __typename } }`,
+      { id: campaignId },
+      admin,
+    );
+    expect(gift.data.createOffer.__typename).toBe('OfferPayload');
+    const imported = await graphql(
+      `mutation($input: ImportMembersInput!) { importMembers(input: $input) { ... on ImportMembersPayload { created } } }`,
+      {
+        input: {
+          members: Array.from({ length: 50 }, (_, index) => ({ externalId: `gift-${index}`, email: `gift-${index}@example.com` })),
+        },
+      },
+      admin,
+    );
+    expect(imported.data.importMembers.created).toBe(50);
+    const page = await graphql(`{ members(first: 50, search: "gift-") { edges { node { id externalId } } } }`, {}, admin);
+    const members = (page.data.members.edges as Array<{ node: { id: string } }>).map((edge) => edge.node.id);
+    expect(members).toHaveLength(50);
+    const results = await Promise.all(
+      members.map((memberId, index) =>
+        graphql(
+          `mutation($input: RecordOrderInput!) { recordOrder(input: $input) { __typename ... on RecordOrderPayload { partnerVouchers { issued reason } } } }`,
+          { input: { memberId, currency: 'EUR', total: 3000, orderId: `gift-${index}`, idempotencyKey: `gift-${index}` } },
+          storefront,
+        ),
+      ),
+    );
+    const recorded = results.map((result) => result.data.recordOrder);
+    expect(recorded.every((payload) => payload.__typename === 'RecordOrderPayload')).toBe(true);
+    expect(recorded.filter((payload) => payload.partnerVouchers[0].issued)).toHaveLength(19);
+    expect(recorded.filter((payload) => payload.partnerVouchers[0].reason === 'VOUCHER_LIMIT_REACHED')).toHaveLength(31);
+    const campaign = await graphql(
+      `query($id: ID!) { node(id: $id) { ... on PartnerCampaign { vouchersIssued } } }`,
+      { id: campaignId },
+      admin,
+    );
+    expect(campaign.data.node.vouchersIssued).toBe(19);
+  }, 120_000);
 });

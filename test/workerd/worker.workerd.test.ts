@@ -264,7 +264,7 @@ describe('MemberLedger Durable Object', () => {
 describe('Worker scheduled', () => {
   // Each Cron Trigger of wrangler.toml and the runs it must leave: one per program for program jobs.
   it.each([
-    ['5 * * * *', ['expire-points', 'settle-referrals'], ['acme', 'globex']],
+    ['5 * * * *', ['expire-points', 'publish-partner-campaigns', 'settle-referrals'], ['acme', 'globex']],
     ['30 2 * * *', ['recalculate-tiers', 'refresh-segments', 'rekey-fingerprints'], ['acme', 'globex']],
     ['15 3 * * *', ['prune-events', 'prune-job-runs'], [null]],
     ['* * * * *', ['dispatch-webhooks'], [null]],

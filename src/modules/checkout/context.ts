@@ -164,7 +164,11 @@ export async function loadShopper(
  */
 export async function checkoutCart(db: Database, programId: string, cart: CheckoutCart, now: Date): Promise<Checkout> {
   const at = cart.placedAt === null ? now : new Date(cart.placedAt);
-  const offersInPlay = Promise.all([activeAutomaticOffers(db, programId), matchCodes(db, programId, cart.codes)]);
+  // A member's personal vouchers apply themselves, as if entered.
+  const offersInPlay = Promise.all([
+    activeAutomaticOffers(db, programId),
+    matchCodes(db, programId, cart.codes, { memberId: cart.memberId, at }),
+  ]);
   const needs = offersInPlay.then(([automatic, entered]) => {
     const matched = entered.flatMap(({ match }) => (match ? [match] : []));
     return needsOf(

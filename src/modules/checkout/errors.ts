@@ -81,7 +81,25 @@ export class ClaimWindowClosedError extends DomainError<{ orderId: string; claim
   }
 }
 
+/** The cart id is tracked for another member of the program; nothing changed. */
+export class CartOfAnotherMemberError extends DomainError<{ cartId: string }> {
+  static override readonly code = 'CART_OF_ANOTHER_MEMBER';
+  constructor(cartId: string) {
+    super({ cartId }, `Cart ${cartId} belongs to another member`);
+  }
+}
+
+/** The member already has as many open carts as a member may; nothing changed. */
+export class TooManyCartsError extends DomainError<{ limit: number }> {
+  static override readonly code = 'TOO_MANY_CARTS';
+  constructor(limit: number) {
+    super({ limit }, `A member has at most ${limit} open carts: order or empty one first`);
+  }
+}
+
 registerDomainErrors(
+  CartOfAnotherMemberError,
+  TooManyCartsError,
   DuplicateOrderError,
   OrderNotFoundError,
   RefundExceedsOrderError,

@@ -7,7 +7,8 @@ export { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundL
 export { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError } from './errors';
 export { recordedOrderEvents } from './events';
 export { cartFields, withTotal } from './inputs';
-export { quoteResult } from './quote';
+export { cartsByIds, clearCartStatement, forgetMemberCarts, idleCarts, quoteCarts } from './carts';
+export { quoteResult, type QuoteResult } from './quote';
 export type { RecordOrderResult, RefundOrderResult } from './results';
 export { CartLineInput } from './schema/orders';
 export { createCheckoutService, orderKey, type CheckoutService } from './service';

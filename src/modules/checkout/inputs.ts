@@ -78,6 +78,10 @@ export const recordOrderSchema = z
       .nullish()
       .transform((id) => id ?? null),
     orderId: text(128),
+    /** The tracked cart (trackCart) this order was placed from: recording the order ends it. */
+    cartId: text(128)
+      .nullish()
+      .transform((cartId) => cartId ?? null),
     idempotencyKey: idempotencyKeySchema,
     expectedDiscount: whole(0, MAX_AMOUNT)
       .nullish()

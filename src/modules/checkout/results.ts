@@ -1,5 +1,6 @@
 import type { Offer } from '../offers';
 import type { Tier } from '../tiers';
+import type { GiftOutcome } from '../partners';
 import type { QuoteResult } from './quote';
 
 /** What recording an order answers (the use case in src/use-cases/record-order.ts computes it). */
@@ -17,6 +18,8 @@ export interface RecordOrderResult extends QuoteResult {
   offersApplied?: Offer[];
   /** The program's tiers as the order read them (an applied tier discount names one); likewise. */
   tiersRead?: Tier[];
+  /** The partner vouchers the order earned (partnerVoucher offers), each with its code or why it was not given. */
+  partnerVouchers: GiftOutcome[];
 }
 
 /** What refunding an order answers (the use case in src/use-cases/refund-order.ts computes it). */

@@ -12,6 +12,7 @@ import type { Offer } from '../offers';
 import { heldCodes } from '../offers';
 import { activeAutomaticOffers } from '../offers';
 import { quoteResult } from './quote';
+import { trackCart, type TrackCartRequest } from './carts';
 import { findOrder } from '../orders';
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
@@ -72,6 +73,11 @@ export function createCheckoutService({
     async quote(programId: string, cart: CheckoutCart) {
       const checkout = await checkoutCart(db, programId, cart, clock.now());
       return { ...quoteResult(cart, checkout), offersRead: checkout.offersRead, tiersRead: checkout.tierContext?.tiers ?? [] };
+    },
+
+    /** Records the member's cart as it is now, answering with its quote; an empty cart is forgotten. */
+    trackCart(programId: string, cart: TrackCartRequest) {
+      return trackCart(db, programId, cart, clock.now());
     },
 
     /** Links a guest's order to a member, who earns its points; in the guest order's serializer, with its refunds. */

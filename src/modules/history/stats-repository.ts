@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
+import { insertRows } from '../../platform/db/insert-rows';
 import type { NewOrder } from '../orders';
 import { orderForStats, statsDelta, type StatsDelta } from './domain/stats';
 
@@ -64,10 +65,6 @@ export function statsStatements(db: Database, programId: string, memberId: strin
   return [stats, ...purchases, ...emptied];
 }
 
-const MULTI_ROW_CHUNK = 500;
-const chunks = <T>(items: T[], size = MULTI_ROW_CHUNK) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
-
 /**
  * What many new orders (an import) add to their members' stats, merged per member and per
  * purchase key and day, as a few multi-row upserts: a thousand orders cost a handful of statements.
@@ -103,29 +100,23 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
     }
   }
   return [
-    ...chunks([...perMember.values()]).map((rows) =>
-      db
-        .insert(memberStats)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: memberStats.memberId,
-          set: {
-            firstOrderAt: sql`min(coalesce(${memberStats.firstOrderAt}, excluded.first_order_at), excluded.first_order_at)`,
-            lastOrderAt: sql`max(coalesce(${memberStats.lastOrderAt}, excluded.last_order_at), excluded.last_order_at)`,
-            orderCount: sql`${memberStats.orderCount} + excluded.order_count`,
-            totalSpend: sql`${memberStats.totalSpend} + excluded.total_spend`,
-          },
-        }),
-    ),
-    ...chunks([...perKey.values()]).map((rows) =>
-      db
-        .insert(memberPurchaseCounts)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
-          set: { orders: sql`${memberPurchaseCounts.orders} + excluded.orders` },
-        }),
-    ),
+    ...insertRows(db, memberStats, [...perMember.values()], {
+      onConflictDoUpdate: {
+        target: memberStats.memberId,
+        set: {
+          firstOrderAt: sql`min(coalesce(${memberStats.firstOrderAt}, excluded.first_order_at), excluded.first_order_at)`,
+          lastOrderAt: sql`max(coalesce(${memberStats.lastOrderAt}, excluded.last_order_at), excluded.last_order_at)`,
+          orderCount: sql`${memberStats.orderCount} + excluded.order_count`,
+          totalSpend: sql`${memberStats.totalSpend} + excluded.total_spend`,
+        },
+      },
+    }),
+    ...insertRows(db, memberPurchaseCounts, [...perKey.values()], {
+      onConflictDoUpdate: {
+        target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
+        set: { orders: sql`${memberPurchaseCounts.orders} + excluded.orders` },
+      },
+    }),
   ];
 }
 

@@ -43,6 +43,8 @@ export type ImportsService = ReturnType<typeof createImportsService>;
 /** How members are enrolled and changed across modules (the use cases in src/use-cases, handed in by the app). */
 export interface MemberWrites {
   enroll(programId: string, enrollment: Enrollment): Promise<Member>;
+  /** All or nothing, in one batch; a `DuplicateMemberError` when an identifier is taken. */
+  enrollMany(programId: string, enrollments: Enrollment[]): Promise<Array<{ id: string }>>;
   update(programId: string, memberId: string, update: ProfileUpdate): Promise<Member>;
 }
 
@@ -160,7 +162,10 @@ export function createImportsService(deps: {
       }
     },
 
-    /** Creates members or updates them, by external id; the rest of each row as `enrollMember` takes it. */
+    /**
+     * Creates members or updates them, by external id; the rest of each row as `enrollMember` takes
+     * it. New members are enrolled in one batch; updates go through each member's serializer.
+     */
     async importMembers(programId: string, rows: Record<string, unknown>[]): Promise<ImportMembersResult> {
       checkSize(rows, 'members');
       const rejected: ImportRejection[] = [];
@@ -175,51 +180,84 @@ export function createImportsService(deps: {
         : [];
       const memberIds = new Map(known.map((member) => [member.externalId, member.id]));
       const seen = new Set<string>();
-      await pMap(
-        rows.map((row, index) => ({ row, index })),
-        async ({ row, index }) => {
-          const id = typeof row.externalId === 'string' ? row.externalId.trim() : null;
-          if (!id)
-            return void rejected.push({
-              index,
-              id: null,
-              code: 'invalid_input',
-              message: 'externalId: required to import a member',
-              path: ['externalId'],
-            });
-          if (seen.has(id))
-            return void rejected.push({
+      const creates: Array<{ index: number; id: string; enrollment: Enrollment }> = [];
+      const updates: Array<{ index: number; id: string; memberId: string; update: ProfileUpdate }> = [];
+      rows.forEach((row, index) => {
+        const id = typeof row.externalId === 'string' ? row.externalId.trim() : null;
+        if (!id)
+          return void rejected.push({
+            index,
+            id: null,
+            code: 'invalid_input',
+            message: 'externalId: required to import a member',
+            path: ['externalId'],
+          });
+        if (seen.has(id))
+          return void rejected.push({
+            index,
+            id,
+            code: 'duplicate_in_request',
+            message: 'this externalId is on an earlier row of this call',
+            path: ['externalId'],
+          });
+        seen.add(id);
+        const memberId = memberIds.get(id);
+        if (memberId) {
+          const parsed = profileUpdateSchema.safeParse(row);
+          if (parsed.success) updates.push({ index, id, memberId, update: parsed.data });
+          else rejected.push(parseRejection(parsed.error, index, id));
+        } else {
+          const parsed = enrollmentSchema.safeParse(row);
+          if (parsed.success) creates.push({ index, id, enrollment: parsed.data });
+          else rejected.push(parseRejection(parsed.error, index, id));
+        }
+      });
+
+      /** One row on its own, its failure a typed rejection of that row. */
+      const writeOne = async (index: number, id: string, write: () => Promise<unknown>) => {
+        try {
+          await write();
+          return true;
+        } catch (error) {
+          if (error instanceof DuplicateMemberError)
+            rejected.push({
               index,
               id,
-              code: 'duplicate_in_request',
-              message: 'this externalId is on an earlier row of this call',
-              path: ['externalId'],
+              code: 'duplicate_member',
+              message: `${error.details.field} belongs to another member`,
+              path: [error.details.field],
             });
-          seen.add(id);
-          const memberId = memberIds.get(id);
-          const parsed = memberId ? profileUpdateSchema.safeParse(row) : enrollmentSchema.safeParse(row);
-          if (!parsed.success) return void rejected.push(parseRejection(parsed.error, index, id));
-          try {
-            if (memberId) {
-              await memberWrites.update(programId, memberId, parsed.data);
-              updated++;
-            } else {
-              await memberWrites.enroll(programId, parsed.data as Enrollment);
-              created++;
-            }
-          } catch (error) {
-            if (error instanceof DuplicateMemberError)
-              rejected.push({
-                index,
-                id,
-                code: 'duplicate_member',
-                message: `${error.details.field} belongs to another member`,
-                path: [error.details.field],
-              });
-            else if (error instanceof DomainError) rejected.push({ index, id, code: 'invalid_input', message: error.message, path: [] });
-            else throw error;
-          }
-        },
+          else if (error instanceof DomainError) rejected.push({ index, id, code: 'invalid_input', message: error.message, path: [] });
+          else throw error;
+          return false;
+        }
+      };
+      // A referral code is judged against its referrer: those members are enrolled one by one. So are
+      // all of them when the batch finds an email taken, to tell which rows.
+      const batched = creates.filter(({ enrollment }) => !enrollment.referralCode);
+      let oneByOne = creates.filter(({ enrollment }) => enrollment.referralCode);
+      if (batched.length > 0) {
+        try {
+          await memberWrites.enrollMany(
+            programId,
+            batched.map(({ enrollment }) => enrollment),
+          );
+          created += batched.length;
+        } catch (error) {
+          if (!(error instanceof DuplicateMemberError)) throw error;
+          oneByOne = creates;
+        }
+      }
+      await pMap(
+        [
+          ...oneByOne.map(({ index, id, enrollment }) => async () => {
+            if (await writeOne(index, id, () => memberWrites.enroll(programId, enrollment))) created++;
+          }),
+          ...updates.map(({ index, id, memberId, update }) => async () => {
+            if (await writeOne(index, id, () => memberWrites.update(programId, memberId, update))) updated++;
+          }),
+        ],
+        (write) => write(),
         { concurrency: CONCURRENCY },
       );
       return { created, updated, rejected: rejected.sort((a, b) => a.index - b.index) };

@@ -23,6 +23,7 @@ export const transferKinds = [
   'partner_fee',
   'partner_share_return',
   'partner_fee_return',
+  'partner_host_share',
 ] as const;
 export type TransferKind = (typeof transferKinds)[number];
 

@@ -165,13 +165,13 @@ export async function expiringLots(db: Database, programId: string, memberId: st
 
 /**
  * Open lots of the members in (afterMemberId, lastMemberId] that expire in (now, until], for a
- * reminder job's chunk: a query builder, so the job reads it in the same round trip as its others.
+ * reminder job's chunk (`lastMemberId` may be a subquery): a query builder, so the job reads it in the same round trip as its others.
  */
 export function openLotsExpiringWithin(
   db: Database,
   programId: string,
   afterMemberId: string | null,
-  lastMemberId: string,
+  lastMemberId: string | SQL,
   now: Date,
   until: Date,
 ) {

@@ -8,11 +8,12 @@ import './schema';
 
 export { enrollmentSchema, profileUpdateSchema, type Enrollment, type ProfileUpdate } from './domain';
 export { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
-export { enrollmentStatement, erasureStatements, profileUpdateStatement } from './lifecycle';
+export { enrollmentStatement, enrollmentsStatements, erasureStatements, profileUpdateStatement } from './lifecycle';
 export {
   activeMemberEmails,
   activeMemberIds,
   activeMembersChunk,
+  activeMembersChunkEnd,
   asDuplicateMemberError,
   attributeMatch,
   checkActive,

@@ -3,7 +3,8 @@ import { members } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { eventStatement, forgetMemberInEvents } from '../../platform/outbox';
+import { insertRows } from '../../platform/db/insert-rows';
+import { eventStatement, eventStatements, forgetMemberInEvents } from '../../platform/outbox';
 import {
   enrollmentColumns,
   erasureColumns,
@@ -33,6 +34,34 @@ export function enrollmentStatement(db: Database, programId: string, enrollment:
       memberId: member.id,
       data: memberEventData({ ...member, status: 'active' }),
     }),
+  };
+}
+
+/**
+ * Many new members at once (an import), as `enrollmentStatement` makes one: their rows, the
+ * multi-row inserts writing them (first in the batch) and their `member.enrolled` events (last).
+ */
+export function enrollmentsStatements(db: Database, programId: string, enrollments: Enrollment[], at: Date) {
+  const rows = enrollments.map((enrollment) => ({
+    id: newId(),
+    programId,
+    ...enrollmentColumns(enrollment),
+    createdAt: at,
+    updatedAt: at,
+  }));
+  return {
+    members: rows,
+    inserts: insertRows(db, members, rows),
+    events: eventStatements(
+      db,
+      programId,
+      at,
+      rows.map((member) => ({
+        type: 'member.enrolled' as const,
+        memberId: member.id,
+        data: memberEventData({ ...member, status: 'active' }),
+      })),
+    ),
   };
 }
 

@@ -113,11 +113,25 @@ export function asDuplicateMemberError(error: unknown): DuplicateMemberError | n
 }
 
 /** Ids of the program's active members after `cursor`, in id order; for jobs. */
-export async function activeMemberIds(db: Database, programId: string, cursor: string | null, limit: number): Promise<string[]> {
+export async function activeMemberIds(
+  db: Database,
+  programId: string,
+  cursor: string | null,
+  limit: number,
+  /** A further condition over the member's id column (e.g. a tier or segment subquery). */
+  where?: (memberId: Column) => SQL | undefined,
+): Promise<string[]> {
   const rows = await db
     .select({ id: members.id })
     .from(members)
-    .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? sql`${members.id} > ${cursor}` : undefined))
+    .where(
+      and(
+        eq(members.programId, programId),
+        eq(members.status, 'active'),
+        cursor ? sql`${members.id} > ${cursor}` : undefined,
+        where?.(members.id),
+      ),
+    )
     .orderBy(members.id)
     .limit(limit);
   return rows.map((row) => row.id);
@@ -138,6 +152,16 @@ export function activeMembersChunk(db: Database, programId: string, cursor: stri
     .where(and(eq(members.programId, programId), eq(members.status, 'active'), cursor ? gt(members.id, cursor) : undefined))
     .orderBy(asc(members.id))
     .limit(limit);
+}
+
+/**
+ * The last member id of `activeMembersChunk` with the same arguments, as a scalar subquery: the
+ * chunk's other reads take their member range from it, so they all go in one round trip.
+ */
+export function activeMembersChunkEnd(programId: string, cursor: string | null, limit: number): SQL<string> {
+  return sql<string>`(select max(chunk.id) from (select ${members.id} as id from ${members}
+    where ${members.programId} = ${programId} and ${members.status} = 'active' ${cursor ? sql`and ${members.id} > ${cursor}` : sql``}
+    order by ${members.id} limit ${limit}) as chunk)`;
 }
 
 /** A page of the program's active members that have an email, in id order after `cursor`; for jobs. */

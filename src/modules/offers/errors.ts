@@ -21,4 +21,29 @@ export class PromoCodeNotFoundError extends DomainError<{ code: string }> {
   }
 }
 
-registerDomainErrors(OfferNotFoundError, DuplicatePromoCodeError, PromoCodeNotFoundError);
+/** A `partnerVoucher` effect naming a partner campaign that this program does not have. */
+export class VoucherCampaignNotFoundError extends DomainError<{ campaignId: string }> {
+  static override readonly code = 'VOUCHER_CAMPAIGN_NOT_FOUND';
+  constructor(campaignId: string) {
+    super({ campaignId }, `No partner campaign ${campaignId} in this program`);
+  }
+}
+
+/** A `partnerVoucher` effect naming a partner campaign that is not ACTIVE (or whose partner is not). */
+export class VoucherCampaignNotActiveError extends DomainError<{ campaignId: string; status: string }> {
+  static override readonly code = 'VOUCHER_CAMPAIGN_NOT_ACTIVE';
+  constructor(campaignId: string, status: string) {
+    super(
+      { campaignId, status },
+      `Partner campaign ${campaignId} is ${status.toUpperCase()}; an offer can give vouchers of an ACTIVE campaign only`,
+    );
+  }
+}
+
+registerDomainErrors(
+  OfferNotFoundError,
+  DuplicatePromoCodeError,
+  PromoCodeNotFoundError,
+  VoucherCampaignNotFoundError,
+  VoucherCampaignNotActiveError,
+);

@@ -5,7 +5,7 @@ export { activeAutomaticOffers } from './active-offers';
 export { REST_OF_ORDER } from './domain/allocation';
 export { enteredCodesSchema } from './domain/codes';
 export type { NextStep } from './domain/effects';
-export { OfferNotFoundError } from './errors';
+export { OfferNotFoundError, VoucherCampaignNotActiveError, VoucherCampaignNotFoundError } from './errors';
 export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
 export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
 export { usageWindows } from './domain/limits';
@@ -15,6 +15,11 @@ export {
   applicationsOfOrders,
   applicationStatements,
   claimApplicationsStatement,
+  codesByIds,
+  codesIssuedByDay,
+  counterStatements,
+  offersByIds,
+  redemptionsByDay,
   crossMemberGuards,
   heldCodes,
   matchCodes,
@@ -25,7 +30,22 @@ export {
   type RecordedApplication,
   offerIdsOfCodes,
 } from './repository';
-export { drawPersonalCode, personalCodesStatement, type PersonalCode } from './personal-codes';
-export { OfferConditionsInput, OfferEffectInput } from './schema/mutations';
-export { OfferEffectType, OfferType, PromoCodeType } from './schema/types';
-export { createOffersService, newOfferStatements, offerChangeStatements, type OffersService } from './service';
+export {
+  autoApplyCodesStatement,
+  codeTaken,
+  drawCodes,
+  drawPersonalCode,
+  personalCodesStatement,
+  unusedCodeSql,
+  voidUnusedCodesStatement,
+  type PersonalCode,
+} from './personal-codes';
+export { OfferConditionsInput, OfferEffectInput, withDecodedIds } from './schema/mutations';
+export { OfferConditionsType, OfferEffectType, OfferType, PromoCodeType } from './schema/types';
+export {
+  createOffersService,
+  newOfferStatements,
+  offerChangeStatements,
+  type OffersService,
+  type VoucherCampaignLookup,
+} from './service';

@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { promoCodes } from '../../../schema';
+import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { generateCodes } from './domain/codes';
@@ -32,3 +33,38 @@ export function personalCodesStatement(db: Database, programId: string, codes: P
           from json_each(${rows}) j) c
     where ${issuedIf}`);
 }
+
+/** A personal code that applies itself at its member's checkout, single-use (a partner voucher). */
+export interface AutoApplyCode {
+  id: string;
+  offerId: string;
+  memberId: string;
+  code: string;
+  expiresAt: Date | null;
+}
+
+/** Draws `count` codes of `length` characters for another module's batch (the promo-code alphabet). */
+export const drawCodes = (length: number, count: number) => generateCodes('', length, count);
+
+/** Writes auto-applying personal codes, as one multi-row statement for another module's batch. */
+export function autoApplyCodesStatement(db: Database, programId: string, codes: readonly AutoApplyCode[], now: Date) {
+  return db
+    .insert(promoCodes)
+    .values(codes.map((code) => ({ ...code, programId, maxUses: 1, assignedMemberId: code.memberId, autoApply: true, createdAt: now })));
+}
+
+/** Voids the codes `codeIds` selects that are still unused, for another module's batch. */
+export function voidUnusedCodesStatement(db: Database, codeIds: SQL, at: Date) {
+  return db
+    .update(promoCodes)
+    .set({ voidedAt: at })
+    .where(and(inArray(promoCodes.id, codeIds), eq(promoCodes.uses, 0), isNull(promoCodes.voidedAt)));
+}
+
+/** SQL: the code `codeId` (a column or value of the caller's query) is unused and not void. */
+export const unusedCodeSql = (codeId: SQL) =>
+  sql`exists (select 1 from ${promoCodes} where ${promoCodes.id} = ${codeId} and ${promoCodes.uses} = 0 and ${promoCodes.voidedAt} is null)`;
+
+/** A tripped UNIQUE index on a code: the code drawn exists already in the program (draw again). */
+export const codeTaken = (violation: ConstraintViolation) =>
+  violation.kind === 'unique' && violation.targets.includes(columnTarget(promoCodes.code));

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import { offerApplications, offers, promoCodes, stampCards, checks } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
@@ -18,11 +18,33 @@ function codesWithOffers(db: Database, programId: string, condition: SQL) {
     .where(and(eq(promoCodes.programId, programId), condition));
 }
 
-/** Entered codes (normalized) with the stored code and offer each matches, in the order entered. */
-export async function matchCodes(db: Database, programId: string, codes: string[]) {
-  if (codes.length === 0) return [];
-  const rows = await codesWithOffers(db, programId, inArray(promoCodes.code, codes));
-  return codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null }));
+/** A member's auto-applying codes that are still usable at `at`: unused, not void, not expired. */
+const usableAutoCodes = (memberId: string, at: Date) =>
+  and(
+    eq(promoCodes.assignedMemberId, memberId),
+    eq(promoCodes.autoApply, true),
+    isNull(promoCodes.voidedAt),
+    or(isNull(promoCodes.maxUses), lt(promoCodes.uses, promoCodes.maxUses)),
+    or(isNull(promoCodes.expiresAt), gt(promoCodes.expiresAt, at)),
+  );
+
+/**
+ * Entered codes (normalized) with the stored code and offer each matches, in the order entered;
+ * then, for a member, the usable codes that apply themselves (their partner vouchers), as if entered.
+ * One query either way.
+ */
+export async function matchCodes(db: Database, programId: string, codes: string[], member?: { memberId: string | null; at: Date }) {
+  const held = member?.memberId ? usableAutoCodes(member.memberId, member.at) : undefined;
+  if (codes.length === 0 && !held) return [];
+  const entered = codes.length > 0 ? inArray(promoCodes.code, codes) : undefined;
+  const rows = await codesWithOffers(db, programId, (entered && held ? or(entered, held) : (entered ?? held))!);
+  const auto = rows.filter(
+    (row) => row.promoCode.autoApply && row.promoCode.assignedMemberId === member?.memberId && !codes.includes(row.promoCode.code),
+  );
+  return [
+    ...codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null })),
+    ...auto.sort((a, b) => a.promoCode.id.localeCompare(b.promoCode.id)).map((row) => ({ code: row.promoCode.code, match: row })),
+  ];
 }
 
 /** The offers of the promo codes `codes`, as a subquery another module's read can filter by (checkout's partner funders). */
@@ -151,7 +173,7 @@ interface Counted {
 }
 
 /** The offer's counters move with a redemption; a code's uses with every order it was applied to. */
-function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
+export function counterStatements(db: Database, application: Counted, sign: 1 | -1): Statement[] {
   const statements: Statement[] = [];
   if (application.countsAsRedemption) {
     statements.push(
@@ -278,4 +300,67 @@ export function applicationsOfOrders(db: Database, orderPks: string[]) {
     .leftJoin(promoCodes, eq(promoCodes.id, offerApplications.codeId))
     .where(inArray(offerApplications.orderPk, orderPks))
     .orderBy(offerApplications.orderPk, offerApplications.id);
+}
+
+/** Codes by id, in no particular order. */
+export function codesByIds(db: Database, ids: readonly string[]) {
+  return ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .select()
+        .from(promoCodes)
+        .where(inArray(promoCodes.id, [...ids]));
+}
+
+/** Offers by id, in no particular order. */
+export function offersByIds(db: Database, ids: readonly string[]) {
+  return ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .select()
+        .from(offers)
+        .where(inArray(offers.id, [...ids]));
+}
+
+const utcDay = (column: Column) => sql<number>`cast(${column} / 86400000 as integer)`.mapWith(Number);
+
+/** How many codes of these offers were made per UTC day number in [from, until). */
+export function codesIssuedByDay(db: Database, offerIds: readonly string[], from: Date, until: Date) {
+  if (offerIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ day: utcDay(promoCodes.createdAt), count: sql<number>`count(*)`.mapWith(Number) })
+    .from(promoCodes)
+    .where(and(inArray(promoCodes.offerId, [...offerIds]), gte(promoCodes.createdAt, from), lt(promoCodes.createdAt, until)))
+    .groupBy(utcDay(promoCodes.createdAt));
+}
+
+/**
+ * The standing redemptions of these offers (a full refund releases one) per UTC day number of the
+ * order in [from, until), with the sum of `orderValue` over their orders (a subquery over the order's row id).
+ */
+export function redemptionsByDay(
+  db: Database,
+  offerIds: readonly string[],
+  from: Date,
+  until: Date,
+  orderValue: (orderPk: Column) => SQL<number>,
+) {
+  if (offerIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({
+      day: utcDay(offerApplications.createdAt),
+      count: sql<number>`count(*)`.mapWith(Number),
+      value: sql<number>`coalesce(sum(${orderValue(offerApplications.orderPk)}), 0)`.mapWith(Number),
+    })
+    .from(offerApplications)
+    .where(
+      and(
+        inArray(offerApplications.offerId, [...offerIds]),
+        eq(offerApplications.countsAsRedemption, true),
+        isNull(offerApplications.releasedAt),
+        gte(offerApplications.createdAt, from),
+        lt(offerApplications.createdAt, until),
+      ),
+    )
+    .groupBy(utcDay(offerApplications.createdAt));
 }

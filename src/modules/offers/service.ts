@@ -2,16 +2,32 @@ import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { offers, promoCodeBatches, promoCodes, stampCards, type OfferStatus, type PromoCodeRow, checks } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import { constraintViolation } from '../../platform/db/constraint-errors';
-import type { Database } from '../../platform/db/database';
+import { type Database, type Statement, writeBatch } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { requireActiveMember } from '../members';
 import { codesCsv, generateCodes, type CodeBatchRequest, type NewPromoCode } from './domain/codes';
 import { normalizeCode } from '../../platform/codes';
-import { applyOfferUpdate, hasLimitForPeriod, isWindowValid, type NewOffer, type Offer, type OfferUpdate } from './domain/offer';
-import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from './errors';
+import {
+  applyOfferUpdate,
+  hasLimitForPeriod,
+  isWindowValid,
+  type NewOffer,
+  type Offer,
+  type OfferConditions,
+  type OfferEffect,
+  type OfferUpdate,
+} from './domain/offer';
+import {
+  DuplicatePromoCodeError,
+  OfferNotFoundError,
+  PromoCodeNotFoundError,
+  VoucherCampaignNotActiveError,
+  VoucherCampaignNotFoundError,
+} from './errors';
 import { bumpRevision } from './active-offers';
+import { codeTaken } from './personal-codes';
 import { existingTierIds } from '../tiers';
 import { existingSegmentIds } from '../segments';
 
@@ -47,8 +63,22 @@ export function offerChangeStatements(db: Database, programId: string, offerId: 
   ] as const;
 }
 
+/**
+ * The status of a partner campaign of the program (null: none), and of its partner: what an offer
+ * giving its vouchers needs to know. The partners module answers it (offers sit below partners).
+ */
+export type VoucherCampaignLookup = (programId: string, campaignId: string) => Promise<{ status: string; partnerStatus: string } | null>;
+
 /** Offer and promo-code administration, and what members hold. */
-export function createOffersService({ db, clock }: { db: Database; clock: Clock }) {
+export function createOffersService({
+  db,
+  clock,
+  voucherCampaigns,
+}: {
+  db: Database;
+  clock: Clock;
+  voucherCampaigns?: VoucherCampaignLookup;
+}) {
   async function requireOffer(programId: string, offerId: string): Promise<Offer> {
     const [offer] = await db
       .select()
@@ -72,8 +102,24 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       throw new InvalidInputError([{ path: ['input', 'conditions', 'tierIds'], message: 'a tier does not exist in this program' }]);
   }
 
+  /** A partnerVoucher effect gives vouchers of an ACTIVE campaign of this program, whose partner is ACTIVE. */
+  async function checkEffect(programId: string, effect: OfferEffect) {
+    if (effect.kind !== 'partner_voucher') return;
+    const found = voucherCampaigns ? await voucherCampaigns(programId, effect.campaignId) : null;
+    if (!found) throw new VoucherCampaignNotFoundError(effect.campaignId);
+    if (found.status !== 'active') throw new VoucherCampaignNotActiveError(effect.campaignId, found.status);
+    if (found.partnerStatus !== 'active') throw new VoucherCampaignNotActiveError(effect.campaignId, `partner ${found.partnerStatus}`);
+  }
+
+  /** Every tier and segment the conditions name exists in the program (InvalidInputError with the path otherwise). */
+  async function checkConditions(programId: string, conditions: OfferConditions) {
+    await checkTiers(programId, conditions.tierIds);
+    await checkSegments(programId, conditions.segmentIds);
+  }
+
   return {
     requireOffer,
+    checkConditions,
     async byIds(programId: string, ids: readonly string[]) {
       const rows = await db
         .select()
@@ -95,8 +141,8 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
     },
 
     async create(programId: string, offer: NewOffer): Promise<Offer> {
-      await checkTiers(programId, offer.conditions.tierIds);
-      await checkSegments(programId, offer.conditions.segmentIds);
+      await checkEffect(programId, offer.effect);
+      await checkConditions(programId, offer.conditions);
       const now = clock.now();
       const [[row]] = await db.batch([
         db
@@ -113,8 +159,8 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       if (!isWindowValid(next)) throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
       if (!hasLimitForPeriod(next))
         throw new InvalidInputError([{ path: ['input', 'perMemberLimitPeriod'], message: 'perMemberLimitPeriod needs perMemberLimit' }]);
-      if (update.conditions) await checkTiers(programId, update.conditions.tierIds);
-      if (update.conditions) await checkSegments(programId, update.conditions.segmentIds);
+      if (update.effect) await checkEffect(programId, update.effect);
+      if (update.conditions) await checkConditions(programId, update.conditions);
       const {
         id: _id,
         programId: _program,
@@ -154,16 +200,21 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
       }
     },
 
-    /** A batch of unique single-use codes; a code that collides with an existing one is drawn again. */
-    async generateCodes(programId: string, offerId: string, request: CodeBatchRequest) {
+    /**
+     * A batch of unique single-use codes, written in one batch with `alongside` (another module's
+     * statements, e.g. a counter that a CHECK keeps within a limit): all of it or nothing. A draw that
+     * collides with an existing code is drawn again.
+     */
+    async generateCodes(programId: string, offerId: string, request: CodeBatchRequest, alongside: Statement[] = []) {
       await requireOffer(programId, offerId);
       const now = clock.now();
-      const batch = { id: newId(), programId, offerId, prefix: request.prefix, count: request.count, createdAt: now };
-      await db.insert(promoCodeBatches).values(batch);
-      let created = 0;
-      while (created < request.count) {
-        const codes = generateCodes(request.prefix, request.length, Math.min(INSERT_CHUNK, request.count - created));
-        const rows = codes.map((code) => ({
+      for (let attempt = 1; ; attempt++) {
+        const batch = { id: newId(), programId, offerId, prefix: request.prefix, count: request.count, createdAt: now };
+        const codes = new Set<string>();
+        while (codes.size < request.count) {
+          for (const code of generateCodes(request.prefix, request.length, request.count - codes.size)) codes.add(code);
+        }
+        const rows = [...codes].map((code) => ({
           id: newId(),
           programId,
           offerId,
@@ -174,10 +225,18 @@ export function createOffersService({ db, clock }: { db: Database; clock: Clock 
           expiresAt: request.expiresAt,
           createdAt: now,
         }));
-        const inserted = await db.insert(promoCodes).values(rows).onConflictDoNothing().returning({ id: promoCodes.id });
-        created += inserted.length;
+        const inserts = Array.from({ length: Math.ceil(rows.length / INSERT_CHUNK) }, (_, index) =>
+          db.insert(promoCodes).values(rows.slice(index * INSERT_CHUNK, (index + 1) * INSERT_CHUNK)),
+        );
+        try {
+          await writeBatch(db, [...alongside, db.insert(promoCodeBatches).values(batch), ...inserts]);
+          return batch;
+        } catch (error) {
+          const violation = constraintViolation(error);
+          if (attempt < 10 && violation && codeTaken(violation)) continue;
+          throw error;
+        }
       }
-      return batch;
     },
 
     async batchesByIds(programId: string, ids: readonly string[]) {

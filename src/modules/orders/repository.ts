@@ -54,6 +54,11 @@ export function memberOrdersTotalSql(programId: string, memberId: SQL, measure: 
   return sql<number>`(select ${clampedSum(measure)} from ${orders} where ${placedBy(programId, memberId, window)})`.mapWith(Number);
 }
 
+/** What the order (by its row id, e.g. a column of the caller's table) came to before discounts; a scalar subquery. */
+export function orderTotalSql(orderPk: SQL | Column): SQL<number> {
+  return sql<number>`(select ${orders.total} from ${orders} where ${orders.id} = ${orderPk})`.mapWith(Number);
+}
+
 /** When the order (by its row id, e.g. a column of the caller's table) was fully refunded, null while it is not; a scalar subquery. */
 export function orderFullyRefundedAtSql(orderPk: SQL | Column): SQL<Date | null> {
   return sql<Date | null>`(select ${orders.fullyRefundedAt} from ${orders} where ${orders.id} = ${orderPk})`.mapWith(
@@ -69,19 +74,53 @@ export function linesOf(db: Database, orderPk: string) {
   return db.select().from(orderLines).where(eq(orderLines.orderId, orderPk)).orderBy(orderLines.lineNo);
 }
 
+/** Orders of the members in (afterMemberId, lastMemberId] (a chunk of a job; the last id may be a subquery). */
+function ofMembersBetween(programId: string, afterMemberId: string | null, lastMemberId: string | SQL) {
+  return and(
+    eq(orders.programId, programId),
+    afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
+    sql`${orders.memberId} <= ${lastMemberId}`,
+  );
+}
+
 /** Each member's last order (when it was placed) among the members in (afterMemberId, lastMemberId]; a query builder to batch. */
-export function lastOrderDates(db: Database, programId: string, afterMemberId: string | null, lastMemberId: string) {
+export function lastOrderDates(db: Database, programId: string, afterMemberId: string | null, lastMemberId: string | SQL) {
   return db
     .select({ memberId: sql<string>`${orders.memberId}`, lastOrderAt: sql<Date>`max(${orders.createdAt})`.mapWith(orders.createdAt) })
     .from(orders)
+    .where(ofMembersBetween(programId, afterMemberId, lastMemberId))
+    .groupBy(orders.memberId);
+}
+
+/**
+ * Every order of the members in (afterMemberId, lastMemberId] placed after `since` (of those in `memberIds`), with both its
+ * measures (as `memberOrdersTotal` sums them): what a forecast of their qualifying metric needs.
+ * One range of the (program, member, created_at) index per member; a query builder to batch.
+ */
+export function measuredOrdersSince(
+  db: Database,
+  programId: string,
+  afterMemberId: string | null,
+  lastMemberId: string | SQL,
+  since: SQL,
+  /** Only these members' orders: a subquery of member ids. */
+  memberIds: SQL,
+) {
+  return db
+    .select({
+      memberId: sql<string>`${orders.memberId}`,
+      placedAt: orders.createdAt,
+      spend: sql<number>`${measureOf('spend')}`.mapWith(Number),
+      pointsEarned: sql<number>`${measureOf('points_earned')}`.mapWith(Number),
+    })
+    .from(orders)
     .where(
       and(
-        eq(orders.programId, programId),
-        afterMemberId ? sql`${orders.memberId} > ${afterMemberId}` : sql`${orders.memberId} is not null`,
-        sql`${orders.memberId} <= ${lastMemberId}`,
+        ofMembersBetween(programId, afterMemberId, lastMemberId),
+        sql`${orders.createdAt} > ${since}`,
+        sql`${orders.memberId} in ${memberIds}`,
       ),
-    )
-    .groupBy(orders.memberId);
+    );
 }
 
 export function existingOrderIds(db: Database, programId: string, orderIds: string[]) {

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { orderLines, orderRefunds, orders } from '../../../schema';
 import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
+import { insertRows } from '../../platform/db/insert-rows';
 import { newId } from '../../platform/ids';
 
 /** A new order's row (its columns but the key and time), its lines, and when it was placed. */
@@ -18,20 +19,11 @@ export type NewOrder = Omit<typeof orders.$inferInsert, 'id' | 'createdAt'> & {
   }>;
 };
 
-const ROWS_PER_INSERT = 500;
-const inChunks = <T>(items: T[]) =>
-  Array.from({ length: Math.ceil(items.length / ROWS_PER_INSERT) }, (_, index) =>
-    items.slice(index * ROWS_PER_INSERT, (index + 1) * ROWS_PER_INSERT),
-  );
-
 /** The rows of new orders (one recorded, or an import's thousand) and their lines, as a few multi-row statements for one batch. */
 export function newOrderStatements(db: Database, newOrders: NewOrder[]) {
   const orderRows = newOrders.map(({ orderPk, placedAt, lines: _lines, ...columns }) => ({ id: orderPk, ...columns, createdAt: placedAt }));
   const lineRows = newOrders.flatMap((order) => order.lines.map((line, lineNo) => ({ orderId: order.orderPk, lineNo, ...line })));
-  return [
-    ...inChunks(orderRows).map((rows) => db.insert(orders).values(rows)),
-    ...inChunks(lineRows).map((rows) => db.insert(orderLines).values(rows)),
-  ];
+  return [...insertRows(db, orders, orderRows), ...insertRows(db, orderLines, lineRows)];
 }
 
 /** The order id is recorded already (its UNIQUE guard tripped). */

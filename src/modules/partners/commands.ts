@@ -3,6 +3,7 @@ import { newId } from '../../platform/ids';
 import { account, ledgerCommand, type LedgerCommandInput, type PlannedTransfer } from '../ledger';
 import { InsufficientPartnerFundsError, PartnerNotActiveError, PartnerNotFoundError } from './errors';
 import { findPartner, fundingAccount, fundingBalances } from './repository';
+import { redeemVoucherCommand } from './till';
 
 export interface PartnerFundsInput extends LedgerCommandInput {
   partnerId: string;
@@ -54,6 +55,7 @@ function fundsCommand(name: string, direction: 'deposit' | 'withdraw') {
 export const partnerCommands = {
   'partners.depositFunds': fundsCommand('partners.depositFunds', 'deposit'),
   'partners.withdrawFunds': fundsCommand('partners.withdrawFunds', 'withdraw'),
+  'partners.redeemVoucher': redeemVoucherCommand,
 };
 
 /** Partner money moves in a serializer of its own, keyed apart from every member. */

@@ -3,7 +3,9 @@ import type { PartnerRow } from '../../../schema';
 import { partnerFundings, partnerStatuses, type PartnerCampaignStatus, type PartnerStatus } from '../../../schema/values';
 import { MAX_AMOUNT, MAX_BASIS_POINTS, MAX_QUANTITY } from '../../platform/bounds';
 import { optional, prose, text, whole } from '../../platform/validation';
-import { conditionsInputSchema, effectInputSchema, type EffectKind } from '../offers/domain/offer';
+import { REST_OF_ORDER } from '../offers/domain/allocation';
+import { claimOf, EMPTY_CARD } from '../offers/domain/effects';
+import { conditionsInputSchema, effectInputSchema, type EffectKind, type OfferEffect } from '../offers/domain/offer';
 
 /** Who acts on partner records: the host's operators, or one partner on its own records only. */
 export type PartnerActor = { kind: 'admin' } | { kind: 'partner'; partnerId: string };
@@ -94,7 +96,7 @@ export const partnerCampaignUpdateSchema = z
   .refine(validWindow, windowIssue);
 export type PartnerCampaignUpdate = z.output<typeof partnerCampaignUpdateSchema>;
 
-export const campaignActions = ['update', 'submit', 'approve', 'reject', 'pause', 'resume', 'end', 'issueVouchers'] as const;
+export const campaignActions = ['update', 'submit', 'approve', 'reject', 'pause', 'resume', 'end', 'issueVouchers', 'publish'] as const;
 export type CampaignAction = (typeof campaignActions)[number];
 
 interface Transition {
@@ -117,6 +119,8 @@ export const campaignTransitions: Record<CampaignAction, Transition> = {
   resume: { from: ['paused'], to: 'active', by: ['admin', 'partner'] },
   end: { from: ['draft', 'submitted', 'active', 'paused'], to: 'ended', by: ['admin', 'partner'] },
   issueVouchers: { from: ['active'], to: 'active', by: ['admin', 'partner'] },
+  /** Personal vouchers to host members: the host's members are the host's to address. */
+  publish: { from: ['active'], to: 'active', by: ['admin'] },
 };
 
 /** The status `action` leads to, or null when the campaign's status or the actor does not allow it. */
@@ -137,3 +141,23 @@ export function backingOfferStatus(campaign: PartnerCampaignStatus, partner: Par
 
 /** Whether the actor may see or act on a record of `partnerId`. */
 export const mayAccess = (actor: PartnerActor, partnerId: string) => actor.kind === 'admin' || actor.partnerId === partnerId;
+
+/** What a voucher takes off an order at the partner's own till, of which nothing but the amount is known. */
+export type TillPricing = { discount: number } | { refusal: string };
+
+/**
+ * A voucher's discount on an `amount` paid at the partner's till: the campaign's money-off effect
+ * on the whole amount (a stepped one by the amount), capped by the budget left; a gift takes
+ * nothing off (the partner hands it over). Effects on items cannot be told without the lines, and
+ * bonus points are the host's to give: both are refused, as are a minimum spend not reached and a
+ * spent budget.
+ */
+export function tillPricing(effect: OfferEffect, minimumSpend: number | null, amount: number, budgetLeft: number): TillPricing {
+  if (minimumSpend !== null && amount < minimumSpend) return { refusal: 'below_threshold' };
+  if (effect.kind === 'gift') return { discount: 0 };
+  if ((effect.kind !== 'percent_off' && effect.kind !== 'amount_off') || effect.items) return { refusal: 'not_redeemable_at_partner_till' };
+  const claim = claimOf(effect, { total: amount, lines: [], remaining: new Map([[REST_OF_ORDER, amount]]) }, EMPTY_CARD);
+  if ('reason' in claim) return { refusal: claim.reason };
+  if (budgetLeft <= 0) return { refusal: 'budget_exhausted' };
+  return { discount: Math.min(claim.discount, budgetLeft) };
+}

@@ -51,6 +51,60 @@ export class VoucherLimitReachedError extends DomainError<{ campaignId: string; 
   }
 }
 
+/** A voucher code this program does not have. */
+export class VoucherNotFoundError extends DomainError<{ code: string }> {
+  static override readonly code = 'VOUCHER_NOT_FOUND';
+  constructor(code: string) {
+    super({ code }, `No voucher ${code} in this program`);
+  }
+}
+
+/** A code of another partner's campaign (or of a host offer): a partner redeems only vouchers of its own campaigns. */
+export class VoucherOfAnotherPartnerError extends DomainError<{ code: string }> {
+  static override readonly code = 'VOUCHER_OF_ANOTHER_PARTNER';
+  constructor(code: string) {
+    super({ code }, `Voucher ${code} is not one of this partner's campaigns`);
+  }
+}
+
+export class VoucherAlreadyRedeemedError extends DomainError<{ code: string }> {
+  static override readonly code = 'VOUCHER_ALREADY_REDEEMED';
+  constructor(code: string) {
+    super({ code }, `Voucher ${code} has been redeemed already`);
+  }
+}
+
+/** A voucher voided (the order that earned it was refunded) or whose campaign has ended. */
+export class VoucherVoidError extends DomainError<{ code: string }> {
+  static override readonly code = 'VOUCHER_VOID';
+  constructor(code: string) {
+    super({ code }, `Voucher ${code} is void`);
+  }
+}
+
+export class VoucherExpiredError extends DomainError<{ code: string; expiredAt: string }> {
+  static override readonly code = 'VOUCHER_EXPIRED';
+  constructor(code: string, expiredAt: Date) {
+    super({ code, expiredAt: expiredAt.toISOString() }, `Voucher ${code} expired at ${expiredAt.toISOString()}`);
+  }
+}
+
+/** A voucher that cannot be redeemed on this order for another reason (its campaign paused, its budget spent, a minimum spend …). */
+export class VoucherNotRedeemableError extends DomainError<{ code: string; reason: string }> {
+  static override readonly code = 'VOUCHER_NOT_REDEEMABLE';
+  constructor(code: string, reason: string) {
+    super({ code, reason }, `Voucher ${code} cannot be redeemed here: ${reason.toUpperCase()}`);
+  }
+}
+
+registerDomainErrors(
+  VoucherNotFoundError,
+  VoucherOfAnotherPartnerError,
+  VoucherAlreadyRedeemedError,
+  VoucherVoidError,
+  VoucherExpiredError,
+  VoucherNotRedeemableError,
+);
 registerDomainErrors(
   PartnerNotFoundError,
   PartnerNotActiveError,

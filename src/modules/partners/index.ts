@@ -5,4 +5,7 @@ export { partnerCommands, partnerSerializerKey } from './commands';
 export { chargeKinds, partnerFundingTransfers, partnerRefundTransfers, returnKinds } from './funding';
 export { offerFunders, type CampaignFunder } from './repository';
 export { createPartnersService, type PartnersService } from './service';
+export { publishPartnerCampaignsJob } from './job';
+export { giftVoucherPlan, lostVoucherRace, voidOrderVoucherStatements, type GiftOutcome } from './vouchers';
 export { PartnerType, PartnerCampaignType } from './schema/types';
+export { EarnedPartnerVoucherType } from './schema/vouchers';

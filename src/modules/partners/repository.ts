@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { accounts, partnerCampaigns, partners, settlementPeriods, type PartnerCampaignRow, type PartnerRow } from '../../../schema';
-import type { StatementTransfer } from './settlement';
+import { statementKinds, type StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { account, type AccountRef } from '../ledger';
@@ -143,7 +143,10 @@ export async function partnerTransfers(
     from transfers t
       join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = 'partner' and a.owner_id = ${partnerId}
       join operations o on o.id = t.operation_id
-    where t.program_id = ${programId} and t.kind in ('partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return')
+    where t.program_id = ${programId} and t.kind in (${sql.join(
+      statementKinds.map((kind) => sql`${kind}`),
+      sql`, `,
+    )})
       and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
     order by t.created_at, t.id`);
   return rows.map((row) => ({
@@ -163,4 +166,33 @@ export async function settlementPeriodsOf(db: Database, programId: string, partn
     .from(settlementPeriods)
     .where(and(eq(settlementPeriods.programId, programId), eq(settlementPeriods.partnerId, partnerId)))
     .orderBy(desc(settlementPeriods.until));
+}
+
+/** Raises (or with a negative `count`, lowers) a campaign's voucher counter; its CHECK keeps it within the voucher limit. */
+export function voucherCounterStatement(db: Database, campaignId: string, count: number, now: Date) {
+  return db
+    .update(partnerCampaigns)
+    .set({ vouchersIssued: sql`${partnerCampaigns.vouchersIssued} + ${count}`, updatedAt: now })
+    .where(eq(partnerCampaigns.id, campaignId));
+}
+
+/** The partner's shares of discounts per UTC day number in [from, until), net of what refunds gave back. */
+export async function partnerSharesByDay(db: Database, programId: string, partnerId: string, from: Date, until: Date) {
+  const rows = await db.all<{ day: number; funded: number }>(sql`
+    select cast(t.created_at / 86400000 as integer) as day,
+      coalesce(sum(case t.kind when 'partner_share' then t.amount else -t.amount end), 0) as funded
+    from transfers t join accounts a on a.id = t.debit_account_id or a.id = t.credit_account_id
+    where t.program_id = ${programId} and a.owner_type = 'partner' and a.owner_id = ${partnerId}
+      and t.kind in ('partner_share', 'partner_share_return') and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
+    group by 1`);
+  return rows.map((row) => ({ day: Number(row.day), funded: Number(row.funded) }));
+}
+
+/** The program's campaigns that meet `condition`, each with its partner. */
+export function campaignsWithPartners(db: Database, programId: string, condition: SQL) {
+  return db
+    .select({ campaign: partnerCampaigns, partner: partners })
+    .from(partnerCampaigns)
+    .innerJoin(partners, eq(partners.id, partnerCampaigns.partnerId))
+    .where(and(eq(partnerCampaigns.programId, programId), condition));
 }

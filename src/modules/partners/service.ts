@@ -1,10 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import {
   accounts,
   checks,
   partnerCampaigns,
+  partnerPublications,
   partners,
   settlementPeriods,
+  type PartnerPublicationRow,
   type PartnerCampaignRow,
   type PartnerRow,
   type SettlementPeriodRow,
@@ -15,6 +17,7 @@ import { constraintViolation } from '../../platform/db/constraint-errors';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
 import { InvalidInputError } from '../../platform/errors';
+import { normalizeCode } from '../../platform/codes';
 import { newId } from '../../platform/ids';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
 import { createOffersService, newOfferStatements, offerChangeStatements, type NewOffer } from '../offers';
@@ -41,6 +44,10 @@ import {
   VoucherLimitReachedError,
 } from './errors';
 import { memberReference, settlementCsv, settlementLines, settlementTotals } from './settlement';
+import { checkAudience, type Audience } from './publication';
+import { partnerDailyStats } from './stats';
+import { findVoucherCode, type RedeemVoucherInput } from './till';
+import { memberVouchers, voucherStatus } from './vouchers';
 import {
   partnerTransfers,
   settlementPeriodsOf,
@@ -53,6 +60,7 @@ import {
   listCampaigns,
   listPartners,
   partnersByIds,
+  voucherCounterStatement,
 } from './repository';
 
 export type PartnersService = ReturnType<typeof createPartnersService>;
@@ -116,6 +124,8 @@ export function createPartnersService({
   }
 
   return {
+    /** A voucher's status at the service's clock (a voucher expires with time). */
+    voucherStatus: (code: Parameters<typeof voucherStatus>[0]) => voucherStatus(code, clock.now()),
     requirePartner,
     statement,
     periods: (programId: string, partnerId: string) => settlementPeriodsOf(db, programId, partnerId),
@@ -236,10 +246,18 @@ export function createPartnersService({
     campaigns: (programId: string, partnerId: string | null, page: KeysetPage) => listCampaigns(db, programId, partnerId, page),
     requireCampaign,
 
+    /** The status of a campaign of the program and of its partner (null: none): what a partner-gift offer checks. */
+    async voucherCampaignStatus(programId: string, campaignId: string) {
+      const campaign = await findCampaign(db, programId, campaignId);
+      const partner = campaign && (await findPartner(db, programId, campaign.partnerId));
+      return campaign && partner ? { status: campaign.status, partnerStatus: partner.status } : null;
+    },
+
     /** A DRAFT campaign of the partner, backed by a paused, code-only offer written in the same batch. */
     async createCampaign(programId: string, partnerId: string, input: NewPartnerCampaign): Promise<PartnerCampaignRow> {
       const partner = await requirePartner(programId, partnerId);
       if (partner.status !== 'active') throw new PartnerNotActiveError(partnerId, partner.status);
+      await offers.checkConditions(programId, input.conditions);
       const now = clock.now();
       const offerId = newId();
       const offer: NewOffer & { id: string } = {
@@ -290,6 +308,7 @@ export function createPartnersService({
       };
       if (window.startsAt && window.endsAt && window.startsAt >= window.endsAt)
         throw new InvalidInputError([{ path: ['input', 'endsAt'], message: 'endsAt must be after startsAt' }]);
+      if (update.conditions) await offers.checkConditions(programId, update.conditions);
       const now = clock.now();
       const offerChanges = Object.fromEntries(Object.entries(offerFieldsOf(update)).filter(([, value]) => value !== undefined));
       const [[row]] = await db.batch([
@@ -313,7 +332,7 @@ export function createPartnersService({
       programId: string,
       actor: PartnerActor,
       campaignId: string,
-      action: Exclude<CampaignAction, 'update' | 'issueVouchers'>,
+      action: Exclude<CampaignAction, 'update' | 'issueVouchers' | 'publish'>,
       reason: string | null = null,
     ) {
       const campaign = await requireCampaign(programId, campaignId, actor);
@@ -336,19 +355,21 @@ export function createPartnersService({
     },
 
     /**
-     * `count` unique single-use codes of an ACTIVE campaign, made by the promo-code machinery. The
-     * campaign's voucher counter is raised first: its CHECK keeps concurrent requests within the limit.
+     * `count` unique single-use codes of an ACTIVE campaign, made by the promo-code machinery, in one
+     * batch with the campaign's voucher counter: its CHECK keeps concurrent requests within the
+     * limit, and a batch it stops writes no code either.
      */
     async issueVouchers(programId: string, actor: PartnerActor, campaignId: string, count: number) {
       const campaign = await requireCampaign(programId, campaignId, actor);
       checkTransition(campaign, 'issueVouchers', actor);
       const partner = await requirePartner(programId, campaign.partnerId);
       if (partner.status !== 'active') throw new PartnerNotActiveError(partner.id, partner.status);
+      const offer = await offers.requireOffer(programId, campaign.offerId);
+      const request = { count, prefix: '', length: 10, minimumSpend: null, expiresAt: offer.endsAt };
       try {
-        await db
-          .update(partnerCampaigns)
-          .set({ vouchersIssued: sql`${partnerCampaigns.vouchersIssued} + ${count}`, updatedAt: clock.now() })
-          .where(eq(partnerCampaigns.id, campaignId));
+        return await offers.generateCodes(programId, campaign.offerId, request, [
+          voucherCounterStatement(db, campaignId, count, clock.now()),
+        ]);
       } catch (error) {
         if (constraintViolation(error)?.targets.includes(checks.partnerCampaignsVoucherLimit)) {
           const now = (await findCampaign(db, programId, campaignId))!;
@@ -356,14 +377,67 @@ export function createPartnersService({
         }
         throw error;
       }
-      const offer = await offers.requireOffer(programId, campaign.offerId);
-      return offers.generateCodes(programId, campaign.offerId, {
-        count,
-        prefix: '',
-        length: 10,
-        minimumSpend: null,
-        expiresAt: offer.endsAt,
+    },
+
+    /**
+     * Publishes an ACTIVE campaign to an audience of host members: a publication that the
+     * `publish-partner-campaigns` job works through in chunks (the caller starts it).
+     */
+    async publish(programId: string, campaignId: string, audience: Audience): Promise<PartnerPublicationRow> {
+      const admin: PartnerActor = { kind: 'admin' };
+      const campaign = await requireCampaign(programId, campaignId, admin);
+      checkTransition(campaign, 'publish', admin);
+      const partner = await requirePartner(programId, campaign.partnerId);
+      if (partner.status !== 'active') throw new PartnerNotActiveError(partner.id, partner.status);
+      await checkAudience(db, programId, audience);
+      const [row] = await db
+        .insert(partnerPublications)
+        .values({ id: newId(), programId, campaignId, audience, status: 'running', createdAt: clock.now() })
+        .returning();
+      return row!;
+    },
+    publications: (programId: string, campaignId: string) =>
+      db
+        .select()
+        .from(partnerPublications)
+        .where(and(eq(partnerPublications.programId, programId), eq(partnerPublications.campaignId, campaignId)))
+        .orderBy(desc(partnerPublications.id)),
+    async publication(programId: string, publicationId: string) {
+      const [row] = await db
+        .select()
+        .from(partnerPublications)
+        .where(and(eq(partnerPublications.programId, programId), eq(partnerPublications.id, publicationId)));
+      return row;
+    },
+
+    /** A member's personal partner vouchers, newest first. */
+    memberVouchers: (programId: string, memberId: string, page: KeysetPage) => memberVouchers(db, programId, memberId, page),
+
+    /**
+     * A voucher of the partner's campaigns redeemed at the partner's own till, in the voucher
+     * member's serializer (a generated code without a member: the partner's). Idempotent by the
+     * order reference unless an idempotency key is given.
+     */
+    async redeemVoucher(
+      programId: string,
+      input: Omit<RedeemVoucherInput, 'programId' | 'idempotencyKey'> & { idempotencyKey: string | null },
+    ) {
+      // Normalized first: the same voucher typed in lower case is the same request.
+      const code = normalizeCode(input.code);
+      const found = await findVoucherCode(db, programId, code);
+      const key = found?.promoCode.assignedMemberId ?? partnerSerializerKey(input.partnerId);
+      return serializer.execute(memberKey(programId, key), 'partners.redeemVoucher', {
+        ...input,
+        code,
+        programId,
+        idempotencyKey: input.idempotencyKey ?? `redeemVoucher:${input.partnerId}:${input.orderReference}`,
       });
+    },
+
+    /** The partner's voucher statistics per UTC day in [from, until). */
+    async stats(programId: string, partnerId: string, from: Date, until: Date, actor: PartnerActor) {
+      const partner = await requirePartner(programId, partnerId, actor);
+      return { partner, from, until, ...(await partnerDailyStats(db, programId, partnerId, from, until)) };
     },
 
     offer: (programId: string, campaign: PartnerCampaignRow) => offers.requireOffer(programId, campaign.offerId),

@@ -1,11 +1,14 @@
 import { createHmac } from 'node:crypto';
 import type { FingerprintKeys } from '../../platform/fingerprints';
 
-/** One transfer of a partner's statement: a redemption's share or fee, or what a refund gave back (negative). */
+/**
+ * One transfer of a partner's statement: a redemption's share or fee, what a refund gave back
+ * (negative), or the host's part of a discount the partner gave at its own till (negative too).
+ */
 export interface SettlementLine {
   transferId: string;
   at: Date;
-  kind: 'partner_share' | 'partner_fee' | 'partner_share_return' | 'partner_fee_return';
+  kind: (typeof statementKinds)[number];
   orderReference: string | null;
   /** The member, as only this partner knows them (see `memberReference`); null for a guest's order. */
   memberReference: string | null;
@@ -22,6 +25,9 @@ export interface SettlementTotals {
   /** What the partner pays for the period: its shares plus fees, net of refunds. */
   total: number;
 }
+
+/** The transfer kinds of a partner's statement. */
+export const statementKinds = ['partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return', 'partner_host_share'] as const;
 
 /** A ledger transfer as the statement reads it. */
 export interface StatementTransfer {
@@ -46,15 +52,16 @@ export function memberReference(keys: FingerprintKeys, partnerId: string, member
 export function settlementLines(transfers: readonly StatementTransfer[], reference: (memberId: string) => string): SettlementLine[] {
   return transfers.map((transfer) => {
     const kind = transfer.kind as SettlementLine['kind'];
-    const sign = kind.endsWith('_return') ? -1 : 1;
-    const isShare = kind.startsWith('partner_share');
+    // What the partner pays is positive; what comes back to it (refunds, the host's part at its till) negative.
+    const sign = kind.endsWith('_return') || kind === 'partner_host_share' ? -1 : 1;
+    const isShare = kind !== 'partner_fee' && kind !== 'partner_fee_return';
     return {
       transferId: transfer.id,
       at: transfer.createdAt,
       kind,
       orderReference: transfer.ref,
       memberReference: transfer.memberId ? reference(transfer.memberId) : null,
-      discount: kind === 'partner_share' ? Number(transfer.metadata?.discount ?? 0) : 0,
+      discount: kind === 'partner_share' || kind === 'partner_host_share' ? Number(transfer.metadata?.discount ?? 0) : 0,
       partnerShare: isShare ? sign * transfer.amount : 0,
       fee: isShare ? 0 : sign * transfer.amount,
     };

@@ -13,6 +13,7 @@ export {
   conversionStatements,
   dueReferrals,
   enrollmentStatements,
+  enrollmentsStatements,
   fingerprintStatement,
   lostReferralRace,
   referralCodeTaken,

@@ -9,6 +9,7 @@ import {
   checks,
 } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
+import { insertRows } from '../../platform/db/insert-rows';
 import { newId } from '../../platform/ids';
 import { eventCatalog, eventStatement } from '../../platform/outbox';
 import { events } from '../../../schema';
@@ -64,6 +65,32 @@ export function fingerprintStatement(db: Database, keys: FingerprintKeys, progra
     .insert(emailFingerprints)
     .values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })
     .onConflictDoNothing();
+}
+
+/**
+ * What enrolling many members without a referral code (an import) writes for referrals, as
+ * `enrollmentStatements` does for one: their own codes and their emails' fingerprints.
+ */
+export function enrollmentsStatements(
+  db: Database,
+  keys: FingerprintKeys,
+  programId: string,
+  enrolled: Array<{ memberId: string; email: string | null }>,
+  at: Date,
+): Statement[] {
+  return [
+    ...insertRows(
+      db,
+      referralCodes,
+      enrolled.map(({ memberId }) => ({ memberId, programId, code: newReferralCode(), createdAt: at })),
+    ),
+    ...insertRows(
+      db,
+      emailFingerprints,
+      enrolled.flatMap(({ email }) => (email ? [{ programId, ...emailFingerprint(keys, programId, email), createdAt: at }] : [])),
+      { onConflictDoNothing: true },
+    ),
+  ];
 }
 
 /**

@@ -65,10 +65,17 @@ export function pointsExpiringReminders(lots: OpenLot[], now: Date, leadDays: re
   return candidates;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The longest threshold (in `unitMs`) the time since `since` has reached, or null below all of them. */
+function longestReached(since: Date, now: Date, thresholds: readonly number[], unitMs: number): number | null {
+  const elapsed = now.getTime() - since.getTime();
+  return [...thresholds].sort((a, b) => b - a).find((threshold) => elapsed >= threshold * unitMs) ?? null;
+}
+
 /** The longest lapse a member has reached: days since their last order, floored to a configured threshold. */
 export function lapseThresholdFor(lastOrderAt: Date, now: Date, afterDays: readonly number[]): number | null {
-  const since = now.getTime() - lastOrderAt.getTime();
-  return [...afterDays].sort((a, b) => b - a).find((days) => since >= days * DAY_MS) ?? null;
+  return longestReached(lastOrderAt, now, afterDays, DAY_MS);
 }
 
 /** `member.lapsed`: no order for N days. Keyed by N and the last order, so a new order starts over. */
@@ -87,6 +94,75 @@ export function lapsedReminders(
         type: 'member.lapsed' as const,
         reason: `${days}d:${lastOrderAt.getTime()}`,
         data: { memberId, afterDays: days, daysSinceLastOrder: daysSince, lastOrderAt: lastOrderAt.toISOString() },
+      },
+    ];
+  });
+}
+
+export interface IdleCart {
+  memberId: string;
+  cartId: string;
+  updatedAt: Date;
+}
+
+/**
+ * `cart.abandoned`: a tracked cart idle for N hours (the longest threshold it has reached). Keyed
+ * by N, the cart and its last update, so an idle period reminds once per threshold, and a cart
+ * updated since starts over. The quote is added by the caller, for the candidates that survive.
+ */
+export function abandonedCartReminders(carts: IdleCart[], now: Date, afterHours: readonly number[]): ReminderCandidate[] {
+  return carts.flatMap(({ memberId, cartId, updatedAt }) => {
+    const hours = longestReached(updatedAt, now, afterHours, HOUR_MS);
+    if (!hours) return [];
+    return [
+      {
+        memberId,
+        type: 'cart.abandoned' as const,
+        reason: `${hours}h:${cartId}:${updatedAt.getTime()}`,
+        data: { memberId, cartId, idleHours: hours, lastActivityAt: updatedAt.toISOString() },
+      },
+    ];
+  });
+}
+
+export interface UpcomingDowngrade {
+  memberId: string;
+  tier: { id: string; name: string; threshold: number };
+  to: { id: string; name: string } | null;
+  downgradeAt: Date;
+  /** What the tier counts: net spend (minor units) or net points earned. */
+  metric: string;
+  metricAtDowngrade: number;
+  missing: number;
+}
+
+/**
+ * `tier.downgrade_warning`: the downgrade recalculation would make is within a lead time. Keyed by
+ * the shortest lead time it is within, the tier and the downgrade's instant, so each lead time warns
+ * once per forecast (an order that moves the downgrade later makes a new forecast).
+ */
+export function downgradeWarnings(downgrades: UpcomingDowngrade[], now: Date, leadDays: readonly number[]): ReminderCandidate[] {
+  return downgrades.flatMap(({ memberId, tier, to, downgradeAt, metric, metricAtDowngrade, missing }) => {
+    const days = leadTimeFor(downgradeAt, now, leadDays);
+    if (!days) return [];
+    return [
+      {
+        memberId,
+        type: 'tier.downgrade_warning' as const,
+        reason: `${days}d:${tier.id}:${downgradeAt.getTime()}`,
+        data: {
+          memberId,
+          leadDays: days,
+          tierId: tier.id,
+          tierName: tier.name,
+          toTierId: to?.id ?? null,
+          toTierName: to?.name ?? null,
+          downgradeAt: downgradeAt.toISOString(),
+          metric,
+          threshold: tier.threshold,
+          metricAtDowngrade,
+          missing,
+        },
       },
     ];
   });

@@ -117,10 +117,33 @@ export async function decideReminders(
   ]);
 }
 
+/** The candidates whose (member, type, reason) is not recorded yet: one probe of the dedupe index each. */
+export async function undecided<Candidate extends { memberId: string; type: string; reason: string }>(
+  db: Database,
+  programId: string,
+  candidates: Candidate[],
+): Promise<Candidate[]> {
+  const keys = JSON.stringify(candidates.map(({ memberId, type, reason }) => [memberId, type, reason]));
+  const decided = await db.all<{ key: number }>(sql`
+    select j.key as key from json_each(${keys}) j
+    where exists (select 1 from ${reminders} r where r.program_id = ${programId} and r.member_id = j.value ->> 0
+      and r.type = j.value ->> 1 and r.reason = j.value ->> 2)`);
+  const known = new Set(decided.map((row) => Number(row.key)));
+  return candidates.filter((_candidate, index) => !known.has(index));
+}
+
 /** Held reminders whose time has come, a chunk at a time (id order). */
 export function heldRemindersDue(db: Database, programId: string, now: Date, cursor: string | null, limit: number) {
   return db
-    .select({ id: reminders.id, memberId: reminders.memberId })
+    .select({
+      id: reminders.id,
+      memberId: reminders.memberId,
+      type: reminders.type,
+      cartId: sql<string | null>`case when ${reminders.type} = 'cart.abandoned' then json_extract(${reminders.data}, '$.cartId') end`,
+      lastActivityAt: sql<
+        string | null
+      >`case when ${reminders.type} = 'cart.abandoned' then json_extract(${reminders.data}, '$.lastActivityAt') end`,
+    })
     .from(reminders)
     .where(
       and(
@@ -136,10 +159,15 @@ export function heldRemindersDue(db: Database, programId: string, now: Date, cur
 
 /**
  * Lets held reminders out with the channels their members allow now (consent may have changed
- * while they waited; none left suppresses them): one batch, and a reminder another run already let
- * out is no longer `held`, so it is written once.
+ * while they waited; none left suppresses them, as `no_consent` or the `suppressedBecause` given):
+ * one batch, and a reminder another run already let out is no longer `held`, so it is written once.
  */
-export async function releaseHeldReminders(db: Database, programId: string, released: { id: string; channels: string[] }[], now: Date) {
+export async function releaseHeldReminders(
+  db: Database,
+  programId: string,
+  released: { id: string; channels: string[]; suppressedBecause?: string }[],
+  now: Date,
+) {
   if (released.length === 0) return;
   const ids = released.map((reminder) => reminder.id);
   await db.batch([
@@ -147,9 +175,9 @@ export async function releaseHeldReminders(db: Database, programId: string, rele
       update ${reminders} set
         data = json_set(data, '$.channels', json(v.column2)),
         status = case when v.column2 = '[]' then 'suppressed' else status end,
-        suppressed_because = case when v.column2 = '[]' then 'no_consent' end,
+        suppressed_because = case when v.column2 = '[]' then coalesce(v.column3, 'no_consent') end,
         due_at = case when v.column2 = '[]' then null else due_at end
-      from (values ${valuesList(released.map((reminder) => [reminder.id, JSON.stringify(reminder.channels)]))}) as v
+      from (values ${valuesList(released.map((reminder) => [reminder.id, JSON.stringify(reminder.channels), reminder.suppressedBecause ?? null]))}) as v
       where ${reminders.id} = v.column1 and +${reminders.status} = 'held'`),
     eventsOfReminders(db, programId, ids, 'held', now),
     db

@@ -1,12 +1,24 @@
+import type { CartRow } from '../../../schema';
+import { cartsByIds, idleCarts, quoteCarts } from '../checkout';
 import { lastOrderDates } from '../orders';
 import { openLotsExpiringWithin } from '../ledger';
-import { activeMembersChunk, membersByIds } from '../members';
+import { activeMembersChunk, activeMembersChunkEnd, membersByIds } from '../members';
+import { upcomingDowngrades } from '../tiers';
 import { drawPersonalCode, type PersonalCode } from '../offers';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { DAY_MS } from '../../platform/time';
-import { allowedChannels, birthdayReminders, lapsedReminders, pointsExpiringReminders, sendableAt, type ReminderCandidate } from './domain';
-import { decideReminders, heldRemindersDue, releaseHeldReminders, storedSettings, type ReminderDecision } from './repository';
+import {
+  abandonedCartReminders,
+  allowedChannels,
+  birthdayReminders,
+  downgradeWarnings,
+  lapsedReminders,
+  pointsExpiringReminders,
+  sendableAt,
+  type ReminderCandidate,
+} from './domain';
+import { decideReminders, heldRemindersDue, releaseHeldReminders, storedSettings, undecided, type ReminderDecision } from './repository';
 import { effectiveSettings, priorityOf, type ReminderSettings, type ReminderType } from './settings';
 
 /** One chunk of the reminder job: where it got to and how many members or held reminders it handled. */
@@ -38,16 +50,22 @@ export async function runReminderStep(
 
 async function releaseStep(db: Database, programId: string, now: Date, after: string | null, chunkSize: number): Promise<ReminderStep> {
   const due = await heldRemindersDue(db, programId, now, after, chunkSize);
-  const consents = new Map(
-    (due.length === 0 ? [] : await membersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))])).map((member) => [
-      member.id,
-      member,
-    ]),
-  );
+  const cartIds = due.flatMap((reminder) => (reminder.cartId ? [reminder.cartId] : []));
+  const [members, carts] =
+    due.length === 0
+      ? [[], []]
+      : await Promise.all([
+          membersByIds(db, programId, [...new Set(due.map((reminder) => reminder.memberId))]),
+          cartIds.length > 0 ? cartsByIds(db, programId, cartIds) : [],
+        ]);
+  const consents = new Map(members.map((member) => [member.id, member]));
+  const idleSince = new Map(carts.map((cart) => [cart.cartId, cart.updatedAt.toISOString()]));
   await releaseHeldReminders(
     db,
     programId,
-    due.map(({ id, memberId }) => {
+    due.map(({ id, memberId, cartId, lastActivityAt }) => {
+      // A cart ordered, emptied or changed while its reminder waited is not abandoned (any more).
+      if (cartId && idleSince.get(cartId) !== lastActivityAt) return { id, channels: [], suppressedBecause: 'cart_ended' };
       const member = consents.get(memberId);
       return { id, channels: member && member.status === 'active' ? allowedChannels(member) : [] };
     }),
@@ -57,18 +75,31 @@ async function releaseStep(db: Database, programId: string, now: Date, after: st
   return { processed: due.length, cursor: done ? MEMBERS : HELD + due.at(-1)!.id };
 }
 
+/** The longest lead time a setting allows: the chunk's one read covers any program's settings. */
+const MAX_LEAD_MS = 366 * DAY_MS;
+/** The shortest idle time a setting allows: carts idle less than this are never candidates. */
+const MIN_CART_IDLE_MS = 3_600_000;
+
 async function membersStep(db: Database, programId: string, now: Date, after: string | null, chunkSize: number): Promise<ReminderStep> {
-  const [[stored], chunk] = await db.batch([storedSettings(db, programId), activeMembersChunk(db, programId, after, chunkSize)]);
+  // One round trip reads the chunk and everything its candidates come from, the chunk's member
+  // range given by a subquery; the tier forecast's own round trip runs alongside it.
+  const last = activeMembersChunkEnd(programId, after, chunkSize);
+  const [[[stored], chunk, lots, lastOrders, carts], downgrades] = await Promise.all([
+    db.batch([
+      storedSettings(db, programId),
+      activeMembersChunk(db, programId, after, chunkSize),
+      openLotsExpiringWithin(db, programId, after, last, now, new Date(now.getTime() + MAX_LEAD_MS)),
+      lastOrderDates(db, programId, after, last),
+      idleCarts(db, programId, after, last, new Date(now.getTime() - MIN_CART_IDLE_MS)),
+    ]),
+    upcomingDowngrades(db, programId, after, last, now, new Date(now.getTime() + MAX_LEAD_MS)),
+  ]);
   if (chunk.length === 0) return { processed: 0, cursor: null };
   const settings = effectiveSettings(stored?.settings);
-  const last = chunk.at(-1)!.id;
-  const longestLead = Math.max(0, ...settings.pointsExpiringLeadDays);
-  const [lots, lastOrders] = await db.batch([
-    openLotsExpiringWithin(db, programId, after, last, now, new Date(now.getTime() + longestLead * DAY_MS)),
-    lastOrderDates(db, programId, after, last),
-  ]);
   const candidates: ReminderCandidate[] = [
+    ...(await withCartQuotes(db, programId, abandonedCartReminders(carts, now, settings.cartAbandonedAfterHours), carts, now)),
     ...pointsExpiringReminders(lots, now, settings.pointsExpiringLeadDays),
+    ...downgradeWarnings(downgrades, now, settings.tierDowngradeLeadDays),
     ...lapsedReminders(lastOrders, now, settings.lapsedAfterDays),
     ...birthdayReminders(
       chunk.flatMap((member) => (member.birthday ? [{ memberId: member.id, birthday: member.birthday, timeZone: member.timeZone }] : [])),
@@ -104,7 +135,34 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
     ];
   });
   await decideReminders(db, programId, decisions, codes, settings.frequencyCap, now);
-  return { processed: chunk.length, cursor: chunk.length < chunkSize ? null : MEMBERS + last };
+  return { processed: chunk.length, cursor: chunk.length < chunkSize ? null : MEMBERS + chunk.at(-1)!.id };
+}
+
+/**
+ * The abandoned-cart candidates not decided yet, each with its cart's quote as the `quote` query
+ * answers now: only those are quoted (quoting costs reads), and a cart that no longer quotes is
+ * left out.
+ */
+async function withCartQuotes(
+  db: Database,
+  programId: string,
+  candidates: ReminderCandidate[],
+  carts: CartRow[],
+  now: Date,
+): Promise<ReminderCandidate[]> {
+  if (candidates.length === 0) return [];
+  const fresh = await undecided(db, programId, candidates);
+  const cartById = new Map(carts.map((cart) => [cart.cartId, cart]));
+  const quotes = await quoteCarts(
+    db,
+    programId,
+    fresh.map((candidate) => cartById.get(candidate.data.cartId as string)!),
+    now,
+  );
+  return fresh.flatMap((candidate) => {
+    const quote = quotes.get(candidate.data.cartId as string);
+    return quote ? [{ ...candidate, data: { ...candidate.data, quote } }] : [];
+  });
 }
 
 const codePrefixes: Partial<Record<ReminderType, { setting: 'lapsedOfferId' | 'birthdayOfferId'; prefix: string }>> = {

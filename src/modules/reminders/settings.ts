@@ -2,14 +2,22 @@ import { z } from 'zod';
 import { whole } from '../../platform/validation';
 
 /** The reminder types the jobs emit, and the default order in which the frequency cap keeps them. */
-export const reminderTypes = ['points.expiring', 'member.birthday_upcoming', 'member.lapsed'] as const;
+export const reminderTypes = [
+  'cart.abandoned',
+  'points.expiring',
+  'tier.downgrade_warning',
+  'member.birthday_upcoming',
+  'member.lapsed',
+] as const;
 export type ReminderType = (typeof reminderTypes)[number];
 
 const MAX_LEAD_DAYS = 366;
 const MAX_LAPSE_DAYS = 3660;
+/** A cart idle for longer than 30 days is not "left behind" any more, it is gone. */
+const MAX_CART_IDLE_HOURS = 720;
 
 /** Distinct values, stored sorted: [30, 7] and [7, 30] are the same setting. */
-const dayList = (max: number) =>
+const thresholdList = (max: number) =>
   z
     .array(whole(1, max))
     .max(5, 'must list at most 5 values')
@@ -28,9 +36,13 @@ export const quietHoursSchema = z
  * several compete, `priorities` decides which go first (earlier in the list wins).
  */
 export const reminderSettingsSchema = z.object({
-  pointsExpiringLeadDays: dayList(MAX_LEAD_DAYS),
-  lapsedAfterDays: dayList(MAX_LAPSE_DAYS),
-  birthdayLeadDays: dayList(MAX_LEAD_DAYS),
+  pointsExpiringLeadDays: thresholdList(MAX_LEAD_DAYS),
+  lapsedAfterDays: thresholdList(MAX_LAPSE_DAYS),
+  birthdayLeadDays: thresholdList(MAX_LEAD_DAYS),
+  /** Hours a tracked cart idles before `cart.abandoned` (each value once per idle period). */
+  cartAbandonedAfterHours: thresholdList(MAX_CART_IDLE_HOURS),
+  /** Days before a tier downgrade (at the recalculation that would make it) to warn. */
+  tierDowngradeLeadDays: thresholdList(MAX_LEAD_DAYS),
   frequencyCap: z.object({ maxReminders: whole(1, 100), perDays: whole(1, 365) }),
   priorities: z
     .array(z.enum(reminderTypes))
@@ -51,6 +63,8 @@ export const defaultReminderSettings: ReminderSettings = {
   pointsExpiringLeadDays: [7, 30],
   lapsedAfterDays: [45, 90],
   birthdayLeadDays: [7],
+  cartAbandonedAfterHours: [4],
+  tierDowngradeLeadDays: [14],
   frequencyCap: { maxReminders: 2, perDays: 7 },
   priorities: [...reminderTypes],
   quietHours: { start: '21:00', end: '08:00' },
@@ -65,7 +79,9 @@ export type ReminderSettingsUpdate = z.output<typeof reminderSettingsUpdateSchem
 
 /** The settings a program runs with: its stored ones over the defaults (a stored value was validated when saved). */
 export function effectiveSettings(stored: Record<string, unknown> | null | undefined): ReminderSettings {
-  return { ...defaultReminderSettings, ...(stored as Partial<ReminderSettings> | undefined) };
+  const settings = { ...defaultReminderSettings, ...(stored as Partial<ReminderSettings> | undefined) };
+  // Settings saved before a reminder type existed rank it after the ones they list.
+  return { ...settings, priorities: [...settings.priorities, ...reminderTypes.filter((type) => !settings.priorities.includes(type))] };
 }
 
 /** Lower runs first: the index of the type in the program's priority list. */

@@ -4,5 +4,5 @@
 import './schema';
 
 export { SegmentType } from './schema';
-export { createSegmentsService, existingSegmentIds, memberInSegments, type SegmentsService } from './service';
+export { createSegmentsService, existingSegmentIds, inSegmentsCondition, memberInSegments, type SegmentsService } from './service';
 export { refreshSegmentsJob } from './job';

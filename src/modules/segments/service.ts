@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { members, segmentMembers, segments, type SegmentRow } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
@@ -210,3 +210,11 @@ export function existingSegmentIds(db: Database, programId: string, segmentIds: 
     .from(segments)
     .where(and(eq(segments.programId, programId), inArray(segments.id, segmentIds)));
 }
+
+/**
+ * SQL: the member `memberId` (a column of the caller's query) is in one of `segmentIds` as of each
+ * segment's last refresh (its materialized generation): what publishing to a segment goes by.
+ */
+export const inSegmentsCondition = (memberId: SQLWrapper, segmentIds: readonly string[]): SQL =>
+  sql`exists (select 1 from ${segmentMembers} join ${segments} on ${segments.id} = ${segmentMembers.segmentId} and ${segments.generation} = ${segmentMembers.generation}
+    where ${segmentMembers.memberId} = ${memberId} and ${inArray(segmentMembers.segmentId, [...segmentIds])} and ${segments.status} = 'active')`;

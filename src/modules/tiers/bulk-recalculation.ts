@@ -4,8 +4,7 @@ import { eventCatalog } from '../../platform/outbox';
 import type { Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
-import { planRecalculation, tierFor, type TierSettings } from './domain';
-import { countedOrders } from './repository';
+import { countedOrders, planRecalculation, tierFor, type TierSettings } from './domain';
 import { memberOrdersTotalSql } from '../orders';
 import { loadRules } from '../rules';
 

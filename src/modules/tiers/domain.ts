@@ -14,6 +14,16 @@ export function qualifyingWindow(settings: TierSettings, now: Date): { start: Da
   return { start: addMonthsUtc(now, -settings.windowMonths), end: now, startInclusive: false };
 }
 
+/**
+ * Which orders count toward the metric at `now`: the window, ending `vestingDays` earlier with
+ * `pendingPointsCount: at_vesting`. Shared by `qualifyingMetric` and the set-based recalculation.
+ */
+export function countedOrders(settings: TierSettings, now: Date, vestingDays: number): ReturnType<typeof qualifyingWindow> {
+  const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
+  const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
+  return { start, end: vestedBy < windowEnd ? vestedBy : windowEnd, startInclusive };
+}
+
 /** Tiers from lowest to highest threshold. */
 export const byThreshold = (a: Tier, b: Tier) => a.threshold - b.threshold;
 

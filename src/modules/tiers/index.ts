@@ -2,6 +2,8 @@
 import './schema';
 
 export { recalculateTiersInBulk } from './bulk-recalculation';
+export { TIER_RECALCULATION_CRON, type DowngradeForecast } from './downgrade-forecast';
+export { upcomingDowngrades } from './upcoming-downgrades';
 export type { Tier } from './domain';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
 export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName } from './repository';

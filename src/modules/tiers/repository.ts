@@ -3,10 +3,9 @@ import { memberTiers, tierHistory, tiers, tierSettings } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { eventStatement } from '../../platform/outbox';
-import { qualifyingWindow, type Tier, type TierSettings } from './domain';
-import { memberOrdersTotal, type PlacedWithin } from '../orders';
+import { countedOrders, type Tier, type TierSettings } from './domain';
+import { memberOrdersTotal } from '../orders';
 import { loadRules } from '../rules';
-import { DAY_MS } from '../../platform/time';
 
 export async function loadTierSettings(db: Database, programId: string): Promise<TierSettings | null> {
   const [row] = await db.select().from(tierSettings).where(eq(tierSettings.programId, programId));
@@ -41,16 +40,6 @@ export async function qualifyingMetric(
 ): Promise<number> {
   const vestingDays = settings.pendingPointsCount === 'at_vesting' ? (await loadRules(db, programId)).pointsVestingDays : 0;
   return memberOrdersTotal(db, programId, memberId, settings.metric, countedOrders(settings, now, vestingDays));
-}
-
-/**
- * Which orders count toward the metric at `now`: the window, ending `vestingDays` earlier with
- * `pendingPointsCount: at_vesting`. Shared by `qualifyingMetric` and the set-based recalculation.
- */
-export function countedOrders(settings: TierSettings, now: Date, vestingDays: number): PlacedWithin {
-  const { start, end: windowEnd, startInclusive } = qualifyingWindow(settings, now);
-  const vestedBy = new Date(now.getTime() - vestingDays * DAY_MS);
-  return { start, end: vestedBy < windowEnd ? vestedBy : windowEnd, startInclusive };
 }
 
 /** Writes a tier change and its history row; part of the caller's batch. */

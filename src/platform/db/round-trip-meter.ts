@@ -14,6 +14,19 @@ export interface RoundTripMeter {
   readonly sequential: number;
   /** The longest single call (ms, without the simulated delay): on Node the embedded database answers on the event loop. */
   readonly longestMs: number;
+  /**
+   * The longest time (ms) a single call took to be served once the calls before it were: a client
+   * with one connection (the embedded database) serves calls one at a time, so a call issued
+   * alongside others (`Promise.all`) waits for them, and `longestMs` counts that wait too.
+   */
+  readonly longestOwnMs: number;
+  /**
+   * The most process CPU time (ms) a single call took to be served, where the runtime can tell
+   * (Node): on a loaded machine wall time also counts waiting for a core, this counts the work.
+   */
+  readonly longestCpuMs: number;
+  /** The SQL of the call with the longest own time (its first statement, for a batch), to find what to index. */
+  readonly longestSql: string;
   reset(): void;
 }
 
@@ -33,6 +46,12 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   let answeredDepth = 0;
   let sequential = 0;
   let longestMs = 0;
+  let longestSql = '';
+  let longestCpuMs = 0;
+  let longestOwnMs = 0;
+  // When the last call answered (and the CPU time then): a call issued before that waited for it.
+  let lastAnsweredAt = 0;
+  let lastAnsweredCpu = 0;
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -45,11 +64,23 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestMs() {
       return longestMs;
     },
+    get longestSql() {
+      return longestSql;
+    },
+    get longestCpuMs() {
+      return longestCpuMs;
+    },
+    get longestOwnMs() {
+      return longestOwnMs;
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
       sequential = 0;
       longestMs = 0;
+      longestSql = '';
+      longestCpuMs = 0;
+      longestOwnMs = 0;
       epoch++;
     },
   };
@@ -67,10 +98,24 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
         try {
           if (options.before) await options.before();
           const start = performance.now();
+          const cpuStart = cpuMs();
           try {
             return await method(...args);
           } finally {
-            if (started === epoch) longestMs = Math.max(longestMs, performance.now() - start);
+            const end = performance.now();
+            const cpuEnd = cpuMs();
+            const servedFrom = Math.max(start, lastAnsweredAt);
+            const cpuFrom = start >= lastAnsweredAt ? cpuStart : lastAnsweredCpu;
+            lastAnsweredAt = end;
+            lastAnsweredCpu = cpuEnd;
+            if (started === epoch) {
+              longestMs = Math.max(longestMs, end - start);
+              longestCpuMs = Math.max(longestCpuMs, cpuEnd - cpuFrom);
+              if (end - servedFrom > longestOwnMs) {
+                longestOwnMs = end - servedFrom;
+                longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
+              }
+            }
           }
         } finally {
           if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
@@ -79,4 +124,16 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     },
   });
   return { client: metered, meter };
+}
+
+/** The SQL text of an `execute` or `batch` statement argument. */
+function sqlOf(statement: unknown): string {
+  if (typeof statement === 'string') return statement;
+  return (statement as { sql?: string } | undefined)?.sql ?? '';
+}
+
+/** The process's CPU time so far (ms), or 0 where there is no `process.cpuUsage` (Workers). */
+function cpuMs(): number {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : 0;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createDatabase, type Database } from '../db/database';
+import { withEventLoopTurns } from './event-loop-turns';
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
@@ -24,9 +25,13 @@ export async function openNodeDatabase(options: {
   // One connection for the embedded file: its statements run synchronously on this thread anyway,
   // and a second connection would lack the per-connection settings below (libSQL enforces foreign
   // keys by default; WAL is a property of the database file).
-  const client = createClient({ url: options.url, authToken: options.authToken, timeout: 5000, ...(embedded ? { concurrency: 1 } : {}) });
+  const opened = createClient({ url: options.url, authToken: options.authToken, timeout: 5000, ...(embedded ? { concurrency: 1 } : {}) });
+  const client = embedded ? withEventLoopTurns(opened) : opened;
   if (embedded) {
     await client.execute('PRAGMA journal_mode = WAL');
+    // A 64 MB page cache instead of SQLite's 2 MB: an import's index entries land all over a large
+    // file, and a segment refresh reads its indexes across every member. Bounded, so memory stays flat.
+    await client.execute('PRAGMA cache_size = -65536');
     // Deleted and overwritten content is zeroed, not left in free space (an erased member's email).
     await client.execute('PRAGMA secure_delete = ON');
   }

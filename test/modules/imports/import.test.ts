@@ -3,6 +3,7 @@ import { inFreshApp, memberLedger } from '../../support/ledger';
 import { createOffer, line, recordOrder } from '../../support/offers';
 import { IMPORT_ORDERS, importMembers, importOrders, memberStats, ORDERS } from '../../support/history';
 import { TEST_NOW } from '../../support/test-app';
+import { readEvents } from '../../support/events';
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(new Date(TEST_NOW).getTime() - days * DAY).toISOString();
@@ -55,6 +56,26 @@ describe('importMembers', () => {
         await app.token({ role: 'storefront' }),
       );
       expect(storefront.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+  });
+});
+
+describe('importMembers of new members', () => {
+  it('enrolls them in one read and one write, each with its referral code and member.enrolled event', async () => {
+    await inFreshApp(async (app) => {
+      const rows = Array.from({ length: 300 }, (_, index) => ({ externalId: `N-${index}`, email: `n${index}@example.com`, tags: ['new'] }));
+      await importMembers(app, [{ externalId: 'N-first' }]);
+      app.roundTrips.reset();
+      expect(await importMembers(app, rows)).toMatchObject({ created: 300, updated: 0, rejected: [] });
+      // The lookup by external id, then one batch (an app's first request costs one more).
+      expect(app.roundTrips.count).toBe(2);
+      const admin = await app.token({ role: 'admin' });
+      const member = (await app.graphql(`query { memberByExternalId(externalId: "N-299") { id email tags referralCode } }`, {}, admin))
+        .data!.memberByExternalId;
+      expect(member).toMatchObject({ email: 'n299@example.com', tags: ['new'] });
+      expect(member.referralCode).toMatch(/^[A-Z0-9]{8}$/);
+      const enrolled = await readEvents(app, { types: ['member.enrolled'] });
+      expect(enrolled.map((event) => event.data.externalId).sort()).toEqual(['N-first', ...rows.map((row) => row.externalId)].sort());
     });
   });
 });

@@ -6,7 +6,16 @@ import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { assertProperty, propertySettings } from '../../support/property';
 import { createTestApp, type TestApp } from '../../support/test-app';
-import { DEPOSIT, GENERATE_VOUCHERS, activeCampaign, createPartner, moveFunds, partnerToken, run } from '../../support/partners';
+import {
+  DEPOSIT,
+  GENERATE_VOUCHERS,
+  REDEEM_VOUCHER,
+  activeCampaign,
+  createPartner,
+  moveFunds,
+  partnerToken,
+  run,
+} from '../../support/partners';
 
 const STATEMENT = `query($partnerId: ID!, $from: DateTime!, $to: DateTime!) { settlementStatement(partnerId: $partnerId, from: $from, to: $to) {
   __typename ... on Error { code } ... on InvalidInputError { issues { path message } }
@@ -30,9 +39,9 @@ async function vouchers(app: TestApp, partner: { partnerId: string }, campaign: 
 /** Σ of the partner's share and fee transfers minus their returns, straight from the ledger. */
 async function ledgerNet(app: TestApp, partnerId: string): Promise<number> {
   const result = await app.client.execute({
-    sql: `select coalesce(sum(case when t.kind like '%_return' then -t.amount else t.amount end), 0) as net from transfers t
-      join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = 'partner' and a.owner_id = ?
-      where t.kind in ('partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return')`,
+    sql: `select coalesce(sum(case when t.kind like '%_return' or t.kind = 'partner_host_share' then -t.amount else t.amount end), 0) as net
+      from transfers t join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = 'partner' and a.owner_id = ?
+      where t.kind in ('partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return', 'partner_host_share')`,
     args: [partnerId],
   });
   return Number(result.rows[0]!.net);
@@ -102,11 +111,12 @@ describe('settlement', () => {
 
   const settings = propertySettings(8, 60);
   it(
-    'statement totals equal the ledger’s transfers of the partner, on random orders and refunds up to the maxima',
+    'statement totals equal the ledger’s transfers of the partner, on random orders, refunds and till redemptions up to the maxima',
     async () => {
       const action = fc.oneof(
         fc.record({ kind: fc.constant('order' as const), total: fc.integer({ min: 1, max: MAX_AMOUNT }) }),
         fc.record({ kind: fc.constant('refund' as const), order: fc.nat(), permille: fc.integer({ min: 1, max: 1000 }) }),
+        fc.record({ kind: fc.constant('till' as const), amount: fc.integer({ min: 1, max: MAX_AMOUNT }) }),
       );
       await assertProperty(
         fc.asyncProperty(
@@ -137,6 +147,16 @@ describe('settlement', () => {
                     codes: [codes[index]],
                   });
                   orders.push({ id, left: step.total - recorded.discount.amount });
+                } else if (step.kind === 'till') {
+                  // The partner redeems at its own till: the host pays its part back, the partner its fee.
+                  const redeemed = await run(
+                    fresh,
+                    REDEEM_VOUCHER,
+                    { code: codes[index], orderReference: `till-${index}`, amount: step.amount },
+                    await partnerToken(fresh, partner),
+                  );
+                  if (redeemed.__typename !== 'RedeemVoucherPayload')
+                    expect(['BUDGET_EXHAUSTED', 'INSUFFICIENT_PARTNER_FUNDS']).toContain(redeemed.reason ?? redeemed.code);
                 } else if (orders.length > 0) {
                   const order = orders[step.order % orders.length]!;
                   const amount = Math.floor((order.left * step.permille) / 1000);

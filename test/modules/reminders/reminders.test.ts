@@ -28,8 +28,10 @@ describe('reminder settings', () => {
       pointsExpiringLeadDays: [7, 30],
       lapsedAfterDays: [45, 90],
       birthdayLeadDays: [7],
+      cartAbandonedAfterHours: [4],
+      tierDowngradeLeadDays: [14],
       frequencyCap: { maxReminders: 2, perDays: 7 },
-      priorities: ['POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING', 'MEMBER_LAPSED'],
+      priorities: ['CART_ABANDONED', 'POINTS_EXPIRING', 'TIER_DOWNGRADE_WARNING', 'MEMBER_BIRTHDAY_UPCOMING', 'MEMBER_LAPSED'],
       quietHours: { start: '21:00', end: '08:00' },
       lapsedOfferId: null,
       birthdayOfferId: null,
@@ -39,7 +41,7 @@ describe('reminder settings', () => {
     expect(updated).toMatchObject({
       pointsExpiringLeadDays: [1, 7, 30],
       lapsedAfterDays: [45, 90],
-      priorities: ['MEMBER_LAPSED', 'POINTS_EXPIRING', 'MEMBER_BIRTHDAY_UPCOMING'],
+      priorities: ['MEMBER_LAPSED', 'CART_ABANDONED', 'POINTS_EXPIRING', 'TIER_DOWNGRADE_WARNING', 'MEMBER_BIRTHDAY_UPCOMING'],
       quietHours: null,
     });
 
@@ -47,6 +49,9 @@ describe('reminder settings', () => {
       { pointsExpiringLeadDays: [0] },
       { lapsedAfterDays: [45, 45] },
       { birthdayLeadDays: [367] },
+      { cartAbandonedAfterHours: [0] },
+      { cartAbandonedAfterHours: [721] },
+      { tierDowngradeLeadDays: [1, 2, 3, 4, 5, 6] },
       { frequencyCap: { maxReminders: 0, perDays: 7 } },
       { frequencyCap: { maxReminders: 2, perDays: 1000 } },
       { priorities: ['MEMBER_LAPSED', 'MEMBER_LAPSED'] },

@@ -1,3 +1,4 @@
 import './types';
 import './orders';
 import './member';
+import './carts';

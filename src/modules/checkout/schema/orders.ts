@@ -1,3 +1,4 @@
+import { EarnedPartnerVoucherType } from '../../partners';
 import { builder } from '../../../graphql/builder';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId } from '../../../graphql/global-ids';
@@ -121,6 +122,7 @@ const RecordOrderInput = builder.inputType('RecordOrderInput', {
   fields: (t) => ({
     memberId: t.id({ description: 'Omit for a guest: codes, caps and budgets count the order; a member can claim it later (claimOrder)' }),
     orderId: t.string({ required: true, description: 'Your order id; an order is recorded once' }),
+    cartId: t.string({ description: 'The cart tracked with trackCart that this order was placed from: recording the order ends it' }),
     currency: t.string({ required: true, ...cartFields.currency }),
     total: t.field({
       type: 'SafeInt',
@@ -171,6 +173,11 @@ RecordOrderPayload.implement({
       description: 'The tier this order lifted the member into, if any',
       resolve: async (result, _args, context) =>
         result.upgradedTierId ? ((await context.services.tiers.byIds(result.programId, [result.upgradedTierId]))[0] ?? null) : null,
+    }),
+    partnerVouchers: t.field({
+      type: [EarnedPartnerVoucherType],
+      description: 'Partner vouchers the order earned (partnerVoucher offers), or why one was not given',
+      resolve: (result) => result.partnerVouchers ?? [],
     }),
     replayed: t.exposeBoolean('replayed', { description: replayedDescription }),
   }),

@@ -20,6 +20,7 @@ const AppliedEffect = upperCaseEnum('AppliedEffect', [
   'gift',
   'bonus_points',
   'stamp_card',
+  'partner_voucher',
   'tier_discount',
   'referral_discount',
 ] as const);

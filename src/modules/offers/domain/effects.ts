@@ -52,6 +52,8 @@ export interface EffectClaim {
   /** Line numbers whose units stamped the card. */
   stampedLines?: number[];
   freeUnits?: number;
+  /** The partner campaign whose voucher the order earns. */
+  partnerVoucher?: { campaignId: string };
 }
 
 /** Percentages are of minor units, rounded half-up to a whole minor unit. */
@@ -159,6 +161,8 @@ export function claimOf(effect: OfferEffect, state: CartState, card: StampCardSt
       }
       return { discount: 0, buckets: [], gift: { sku: effect.sku, quantity: effect.quantity } };
     }
+    case 'partner_voucher':
+      return { discount: 0, buckets: [], partnerVoucher: { campaignId: effect.campaignId } };
     case 'bonus_points':
       return {
         discount: 0,

@@ -120,7 +120,8 @@ export function shopperEligibility(offer: Offer, shopper: Shopper, now: Date): R
     offerAvailability(offer, now) ??
     firstRefusal(shopperChecks, offer, shopper, { total: 0, attributes: {} }, now) ??
     // Stamp-card progress is kept per member: a guest has no card.
-    (offer.effect.kind === 'stamp_card' ? needsMember(shopper) : null) ??
+    // So is a voucher earned: it is given to a member.
+    (offer.effect.kind === 'stamp_card' || offer.effect.kind === 'partner_voucher' ? needsMember(shopper) : null) ??
     memberLimitRefusal(offer.perMemberLimit, shopper, shopper.offerUses.get(offer.id) ?? 0, 'member_limit_reached')
   );
 }
@@ -142,6 +143,7 @@ export function memberLimitRefusal(
 
 /** Whether an entered code can be used by this shopper on this cart (its offer is checked apart); without a cart, on some cart. */
 export function codeEligibility(code: PromoCodeRow, shopper: Shopper, cart: CartFacts | null, now: Date): Refusal | null {
+  if (code.voidedAt) return refuse('voucher_void');
   if (code.expiresAt && code.expiresAt.getTime() <= now.getTime()) return refuse('code_expired');
   if (code.maxUses !== null && code.uses >= code.maxUses)
     return refuse(code.maxUses === 1 ? 'code_already_used' : 'code_usage_limit_reached');

@@ -182,7 +182,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       skip(claim);
       continue;
     }
-    const isDiscountEffect = offer.effect.kind !== 'gift' && offer.effect.kind !== 'bonus_points';
+    const isDiscountEffect =
+      offer.effect.kind !== 'gift' && offer.effect.kind !== 'bonus_points' && offer.effect.kind !== 'partner_voucher';
     if (isDiscountEffect && claim.discount === 0 && !claim.stamps) {
       skip(refuse('nothing_to_discount'));
       continue;
@@ -229,7 +230,8 @@ export function evaluateOffers(input: EvaluationInput): Evaluation {
       lineDiscounts: take(claim, granted.amount),
       freeUnits: claim.freeUnits ?? 0,
       // Bonus points count once priced (priceCart): a multiplier on an order that earns nothing gives nothing.
-      countsAsRedemption: granted.amount > 0 || claim.gift !== undefined || (claim.freeUnits ?? 0) > 0,
+      countsAsRedemption:
+        granted.amount > 0 || claim.gift !== undefined || claim.partnerVoucher !== undefined || (claim.freeUnits ?? 0) > 0,
     });
     if (offer.exclusive) stoppedBy = offer.id;
   }

@@ -62,7 +62,9 @@ export type OfferEffect =
   /** Fixed points, or a multiplier (permille) on the points the order earns. */
   | { kind: 'bonus_points'; points: number | null; multiplierPermille: number | null }
   /** Every `stampsRequired`-th matching unit a member buys is free. */
-  | { kind: 'stamp_card'; stampsRequired: number; items: ItemMatch };
+  | { kind: 'stamp_card'; stampsRequired: number; items: ItemMatch }
+  /** A personal voucher of a partner campaign for the member whose order qualifies (a "partner gift"). */
+  | { kind: 'partner_voucher'; campaignId: string };
 
 export type EffectKind = OfferEffect['kind'];
 export type Offer = OfferRow;
@@ -127,6 +129,7 @@ export const effectInputSchema = z
       .refine((bonus) => (bonus.points === null) !== (bonus.multiplierPermille === null), 'give either points or multiplierPermille')
       .nullish(),
     stampCard: z.object({ stampsRequired: whole(2, 1000), items: itemMatchSchema }).nullish(),
+    partnerVoucher: z.object({ campaignId: label(64) }).nullish(),
   })
   .transform((input, context): OfferEffect => {
     const given = Object.entries(input).filter(([, value]) => value != null);
@@ -142,6 +145,7 @@ export const effectInputSchema = z
       gift: 'gift',
       bonusPoints: 'bonus_points',
       stampCard: 'stamp_card',
+      partnerVoucher: 'partner_voucher',
     } as const;
     return { kind: kinds[name], ...(value as object) } as OfferEffect;
   });

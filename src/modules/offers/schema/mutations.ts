@@ -10,7 +10,13 @@ import { memberIdFrom } from '../../members';
 import { codeBatchSchema, newPromoCodeSchema } from '../domain/codes';
 import { newOfferSchema, offerUpdateSchema, type Offer } from '../domain/offer';
 import type { PromoCodeBatchRow, PromoCodeRow } from '../../../../schema';
-import { DuplicatePromoCodeError, OfferNotFoundError, PromoCodeNotFoundError } from '../errors';
+import {
+  DuplicatePromoCodeError,
+  OfferNotFoundError,
+  PromoCodeNotFoundError,
+  VoucherCampaignNotActiveError,
+  VoucherCampaignNotFoundError,
+} from '../errors';
 import { LimitPeriod, LimitWindow, OfferAudience, OfferStatus, OfferType, PromoCodeBatchType, PromoCodeType } from './types';
 
 builder.objectType(OfferNotFoundError, { name: 'OfferNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -20,6 +26,18 @@ builder.objectType(DuplicatePromoCodeError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({ value: t.string({ description: 'The code, as stored', resolve: (error) => error.details.code }) }),
 });
+
+builder.objectType(VoucherCampaignNotFoundError, {
+  name: 'VoucherCampaignNotFoundError',
+  interfaces: [ErrorInterface],
+  fields: () => ({}),
+});
+builder.objectType(VoucherCampaignNotActiveError, {
+  name: 'VoucherCampaignNotActiveError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ status: t.string({ resolve: (error) => error.details.status.toUpperCase() }) }),
+});
+const voucherCampaignErrors = [VoucherCampaignNotFoundError, VoucherCampaignNotActiveError];
 
 const ItemMatchInput = builder.inputType('ItemMatchInput', {
   fields: (t) => ({ skus: t.stringList(), categories: t.stringList() }),
@@ -118,6 +136,11 @@ export const OfferEffectInput = builder.inputType('OfferEffectInput', {
         fields: (f) => ({ points: f.int(), multiplierPermille: f.int() }),
       }),
     }),
+    partnerVoucher: t.field({
+      type: builder.inputType('PartnerVoucherInput', {
+        fields: (f) => ({ campaignId: f.id({ required: true, description: 'An ACTIVE partner campaign of this program' }) }),
+      }),
+    }),
     stampCard: t.field({
       type: builder.inputType('StampCardInput', {
         fields: (f) => ({
@@ -206,21 +229,32 @@ function segmentIdFrom(globalId: string | number): string {
     throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
   return id;
 }
-const withTierIds = <
-  Input extends { conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null },
+/** A partner campaign's global id, or the raw value when it is not one (then no campaign matches it). */
+const campaignIdFrom = (globalId: string | number) => decodeId('PartnerCampaign', globalId) ?? String(globalId);
+/** Offer input with the global ids it names (tiers, segments, a partner campaign) decoded; partner campaigns share it. */
+export const withDecodedIds = <
+  Input extends {
+    conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null;
+    effect?: { partnerVoucher?: { campaignId: string | number } | null } | null;
+  },
 >(
   input: Input,
-) =>
-  input.conditions
+) => {
+  const effect = input.effect?.partnerVoucher
+    ? { ...input.effect, partnerVoucher: { campaignId: campaignIdFrom(input.effect.partnerVoucher.campaignId) } }
+    : input.effect;
+  return input.conditions
     ? {
         ...input,
+        effect,
         conditions: {
           ...input.conditions,
           tierIds: tierIdsFrom(input.conditions.tierIds),
           segmentIds: input.conditions.segmentIds?.map(segmentIdFrom),
         },
       }
-    : input;
+    : { ...input, effect };
+};
 const admin = { admin: true };
 
 OfferPayload.implement({ fields: (t) => ({ offer: t.field({ type: OfferType, resolve: (payload) => payload.offer }) }) });
@@ -230,9 +264,9 @@ builder.mutationFields((t) => ({
     type: OfferPayload,
     authScopes: admin,
     args: { input: t.arg({ type: CreateOfferInput, required: true }) },
-    errors: { directResult: true, union: { name: 'CreateOfferResult' } },
+    errors: { types: voucherCampaignErrors, directResult: true, union: { name: 'CreateOfferResult' } },
     resolve: async (_root, { input }, context) => ({
-      offer: await context.services.offers.create(programIdOf(context), parseInput(newOfferSchema, withTierIds(input))),
+      offer: await context.services.offers.create(programIdOf(context), parseInput(newOfferSchema, withDecodedIds(input))),
     }),
   }),
   updateOffer: t.field({
@@ -240,9 +274,13 @@ builder.mutationFields((t) => ({
     description: 'Pause or archive with status; counters and history stay',
     authScopes: admin,
     args: { input: t.arg({ type: UpdateOfferInput, required: true }) },
-    errors: { types: [OfferNotFoundError], directResult: true, union: { name: 'UpdateOfferResult' } },
+    errors: { types: [OfferNotFoundError, ...voucherCampaignErrors], directResult: true, union: { name: 'UpdateOfferResult' } },
     resolve: async (_root, { input: { id, ...patch } }, context) => ({
-      offer: await context.services.offers.update(programIdOf(context), offerIdFrom(id), parseInput(offerUpdateSchema, withTierIds(patch))),
+      offer: await context.services.offers.update(
+        programIdOf(context),
+        offerIdFrom(id),
+        parseInput(offerUpdateSchema, withDecodedIds(patch)),
+      ),
     }),
   }),
   createPromoCode: t.field({

@@ -103,6 +103,13 @@ const StampCardEffect = builder.objectRef<EffectOf<'stamp_card'>>('StampCardEffe
   fields: (t) => ({ stampsRequired: t.exposeInt('stampsRequired'), items: t.expose('items', { type: ItemMatchType, nullable: true }) }),
 });
 
+const PartnerVoucherEffect = builder.objectRef<EffectOf<'partner_voucher'>>('PartnerVoucherEffect').implement({
+  description: 'A personal voucher of a partner campaign for the member whose order qualifies (a partner gift)',
+  fields: (t) => ({
+    campaignId: t.id({ description: 'The PartnerCampaign', resolve: (effect) => encodeGlobalID('PartnerCampaign', effect.campaignId) }),
+  }),
+});
+
 const effectTypes = {
   percent_off: PercentOffEffect,
   amount_off: AmountOffEffect,
@@ -110,6 +117,7 @@ const effectTypes = {
   gift: GiftEffect,
   bonus_points: BonusPointsEffect,
   stamp_card: StampCardEffect,
+  partner_voucher: PartnerVoucherEffect,
 } as const;
 
 export const OfferEffectType = builder.unionType('OfferEffect', {
@@ -117,13 +125,23 @@ export const OfferEffectType = builder.unionType('OfferEffect', {
   resolveType: (effect: OfferEffect) => effectTypes[effect.kind],
 });
 
-const OfferConditionsType = builder.objectRef<OfferConditions & { programId: string }>('OfferConditions').implement({
+export const OfferConditionsType = builder.objectRef<OfferConditions & { programId: string }>('OfferConditions').implement({
   description: 'Who may use the offer and on which carts; all that are set must hold',
   fields: (t) => ({
     audience: t.field({ type: OfferAudience, resolve: (conditions) => conditions.audience }),
+    tierIds: t.idList({
+      description: 'Empty: any tier',
+      resolve: (conditions) => conditions.tierIds.map((id) => encodeGlobalID('Tier', id)),
+    }),
+    segmentIds: t.idList({
+      description: 'Empty: anyone',
+      resolve: (conditions) => (conditions.segmentIds ?? []).map((id) => encodeGlobalID('Segment', id)),
+    }),
     tiers: t.field({
       type: [TierType],
       description: 'Empty: any tier',
+      // Partners see a campaign's targeting as ids only: a tier or segment object leads to host data.
+      authScopes: { admin: true, storefront: true, member: true },
       resolve: async (conditions, _args, context) =>
         (await context.services.tiers.byIds(conditions.programId, conditions.tierIds)).filter((tier) => tier !== null),
     }),
@@ -145,6 +163,7 @@ const OfferConditionsType = builder.objectRef<OfferConditions & { programId: str
     minimumSpend: t.expose('minimumSpend', { type: 'SafeInt', nullable: true, description: 'Cart total before discounts, minor units' }),
     segments: t.field({
       type: [SegmentType],
+      authScopes: { admin: true, storefront: true, member: true },
       resolve: (conditions, _args, context) =>
         conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : [],
     }),

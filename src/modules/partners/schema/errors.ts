@@ -7,7 +7,13 @@ import {
   PartnerCampaignNotFoundError,
   PartnerNotActiveError,
   PartnerNotFoundError,
+  VoucherAlreadyRedeemedError,
+  VoucherExpiredError,
   VoucherLimitReachedError,
+  VoucherNotFoundError,
+  VoucherNotRedeemableError,
+  VoucherOfAnotherPartnerError,
+  VoucherVoidError,
 } from '../errors';
 
 builder.objectType(PartnerNotFoundError, { name: 'PartnerNotFoundError', interfaces: [ErrorInterface], fields: () => ({}) });
@@ -49,4 +55,23 @@ builder.objectType(VoucherLimitReachedError, {
     requested: t.int({ resolve: (error) => error.details.requested }),
     left: t.int({ resolve: (error) => error.details.left }),
   }),
+});
+
+for (const [error, name] of [
+  [VoucherNotFoundError, 'VoucherNotFoundError'],
+  [VoucherOfAnotherPartnerError, 'VoucherOfAnotherPartnerError'],
+  [VoucherAlreadyRedeemedError, 'VoucherAlreadyRedeemedError'],
+  [VoucherVoidError, 'VoucherVoidError'],
+] as const) {
+  builder.objectType(error, { name, interfaces: [ErrorInterface], fields: () => ({}) });
+}
+builder.objectType(VoucherExpiredError, {
+  name: 'VoucherExpiredError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ expiredAt: t.field({ type: 'DateTime', resolve: (error) => new Date(error.details.expiredAt) }) }),
+});
+builder.objectType(VoucherNotRedeemableError, {
+  name: 'VoucherNotRedeemableError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ reason: t.string({ resolve: (error) => error.details.reason.toUpperCase() }) }),
 });

@@ -2,3 +2,4 @@ import './types';
 import './errors';
 import './mutations';
 import './settlement';
+import './vouchers';

@@ -4,11 +4,10 @@ import { connectionById } from '../../../graphql/connections';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { decodeId, requireId } from '../../../graphql/global-ids';
 import { parseInput } from '../../../graphql/parse-input';
-import { InvalidInputError } from '../../../platform/errors';
 import { text, whole } from '../../../platform/validation';
 import { z } from 'zod';
 import { IdempotencyConflictError, idempotencyKeyField, replayedDescription } from '../../ledger';
-import { OfferConditionsInput, OfferEffectInput } from '../../offers';
+import { OfferConditionsInput, OfferEffectInput, withDecodedIds } from '../../offers';
 import type { PartnerFundsResult } from '../commands';
 import {
   fundsMovementSchema,
@@ -16,9 +15,9 @@ import {
   newPartnerSchema,
   partnerCampaignUpdateSchema,
   partnerUpdateSchema,
-  type PartnerActor,
 } from '../domain';
 import * as errors from '../errors';
+import { actingPartnerId, actorOf } from './actor';
 import {
   campaignViews,
   PartnerCampaignType,
@@ -32,11 +31,6 @@ import {
 const admin = { admin: true };
 const adminOrPartner = { admin: true, partner: true };
 
-/** The caller as a partner actor: the host's admin, or one partner. */
-function actorOf(context: GraphQLContext): PartnerActor {
-  const principal = context.principal;
-  return principal?.role === 'partner' ? { kind: 'partner', partnerId: principal.partnerId } : { kind: 'admin' };
-}
 const partnerIdFrom = (id: string | number) => requireId('Partner', id, (raw) => new errors.PartnerNotFoundError(raw));
 const campaignIdFrom = (id: string | number) => requireId('PartnerCampaign', id, (raw) => new errors.PartnerCampaignNotFoundError(raw));
 async function view(context: GraphQLContext, campaign: Parameters<typeof campaignViews>[1][number]): Promise<CampaignView> {
@@ -273,17 +267,12 @@ builder.mutationFields((t) => ({
       union: { name: 'CreatePartnerCampaignResult' },
     },
     resolve: async (_root, { input }, context) => {
-      const actor = actorOf(context);
       const { partnerId: globalId, ...fields } = input;
-      const partnerId = actor.kind === 'partner' ? actor.partnerId : globalId ? partnerIdFrom(globalId) : null;
-      if (!partnerId)
-        throw new InvalidInputError([{ path: ['input', 'partnerId'], message: 'the host names the partner the campaign is for' }]);
-      if (actor.kind === 'partner' && globalId && partnerIdFrom(globalId) !== actor.partnerId)
-        throw new errors.PartnerNotFoundError(String(globalId));
+      const partnerId = actingPartnerId(context, globalId, 'the campaign is for');
       const campaign = await context.services.partners.createCampaign(
         programIdOf(context),
         partnerId,
-        parseInput(newPartnerCampaignSchema, fields),
+        parseInput(newPartnerCampaignSchema, withDecodedIds(fields)),
       );
       return { campaign: await view(context, campaign) };
     },
@@ -300,7 +289,7 @@ builder.mutationFields((t) => ({
         programIdOf(context),
         actorOf(context),
         campaignIdFrom(globalId),
-        parseInput(partnerCampaignUpdateSchema, changes),
+        parseInput(partnerCampaignUpdateSchema, withDecodedIds(changes)),
       );
       return { campaign: await view(context, campaign) };
     },

@@ -1,11 +1,10 @@
 import type { PartnerRow, SettlementPeriodRow } from '../../../../schema';
 import { builder } from '../../../graphql/builder';
-import { programIdOf, type GraphQLContext } from '../../../graphql/context';
-import { requireId } from '../../../graphql/global-ids';
+import { programIdOf } from '../../../graphql/context';
 import { parseInput } from '../../../graphql/parse-input';
-import { z } from 'zod';
 import * as errors from '../errors';
 import type { SettlementLine, SettlementTotals } from '../settlement';
+import { visiblePartnerId, windowSchema } from './actor';
 import { PartnerType } from './types';
 
 interface Statement {
@@ -19,14 +18,6 @@ interface Statement {
 }
 
 const adminOrPartner = { admin: true, partner: true };
-
-/** The partner a token asks about: any for the host; a partner token only itself (another is "not found"). */
-function visiblePartnerId(context: GraphQLContext, globalId: string | number): string {
-  const partnerId = requireId('Partner', globalId, (raw) => new errors.PartnerNotFoundError(raw));
-  const principal = context.principal;
-  if (principal?.role === 'partner' && principal.partnerId !== partnerId) throw new errors.PartnerNotFoundError(String(globalId));
-  return partnerId;
-}
 
 const SettlementLineType = builder.objectRef<SettlementLine>('SettlementLine').implement({
   fields: (t) => ({
@@ -105,12 +96,7 @@ builder.queryField('settlementStatement', (t) =>
     },
     errors: { types: [errors.PartnerNotFoundError], directResult: true, union: { name: 'SettlementStatementResult' } },
     resolve: (_root, args, context) => {
-      const { from, to } = parseInput(
-        z
-          .object({ from: z.date(), to: z.date() })
-          .refine((window) => window.from < window.to, { message: 'must be after from', path: ['to'] }),
-        args,
-      );
+      const { from, to } = parseInput(windowSchema(), args);
       return context.services.partners.statement(programIdOf(context), visiblePartnerId(context, args.partnerId), from, to);
     },
   }),

@@ -11,7 +11,7 @@ import { builder } from '../../../graphql/builder';
 import { connectionById } from '../../../graphql/connections';
 import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
-import { OfferEffectType, type Offer } from '../../offers';
+import { OfferConditionsType, OfferEffectType, type Offer } from '../../offers';
 
 export const PartnerStatus = upperCaseEnum('PartnerStatus', partnerStatuses);
 export const PartnerFunding = upperCaseEnum('PartnerFunding', partnerFundings);
@@ -110,6 +110,10 @@ builder.node(PartnerCampaignType, {
     status: t.field({ type: PartnerCampaignStatus, resolve: (campaign) => campaign.status }),
     rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
     effect: t.field({ type: OfferEffectType, resolve: (campaign) => campaign.offer.effect }),
+    conditions: t.field({
+      type: OfferConditionsType,
+      resolve: (campaign) => ({ ...campaign.offer.conditions, programId: campaign.programId }),
+    }),
     startsAt: t.field({ type: 'DateTime', nullable: true, resolve: (campaign) => campaign.offer.startsAt }),
     endsAt: t.field({ type: 'DateTime', nullable: true, resolve: (campaign) => campaign.offer.endsAt }),
     perMemberLimit: t.int({ nullable: true, resolve: (campaign) => campaign.offer.perMemberLimit }),
