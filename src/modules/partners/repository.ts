@@ -85,13 +85,19 @@ export function campaignsOfPartner(db: Database, programId: string, partnerId: s
 export type CampaignFunder = OfferFunder & { partner: PartnerRow; campaignId: string };
 
 /**
- * The funders of the offers of the promo codes `codes` that back partner campaigns, in one query: the partner, its
+ * The funders of the offers of the codes a checkout uses (entered, or the member's vouchers that apply
+ * themselves) that back partner campaigns, in one query: the partner, its
  * terms and what its funding account can still pay (the deposit, or the credit left).
  */
-export async function offerFunders(db: Database, programId: string, codes: readonly string[]): Promise<Map<string, CampaignFunder>> {
-  if (codes.length === 0) return new Map();
-  // The offers of the codes entered, found by the codes themselves: read at once with the codes, not after them.
-  const offersOfCodes = offerIdsOfCodes(db, programId, codes);
+export async function offerFunders(
+  db: Database,
+  programId: string,
+  codes: readonly string[],
+  member?: { memberId: string | null; at: Date },
+): Promise<Map<string, CampaignFunder>> {
+  // The offers of the codes in play, found by the codes themselves: read at once with the codes, not after them.
+  const offersOfCodes = offerIdsOfCodes(db, programId, codes, member);
+  if (!offersOfCodes) return new Map();
   const rows = await db
     .select({ campaign: partnerCampaigns, partner: partners, balance: accounts.balance })
     .from(partnerCampaigns)
