@@ -10,6 +10,7 @@ import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
 import { remindersBenchmark } from './reminders';
 import { segmentsBenchmark } from './segments';
+import { insightsBenchmark } from './insights';
 
 const scenarios = {
   ledger: ledgerBenchmark,
@@ -18,6 +19,7 @@ const scenarios = {
   checkout: checkoutBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
   segments: segmentsBenchmark,
+  insights: insightsBenchmark,
 };
 
 const { values, positionals } = parseArgs({

@@ -10,7 +10,7 @@ import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
 import { freshDataDir, writeResults } from './lib';
 
-const PROGRAM = 'bench';
+export const PROGRAM = 'bench';
 const DAY_MS = 86_400_000;
 const CALL = 1000;
 const SKUS = Array.from({ length: 200 }, (_, index) => `SKU-${index}`);
@@ -39,14 +39,9 @@ async function sampled<T>(work: () => Promise<T>) {
   }
 }
 
-/**
- * `npm run bench -- segments [--members 100000]`: members, then ten orders each on average, are
- * imported through the import service (1,000 rows a call, as `npm run import` sends them); then a
- * segment of five conditions is refreshed over every member, its count read, and member stats read.
- */
-export async function segmentsBenchmark({ members: memberCount }: { members: number }) {
-  const orderCount = memberCount * 10;
-  const file = join(freshDataDir(), 'segments.db');
+/** A fresh embedded database for a benchmark, migrated, with the app's deps over it. */
+export async function openBenchDatabase(name: string) {
+  const file = join(freshDataDir(), `${name}.db`);
   const config = loadConfig(
     { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
     'node',
@@ -59,10 +54,20 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
     fingerprints: config.fingerprints,
     serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints }),
   };
+  return { db, client, deps };
+}
+
+/**
+ * The program the segments benchmark runs on: `memberCount` members, then ten orders
+ * each on average over the last two years, imported through the import service (1,000 rows a call,
+ * as `npm run import` sends them).
+ */
+export async function seedBenchProgram({ members: memberCount }: { members: number }, name: string) {
+  const orderCount = memberCount * 10;
+  const { db, client, deps } = await openBenchDatabase(name);
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
   const services = createServices(deps);
   const now = Date.now();
-
   const memberImport = await sampled(async () => {
     for (let offset = 0; offset < memberCount; offset += CALL) {
       const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => {
@@ -102,6 +107,16 @@ export async function segmentsBenchmark({ members: memberCount }: { members: num
       sample();
     }
   });
+
+  return { db, client, deps, services, now, memberCount, orderCount, memberImport, orderImport };
+}
+
+/**
+ * `npm run bench -- segments [--members 100000]`: the seeded program, then a segment of five
+ * conditions is refreshed over every member, its count read, and member stats read.
+ */
+export async function segmentsBenchmark(options: { members: number }) {
+  const { db, client, services, memberCount, orderCount, memberImport, orderImport } = await seedBenchProgram(options, 'segments');
 
   const definition = {
     all: [

@@ -7,6 +7,11 @@
 export const checks = {
   accountsBalanceRange: 'accounts_balance_range',
   accountsFloor: 'accounts_floor',
+  experimentExposuresArm: 'experiment_exposures_arm',
+  experimentExposuresSubject: 'experiment_exposures_subject',
+  experimentsHoldout: 'experiments_holdout',
+  experimentsWindow: 'experiments_window',
+  globalControlGroupsRange: 'global_control_groups_range',
   lotMovementsDeltaRange: 'lot_movements_delta_range',
   lotMovementsNonzero: 'lot_movements_nonzero',
   lotsAmountRange: 'lots_amount_range',

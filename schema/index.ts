@@ -16,4 +16,5 @@ export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
 export * from './state-versions';
+export * from './experiments';
 export * from './carts';

@@ -28,6 +28,7 @@ export const accounts = sqliteTable(
     uniqueIndex('accounts_owner_kind_unit').on(t.programId, t.ownerType, t.ownerId, t.kind, t.unit),
     // A program's rows in key order, in short chunks (the audit; jobs' cursors).
     index('accounts_program').on(t.programId, t.id),
+    index('accounts_program_kind').on(t.programId, t.kind, t.unit),
     check(checks.accountsFloor, sql`${t.floor} is null or ${t.balance} >= ${t.floor}`),
     check(
       checks.accountsBalanceRange,
@@ -118,6 +119,9 @@ export const lots = sqliteTable(
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
     index('lots_program').on(t.programId, t.id),
+    // Liability reports: open points by expiry, points by month earned.
+    index('lots_open_expiry').on(t.programId, t.expiresAt, t.remaining).where(sql`${t.remaining} > 0`),
+    index('lots_program_earned').on(t.programId, t.earnedAt, t.amount, t.remaining),
     check(checks.lotsRemainingInRange, sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
     check(checks.lotsAmountRange, sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
   ],

@@ -44,6 +44,10 @@ export const orders = sqliteTable(
   (t) => [
     uniqueIndex('orders_program_order_id').on(t.programId, t.orderId),
     index('orders_member_created').on(t.programId, t.memberId, t.createdAt),
+    // Reports (insights) read counted orders (a member's, not fully refunded) from these alone.
+    index('orders_counted_by_member')
+      .on(t.programId, t.memberId, t.createdAt, t.total, t.discount, t.refundedAmount)
+      .where(sql`${t.memberId} is not null and ${t.fullyRefundedAt} is null`),
     check(
       checks.ordersAmounts,
       sql`${t.total} >= 0 and ${t.discount} between 0 and ${t.total} and ${t.pointsPayment} between 0 and ${t.total} - ${t.discount} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`,

@@ -3,6 +3,11 @@
  * drizzle (npm run lint:deps checks that domain files import only this from schema/ at run time).
  */
 
+// insights
+export const experimentArms = ['treatment', 'control'] as const;
+export type ExperimentArm = (typeof experimentArms)[number];
+export const exposureSubjects = ['offer', 'reminder', 'partner_campaign'] as const;
+export type ExposureSubject = (typeof exposureSubjects)[number];
 // ledger
 export const ownerTypes = ['member', 'program', 'partner'] as const;
 export type OwnerType = (typeof ownerTypes)[number];

@@ -10,6 +10,7 @@ import { createTokenVerifier } from './platform/auth/verifier';
 import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
 import { createServices, type ServiceDeps } from './services';
 import { eventsOptions } from './modules/events';
+import { ASSETS_PATH, PAGES, type StaticAssets } from './platform/web/assets';
 
 /** Where the app reports what goes wrong; tests that expect errors pass a quiet one. */
 export type Logger = Pick<Console, 'log' | 'warn' | 'error'>;
@@ -24,6 +25,8 @@ export interface AppDeps extends ServiceDeps {
   rateLimiter: RateLimiter;
   /** The client's address, for callers without a valid token (Node: the socket; Workers: CF-Connecting-IP). */
   clientAddress?: (c: Context) => string | undefined;
+  /** GraphiQL's files and the insights page (Node: from disk; Workers: static assets); none without it. */
+  assets?: StaticAssets;
 }
 
 /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
@@ -63,6 +66,10 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'unavailable', environment, database: 'unavailable', reason }, 503);
   });
   if (config.graphql.graphiql) app.get('/', (c) => c.redirect('/graphql'));
+  if (deps.assets) {
+    app.get(`${ASSETS_PATH}/*`, deps.assets);
+    for (const route of Object.keys(PAGES)) app.get(route, deps.assets);
+  }
 
   // Browsers may call from the configured origins only ('*': any, without credentials).
   const anyOrigin = config.cors.origins.includes('*');

@@ -7,6 +7,7 @@ import { describeJobRun } from './jobs/log';
 import { runScheduledJobs } from './jobs/runner';
 import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
+import { diskAssets } from './platform/node/assets';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
 import { nodeGraphQLPlugins } from './platform/node/graphql-jit';
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
@@ -40,6 +41,7 @@ async function main() {
     clientAddress: nodeClientAddress(config.trustProxy),
     events,
     graphqlPlugins: nodeGraphQLPlugins(config),
+    assets: diskAssets(),
   };
 
   await createProgramsService(deps).ensure(config.defaultProgram);

@@ -19,6 +19,8 @@ import { createSegmentsService, type SegmentsService } from './modules/segments'
 import { createPartnersService, type PartnersService } from './modules/partners';
 import { createEventsService, type EventsOptions, type EventsService } from './modules/events';
 import { createRemindersService, type RemindersService } from './modules/reminders';
+import { createExperimentsService, type ExperimentsService } from './modules/experiments';
+import { createInsightsService, type InsightsService } from './modules/insights';
 
 /** What the app runs on; only `node.ts` and `worker.ts` know where each piece comes from. */
 export interface ServiceDeps {
@@ -50,6 +52,8 @@ export interface Services {
   partners: PartnersService;
   events: EventsService;
   reminders: RemindersService;
+  experiments: ExperimentsService;
+  insights: InsightsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -71,5 +75,7 @@ export function createServices(deps: ServiceDeps): Services {
     partners,
     events: createEventsService(deps),
     reminders: createRemindersService(deps),
+    experiments: createExperimentsService(deps),
+    insights: createInsightsService(deps),
   };
 }

@@ -10,6 +10,7 @@ import { memberLedgerClass } from './platform/workers/member-ledger';
 import { commandRegistry } from './commands';
 import type { WorkerEnv } from './platform/workers/env';
 import { createBindingRateLimiter } from './platform/workers/rate-limiter';
+import { boundAssets } from './platform/workers/assets';
 
 /** The per-member Durable Object (wrangler.toml), running this app's commands. */
 export class MemberLedger extends memberLedgerClass(commandRegistry) {}
@@ -33,6 +34,7 @@ function runtimeFor(env: WorkerEnv): Runtime {
       events: eventsOptions(config),
       rateLimiter: createBindingRateLimiter(env),
       clientAddress: (c) => c.req.header('cf-connecting-ip'),
+      assets: boundAssets(env.ASSETS),
     };
     runtime = { deps, app: createApp(deps) };
     runtimes.set(env, runtime);

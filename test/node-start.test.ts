@@ -46,6 +46,12 @@ describe('src/node.ts', () => {
     expect(await response.json()).toEqual({ data: { program: { name: 'Default program' } } });
     const graphiql = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
     expect(await graphiql.text()).toContain('GraphiQL');
+    // GraphiQL's files and the insights page come from public/ (npm run build:assets), not from a CDN.
+    const script = await fetch(`http://127.0.0.1:${port}/assets/graphiql/graphiql.js`);
+    expect([script.status, script.headers.get('content-type')]).toEqual([200, expect.stringContaining('javascript')]);
+    await script.body?.cancel();
+    const insights = await fetch(`http://127.0.0.1:${port}/insights`);
+    expect(await insights.text()).toContain('<title>Insights');
   });
 
   it('throttles an anonymous flood by default (60 requests a minute per address), with 429 and Retry-After', async () => {

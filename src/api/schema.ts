@@ -17,6 +17,8 @@ import '../modules/segments';
 import '../modules/partners';
 import '../modules/events';
 import '../modules/reminders';
+import '../modules/experiments';
+import '../modules/insights';
 import '../jobs/schema';
 
 const described = describeSchema(builder.toSchema());

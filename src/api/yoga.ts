@@ -7,7 +7,7 @@ import { describeCause, isDatabaseUnreachable } from '../platform/db/health';
 import { DomainError } from '../platform/errors';
 import type { Services } from '../services';
 import type { GraphQLContext } from '../graphql/context';
-import { graphiqlOptions } from '../graphql/graphiql';
+import { graphiqlOptions, renderGraphiQL } from '../graphql/graphiql';
 import { hideOriginalErrors } from '../graphql/hide-original-errors';
 import { limitPlugins } from '../graphql/limits';
 import { rateLimitExpensiveOperations } from '../graphql/rate-limit';
@@ -79,6 +79,7 @@ export function createGraphQLServer({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: graphiqlOptions(config),
+    renderGraphiQL,
     landingPage: false,
     logging: { debug: () => {}, info: logger.log, warn: logger.warn, error: logger.error },
     // CORS is the HTTP layer's (app.ts), from CORS_ORIGINS; yoga's default would reflect any origin.

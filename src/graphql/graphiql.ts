@@ -1,6 +1,7 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Config } from '../config';
 import { signToken } from '../platform/auth/sign';
+import { GRAPHIQL_FILES } from '../platform/web/assets';
 
 /** How long the token GraphiQL is opened with stays valid; reloading the page brings a new one. */
 const DEVELOPMENT_TOKEN_LIFETIME = '8h';
@@ -26,4 +27,43 @@ export function graphiqlOptions(config: Config): false | (() => Promise<GraphiQL
     const headers = JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2);
     return { title: 'edge-loyalty (development: signed in as an admin of the default program)', headers, defaultHeaders: headers };
   };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+/** JSON inside an inline <script>: `<` escaped, so no value can close the element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/**
+ * GraphiQL's page (yoga's `renderGraphiQL`), loading the GraphiQL build served by this app instead of
+ * yoga's default CDN, so that it works offline. Monaco's editor workers load from the same origin.
+ */
+export function renderGraphiQL(options: GraphiQLOptions = {}): string {
+  const title = escapeHtml(options.title ?? 'edge-loyalty');
+  const workers = {
+    editorWorkerService: GRAPHIQL_FILES.editorWorker,
+    json: GRAPHIQL_FILES.jsonWorker,
+    graphql: GRAPHIQL_FILES.graphqlWorker,
+  };
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<link rel="icon" href="${GRAPHIQL_FILES.favicon}">
+<link rel="stylesheet" href="${GRAPHIQL_FILES.stylesheet}">
+</head>
+<body id="body" class="no-focus-outline">
+<noscript>You need to enable JavaScript to run GraphiQL.</noscript>
+<div id="root">Loading ${title}...</div>
+<script>
+const workers = ${scriptJson(workers)};
+self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (moduleId, label) => workers[label] };
+</script>
+<script src="${GRAPHIQL_FILES.script}"></script>
+<script>YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), ${scriptJson(options)});</script>
+</body>
+</html>
+`;
 }

@@ -15,6 +15,7 @@ import { checkBalanceLimit } from '../modules/ledger';
 import { applicationStatements, crossMemberGuards } from '../modules/offers';
 import { conversionStatements, lostReferralRace } from '../modules/referrals';
 import { giftVoucherPlan, lostVoucherRace, partnerFundingTransfers } from '../modules/partners';
+import { exposureStatements } from '../modules/experiments';
 import { findOrder, newOrderStatements, orderIdTaken, type NewOrder } from '../modules/orders';
 import { newOrderStatsStatements } from '../modules/history';
 import {
@@ -23,6 +24,7 @@ import {
   checkoutCart,
   clearCartStatement,
   DuplicateOrderError,
+  offerExposures,
   orderKey,
   quoteResult,
   recordedOrderEvents,
@@ -199,6 +201,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       ...referral,
       ...gifts.statements,
       ...(input.cartId ? [clearCartStatement(db, programId, input.cartId)] : []),
+      ...exposureStatements(db, offerExposures(memberId, at, checkout.offersRead, checkout.experimentArms, priced)),
     ],
     events: recordedOrderEvents({ ...recorded, pointsBalance: memberId ? pointsBalance : null }, balanceBefore, priced.applied, transferOf),
     // A partner's deposit or credit another order spent first: evaluate again (the voucher then says PARTNER_BUDGET_EXHAUSTED).

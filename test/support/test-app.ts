@@ -10,6 +10,7 @@ import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
 import { nodeGraphQLPlugins } from '../../src/platform/node/graphql-jit';
 import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
+import { diskAssets } from '../../src/platform/node/assets';
 import type { Context } from 'hono';
 import { createProgramsService } from '../../src/modules/programs/service';
 import { eventsOptions } from '../../src/modules/events';
@@ -118,6 +119,7 @@ export async function createTestApp(
     logger: options.logger,
     events,
     graphqlPlugins: nodeGraphQLPlugins(config, options.logger),
+    assets: diskAssets(),
   };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: 'acme', name: 'Acme Coffee' });

@@ -22,6 +22,8 @@ import { BASE_EARN_MULTIPLIER } from '../ledger';
 import { priceCart, redeemablePoints, type PricedCart } from './pricing';
 import { memberInSegments } from '../segments';
 import { checkPlacedAt } from './domain/placed-at';
+import { globalControlGroup, inGlobalControl, memberArms } from '../experiments';
+import type { ExperimentArm } from '../../../schema/values';
 
 export interface CheckoutCart {
   memberId: string | null;
@@ -54,6 +56,8 @@ export interface Checkout {
   offersRead: Offer[];
   /** The partners funding offers of the codes entered, by offer id. */
   funders: Map<string, CampaignFunder>;
+  /** The member's arm in each running experiment the offers in play name (exposures are recorded from it). */
+  experimentArms: ReadonlyMap<string, ExperimentArm>;
 }
 
 const NO_USES = new Map<string, number>();
@@ -67,6 +71,8 @@ export interface ShopperNeeds {
   usageSince: ReadonlyMap<string, Date>;
   /** The segments the offers in play target: the member is checked against these only. */
   segmentIds: string[];
+  /** The experiments the offers in play name: the member's arm is read for these only. */
+  experimentIds: string[];
 }
 
 /** What the offers in play (and the codes entered) need to know of the member at `at`. */
@@ -77,8 +83,11 @@ export function needsOf(offers: Offer[], codes: PromoCodeRow[], at: Date): Shopp
     stamps: offers.some((offer) => offer.effect.kind === 'stamp_card'),
     usageSince: usageWindows(offers, at),
     segmentIds: [...new Set(offers.flatMap((offer) => offer.conditions.segmentIds ?? []))],
+    experimentIds: [...new Set(offers.flatMap((offer) => (offer.conditions.experimentId ? [offer.conditions.experimentId] : [])))],
   };
 }
+
+const NO_ARMS: ReadonlyMap<string, ExperimentArm> = new Map();
 
 const GUEST: Shopper = {
   memberId: null,
@@ -116,10 +125,10 @@ export async function loadShopper(
   needs: ShopperNeeds | Promise<ShopperNeeds>,
   metricAt?: Date,
 ) {
-  if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null };
+  if (memberId === null) return { shopper: GUEST, tierContext: null, lots: [], spendable: 0, referral: null, experimentArms: NO_ARMS };
   const seen = lastUsageSince.get(db) ?? lastUsageSince.set(db, new Map()).get(db)!;
   const guess = seen.get(programId) ?? new Map<string, Date>();
-  const [member, tierContext, lots, referral, history, guessedUsage, stamps, wanted] = await Promise.all([
+  const [member, tierContext, lots, referral, history, guessedUsage, stamps, wanted, globalControl] = await Promise.all([
     findMember(db, programId, memberId),
     loadTierContext(db, programId, memberId, now, metricAt),
     openLots(db, programId, memberId),
@@ -128,18 +137,20 @@ export async function loadShopper(
     memberUsage(db, programId, memberId, guess),
     memberStamps(db, programId, memberId),
     needs,
+    globalControlGroup(db, programId),
   ]);
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
   seen.set(programId, wanted.usageSince);
-  // Offers that target segments cost one more round trip: the member checked against those segments.
-  const [usage, segmentIds] = await Promise.all([
+  // Offers that target segments or name experiments cost one more round trip: the member checked against those.
+  const [usage, segmentIds, experimentArms] = await Promise.all([
     !wanted.usage
       ? { offerUses: NO_USES, codeUses: NO_USES }
       : sameWindows(guess, wanted.usageSince)
         ? guessedUsage
         : memberUsage(db, programId, memberId, wanted.usageSince),
     memberInSegments(db, programId, memberId, wanted.segmentIds, now),
+    memberArms(db, programId, memberId, wanted.experimentIds, now),
   ]);
   const tier = tierContext?.held ?? null;
   const shopper: Shopper = {
@@ -152,8 +163,10 @@ export async function loadShopper(
     referralDiscountBasisPoints: referral.discountBasisPoints,
     stamps: wanted.stamps ? stamps : new Map(),
     segmentIds,
+    heldOutOf: new Set([...experimentArms].flatMap(([experimentId, arm]) => (arm === 'control' ? [experimentId] : []))),
+    globalControl: inGlobalControl(globalControl.salt, memberId, globalControl.basisPoints),
   };
-  return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral };
+  return { shopper, tierContext, lots, spendable: spendablePoints(lots, now), referral, experimentArms };
 }
 
 /**
@@ -180,14 +193,19 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
   // Only code-required offers are partner campaigns: the codes in play say which partners to read.
   const funders = offerFunders(db, programId, cart.codes, { memberId: cart.memberId, at });
   const wallet = cart.walletPayment;
-  const [rules, [automaticOffers, enteredCodes], { shopper, tierContext, lots, spendable, referral }, walletBalance, fundersByOffer] =
-    await Promise.all([
-      loadRules(db, programId),
-      offersInPlay,
-      loadShopper(db, programId, cart.memberId, at, needs, now),
-      wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
-      funders,
-    ]);
+  const [
+    rules,
+    [automaticOffers, enteredCodes],
+    { shopper, tierContext, lots, spendable, referral, experimentArms },
+    walletBalance,
+    fundersByOffer,
+  ] = await Promise.all([
+    loadRules(db, programId),
+    offersInPlay,
+    loadShopper(db, programId, cart.memberId, at, needs, now),
+    wallet && cart.memberId ? walletBalances(db, programId, cart.memberId, wallet.currency) : { cash: 0, bonus: 0 },
+    funders,
+  ]);
   if (cart.currency !== rules.currency) throw new CurrencyMismatchError(rules.currency, cart.currency);
   if (wallet && wallet.currency !== cart.currency) throw new CurrencyMismatchError(cart.currency, wallet.currency);
   checkPlacedAt(at, now, rules.maxBackdateDays);
@@ -216,5 +234,6 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
     walletSplit,
     offersRead: [...automaticOffers, ...enteredCodes.flatMap(({ match }) => (match ? [match.offer] : []))],
     funders: fundersByOffer,
+    experimentArms,
   };
 }

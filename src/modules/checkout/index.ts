@@ -6,6 +6,7 @@ export { checkoutCart, type CheckoutCart } from './context';
 export { allocateRefundLines, isFullRefund, netTotal, refundShares, type RefundLine } from './domain/refund';
 export { CheckoutChangedError, CheckoutContendedError, DuplicateOrderError, OrderNotFoundError, RefundExceedsOrderError } from './errors';
 export { recordedOrderEvents } from './events';
+export { offerExposures } from './exposures';
 export { cartFields, withTotal } from './inputs';
 export { cartsByIds, clearCartStatement, forgetMemberCarts, idleCarts, quoteCarts } from './carts';
 export { quoteResult, type QuoteResult } from './quote';

@@ -11,5 +11,5 @@ export {
   memberPurchasesSinceSql,
   memberStatSql,
 } from './repository';
-export { newOrderStatsStatements, statsStatements } from './stats-repository';
+export { memberIdsOrderingBefore, newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';

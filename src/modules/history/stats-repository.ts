@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { insertRows } from '../../platform/db/insert-rows';
@@ -140,4 +140,19 @@ export function newOrderStatsStatements(db: Database, newOrders: NewOrder[]) {
       : [],
   );
   return added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : [];
+}
+
+/** Members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
+export async function memberIdsOrderingBefore(db: Database, programId: string, before: Date, within: SQL | null): Promise<string[]> {
+  const rows = await db
+    .select({ id: memberStats.memberId })
+    .from(memberStats)
+    .where(
+      and(
+        eq(memberStats.programId, programId),
+        sql`${memberStats.firstOrderAt} < ${before.getTime()}`,
+        within ? sql`${memberStats.memberId} in (${within})` : undefined,
+      ),
+    );
+  return rows.map((row) => row.id);
 }

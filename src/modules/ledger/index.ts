@@ -36,3 +36,14 @@ export { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 export { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from './schema/shared';
 export { MoneyType } from './schema/types';
 export { createLedgerService, type LedgerService } from './service';
+export {
+  earnCohortTotals,
+  earnedByMonthQuery,
+  expiredByEarnMonthQuery,
+  openLotsExpiryRange,
+  openPointsByExpiryMonth,
+  openPointsByExpiryMonthQuery,
+  programTotals,
+  programTotalsQuery,
+  type MonthRange,
+} from './liability';

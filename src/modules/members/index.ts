@@ -20,6 +20,7 @@ export {
   findMember,
   membersByIds,
   memberStatusQuery,
+  memberIdsEnrolledBefore,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,

@@ -7,7 +7,15 @@ export { enteredCodesSchema } from './domain/codes';
 export type { NextStep } from './domain/effects';
 export { OfferNotFoundError, VoucherCampaignNotActiveError, VoucherCampaignNotFoundError } from './errors';
 export { codeEligibility, shopperEligibility, type Shopper } from './domain/eligibility';
-export { byEvaluationOrder, evaluateOffers, funderCost, type Evaluation, type NotApplied, type OfferFunder } from './domain/evaluate';
+export {
+  byEvaluationOrder,
+  evaluateOffers,
+  funderCost,
+  type Application,
+  type Evaluation,
+  type NotApplied,
+  type OfferFunder,
+} from './domain/evaluate';
 export { usageWindows } from './domain/limits';
 export { conditionsInputSchema, effectInputSchema, type EffectKind, type NewOffer, type Offer } from './domain/offer';
 export { notAppliedReasons } from './domain/reasons';

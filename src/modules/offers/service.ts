@@ -29,6 +29,7 @@ import {
 import { bumpRevision } from './active-offers';
 import { codeTaken } from './personal-codes';
 import { existingTierIds } from '../tiers';
+import { experimentsByIds } from '../experiments';
 import { existingSegmentIds } from '../segments';
 
 /** SQLite allows 32,766 bound variables; 12 columns × 1,000 rows stays well under. */
@@ -88,7 +89,9 @@ export function createOffersService({
     return offer;
   }
 
-  async function checkSegments(programId: string, segmentIds: string[] = []) {
+  async function checkSegments(programId: string, segmentIds: string[] = [], experimentId: string | null = null) {
+    if (experimentId && (await experimentsByIds(db, programId, [experimentId])).length === 0)
+      throw new InvalidInputError([{ path: ['input', 'conditions', 'experimentId'], message: 'no such experiment in this program' }]);
     if (segmentIds.length === 0) return;
     const known = await existingSegmentIds(db, programId, segmentIds);
     if (known.length !== segmentIds.length)
@@ -114,7 +117,7 @@ export function createOffersService({
   /** Every tier and segment the conditions name exists in the program (InvalidInputError with the path otherwise). */
   async function checkConditions(programId: string, conditions: OfferConditions) {
     await checkTiers(programId, conditions.tierIds);
-    await checkSegments(programId, conditions.segmentIds);
+    await checkSegments(programId, conditions.segmentIds, conditions.experimentId);
   }
 
   return {

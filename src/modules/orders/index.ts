@@ -30,3 +30,17 @@ export {
   type NewOrder,
   type RefundCounts,
 } from './statements';
+export {
+  cohortActivity,
+  cohortActivityQuery,
+  countCustomersInWindows,
+  customersInWindows,
+  discountsGiven,
+  memberWindows,
+  memberWindowsQuery,
+  periodTotals,
+  periodTotalsQuery,
+  type CountedOrdersScope,
+  type ExperimentWindows,
+  type OpenClosed,
+} from './aggregates';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { events, reminders, reminderSettings, type ReminderRow, type ReminderStatus } from '../../../schema';
-import type { Database } from '../../platform/db/database';
+import type { Database, Statement } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { valuesList } from '../../platform/db/values-list';
 import { eventCatalog } from '../../platform/outbox';
@@ -59,6 +59,7 @@ function eventsOfReminders(db: Database, programId: string, ids: string[], statu
  * - a blocked candidate (no consented channel) is recorded as suppressed with its reason;
  * - one due later (quiet hours) is `held` with its `dueAt`.
  * A personal offer code goes with a reminder that is sent or held, never with a suppressed one.
+ * `alsoWrite` joins the same batch (the experiment exposures of the chunk).
  */
 export async function decideReminders(
   db: Database,
@@ -67,6 +68,7 @@ export async function decideReminders(
   codes: PersonalCode[],
   cap: ReminderSettings['frequencyCap'],
   now: Date,
+  alsoWrite: readonly Statement[] = [],
 ) {
   if (decisions.length === 0) return;
   const candidates = JSON.stringify(decisions.map((decision) => ({ ...decision, dueAt: decision.dueAt.getTime() })));
@@ -114,6 +116,7 @@ export async function decideReminders(
       'sent',
       now,
     ),
+    ...alsoWrite,
   ]);
 }
 

@@ -6,6 +6,7 @@ import { activeMembersChunk, activeMembersChunkEnd, membersByIds } from '../memb
 import { upcomingDowngrades } from '../tiers';
 import { drawPersonalCode, type PersonalCode } from '../offers';
 import type { Database } from '../../platform/db/database';
+import { audienceHoldouts, exposureStatements, type Exposure } from '../experiments';
 import { newId } from '../../platform/ids';
 import { DAY_MS } from '../../platform/time';
 import {
@@ -108,13 +109,28 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
     ),
   ];
   const members = new Map(chunk.map((member) => [member.id, member]));
+  // The global control group gets no reminder, nor the control group of the experiment the reminders name:
+  // each is recorded as suppressed (`holdout`), and every member of the experiment due one as exposed.
+  const holdouts = await audienceHoldouts(db, programId, settings.experimentId, [...new Set(candidates.map((c) => c.memberId))], now);
+  const exposures: Exposure[] = [];
   const codes: PersonalCode[] = [];
   const decisions = candidates.flatMap((candidate): ReminderDecision[] => {
     const member = members.get(candidate.memberId);
     if (!member) return [];
+    const arm = holdouts.armOf(candidate.memberId);
+    if (arm && settings.experimentId)
+      exposures.push({
+        experimentId: settings.experimentId,
+        memberId: candidate.memberId,
+        arm,
+        subjectKind: 'reminder',
+        subjectId: candidate.type,
+        at: now,
+      });
+    const heldOut = holdouts.heldOut(candidate.memberId);
     const channels = allowedChannels(member);
     const id = newId();
-    const code = offerCodeFor(settings, candidate.type, id, candidate.memberId, now);
+    const code = heldOut ? null : offerCodeFor(settings, candidate.type, id, candidate.memberId, now);
     if (code) codes.push(code);
     return [
       {
@@ -130,11 +146,11 @@ async function membersStep(db: Database, programId: string, now: Date, after: st
           ...(code && { offer: { offerId: code.offerId, code: code.code, expiresAt: code.expiresAt.toISOString() } }),
         },
         dueAt: sendableAt(now, member.timeZone, settings.quietHours),
-        blocked: channels.length === 0 ? 'no_consent' : null,
+        blocked: heldOut ? 'holdout' : channels.length === 0 ? 'no_consent' : null,
       },
     ];
   });
-  await decideReminders(db, programId, decisions, codes, settings.frequencyCap, now);
+  await decideReminders(db, programId, decisions, codes, settings.frequencyCap, now, exposureStatements(db, exposures));
   return { processed: chunk.length, cursor: chunk.length < chunkSize ? null : MEMBERS + chunk.at(-1)!.id };
 }
 

@@ -7,6 +7,7 @@ import { parseInput } from '../../graphql/parse-input';
 import { requireId } from '../../graphql/global-ids';
 import { memberIdFrom } from '../members';
 import { OfferNotFoundError } from '../offers';
+import { experimentIdFrom, ExperimentNotFoundError } from '../experiments';
 import { reminderSettingsUpdateSchema, reminderTypes, type ReminderSettings, type ReminderType } from './settings';
 
 const admin = { admin: true };
@@ -51,6 +52,10 @@ const ReminderSettingsType = builder.objectRef<ReminderSettings>('ReminderSettin
       resolve: (settings) => (settings.birthdayOfferId ? encodeGlobalID('Offer', settings.birthdayOfferId) : null),
     }),
     offerCodeValidDays: t.exposeInt('offerCodeValidDays'),
+    experimentId: t.id({
+      nullable: true,
+      resolve: (settings) => (settings.experimentId ? encodeGlobalID('Experiment', settings.experimentId) : null),
+    }),
   }),
 });
 
@@ -110,6 +115,7 @@ const UpdateReminderSettingsInput = builder.inputType('UpdateReminderSettingsInp
     quietHours: t.field({ type: QuietHoursInput }),
     lapsedOfferId: t.id(),
     birthdayOfferId: t.id(),
+    experimentId: t.id(),
     offerCodeValidDays: t.int(),
   }),
 });
@@ -123,16 +129,20 @@ builder.mutationField('updateReminderSettings', (t) =>
     type: ReminderSettingsPayload,
     authScopes: admin,
     args: { input: t.arg({ type: UpdateReminderSettingsInput, required: true }) },
-    errors: { types: [OfferNotFoundError], directResult: true, union: { name: 'UpdateReminderSettingsResult' } },
+    errors: { types: [OfferNotFoundError, ExperimentNotFoundError], directResult: true, union: { name: 'UpdateReminderSettingsResult' } },
     resolve: (_root, { input }, context) => {
       // A field left out keeps its setting; null turns quiet hours or an offer off.
-      const clearable = new Set(['quietHours', 'lapsedOfferId', 'birthdayOfferId']);
+      const clearable = new Set(['quietHours', 'lapsedOfferId', 'birthdayOfferId', 'experimentId']);
       const present = Object.fromEntries(
         Object.entries(input)
           .filter(([key, value]) => value !== undefined && (value !== null || clearable.has(key)))
           .map(([key, value]) => [
             key,
-            (key === 'lapsedOfferId' || key === 'birthdayOfferId') && value != null ? offerIdFrom(value as string) : value,
+            (key === 'lapsedOfferId' || key === 'birthdayOfferId') && value != null
+              ? offerIdFrom(value as string)
+              : key === 'experimentId' && value != null
+                ? experimentIdFrom(value as string)
+                : value,
           ]),
       );
       return context.services.reminders.updateSettings(programIdOf(context), parseInput(reminderSettingsUpdateSchema, present));

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import type { KeysetPage } from '../../platform/db/keyset';
 import { createOffersService } from '../offers';
+import { ExperimentNotFoundError, experimentsByIds } from '../experiments';
 import { listReminders, saveSettings, storedSettings, type ReminderFilter } from './repository';
 import { effectiveSettings, type ReminderSettings, type ReminderSettingsUpdate } from './settings';
 
@@ -17,9 +18,11 @@ export function createRemindersService({ db, clock }: { db: Database; clock: Clo
   const offers = createOffersService({ db, clock });
   return {
     settings,
-    /** Throws `OfferNotFoundError` for a win-back or birthday offer that is not the program's. */
+    /** Throws `OfferNotFoundError` for a win-back or birthday offer that is not the program's, `ExperimentNotFoundError` likewise. */
     async updateSettings(programId: string, update: ReminderSettingsUpdate): Promise<ReminderSettings> {
       for (const offerId of [update.lapsedOfferId, update.birthdayOfferId]) if (offerId) await offers.requireOffer(programId, offerId);
+      if (update.experimentId && (await experimentsByIds(db, programId, [update.experimentId])).length === 0)
+        throw new ExperimentNotFoundError(update.experimentId);
       const next = {
         ...(await settings(programId)),
         ...Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)),

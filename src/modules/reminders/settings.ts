@@ -55,6 +55,8 @@ export const reminderSettingsSchema = z.object({
   birthdayOfferId: z.string().nullable(),
   /** Days a personal code issued with a reminder stays valid. */
   offerCodeValidDays: whole(1, 366),
+  /** An experiment: while it runs, its control members get no reminder (recorded as suppressed, `holdout`). */
+  experimentId: z.string().nullable(),
 });
 
 export type ReminderSettings = z.output<typeof reminderSettingsSchema>;
@@ -71,6 +73,7 @@ export const defaultReminderSettings: ReminderSettings = {
   lapsedOfferId: null,
   birthdayOfferId: null,
   offerCodeValidDays: 30,
+  experimentId: null,
 };
 
 /** An update: omitted settings stay as they are; `quietHours: null` turns quiet hours off. */

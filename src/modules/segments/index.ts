@@ -3,6 +3,8 @@
 // Registers the module's GraphQL types and fields on the builder (src/api/schema.ts assembles them).
 import './schema';
 
-export { SegmentType } from './schema';
+export { SegmentType, segmentIdFrom } from './schema';
+export { SegmentNotFoundError } from './errors';
+export { segmentMembersSql } from './refresh';
 export { createSegmentsService, existingSegmentIds, inSegmentsCondition, memberInSegments, type SegmentsService } from './service';
 export { refreshSegmentsJob } from './job';

@@ -67,3 +67,11 @@ export async function refreshSegmentFully(db: Database, segmentId: string, now: 
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
+
+/**
+ * The ids of the segment's members as of its last refresh, as a subquery (`member_id in (…)`) for
+ * set-based reports; an unknown segment, or one of another program, holds no one.
+ */
+export function segmentMembersSql(programId: string, segmentId: string) {
+  return sql`select ${segmentMembers.memberId} from ${segmentMembers} where ${segmentMembers.segmentId} = ${segmentId} and ${segmentMembers.generation} = (select ${segments.generation} from ${segments} where ${segments.id} = ${segmentId} and ${segments.programId} = ${programId})`;
+}

@@ -39,7 +39,7 @@ export const SegmentType = builder.node(builder.objectRef<SegmentRow>('Segment')
   }),
 });
 
-const segmentIdFrom = (globalId: string | number) => requireId('Segment', globalId, (id) => new SegmentNotFoundError(id));
+export const segmentIdFrom = (globalId: string | number) => requireId('Segment', globalId, (id) => new SegmentNotFoundError(id));
 const nameSchema = z.object({ name: text(200) });
 
 const CreateSegmentInput = builder.inputType('CreateSegmentInput', {

@@ -6,6 +6,7 @@ export { TIER_RECALCULATION_CRON, type DowngradeForecast } from './downgrade-for
 export { upcomingDowngrades } from './upcoming-downgrades';
 export type { Tier } from './domain';
 export { loadTierContext, upgradeForOrder, type TierContext } from './order-effects';
-export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName } from './repository';
-export { TierType } from './schema';
+export { existingTierIds, forgetMemberTier, loadTierSettings, memberInTiersSql, tierIdsByName, tierMembersSql } from './repository';
+export { TierNotFoundError } from './errors';
+export { TierType, tierIdFrom } from './schema';
 export { createTiersService, type TiersService } from './service';

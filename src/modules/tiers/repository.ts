@@ -133,6 +133,11 @@ export async function existingTierIds(db: Database, programId: string, tierIds: 
   return rows.map((row) => row.id);
 }
 
+/** The ids of the members whose current tier is `tierId`, as a subquery (`member_id in (…)`) for set-based reports. */
+export function tierMembersSql(programId: string, tierId: string) {
+  return sql`select ${memberTiers.memberId} from ${memberTiers} where ${memberTiers.programId} = ${programId} and ${memberTiers.tierId} = ${tierId}`;
+}
+
 /** The program's tier ids by tier name. */
 export async function tierIdsByName(db: Database, programId: string) {
   const rows = await db.select({ id: tiers.id, name: tiers.name }).from(tiers).where(eq(tiers.programId, programId));

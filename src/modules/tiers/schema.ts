@@ -172,7 +172,7 @@ const TierPayload = builder.objectRef<Tier>('TierPayload').implement({
   fields: (t) => ({ tier: t.field({ type: TierType, resolve: (tier) => tier }) }),
 });
 
-const tierIdFrom = (id: string | number) => requireId('Tier', id, (raw) => new TierNotFoundError(raw));
+export const tierIdFrom = (id: string | number) => requireId('Tier', id, (raw) => new TierNotFoundError(raw));
 const admin = { admin: true };
 
 builder.mutationFields((t) => ({

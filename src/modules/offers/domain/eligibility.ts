@@ -26,6 +26,10 @@ export interface Shopper {
   stamps: ReadonlyMap<string, StampCardState>;
   /** Of the segments the offers in play target, those the member is in. */
   segmentIds: ReadonlySet<string>;
+  /** Of the running experiments the offers in play name, those the member is in the control group of (absent: none). */
+  heldOutOf?: ReadonlySet<string>;
+  /** In the program's global control group: no automatic offer (absent: not). */
+  globalControl?: boolean;
 }
 
 export interface CartFacts {
@@ -114,8 +118,24 @@ export function offerAvailability(offer: Offer, now: Date): Refusal | null {
   return null;
 }
 
+/**
+ * Held out of the offer: in the control group of the experiment it names, or (for an automatic
+ * offer: marketing the member did not ask for with a code) in the program's global control group.
+ * Checked last, so HOLDOUT means the offer would have applied otherwise.
+ */
+export function holdoutRefusal(offer: Offer, shopper: Shopper): Refusal | null {
+  if (shopper.memberId === null) return null;
+  const experimentId = offer.conditions.experimentId;
+  if (experimentId && shopper.heldOutOf?.has(experimentId)) return refuse('holdout');
+  return shopper.globalControl && !offer.codeRequired ? refuse('holdout') : null;
+}
+
 /** Whether this shopper may use the offer now, on some cart: what `member.availableOffers` lists. */
 export function shopperEligibility(offer: Offer, shopper: Shopper, now: Date): Refusal | null {
+  return shopperRefusal(offer, shopper, now) ?? holdoutRefusal(offer, shopper);
+}
+
+function shopperRefusal(offer: Offer, shopper: Shopper, now: Date): Refusal | null {
   return (
     offerAvailability(offer, now) ??
     firstRefusal(shopperChecks, offer, shopper, { total: 0, attributes: {} }, now) ??
@@ -128,7 +148,7 @@ export function shopperEligibility(offer: Offer, shopper: Shopper, now: Date): R
 
 /** Whether this shopper may use the offer on this cart, ignoring what other offers take. */
 export function offerEligibility(offer: Offer, shopper: Shopper, cart: CartFacts, now: Date): Refusal | null {
-  return shopperEligibility(offer, shopper, now) ?? firstRefusal(cartChecks, offer, shopper, cart, now);
+  return shopperRefusal(offer, shopper, now) ?? firstRefusal(cartChecks, offer, shopper, cart, now) ?? holdoutRefusal(offer, shopper);
 }
 
 export function memberLimitRefusal(

@@ -36,6 +36,8 @@ export interface OfferConditions {
   minimumSpend: number | null;
   /** Only members in at least one of these segments (empty or absent: anyone). */
   segmentIds?: string[];
+  /** Part of this experiment: while it runs, its control members do not get the offer (absent: none). */
+  experimentId?: string | null;
 }
 
 /**
@@ -181,6 +183,7 @@ export const conditionsInputSchema = z
       .max(20, 'at most 20 segments')
       .nullish()
       .transform((ids) => [...new Set(ids ?? [])]),
+    experimentId: optional(z.string()),
   })
   .nullish()
   .transform(
@@ -196,6 +199,7 @@ export const conditionsInputSchema = z
         withinDaysOfLastOrder: null,
         minimumSpend: null,
         segmentIds: [],
+        experimentId: null,
       },
   );
 

@@ -30,6 +30,7 @@ export const notAppliedReasons = [
   'partner_budget_exhausted',
   'partner_suspended',
   'voucher_void',
+  'holdout',
 ] as const;
 export type NotAppliedReason = (typeof notAppliedReasons)[number];
 

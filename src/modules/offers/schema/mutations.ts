@@ -164,6 +164,7 @@ export const OfferConditionsInput = builder.inputType('OfferConditionsInput', {
     withinDaysOfLastOrder: t.int({ description: 'Come-back offer: the previous order was at most this many days ago' }),
     minimumSpend: t.field({ type: 'SafeInt', description: 'Cart total before discounts, minor units' }),
     segmentIds: t.idList(),
+    experimentId: t.id({ description: 'While this experiment runs, its control members do not get the offer (checkout says HOLDOUT)' }),
   }),
 });
 
@@ -229,12 +230,22 @@ function segmentIdFrom(globalId: string | number): string {
     throw new InvalidInputError([{ path: ['input', 'conditions', 'segmentIds'], message: `${globalId} is not a segment id` }]);
   return id;
 }
+function experimentIdFrom(globalId: string | number): string {
+  const id = decodeId('Experiment', globalId);
+  if (id === null)
+    throw new InvalidInputError([{ path: ['input', 'conditions', 'experimentId'], message: `${globalId} is not an experiment id` }]);
+  return id;
+}
 /** A partner campaign's global id, or the raw value when it is not one (then no campaign matches it). */
 const campaignIdFrom = (globalId: string | number) => decodeId('PartnerCampaign', globalId) ?? String(globalId);
 /** Offer input with the global ids it names (tiers, segments, a partner campaign) decoded; partner campaigns share it. */
 export const withDecodedIds = <
   Input extends {
-    conditions?: { tierIds?: Array<string | number> | null; segmentIds?: Array<string | number> | null } | null;
+    conditions?: {
+      tierIds?: Array<string | number> | null;
+      segmentIds?: Array<string | number> | null;
+      experimentId?: string | number | null;
+    } | null;
     effect?: { partnerVoucher?: { campaignId: string | number } | null } | null;
   },
 >(
@@ -251,6 +262,8 @@ export const withDecodedIds = <
           ...input.conditions,
           tierIds: tierIdsFrom(input.conditions.tierIds),
           segmentIds: input.conditions.segmentIds?.map(segmentIdFrom),
+          experimentId:
+            input.conditions.experimentId == null ? input.conditions.experimentId : experimentIdFrom(input.conditions.experimentId),
         },
       }
     : { ...input, effect };

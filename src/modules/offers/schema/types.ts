@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { limitPeriods, limitWindows, offerStatuses, type PromoCodeBatchRow, type PromoCodeRow } from '../../../../schema';
 import { SegmentType } from '../../segments';
+import { ExperimentType } from '../../experiments';
 import { builder } from '../../../graphql/builder';
 import { programIdOf } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
@@ -166,6 +167,15 @@ export const OfferConditionsType = builder.objectRef<OfferConditions & { program
       authScopes: { admin: true, storefront: true, member: true },
       resolve: (conditions, _args, context) =>
         conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : [],
+    }),
+    experiment: t.field({
+      type: ExperimentType,
+      nullable: true,
+      description: 'While it runs, its control members do not get the offer',
+      resolve: async (conditions, _args, context) =>
+        conditions.experimentId
+          ? ((await context.services.experiments.byIds(conditions.programId, [conditions.experimentId]))[0] ?? null)
+          : null,
     }),
   }),
 });

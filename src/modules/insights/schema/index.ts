@@ -1,0 +1,3 @@
+import './retention';
+import './experiment-report';
+import './liability';
