@@ -38,7 +38,7 @@ async function runPilot(app: TestApp, programId: string, plantedEffect: boolean)
     Array.from({ length: MEMBERS }, (_, n) => ({ externalId: `P-${n}` })),
     token,
   );
-  const arms = new Map<string, string>();
+  const arms = new Map<string, 'TREATMENT' | 'CONTROL'>();
   for (let after: string | null = null; ; ) {
     const page: any = (await app.graphql(ARMS, { after }, token)).data!.members;
     for (const { node } of page.edges) {
@@ -49,7 +49,7 @@ async function runPilot(app: TestApp, programId: string, plantedEffect: boolean)
   }
   // The same pattern per index within each arm: 0-2 orders before and during, plus, when the effect
   // is planted, one more during the pilot for every other treatment member.
-  const seen: Record<string, number> = { TREATMENT: 0, CONTROL: 0 };
+  const seen = { TREATMENT: 0, CONTROL: 0 };
   const orders: Record<string, unknown>[] = [];
   for (const [externalId, arm] of arms) {
     const i = seen[arm]++;
