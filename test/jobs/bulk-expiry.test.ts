@@ -75,9 +75,30 @@ describe('expire-points, set-based', () => {
     const bob = await twoMembers();
     app.clock.set(AS_OF);
     const chunk = [ada.memberId, bob.memberId];
+    // Each run reads in its first batch and writes in its second: hold both writes until both have read.
+    let reads = 0;
+    let bothHaveRead!: () => void;
+    const readsDone = new Promise<void>((resolve) => {
+      bothHaveRead = resolve;
+    });
+    const heldUntilBothRead = () => {
+      let batches = 0;
+      return new Proxy(app.db, {
+        get(target, property) {
+          if (property !== 'batch') return Reflect.get(target, property, target);
+          return async (statements: Parameters<Database['batch']>[0]) => {
+            const isRead = ++batches === 1;
+            if (!isRead) await readsDone;
+            const result = await target.batch(statements);
+            if (isRead && ++reads === 2) bothHaveRead();
+            return result;
+          };
+        },
+      });
+    };
     const outcomes = await Promise.allSettled([
-      expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)),
-      expireMembersInBulk(app.deps, 'acme', chunk, new Date(AS_OF)),
+      expireMembersInBulk({ ...app.deps, db: heldUntilBothRead() }, 'acme', chunk, new Date(AS_OF)),
+      expireMembersInBulk({ ...app.deps, db: heldUntilBothRead() }, 'acme', chunk, new Date(AS_OF)),
     ]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
     for (const member of [ada, bob])

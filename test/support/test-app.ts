@@ -51,6 +51,7 @@ export async function freshDatabase(options: { networkLatency?: boolean; databas
   let roundTrips: RoundTripMeter | undefined;
   const opened = await openNodeDatabase({
     url: `file:${path}`,
+    eventLoopTurns: !options.networkLatency,
     wrapClient: (client) => {
       const metered = meterRoundTrips(client, options.networkLatency ? { before: nextTurnOfTheEventLoop } : {});
       roundTrips = metered.meter;
