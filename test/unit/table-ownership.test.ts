@@ -20,6 +20,9 @@ const ownerOfSchemaFile: Record<string, string> = {
   carts: 'src/modules/checkout/',
   // The transactional outbox (DESIGN.md §12): every module appends its events in its own batch.
   outbox: SHARED,
+  // Versions of the state serializers keep in memory: raised by triggers on other modules' tables,
+  // guarded and read by the platform's state-version helpers (src/platform/db/state-versions.ts).
+  'state-versions': SHARED,
 };
 
 /** Files of schema/ that define no table. */

@@ -4,7 +4,7 @@ import { statementKinds, type StatementTransfer } from './settlement';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { account, type AccountRef } from '../ledger';
-import type { OfferFunder } from '../offers';
+import { offerIdsOfCodes, type OfferFunder } from '../offers';
 
 /** The account a partner's money sits in: its deposit (prepaid), or its receivable, floored at minus its credit limit (postpaid). */
 export function fundingAccount(partner: Pick<PartnerRow, 'programId' | 'id' | 'funding' | 'currency' | 'creditLimit'>): AccountRef {
@@ -85,11 +85,19 @@ export function campaignsOfPartner(db: Database, programId: string, partnerId: s
 export type CampaignFunder = OfferFunder & { partner: PartnerRow; campaignId: string };
 
 /**
- * The funders of those of `offerIds` that back partner campaigns, in one query: the partner, its
+ * The funders of the offers of the codes a checkout uses (entered, or the member's vouchers that apply
+ * themselves) that back partner campaigns, in one query: the partner, its
  * terms and what its funding account can still pay (the deposit, or the credit left).
  */
-export async function offerFunders(db: Database, programId: string, offerIds: readonly string[]): Promise<Map<string, CampaignFunder>> {
-  if (offerIds.length === 0) return new Map();
+export async function offerFunders(
+  db: Database,
+  programId: string,
+  codes: readonly string[],
+  member?: { memberId: string | null; at: Date },
+): Promise<Map<string, CampaignFunder>> {
+  // The offers of the codes in play, found by the codes themselves: read at once with the codes, not after them.
+  const offersOfCodes = offerIdsOfCodes(db, programId, codes, member);
+  if (!offersOfCodes) return new Map();
   const rows = await db
     .select({ campaign: partnerCampaigns, partner: partners, balance: accounts.balance })
     .from(partnerCampaigns)
@@ -103,7 +111,7 @@ export async function offerFunders(db: Database, programId: string, offerIds: re
         sql`${accounts.kind} = case ${partners.funding} when 'prepaid' then 'partner_deposit' else 'partner_receivable' end`,
       ),
     )
-    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.offerId, [...offerIds])));
+    .where(and(eq(partnerCampaigns.programId, programId), inArray(partnerCampaigns.offerId, offersOfCodes)));
   return new Map(
     rows.map(({ campaign, partner, balance }) => [
       campaign.offerId,
