@@ -44,11 +44,6 @@ const allowed: Array<{ file: string; tables: string[]; why: string }> = [
     why: 'the set-based recalculation walks the active members of a program in id order, in one statement per chunk',
   },
   {
-    file: 'src/modules/partners/service.ts',
-    tables: ['accounts'],
-    why: "a credit-limit change moves the floor of the partner's receivable account in the same write (issue 13)",
-  },
-  {
     file: 'src/modules/checkout/commands/claim-order.ts',
     tables: ['transfers'],
     why: "names the ledger's `transfers.ref` unique column to recognise a lost race on the claim; no read",

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
@@ -99,4 +99,15 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
     }
   }
   return statements;
+}
+
+/**
+ * Moves an account's floor (null: none) in another module's write batch, where `onlyIf` holds; the
+ * account's floor CHECK (`checks.accountsFloor`) refuses a floor above its balance.
+ */
+export function accountFloorStatement(db: Database, accountId: string, floor: number | null, onlyIf?: SQL) {
+  return db
+    .update(accounts)
+    .set({ floor })
+    .where(and(eq(accounts.id, accountId), onlyIf));
 }
