@@ -43,11 +43,6 @@ const allowed: Array<{ file: string; tables: string[]; why: string }> = [
     tables: ['members'],
     why: 'the set-based recalculation walks the active members of a program in id order, in one statement per chunk',
   },
-  {
-    file: 'src/modules/checkout/commands/claim-order.ts',
-    tables: ['transfers'],
-    why: "names the ledger's `transfers.ref` unique column to recognise a lost race on the claim; no read",
-  },
 ];
 
 /** Not checked: the layer below every module (the drizzle client built from the whole schema, the health probe, the outbox writer). */

@@ -45,7 +45,7 @@ export { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots,
 export { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from './schema/shared';
 export { MoneyType } from './schema/types';
 export { createLedgerService, type LedgerService } from './service';
-export { accountFloorStatement } from './writer';
+export { accountFloorStatement, earnRefTaken } from './writer';
 export {
   earnCohortTotals,
   earnedByMonthQuery,

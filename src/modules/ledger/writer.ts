@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
+import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
 import type { PlannedTransfer } from './plan';
@@ -111,3 +112,7 @@ export function accountFloorStatement(db: Database, accountId: string, floor: nu
     .set({ floor })
     .where(and(eq(accounts.id, accountId), onlyIf));
 }
+
+/** Whether a write failed on the order's earn transfer already being there (unique per program and `ref`): another command earned it first. */
+export const earnRefTaken = (violation: ConstraintViolation | null) =>
+  violation?.kind === 'unique' && violation.targets.includes(columnTarget(transfers.ref));
