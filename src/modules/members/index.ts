@@ -18,6 +18,7 @@ export {
   attributeMatch,
   checkActive,
   findMember,
+  memberIdsByExternalIds,
   membersByIds,
   memberStatusQuery,
   memberIdsEnrolledBefore,

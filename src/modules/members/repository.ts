@@ -59,6 +59,14 @@ export function membersByIds(db: Database, programId: string, memberIds: readonl
     .where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
 }
 
+/** Ids of the program's members among `externalIds` (with their external id), as a query another module can put in its read batch. */
+export function memberIdsByExternalIds(db: Database, programId: string, externalIds: readonly string[]) {
+  return db
+    .select({ id: members.id, externalId: members.externalId })
+    .from(members)
+    .where(and(eq(members.programId, programId), inArray(members.externalId, [...externalIds])));
+}
+
 export async function findMemberByExternalId(db: Database, programId: string, externalId: string) {
   const [member] = await db
     .select()
