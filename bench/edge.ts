@@ -10,6 +10,7 @@ import { systemClock } from '../src/platform/clock';
 import { meterRoundTrips, type RoundTripMeter } from '../src/platform/db/round-trip-meter';
 import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
+import { nodeGraphQLPlugins } from '../src/platform/node/graphql-jit';
 import { createMemoryRateLimiter } from '../src/platform/node/rate-limiter';
 import { cartOf, MEMBERS, QUOTE, RECORD_ORDER, seedOffers, seedProgram } from './checkout';
 import { BENCH_SECRET, freshDataDir, UNTHROTTLED, writeResults } from './lib';
@@ -32,6 +33,8 @@ interface Operation {
   program: keyof typeof PROGRAMS;
   /** The `__typename` a successful answer carries. */
   expect: string;
+  /** The app whose serializer keeps no member in memory (MEMBER_STATE_CACHE_SIZE=0). */
+  withoutMemory?: boolean;
 }
 
 interface Latency {
@@ -65,7 +68,9 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     'node',
   );
   const { fingerprints } = config;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  // The serializer keeps members' hot state as `npm start` does; a second app over the same database
+  // runs without that memory, for the side-by-side rows.
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });
   const deps = {
     db,
     clock,
@@ -74,11 +79,16 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     serializer,
     rateLimiter: createMemoryRateLimiter(config.rateLimits),
     clientAddress: () => '127.0.0.1',
+    graphqlPlugins: nodeGraphQLPlugins(config),
   };
   const programs = createProgramsService(deps);
   await programs.ensure({ id: PROGRAMS.offers, name: 'Bench, 200 offers' });
   await programs.ensure({ id: PROGRAMS.plain, name: 'Bench, no offer' });
-  const app = createApp(deps);
+  const apps = {
+    memory: createApp(deps),
+    noMemory: createApp({ ...deps, serializer: createInProcessSerializer(commandRegistry, { db, clock, fingerprints }) }),
+  };
+  const app = apps.memory;
   const tokens = Object.fromEntries(
     await Promise.all(
       Object.entries(PROGRAMS).map(async ([name, programId]) => [
@@ -118,6 +128,35 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     },
   });
   const member = (index: number) => memberIds.offers[(index * 7919) % MEMBERS]!;
+  const redeemFor = (memberAt: (index: number) => string): Operation => ({
+    program: 'offers',
+    expect: 'PointsPayload',
+    body: (run, index) => ({
+      query: REDEEM,
+      variables: { input: { memberId: memberAt(index), points: 1, idempotencyKey: `${run}-${index}` } },
+    }),
+  });
+  const topUpFor = (memberAt: (index: number) => string): Operation => ({
+    program: 'offers',
+    expect: 'WalletPayload',
+    body: (run, index) => ({
+      query: TOP_UP,
+      variables: { input: { memberId: memberAt(index), currency: 'EUR', amount: 1000, idempotencyKey: `${run}-${index}` } },
+    }),
+  });
+  /** Members 0–9 only (request i: member i mod 10), acting again and again; funded so that their redeems never run out. */
+  const activeMember = (index: number) => member(index % 10);
+  for (let index = 0; index < 10; index++) {
+    const funded = await app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...tokens.offers.admin },
+      body: JSON.stringify({
+        query: `mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename } }`,
+        variables: { input: { memberId: activeMember(index), points: 1_000_000, reason: 'bench', idempotencyKey: `fund-${index}` } },
+      }),
+    });
+    if (!(await funded.text()).includes('PointsPayload')) throw new Error(`could not fund active member ${index}`);
+  }
   const operations: Record<string, Operation> = {
     'recordOrder (no offer)': order('plain'),
     'recordOrder (200 offers)': order('offers'),
@@ -129,22 +168,18 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
         return { query: QUOTE, variables: { cart: { ...cart, memberId: memberIds.offers[n] } } };
       },
     },
-    redeemPoints: {
-      program: 'offers',
-      expect: 'PointsPayload',
-      body: (run, index) => ({
-        query: REDEEM,
-        variables: { input: { memberId: member(index), points: 1, idempotencyKey: `${run}-${index}` } },
+    redeemPoints: redeemFor(member),
+    topUpWallet: topUpFor(member),
+    // Ten members acting again and again: after its first command, the serializer keeps each in memory.
+    ...Object.fromEntries(
+      [false, true].flatMap((withoutMemory) => {
+        const suffix = withoutMemory ? ', 10 members, memory off' : ', 10 members';
+        return [
+          [`redeemPoints${suffix}`, { ...redeemFor(activeMember), withoutMemory }],
+          [`topUpWallet${suffix}`, { ...topUpFor(activeMember), withoutMemory }],
+        ];
       }),
-    },
-    topUpWallet: {
-      program: 'offers',
-      expect: 'WalletPayload',
-      body: (run, index) => ({
-        query: TOP_UP,
-        variables: { input: { memberId: member(index), currency: 'EUR', amount: 1000, idempotencyKey: `${run}-${index}` } },
-      }),
-    },
+    ),
     enrollMember: {
       program: 'offers',
       expect: 'MemberPayload',
@@ -163,7 +198,7 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
   };
 
   async function request(operation: Operation, run: string, index: number) {
-    const response = await app.request('/graphql', {
+    const response = await apps[operation.withoutMemory ? 'noMemory' : 'memory'].request('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...tokens[operation.program].storefront },
       body: JSON.stringify(operation.body(run, index)),
@@ -194,7 +229,7 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
   delay = delayMs;
   const results: Record<string, { roundTrips: number; sequential: number; c1: Latency; c10: Latency }> = {};
   console.log(`\nsimulated network: ${delayMs} ms per database round trip; ${seconds} s per operation and concurrency`);
-  console.log(`${'operation'.padEnd(26)} round trips  sequential   c1 p50   c1 p99  c10 p50  c10 p99  c10 req/s`);
+  console.log(`${'operation'.padEnd(38)} round trips  sequential   c1 p50   c1 p99  c10 p50  c10 p99  c10 req/s`);
   for (const [name, operation] of Object.entries(operations)) {
     const run = `edge-${name.replace(/\W+/g, '-')}`;
     // Warm, then meter one request alone.
@@ -206,7 +241,7 @@ export async function edgeBenchmark({ seconds, delayMs }: { seconds: number; del
     const c10 = await latency(operation, `${run}-c10`, 10);
     results[name] = { roundTrips: count, sequential, c1, c10 };
     console.log(
-      `${name.padEnd(26)} ${String(count).padStart(11)}  ${String(sequential).padStart(10)}  ${c1.p50.toFixed(1).padStart(7)}  ${c1.p99.toFixed(1).padStart(7)}  ${c10.p50.toFixed(1).padStart(7)}  ${c10.p99.toFixed(1).padStart(7)}  ${c10.requestsPerSecond.toFixed(0).padStart(9)}`,
+      `${name.padEnd(38)} ${String(count).padStart(11)}  ${String(sequential).padStart(10)}  ${c1.p50.toFixed(1).padStart(7)}  ${c1.p99.toFixed(1).padStart(7)}  ${c10.p50.toFixed(1).padStart(7)}  ${c10.p99.toFixed(1).padStart(7)}  ${c10.requestsPerSecond.toFixed(0).padStart(9)}`,
     );
   }
   delay = 0;

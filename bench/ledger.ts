@@ -26,6 +26,8 @@ const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
 export async function ledgerBenchmark({ seconds, connections }: { seconds: number; connections: number }) {
   const dir = freshDataDir();
   const app = await startApp(18787, join(dir, 'app.db'));
+  // The same app on the same database file with graphql-jit off: what the compiled execution saves, side by side.
+  const interpreted = await startApp(18785, join(dir, 'app.db'), { GRAPHQL_JIT: 'false' });
   const baseline = await startServer(
     'bench/baseline-server.ts',
     { PORT: '18788', LIBSQL_URL: `file:${join(dir, 'baseline.db')}` },
@@ -79,20 +81,21 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       },
     };
 
-    const results: Record<string, { graphql: LoadResult; baseline: LoadResult; ratio: number }> = {};
+    const results: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, number> }> = {};
     for (const [name, scenario] of Object.entries(scenarios)) {
-      const measured = await measure(
+      const paths = await measure(
         name,
         {
           baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline },
           graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql },
+          'graphql-no-jit': { url: `${interpreted.url}/graphql`, headers: storefront, body: scenario.graphql },
         },
         { seconds, connections },
       );
+      const ofBaseline = (path: string) => paths[path]!.requestsPerSecond / paths.baseline!.requestsPerSecond;
       results[name] = {
-        graphql: measured.graphql!,
-        baseline: measured.baseline!,
-        ratio: measured.graphql!.requestsPerSecond / measured.baseline!.requestsPerSecond,
+        paths,
+        ratios: { 'graphql/baseline': ofBaseline('graphql'), 'graphql-no-jit/baseline': ofBaseline('graphql-no-jit') },
       };
     }
 
@@ -106,19 +109,14 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       results,
       ledgerSound: audit.sound,
     };
-    printResults(
-      Object.fromEntries(
-        Object.entries(results).map(([name, { graphql: gql, baseline: base, ratio }]) => [
-          name,
-          { paths: { graphql: gql, baseline: base }, ratios: { 'graphql/baseline': ratio } },
-        ]),
-      ),
-    );
+    printResults(results);
+    console.log('(graphql: `npm start`; graphql-no-jit: the same with GRAPHQL_JIT=false, on the same database)');
     console.log(`ledger audit after the run: ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('ledger', report)}`);
     return report;
   } finally {
     app.stop();
+    interpreted.stop();
     baseline.stop();
   }
 }

@@ -42,7 +42,7 @@ export const UNTHROTTLED = Object.fromEntries(
 );
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
-export function startApp(port: number, databaseFile: string): Promise<Server> {
+export function startApp(port: number, databaseFile: string, env: Record<string, string> = {}): Promise<Server> {
   return startServer(
     'src/node.ts',
     {
@@ -53,6 +53,7 @@ export function startApp(port: number, databaseFile: string): Promise<Server> {
       DEFAULT_PROGRAM_ID: BENCH_PROGRAM,
       NODE_ENV: 'production',
       ...UNTHROTTLED,
+      ...env,
     },
     /\/graphql/,
   );
@@ -151,6 +152,9 @@ export async function measure(
   for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
   const results: Record<string, LoadResult> = {};
   for (const [name, target] of Object.entries(targets)) results[name] = await run(target, name, 'run');
+  // autocannon stops at its deadline without waiting for the requests still in flight: let the
+  // servers finish them, so that what runs next (the ledger audit, another path) sees no half-done load.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   return results;
 }
 

@@ -64,6 +64,7 @@ export const checks = {
   settlementPeriodsRange: 'settlement_periods_range',
   settlementPeriodsWindow: 'settlement_periods_window',
   stampCardsRange: 'stamp_cards_range',
+  stateVersionsCurrent: 'state_versions_current',
   stampCardsStamps: 'stamp_cards_stamps',
   tierSettingsRanges: 'tier_settings_ranges',
   tiersRanges: 'tiers_ranges',

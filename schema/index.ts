@@ -15,5 +15,6 @@ export * from './partners';
 export * from './outbox';
 export * from './webhooks';
 export * from './reminders';
+export * from './state-versions';
 export * from './experiments';
 export * from './carts';

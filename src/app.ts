@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import type { Config } from './config';
 import { checkDatabase } from './platform/db/health';
 import { rateLimitedError } from './graphql/rate-limit';
+import type { Plugin } from 'graphql-yoga';
 import { authenticate, createGraphQLServer } from './api/yoga';
 import { createTokenVerifier } from './platform/auth/verifier';
 import { rateLimitSubject, type RateLimiter } from './platform/rate-limit/limiter';
@@ -18,6 +19,8 @@ export interface AppDeps extends ServiceDeps {
   config: Config;
   /** Defaults to `console`. */
   logger?: Logger;
+  /** GraphQL plugins of the runtime (Node: graphql-jit); none on Workers. */
+  graphqlPlugins?: Plugin[];
   /** Requests per principal and minute (Node: in memory; Workers: the Rate Limiting bindings). */
   rateLimiter: RateLimiter;
   /** The client's address, for callers without a valid token (Node: the socket; Workers: CF-Connecting-IP). */
@@ -50,7 +53,7 @@ export function createApp(deps: AppDeps) {
   const services = createServices({ ...deps, events: deps.events ?? eventsOptions(config) });
   const logger = deps.logger ?? console;
   const verifyToken = createTokenVerifier(config.auth);
-  const graphql = createGraphQLServer({ config, services, rateLimiter, logger });
+  const graphql = createGraphQLServer({ config, services, rateLimiter, logger, plugins: deps.graphqlPlugins });
   const app = new Hono();
 
   app.get('/health', async (c) => {

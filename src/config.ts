@@ -80,6 +80,8 @@ const envSchema = z.object({
     .optional(),
   TRUST_PROXY: optionalString.pipe(z.enum(['true', 'false']).optional()),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  GRAPHQL_JIT: optionalString.pipe(z.enum(['true', 'false']).optional()),
+  MEMBER_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).optional(),
 });
 
 export interface AuthConfig {
@@ -110,7 +112,17 @@ export interface Config {
   libsql: { url: string; authToken?: string };
   port: number;
   defaultProgram: { id: string; name: string };
-  graphql: { graphiql: boolean; introspection: boolean };
+  /**
+   * `jit`: Node executes with graphql-jit (GRAPHQL_JIT, default true; false runs graphql-js, for
+   * comparison). Never on Workers, which refuse code generated at run time.
+   */
+  graphql: { graphiql: boolean; introspection: boolean; jit: boolean };
+  /**
+   * How many members' hot state (lots, balances, rules) the Node serializer keeps in memory
+   * (MEMBER_STATE_CACHE_SIZE, default 10,000; 0 turns the cache off). On Workers each member's
+   * Durable Object keeps its own, on unless this is 0.
+   */
+  memberStateCacheSize: number;
   fingerprints: FingerprintConfig;
   cors: CorsConfig;
   /** Requests per minute per principal and bucket (Node's limiter; Workers use bindings). */
@@ -173,7 +185,8 @@ export function loadConfig(env: object, runtime: Runtime): Config {
       id: vars.DEFAULT_PROGRAM_ID ?? 'default',
       name: vars.DEFAULT_PROGRAM_NAME ?? 'Default program',
     },
-    graphql: { graphiql: !isProduction, introspection: !isProduction },
+    graphql: { graphiql: !isProduction, introspection: !isProduction, jit: runtime === 'node' && vars.GRAPHQL_JIT !== 'false' },
+    memberStateCacheSize: vars.MEMBER_STATE_CACHE_SIZE ?? 10_000,
     fingerprints: {
       secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET,
       previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [],

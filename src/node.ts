@@ -9,6 +9,7 @@ import { systemClock } from './platform/clock';
 import { openNodeDatabase } from './platform/node/database';
 import { diskAssets } from './platform/node/assets';
 import { createInProcessSerializer } from './platform/node/in-process-serializer';
+import { nodeGraphQLPlugins } from './platform/node/graphql-jit';
 import { createMemoryRateLimiter, nodeClientAddress } from './platform/node/rate-limiter';
 import { cronsFromWranglerToml, startScheduler } from './platform/node/scheduler';
 import { createProgramsService } from './modules/programs';
@@ -25,7 +26,7 @@ async function main() {
   const { db, afterErasure } = await openNodeDatabase(config.libsql);
   const clock = systemClock;
   const { fingerprints } = config;
-  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+  const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });
   const rateLimiter = createMemoryRateLimiter(config.rateLimits);
   const resolveHost = async (host: string) => (await lookup(host, { all: true })).map((entry) => entry.address);
   const events = eventsOptions(config, resolveHost);
@@ -39,6 +40,7 @@ async function main() {
     rateLimiter,
     clientAddress: nodeClientAddress(config.trustProxy),
     events,
+    graphqlPlugins: nodeGraphQLPlugins(config),
     assets: diskAssets(),
   };
 

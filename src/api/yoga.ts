@@ -1,4 +1,4 @@
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config';
@@ -21,6 +21,8 @@ export interface YogaDeps {
   rateLimiter: RateLimiter;
   /** Receives unexpected (masked) errors with their stack. */
   logger: Pick<Console, 'log' | 'warn' | 'error'>;
+  /** The runtime's own plugins, last: Node's graphql-jit execution (platform/node/graphql-jit.ts). */
+  plugins?: Plugin[];
 }
 
 /** What the HTTP layer hands yoga with each request: the caller, authenticated once, and who they count as. */
@@ -70,6 +72,7 @@ export function createGraphQLServer({
   services,
   rateLimiter,
   logger,
+  plugins = [],
 }: YogaDeps): YogaServerInstance<RequestContext, GraphQLContext> {
   const production = !config.graphql.introspection;
   return createYoga<RequestContext, GraphQLContext>({
@@ -85,6 +88,7 @@ export function createGraphQLServer({
       ...limitPlugins({ production }),
       rateLimitExpensiveOperations(rateLimiter),
       ...(production ? [useDisableIntrospection(), hideOriginalErrors()] : []),
+      ...plugins,
     ],
     maskedErrors: {
       maskError(error, message, isDev) {

@@ -164,6 +164,7 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
   const balanceBefore = checkout.lots.reduce((sum, lot) => sum + lot.remaining, 0);
   const pointsBalance = balanceBefore - priced.pointsRedeemed + priced.pointsEarned;
   checkBalanceLimit(pointsBalance, ['input', 'total']);
+  const appliedIds = new Set(priced.applied.map((applied) => applied.offerId));
   const transferOf = (kind: string) => planned.find((transfer) => transfer.kind === kind)?.id ?? null;
   const { total, discount, pointsRedeemed, pointsEarned, walletPayment } = priced;
   const recorded = { memberId, orderId, currency: input.currency, total, discount, pointsRedeemed, pointsEarned, walletPayment };
@@ -187,6 +188,10 @@ export const recordOrderCommand = ledgerCommand<RecordOrderInput, RecordOrderRes
       pointsBalance: memberId ? pointsBalance : 0,
       upgradedTierId: tierUpgrade.upgradedTo?.id ?? null,
       partnerVouchers: gifts.outcomes,
+    },
+    alongside: {
+      offersApplied: checkout.offersRead.filter((offer) => appliedIds.has(offer.id)),
+      tiersRead: checkout.tierContext?.tiers ?? [],
     },
     statements: [
       ...newOrderStatements(db, [order]),

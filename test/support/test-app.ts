@@ -8,6 +8,7 @@ import { fixedClock } from '../../src/platform/clock';
 import { signToken, type TokenRequest } from '../../src/platform/auth/sign';
 import { openNodeDatabase } from '../../src/platform/node/database';
 import { createInProcessSerializer } from '../../src/platform/node/in-process-serializer';
+import { nodeGraphQLPlugins } from '../../src/platform/node/graphql-jit';
 import { createMemoryRateLimiter } from '../../src/platform/node/rate-limiter';
 import { diskAssets } from '../../src/platform/node/assets';
 import type { Context } from 'hono';
@@ -43,12 +44,14 @@ function migratedTemplate(): Promise<string> {
 }
 
 /** A fresh database file with migrations applied, for one test file; it meters round trips. */
-export async function freshDatabase(options: { networkLatency?: boolean } = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
-  copyFileSync(await migratedTemplate(), path);
+export async function freshDatabase(options: { networkLatency?: boolean; databaseFile?: string } = {}) {
+  // With `databaseFile`, a second connection to another app's database: a second app instance.
+  const path = options.databaseFile ?? join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
+  if (!options.databaseFile) copyFileSync(await migratedTemplate(), path);
   let roundTrips: RoundTripMeter | undefined;
   const opened = await openNodeDatabase({
     url: `file:${path}`,
+    eventLoopTurns: !options.networkLatency,
     wrapClient: (client) => {
       const metered = meterRoundTrips(client, options.networkLatency ? { before: nextTurnOfTheEventLoop } : {});
       roundTrips = metered.meter;
@@ -79,10 +82,21 @@ export interface GraphQLResponse<Data = Record<string, any>> {
  * so that every test can also check that nothing crosses tenants.
  */
 export async function createTestApp(
-  options: { env?: Record<string, string>; withoutSerializer?: boolean; networkLatency?: boolean; now?: string; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    withoutSerializer?: boolean;
+    networkLatency?: boolean;
+    now?: string;
+    logger?: Logger;
+    /** Another app's database file and clock: this app is a second instance over the same database (its own serializer and memory). */
+    sharing?: { databaseFile: string; clock: ReturnType<typeof fixedClock> };
+  } = {},
 ) {
-  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase(options);
-  const clock = fixedClock(options.now ?? TEST_NOW);
+  const { db, client, roundTrips, afterErasure, databaseFile } = await freshDatabase({
+    ...options,
+    databaseFile: options.sharing?.databaseFile,
+  });
+  const clock = options.sharing?.clock ?? fixedClock(options.now ?? TEST_NOW);
   const config = loadConfig(
     { JWT_SECRET: TEST_SECRET, FINGERPRINT_SECRET: TEST_FINGERPRINT_SECRET, ENVIRONMENT: 'test', ...UNTHROTTLED, ...options.env },
     'node',
@@ -90,7 +104,7 @@ export async function createTestApp(
   const { fingerprints } = config;
   const serializer: Serializer<typeof commandRegistry> = options.withoutSerializer
     ? unserializedCommands(commandRegistry, { db, clock, fingerprints })
-    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
+    : createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });
   // The caller's address: tests name one (x-client-address) to act as several clients.
   const clientAddress = (c: Context) => c.req.header('x-client-address') ?? '127.0.0.1';
   const events = eventsOptions(config);
@@ -105,6 +119,7 @@ export async function createTestApp(
     clientAddress,
     logger: options.logger,
     events,
+    graphqlPlugins: nodeGraphQLPlugins(config, options.logger),
     assets: diskAssets(),
   };
   const programs = createProgramsService(deps);

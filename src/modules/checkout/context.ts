@@ -190,14 +190,8 @@ export async function checkoutCart(db: Database, programId: string, cart: Checko
       at,
     );
   });
-  // Only code-required offers are partner campaigns: the codes entered say which partners to read.
-  const funders = offersInPlay.then(([, entered]) =>
-    offerFunders(
-      db,
-      programId,
-      entered.flatMap(({ match }) => (match ? [match.offer.id] : [])),
-    ),
-  );
+  // Only code-required offers are partner campaigns: the codes in play say which partners to read.
+  const funders = offerFunders(db, programId, cart.codes, { memberId: cart.memberId, at });
   const wallet = cart.walletPayment;
   const [
     rules,

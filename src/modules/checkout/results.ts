@@ -1,3 +1,5 @@
+import type { Offer } from '../offers';
+import type { Tier } from '../tiers';
 import type { GiftOutcome } from '../partners';
 import type { QuoteResult } from './quote';
 
@@ -9,6 +11,13 @@ export interface RecordOrderResult extends QuoteResult {
   pointsBalance: number;
   /** The tier this order lifted the member into, if any. */
   upgradedTierId: string | null;
+  /**
+   * The applied offers as the order read them, so that the response shows them without reading them
+   * again; not kept for replays of the request, which read them.
+   */
+  offersApplied?: Offer[];
+  /** The program's tiers as the order read them (an applied tier discount names one); likewise. */
+  tiersRead?: Tier[];
   /** The partner vouchers the order earned (partnerVoucher offers), each with its code or why it was not given. */
   partnerVouchers: GiftOutcome[];
 }

@@ -1,6 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import pMap from 'p-map';
-import { members } from '../../../schema';
 import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { constraintViolation } from '../../platform/db/constraint-errors';
@@ -10,7 +8,15 @@ import { loadRules } from '../rules';
 import { DuplicateOrderError } from '../checkout';
 import { newOrderStatsStatements } from '../history';
 import { existingOrderIds, newOrderStatements, orderIdTaken } from '../orders';
-import { DuplicateMemberError, enrollmentSchema, profileUpdateSchema, type Enrollment, type Member, type ProfileUpdate } from '../members';
+import {
+  DuplicateMemberError,
+  enrollmentSchema,
+  memberIdsByExternalIds,
+  profileUpdateSchema,
+  type Enrollment,
+  type Member,
+  type ProfileUpdate,
+} from '../members';
 import { importOrderSchema, MAX_IMPORT_ROWS, orderRowRejection, parseRejection, type ImportOrder, type ImportRejection } from './inputs';
 import { asNewOrder, type importOrderCommand, type ImportOrderInput } from './import-order-command';
 
@@ -69,12 +75,7 @@ export function createImportsService(deps: {
     const externalIds = [...new Set(parsed.map(({ order }) => order.memberExternalId))];
     const [rules, known, existing] = await Promise.all([
       loadRules(db, programId),
-      externalIds.length
-        ? db
-            .select({ id: members.id, externalId: members.externalId })
-            .from(members)
-            .where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
-        : [],
+      externalIds.length ? memberIdsByExternalIds(db, programId, externalIds) : [],
       orderIds.length ? existingOrderIds(db, programId, orderIds) : [],
     ]);
     const memberIds = new Map(known.map((member) => [member.externalId, member.id]));
@@ -172,12 +173,7 @@ export function createImportsService(deps: {
       let created = 0;
       let updated = 0;
       const externalIds = rows.flatMap((row) => (typeof row.externalId === 'string' ? [row.externalId.trim()] : []));
-      const known = externalIds.length
-        ? await db
-            .select({ id: members.id, externalId: members.externalId })
-            .from(members)
-            .where(and(eq(members.programId, programId), inArray(members.externalId, externalIds)))
-        : [];
+      const known = externalIds.length ? await memberIdsByExternalIds(db, programId, externalIds) : [];
       const memberIds = new Map(known.map((member) => [member.externalId, member.id]));
       const seen = new Set<string>();
       const creates: Array<{ index: number; id: string; enrollment: Enrollment }> = [];

@@ -31,11 +31,21 @@ export {
 export { SYSTEM_KEY_PREFIX, idempotencyKeySchema } from './inputs';
 export { ledgerCommand, type LedgerCommandInput, type Replayable } from './operation';
 export type { PlannedTransfer } from './plan';
-export { memberPointsBalanceSql, membersWithExpiredLots, openLotsExpiringWithin } from './queries';
+export {
+  accountBalances,
+  memberPointsBalanceSql,
+  membersWithExpiredLots,
+  openLotsExpiringWithin,
+  ownerAccountBalanceSql,
+  ownerNetAmountByDay,
+  ownerTransfersWithin,
+  type OwnerTransfer,
+} from './queries';
 export { expiredFromLot, lotCreatedBy, memberBalance, netLotMovements, openLots, transfersOfKind, walletBalances } from './repository';
 export { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescription, type WithProgram } from './schema/shared';
 export { MoneyType } from './schema/types';
 export { createLedgerService, type LedgerService } from './service';
+export { accountFloorStatement, earnRefTaken } from './writer';
 export {
   earnCohortTotals,
   earnedByMonthQuery,

@@ -12,6 +12,7 @@ import { type Statement, writeBatch } from '../../platform/db/database';
 import { IdempotencyConflictError } from './errors';
 import type { PlannedTransfer } from './plan';
 import { ledgerStatements } from './writer';
+import type { BatchMemory } from './hot-state';
 
 export interface LedgerCommandInput {
   programId: string;
@@ -34,6 +35,13 @@ export interface PreparedOperation<Result> {
    * prepared again on the state that won, up to MAX_ATTEMPTS times.
    */
   retryOn?: (violation: ConstraintViolation) => boolean;
+  /** The plan was made from the serializer's memory of the member: its guards and read-back (`ledgerStateMemory`). */
+  memory?: BatchMemory;
+  /**
+   * Returned with this run's result but not stored for replays: what the caller's response may show
+   * without reading it again (a replay answers without it).
+   */
+  alongside?: Partial<Result>;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -88,6 +96,12 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         prepared = await prepare(deps, input, now);
         checkPlannedAmounts(prepared.transfers);
       } catch (error) {
+        // A refusal reasoned from the serializer's memory (too few points, an erased member) is
+        // checked against the database before it is answered: the memory may predate a job's write.
+        if (error instanceof DomainError && deps.hotState?.served) {
+          deps.hotState.delete();
+          continue;
+        }
         // Whatever stops a retry from preparing (its order exists now, or anything unexpected),
         // a request that committed before is answered with its first result.
         const earlier = await replayIfReadable<Result>(deps, input, hash);
@@ -104,14 +118,20 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         result: prepared.result,
         createdAt: now,
       };
+      const { memory } = prepared;
+      let results: unknown[];
       try {
-        await writeBatch(deps.db, [
+        results = await writeBatch(deps.db, [
+          ...(memory?.guards ?? []),
           ...ledgerStatements(deps.db, operation, prepared.transfers),
           ...(prepared.statements ?? []),
           ...eventStatements(deps.db, input.programId, now, prepared.events ?? []),
+          ...(memory?.readBack ?? []),
         ]);
       } catch (error) {
         const violation = constraintViolation(error);
+        // Another process or a job changed the member since the state was kept: prepare again from the database.
+        if (violation && attempt < MAX_ATTEMPTS && memory?.stale(violation)) continue;
         if (violation?.kind === 'unique' && violation.targets.includes(columnTarget(operations.idempotencyKey))) {
           const earlier = await replay<Result>(deps, input, hash);
           if (earlier) return earlier;
@@ -126,7 +146,8 @@ export function ledgerCommand<Input extends LedgerCommandInput, Result extends o
         const mapped = rangeViolationError(violation) ?? (await prepared.onViolation?.(violation));
         throw mapped ?? error;
       }
-      return { ...prepared.result, replayed: false };
+      memory?.committed(results.slice(results.length - memory.readBack.length));
+      return { ...prepared.result, ...prepared.alongside, replayed: false };
     }
   };
 }

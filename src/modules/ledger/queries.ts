@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, or, sql, type Column, type SQL } from 'drizzle-orm';
-import { accounts, lots, transfers } from '../../../schema';
+import { accounts, lots, transfers, type OwnerType } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { keyset, type KeysetPage } from '../../platform/db/keyset';
 import { DAY_MS } from '../../platform/time';
@@ -197,4 +197,95 @@ export function openLotsExpiringWithin(
 /** A member's points balance (0 before its first movement); a scalar subquery over the caller's member columns. */
 export function memberPointsBalanceSql(member: { programId: Column; id: Column }): SQL {
   return sql`coalesce((select ${accounts.balance} from ${accounts} where ${accounts.programId} = ${member.programId} and ${accounts.ownerType} = 'member' and ${accounts.ownerId} = ${member.id} and ${accounts.kind} = 'points' and ${accounts.unit} = 'POINTS'), 0)`;
+}
+
+/** Balances of those of `accountIds` that exist (an account appears with its first movement). */
+export function accountBalances(db: Database, accountIds: readonly string[]) {
+  return db
+    .select({ id: accounts.id, balance: accounts.balance })
+    .from(accounts)
+    .where(inArray(accounts.id, [...accountIds]));
+}
+
+/** The balance of an owner's account of `kind` in `unit`, null while it does not exist; a scalar subquery over the caller's columns. */
+export function ownerAccountBalanceSql(owner: { ownerType: OwnerType; ownerId: Column; unit: Column; kind: SQL }): SQL<number | null> {
+  return sql`(select ${accounts.balance} from ${accounts} where ${accounts.ownerType} = ${owner.ownerType} and ${accounts.ownerId} = ${owner.ownerId} and ${accounts.unit} = ${owner.unit} and ${accounts.kind} = ${owner.kind})`.mapWith(
+    accounts.balance,
+  );
+}
+
+export interface OwnerPeriod {
+  programId: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  /** [from, until) by the transfers' creation time. */
+  from: Date;
+  until: Date;
+}
+
+/** A transfer of `ownerTransfersWithin`, with the member of its operation. */
+export interface OwnerTransfer {
+  id: string;
+  createdAt: Date;
+  kind: string;
+  ref: string | null;
+  amount: number;
+  metadata: Record<string, unknown> | null;
+  memberId: string | null;
+}
+
+/** The transfers of `kinds` that move one of the owner's accounts, created within the period, oldest first. */
+export async function ownerTransfersWithin(
+  db: Database,
+  { programId, ownerType, ownerId, from, until }: OwnerPeriod,
+  kinds: readonly string[],
+): Promise<OwnerTransfer[]> {
+  const rows = await db.all<{
+    id: string;
+    created_at: number;
+    kind: string;
+    ref: string | null;
+    amount: number;
+    metadata: string | null;
+    member_id: string | null;
+  }>(sql`
+    select t.id, t.created_at, t.kind, t.ref, t.amount, t.metadata, o.member_id
+    from transfers t
+      join accounts a on a.id in (t.debit_account_id, t.credit_account_id) and a.owner_type = ${ownerType} and a.owner_id = ${ownerId}
+      join operations o on o.id = t.operation_id
+    where t.program_id = ${programId} and t.kind in (${sql.join(
+      kinds.map((kind) => sql`${kind}`),
+      sql`, `,
+    )})
+      and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
+    order by t.created_at, t.id`);
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: new Date(Number(row.created_at)),
+    kind: row.kind,
+    ref: row.ref,
+    amount: Number(row.amount),
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    memberId: row.member_id,
+  }));
+}
+
+/**
+ * The net amount per UTC day number of the owner's transfers of `kind` within the period, less those
+ * of `returnKind` (what refunds gave back); days without either are left out.
+ */
+export async function ownerNetAmountByDay(
+  db: Database,
+  { programId, ownerType, ownerId, from, until }: OwnerPeriod,
+  kind: string,
+  returnKind: string,
+) {
+  const rows = await db.all<{ day: number; funded: number }>(sql`
+    select cast(t.created_at / 86400000 as integer) as day,
+      coalesce(sum(case t.kind when ${kind} then t.amount else -t.amount end), 0) as funded
+    from transfers t join accounts a on a.id = t.debit_account_id or a.id = t.credit_account_id
+    where t.program_id = ${programId} and a.owner_type = ${ownerType} and a.owner_id = ${ownerId}
+      and t.kind in (${kind}, ${returnKind}) and t.created_at >= ${from.getTime()} and t.created_at < ${until.getTime()}
+    group by 1`);
+  return rows.map((row) => ({ day: Number(row.day), amount: Number(row.funded) }));
 }

@@ -2,7 +2,6 @@ import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { accounts, lotMovements, lots, transfers } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { account, POINTS, type AccountKind } from './accounts';
-import type { LotState } from './domain/lots';
 
 /** Balance of an account, 0 while it does not exist yet. */
 export async function balanceOf(db: Database, accountId: string): Promise<number> {
@@ -23,8 +22,8 @@ export async function walletBalances(db: Database, programId: string, memberId: 
   return { cash, bonus };
 }
 
-/** A member's lots that still hold points. */
-export function openLots(db: Database, programId: string, memberId: string): Promise<Array<LotState & { sourceTransferId: string }>> {
+/** A member's lots that still hold points (`LotState`s), as a query that a read batch can carry too. */
+export function openLots(db: Database, programId: string, memberId: string) {
   return db
     .select({
       id: lots.id,

@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
+import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
 import type { PlannedTransfer } from './plan';
@@ -100,3 +101,18 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
   }
   return statements;
 }
+
+/**
+ * Moves an account's floor (null: none) in another module's write batch, where `onlyIf` holds; the
+ * account's floor CHECK (`checks.accountsFloor`) refuses a floor above its balance.
+ */
+export function accountFloorStatement(db: Database, accountId: string, floor: number | null, onlyIf?: SQL) {
+  return db
+    .update(accounts)
+    .set({ floor })
+    .where(and(eq(accounts.id, accountId), onlyIf));
+}
+
+/** Whether a write failed on the order's earn transfer already being there (unique per program and `ref`): another command earned it first. */
+export const earnRefTaken = (violation: ConstraintViolation | null) =>
+  violation?.kind === 'unique' && violation.targets.includes(columnTarget(transfers.ref));

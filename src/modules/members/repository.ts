@@ -26,14 +26,24 @@ export interface MemberRef {
   memberId: string;
 }
 
-/** Throws unless the member exists in the program and is not erased; other modules' commands use it too. */
-export async function requireActiveMember(db: Database, { programId, memberId }: MemberRef): Promise<void> {
-  const [member] = await db
+/** The member's status, as a query another module can put in its read batch; `checkActive` reads the result. */
+export function memberStatusQuery(db: Database, { programId, memberId }: MemberRef) {
+  return db
     .select({ status: members.status })
     .from(members)
     .where(and(eq(members.programId, programId), eq(members.id, memberId)));
+}
+
+/** Throws unless the rows of `memberStatusQuery` show a member that exists and is not erased. */
+export function checkActive(memberId: string, rows: Array<{ status: MemberRow['status'] }>): void {
+  const [member] = rows;
   if (!member) throw new MemberNotFoundError(memberId);
   if (member.status === 'erased') throw new MemberErasedError(memberId);
+}
+
+/** Throws unless the member exists in the program and is not erased; other modules' commands use it too. */
+export async function requireActiveMember(db: Database, member: MemberRef): Promise<void> {
+  checkActive(member.memberId, await memberStatusQuery(db, member));
 }
 
 export async function findMembersByIds(db: Database, programId: string, memberIds: readonly string[]) {
@@ -47,6 +57,14 @@ export function membersByIds(db: Database, programId: string, memberIds: readonl
     .select()
     .from(members)
     .where(and(eq(members.programId, programId), inArray(members.id, [...memberIds])));
+}
+
+/** Ids of the program's members among `externalIds` (with their external id), as a query another module can put in its read batch. */
+export function memberIdsByExternalIds(db: Database, programId: string, externalIds: readonly string[]) {
+  return db
+    .select({ id: members.id, externalId: members.externalId })
+    .from(members)
+    .where(and(eq(members.programId, programId), inArray(members.externalId, [...externalIds])));
 }
 
 export async function findMemberByExternalId(db: Database, programId: string, externalId: string) {

@@ -36,6 +36,7 @@ export {
   releaseStatements,
   stampReturnStatements,
   type RecordedApplication,
+  offerIdsOfCodes,
 } from './repository';
 export {
   autoApplyCodesStatement,

@@ -34,10 +34,9 @@ const usableAutoCodes = (memberId: string, at: Date) =>
  * One query either way.
  */
 export async function matchCodes(db: Database, programId: string, codes: string[], member?: { memberId: string | null; at: Date }) {
-  const held = member?.memberId ? usableAutoCodes(member.memberId, member.at) : undefined;
-  if (codes.length === 0 && !held) return [];
-  const entered = codes.length > 0 ? inArray(promoCodes.code, codes) : undefined;
-  const rows = await codesWithOffers(db, programId, (entered && held ? or(entered, held) : (entered ?? held))!);
+  const condition = codesInPlay(codes, member);
+  if (!condition) return [];
+  const rows = await codesWithOffers(db, programId, condition);
   const auto = rows.filter(
     (row) => row.promoCode.autoApply && row.promoCode.assignedMemberId === member?.memberId && !codes.includes(row.promoCode.code),
   );
@@ -45,6 +44,26 @@ export async function matchCodes(db: Database, programId: string, codes: string[
     ...codes.map((code) => ({ code, match: rows.find((row) => row.promoCode.code === code) ?? null })),
     ...auto.sort((a, b) => a.promoCode.id.localeCompare(b.promoCode.id)).map((row) => ({ code: row.promoCode.code, match: row })),
   ];
+}
+
+/** Which codes a checkout uses: those entered, and the member's vouchers that apply themselves (as `matchCodes` finds them). */
+function codesInPlay(codes: readonly string[], member?: { memberId: string | null; at: Date }) {
+  const held = member?.memberId ? usableAutoCodes(member.memberId, member.at) : undefined;
+  const entered = codes.length > 0 ? inArray(promoCodes.code, [...codes]) : undefined;
+  return entered && held ? or(entered, held) : (entered ?? held);
+}
+
+/**
+ * The offers of the codes a checkout uses (`matchCodes`' codes), as a subquery another module's read
+ * can filter by (checkout's partner funders); null when there are none.
+ */
+export function offerIdsOfCodes(db: Database, programId: string, codes: readonly string[], member?: { memberId: string | null; at: Date }) {
+  const condition = codesInPlay(codes, member);
+  if (!condition) return null;
+  return db
+    .select({ offerId: promoCodes.offerId })
+    .from(promoCodes)
+    .where(and(eq(promoCodes.programId, programId), condition));
 }
 
 /** Codes given to a member, with their offers. */

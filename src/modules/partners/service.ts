@@ -1,6 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import {
-  accounts,
   checks,
   partnerCampaigns,
   partnerPublications,
@@ -20,6 +19,7 @@ import { InvalidInputError } from '../../platform/errors';
 import { normalizeCode } from '../../platform/codes';
 import { newId } from '../../platform/ids';
 import { memberKey, type Serializer } from '../../platform/serializer/serializer';
+import { accountFloorStatement } from '../ledger';
 import { createOffersService, newOfferStatements, offerChangeStatements, type NewOffer } from '../offers';
 import { loadRules } from '../rules';
 import { type partnerCommands, partnerSerializerKey, type PartnerFundsInput } from './commands';
@@ -222,10 +222,7 @@ export function createPartnersService({
             .set({ ...changes, updatedAt: now })
             .where(and(eq(partners.programId, programId), eq(partners.id, partnerId)))
             .returning(),
-          db
-            .update(accounts)
-            .set({ floor: receivable.floor })
-            .where(and(eq(accounts.id, receivable.id), sql`${next.funding} = 'postpaid'`)),
+          accountFloorStatement(db, receivable.id, receivable.floor, sql`${next.funding} = 'postpaid'`),
           ...offerChanges,
         ]);
         return row!;

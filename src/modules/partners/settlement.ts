@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FingerprintKeys } from '../../platform/fingerprints';
+import type { OwnerTransfer } from '../ledger';
 
 /**
  * One transfer of a partner's statement: a redemption's share or fee, what a refund gave back
@@ -30,15 +31,7 @@ export interface SettlementTotals {
 export const statementKinds = ['partner_share', 'partner_fee', 'partner_share_return', 'partner_fee_return', 'partner_host_share'] as const;
 
 /** A ledger transfer as the statement reads it. */
-export interface StatementTransfer {
-  id: string;
-  createdAt: Date;
-  kind: string;
-  ref: string | null;
-  amount: number;
-  metadata: Record<string, unknown> | null;
-  memberId: string | null;
-}
+export type StatementTransfer = OwnerTransfer;
 
 /**
  * A member as one partner sees them: a keyed hash of (partner, member), stable for that partner and

@@ -2,4 +2,4 @@
 import './schema';
 
 export { currencySchema, mulDivRounded, type ProgramRules } from './domain';
-export { createRulesService, loadRules, type RulesService } from './service';
+export { createRulesService, loadRules, rulesOf, rulesQuery, type RulesService } from './service';

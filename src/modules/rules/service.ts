@@ -4,11 +4,21 @@ import type { Clock } from '../../platform/clock';
 import type { Database } from '../../platform/db/database';
 import { applyRulesUpdate, defaultRules, type ProgramRules, type RulesUpdate } from './domain';
 
-export async function loadRules(db: Database, programId: string): Promise<ProgramRules> {
-  const [row] = await db.select().from(programRules).where(eq(programRules.programId, programId));
+/** The program's rules row, as a query another module can put in its read batch; `rulesOf` reads the result. */
+export function rulesQuery(db: Database, programId: string) {
+  return db.select().from(programRules).where(eq(programRules.programId, programId));
+}
+
+/** The rules in the rows of `rulesQuery`: the defaults while the program has none. */
+export function rulesOf(rows: Array<typeof programRules.$inferSelect>): ProgramRules {
+  const [row] = rows;
   if (!row) return defaultRules;
   const { programId: _programId, updatedAt: _updatedAt, ...rules } = row;
   return rules;
+}
+
+export async function loadRules(db: Database, programId: string): Promise<ProgramRules> {
+  return rulesOf(await rulesQuery(db, programId));
 }
 
 export interface RulesService {

@@ -17,11 +17,11 @@ export function createDatabase(client: Client): Database {
 export type Statement = BatchItem<'sqlite'>;
 
 /**
- * Writes statements as one atomic batch (one round trip, one implicit transaction: DESIGN.md §3);
- * nothing to write makes no call. drizzle's `batch` wants a non-empty tuple, which a list built from
+ * Writes statements as one atomic batch (one round trip, one implicit transaction: DESIGN.md §3) and
+ * gives each statement's result (rows for a read in it); nothing to write makes no call. drizzle's `batch` wants a non-empty tuple, which a list built from
  * several modules' contributions cannot promise to the type checker.
  */
-export async function writeBatch(db: Database, statements: readonly Statement[]): Promise<void> {
+export async function writeBatch(db: Database, statements: readonly Statement[]): Promise<unknown[]> {
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  return first ? db.batch([first, ...rest]) : [];
 }

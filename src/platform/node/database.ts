@@ -11,12 +11,15 @@ export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)),
 /**
  * Opens libSQL from Node: an embedded `file:` database (WAL, foreign keys on) or a remote sqld/Turso
  * URL, and applies the committed migrations. `wrapClient` lets tests put latency between the app
- * and the database, as a network would.
+ * and the database, as a network would; such a wrapper turns the event loop before every call
+ * itself, so it may leave out the time-based turns (`eventLoopTurns: false`) that would otherwise
+ * make the interleaving of racing commands depend on the machine's load.
  */
 export async function openNodeDatabase(options: {
   url: string;
   authToken?: string;
   wrapClient?: (client: Client) => Client;
+  eventLoopTurns?: boolean;
 }): Promise<{ db: Database; client: Client; afterErasure?: () => Promise<void> }> {
   if (options.url.startsWith('file:')) {
     mkdirSync(dirname(resolve(options.url.slice('file:'.length))), { recursive: true });
@@ -26,7 +29,7 @@ export async function openNodeDatabase(options: {
   // and a second connection would lack the per-connection settings below (libSQL enforces foreign
   // keys by default; WAL is a property of the database file).
   const opened = createClient({ url: options.url, authToken: options.authToken, timeout: 5000, ...(embedded ? { concurrency: 1 } : {}) });
-  const client = embedded ? withEventLoopTurns(opened) : opened;
+  const client = embedded && options.eventLoopTurns !== false ? withEventLoopTurns(opened) : opened;
   if (embedded) {
     await client.execute('PRAGMA journal_mode = WAL');
     // A 64 MB page cache instead of SQLite's 2 MB: an import's index entries land all over a large

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import type { FingerprintKeys } from '../fingerprints';
 import { DomainError, reviveDomainError, type SerializedDomainError } from '../errors';
+import type { HotStateCache, HotStateSlot } from './hot-state';
 
 /** What a command may use: the executing side's own database and clock (DESIGN.md §3). */
 export interface CommandDeps {
@@ -9,6 +10,11 @@ export interface CommandDeps {
   clock: Clock;
   /** Keys of the email fingerprints kept after erasure (FINGERPRINT_SECRET …). */
   fingerprints: FingerprintKeys;
+  /**
+   * The member's hot state kept by its serializer between its commands; absent outside a serializer
+   * (jobs, tests without one) or with the cache off, and then every command reads the database.
+   */
+  hotState?: HotStateSlot;
 }
 
 /** A named, serializable use case that changes one member: plain JSON in, plain JSON out. */
@@ -39,6 +45,19 @@ export async function runCommand(registry: CommandRegistry, deps: CommandDeps, n
     if (error instanceof DomainError) return { ok: false, error: error.toJSON() };
     throw error;
   }
+}
+
+/** `runCommand` for the member `key`, with that member's slot of the serializer's hot-state cache (when there is one). */
+export function runMemberCommand(
+  registry: CommandRegistry,
+  deps: CommandDeps,
+  cache: HotStateCache | null,
+  key: string,
+  name: string,
+  input: unknown,
+): Promise<CommandOutcome> {
+  if (!cache) return runCommand(registry, deps, name, input);
+  return cache.run(key, (hotState) => runCommand(registry, { ...deps, hotState }, name, input));
 }
 
 /** The caller's side of an outcome: the value, or the revived domain error thrown. */

@@ -5,8 +5,8 @@ import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
-/** Migration 0016 backfills monthly activity from the orders already there: it must give what the order batches keep. */
-const BACKFILL = readFileSync(new URL('../../../migrations/0016_member_monthly_activity.sql', import.meta.url), 'utf8')
+/** Migration 0017 backfills monthly activity from the orders already there: it must give what the order batches keep. */
+const BACKFILL = readFileSync(new URL('../../../migrations/0017_member_monthly_activity.sql', import.meta.url), 'utf8')
   .split('--> statement-breakpoint')
   .map((statement) => statement.trim())
   .find((statement) => statement.startsWith('INSERT INTO `member_monthly_activity`'))!;

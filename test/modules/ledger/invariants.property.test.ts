@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/services';
-import type { TestApp } from '../../support/test-app';
+import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
 import {
   ADJUST,
@@ -151,7 +151,11 @@ const MEMBER_VIEW = `query($id: ID!) { member(id: $id) { pointsBalance walletBal
   lots(first: 50, includeClosed: true) { edges { node { amount remaining earnedAt expiresAt } } } } }`;
 const LATEST_TRANSFERS = `query($id: ID!) { member(id: $id) { transfers(first: 2) { edges { node { ${MEMBER_TRANSFER_FIELDS} } } } } }`;
 
-async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
+/**
+ * With `other` (a second app instance on the same database, with its own serializer and memory),
+ * request i goes to the instance `route[i % route.length]` names.
+ */
+async function play(app: TestApp, ruleSet: ModelRules, actions: Action[], other?: { app: TestApp; route: boolean[] }) {
   const admin = await app.token({ role: 'admin' });
   const { currency: _currency, ...ruleInput } = ruleSet;
   await setRules(app, ruleInput);
@@ -210,8 +214,11 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[]) {
     }
   };
 
+  let requests = 0;
   const request = async (params: Params, key: string) => {
-    const response = await app.graphql(DOCUMENT[params.kind], { input: inputOf(params, key) }, admin);
+    const index = requests++;
+    const instance = other?.route[index % other.route.length] ? other.app : app;
+    const response = await instance.graphql(DOCUMENT[params.kind], { input: inputOf(params, key) }, admin);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     return Object.values(response.data!)[0] as Record<string, any>;
   };
@@ -390,6 +397,13 @@ const examples: Array<[ModelRules, Action[]]> = [
 ];
 
 const settings = propertySettings(40, 150);
+/** Mostly the commands that plan from the serializer's memory (redeem, adjust, top up, spend), between the other actions. */
+const keptStateAction: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 3, arbitrary: memberAction.filter((step) => step.type !== 'order' && step.type !== 'refund') },
+  { weight: 2, arbitrary: action },
+);
+const route = fc.array(fc.boolean(), { minLength: 1, maxLength: 40 });
+const twoInstances = propertySettings(15, 60);
 
 describe('the ledger against a reference model', () => {
   it(
@@ -404,5 +418,30 @@ describe('the ledger against a reference model', () => {
       );
     },
     settings.testTimeoutMs,
+  );
+
+  // Each instance keeps its members' state in memory; what the other writes behind its back must
+  // trip its guards and never show in an answer.
+  it(
+    'agrees when two app instances on one database take turns, each with its own memory of the members',
+    async () => {
+      await assertProperty(
+        fc.asyncProperty(rules, fc.array(keptStateAction, { minLength: 5, maxLength: 30 }), route, (ruleSet, actions, routing) =>
+          inFreshApp(
+            async (app) => {
+              const other = await createTestApp({ networkLatency: true, sharing: app });
+              try {
+                await play(app, ruleSet, actions, { app: other, route: routing });
+              } finally {
+                other.close();
+              }
+            },
+            { networkLatency: true },
+          ),
+        ),
+        twoInstances,
+      );
+    },
+    twoInstances.testTimeoutMs,
   );
 });

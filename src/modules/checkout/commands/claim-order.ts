@@ -1,10 +1,8 @@
-import { transfers } from '../../../../schema';
-import { columnTarget } from '../../../platform/db/constraint-errors';
 import { newId } from '../../../platform/ids';
 import { account, POINTS } from '../../ledger';
 import { lotExpiry, lotVesting } from '../../ledger';
 import { ledgerCommand, type LedgerCommandInput } from '../../ledger';
-import { memberBalance } from '../../ledger';
+import { earnRefTaken, memberBalance } from '../../ledger';
 import { requireActiveMember } from '../../members';
 import { loadRules } from '../../rules';
 import { checkClaim, claimablePoints } from '../domain/claim';
@@ -83,6 +81,6 @@ export const claimOrderCommand = ledgerCommand<ClaimOrderInput, ClaimOrderResult
       ...statsStatements(db, programId, memberId, statsDelta(null, orderForStats(order, lines))),
     ],
     // Another claim got in first (possible only without the serializer): answer as it left the order.
-    retryOn: (violation) => violation.kind === 'unique' && violation.targets.includes(columnTarget(transfers.ref)),
+    retryOn: earnRefTaken,
   };
 });

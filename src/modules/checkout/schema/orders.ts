@@ -325,7 +325,15 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const programId = programIdOf(context);
       const memberId = input.memberId == null ? null : memberIdFrom(input.memberId);
-      return inProgram(programId, context.services.checkout.recordOrder(programId, { ...parseInput(recordOrderSchema, input), memberId }));
+      const recorded = context.services.checkout.recordOrder(programId, { ...parseInput(recordOrderSchema, input), memberId });
+      return inProgram(
+        programId,
+        recorded.then(({ offersApplied, tiersRead, ...result }) => {
+          for (const offer of offersApplied ?? []) context.readInRequest.set(`Offer:${offer.id}`, offer);
+          for (const tier of tiersRead ?? []) context.readInRequest.set(`Tier:${tier.id}`, tier);
+          return result;
+        }),
+      );
     },
   }),
   claimOrder: t.field({

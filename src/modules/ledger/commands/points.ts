@@ -1,6 +1,4 @@
-import { requireActiveMember } from '../../members';
-import { loadRules } from '../../rules';
-import type { Database } from '../../../platform/db/database';
+import type { CommandDeps } from '../../../platform/serializer/commands';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account, POINTS } from '../accounts';
@@ -8,6 +6,7 @@ import { planExpiry, planSpend, sumDeltas } from '../domain/lots';
 import { checkMinimumRedemption, lotExpiry } from '../domain/points';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import { memberBalance, openLots } from '../repository';
+import { activeMemberLedgerState, balanceIn, ledgerStateMemory } from '../hot-state';
 import { insufficientPointsOnViolation } from './points-guard';
 
 /** The outbox event of a points movement: who, how many, the balance after. */
@@ -20,15 +19,13 @@ export function pointsEvent(
   return { type, memberId, data: { memberId, points, pointsBalance, transferId, ...extra } };
 }
 
-/** What a points movement of an active member reads, all at once: one round trip (DESIGN.md §3). */
-async function readPointsState(db: Database, programId: string, memberId: string) {
-  const [, rules, lots, balance] = await Promise.all([
-    requireActiveMember(db, { programId, memberId }),
-    loadRules(db, programId),
-    openLots(db, programId, memberId),
-    memberBalance(db, programId, memberId, 'memberPoints'),
-  ]);
-  return { rules, lots, balance };
+/**
+ * What a points movement of an active member reads: from the serializer's memory, or all at once in
+ * one round trip (DESIGN.md §3); `memory` guards the write planned from it.
+ */
+async function readPointsState(deps: CommandDeps, programId: string, memberId: string) {
+  const state = await activeMemberLedgerState(deps, programId, memberId);
+  return { rules: state.rules, lots: state.lots, balance: balanceIn(state, 'memberPoints'), memory: ledgerStateMemory(deps, state) };
 }
 
 export interface PointsMovementResult {
@@ -50,7 +47,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
   'ledger.redeemPoints',
   async (deps, input, now) => {
     const { programId, memberId, points } = input;
-    const { rules, lots, balance } = await readPointsState(deps.db, programId, memberId);
+    const { rules, lots, balance, memory } = await readPointsState(deps, programId, memberId);
     checkMinimumRedemption(points, rules);
     const draws = planSpend(lots, points, now);
     const transferId = newId();
@@ -73,6 +70,7 @@ export const redeemPointsCommand = ledgerCommand<RedeemPointsInput, PointsMoveme
         pointsEvent('points.redeemed', { memberId, points, pointsBalance: balance - points, transferId }, { reference: input.reference }),
       ],
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, points, now),
+      memory,
     };
   },
 );
@@ -89,7 +87,7 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
   'ledger.adjustPoints',
   async (deps, input, now) => {
     const { programId, memberId, points } = input;
-    const { rules, lots, balance } = await readPointsState(deps.db, programId, memberId);
+    const { rules, lots, balance, memory } = await readPointsState(deps, programId, memberId);
     const memberPoints = account(programId, 'memberPoints', POINTS, memberId);
     const adjustments = account(programId, 'pointsAdjustments', POINTS);
     const transferId = newId();
@@ -109,6 +107,7 @@ export const adjustPointsCommand = ledgerCommand<AdjustPointsInput, PointsMoveme
       result: { memberId, points, pointsBalance: balance + points, transferId },
       events: [pointsEvent('points.adjusted', { memberId, points, pointsBalance: balance + points, transferId })],
       onViolation: insufficientPointsOnViolation(deps, programId, memberId, Math.abs(points), now),
+      memory,
     };
   },
 );

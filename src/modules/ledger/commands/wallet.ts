@@ -1,6 +1,4 @@
 import { checks } from '../../../../schema';
-import { requireActiveMember } from '../../members';
-import { loadRules } from '../../rules';
 import { newId } from '../../../platform/ids';
 import type { PlannedEvent } from '../../../platform/outbox';
 import { account } from '../accounts';
@@ -9,6 +7,7 @@ import { InsufficientWalletBalanceError } from '../errors';
 import { ledgerCommand, type LedgerCommandInput } from '../operation';
 import type { PlannedTransfer } from '../plan';
 import { walletBalances } from '../repository';
+import { activeMemberLedgerState, ledgerStateMemory, walletIn } from '../hot-state';
 
 export interface WalletInput extends LedgerCommandInput {
   memberId: string;
@@ -34,12 +33,10 @@ function walletEvent(type: 'wallet.topped_up' | 'wallet.spent', result: WalletRe
 /** Adds money to the member's wallet, plus the program's top-up bonus as non-withdrawable credit. */
 export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.topUpWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  // Every read at once: one round trip (DESIGN.md §3).
-  const [, rules, before] = await Promise.all([
-    requireActiveMember(deps.db, { programId, memberId }),
-    loadRules(deps.db, programId),
-    walletBalances(deps.db, programId, memberId, currency),
-  ]);
+  // From the serializer's memory, or every read at once: one round trip (DESIGN.md §3).
+  const state = await activeMemberLedgerState(deps, programId, memberId);
+  const { rules } = state;
+  const before = walletIn(state, currency);
   const bonus = topUpBonus(amount, currency, rules);
   const planned: PlannedTransfer[] = [
     {
@@ -70,16 +67,20 @@ export const topUpWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     fromCash: 0,
     balance: { cash: before.cash + amount, bonus: before.bonus + bonus },
   };
-  return { memberId, transfers: planned, result, events: [walletEvent('wallet.topped_up', result, input.reference)] };
+  return {
+    memberId,
+    transfers: planned,
+    result,
+    events: [walletEvent('wallet.topped_up', result, input.reference)],
+    memory: ledgerStateMemory(deps, state),
+  };
 });
 
 /** Pays from the wallet: bonus credit first, then cash. */
 export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledger.spendWallet', async (deps, input) => {
   const { programId, memberId, currency, amount } = input;
-  const [, before] = await Promise.all([
-    requireActiveMember(deps.db, { programId, memberId }),
-    walletBalances(deps.db, programId, memberId, currency),
-  ]);
+  const state = await activeMemberLedgerState(deps, programId, memberId);
+  const before = walletIn(state, currency);
   const { fromBonus, fromCash } = splitWalletSpend(before, amount, currency);
   const spent = account(programId, 'walletSpent', currency);
   const planned: PlannedTransfer[] = [];
@@ -115,6 +116,7 @@ export const spendWalletCommand = ledgerCommand<WalletInput, WalletResult>('ledg
     transfers: planned,
     result,
     events: [walletEvent('wallet.spent', result, input.reference)],
+    memory: ledgerStateMemory(deps, state),
     onViolation: async (violation) => {
       if (violation.kind !== 'check' || !violation.targets.includes(checks.accountsFloor)) return null;
       const now = await walletBalances(deps.db, programId, memberId, currency);

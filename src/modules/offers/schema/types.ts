@@ -168,10 +168,17 @@ export const OfferConditionsType = builder.objectRef<OfferConditions & { program
       resolve: (conditions, _args, context) =>
         conditions.segmentIds?.length ? context.services.segments.byIds(conditions.programId, conditions.segmentIds) : [],
     }),
+    experimentId: t.id({
+      nullable: true,
+      description: 'While this experiment runs, its control members do not get the offer',
+      resolve: (conditions) => (conditions.experimentId ? encodeGlobalID('Experiment', conditions.experimentId) : null),
+    }),
     experiment: t.field({
       type: ExperimentType,
       nullable: true,
       description: 'While it runs, its control members do not get the offer',
+      // As tiers and segments: a partner sees the experiment of a campaign as an id only.
+      authScopes: { admin: true, storefront: true, member: true },
       resolve: async (conditions, _args, context) =>
         conditions.experimentId
           ? ((await context.services.experiments.byIds(conditions.programId, [conditions.experimentId]))[0] ?? null)

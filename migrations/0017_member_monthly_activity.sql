@@ -10,7 +10,8 @@ CREATE TABLE `member_monthly_activity` (
 	CONSTRAINT "member_monthly_activity_range" CHECK((typeof("member_monthly_activity"."orders") = 'integer' and "member_monthly_activity"."orders" between 0 and 100000000000000) and (typeof("member_monthly_activity"."spend") = 'integer' and "member_monthly_activity"."spend" between 0 and 100000000000000))
 );
 --> statement-breakpoint
-CREATE INDEX `member_monthly_activity_program_member` ON `member_monthly_activity` (`program_id`,`member_id`,`month`);--> statement-breakpoint
+CREATE INDEX `member_monthly_activity_program_member` ON `member_monthly_activity` (`program_id`,`member_id`,`month`);
+--> statement-breakpoint
 INSERT INTO `member_monthly_activity` (`program_id`, `member_id`, `month`, `orders`, `spend`)
 SELECT `program_id`, `member_id`,
   CAST(strftime('%Y', `created_at` / 1000.0, 'unixepoch') AS integer) * 12 + CAST(strftime('%m', `created_at` / 1000.0, 'unixepoch') AS integer) - 1,
