@@ -4,13 +4,8 @@ import type { Database } from '../src/platform/db/database';
 import { DAY_MS } from '../src/platform/time';
 import { monthIndex, monthLabel, periodSpans } from '../src/modules/insights/domain/periods';
 import { monthRanges, rangeNumber } from '../src/modules/insights/service';
-import {
-  cohortActivityQuery,
-  customersInWindows,
-  memberWindowsQuery,
-  periodTotalsQuery,
-  type CountedOrdersScope,
-} from '../src/modules/orders';
+import { monthlyCohortsQuery } from '../src/modules/history';
+import { customersInWindows, memberWindowsQuery, periodTotalsQuery, type CountedOrdersScope } from '../src/modules/orders';
 import { earnedByMonthQuery, expiredByEarnMonthQuery, openPointsByExpiryMonthQuery, programTotalsQuery } from '../src/modules/ledger';
 import { openBenchDatabase, PROGRAM } from './segments';
 import { createServices } from '../src/services';
@@ -44,6 +39,11 @@ async function seedProgram(db: Database, memberCount: number, now: number) {
     db.run(sql`insert into member_stats (member_id, program_id, first_order_at, last_order_at, order_count, total_spend)
       select member_id, ${PROGRAM}, min(created_at), max(created_at), count(*), sum(total - discount - refunded_amount)
       from orders where program_id = ${PROGRAM} and member_id is not null group by member_id`),
+    db.run(sql`insert into member_monthly_activity (program_id, member_id, month, orders, spend)
+      select ${PROGRAM}, member_id,
+        cast(strftime('%Y', created_at / 1000.0, 'unixepoch') as integer) * 12 + cast(strftime('%m', created_at / 1000.0, 'unixepoch') as integer) - 1,
+        count(*), sum(total - discount - refunded_amount)
+      from orders where program_id = ${PROGRAM} and member_id is not null and fully_refunded_at is null group by member_id, 3`),
   ]);
   return { memberCount, orderCount };
 }
@@ -155,18 +155,7 @@ export async function insightsBenchmark(options: { members: number }) {
         { after: to.getTime() - window, upTo: to.getTime() },
       ),
     ),
-    cohorts: await plan(
-      db,
-      cohortActivityQuery(
-        scope,
-        cohortMonths[0]!.start,
-        now,
-        rangeNumber(
-          cohortMonths.map((month) => month.end),
-          lastMonth - 23,
-        ),
-      ),
-    ),
+    cohorts: await plan(db, monthlyCohortsQuery(scope, lastMonth - 23, lastMonth)),
     experimentReport: await plan(
       db,
       memberWindowsQuery(scope, { earlier: start - 2 * length, before: start - length, during: start, end: start + length }),

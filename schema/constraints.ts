@@ -16,6 +16,7 @@ export const checks = {
   lotMovementsNonzero: 'lot_movements_nonzero',
   lotsAmountRange: 'lots_amount_range',
   lotsRemainingInRange: 'lots_remaining_in_range',
+  memberMonthlyActivityRange: 'member_monthly_activity_range',
   memberPurchaseCountsKind: 'member_purchase_counts_kind',
   memberPurchaseCountsRange: 'member_purchase_counts_range',
   memberStatsDates: 'member_stats_dates',

@@ -56,4 +56,26 @@ export const memberPurchaseCounts = sqliteTable(
   ],
 );
 
+/**
+ * A member's counted orders and spend per UTC calendar month (months since year 0: year × 12 +
+ * month − 1), kept current in the same batches as member stats, with the same definitions: an
+ * order counts while it is not fully refunded, for what was paid after discounts and refunds. A
+ * month without a counted order has no row. Reports by month (cohorts) read this, not the orders.
+ */
+export const memberMonthlyActivity = sqliteTable(
+  'member_monthly_activity',
+  {
+    programId: programIdColumn(),
+    memberId: memberIdColumn(),
+    month: integer('month').notNull(),
+    orders: integer('orders').notNull(),
+    spend: integer('spend').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.month] }),
+    index('member_monthly_activity_program_member').on(t.programId, t.memberId, t.month),
+    check(checks.memberMonthlyActivityRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)} and ${wholeWithin(t.spend, 0, MAX_BALANCE)}`),
+  ],
+);
+
 export type MemberStatsRow = typeof memberStats.$inferSelect;

@@ -20,3 +20,6 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Days since 1970-01-01 UTC (purchase counts are kept per such day). */
 export const dayNumber = (at: Date) => Math.floor(at.getTime() / DAY_MS);
+
+/** Months since year 0 (year × 12 + month − 1), UTC: monthly activity and reports by month are kept per such month. */
+export const monthIndex = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();

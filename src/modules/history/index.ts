@@ -11,5 +11,6 @@ export {
   memberPurchasesSinceSql,
   memberStatSql,
 } from './repository';
-export { memberIdsOrderingBefore, newOrderStatsStatements, statsStatements } from './stats-repository';
+export { anyOrderPlacedSince, monthlyCohorts, monthlyCohortsQuery, type MonthlyActivityScope } from './monthly-activity';
+export { memberIdsOrderingBeforeSql, newOrderStatsStatements, statsStatements } from './stats-repository';
 export { createHistoryService, type HistoryService } from './service';

@@ -1,13 +1,15 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { memberPurchaseCounts, memberStats } from '../../../schema';
+import { memberMonthlyActivity, memberPurchaseCounts, memberStats } from '../../../schema';
 import type { Database } from '../../platform/db/database';
+import { monthIndex } from '../../platform/time';
 import { insertRows } from '../../platform/db/insert-rows';
 import type { NewOrder } from '../orders';
 import { orderForStats, statsDelta, type StatsDelta } from './domain/stats';
 
 /**
  * The statements that apply a stats delta, for the batch of the order change it comes from. The
- * member's row is created on its first order; purchase counts that drop to zero are deleted.
+ * member's row is created on its first order; purchase counts and monthly activity that drop to
+ * zero are deleted.
  */
 export function statsStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
   const placedAt = delta.placedAt.getTime();
@@ -62,7 +64,29 @@ export function statsStatements(db: Database, programId: string, memberId: strin
   const emptied = delta.purchases.some((purchase) => purchase.orders < 0)
     ? [db.delete(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.orders, 0)))]
     : [];
-  return [stats, ...purchases, ...emptied];
+  return [stats, ...purchases, ...emptied, ...monthlyActivityStatements(db, programId, memberId, delta)];
+}
+
+function monthlyActivityStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
+  if (delta.orderCount === 0 && delta.spend === 0) return [];
+  const month = monthIndex(delta.placedAt);
+  const totals = {
+    orders: sql`${memberMonthlyActivity.orders} + ${delta.orderCount}`,
+    spend: sql`${memberMonthlyActivity.spend} + ${delta.spend}`,
+  };
+  const thisMonth = and(eq(memberMonthlyActivity.memberId, memberId), eq(memberMonthlyActivity.month, month));
+  if (delta.orderCount >= 0 && delta.spend >= 0)
+    return [
+      db
+        .insert(memberMonthlyActivity)
+        .values({ programId, memberId, month, orders: delta.orderCount, spend: delta.spend })
+        .onConflictDoUpdate({ target: [memberMonthlyActivity.memberId, memberMonthlyActivity.month], set: totals }),
+    ];
+  // What takes away is an update (the order being refunded created the row); a month left without a counted order goes.
+  return [
+    db.update(memberMonthlyActivity).set(totals).where(thisMonth),
+    ...(delta.orderCount < 0 ? [db.delete(memberMonthlyActivity).where(and(thisMonth, eq(memberMonthlyActivity.orders, 0)))] : []),
+  ];
 }
 
 /**
@@ -78,7 +102,13 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
     string,
     { programId: string; memberId: string; kind: StatsDelta['purchases'][number]['kind']; key: string; day: number; orders: number }
   >();
+  const perMonth = new Map<string, { programId: string; memberId: string; month: number; orders: number; spend: number }>();
   for (const { memberId, delta } of added) {
+    const month = monthIndex(delta.placedAt);
+    const activity = perMonth.get(`${memberId}\u0000${month}`) ?? { programId, memberId, month, orders: 0, spend: 0 };
+    activity.orders += delta.orderCount;
+    activity.spend += delta.spend;
+    perMonth.set(`${memberId}\u0000${month}`, activity);
     const stats = perMember.get(memberId) ?? {
       memberId,
       programId,
@@ -117,6 +147,20 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
         set: { orders: sql`${memberPurchaseCounts.orders} + excluded.orders` },
       },
     }),
+    ...insertRows(
+      db,
+      memberMonthlyActivity,
+      [...perMonth.values()].filter((activity) => activity.orders > 0 || activity.spend > 0),
+      {
+        onConflictDoUpdate: {
+          target: [memberMonthlyActivity.memberId, memberMonthlyActivity.month],
+          set: {
+            orders: sql`${memberMonthlyActivity.orders} + excluded.orders`,
+            spend: sql`${memberMonthlyActivity.spend} + excluded.spend`,
+          },
+        },
+      },
+    ),
   ];
 }
 
@@ -142,17 +186,9 @@ export function newOrderStatsStatements(db: Database, newOrders: NewOrder[]) {
   return added.length > 0 ? addedStatsStatements(db, newOrders[0]!.programId, added) : [];
 }
 
-/** Members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
-export async function memberIdsOrderingBefore(db: Database, programId: string, before: Date, within: SQL | null): Promise<string[]> {
-  const rows = await db
-    .select({ id: memberStats.memberId })
-    .from(memberStats)
-    .where(
-      and(
-        eq(memberStats.programId, programId),
-        sql`${memberStats.firstOrderAt} < ${before.getTime()}`,
-        within ? sql`${memberStats.memberId} in (${within})` : undefined,
-      ),
-    );
-  return rows.map((row) => row.id);
+/** SQL: ids (`member_id`) of members whose first order (any, as member stats keep it) was placed before `before`: imported history counts. */
+export function memberIdsOrderingBeforeSql(programId: string, before: Date, within: SQL | null): SQL {
+  return sql`select ${memberStats.memberId} as member_id from ${memberStats} where ${memberStats.programId} = ${programId} and ${memberStats.firstOrderAt} < ${before.getTime()}${
+    within ? sql` and ${memberStats.memberId} in (${within})` : sql``
+  }`;
 }

@@ -6,12 +6,12 @@ import { InvalidInputError } from '../../platform/errors';
 import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
 import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
-import { memberIdsEnrolledBefore } from '../members';
-import { memberIdsOrderingBefore } from '../history';
+import { memberIdsEnrolledBeforeSql } from '../members';
+import { anyOrderPlacedSince, memberIdsOrderingBeforeSql, monthlyCohorts } from '../history';
 import { cohortActivity, countCustomersInWindows, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
 import { cohortTable, type CohortTable } from './domain/cohorts';
-import { compareArms, NO_ORDERS, type ExperimentComparison, type MemberWindows } from './domain/experiment-report';
+import { compareArms, type ExperimentComparison, type MemberWindows } from './domain/experiment-report';
 import { earnCohort, pointsValue, share, type EarnCohort, type ExpiryBucket } from './domain/liability';
 import { countPeriods, monthIndex, monthLabel, monthStart, periodSpans, type InsightPeriod, type Span } from './domain/periods';
 import { retentionFigures, type RetentionFigures } from './domain/retention';
@@ -192,16 +192,20 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const firstMonth = lastMonth - input.months + 1;
       const months = monthRanges(firstMonth, lastMonth);
       const scope = await scopeOf(db, programId, input);
-      const rows = await cohortActivity(
-        db,
-        scope,
-        months[0]!.start,
-        to.getTime(),
-        rangeNumber(
-          months.map((month) => month.end),
-          firstMonth,
-        ),
-      );
+      // Monthly activity answers exactly unless `to` cuts its last month short before orders placed later that month.
+      const wholeLastMonth = to.getTime() === months.at(-1)!.end || !(await anyOrderPlacedSince(db, programId, to));
+      const rows = wholeLastMonth
+        ? await monthlyCohorts(db, scope, firstMonth, lastMonth)
+        : await cohortActivity(
+            db,
+            scope,
+            months[0]!.start,
+            to.getTime(),
+            rangeNumber(
+              months.map((month) => month.end),
+              firstMonth,
+            ),
+          );
       const sizes = new Map<number, number>();
       const buyers = new Map<string, number>();
       for (const row of rows) {
@@ -226,24 +230,17 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const windows = { earlier: start - 2 * length, before: start - length, during: start, end };
       const scope = await scopeOf(db, programId, { segmentId: experiment.segmentId, tierId: null });
       const measuredUntil = new Date(Math.max(end, start + 1));
-      const [enrolled, ordering, ordered] = await Promise.all([
-        memberIdsEnrolledBefore(db, programId, measuredUntil, scope.members),
-        // Members imported after the fact take part when their history says they were customers by then.
-        memberIdsOrderingBefore(db, programId, measuredUntil, scope.members),
-        length === 0 ? [] : memberWindows(db, scope, windows),
-      ]);
-      const byMember = new Map(ordered.map((row) => [row.memberId, row]));
-      const population = new Set([...enrolled, ...ordering]);
+      // Members imported after the fact take part when their history says they were customers by then.
+      const population = sql`${memberIdsEnrolledBeforeSql(programId, measuredUntil, scope.members)} union ${memberIdsOrderingBeforeSql(programId, measuredUntil, scope.members)}`;
+      const rows = await memberWindows(db, scope, windows, population);
       const members = function* (): Generator<MemberWindows> {
-        for (const memberId of population) {
-          const row = byMember.get(memberId);
+        for (const row of rows)
           yield {
-            arm: armOf(experiment.salt, memberId, experiment.holdoutBasisPoints),
-            boughtEarlier: row?.boughtEarlier ?? false,
-            before: row?.before ?? NO_ORDERS,
-            during: row?.during ?? NO_ORDERS,
+            arm: armOf(experiment.salt, row.memberId, experiment.holdoutBasisPoints),
+            boughtEarlier: row.boughtEarlier,
+            before: row.before,
+            during: row.during,
           };
-        }
       };
       return {
         experiment,

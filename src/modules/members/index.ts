@@ -21,7 +21,7 @@ export {
   memberIdsByExternalIds,
   membersByIds,
   memberStatusQuery,
-  memberIdsEnrolledBefore,
+  memberIdsEnrolledBeforeSql,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,

@@ -205,17 +205,9 @@ export function otherMemberWithEmailIdentity(programId: string, identity: string
   return sql`exists (select 1 from ${members} where program_id = ${programId} and id <> ${exceptMemberId} and (email = ${identity} or email like ${tagged} escape '\\'))`;
 }
 
-/** Ids of the program's members enrolled before `before` (erased ones too: their orders stay), optionally only those in `within` (a subquery of member ids). */
-export async function memberIdsEnrolledBefore(db: Database, programId: string, before: Date, within: SQL | null): Promise<string[]> {
-  const rows = await db
-    .select({ id: members.id })
-    .from(members)
-    .where(
-      and(
-        eq(members.programId, programId),
-        sql`${members.createdAt} < ${before.getTime()}`,
-        within ? sql`${members.id} in (${within})` : undefined,
-      ),
-    );
-  return rows.map((row) => row.id);
+/** SQL: ids (`member_id`) of the program's members enrolled before `before` (erased ones too: their orders stay), optionally only those in `within` (a subquery of member ids). */
+export function memberIdsEnrolledBeforeSql(programId: string, before: Date, within: SQL | null): SQL {
+  return sql`select ${members.id} as member_id from ${members} where ${members.programId} = ${programId} and ${members.createdAt} < ${before.getTime()}${
+    within ? sql` and ${members.id} in (${within})` : sql``
+  }`;
 }

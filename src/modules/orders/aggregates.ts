@@ -131,13 +131,28 @@ export function memberWindowsQuery(scope: CountedOrdersScope, w: ExperimentWindo
     group by ${orders.memberId}`;
 }
 
-export async function memberWindows(db: Database, scope: CountedOrdersScope, windows: ExperimentWindows) {
-  const rows = await db.all<Record<string, number | string>>(memberWindowsQuery(scope, windows));
+/**
+ * Every member of `population` (a subquery of `member_id`s) with its counted orders in the windows
+ * (none when it has none): one statement, so a report over every member reads its rows once.
+ */
+export async function memberWindows(db: Database, scope: CountedOrdersScope, windows: ExperimentWindows, population: SQL) {
+  const rows = await db.all<Record<string, number | string | null>>(
+    sql`select p.member_id, w.bought_earlier, w.orders_before, w.spend_before, w.squares_before, w.orders_during, w.spend_during, w.squares_during
+      from (${population}) p left join (${memberWindowsQuery(scope, windows)}) w on w.member_id = p.member_id`,
+  );
   return rows.map((row) => ({
     memberId: String(row.member_id),
     boughtEarlier: Number(row.bought_earlier) === 1,
-    before: { orders: Number(row.orders_before), spend: Number(row.spend_before), orderValueSquares: Number(row.squares_before) },
-    during: { orders: Number(row.orders_during), spend: Number(row.spend_during), orderValueSquares: Number(row.squares_during) },
+    before: {
+      orders: Number(row.orders_before ?? 0),
+      spend: Number(row.spend_before ?? 0),
+      orderValueSquares: Number(row.squares_before ?? 0),
+    },
+    during: {
+      orders: Number(row.orders_during ?? 0),
+      spend: Number(row.spend_during ?? 0),
+      orderValueSquares: Number(row.squares_during ?? 0),
+    },
   }));
 }
 

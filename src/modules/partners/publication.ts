@@ -4,6 +4,7 @@ import { partnerCampaigns, partnerPublications, partnerVouchers, type PartnerPub
 import { constraintViolation } from '../../platform/db/constraint-errors';
 import { type Database, writeBatch } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
+import { audienceHoldouts, exposureStatements } from '../experiments';
 import { activeMemberIds } from '../members';
 import { offersByIds } from '../offers';
 import { inSegmentsCondition, existingSegmentIds } from '../segments';
@@ -67,7 +68,10 @@ export type PublicationStop = 'voucher_limit_reached' | 'budget_exhausted' | 'ca
  * the count and (at the end) the status move in the same batch as the vouchers, so a publication
  * stopped anywhere resumes where it stopped and never gives a member two. A campaign no longer
  * ACTIVE, a partner no longer ACTIVE, a spent budget or the voucher limit ends it early, said in
- * `stoppedBy`. Returns how many vouchers it gave and whether the publication is done.
+ * `stoppedBy`. Members held out (the program's global control group, or the control group of the
+ * experiment the campaign's conditions name) get none; members of that experiment who were given one
+ * or held out are recorded as exposed in the same batch. Returns how many vouchers it gave and
+ * whether the publication is done.
  */
 export async function publishChunk(db: Database, first: PartnerPublicationRow, now: Date): Promise<{ issued: number; done: boolean }> {
   let publication = first;
@@ -104,10 +108,24 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
             : candidates.length > 0 && campaign.vouchersIssued >= campaign.voucherLimit
               ? 'voucher_limit_reached'
               : null;
-    const given = stop ? [] : candidates.slice(0, campaign.voucherLimit - campaign.vouchersIssued);
+    const experimentId = offer.conditions.experimentId ?? null;
+    const holdouts = await audienceHoldouts(db, publication.programId, experimentId, stop ? [] : candidates, now);
+    const eligible = stop ? [] : candidates.filter((memberId) => !holdouts.heldOut(memberId));
+    const given = eligible.slice(0, campaign.voucherLimit - campaign.vouchersIssued);
     // The limit left room for only some of this chunk: the publication ends there.
-    const stoppedBy = stop ?? (given.length < candidates.length ? 'voucher_limit_reached' : null);
+    const stoppedBy = stop ?? (given.length < eligible.length ? 'voucher_limit_reached' : null);
     const done = stoppedBy !== null || candidates.length < PUBLISH_CHUNK;
+    // Held-out members are passed over: the cursor moves past them unless the limit ended the chunk early.
+    const cursor = (stoppedBy ? given.at(-1) : candidates.at(-1)) ?? publication.cursor;
+    const givenSet = new Set(given);
+    const exposures = stop
+      ? []
+      : candidates.flatMap((memberId) => {
+          const arm = holdouts.armOf(memberId);
+          return experimentId && arm && (givenSet.has(memberId) || holdouts.heldOut(memberId))
+            ? [{ experimentId, memberId, arm, subjectKind: 'partner_campaign' as const, subjectId: campaign.id, at: now }]
+            : [];
+        });
     const { statements } = voucherGrantStatements(
       db,
       publication.programId,
@@ -117,10 +135,11 @@ export async function publishChunk(db: Database, first: PartnerPublicationRow, n
     try {
       await writeBatch(db, [
         ...statements,
+        ...exposureStatements(db, exposures),
         db
           .update(partnerPublications)
           .set({
-            cursor: given.at(-1) ?? publication.cursor,
+            cursor,
             issued: sql`${partnerPublications.issued} + ${given.length}`,
             ...(done ? { status: 'done' as const, stoppedBy, finishedAt: now } : {}),
           })

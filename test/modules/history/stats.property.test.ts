@@ -13,8 +13,9 @@ import { TEST_NOW, type TestApp } from '../../support/test-app';
 /**
  * "Member stats equal a recomputation from the orders": random histories of orders (lines of a few
  * SKUs and categories, amounts up to the maxima, days apart) and refunds (by amount or by lines,
- * partial, full, or refused), after which every stat and every per-day purchase count must be what
- * the orders and their lines now say.
+ * partial, full, or refused), after which every stat, every per-day purchase count and the
+ * monthly activity (counted orders and net spend per UTC month) must be what the orders and their
+ * lines now say.
  */
 
 const SKUS = ['GREEN', 'BLACK', 'BEANS', 'MUG'] as const;
@@ -83,6 +84,15 @@ async function recomputed(app: TestApp, memberId: string) {
     const day = Math.floor(Number(order.created_at) / DAY);
     for (const entry of held) counts.set(`${entry}|${day}`, (counts.get(`${entry}|${day}`) ?? 0) + 1);
   }
+  const months = new Map<number, { orders: number; spend: number }>();
+  for (const order of counted) {
+    const placedAt = new Date(Number(order.created_at));
+    const month = placedAt.getUTCFullYear() * 12 + placedAt.getUTCMonth();
+    const entry = months.get(month) ?? { orders: 0, spend: 0 };
+    entry.orders += 1;
+    entry.spend += Number(order.total) - Number(order.discount) - Number(order.refunded_amount);
+    months.set(month, entry);
+  }
   const totalSpend = orders.reduce((sum, order) => sum + Number(order.total) - Number(order.discount) - Number(order.refunded_amount), 0);
   return {
     stats: {
@@ -93,6 +103,7 @@ async function recomputed(app: TestApp, memberId: string) {
       averageOrderValue: counted.length ? Math.floor(totalSpend / counted.length) : null,
     },
     counts,
+    months,
   };
 }
 
@@ -142,6 +153,12 @@ describe('member stats', () => {
               member.memberId,
             ]);
             expect(new Map(stored.map((row) => [`${row.kind}|${row.key}|${row.day}`, Number(row.orders)]))).toEqual(expected.counts);
+            const monthly = await rows(app, 'select month, orders, spend from member_monthly_activity where member_id = ?', [
+              member.memberId,
+            ]);
+            expect(new Map(monthly.map((row) => [Number(row.month), { orders: Number(row.orders), spend: Number(row.spend) }]))).toEqual(
+              expected.months,
+            );
             const lifetime = (kind: string) => {
               const totals = new Map<string, number>();
               for (const [entry, orders] of expected.counts) {

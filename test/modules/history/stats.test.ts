@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { key } from '../../support/ledger';
-import { memberStats } from '../../support/history';
+import { importMembers, importOrders, memberStats } from '../../support/history';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -122,5 +122,30 @@ describe('member stats', () => {
       skus: [{ key: 'GREEN', orders: 1 }],
       categories: [{ key: 'tea', orders: 1 }],
     });
+    const placed = day(0);
+    expect(await monthlyActivity(app, member.memberId)).toEqual([
+      { month: placed.getUTCFullYear() * 12 + placed.getUTCMonth(), orders: 1, spend: 2000 },
+    ]);
+  });
+  it('keep monthly activity for imported orders, several a month merged, per UTC month', async () => {
+    await importMembers(app, [{ externalId: 'IMP-1', email: 'imported@example.com' }]);
+    await importOrders(app, [
+      { memberExternalId: 'IMP-1', orderId: 'I-1', placedAt: '2025-01-31T23:59:59.999Z', currency: 'EUR', total: 1000 },
+      { memberExternalId: 'IMP-1', orderId: 'I-2', placedAt: '2025-02-01T00:00:00.000Z', currency: 'EUR', total: 700 },
+      { memberExternalId: 'IMP-1', orderId: 'I-3', placedAt: '2025-02-20T10:00:00.000Z', currency: 'EUR', total: 300 },
+    ]);
+    const [member] = (await app.client.execute("select id from members where external_id = 'IMP-1'")).rows;
+    expect(await monthlyActivity(app, String(member!.id))).toEqual([
+      { month: 2025 * 12 + 0, orders: 1, spend: 1000 },
+      { month: 2025 * 12 + 1, orders: 2, spend: 1000 },
+    ]);
   });
 });
+
+async function monthlyActivity(app: TestApp, memberId: string) {
+  const rows = await app.client.execute({
+    sql: 'select month, orders, spend from member_monthly_activity where member_id = ? order by month',
+    args: [memberId],
+  });
+  return rows.rows.map((row) => ({ month: Number(row.month), orders: Number(row.orders), spend: Number(row.spend) }));
+}

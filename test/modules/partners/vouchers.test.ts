@@ -358,6 +358,64 @@ describe('publishPartnerCampaign', () => {
       (await run(app, PUBLISH, { campaignId: Buffer.from('PartnerCampaign:nope').toString('base64'), audience: { all: true } })).code,
     ).toBe('PARTNER_CAMPAIGN_NOT_FOUND');
   });
+  it('gives no voucher to the control group of the experiment the campaign names (recorded as exposed) nor to the global control group', async () => {
+    app = await createTestApp();
+    const experiment = await graphql(
+      app,
+      `mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { ... on ExperimentPayload { experiment { id } } } }`,
+      { input: { name: 'Bakery pilot', holdoutBasisPoints: 5000, startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-31T00:00:00Z' } },
+    );
+    const experimentId = experiment.createExperiment.experiment.id;
+    await importMembers(
+      app,
+      Array.from({ length: 60 }, (_, index) => ({ externalId: `p-${index}`, email: `p${index}@example.com` })),
+    );
+    const bakery = await createPartner(app, { name: 'Bakery' });
+    const piloted = await activeCampaign(app, bakery, { conditions: { experimentId } });
+    const plain = await activeCampaign(app, bakery, { name: 'Plain bakery voucher' });
+    const membersNow = async () =>
+      (
+        await graphql(app!, `{ members(first: 100) { edges { node { id experiments { arm } inGlobalControlGroup } } } }`, {})
+      ).members.edges.map((edge: any) => edge.node) as Array<{
+        id: string;
+        experiments: Array<{ arm: string }>;
+        inGlobalControlGroup: boolean;
+      }>;
+    const vouchersOf = async (campaignId: string) =>
+      new Set(
+        (
+          await app!.client.execute({
+            sql: 'select member_id from partner_vouchers where campaign_id = ? and publication_id is not null',
+            args: [Buffer.from(campaignId, 'base64').toString().split(':')[1]!],
+          })
+        ).rows.map((row) => String(row.member_id)),
+      );
+    const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+
+    const members = await membersNow();
+    const control = members.filter((member) => member.experiments[0]!.arm === 'CONTROL');
+    expect(control.length).toBeGreaterThan(10);
+    expect(control.length).toBeLessThan(50);
+    const published = await run(app, PUBLISH, { campaignId: piloted.id, audience: { all: true } });
+    expect(published.publication).toMatchObject({ status: 'DONE', issued: 60 - control.length, stoppedBy: null });
+    const given = await vouchersOf(piloted.id);
+    for (const member of members) expect(given.has(localId(member.id)), member.id).toBe(member.experiments[0]!.arm === 'TREATMENT');
+    const exposures = await graphql(app, `query($id: ID!) { experiment(id: $id) { exposures { treatment control } } }`, {
+      id: experimentId,
+    });
+    expect(exposures.experiment.exposures).toEqual({ treatment: 60 - control.length, control: control.length });
+
+    // The global control group gets no published voucher of any campaign, with or without an experiment.
+    await graphql(app, `mutation { setGlobalControlGroup(input: { basisPoints: 3000 }) { __typename } }`, {});
+    const global = new Set((await membersNow()).filter((member) => member.inGlobalControlGroup).map((member) => localId(member.id)));
+    expect(global.size).toBeGreaterThan(5);
+    expect((await run(app, PUBLISH, { campaignId: plain.id, audience: { all: true } })).publication).toMatchObject({
+      status: 'DONE',
+      issued: 60 - global.size,
+    });
+    const plainGiven = await vouchersOf(plain.id);
+    for (const member of members) expect(plainGiven.has(localId(member.id))).toBe(!global.has(localId(member.id)));
+  }, 60_000);
 });
 
 describe('redeemVoucher at the partner’s till', () => {
