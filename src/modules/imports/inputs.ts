@@ -10,7 +10,7 @@ export const importOrderSchema = z
   .object({
     memberExternalId: text(128),
     orderId: text(128),
-    placedAt: z.date(),
+    placedAt: z.date().min(new Date(0), { message: 'must be on or after 1970-01-01T00:00:00Z' }),
     currency: cartFields.currency,
     total: cartFields.total,
     discount: whole(0, MAX_AMOUNT)

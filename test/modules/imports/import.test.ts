@@ -97,6 +97,7 @@ describe('importOrders', () => {
         order('BAD-LINE', { lines: [line('GREEN', 0, 1000)] }),
         order('BAD-TOTAL', { total: 10, lines: [line('GREEN', 1, 1000)] }),
         order('OLD-2'),
+        order('BAD-1969', { placedAt: '1969-12-31T23:59:59Z' }),
       ];
       const result = await importOrders(app, rows);
       expect(result).toMatchObject({ imported: 2, skipped: 0 });
@@ -108,6 +109,7 @@ describe('importOrders', () => {
         [6, 'BAD-LINE', 'INVALID_INPUT', ['lines', '0', 'quantity']],
         [7, 'BAD-TOTAL', 'INVALID_INPUT', ['total']],
         [8, 'OLD-2', 'DUPLICATE_IN_REQUEST', ['orderId']],
+        [9, 'BAD-1969', 'INVALID_INPUT', ['placedAt']],
       ]);
       const again = await importOrders(app, rows.slice(0, 2));
       expect(again).toMatchObject({ imported: 0, skipped: 2, rejected: [] });
