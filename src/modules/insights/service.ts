@@ -8,7 +8,7 @@ import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments
 import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
 import { memberIdsEnrolledBeforeSql } from '../members';
 import { anyOrderPlacedSince, memberIdsOrderingBeforeSql, monthlyCohorts } from '../history';
-import { cohortActivity, countCustomersInWindows, discountsGiven, memberWindows, periodTotals } from '../orders';
+import { cohortActivity, countCustomersInWindows, type CountedOrdersScope, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
 import { cohortTable, type CohortTable } from './domain/cohorts';
 import { compareArms, type ExperimentComparison, type MemberWindows } from './domain/experiment-report';
@@ -118,16 +118,19 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
   ): Promise<RetentionReport> {
     checkRange(input.from, input.to);
     checkWindow(input.activityWindowDays);
-    const scope = await scopeOf(db, programId, input);
-    const window = input.activityWindowDays * DAY_MS;
+    return retentionWithin(await scopeOf(db, programId, input), input.from, input.to, input.activityWindowDays);
+  }
+
+  async function retentionWithin(scope: CountedOrdersScope, from: Date, to: Date, activityWindowDays: number): Promise<RetentionReport> {
+    const window = activityWindowDays * DAY_MS;
     const at = (instant: Date) => ({ after: instant.getTime() - window, upTo: instant.getTime() });
-    const counts = await countCustomersInWindows(db, scope, at(input.from), at(input.to));
+    const counts = await countCustomersInWindows(db, scope, at(from), at(to));
     return {
-      from: input.from,
-      to: input.to,
-      activityWindowDays: input.activityWindowDays,
+      from,
+      to,
+      activityWindowDays,
       ...retentionFigures({ customersAtStart: counts.first, customersAtEnd: counts.second, newCustomers: counts.second - counts.both }),
-      definitions: retentionDefinitions(input.activityWindowDays),
+      definitions: retentionDefinitions(activityWindowDays),
     };
   }
 
@@ -144,9 +147,14 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
         throw new InvalidInputError([
           { path: ['period'], message: `at most ${MAX_RETENTION_POINTS} periods; choose a longer period or a shorter range` },
         ]);
-      const spans = periodSpans(input.from, input.to, input.period);
-      const points: RetentionReport[] = [];
-      for (const span of spans) points.push(await retention(programId, { ...input, from: span.start, to: span.end }));
+      checkWindow(input.activityWindowDays);
+      const scope = await scopeOf(db, programId, input);
+      // The periods' counts are independent reads: issued together, they share one round trip.
+      const points = await Promise.all(
+        periodSpans(input.from, input.to, input.period).map((span) =>
+          retentionWithin(scope, span.start, span.end, input.activityWindowDays),
+        ),
+      );
       return { period: input.period, points };
     },
 
