@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
   benchTokens,
+  cpuShare,
+  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   graphql,
@@ -285,17 +287,20 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     const isA = (typename: string) => (body: string) => body.includes(`"__typename":"${typename}"`);
     const graphqlQuote = (offers: Offers) => ({
       url: `${apps[offers].url}/graphql`,
+      server: apps[offers],
       headers: storefront,
       body: quoteBody(offers),
       check: isA('Quote'),
     });
     const bareQuote = (offers: Offers) => ({
       url: `${bare[offers].url}/quote`,
+      server: bare[offers],
       body: bareQuoteBody(offers),
       check: (body: string) => body.includes('"applied"'),
     });
     const graphqlOrder = (offers: Offers) => ({
       url: `${apps[offers].url}/graphql`,
+      server: apps[offers],
       headers: storefront,
       body: orderBody(offers),
       check: isA('RecordOrderPayload'),
@@ -346,7 +351,7 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
         'bare-200': bareQuote(200),
         'graphql-0': graphqlQuote(0),
         'graphql-200': graphqlQuote(200),
-        'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql` },
+        'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql`, server: interpreted },
       },
       options,
     );
@@ -362,6 +367,9 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
           'graphql-0/bare-0': ratio(quote, 'graphql-0', 'bare-0'),
           'graphql-200/bare-200': ratio(quote, 'graphql-200', 'bare-200'),
           'graphql-200-no-jit/bare-200': ratio(quote, 'graphql-200-no-jit', 'bare-200'),
+          [`graphql-200/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200', 'bare-200'),
+          [`graphql-200-no-jit/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-no-jit', 'bare-200'),
+          [`graphql-0/bare-0${CPU_RATIO}`]: cpuShare(quote, 'graphql-0', 'bare-0'),
         },
       },
       recordOrder: { paths: recordOrder, ratios: { 'graphql-200/graphql-0': ratio(recordOrder, 'graphql-200', 'graphql-0') } },

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
   benchTokens,
+  cpuShare,
+  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   ledgerAudit,
@@ -86,16 +88,21 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       const paths = await measure(
         name,
         {
-          baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline },
-          graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql },
-          'graphql-no-jit': { url: `${interpreted.url}/graphql`, headers: storefront, body: scenario.graphql },
+          baseline: { url: `${baseline.url}${scenario.route}`, server: baseline, body: scenario.baseline },
+          graphql: { url: `${app.url}/graphql`, server: app, headers: storefront, body: scenario.graphql },
+          'graphql-no-jit': { url: `${interpreted.url}/graphql`, server: interpreted, headers: storefront, body: scenario.graphql },
         },
         { seconds, connections },
       );
       const ofBaseline = (path: string) => paths[path]!.requestsPerSecond / paths.baseline!.requestsPerSecond;
       results[name] = {
         paths,
-        ratios: { 'graphql/baseline': ofBaseline('graphql'), 'graphql-no-jit/baseline': ofBaseline('graphql-no-jit') },
+        ratios: {
+          'graphql/baseline': ofBaseline('graphql'),
+          'graphql-no-jit/baseline': ofBaseline('graphql-no-jit'),
+          [`graphql/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql', 'baseline'),
+          [`graphql-no-jit/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql-no-jit', 'baseline'),
+        },
       };
     }
 

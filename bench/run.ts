@@ -8,6 +8,7 @@ import { checkoutBenchmark } from './checkout';
 import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
+import { profileBenchmark } from './profile';
 import { remindersBenchmark } from './reminders';
 import { segmentsBenchmark } from './segments';
 import { insightsBenchmark } from './insights';
@@ -17,6 +18,7 @@ const scenarios = {
   jobs: jobsBenchmark,
   reminders: remindersBenchmark,
   checkout: checkoutBenchmark,
+  profile: profileBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
   segments: segmentsBenchmark,
   insights: insightsBenchmark,
