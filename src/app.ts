@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Config } from './config';
@@ -38,6 +39,22 @@ function errorResponse(
   headers: Record<string, string> = {},
 ) {
   return c.json({ errors: [{ message, extensions }] }, status, headers);
+}
+
+/**
+ * Yoga's JSON answer as the runtime's own response, built from its text. Yoga builds its responses
+ * with its own fetch implementation; Node's HTTP adapter writes such a response by reading its body
+ * as a stream (and waiting for a timer), while a response made here from a string is written at
+ * once. Anything else (a GraphiQL page, a stream) passes through as it is.
+ */
+async function asPlainResponse(c: Context, response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/graphql-response+json') && !type.startsWith('application/json')) return response;
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return c.body(await response.text(), response.status as ContentfulStatusCode, headers);
 }
 
 /**
@@ -106,7 +123,7 @@ export function createApp(deps: AppDeps) {
       return errorResponse(c, 429, message, publicExtensions, { 'Retry-After': String(decision.retryAfterSeconds) });
     }
     // A rejected `authentication` is awaited again, and answered as 401, by yoga's context factory.
-    return graphql.fetch(c.req.raw, { authentication, rateLimitKey: key });
+    return asPlainResponse(c, await graphql.fetch(c.req.raw, { authentication, rateLimitKey: key }));
   });
   return app;
 }

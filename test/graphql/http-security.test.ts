@@ -107,6 +107,26 @@ describe('request bodies, errors and CORS', () => {
     expect(fits.status).toBe(200);
   });
 
+  it('refuses a chunked body (no Content-Length) over 1 MB with the same 413, counted as it arrives', async () => {
+    const body = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1024 * 1024) } });
+    const chunks = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < chunks.length; offset += 64 * 1024) controller.enqueue(chunks.slice(offset, offset + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await development.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      // @ts-expect-error Node's fetch needs it for a stream body; not in the DOM types
+      duplex: 'half',
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  });
+
   it('answers a malformed body in production without internals (no originalError, no SyntaxError)', async () => {
     for (const body of ['{"query": "{ __typename }"', 'not json', '']) {
       const response = await post(production, body);
