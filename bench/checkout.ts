@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
+  beforeCheckout,
   benchTokens,
   cpuShare,
   CPU_RATIO,
@@ -249,6 +250,9 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     const apps = { 0: await start(startApp(18789, files[0])), 200: await start(startApp(18787, files[200])) };
     // The 200-offer app again on its database, with graphql-jit off: what the compiled execution saves, side by side.
     const interpreted = await start(startApp(18785, files[200], { GRAPHQL_JIT: 'false' }));
+    // `--before <checkout>`: that checkout's app too, on the 200-offer database: before and after in one run.
+    const beforeDir = beforeCheckout();
+    const before = beforeDir ? await start(startApp(18784, files[200], {}, { cwd: beforeDir })) : undefined;
     const { storefront, admin } = await benchTokens();
 
     const started = performance.now();
@@ -352,6 +356,7 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
         'graphql-0': graphqlQuote(0),
         'graphql-200': graphqlQuote(200),
         'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql`, server: interpreted },
+        ...(before ? { 'graphql-200-before': { ...graphqlQuote(200), url: `${before.url}/graphql`, server: before } } : {}),
       },
       options,
     );
@@ -370,6 +375,12 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
           [`graphql-200/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200', 'bare-200'),
           [`graphql-200-no-jit/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-no-jit', 'bare-200'),
           [`graphql-0/bare-0${CPU_RATIO}`]: cpuShare(quote, 'graphql-0', 'bare-0'),
+          ...(before
+            ? {
+                'graphql-200-before/bare-200': ratio(quote, 'graphql-200-before', 'bare-200'),
+                [`graphql-200-before/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-before', 'bare-200'),
+              }
+            : {}),
         },
       },
       recordOrder: { paths: recordOrder, ratios: { 'graphql-200/graphql-0': ratio(recordOrder, 'graphql-200', 'graphql-0') } },
@@ -390,7 +401,7 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     };
     printResults(results);
     console.log(
-      '(bare: checkoutCart behind a bare Hono route; graphql: `npm start`; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false)',
+      `(bare: checkoutCart behind a bare Hono route; graphql: \`npm start\`; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false${before ? `; before: the app of ${beforeDir}` : ''})`,
     );
     for (const [app, audit] of Object.entries(audits))
       console.log(`ledger audit after the run (${app}): ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);

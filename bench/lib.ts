@@ -30,9 +30,29 @@ export function processCpuMs(pid: number | undefined): number | undefined {
 /** The machine's 1-minute load average, to read next to every figure (the machine may be shared). */
 export const loadAverage = () => Number(loadavg()[0]!.toFixed(2));
 
+export interface ProcessOptions {
+  /** Node's own flags (`--cpu-prof` …). */
+  nodeArgs?: string[];
+  /** Where the entry point is taken from: another checkout of the project (`--before`), else this one. */
+  cwd?: string;
+}
+
+/**
+ * The checkout whose app a bench also runs as "before" (`npm run bench -- ledger --before <dir>`:
+ * e.g. `git archive main | tar -x -C <dir>` with a link to this node_modules), side by side with this
+ * one in the same run; undefined without the flag.
+ */
+export const beforeCheckout = (): string | undefined => process.env.BENCH_BEFORE_DIR || undefined;
+
 /** Starts a TypeScript entry point in its own Node process and waits until it listens. */
-export async function startServer(entry: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<Server> {
+export async function startServer(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  { nodeArgs = [], cwd }: ProcessOptions = {},
+): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,7 +79,12 @@ export const UNTHROTTLED = Object.fromEntries(
 );
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
-export function startApp(port: number, databaseFile: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
+export function startApp(
+  port: number,
+  databaseFile: string,
+  env: Record<string, string> = {},
+  options: ProcessOptions = {},
+): Promise<Server> {
   return startServer(
     'src/node.ts',
     {
@@ -73,7 +98,7 @@ export function startApp(port: number, databaseFile: string, env: Record<string,
       ...env,
     },
     /\/graphql/,
-    nodeArgs,
+    options,
   );
 }
 

@@ -192,7 +192,7 @@ export async function profileBenchmark({ seconds, connections }: { seconds: numb
     const paths: Array<[string, () => Promise<Profiled>, string, Body]> = [
       [
         'graphql',
-        () => profiled(join(dir, `${slug}-graphql`), (nodeArgs) => startApp(18792, database, {}, nodeArgs)),
+        () => profiled(join(dir, `${slug}-graphql`), (nodeArgs) => startApp(18792, database, {}, { nodeArgs })),
         '/graphql',
         operation.graphql,
       ],
@@ -202,7 +202,7 @@ export async function profileBenchmark({ seconds, connections }: { seconds: numb
         'bare',
         () =>
           profiled(join(dir, `${slug}-bare`), (nodeArgs) =>
-            startServer('bench/baseline-server.ts', { PORT: '18793', LIBSQL_URL: `file:${database}` }, /baseline listening/, nodeArgs),
+            startServer('bench/baseline-server.ts', { PORT: '18793', LIBSQL_URL: `file:${database}` }, /baseline listening/, { nodeArgs }),
           ),
         operation.bare.route,
         operation.bare.body,
