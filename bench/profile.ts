@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { cartOf, MEMBERS, QUOTE, seedOffers, seedProgram } from './checkout';
 import {
+  beforeCheckout,
   benchTokens,
   freshDataDir,
   graphql,
@@ -41,9 +42,52 @@ function placeOf(frame: CpuProfile['nodes'][number]['callFrame']): string {
   return path.split('/').slice(0, -1).join('/') || path;
 }
 
+/**
+ * Layers a sample is put in: the first frame from the leaf up that matches one decides (a drizzle
+ * frame under a command counts as the database's). Percentages are of sampled time, which includes
+ * time a native call blocked (an fsync): read them next to the CPU time per request.
+ */
+const layers: Array<[string, RegExp]> = [
+  // libsql's functions are thin wrappers of its native statements: their self time is SQLite's.
+  [
+    'database: SQLite executing (native)',
+    /^(run|all|get|iterate|prepare|raw|columns|next|exec) .*node_modules\/libsql\/index\.js$|^libsql_js/,
+  ],
+  ['database: driver (libsql client, drizzle building and mapping)', /libsql\/index\.js|@libsql\/client|drizzle-orm/],
+  ['token verification (jose, WebCrypto)', /jose\/|^(verify|signVerify|hmacSignVerify) node:internal\/crypto|crypto\/mac/],
+  ['offers and checkout (domain)', /src\/modules\/(offers|checkout)(?!\/schema)/],
+  [
+    'command: serializer, ledger, idempotency, outbox',
+    /src\/platform\/(serializer|node\/in-process|outbox|db|ids)|src\/modules\/(ledger|members|rules|tiers)(?!\/schema)|canonicalize|uuid|lru-cache/,
+  ],
+  [
+    'GraphQL execution: resolvers, Pothos plugins, graphql-jit, input validation',
+    /@pothos|graphql-jit|graphql\/(execution|type|jsutils)|zod|src\/graphql|\/schema\/|dataloader|Resolver|__context/,
+  ],
+  [
+    'yoga and envelop (request pipeline, parse and validation caches, result)',
+    /graphql-yoga|@envelop|@graphql-tools|graphql\/(language|validation|utilities|error)|@escape\.tech/,
+  ],
+  [
+    'HTTP: Node, Hono, fetch adapters, streams',
+    /hono|@whatwg-node|undici|webstreams|node:internal\/(streams|stream_base)|node:_http|node:net|writev|src\/app\.ts|src\/api|rate-limiter/,
+  ],
+  ['garbage collection', /^\(garbage collector\)/],
+];
+
+function layerOf(stack: Array<CpuProfile['nodes'][number]['callFrame']>): string {
+  for (const frame of stack) {
+    const key = `${frame.functionName} ${frame.url || ':-1'}`;
+    for (const [layer, pattern] of layers) if (pattern.test(key)) return layer;
+  }
+  return 'other (Node internals, timers, idle bookkeeping)';
+}
+
 export interface ProfileSummary {
   /** CPU samples in the window, in ms (idle excluded). */
   busyMs: number;
+  /** Time by layer (`layers`), % of busy time, largest first. */
+  byLayer: Array<[string, number]>;
   /** Self time by where the code lives, % of busy time, largest first. */
   selfByPlace: Array<[string, number]>;
   /** Self time by function, % of busy time, largest first. */
@@ -63,6 +107,7 @@ export function summarizeProfile(profile: CpuProfile, fromMs: number, toMs: numb
   const self = new Map<string, number>();
   const selfFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const byLayer = new Map<string, number>();
   let at = 0;
   let busy = 0;
   profile.samples.forEach((id, index) => {
@@ -77,14 +122,18 @@ export function summarizeProfile(profile: CpuProfile, fromMs: number, toMs: numb
     const name = `${leaf.callFrame.functionName || 'anonymous'} (${place})`;
     selfFunction.set(name, (selfFunction.get(name) ?? 0) + delta);
     const seen = new Set<string>();
+    const stack: Array<CpuProfile['nodes'][number]['callFrame']> = [];
     for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
       const frame = byId.get(node)!.callFrame;
+      stack.push(frame);
       const where = placeOf(frame);
       // Every place on the stack, and this project's functions by name.
       seen.add(`[${where}]`);
       if (where.startsWith('src') || where.startsWith('bench')) seen.add(`${frame.functionName || 'anonymous'} (${where})`);
     }
     for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
+    const layer = layerOf(stack);
+    byLayer.set(layer, (byLayer.get(layer) ?? 0) + delta);
   });
   const percent = (entries: Map<string, number>, count: number) =>
     [...entries]
@@ -93,6 +142,7 @@ export function summarizeProfile(profile: CpuProfile, fromMs: number, toMs: numb
       .map(([key, ms]): [string, number] => [key, Math.round((ms / busy) * 1000) / 10]);
   return {
     busyMs: Math.round(busy),
+    byLayer: percent(byLayer, layers.length + 1),
     selfByPlace: percent(self, top),
     selfByFunction: percent(selfFunction, top),
     inclusive: percent(inclusive, top * 2),
@@ -197,6 +247,15 @@ export async function profileBenchmark({ seconds, connections }: { seconds: numb
         operation.graphql,
       ],
     ];
+    const beforeDir = beforeCheckout();
+    if (beforeDir) {
+      paths.push([
+        'graphql-before',
+        () => profiled(join(dir, `${slug}-graphql-before`), (nodeArgs) => startApp(18794, database, {}, { nodeArgs, cwd: beforeDir })),
+        '/graphql',
+        operation.graphql,
+      ]);
+    }
     if (operation.bare) {
       paths.push([
         'bare',
@@ -211,7 +270,7 @@ export async function profileBenchmark({ seconds, connections }: { seconds: numb
     results[name] = {};
     for (const [path, start, route, body] of paths) {
       const child = await start();
-      const target = { url: `${child.server.url}${route}`, headers: path === 'graphql' ? storefront : {}, connections };
+      const target = { url: `${child.server.url}${route}`, headers: path === 'bare' ? {} : storefront, connections };
       await load({ ...target, seconds: 2, body: body(`profile-${slug}-${path}-warm`) });
       const from = performance.now() - child.spawnedAt;
       const cpuBefore = processCpuMs(child.server.pid);
@@ -234,6 +293,7 @@ export async function profileBenchmark({ seconds, connections }: { seconds: numb
       );
       const show = (title: string, rows: Array<[string, number]>) =>
         console.log(`${title}\n${rows.map(([key, share]) => `  ${share.toFixed(1).padStart(5)} %  ${key}`).join('\n')}`);
+      show('by layer:', summary.byLayer);
       show('self time by place:', summary.selfByPlace);
       show('self time by function:', summary.selfByFunction);
       show('inclusive (on the stack):', summary.inclusive);
