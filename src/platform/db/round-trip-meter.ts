@@ -27,7 +27,33 @@ export interface RoundTripMeter {
   readonly longestCpuMs: number;
   /** The SQL of the call with the longest own time (its first statement, for a batch), to find what to index. */
   readonly longestSql: string;
+  /** The call with the longest own time since the last reset, with its CPU time and when it ran, or null before any. */
+  readonly longestCall: MeteredCall | null;
+  /** How the calls since the last reset are distributed: their own wall times and their CPU times. */
+  distribution(): CallDistribution;
   reset(): void;
+}
+
+/** One metered call: its own time and CPU time (ms), its first statement, and when it was served (`performance.now()`). */
+export interface MeteredCall {
+  ownMs: number;
+  cpuMs: number;
+  sql: string;
+  servedFrom: number;
+  answeredAt: number;
+}
+
+/** Percentiles (ms) of the metered calls' own times and CPU times. */
+export interface CallDistribution {
+  count: number;
+  ownMs: Percentiles;
+  cpuMs: Percentiles;
+}
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface MeteredClient {
@@ -38,9 +64,12 @@ export interface MeteredClient {
 /**
  * Wraps a client so that every `execute` and `batch` is metered; with `before`, each call first
  * awaits it (a simulated network hop: `setImmediate` for a turn of the event loop, a timer for
- * a fixed delay).
+ * a fixed delay). With `oneAtATime` (a client with one connection, such as the embedded database,
+ * which serves its calls in turn anyway), the meter hands the client one call at a time, so that a
+ * call's own time and CPU time are exactly its own: a call issued alongside others (`Promise.all`)
+ * could otherwise answer only after the connection had gone on to serve the next one.
  */
-export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown> } = {}): MeteredClient {
+export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown>; oneAtATime?: boolean } = {}): MeteredClient {
   let count = 0;
   // The depth of the deepest call that has answered; a call starting now is one deeper.
   let answeredDepth = 0;
@@ -52,6 +81,11 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   // When the last call answered (and the CPU time then): a call issued before that waited for it.
   let lastAnsweredAt = 0;
   let lastAnsweredCpu = 0;
+  let longestCall: MeteredCall | null = null;
+  let ownTimes: number[] = [];
+  let cpuTimes: number[] = [];
+  // With `oneAtATime`, the call before this one: a call is handed to the client once it has answered.
+  let previousCall: Promise<unknown> = Promise.resolve();
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -73,6 +107,12 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestOwnMs() {
       return longestOwnMs;
     },
+    get longestCall() {
+      return longestCall;
+    },
+    distribution() {
+      return { count: ownTimes.length, ownMs: percentiles(ownTimes), cpuMs: percentiles(cpuTimes) };
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
@@ -81,6 +121,9 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
       longestSql = '';
       longestCpuMs = 0;
       longestOwnMs = 0;
+      longestCall = null;
+      ownTimes = [];
+      cpuTimes = [];
       epoch++;
     },
   };
@@ -95,8 +138,14 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
         const started = epoch;
         const depth = answeredDepth + 1;
         sequential = Math.max(sequential, depth);
+        let answered = () => {};
         try {
           if (options.before) await options.before();
+          if (options.oneAtATime) {
+            const before = previousCall;
+            previousCall = new Promise<void>((resolve) => (answered = resolve));
+            await before;
+          }
           const start = performance.now();
           const cpuStart = cpuMs();
           try {
@@ -109,21 +158,35 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
             lastAnsweredAt = end;
             lastAnsweredCpu = cpuEnd;
             if (started === epoch) {
+              const ownMs = end - servedFrom;
+              const callCpuMs = cpuEnd - cpuFrom;
+              ownTimes.push(ownMs);
+              cpuTimes.push(callCpuMs);
               longestMs = Math.max(longestMs, end - start);
-              longestCpuMs = Math.max(longestCpuMs, cpuEnd - cpuFrom);
-              if (end - servedFrom > longestOwnMs) {
-                longestOwnMs = end - servedFrom;
+              longestCpuMs = Math.max(longestCpuMs, callCpuMs);
+              if (ownMs > longestOwnMs) {
+                longestOwnMs = ownMs;
                 longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
+                longestCall = { ownMs, cpuMs: callCpuMs, sql: longestSql, servedFrom, answeredAt: end };
               }
             }
           }
         } finally {
+          answered();
           if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
         }
       };
     },
   });
   return { client: metered, meter };
+}
+
+/** The median, the 99th percentile (nearest rank) and the maximum of some times. */
+function percentiles(times: readonly number[]): Percentiles {
+  if (times.length === 0) return { p50: 0, p99: 0, max: 0 };
+  const sorted = Float64Array.from(times).sort();
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
 }
 
 /** The SQL text of an `execute` or `batch` statement argument. */
