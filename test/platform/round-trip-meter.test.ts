@@ -51,9 +51,12 @@ describe('the round-trip meter', () => {
     }
     expect(meter.longestCall?.ownMs).toBe(ownMs.max);
     expect(meter.longestCall!.answeredAt).toBeGreaterThanOrEqual(meter.longestCall!.servedFrom);
+    // The call with the most CPU time (none when every call measured 0 ms of CPU).
+    expect(meter.busiestCall?.cpuMs ?? 0).toBe(cpuMs.max);
 
     meter.reset();
     expect(meter.distribution()).toEqual({ count: 0, ownMs: { p50: 0, p99: 0, max: 0 }, cpuMs: { p50: 0, p99: 0, max: 0 } });
     expect(meter.longestCall).toBeNull();
+    expect(meter.busiestCall).toBeNull();
   });
 });

@@ -29,6 +29,8 @@ export interface RoundTripMeter {
   readonly longestSql: string;
   /** The call with the longest own time since the last reset, with its CPU time and when it ran, or null before any. */
   readonly longestCall: MeteredCall | null;
+  /** The call with the most CPU time since the last reset, or null before any: on a busy machine it can differ from the longest. */
+  readonly busiestCall: MeteredCall | null;
   /** How the calls since the last reset are distributed: their own wall times and their CPU times. */
   distribution(): CallDistribution;
   reset(): void;
@@ -82,6 +84,7 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   let lastAnsweredAt = 0;
   let lastAnsweredCpu = 0;
   let longestCall: MeteredCall | null = null;
+  let busiestCall: MeteredCall | null = null;
   let ownTimes: number[] = [];
   let cpuTimes: number[] = [];
   // With `oneAtATime`, the call before this one: a call is handed to the client once it has answered.
@@ -110,6 +113,9 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestCall() {
       return longestCall;
     },
+    get busiestCall() {
+      return busiestCall;
+    },
     distribution() {
       return { count: ownTimes.length, ownMs: percentiles(ownTimes), cpuMs: percentiles(cpuTimes) };
     },
@@ -122,6 +128,7 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
       longestCpuMs = 0;
       longestOwnMs = 0;
       longestCall = null;
+      busiestCall = null;
       ownTimes = [];
       cpuTimes = [];
       epoch++;
@@ -163,11 +170,21 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
               ownTimes.push(ownMs);
               cpuTimes.push(callCpuMs);
               longestMs = Math.max(longestMs, end - start);
-              longestCpuMs = Math.max(longestCpuMs, callCpuMs);
+              const call = () => ({
+                ownMs,
+                cpuMs: callCpuMs,
+                sql: sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]),
+                servedFrom,
+                answeredAt: end,
+              });
+              if (callCpuMs > longestCpuMs) {
+                longestCpuMs = callCpuMs;
+                busiestCall = call();
+              }
               if (ownMs > longestOwnMs) {
                 longestOwnMs = ownMs;
-                longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
-                longestCall = { ownMs, cpuMs: callCpuMs, sql: longestSql, servedFrom, answeredAt: end };
+                longestCall = call();
+                longestSql = longestCall.sql;
               }
             }
           }
