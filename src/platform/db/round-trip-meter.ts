@@ -21,8 +21,9 @@ export interface RoundTripMeter {
    */
   readonly longestOwnMs: number;
   /**
-   * The most process CPU time (ms) a single call took to be served, where the runtime can tell
-   * (Node): on a loaded machine wall time also counts waiting for a core, this counts the work.
+   * The most CPU time (ms) of the JS thread (on older Node, of the process) a single call took to
+   * be served, where the runtime can tell (Node): on a loaded machine wall time also counts waiting
+   * for a core or the disk, this counts the work.
    */
   readonly longestCpuMs: number;
   /** The SQL of the call with the longest own time (its first statement, for a batch), to find what to index. */
@@ -68,8 +69,8 @@ export interface MeteredClient {
  * awaits it (a simulated network hop: `setImmediate` for a turn of the event loop, a timer for
  * a fixed delay). With `oneAtATime` (a client with one connection, such as the embedded database,
  * which serves its calls in turn anyway), the meter hands the client one call at a time, so that a
- * call's own time and CPU time are exactly its own: a call issued alongside others (`Promise.all`)
- * could otherwise answer only after the connection had gone on to serve the next one.
+ * call's own time and CPU time are measured from when the connection takes it up, rather than
+ * inferred from when the calls issued before it answered.
  */
 export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown>; oneAtATime?: boolean } = {}): MeteredClient {
   let count = 0;
@@ -212,8 +213,12 @@ function sqlOf(statement: unknown): string {
   return (statement as { sql?: string } | undefined)?.sql ?? '';
 }
 
-/** The process's CPU time so far (ms), or 0 where there is no `process.cpuUsage` (Workers). */
+/** The JS thread's (or else the process's) CPU time so far (ms), or 0 where the runtime cannot tell (Workers). */
 function cpuMs(): number {
-  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  type Usage = () => { user: number; system: number };
+  const runtime = (globalThis as { process?: { threadCpuUsage?: Usage; cpuUsage?: Usage } }).process;
+  // The JS thread's own CPU time where Node has it: the embedded database answers on that thread,
+  // while the process's time would also count the garbage collector's and libuv's helper threads.
+  const usage = runtime?.threadCpuUsage?.() ?? runtime?.cpuUsage?.();
   return usage ? (usage.user + usage.system) / 1000 : 0;
 }
