@@ -143,12 +143,14 @@ type PackedWindows = string | [string, number, number, number, number, number, n
  * for 100,000 members cost three times the query itself (at 20,000 members: 180 ms of CPU for the
  * rows, 60 ms for the query with its JSON, 7 ms to parse it).
  */
+export function populationWindowsQuery(scope: CountedOrdersScope, windows: ExperimentWindows, population: SQL): SQL {
+  return sql`select json_group_array(case when w.member_id is null then p.member_id else json_array(p.member_id, w.bought_earlier,
+      w.orders_before, w.spend_before, w.squares_before, w.orders_during, w.spend_during, w.squares_during) end) as members
+    from (${population}) p left join (${memberWindowsQuery(scope, windows)}) w on w.member_id = p.member_id`;
+}
+
 export async function memberWindows(db: Database, scope: CountedOrdersScope, windows: ExperimentWindows, population: SQL) {
-  const [row] = await db.all<{ members: string | null }>(
-    sql`select json_group_array(case when w.member_id is null then p.member_id else json_array(p.member_id, w.bought_earlier,
-        w.orders_before, w.spend_before, w.squares_before, w.orders_during, w.spend_during, w.squares_during) end) as members
-      from (${population}) p left join (${memberWindowsQuery(scope, windows)}) w on w.member_id = p.member_id`,
-  );
+  const [row] = await db.all<{ members: string | null }>(populationWindowsQuery(scope, windows, population));
   const packed = JSON.parse(row?.members ?? '[]') as PackedWindows[];
   return packed.map((member) =>
     typeof member === 'string'
@@ -162,10 +164,13 @@ export async function memberWindows(db: Database, scope: CountedOrdersScope, win
   );
 }
 
-/** Discounts given on the program's orders in `currency` (members' and guests'), gross of refunds. */
+/** Discounts given on the program's orders in `currency` (members' and guests'), gross of refunds: a range of `orders_discounted` alone. */
+export function discountsGivenQuery(programId: string, currency: string): SQL {
+  return sql`select coalesce(sum(${orders.discount}), 0) as total from ${orders} indexed by orders_discounted
+    where ${orders.programId} = ${programId} and ${orders.currency} = ${currency} and ${orders.discount} > 0`;
+}
+
 export async function discountsGiven(db: Database, programId: string, currency: string): Promise<number> {
-  const [row] = await db.all<{ total: number }>(
-    sql`select coalesce(sum(${orders.discount}), 0) as total from ${orders} where ${orders.programId} = ${programId} and ${orders.currency} = ${currency}`,
-  );
+  const [row] = await db.all<{ total: number }>(discountsGivenQuery(programId, currency));
   return Number(row?.total ?? 0);
 }
