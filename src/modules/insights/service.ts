@@ -6,7 +6,7 @@ import { InvalidInputError } from '../../platform/errors';
 import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
 import { earnMonths, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
-import { memberIdsEnrolledBeforeSql } from '../members';
+import { memberIdsEnrolledBeforeSql, memberIdsEnrolledSinceSql } from '../members';
 import { anyOrderPlacedSince, memberIdsOrderingBeforeSql, monthlyCohorts } from '../history';
 import { cohortActivity, countCustomersInWindows, type CountedOrdersScope, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
@@ -101,11 +101,17 @@ export function rangeNumber(ends: readonly number[], first = 0) {
 }
 
 /**
- * The members an experiment report covers: those enrolled before `measuredUntil`, and those imported
- * after the fact whose history says they were customers by then.
+ * The members an experiment report covers: those enrolled before `measuredUntil`, and those enrolled
+ * later (imported after the fact) whose history says they were customers by then. The two sets are
+ * disjoint, so `union all` needs no de-duplicating b-tree (at 100,000 members the union cost 90 ms
+ * of CPU of the report's 500).
  */
 export const experimentPopulation = (scope: CountedOrdersScope, measuredUntil: Date): SQL =>
-  sql`${memberIdsEnrolledBeforeSql(scope.programId, measuredUntil, scope.members)} union ${memberIdsOrderingBeforeSql(scope.programId, measuredUntil, scope.members)}`;
+  sql`${memberIdsEnrolledBeforeSql(scope.programId, measuredUntil, scope.members)} union all ${memberIdsOrderingBeforeSql(
+    scope.programId,
+    measuredUntil,
+    memberIdsEnrolledSinceSql(scope.programId, measuredUntil, scope.members),
+  )}`;
 
 /** Month numbers (months since 0000-01) of [first, last] as ranges in milliseconds. */
 export function monthRanges(first: number, last: number): MonthRange[] {
