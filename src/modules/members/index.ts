@@ -22,6 +22,7 @@ export {
   membersByIds,
   memberStatusQuery,
   memberIdsEnrolledBeforeSql,
+  memberIdsEnrolledSinceSql,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,
