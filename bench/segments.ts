@@ -108,6 +108,18 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
       sample();
     }
   });
+  // The same members again with a name each: updates of existing members, 1,000 a call.
+  const memberUpdate = await sampled(memberCount, async () => {
+    for (let offset = 0; offset < memberCount; offset += CALL) {
+      const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => ({
+        externalId: `C-${offset + index}`,
+        name: `Customer ${offset + index}`,
+      }));
+      const result = await services.imports.importMembers(PROGRAM, rows);
+      if (result.rejected.length || result.updated !== rows.length) throw new Error(JSON.stringify(result));
+      sample();
+    }
+  });
   // How the cost of a call grows with the database: wall and CPU time of each tenth of the orders.
   const orderTenths: Array<{ ordersBefore: number; rowsPerSecond: number; cpuMicrosecondsPerRow: number }> = [];
   const tenth = Math.max(CALL, Math.ceil(orderCount / 10 / CALL) * CALL);
@@ -146,7 +158,7 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
   });
 
   closeTenth(orderCount);
-  return { db, client, deps, services, now, memberCount, orderCount, memberImport, orderImport, orderTenths };
+  return { db, client, deps, services, now, memberCount, orderCount, memberImport, memberUpdate, orderImport, orderTenths };
 }
 
 /**
@@ -154,7 +166,7 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
  * conditions is refreshed over every member, its count read, and member stats read.
  */
 export async function segmentsBenchmark(options: { members: number }) {
-  const { db, client, services, memberCount, orderCount, memberImport, orderImport, orderTenths } = await seedBenchProgram(
+  const { db, client, services, memberCount, orderCount, memberImport, memberUpdate, orderImport, orderTenths } = await seedBenchProgram(
     options,
     'segments',
   );
@@ -184,6 +196,7 @@ export async function segmentsBenchmark(options: { members: number }) {
     members: memberCount,
     orders: orderCount,
     memberImport: memberImport.figures,
+    memberUpdate: memberUpdate.figures,
     orderImport: { ...orderImport.figures, byTenth: orderTenths },
     refresh: { ...refresh.figures, conditions: 5, matched: refresh.result.memberCount },
     segmentCountMs: { median: +countTimes.sort((a, b) => a - b)[10]!.toFixed(2) },
