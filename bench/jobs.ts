@@ -151,7 +151,8 @@ export async function openBenchProgram(file: string, clock = systemClock) {
   const { db, client } = await openNodeDatabase({
     url: `file:${join(freshDataDir(), file)}`,
     wrapClient: (raw) => {
-      const metered = meterRoundTrips(raw);
+      // The embedded database has one connection: the meter hands it one call at a time, so each call's time is its own.
+      const metered = meterRoundTrips(raw, { oneAtATime: true });
       meter = metered.meter;
       return metered.client;
     },

@@ -189,7 +189,9 @@ export function openLotsExpiringWithin(
         afterMemberId ? sql`${lots.memberId} > ${afterMemberId}` : undefined,
         sql`${lots.memberId} <= ${lastMemberId}`,
         gt(lots.remaining, 0),
-        sql`${lots.expiresAt} > ${now.getTime()} and ${lots.expiresAt} <= ${until.getTime()}`,
+        // The unary `+` keeps the planner off the (program, expiry) index: a chunk's member range is a
+        // subquery it cannot size, and a year's expiry range covers nearly every open lot of the program.
+        sql`+${lots.expiresAt} > ${now.getTime()} and +${lots.expiresAt} <= ${until.getTime()}`,
       ),
     );
 }

@@ -21,13 +21,42 @@ export interface RoundTripMeter {
    */
   readonly longestOwnMs: number;
   /**
-   * The most process CPU time (ms) a single call took to be served, where the runtime can tell
-   * (Node): on a loaded machine wall time also counts waiting for a core, this counts the work.
+   * The most CPU time (ms) of the JS thread (on older Node, of the process) a single call took to
+   * be served, where the runtime can tell (Node): on a loaded machine wall time also counts waiting
+   * for a core or the disk, this counts the work.
    */
   readonly longestCpuMs: number;
   /** The SQL of the call with the longest own time (its first statement, for a batch), to find what to index. */
   readonly longestSql: string;
+  /** The call with the longest own time since the last reset, with its CPU time and when it ran, or null before any. */
+  readonly longestCall: MeteredCall | null;
+  /** The call with the most CPU time since the last reset, or null before any: on a busy machine it can differ from the longest. */
+  readonly busiestCall: MeteredCall | null;
+  /** How the calls since the last reset are distributed: their own wall times and their CPU times. */
+  distribution(): CallDistribution;
   reset(): void;
+}
+
+/** One metered call: its own time and CPU time (ms), its first statement, and when it was served (`performance.now()`). */
+export interface MeteredCall {
+  ownMs: number;
+  cpuMs: number;
+  sql: string;
+  servedFrom: number;
+  answeredAt: number;
+}
+
+/** Percentiles (ms) of the metered calls' own times and CPU times. */
+export interface CallDistribution {
+  count: number;
+  ownMs: Percentiles;
+  cpuMs: Percentiles;
+}
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface MeteredClient {
@@ -38,9 +67,12 @@ export interface MeteredClient {
 /**
  * Wraps a client so that every `execute` and `batch` is metered; with `before`, each call first
  * awaits it (a simulated network hop: `setImmediate` for a turn of the event loop, a timer for
- * a fixed delay).
+ * a fixed delay). With `oneAtATime` (a client with one connection, such as the embedded database,
+ * which serves its calls in turn anyway), the meter hands the client one call at a time, so that a
+ * call's own time and CPU time are measured from when the connection takes it up, rather than
+ * inferred from when the calls issued before it answered.
  */
-export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown> } = {}): MeteredClient {
+export function meterRoundTrips(client: Client, options: { before?: () => Promise<unknown>; oneAtATime?: boolean } = {}): MeteredClient {
   let count = 0;
   // The depth of the deepest call that has answered; a call starting now is one deeper.
   let answeredDepth = 0;
@@ -52,6 +84,12 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   // When the last call answered (and the CPU time then): a call issued before that waited for it.
   let lastAnsweredAt = 0;
   let lastAnsweredCpu = 0;
+  let longestCall: MeteredCall | null = null;
+  let busiestCall: MeteredCall | null = null;
+  let ownTimes: number[] = [];
+  let cpuTimes: number[] = [];
+  // With `oneAtATime`, the call before this one: a call is handed to the client once it has answered.
+  let previousCall: Promise<unknown> = Promise.resolve();
   // Calls still in flight at a reset must not count towards the next measurement.
   let epoch = 0;
   const meter: RoundTripMeter = {
@@ -73,6 +111,15 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
     get longestOwnMs() {
       return longestOwnMs;
     },
+    get longestCall() {
+      return longestCall;
+    },
+    get busiestCall() {
+      return busiestCall;
+    },
+    distribution() {
+      return { count: ownTimes.length, ownMs: percentiles(ownTimes), cpuMs: percentiles(cpuTimes) };
+    },
     reset() {
       count = 0;
       answeredDepth = 0;
@@ -81,6 +128,10 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
       longestSql = '';
       longestCpuMs = 0;
       longestOwnMs = 0;
+      longestCall = null;
+      busiestCall = null;
+      ownTimes = [];
+      cpuTimes = [];
       epoch++;
     },
   };
@@ -95,8 +146,14 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
         const started = epoch;
         const depth = answeredDepth + 1;
         sequential = Math.max(sequential, depth);
+        let answered = () => {};
         try {
           if (options.before) await options.before();
+          if (options.oneAtATime) {
+            const before = previousCall;
+            previousCall = new Promise<void>((resolve) => (answered = resolve));
+            await before;
+          }
           const start = performance.now();
           const cpuStart = cpuMs();
           try {
@@ -109,15 +166,31 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
             lastAnsweredAt = end;
             lastAnsweredCpu = cpuEnd;
             if (started === epoch) {
+              const ownMs = end - servedFrom;
+              const callCpuMs = cpuEnd - cpuFrom;
+              ownTimes.push(ownMs);
+              cpuTimes.push(callCpuMs);
               longestMs = Math.max(longestMs, end - start);
-              longestCpuMs = Math.max(longestCpuMs, cpuEnd - cpuFrom);
-              if (end - servedFrom > longestOwnMs) {
-                longestOwnMs = end - servedFrom;
-                longestSql = sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]);
+              const call = () => ({
+                ownMs,
+                cpuMs: callCpuMs,
+                sql: sqlOf(property === 'batch' ? (args[0] as unknown[])[0] : args[0]),
+                servedFrom,
+                answeredAt: end,
+              });
+              if (callCpuMs > longestCpuMs) {
+                longestCpuMs = callCpuMs;
+                busiestCall = call();
+              }
+              if (ownMs > longestOwnMs) {
+                longestOwnMs = ownMs;
+                longestCall = call();
+                longestSql = longestCall.sql;
               }
             }
           }
         } finally {
+          answered();
           if (started === epoch) answeredDepth = Math.max(answeredDepth, depth);
         }
       };
@@ -126,14 +199,26 @@ export function meterRoundTrips(client: Client, options: { before?: () => Promis
   return { client: metered, meter };
 }
 
+/** The median, the 99th percentile (nearest rank) and the maximum of some times. */
+function percentiles(times: readonly number[]): Percentiles {
+  if (times.length === 0) return { p50: 0, p99: 0, max: 0 };
+  const sorted = Float64Array.from(times).sort();
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1]! };
+}
+
 /** The SQL text of an `execute` or `batch` statement argument. */
 function sqlOf(statement: unknown): string {
   if (typeof statement === 'string') return statement;
   return (statement as { sql?: string } | undefined)?.sql ?? '';
 }
 
-/** The process's CPU time so far (ms), or 0 where there is no `process.cpuUsage` (Workers). */
+/** The JS thread's (or else the process's) CPU time so far (ms), or 0 where the runtime cannot tell (Workers). */
 function cpuMs(): number {
-  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  type Usage = () => { user: number; system: number };
+  const runtime = (globalThis as { process?: { threadCpuUsage?: Usage; cpuUsage?: Usage } }).process;
+  // The JS thread's own CPU time where Node has it: the embedded database answers on that thread,
+  // while the process's time would also count the garbage collector's and libuv's helper threads.
+  const usage = runtime?.threadCpuUsage?.() ?? runtime?.cpuUsage?.();
   return usage ? (usage.user + usage.system) / 1000 : 0;
 }
