@@ -1,12 +1,19 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../src/platform/db/database';
 import { DAY_MS } from '../src/platform/time';
 import { monthIndex, monthLabel, periodSpans } from '../src/modules/insights/domain/periods';
-import { monthRanges, rangeNumber } from '../src/modules/insights/service';
+import { experimentPopulation, monthRanges, rangeNumber } from '../src/modules/insights/service';
 import { monthlyCohortsQuery } from '../src/modules/history';
-import { customersInWindows, memberWindowsQuery, periodTotalsQuery, type CountedOrdersScope } from '../src/modules/orders';
-import { earnedByMonthQuery, expiredByEarnMonthQuery, openPointsByExpiryMonthQuery, programTotalsQuery } from '../src/modules/ledger';
+import {
+  customersInWindows,
+  discountsGivenQuery,
+  periodTotalsQuery,
+  populationWindowsQuery,
+  type CountedOrdersScope,
+} from '../src/modules/orders';
+import { earnMonthsQuery, openPointsByExpiryMonthQuery, programTotalsQuery, rebuildEarnMonthsStatements } from '../src/modules/ledger';
 import { openBenchDatabase, PROGRAM } from './segments';
 import { createServices } from '../src/services';
 import { runJobNow } from '../src/jobs/runner';
@@ -18,10 +25,11 @@ const RUNS = 5;
 /**
  * The segments benchmark's program, written set-based: the same members (`C-n`) and the same orders
  * (order n belongs to member (n × 7919) mod members, placed 1 + (n × 104729 mod 730) days ago, two
- * lines), with the member stats the order batches keep. The segments benchmark times the import
+ * lines; every fourth with a 10 % discount), with the member stats and monthly activity the order
+ * batches keep. The segments benchmark times the import
  * path itself; here it would only add its own minutes (an hour on a busy machine) before the reports.
  */
-async function seedProgram(db: Database, memberCount: number, now: number) {
+export async function seedProgram(db: Database, memberCount: number, now: number) {
   const orderCount = memberCount * 10;
   const total = sql.raw('((1 + s.n % 3) * (500 + s.n % 5000) + 900)');
   const placed = sql.raw(`(${now} - (1 + (s.n * 104729) % 730) * ${DAY_MS})`);
@@ -35,7 +43,7 @@ async function seedProgram(db: Database, memberCount: number, now: number) {
         case when s.n % 2 = 1 then '{"store":"Lyon"}' else '{"store":"Paris"}' end, ${now - 800 * DAY_MS}, ${now} from s`),
     db.run(sql`with recursive s(n) as (select 0 union all select n + 1 from s where n + 1 < ${orderCount})
       insert into orders (id, program_id, member_id, order_id, currency, total, discount, points_redeemed, points_payment, points_earned, created_at)
-      select 'O' || printf('%09d', s.n), ${PROGRAM}, ${memberOf}, 'O-' || s.n, 'EUR', ${total}, 0, 0, 0, 0, ${placed} from s`),
+      select 'O' || printf('%09d', s.n), ${PROGRAM}, ${memberOf}, 'O-' || s.n, 'EUR', ${total}, case when s.n % 4 = 0 then ${total} / 10 else 0 end, 0, 0, 0, ${placed} from s`),
     db.run(sql`insert into member_stats (member_id, program_id, first_order_at, last_order_at, order_count, total_spend)
       select member_id, ${PROGRAM}, min(created_at), max(created_at), count(*), sum(total - discount - refunded_amount)
       from orders where program_id = ${PROGRAM} and member_id is not null group by member_id`),
@@ -51,10 +59,11 @@ async function seedProgram(db: Database, memberCount: number, now: number) {
 /**
  * Points for the liability report: every order earns a lot (1 point per 100 minor units, a year to
  * live) through one balanced earn transfer, written set-based here because the import's earning
- * path goes member by member through the serializer (hours at this size); the expiry job then runs
- * for real. The ledger stays balanced: each member's balance is the sum of its lots.
+ * path goes member by member through the serializer (hours at this size), with the points by earn
+ * month rebuilt from the lots as the ledger's batches would keep them; the expiry job then runs for
+ * real. The ledger stays balanced: each member's balance is the sum of its lots.
  */
-async function earnPointsOnEveryOrder(db: Database, now: number) {
+export async function earnPointsOnEveryOrder(db: Database, now: number) {
   const issued = `${PROGRAM}/program/${PROGRAM}/points_issued/POINTS`;
   const memberAccount = sql.raw(`'${PROGRAM}/member/' || o.member_id || '/points/POINTS'`);
   const points = sql.raw('max(1, (o.total - o.discount) / 100)');
@@ -76,22 +85,34 @@ async function earnPointsOnEveryOrder(db: Database, now: number) {
     db.run(
       sql`update accounts set balance = -(select coalesce(sum(l.amount), 0) from lots l where l.program_id = ${PROGRAM}) where id = ${issued}`,
     ),
+    ...rebuildEarnMonthsStatements(db, PROGRAM),
   ]);
 }
 
-/** The median of `RUNS` timed calls, in ms (the first call warms the page cache and is not counted). */
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+const load = () => loadavg().map((value) => +value.toFixed(2));
+
+/**
+ * The median of `RUNS` timed calls (the first call warms the page cache and is not counted): wall
+ * time, and the process's CPU time (user + system, `process.cpuUsage()`), which a machine shared
+ * with other work does not inflate the way it does wall time; with the load average at the end.
+ */
+async function timed<T>(work: () => Promise<T>, name?: string): Promise<{ ms: number; cpuMs: number; load: number[]; result: T }> {
   let result = await work();
   const times: number[] = [];
-  const label = work.toString().match(/insights\.(\w+)/)?.[1] ?? 'report';
+  const cpuTimes: number[] = [];
+  const label = name ?? work.toString().match(/insights\.(\w+)/)?.[1] ?? 'report';
   for (let run = 0; run < RUNS; run++) {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     result = await work();
     times.push(performance.now() - started);
+    const used = process.cpuUsage(cpu);
+    cpuTimes.push((used.user + used.system) / 1000);
   }
-  const ms = +times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!.toFixed(1);
-  console.log(`${label}: median ${ms} ms`);
-  return { ms, result };
+  const median = (values: number[]) => +values.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!.toFixed(1);
+  const [ms, cpuMs] = [median(times), median(cpuTimes)];
+  console.log(`${label}: median ${ms} ms wall, ${cpuMs} ms CPU (load ${load().join(' ')})`);
+  return { ms, cpuMs, load: load(), result };
 }
 
 /** SQLite's plan of a statement, one line per step (indexes used, temp b-trees). */
@@ -108,6 +129,8 @@ async function plan(db: Database, query: SQL): Promise<string[]> {
  */
 export async function insightsBenchmark(options: { members: number }) {
   const { db, client, deps } = await openBenchDatabase('insights');
+  const loadAtStart = load();
+  console.log(`load average ${loadAtStart.join(' ')} (1, 5, 15 min) on ${availableParallelism()} cores`);
   const services = createServices(deps);
   const now = Date.now();
   const seedStarted = performance.now();
@@ -138,11 +161,18 @@ export async function insightsBenchmark(options: { members: number }) {
   const earnCohorts = await timed(() => services.insights.earnCohorts(PROGRAM, new Date(now), 24));
   const series = await timed(() => services.insights.purchaseSeries(PROGRAM, { from, to, period: 'month', segmentId: null, tierId: null }));
   const partnerFunding = await timed(() => services.insights.partnerFunding(PROGRAM, 'EUR'));
+  // What `liability { … earnCohorts(months: 24) partnerFunding { … } }` asks: the report, then its two fields side by side.
+  const fullLiability = await timed(async () => {
+    const report = await services.insights.liability(PROGRAM);
+    return Promise.all([
+      services.insights.earnCohorts(PROGRAM, report.asOf, 24),
+      services.insights.partnerFunding(PROGRAM, report.currency),
+    ]);
+  }, 'liability with earnCohorts and partnerFunding');
 
   const scope: CountedOrdersScope = { programId: PROGRAM, members: null };
   const window = 365 * DAY_MS;
   const lastMonth = monthIndex(new Date(now - 1));
-  const cohortMonths = monthRanges(lastMonth - 23, lastMonth);
   const spans = periodSpans(from, to, 'month');
   const length = experiment.endsAt.getTime() - experiment.startsAt.getTime();
   const start = experiment.startsAt.getTime();
@@ -158,16 +188,20 @@ export async function insightsBenchmark(options: { members: number }) {
     cohorts: await plan(db, monthlyCohortsQuery(scope, lastMonth - 23, lastMonth)),
     experimentReport: await plan(
       db,
-      memberWindowsQuery(scope, { earlier: start - 2 * length, before: start - length, during: start, end: start + length }),
+      populationWindowsQuery(
+        scope,
+        { earlier: start - 2 * length, before: start - length, during: start, end: start + length },
+        experimentPopulation(scope, experiment.endsAt),
+      ),
     ),
     liabilityByExpiry: await plan(db, openPointsByExpiryMonthQuery(PROGRAM, monthRanges(lastMonth, lastMonth + 12))),
-    liabilityEarned: await plan(db, earnedByMonthQuery(PROGRAM, cohortMonths)),
-    liabilityExpired: await plan(db, expiredByEarnMonthQuery(PROGRAM, cohortMonths)),
+    earnCohorts: await plan(db, earnMonthsQuery(PROGRAM, lastMonth - 23, lastMonth)),
     liabilityTotals: await plan(db, programTotalsQuery(PROGRAM, 'EUR')),
     purchaseSeries: await plan(
       db,
       periodTotalsQuery(scope, from.getTime(), to.getTime(), rangeNumber(spans.map((span) => span.end.getTime()))),
     ),
+    partnerFunding: await plan(db, discountsGivenQuery(PROGRAM, 'EUR')),
   };
   for (const [name, steps] of Object.entries(plans)) console.log(`EXPLAIN QUERY PLAN ${name}:\n  ${steps.join('\n  ')}`);
 
@@ -183,8 +217,26 @@ export async function insightsBenchmark(options: { members: number }) {
       liabilityEarnCohorts24Months: earnCohorts.ms,
       purchaseSeriesYearByMonth: series.ms,
       partnerFunding: partnerFunding.ms,
+      liabilityWithEarnCohortsAndPartnerFunding: fullLiability.ms,
     },
-    limitsMs: { retentionYear: 500, cohorts24Months: 1000, experimentReport: 1000, liability: 200 },
+    medianCpuMs: {
+      retentionYear: retention.cpuMs,
+      cohorts24Months: cohorts.cpuMs,
+      experimentReport: report.cpuMs,
+      liability: liability.cpuMs,
+      liabilityEarnCohorts24Months: earnCohorts.cpuMs,
+      purchaseSeriesYearByMonth: series.cpuMs,
+      partnerFunding: partnerFunding.cpuMs,
+      liabilityWithEarnCohortsAndPartnerFunding: fullLiability.cpuMs,
+    },
+    loadAverage: { start: loadAtStart, end: load() },
+    limitsMs: {
+      retentionYear: 500,
+      cohorts24Months: 1000,
+      experimentReport: 1000,
+      liability: 200,
+      liabilityWithEarnCohortsAndPartnerFunding: 200,
+    },
     sample: {
       retention: {
         S: retention.result.customersAtStart,

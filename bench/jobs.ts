@@ -8,6 +8,7 @@ import type { Job } from '../src/jobs/job';
 import { runJob } from '../src/jobs/runner';
 import { account, POINTS } from '../src/modules/ledger/accounts';
 import { auditLedger } from '../src/modules/ledger/audit';
+import { earnMonthsStatements } from '../src/modules/ledger/earn-months';
 import { createProgramsService } from '../src/modules/programs/service';
 import { createServices, type ServiceDeps } from '../src/services';
 import { systemClock } from '../src/platform/clock';
@@ -24,7 +25,7 @@ const SEED_CHUNK = 500;
 
 /**
  * Seeds `count` members, each with one order whose earned points sit in one lot, written as the
- * ledger writes them (operation, accounts, earn transfer, lot, movement), in bulk. Member n orders
+ * ledger writes them (operation, accounts, earn transfer, lot, movement, points by earn month), in bulk. Member n orders
  * `n % 10` days after `at`, so that a tenth of the orders (and lots) leave the window (expire) each day.
  */
 export async function seed(db: Database, count: number, at: Date) {
@@ -100,6 +101,11 @@ export async function seed(db: Database, count: number, at: Date) {
         })),
       ),
       db.insert(lotMovements).values(chunk.map((row) => ({ transferId: row.transferId, lotId: row.lotId, delta: row.points }))),
+      ...earnMonthsStatements(
+        db,
+        PROGRAM,
+        chunk.map((row) => ({ lotId: row.lotId, delta: row.points, earned: row.points, expired: 0 })),
+      ),
       db.insert(orders).values(
         chunk.map((row) => ({
           id: newId(),

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { members } from '../schema';
@@ -20,19 +21,40 @@ let samples: number[] = [];
 /** Records resident memory now (the embedded database answers on the event loop, so timers alone would miss the busy stretches). */
 const sample = () => samples.push(process.memoryUsage().rss / 1e6);
 
-/** Resident memory in MB, sampled every 250 ms and after each call while `work` runs: flat means no row set is held. */
-async function sampled<T>(work: () => Promise<T>) {
+/** The 1-, 5- and 15-minute load averages: on a shared machine, wall times mean little without them. */
+const load = () => loadavg().map((value) => +value.toFixed(2));
+
+/**
+ * Runs `work` (`rows` rows of it) and reports its wall time, rows/s, the process's CPU time (user +
+ * system, which survives a busy machine where wall time does not) in seconds and µs per row, the
+ * load average before and after, and resident memory in MB (RSS), sampled every 250 ms and after
+ * each call: flat means no row set is held.
+ */
+async function sampled<T>(rows: number, work: () => Promise<T>) {
   samples = [];
   sample();
   const timer = setInterval(sample, 250);
+  const loadAtStart = load();
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   try {
     const result = await work();
     sample();
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     return {
       result,
-      seconds: (performance.now() - started) / 1000,
-      rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) },
+      figures: {
+        seconds: +seconds.toFixed(2),
+        ...(rows > 0 ? { rowsPerSecond: Math.round(rows / seconds) } : {}),
+        cpuSeconds: +cpuSeconds.toFixed(2),
+        cpuUserSeconds: +(cpu.user / 1e6).toFixed(2),
+        cpuSystemSeconds: +(cpu.system / 1e6).toFixed(2),
+        ...(rows > 0 ? { cpuMicrosecondsPerRow: Math.round((cpuSeconds * 1e6) / rows) } : {}),
+        loadAverage: { start: loadAtStart, end: load() },
+        rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) },
+      },
     };
   } finally {
     clearInterval(timer);
@@ -68,7 +90,7 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
   const services = createServices(deps);
   const now = Date.now();
-  const memberImport = await sampled(async () => {
+  const memberImport = await sampled(memberCount, async () => {
     for (let offset = 0; offset < memberCount; offset += CALL) {
       const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => {
         const n = offset + index;
@@ -86,8 +108,35 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
       sample();
     }
   });
-  const orderImport = await sampled(async () => {
+  // The same members again with a name each: updates of existing members, 1,000 a call.
+  const memberUpdate = await sampled(memberCount, async () => {
+    for (let offset = 0; offset < memberCount; offset += CALL) {
+      const rows = Array.from({ length: Math.min(CALL, memberCount - offset) }, (_, index) => ({
+        externalId: `C-${offset + index}`,
+        name: `Customer ${offset + index}`,
+      }));
+      const result = await services.imports.importMembers(PROGRAM, rows);
+      if (result.rejected.length || result.updated !== rows.length) throw new Error(JSON.stringify(result));
+      sample();
+    }
+  });
+  // How the cost of a call grows with the database: wall and CPU time of each tenth of the orders.
+  const orderTenths: Array<{ ordersBefore: number; rowsPerSecond: number; cpuMicrosecondsPerRow: number }> = [];
+  const tenth = Math.max(CALL, Math.ceil(orderCount / 10 / CALL) * CALL);
+  let tenthStarted = { at: performance.now(), cpu: process.cpuUsage(), offset: 0 };
+  const closeTenth = (offset: number) => {
+    const cpu = process.cpuUsage(tenthStarted.cpu);
+    const rows = offset - tenthStarted.offset;
+    orderTenths.push({
+      ordersBefore: tenthStarted.offset,
+      rowsPerSecond: Math.round(rows / ((performance.now() - tenthStarted.at) / 1000)),
+      cpuMicrosecondsPerRow: Math.round((cpu.user + cpu.system) / rows),
+    });
+    tenthStarted = { at: performance.now(), cpu: process.cpuUsage(), offset };
+  };
+  const orderImport = await sampled(orderCount, async () => {
     for (let offset = 0; offset < orderCount; offset += CALL) {
+      if (offset > 0 && offset % tenth === 0) closeTenth(offset);
       const rows = Array.from({ length: Math.min(CALL, orderCount - offset) }, (_, index) => {
         const n = offset + index;
         const member = (n * 7919) % memberCount;
@@ -108,7 +157,8 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
     }
   });
 
-  return { db, client, deps, services, now, memberCount, orderCount, memberImport, orderImport };
+  closeTenth(orderCount);
+  return { db, client, deps, services, now, memberCount, orderCount, memberImport, memberUpdate, orderImport, orderTenths };
 }
 
 /**
@@ -116,7 +166,10 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
  * conditions is refreshed over every member, its count read, and member stats read.
  */
 export async function segmentsBenchmark(options: { members: number }) {
-  const { db, client, services, memberCount, orderCount, memberImport, orderImport } = await seedBenchProgram(options, 'segments');
+  const { db, client, services, memberCount, orderCount, memberImport, memberUpdate, orderImport, orderTenths } = await seedBenchProgram(
+    options,
+    'segments',
+  );
 
   const definition = {
     all: [
@@ -127,7 +180,7 @@ export async function segmentsBenchmark(options: { members: number }) {
       { not: { consent: 'sms' } },
     ],
   };
-  const refresh = await sampled(() => services.segments.create(PROGRAM, { name: 'Lapsed tea drinkers', definition }));
+  const refresh = await sampled(0, () => services.segments.create(PROGRAM, { name: 'Lapsed tea drinkers', definition }));
   const countTimes: number[] = [];
   for (let index = 0; index < 20; index++) {
     const started = performance.now();
@@ -142,17 +195,10 @@ export async function segmentsBenchmark(options: { members: number }) {
   const results = {
     members: memberCount,
     orders: orderCount,
-    memberImport: {
-      seconds: +memberImport.seconds.toFixed(1),
-      rowsPerSecond: Math.round(memberCount / memberImport.seconds),
-      rssMb: memberImport.rssMb,
-    },
-    orderImport: {
-      seconds: +orderImport.seconds.toFixed(1),
-      rowsPerSecond: Math.round(orderCount / orderImport.seconds),
-      rssMb: orderImport.rssMb,
-    },
-    refresh: { seconds: +refresh.seconds.toFixed(2), conditions: 5, matched: refresh.result.memberCount, rssMb: refresh.rssMb },
+    memberImport: memberImport.figures,
+    memberUpdate: memberUpdate.figures,
+    orderImport: { ...orderImport.figures, byTenth: orderTenths },
+    refresh: { ...refresh.figures, conditions: 5, matched: refresh.result.memberCount },
     segmentCountMs: { median: +countTimes.sort((a, b) => a - b)[10]!.toFixed(2) },
     memberStatsReadMs: +statsMs.toFixed(3),
   };

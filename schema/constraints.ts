@@ -48,6 +48,7 @@ export const checks = {
   partnersFunding: 'partners_funding',
   partnersStatus: 'partners_status',
   partnersTermsRange: 'partners_terms_range',
+  pointsByEarnMonthRange: 'points_by_earn_month_range',
   programRulesDiscountCap: 'program_rules_discount_cap',
   programRulesLimits: 'program_rules_limits',
   programRulesMaxBackdateDays: 'program_rules_max_backdate_days',

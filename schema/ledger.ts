@@ -119,9 +119,8 @@ export const lots = sqliteTable(
     index('lots_member_open').on(t.programId, t.memberId, t.remaining, t.expiresAt),
     index('lots_expiry').on(t.expiresAt),
     index('lots_program').on(t.programId, t.id),
-    // Liability reports: open points by expiry, points by month earned.
+    // Liability reports: open points by expiry (points by month earned are kept in points_by_earn_month).
     index('lots_open_expiry').on(t.programId, t.expiresAt, t.remaining).where(sql`${t.remaining} > 0`),
-    index('lots_program_earned').on(t.programId, t.earnedAt, t.amount, t.remaining),
     check(checks.lotsRemainingInRange, sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount} and ${t.amount} > 0`),
     check(checks.lotsAmountRange, sql`${wholeWithin(t.amount, 1, MAX_BALANCE)} and ${wholeWithin(t.remaining, 0, MAX_BALANCE)}`),
   ],
@@ -144,6 +143,31 @@ export const lotMovements = sqliteTable(
     index('lot_movements_lot').on(t.lotId),
     check(checks.lotMovementsNonzero, sql`${t.delta} <> 0`),
     check(checks.lotMovementsDeltaRange, wholeWithin(t.delta, -MAX_BALANCE, MAX_BALANCE)),
+  ],
+);
+
+/**
+ * A program's points by the month they were earned in (months since year 0, UTC: year × 12 + month
+ * − 1, as monthly activity): the amounts of the lots earned that month, what is left in them and
+ * what expiry took from them. Kept in the batch of every lot change (the ledger writer and the bulk
+ * expiry), so breakage by earn month reads a few rows instead of every lot and its movements; the
+ * ledger audit checks it against the lots.
+ */
+export const pointsByEarnMonth = sqliteTable(
+  'points_by_earn_month',
+  {
+    programId: programIdColumn(),
+    month: integer('month').notNull(),
+    earned: integer('earned').notNull(),
+    outstanding: integer('outstanding').notNull(),
+    expired: integer('expired').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.month] }),
+    check(
+      checks.pointsByEarnMonthRange,
+      sql`${wholeWithin(t.earned, 0, MAX_BALANCE)} and ${wholeWithin(t.outstanding, 0, MAX_BALANCE)} and ${wholeWithin(t.expired, 0, MAX_BALANCE)}`,
+    ),
   ],
 );
 

@@ -48,6 +48,8 @@ export const orders = sqliteTable(
     index('orders_counted_by_member')
       .on(t.programId, t.memberId, t.createdAt, t.total, t.discount, t.refundedAmount)
       .where(sql`${t.memberId} is not null and ${t.fullyRefundedAt} is null`),
+    // The discounts given (partner funding's share): only orders with a discount, read from the index alone.
+    index('orders_discounted').on(t.programId, t.currency, t.discount).where(sql`${t.discount} > 0`),
     check(
       checks.ordersAmounts,
       sql`${t.total} >= 0 and ${t.discount} between 0 and ${t.total} and ${t.pointsPayment} between 0 and ${t.total} - ${t.discount} and ${t.pointsRedeemed} >= 0 and ${t.pointsEarned} >= 0`,

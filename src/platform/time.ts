@@ -23,3 +23,6 @@ export const dayNumber = (at: Date) => Math.floor(at.getTime() / DAY_MS);
 
 /** Months since year 0 (year × 12 + month − 1), UTC: monthly activity and reports by month are kept per such month. */
 export const monthIndex = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
+
+/** A month number as `2026-03`. */
+export const monthLabel = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;

@@ -4,7 +4,7 @@ import type { FingerprintKeys } from '../platform/fingerprints';
 import type { Serializer } from '../platform/serializer/serializer';
 import { enrollMember, enrollMembers } from './enroll-member';
 import { eraseMember, erasureCommands } from './erase-member';
-import { profileCommands, updateMember } from './update-member';
+import { profileCommands, updateMember, updateMembers } from './update-member';
 import { recordingCommands, recordOrder } from './record-order';
 import { refundCommands, refundOrder } from './refund-order';
 import type { referralCommands } from '../modules/referrals';
@@ -25,7 +25,13 @@ export interface MemberLifecycleDeps {
 
 /** A member's lifecycle across modules: enrollment (members, referrals), profile changes (members, referrals), erasure (members, tiers). */
 export function createMemberLifecycle(deps: MemberLifecycleDeps) {
-  return { enroll: enrollMember(deps), enrollMany: enrollMembers(deps), update: updateMember(deps), erase: eraseMember(deps) };
+  return {
+    enroll: enrollMember(deps),
+    enrollMany: enrollMembers(deps),
+    update: updateMember(deps),
+    updateMany: updateMembers(deps),
+    erase: eraseMember(deps),
+  };
 }
 
 export type MemberLifecycle = ReturnType<typeof createMemberLifecycle>;

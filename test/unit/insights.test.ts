@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armOf, BUCKETS, splitBucket } from '../../src/modules/experiments/domain/split';
+import { armOf, BUCKETS, sha256Leading32, splitBucket } from '../../src/modules/experiments/domain/split';
 import { compareArms, type MemberWindows } from '../../src/modules/insights/domain/experiment-report';
 import { cohortTable } from '../../src/modules/insights/domain/cohorts';
 import { countPeriods, periodSpans } from '../../src/modules/insights/domain/periods';
@@ -70,6 +70,15 @@ describe('the split into treatment and control', () => {
       expect(armOf('experiment:balance', ids[0]!, holdout) === 'control').toBe(buckets[0]! < holdout);
       expect(Math.abs(control / ids.length - holdout / BUCKETS)).toBeLessThan(0.01);
     }
+  });
+
+  it('is the same function of salt and member id as when experiments began: pinned buckets, either way of hashing', () => {
+    // SHA-256("experiment:a:member-1") starts with 0xebded7fc, i.e. bucket 9213; these never change.
+    expect(splitBucket('experiment:a', 'member-1')).toBe(9213);
+    expect(splitBucket('global:acme', 'M00000042')).toBe(144);
+    expect(splitBucket('s', 'é-ü-日本')).toBe(1957);
+    for (const id of [...ids.slice(0, 5000), '', 'é-ü-日本', 'x'.repeat(300)])
+      expect(sha256Leading32.oneCall(`experiment:a:${id}`)).toBe(sha256Leading32.hashObject(`experiment:a:${id}`));
   });
 
   it('only adds members to control when the share grows (the bucket is fixed)', () => {

@@ -52,6 +52,14 @@ export interface MemberWrites {
   /** All or nothing, in one batch; a `DuplicateMemberError` when an identifier is taken. */
   enrollMany(programId: string, enrollments: Enrollment[]): Promise<Array<{ id: string }>>;
   update(programId: string, memberId: string, update: ProfileUpdate): Promise<Member>;
+  /**
+   * Many updates in one batch; the refused ones by position with their error, or null when the
+   * batch could not be written as one (nothing was).
+   */
+  updateMany(
+    programId: string,
+    updates: ReadonlyArray<{ memberId: string; update: ProfileUpdate }>,
+  ): Promise<{ refused: Array<{ position: number; error: unknown }> } | null>;
 }
 
 export function createImportsService(deps: {
@@ -165,7 +173,7 @@ export function createImportsService(deps: {
 
     /**
      * Creates members or updates them, by external id; the rest of each row as `enrollMember` takes
-     * it. New members are enrolled in one batch; updates go through each member's serializer.
+     * it. New members are enrolled in one batch, updates in another.
      */
     async importMembers(programId: string, rows: Record<string, unknown>[]): Promise<ImportMembersResult> {
       checkSize(rows, 'members');
@@ -209,22 +217,26 @@ export function createImportsService(deps: {
         }
       });
 
+      /** A row's failure as its typed rejection; anything else is not the row's fault. */
+      const reject = (index: number, id: string, error: unknown) => {
+        if (error instanceof DuplicateMemberError)
+          rejected.push({
+            index,
+            id,
+            code: 'duplicate_member',
+            message: `${error.details.field} belongs to another member`,
+            path: [error.details.field],
+          });
+        else if (error instanceof DomainError) rejected.push({ index, id, code: 'invalid_input', message: error.message, path: [] });
+        else throw error;
+      };
       /** One row on its own, its failure a typed rejection of that row. */
       const writeOne = async (index: number, id: string, write: () => Promise<unknown>) => {
         try {
           await write();
           return true;
         } catch (error) {
-          if (error instanceof DuplicateMemberError)
-            rejected.push({
-              index,
-              id,
-              code: 'duplicate_member',
-              message: `${error.details.field} belongs to another member`,
-              path: [error.details.field],
-            });
-          else if (error instanceof DomainError) rejected.push({ index, id, code: 'invalid_input', message: error.message, path: [] });
-          else throw error;
+          reject(index, id, error);
           return false;
         }
       };
@@ -244,12 +256,22 @@ export function createImportsService(deps: {
           oneByOne = creates;
         }
       }
+      // Updates are one batch too; when it cannot be written as one (an email taken, a member changed
+      // meanwhile), each goes through its member's serializer, to tell which rows.
+      let updatesOneByOne: typeof updates = [];
+      if (updates.length > 0) {
+        const batch = await memberWrites.updateMany(programId, updates);
+        if (batch) {
+          for (const { position, error } of batch.refused) reject(updates[position]!.index, updates[position]!.id, error);
+          updated += updates.length - batch.refused.length;
+        } else updatesOneByOne = updates;
+      }
       await pMap(
         [
           ...oneByOne.map(({ index, id, enrollment }) => async () => {
             if (await writeOne(index, id, () => memberWrites.enroll(programId, enrollment))) created++;
           }),
-          ...updates.map(({ index, id, memberId, update }) => async () => {
+          ...updatesOneByOne.map(({ index, id, memberId, update }) => async () => {
             if (await writeOne(index, id, () => memberWrites.update(programId, memberId, update))) updated++;
           }),
         ],

@@ -5,8 +5,8 @@ import type { Database } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 import { DAY_MS } from '../../platform/time';
 import { armOf, experimentsByIds, ExperimentNotFoundError } from '../experiments';
-import { earnCohortTotals, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
-import { memberIdsEnrolledBeforeSql } from '../members';
+import { earnMonths, openLotsExpiryRange, openPointsByExpiryMonth, programTotals, type MonthRange } from '../ledger';
+import { memberIdsEnrolledBeforeSql, memberIdsEnrolledSinceSql } from '../members';
 import { anyOrderPlacedSince, memberIdsOrderingBeforeSql, monthlyCohorts } from '../history';
 import { cohortActivity, countCustomersInWindows, type CountedOrdersScope, discountsGiven, memberWindows, periodTotals } from '../orders';
 import { loadRules } from '../rules';
@@ -99,6 +99,19 @@ export function rangeNumber(ends: readonly number[], first = 0) {
       sql` `,
     )} end`;
 }
+
+/**
+ * The members an experiment report covers: those enrolled before `measuredUntil`, and those enrolled
+ * later (imported after the fact) whose history says they were customers by then. The two sets are
+ * disjoint, so `union all` needs no de-duplicating b-tree (at 100,000 members the union cost 90 ms
+ * of CPU of the report's 500).
+ */
+export const experimentPopulation = (scope: CountedOrdersScope, measuredUntil: Date): SQL =>
+  sql`${memberIdsEnrolledBeforeSql(scope.programId, measuredUntil, scope.members)} union all ${memberIdsOrderingBeforeSql(
+    scope.programId,
+    measuredUntil,
+    memberIdsEnrolledSinceSql(scope.programId, measuredUntil, scope.members),
+  )}`;
 
 /** Month numbers (months since 0000-01) of [first, last] as ranges in milliseconds. */
 export function monthRanges(first: number, last: number): MonthRange[] {
@@ -237,10 +250,7 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const length = end - start;
       const windows = { earlier: start - 2 * length, before: start - length, during: start, end };
       const scope = await scopeOf(db, programId, { segmentId: experiment.segmentId, tierId: null });
-      const measuredUntil = new Date(Math.max(end, start + 1));
-      // Members imported after the fact take part when their history says they were customers by then.
-      const population = sql`${memberIdsEnrolledBeforeSql(programId, measuredUntil, scope.members)} union ${memberIdsOrderingBeforeSql(programId, measuredUntil, scope.members)}`;
-      const rows = await memberWindows(db, scope, windows, population);
+      const rows = await memberWindows(db, scope, windows, experimentPopulation(scope, new Date(Math.max(end, start + 1))));
       const members = function* (): Generator<MemberWindows> {
         for (const row of rows)
           yield {
@@ -298,8 +308,12 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       if (!Number.isInteger(months) || months < 1 || months > MAX_EARN_MONTHS)
         throw new InvalidInputError([{ path: ['months'], message: `a whole number of months from 1 to ${MAX_EARN_MONTHS}` }]);
       const last = monthIndex(asOf);
-      const cohorts = await earnCohortTotals(db, programId, monthRanges(last - months + 1, last));
-      return cohorts.map((cohort) => earnCohort(cohort.month, cohort.earned, cohort.expired, cohort.outstanding));
+      const first = last - months + 1;
+      const kept = new Map((await earnMonths(db, programId, first, last)).map((row) => [row.month, row]));
+      return Array.from({ length: months }, (_, index) => {
+        const row = kept.get(first + index);
+        return earnCohort(monthLabel(first + index), row?.earned ?? 0, row?.expired ?? 0, row?.outstanding ?? 0);
+      });
     },
 
     /** Discounts given on orders, and the part partners paid for (their share of voucher discounts). */

@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database';
+import { monthIndex, monthLabel } from '../../platform/time';
 import { accountKinds } from './accounts';
+import { earnMonths } from './earn-months';
 
 export interface AuditViolation {
   invariant: string;
@@ -20,6 +22,7 @@ const INVARIANTS = {
   lot: 'lot remaining equals its movements',
   transferLots: 'every points transfer of a member records its lots',
   floor: 'no balance below its floor',
+  earnMonths: 'points by earn month equal the lots earned that month',
   idempotency: 'no idempotency key twice',
 } as const;
 
@@ -58,6 +61,7 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
     lot: [],
     transferLots: [],
     floor: [],
+    earnMonths: [],
     idempotency: [],
   };
   const violation = (invariant: Invariant, subject: unknown, detail: string) =>
@@ -85,19 +89,43 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
     },
   );
 
-  // Lots: what each member's points account must hold, and whether each lot's movements explain it.
+  // Lots: what each member's points account must hold, whether each lot's movements explain it, and
+  // what the points by earn month must say (amounts, what is left, what expiry took).
   const inLots = new Map<string, bigint>();
+  const byEarnMonth = new Map<number, { earned: number; outstanding: number; expired: number }>();
   await eachChunk(
     db,
-    (after, limit) => sql`select l.id as key, l.account_id as account, l.remaining as remaining,
-        (select coalesce(sum(delta), 0) from lot_movements where lot_id = l.id) as moved
+    (
+      after,
+      limit,
+    ) => sql`select l.id as key, l.account_id as account, l.remaining as remaining, l.amount as amount, l.earned_at as earnedAt,
+        (select coalesce(sum(delta), 0) from lot_movements where lot_id = l.id) as moved,
+        (select coalesce(-sum(m.delta), 0) from lot_movements m join transfers t on t.id = m.transfer_id where m.lot_id = l.id and t.kind = 'expiry') as expired
       from lots l where l.program_id = ${programId} and l.id > ${after} order by l.id limit ${limit}`,
     chunkRows,
     (row) => {
       add(inLots, String(row.account), row.remaining);
       if (row.remaining !== row.moved) violation('lot', row.key, `remaining ${row.remaining}, movements add up to ${row.moved}`);
+      const month = monthIndex(new Date(row.earnedAt as number));
+      const sums = byEarnMonth.get(month) ?? { earned: 0, outstanding: 0, expired: 0 };
+      sums.earned += row.amount as number;
+      sums.outstanding += row.remaining as number;
+      sums.expired += row.expired as number;
+      byEarnMonth.set(month, sums);
     },
   );
+  const kept = new Map((await earnMonths(db, programId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).map((row) => [row.month, row]));
+  const none = { earned: 0, outstanding: 0, expired: 0 };
+  for (const month of new Set([...byEarnMonth.keys(), ...kept.keys()])) {
+    const lots = byEarnMonth.get(month) ?? none;
+    const row = kept.get(month) ?? none;
+    if (row.earned !== lots.earned || row.outstanding !== lots.outstanding || row.expired !== lots.expired)
+      violation(
+        'earnMonths',
+        monthLabel(month),
+        `kept earned ${row.earned}, outstanding ${row.outstanding}, expired ${row.expired}; the lots say ${lots.earned}, ${lots.outstanding}, ${lots.expired}`,
+      );
+  }
 
   // Accounts: each balance against its transfers and (member points) its lots, its floor, and the sums per unit.
   const perUnit = new Map<string, bigint>();

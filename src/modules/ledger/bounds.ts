@@ -10,6 +10,7 @@ export const rangeGuards: string[] = [
   checks.transfersAmountRange,
   checks.lotsAmountRange,
   checks.lotMovementsDeltaRange,
+  checks.pointsByEarnMonthRange,
   checks.ordersAmountsRange,
   checks.orderLinesRange,
   checks.offersCountersRange,

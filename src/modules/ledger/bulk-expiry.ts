@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids';
 import { valuesList } from '../../platform/db/values-list';
 import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
+import { earnMonthsStatements } from './earn-months';
 import { SYSTEM_KEY_PREFIX } from './inputs';
 import { requestHash } from './operation';
 import { pointsEvent, type PointsMovementResult } from './commands/points';
@@ -16,8 +17,8 @@ export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFI
 /**
  * Expires, as of `asOf`, what is left of the expired lots of many members at once: exactly what the
  * `ledger.expirePoints` command writes for each (the same operation, keyed and hashed the same way,
- * the same transfer, lot movements, lots and balances), read in one round trip and written as one
- * batch of multi-row statements. The lots and balances change by relative amounts under their CHECKs
+ * the same transfer, lot movements, lots, points by earn month and balances), read in one round trip
+ * and written as one batch of multi-row statements. The lots and balances change by relative amounts under their CHECKs
  * (`remaining >= 0`, the balance floor), so a member command that moved the same points in between
  * trips a guard, the whole batch rolls back and nothing is half-written; so does a member whose
  * expiry for `asOf` is already recorded (UNIQUE key). The caller then falls back to the members'
@@ -123,6 +124,11 @@ export async function expireMembersInBulk(
       .values(plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta })))),
     db.run(
       sql`update lots set remaining = lots.remaining + changes.column2 from (values ${valuesList(lotChanges)}) as changes where lots.id = changes.column1`,
+    ),
+    ...earnMonthsStatements(
+      db,
+      programId,
+      plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ lotId, delta, earned: 0, expired: -delta }))),
     ),
     db.run(
       sql`update accounts set balance = accounts.balance + changes.column2

@@ -46,10 +46,8 @@ export { idempotencyKeyField, inProgram, memberCommandErrors, replayedDescriptio
 export { MoneyType } from './schema/types';
 export { createLedgerService, type LedgerService } from './service';
 export { accountFloorStatement, earnRefTaken } from './writer';
+export { earnMonths, earnMonthsFromLotsQuery, earnMonthsQuery, rebuildEarnMonthsStatements } from './earn-months';
 export {
-  earnCohortTotals,
-  earnedByMonthQuery,
-  expiredByEarnMonthQuery,
   openLotsExpiryRange,
   openPointsByExpiryMonth,
   openPointsByExpiryMonthQuery,

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { accounts, lotMovements, lots, transfers } from '../../../schema';
+import { accounts, lots } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { account, POINTS } from './accounts';
 
@@ -42,43 +42,6 @@ export async function openPointsByExpiryMonth(db: Database, programId: string, m
   if (months.length === 0) return [];
   const rows = await db.all<{ month: string; points: number }>(openPointsByExpiryMonthQuery(programId, months));
   return rows.map((row) => ({ month: row.month, points: Number(row.points) }));
-}
-
-/** Points earned (lot amounts) and still open per month of earning: one range of `lots_program_earned` per month. */
-export function earnedByMonthQuery(programId: string, months: readonly MonthRange[]): SQL {
-  return sql`with months(label, start, finish) as (values ${monthValues(months)})
-    select months.label as month, coalesce(sum(${lots.amount}), 0) as earned, coalesce(sum(${lots.remaining}), 0) as outstanding
-    from months left join ${lots} indexed by lots_program_earned
-      on ${lots.programId} = ${programId} and ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish
-    group by months.label order by months.start`;
-}
-
-/** Points that expired, by the month the expired lots were earned in: the expiry transfers (credited to the expired account) and their lot movements. */
-export function expiredByEarnMonthQuery(programId: string, months: readonly MonthRange[]): SQL {
-  const expired = account(programId, 'pointsExpired', POINTS).id;
-  return sql`with months(label, start, finish) as (values ${monthValues(months)})
-    select months.label as month, coalesce(-sum(${lotMovements.delta}), 0) as expired
-    from ${transfers} indexed by transfers_credit
-    join ${lotMovements} on ${lotMovements.transferId} = ${transfers.id}
-    join ${lots} on ${lots.id} = ${lotMovements.lotId}
-    join months on ${lots.earnedAt} >= months.start and ${lots.earnedAt} < months.finish
-    where ${transfers.creditAccountId} = ${expired}
-    group by months.label`;
-}
-
-export async function earnCohortTotals(db: Database, programId: string, months: readonly MonthRange[]) {
-  if (months.length === 0) return [];
-  const [earned, expired] = await Promise.all([
-    db.all<{ month: string; earned: number; outstanding: number }>(earnedByMonthQuery(programId, months)),
-    db.all<{ month: string; expired: number }>(expiredByEarnMonthQuery(programId, months)),
-  ]);
-  const expiredOf = new Map(expired.map((row) => [row.month, Number(row.expired)]));
-  return earned.map((row) => ({
-    month: row.month,
-    earned: Number(row.earned),
-    outstanding: Number(row.outstanding),
-    expired: expiredOf.get(row.month) ?? 0,
-  }));
 }
 
 /**

@@ -3,6 +3,7 @@ import { accounts, lotMovements, lots, operations, transfers } from '../../../sc
 import { columnTarget, type ConstraintViolation } from '../../platform/db/constraint-errors';
 import type { Database, Statement } from '../../platform/db/database';
 import type { AccountRef } from './accounts';
+import { earnMonthsStatements } from './earn-months';
 import type { PlannedTransfer } from './plan';
 
 export interface OperationRecord {
@@ -19,7 +20,8 @@ export interface OperationRecord {
 /**
  * Turns an operation and its planned transfers into the statements of one atomic batch: the
  * operation (UNIQUE idempotency key), accounts created on first use, the immutable transfers, new
- * lots, lot movements and the balance updates, which the CHECK constraints guard.
+ * lots, lot movements (and the points by earn month they change) and the balance updates, which the
+ * CHECK constraints guard.
  */
 export function ledgerStatements(db: Database, operation: OperationRecord, planned: PlannedTransfer[]): Statement[] {
   const statements: Statement[] = [db.insert(operations).values(operation)];
@@ -74,11 +76,19 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
   if (newLots.length > 0) statements.push(db.insert(lots).values(newLots));
 
   const movements = planned.flatMap((transfer) => [
-    ...(transfer.newLot ? [{ transferId: transfer.id, lotId: transfer.newLot.id, delta: transfer.amount }] : []),
-    ...(transfer.lotDeltas ?? []).map(({ lotId, delta }) => ({ transferId: transfer.id, lotId, delta })),
+    ...(transfer.newLot
+      ? [{ transferId: transfer.id, lotId: transfer.newLot.id, delta: transfer.amount, earned: transfer.amount, expired: 0 }]
+      : []),
+    ...(transfer.lotDeltas ?? []).map(({ lotId, delta }) => ({
+      transferId: transfer.id,
+      lotId,
+      delta,
+      earned: 0,
+      expired: transfer.kind === 'expiry' ? -delta : 0,
+    })),
   ]);
   if (movements.length > 0) {
-    statements.push(db.insert(lotMovements).values(movements));
+    statements.push(db.insert(lotMovements).values(movements.map(({ transferId, lotId, delta }) => ({ transferId, lotId, delta }))));
     for (const { lotId, delta } of movements) {
       statements.push(
         db
@@ -87,6 +97,7 @@ export function ledgerStatements(db: Database, operation: OperationRecord, plann
           .where(eq(lots.id, lotId)),
       );
     }
+    statements.push(...earnMonthsStatements(db, operation.programId, movements));
   }
 
   for (const [accountId, change] of netChange) {

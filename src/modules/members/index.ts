@@ -8,7 +8,14 @@ import './schema';
 
 export { enrollmentSchema, profileUpdateSchema, type Enrollment, type ProfileUpdate } from './domain';
 export { DuplicateMemberError, MemberErasedError, MemberNotFoundError, ReferralCodeNotFoundError } from './errors';
-export { enrollmentStatement, enrollmentsStatements, erasureStatements, profileUpdateStatement } from './lifecycle';
+export {
+  enrollmentStatement,
+  enrollmentsStatements,
+  erasureStatements,
+  profileChangedSinceRead,
+  profileUpdateStatement,
+  profileUpdatesStatements,
+} from './lifecycle';
 export {
   activeMemberEmails,
   activeMemberIds,
@@ -22,6 +29,7 @@ export {
   membersByIds,
   memberStatusQuery,
   memberIdsEnrolledBeforeSql,
+  memberIdsEnrolledSinceSql,
   memberStatusSql,
   otherMemberWithEmailIdentity,
   requireActiveMember,

@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { members } from '../../../schema';
+import { members, type MemberRow } from '../../../schema';
 import type { Database, Statement } from '../../platform/db/database';
 import { InvalidInputError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
-import { insertRows } from '../../platform/db/insert-rows';
+import { insertRows, updateRows } from '../../platform/db/insert-rows';
+import { columnTarget, constraintViolation } from '../../platform/db/constraint-errors';
 import { eventStatement, eventStatements, forgetMemberInEvents } from '../../platform/outbox';
 import {
   enrollmentColumns,
@@ -15,7 +16,7 @@ import {
   type ProfileUpdate,
 } from './domain';
 import { MemberNotFoundError } from './errors';
-import { findMember, requireActiveMember, type MemberRef } from './repository';
+import { checkActive, findMember, findMembersByIds, requireActiveMember, type MemberRef } from './repository';
 
 /**
  * What members contribute to the enroll, update and erase use cases (src/use-cases), which add the
@@ -65,28 +66,101 @@ export function enrollmentsStatements(db: Database, programId: string, enrollmen
   };
 }
 
+/** The columns an update sets on this member; refuses one that leaves no identifier. */
+function checkedProfileColumns(current: MemberRow, update: ProfileUpdate) {
+  const columns = profileUpdateColumns(update);
+  if (!keepsAnIdentifier({ ...current, ...columns })) {
+    throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
+  }
+  return columns;
+}
+
+/** The `member.updated` event of a change: the member as it is after it, and the fields changed. */
+const profileUpdatedEvent = (current: MemberRow, columns: Partial<MemberRow>) => ({
+  type: 'member.updated' as const,
+  memberId: current.id,
+  data: memberEventData({ ...current, ...columns }, { changed: Object.keys(columns).sort() }),
+});
+
 /**
  * The statement that changes an active member's profile, and the email it sets (if any), for the
  * other modules to react to; refuses an update that leaves no identifier.
  */
 export async function profileUpdateStatement(db: Database, ref: MemberRef, update: ProfileUpdate, at: Date) {
   await requireActiveMember(db, ref);
-  const columns = profileUpdateColumns(update);
   const current = (await findMember(db, ref.programId, ref.memberId))!;
-  if (!keepsAnIdentifier({ ...current, ...columns })) {
-    throw new InvalidInputError([{ path: ['input', 'externalId'], message: 'a member keeps an externalId or an email' }]);
-  }
+  const columns = checkedProfileColumns(current, update);
   const statement = db
     .update(members)
     .set({ ...columns, updatedAt: at })
     .where(and(eq(members.programId, ref.programId), eq(members.id, ref.memberId)));
-  const event = eventStatement(db, ref.programId, at, {
-    type: 'member.updated',
-    memberId: ref.memberId,
-    data: memberEventData({ ...current, ...columns }, { changed: Object.keys(columns).sort() }),
-  });
+  const event = eventStatement(db, ref.programId, at, profileUpdatedEvent(current, columns));
   return { statements: [statement, event], email: columns.email ?? null };
 }
+
+/**
+ * Many members' profile changes (an import), as `profileUpdateStatement` makes one, from one read:
+ * multi-row updates and their `member.updated` events for the members that may take them, the
+ * emails they set, and the error of each that may not (by position). What the checks and the
+ * events read (status, externalId, email, consents) is guarded: if another write changed it before
+ * the batch, the batch fails as `profileChangedSinceRead` tells, and nothing is written.
+ */
+export async function profileUpdatesStatements(
+  db: Database,
+  programId: string,
+  updates: ReadonlyArray<{ memberId: string; update: ProfileUpdate }>,
+  at: Date,
+) {
+  const current = new Map(
+    (await findMembersByIds(db, programId, [...new Set(updates.map(({ memberId }) => memberId))])).map((row) => [row.id, row]),
+  );
+  const refused: Array<{ position: number; error: unknown }> = [];
+  const changes: Array<{ member: MemberRow; columns: Partial<MemberRow> }> = [];
+  updates.forEach(({ memberId, update }, position) => {
+    const member = current.get(memberId);
+    try {
+      checkActive(memberId, member ? [member] : []);
+      changes.push({ member: member!, columns: checkedProfileColumns(member!, update) });
+    } catch (error) {
+      refused.push({ position, error });
+    }
+  });
+  const statements = [
+    ...updateRows(
+      db,
+      members,
+      members.id,
+      members.updatedAt,
+      changes.map(({ member, columns }) => ({
+        key: member.id,
+        set: { ...columns, updatedAt: at },
+        expects: {
+          programId,
+          status: member.status,
+          externalId: member.externalId,
+          email: member.email,
+          consentEmail: member.consentEmail,
+          consentSms: member.consentSms,
+          consentPush: member.consentPush,
+        },
+      })),
+    ),
+    ...eventStatements(
+      db,
+      programId,
+      at,
+      changes.map(({ member, columns }) => profileUpdatedEvent(member, columns)),
+    ),
+  ];
+  const emails = changes.flatMap(({ columns }) => (columns.email ? [columns.email] : []));
+  return { statements, emails, refused };
+}
+
+/** The batch of `profileUpdatesStatements` failed because a member it changes was changed since the read. */
+export const profileChangedSinceRead = (error: unknown) => {
+  const violation = constraintViolation(error);
+  return violation?.kind === 'not_null' && violation.targets.includes(columnTarget(members.updatedAt));
+};
 
 /**
  * The statements that drop a member's personal data and consents (the row stays as the anonymous

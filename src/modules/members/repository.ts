@@ -207,7 +207,15 @@ export function otherMemberWithEmailIdentity(programId: string, identity: string
 
 /** SQL: ids (`member_id`) of the program's members enrolled before `before` (erased ones too: their orders stay), optionally only those in `within` (a subquery of member ids). */
 export function memberIdsEnrolledBeforeSql(programId: string, before: Date, within: SQL | null): SQL {
-  return sql`select ${members.id} as member_id from ${members} where ${members.programId} = ${programId} and ${members.createdAt} < ${before.getTime()}${
+  return enrolledSql(programId, sql`${members.createdAt} < ${before.getTime()}`, within);
+}
+
+/** SQL: ids (`member_id`) of the program's members enrolled at or after `since`, optionally only those in `within`. */
+export function memberIdsEnrolledSinceSql(programId: string, since: Date, within: SQL | null): SQL {
+  return enrolledSql(programId, sql`${members.createdAt} >= ${since.getTime()}`, within);
+}
+
+const enrolledSql = (programId: string, when: SQL, within: SQL | null) =>
+  sql`select ${members.id} as member_id from ${members} where ${members.programId} = ${programId} and ${when}${
     within ? sql` and ${members.id} in (${within})` : sql``
   }`;
-}

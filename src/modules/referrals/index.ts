@@ -15,6 +15,7 @@ export {
   enrollmentStatements,
   enrollmentsStatements,
   fingerprintStatement,
+  fingerprintsStatements,
   lostReferralRace,
   referralCodeTaken,
   referralConvertedBy,

@@ -84,13 +84,24 @@ export function enrollmentsStatements(
       referralCodes,
       enrolled.map(({ memberId }) => ({ memberId, programId, code: newReferralCode(), createdAt: at })),
     ),
-    ...insertRows(
+    ...fingerprintsStatements(
       db,
-      emailFingerprints,
-      enrolled.flatMap(({ email }) => (email ? [{ programId, ...emailFingerprint(keys, programId, email), createdAt: at }] : [])),
-      { onConflictDoNothing: true },
+      keys,
+      programId,
+      enrolled.flatMap(({ email }) => (email ? [email] : [])),
+      at,
     ),
   ];
+}
+
+/** `fingerprintStatement` for many emails (an import), as a few multi-row statements. */
+export function fingerprintsStatements(db: Database, keys: FingerprintKeys, programId: string, emails: string[], at: Date): Statement[] {
+  return insertRows(
+    db,
+    emailFingerprints,
+    emails.map((email) => ({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })),
+    { onConflictDoNothing: true },
+  );
 }
 
 /**

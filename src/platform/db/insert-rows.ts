@@ -8,6 +8,12 @@ const MAX_ROWS_PER_STATEMENT = 500;
 
 const dialect = new SQLiteAsyncDialect();
 
+const rowsPerStatementOf = (parametersPerRow: number) =>
+  Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / parametersPerRow));
+
+/** A value as drizzle hands it to the driver for this column (JSON as text, timestamps as numbers, booleans as 0/1). */
+const driverValue = (column: Column, value: unknown) => (value === null || value === undefined ? null : column.mapToDriverValue(value));
+
 /** A statement whose text and parameters are already built: drizzle runs it as it is. */
 class BuiltSQL extends SQL {
   constructor(
@@ -57,7 +63,7 @@ export function insertRows<Table extends SQLiteTable>(
       : '';
   // A column default that is SQL (not a value) goes into the text where the row has no value.
   const defaultTexts = columns.map(([, column]) => (is(column.default, SQL) ? textOf(column.default) : null));
-  const rowsPerStatement = Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns.length));
+  const rowsPerStatement = rowsPerStatementOf(columns.length);
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const params: unknown[] = [];
@@ -70,12 +76,73 @@ export function insertRows<Table extends SQLiteTable>(
           if (defaultText !== null) return defaultText;
           value = column.default ?? column.defaultFn?.() ?? null;
         }
-        params.push(value === null ? null : column.mapToDriverValue(value));
+        params.push(driverValue(column, value));
         return '?';
       });
       groups.push(`(${tokens.join(', ')})`);
     }
     statements.push(db.run(new BuiltSQL(head + groups.join(', ') + tail, params)));
+  }
+  return statements;
+}
+
+/**
+ * Many rows of one table changed by key, as a few multi-row `UPDATE … FROM (VALUES …)` for a batch
+ * (an import's thousand members), instead of a statement each. Rows that set the same columns share
+ * a statement; a key no row has changes nothing. Each row may say what it `expects` the row to hold
+ * still (values it was read with, compared with IS): a row that holds something else makes the
+ * statement set the NOT NULL column `guard` (which every row must set) to null, so the batch fails
+ * with a NOT NULL violation of `guard` and writes nothing: a guard for changes made between the read
+ * and the batch, for writes that no serializer orders.
+ */
+export function updateRows<Table extends SQLiteTable>(
+  db: Database,
+  table: Table,
+  key: Column,
+  guard: Column,
+  rows: ReadonlyArray<{
+    key: unknown;
+    set: Partial<Table['$inferInsert']>;
+    expects: Partial<Table['$inferInsert']>;
+  }>,
+): Statement[] {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const tableName = dialect.escapeName(getTableName(table));
+  const qualified = (column: Column) => `${tableName}.${dialect.escapeName(column.name)}`;
+  const groups = new Map<string, Array<(typeof rows)[number]>>();
+  for (const row of rows) {
+    const shape = `${Object.keys(row.set).sort().join(',')}|${Object.keys(row.expects).sort().join(',')}`;
+    groups.set(shape, [...(groups.get(shape) ?? []), row]);
+  }
+  const statements: Statement[] = [];
+  for (const group of groups.values()) {
+    const setKeys = Object.keys(group[0]!.set).sort();
+    const expectKeys = Object.keys(group[0]!.expects).sort();
+    if (!setKeys.some((name) => columns[name] === guard)) throw new Error('updateRows: every row must set the guard column');
+    // VALUES columns: the key, then the values to set, then the values expected (column1, column2, …).
+    const valueColumn = (position: number) => `v.column${position + 1}`;
+    const stillAsRead = expectKeys.map((name, index) => `${qualified(columns[name]!)} is ${valueColumn(1 + setKeys.length + index)}`);
+    const assignments = setKeys.map((name, index) => {
+      const column = columns[name]!;
+      const value = valueColumn(1 + index);
+      return `${dialect.escapeName(column.name)} = ${
+        column === guard && stillAsRead.length > 0 ? `case when ${stillAsRead.join(' and ')} then ${value} else null end` : value
+      }`;
+    });
+    const head = `update ${tableName} set ${assignments.join(', ')} from (values `;
+    const tail = `) as v where ${qualified(key)} = v.column1`;
+    const parametersPerRow = 1 + setKeys.length + expectKeys.length;
+    const placeholders = `(${Array.from({ length: parametersPerRow }, () => '?').join(', ')})`;
+    const rowsPerStatement = rowsPerStatementOf(parametersPerRow);
+    for (let start = 0; start < group.length; start += rowsPerStatement) {
+      const chunk = group.slice(start, start + rowsPerStatement);
+      const params = chunk.flatMap((row) => [
+        driverValue(key, row.key),
+        ...setKeys.map((name) => driverValue(columns[name]!, (row.set as Record<string, unknown>)[name])),
+        ...expectKeys.map((name) => driverValue(columns[name]!, (row.expects as Record<string, unknown>)[name])),
+      ]);
+      statements.push(db.run(new BuiltSQL(head + chunk.map(() => placeholders).join(', ') + tail, params)));
+    }
   }
   return statements;
 }

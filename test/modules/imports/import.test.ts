@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { inFreshApp, memberLedger } from '../../support/ledger';
 import { createOffer, line, recordOrder } from '../../support/offers';
 import { IMPORT_ORDERS, importMembers, importOrders, memberStats, ORDERS } from '../../support/history';
-import { TEST_NOW } from '../../support/test-app';
+import { TEST_NOW, type TestApp } from '../../support/test-app';
 import { readEvents } from '../../support/events';
+import { profileChangedSinceRead, profileUpdatesStatements } from '../../../src/modules/members';
 
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(new Date(TEST_NOW).getTime() - days * DAY).toISOString();
@@ -76,6 +77,119 @@ describe('importMembers of new members', () => {
       expect(member.referralCode).toMatch(/^[A-Z0-9]{8}$/);
       const enrolled = await readEvents(app, { types: ['member.enrolled'] });
       expect(enrolled.map((event) => event.data.externalId).sort()).toEqual(['N-first', ...rows.map((row) => row.externalId)].sort());
+    });
+  });
+});
+
+describe('importMembers of existing members', () => {
+  const count = async (app: TestApp, sql: string) => Number((await app.client.execute(sql)).rows[0]![0]);
+  const versions = async (app: TestApp) => (await app.client.execute('select key, version from state_versions order by key')).rows;
+  const memberIdOf = async (app: TestApp, externalId: string) =>
+    String((await app.client.execute({ sql: 'select id from members where external_id = ?', args: [externalId] })).rows[0]![0]);
+
+  it('updates them in one read and one write, each with its member.updated event, moving no state version', async () => {
+    await inFreshApp(async (app) => {
+      await importMembers(
+        app,
+        Array.from({ length: 300 }, (_, index) => ({ externalId: `U-${index}`, email: `u${index}@example.com`, name: `Before ${index}` })),
+      );
+      const versionsBefore = await versions(app);
+      const fingerprintsBefore = await count(app, 'select count(*) from email_fingerprints');
+      const rows = Array.from({ length: 300 }, (_, index) => ({
+        externalId: `U-${index}`,
+        name: `After ${index}`,
+        tags: ['updated'],
+        ...(index < 10 ? { email: `changed${index}@example.com` } : {}),
+        ...(index % 2 ? { consents: { sms: true } } : {}),
+      }));
+      app.roundTrips.reset();
+      expect(await importMembers(app, rows)).toMatchObject({ created: 0, updated: 300, rejected: [] });
+      // The lookup by external id, the members read, then one batch.
+      expect(app.roundTrips.count).toBe(3);
+      const admin = await app.token({ role: 'admin' });
+      const member = (await app.graphql(`query { memberByExternalId(externalId: "U-3") { email name tags consents { sms } } }`, {}, admin))
+        .data!.memberByExternalId;
+      expect(member).toEqual({ email: 'changed3@example.com', name: 'After 3', tags: ['updated'], consents: { sms: true } });
+      const updated = await readEvents(app, { types: ['member.updated'] });
+      expect(updated).toHaveLength(300);
+      expect(updated.find((event) => event.data.externalId === 'U-3')!.data).toMatchObject({
+        changed: ['consentSms', 'email', 'externalId', 'name', 'tags'],
+        consents: { sms: true },
+      });
+      expect(updated.find((event) => event.data.externalId === 'U-14')!.data.changed).toEqual(['externalId', 'name', 'tags']);
+      // The new emails are fingerprinted for referrals; the member-state cache's versions do not move, as with updateMember.
+      expect(await count(app, 'select count(*) from email_fingerprints')).toBe(fingerprintsBefore + 10);
+      expect(await versions(app)).toEqual(versionsBefore);
+    });
+  });
+
+  it('goes one by one when the batch meets an email another member has, so only that row is rejected', async () => {
+    await inFreshApp(async (app) => {
+      await importMembers(app, [
+        { externalId: 'A', email: 'a@example.com' },
+        { externalId: 'B', email: 'b@example.com' },
+        { externalId: 'C', email: 'c@example.com' },
+      ]);
+      const result = await importMembers(app, [
+        { externalId: 'A', name: 'Ann' },
+        { externalId: 'B', email: 'c@example.com' },
+        { externalId: 'C', name: 'Cy' },
+      ]);
+      expect(result).toMatchObject({ created: 0, updated: 2 });
+      expect(result.rejected.map((rejection: any) => [rejection.index, rejection.code, rejection.path])).toEqual([
+        [1, 'DUPLICATE_MEMBER', ['email']],
+      ]);
+      expect((await readEvents(app, { types: ['member.updated'] })).map((event) => event.data.externalId).sort()).toEqual(['A', 'C']);
+      expect(await count(app, "select count(*) from members where email = 'b@example.com'")).toBe(1);
+    });
+  });
+
+  it('writes nothing when a member changed between the read and the batch (an email, an erasure)', async () => {
+    await inFreshApp(async (app) => {
+      await importMembers(app, [
+        { externalId: 'A', email: 'a@example.com' },
+        { externalId: 'B', email: 'b@example.com' },
+      ]);
+      const [a, b] = [await memberIdOf(app, 'A'), await memberIdOf(app, 'B')];
+      const admin = await app.token({ role: 'admin' });
+      const at = app.clock.now();
+      const prepared = await profileUpdatesStatements(
+        app.db,
+        'acme',
+        [
+          { memberId: a, update: { name: 'Batch A' } },
+          { memberId: b, update: { name: 'Batch B' } },
+        ],
+        at,
+      );
+      expect(prepared.refused).toEqual([]);
+      const changed = await app.graphql(
+        `mutation($input: UpdateMemberInput!) { updateMember(input: $input) { __typename } }`,
+        {
+          input: {
+            id: (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'B' }, admin)).data!.memberByExternalId.id,
+            email: 'b2@example.com',
+          },
+        },
+        admin,
+      );
+      expect(changed.data?.updateMember.__typename).toBe('MemberPayload');
+      const error = await app.db.batch(prepared.statements as [any, ...any[]]).catch((caught: unknown) => caught);
+      expect(profileChangedSinceRead(error)).toBe(true);
+      expect(await count(app, "select count(*) from members where name like 'Batch%'")).toBe(0);
+
+      const again = await profileUpdatesStatements(app.db, 'acme', [{ memberId: a, update: { name: 'Batch A' } }], at);
+      const erased = await app.graphql(
+        `mutation($input: EraseMemberInput!) { eraseMember(input: $input) { __typename } }`,
+        { input: { id: (await app.graphql(MEMBER_BY_EXTERNAL_ID, { externalId: 'A' }, admin)).data!.memberByExternalId.id } },
+        admin,
+      );
+      expect(erased.data?.eraseMember.__typename).toBe('MemberPayload');
+      expect(profileChangedSinceRead(await app.db.batch(again.statements as [any, ...any[]]).catch((caught: unknown) => caught))).toBe(
+        true,
+      );
+      expect(await count(app, "select count(*) from members where name like 'Batch%'")).toBe(0);
+      expect((await readEvents(app, { types: ['member.updated'] })).map((event) => event.data.externalId)).toEqual(['B']);
     });
   });
 });

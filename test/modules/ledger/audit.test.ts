@@ -16,6 +16,7 @@ const INVARIANT = {
   lot: 'lot remaining equals its movements',
   transferLots: 'every points transfer of a member records its lots',
   floor: 'no balance below its floor',
+  earnMonths: 'points by earn month equal the lots earned that month',
   idempotency: 'no idempotency key twice',
 };
 
@@ -29,6 +30,8 @@ let ids: {
   secondEarn: string;
   redeem: string;
   orderKey: string;
+  /** The month both lots were earned in, as the audit names it. */
+  earnMonth: string;
 };
 
 async function audit(programId = 'acme') {
@@ -58,7 +61,7 @@ beforeEach(async () => {
 
   const earns = await sql("select id from transfers where kind = 'earn' order by created_at");
   const redeem = await sql("select id from transfers where kind = 'redeem'");
-  const lots = await sql('select id from lots where member_id = ? order by earned_at', memberId);
+  const lots = await sql('select id, earned_at from lots where member_id = ? order by earned_at', memberId);
   ids = {
     memberPoints: `acme/member/${memberId}/points/POINTS`,
     walletCash: `acme/member/${memberId}/wallet_cash/EUR`,
@@ -68,6 +71,7 @@ beforeEach(async () => {
     secondEarn: String(earns.rows[1]!.id),
     redeem: String(redeem.rows[0]!.id),
     orderKey: 'order-key-1',
+    earnMonth: new Date(Number(lots.rows[0]!.earned_at)).toISOString().slice(0, 7),
   };
   expect(await audit()).toEqual({ sound: true, violations: [] });
 });
@@ -104,7 +108,23 @@ describe('ledgerAudit finds each broken invariant', () => {
     await sql('update lots set remaining = remaining - 5 where id = ?', ids.secondLot);
     const { violations } = await audit();
     expect(violations).toContainEqual({ invariant: INVARIANT.lot, subject: ids.secondLot, detail: 'remaining 45, movements add up to 50' });
-    expect(await found()).toEqual(expected([INVARIANT.lot, ids.secondLot], [INVARIANT.memberLots, ids.memberPoints]));
+    expect(await found()).toEqual(
+      expected([INVARIANT.lot, ids.secondLot], [INVARIANT.memberLots, ids.memberPoints], [INVARIANT.earnMonths, ids.earnMonth]),
+    );
+  });
+
+  it('points by earn month that the lots do not explain', async () => {
+    // Earned 100 + 50, redeemed 30: 120 left, nothing expired.
+    await sql("update points_by_earn_month set expired = expired + 2 where program_id = 'acme'");
+    expect((await audit()).violations).toEqual([
+      {
+        invariant: INVARIANT.earnMonths,
+        subject: ids.earnMonth,
+        detail: 'kept earned 150, outstanding 120, expired 2; the lots say 150, 120, 0',
+      },
+    ]);
+    await sql("delete from points_by_earn_month where program_id = 'acme'");
+    expect(await found()).toEqual(expected([INVARIANT.earnMonths, ids.earnMonth]));
   });
 
   it('a lot movement changed after the fact', async () => {
@@ -153,6 +173,7 @@ describe('ledgerAudit finds each broken invariant', () => {
     await sql('update accounts set balance = balance - 1 where id = ?', ids.memberPoints);
     await sql("insert into lot_movements (transfer_id, lot_id, delta) values ('copied-transfer', ?, -1)", ids.firstLot);
     await sql('update lots set remaining = remaining - 1 where id = ?', ids.firstLot);
+    await sql("update points_by_earn_month set outstanding = outstanding - 1 where program_id = 'acme'");
     // A transfer's key is its operation's key and its place in the operation.
     expect(await found()).toEqual(expected([INVARIANT.idempotency, ids.orderKey], [INVARIANT.idempotency, `${ids.orderKey}#0`]));
   });

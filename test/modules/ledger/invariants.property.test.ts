@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { earnMonths, earnMonthsFromLotsQuery } from '../../../src/modules/ledger';
 import { createServices } from '../../../src/services';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { enroll } from '../../support/members';
@@ -298,6 +299,15 @@ async function play(app: TestApp, ruleSet: ModelRules, actions: Action[], other?
       };
       expect(seen, `member ${index} after ${JSON.stringify(context)}`).toEqual(model.view(index));
     }
+    // The points by earn month kept in each batch equal their recomputation from the lots.
+    const [kept, recomputed] = await Promise.all([
+      earnMonths(app.db, 'acme', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      app.db.all<Record<string, number>>(earnMonthsFromLotsQuery('acme')),
+    ]);
+    expect(
+      kept.filter((row) => row.earned > 0),
+      `points by earn month after ${JSON.stringify(context)}`,
+    ).toEqual(recomputed.map((row) => ({ month: row.month, earned: row.earned, outstanding: row.outstanding, expired: row.expired })));
   };
 
   for (const step of actions) {

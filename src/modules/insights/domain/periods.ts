@@ -50,7 +50,5 @@ export function countPeriods(from: Date, to: Date, period: InsightPeriod): numbe
 }
 
 /** Months since 0000-01 (UTC) of an instant: cohort arithmetic without dates. */
-export { monthIndex } from '../../../platform/time';
+export { monthIndex, monthLabel } from '../../../platform/time';
 export const monthStart = (index: number) => new Date(Date.UTC(Math.floor(index / 12), index % 12, 1));
-/** `2026-03` */
-export const monthLabel = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
