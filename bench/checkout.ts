@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
+  beforeCheckout,
   benchTokens,
+  cpuShare,
+  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   graphql,
@@ -247,6 +250,9 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     const apps = { 0: await start(startApp(18789, files[0])), 200: await start(startApp(18787, files[200])) };
     // The 200-offer app again on its database, with graphql-jit off: what the compiled execution saves, side by side.
     const interpreted = await start(startApp(18785, files[200], { GRAPHQL_JIT: 'false' }));
+    // `--before <checkout>`: that checkout's app too, on the 200-offer database: before and after in one run.
+    const beforeDir = beforeCheckout();
+    const before = beforeDir ? await start(startApp(18784, files[200], {}, { cwd: beforeDir })) : undefined;
     const { storefront, admin } = await benchTokens();
 
     const started = performance.now();
@@ -285,17 +291,20 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     const isA = (typename: string) => (body: string) => body.includes(`"__typename":"${typename}"`);
     const graphqlQuote = (offers: Offers) => ({
       url: `${apps[offers].url}/graphql`,
+      server: apps[offers],
       headers: storefront,
       body: quoteBody(offers),
       check: isA('Quote'),
     });
     const bareQuote = (offers: Offers) => ({
       url: `${bare[offers].url}/quote`,
+      server: bare[offers],
       body: bareQuoteBody(offers),
       check: (body: string) => body.includes('"applied"'),
     });
     const graphqlOrder = (offers: Offers) => ({
       url: `${apps[offers].url}/graphql`,
+      server: apps[offers],
       headers: storefront,
       body: orderBody(offers),
       check: isA('RecordOrderPayload'),
@@ -346,7 +355,8 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
         'bare-200': bareQuote(200),
         'graphql-0': graphqlQuote(0),
         'graphql-200': graphqlQuote(200),
-        'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql` },
+        'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql`, server: interpreted },
+        ...(before ? { 'graphql-200-before': { ...graphqlQuote(200), url: `${before.url}/graphql`, server: before } } : {}),
       },
       options,
     );
@@ -362,6 +372,15 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
           'graphql-0/bare-0': ratio(quote, 'graphql-0', 'bare-0'),
           'graphql-200/bare-200': ratio(quote, 'graphql-200', 'bare-200'),
           'graphql-200-no-jit/bare-200': ratio(quote, 'graphql-200-no-jit', 'bare-200'),
+          [`graphql-200/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200', 'bare-200'),
+          [`graphql-200-no-jit/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-no-jit', 'bare-200'),
+          [`graphql-0/bare-0${CPU_RATIO}`]: cpuShare(quote, 'graphql-0', 'bare-0'),
+          ...(before
+            ? {
+                'graphql-200-before/bare-200': ratio(quote, 'graphql-200-before', 'bare-200'),
+                [`graphql-200-before/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-before', 'bare-200'),
+              }
+            : {}),
         },
       },
       recordOrder: { paths: recordOrder, ratios: { 'graphql-200/graphql-0': ratio(recordOrder, 'graphql-200', 'graphql-0') } },
@@ -382,7 +401,7 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
     };
     printResults(results);
     console.log(
-      '(bare: checkoutCart behind a bare Hono route; graphql: `npm start`; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false)',
+      `(bare: checkoutCart behind a bare Hono route; graphql: \`npm start\`; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false${before ? `; before: the app of ${beforeDir}` : ''})`,
     );
     for (const [app, audit] of Object.entries(audits))
       console.log(`ledger audit after the run (${app}): ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);

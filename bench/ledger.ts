@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
+  beforeCheckout,
   benchTokens,
+  cpuShare,
+  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   ledgerAudit,
@@ -28,6 +31,9 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
   const app = await startApp(18787, join(dir, 'app.db'));
   // The same app on the same database file with graphql-jit off: what the compiled execution saves, side by side.
   const interpreted = await startApp(18785, join(dir, 'app.db'), { GRAPHQL_JIT: 'false' });
+  // `--before <checkout>`: that checkout's app too, on the same database: before and after in one run.
+  const beforeDir = beforeCheckout();
+  const before = beforeDir ? await startApp(18784, join(dir, 'app.db'), {}, { cwd: beforeDir }) : undefined;
   const baseline = await startServer(
     'bench/baseline-server.ts',
     { PORT: '18788', LIBSQL_URL: `file:${join(dir, 'baseline.db')}` },
@@ -86,16 +92,30 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       const paths = await measure(
         name,
         {
-          baseline: { url: `${baseline.url}${scenario.route}`, body: scenario.baseline },
-          graphql: { url: `${app.url}/graphql`, headers: storefront, body: scenario.graphql },
-          'graphql-no-jit': { url: `${interpreted.url}/graphql`, headers: storefront, body: scenario.graphql },
+          baseline: { url: `${baseline.url}${scenario.route}`, server: baseline, body: scenario.baseline },
+          graphql: { url: `${app.url}/graphql`, server: app, headers: storefront, body: scenario.graphql },
+          'graphql-no-jit': { url: `${interpreted.url}/graphql`, server: interpreted, headers: storefront, body: scenario.graphql },
+          ...(before
+            ? { 'graphql-before': { url: `${before.url}/graphql`, server: before, headers: storefront, body: scenario.graphql } }
+            : {}),
         },
         { seconds, connections },
       );
       const ofBaseline = (path: string) => paths[path]!.requestsPerSecond / paths.baseline!.requestsPerSecond;
       results[name] = {
         paths,
-        ratios: { 'graphql/baseline': ofBaseline('graphql'), 'graphql-no-jit/baseline': ofBaseline('graphql-no-jit') },
+        ratios: {
+          'graphql/baseline': ofBaseline('graphql'),
+          'graphql-no-jit/baseline': ofBaseline('graphql-no-jit'),
+          [`graphql/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql', 'baseline'),
+          [`graphql-no-jit/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql-no-jit', 'baseline'),
+          ...(before
+            ? {
+                'graphql-before/baseline': ofBaseline('graphql-before'),
+                [`graphql-before/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql-before', 'baseline'),
+              }
+            : {}),
+        },
       };
     }
 
@@ -110,13 +130,16 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       ledgerSound: audit.sound,
     };
     printResults(results);
-    console.log('(graphql: `npm start`; graphql-no-jit: the same with GRAPHQL_JIT=false, on the same database)');
+    console.log(
+      `(graphql: \`npm start\`; graphql-no-jit: the same with GRAPHQL_JIT=false, on the same database${before ? `; graphql-before: the app of ${beforeDir}` : ''})`,
+    );
     console.log(`ledger audit after the run: ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('ledger', report)}`);
     return report;
   } finally {
     app.stop();
     interpreted.stop();
+    before?.stop();
     baseline.stop();
   }
 }

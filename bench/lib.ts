@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { signToken } from '../src/platform/auth/sign';
@@ -10,12 +10,49 @@ export const BENCH_PROGRAM = 'bench';
 
 export interface Server {
   url: string;
+  /** The server's process: its CPU time is read from /proc while it is loaded. */
+  pid?: number;
   stop(): void;
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms; undefined where /proc is not there. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks of 10 ms.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's 1-minute load average, to read next to every figure (the machine may be shared). */
+export const loadAverage = () => Number(loadavg()[0]!.toFixed(2));
+
+export interface ProcessOptions {
+  /** Node's own flags (`--cpu-prof` …). */
+  nodeArgs?: string[];
+  /** Where the entry point is taken from: another checkout of the project (`--before`), else this one. */
+  cwd?: string;
+}
+
+/**
+ * The checkout whose app a bench also runs as "before" (`npm run bench -- ledger --before <dir>`:
+ * e.g. `git archive main | tar -x -C <dir>` with a link to this node_modules), side by side with this
+ * one in the same run; undefined without the flag.
+ */
+export const beforeCheckout = (): string | undefined => process.env.BENCH_BEFORE_DIR || undefined;
+
 /** Starts a TypeScript entry point in its own Node process and waits until it listens. */
-export async function startServer(entry: string, env: Record<string, string>, ready: RegExp): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+export async function startServer(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  { nodeArgs = [], cwd }: ProcessOptions = {},
+): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -33,7 +70,7 @@ export async function startServer(entry: string, env: Record<string, string>, re
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
   });
-  return { url: `http://127.0.0.1:${env.PORT}`, stop: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${env.PORT}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 /** The load is the point of a bench: rate limits far above what it sends (production defaults would throttle it). */
@@ -42,7 +79,12 @@ export const UNTHROTTLED = Object.fromEntries(
 );
 
 /** `npm start` in production mode on its own database file, with the bench program as its default program. */
-export function startApp(port: number, databaseFile: string, env: Record<string, string> = {}): Promise<Server> {
+export function startApp(
+  port: number,
+  databaseFile: string,
+  env: Record<string, string> = {},
+  options: ProcessOptions = {},
+): Promise<Server> {
   return startServer(
     'src/node.ts',
     {
@@ -56,6 +98,7 @@ export function startApp(port: number, databaseFile: string, env: Record<string,
       ...env,
     },
     /\/graphql/,
+    options,
   );
 }
 
@@ -81,6 +124,13 @@ export interface LoadResult {
   /** 2xx responses that `check` refused (e.g. a GraphQL error union member); the first one is kept. */
   unexpected: number;
   firstUnexpected?: string;
+  /**
+   * The serving process's CPU time per answered request (ms), from /proc (the figure a shared
+   * machine distorts least); undefined where the process is unknown or /proc is not there.
+   */
+  cpuMsPerRequest?: number;
+  /** The machine's 1-minute load average when the measurement ended. */
+  loadAverage: number;
 }
 
 /**
@@ -115,6 +165,7 @@ export async function load(options: {
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(options.body(index++)) }), onResponse }],
   });
   return {
+    loadAverage: loadAverage(),
     requestsPerSecond: result.requests.average,
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
@@ -129,6 +180,8 @@ export async function load(options: {
 /** One thing to load: `body(run)` gives the request bodies of one run (a run's ids never repeat another's). */
 export interface Target {
   url: string;
+  /** The process serving `url`, whose CPU time is measured. */
+  server?: Server;
   headers?: Record<string, string>;
   body: (run: string) => (index: number) => unknown;
   check?: (body: string) => boolean;
@@ -149,13 +202,36 @@ export async function measure(
       connections,
       body: target.body(`${scenario}-${name}-${phase}`),
     });
-  for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
-  const results: Record<string, LoadResult> = {};
-  for (const [name, target] of Object.entries(targets)) results[name] = await run(target, name, 'run');
   // autocannon stops at its deadline without waiting for the requests still in flight: let the
-  // servers finish them, so that what runs next (the ledger audit, another path) sees no half-done load.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // servers finish them, so that what runs next (the ledger audit, another path, a CPU reading) sees no half-done load.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
+  for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
+  await settle();
+  const results: Record<string, LoadResult> = {};
+  for (const [name, target] of Object.entries(targets)) {
+    const before = processCpuMs(target.server?.pid);
+    const result = await run(target, name, 'run');
+    await settle();
+    const after = processCpuMs(target.server?.pid);
+    const answered = result.requests - result.errors;
+    results[name] = {
+      ...result,
+      ...(before !== undefined && after !== undefined && answered > 0 ? { cpuMsPerRequest: (after - before) / answered } : {}),
+    };
+  }
+  await settle();
   return results;
+}
+
+/** The suffix of a ratio made of CPU time per request rather than throughput (`cpuShare`). */
+export const CPU_RATIO = ' by CPU';
+
+/**
+ * What `of` costs as a share of `to` in CPU time per request, inverted so that it reads like a
+ * throughput ratio (80 %: `of` spends 1.25 times the CPU `to` spends on a request); NaN without CPU figures.
+ */
+export function cpuShare(paths: Record<string, LoadResult>, of: string, to: string): number {
+  return (paths[to]!.cpuMsPerRequest ?? Number.NaN) / (paths[of]!.cpuMsPerRequest ?? Number.NaN);
 }
 
 /** Prints each scenario's paths (req/s, p50, p99, failed requests) and its ratios of throughput. */
@@ -167,17 +243,19 @@ export function printResults(scenarios: Record<string, { paths: Record<string, L
       [...Object.keys(paths), ...Object.keys(ratios)].map((path) => path.length + 1),
     ),
   );
-  console.log(`\n${'scenario'.padEnd(width)} ${'path'.padEnd(pathWidth)}  req/s  p50 ms  p99 ms  failed`);
+  console.log(`\n${'scenario'.padEnd(width)} ${'path'.padEnd(pathWidth)}  req/s  p50 ms  p99 ms  failed  CPU ms/req  load`);
   for (const [name, { paths, ratios }] of Object.entries(scenarios)) {
     for (const [path, result] of Object.entries(paths)) {
       const failed = result.errors + result.non2xx + result.unexpected;
       console.log(
-        `${name.padEnd(width)} ${path.padEnd(pathWidth)} ${result.requestsPerSecond.toFixed(0).padStart(6)}  ${String(result.latencyP50).padStart(6)}  ${String(result.latencyP99).padStart(6)}  ${failed}`,
+        `${name.padEnd(width)} ${path.padEnd(pathWidth)} ${result.requestsPerSecond.toFixed(0).padStart(6)}  ${String(result.latencyP50).padStart(6)}  ${String(result.latencyP99).padStart(6)}  ${String(failed).padStart(6)}  ${(result.cpuMsPerRequest?.toFixed(2) ?? '–').padStart(10)}  ${result.loadAverage.toFixed(1).padStart(4)}`,
       );
       if (result.firstUnexpected) console.log(`  first unexpected response: ${result.firstUnexpected}`);
     }
     for (const [ratio, value] of Object.entries(ratios))
-      console.log(`${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${(value * 100).toFixed(0).padStart(5)}% throughput`);
+      console.log(
+        `${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${(value * 100).toFixed(0).padStart(5)}% ${ratio.endsWith(CPU_RATIO) ? 'of the CPU time per request, inverted' : 'throughput'}`,
+      );
   }
 }
 

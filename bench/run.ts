@@ -8,6 +8,7 @@ import { checkoutBenchmark } from './checkout';
 import { edgeBenchmark } from './edge';
 import { jobsBenchmark } from './jobs';
 import { ledgerBenchmark } from './ledger';
+import { profileBenchmark } from './profile';
 import { remindersBenchmark } from './reminders';
 import { segmentsBenchmark } from './segments';
 import { insightsBenchmark } from './insights';
@@ -17,6 +18,7 @@ const scenarios = {
   jobs: jobsBenchmark,
   reminders: remindersBenchmark,
   checkout: checkoutBenchmark,
+  profile: profileBenchmark,
   edge: ({ seconds, delay }: { seconds: number; delay: number }) => edgeBenchmark({ seconds, delayMs: delay }),
   segments: segmentsBenchmark,
   insights: insightsBenchmark,
@@ -29,12 +31,15 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '10' },
     members: { type: 'string', default: '100000' },
     delay: { type: 'string', default: '20' },
+    before: { type: 'string' },
   },
 });
+// `--before <dir>`: the ledger and checkout benches also run the app of that checkout, side by side.
+if (values.before) process.env.BENCH_BEFORE_DIR = values.before;
 const name = positionals[0] as keyof typeof scenarios | undefined;
 if (!name || !(name in scenarios)) {
   console.error(
-    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20]`,
+    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20] [--before <checkout>]`,
   );
   process.exit(2);
 }

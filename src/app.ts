@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Config } from './config';
@@ -41,6 +42,48 @@ function errorResponse(
 }
 
 /**
+ * The CORS headers of an actual (not preflight) request, as Hono's `cors` middleware sets them with
+ * the same options: the allowed origin, credentials, the exposed headers, and `Vary: Origin` unless
+ * any origin is allowed.
+ */
+function corsResponseHeaders(options: {
+  origin: '*' | ((origin: string) => string | null);
+  credentials: boolean;
+  exposeHeaders: string[];
+}) {
+  const { origin } = options;
+  return (requestOrigin = ''): Array<[string, string]> => {
+    const allowed = origin === '*' ? '*' : origin(requestOrigin);
+    return [
+      ...(allowed ? [['Access-Control-Allow-Origin', allowed] as [string, string]] : []),
+      ...(options.credentials ? [['Access-Control-Allow-Credentials', 'true'] as [string, string]] : []),
+      ...(options.exposeHeaders.length > 0 ? [['Access-Control-Expose-Headers', options.exposeHeaders.join(',')] as [string, string]] : []),
+      ...(origin === '*' ? [] : [['Vary', 'Origin'] as [string, string]]),
+    ];
+  };
+}
+
+/**
+ * Yoga's JSON answer as the runtime's own response, built from its text. Yoga builds its responses
+ * with its own fetch implementation; Node's HTTP adapter writes such a response by reading its body
+ * as a stream (and waiting for a timer), while a response made here from a string is written at
+ * once. Anything else (a GraphiQL page, a stream) keeps its body as it is.
+ */
+async function asPlainResponse(c: Context, response: Response): Promise<Response> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const type = headers['content-type'] ?? '';
+  const json = type.startsWith('application/graphql-response+json') || type.startsWith('application/json');
+  // Through the context either way, so that the headers set before the handler (CORS) are on it.
+  const body = json ? await response.text() : response.body;
+  return body === null
+    ? c.body(null, response.status as StatusCode, headers)
+    : c.body(body, response.status as ContentfulStatusCode, headers);
+}
+
+/**
  * The whole HTTP surface, independent of the runtime: `node.ts` and `worker.ts` build the deps and
  * hand requests to this app. Build it once per process or isolate, not per request.
  *
@@ -73,17 +116,23 @@ export function createApp(deps: AppDeps) {
 
   // Browsers may call from the configured origins only ('*': any, without credentials).
   const anyOrigin = config.cors.origins.includes('*');
-  app.use(
-    '/graphql',
-    cors({
-      origin: anyOrigin ? '*' : (origin) => (config.cors.origins.includes(origin) ? origin : null),
-      credentials: config.cors.credentials && !anyOrigin,
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['authorization', 'content-type'],
-      exposeHeaders: ['retry-after'],
-      maxAge: 600,
-    }),
-  );
+  const corsOptions = {
+    origin: anyOrigin ? ('*' as const) : (origin: string) => (config.cors.origins.includes(origin) ? origin : null),
+    credentials: config.cors.credentials && !anyOrigin,
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['authorization', 'content-type'],
+    exposeHeaders: ['retry-after'],
+    maxAge: 600,
+  };
+  app.options('/graphql', cors(corsOptions));
+  // The same headers on the answers themselves, set before the handler's response is made: Hono's
+  // cors middleware would set them on a response of its own first, and Hono would then copy the
+  // handler's response into a new one through its body stream (written chunk by chunk on Node).
+  const corsHeaders = corsResponseHeaders(corsOptions);
+  app.on(['GET', 'POST'], '/graphql', async (c, next) => {
+    for (const [name, value] of corsHeaders(c.req.header('origin'))) c.header(name, value, { append: name === 'Vary' });
+    await next();
+  });
   app.post(
     '/graphql',
     bodyLimit({
@@ -106,7 +155,7 @@ export function createApp(deps: AppDeps) {
       return errorResponse(c, 429, message, publicExtensions, { 'Retry-After': String(decision.retryAfterSeconds) });
     }
     // A rejected `authentication` is awaited again, and answered as 401, by yoga's context factory.
-    return graphql.fetch(c.req.raw, { authentication, rateLimitKey: key });
+    return asPlainResponse(c, await graphql.fetch(c.req.raw, { authentication, rateLimitKey: key }));
   });
   return app;
 }

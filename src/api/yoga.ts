@@ -84,6 +84,9 @@ export function createGraphQLServer({
     logging: { debug: () => {}, info: logger.log, warn: logger.warn, error: logger.error },
     // CORS is the HTTP layer's (app.ts), from CORS_ORIGINS; yoga's default would reflect any origin.
     cors: false,
+    // So is the body limit (BODY_LIMIT_BYTES, chunked bodies included): yoga's own would pipe every
+    // request body through one more stream to count it again, at a cost on each request.
+    maxRequestBodySize: false,
     plugins: [
       ...limitPlugins({ production }),
       rateLimitExpensiveOperations(rateLimiter),

@@ -107,6 +107,26 @@ describe('request bodies, errors and CORS', () => {
     expect(fits.status).toBe(200);
   });
 
+  it('refuses a chunked body (no Content-Length) over 1 MB with the same 413, counted as it arrives', async () => {
+    const body = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1024 * 1024) } });
+    const chunks = new TextEncoder().encode(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < chunks.length; offset += 64 * 1024) controller.enqueue(chunks.slice(offset, offset + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await development.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      // @ts-expect-error Node's fetch needs it for a stream body; not in the DOM types
+      duplex: 'half',
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  });
+
   it('answers a malformed body in production without internals (no originalError, no SyntaxError)', async () => {
     for (const body of ['{"query": "{ __typename }"', 'not json', '']) {
       const response = await post(production, body);
@@ -129,6 +149,18 @@ describe('request bodies, errors and CORS', () => {
     expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
     const stranger = await preflight(production, 'https://evil.example.net');
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    // The answers themselves carry the same headers as Hono's cors middleware would set (a 413 too).
+    const answer = await post(production, query('{ __typename }'), { origin: 'https://shop.example.com' });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    expect(answer.headers.get('access-control-expose-headers')).toBe('retry-after');
+    expect(answer.headers.get('vary')).toMatch(/Origin/);
+    expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(await answer.json()).toEqual({ data: { __typename: 'Query' } });
+    const tooLarge = await post(production, JSON.stringify({ query: '{ __typename }', variables: { p: 'x'.repeat(1024 * 1024) } }), {
+      origin: 'https://app.example.com',
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     const simple = await post(production, query('{ __typename }'), { origin: 'https://evil.example.net' });
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
     expect(simple.headers.get('access-control-allow-credentials')).toBeNull();
@@ -146,6 +178,8 @@ describe('request bodies, errors and CORS', () => {
     const credentialed = await preflight(withCredentials, 'https://shop.example.com');
     expect(credentialed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
     expect(credentialed.headers.get('access-control-allow-credentials')).toBe('true');
+    const credentialedAnswer = await post(withCredentials, query('{ __typename }'), { origin: 'https://shop.example.com' });
+    expect(credentialedAnswer.headers.get('access-control-allow-credentials')).toBe('true');
     withCredentials.close();
   });
 });

@@ -29,11 +29,9 @@ export interface MemberLedgerState {
 
 const versionKeys = (programId: string, memberId: string) => [`member:${memberId}`, `rules:${programId}`];
 
-/** Every read of the state, as queries for one read batch, or for the read-back at the end of a write batch. */
-function stateReads(db: Database, programId: string, memberId: string) {
+/** What a ledger command writes of the state (lots, balances) and its versions: the read-back at the end of a write batch. */
+function writtenStateReads(db: Database, programId: string, memberId: string) {
   return [
-    memberStatusQuery(db, { programId, memberId }),
-    rulesQuery(db, programId),
     openLots(db, programId, memberId),
     db
       .select({ id: accounts.id, balance: accounts.balance })
@@ -43,19 +41,29 @@ function stateReads(db: Database, programId: string, memberId: string) {
   ] as const;
 }
 
+/** Every read of the state, as queries for one read batch. */
+function stateReads(db: Database, programId: string, memberId: string) {
+  return [
+    memberStatusQuery(db, { programId, memberId }),
+    rulesQuery(db, programId),
+    ...writtenStateReads(db, programId, memberId),
+  ] as const;
+}
+
 type RowsOf<Queries extends readonly unknown[]> = { [K in keyof Queries]: Awaited<Queries[K]> };
 type StateRows = RowsOf<ReturnType<typeof stateReads>>;
+type WrittenStateRows = RowsOf<ReturnType<typeof writtenStateReads>>;
 
-function stateOf(programId: string, memberId: string, [status, rules, lots, balances, versions]: StateRows): MemberLedgerState {
+function writtenStateOf(programId: string, memberId: string, [lots, balances, versions]: WrittenStateRows) {
   return {
-    programId,
-    memberId,
-    status,
-    rules: rulesOf(rules),
     lots,
     balances: Object.fromEntries(balances.map((row) => [row.id, row.balance])),
     versions: versionsOf(versionKeys(programId, memberId), versions),
   };
+}
+
+function stateOf(programId: string, memberId: string, [status, rules, ...written]: StateRows): MemberLedgerState {
+  return { programId, memberId, status, rules: rulesOf(rules), ...writtenStateOf(programId, memberId, written) };
 }
 
 /**
@@ -108,8 +116,10 @@ export function ledgerStateMemory(deps: CommandDeps, state: MemberLedgerState): 
   const { programId, memberId } = state;
   return {
     guards: stateVersionGuards(deps.db, state.versions),
-    readBack: [...stateReads(deps.db, programId, memberId)],
-    committed: (rows) => slot.set(stateOf(programId, memberId, rows as unknown as StateRows)),
+    // The guards held, and a ledger command changes neither the member's status nor the rules: only
+    // what it wrote (lots, balances, and so the versions) is read back.
+    readBack: [...writtenStateReads(deps.db, programId, memberId)],
+    committed: (rows) => slot.set({ ...state, ...writtenStateOf(programId, memberId, rows as unknown as WrittenStateRows) }),
     stale(violation) {
       if (!isStaleState(violation)) return false;
       slot.delete();

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../../config';
 import { claimsSchema, principalFromClaims, type Principal } from './principal';
 
@@ -9,6 +10,16 @@ export class AuthenticationError extends Error {
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 const DAY = 24 * 3600;
+
+/** How many verified tokens a verifier remembers (an LRU): a few MB at most. */
+const VERIFIED_TOKENS = 10_000;
+/**
+ * With a JWKS, how long a remembered token is trusted without verifying it again: a key removed
+ * from the set stops being accepted this long after jose's own copy of the set is refreshed.
+ */
+const KEY_SET_RECHECK_MS = 60_000;
+/** How long jose keeps a fetched JWKS before fetching it again (its default is 10 minutes). */
+const KEY_SET_MAX_AGE_MS = 5 * 60_000;
 
 /**
  * A stolen token is only good until it expires: its lifetime (exp − iat, or exp − now without
@@ -37,7 +48,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const options = { issuer: config.issuer, audience: config.audience, requiredClaims: ['exp'], clockTolerance: clockSkew };
   let verify: (token: string) => Promise<{ payload: unknown }>;
   if (config.jwksUrl) {
-    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
+    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl), { cacheMaxAge: KEY_SET_MAX_AGE_MS });
     verify = (token) => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
   } else if (config.secret) {
     // Imported once: handing jose the raw bytes would re-import the HMAC key on every request.
@@ -51,7 +62,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     throw new Error('createTokenVerifier needs a secret or a JWKS URL');
   }
 
-  return async (token) => {
+  const checkSignature = async (token: string): Promise<{ principal: Principal; exp: number }> => {
     let payload: unknown;
     try {
       ({ payload } = await verify(token));
@@ -67,6 +78,20 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       throw new AuthenticationError('Token lacks a valid role, program or subject claim');
     }
     checkLifetime(claims.data, claims.data.role === 'member' ? maxLifetime.member : maxLifetime.other, clockSkew);
-    return principalFromClaims(claims.data);
+    return { principal: principalFromClaims(claims.data), exp: claims.data.exp! };
+  };
+
+  // A client sends the same token with every request until it expires: its signature and claims are
+  // checked once, and the token (the whole string, signature included) is remembered until the
+  // moment jose would call it expired. Only tokens that passed are remembered.
+  const verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({ max: VERIFIED_TOKENS });
+  const recheckAfter = config.jwksUrl ? KEY_SET_RECHECK_MS : Number.POSITIVE_INFINITY;
+  return async (token) => {
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && now < known.expiresAt) return { ...known.principal };
+    const { principal, exp } = await checkSignature(token);
+    verified.set(token, { principal, expiresAt: Math.min((exp + clockSkew) * 1000, now + recheckAfter) });
+    return { ...principal };
   };
 }

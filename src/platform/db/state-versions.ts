@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { checks, stateVersions } from '../../../schema';
 import type { ConstraintViolation } from './constraint-errors';
 import type { Database, Statement } from './database';
@@ -17,20 +17,30 @@ export function versionsOf(keys: string[], rows: Array<{ key: string; version: n
 }
 
 /**
- * The first statements of a batch prepared from state kept in memory: each key's version must still
+ * The first statement of a batch prepared from state kept in memory: each key's version must still
  * be the one that state was read at, or `state_versions_current` trips and the batch rolls back
- * before anything is written. (A version sets itself to -1 when it differs; the CHECK refuses that.)
+ * before anything is written. (A version that differs is set to -1, which the CHECK refuses.) A key
+ * nothing has changed has no row, and no row is its version 0: the triggers create the row on the
+ * first change, so a key kept at 0 trips as soon as a row exists with another version.
  */
 export function stateVersionGuards(db: Database, versions: StateVersions): Statement[] {
-  return Object.entries(versions).flatMap(([key, version]) => [
-    // A key nothing has changed has no row yet: its version is 0. (Not an upsert: SQLite checks the
-    // row to insert against the CHECK before it finds the conflict.)
-    db.insert(stateVersions).values({ key, version: 0 }).onConflictDoNothing(),
+  const entries = Object.entries(versions);
+  if (entries.length === 0) return [];
+  const current = sql.join(
+    entries.map(([key, version]) => sql`(${stateVersions.key} = ${key} and ${stateVersions.version} = ${version})`),
+    sql` or `,
+  );
+  return [
     db
       .update(stateVersions)
-      .set({ version: sql`case when ${stateVersions.version} = ${version} then ${stateVersions.version} else -1 end` })
-      .where(eq(stateVersions.key, key)),
-  ]);
+      .set({ version: sql`case when ${current} then ${stateVersions.version} else -1 end` })
+      .where(
+        inArray(
+          stateVersions.key,
+          entries.map(([key]) => key),
+        ),
+      ),
+  ];
 }
 
 /** Whether a tripped guard says that state kept in memory was stale. */

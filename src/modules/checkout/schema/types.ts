@@ -13,7 +13,7 @@ import type { Tier } from '../../tiers';
 import type { AppliedOfferResult, QuoteResult, QuotedLine } from '../quote';
 
 export const NotAppliedReason = upperCaseEnum('NotAppliedReason', notAppliedReasons);
-const AppliedEffect = upperCaseEnum('AppliedEffect', [
+const appliedEffects = [
   'percent_off',
   'amount_off',
   'combo',
@@ -23,7 +23,8 @@ const AppliedEffect = upperCaseEnum('AppliedEffect', [
   'partner_voucher',
   'tier_discount',
   'referral_discount',
-] as const);
+] as const;
+const AppliedEffect = upperCaseEnum('AppliedEffect', appliedEffects);
 
 type InProgram<T> = T & { programId: string };
 
@@ -41,7 +42,10 @@ const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
   }),
 });
 
-export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>('AppliedOffer').implement({
+/** An applied offer as the API shows it: its effect one of the enum's values, so that it is read as a plain property. */
+type AppliedOfferView = Omit<InProgram<AppliedOfferResult>, 'effect'> & { effect: (typeof appliedEffects)[number] };
+
+export const AppliedOfferType = builder.objectRef<AppliedOfferView>('AppliedOffer').implement({
   description: "An offer (or the member's tier discount) that applied, and what it gave",
   fields: (t) => ({
     offer: t.loadable({
@@ -61,16 +65,14 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
     tier: t.field({
       type: TierType,
       nullable: true,
-      resolve: async (applied, _args, context) => {
+      // Synchronous when the tier was read with the quote (no promise per list item).
+      resolve: (applied, _args, context) => {
         if (!applied.tierId) return null;
-        return (
-          (context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined) ??
-          (await context.services.tiers.byIds(applied.programId, [applied.tierId]))[0] ??
-          null
-        );
+        const known = context.readInRequest.get(`Tier:${applied.tierId}`) as Tier | undefined;
+        return known ?? context.services.tiers.byIds(applied.programId, [applied.tierId]).then(([tier]) => tier ?? null);
       },
     }),
-    effect: t.field({ type: AppliedEffect, resolve: (applied) => applied.effect as never }),
+    effect: t.expose('effect', { type: AppliedEffect }),
     code: t.exposeString('code', { nullable: true, description: 'The promo code that unlocked it' }),
     discount: t.expose('discount', { type: 'SafeInt', description: 'Taken off, minor units' }),
     gift: t.expose('gift', { type: GiftType, nullable: true }),
@@ -85,13 +87,26 @@ export const AppliedOfferType = builder.objectRef<InProgram<AppliedOfferResult>>
   }),
 });
 
-export const NotAppliedType = builder.objectRef<NotApplied>('NotAppliedOffer').implement({
+/**
+ * A refusal as the API shows it, its ids already global: a quote lists a refusal for most of a
+ * program's offers, and with plain properties only, graphql-jit reads each field inline instead of
+ * calling a resolver (and building its resolve info) for every field of every item.
+ */
+type NotAppliedView = Omit<NotApplied, 'offerId' | 'tierId'> & { offerId: string | null; tierId: string | null };
+
+const notAppliedView = (entry: NotApplied): NotAppliedView => ({
+  ...entry,
+  offerId: entry.offerId ? encodeGlobalID('Offer', entry.offerId) : null,
+  tierId: entry.tierId ? encodeGlobalID('Tier', entry.tierId) : null,
+});
+
+export const NotAppliedType = builder.objectRef<NotAppliedView>('NotAppliedOffer').implement({
   description: 'An offer, code or tier discount that did not apply, and why',
   fields: (t) => ({
-    offerId: t.id({ nullable: true, resolve: (entry) => (entry.offerId ? encodeGlobalID('Offer', entry.offerId) : null) }),
-    tierId: t.id({ nullable: true, resolve: (entry) => (entry.tierId ? encodeGlobalID('Tier', entry.tierId) : null) }),
+    offerId: t.exposeID('offerId', { nullable: true }),
+    tierId: t.exposeID('tierId', { nullable: true }),
     code: t.exposeString('code', { nullable: true, description: 'The code as entered (normalized)' }),
-    reason: t.field({ type: NotAppliedReason, resolve: (entry) => entry.reason }),
+    reason: t.expose('reason', { type: NotAppliedReason }),
     threshold: t.expose('threshold', {
       type: 'SafeInt',
       nullable: true,
@@ -165,9 +180,10 @@ export function quoteFieldsOf<Parent extends InProgram<QuoteResult>>(ref: Return
     }),
     appliedOffers: t.field({
       type: [AppliedOfferType],
-      resolve: (quote) => quote.applied.map((applied) => ({ ...applied, programId: quote.programId })),
+      resolve: (quote) =>
+        quote.applied.map((applied) => ({ ...applied, effect: applied.effect as AppliedOfferView['effect'], programId: quote.programId })),
     }),
-    notApplied: t.field({ type: [NotAppliedType], resolve: (quote) => quote.notApplied }),
+    notApplied: t.field({ type: [NotAppliedType], resolve: (quote) => quote.notApplied.map(notAppliedView) }),
     gifts: t.field({ type: [GiftType], resolve: (quote) => quote.applied.flatMap((applied) => (applied.gift ? [applied.gift] : [])) }),
     stampsEarned: t.int({ resolve: (quote) => quote.applied.reduce((sum, applied) => sum + applied.stamps, 0) }),
     lines: t.field({ type: [QuotedLineType], resolve: (quote) => quote.lines }),
