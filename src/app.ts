@@ -59,8 +59,10 @@ function corsResponseHeaders(options: {
  */
 async function answerOf(response: Response) {
   const headers: Record<string, string> = {};
+  // Yoga's Headers keep the names as yoga wrote them (`Content-Type`): in lower case here, as the
+  // CORS headers added to this record are, so that the JSON answer is recognized and not streamed.
   response.headers.forEach((value, name) => {
-    headers[name] = value;
+    headers[name.toLowerCase()] = value;
   });
   const type = headers['content-type'] ?? '';
   const json = type.startsWith('application/graphql-response+json') || type.startsWith('application/json');
