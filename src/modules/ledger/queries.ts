@@ -120,7 +120,12 @@ export async function outstandingPoints(db: Database, programId: string): Promis
   return row?.total ?? 0;
 }
 
-/** Members holding points in lots whose expiry has come, after `cursor`, in id order. */
+/**
+ * Members holding points in lots whose expiry has come, after `cursor`, in id order: a walk of the
+ * member-ordered open lots that stops at `limit` members. `+expires_at` keeps the planner off the
+ * expiry index, whose range (every lot not yet expired by the job) would be read and sorted by
+ * member again for every chunk.
+ */
 export async function membersWithExpiredLots(
   db: Database,
   programId: string,
@@ -135,7 +140,7 @@ export async function membersWithExpiredLots(
       and(
         eq(lots.programId, programId),
         sql`${lots.remaining} > 0`,
-        sql`${lots.expiresAt} <= ${now.getTime()}`,
+        sql`+${lots.expiresAt} <= ${now.getTime()}`,
         cursor ? sql`${lots.memberId} > ${cursor}` : undefined,
       ),
     )
