@@ -137,7 +137,7 @@ describe('expire-points, set-based', () => {
   });
 });
 
-describe('expire-points reads', () => {
+describe('reads of lots by expiry', () => {
   it('read lots by the chunk’s members, never by the program-wide expiry index (whose range is every lot still to expire)', async () => {
     await twoMembers();
     for (const name of ['cy', 'dee', 'eve']) {
@@ -159,6 +159,20 @@ describe('expire-points reads', () => {
       const offending = await Promise.all(
         reads.map((statement) => readsOutsideTheMemberRange(app.client, statement, ['lots'], ['lots_member_open'])),
       );
+      expect(offending.flat()).toEqual([]);
+    } finally {
+      recorded.client.close();
+    }
+  });
+
+  it('a member’s expiring points are read from that member’s lots, not from the program’s lots expiring in the window', async () => {
+    await twoMembers();
+    const statements: InStatement[] = [];
+    const recorded = await openNodeDatabase({ url: `file:${app.databaseFile}`, wrapClient: recordingStatements(statements) });
+    try {
+      const soon = await createLedgerService({ ...app.deps, db: recorded.db }).expiringSoon('acme', ada.memberId, 800);
+      expect(soon.points).toBe(100);
+      const offending = await Promise.all(statements.map((statement) => readsOutsideTheMemberRange(app.client, statement, ['lots'])));
       expect(offending.flat()).toEqual([]);
     } finally {
       recorded.client.close();
