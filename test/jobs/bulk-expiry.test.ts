@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expirePoints } from '../../src/jobs/expire-points';
+import { expirePoints, expirePointsJob } from '../../src/jobs/expire-points';
 import { runJobNow } from '../../src/jobs/runner';
 import { expireMembersInBulk, expiryKey } from '../../src/modules/ledger/bulk-expiry';
 import { createLedgerService } from '../../src/modules/ledger/service';
@@ -10,6 +10,9 @@ import { closeSoundly, freshLedgerApp, memberLedger, mutate, REFUND_ORDER, trans
 import { liabilityPoints, placeOrder } from '../support/tiers';
 import { expectValidEvent, readEvents } from '../support/events';
 import type { TestApp } from '../support/test-app';
+import type { InStatement } from '@libsql/client';
+import { openNodeDatabase } from '../../src/platform/node/database';
+import { recordingStatements, readsOutsideTheMemberRange, sqlOf } from '../support/query-plans';
 
 /**
  * expire-points writes a chunk of members set-based, in one batch of multi-row statements. It must
@@ -131,5 +134,48 @@ describe('expire-points, set-based', () => {
     const expiries = (await transfersOf(app, bob.globalId)).filter((transfer) => transfer.kind === 'EXPIRY');
     expect(expiries.map((transfer) => transfer.amount)).toEqual([40]);
     expect(await liabilityPoints(app)).toBe(0);
+  });
+});
+
+describe('reads of lots by expiry', () => {
+  it('read lots by the chunk’s members, never by the program-wide expiry index (whose range is every lot still to expire)', async () => {
+    await twoMembers();
+    for (const name of ['cy', 'dee', 'eve']) {
+      const member = await enroll(app, { email: `${name}@example.com` });
+      await placeOrder(app, member.globalId, `o-${name}`, 10_000);
+    }
+    const statements: InStatement[] = [];
+    const recorded = await openNodeDatabase({ url: `file:${app.databaseFile}`, wrapClient: recordingStatements(statements) });
+    try {
+      app.clock.set(AS_OF);
+      const chunks = runJobNow({ ...app.deps, db: recorded.db }, expirePointsJob({ chunkSize: 2 }), {
+        now: new Date(AS_OF),
+        trigger: 'manual',
+        programId: 'acme',
+      });
+      expect(await chunks).toMatchObject({ processed: 5, error: null });
+      const reads = statements.filter((statement) => sqlOf(statement).includes('"lots"'));
+      expect(reads.length).toBeGreaterThan(3);
+      const offending = await Promise.all(
+        reads.map((statement) => readsOutsideTheMemberRange(app.client, statement, ['lots'], ['lots_member_open'])),
+      );
+      expect(offending.flat()).toEqual([]);
+    } finally {
+      recorded.client.close();
+    }
+  });
+
+  it('a member’s expiring points are read from that member’s lots, not from the program’s lots expiring in the window', async () => {
+    await twoMembers();
+    const statements: InStatement[] = [];
+    const recorded = await openNodeDatabase({ url: `file:${app.databaseFile}`, wrapClient: recordingStatements(statements) });
+    try {
+      const soon = await createLedgerService({ ...app.deps, db: recorded.db }).expiringSoon('acme', ada.memberId, 800);
+      expect(soon.points).toBe(100);
+      const offending = await Promise.all(statements.map((statement) => readsOutsideTheMemberRange(app.client, statement, ['lots'])));
+      expect(offending.flat()).toEqual([]);
+    } finally {
+      recorded.client.close();
+    }
   });
 });

@@ -40,7 +40,9 @@ export async function expireMembersInBulk(
           eq(lots.programId, programId),
           inArray(lots.memberId, memberIds),
           sql`${lots.remaining} > 0`,
-          sql`${lots.expiresAt} <= ${asOf.getTime()}`,
+          // `+` keeps the planner on the chunk's members: by the expiry index it would read every lot
+          // the job has yet to expire, in every chunk.
+          sql`+${lots.expiresAt} <= ${asOf.getTime()}`,
         ),
       ),
     db

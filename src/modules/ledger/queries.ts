@@ -120,7 +120,12 @@ export async function outstandingPoints(db: Database, programId: string): Promis
   return row?.total ?? 0;
 }
 
-/** Members holding points in lots whose expiry has come, after `cursor`, in id order. */
+/**
+ * Members holding points in lots whose expiry has come, after `cursor`, in id order: a walk of the
+ * member-ordered open lots that stops at `limit` members. `+expires_at` keeps the planner off the
+ * expiry index, whose range (every lot not yet expired by the job) would be read and sorted by
+ * member again for every chunk.
+ */
 export async function membersWithExpiredLots(
   db: Database,
   programId: string,
@@ -135,7 +140,7 @@ export async function membersWithExpiredLots(
       and(
         eq(lots.programId, programId),
         sql`${lots.remaining} > 0`,
-        sql`${lots.expiresAt} <= ${now.getTime()}`,
+        sql`+${lots.expiresAt} <= ${now.getTime()}`,
         cursor ? sql`${lots.memberId} > ${cursor}` : undefined,
       ),
     )
@@ -155,8 +160,10 @@ export async function expiringLots(db: Database, programId: string, memberId: st
         eq(lots.programId, programId),
         eq(lots.memberId, memberId),
         sql`${lots.remaining} > 0`,
-        sql`${lots.expiresAt} > ${now.getTime()}`,
-        sql`${lots.expiresAt} <= ${until.getTime()}`,
+        // `+`: by the member's lots, not the program's lots expiring in the window (the expiry index
+        // would also spare the sort, so the planner takes it without statistics).
+        sql`+${lots.expiresAt} > ${now.getTime()}`,
+        sql`+${lots.expiresAt} <= ${until.getTime()}`,
       ),
     )
     .orderBy(lots.expiresAt);

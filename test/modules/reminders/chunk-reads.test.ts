@@ -1,10 +1,11 @@
-import type { Client, InStatement } from '@libsql/client';
+import type { InStatement } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runReminderStep } from '../../../src/modules/reminders';
 import { openNodeDatabase } from '../../../src/platform/node/database';
 import { closeSoundly } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { remindOnly } from '../../support/reminders';
+import { recordingStatements, readsOutsideTheMemberRange, sqlOf } from '../../support/query-plans';
 import { placeOrder, setUpTiers } from '../../support/tiers';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
@@ -16,43 +17,6 @@ afterEach(() => closeSoundly(app));
 
 /** The tables the job reads per member: each read of them must stay within the chunk's members. */
 const PER_MEMBER_TABLES = ['lots', 'orders', 'carts', 'member_tiers'];
-
-/** Every statement a client runs (a batch's one by one), for their query plans. */
-function recordingStatements(statements: InStatement[]) {
-  return (client: Client): Client =>
-    new Proxy(client, {
-      get(target, property) {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        if (property === 'execute')
-          return (statement: InStatement) => {
-            statements.push(statement);
-            return target.execute(statement);
-          };
-        if (property === 'batch')
-          return (batch: InStatement[], mode?: Parameters<Client['batch']>[1]) => {
-            statements.push(...batch);
-            return target.batch(batch, mode);
-          };
-        return value.bind(target);
-      },
-    });
-}
-
-const sqlOf = (statement: InStatement) => (typeof statement === 'string' ? statement : statement.sql);
-
-/** The plan lines of a statement that read a per-member table other than by a member range. */
-async function outsideTheMemberRange(client: Client, statement: InStatement) {
-  const sql = sqlOf(statement);
-  const args = typeof statement === 'string' ? [] : (statement.args ?? []);
-  if (!/^\s*(select|with)\b/i.test(sql)) return [];
-  const plan = await client.execute({ sql: `explain query plan ${sql}`, args });
-  return plan.rows
-    .map((row) => String(row.detail))
-    .filter((detail) => PER_MEMBER_TABLES.some((table) => new RegExp(`\\b${table}\\b`).test(detail)))
-    .filter((detail) => !/^SEARCH \S+ USING (COVERING )?INDEX \S+ \((program_id=\? AND )?member_id[=<>]/.test(detail))
-    .map((detail) => `${detail}  ←  ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
-}
 
 describe('the reminder job’s reads', () => {
   it('read each per-member table by the chunk’s member range, never by a program-wide range such as lots by expiry', async () => {
@@ -84,7 +48,7 @@ describe('the reminder job’s reads', () => {
       await runReminderStep(recorded.db, 'acme', now, `members:${second}`, 2);
       const reads = statements.filter((statement) => PER_MEMBER_TABLES.some((table) => sqlOf(statement).includes(`"${table}"`)));
       expect(reads.length).toBeGreaterThan(4);
-      const offending = await Promise.all(reads.map((statement) => outsideTheMemberRange(app.client, statement)));
+      const offending = await Promise.all(reads.map((statement) => readsOutsideTheMemberRange(app.client, statement, PER_MEMBER_TABLES)));
       expect(offending.flat()).toEqual([]);
     } finally {
       recorded.client.close();
