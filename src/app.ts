@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Config } from './config';
@@ -30,21 +29,10 @@ export interface AppDeps extends ServiceDeps {
   assets?: StaticAssets;
 }
 
-/** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
-function errorResponse(
-  c: Context,
-  status: 413 | 429,
-  message: string,
-  extensions: Record<string, unknown>,
-  headers: Record<string, string> = {},
-) {
-  return c.json({ errors: [{ message, extensions }] }, status, headers);
-}
-
 /**
  * The CORS headers of an actual (not preflight) request, as Hono's `cors` middleware sets them with
  * the same options: the allowed origin, credentials, the exposed headers, and `Vary: Origin` unless
- * any origin is allowed.
+ * any origin is allowed. Added to a plain header record (names in lower case, as yoga gives them).
  */
 function corsResponseHeaders(options: {
   origin: '*' | ((origin: string) => string | null);
@@ -52,35 +40,33 @@ function corsResponseHeaders(options: {
   exposeHeaders: string[];
 }) {
   const { origin } = options;
-  return (requestOrigin = ''): Array<[string, string]> => {
-    const allowed = origin === '*' ? '*' : origin(requestOrigin);
-    return [
-      ...(allowed ? [['Access-Control-Allow-Origin', allowed] as [string, string]] : []),
-      ...(options.credentials ? [['Access-Control-Allow-Credentials', 'true'] as [string, string]] : []),
-      ...(options.exposeHeaders.length > 0 ? [['Access-Control-Expose-Headers', options.exposeHeaders.join(',')] as [string, string]] : []),
-      ...(origin === '*' ? [] : [['Vary', 'Origin'] as [string, string]]),
-    ];
+  const exposed = options.exposeHeaders.join(',');
+  return (requestOrigin: string | undefined, headers: Record<string, string>): Record<string, string> => {
+    const allowed = origin === '*' ? '*' : origin(requestOrigin ?? '');
+    if (allowed) headers['access-control-allow-origin'] = allowed;
+    if (options.credentials) headers['access-control-allow-credentials'] = 'true';
+    if (exposed) headers['access-control-expose-headers'] = exposed;
+    if (origin !== '*') headers.vary = headers.vary ? `${headers.vary}, Origin` : 'Origin';
+    return headers;
   };
 }
 
 /**
- * Yoga's JSON answer as the runtime's own response, built from its text. Yoga builds its responses
- * with its own fetch implementation; Node's HTTP adapter writes such a response by reading its body
- * as a stream (and waiting for a timer), while a response made here from a string is written at
+ * Yoga's answer as the status, headers and body of the runtime's own response. Yoga builds its
+ * responses with its own fetch implementation; Node's HTTP adapter writes such a response by reading
+ * its body as a stream (and waiting for a timer), while a JSON answer taken as text is written at
  * once. Anything else (a GraphiQL page, a stream) keeps its body as it is.
  */
-async function asPlainResponse(c: Context, response: Response): Promise<Response> {
+async function answerOf(response: Response) {
   const headers: Record<string, string> = {};
+  // Yoga's Headers keep the names as yoga wrote them (`Content-Type`): in lower case here, as the
+  // CORS headers added to this record are, so that the JSON answer is recognized and not streamed.
   response.headers.forEach((value, name) => {
-    headers[name] = value;
+    headers[name.toLowerCase()] = value;
   });
   const type = headers['content-type'] ?? '';
   const json = type.startsWith('application/graphql-response+json') || type.startsWith('application/json');
-  // Through the context either way, so that the headers set before the handler (CORS) are on it.
-  const body = json ? await response.text() : response.body;
-  return body === null
-    ? c.body(null, response.status as StatusCode, headers)
-    : c.body(body, response.status as ContentfulStatusCode, headers);
+  return { status: response.status, headers, body: json ? await response.text() : response.body };
 }
 
 /**
@@ -125,26 +111,34 @@ export function createApp(deps: AppDeps) {
     maxAge: 600,
   };
   app.options('/graphql', cors(corsOptions));
-  // The same headers on the answers themselves, set before the handler's response is made: Hono's
-  // cors middleware would set them on a response of its own first, and Hono would then copy the
-  // handler's response into a new one through its body stream (written chunk by chunk on Node).
-  const corsHeaders = corsResponseHeaders(corsOptions);
-  app.on(['GET', 'POST'], '/graphql', async (c, next) => {
-    for (const [name, value] of corsHeaders(c.req.header('origin'))) c.header(name, value, { append: name === 'Vary' });
+  // The same headers on every answer of /graphql, in the plain header record it is made with: Hono's
+  // cors middleware (or `c.header`) would keep them in a Headers object, which Hono and Node's
+  // adapter then copy and sort on the way out, or, set on a response of their own first, make Hono
+  // copy the handler's response through its body stream.
+  const withCors = corsResponseHeaders(corsOptions);
+  const answer = (c: Context, status: number, headers: Record<string, string>, body: BodyInit | null) =>
+    new Response(body, { status, headers: withCors(c.req.header('origin'), headers) });
+  /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
+  const errorAnswer = (c: Context, status: 413 | 429, error: { message: string; extensions: Record<string, unknown> }, headers = {}) =>
+    answer(c, status, { 'content-type': 'application/json', ...headers }, JSON.stringify({ errors: [error] }));
+  const tooLarge = (c: Context) =>
+    errorAnswer(c, 413, {
+      message: `Request body larger than ${config.bodyLimitBytes} bytes`,
+      extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: config.bodyLimitBytes },
+    });
+  const countedBodyLimit = bodyLimit({ maxSize: config.bodyLimitBytes, onError: tooLarge });
+  app.post('/graphql', async (c, next) => {
+    // A body with a Content-Length (and no Transfer-Encoding) is exactly that long: the HTTP parser
+    // holds it to it. Checked from the header alone, the body stays untouched until yoga reads it,
+    // which on Node is straight from the socket (@hono/node-server's lightweight request). Hono's
+    // middleware would first turn the request into a full web Request with a stream body, read again
+    // through web streams. Any other body is counted as it arrives.
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return countedBodyLimit(c, next);
+    if (Number.parseInt(length, 10) > config.bodyLimitBytes) return tooLarge(c);
     await next();
   });
-  app.post(
-    '/graphql',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) =>
-        errorResponse(c, 413, `Request body larger than ${config.bodyLimitBytes} bytes`, {
-          code: 'PAYLOAD_TOO_LARGE',
-          maxBytes: config.bodyLimitBytes,
-        }),
-    }),
-  );
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
+  app.on(['GET', 'POST'], '/graphql', async (c) => {
     const authentication = authenticate(c.req.raw, verifyToken, services);
     const principal = await authentication.catch(() => null);
     const { bucket, key } = rateLimitSubject(principal, deps.clientAddress?.(c) ?? 'unknown');
@@ -152,10 +146,14 @@ export function createApp(deps: AppDeps) {
     if (!decision.allowed) {
       const { message, extensions } = rateLimitedError(decision);
       const { http: _http, ...publicExtensions } = extensions;
-      return errorResponse(c, 429, message, publicExtensions, { 'Retry-After': String(decision.retryAfterSeconds) });
+      return errorAnswer(c, 429, { message, extensions: publicExtensions }, { 'Retry-After': String(decision.retryAfterSeconds) });
     }
     // A rejected `authentication` is awaited again, and answered as 401, by yoga's context factory.
-    return asPlainResponse(c, await graphql.fetch(c.req.raw, { authentication, rateLimitKey: key }));
+    // `handleRequest`, not `fetch`: fetch also races the answer against the request's abort signal,
+    // which makes Node's adapter create one and listen to it on every request, for nothing: a
+    // client that went away gets no answer either way, and execution does not watch the signal.
+    const { status, headers, body } = await answerOf(await graphql.handleRequest(c.req.raw, { authentication, rateLimitKey: key }));
+    return answer(c, status, headers, body);
   });
   return app;
 }

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, UNTHROTTLED, type TestApp } from '../support/test-app';
 
@@ -125,6 +127,35 @@ describe('request bodies, errors and CORS', () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  });
+
+  it('over a real socket, refuses a body whose Content-Length is over 1 MB from the header, and reads one under it', async () => {
+    // As `npm start` serves it: Node's adapter, where the body stays unread until yoga reads it.
+    const server: ServerType = await new Promise((resolve) => {
+      const started = serve({ fetch: production.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const send = (body: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://shop.example.com' }, body });
+    try {
+      const padding = (bytes: number) => JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(bytes) } });
+      const tooLarge = await send(padding(1024 * 1024));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+      expect(await tooLarge.json()).toEqual({
+        errors: [{ message: 'Request body larger than 1048576 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes: 1_048_576 } }],
+      });
+      const fits = await send(padding(1024 * 1024 - 200));
+      expect([fits.status, await fits.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
+      expect(fits.headers.get('vary')).toMatch(/Origin/);
+      const malformed = await send('{"query": "{ __typename }"');
+      expect([malformed.status, await malformed.json()]).toEqual([
+        400,
+        { errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] },
+      ]);
+    } finally {
+      server.close();
+    }
   });
 
   it('answers a malformed body in production without internals (no originalError, no SyntaxError)', async () => {

@@ -92,12 +92,21 @@ export const AppliedOfferType = builder.objectRef<AppliedOfferView>('AppliedOffe
  * program's offers, and with plain properties only, graphql-jit reads each field inline instead of
  * calling a resolver (and building its resolve info) for every field of every item.
  */
-type NotAppliedView = Omit<NotApplied, 'offerId' | 'tierId'> & { offerId: string | null; tierId: string | null };
+type NotAppliedView = Pick<NotApplied, 'code' | 'reason'> & {
+  offerId: string | null;
+  tierId: string | null;
+  threshold: number | null;
+  missing: number | null;
+};
 
+/** Every view of the same shape (a refusal may lack `threshold` and `missing`), so that reading them stays monomorphic. */
 const notAppliedView = (entry: NotApplied): NotAppliedView => ({
-  ...entry,
   offerId: entry.offerId ? encodeGlobalID('Offer', entry.offerId) : null,
   tierId: entry.tierId ? encodeGlobalID('Tier', entry.tierId) : null,
+  code: entry.code,
+  reason: entry.reason,
+  threshold: entry.threshold ?? null,
+  missing: entry.missing ?? null,
 });
 
 export const NotAppliedType = builder.objectRef<NotAppliedView>('NotAppliedOffer').implement({
