@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps) {
   const answer = (c: Context, status: number, headers: Record<string, string>, body: BodyInit | null) =>
     new Response(body, { status, headers: withCors(c.req.header('origin'), headers) });
   /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
-  const errorAnswer = (c: Context, status: 413 | 429, error: { message: string; extensions: Record<string, unknown> }, headers = {}) =>
+  const errorAnswer = (c: Context, status: 413 | 429 | 500, error: { message: string; extensions: Record<string, unknown> }, headers = {}) =>
     answer(c, status, { 'content-type': 'application/json', ...headers }, JSON.stringify({ errors: [error] }));
   const tooLarge = (c: Context) =>
     errorAnswer(c, 413, {
@@ -154,6 +154,13 @@ export function createApp(deps: AppDeps) {
     // client that went away gets no answer either way, and execution does not watch the signal.
     const { status, headers, body } = await answerOf(await graphql.handleRequest(c.req.raw, { authentication, rateLimitKey: key }));
     return answer(c, status, headers, body);
+  });
+  // An unexpected failure outside yoga (which answers its own errors): a GraphQL-shaped 500 that a
+  // browser can read (with the CORS headers), the details only in the log.
+  app.onError((error, c) => {
+    logger.error(`${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (c.req.path !== '/graphql') return c.text('Internal Server Error', 500);
+    return errorAnswer(c, 500, { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
   return app;
 }

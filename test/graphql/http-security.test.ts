@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
 import { createTestApp, UNTHROTTLED, type TestApp } from '../support/test-app';
 
 /** A raw POST to /graphql, as any HTTP client would send it. */
@@ -156,6 +157,28 @@ describe('request bodies, errors and CORS', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('answers an unexpected failure outside yoga with a GraphQL 500 a browser can read, without the details', async () => {
+    const logged: string[] = [];
+    const failing = createApp({
+      ...production.deps,
+      logger: { ...console, error: (message: string) => void logged.push(message) },
+      rateLimiter: async () => {
+        throw new Error('rate limiter store unreachable at 10.0.0.7');
+      },
+    });
+    const response = await failing.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://shop.example.com' },
+      body: query('{ __typename }'),
+    });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    expect(text).not.toMatch(/10\.0\.0\.7/);
+    expect(logged.join('\n')).toMatch(/rate limiter store unreachable/);
   });
 
   it('answers a malformed body in production without internals (no originalError, no SyntaxError)', async () => {
