@@ -119,8 +119,12 @@ export function createApp(deps: AppDeps) {
   const answer = (c: Context, status: number, headers: Record<string, string>, body: BodyInit | null) =>
     new Response(body, { status, headers: withCors(c.req.header('origin'), headers) });
   /** A GraphQL-shaped error answer from the HTTP layer, before yoga sees the request. */
-  const errorAnswer = (c: Context, status: 413 | 429 | 500, error: { message: string; extensions: Record<string, unknown> }, headers = {}) =>
-    answer(c, status, { 'content-type': 'application/json', ...headers }, JSON.stringify({ errors: [error] }));
+  const errorAnswer = (
+    c: Context,
+    status: 413 | 429 | 500,
+    error: { message: string; extensions: Record<string, unknown> },
+    headers = {},
+  ) => answer(c, status, { 'content-type': 'application/json', ...headers }, JSON.stringify({ errors: [error] }));
   const tooLarge = (c: Context) =>
     errorAnswer(c, 413, {
       message: `Request body larger than ${config.bodyLimitBytes} bytes`,
