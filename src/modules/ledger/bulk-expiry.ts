@@ -6,6 +6,7 @@ import { valuesList } from '../../platform/db/values-list';
 import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
 import { earnMonthsStatements } from './earn-months';
+import { expiresAtOfMembersLots } from './queries';
 import { SYSTEM_KEY_PREFIX } from './inputs';
 import { requestHash } from './operation';
 import { pointsEvent, type PointsMovementResult } from './commands/points';
@@ -40,9 +41,7 @@ export async function expireMembersInBulk(
           eq(lots.programId, programId),
           inArray(lots.memberId, memberIds),
           sql`${lots.remaining} > 0`,
-          // `+` keeps the planner on the chunk's members: by the expiry index it would read every lot
-          // the job has yet to expire, in every chunk.
-          sql`+${lots.expiresAt} <= ${asOf.getTime()}`,
+          sql`${expiresAtOfMembersLots} <= ${asOf.getTime()}`,
         ),
       ),
     db

@@ -121,10 +121,17 @@ export async function outstandingPoints(db: Database, programId: string): Promis
 }
 
 /**
+ * A lot's expiry as a condition of a per-member read, which the planner must not use to choose an
+ * index (the unary `+`). Without statistics, or with a member range it cannot size (a subquery),
+ * SQLite prefers the program-wide `lots_open_expiry` index (which the liability report names with
+ * `INDEXED BY`), and its range is every open lot of the program in the window: read again for every
+ * member or chunk instead of the members' few lots.
+ */
+export const expiresAtOfMembersLots = sql`+${lots.expiresAt}`;
+
+/**
  * Members holding points in lots whose expiry has come, after `cursor`, in id order: a walk of the
- * member-ordered open lots that stops at `limit` members. `+expires_at` keeps the planner off the
- * expiry index, whose range (every lot not yet expired by the job) would be read and sorted by
- * member again for every chunk.
+ * member-ordered open lots that stops at `limit` members.
  */
 export async function membersWithExpiredLots(
   db: Database,
@@ -140,7 +147,7 @@ export async function membersWithExpiredLots(
       and(
         eq(lots.programId, programId),
         sql`${lots.remaining} > 0`,
-        sql`+${lots.expiresAt} <= ${now.getTime()}`,
+        sql`${expiresAtOfMembersLots} <= ${now.getTime()}`,
         cursor ? sql`${lots.memberId} > ${cursor}` : undefined,
       ),
     )
@@ -160,10 +167,8 @@ export async function expiringLots(db: Database, programId: string, memberId: st
         eq(lots.programId, programId),
         eq(lots.memberId, memberId),
         sql`${lots.remaining} > 0`,
-        // `+`: by the member's lots, not the program's lots expiring in the window (the expiry index
-        // would also spare the sort, so the planner takes it without statistics).
-        sql`+${lots.expiresAt} > ${now.getTime()}`,
-        sql`+${lots.expiresAt} <= ${until.getTime()}`,
+        sql`${expiresAtOfMembersLots} > ${now.getTime()}`,
+        sql`${expiresAtOfMembersLots} <= ${until.getTime()}`,
       ),
     )
     .orderBy(lots.expiresAt);
@@ -196,9 +201,7 @@ export function openLotsExpiringWithin(
         afterMemberId ? sql`${lots.memberId} > ${afterMemberId}` : undefined,
         sql`${lots.memberId} <= ${lastMemberId}`,
         gt(lots.remaining, 0),
-        // The unary `+` keeps the planner off the (program, expiry) index: a chunk's member range is a
-        // subquery it cannot size, and a year's expiry range covers nearly every open lot of the program.
-        sql`+${lots.expiresAt} > ${now.getTime()} and +${lots.expiresAt} <= ${until.getTime()}`,
+        sql`${expiresAtOfMembersLots} > ${now.getTime()} and ${expiresAtOfMembersLots} <= ${until.getTime()}`,
       ),
     );
 }
