@@ -135,6 +135,44 @@ describe('expire-points, set-based', () => {
     expect(expiries.map((transfer) => transfer.amount)).toEqual([40]);
     expect(await liabilityPoints(app)).toBe(0);
   });
+
+  it('a chunk written a few members per batch: a guard that trips in one batch sends only its members to the serializers', async () => {
+    const bob = await twoMembers();
+    const others = [];
+    for (const name of ['cy', 'dee', 'eve']) {
+      const member = await enroll(app, { email: `${name}@example.com` });
+      await placeOrder(app, member.globalId, `o-${name}`, 10_000);
+      others.push(member);
+    }
+    const [cy] = others;
+    app.clock.set(AS_OF);
+    // One chunk of five members (in enrolment order), each batch of two a read and a write: ada and
+    // bob, then cy and dee, then eve. Cy's refund claws back 60 of his points after his batch has read his lot.
+    let batches = 0;
+    const db = new Proxy(app.db, {
+      get(target, property) {
+        if (property !== 'batch') return Reflect.get(target, property, target);
+        return async (statements: Parameters<Database['batch']>[0]) => {
+          if (++batches === 4)
+            expect(await mutate(app, REFUND_ORDER, { orderId: 'o-cy', amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
+          return target.batch(statements);
+        };
+      },
+    });
+    const job = expirePointsJob({ chunkSize: 5, membersPerBatch: 2 });
+    expect(await runJobNow({ ...app.deps, db }, job, { now: new Date(AS_OF), trigger: 'manual', programId: 'acme' })).toMatchObject({
+      processed: 5,
+      error: null,
+    });
+    // The third batch went set-based again after the second fell back.
+    expect(batches).toBe(6);
+    const expiries = async (globalId: string) =>
+      (await transfersOf(app, globalId)).filter((transfer) => transfer.kind === 'EXPIRY').map((transfer) => transfer.amount);
+    expect(await expiries(cy!.globalId)).toEqual([40]);
+    for (const member of [ada, bob, ...others.slice(1)]) expect(await expiries(member.globalId)).toEqual([100]);
+    expect(await liabilityPoints(app)).toBe(0);
+    expect(await readEvents(app, { types: ['points.expired'] })).toHaveLength(5);
+  });
 });
 
 describe('reads of lots by expiry', () => {
