@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
-import { programs } from '../../schema';
+import { operations, programs } from '../../schema';
 import { writeBatch, type Database } from '../../src/platform/db/database';
-import { insertRows } from '../../src/platform/db/insert-rows';
+import { insertRows, insertRowsFromJson } from '../../src/platform/db/insert-rows';
 import { openNodeDatabase } from '../../src/platform/node/database';
 
 let db: Database;
@@ -53,4 +53,21 @@ it('upserts with drizzle’s onConflictDoUpdate', async () => {
 
 it('writes nothing for no rows', () => {
   expect(insertRows(db, programs, [])).toEqual([]);
+});
+
+it('inserts rows from one JSON parameter, with the values all rows share given once, mapped as drizzle maps them', async () => {
+  const createdAt = new Date(Date.UTC(2026, 5, 1, 12));
+  const shared = { programId: 'p-0001', command: 'ledger.expirePoints', createdAt };
+  const perRow = Array.from({ length: 600 }, (_, index) => ({
+    id: `op-${String(index).padStart(4, '0')}`,
+    idempotencyKey: `key-${index}`,
+    requestHash: 'hash',
+    memberId: null,
+    result: { points: index, lots: [{ lotId: `l-${index}`, points: -index - 1 }], note: 'a "quoted" \\ text' },
+  }));
+  const statements = insertRowsFromJson(db, operations, shared, perRow);
+  expect(statements).toHaveLength(1);
+  await writeBatch(db, statements);
+  expect(await db.select().from(operations).orderBy(asc(operations.id))).toEqual(perRow.map((row) => ({ ...shared, ...row })));
+  expect(insertRowsFromJson(db, operations, shared, [])).toEqual([]);
 });
