@@ -5,8 +5,9 @@
  * auth, no validation, no serializer transport (its copies of input and outcome) and no idempotency
  * hash. `/redeem` keeps the member's state between its requests as the serializer does, so it
  * issues redeemPoints' statements: no read while the state is kept, one batch with the version
- * guard, the ledger's rows, the outbox event and the read-back. `/quote` calls checkout's own `checkoutCart` (the same reads and the same
- * evaluation as `quote`) on an already normalized cart, against the database it is pointed at.
+ * guard, the ledger's rows, the outbox event and the read-back. `/quote` calls checkout's own
+ * `checkoutCart` (the same reads and the same evaluation as `quote`) on an already normalized cart,
+ * against the database it is pointed at.
  * The GraphQL path is measured as a ratio of this.
  */
 import { serve } from '@hono/node-server';
