@@ -72,4 +72,9 @@ DROP TABLE `order_lines`;--> statement-breakpoint
 ALTER TABLE `__new_order_lines` RENAME TO `order_lines`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 -- No reader: the stats' index by spend (RFM scores read every customer of the program by the index on last order).
-DROP INDEX `member_stats_program_spend`;
+DROP INDEX `member_stats_program_spend`;--> statement-breakpoint
+-- One index of a member's orders by time for every reader: the member's orders and the reports'
+-- counted orders (covering: what an order is worth, whether it is fully refunded).
+DROP INDEX `orders_counted_by_member`;--> statement-breakpoint
+DROP INDEX `orders_member_created`;--> statement-breakpoint
+CREATE INDEX `orders_member_created` ON `orders` (`program_id`,`member_id`,`created_at`,`total`,`discount`,`refunded_amount`,`fully_refunded_at`);
