@@ -22,6 +22,7 @@ export default defineConfig({
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/test-results.json' }]] : ['default'],
     // Tests that expect an error make the app log it; a green run shows no logs, a failing test shows its own.
     silent: 'passed-only',
+    globalSetup: ['./test/support/temporary-directory.ts'],
     projects: [
       {
         // Node loads graphql's CommonJS entry for packages in node_modules; source files must share

@@ -3,19 +3,19 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
   beforeCheckout,
   benchTokens,
-  cpuShare,
-  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   graphql,
   ledgerAudit,
+  loadAverages,
   measure,
   post,
   printResults,
+  ratios,
   startApp,
   startServer,
   writeResults,
-  type LoadResult,
+  type MeasureOptions,
   type Server,
 } from './lib';
 
@@ -238,7 +238,7 @@ export async function seedOffers(url: string, admin: Record<string, string>, tie
  * evaluating 200 offers costs), in the same run. The quote also goes through a bare Hono route
  * calling checkout's `checkoutCart` on each database (bench/baseline-server.ts: what GraphQL costs).
  */
-export async function checkoutBenchmark({ seconds, connections }: { seconds: number; connections: number }) {
+export async function checkoutBenchmark(options: MeasureOptions) {
   const dir = freshDataDir();
   const servers: Server[] = [];
   const start = async (server: Promise<Server>) => {
@@ -347,51 +347,49 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
         `discount ${carts.discount.toFixed(0)} (${carts.discountWithoutOffers.toFixed(0)} without offers: the tier discount alone)`,
     );
 
-    const options = { seconds, connections };
+    const loadAtStart = loadAverages();
     const quote = await measure(
       'quote',
       {
-        'bare-0': bareQuote(0),
+        // Each GraphQL path next to its bare route, in both orders of the rounds.
         'bare-200': bareQuote(200),
-        'graphql-0': graphqlQuote(0),
         'graphql-200': graphqlQuote(200),
+        'bare-0': bareQuote(0),
+        'graphql-0': graphqlQuote(0),
         'graphql-200-no-jit': { ...graphqlQuote(200), url: `${interpreted.url}/graphql`, server: interpreted },
         ...(before ? { 'graphql-200-before': { ...graphqlQuote(200), url: `${before.url}/graphql`, server: before } } : {}),
       },
       options,
     );
     const recordOrder = await measure('recordOrder', { 'graphql-0': graphqlOrder(0), 'graphql-200': graphqlOrder(200) }, options);
-    const ratio = (paths: Record<string, LoadResult>, of: string, to: string) =>
-      paths[of]!.requestsPerSecond / paths[to]!.requestsPerSecond;
+    const loadAtEnd = loadAverages();
+    const throughput = (measured: typeof quote, of: string, to: string) => ratios(measured, of, to, { byCpu: false });
     const results = {
       quote: {
-        paths: quote,
+        paths: quote.paths,
         ratios: {
-          'graphql-200/graphql-0': ratio(quote, 'graphql-200', 'graphql-0'),
-          'bare-200/bare-0': ratio(quote, 'bare-200', 'bare-0'),
-          'graphql-0/bare-0': ratio(quote, 'graphql-0', 'bare-0'),
-          'graphql-200/bare-200': ratio(quote, 'graphql-200', 'bare-200'),
-          'graphql-200-no-jit/bare-200': ratio(quote, 'graphql-200-no-jit', 'bare-200'),
-          [`graphql-200/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200', 'bare-200'),
-          [`graphql-200-no-jit/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-no-jit', 'bare-200'),
-          [`graphql-0/bare-0${CPU_RATIO}`]: cpuShare(quote, 'graphql-0', 'bare-0'),
-          ...(before
-            ? {
-                'graphql-200-before/bare-200': ratio(quote, 'graphql-200-before', 'bare-200'),
-                [`graphql-200-before/bare-200${CPU_RATIO}`]: cpuShare(quote, 'graphql-200-before', 'bare-200'),
-              }
-            : {}),
+          ...throughput(quote, 'graphql-200', 'graphql-0'),
+          ...throughput(quote, 'bare-200', 'bare-0'),
+          ...ratios(quote, 'graphql-200', 'bare-200'),
+          ...ratios(quote, 'graphql-0', 'bare-0'),
+          ...ratios(quote, 'graphql-200-no-jit', 'bare-200'),
+          ...(before ? ratios(quote, 'graphql-200-before', 'bare-200') : {}),
         },
+        rounds: quote.rounds,
       },
-      recordOrder: { paths: recordOrder, ratios: { 'graphql-200/graphql-0': ratio(recordOrder, 'graphql-200', 'graphql-0') } },
+      recordOrder: {
+        paths: recordOrder.paths,
+        ratios: throughput(recordOrder, 'graphql-200', 'graphql-0'),
+        rounds: recordOrder.rounds,
+      },
     };
 
     const audits = { 'no offers': await ledgerAudit(apps[0].url, admin), '200 offers': await ledgerAudit(apps[200].url, admin) };
     const report = {
       scenario: 'checkout',
       at: new Date().toISOString(),
-      seconds,
-      connections,
+      ...options,
+      loadAverages: { start: loadAtStart, end: loadAtEnd },
       members: MEMBERS,
       offers: OFFERS,
       codes: CODES.length,
@@ -400,8 +398,9 @@ export async function checkoutBenchmark({ seconds, connections }: { seconds: num
       ledgerAudit: audits,
     };
     printResults(results);
+    console.log(`load average (1, 5, 15 min) at the start ${loadAtStart.join(' ')}, at the end ${loadAtEnd.join(' ')}`);
     console.log(
-      `(bare: checkoutCart behind a bare Hono route; graphql: \`npm start\`; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false${before ? `; before: the app of ${beforeDir}` : ''})`,
+      `(bare: checkoutCart behind a bare Hono route; graphql: \`npm start\` with SCHEDULED_JOBS=false; -0 / -200: the program with no offer / with 200 offers; no-jit: GRAPHQL_JIT=false${before ? `; before: the app of ${beforeDir}` : ''})`,
     );
     for (const [app, audit] of Object.entries(audits))
       console.log(`ledger audit after the run (${app}): ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);

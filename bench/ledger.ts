@@ -3,18 +3,20 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
   beforeCheckout,
   benchTokens,
-  cpuShare,
-  CPU_RATIO,
   enrollMembers,
   freshDataDir,
   ledgerAudit,
+  loadAverages,
   measure,
   post,
   printResults,
+  ratios,
   startApp,
   startServer,
   writeResults,
   type LoadResult,
+  type MeasureOptions,
+  type Ratio,
 } from './lib';
 
 const MEMBERS = 1000;
@@ -26,7 +28,7 @@ const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
  * through GraphQL against `npm start` (production mode), and the same batches through a bare Hono
  * route (bench/baseline-server.ts), in the same run on the same machine.
  */
-export async function ledgerBenchmark({ seconds, connections }: { seconds: number; connections: number }) {
+export async function ledgerBenchmark(options: MeasureOptions) {
   const dir = freshDataDir();
   const app = await startApp(18787, join(dir, 'app.db'));
   // The same app on the same database file with graphql-jit off: what the compiled execution saves, side by side.
@@ -87,9 +89,10 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
       },
     };
 
-    const results: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, number> }> = {};
+    const results: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, Ratio>; rounds: unknown }> = {};
+    const loadAtStart = loadAverages();
     for (const [name, scenario] of Object.entries(scenarios)) {
-      const paths = await measure(
+      const measured = await measure(
         name,
         {
           baseline: { url: `${baseline.url}${scenario.route}`, server: baseline, body: scenario.baseline },
@@ -99,39 +102,34 @@ export async function ledgerBenchmark({ seconds, connections }: { seconds: numbe
             ? { 'graphql-before': { url: `${before.url}/graphql`, server: before, headers: storefront, body: scenario.graphql } }
             : {}),
         },
-        { seconds, connections },
+        options,
       );
-      const ofBaseline = (path: string) => paths[path]!.requestsPerSecond / paths.baseline!.requestsPerSecond;
       results[name] = {
-        paths,
+        paths: measured.paths,
         ratios: {
-          'graphql/baseline': ofBaseline('graphql'),
-          'graphql-no-jit/baseline': ofBaseline('graphql-no-jit'),
-          [`graphql/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql', 'baseline'),
-          [`graphql-no-jit/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql-no-jit', 'baseline'),
-          ...(before
-            ? {
-                'graphql-before/baseline': ofBaseline('graphql-before'),
-                [`graphql-before/baseline${CPU_RATIO}`]: cpuShare(paths, 'graphql-before', 'baseline'),
-              }
-            : {}),
+          ...ratios(measured, 'graphql', 'baseline'),
+          ...ratios(measured, 'graphql-no-jit', 'baseline'),
+          ...(before ? ratios(measured, 'graphql-before', 'baseline') : {}),
         },
+        rounds: measured.rounds,
       };
     }
+    const loadAtEnd = loadAverages();
 
     const audit = await ledgerAudit(app.url, admin);
     const report = {
       scenario: 'ledger',
       at: new Date().toISOString(),
-      seconds,
-      connections,
+      ...options,
       members: MEMBERS,
+      loadAverages: { start: loadAtStart, end: loadAtEnd },
       results,
       ledgerSound: audit.sound,
     };
     printResults(results);
+    console.log(`load average (1, 5, 15 min) at the start ${loadAtStart.join(' ')}, at the end ${loadAtEnd.join(' ')}`);
     console.log(
-      `(graphql: \`npm start\`; graphql-no-jit: the same with GRAPHQL_JIT=false, on the same database${before ? `; graphql-before: the app of ${beforeDir}` : ''})`,
+      `(graphql: \`npm start\` with SCHEDULED_JOBS=false; graphql-no-jit: the same with GRAPHQL_JIT=false, on the same database${before ? `; graphql-before: the app of ${beforeDir}` : ''})`,
     );
     console.log(`ledger audit after the run: ${audit.sound ? 'sound' : `VIOLATIONS ${audit.violations.join(', ')}`}`);
     console.log(`results: ${writeResults('ledger', report)}`);

@@ -94,6 +94,8 @@ export function startApp(
       FINGERPRINT_SECRET: BENCH_SECRET,
       DEFAULT_PROGRAM_ID: BENCH_PROGRAM,
       NODE_ENV: 'production',
+      // No cron job or webhook dispatcher in a timed window: the bare route's server runs none either.
+      SCHEDULED_JOBS: 'false',
       ...UNTHROTTLED,
       ...env,
     },
@@ -119,16 +121,20 @@ export interface LoadResult {
   latencyP50: number;
   latencyP99: number;
   requests: number;
+  /** Requests sent, the ones still in flight at the window's end included (the server answers them too). */
+  sent: number;
   errors: number;
   non2xx: number;
   /** 2xx responses that `check` refused (e.g. a GraphQL error union member); the first one is kept. */
   unexpected: number;
   firstUnexpected?: string;
   /**
-   * The serving process's CPU time per answered request (ms), from /proc (the figure a shared
+   * The serving process's own CPU time per request sent (ms), from /proc (the figure a shared
    * machine distorts least); undefined where the process is unknown or /proc is not there.
    */
   cpuMsPerRequest?: number;
+  /** The serving process's CPU time in the window (ms). */
+  cpuMs?: number;
   /** The machine's 1-minute load average when the measurement ended. */
   loadAverage: number;
 }
@@ -170,6 +176,7 @@ export async function load(options: {
     latencyP50: result.latency.p50,
     latencyP99: result.latency.p99,
     requests: result.requests.total,
+    sent: result.requests.sent,
     errors: result.errors,
     non2xx: result.non2xx,
     unexpected,
@@ -187,55 +194,142 @@ export interface Target {
   check?: (body: string) => boolean;
 }
 
-/** Warms every target for 2 s, then measures each for `seconds`, one after another in the order given. */
-export async function measure(
-  scenario: string,
-  targets: Record<string, Target>,
-  { seconds, connections }: { seconds: number; connections: number },
-): Promise<Record<string, LoadResult>> {
-  const run = (target: Target, name: string, phase: 'warm' | 'run') =>
+export interface MeasureOptions {
+  /** Seconds each target is loaded in all, split into `rounds` windows of equal length. */
+  seconds: number;
+  connections: number;
+  /** How many windows each target gets, interleaved with the others' (default: windows of about 3 s, at least 3). */
+  rounds?: number;
+}
+
+/** Each path over all rounds, and each round's results: a ratio is taken per round (`ratio`). */
+export interface Measured {
+  /** Over all rounds: requests and CPU summed (req/s and CPU per request of the total), p50/p99 the rounds' medians. */
+  paths: Record<string, LoadResult>;
+  rounds: Array<Record<string, LoadResult>>;
+}
+
+/** The rounds a `--seconds` total is split into when `--rounds` is not given: windows of about 3 s, at least 3. */
+export const roundsFor = (seconds: number) => Math.max(3, Math.round(seconds / 3));
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Warms every target for 2 s, then loads them in interleaved rounds (A B C, C B A, A B C …), each for
+ * `seconds / rounds`: drift of the machine's load hits every target alike, and a ratio taken per
+ * round compares windows seconds apart. A target's CPU time is its own server process's (from
+ * /proc, not the load generator's), per request sent in the window (the servers finish the
+ * requests still in flight before it is read).
+ */
+export async function measure(scenario: string, targets: Record<string, Target>, options: MeasureOptions): Promise<Measured> {
+  const rounds = options.rounds ?? roundsFor(options.seconds);
+  const window = options.seconds / rounds;
+  const run = (target: Target, name: string, phase: string, seconds: number) =>
     load({
       url: target.url,
       headers: target.headers,
       check: target.check,
-      seconds: phase === 'warm' ? 2 : seconds,
-      connections,
+      seconds,
+      connections: options.connections,
       body: target.body(`${scenario}-${name}-${phase}`),
     });
   // autocannon stops at its deadline without waiting for the requests still in flight: let the
-  // servers finish them, so that what runs next (the ledger audit, another path, a CPU reading) sees no half-done load.
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
-  for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm');
+  // servers finish them, so that what runs next (another path, a CPU reading, the audit) sees no half-done load.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+  for (const [name, target] of Object.entries(targets)) await run(target, name, 'warm', 2);
   await settle();
-  const results: Record<string, LoadResult> = {};
-  for (const [name, target] of Object.entries(targets)) {
-    const before = processCpuMs(target.server?.pid);
-    const result = await run(target, name, 'run');
-    await settle();
-    const after = processCpuMs(target.server?.pid);
-    const answered = result.requests - result.errors;
-    results[name] = {
-      ...result,
-      ...(before !== undefined && after !== undefined && answered > 0 ? { cpuMsPerRequest: (after - before) / answered } : {}),
-    };
+  const names = Object.keys(targets);
+  const results: Array<Record<string, LoadResult>> = [];
+  for (let round = 0; round < rounds; round++) {
+    const inRound: Record<string, LoadResult> = {};
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      const target = targets[name]!;
+      const before = processCpuMs(target.server?.pid);
+      const result = await run(target, name, `run${round}`, window);
+      await settle();
+      const after = processCpuMs(target.server?.pid);
+      inRound[name] = {
+        ...result,
+        ...(before !== undefined && after !== undefined && result.sent > 0
+          ? { cpuMs: after - before, cpuMsPerRequest: (after - before) / result.sent }
+          : {}),
+      };
+    }
+    results.push(inRound);
   }
-  await settle();
-  return results;
+  const paths = Object.fromEntries(
+    names.map((name) => {
+      const each = results.map((round) => round[name]!);
+      const sum = (field: 'requests' | 'sent' | 'errors' | 'non2xx' | 'unexpected') =>
+        each.reduce((total, result) => total + result[field], 0);
+      const cpuMs = each.every((result) => result.cpuMs !== undefined)
+        ? each.reduce((total, result) => total + result.cpuMs!, 0)
+        : undefined;
+      const firstUnexpected = each.find((result) => result.firstUnexpected)?.firstUnexpected;
+      const total: LoadResult = {
+        requestsPerSecond: sum('requests') / options.seconds,
+        latencyP50: median(each.map((result) => result.latencyP50)),
+        latencyP99: median(each.map((result) => result.latencyP99)),
+        requests: sum('requests'),
+        sent: sum('sent'),
+        errors: sum('errors'),
+        non2xx: sum('non2xx'),
+        unexpected: sum('unexpected'),
+        ...(firstUnexpected === undefined ? {} : { firstUnexpected }),
+        ...(cpuMs === undefined ? {} : { cpuMs, cpuMsPerRequest: cpuMs / sum('sent') }),
+        loadAverage: median(each.map((result) => result.loadAverage)),
+      };
+      return [name, total];
+    }),
+  );
+  return { paths, rounds: results };
 }
 
-/** The suffix of a ratio made of CPU time per request rather than throughput (`cpuShare`). */
-export const CPU_RATIO = ' by CPU';
+/** A ratio of two paths taken in each round: its median, its range and every round's value. */
+export interface Ratio {
+  median: number;
+  min: number;
+  max: number;
+  rounds: number[];
+}
+
+function ratioOf(values: number[]): Ratio {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), rounds: values };
+}
 
 /**
- * What `of` costs as a share of `to` in CPU time per request, inverted so that it reads like a
- * throughput ratio (80 %: `of` spends 1.25 times the CPU `to` spends on a request); NaN without CPU figures.
+ * `of` as a share of `to`, round by round: by throughput (req/s of `of` ÷ req/s of `to`), and by CPU
+ * time per request, inverted so that it reads like a throughput ratio (80 %: `of` spends 1.25 times
+ * the CPU `to` spends on a request; NaN without CPU figures). Named `<of>/<to>` and `<of>/<to> by CPU`.
  */
-export function cpuShare(paths: Record<string, LoadResult>, of: string, to: string): number {
-  return (paths[to]!.cpuMsPerRequest ?? Number.NaN) / (paths[of]!.cpuMsPerRequest ?? Number.NaN);
+export function ratios(measured: Measured, of: string, to: string, { byCpu = true } = {}): Record<string, Ratio> {
+  const each = (value: (round: Record<string, LoadResult>) => number) => ratioOf(measured.rounds.map(value));
+  return {
+    [`${of}/${to}`]: each((round) => round[of]!.requestsPerSecond / round[to]!.requestsPerSecond),
+    ...(byCpu
+      ? {
+          [`${of}/${to}${CPU_RATIO}`]: each(
+            (round) => (round[to]!.cpuMsPerRequest ?? Number.NaN) / (round[of]!.cpuMsPerRequest ?? Number.NaN),
+          ),
+        }
+      : {}),
+  };
 }
 
-/** Prints each scenario's paths (req/s, p50, p99, failed requests) and its ratios of throughput. */
-export function printResults(scenarios: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, number> }>) {
+/** The suffix of a ratio made of CPU time per request rather than throughput. */
+export const CPU_RATIO = ' by CPU';
+
+const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
+
+/**
+ * Prints each scenario's paths (req/s, p50, p99, failed requests, the server's CPU per request, the
+ * load) and its ratios: the median of the rounds' ratios with their range.
+ */
+export function printResults(scenarios: Record<string, { paths: Record<string, LoadResult>; ratios: Record<string, Ratio> }>) {
   const width = Math.max(14, ...Object.keys(scenarios).map((name) => name.length + 1));
   const pathWidth = Math.max(
     9,
@@ -252,12 +346,15 @@ export function printResults(scenarios: Record<string, { paths: Record<string, L
       );
       if (result.firstUnexpected) console.log(`  first unexpected response: ${result.firstUnexpected}`);
     }
-    for (const [ratio, value] of Object.entries(ratios))
+    for (const [ratio, { median, min, max, rounds }] of Object.entries(ratios))
       console.log(
-        `${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${(value * 100).toFixed(0).padStart(5)}% ${ratio.endsWith(CPU_RATIO) ? 'of the CPU time per request, inverted' : 'throughput'}`,
+        `${name.padEnd(width)} ${ratio.padEnd(pathWidth)} ${percent(median).padStart(6)} median of ${rounds.length} rounds (${percent(min)}–${percent(max)}), ${ratio.endsWith(CPU_RATIO) ? 'CPU time per request, inverted' : 'throughput'}`,
       );
   }
 }
+
+/** `uptime`'s load averages (1, 5 and 15 minutes), to print with a bench's figures. */
+export const loadAverages = () => loadavg().map((value) => Number(value.toFixed(2)));
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
   const response = await fetch(url, {

@@ -1,6 +1,7 @@
 /**
  * Benchmarks: `npm run bench -- <scenario> [--seconds 10] [--connections 10]`. Load scenarios run over
- * loopback and measure their own baseline in the same run; `edge` runs the app in process behind a
+ * loopback and measure their own baseline in the same run (ledger and checkout: `--seconds` per path
+ * in all, in `--rounds` interleaved windows); `edge` runs the app in process behind a
  * simulated network delay (`--delay` ms per database round trip).
  */
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string' },
     connections: { type: 'string', default: '10' },
     members: { type: 'string', default: '100000' },
     delay: { type: 'string', default: '20' },
@@ -39,7 +41,7 @@ if (values.before) process.env.BENCH_BEFORE_DIR = values.before;
 const name = positionals[0] as keyof typeof scenarios | undefined;
 if (!name || !(name in scenarios)) {
   console.error(
-    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--connections 10] [--members 100000] [--delay 20] [--before <checkout>]`,
+    `usage: npm run bench -- <${Object.keys(scenarios).join('|')}> [--seconds 10] [--rounds N] [--connections 10] [--members 100000] [--delay 20] [--before <checkout>]`,
   );
   process.exit(2);
 }
@@ -48,4 +50,5 @@ await scenarios[name]({
   connections: Number(values.connections),
   members: Number(values.members),
   delay: Number(values.delay),
+  ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
 });

@@ -82,6 +82,7 @@ const envSchema = z.object({
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   GRAPHQL_JIT: optionalString.pipe(z.enum(['true', 'false']).optional()),
   MEMBER_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  SCHEDULED_JOBS: optionalString.pipe(z.enum(['true', 'false']).optional()),
 });
 
 export interface AuthConfig {
@@ -123,6 +124,12 @@ export interface Config {
    * Durable Object keeps its own, on unless this is 0.
    */
   memberStateCacheSize: number;
+  /**
+   * Whether `npm start` runs the cron jobs of wrangler.toml and the outbox dispatcher in its own
+   * process (SCHEDULED_JOBS, default true). Off for a process whose jobs run elsewhere, and for the
+   * benches, so that a timed window measures requests only.
+   */
+  scheduledJobs: boolean;
   fingerprints: FingerprintConfig;
   cors: CorsConfig;
   /** Requests per minute per principal and bucket (Node's limiter; Workers use bindings). */
@@ -187,6 +194,7 @@ export function loadConfig(env: object, runtime: Runtime): Config {
     },
     graphql: { graphiql: !isProduction, introspection: !isProduction, jit: runtime === 'node' && vars.GRAPHQL_JIT !== 'false' },
     memberStateCacheSize: vars.MEMBER_STATE_CACHE_SIZE ?? 10_000,
+    scheduledJobs: vars.SCHEDULED_JOBS !== 'false',
     fingerprints: {
       secret: vars.FINGERPRINT_SECRET ?? DEVELOPMENT_FINGERPRINT_SECRET,
       previousSecrets: vars.FINGERPRINT_PREVIOUS_SECRETS ?? [],

@@ -21,6 +21,27 @@ import { Cron } from 'croner';
 /** How often Node's in-process dispatcher drains the outbox (the 5-second retry is the schedule's shortest step). */
 const DISPATCH_EVERY = '*/2 * * * * *';
 
+/** The cron jobs of wrangler.toml and the outbox dispatcher, in this process. */
+function startJobs(deps: Parameters<typeof runScheduledJobs>[0] & Parameters<typeof dispatchDeps>[0]) {
+  const { clock } = deps;
+  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
+    for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
+  });
+  const dispatcher = new Cron(
+    DISPATCH_EVERY,
+    { protect: true, catch: (error) => console.error('webhook dispatcher:', error) },
+    async () => {
+      await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
+    },
+  );
+  return {
+    stop() {
+      scheduler.stop();
+      dispatcher.stop();
+    },
+  };
+}
+
 async function main() {
   const config = loadConfig(process.env, 'node');
   const { db, afterErasure } = await openNodeDatabase(config.libsql);
@@ -46,16 +67,7 @@ async function main() {
 
   await createProgramsService(deps).ensure(config.defaultProgram);
   const app = createApp(deps);
-  const scheduler = startScheduler(cronsFromWranglerToml(resolve('wrangler.toml')), async (cron, at) => {
-    for (const run of await runScheduledJobs(deps, cron, at)) console.log(describeJobRun(run, clock.now()));
-  });
-  const dispatcher = new Cron(
-    DISPATCH_EVERY,
-    { protect: true, catch: (error) => console.error('webhook dispatcher:', error) },
-    async () => {
-      await dispatchWebhooks(dispatchDeps(deps), { deadline: clock.now().getTime() + 20_000 });
-    },
-  );
+  const jobs = config.scheduledJobs ? startJobs(deps) : undefined;
 
   const server = serve({ fetch: app.fetch, port: config.port }, ({ port }) => {
     if (config.auth.usingDevelopmentSecret) {
@@ -63,11 +75,11 @@ async function main() {
     }
     console.log(`edge-loyalty (${config.environment}) on http://localhost:${port}/graphql`);
     console.log(`database ${config.libsql.url}, program "${config.defaultProgram.id}"`);
+    if (!jobs) console.log('scheduled jobs and the webhook dispatcher are off (SCHEDULED_JOBS=false)');
   });
 
   const shutdown = () => {
-    scheduler.stop();
-    dispatcher.stop();
+    jobs?.stop();
     server.close(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);

@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, runtime)).toThrow(/set JWT_SECRET .* or JWT_JWKS_URL/);
   });
 
+  it('runs the scheduled jobs in the process unless SCHEDULED_JOBS=false, and refuses another value', () => {
+    expect(loadConfig({}, 'node').scheduledJobs).toBe(true);
+    expect(loadConfig({ SCHEDULED_JOBS: 'true' }, 'node').scheduledJobs).toBe(true);
+    expect(loadConfig({ SCHEDULED_JOBS: 'false' }, 'node').scheduledJobs).toBe(false);
+    expect(() => loadConfig({ SCHEDULED_JOBS: 'off' }, 'node')).toThrow(/SCHEDULED_JOBS/);
+  });
+
   it('refuses a short secret and a Worker without LIBSQL_URL', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' }, 'node')).toThrow(/at least 32 characters/);
     expect(() => loadConfig({ JWT_SECRET: secret }, 'workers')).toThrow(/LIBSQL_URL/);

@@ -7,7 +7,8 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import { InvalidInputError } from '../platform/errors';
 import type { GraphQLContext } from './context';
-import { pageComplexity, queryLimits } from './limits';
+import { queryLimits } from './limits';
+import PageComplexityPlugin from './page-complexity';
 
 export interface AuthScopes {
   /** Any valid token of the program. */
@@ -36,7 +37,7 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin, PageComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: ({ principal }) => ({
@@ -57,7 +58,6 @@ export const builder = new SchemaBuilder<{
   },
   errors: { defaultTypes: [InvalidInputError] },
   complexity: {
-    fieldComplexity: pageComplexity,
     limit: { complexity: queryLimits.maxComplexity },
     complexityError: (_kind, { complexity, maxComplexity }) =>
       new GraphQLError(`Query too complex: ${complexity} (with its variables), at most ${maxComplexity} allowed`, {

@@ -7,6 +7,8 @@ import { createApp } from '../../src/app';
 import { createDatabase } from '../../src/platform/db/database';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { enroll } from '../support/members';
+import { isObjectType } from 'graphql';
+import { schema } from '../../src/api/schema';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -75,6 +77,15 @@ describe('abuse limits', () => {
       message: 'Query too complex: 20476 (with its variables), at most 20000 allowed',
       extensions: { code: 'QUERY_TOO_COMPLEX' },
     });
+  });
+
+  it("reads a request's arguments for the complexity only on fields with a page size (the rest have a fixed one)", () => {
+    const mismatched = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })))
+      .filter(({ field }) => (typeof field.extensions.complexity === 'function') !== field.args.some((arg) => arg.name === 'first'))
+      .map(({ name }) => name);
+    expect(mismatched).toEqual([]);
   });
 
   it('costs page sizes given as variables too: nested pages of 100 are refused, small ones pass', async () => {
