@@ -55,6 +55,7 @@ export const checks = {
   programRulesPositive: 'program_rules_positive',
   programRulesRange: 'program_rules_range',
   promoCodesUses: 'promo_codes_uses',
+  purchasedKeysKind: 'purchased_keys_kind',
   referralConversionCountsCap: 'referral_conversion_counts_cap',
   referralSettingsRanges: 'referral_settings_ranges',
   referralsAmounts: 'referrals_amounts',

@@ -23,7 +23,6 @@ export const memberStats = sqliteTable(
   },
   (t) => [
     index('member_stats_program_last_order').on(t.programId, t.lastOrderAt),
-    index('member_stats_program_spend').on(t.programId, t.totalSpend),
     check(checks.memberStatsRange, sql`${wholeWithin(t.orderCount, 0, MAX_BALANCE)} and ${wholeWithin(t.totalSpend, 0, MAX_BALANCE)}`),
     check(
       checks.memberStatsDates,
@@ -36,6 +35,8 @@ export const memberStats = sqliteTable(
  * How many of a member's orders (not fully refunded, with an unrefunded unit of it) bought a SKU or a
  * category, per UTC day of the order: "k times within N days" sums the days of the window. One row
  * per member, key and day the member bought it on, so it grows with order lines, never beyond them.
+ * A `WITHOUT ROWID` table (migration 0019; drizzle does not model it): its rows live in the primary
+ * key's B-tree alone, so an order's purchases write one tree, not a table and its key's index.
  */
 export const memberPurchaseCounts = sqliteTable(
   'member_purchase_counts',
@@ -50,7 +51,6 @@ export const memberPurchaseCounts = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.memberId, t.kind, t.key, t.day] }),
-    index('member_purchase_counts_program_key').on(t.programId, t.kind, t.key, t.day),
     check(checks.memberPurchaseCountsKind, sql`${t.kind} in ('sku', 'category')`),
     check(checks.memberPurchaseCountsRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)}`),
   ],
@@ -60,7 +60,9 @@ export const memberPurchaseCounts = sqliteTable(
  * A member's counted orders and spend per UTC calendar month (months since year 0: year × 12 +
  * month − 1), kept current in the same batches as member stats, with the same definitions: an
  * order counts while it is not fully refunded, for what was paid after discounts and refunds. A
- * month without a counted order has no row. Reports by month (cohorts) read this, not the orders.
+ * month without a counted order has no row. Reports by month (cohorts) read this, not the orders,
+ * in the primary key's order (program, member, month). `WITHOUT ROWID` (migration 0019), like
+ * purchase counts: one B-tree written per order.
  */
 export const memberMonthlyActivity = sqliteTable(
   'member_monthly_activity',
@@ -72,10 +74,24 @@ export const memberMonthlyActivity = sqliteTable(
     spend: integer('spend').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.memberId, t.month] }),
-    index('member_monthly_activity_program_member').on(t.programId, t.memberId, t.month),
+    primaryKey({ columns: [t.programId, t.memberId, t.month] }),
     check(checks.memberMonthlyActivityRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)} and ${wholeWithin(t.spend, 0, MAX_BALANCE)}`),
   ],
+);
+
+/**
+ * The SKUs and categories ever bought in a program (a segment may only name a category bought),
+ * written with the purchase counts of every order, never removed: a few rows per program. It spares
+ * purchase counts an index by key, which every order line wrote into. `WITHOUT ROWID` (migration 0019).
+ */
+export const purchasedKeys = sqliteTable(
+  'purchased_keys',
+  {
+    programId: programIdColumn(),
+    kind: text('kind', { enum: purchaseKeyKinds }).notNull(),
+    key: text('key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.kind, t.key] }), check(checks.purchasedKeysKind, sql`${t.kind} in ('sku', 'category')`)],
 );
 
 export type MemberStatsRow = typeof memberStats.$inferSelect;

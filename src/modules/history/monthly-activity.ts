@@ -11,14 +11,15 @@ export interface MonthlyActivityScope {
 /**
  * Cohorts by the month of the first counted order, from monthly activity: (first month, month) →
  * members of that cohort with a counted order in that month, over the months up to `lastMonth`, for
- * members whose first counted order is in `firstMonth` or later. One pass over the activity index
- * in member order: each member's first month comes from a window function without a sort.
+ * members whose first counted order is in `firstMonth` or later. One pass over the program's rows
+ * in primary key order (member, month): each member's first month comes from a window function
+ * without a sort.
  */
 export function monthlyCohortsQuery(scope: MonthlyActivityScope, firstMonth: number, lastMonth: number): SQL {
   const a = memberMonthlyActivity;
   return sql`select first_month, month, count(*) as members from (
       select ${a.month} as month, min(${a.month}) over (partition by ${a.memberId}) as first_month
-      from ${a} indexed by member_monthly_activity_program_member
+      from ${a}
       where ${a.programId} = ${scope.programId} and ${a.month} <= ${lastMonth}${
         scope.members ? sql` and ${a.memberId} in (${scope.members})` : sql``
       })

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, sql, type Column, type SQL } from 'drizzle-orm';
-import { memberPurchaseCounts, memberStats } from '../../../schema';
+import { memberPurchaseCounts, memberStats, purchasedKeys } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import type { PurchaseKeyKind } from '../../../schema';
 import type { applicationsOfOrders } from '../offers';
@@ -47,12 +47,12 @@ export function purchasesOf(db: Database, programId: string, memberId: string, k
     .limit(limit);
 }
 
-/** Whether any member of the program bought the SKU or category; a query builder (one row or none). */
+/** Whether any member of the program ever bought the SKU or category (refunded or not); a query builder (one row or none). */
 export function anyPurchaseOf(db: Database, programId: string, kind: PurchaseKeyKind, key: string) {
   return db
-    .select({ key: memberPurchaseCounts.key })
-    .from(memberPurchaseCounts)
-    .where(and(eq(memberPurchaseCounts.programId, programId), eq(memberPurchaseCounts.kind, kind), eq(memberPurchaseCounts.key, key)))
+    .select({ key: purchasedKeys.key })
+    .from(purchasedKeys)
+    .where(and(eq(purchasedKeys.programId, programId), eq(purchasedKeys.kind, kind), eq(purchasedKeys.key, key)))
     .limit(1);
 }
 

@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { memberMonthlyActivity, memberPurchaseCounts, memberStats } from '../../../schema';
+import { memberMonthlyActivity, memberPurchaseCounts, memberStats, purchasedKeys } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import { monthIndex } from '../../platform/time';
 import { insertRows } from '../../platform/db/insert-rows';
@@ -64,7 +64,20 @@ export function statsStatements(db: Database, programId: string, memberId: strin
   const emptied = delta.purchases.some((purchase) => purchase.orders < 0)
     ? [db.delete(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.orders, 0)))]
     : [];
-  return [stats, ...purchases, ...emptied, ...monthlyActivityStatements(db, programId, memberId, delta)];
+  return [
+    stats,
+    ...purchases,
+    ...emptied,
+    ...purchasedKeysStatements(db, programId, delta.purchases),
+    ...monthlyActivityStatements(db, programId, memberId, delta),
+  ];
+}
+
+/** Records the SKUs and categories bought (a purchase counted), once per program; they stay known after refunds. */
+function purchasedKeysStatements(db: Database, programId: string, purchases: StatsDelta['purchases']) {
+  const keys = new Map<string, { programId: string; kind: StatsDelta['purchases'][number]['kind']; key: string }>();
+  for (const { kind, key, orders } of purchases) if (orders > 0) keys.set(`${kind}\u0000${key}`, { programId, kind, key });
+  return insertRows(db, purchasedKeys, [...keys.values()], { onConflictDoNothing: true });
 }
 
 function monthlyActivityStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
@@ -74,13 +87,20 @@ function monthlyActivityStatements(db: Database, programId: string, memberId: st
     orders: sql`${memberMonthlyActivity.orders} + ${delta.orderCount}`,
     spend: sql`${memberMonthlyActivity.spend} + ${delta.spend}`,
   };
-  const thisMonth = and(eq(memberMonthlyActivity.memberId, memberId), eq(memberMonthlyActivity.month, month));
+  const thisMonth = and(
+    eq(memberMonthlyActivity.programId, programId),
+    eq(memberMonthlyActivity.memberId, memberId),
+    eq(memberMonthlyActivity.month, month),
+  );
   if (delta.orderCount >= 0 && delta.spend >= 0)
     return [
       db
         .insert(memberMonthlyActivity)
         .values({ programId, memberId, month, orders: delta.orderCount, spend: delta.spend })
-        .onConflictDoUpdate({ target: [memberMonthlyActivity.memberId, memberMonthlyActivity.month], set: totals }),
+        .onConflictDoUpdate({
+          target: [memberMonthlyActivity.programId, memberMonthlyActivity.memberId, memberMonthlyActivity.month],
+          set: totals,
+        }),
     ];
   // What takes away is an update (the order being refunded created the row); a month left without a counted order goes.
   return [
@@ -153,13 +173,18 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
       [...perMonth.values()].filter((activity) => activity.orders > 0 || activity.spend > 0),
       {
         onConflictDoUpdate: {
-          target: [memberMonthlyActivity.memberId, memberMonthlyActivity.month],
+          target: [memberMonthlyActivity.programId, memberMonthlyActivity.memberId, memberMonthlyActivity.month],
           set: {
             orders: sql`${memberMonthlyActivity.orders} + excluded.orders`,
             spend: sql`${memberMonthlyActivity.spend} + excluded.spend`,
           },
         },
       },
+    ),
+    ...purchasedKeysStatements(
+      db,
+      programId,
+      added.flatMap(({ delta }) => delta.purchases),
     ),
   ];
 }

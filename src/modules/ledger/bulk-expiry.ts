@@ -3,7 +3,7 @@ import { accounts, lotMovements, lots, operations, transfers } from '../../../sc
 import type { CommandDeps } from '../../platform/serializer/commands';
 import { writeBatch } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
-import { insertRowsFromJson } from '../../platform/db/insert-rows';
+import { insertRows } from '../../platform/db/insert-rows';
 import { account, POINTS } from './accounts';
 import { planExpiry, sumDeltas } from './domain/lots';
 import { earnMonthsStatements } from './earn-months';
@@ -26,9 +26,9 @@ export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFI
  * expiry for `asOf` is already recorded (UNIQUE key). The caller then falls back to the members'
  * serializers. Returns the members whose points expired.
  *
- * The rows go in as one JSON parameter per statement (`insertRowsFromJson`, and the relative changes):
- * drizzle's walk over every parameter cost a third of the job's CPU time, and SQLite compiling a
- * multi-row VALUES a tenth of the batch's.
+ * The rows go in as one JSON parameter per statement (`insertRows`, and the relative changes of lots
+ * and balances): drizzle's walk over every parameter cost a third of the job's CPU time, and SQLite
+ * compiling multi-row VALUES a good part of the batch's.
  */
 export async function expireMembersInBulk(
   { db, clock }: CommandDeps,
@@ -81,13 +81,14 @@ export async function expireMembersInBulk(
   const total = plans.reduce((sum, plan) => sum + plan.points, 0);
   const lotChanges = plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => [lotId, delta]));
   await writeBatch(db, [
-    ...insertRowsFromJson(
+    ...insertRows(
       db,
       operations,
-      { programId, command: 'ledger.expirePoints', createdAt: now },
       plans.map((plan) => ({
         id: plan.operationId,
+        programId,
         idempotencyKey: plan.idempotencyKey,
+        command: 'ledger.expirePoints',
         requestHash: requestHash('ledger.expirePoints', {
           programId,
           memberId: plan.memberId,
@@ -96,22 +97,28 @@ export async function expireMembersInBulk(
         }),
         memberId: plan.memberId,
         result: plan.result,
+        createdAt: now,
       })),
     ),
     db
       .insert(accounts)
       .values({ ...expired, balance: 0, createdAt: now })
       .onConflictDoNothing(),
-    ...insertRowsFromJson(
+    ...insertRows(
       db,
       transfers,
-      { programId, creditAccountId: expired.id, unit: POINTS, kind: 'expiry', createdAt: now },
       plans.map((plan) => ({
         id: plan.transferId,
+        programId,
         operationId: plan.operationId,
         debitAccountId: plan.memberPoints.id,
+        creditAccountId: expired.id,
         amount: plan.points,
+        unit: POINTS,
+        kind: 'expiry',
+        ref: null,
         idempotencyKey: `${plan.idempotencyKey}#0`,
+        createdAt: now,
       })),
     ),
     ...eventStatements(
@@ -122,10 +129,9 @@ export async function expireMembersInBulk(
         pointsEvent('points.expired', plan.result, { lots: plan.deltas.map(({ lotId, delta }) => ({ lotId, points: -delta })) }),
       ),
     ),
-    ...insertRowsFromJson(
+    ...insertRows(
       db,
       lotMovements,
-      {},
       plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta }))),
     ),
     db.run(

@@ -4,8 +4,9 @@ import type { Database } from '../../platform/db/database';
 
 /**
  * Set-based aggregates over a program's counted orders (a member's, not fully refunded), for
- * reports. Each is one statement over the partial indexes `orders_counted_by_member` and
- * `orders_counted_by_time`; `members` narrows them to a subquery of member ids (a segment, a tier).
+ * reports. Each is one statement over the index `orders_member_created` (program, member, time and
+ * what an order is worth, covering); `members` narrows them to a subquery of member ids (a segment,
+ * a tier).
  */
 export interface CountedOrdersScope {
   programId: string;
@@ -35,7 +36,7 @@ export function customersInWindows(scope: CountedOrdersScope, first: OpenClosed,
   return sql`select coalesce(sum(in_first), 0) as "first", coalesce(sum(in_second), 0) as "second", coalesce(sum(in_first and in_second), 0) as "both" from (
     select max(${orders.createdAt} > ${first.after} and ${orders.createdAt} <= ${first.upTo}) as in_first,
            max(${orders.createdAt} > ${second.after} and ${orders.createdAt} <= ${second.upTo}) as in_second
-    from ${orders} indexed by orders_counted_by_member
+    from ${orders} indexed by orders_member_created
     where ${counted(scope)} and ${orders.createdAt} > ${Math.min(first.after, second.after)} and ${orders.createdAt} <= ${Math.max(first.upTo, second.upTo)}
     group by ${orders.memberId})`;
 }
@@ -50,7 +51,7 @@ export function periodTotalsQuery(scope: CountedOrdersScope, from: number, to: n
   return sql`with placed as (
       select ${orders.memberId} as member_id, ${orders.createdAt} as created_at, ${netValue} as value,
              lag(${orders.createdAt}) over (partition by ${orders.memberId} order by ${orders.createdAt}) as previous
-      from ${orders} indexed by orders_counted_by_member
+      from ${orders} indexed by orders_member_created
       where ${counted(scope)} and ${orders.createdAt} < ${to})
     select ${bucket(sql`created_at`)} as bucket, count(*) as orders, count(distinct member_id) as buyers,
            count(distinct case when previous is not null then member_id end) as repeat_buyers,
@@ -93,7 +94,7 @@ export function cohortActivityQuery(scope: CountedOrdersScope, from: number, to:
       select ${orders.createdAt} as created_at,
              min(${orders.createdAt}) over by_member as first_at,
              lag(${orders.createdAt}) over by_member as previous
-      from ${orders} indexed by orders_counted_by_member
+      from ${orders} indexed by orders_member_created
       where ${counted(scope)} and ${orders.createdAt} < ${to}
       window by_member as (partition by ${orders.memberId} order by ${orders.createdAt})),
     months as (select ${month(sql`first_at`)} as first_month, ${month(sql`created_at`)} as month,
@@ -126,7 +127,7 @@ export function memberWindowsQuery(scope: CountedOrdersScope, w: ExperimentWindo
       coalesce(sum(case when ${inBefore} then ${netValue} * ${netValue} end), 0) as squares_before,
       sum(${inDuring}) as orders_during, coalesce(sum(case when ${inDuring} then ${netValue} end), 0) as spend_during,
       coalesce(sum(case when ${inDuring} then ${netValue} * ${netValue} end), 0) as squares_during
-    from ${orders} indexed by orders_counted_by_member
+    from ${orders} indexed by orders_member_created
     where ${counted(scope)} and ${orders.createdAt} >= ${w.earlier} and ${orders.createdAt} < ${w.end}
     group by ${orders.memberId}`;
 }

@@ -35,13 +35,20 @@ const textOf = (fragment: SQL) => {
   return sql;
 };
 
+/** A value JSON carries to SQLite as the same SQL value (text, integer, real, null). */
+const travelsAsJson = (value: unknown) =>
+  value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+
 /**
- * Many rows of one table as a few multi-row INSERTs for a batch (an import's thousands of rows).
- * drizzle's builder walks every parameter through its SQL tree, which costs an import about as much
- * as SQLite's own work: here each row's values are mapped column by column, as drizzle maps them
- * (JSON, timestamps), and the text is joined once. As with drizzle's insert, every column is
- * written and a value not given takes the column's default. `onConflictDoUpdate` and
- * `onConflictDoNothing` are drizzle's, the first with expressions only (`excluded.…`), no parameters.
+ * Many rows of one table as INSERTs for a batch (an import's thousands of rows). drizzle's builder
+ * walks every parameter through its SQL tree, which costs an import about as much as SQLite's own
+ * work: here each row's values are mapped column by column, as drizzle maps them (JSON, timestamps).
+ * The rows travel as one JSON array parameter that the statement unpacks (`json_each`), so its text
+ * is the same whatever the number of rows: SQLite compiles a short statement instead of one that
+ * grows with every row and parameter (compiling those cost an import more than running them). As
+ * with drizzle's insert, every column is written and a value not given takes the column's default.
+ * `onConflictDoUpdate` and `onConflictDoNothing` are drizzle's, the first with expressions only
+ * (`excluded.…`), no parameters.
  */
 export function insertRows<Table extends SQLiteTable>(
   db: Database,
@@ -54,7 +61,8 @@ export function insertRows<Table extends SQLiteTable>(
 ): Statement[] {
   if (rows.length === 0) return [];
   const columns = Object.entries(getTableColumns(table)) as Array<[string, Column]>;
-  const head = `insert into ${dialect.escapeName(getTableName(table))} (${columns.map(([, column]) => dialect.escapeName(column.name)).join(', ')}) values `;
+  const names = columns.map(([, column]) => dialect.escapeName(column.name)).join(', ');
+  const head = `insert into ${dialect.escapeName(getTableName(table))} (${names})`;
   const upsert = options.onConflictDoUpdate;
   const tail = upsert
     ? ` ${textOf(sql`on conflict ${[upsert.target].flat()} do update set ${dialect.buildUpdateSet(table, upsert.set as Record<string, SQL>)}`)}`
@@ -63,56 +71,34 @@ export function insertRows<Table extends SQLiteTable>(
       : '';
   // A column default that is SQL (not a value) goes into the text where the row has no value.
   const defaultTexts = columns.map(([, column]) => (is(column.default, SQL) ? textOf(column.default) : null));
+  const values = (row: Record<string, unknown>) =>
+    columns.map(([key, column], index) => {
+      const value = row[key];
+      if (value !== undefined) return driverValue(column, value);
+      return defaultTexts[index] !== null ? undefined : driverValue(column, column.default ?? column.defaultFn?.() ?? null);
+    });
+  const rowValues = (rows as ReadonlyArray<Record<string, unknown>>).map(values);
+  if (rowValues.every((row) => row.every(travelsAsJson))) {
+    // `where true`: SQLite's grammar needs it between a SELECT and an ON CONFLICT clause.
+    const unpacked = columns.map((_, index) => `value ->> ${index}`).join(', ');
+    return [db.run(new BuiltSQL(`${head} select ${unpacked} from json_each(?) where true${tail}`, [JSON.stringify(rowValues)]))];
+  }
+  // Rows with a value JSON would change (bytes, a default written as SQL): parameters, a few statements.
   const rowsPerStatement = rowsPerStatementOf(columns.length);
   const statements: Statement[] = [];
-  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+  for (let start = 0; start < rowValues.length; start += rowsPerStatement) {
     const params: unknown[] = [];
-    const groups: string[] = [];
-    for (const row of rows.slice(start, start + rowsPerStatement) as Array<Record<string, unknown>>) {
-      const tokens = columns.map(([key, column], index) => {
-        let value = row[key];
-        if (value === undefined) {
-          const defaultText = defaultTexts[index];
-          if (defaultText !== null) return defaultText;
-          value = column.default ?? column.defaultFn?.() ?? null;
-        }
-        params.push(driverValue(column, value));
+    const groups = rowValues.slice(start, start + rowsPerStatement).map((row) => {
+      const tokens = row.map((value, index) => {
+        if (value === undefined) return defaultTexts[index]!;
+        params.push(value);
         return '?';
       });
-      groups.push(`(${tokens.join(', ')})`);
-    }
-    statements.push(db.run(new BuiltSQL(head + groups.join(', ') + tail, params)));
+      return `(${tokens.join(', ')})`;
+    });
+    statements.push(db.run(new BuiltSQL(`${head} values ${groups.join(', ')}${tail}`, params)));
   }
   return statements;
-}
-
-/**
- * Many rows of one table as one `INSERT … SELECT` from a JSON array, one parameter whatever their
- * number: `shared` holds the values every row has, each row the others (the same keys in every row).
- * SQLite compiles a multi-row VALUES into code for every row (in the bulk expiry's profile, compiling
- * took a fifth of the database's time); this statement compiles the same for any number of rows. Values are mapped as
- * drizzle maps them (JSON as text, timestamps as numbers); a column given in neither takes its default.
- */
-export function insertRowsFromJson<Table extends SQLiteTable>(
-  db: Database,
-  table: Table,
-  shared: Partial<Table['$inferInsert']>,
-  rows: ReadonlyArray<Partial<Table['$inferInsert']>>,
-): Statement[] {
-  const [first] = rows;
-  if (!first) return [];
-  const columns = getTableColumns(table) as Record<string, Column>;
-  const rowKeys = Object.keys(first);
-  const sharedKeys = Object.keys(shared).filter((key) => !rowKeys.includes(key));
-  const names = [...sharedKeys, ...rowKeys].map((key) => dialect.escapeName(columns[key]!.name));
-  const values = [...sharedKeys.map(() => '?'), ...rowKeys.map((_, index) => `c.value ->> ${index}`)];
-  const rowValues = rows.map((row) => rowKeys.map((key) => driverValue(columns[key]!, (row as Record<string, unknown>)[key])));
-  const params = [
-    ...sharedKeys.map((key) => driverValue(columns[key]!, (shared as Record<string, unknown>)[key])),
-    JSON.stringify(rowValues),
-  ];
-  const text = `insert into ${dialect.escapeName(getTableName(table))} (${names.join(', ')}) select ${values.join(', ')} from json_each(?) c`;
-  return [db.run(new BuiltSQL(text, params))];
 }
 
 /**

@@ -208,7 +208,7 @@ describe('migrations from 0005 on, over a database with data from the migrations
     for (const table of tables) {
       const names = columns.get(table)!;
       const list = names.map((name) => `"${name}"`).join(', ');
-      const rows = (await source.client.execute(`select ${list} from ${table} order by rowid`)).rows;
+      const rows = (await source.client.execute(`select ${list} from ${table}`)).rows;
       for (const row of rows)
         await client.execute({
           sql: `insert into ${table} (${list}) values (${names.map(() => '?').join(', ')})`,
@@ -219,6 +219,7 @@ describe('migrations from 0005 on, over a database with data from the migrations
     await client.execute(`insert into email_fingerprints (program_id, hash, created_at) values ('acme', 'an-unkeyed-sha256', 1)`);
     await closeSoundly(source);
 
+    // Rows sorted by their content: a table a later migration makes WITHOUT ROWID has no rowid to order by.
     const snapshot = async () => {
       const rows: Record<string, unknown> = {};
       for (const table of tables)
@@ -227,9 +228,11 @@ describe('migrations from 0005 on, over a database with data from the migrations
             `select ${columns
               .get(table)!
               .map((name) => `"${name}"`)
-              .join(', ')} from ${table} order by rowid`,
+              .join(', ')} from ${table}`,
           )
-        ).rows.map((row) => ({ ...row }));
+        ).rows
+          .map((row) => ({ ...row }))
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       return rows;
     };
     const indexes = async () =>
