@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { accounts, lotMovements, lots, members, operations, orders, transfers, type JobRunRow } from '../schema';
@@ -19,6 +20,7 @@ import { openNodeDatabase } from '../src/platform/node/database';
 import { createInProcessSerializer } from '../src/platform/node/in-process-serializer';
 import { addMonthsUtc, DAY_MS } from '../src/platform/time';
 import { freshDataDir, writeResults } from './lib';
+import { describeCpu, measurePhase, printCalls } from './phase';
 
 export const PROGRAM = 'bench';
 const SEED_CHUNK = 500;
@@ -154,8 +156,9 @@ export async function withPeakHeap<T>(work: () => Promise<T>): Promise<{ value: 
 /** A fresh embedded database whose round trips are metered, with the bench program and the app's deps on it. */
 export async function openBenchProgram(file: string, clock = systemClock) {
   let meter: RoundTripMeter | undefined;
+  const dataDir = freshDataDir();
   const { db, client } = await openNodeDatabase({
-    url: `file:${join(freshDataDir(), file)}`,
+    url: `file:${join(dataDir, file)}`,
     wrapClient: (raw) => {
       // The embedded database has one connection: the meter hands it one call at a time, so each call's time is its own.
       const metered = meterRoundTrips(raw, { oneAtATime: true });
@@ -167,7 +170,12 @@ export async function openBenchProgram(file: string, clock = systemClock) {
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints });
   const deps = { db, clock, serializer, fingerprints };
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
-  return { db, client, deps, meter: () => meter! };
+  // The database of 100,000 members takes about half a gigabyte: gone with the bench.
+  const close = () => {
+    client.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { db, client, deps, meter: () => meter!, close };
 }
 
 /** Tiers on spend over a rolling 12 months without grace; returns the tiers service to create them with. */
@@ -187,18 +195,19 @@ export async function configureBenchTiers(deps: ServiceDeps) {
  * `npm run bench -- jobs [--members 100000]`: the ledger audit, recalculate-tiers and expire-points
  * over every member of a program on the embedded database, each job in invocations of a Worker-like
  * 25 s budget, with some members changing and with all of them changing. Reports members per second
- * (all members of the program over the run's time), how many changed, the peak heap, the audit's time
- * and the longest single database call of each phase (on Node the embedded database answers on the
- * event loop: a long call freezes every request).
+ * (all members of the program over the run's time), how many changed, the peak heap, the audit's time,
+ * each phase's CPU time and the load average around it (wall times on a shared machine count waiting
+ * for a core), and its database calls: their own and CPU times, the longest call and the one with the
+ * most CPU (on Node the embedded database answers on the event loop: a long call freezes every request).
  */
 export async function jobsBenchmark({ members: count = 100_000 }: { members?: number }) {
   const seededAt = new Date('2026-01-15T00:00:00Z');
   // Jobs run "as of" their `now`; the clock only stamps writes and measures the 25 s budget.
   const clock = systemClock;
-  const { db, client, deps, meter: meterOf } = await openBenchProgram('jobs.db', clock);
+  const { db, client, deps, meter: meterOf, close } = await openBenchProgram('jobs.db', clock);
   const meter = meterOf();
 
-  let started = performance.now();
+  const started = performance.now();
   await seed(db, count, seededAt);
   const seedSeconds = (performance.now() - started) / 1000;
   console.log(`seeded ${count} members with an order and a lot each (a tenth per day over 10 days) in ${seedSeconds.toFixed(1)} s`);
@@ -228,14 +237,12 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
 
   const results: Record<string, unknown> = {};
   const audit = async (name: string) => {
-    meter.reset();
-    started = performance.now();
-    const violations = await auditLedger(db, PROGRAM);
-    const seconds = (performance.now() - started) / 1000;
-    results[name] = { seconds, sound: violations.length === 0, calls: meter.count, longestCallMs: meter.longestMs };
+    const { value: violations, cost } = await measurePhase(meter, () => auditLedger(db, PROGRAM));
+    results[name] = { sound: violations.length === 0, ...cost };
     console.log(
-      `${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${seconds.toFixed(2)} s, ${meter.count} reads, longest ${meter.longestMs.toFixed(1)} ms`,
+      `${name.padEnd(30)} ${violations.length === 0 ? 'sound' : `${violations.length} VIOLATIONS`} in ${cost.seconds.toFixed(2)} s, ${cost.calls.count} reads (${describeCpu(cost, count, 'member')})`,
     );
+    printCalls(cost);
     return violations.length === 0;
   };
   const changedSince = async (sql: string, since: number) => Number((await client.execute({ sql, args: [since] })).rows[0]![0]);
@@ -272,12 +279,11 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
 
   await audit('audit before');
   for (const { name, job, now, changed } of runs) {
-    meter.reset();
     const stampedFrom = Date.now();
-    started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
-    const measured = await withPeakHeap(() => runInWorkerSizedInvocations(deps, jobs[job]!, now));
-    const seconds = (performance.now() - started) / 1000;
+    const { value: measured, cost } = await measurePhase(meter, () =>
+      withPeakHeap(() => runInWorkerSizedInvocations(deps, jobs[job]!, now)),
+    );
     const { run, invocations } = measured.value;
     // Tier changes are stamped with the job's `now`, expiries with the clock.
     const changes = await changedSince(changed, job === 'recalculate-tiers' ? now.getTime() : stampedFrom);
@@ -285,22 +291,23 @@ export async function jobsBenchmark({ members: count = 100_000 }: { members?: nu
       members: count,
       processed: run.processed,
       changed: changes,
-      seconds,
-      membersPerSecond: count / seconds,
+      membersPerSecond: count / cost.seconds,
+      cpuMsPerMember: (cost.cpuSeconds * 1000) / count,
+      ...cost,
       invocations,
       heapBeforeMb: heapBefore / 2 ** 20,
       peakHeapMb: measured.peak / 2 ** 20,
-      longestCallMs: meter.longestMs,
       error: run.error,
     };
     console.log(
-      `${name.padEnd(30)} ${count} members (${changes} changed) in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s, ${invocations} invocation(s) of 25 s, ` +
-        `heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, longest call ${meter.longestMs.toFixed(1)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+      `${name.padEnd(30)} ${count} members (${changes} changed) in ${cost.seconds.toFixed(1)} s = ${(count / cost.seconds).toFixed(0)} members/s (${describeCpu(cost, count, 'member')}), ` +
+        `${invocations} invocation(s) of 25 s, heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB${run.error ? `, ERROR ${run.error}` : ''}`,
     );
+    printCalls(cost);
   }
   const sound = await audit('audit after');
   console.log(
     `results: ${writeResults('jobs', { scenario: 'jobs', at: new Date().toISOString(), members: count, seedSeconds, results, ledgerSound: sound })}`,
   );
-  client.close();
+  close();
 }

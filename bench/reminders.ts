@@ -1,10 +1,8 @@
-import { loadavg } from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { sendReminders } from '../src/jobs/send-reminders';
 import { createRemindersService } from '../src/modules/reminders';
 import { configureBenchTiers, openBenchProgram, PROGRAM, runInWorkerSizedInvocations, seed, withPeakHeap } from './jobs';
 import { writeResults } from './lib';
-import type { MeteredCall } from '../src/platform/db/round-trip-meter';
+import { describeCpu, measurePhase, printCalls } from './phase';
 
 /**
  * `npm run bench -- reminders [--members 100000]`: the send-reminders job over every member of a
@@ -21,9 +19,9 @@ import type { MeteredCall } from '../src/platform/db/round-trip-meter';
  */
 export async function remindersBenchmark({ members: count = 100_000 }: { members?: number }) {
   const seededAt = new Date('2026-01-15T00:00:00Z');
-  const { db, client, deps, meter: meterOf } = await openBenchProgram('reminders.db');
+  const { db, client, deps, meter: meterOf, close } = await openBenchProgram('reminders.db');
   const meter = meterOf();
-  let started = performance.now();
+  const started = performance.now();
   await seed(db, count, seededAt);
   await client.execute(`update members set consent_email = (rowid % 10 <> 0), consent_push = (rowid % 3 = 0),
     time_zone = case rowid % 3 when 0 then null when 1 then 'America/Los_Angeles' else 'Europe/Berlin' end`);
@@ -70,83 +68,33 @@ export async function remindersBenchmark({ members: count = 100_000 }: { members
     // 16:00 UTC: 08:00 in Los Angeles, the held reminders go out.
     { name: 'quiet hours over', now: new Date('2026-12-20T16:00:00Z') },
   ];
-  // Every garbage collection of the runs, to tell whether one happened inside the longest call.
-  const collections: Array<{ from: number; to: number }> = [];
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) collections.push({ from: entry.startTime, to: entry.startTime + entry.duration });
-  });
-  gcObserver.observe({ entryTypes: ['gc'] });
-  const ms = (value: number) => `${value.toFixed(1)} ms`;
-  // The JS thread's CPU time (ms), where this Node has it; the process's counts the GC's helper threads too.
-  const threadCpuMs = () => {
-    const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
-    return (usage.user + usage.system) / 1000;
-  };
   for (const { name, now } of runs) {
     const eventsBefore = Number((await client.execute('select count(*) from events')).rows[0]![0]);
-    meter.reset();
-    collections.length = 0;
-    const loadBefore = loadavg()[0]!;
-    const cpuBefore = process.cpuUsage();
-    const threadCpuBefore = threadCpuMs();
-    started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
-    const measured = await withPeakHeap(() => runInWorkerSizedInvocations(deps, sendReminders, now));
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const threadCpuSeconds = (threadCpuMs() - threadCpuBefore) / 1000;
-    const load = [loadBefore, loadavg()[0]!];
-    const calls = meter.distribution();
-    const longest = meter.longestCall;
-    const overlapping = (from: number, to: number) =>
-      collections.reduce((sum, gc) => sum + Math.max(0, Math.min(gc.to, to) - Math.max(gc.from, from)), 0);
-    const gcMs = collections.reduce((sum, gc) => sum + gc.to - gc.from, 0);
-    const busiest = meter.busiestCall;
-    const described = (call: MeteredCall | null) =>
-      call && {
-        ownMs: call.ownMs,
-        cpuMs: call.cpuMs,
-        gcMs: overlapping(call.servedFrom, call.answeredAt),
-        sql: call.sql.replace(/\s+/g, ' ').slice(0, 300),
-      };
+    const { value: measured, cost } = await measurePhase(meter, () =>
+      withPeakHeap(() => runInWorkerSizedInvocations(deps, sendReminders, now)),
+    );
     const events = Number((await client.execute('select count(*) from events')).rows[0]![0]) - eventsBefore;
     const { run, invocations } = measured.value;
     results[name] = {
       members: count,
-      seconds,
-      membersPerSecond: count / seconds,
-      cpuSeconds,
-      cpuMsPerMember: (cpuSeconds * 1000) / count,
-      jsThreadCpuSeconds: threadCpuSeconds,
-      loadAverage: load,
+      membersPerSecond: count / cost.seconds,
+      cpuMsPerMember: (cost.cpuSeconds * 1000) / count,
+      ...cost,
       eventsWritten: events,
       decisions: await decisions(),
       invocations,
       heapBeforeMb: heapBefore / 2 ** 20,
       peakHeapMb: measured.peak / 2 ** 20,
-      gcPauses: collections.length,
-      gcMs,
-      calls,
-      longestCall: described(longest),
-      mostCpuCall: described(busiest),
       error: run.error,
     };
     console.log(
-      `${name.padEnd(28)} ${count} members in ${seconds.toFixed(1)} s = ${(count / seconds).toFixed(0)} members/s (CPU ${cpuSeconds.toFixed(1)} s = ${((cpuSeconds * 1000) / count).toFixed(2)} ms/member, of it the JS thread ${threadCpuSeconds.toFixed(1)} s; load ${load.map((value) => value.toFixed(1)).join(' → ')}), ` +
-        `${events} events, ${invocations} invocation(s), heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB, GC ${collections.length} pauses ${gcMs.toFixed(0)} ms${run.error ? `, ERROR ${run.error}` : ''}`,
+      `${name.padEnd(28)} ${count} members in ${cost.seconds.toFixed(1)} s = ${(count / cost.seconds).toFixed(0)} members/s (${describeCpu(cost, count, 'member')}), ` +
+        `${events} events, ${invocations} invocation(s), heap ${(heapBefore / 2 ** 20).toFixed(0)} → peak ${(measured.peak / 2 ** 20).toFixed(0)} MB${run.error ? `, ERROR ${run.error}` : ''}`,
     );
-    console.log(
-      `  ${calls.count} calls: own time p50 ${ms(calls.ownMs.p50)}, p99 ${ms(calls.ownMs.p99)}, max ${ms(calls.ownMs.max)}; CPU time p50 ${ms(calls.cpuMs.p50)}, p99 ${ms(calls.cpuMs.p99)}, max ${ms(calls.cpuMs.max)}`,
-    );
-    for (const [label, call] of [
-      ['longest call', described(longest)],
-      ['most CPU', described(busiest)],
-    ] as const)
-      if (call) console.log(`  ${label}: ${ms(call.ownMs)} (CPU ${ms(call.cpuMs)}, GC inside it ${ms(call.gcMs)}): ${call.sql}`);
+    printCalls(cost);
     console.log(`  decisions so far: ${JSON.stringify(await decisions())}`);
   }
-  gcObserver.disconnect();
   console.log(`results: ${writeResults('reminders', { scenario: 'reminders', at: new Date().toISOString(), members: count, results })}`);
-  client.close();
+  close();
 }

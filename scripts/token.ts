@@ -16,6 +16,7 @@ import { SignJWT } from 'jose';
 import { loadConfig, type Config } from '../src/config';
 import { roles, type Role } from '../src/platform/auth/principal';
 import { signToken } from '../src/platform/auth/sign';
+import { BUSY_TIMEOUT_MS } from '../src/platform/node/busy-timeout';
 
 const usage = `Prints a JWT signed for the local API (HS256 with JWT_SECRET, or the development secret).
 
@@ -114,6 +115,14 @@ function checkPeriod(period: string): void {
   }
 }
 
+/**
+ * The configured database, for a quick read. Several of these processes may start at once (a script
+ * signing tokens for many partners): each waits for the others' locks as the app does, rather than
+ * failing with SQLITE_BUSY when another closes the file at that moment.
+ */
+const openClient = (config: Config) =>
+  createClient({ url: config.libsql.url, authToken: config.libsql.authToken, timeout: BUSY_TIMEOUT_MS });
+
 /** Warns when the token would be refused because its program or member does not exist locally. */
 async function warnAboutUnknownIds(config: Config, programId: string, memberId: string | undefined) {
   const { url } = config.libsql;
@@ -123,7 +132,7 @@ async function warnAboutUnknownIds(config: Config, programId: string, memberId: 
     );
     return;
   }
-  const client = createClient({ url: config.libsql.url, authToken: config.libsql.authToken });
+  const client = openClient(config);
   try {
     const program = await client.execute({ sql: 'select 1 from programs where id = ?', args: [programId] });
     if (program.rows.length === 0) {
@@ -151,7 +160,7 @@ export async function partnerRefusal(config: Config, programId: string, partnerI
   if (url.startsWith('file:') && !existsSync(url.slice('file:'.length))) {
     return `there is no local database at ${url}, so partner "${partnerId}" cannot exist: \`npm start\` creates it, then createPartner`;
   }
-  const client = createClient({ url, authToken: config.libsql.authToken });
+  const client = openClient(config);
   try {
     const found = await client.execute({
       sql: 'select status from partners where id = ? and program_id = ?',

@@ -37,6 +37,35 @@ async function twoMembers() {
   return bob;
 }
 
+/** Cy, Dee and Eve, enrolled after Ada and Bob, each earning 100 points from order `o-<name>`. */
+async function threeMore() {
+  const others = [];
+  for (const name of ['cy', 'dee', 'eve']) {
+    const member = await enroll(app, { email: `${name}@example.com` });
+    await placeOrder(app, member.globalId, `o-${name}`, 10_000);
+    others.push(member);
+  }
+  return others;
+}
+
+/**
+ * The app's database, on which the `nth` batch (counting from 1) first refunds 60.00 of `orderId`,
+ * clawing back 60 of its points: a member command in between a job's read and its write.
+ */
+function refundingBefore(nth: number, orderId: string) {
+  let batches = 0;
+  const db = new Proxy(app.db, {
+    get(target, property) {
+      if (property !== 'batch') return Reflect.get(target, property, target);
+      return async (statements: Parameters<Database['batch']>[0]) => {
+        if (++batches === nth) expect(await mutate(app, REFUND_ORDER, { orderId, amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
+        return target.batch(statements);
+      };
+    },
+  });
+  return { db, batches: () => batches };
+}
+
 const run = () => runJobNow(app.deps, expirePoints, { now: new Date(AS_OF), trigger: 'manual', programId: 'acme' });
 
 describe('expire-points, set-based', () => {
@@ -115,17 +144,7 @@ describe('expire-points, set-based', () => {
     const bob = await twoMembers();
     app.clock.set(AS_OF);
     // Bob's refund claws back 60 of his (expired, not yet processed) points after the job has read his lot.
-    let batches = 0;
-    const db = new Proxy(app.db, {
-      get(target, property) {
-        if (property !== 'batch') return Reflect.get(target, property, target);
-        return async (statements: Parameters<Database['batch']>[0]) => {
-          if (++batches === 2)
-            expect(await mutate(app, REFUND_ORDER, { orderId: 'o-bob', amount: 6_000 })).toMatchObject({ pointsClawedBack: 60 });
-          return target.batch(statements);
-        };
-      },
-    });
+    const { db } = refundingBefore(2, 'o-bob');
     await expect(expireMembersInBulk({ ...app.deps, db }, 'acme', [ada.memberId, bob.memberId], new Date(AS_OF))).rejects.toThrow(/CHECK/i);
     expect((await memberLedger(app, ada.globalId)).pointsBalance).toBe(100);
     expect((await memberLedger(app, bob.globalId)).pointsBalance).toBe(40);
@@ -135,15 +154,35 @@ describe('expire-points, set-based', () => {
     expect(expiries.map((transfer) => transfer.amount)).toEqual([40]);
     expect(await liabilityPoints(app)).toBe(0);
   });
+
+  it('a chunk written a few members per batch: a guard that trips in one batch sends only its members to the serializers', async () => {
+    const bob = await twoMembers();
+    const others = await threeMore();
+    const [cy] = others;
+    app.clock.set(AS_OF);
+    // One chunk of five members (in enrolment order), each batch of two a read and a write: ada and
+    // bob, then cy and dee, then eve. Cy's refund claws back 60 of his points after his batch has read his lot.
+    const { db, batches } = refundingBefore(4, 'o-cy');
+    const job = expirePointsJob({ chunkSize: 5, membersPerBatch: 2 });
+    expect(await runJobNow({ ...app.deps, db }, job, { now: new Date(AS_OF), trigger: 'manual', programId: 'acme' })).toMatchObject({
+      processed: 5,
+      error: null,
+    });
+    // The third batch went set-based again after the second fell back.
+    expect(batches()).toBe(6);
+    const expiries = async (globalId: string) =>
+      (await transfersOf(app, globalId)).filter((transfer) => transfer.kind === 'EXPIRY').map((transfer) => transfer.amount);
+    expect(await expiries(cy!.globalId)).toEqual([40]);
+    for (const member of [ada, bob, ...others.slice(1)]) expect(await expiries(member.globalId)).toEqual([100]);
+    expect(await liabilityPoints(app)).toBe(0);
+    expect(await readEvents(app, { types: ['points.expired'] })).toHaveLength(5);
+  });
 });
 
 describe('reads of lots by expiry', () => {
   it('read lots by the chunk’s members, never by the program-wide expiry index (whose range is every lot still to expire)', async () => {
     await twoMembers();
-    for (const name of ['cy', 'dee', 'eve']) {
-      const member = await enroll(app, { email: `${name}@example.com` });
-      await placeOrder(app, member.globalId, `o-${name}`, 10_000);
-    }
+    await threeMore();
     const statements: InStatement[] = [];
     const recorded = await openNodeDatabase({ url: `file:${app.databaseFile}`, wrapClient: recordingStatements(statements) });
     try {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { createDatabase, type Database } from '../db/database';
+import { BUSY_TIMEOUT_MS } from './busy-timeout';
 import { withEventLoopTurns } from './event-loop-turns';
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -28,7 +29,12 @@ export async function openNodeDatabase(options: {
   // One connection for the embedded file: its statements run synchronously on this thread anyway,
   // and a second connection would lack the per-connection settings below (libSQL enforces foreign
   // keys by default; WAL is a property of the database file).
-  const opened = createClient({ url: options.url, authToken: options.authToken, timeout: 5000, ...(embedded ? { concurrency: 1 } : {}) });
+  const opened = createClient({
+    url: options.url,
+    authToken: options.authToken,
+    timeout: BUSY_TIMEOUT_MS,
+    ...(embedded ? { concurrency: 1 } : {}),
+  });
   const withTurns = (inner: Client) => (embedded && options.eventLoopTurns !== false ? withEventLoopTurns(inner) : inner);
   const client = withTurns(opened);
   if (embedded) {
