@@ -47,8 +47,8 @@ const add = (sums: Map<string, bigint>, key: string, amount: unknown) => sums.se
 
 /**
  * Checks every invariant of the ledger (DESIGN.md §4) for one program; an empty list means it is
- * sound. Set-based and chunked: one pass over the program's transfers, one over its lots and one over
- * its accounts, each in short keyset-paginated reads on indexes (`*_program`), summing per account in
+ * sound. Set-based and chunked: one pass over the program's accounts, one over its transfers and one
+ * over its lots, each in short keyset-paginated reads on indexes (`*_program`), summing per account in
  * memory, instead of per-account correlated subqueries; so the audit of 100,000 members takes seconds
  * and no single call holds the database for long.
  */
@@ -67,27 +67,58 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
   const violation = (invariant: Invariant, subject: unknown, detail: string) =>
     found[invariant].push({ invariant: INVARIANTS[invariant], subject: String(subject), detail });
 
-  // Transfers: what each account's balance must be, and whether each points transfer of a member
-  // records its lots (the movements' sum is one primary-key range per transfer).
+  // Accounts first: each balance's floor and the sums per unit, and what the transfers and (member
+  // points) the lots must explain. Knowing which accounts hold a member's points spares the transfers
+  // two account lookups each.
+  const perUnit = new Map<string, bigint>();
+  const balances = new Map<string, bigint>();
+  const memberPointBalances = new Map<string, bigint>();
+  await eachChunk(
+    db,
+    (after, limit) => sql`select id as key, unit, owner_type as ownerType, kind, balance, floor
+      from accounts where program_id = ${programId} and id > ${after} order by id limit ${limit}`,
+    chunkRows,
+    (row) => {
+      const id = String(row.key);
+      const balance = BigInt(row.balance as number);
+      add(perUnit, String(row.unit), row.balance);
+      balances.set(id, balance);
+      if (row.ownerType === 'member' && row.kind === memberPoints) memberPointBalances.set(id, balance);
+      if (row.floor !== null && balance < BigInt(row.floor as number)) violation('floor', id, `balance ${balance} is below ${row.floor}`);
+    },
+  );
+  for (const [unit, sum] of [...perUnit].sort(([a], [b]) => (a < b ? -1 : 1)))
+    if (sum !== 0n) violation('unitSum', unit, `sum of balances is ${sum}`);
+
+  // Transfers: what each account's balance must be, whether each points transfer of a member records
+  // its lots (the movements' sum is one primary-key range per transfer), and what expiries took from
+  // which lot.
   const transferred = new Map<string, bigint>();
+  const expiredFromLot = new Map<string, number>();
   await eachChunk(
     db,
     (after, limit) => sql`select t.id as key, t.debit_account_id as debit, t.credit_account_id as credit, t.amount as amount,
-        case when c.owner_type = 'member' and c.kind = ${memberPoints} then t.amount
-          when d.owner_type = 'member' and d.kind = ${memberPoints} then -t.amount end as expected,
-        (select coalesce(sum(delta), 0) from lot_movements where transfer_id = t.id) as recorded
-      from transfers t
-        join accounts d on d.id = t.debit_account_id
-        join accounts c on c.id = t.credit_account_id
-      where t.program_id = ${programId} and t.id > ${after} order by t.id limit ${limit}`,
+        (select coalesce(sum(delta), 0) from lot_movements where transfer_id = t.id) as recorded,
+        case when t.kind = 'expiry' then (select json_group_array(json_array(lot_id, -delta)) from lot_movements where transfer_id = t.id) end as expiredLots
+      from transfers t where t.program_id = ${programId} and t.id > ${after} order by t.id limit ${limit}`,
     chunkRows,
     (row) => {
-      add(transferred, String(row.credit), row.amount);
-      add(transferred, String(row.debit), -(row.amount as number));
-      if (row.expected !== null && row.expected !== row.recorded)
-        violation('transferLots', row.key, `moves ${row.expected} points, its lot movements add up to ${row.recorded}`);
+      const credit = String(row.credit);
+      const debit = String(row.debit);
+      add(transferred, credit, row.amount);
+      add(transferred, debit, -(row.amount as number));
+      const expected = memberPointBalances.has(credit) ? row.amount : memberPointBalances.has(debit) ? -(row.amount as number) : null;
+      if (expected !== null && expected !== row.recorded)
+        violation('transferLots', row.key, `moves ${expected} points, its lot movements add up to ${row.recorded}`);
+      if (row.expiredLots !== null)
+        for (const [lot, points] of JSON.parse(String(row.expiredLots)) as Array<[string, number]>)
+          expiredFromLot.set(lot, (expiredFromLot.get(lot) ?? 0) + points);
     },
   );
+  for (const [id, balance] of balances) {
+    const computed = transferred.get(id) ?? 0n;
+    if (balance !== computed) violation('balance', id, `balance ${balance}, transfers add up to ${computed}`);
+  }
 
   // Lots: what each member's points account must hold, whether each lot's movements explain it, and
   // what the points by earn month must say (amounts, what is left, what expiry took).
@@ -99,8 +130,7 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       after,
       limit,
     ) => sql`select l.id as key, l.account_id as account, l.remaining as remaining, l.amount as amount, l.earned_at as earnedAt,
-        (select coalesce(sum(delta), 0) from lot_movements where lot_id = l.id) as moved,
-        (select coalesce(-sum(m.delta), 0) from lot_movements m join transfers t on t.id = m.transfer_id where m.lot_id = l.id and t.kind = 'expiry') as expired
+        (select coalesce(sum(delta), 0) from lot_movements where lot_id = l.id) as moved
       from lots l where l.program_id = ${programId} and l.id > ${after} order by l.id limit ${limit}`,
     chunkRows,
     (row) => {
@@ -110,10 +140,14 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       const sums = byEarnMonth.get(month) ?? { earned: 0, outstanding: 0, expired: 0 };
       sums.earned += row.amount as number;
       sums.outstanding += row.remaining as number;
-      sums.expired += row.expired as number;
+      sums.expired += expiredFromLot.get(String(row.key)) ?? 0;
       byEarnMonth.set(month, sums);
     },
   );
+  for (const [id, balance] of memberPointBalances) {
+    const held = inLots.get(id) ?? 0n;
+    if (balance !== held) violation('memberLots', id, `balance ${balance}, lots hold ${held}`);
+  }
   const kept = new Map((await earnMonths(db, programId, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).map((row) => [row.month, row]));
   const none = { earned: 0, outstanding: 0, expired: 0 };
   for (const month of new Set([...byEarnMonth.keys(), ...kept.keys()])) {
@@ -126,29 +160,6 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
         `kept earned ${row.earned}, outstanding ${row.outstanding}, expired ${row.expired}; the lots say ${lots.earned}, ${lots.outstanding}, ${lots.expired}`,
       );
   }
-
-  // Accounts: each balance against its transfers and (member points) its lots, its floor, and the sums per unit.
-  const perUnit = new Map<string, bigint>();
-  await eachChunk(
-    db,
-    (after, limit) => sql`select id as key, unit, owner_type as ownerType, kind, balance, floor
-      from accounts where program_id = ${programId} and id > ${after} order by id limit ${limit}`,
-    chunkRows,
-    (row) => {
-      const id = String(row.key);
-      const balance = BigInt(row.balance as number);
-      add(perUnit, String(row.unit), row.balance);
-      const computed = transferred.get(id) ?? 0n;
-      if (balance !== computed) violation('balance', id, `balance ${balance}, transfers add up to ${computed}`);
-      if (row.ownerType === 'member' && row.kind === memberPoints) {
-        const held = inLots.get(id) ?? 0n;
-        if (balance !== held) violation('memberLots', id, `balance ${balance}, lots hold ${held}`);
-      }
-      if (row.floor !== null && balance < BigInt(row.floor as number)) violation('floor', id, `balance ${balance} is below ${row.floor}`);
-    },
-  );
-  for (const [unit, sum] of [...perUnit].sort(([a], [b]) => (a < b ? -1 : 1)))
-    if (sum !== 0n) violation('unitSum', unit, `sum of balances is ${sum}`);
 
   // Idempotency keys: grouped in key order on the (program, key) index, so a key's uses are never split across chunks.
   for (const table of [sql`operations`, sql`transfers`]) {
