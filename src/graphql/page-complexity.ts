@@ -1,37 +1,28 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { getNullableType, isListType, type GraphQLField } from 'graphql';
 
 /** What a connection's page counts for when neither `first` nor `last` is given (its default page). */
 const DEFAULT_PAGE = 20;
 
 /**
- * The complexity of a field for @pothos/plugin-complexity, the one cost limit: it sees the request's
- * variables, so `first: $n` costs n (a limit that reads only literal page sizes would count it as 1). A
- * connection multiplies what is selected in it by its page size (`first` or `last`), a list by 10; its
- * `edges` are the page itself and add nothing more.
+ * The complexity of a field that takes a page size, for @pothos/plugin-complexity (the one cost
+ * limit): it sees the request's variables, so `first: $n` costs n (a limit that reads only literal
+ * page sizes would count it as 1). A connection multiplies what is selected in it by its page size
+ * (`first` or `last`).
  */
-export function pageComplexity<Context>(
-  args: Record<string, unknown>,
-  _context: Context,
-  field: GraphQLField<unknown, Context, Record<string, unknown>>,
-) {
-  if (field.args.some((arg) => arg.name === 'first')) {
-    const page = Number(args.first ?? args.last ?? DEFAULT_PAGE);
-    return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE };
-  }
-  if (field.name === 'edges') return { field: 1, multiplier: 1 };
-  return isListType(getNullableType(field.type)) ? { field: 1, multiplier: 10 } : 1;
+function pageComplexity(args: Record<string, unknown>) {
+  const page = Number(args.first ?? args.last ?? DEFAULT_PAGE);
+  return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE };
 }
 
-/** `pageComplexity` of a field that takes no page size: it depends on the field alone. */
+/** The complexity of any other field, which depends on the field alone: a list multiplies what is selected in it by 10; a connection's `edges` are its page and add nothing more. */
 function fixedComplexity(fieldConfig: PothosOutputFieldConfig<SchemaTypes>) {
   if (fieldConfig.name === 'edges') return { field: 1, multiplier: 1 };
   return fieldConfig.type.kind === 'List' ? { field: 1, multiplier: 10 } : 1;
 }
 
 /**
- * Gives every field without a complexity of its own `pageComplexity`: as a function only where it
- * depends on the request (a field with a page size), as its fixed value everywhere else. The
+ * Gives every field without a complexity of its own: `pageComplexity` where it depends on the
+ * request (a field with a page size), its fixed value everywhere else. The
  * complexity plugin evaluates a field's arguments, once per selected field and request, only to call
  * a function, so a quote's few dozen fields cost it nothing but a lookup each.
  * Listed after ComplexityPlugin, so that its field configs reach that plugin already with their complexity.
