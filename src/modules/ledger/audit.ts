@@ -72,7 +72,7 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
   // two account lookups each.
   const perUnit = new Map<string, bigint>();
   const balances = new Map<string, bigint>();
-  const memberPointBalances = new Map<string, bigint>();
+  const memberPointAccounts = new Set<string>();
   await eachChunk(
     db,
     (after, limit) => sql`select id as key, unit, owner_type as ownerType, kind, balance, floor
@@ -83,7 +83,7 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       const balance = BigInt(row.balance as number);
       add(perUnit, String(row.unit), row.balance);
       balances.set(id, balance);
-      if (row.ownerType === 'member' && row.kind === memberPoints) memberPointBalances.set(id, balance);
+      if (row.ownerType === 'member' && row.kind === memberPoints) memberPointAccounts.add(id);
       if (row.floor !== null && balance < BigInt(row.floor as number)) violation('floor', id, `balance ${balance} is below ${row.floor}`);
     },
   );
@@ -107,7 +107,7 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       const debit = String(row.debit);
       add(transferred, credit, row.amount);
       add(transferred, debit, -(row.amount as number));
-      const expected = memberPointBalances.has(credit) ? row.amount : memberPointBalances.has(debit) ? -(row.amount as number) : null;
+      const expected = memberPointAccounts.has(credit) ? row.amount : memberPointAccounts.has(debit) ? -(row.amount as number) : null;
       if (expected !== null && expected !== row.recorded)
         violation('transferLots', row.key, `moves ${expected} points, its lot movements add up to ${row.recorded}`);
       if (row.expiredLots !== null)
@@ -144,7 +144,8 @@ export async function auditLedger(db: Database, programId: string, { chunkRows =
       byEarnMonth.set(month, sums);
     },
   );
-  for (const [id, balance] of memberPointBalances) {
+  for (const id of memberPointAccounts) {
+    const balance = balances.get(id)!;
     const held = inLots.get(id) ?? 0n;
     if (balance !== held) violation('memberLots', id, `balance ${balance}, lots hold ${held}`);
   }
