@@ -59,11 +59,18 @@ export async function conversionsOf(
   return row?.conversions ?? 0;
 }
 
+/** The fingerprint row of an email (keyed, one-way). */
+const fingerprintRow = (keys: FingerprintKeys, programId: string, email: string, at: Date) => ({
+  programId,
+  ...emailFingerprint(keys, programId, email),
+  createdAt: at,
+});
+
 /** Statements that remember an email for good (keyed, one-way), so its owner is never "new" again. */
 export function fingerprintStatement(db: Database, keys: FingerprintKeys, programId: string, email: string, at: Date): Statement {
   return db
     .insert(emailFingerprints)
-    .values({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })
+    .values(fingerprintRow(keys, programId, email, at))
     .onConflictDoNothing();
 }
 
@@ -99,7 +106,7 @@ export function fingerprintsStatements(db: Database, keys: FingerprintKeys, prog
   return insertRows(
     db,
     emailFingerprints,
-    emails.map((email) => ({ programId, ...emailFingerprint(keys, programId, email), createdAt: at })),
+    emails.map((email) => fingerprintRow(keys, programId, email, at)),
     { onConflictDoNothing: true },
   );
 }
