@@ -36,9 +36,7 @@ export const memberStats = sqliteTable(
  * category, per UTC day of the order: "k times within N days" sums the days of the window. One row
  * per member, key and day the member bought it on, so it grows with order lines, never beyond them.
  * A `WITHOUT ROWID` table (migration 0019; drizzle does not model it): its rows live in the primary
- * key's B-tree alone, so an order's purchases write one tree, not a table and its key's index. Keyed
- * by member then day (migration 0020): an order's rows (one member, one day) sit side by side, so
- * an order writes about one page of the tree; readers seek the member and the window's first day.
+ * key's B-tree alone, so an order's purchases write one tree, not a table and its key's index.
  */
 export const memberPurchaseCounts = sqliteTable(
   'member_purchase_counts',
@@ -52,7 +50,7 @@ export const memberPurchaseCounts = sqliteTable(
     orders: integer('orders').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.memberId, t.day, t.kind, t.key] }),
+    primaryKey({ columns: [t.memberId, t.kind, t.key, t.day] }),
     check(checks.memberPurchaseCountsKind, sql`${t.kind} in ('sku', 'category')`),
     check(checks.memberPurchaseCountsRange, sql`${wholeWithin(t.orders, 0, MAX_BALANCE)}`),
   ],

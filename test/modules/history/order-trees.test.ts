@@ -35,9 +35,4 @@ describe('the B-trees an order writes into', () => {
       'purchased_keys: table purchased_keys WITHOUT ROWID',
     ]);
   });
-
-  it('key purchase counts by member then day, so that the rows of one order sit side by side', async () => {
-    const key = await app.client.execute(`select name from pragma_table_info('member_purchase_counts') where pk > 0 order by pk`);
-    expect(key.rows.map((row) => row.name)).toEqual(['member_id', 'day', 'kind', 'key']);
-  });
 });
