@@ -3,12 +3,11 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
-import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import { InvalidInputError } from '../platform/errors';
 import type { GraphQLContext } from './context';
 import { queryLimits } from './limits';
-import PageComplexityPlugin from './page-complexity';
+import PageComplexityPlugin, { documentComplexityPlugin } from './page-complexity';
 
 export interface AuthScopes {
   /** Any valid token of the program. */
@@ -37,7 +36,7 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin, PageComplexityPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, documentComplexityPlugin, PageComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: ({ principal }) => ({

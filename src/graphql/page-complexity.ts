@@ -1,7 +1,12 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { PothosComplexityPlugin, type ComplexityResult } from '@pothos/plugin-complexity';
+import type { GraphQLResolveInfo, OperationDefinitionNode } from 'graphql';
 
 /** What a connection's page counts for when neither `first` nor `last` is given (its default page). */
 const DEFAULT_PAGE = 20;
+
+/** How often `pageComplexity` was called: a complexity computed without a call depends on the document alone. */
+let pageSizesRead = 0;
 
 /**
  * The complexity of a field that takes a page size, for @pothos/plugin-complexity (the one cost
@@ -10,6 +15,7 @@ const DEFAULT_PAGE = 20;
  * (`first` or `last`).
  */
 function pageComplexity(args: Record<string, unknown>) {
+  pageSizesRead++;
   const page = Number(args.first ?? args.last ?? DEFAULT_PAGE);
   return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE };
 }
@@ -35,10 +41,34 @@ class PageComplexityPlugin<Types extends SchemaTypes> extends BasePlugin<Types> 
   }
 }
 
+/**
+ * @pothos/plugin-complexity, its result remembered per operation when no field with a page size was
+ * counted: then the request's variables do not enter it, and a storefront sends the same document
+ * request after request (yoga's parser cache hands out the same parsed operation for the same text).
+ * The limit and its error are the plugin's own; only the walk over the selection is not repeated.
+ */
+class DocumentComplexityPlugin<Types extends SchemaTypes> extends PothosComplexityPlugin<Types> {
+  constructor(...args: ConstructorParameters<typeof PothosComplexityPlugin<Types>>) {
+    super(...args);
+    const byOperation = new WeakMap<OperationDefinitionNode, ComplexityResult>();
+    const perRequest = this.complexityCache;
+    const cached = (context: Types['Context'], info: GraphQLResolveInfo) => {
+      const known = byOperation.get(info.operation);
+      if (known) return known;
+      const before = pageSizesRead;
+      const result = perRequest(context, info);
+      if (pageSizesRead === before) byOperation.set(info.operation, result);
+      return result;
+    };
+    this.complexityCache = Object.assign(cached, { delete: (context: Types['Context']) => perRequest.delete(context) });
+  }
+}
+
 declare global {
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
       pageComplexity: PageComplexityPlugin<Types>;
+      documentComplexity: DocumentComplexityPlugin<Types>;
     }
   }
 }
@@ -47,3 +77,7 @@ const pluginName = 'pageComplexity';
 SchemaBuilder.registerPlugin(pluginName, PageComplexityPlugin);
 /** The plugin's name, for the builder's `plugins` (as Pothos plugins export theirs). */
 export default pluginName;
+
+/** The complexity limit's plugin, in place of `@pothos/plugin-complexity`'s own name in the builder's `plugins`. */
+export const documentComplexityPlugin = 'documentComplexity';
+SchemaBuilder.registerPlugin(documentComplexityPlugin, DocumentComplexityPlugin);

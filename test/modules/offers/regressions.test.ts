@@ -134,6 +134,37 @@ describe('an order id recorded already', () => {
   });
 });
 
+describe("a replayed order's applied offers", () => {
+  it('name their offers as the first answer did: the replay loads them (together), the first answer had read them', async () => {
+    const { globalId } = await newMember();
+    const tea = await createOffer(app, {
+      name: 'Tea 10 %',
+      priority: 2,
+      effect: { percentOff: { basisPoints: 1_000, items: { skus: ['TEA'] } } },
+    });
+    const cake = await createOffer(app, {
+      name: 'Cake 1.00 off',
+      priority: 1,
+      effect: { amountOff: { amount: 100, items: { skus: ['CAKE'] } } },
+    });
+    const input = {
+      memberId: globalId,
+      orderId: 'replayed-offers',
+      lines: [line('TEA', 1, 500), line('CAKE', 1, 400)],
+      idempotencyKey: 'replayed-offers',
+    };
+    const first = await recordOrder(app, input);
+    const named = first.appliedOffers.map((applied: { offer: { id: string; name: string } | null }) => applied.offer);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        { id: tea.id, name: 'Tea 10 %' },
+        { id: cake.id, name: 'Cake 1.00 off' },
+      ]),
+    );
+    expect(await recordOrder(app, input)).toEqual({ ...first, replayed: true });
+  });
+});
+
 describe('an order that cost nothing and has no lines', () => {
   it('is fully refunded by a refund of 0, which gives its single-use code back; 0 refunds nothing else', async () => {
     const { globalId } = await newMember();

@@ -301,7 +301,9 @@ builder.queryField('quote', (t) =>
       return inProgram(
         programId,
         context.services.checkout.quote(programId, parsed).then(({ offersRead, tiersRead, ...quote }) => {
-          for (const offer of offersRead) context.readInRequest.set(`Offer:${offer.id}`, offer);
+          // Only the offers that applied: no other field of the quote points to an offer.
+          const applied = new Set(quote.applied.map((offer) => offer.offerId));
+          for (const offer of offersRead) if (applied.has(offer.id)) context.readInRequest.set(`Offer:${offer.id}`, offer);
           for (const tier of tiersRead) context.readInRequest.set(`Tier:${tier.id}`, tier);
           return quote;
         }),

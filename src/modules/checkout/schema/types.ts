@@ -1,6 +1,8 @@
+import { createContextCache } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import DataLoader from 'dataloader';
 import { builder } from '../../../graphql/builder';
-import { programIdOf } from '../../../graphql/context';
+import { programIdOf, type GraphQLContext } from '../../../graphql/context';
 import { upperCaseEnum } from '../../../graphql/enums';
 import { MoneyType } from '../../ledger';
 import { notAppliedReasons } from '../../offers';
@@ -42,25 +44,32 @@ const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
   }),
 });
 
+/** The offers applied offers point to that the request did not read with them: loaded together, once per request. */
+const offersNotRead = createContextCache(
+  (context: GraphQLContext) =>
+    new DataLoader(async (ids: readonly string[]) => {
+      const loaded = await context.services.offers.byIds(programIdOf(context), ids);
+      const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+);
+
 /** An applied offer as the API shows it: its effect one of the enum's values, so that it is read as a plain property. */
 type AppliedOfferView = Omit<InProgram<AppliedOfferResult>, 'effect'> & { effect: (typeof appliedEffects)[number] };
 
 export const AppliedOfferType = builder.objectRef<AppliedOfferView>('AppliedOffer').implement({
   description: "An offer (or the member's tier discount) that applied, and what it gave",
   fields: (t) => ({
-    offer: t.loadable({
+    offer: t.field({
       type: OfferType,
       nullable: true,
       description: 'Null for a standing (tier or referral) discount',
-      // A quote's offers were read with it; only others (an order's, from its command) are loaded.
-      load: async (ids: string[], context) => {
-        const known = (id: string) => context.readInRequest.get(`Offer:${id}`) as Offer | undefined;
-        const missing = ids.filter((id) => !known(id));
-        const loaded = missing.length > 0 ? await context.services.offers.byIds(programIdOf(context), missing) : [];
-        const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
-        return ids.map((id) => known(id) ?? byId.get(id) ?? null);
+      // Synchronous when the offer was read with the quote or the order (no promise per list item);
+      // only others (an idempotent replay's) are loaded, together.
+      resolve: (applied, _args, context) => {
+        if (!applied.offerId) return null;
+        return (context.readInRequest.get(`Offer:${applied.offerId}`) as Offer | undefined) ?? offersNotRead(context).load(applied.offerId);
       },
-      resolve: (applied) => applied.offerId,
     }),
     tier: t.field({
       type: TierType,
