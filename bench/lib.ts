@@ -44,22 +44,14 @@ export interface ProcessOptions {
  */
 export const beforeCheckout = (): string | undefined => process.env.BENCH_BEFORE_DIR || undefined;
 
-/**
- * Node's own flags in `npm start` (the young generation's size). Every server a bench starts runs
- * with them, the bare routes too, so that a ratio compares the same runtime on both sides.
- */
-const START_NODE_FLAGS = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start as string)
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--') && arg !== '--import');
-
-/** Starts a TypeScript entry point in its own Node process (with `npm start`'s Node flags) and waits until it listens. */
+/** Starts a TypeScript entry point in its own Node process and waits until it listens. */
 export async function startServer(
   entry: string,
   env: Record<string, string>,
   ready: RegExp,
   { nodeArgs = [], cwd }: ProcessOptions = {},
 ): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', entry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
