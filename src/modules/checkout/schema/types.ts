@@ -46,12 +46,7 @@ const NextStepType = builder.objectRef<NextStep>('NextStep').implement({
 
 /** The offers applied offers point to that the request did not read with them: loaded together, once per request. */
 const offersNotRead = createContextCache(
-  (context: GraphQLContext) =>
-    new DataLoader(async (ids: readonly string[]) => {
-      const loaded = await context.services.offers.byIds(programIdOf(context), ids);
-      const byId = new Map(loaded.flatMap((offer) => (offer ? [[offer.id, offer] as const] : [])));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+  (context: GraphQLContext) => new DataLoader((ids: readonly string[]) => context.services.offers.byIds(programIdOf(context), ids)),
 );
 
 /** An applied offer as the API shows it: its effect one of the enum's values, so that it is read as a plain property. */
