@@ -31,7 +31,7 @@ function fixedComplexity(fieldConfig: PothosOutputFieldConfig<SchemaTypes>) {
  * request (a field with a page size), its fixed value everywhere else. The
  * complexity plugin evaluates a field's arguments, once per selected field and request, only to call
  * a function, so a quote's few dozen fields cost it nothing but a lookup each.
- * Listed after ComplexityPlugin, so that its field configs reach that plugin already with their complexity.
+ * Listed after the complexity plugin (`documentComplexityPlugin`), so that its field configs reach that plugin already with their complexity.
  */
 class PageComplexityPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { accounts, lotMovements, lots, operations, transfers } from '../../../schema';
 import type { CommandDeps } from '../../platform/serializer/commands';
-import { writeBatch } from '../../platform/db/database';
+import { writeBatch, type Database } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import { insertRows } from '../../platform/db/insert-rows';
 import { account, POINTS } from './accounts';
@@ -15,6 +16,13 @@ import { eventStatements } from '../../platform/outbox';
 
 /** The idempotency key of the expiry of one member's points as of one instant (the job's `now`). */
 export const expiryKey = (memberId: string, asOf: string) => `${SYSTEM_KEY_PREFIX}expire/${memberId}/${asOf}`;
+
+/** One UPDATE that adds each pair's amount to `column` of the row whose `id` is the pair's id (the pairs as one JSON parameter). */
+function addByIdStatement(db: Database, id: SQLiteColumn, column: SQLiteColumn, pairs: ReadonlyArray<readonly [string, number]>) {
+  return db.run(
+    sql`update ${id.table} set ${sql.identifier(column.name)} = ${column} + c.value ->> 1 from json_each(${JSON.stringify(pairs)}) c where ${id} = c.value ->> 0`,
+  );
+}
 
 /**
  * Expires, as of `asOf`, what is left of the expired lots of many members at once: exactly what the
@@ -79,7 +87,7 @@ export async function expireMembersInBulk(
   if (plans.length === 0) return [];
 
   const total = plans.reduce((sum, plan) => sum + plan.points, 0);
-  const lotChanges = plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => [lotId, delta]));
+  const lotChanges = plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => [lotId, delta] as const));
   await writeBatch(db, [
     ...insertRows(
       db,
@@ -134,19 +142,16 @@ export async function expireMembersInBulk(
       lotMovements,
       plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ transferId: plan.transferId, lotId, delta }))),
     ),
-    db.run(
-      sql`update ${lots} set remaining = ${lots.remaining} + c.value ->> 1 from json_each(${JSON.stringify(lotChanges)}) c where ${lots.id} = c.value ->> 0`,
-    ),
+    addByIdStatement(db, lots.id, lots.remaining, lotChanges),
     ...earnMonthsStatements(
       db,
       programId,
       plans.flatMap((plan) => plan.deltas.map(({ lotId, delta }) => ({ lotId, delta, earned: 0, expired: -delta }))),
     ),
-    db.run(
-      sql`update ${accounts} set balance = ${accounts.balance} + c.value ->> 1
-        from json_each(${JSON.stringify([...plans.map((plan) => [plan.memberPoints.id, -plan.points]), [expired.id, total]])}) c
-        where ${accounts.id} = c.value ->> 0`,
-    ),
+    addByIdStatement(db, accounts.id, accounts.balance, [
+      ...plans.map((plan) => [plan.memberPoints.id, -plan.points] as const),
+      [expired.id, total],
+    ]),
   ]);
   return plans.map((plan) => plan.memberId);
 }
