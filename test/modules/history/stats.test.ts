@@ -3,6 +3,7 @@ import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { key } from '../../support/ledger';
 import { dailyActivity, importMembers, importOrders, memberStats } from '../../support/history';
+import { segmentEmails } from '../../support/segments';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -193,5 +194,29 @@ describe('member stats', () => {
         purchases: '[["category","tea",2],["sku","BLACK",1],["sku","GREEN",1]]',
       },
     ]);
+  });
+
+  it('count keys of any text (quotes, backslashes, accents, emoji, half a surrogate pair by import), take them away on refund, and match them in segments', async () => {
+    const member = await enroll(app, { email: 'unicode@example.com' });
+    app.clock.set(day(0));
+    const keys = ['"tea"\\', 'ÉCLAIR', 'TART', '🍵'];
+    for (const [index, sku] of keys.entries())
+      await recordOrder(app, { memberId: member.globalId, orderId: `U-${index}`, lines: [line(sku, 1, 100, { category: `c-${sku}` })] });
+    // Half a surrogate pair (which recordOrder refuses) comes in by import, and is stored as U+FFFD.
+    await importMembers(app, [{ externalId: 'UNI-1', email: 'unicode-import@example.com' }]);
+    const half = { sku: 'x\ud800', category: null, quantity: 1, unitPrice: 100 };
+    const imported = await importOrders(app, [
+      { memberExternalId: 'UNI-1', orderId: 'UI-1', placedAt: day(-1).toISOString(), currency: 'EUR', total: 100, lines: [half] },
+      { memberExternalId: 'UNI-1', orderId: 'UI-2', placedAt: day(-1).toISOString(), currency: 'EUR', total: 100, lines: [half] },
+    ]);
+    expect(imported.imported).toBe(2);
+    expect(await segmentEmails(app, { bought: { sku: 'x\uFFFD', atLeast: 2 } })).toEqual(['unicode-import']);
+    const skus = (await memberStats(app, member.globalId)).skus.map((entry: { key: string }) => entry.key);
+    expect(skus).toEqual(['"tea"\\', 'TART', 'ÉCLAIR', '🍵']);
+    for (const sku of keys) expect(await segmentEmails(app, { bought: { sku, withinDays: 1 } })).toEqual(['unicode']);
+    expect(await segmentEmails(app, { bought: { sku: '"tea"' } })).toEqual([]);
+    for (const index of keys.keys()) await refundOrder(app, { orderId: `U-${index}`, lines: [{ sku: keys[index]!, quantity: 1 }] });
+    expect((await memberStats(app, member.globalId)).skus).toEqual([]);
+    expect(await dailyActivity(app, member.memberId)).toEqual([]);
   });
 });

@@ -107,21 +107,29 @@ export function compareBinary(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Text as SQLite stores it: the driver turns half of a surrogate pair alone into U+FFFD on the way in. */
+const asStored = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
+
 /**
  * Purchases (of one day) as the daily activity holds them: JSON `[kind, key, orders]`, summed per
  * SKU and category, zeros left out, sorted by kind then key as SQLite sorts them, so that a day's
- * row reads the same however its orders arrived. Negative sums stay (what a refund takes away).
+ * row reads the same however its orders arrived (JSON.stringify writes what SQLite's `json_array`
+ * writes, once a key is text as SQLite stores it). Negative sums stay (what a refund takes away).
  */
 export function dayPurchasesJson(purchases: ReadonlyArray<PurchaseKey & { orders: number }>): string {
   const sums = new Map<string, [PurchaseKey['kind'], string, number]>();
-  for (const { kind, key, orders } of purchases) {
-    const entry = sums.get(keyOf({ kind, key })) ?? [kind, key, 0];
-    entry[2] += orders;
-    sums.set(keyOf({ kind, key }), entry);
+  for (const purchase of purchases) {
+    const key = asStored(purchase.key);
+    const entry = sums.get(keyOf({ kind: purchase.kind, key })) ?? [purchase.kind, key, 0];
+    entry[2] += purchase.orders;
+    sums.set(keyOf({ kind: purchase.kind, key }), entry);
   }
   const entries = [...sums.values()].filter(([, , orders]) => orders !== 0);
   return JSON.stringify(entries.sort(([kindA, keyA], [kindB, keyB]) => compareBinary(kindA, kindB) || compareBinary(keyA, keyB)));
 }
+
+/** How a day's purchases JSON begins the entry of a SKU or category (`["category","tea",`): days without it need no parsing. */
+export const dayPurchaseEntryStart = ({ kind, key }: PurchaseKey) => `${JSON.stringify([kind, asStored(key)]).slice(0, -1)},`;
 
 /** Average order value in minor units (rounded down); null without orders. */
 export const averageOrderValue = (stats: { orderCount: number; totalSpend: number }) =>
