@@ -48,7 +48,7 @@ export async function seedProgram(db: Database, memberCount: number, now: number
       select member_id, ${PROGRAM}, min(created_at), max(created_at), count(*), sum(total - discount - refunded_amount)
       from orders where program_id = ${PROGRAM} and member_id is not null group by member_id`),
     db.run(sql`insert into member_daily_activity (program_id, member_id, day, month, orders, spend, purchases)
-      select ${PROGRAM}, member_id, created_at / ${DAY_MS},
+      select ${PROGRAM}, member_id, created_at / ${sql.raw(String(DAY_MS))},
         cast(strftime('%Y', created_at / 1000.0, 'unixepoch') as integer) * 12 + cast(strftime('%m', created_at / 1000.0, 'unixepoch') as integer) - 1,
         count(*), sum(total - discount - refunded_amount), '[]'
       from orders where program_id = ${PROGRAM} and member_id is not null and fully_refunded_at is null group by member_id, 3`),
