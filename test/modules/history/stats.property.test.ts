@@ -4,14 +4,15 @@ import { MAX_AMOUNT } from '../../../src/platform/bounds';
 import { inFreshApp } from '../../support/ledger';
 import { enroll } from '../../support/members';
 import { recordOrder } from '../../support/offers';
-import { dailyActivity, memberStats } from '../../support/history';
+import { dailyActivity, importOrders, memberStats } from '../../support/history';
 import { REFUND_CHECKOUT } from '../../support/offers';
 import { key } from '../../support/ledger';
 import { assertProperty, propertySettings } from '../../support/property';
 import { TEST_NOW, type TestApp } from '../../support/test-app';
 
 /**
- * "Member stats equal a recomputation from the orders": random histories of orders (lines of a few
+ * "Member stats equal a recomputation from the orders": random histories of orders (recorded,
+ * imported a few at a time into past days, or recorded as a guest's and claimed; lines of a few
  * SKUs and categories, amounts up to the maxima, days apart) and refunds (by amount or by lines,
  * partial, full, or refused), after which every stat and the daily activity (per UTC day: counted
  * orders, net spend, and how many of them bought each SKU and category, as canonical JSON) must be
@@ -36,6 +37,20 @@ const step = fc.oneof(
       daysLater: fc.integer({ min: 0, max: 40 }),
       lines: fc.array(orderLine, { minLength: 0, maxLength: 4 }),
     }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('import' as const),
+      orders: fc.array(fc.record({ hoursAgo: fc.integer({ min: 1, max: 72 }), lines: fc.array(orderLine, { maxLength: 4 }) }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('claim' as const), lines: fc.array(orderLine, { minLength: 1, maxLength: 3 }) }),
   },
   {
     weight: 2,
@@ -127,14 +142,14 @@ async function recomputed(app: TestApp, memberId: string) {
 describe('member stats', () => {
   const settings = propertySettings(25, 60);
   it(
-    'equal a recomputation from the orders on random histories with refunds',
+    'equal a recomputation from the orders on random histories of orders, imports, claims and refunds',
     async () => {
       await inFreshApp(async (app) => {
         let run = 0;
         await assertProperty(
           fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
             app.clock.set(TEST_NOW);
-            const member = await enroll(app, { email: `m${++run}@example.com` });
+            const member = await enroll(app, { email: `m${++run}@example.com`, externalId: `M-${run}` });
             const orderIds: string[] = [];
             let now = new Date(TEST_NOW).getTime();
             for (const action of steps) {
@@ -145,6 +160,31 @@ describe('member stats', () => {
                 const total = lines.length ? undefined : 1000;
                 const recorded = await recordOrder(app, { memberId: member.globalId, lines, ...(total ? { total } : {}) });
                 if (recorded.__typename === 'RecordOrderPayload') orderIds.push(recorded.orderId);
+              } else if (action.kind === 'import') {
+                // Placed up to three days before now: merged into days the member already has, or days of their own.
+                const orders = action.orders.map(({ hoursAgo, lines }, index) => {
+                  const withCategories = lines.map((line) => ({ ...line, category: CATEGORY[line.sku] }));
+                  return {
+                    memberExternalId: `M-${run}`,
+                    orderId: `I-${run}-${orderIds.length}-${index}`,
+                    placedAt: new Date(now - hoursAgo * 3_600_000).toISOString(),
+                    currency: 'EUR',
+                    total: lines.length ? lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0) : 1000,
+                    lines: withCategories,
+                  };
+                });
+                expect((await importOrders(app, orders)).imported).toBe(orders.length);
+                orderIds.push(...orders.map((order) => order.orderId));
+              } else if (action.kind === 'claim') {
+                const lines = action.lines.map((line) => ({ ...line, category: CATEGORY[line.sku] }));
+                const guest = await recordOrder(app, { lines });
+                const claimed = await app.graphql(
+                  `mutation($input: ClaimOrderInput!) { claimOrder(input: $input) { __typename } }`,
+                  { input: { orderId: guest.orderId, memberId: member.globalId, idempotencyKey: key('claim') } },
+                  await app.token({ role: 'storefront' }),
+                );
+                expect(claimed.data!.claimOrder.__typename, JSON.stringify(claimed)).toBe('ClaimOrderPayload');
+                orderIds.push(guest.orderId);
               } else if (orderIds.length > 0) {
                 const orderId = orderIds[action.order % orderIds.length]!;
                 const order = (
