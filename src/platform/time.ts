@@ -18,11 +18,14 @@ export function startOfUtcYear(at: Date): Date {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Days since 1970-01-01 UTC (purchase counts are kept per such day). */
+/** Days since 1970-01-01 UTC (members' daily activity is kept per such day). */
 export const dayNumber = (at: Date) => Math.floor(at.getTime() / DAY_MS);
 
-/** Months since year 0 (year × 12 + month − 1), UTC: monthly activity and reports by month are kept per such month. */
+/** Months since year 0 (year × 12 + month − 1), UTC: reports by month are kept per such month. */
 export const monthIndex = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
+
+/** The first instant of a month number. */
+export const monthStart = (index: number) => new Date(Date.UTC(Math.floor(index / 12), index % 12, 1));
 
 /** A month number as `2026-03`. */
 export const monthLabel = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;

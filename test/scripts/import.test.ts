@@ -37,14 +37,14 @@ async function snapshot(database: string) {
   const stats = await client.execute(
     'select m.external_id, s.order_count, s.total_spend, s.first_order_at, s.last_order_at from member_stats s join members m on m.id = s.member_id order by m.external_id',
   );
-  const counts = await client.execute(
-    'select m.external_id, c.kind, c.key, c.day, c.orders from member_purchase_counts c join members m on m.id = c.member_id order by 1, 2, 3, 4',
+  const days = await client.execute(
+    'select m.external_id, d.day, d.month, d.orders, d.spend, d.purchases from member_daily_activity d join members m on m.id = d.member_id order by 1, 2',
   );
   client.close();
   return {
     orders: orders.rows.map((row) => ({ ...row })),
     stats: stats.rows.map((row) => ({ ...row })),
-    counts: counts.rows.map((row) => ({ ...row })),
+    days: days.rows.map((row) => ({ ...row })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { TestApp } from './test-app';
 
@@ -49,4 +50,43 @@ export async function importMembers(app: TestApp, members: Record<string, unknow
   const response = await app.graphql(IMPORT_MEMBERS, { input: { members } }, token ?? (await app.token({ role: 'admin' })));
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data!.importMembers as Record<string, any>;
+}
+
+/** A migration's statements, in order, as drizzle's migrator splits them. */
+export const migrationStatements = (file: string) =>
+  readFileSync(new URL(`../../migrations/${file}`, import.meta.url), 'utf8')
+    .split('--> statement-breakpoint')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+
+/** A member's history per UTC day as stored: the purchases parsed, the text kept to check its form. */
+export async function dailyActivity(app: TestApp, memberId?: string) {
+  const rows = await app.client.execute({
+    sql: `select member_id, day, month, orders, spend, purchases from member_daily_activity${memberId ? ' where member_id = ?' : ''} order by member_id, day`,
+    args: memberId ? [memberId] : [],
+  });
+  return rows.rows.map((row) => ({
+    memberId: String(row.member_id),
+    day: Number(row.day),
+    month: Number(row.month),
+    orders: Number(row.orders),
+    spend: Number(row.spend),
+    purchases: String(row.purchases),
+  }));
+}
+
+/**
+ * The tables migration 0020 replaced by the daily activity, as migration 0019 left them: purchase
+ * counts filled from the daily activity's purchases (a row per member, key and day), monthly
+ * activity empty. What migrations 0019 and 0020 read, for the tests of their backfills.
+ */
+export async function recreateTablesBeforeDailyActivity(app: TestApp) {
+  const before = migrationStatements('0019_history_trees.sql');
+  for (const table of ['member_purchase_counts', 'member_monthly_activity'])
+    await app.client.execute(
+      before.find((statement) => statement.startsWith(`CREATE TABLE \`__new_${table}\``))!.replaceAll(`__new_${table}`, table),
+    );
+  await app.client.execute(`insert into member_purchase_counts (program_id, member_id, kind, key, day, orders)
+    select program_id, member_id, bought.value ->> 0, bought.value ->> 1, day, bought.value ->> 2
+    from member_daily_activity, json_each(purchases) as bought`);
 }

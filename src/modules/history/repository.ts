@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, inArray, sql, type Column, type SQL } from 'drizzle-orm';
-import { memberPurchaseCounts, memberStats, purchasedKeys } from '../../../schema';
+import { and, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
+import { memberDailyActivity, memberStats, purchasedKeys } from '../../../schema';
 import type { Database } from '../../platform/db/database';
 import type { PurchaseKeyKind } from '../../../schema';
 import type { applicationsOfOrders } from '../offers';
 import { linesOfOrders, refundsOfOrders } from '../orders';
+import { dayPurchaseEntryStart } from './domain/stats';
 
 /**
  * The offers module's read of the offers applied to orders. History cannot import offers (offers →
@@ -30,21 +31,11 @@ export function statsOf(db: Database, programId: string, memberIds: readonly str
 
 /** What a member bought most (orders per SKU or category) since `fromDay`, most first. */
 export function purchasesOf(db: Database, programId: string, memberId: string, kind: PurchaseKeyKind, fromDay: number, limit: number) {
-  const orderCount = sql<number>`sum(${memberPurchaseCounts.orders})`.mapWith(Number);
-  return db
-    .select({ key: memberPurchaseCounts.key, orders: orderCount })
-    .from(memberPurchaseCounts)
-    .where(
-      and(
-        eq(memberPurchaseCounts.programId, programId),
-        eq(memberPurchaseCounts.memberId, memberId),
-        eq(memberPurchaseCounts.kind, kind),
-        gte(memberPurchaseCounts.day, fromDay),
-      ),
-    )
-    .groupBy(memberPurchaseCounts.key)
-    .orderBy(desc(orderCount), memberPurchaseCounts.key)
-    .limit(limit);
+  const a = memberDailyActivity;
+  return db.all<{ key: string; orders: number }>(sql`select bought.value ->> 1 as key, sum(bought.value ->> 2) as orders
+    from ${a}, json_each(${a.purchases}) as bought
+    where ${a.programId} = ${programId} and ${a.memberId} = ${memberId} and ${a.day} >= ${fromDay} and bought.value ->> 0 = ${kind}
+    group by 1 order by 2 desc, 1 limit ${limit}`);
 }
 
 /** Whether any member of the program ever bought the SKU or category (refunded or not); a query builder (one row or none). */
@@ -70,10 +61,23 @@ export function memberLastOrderSql(memberId: Column, bounds: { atMost?: number; 
   return sql`exists (select 1 from ${memberStats} where ${memberStats.memberId} = ${memberId} and ${memberStats.lastOrderAt} is not null and ${sql.join(tests, sql` and `)})`;
 }
 
-/** The member's orders that bought the SKU or category on `fromDay` (days since 1970-01-01) or later; a scalar subquery. */
-export function memberPurchasesSinceSql(memberId: Column, kind: PurchaseKeyKind, key: string, fromDay: number): SQL {
-  return sql`(select coalesce(sum(${memberPurchaseCounts.orders}), 0) from ${memberPurchaseCounts}
-        where ${memberPurchaseCounts.memberId} = ${memberId} and ${memberPurchaseCounts.kind} = ${kind} and ${memberPurchaseCounts.key} = ${key} and ${memberPurchaseCounts.day} >= ${fromDay})`;
+/**
+ * The member's orders that bought the SKU or category on `fromDay` (days since 1970-01-01) or later;
+ * a scalar subquery over the caller's member columns, seeking the daily activity's key (program,
+ * member, day). Only the days whose purchases text holds the entry are parsed: a segment refresh
+ * asks this of every member, and parsing every day's purchases doubled its time.
+ */
+export function memberPurchasesSinceSql(
+  member: { programId: Column; id: Column },
+  kind: PurchaseKeyKind,
+  key: string,
+  fromDay: number,
+): SQL {
+  const a = memberDailyActivity;
+  return sql`(select coalesce(sum(bought.value ->> 2), 0) from ${a}, json_each(${a.purchases}) as bought
+        where ${a.programId} = ${member.programId} and ${a.memberId} = ${member.id} and ${a.day} >= ${fromDay}
+          and instr(${a.purchases}, ${dayPurchaseEntryStart({ kind, key })}) > 0
+          and bought.value ->> 0 = ${kind} and bought.value ->> 1 = ${key})`;
 }
 
 /**

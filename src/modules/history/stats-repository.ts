@@ -1,15 +1,15 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { memberMonthlyActivity, memberPurchaseCounts, memberStats, purchasedKeys } from '../../../schema';
+import { memberDailyActivity, memberStats, purchasedKeys } from '../../../schema';
 import type { Database } from '../../platform/db/database';
-import { monthIndex } from '../../platform/time';
+import { dayNumber, monthIndex } from '../../platform/time';
 import { insertRows } from '../../platform/db/insert-rows';
 import type { NewOrder } from '../orders';
-import { orderForStats, statsDelta, type StatsDelta } from './domain/stats';
+import { changesNoDay, dayPurchasesJson, onlyAdds, orderForStats, statsDelta, type StatsDelta } from './domain/stats';
 
 /**
  * The statements that apply a stats delta, for the batch of the order change it comes from. The
- * member's row is created on its first order; purchase counts and monthly activity that drop to
- * zero are deleted.
+ * member's row is created on its first order, its day's row on the day's first counted order; a day
+ * left without a counted order is deleted.
  */
 export function statsStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
   const placedAt = delta.placedAt.getTime();
@@ -40,37 +40,7 @@ export function statsStatements(db: Database, programId: string, memberId: strin
             },
           })
       : db.update(memberStats).set(totals).where(eq(memberStats.memberId, memberId));
-  const purchases = delta.purchases.map(({ kind, key, day, orders }) =>
-    orders > 0
-      ? db
-          .insert(memberPurchaseCounts)
-          .values({ programId, memberId, kind, key, day, orders })
-          .onConflictDoUpdate({
-            target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
-            set: { orders: sql`${memberPurchaseCounts.orders} + ${orders}` },
-          })
-      : db
-          .update(memberPurchaseCounts)
-          .set({ orders: sql`${memberPurchaseCounts.orders} + ${orders}` })
-          .where(
-            and(
-              eq(memberPurchaseCounts.memberId, memberId),
-              eq(memberPurchaseCounts.kind, kind),
-              eq(memberPurchaseCounts.key, key),
-              eq(memberPurchaseCounts.day, day),
-            ),
-          ),
-  );
-  const emptied = delta.purchases.some((purchase) => purchase.orders < 0)
-    ? [db.delete(memberPurchaseCounts).where(and(eq(memberPurchaseCounts.memberId, memberId), eq(memberPurchaseCounts.orders, 0)))]
-    : [];
-  return [
-    stats,
-    ...purchases,
-    ...emptied,
-    ...purchasedKeysStatements(db, programId, delta.purchases),
-    ...monthlyActivityStatements(db, programId, memberId, delta),
-  ];
+  return [stats, ...dailyActivityStatements(db, programId, memberId, delta), ...purchasedKeysStatements(db, programId, delta.purchases)];
 }
 
 /** Records the SKUs and categories bought (a purchase counted), once per program; they stay known after refunds. */
@@ -80,55 +50,57 @@ function purchasedKeysStatements(db: Database, programId: string, purchases: Sta
   return insertRows(db, purchasedKeys, [...keys.values()], { onConflictDoNothing: true });
 }
 
-function monthlyActivityStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
-  if (delta.orderCount === 0 && delta.spend === 0) return [];
-  const month = monthIndex(delta.placedAt);
+const daily = memberDailyActivity;
+const dailyKey = [daily.programId, daily.memberId, daily.day];
+
+/**
+ * SQL: a day's stored purchases plus others (JSON as `dayPurchasesJson` writes them, negative to
+ * take away), summed per kind and key, entries at 0 left out, sorted as stored. Both writers' one
+ * expression; what is added may be `excluded.purchases` (no parameters: an import's shared text).
+ */
+const purchasesPlus = (added: SQL) =>
+  sql`(select json_group_array(json_array(bought_kind, bought_key, bought_orders) order by bought_kind, bought_key) from (
+      select value ->> 0 as bought_kind, value ->> 1 as bought_key, sum(value ->> 2) as bought_orders
+      from (select value from json_each(${daily.purchases}) union all select value from json_each(${added}))
+      group by 1, 2)
+    where bought_orders > 0)`;
+
+/** What one order change adds to its member's day (the day it was placed on); a day left without a counted order goes. */
+function dailyActivityStatements(db: Database, programId: string, memberId: string, delta: StatsDelta) {
+  if (changesNoDay(delta)) return [];
+  const day = dayNumber(delta.placedAt);
+  const purchases = dayPurchasesJson(delta.purchases);
   const totals = {
-    orders: sql`${memberMonthlyActivity.orders} + ${delta.orderCount}`,
-    spend: sql`${memberMonthlyActivity.spend} + ${delta.spend}`,
+    orders: sql`${daily.orders} + ${delta.orderCount}`,
+    spend: sql`${daily.spend} + ${delta.spend}`,
+    purchases: purchasesPlus(sql`${purchases}`),
   };
-  const thisMonth = and(
-    eq(memberMonthlyActivity.programId, programId),
-    eq(memberMonthlyActivity.memberId, memberId),
-    eq(memberMonthlyActivity.month, month),
-  );
-  if (delta.orderCount >= 0 && delta.spend >= 0)
+  if (onlyAdds(delta))
     return [
       db
-        .insert(memberMonthlyActivity)
-        .values({ programId, memberId, month, orders: delta.orderCount, spend: delta.spend })
-        .onConflictDoUpdate({
-          target: [memberMonthlyActivity.programId, memberMonthlyActivity.memberId, memberMonthlyActivity.month],
-          set: totals,
-        }),
+        .insert(daily)
+        .values({ programId, memberId, day, month: monthIndex(delta.placedAt), orders: delta.orderCount, spend: delta.spend, purchases })
+        .onConflictDoUpdate({ target: dailyKey, set: totals }),
     ];
-  // What takes away is an update (the order being refunded created the row); a month left without a counted order goes.
+  // What takes away is an update (the order being refunded created the row).
+  const thisDay = and(eq(daily.programId, programId), eq(daily.memberId, memberId), eq(daily.day, day));
   return [
-    db.update(memberMonthlyActivity).set(totals).where(thisMonth),
-    ...(delta.orderCount < 0 ? [db.delete(memberMonthlyActivity).where(and(thisMonth, eq(memberMonthlyActivity.orders, 0)))] : []),
+    db.update(daily).set(totals).where(thisDay),
+    ...(delta.orderCount < 0 ? [db.delete(daily).where(and(thisDay, eq(daily.orders, 0)))] : []),
   ];
 }
 
 /**
- * What many new orders (an import) add to their members' stats, merged per member and per
- * purchase key and day, as a few multi-row upserts: a thousand orders cost a handful of statements.
+ * What many new orders (an import) add to their members' stats, merged per member and per member
+ * and day, as a few multi-row upserts: a thousand orders cost a handful of statements.
  */
 export function addedStatsStatements(db: Database, programId: string, added: Array<{ memberId: string; delta: StatsDelta }>) {
   const perMember = new Map<
     string,
     { memberId: string; programId: string; firstOrderAt: Date; lastOrderAt: Date; orderCount: number; totalSpend: number }
   >();
-  const perKey = new Map<
-    string,
-    { programId: string; memberId: string; kind: StatsDelta['purchases'][number]['kind']; key: string; day: number; orders: number }
-  >();
-  const perMonth = new Map<string, { programId: string; memberId: string; month: number; orders: number; spend: number }>();
+  const perDay = new Map<string, { memberId: string; day: number; month: number; deltas: StatsDelta[] }>();
   for (const { memberId, delta } of added) {
-    const month = monthIndex(delta.placedAt);
-    const activity = perMonth.get(`${memberId}\u0000${month}`) ?? { programId, memberId, month, orders: 0, spend: 0 };
-    activity.orders += delta.orderCount;
-    activity.spend += delta.spend;
-    perMonth.set(`${memberId}\u0000${month}`, activity);
     const stats = perMember.get(memberId) ?? {
       memberId,
       programId,
@@ -142,13 +114,22 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
     stats.orderCount += delta.orderCount;
     stats.totalSpend += delta.spend;
     perMember.set(memberId, stats);
-    for (const { kind, key, day, orders } of delta.purchases) {
-      const id = `${memberId}\u0000${kind}\u0000${key}\u0000${day}`;
-      const entry = perKey.get(id) ?? { programId, memberId, kind, key, day, orders: 0 };
-      entry.orders += orders;
-      perKey.set(id, entry);
-    }
+    if (changesNoDay(delta)) continue;
+    const day = dayNumber(delta.placedAt);
+    const id = `${memberId}\u0000${day}`;
+    const days = perDay.get(id) ?? { memberId, day, month: monthIndex(delta.placedAt), deltas: [] };
+    days.deltas.push(delta);
+    perDay.set(id, days);
   }
+  const days = [...perDay.values()].map(({ memberId, day, month, deltas }) => ({
+    programId,
+    memberId,
+    day,
+    month,
+    orders: deltas.reduce((sum, delta) => sum + delta.orderCount, 0),
+    spend: deltas.reduce((sum, delta) => sum + delta.spend, 0),
+    purchases: dayPurchasesJson(deltas.flatMap((delta) => delta.purchases)),
+  }));
   return [
     ...insertRows(db, memberStats, [...perMember.values()], {
       onConflictDoUpdate: {
@@ -161,26 +142,16 @@ export function addedStatsStatements(db: Database, programId: string, added: Arr
         },
       },
     }),
-    ...insertRows(db, memberPurchaseCounts, [...perKey.values()], {
+    ...insertRows(db, daily, days, {
       onConflictDoUpdate: {
-        target: [memberPurchaseCounts.memberId, memberPurchaseCounts.kind, memberPurchaseCounts.key, memberPurchaseCounts.day],
-        set: { orders: sql`${memberPurchaseCounts.orders} + excluded.orders` },
-      },
-    }),
-    ...insertRows(
-      db,
-      memberMonthlyActivity,
-      [...perMonth.values()].filter((activity) => activity.orders > 0 || activity.spend > 0),
-      {
-        onConflictDoUpdate: {
-          target: [memberMonthlyActivity.programId, memberMonthlyActivity.memberId, memberMonthlyActivity.month],
-          set: {
-            orders: sql`${memberMonthlyActivity.orders} + excluded.orders`,
-            spend: sql`${memberMonthlyActivity.spend} + excluded.spend`,
-          },
+        target: dailyKey,
+        set: {
+          orders: sql`${daily.orders} + excluded.orders`,
+          spend: sql`${daily.spend} + excluded.spend`,
+          purchases: purchasesPlus(sql`excluded.purchases`),
         },
       },
-    ),
+    }),
     ...purchasedKeysStatements(
       db,
       programId,

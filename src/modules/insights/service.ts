@@ -213,7 +213,7 @@ export function createInsightsService({ db, clock }: { db: Database; clock: Cloc
       const firstMonth = lastMonth - input.months + 1;
       const months = monthRanges(firstMonth, lastMonth);
       const scope = await scopeOf(db, programId, input);
-      // Monthly activity answers exactly unless `to` cuts its last month short before orders placed later that month.
+      // The daily activity, read by month, answers exactly unless `to` cuts its last month short before orders placed later that month.
       const wholeLastMonth = to.getTime() === months.at(-1)!.end || !(await anyOrderPlacedSince(db, programId, to));
       const rows = wholeLastMonth
         ? await monthlyCohorts(db, scope, firstMonth, lastMonth)

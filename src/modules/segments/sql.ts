@@ -100,7 +100,7 @@ function condition(node: Condition, context: CompileContext): SQL {
       const { sku, category, atLeast, withinDays } = node.test;
       const [kind, key] = sku !== undefined ? (['sku', sku] as const) : (['category', category!] as const);
       const fromDay = withinDays === undefined ? Number.MIN_SAFE_INTEGER : dayNumber(context.now) - withinDays + 1;
-      return sql`${memberPurchasesSinceSql(members.id, kind, key, fromDay)} >= ${atLeast}`;
+      return sql`${memberPurchasesSinceSql(members, kind, key, fromDay)} >= ${atLeast}`;
     }
     case 'rfm': {
       const tests = (['recency', 'frequency', 'monetary'] as const).flatMap((score) =>

@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from '../../support/test-app';
  * (README, "Benchmark: import and segments"): this pins them, so that a table rebuilt without
  * `WITHOUT ROWID` (which drizzle-kit does not model) or a new index on these tables is a decision.
  */
-const ORDER_TABLES = ['orders', 'order_lines', 'member_stats', 'member_purchase_counts', 'member_monthly_activity', 'purchased_keys'];
+const ORDER_TABLES = ['orders', 'order_lines', 'member_stats', 'member_daily_activity', 'purchased_keys'];
 
 describe('the B-trees an order writes into', () => {
   let app: TestApp;
@@ -15,14 +15,13 @@ describe('the B-trees an order writes into', () => {
   });
   afterAll(() => app.close());
 
-  it('are these tables and indexes, with purchase counts, monthly activity, lines and purchased keys WITHOUT ROWID', async () => {
+  it('are these tables and indexes, with the daily activity, lines and purchased keys WITHOUT ROWID', async () => {
     const list = ORDER_TABLES.map((table) => `'${table}'`).join(', ');
     const trees = await app.client.execute(
       `select type, name, tbl_name, sql like '%WITHOUT ROWID' as without_rowid from sqlite_schema where tbl_name in (${list}) and type in ('table', 'index') order by tbl_name, type desc, name`,
     );
     expect(trees.rows.map((row) => `${row.tbl_name}: ${row.type} ${row.name}${row.without_rowid ? ' WITHOUT ROWID' : ''}`)).toEqual([
-      'member_monthly_activity: table member_monthly_activity WITHOUT ROWID',
-      'member_purchase_counts: table member_purchase_counts WITHOUT ROWID',
+      'member_daily_activity: table member_daily_activity WITHOUT ROWID',
       'member_stats: table member_stats',
       'member_stats: index member_stats_program_last_order',
       'member_stats: index sqlite_autoindex_member_stats_1',

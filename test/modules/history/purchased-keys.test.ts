@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { key } from '../../support/ledger';
 import { enroll } from '../../support/members';
-import { importMembers, importOrders } from '../../support/history';
+import { importMembers, importOrders, migrationStatements, recreateTablesBeforeDailyActivity } from '../../support/history';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { createSegment } from '../../support/segments';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
 /** Migration 0019 fills the known purchase keys from the purchase counts already there. */
-const BACKFILL = readFileSync(new URL('../../../migrations/0019_history_trees.sql', import.meta.url), 'utf8')
-  .split('--> statement-breakpoint')
-  .map((statement) => statement.trim())
-  .find((statement) => statement.startsWith('INSERT INTO `purchased_keys`'))!;
+const BACKFILL = migrationStatements('0019_history_trees.sql').find((statement) => statement.startsWith('INSERT INTO `purchased_keys`'))!;
 
 const keys = async (app: TestApp) =>
   (await app.client.execute('select program_id, kind, key from purchased_keys order by 1, 2, 3')).rows.map((row) => [
@@ -71,6 +67,7 @@ describe('the categories a segment may name', () => {
 
   it('are filled by migration 0019 from the purchase counts already there', async () => {
     const kept = await keys(app);
+    await recreateTablesBeforeDailyActivity(app);
     const counted = (
       await app.client.execute('select distinct program_id, kind, key from member_purchase_counts order by 1, 2, 3')
     ).rows.map((row) => [String(row.program_id), String(row.kind), String(row.key)]);

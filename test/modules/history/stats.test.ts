@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll } from '../../support/members';
 import { line, recordOrder, refundOrder } from '../../support/offers';
 import { key } from '../../support/ledger';
-import { importMembers, importOrders, memberStats } from '../../support/history';
+import { dailyActivity, importMembers, importOrders, memberStats } from '../../support/history';
+import { segmentEmails } from '../../support/segments';
 import { createTestApp, TEST_NOW, type TestApp } from '../../support/test-app';
 
 const DAY = 86_400_000;
@@ -123,29 +124,99 @@ describe('member stats', () => {
       categories: [{ key: 'tea', orders: 1 }],
     });
     const placed = day(0);
-    expect(await monthlyActivity(app, member.memberId)).toEqual([
-      { month: placed.getUTCFullYear() * 12 + placed.getUTCMonth(), orders: 1, spend: 2000 },
+    expect(await dailyActivity(app, member.memberId)).toEqual([
+      {
+        memberId: member.memberId,
+        day: Math.floor(placed.getTime() / DAY),
+        month: placed.getUTCFullYear() * 12 + placed.getUTCMonth(),
+        orders: 1,
+        spend: 2000,
+        purchases: '[["category","tea",1],["sku","GREEN",1]]',
+      },
     ]);
   });
-  it('keep monthly activity for imported orders, several a month merged, per UTC month', async () => {
+  it('keep daily activity for imported orders, the orders of a day merged in one row, with the month of each UTC day', async () => {
     await importMembers(app, [{ externalId: 'IMP-1', email: 'imported@example.com' }]);
+    const tea = (sku: string, unitPrice: number) => [{ sku, category: 'tea', quantity: 1, unitPrice }];
     await importOrders(app, [
       { memberExternalId: 'IMP-1', orderId: 'I-1', placedAt: '2025-01-31T23:59:59.999Z', currency: 'EUR', total: 1000 },
-      { memberExternalId: 'IMP-1', orderId: 'I-2', placedAt: '2025-02-01T00:00:00.000Z', currency: 'EUR', total: 700 },
-      { memberExternalId: 'IMP-1', orderId: 'I-3', placedAt: '2025-02-20T10:00:00.000Z', currency: 'EUR', total: 300 },
+      {
+        memberExternalId: 'IMP-1',
+        orderId: 'I-2',
+        placedAt: '2025-02-01T00:00:00.000Z',
+        currency: 'EUR',
+        total: 700,
+        lines: tea('GREEN', 700),
+      },
+      {
+        memberExternalId: 'IMP-1',
+        orderId: 'I-3',
+        placedAt: '2025-02-01T10:00:00.000Z',
+        currency: 'EUR',
+        total: 300,
+        lines: tea('BLACK', 300),
+      },
+    ]);
+    // A later call's order of the same day merges with the row the first one wrote.
+    await importOrders(app, [
+      {
+        memberExternalId: 'IMP-1',
+        orderId: 'I-4',
+        placedAt: '2025-02-01T20:00:00.000Z',
+        currency: 'EUR',
+        total: 500,
+        lines: tea('GREEN', 500),
+      },
     ]);
     const [member] = (await app.client.execute("select id from members where external_id = 'IMP-1'")).rows;
-    expect(await monthlyActivity(app, String(member!.id))).toEqual([
-      { month: 2025 * 12 + 0, orders: 1, spend: 1000 },
-      { month: 2025 * 12 + 1, orders: 2, spend: 1000 },
+    const memberId = String(member!.id);
+    expect(await dailyActivity(app, memberId)).toEqual([
+      { memberId, day: 20119, month: 2025 * 12 + 0, orders: 1, spend: 1000, purchases: '[]' },
+      {
+        memberId,
+        day: 20120,
+        month: 2025 * 12 + 1,
+        orders: 3,
+        spend: 1500,
+        purchases: '[["category","tea",3],["sku","BLACK",1],["sku","GREEN",2]]',
+      },
+    ]);
+    // A refund takes its order out of the day's purchases, and the day goes with its last counted order.
+    await refundOrder(app, { orderId: 'I-4', amount: 500 });
+    await refundOrder(app, { orderId: 'I-1', amount: 1000 });
+    expect(await dailyActivity(app, memberId)).toEqual([
+      {
+        memberId,
+        day: 20120,
+        month: 2025 * 12 + 1,
+        orders: 2,
+        spend: 1000,
+        purchases: '[["category","tea",2],["sku","BLACK",1],["sku","GREEN",1]]',
+      },
     ]);
   });
-});
 
-async function monthlyActivity(app: TestApp, memberId: string) {
-  const rows = await app.client.execute({
-    sql: 'select month, orders, spend from member_monthly_activity where member_id = ? order by month',
-    args: [memberId],
+  it('count keys of any text (quotes, backslashes, accents, emoji, half a surrogate pair by import), take them away on refund, and match them in segments', async () => {
+    const member = await enroll(app, { email: 'unicode@example.com' });
+    app.clock.set(day(0));
+    const keys = ['"tea"\\', 'ÉCLAIR', 'TART', '🍵'];
+    for (const [index, sku] of keys.entries())
+      await recordOrder(app, { memberId: member.globalId, orderId: `U-${index}`, lines: [line(sku, 1, 100, { category: `c-${sku}` })] });
+    // Half a surrogate pair (which recordOrder refuses) comes in by import, and is stored as U+FFFD.
+    await importMembers(app, [{ externalId: 'UNI-1', email: 'unicode-import@example.com' }]);
+    const half = { sku: 'x\ud800', category: null, quantity: 1, unitPrice: 100 };
+    const imported = await importOrders(app, [
+      { memberExternalId: 'UNI-1', orderId: 'UI-1', placedAt: day(-1).toISOString(), currency: 'EUR', total: 100, lines: [half] },
+      { memberExternalId: 'UNI-1', orderId: 'UI-2', placedAt: day(-1).toISOString(), currency: 'EUR', total: 100, lines: [half] },
+    ]);
+    expect(imported.imported).toBe(2);
+    expect(await segmentEmails(app, { bought: { sku: 'x\uFFFD', atLeast: 2 } })).toEqual(['unicode-import']);
+    const skus = (await memberStats(app, member.globalId)).skus.map((entry: { key: string }) => entry.key);
+    expect(skus).toEqual(['"tea"\\', 'TART', 'ÉCLAIR', '🍵']);
+    for (const sku of keys) expect(await segmentEmails(app, { bought: { sku, withinDays: 1 } })).toEqual(['unicode']);
+    expect(await segmentEmails(app, { bought: { sku: '"tea"' } })).toEqual([]);
+    for (const index of keys.keys()) await refundOrder(app, { orderId: `U-${index}`, lines: [{ sku: keys[index]!, quantity: 1 }] });
+    expect((await memberStats(app, member.globalId)).skus).toEqual([]);
+    expect(await dailyActivity(app, member.memberId)).toEqual([]);
   });
-  return rows.rows.map((row) => ({ month: Number(row.month), orders: Number(row.orders), spend: Number(row.spend) }));
-}
+});

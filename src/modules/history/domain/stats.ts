@@ -1,5 +1,4 @@
 import type { PurchaseKeyKind } from '../../../../schema/values';
-import { dayNumber } from '../../../platform/time';
 
 export interface PurchasedLine {
   sku: string;
@@ -62,7 +61,8 @@ export interface StatsDelta {
   placedAt: Date;
   orderCount: number;
   spend: number;
-  purchases: Array<PurchaseKey & { day: number; orders: number }>;
+  /** The SKUs and categories the order (placed on `placedAt`'s UTC day) counts as bought, +1 or −1 each. */
+  purchases: Array<PurchaseKey & { orders: number }>;
 }
 
 /** What an order counts for on its own: once (unless fully refunded), for what was paid and not refunded. */
@@ -82,12 +82,54 @@ function contribution(order: OrderForStats) {
 export function statsDelta(before: OrderForStats | null, after: OrderForStats): StatsDelta {
   const from = before ? contribution(before) : { orderCount: 0, spend: 0, keys: new Map<string, PurchaseKey>() };
   const to = contribution(after);
-  const day = dayNumber(after.placedAt);
   const purchases: StatsDelta['purchases'] = [];
-  for (const [id, entry] of to.keys) if (!from.keys.has(id)) purchases.push({ ...entry, day, orders: 1 });
-  for (const [id, entry] of from.keys) if (!to.keys.has(id)) purchases.push({ ...entry, day, orders: -1 });
+  for (const [id, entry] of to.keys) if (!from.keys.has(id)) purchases.push({ ...entry, orders: 1 });
+  for (const [id, entry] of from.keys) if (!to.keys.has(id)) purchases.push({ ...entry, orders: -1 });
   return { placedAt: after.placedAt, orderCount: to.orderCount - from.orderCount, spend: to.spend - from.spend, purchases };
 }
+
+/** Whether a delta changes nothing a member's history keeps per day (a refund of nothing, a claim of a fully refunded order). */
+export const changesNoDay = (delta: StatsDelta) => delta.orderCount === 0 && delta.spend === 0 && delta.purchases.length === 0;
+
+/** Whether a delta only adds (an order recorded, imported or claimed), never takes away (a refund). */
+export const onlyAdds = (delta: StatsDelta) =>
+  delta.orderCount >= 0 && delta.spend >= 0 && delta.purchases.every(({ orders }) => orders >= 0);
+
+/** UTF-16 code units ordered as the code points they encode, which is how SQLite's binary order sorts UTF-8 text. */
+const codePointOrder = (unit: number) => (unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
+
+/** Compares texts as SQLite's binary collation does (JavaScript's `<` differs beyond U+D7FF). */
+export function compareBinary(a: string, b: string): number {
+  for (let index = 0; index < a.length && index < b.length; index++) {
+    const difference = codePointOrder(a.charCodeAt(index)) - codePointOrder(b.charCodeAt(index));
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}
+
+/** Text as SQLite stores it: the driver turns half of a surrogate pair alone into U+FFFD on the way in. */
+const asStored = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
+
+/**
+ * Purchases (of one day) as the daily activity holds them: JSON `[kind, key, orders]`, summed per
+ * SKU and category, zeros left out, sorted by kind then key as SQLite sorts them, so that a day's
+ * row reads the same however its orders arrived (JSON.stringify writes what SQLite's `json_array`
+ * writes, once a key is text as SQLite stores it). Negative sums stay (what a refund takes away).
+ */
+export function dayPurchasesJson(purchases: ReadonlyArray<PurchaseKey & { orders: number }>): string {
+  const sums = new Map<string, [PurchaseKey['kind'], string, number]>();
+  for (const purchase of purchases) {
+    const key = asStored(purchase.key);
+    const entry = sums.get(keyOf({ kind: purchase.kind, key })) ?? [purchase.kind, key, 0];
+    entry[2] += purchase.orders;
+    sums.set(keyOf({ kind: purchase.kind, key }), entry);
+  }
+  const entries = [...sums.values()].filter(([, , orders]) => orders !== 0);
+  return JSON.stringify(entries.sort(([kindA, keyA], [kindB, keyB]) => compareBinary(kindA, kindB) || compareBinary(keyA, keyB)));
+}
+
+/** How a day's purchases JSON begins the entry of a SKU or category (`["category","tea",`): days without it need no parsing. */
+export const dayPurchaseEntryStart = ({ kind, key }: PurchaseKey) => `${JSON.stringify([kind, asStored(key)]).slice(0, -1)},`;
 
 /** Average order value in minor units (rounded down); null without orders. */
 export const averageOrderValue = (stats: { orderCount: number; totalSpend: number }) =>

@@ -50,5 +50,4 @@ export function countPeriods(from: Date, to: Date, period: InsightPeriod): numbe
 }
 
 /** Months since 0000-01 (UTC) of an instant: cohort arithmetic without dates. */
-export { monthIndex, monthLabel } from '../../../platform/time';
-export const monthStart = (index: number) => new Date(Date.UTC(Math.floor(index / 12), index % 12, 1));
+export { monthIndex, monthLabel, monthStart } from '../../../platform/time';
