@@ -27,34 +27,49 @@ let seen = '';
 /** Moves when another connection commits. */
 const dataVersion = async () => (await client.execute('PRAGMA data_version')).rows[0][0];
 
+let running = false;
+/** The app waits for a checkpoint started after it stopped: the next one runs at once. */
+let hurry = false;
+
 /**
  * One checkpoint. The WAL is written over from its start only by a write that begins once every
  * frame is copied back, which an app writing without a pause never does: while the WAL holds
  * `catchUpPages` or more, this asks the app to wait before its next call for a checkpoint started
- * after it stopped, and checkpoints again at once. Otherwise the next checkpoint comes soon if
- * anything happened since the last look (a commit moves `data_version`; frames copied or added move
- * the WAL's counts), later and later (up to `latestMs`) while nothing does: an idle database costs a
- * few statements a second.
+ * after it stopped (the app then says `now`). The next checkpoint comes soon if anything happened
+ * since the last look (a commit moves `data_version`; frames copied or added move the WAL's
+ * counts), later and later (up to `latestMs`) while nothing does: an idle database costs a few
+ * statements a second.
  */
 async function checkpoint() {
   timer = undefined;
+  running = true;
+  hurry = false;
   const number = ++checkpoints;
   Atomics.store(shared, STARTED, number);
   // busy, the WAL's frames, the frames copied back
   const [result] = (await client.execute('PRAGMA wal_checkpoint(PASSIVE)')).rows;
   const after = await dataVersion();
+  running = false;
   if (stopped) return;
   const large = result[1] >= catchUpPages;
   Atomics.store(shared, CAUGHT_UP, result[0] === 0 && result[1] === result[2] ? 1 : 0);
   Atomics.store(shared, COMPLETED, number);
   Atomics.store(shared, WAIT, large ? number : 0);
   const now = `${after} ${result[0]} ${result[1]} ${result[2]}`;
-  delay = large ? 1 : now === seen ? Math.min(delay * 2, latestMs) : soonestMs;
+  delay = now === seen ? Math.min(delay * 2, latestMs) : soonestMs;
   seen = now;
-  timer = setTimeout(checkpoint, delay);
+  timer = setTimeout(checkpoint, hurry ? 0 : delay);
 }
 
 parentPort.on('message', (message) => {
+  if (message === 'now') {
+    if (running || stopped) hurry = true;
+    else {
+      clearTimeout(timer);
+      timer = setTimeout(checkpoint, 0);
+    }
+    return;
+  }
   if (message !== 'stop') return;
   stopped = true;
   clearTimeout(timer);

@@ -87,6 +87,7 @@ export function startWalCheckpointer(url: string, limits: WalLimits, onFailure: 
   // frame back (unless a checkpoint of its own runs), and the app's next write starts the WAL over.
   const waitUntilCaughtUp = async () => {
     const after = Atomics.load(shared, STARTED);
+    worker.postMessage('now');
     const deadline = performance.now() + CATCH_UP_WAIT_MS;
     while (performance.now() < deadline) {
       const completed = Atomics.load(shared, COMPLETED);
