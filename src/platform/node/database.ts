@@ -39,7 +39,8 @@ export async function openNodeDatabase(options: {
   const embedded = options.url.startsWith('file:');
   // One connection for the embedded file: its statements run synchronously on this thread anyway,
   // and a second connection would lack the per-connection settings below (libSQL enforces foreign
-  // keys by default; WAL is a property of the database file).
+  // keys by default; WAL is a property of the database file). The WAL checkpointer's thread opens
+  // its own, for checkpoints alone.
   const connection = createClient({
     url: options.url,
     authToken: options.authToken,
