@@ -23,7 +23,7 @@ import { writeResults } from './lib';
 const RUNS = 5;
 
 /**
- * The segments benchmark's program, written set-based: the same members (`C-n`) and the same orders
+ * The segments benchmark's program, written set-based: the same members (`C-n`) and the same orders as its `--shuffled` import
  * (order n belongs to member (n × 7919) mod members, placed 1 + (n × 104729 mod 730) days ago, two
  * lines; every fourth with a 10 % discount), with the member stats and daily activity the order
  * batches keep (the orders have no lines, so no purchases). The segments benchmark times the import

@@ -159,6 +159,7 @@ export async function openBenchProgram(file: string, clock = systemClock) {
   const dataDir = freshDataDir();
   const { db, client } = await openNodeDatabase({
     url: `file:${join(dataDir, file)}`,
+    walCheckpointer: true,
     wrapClient: (raw) => {
       // The embedded database has one connection: the meter hands it one call at a time, so each call's time is its own.
       const metered = meterRoundTrips(raw, { oneAtATime: true });

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,8 +19,18 @@ const SKUS = Array.from({ length: 200 }, (_, index) => `SKU-${index}`);
 const CATEGORIES = ['tea', 'coffee', 'kitchen', 'gifts', 'snacks', 'books', 'cups', 'beans'];
 
 let samples: number[] = [];
-/** Records resident memory now (the embedded database answers on the event loop, so timers alone would miss the busy stretches). */
-const sample = () => samples.push(process.memoryUsage().rss / 1e6);
+let walSamples: number[] = [];
+/** The WAL of the benchmark's database, whose size is sampled with memory. */
+let walFile: string | undefined;
+const fileMb = (file: string) => (existsSync(file) ? statSync(file).size / 1e6 : 0);
+/**
+ * Records resident memory and the WAL's size now (the embedded database answers on the event loop,
+ * so timers alone would miss the busy stretches; after a call is when the WAL is largest).
+ */
+const sample = () => {
+  samples.push(process.memoryUsage().rss / 1e6);
+  if (walFile) walSamples.push(fileMb(walFile));
+};
 
 /** The 1-, 5- and 15-minute load averages: on a shared machine, wall times mean little without them. */
 const load = () => loadavg().map((value) => +value.toFixed(2));
@@ -32,6 +43,7 @@ const load = () => loadavg().map((value) => +value.toFixed(2));
  */
 async function sampled<T>(rows: number, work: () => Promise<T>) {
   samples = [];
+  walSamples = [];
   sample();
   const timer = setInterval(sample, 250);
   const loadAtStart = load();
@@ -54,6 +66,8 @@ async function sampled<T>(rows: number, work: () => Promise<T>) {
         ...(rows > 0 ? { cpuMicrosecondsPerRow: Math.round((cpuSeconds * 1e6) / rows) } : {}),
         loadAverage: { start: loadAtStart, end: load() },
         rssMb: { min: Math.round(Math.min(...samples)), max: Math.round(Math.max(...samples)) },
+        // The WAL file's largest size: it keeps its high-water mark, written over from the start once copied back.
+        ...(walFile ? { walFileMb: { max: Math.round(Math.max(...walSamples)) } } : {}),
       },
     };
   } finally {
@@ -64,11 +78,12 @@ async function sampled<T>(rows: number, work: () => Promise<T>) {
 /** A fresh embedded database for a benchmark, migrated, with the app's deps over it. */
 export async function openBenchDatabase(name: string) {
   const file = join(freshDataDir(), `${name}.db`);
+  walFile = `${file}-wal`;
   const config = loadConfig(
     { JWT_SECRET: 'bench-secret-that-is-at-least-32-characters', ENVIRONMENT: 'test', LIBSQL_URL: `file:${file}` },
     'node',
   );
-  const { db, client } = await openNodeDatabase(config.libsql);
+  const { db, client } = await openNodeDatabase({ ...config.libsql, walCheckpointer: true });
   const clock = systemClock;
   const deps = {
     db,
@@ -79,12 +94,26 @@ export async function openBenchDatabase(name: string) {
   return { db, client, deps };
 }
 
+/** The two years the benchmark's orders span, from 731 days ago to a day ago. */
+const SPAN_DAYS = 730;
+
 /**
- * The program the segments benchmark runs on: `memberCount` members, then ten orders
- * each on average over the last two years, imported through the import service (1,000 rows a call,
- * as `npm run import` sends them).
+ * When order n of `orderCount` was placed. By date (the default), as a shop's export lists its
+ * orders and `npm run import` receives them: placed times increase with n, evenly over the two
+ * years. Shuffled: on a whole day at random over the same two years (order n, 1 + (n × 104,729 mod
+ * 730) days ago), so that each call's orders land all over the date-keyed indexes.
  */
-export async function seedBenchProgram({ members: memberCount }: { members: number }, name: string) {
+function placedAt(n: number, orderCount: number, now: number, shuffled: boolean) {
+  if (shuffled) return new Date(now - (1 + ((n * 104_729) % SPAN_DAYS)) * DAY_MS);
+  return new Date(Math.round(now - (SPAN_DAYS + 1) * DAY_MS + ((n + 0.5) * SPAN_DAYS * DAY_MS) / orderCount));
+}
+
+/**
+ * The program the segments benchmark runs on: `memberCount` members, then ten orders each on
+ * average over the last two years (in date order unless `shuffled`), imported through the import
+ * service (1,000 rows a call, as `npm run import` sends them).
+ */
+export async function seedBenchProgram({ members: memberCount, shuffled = false }: { members: number; shuffled?: boolean }, name: string) {
   const orderCount = memberCount * 10;
   const { db, client, deps } = await openBenchDatabase(name);
   await createProgramsService(deps).ensure({ id: PROGRAM, name: 'Bench' });
@@ -143,7 +172,7 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
         return {
           memberExternalId: `C-${member}`,
           orderId: `O-${n}`,
-          placedAt: new Date(now - (1 + ((n * 104_729) % 730)) * DAY_MS),
+          placedAt: placedAt(n, orderCount, now, shuffled),
           currency: 'EUR',
           lines: [
             { sku: SKUS[n % SKUS.length], category: CATEGORIES[n % CATEGORIES.length], quantity: 1 + (n % 3), unitPrice: 500 + (n % 5000) },
@@ -162,10 +191,11 @@ export async function seedBenchProgram({ members: memberCount }: { members: numb
 }
 
 /**
- * `npm run bench -- segments [--members 100000]`: the seeded program, then a segment of five
- * conditions is refreshed over every member, its count read, and member stats read.
+ * `npm run bench -- segments [--members 100000] [--shuffled]`: the seeded program (orders in date
+ * order, or at random dates with `--shuffled`), then a segment of five conditions is refreshed over
+ * every member, its count read, and member stats read.
  */
-export async function segmentsBenchmark(options: { members: number }) {
+export async function segmentsBenchmark(options: { members: number; shuffled?: boolean }) {
   const { db, client, services, memberCount, orderCount, memberImport, memberUpdate, orderImport, orderTenths } = await seedBenchProgram(
     options,
     'segments',
@@ -195,6 +225,7 @@ export async function segmentsBenchmark(options: { members: number }) {
   const results = {
     members: memberCount,
     orders: orderCount,
+    orderDates: options.shuffled ? 'shuffled' : 'by date',
     memberImport: memberImport.figures,
     memberUpdate: memberUpdate.figures,
     orderImport: { ...orderImport.figures, byTenth: orderTenths },

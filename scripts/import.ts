@@ -121,7 +121,8 @@ async function inProcessCall(programFlag: string | undefined): Promise<{ call: C
     import('../src/platform/auth/sign'),
   ]);
   const config = loadConfig(process.env, 'node');
-  const { db, client } = await openNodeDatabase(config.libsql);
+  // Each call commits thousands of pages: a thread of its own copies them back from the WAL.
+  const { db, client } = await openNodeDatabase({ ...config.libsql, walCheckpointer: true });
   const clock = systemClock;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints: config.fingerprints });
   // The importer is the only client of this app: nothing to throttle.

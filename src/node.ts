@@ -44,7 +44,8 @@ function startJobs(deps: Parameters<typeof runScheduledJobs>[0] & Parameters<typ
 
 async function main() {
   const config = loadConfig(process.env, 'node');
-  const { db, afterErasure } = await openNodeDatabase(config.libsql);
+  // A long-running server: the WAL is checkpointed on a thread of its own, never in a request's call.
+  const { db, afterErasure } = await openNodeDatabase({ ...config.libsql, walCheckpointer: true });
   const clock = systemClock;
   const { fingerprints } = config;
   const serializer = createInProcessSerializer(commandRegistry, { db, clock, fingerprints }, { hotStateSize: config.memberStateCacheSize });

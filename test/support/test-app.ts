@@ -44,7 +44,7 @@ function migratedTemplate(): Promise<string> {
 }
 
 /** A fresh database file with migrations applied, for one test file; it meters round trips. */
-export async function freshDatabase(options: { networkLatency?: boolean; databaseFile?: string } = {}) {
+export async function freshDatabase(options: { networkLatency?: boolean; databaseFile?: string; walCheckpointer?: boolean } = {}) {
   // With `databaseFile`, a second connection to another app's database: a second app instance.
   const path = options.databaseFile ?? join(mkdtempSync(join(tmpdir(), 'edge-loyalty-test-')), 'loyalty.db');
   if (!options.databaseFile) copyFileSync(await migratedTemplate(), path);
@@ -52,6 +52,7 @@ export async function freshDatabase(options: { networkLatency?: boolean; databas
   const opened = await openNodeDatabase({
     url: `file:${path}`,
     eventLoopTurns: !options.networkLatency,
+    walCheckpointer: options.walCheckpointer,
     wrapClient: (client) => {
       const metered = meterRoundTrips(client, options.networkLatency ? { before: nextTurnOfTheEventLoop } : {});
       roundTrips = metered.meter;
@@ -86,6 +87,8 @@ export async function createTestApp(
     env?: Record<string, string>;
     withoutSerializer?: boolean;
     networkLatency?: boolean;
+    /** The WAL checkpointed by a worker thread, as `npm start` runs (off in tests: one thread per test app). */
+    walCheckpointer?: boolean;
     now?: string;
     logger?: Logger;
     /** Another app's database file and clock: this app is a second instance over the same database (its own serializer and memory). */

@@ -1,4 +1,5 @@
 import type { Client } from '@libsql/client';
+import { hookClient } from './client-hooks';
 
 /** How long a chain of calls on the embedded database may keep the event loop from turning. */
 const MAX_BUSY_MS = 5;
@@ -28,16 +29,5 @@ export function withEventLoopTurns(client: Client): Client {
     if (performance.now() - lastTurn >= MAX_BUSY_MS) await new Promise((resolve) => setImmediate(resolve));
     watch();
   };
-  return new Proxy(client, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      const method = (value as (...args: unknown[]) => unknown).bind(target);
-      if (property !== 'execute' && property !== 'batch' && property !== 'executeMultiple') return method;
-      return async (...args: unknown[]) => {
-        await turn();
-        return method(...args);
-      };
-    },
-  });
+  return hookClient(client, { beforeCall: turn });
 }

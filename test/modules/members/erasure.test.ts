@@ -21,8 +21,11 @@ const databaseFiles = (target: TestApp) =>
   ['', '-wal', '-shm'].map((suffix) => `${target.databaseFile}${suffix}`).filter((file) => existsSync(file));
 
 describe('erasure erases', () => {
-  it('leaves no trace of the email, name or external id in the database files (db, -wal, -shm)', async () => {
-    app = await createTestApp();
+  it.each([
+    ['', false],
+    [', with the WAL checkpointed by a worker thread (as `npm start` runs)', true],
+  ])('leaves no trace of the email, name or external id in the database files (db, -wal, -shm)%s', async (_, walCheckpointer) => {
+    app = await createTestApp({ walCheckpointer });
     const admin = await app.token({ role: 'admin' });
     expect((await app.client.execute('pragma secure_delete')).rows[0]![0]).toBe(1);
     const secrets = {
