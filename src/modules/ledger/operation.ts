@@ -6,6 +6,7 @@ import type { Command, CommandDeps } from '../../platform/serializer/commands';
 import { constraintViolation, type ConstraintViolation, columnTarget } from '../../platform/db/constraint-errors';
 import { DomainError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { withStoredTexts } from '../../platform/text';
 import { eventStatements, type PlannedEvent } from '../../platform/outbox';
 import { checkPlannedAmounts, rangeViolationError } from './bounds';
 import { type Statement, writeBatch } from '../../platform/db/database';
@@ -48,11 +49,15 @@ const MAX_ATTEMPTS = 10;
 
 export type Replayable<Result> = Result & { replayed: boolean };
 
-/** Fingerprint of a request without its key; node:crypto hashes synchronously on Node and Workers (nodejs_compat). */
+/**
+ * Fingerprint of a request without its key, over its texts as they are stored (canonical JSON
+ * refuses half of a surrogate pair, which a GraphQL variable may carry); node:crypto hashes
+ * synchronously on Node and Workers (nodejs_compat).
+ */
 export function requestHash<Input extends LedgerCommandInput>(command: string, input: Input): string {
   const { idempotencyKey: _key, ...request } = input;
   return createHash('sha256')
-    .update(canonicalize({ command, request }) ?? '')
+    .update(canonicalize(withStoredTexts({ command, request })) ?? '')
     .digest('hex');
 }
 

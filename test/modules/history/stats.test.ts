@@ -202,7 +202,7 @@ describe('member stats', () => {
     const keys = ['"tea"\\', 'ÉCLAIR', 'TART', '🍵'];
     for (const [index, sku] of keys.entries())
       await recordOrder(app, { memberId: member.globalId, orderId: `U-${index}`, lines: [line(sku, 1, 100, { category: `c-${sku}` })] });
-    // Half a surrogate pair (which recordOrder refuses) comes in by import, and is stored as U+FFFD.
+    // Half a surrogate pair comes in by import too, and is stored as U+FFFD.
     await importMembers(app, [{ externalId: 'UNI-1', email: 'unicode-import@example.com' }]);
     const half = { sku: 'x\ud800', category: null, quantity: 1, unitPrice: 100 };
     const imported = await importOrders(app, [
@@ -218,5 +218,16 @@ describe('member stats', () => {
     for (const index of keys.keys()) await refundOrder(app, { orderId: `U-${index}`, lines: [{ sku: keys[index]!, quantity: 1 }] });
     expect((await memberStats(app, member.globalId)).skus).toEqual([]);
     expect(await dailyActivity(app, member.memberId)).toEqual([]);
+  });
+
+  it('record an order whose SKU holds half a surrogate pair (a GraphQL variable may carry one) as U+FFFD, and replay it by its key', async () => {
+    const member = await enroll(app, { email: 'half@example.com' });
+    app.clock.set(day(0));
+    const input = { memberId: member.globalId, orderId: 'H-1', idempotencyKey: 'half-1', lines: [line('y\ud800', 1, 100)] };
+    const recorded = await recordOrder(app, input);
+    expect(recorded.__typename).toBe('RecordOrderPayload');
+    expect((await recordOrder(app, input)).replayed).toBe(true);
+    expect(await segmentEmails(app, { bought: { sku: 'y\uFFFD', withinDays: 1 } })).toEqual(['half']);
+    expect((await memberStats(app, member.globalId)).skus.map((entry: { key: string }) => entry.key)).toEqual(['y\uFFFD']);
   });
 });

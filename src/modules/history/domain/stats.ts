@@ -1,4 +1,5 @@
 import type { PurchaseKeyKind } from '../../../../schema/values';
+import { asStoredText } from '../../../platform/text';
 
 export interface PurchasedLine {
   sku: string;
@@ -107,9 +108,6 @@ export function compareBinary(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Text as SQLite stores it: the driver turns half of a surrogate pair alone into U+FFFD on the way in. */
-const asStored = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
-
 /**
  * Purchases (of one day) as the daily activity holds them: JSON `[kind, key, orders]`, summed per
  * SKU and category, zeros left out, sorted by kind then key as SQLite sorts them, so that a day's
@@ -119,7 +117,7 @@ const asStored = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
 export function dayPurchasesJson(purchases: ReadonlyArray<PurchaseKey & { orders: number }>): string {
   const sums = new Map<string, [PurchaseKey['kind'], string, number]>();
   for (const purchase of purchases) {
-    const key = asStored(purchase.key);
+    const key = asStoredText(purchase.key);
     const entry = sums.get(keyOf({ kind: purchase.kind, key })) ?? [purchase.kind, key, 0];
     entry[2] += purchase.orders;
     sums.set(keyOf({ kind: purchase.kind, key }), entry);
@@ -129,7 +127,7 @@ export function dayPurchasesJson(purchases: ReadonlyArray<PurchaseKey & { orders
 }
 
 /** How a day's purchases JSON begins the entry of a SKU or category (`["category","tea",`): days without it need no parsing. */
-export const dayPurchaseEntryStart = ({ kind, key }: PurchaseKey) => `${JSON.stringify([kind, asStored(key)]).slice(0, -1)},`;
+export const dayPurchaseEntryStart = ({ kind, key }: PurchaseKey) => `${JSON.stringify([kind, asStoredText(key)]).slice(0, -1)},`;
 
 /** Average order value in minor units (rounded down); null without orders. */
 export const averageOrderValue = (stats: { orderCount: number; totalSpend: number }) =>
