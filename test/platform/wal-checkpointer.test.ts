@@ -59,10 +59,23 @@ function walProgress(file: string) {
 const contents = async (client: Client) =>
   (await client.execute('select count(*) as rows, sum(length(data)) as bytes, hex(max(data)) as largest from blobs')).rows[0];
 
+/** Closes the app's client (which stops the thread), reopens the file without a thread and expects every row written, intact. */
+async function expectIntactAfterReopen(file: string, opened: Awaited<ReturnType<typeof openWithCheckpointer>>, rows: number) {
+  const before = await contents(opened.client);
+  opened.client.close();
+  await opened.walCheckpointer!.ended;
+  const reopened = await openNodeDatabase({ url: `file:${file}` });
+  expect(await contents(reopened.client)).toEqual(before);
+  expect(before!.rows).toBe(rows);
+  expect((await reopened.client.execute('pragma integrity_check')).rows[0]![0]).toBe('ok');
+  reopened.client.close();
+}
+
 describe('the WAL checkpointer (a worker thread with its own connection)', () => {
   it("copies the WAL back while the app writes in bursts, so the WAL stays the size of a burst and the app's connection never checkpoints", async () => {
     const file = freshFile();
-    const { client, walCheckpointer } = await openWithCheckpointer(file);
+    const opened = await openWithCheckpointer(file);
+    const { client } = opened;
     // The app's own auto-checkpoint is only the backstop, far above what this test writes.
     expect((await client.execute('pragma wal_autocheckpoint')).rows[0]![0]).toBe(BACKSTOP_WAL_PAGES);
     const bursts = 10;
@@ -83,15 +96,7 @@ describe('the WAL checkpointer (a worker thread with its own connection)', () =>
     // Once everything is copied back, the next commit writes the WAL over from its start: never more than a burst or two.
     expect(largestWal).toBeGreaterThan(burstBytes);
     expect(largestWal).toBeLessThan(3 * burstBytes);
-    const before = await contents(client);
-    client.close();
-    await walCheckpointer!.ended;
-
-    const reopened = await openNodeDatabase({ url: `file:${file}` });
-    expect(await contents(reopened.client)).toEqual(before);
-    expect(before!.rows).toBe(1 + bursts * commitsPerBurst * ROWS_PER_COMMIT);
-    expect((await reopened.client.execute('pragma integrity_check')).rows[0]![0]).toBe('ok');
-    reopened.client.close();
+    await expectIntactAfterReopen(file, opened, 1 + bursts * commitsPerBurst * ROWS_PER_COMMIT);
   });
 
   it.each([
@@ -99,7 +104,8 @@ describe('the WAL checkpointer (a worker thread with its own connection)', () =>
     ["the app's connection checkpoints past its backstop", { catchUpPages: 2 ** 30, backstopPages: 500 }],
   ])('keeps the WAL bounded under writes without a pause: %s', async (_, limits) => {
     const file = freshFile();
-    const { client, walCheckpointer } = await openWithCheckpointer(file, limits);
+    const opened = await openWithCheckpointer(file, limits);
+    const { client } = opened;
     let largestWal = 0;
     const commits = 80;
     for (let commit = 0; commit < commits; commit++) {
@@ -109,13 +115,7 @@ describe('the WAL checkpointer (a worker thread with its own connection)', () =>
     // 8,000 pages written back to back: the WAL held a few commits more than 500 of them at most
     // (the thread and the app's connection take turns), never all of them.
     expect(largestWal).toBeLessThan(3000 * FRAME_BYTES);
-    const before = await contents(client);
-    client.close();
-    await walCheckpointer!.ended;
-    const reopened = await openNodeDatabase({ url: `file:${file}` });
-    expect(await contents(reopened.client)).toEqual(before);
-    expect(before!.rows).toBe(1 + commits * ROWS_PER_COMMIT);
-    reopened.client.close();
+    await expectIntactAfterReopen(file, opened, 1 + commits * ROWS_PER_COMMIT);
   });
 
   it('truncates the WAL after an erasure while the thread checkpoints beside it', async () => {

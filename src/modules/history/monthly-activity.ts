@@ -15,10 +15,10 @@ const MAX_MONTHS_IN_A_MASK = 52;
 /**
  * Cohorts by the month of the first counted order, from the daily activity, over the months up to
  * `lastMonth`, for members whose first counted order is in `firstMonth` or later. One pass over the
- * program's rows in primary key order (member, day, bounded by the day after `lastMonth`), grouped by member without a sort: each
- * member's first month and the months it bought in (a bit per month from `firstMonth`; `distinct`,
- * as a month has many days), returned as one JSON cell. Grouping is about three times cheaper than
- * a window function over every row.
+ * program's rows in primary key order (member, day, bounded by the day after `lastMonth`), grouped
+ * by member without a sort: each member's first month and the months it bought in (a bit per month
+ * from `firstMonth`; `distinct`, as a month has many days), returned as one JSON cell. Grouping is
+ * about three times cheaper than a window function over every row.
  */
 export function monthlyCohortsQuery(scope: MonthlyActivityScope, firstMonth: number, lastMonth: number): SQL {
   if (lastMonth - firstMonth >= MAX_MONTHS_IN_A_MASK) throw new RangeError(`at most ${MAX_MONTHS_IN_A_MASK} months`);

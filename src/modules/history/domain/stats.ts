@@ -118,9 +118,10 @@ export function dayPurchasesJson(purchases: ReadonlyArray<PurchaseKey & { orders
   const sums = new Map<string, [PurchaseKey['kind'], string, number]>();
   for (const purchase of purchases) {
     const key = asStoredText(purchase.key);
-    const entry = sums.get(keyOf({ kind: purchase.kind, key })) ?? [purchase.kind, key, 0];
+    const id = keyOf({ kind: purchase.kind, key });
+    const entry = sums.get(id) ?? [purchase.kind, key, 0];
     entry[2] += purchase.orders;
-    sums.set(keyOf({ kind: purchase.kind, key }), entry);
+    sums.set(id, entry);
   }
   const entries = [...sums.values()].filter(([, , orders]) => orders !== 0);
   return JSON.stringify(entries.sort(([kindA, keyA], [kindB, keyB]) => compareBinary(kindA, kindB) || compareBinary(keyA, keyB)));
